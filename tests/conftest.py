@@ -1,0 +1,26 @@
+"""Shared fixtures. Tests never touch the network: the boundary file comes from the offline
+mirror in ../shared (or $NTM_GEO_BOUNDARY_MIRROR), converted once into the shapes/ cache."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_MIRROR = REPO.parent / "shared" / "boundaries" / "censusVN2009"
+
+if not os.environ.get("NTM_GEO_BOUNDARY_MIRROR") and DEFAULT_MIRROR.exists():
+    os.environ["NTM_GEO_BOUNDARY_MIRROR"] = str(DEFAULT_MIRROR)
+
+
+@pytest.fixture(scope="session")
+def boundaries():
+    """The real processed boundaries (built once into shapes/, then cached)."""
+    from ntm_geo.boundaries import load_boundaries
+
+    mirror = os.environ.get("NTM_GEO_BOUNDARY_MIRROR")
+    if not mirror or not (Path(mirror) / "communes.rda").exists():
+        pytest.skip("boundary mirror not available: set NTM_GEO_BOUNDARY_MIRROR")
+    return load_boundaries()
