@@ -34,17 +34,17 @@ def test_match_units_tells_xa_and_thi_tran_of_the_same_name_apart(boundaries):
 
 
 def test_clean_coverage_removes_overlap_and_small_gap():
-    # left and right blocks (~1.1 km) between a top and a bottom strip: the left block overlaps
-    # the right one by ~100 m, and a ~100 m enclosed gap is left between the right block and
-    # the top strip
-    top = box(106.00, 21.81, 106.03, 21.82)
-    bottom = box(106.00, 21.79, 106.03, 21.80)
-    left = box(106.00, 21.80, 106.016, 21.81)
-    right = box(106.015, 21.80, 106.025, 21.809)
-    east = box(106.025, 21.80, 106.03, 21.81)
-    gdf = gpd.GeoDataFrame(
-        {"commune_code": list("12345")}, geometry=[top, bottom, left, right, east], crs="EPSG:4326"
-    )
+    # built in metres (UTM 48N near Lạng Sơn): a top and a bottom strip, between them a left
+    # block that overlaps the right block by 100 m, a 100 m gap enclosed above the right block
+    x0, y0 = 600_000, 2_410_000
+    blocks = [
+        box(x0, y0 + 1000, x0 + 3000, y0 + 2000),  # top
+        box(x0, y0 - 1000, x0 + 3000, y0),  # bottom
+        box(x0, y0, x0 + 1600, y0 + 1000),  # left, overlaps "right" by 100 m
+        box(x0 + 1500, y0, x0 + 2500, y0 + 900),  # right, 100 m short of the top strip
+        box(x0 + 2500, y0, x0 + 3000, y0 + 1000),  # east
+    ]
+    gdf = gpd.GeoDataFrame({"commune_code": list("12345")}, geometry=blocks, crs="EPSG:32648").to_crs("EPSG:4326")
     before = b.topology_report(gdf)
     assert before["overlap_ratio"] > 1e-3 and before["coverage_valid"] == 0.0
     assert before["interior_gaps"] == 1
@@ -53,6 +53,7 @@ def test_clean_coverage_removes_overlap_and_small_gap():
     assert abs(after["overlap_ratio"]) < 1e-9
     assert after["coverage_valid"] == 1.0
     assert after["interior_gaps"] == 0
+    assert cleaned.crs.to_epsg() == 4326
 
 
 def test_simplify_and_dissolve_keep_shared_edges():
