@@ -1,0 +1,35 @@
+"""Exports of the table behind a map view.
+
+CSV is written as UTF-8 **with BOM** so Excel shows Vietnamese correctly, and every text cell
+that begins with ``=``, ``+``, ``-``, ``@`` (or a tab/carriage return) is prefixed with an
+apostrophe so a spreadsheet never runs it as a formula (CSV/formula injection; OWASP).
+Numbers are left as numbers.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose text cells cannot start a spreadsheet formula."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v
+            )
+    out.columns = [
+        "'" + c if isinstance(c, str) and c.startswith(FORMULA_PREFIXES) else c for c in out.columns
+    ]
+    return out
+
+
+def table_csv_bytes(df: pd.DataFrame, *, note: str | None = None) -> bytes:
+    """CSV bytes (UTF-8 with BOM). ``note`` (e.g. "Dữ liệu minh họa: …") becomes a first
+    comment line starting with ``#`` so the provenance travels with the file."""
+    body = neutralise_formulas(df).to_csv(index=False, lineterminator="\r\n")
+    head = f"# {note}\r\n" if note else ""
+    return ("\ufeff" + head + body).encode("utf-8")
