@@ -196,7 +196,7 @@ with map_col:
         zoom=zoom,
         key="map",
         height=MAP_HEIGHT,
-        width="stretch",
+        use_container_width=True,
         returned_objects=["last_active_drawing"],
     )
     st.caption(t("source_line", lang) + " " + ("" if tiles else t("no_tiles_note", lang)))
