@@ -1,0 +1,639 @@
+"""Build the folium map: base map, commune choropleth layer, district outlines, legend.
+
+Pure logic (no Streamlit import); every function returns a folium/branca object or a string.
+All geometries are in EPSG:4326 (longitude, latitude in degrees) when they reach the browser.
+
+Prepare-for-the-web checklist (:func:`choropleth_layer` and :func:`district_outline_layer` do it
+all, in one place, like ``geopandas.explore``): reproject to EPSG:4326, drop empty geometries,
+round coordinates to ``COORD_DECIMALS`` (5 decimals ~ 1 m), keep only the properties shown,
+make values JSON-safe (numpy scalars -> Python, NaN/NaT/None -> ``null``) and HTML-escape every
+text shown (names may come from uploaded files and contain ``<script>``).
+
+DOM hooks for browser tests: every commune path carries the CSS class ``ntm-commune`` (plus
+``ntm-dimmed`` / ``ntm-highlight``), district outlines ``ntm-district``, the legend box
+``ntm-legend``. This needs the SVG renderer, the default here (``prefer_canvas=False``); 226
+communes are far below the size where canvas pays off, and with canvas no path is in the DOM.
+
+Rerun behaviour in Streamlit (streamlit-folium 0.27.x, read from its source)
+---------------------------------------------------------------------------
+The app calls, on every rerun::
+
+    base = build_base_map(bounds)                       # new object each rerun: never cache it
+    fg = choropleth_layer(gdf, tooltip_columns=..., name="communes")
+    fg.add_child(legend_element(...))                   # legend rides with the layer
+    outlines = district_outline_layer(districts, name="districts")
+    st_folium(base, feature_group_to_add=[fg, outlines], key="map",
+              returned_objects=["last_active_drawing"], use_container_width=True, height=650)
+
+* ``st_folium`` hashes the *base map's* JavaScript (random ids stripped) plus ``key`` into the
+  component key. The map is **re-created** (iframe reloaded, view reset to the bounds) only when
+  that changes: other ``bounds``, ``tiles``, ``prefer_canvas``, ``key``, or anything added
+  directly to the base map (a legend or layer added to the map itself is part of that hash --
+  hence the legend goes into the feature group).
+* Everything passed in ``feature_group_to_add`` is sent as a JavaScript string; when it differs
+  from the previous run, the iframe removes the old groups and evaluates the new ones: **only the
+  layers (and the legend inside them) are swapped**, no reload, zoom and pan kept. When it is
+  identical nothing happens in the browser.
+* ``center`` / ``zoom`` are applied only when their value changes; leave them ``None`` so the
+  map fits ``bounds`` once and then keeps the user's view.
+* The map object must be fresh each rerun (``build_base_map`` is cheap): ``st_folium`` adds the
+  groups to the map it is given, so a cached map would carry last run's layer into its hash
+  and be re-created on every colour change. Cache the GeoDataFrame, not folium objects.
+* ``returned_objects`` decides which browser events rerun the app: with
+  ``["last_active_drawing"]`` only a click on a commune does (pan/zoom do not); read the code
+  with :func:`clicked_commune_code`.
+* Assets: the group strings reference no URL; Leaflet comes from the base map's ``default_js``
+  / ``default_css`` (see :mod:`ntm_geo.webassets`), loaded once when the iframe is created.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+import warnings
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+import branca.element
+import folium
+import geopandas
+import numpy as np
+import pandas as pd
+import shapely
+
+from ntm_geo.errors import ConfigError, DataError
+from ntm_geo.webassets import AssetUrls, inline_assets, local_asset_urls
+
+__all__ = [
+    "COMMUNE_CLASS",
+    "COORD_DECIMALS",
+    "NO_DATA_LABEL",
+    "NOT_ASSESSED_LABEL",
+    "TILE_PROVIDERS",
+    "build_base_map",
+    "choropleth_layer",
+    "clicked_commune_code",
+    "district_outline_layer",
+    "legend_element",
+    "map_html",
+    "map_payload_bytes",
+]
+
+COORD_DECIMALS = 5
+"""Decimals kept in coordinates sent to the browser (1e-5 degree ~ 1.1 m at 22° N)."""
+
+COMMUNE_CLASS = "ntm-commune"
+DIMMED_CLASS = "ntm-dimmed"
+HIGHLIGHT_CLASS = "ntm-highlight"
+DISTRICT_CLASS = "ntm-district"
+LEGEND_CLASS = "ntm-legend"
+TOOLTIP_CLASS = "ntm-tooltip"
+
+NO_DATA_LABEL = "Không có dữ liệu / No data"
+NOT_ASSESSED_LABEL = "Không đánh giá / Not assessed"
+NO_DATA_FILL = "#d9d9d9"
+"""Fill used (with a warning) for a commune whose fill colour is null."""
+
+BACKGROUND = "#f4f3ee"
+"""Map background when there are no tiles (or they fail to load offline)."""
+
+TILE_PROVIDERS: dict[str, str] = {
+    "OpenStreetMap": "OpenStreetMap",
+    "CartoDB positron": "CartoDB positron",
+}
+"""Optional base tiles (key -> folium ``tiles`` name). They need internet: offline the tiles
+fail silently and the plain background shows."""
+
+_HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+
+_COMMUNE_STYLE = {"color": "#ffffff", "weight": 0.7, "opacity": 1.0, "fillOpacity": 0.85}
+_DIMMED_STYLE = {"color": "#bbbbbb", "weight": 0.5, "opacity": 1.0, "fillOpacity": 0.25}
+_HIGHLIGHT_STYLE = {"color": "#000000", "weight": 3.0, "opacity": 1.0, "fillOpacity": 0.9}
+_HOVER_STYLE = {"color": "#222222", "weight": 2.5, "opacity": 1.0}
+_DISTRICT_STYLE = {"color": "#333333", "weight": 2.2, "opacity": 0.9, "fill": False}
+
+# Static CSS shipped in the base map's header (the st_folium iframe keeps header <style>s but
+# loses the ones folium adds while rendering a feature group, e.g. the tooltip table style).
+_BASE_CSS = f"""<style>
+html body .leaflet-container {{ background: {BACKGROUND}; }}
+.{TOOLTIP_CLASS} {{ font-size: 14px; line-height: 1.3; }}
+.{TOOLTIP_CLASS} table {{ margin: auto; border-collapse: collapse; }}
+.{TOOLTIP_CLASS} tr {{ text-align: left; }}
+.{TOOLTIP_CLASS} th {{ padding: 1px 8px 1px 2px; font-weight: 600; }}
+.{TOOLTIP_CLASS} td {{ padding: 1px 2px; }}
+</style>"""
+
+
+# --------------------------------------------------------------------------- base map
+
+
+def build_base_map(
+    bounds: tuple[float, float, float, float],
+    *,
+    tiles: str | None = None,
+    asset_urls: AssetUrls | None = local_asset_urls(),  # noqa: B008 - frozen value
+    prefer_canvas: bool = False,
+) -> folium.Map:
+    """An empty map fitted to ``bounds``, loading Leaflet from ``asset_urls``.
+
+    Parameters
+    ----------
+    bounds : (minx, miny, maxx, maxy)
+        Extent to show, EPSG:4326 degrees (``GeoDataFrame.total_bounds`` of the communes).
+    tiles : str, optional
+        A key of :data:`TILE_PROVIDERS`; default ``None``: no tiles, plain light background.
+    asset_urls : AssetUrls or None, default ``webassets.local_asset_urls()``
+        Where Leaflet's js/css come from. ``None`` keeps folium's CDN defaults (needs internet).
+    prefer_canvas : bool, default False
+        Draw paths on a canvas instead of SVG. Faster only for thousands of shapes, and the
+        ``ntm-commune`` DOM hooks disappear.
+
+    Returns
+    -------
+    folium.Map
+        With zoom control, scale bar, and a fit-to-bounds step.
+
+    Raises
+    ------
+    ConfigError
+        If ``bounds`` is not four finite numbers with min < max inside lon/lat limits, or
+        ``tiles`` is not a known key.
+    """
+    minx, miny, maxx, maxy = _check_bounds(bounds)
+    if tiles is not None and tiles not in TILE_PROVIDERS:
+        raise ConfigError(
+            f"Unknown tiles {tiles!r}; use None (no background map) or one of "
+            f"{sorted(TILE_PROVIDERS)}.",
+            f"Nền bản đồ {tiles!r} không hợp lệ; dùng None (không có nền) hoặc một trong "
+            f"{sorted(TILE_PROVIDERS)}.",
+        )
+    m = folium.Map(
+        location=[(miny + maxy) / 2, (minx + maxx) / 2],
+        zoom_start=9,
+        tiles=TILE_PROVIDERS[tiles] if tiles else None,
+        prefer_canvas=prefer_canvas,
+        zoom_control=True,
+        control_scale=True,
+        min_zoom=6,
+        max_zoom=16,
+        zoom_snap=0.25,  # fit the province snugly instead of to the next whole zoom level
+        zoom_delta=0.5,
+    )
+    if asset_urls is not None:
+        m.default_js = list(asset_urls.js)
+        m.default_css = list(asset_urls.css)
+    m.get_root().header.add_child(branca.element.Element(_BASE_CSS), name="ntm_base_css")
+    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    return m
+
+
+def _check_bounds(bounds: Any) -> tuple[float, float, float, float]:
+    try:
+        values = tuple(float(v) for v in bounds)
+    except (TypeError, ValueError):
+        values = ()
+    ok = (
+        len(values) == 4
+        and all(math.isfinite(v) for v in values)
+        and -180 <= values[0] < values[2] <= 180
+        and -90 <= values[1] < values[3] <= 90
+    )
+    if not ok:
+        raise ConfigError(
+            f"bounds must be (minx, miny, maxx, maxy) in EPSG:4326 degrees with min < max, "
+            f"got {bounds!r}; pass gdf.to_crs(4326).total_bounds.",
+            f"bounds phải là (minx, miny, maxx, maxy) theo độ EPSG:4326, min < max; "
+            f"nhận được {bounds!r}; hãy dùng gdf.to_crs(4326).total_bounds.",
+        )
+    return values  # type: ignore[return-value]
+
+
+# --------------------------------------------------------------------------- web preparation
+
+
+def _json_safe(value: Any) -> Any:
+    """A value JSON can carry: numpy scalars -> Python, NaN/NaT/None -> None, text escaped."""
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, (np.generic,)):
+        value = value.item()
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, (bool, int)):
+        return value
+    if isinstance(value, (pd.Timestamp, datetime, date)):
+        return value.isoformat()
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return html.escape(str(value))
+
+
+def _to_wgs84(gdf: Any, what: str) -> geopandas.GeoDataFrame:
+    if not isinstance(gdf, geopandas.GeoDataFrame):
+        raise ConfigError(
+            f"{what} must be a geopandas.GeoDataFrame, got {type(gdf).__name__}.",
+            f"{what} phải là geopandas.GeoDataFrame, nhận được {type(gdf).__name__}.",
+        )
+    if gdf.crs is None:
+        raise ConfigError(
+            f"{what} has no CRS; set it first, e.g. gdf.set_crs(4326) for longitude/latitude.",
+            f"{what} chưa có hệ tọa độ (CRS); hãy đặt trước, ví dụ gdf.set_crs(4326).",
+        )
+    if not gdf.crs.equals(4326):
+        gdf = gdf.to_crs(4326)
+    return gdf
+
+
+def _rounded_geometries(geoms: geopandas.GeoSeries) -> list[dict]:
+    rounded = shapely.transform(
+        np.asarray(geoms.values, dtype=object), lambda xy: np.round(xy, COORD_DECIMALS)
+    )
+    return [json.loads(s) for s in shapely.to_geojson(rounded)]
+
+
+def _require_columns(gdf: geopandas.GeoDataFrame, columns: Iterable[str], what: str) -> None:
+    missing = [c for c in columns if c not in gdf.columns]
+    if missing:
+        raise ConfigError(
+            f"{what} lacks column(s) {missing}; available: {sorted(map(str, gdf.columns))}.",
+            f"{what} thiếu cột {missing}; các cột hiện có: {sorted(map(str, gdf.columns))}.",
+            column=str(missing[0]),
+        )
+
+
+def _drop_empty(gdf: geopandas.GeoDataFrame, what: str) -> geopandas.GeoDataFrame:
+    empty = gdf.geometry.isna() | gdf.geometry.is_empty
+    if empty.any():
+        labels = gdf.loc[empty, "commune_code"].tolist() if "commune_code" in gdf else []
+        warnings.warn(
+            f"{what}: dropped {int(empty.sum())} row(s) with empty geometry {labels[:10]}",
+            UserWarning,
+            stacklevel=3,
+        )
+        gdf = gdf.loc[~empty]
+    return gdf
+
+
+# --------------------------------------------------------------------------- layers
+
+
+def choropleth_layer(
+    gdf: geopandas.GeoDataFrame,
+    *,
+    fill_column: str = "fill",
+    tooltip_columns: list[tuple[str, str]],
+    name: str,
+    dimmed_codes: set[str] | frozenset[str] = frozenset(),
+    highlight_codes: set[str] | frozenset[str] = frozenset(),
+    popup_column: str | None = None,
+) -> folium.FeatureGroup:
+    """One filled, hoverable polygon per commune, in a feature group.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        One row per commune, any CRS (reprojected to EPSG:4326). Columns used:
+        ``commune_code`` (str, unique: GSO 5-digit code, becomes the GeoJSON feature ``id``),
+        ``fill_column`` (hex colour ``#rrggbb``; null -> ``NO_DATA_FILL`` with a warning),
+        the tooltip columns and ``popup_column``. Other columns are not sent to the browser.
+    fill_column : str, default "fill"
+        Column holding the precomputed fill colour.
+    tooltip_columns : list of (column, label)
+        Shown on hover, in order, as ``label: value`` rows (label and value HTML-escaped;
+        null shows as empty).
+    name : str
+        Layer name (shown if a layer control is added).
+    dimmed_codes : set of str
+        Communes drawn faded (fill opacity 0.25, class ``ntm-dimmed``), e.g. outside a filter.
+    highlight_codes : set of str
+        Communes drawn with a thick black border (class ``ntm-highlight``), e.g. a search hit.
+    popup_column : str, optional
+        Column whose (escaped) text opens in a popup on click.
+
+    Returns
+    -------
+    folium.FeatureGroup
+        Holding one ``folium.GeoJson``; add a :func:`legend_element` to it so the legend
+        is swapped together with the colours.
+
+    Raises
+    ------
+    ConfigError
+        If ``gdf`` is not a GeoDataFrame, has no CRS, or lacks a column named above.
+    DataError
+        If ``commune_code`` has duplicates or nulls, or a fill is not a hex colour.
+    """
+    gdf = _to_wgs84(gdf, "choropleth_layer: gdf")
+    columns = ["commune_code", fill_column, *(c for c, _ in tooltip_columns)]
+    if popup_column is not None:
+        columns.append(popup_column)
+    _require_columns(gdf, columns, "choropleth_layer: gdf")
+    gdf = _drop_empty(gdf, "choropleth_layer")
+    if gdf.empty:
+        raise DataError(
+            "choropleth_layer: gdf has no commune with a geometry; nothing to draw.",
+            "choropleth_layer: không có xã nào có ranh giới; không có gì để vẽ.",
+        )
+    codes = gdf["commune_code"]
+    if codes.isna().any() or codes.duplicated().any():
+        bad = sorted(set(codes[codes.duplicated()].astype(str)))
+        raise DataError(
+            f"commune_code must be unique and non-null; duplicated: {bad[:10]}, "
+            f"null: {int(codes.isna().sum())}.",
+            f"commune_code phải duy nhất và không rỗng; bị trùng: {bad[:10]}, "
+            f"rỗng: {int(codes.isna().sum())}.",
+            column="commune_code",
+        )
+    styles = _fill_styles(gdf, fill_column, set(dimmed_codes), set(highlight_codes))
+
+    fields = [f"p{i}" for i in range(len(tooltip_columns))]
+    prop_columns = [c for c, _ in tooltip_columns]
+    if popup_column is not None:
+        prop_columns.append(popup_column)
+        fields_all = [*fields, "popup"]
+    else:
+        fields_all = fields
+    geometries = _rounded_geometries(gdf.geometry)
+    features = []
+    for code, geometry, values in zip(
+        codes.astype(str), geometries, gdf[prop_columns].itertuples(index=False, name=None)
+    ):
+        props = {key: _json_safe(v) for key, v in zip(fields_all, values)}
+        features.append({"type": "Feature", "id": code, "properties": props, "geometry": geometry})
+
+    geojson = folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=name,
+        style_function=lambda feature: styles[feature["id"]],
+        highlight_function=lambda feature: _HOVER_STYLE,
+        tooltip=(
+            folium.GeoJsonTooltip(
+                fields=fields,
+                aliases=[html.escape(label) for _, label in tooltip_columns],
+                class_name=TOOLTIP_CLASS,
+                sticky=True,
+            )
+            if tooltip_columns
+            else None
+        ),
+        popup=(
+            folium.GeoJsonPopup(fields=["popup"], labels=False, localize=False)
+            if popup_column is not None
+            else None
+        ),
+    )
+    group = folium.FeatureGroup(name=name)
+    group.add_child(geojson)
+    return group
+
+
+def _fill_styles(
+    gdf: geopandas.GeoDataFrame, fill_column: str, dimmed: set[str], highlight: set[str]
+) -> dict[str, dict[str, Any]]:
+    fills = gdf[fill_column]
+    null = fills.isna()
+    if null.any():
+        warnings.warn(
+            f"choropleth_layer: {int(null.sum())} commune(s) have no fill in column "
+            f"{fill_column!r}; drawn in {NO_DATA_FILL} (no data): "
+            f"{gdf.loc[null, 'commune_code'].astype(str).tolist()[:10]}",
+            UserWarning,
+            stacklevel=3,
+        )
+    styles: dict[str, dict[str, Any]] = {}
+    for code, fill in zip(gdf["commune_code"].astype(str), fills):
+        fill = NO_DATA_FILL if _json_safe(fill) is None else str(fill)
+        if not _HEX.match(fill):
+            raise DataError(
+                f"Fill colour {fill!r} of commune {code} in column {fill_column!r} is not a hex "
+                f"colour like '#1a9850'.",
+                f"Màu tô {fill!r} của xã {code} trong cột {fill_column!r} không phải mã màu "
+                f"dạng '#1a9850'.",
+                column=fill_column,
+            )
+        if code in highlight:
+            base, cls = _HIGHLIGHT_STYLE, f"{COMMUNE_CLASS} {HIGHLIGHT_CLASS}"
+        elif code in dimmed:
+            base, cls = _DIMMED_STYLE, f"{COMMUNE_CLASS} {DIMMED_CLASS}"
+        else:
+            base, cls = _COMMUNE_STYLE, COMMUNE_CLASS
+        styles[code] = {**base, "fillColor": fill.lower(), "className": cls}
+    return styles
+
+
+def district_outline_layer(
+    districts_gdf: geopandas.GeoDataFrame, *, name: str
+) -> folium.FeatureGroup:
+    """Thick dark district borders, no fill, not interactive (hover passes to the communes).
+
+    Parameters
+    ----------
+    districts_gdf : geopandas.GeoDataFrame
+        One (multi)polygon per district, any CRS (reprojected to EPSG:4326). Only the geometry
+        is sent to the browser.
+    name : str
+        Layer name. Pass this group *after* the choropleth group so it is drawn on top.
+
+    Returns
+    -------
+    folium.FeatureGroup
+
+    Raises
+    ------
+    ConfigError
+        If ``districts_gdf`` is not a GeoDataFrame or has no CRS.
+    """
+    gdf = _to_wgs84(districts_gdf, "district_outline_layer: districts_gdf")
+    gdf = _drop_empty(gdf, "district_outline_layer")
+    features = [
+        {"type": "Feature", "properties": {}, "geometry": geometry}
+        for geometry in _rounded_geometries(gdf.geometry)
+    ]
+    style = {**_DISTRICT_STYLE, "className": DISTRICT_CLASS}
+    geojson = folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=name,
+        style_function=lambda feature: style,
+        interactive=False,
+    )
+    group = folium.FeatureGroup(name=name)
+    group.add_child(geojson)
+    return group
+
+
+# --------------------------------------------------------------------------- legend
+
+
+class _Legend(branca.element.MacroElement):
+    """A Leaflet control in the bottom-right; follows its parent feature group on/off the map."""
+
+    _template = branca.element.Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var host = {{ this._parent.get_name() }};
+            var legend = L.control({position: "bottomright"});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create("div", {{ this.css_class|tojson }});
+                div.innerHTML = {{ this.html_js }};
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            if (host instanceof L.Map) {
+                legend.addTo(host);
+            } else {
+                host.on("add", function () { legend.addTo(host._map); });
+                host.on("remove", function () { legend.remove(); });
+                if (host._map) { legend.addTo(host._map); }
+            }
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, inner_html: str) -> None:
+        super().__init__()
+        self._name = "NtmLegend"
+        self.css_class = LEGEND_CLASS
+        # JSON string literal, and no "</" so it can never close the <script> it sits in.
+        self.html_js = json.dumps(inner_html).replace("</", "<\\/")
+
+
+def legend_element(
+    title: str,
+    entries: list[tuple[str, str, int | None]],
+    *,
+    note: str | None = None,
+    font_px: int = 14,
+) -> branca.element.MacroElement:
+    """A legend box (swatch, label, count) in the map's bottom-right corner.
+
+    Add it to the choropleth feature group (``fg.add_child(legend)``) so ``st_folium`` swaps it
+    with the colours; added to a ``folium.Map`` it is fixed on that map (standalone export).
+
+    Parameters
+    ----------
+    title : str
+        Heading, e.g. the indicator and its unit ("Tỷ lệ hộ nghèo (%)").
+    entries : list of (colour, label, count)
+        ``colour`` hex ``#rrggbb``; ``label`` the class text; ``count`` number of communes or
+        ``None`` to hide it. Include ``(NO_DATA_FILL, NO_DATA_LABEL, n)`` and
+        ``(..., NOT_ASSESSED_LABEL, n)`` lines when they apply.
+    note : str, optional
+        Small print under the entries (source, year, classification scheme).
+    font_px : int, default 14
+        Base font size in CSS px (8-40); 16-18 reads well on a projector.
+
+    Returns
+    -------
+    branca.element.MacroElement
+        All text HTML-escaped.
+
+    Raises
+    ------
+    ConfigError
+        If ``entries`` is empty, a colour is not hex, a count is negative, or ``font_px`` is out
+        of range.
+    """
+    if not entries:
+        raise ConfigError(
+            "legend_element: entries is empty; give at least one (colour, label, count).",
+            "legend_element: danh sách chú giải rỗng; cần ít nhất một (màu, nhãn, số lượng).",
+        )
+    if isinstance(font_px, bool) or not isinstance(font_px, int) or not 8 <= font_px <= 40:
+        raise ConfigError(
+            f"legend_element: font_px must be an integer from 8 to 40, got {font_px!r}.",
+            f"legend_element: font_px phải là số nguyên từ 8 đến 40, nhận được {font_px!r}.",
+        )
+    rows = []
+    for colour, label, count in entries:
+        if not isinstance(colour, str) or not _HEX.match(colour):
+            raise ConfigError(
+                f"legend_element: colour {colour!r} of entry {label!r} is not a hex colour "
+                f"like '#1a9850'.",
+                f"legend_element: màu {colour!r} của mục {label!r} không phải mã màu "
+                f"dạng '#1a9850'.",
+            )
+        if count is not None and (isinstance(count, bool) or int(count) != count or count < 0):
+            raise ConfigError(
+                f"legend_element: count {count!r} of entry {label!r} must be a whole number "
+                f">= 0 or None.",
+                f"legend_element: số lượng {count!r} của mục {label!r} phải là số nguyên "
+                f">= 0 hoặc None.",
+            )
+        count_cell = "" if count is None else f"{int(count):,}".replace(",", ".")
+        rows.append(
+            '<tr><td style="padding:2px 6px 2px 0">'
+            f'<span style="display:inline-block;width:1.4em;height:1em;background:{colour};'
+            'border:1px solid #666;vertical-align:middle"></span></td>'
+            f'<td style="padding:2px 8px 2px 0">{html.escape(str(label))}</td>'
+            f'<td style="padding:2px 0;text-align:right;font-variant-numeric:tabular-nums">'
+            f"{count_cell}</td></tr>"
+        )
+    note_html = (
+        f'<div style="margin-top:4px;font-size:0.8em;color:#444;max-width:22em">'
+        f"{html.escape(note)}</div>"
+        if note
+        else ""
+    )
+    inner = (
+        f'<div style="background:rgba(255,255,255,0.94);padding:8px 10px;border-radius:4px;'
+        f"box-shadow:0 1px 4px rgba(0,0,0,0.35);font-size:{font_px}px;line-height:1.3;"
+        f'color:#111;max-height:60vh;overflow:auto">'
+        f'<div style="font-weight:700;margin-bottom:4px;max-width:22em">{html.escape(title)}</div>'
+        f'<table style="border-collapse:collapse">{"".join(rows)}</table>{note_html}</div>'
+    )
+    return _Legend(inner)
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def map_html(m: folium.Map, *, inline: bool = False) -> str:
+    """The complete HTML page of ``m`` (as a folium ``save`` would write it).
+
+    Parameters
+    ----------
+    m : folium.Map
+    inline : bool, default False
+        Inline Leaflet's js/css (see :func:`ntm_geo.webassets.inline_assets`) for a standalone
+        file that opens with no server and no internet.
+    """
+    page = m.get_root().render()
+    if inline:
+        page = inline_assets(page, AssetUrls(js=tuple(m.default_js), css=tuple(m.default_css)))
+    return page
+
+
+def map_payload_bytes(m: folium.Map) -> int:
+    """UTF-8 size of :func:`map_html` (without the Leaflet files), in bytes."""
+    return len(map_html(m).encode("utf-8"))
+
+
+def clicked_commune_code(result: Mapping[str, Any] | None) -> str | None:
+    """The commune code of the last clicked commune in an ``st_folium`` return value.
+
+    Needs ``returned_objects=["last_active_drawing"]``: streamlit-folium stores the clicked
+    feature's GeoJSON there, whose ``id`` is the ``commune_code`` (see :func:`choropleth_layer`).
+
+    Examples
+    --------
+    >>> clicked_commune_code({"last_active_drawing": {"id": "06040", "type": "Feature"}})
+    '06040'
+    >>> clicked_commune_code(None) is None
+    True
+    """
+    if not result:
+        return None
+    feature = result.get("last_active_drawing")
+    if not isinstance(feature, Mapping):
+        return None
+    code = feature.get("id")
+    return str(code) if code is not None else None
