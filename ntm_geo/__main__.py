@@ -1,0 +1,163 @@
+"""Command line: ``python -m ntm_geo <command> ...``.
+
+Commands are rows of :data:`COMMANDS` — (name, help, configure, handler) — so adding one is one
+function pair and one row (or a call to :func:`register`):
+
+``check-report --year {2011,2015} [--dataset CSV] [--json] [--lang {vi,en}]``
+    Recompute the report's province figures from a dataset (default: the illustrative one) and
+    print them side by side with the report; exit status 1 if any differs.
+``generate-illustrative [--out DIR] [--seed N]``
+    Regenerate the illustrative CSVs (default into ``data/illustrative/``).
+
+Errors of the application (:class:`~ntm_geo.errors.NtmGeoError`) are printed in both languages
+and give exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from ntm_geo.errors import NtmGeoError
+
+Handler = Callable[[argparse.Namespace], int]
+Configure = Callable[[argparse.ArgumentParser], None]
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    help: str
+    configure: Configure
+    handler: Handler
+
+
+COMMANDS: list[Command] = []
+
+
+def register(name: str, help: str, configure: Configure, handler: Handler) -> None:
+    """Add a subcommand (name must be new)."""
+    if any(c.name == name for c in COMMANDS):
+        raise ValueError(f"Command {name!r} is already registered; registered: {', '.join(c.name for c in COMMANDS)}")
+    COMMANDS.append(Command(name, help, configure, handler))
+
+
+# --- check-report ---------------------------------------------------------------------------
+
+
+def _configure_check(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--year", type=int, required=True, choices=(2011, 2015), help="report year")
+    p.add_argument("--dataset", help="dataset CSV to check (default: the illustrative dataset)")
+    p.add_argument("--json", action="store_true", help="print a JSON object keyed by figure key")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the labels (default vi)")
+
+
+def _fmt(value: float, unit: str) -> str:
+    if math.isnan(value):
+        return "—"
+    if unit in ("xã", "huyện"):
+        return f"{value:.0f}"
+    if unit == "tiêu chí":
+        return f"{value:.3f}".rstrip("0").rstrip(".")
+    return f"{value:.2f}"
+
+
+def _json_value(value: float) -> float | int | None:
+    if math.isnan(value):
+        return None
+    return int(value) if float(value).is_integer() else round(value, 4)
+
+
+def _check_report(args: argparse.Namespace) -> int:
+    from ntm_geo.datasets import load_dataset_csv, load_illustrative
+    from ntm_geo.illustrative import load_units
+    from ntm_geo.report_check import compare
+
+    dataset = load_dataset_csv(args.dataset) if args.dataset else load_illustrative(args.year)
+    rows = compare(dataset, load_units(), args.year)
+    if args.json:
+        payload = {
+            r.key: {
+                "label": r.label_vi if args.lang == "vi" else r.label_en,
+                "report": _json_value(r.report_value),
+                "computed": _json_value(r.computed_value),
+                "tolerance": r.tolerance,
+                "unit": r.unit,
+                "ok": r.ok,
+            }
+            for r in rows
+        }
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        head = ("Số liệu", "Báo cáo", "Tính lại", "") if args.lang == "vi" else ("Figure", "Report", "Computed", "")
+        table = [
+            (r.label_vi if args.lang == "vi" else r.label_en, _fmt(r.report_value, r.unit),
+             _fmt(r.computed_value, r.unit), "✓" if r.ok else "✗")
+            for r in rows
+        ]
+        width = [max(len(head[i]), *(len(t[i]) for t in table)) for i in range(3)]
+        print(f"{head[0]:<{width[0]}}  {head[1]:>{width[1]}}  {head[2]:>{width[2]}}  {head[3]}")
+        for label, rep, comp, mark in table:
+            print(f"{label:<{width[0]}}  {rep:>{width[1]}}  {comp:>{width[2]}}  {mark}")
+        bad = sum(not r.ok for r in rows)
+        if args.lang == "vi":
+            print(f"\n{len(rows) - bad}/{len(rows)} số liệu khớp với Báo cáo 48/BC-BCĐ năm {args.year}.")
+        else:
+            print(f"\n{len(rows) - bad}/{len(rows)} figures match report 48/BC-BCĐ for {args.year}.")
+    return 0 if all(r.ok for r in rows) else 1
+
+
+# --- generate-illustrative ------------------------------------------------------------------
+
+
+def _configure_generate(p: argparse.ArgumentParser) -> None:
+    from ntm_geo.illustrative import DATA_DIR, SEED
+
+    p.add_argument("--out", default=str(DATA_DIR), help=f"output folder (default {DATA_DIR})")
+    p.add_argument("--seed", type=int, default=SEED, help=f"random seed (default {SEED})")
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from ntm_geo.illustrative import generate_files
+
+    for path in generate_files(args.out, seed=args.seed):
+        print(path)
+    return 0
+
+
+register("check-report", "compare a dataset with the figures of report 48/BC-BCĐ (2016)", _configure_check,
+         _check_report)
+register("generate-illustrative", "regenerate the illustrative per-commune CSVs", _configure_generate, _generate)
+
+
+# --- entry point ----------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m ntm_geo", description="ntm-geo command line")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for cmd in COMMANDS:
+        p = sub.add_parser(cmd.name, help=cmd.help, description=cmd.help)
+        cmd.configure(p)
+        p.set_defaults(handler=cmd.handler)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except NtmGeoError as err:
+        print(f"Lỗi: {err.message_vi}\nError: {err.message_en}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

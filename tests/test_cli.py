@@ -1,0 +1,114 @@
+"""Command line: python -m ntm_geo check-report / generate-illustrative."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ntm_geo import __main__ as cli
+from ntm_geo import illustrative as il
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def synthetic_units() -> pd.DataFrame:
+    u = pd.read_csv(REPO / "data" / "units_gso2015.tsv", sep="\t", dtype=str)
+    return u.rename(columns={"type": "unit_type"}).assign(population_2009=3000, area_km2=40.0)
+
+
+def tiny_units():
+    """Four units in one district (thị trấn + 3 xã), 0.05° squares."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    rows = [
+        {"commune_code": f"0000{i}", "district_code": "189", "unit_type": "thi-tran" if i == 1 else "xa",
+         "population_2009": 2000 + 100 * i, "area_km2": 20.0 + i, "geometry": box(107 + 0.05 * i, 21.5, 107.05 + 0.05 * i, 21.55)}
+        for i in range(1, 5)
+    ]
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+
+
+@pytest.fixture()
+def real_units_loader():
+    try:
+        units = il.load_units()
+    except Exception as exc:  # noqa: BLE001
+        pytest.skip(f"real boundaries unavailable (set NTM_GEO_BOUNDARY_MIRROR): {exc}")
+    return lambda: units
+
+
+@pytest.mark.parametrize("year", [2011, 2015])
+def test_check_report_table_passes(capsys, monkeypatch, real_units_loader, year):
+    monkeypatch.setattr(il, "load_units", real_units_loader)
+    assert cli.main(["check-report", "--year", str(year)]) == 0
+    out = capsys.readouterr().out
+    assert "Báo cáo" in out and "✓" in out and "✗" not in out
+    assert "Tỷ lệ hộ nghèo toàn tỉnh" in out
+
+
+def test_check_report_json(capsys, monkeypatch, real_units_loader):
+    monkeypatch.setattr(il, "load_units", real_units_loader)
+    assert cli.main(["check-report", "--year", "2015", "--json", "--lang", "en"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["criterion_03_met"] == {"label": "Communes meeting criterion 3 (Irrigation)", "report": 53,
+                                           "computed": 53, "tolerance": 0.0, "unit": "xã", "ok": True}
+    assert all(v["ok"] for v in payload.values())
+
+
+def test_check_report_fails_with_exit_1(capsys, monkeypatch):
+    monkeypatch.setattr(il, "load_units", synthetic_units)  # wrong weights -> poverty etc. differ
+    assert cli.main(["check-report", "--year", "2015", "--lang", "en"]) == 1
+    out = capsys.readouterr().out
+    assert "✗" in out and "Figure" in out
+    assert cli.main(["check-report", "--year", "2015", "--json"]) == 1
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["criterion_02_met"]["ok"] is True and payload["poverty_rate_pct"]["ok"] is False
+
+
+def test_check_report_bad_dataset_exit_2(capsys, monkeypatch, tmp_path):
+    monkeypatch.setattr(il, "load_units", synthetic_units)
+    assert cli.main(["check-report", "--year", "2015", "--dataset", str(tmp_path / "x.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "Lỗi: x.csv: không tìm thấy tệp." in err and "Error: x.csv: file not found." in err
+
+
+def test_check_report_year_choices(capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["check-report", "--year", "2013"])
+    assert info.value.code == 2
+    assert "invalid choice: 2013" in capsys.readouterr().err
+
+
+def test_generate_illustrative_to_dir(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(il, "load_units", tiny_units)
+    assert cli.main(["generate-illustrative", "--out", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out.split()
+    assert [Path(p).name for p in printed] == ["lang_son_ntm_2011.csv", "lang_son_ntm_2015.csv"]
+    assert (tmp_path / "lang_son_ntm_2015.csv").read_text(encoding="utf-8").startswith("commune_code,year,")
+
+
+def test_register_is_extensible_and_rejects_duplicates():
+    names = [c.name for c in cli.COMMANDS]
+    assert names[:2] == ["check-report", "generate-illustrative"]
+    with pytest.raises(ValueError, match=r"Command 'check-report' is already registered"):
+        cli.register("check-report", "again", lambda p: None, lambda a: 0)
+
+
+def test_subprocess_utf8_output_and_no_streamlit(tmp_path):
+    env = {**os.environ, "PYTHONIOENCODING": "ascii", "PYTHONPATH": str(REPO)}
+    code = (
+        "import sys, ntm_geo.__main__ as m, ntm_geo.report_check, ntm_geo.datasets, ntm_geo.illustrative;"
+        "r = m.main(['check-report', '--year', '2015', '--dataset', sys.argv[1]]);"
+        "assert 'streamlit' not in sys.modules; sys.exit(r)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code, str(tmp_path / "thiếu.csv")], env=env,
+                          capture_output=True, cwd=REPO, timeout=120)
+    assert proc.returncode == 2
+    assert "không tìm thấy tệp" in proc.stderr.decode("utf-8")

@@ -1,0 +1,112 @@
+"""Report figures (reference YAML) and their recomputation from a dataset."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from ntm_geo import reference as rf
+from ntm_geo import report_check as rc
+from ntm_geo.datasets import load_illustrative
+from ntm_geo.errors import ConfigError, DataError
+from ntm_geo.illustrative import load_units
+
+
+def test_reference_values():
+    ref = rf.load_reference()
+    assert ref.communes_assessed == 207 and ref.commune_level_units == 226 and ref.districts == 11
+    assert ref.criteria_met_2015[3].met == 53 and "20,77%" in ref.criteria_met_2015[3].note
+    assert ref.distributions[2011].mean == 2.57
+    assert [(g.low, g.high, g.count) for g in ref.distributions[2015].groups][-1] == (0, 4, 50)
+    assert ref.poverty_rate_pct == {2011: 24.06, 2014: 14.09, 2015: 11.9}
+    assert ref.districts_below_10pct_poverty_2015 == 5
+    assert ref.infrastructure_2015["road_car_access_commune_centre_all_season_pct"] == 93.4
+    assert "48/BC-BCĐ" in ref.source_vi and len(ref.district_names_2015) == 11
+
+
+@pytest.mark.parametrize(("label", "expected"), [("5-9", (5, 9)), ("10", (10, 10)), ("<5", (0, 4)), ("0", (0, 0))])
+def test_parse_group_label(label, expected):
+    assert rf.parse_group_label(label) == expected
+
+
+def test_parse_group_label_bad():
+    with pytest.raises(ConfigError, match=r"Bad group label '5\+'.*write 'a-b', '<n' or 'n'"):
+        rf.parse_group_label("5+")
+
+
+def test_reference_missing_file(tmp_path):
+    with pytest.raises(ConfigError, match=r"Reference figures not found: .*missing\.yaml"):
+        rf.load_reference(tmp_path / "missing.yaml")
+
+
+def synthetic_units() -> pd.DataFrame:
+    """Units from the official code list with made-up populations/areas (no boundaries needed)."""
+    u = pd.read_csv(rf.REFERENCE_YAML.parent / "units_gso2015.tsv", sep="\t", dtype=str)
+    return u.rename(columns={"type": "unit_type"}).assign(population_2009=3000, area_km2=40.0)
+
+
+@pytest.fixture(scope="module")
+def real_units():
+    try:
+        return load_units()
+    except Exception as exc:  # noqa: BLE001
+        pytest.skip(f"real boundaries unavailable (set NTM_GEO_BOUNDARY_MIRROR): {exc}")
+
+
+@pytest.mark.parametrize("year", [2011, 2015])
+def test_committed_dataset_matches_report(real_units, year):
+    rows = rc.compare(load_illustrative(year), real_units, year)
+    assert rc.all_ok(rows), [r for r in rows if not r.ok]
+    keys = [r.key for r in rows]
+    assert len(keys) == len(set(keys))
+    if year == 2015:
+        assert {"criterion_02_met", "group_19", "group_lt5", "group_lt2", "criteria_mean", "poverty_rate_pct",
+                "districts_poverty_below_10pct", "road_hardened_pct", "car_access_all_season_pct"} <= set(keys)
+        assert not any(k.startswith("criterion_01") or k.startswith("criterion_10") for k in keys)
+    else:
+        assert set(keys) == {"communes_assessed", "group_10", "group_5_9", "group_1_4", "group_0",
+                             "criteria_mean", "poverty_rate_pct"}
+
+
+def test_counts_do_not_depend_on_weights():
+    rows = {r.key: r for r in rc.compare(load_illustrative(2015), synthetic_units(), 2015)}
+    assert rows["criterion_17_met"].ok and rows["group_19"].ok and rows["criteria_mean"].ok
+    assert rows["criteria_mean"].tolerance == pytest.approx(0.05)
+    assert rows["car_access_all_season_pct"].ok  # unweighted share of xã
+
+
+def test_perturbation_is_detected():
+    data = load_illustrative(2015)
+    i = data.index[data["c02"].fillna(False).astype(bool)][0]
+    data.loc[i, "c02"] = False
+    data.loc[i, "criteria_met"] -= 1
+    rows = {r.key: r for r in rc.compare(data, synthetic_units(), 2015)}
+    assert not rows["criterion_02_met"].ok and rows["criterion_02_met"].computed_value == 18
+    assert rows["criterion_03_met"].ok
+
+
+def test_missing_indicator_column_is_not_ok():
+    data = load_illustrative(2015).drop(columns="road_hardened_pct")
+    rows = {r.key: r for r in rc.compare(data, synthetic_units(), 2015)}
+    assert not rows["road_hardened_pct"].ok and pd.isna(rows["road_hardened_pct"].computed_value)
+
+
+def test_unknown_year():
+    with pytest.raises(ConfigError, match=r"no figures for year 2013; allowed years: 2011, 2015"):
+        rc.compare(load_illustrative(2015), synthetic_units(), 2013)
+
+
+def test_no_rows_for_year():
+    with pytest.raises(DataError, match=r"The dataset has no rows for 2011"):
+        rc.compare(load_illustrative(2015), synthetic_units(), 2011)
+
+
+def test_units_missing_column():
+    with pytest.raises(DataError, match=r"lacks column\(s\) population_2009 needed for weighting"):
+        rc.compare(load_illustrative(2015), synthetic_units().drop(columns="population_2009"), 2015)
+
+
+def test_code_missing_from_units():
+    units = synthetic_units()
+    with pytest.raises(DataError, match=r"Commune code 05971 of the dataset is not in the unit table"):
+        rc.compare(load_illustrative(2015), units[units.commune_code != "05971"], 2015)
