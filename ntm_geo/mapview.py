@@ -101,11 +101,18 @@ BACKGROUND = "#f4f3ee"
 """Map background when there are no tiles (or they fail to load offline)."""
 
 TILE_PROVIDERS: dict[str, str] = {
-    "OpenStreetMap": "OpenStreetMap",
-    "CartoDB positron": "CartoDB positron",
+    "OpenStreetMap": "OpenStreetMap",  # (CartoDB tiles now need an API key: left out)
 }
-"""Optional base tiles (key -> folium ``tiles`` name). They need internet: offline the tiles
-fail silently and the plain background shows."""
+"""Optional base tiles (key -> folium ``tiles`` name; keys match ignoring case, spaces and
+underscores). They need internet: offline the tiles fail silently and the plain background
+shows."""
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[\s_-]+", "", str(name)).lower()
+
+
+_TILE_KEYS = {_key(name): name for name in TILE_PROVIDERS}
 
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
@@ -144,7 +151,9 @@ def build_base_map(
     bounds : (minx, miny, maxx, maxy)
         Extent to show, EPSG:4326 degrees (``GeoDataFrame.total_bounds`` of the communes).
     tiles : str, optional
-        A key of :data:`TILE_PROVIDERS`; default ``None``: no tiles, plain light background.
+        A key of :data:`TILE_PROVIDERS` ("OpenStreetMap", "openstreetmap"...: case,
+        spaces and underscores ignored); default ``None``: no tiles, plain light
+        background.
     asset_urls : AssetUrls or None, default ``webassets.local_asset_urls()``
         Where Leaflet's js/css come from. ``None`` keeps folium's CDN defaults (needs internet).
     prefer_canvas : bool, default False
@@ -163,7 +172,8 @@ def build_base_map(
         ``tiles`` is not a known key.
     """
     minx, miny, maxx, maxy = _check_bounds(bounds)
-    if tiles is not None and tiles not in TILE_PROVIDERS:
+    tile_name = _TILE_KEYS.get(_key(tiles)) if tiles is not None else None
+    if tiles is not None and tile_name is None:
         raise ConfigError(
             f"Unknown tiles {tiles!r}; use None (no background map) or one of "
             f"{sorted(TILE_PROVIDERS)}.",
@@ -173,7 +183,7 @@ def build_base_map(
     m = folium.Map(
         location=[(miny + maxy) / 2, (minx + maxx) / 2],
         zoom_start=9,
-        tiles=TILE_PROVIDERS[tiles] if tiles else None,
+        tiles=TILE_PROVIDERS[tile_name] if tile_name else None,
         prefer_canvas=prefer_canvas,
         zoom_control=True,
         control_scale=True,

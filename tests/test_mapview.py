@@ -78,15 +78,17 @@ def test_base_map_cdn_assets_when_asked():
     assert "cdn.jsdelivr.net/npm/leaflet@1.9.3" in header
 
 
-def test_base_map_optional_tiles():
-    page = mapview.map_html(mapview.build_base_map(BOUNDS, tiles="OpenStreetMap"))
+@pytest.mark.parametrize("tiles", ["OpenStreetMap", "openstreetmap", "open_street_map"])
+def test_base_map_optional_tiles(tiles):
+    page = mapview.map_html(mapview.build_base_map(BOUNDS, tiles=tiles))
     assert "tile.openstreetmap.org" in page
     assert "background: #f4f3ee" in page  # what shows when the tiles cannot load
 
 
-def test_base_map_unknown_tiles():
-    with pytest.raises(ConfigError, match=r"Unknown tiles 'Google'.*'OpenStreetMap'"):
-        mapview.build_base_map(BOUNDS, tiles="Google")
+@pytest.mark.parametrize("tiles", ["Google", "CartoDB positron"])
+def test_base_map_unknown_tiles(tiles):
+    with pytest.raises(ConfigError, match=rf"Unknown tiles '{tiles}'.*\['OpenStreetMap'\]"):
+        mapview.build_base_map(BOUNDS, tiles=tiles)
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,8 @@
 """Helpers to drive a running Streamlit app in headless Chromium (Playwright, sync API).
 
 No fixed sleeps: every wait polls a condition with a deadline. Used by ``conftest.py`` in this
-folder; importable on its own for ad-hoc runs (``python -m tests.browser.harness app.py``).
+folder; importable on its own for ad-hoc runs from the repo root
+(``from tests.browser import harness; harness.start_streamlit(Path("app.py"))``).
 """
 
 from __future__ import annotations
