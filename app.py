@@ -8,8 +8,6 @@ its zoom and does not flicker (see :mod:`ntm_geo.mapview`).
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -22,15 +20,21 @@ from ntm_geo.errors import NtmGeoError
 from ntm_geo.exports import table_csv_bytes
 from ntm_geo.i18n import LANGUAGES, t
 from ntm_geo.illustrative import ILLUSTRATIVE_NOTE_EN, ILLUSTRATIVE_NOTE_VI
+from ntm_geo.profile import commune_profile
 from ntm_geo.mapview import build_base_map, choropleth_layer, clicked_commune_code, district_outline_layer, legend_element
 from ntm_geo.report_check import compare
 from ntm_geo.themes import THEMES, VARIABLES, compute_view, join_dataset
 from ntm_geo.webassets import install_leaflet
 
 YEARS = (2015, 2011)
-MAP_HEIGHT = 620
+MAP_HEIGHT = 560
 
 st.set_page_config(page_title="NTM Lạng Sơn", page_icon="🗺️", layout="wide")
+st.markdown(  # static CSS only: less empty space above the map on a 768-pixel-high projector
+    "<style>[data-testid='stMainBlockContainer'], .block-container {padding-top: 3.2rem; padding-bottom: 1rem}"
+    " h3 {padding-top: 0.2rem}</style>",
+    unsafe_allow_html=True,
+)
 
 
 # ---------------------------------------------------------------- cached core calls
@@ -71,15 +75,6 @@ def report_rows(year: int, lang: str) -> pd.DataFrame:
             t("match", lang): ["✓" if r.ok else "✗" for r in rows],
         }
     )
-
-
-def zoom_for(bounds: tuple[float, float, float, float], width_px: int = 900, height_px: int = MAP_HEIGHT) -> int:
-    """Web-Mercator zoom level at which ``bounds`` (degrees) fits a map of the given pixels."""
-    minx, miny, maxx, maxy = bounds
-    lon_zoom = math.log2(360 * width_px / 256 / max(maxx - minx, 1e-6))
-    y = lambda lat: math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))  # noqa: E731
-    lat_zoom = math.log2(2 * math.pi * height_px / 256 / max(y(maxy) - y(miny), 1e-9))
-    return max(7, min(14, int(min(lon_zoom, lat_zoom))))
 
 
 # ---------------------------------------------------------------- sidebar (widgets)
@@ -145,7 +140,7 @@ classification = result.classification
 title = t("map_title", lang, variable=variable.label(lang), year=year, source=source_label)
 
 # ---------------------------------------------------------------- display
-st.markdown(f"### {title}")
+st.markdown(f"#### {title}")
 st.warning(dataset_note, icon="⚠️")
 if classification.note_vi:
     st.info(classification.note_vi if lang == "vi" else classification.note_en)
@@ -177,23 +172,18 @@ fg.add_child(
 )
 outlines = district_outline_layer(districts, name="districts")
 
-province_bounds = tuple(boundaries.communes_web.total_bounds)
-base = build_base_map(province_bounds, tiles="openstreetmap" if tiles else None)
-center, zoom = None, None
+# Leaflet fits the bounds to the real map size (unknown here). A district change re-creates the
+# map with that district's bounds; colour changes only swap the layer (zoom and pan kept).
 if district:
-    minx, miny, maxx, maxy = districts.loc[districts["district_code"] == district].total_bounds
-    center, zoom = ((miny + maxy) / 2, (minx + maxx) / 2), zoom_for((minx, miny, maxx, maxy))
+    bounds = tuple(districts.loc[districts["district_code"] == district].total_bounds)
 else:
-    minx, miny, maxx, maxy = province_bounds
-    center, zoom = ((miny + maxy) / 2, (minx + maxx) / 2), zoom_for(province_bounds)
+    bounds = tuple(boundaries.communes_web.total_bounds)
+base = build_base_map(bounds, tiles="openstreetmap" if tiles else None)
 
-map_col, side_col = st.columns([3, 1.15], gap="medium")
-with map_col:
+if True:  # the map takes the full width; the commune profile sits under it
     returned = st_folium(
         base,
         feature_group_to_add=[fg, outlines],
-        center=center,
-        zoom=zoom,
         key="map",
         height=MAP_HEIGHT,
         use_container_width=True,
@@ -208,7 +198,8 @@ if clicked and clicked != st.session_state.get("last_clicked"):
     st.rerun()
 
 # ---------------------------------------------------------------- commune profile
-with side_col:
+profile_col, details_col = st.columns([1, 1], gap="large")
+with profile_col:
     st.subheader(t("profile", lang))
     names = dict(zip(table["commune_code"], table["name_with_type"] + " — " + table["district_name"], strict=True))
     options = ["", *sorted(names, key=names.get)]
@@ -223,36 +214,20 @@ with side_col:
     if not pick:
         st.caption(t("profile_hint", lang))
     else:
-        row = table.loc[table["commune_code"] == pick].iloc[0]
-        st.markdown(f"**{row['name_with_type']}** · {row['district_name']} · `{pick}`")
-        st.markdown(
-            f"{t('population', lang)}: **{int(row['population_2009']):,}**".replace(",", "." if lang == "vi" else ",")
-            + f" · {t('area', lang)}: **{row['area_km2']:.1f} km²**".replace(".", "," if lang == "vi" else ".")
-        )
-        if not row["assessed"]:
+        profile = commune_profile(table.loc[table["commune_code"] == pick].iloc[0], lang)
+        st.markdown(profile.header_md)
+        st.markdown(profile.facts_md)
+        if not profile.assessed:
             st.info(t("not_assessed_unit", lang))
-        else:
-            n = row["criteria_met"]
-            if pd.notna(n):
-                st.markdown(f"**{t('criteria_met_of', lang, n=int(n))}**" + (f" — {t('meets_standard', lang)} ✅" if int(n) == 19 else ""))
-            crit_rows = []
-            for c in load_criteria():
-                value = row.get(c.code)
-                status = t("no_data", lang) if pd.isna(value) else t("met", lang) if bool(value) else t("not_met", lang)
-                crit_rows.append({t("criterion", lang): f"{c.number}. {c.name_vi if lang == 'vi' else c.name_en}", t("status", lang): status})
-            st.dataframe(pd.DataFrame(crit_rows), hide_index=True, width="stretch", height=38 + 35 * 19)
-        ind_rows = []
-        for key in ("poverty_rate_pct", "road_hardened_pct", "electricity_hh_pct", "irrigated_cropland_pct", "hygienic_water_hh_pct", "car_access_all_season"):
-            var = VARIABLES[key]
-            value = row.get(key)
-            if pd.isna(value):
-                shown = t("no_data", lang)
-            elif var.kind == "binary":
-                shown = (var.binary_labels_vi if lang == "vi" else var.binary_labels_en)[int(bool(value))]
-            else:
-                shown = f"{value:.1f} %".replace(".", "," if lang == "vi" else ".")
-            ind_rows.append({t("indicators", lang): var.label(lang), t("value", lang): shown})
-        st.dataframe(pd.DataFrame(ind_rows), hide_index=True, width="stretch")
+        elif profile.criteria_met is not None:
+            done = f" — {t('meets_standard', lang)} ✅" if profile.meets_standard else ""
+            st.markdown(f"**{t('criteria_met_of', lang, n=profile.criteria_met)}**{done}")
+        if profile.criteria is not None:
+            st.dataframe(profile.criteria, hide_index=True, width="stretch", height=38 + 35 * 19)
+if pick:
+    with details_col:
+        st.subheader(t("indicators", lang))
+        st.dataframe(profile.indicators, hide_index=True, width="stretch")
         st.caption(f"{source_label}: {dataset_note}")
 
 # ---------------------------------------------------------------- report comparison, table

@@ -481,14 +481,14 @@ def district_outline_layer(
 
 
 class _Legend(branca.element.MacroElement):
-    """A Leaflet control in the bottom-right; follows its parent feature group on/off the map."""
+    """A Leaflet control in the top-right (the empty corner of Lạng Sơn, which runs north-west to south-east); follows its parent feature group on/off the map."""
 
     _template = branca.element.Template(
         """
         {% macro script(this, kwargs) %}
         (function () {
             var host = {{ this._parent.get_name() }};
-            var legend = L.control({position: "bottomright"});
+            var legend = L.control({position: "topright"});
             legend.onAdd = function () {
                 var div = L.DomUtil.create("div", {{ this.css_class|tojson }});
                 div.innerHTML = {{ this.html_js }};
@@ -523,7 +523,7 @@ def legend_element(
     note: str | None = None,
     font_px: int = 14,
 ) -> branca.element.MacroElement:
-    """A legend box (swatch, label, count) in the map's bottom-right corner.
+    """A legend box (swatch, label, count) in the map's top-right corner.
 
     Add it to the choropleth feature group (``fg.add_child(legend)``) so ``st_folium`` swaps it
     with the colours; added to a ``folium.Map`` it is fixed on that map (standalone export).

@@ -248,7 +248,7 @@ def _legend_js(legend) -> str:
 
 def test_legend_entries_counts_and_escaping():
     page = _legend_js(mapview.legend_element("Số tiêu chí <đạt>", ENTRIES, note="Nguồn: <x>"))
-    assert "ntm-legend" in page and '{position: "bottomright"}' in page
+    assert "ntm-legend" in page and '{position: "topright"}' in page
     assert "Kh\\u00f4ng c\\u00f3 d\\u1eef li\\u1ec7u / No data" in page
     assert "Not assessed" in page
     assert ">120<\\/td>" in page and ">3<\\/td>" in page and ">1.500<\\/td>" in page

@@ -1,0 +1,117 @@
+"""The real app in headless Chromium, started as the README says (``streamlit run app.py``).
+
+Checks what a user sees: 226 communes painted with no request leaving the machine, a legend
+whose counts match the painted colours, the illustrative-data label, theme switching that
+recolours without reloading the map, the district zoom/dim, a click opening the commune
+profile, and the English switch. Screenshots at projector sizes go to artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from tests.browser import harness
+
+pytestmark = pytest.mark.browser
+
+COMPONENT_INDEX = "/component/streamlit_folium.st_folium/index.html"
+DARKEST_GREEN = "#006837"  # ColorBrewer YlGn-5, class "19 criteria"
+NOT_ASSESSED = "#e4e4e4"
+
+
+def _legend(page) -> str:
+    frame = harness.folium_frame(page)
+    return harness.wait_until(lambda: frame.inner_text(".ntm-legend"), timeout=20, what="legend text")
+
+
+@pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1024, 768)])
+def test_default_view_paints_226_communes_offline_with_legend(app_server, new_page, width, height):
+    page, network = new_page(width, height)
+    page.goto(app_server)
+    fills = harness.wait_for_communes(page, 226)
+    counts = Counter(fills)
+    # 2015 groups of the report: 13 communes meet all 19; 19 wards/townships are not assessed
+    assert counts[DARKEST_GREEN] == 13
+    assert counts[NOT_ASSESSED] == 19
+    legend = _legend(page)
+    for text in ("Số tiêu chí đạt", "19 tiêu chí", "< 5 tiêu chí", "Không đánh giá", "Dữ liệu minh họa"):
+        assert text in legend
+    assert page.get_by_text("Dữ liệu minh họa:").first.is_visible()
+    assert page.get_by_text("năm 2015").first.is_visible()
+    frame = harness.folium_frame(page)
+    assert frame.evaluate("document.querySelectorAll('path.ntm-district').length") == 11
+    # the map fills its box: the province's painted extent uses most of the map's width or height
+    box = frame.evaluate(
+        """() => { const m = document.querySelector('.leaflet-container').getBoundingClientRect();
+                   const b = document.querySelector('path.ntm-district').ownerSVGElement.getBBox();
+                   return [m.width, m.height, b.width, b.height]; }"""
+    )
+    assert max(box[2] / box[0], box[3] / box[1]) > 0.6, box
+    harness.screenshot(page, f"app-default-{width}x{height}")
+    assert network.external() == []
+
+
+def test_switching_theme_recolours_without_reloading_the_map(app_server, new_page):
+    page, network = new_page(1920, 1080)
+    page.goto(app_server)
+    before = harness.wait_for_communes(page, 226)
+    loads = sum(COMPONENT_INDEX in url for url in network.urls)
+    frame = harness.folium_frame(page)
+    frame.evaluate("window.__ntmMarker = 'kept'")
+
+    page.get_by_text("Tỷ lệ hộ nghèo", exact=True).first.click()
+    after = harness.wait_for_fills_change(page, before)
+    assert len(after) == 226
+    assert NOT_ASSESSED not in after  # wards have a poverty rate: all 226 are coloured
+    harness.wait_until(lambda: "Tỷ lệ hộ nghèo (%)" in frame.inner_text(".ntm-legend"), timeout=20, what="poverty legend")
+    legend = frame.inner_text(".ntm-legend")
+    assert "Ngắt tự nhiên" in legend and "%" in legend
+    assert frame.evaluate("window.__ntmMarker") == "kept"  # same iframe document: no re-creation
+    assert sum(COMPONENT_INDEX in url for url in network.urls) == loads
+    harness.screenshot(page, "app-poverty-1920x1080")
+
+    page.get_by_text("Hạ tầng", exact=True).first.click()
+    infra = harness.wait_for_fills_change(page, after)
+    assert len(infra) == 226
+    harness.wait_until(lambda: "tiêu chí 2–9" in frame.inner_text(".ntm-legend"), timeout=20, what="infrastructure legend")
+    assert network.external() == []
+
+
+def test_district_dims_the_rest_and_click_opens_profile(app_server, new_page):
+    page, _ = new_page(1920, 1080)
+    page.goto(app_server)
+    harness.wait_for_communes(page, 226)
+    harness.choose_selectbox(page, "Huyện / thành phố", "Huyện Đình Lập")
+
+    def dimmed() -> int:  # a district change re-creates the map iframe: look it up each time
+        try:
+            return harness.folium_frame(page).evaluate("document.querySelectorAll('path.ntm-dimmed').length")
+        except Exception:  # frame detached while being replaced
+            return -1
+
+    harness.wait_until(lambda: dimmed() == 226 - 12, timeout=30, what="214 dimmed communes (Đình Lập has 12 units)")
+    frame = harness.folium_frame(page)
+    harness.wait_until(lambda: len(harness.painted_fills(frame)) == 226, timeout=30, what="repainted map")
+    # click the largest undimmed commune
+    frame.evaluate(
+        """() => { const ps = Array.from(document.querySelectorAll('path.ntm-commune:not(.ntm-dimmed)'));
+                   ps.sort((a, b) => b.getBBox().width * b.getBBox().height - a.getBBox().width * a.getBBox().height);
+                   ps[0].dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: 1, clientY: 1})); }"""
+    )
+    harness.wait_until(lambda: page.get_by_text("Huyện Đình Lập · ").count() > 0, timeout=20, what="profile header")
+    assert page.get_by_text("Dân số (Tổng điều tra 2009)").first.is_visible()
+    harness.screenshot(page, "app-district-profile-1920x1080")
+
+
+def test_english_switch(app_server, new_page):
+    page, _ = new_page(1024, 768)
+    page.goto(app_server)
+    harness.wait_for_communes(page, 226)
+    page.get_by_text("English", exact=True).first.click()
+    frame = harness.folium_frame(page)
+    harness.wait_until(lambda: "Criteria met" in frame.inner_text(".ntm-legend"), timeout=20, what="English legend")
+    assert "Not assessed" in frame.inner_text(".ntm-legend")
+    assert page.get_by_text("Illustrative data").first.is_visible()
+    harness.screenshot(page, "app-english-1024x768")
