@@ -134,6 +134,32 @@ register("check-report", "compare a dataset with the figures of report 48/BC-BC�
 register("generate-illustrative", "regenerate the illustrative per-commune CSVs", _configure_generate, _generate)
 
 
+def _configure_build_shapes(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--force", action="store_true", help="rebuild even when the cache is fresh")
+
+
+def _build_shapes(args: argparse.Namespace) -> int:
+    from ntm_geo import boundaries
+
+    cache = boundaries.shapes_dir()
+    if args.force:
+        for name in ("lang_son_meta.json",):
+            (cache / name).unlink(missing_ok=True)
+    fresh = boundaries.cache_is_fresh(cache)
+    b = boundaries.load_boundaries(progress=lambda f, m: print(f"[{f:4.0%}] {m}", flush=True))
+    report = boundaries.topology_report(b.communes)
+    print(f"{'cache' if fresh else 'built'}: {cache}")
+    print(f"units {len(b.communes)} ({b.communes['unit_type'].value_counts().to_dict()}), districts {len(b.districts_web)}")
+    print(f"sum of unit areas {report['sum_km2']:.1f} km², union {report['union_km2']:.1f} km², "
+          f"overlap ratio {report['overlap_ratio']:.2e}, gaps {int(report['interior_gaps'])}")
+    print(f"web simplification: coverage_simplify, tolerance {boundaries.WEB_TOLERANCE_M:.0f} m")
+    return 0
+
+
+register("build-shapes", "download/verify communes.rda and build the Lạng Sơn boundary cache in shapes/",
+         _configure_build_shapes, _build_shapes)
+
+
 # --- entry point ----------------------------------------------------------------------------
 
 

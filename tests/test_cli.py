@@ -112,3 +112,11 @@ def test_subprocess_utf8_output_and_no_streamlit(tmp_path):
                           capture_output=True, cwd=REPO, timeout=120)
     assert proc.returncode == 2
     assert "không tìm thấy tệp" in proc.stderr.decode("utf-8")
+
+
+def test_build_shapes_reports_topology(boundaries, capsys):
+    from ntm_geo.__main__ import main
+
+    assert main(["build-shapes"]) == 0
+    out = capsys.readouterr().out
+    assert "units 226" in out and "districts 11" in out and "gaps 0" in out

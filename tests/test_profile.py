@@ -1,0 +1,43 @@
+import pandas as pd
+
+from ntm_geo.profile import commune_profile, escape_markdown
+
+
+def _row(**extra):
+    row = {
+        "commune_code": "06625", "name_with_type": "Xã Kiên Mộc", "district_name": "Huyện Đình Lập",
+        "population_2009": 2241, "area_km2": 157.63, "assessed": True, "criteria_met": 19,
+        "poverty_rate_pct": 11.9, "road_hardened_pct": None, "car_access_all_season": True,
+    }
+    row.update({f"c{n:02d}": True for n in range(1, 20)})
+    row.update(extra)
+    return pd.Series(row)
+
+
+def test_profile_of_a_commune_meeting_the_standard():
+    p = commune_profile(_row(), "vi")
+    assert p.meets_standard and p.criteria_met == 19
+    assert len(p.criteria) == 19 and set(p.criteria["Kết quả"]) == {"✓ Đạt"}
+    assert p.criteria.iloc[16, 0] == "17. Môi trường"
+    assert "**2.241**" in p.facts_md and "157,6 km²" in p.facts_md
+    values = dict(zip(p.indicators["Chỉ tiêu"], p.indicators["Giá trị"], strict=True))
+    assert values["Tỷ lệ hộ nghèo"] == "11,9 %"
+    assert values["Đường giao thông nông thôn được cứng hóa"] == "Không có dữ liệu"
+    assert values["Đường ô tô đến trung tâm xã đi lại 4 mùa"] == "Có"
+
+
+def test_profile_of_a_ward_is_not_assessed_and_english():
+    p = commune_profile(_row(assessed=False, criteria_met=None, name_with_type="Phường Tam Thanh"), "en")
+    assert not p.assessed and p.criteria is None and p.criteria_met is None and not p.meets_standard
+    assert "2,241" in p.facts_md
+
+
+def test_profile_missing_criterion_is_no_data_not_unmet():
+    p = commune_profile(_row(c05=None, criteria_met=18), "en")
+    assert p.criteria.iloc[4, 1] == "No data"
+
+
+def test_hostile_names_are_escaped():
+    p = commune_profile(_row(name_with_type="<script>alert(1)</script>[x](javascript:alert(1))"), "vi")
+    assert "<script>" not in p.header_md and "](" not in p.header_md
+    assert escape_markdown("a*b_c") == "a\\*b\\_c"
