@@ -82,7 +82,7 @@ def commune_profile(row: pd.Series, lang: str = "vi") -> CommuneProfile:
         for c in load_criteria():
             value = row.get(c.code)
             status = t("no_data", lang) if pd.isna(value) else t("met", lang) if bool(value) else t("not_met", lang)
-            rows.append({t("criterion", lang): f"{c.number}. {c.label(lang)}", t("status", lang): status})
+            rows.append({t("criterion", lang): c.label(lang), t("status", lang): status})
         criteria = pd.DataFrame(rows)
     indicators = []
     for key in INDICATORS:
