@@ -24,3 +24,9 @@ def boundaries():
     if not mirror or not (Path(mirror) / "communes.rda").exists():
         pytest.skip("boundary mirror not available: set NTM_GEO_BOUNDARY_MIRROR")
     return load_boundaries()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run the browser tier last: fast unit tests report first, and the boundary cache they
+    build is ready before the app is started."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

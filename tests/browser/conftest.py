@@ -43,6 +43,9 @@ def app_server() -> Iterator[str]:
     from ntm_geo.webassets import install_leaflet
 
     install_leaflet()  # the documented set-up step: python -m ntm_geo.webassets
+    from ntm_geo.boundaries import load_boundaries
+
+    load_boundaries()  # build the shapes/ cache first (a user's first run shows a progress bar)
     yield from _serve(app, "streamlit-app.log")
 
 
