@@ -132,3 +132,16 @@ def test_source_hash_matches_mirror():
     if not mirror.exists():
         pytest.skip("no mirror")
     assert hashlib.sha256(mirror.read_bytes()).hexdigest() == b.SOURCE_SHA256
+
+
+def test_fetch_source_download_failure_says_how_to_work_offline(tmp_path, monkeypatch):
+    import pooch
+
+    def offline(*args, **kwargs):
+        raise OSError("Temporary failure in name resolution")
+
+    monkeypatch.delenv(b.MIRROR_ENV, raising=False)
+    monkeypatch.setattr(pooch, "retrieve", offline)
+    with pytest.raises(BoundaryError, match="Could not download the boundary file .* set NTM_GEO_BOUNDARY_MIRROR") as err:
+        b.fetch_source(tmp_path / "cache")
+    assert "không có internet" in err.value.message_vi
