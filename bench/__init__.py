@@ -1,0 +1,1 @@
+"""Benchmarks of ntm-geo against a naive ``gdf.explore()`` peer (see ``bench/README.md``)."""
