@@ -1,6 +1,7 @@
 """The app's default map, built exactly as ``app.py`` builds it (pure, no Streamlit import).
 
-Mirrors the map part of ``app.py`` for its default widget values (language ``vi``, year 2015,
+Mirrors the map part of ``app.py`` (as of commit ae7675c: full-width map, 560 px high, Leaflet
+fits the bounds itself) for its default widget values (language ``vi``, year 2015,
 theme *criteria*, variable ``criteria_met``, all districts, no tiles, nothing selected), so the
 Python-side figures (payload bytes, build time) describe what the running app sends. If
 ``app.py`` changes how it builds the map, change this file too (the browser-side figures measure
@@ -9,7 +10,6 @@ the real ``app.py`` and so catch drift: compare "py payload" with "ws bytes").
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +25,7 @@ YEAR = 2015
 VARIABLE = "criteria_met"
 SCHEME, K = "natural_breaks", 5
 LANG = "vi"
-MAP_HEIGHT = 620
+MAP_HEIGHT = 560
 
 
 @dataclass
@@ -34,28 +34,15 @@ class OursMap:
 
     base: folium.Map
     feature_groups: list[folium.FeatureGroup]
-    center: tuple[float, float]
-    zoom: int
 
     def st_folium_kwargs(self) -> dict[str, Any]:
         return dict(
             feature_group_to_add=self.feature_groups,
-            center=self.center,
-            zoom=self.zoom,
             key="map",
             height=MAP_HEIGHT,
             use_container_width=True,
             returned_objects=["last_active_drawing"],
         )
-
-
-def _zoom_for(bounds: tuple[float, float, float, float], width_px: int = 900, height_px: int = MAP_HEIGHT) -> int:
-    # copy of app.zoom_for (app.py cannot be imported outside `streamlit run`)
-    minx, miny, maxx, maxy = bounds
-    lon_zoom = math.log2(360 * width_px / 256 / max(maxx - minx, 1e-6))
-    y = lambda lat: math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))  # noqa: E731
-    lat_zoom = math.log2(2 * math.pi * height_px / 256 / max(y(maxy) - y(miny), 1e-9))
-    return max(7, min(14, int(min(lon_zoom, lat_zoom))))
 
 
 def build_ours(boundaries: bnd.Boundaries, *, lang: str = LANG) -> OursMap:
@@ -89,8 +76,5 @@ def build_ours(boundaries: bnd.Boundaries, *, lang: str = LANG) -> OursMap:
         )
     )
     outlines = district_outline_layer(boundaries.districts_web, name="districts")
-    province_bounds = tuple(boundaries.communes_web.total_bounds)
-    base = build_base_map(province_bounds, tiles=None)
-    minx, miny, maxx, maxy = province_bounds
-    center = ((miny + maxy) / 2, (minx + maxx) / 2)
-    return OursMap(base, [fg, outlines], center, _zoom_for(province_bounds))
+    base = build_base_map(tuple(boundaries.communes_web.total_bounds), tiles=None)
+    return OursMap(base, [fg, outlines])

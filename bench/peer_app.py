@@ -1,7 +1,7 @@
 """Naive peer app: ``gdf.explore()`` + ``st_folium``, as a newcomer would write it.
 
 Run by ``bench/run_bench.py`` (``streamlit run bench/peer_app.py`` from the repo root). Same page
-layout as the app (wide, map in a 3:1.15 column, 620 px high) so the map has the same size.
+layout as the app (wide, full-width map, 560 px high) so the map has the same size.
 """
 
 import streamlit as st
@@ -19,6 +19,4 @@ def load():
 
 gdf = load()
 st.markdown("### Số tiêu chí đạt (0–19), 2015")
-map_col, side_col = st.columns([3, 1.15], gap="medium")
-with map_col:
-    st_folium(peer_map(gdf), **st_folium_kwargs())
+st_folium(peer_map(gdf), **st_folium_kwargs())

@@ -26,7 +26,7 @@ from ntm_geo.boundaries import load_boundaries
 from ntm_geo.datasets import load_illustrative
 from ntm_geo.webassets import local_asset_urls
 
-MAP_HEIGHT = 620
+MAP_HEIGHT = 560
 TOOLTIP = ["name_with_type", "district_name", "criteria_met"]
 
 

@@ -53,7 +53,7 @@ if str(REPO) not in sys.path:
 from tests.browser import harness  # noqa: E402  (reuse launch args, server start, network log)
 
 DEFAULT_MIRROR = Path("/work/shared/boundaries/censusVN2009")
-OUT_DIR = REPO / "artifacts" / "bench"
+OUT_DIR = Path(os.environ.get("NTM_GEO_BENCH_OUT") or REPO / "artifacts" / "bench")
 N_COMMUNES = 226
 VIEWPORT = {"width": 1400, "height": 900}
 FOLIUM_IFRAME = f"iframe[title*='{harness.FOLIUM_FRAME_HINT}']"
@@ -453,6 +453,8 @@ def summarise(py: dict, core: dict, br: dict, args) -> dict[str, Any]:
 
 
 def _git_head() -> str | None:
+    if os.environ.get("NTM_GEO_BENCH_REF"):
+        return os.environ["NTM_GEO_BENCH_REF"]
     try:
         return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
                               text=True, check=True).stdout.strip()  # fmt: skip
@@ -528,7 +530,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--server-runs", type=int, default=3, help="server warm starts per app, default 3")
     parser.add_argument("--cold-runs", type=int, default=1, help="cold first runs (empty cache), default 1; 0 skips")
     parser.add_argument("--json", type=Path, help="write all figures to this JSON file")
+    parser.add_argument("--ref", help="benchmark this git revision (exported with `git archive` to a temp "
+                        "folder, current bench/ copied in) instead of the working tree, which others may be editing")
     args = parser.parse_args(argv)
+    if args.ref:
+        return run_at_ref(args.ref, sys.argv[1:] if argv is None else argv)
     if args.runs < 1 or args.server_runs < 1 or args.cold_runs < 0:
         parser.error("--runs and --server-runs must be >= 1, --cold-runs >= 0")
     if not Path(harness.chromium_path()).exists():
@@ -565,6 +571,37 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(json.dumps(s, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
         print(f"figures written to {args.json}")
     return 0
+
+
+def run_at_ref(ref: str, argv: list[str]) -> int:
+    """Re-run this bench inside a clean export of ``ref`` (uses the warm ``shapes/`` cache)."""
+    sha = subprocess.run(["git", "rev-parse", "--short", ref], cwd=REPO, capture_output=True, text=True,
+                         check=True).stdout.strip()  # fmt: skip
+    rest, skip = [], False
+    for a in argv:
+        if skip:
+            skip = False
+        elif a == "--ref":
+            skip = True
+        elif not a.startswith("--ref="):
+            rest.append(a)
+    rest = [str(Path(a).resolve()) if i > 0 and rest[i - 1] == "--json" else a for i, a in enumerate(rest)]
+    tree = Path(tempfile.mkdtemp(prefix=f"ntm-bench-{sha}-"))
+    child = None
+    try:
+        archive = subprocess.run(["git", "archive", sha], cwd=REPO, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+        shutil.copytree(REPO / "bench", tree / "bench", dirs_exist_ok=True, ignore=shutil.ignore_patterns("static", "__pycache__"))
+        env = {**os.environ, "NTM_GEO_BENCH_REF": sha, "NTM_GEO_BENCH_OUT": str(OUT_DIR),
+               "NTM_GEO_SHAPES_DIR": os.environ.get("NTM_GEO_SHAPES_DIR") or str(REPO / "shapes")}  # fmt: skip
+        log(f"benchmarking {ref} ({sha}) exported to {tree}")
+        child = subprocess.Popen([sys.executable, str(tree / "bench" / "run_bench.py"), *rest], cwd=tree, env=env)
+        return child.wait()
+    finally:
+        if child is not None and child.poll() is None:
+            child.terminate()  # it stops its own servers on SIGTERM
+            child.wait(timeout=30)
+        shutil.rmtree(tree, ignore_errors=True)
 
 
 if __name__ == "__main__":
