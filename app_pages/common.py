@@ -1,0 +1,73 @@
+"""Front-end helpers shared by the pages: cached core calls, language, notices.
+
+Caches: ``st.cache_resource`` for read-only shared objects (boundaries, joined tables — never
+mutated by a page), ``st.cache_data`` for small derived values (classifications, report rows).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ntm_geo import boundaries as bnd
+from ntm_geo import catalog
+from ntm_geo.i18n import t
+from ntm_geo.profile import escape_markdown
+from ntm_geo.report_check import compare
+from ntm_geo.themes import compute_view, join_dataset
+from ntm_geo.viewstate import Notice
+from ntm_geo.webassets import install_leaflet
+
+
+def lang() -> str:
+    """The interface language chosen in the sidebar ("vi" or "en")."""
+    return st.session_state.get("lang", "vi")
+
+
+@st.cache_resource(show_spinner=False)
+def _boundaries() -> bnd.Boundaries:
+    install_leaflet()  # idempotent: the map's scripts are served by this app, never a CDN
+    return bnd.load_boundaries()
+
+
+def boundaries() -> bnd.Boundaries:
+    """Boundaries from the cache; on the very first run, build them with a progress bar."""
+    if not bnd.cache_is_fresh():
+        bar = st.progress(0.0, text=t("loading_boundaries", lang()))
+        bnd.load_boundaries(progress=lambda fraction, message: bar.progress(fraction, text=message))
+        bar.empty()
+    return _boundaries()
+
+
+@st.cache_resource(show_spinner=False)
+def joined_table(dataset_id: str, year: int):
+    """Web-simplified communes joined to a dataset's year table (read-only, shared)."""
+    return join_dataset(_boundaries().communes_web, catalog.load_year(dataset_id, year))
+
+
+@st.cache_data(show_spinner=False)
+def view(dataset_id: str, year: int, variable_key: str, scheme: str, k: int, lang: str):
+    """Classification, fill colours and display values of one variable (cached per arguments)."""
+    return compute_view(joined_table(dataset_id, year), variable_key, scheme=scheme, k=k, lang=lang)
+
+
+@st.cache_data(show_spinner=False)
+def report_rows(dataset_id: str, year: int, lang: str) -> pd.DataFrame:
+    """The report comparison as a display table (figure, report, computed, ✓/✗)."""
+    rows = compare(catalog.load_year(dataset_id, year), _boundaries().communes.drop(columns="geometry"), year)
+    return pd.DataFrame(
+        {
+            t("figure", lang): [r.label_vi if lang == "vi" else r.label_en for r in rows],
+            t("report_value", lang): [r.report_value for r in rows],
+            t("computed_value", lang): [r.computed_value for r in rows],
+            t("match", lang): ["✓" if r.ok else "✗" for r in rows],
+        }
+    )
+
+
+def show_notices(notices: list[Notice], lang: str) -> None:
+    """Say which link parameters were ignored (raw values escaped: links are hostile input)."""
+    if notices:
+        items = "\n".join(f"- **{escape_markdown(n.param)}** = {escape_markdown(n.value)} — "
+                          f"{escape_markdown(n.reason_vi if lang == 'vi' else n.reason_en)}" for n in notices)
+        st.warning(f"{t('link_ignored', lang)}\n\n{items}", icon="🔗")

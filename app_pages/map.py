@@ -1,0 +1,243 @@
+"""Map page: choropleth of one variable, district zoom, commune profile, report check, table.
+
+Reruns: any widget change reruns this script. Boundaries, joined tables and classifications come
+from caches (:mod:`app_pages.common`); the folium base map is rebuilt cheaply and only the commune
+layer (colours, legend) is swapped in the browser, so the map keeps its zoom and does not flicker.
+A district change re-fits the map (new bounds). Every choice is mirrored in the URL
+(:mod:`ntm_geo.viewstate`), so the address bar is always a link to exactly this view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from app_pages.common import boundaries, joined_table, lang, report_rows, show_notices, view
+from ntm_geo import catalog
+from ntm_geo.classify import K_RANGE, SCHEMES, scheme_label
+from ntm_geo.criteria import CRITERION_COLUMNS
+from ntm_geo.errors import NtmGeoError
+from ntm_geo.exports import table_csv_bytes
+from ntm_geo.i18n import t
+from ntm_geo.mapbuild import build_view_layers
+from ntm_geo.mapview import build_base_map, clicked_commune_code
+from ntm_geo.profile import commune_profile, escape_markdown
+from ntm_geo.themes import THEMES, VARIABLES
+from ntm_geo.units import official_units
+from ntm_geo.viewstate import YEARS, ViewState, from_query, to_query
+
+MAP_HEIGHT = 560
+L = lang()
+
+try:
+    bounds_data = boundaries()
+except NtmGeoError as err:
+    st.error(f"**{t('boundary_error', L)}**\n\n{err.message(L)}")
+    st.stop()
+districts = bounds_data.districts_web
+
+
+# ---------------------------------------------------------------- link -> widgets (once per session)
+def _apply_link() -> None:
+    state, notices = from_query(
+        st.query_params.to_dict(),
+        known_datasets=catalog.dataset_exists,
+        known_districts=set(districts["district_code"]),
+        known_communes=set(official_units()["commune_code"]),
+    )
+    ss = st.session_state
+    ss["dataset"], ss["year"], ss["theme"] = state.dataset, state.year, state.theme
+    ss[f"variable_{state.theme}"] = state.var
+    ss["scheme"], ss["k"], ss["district"] = state.scheme, state.k, state.district
+    ss["selected_commune"] = state.communes[0] if state.communes else None
+    ss["link_notices"] = notices
+    ss["link_state"] = state
+
+
+if "link_state" not in st.session_state:
+    _apply_link()
+link_state: ViewState = st.session_state["link_state"]
+
+# ---------------------------------------------------------------- widgets -> link
+def current_state() -> ViewState:
+    """The view as the widgets (session state) describe it."""
+    ss = st.session_state
+    theme_key = ss.get("theme", "criteria")
+    var = ss.get(f"variable_{theme_key}") or THEMES[theme_key].variables[0]
+    selected = ss.get("selected_commune")
+    return replace(
+        st.session_state["link_state"], dataset=ss.get("dataset", "illustrative"), year=ss.get("year") or 2015,
+        theme=theme_key, var=var, scheme=ss.get("scheme", "natural_breaks"), k=ss.get("k", 5),
+        district=ss.get("district") or "", communes=(selected,) if selected else (), lang=ss.get("lang", "vi"),
+    )
+
+
+def sync_url() -> None:
+    """Write the view into the URL. Called from widget callbacks: Streamlit 1.67 shows a query
+    string set in a callback at once, while one set in the script body appears a rerun late."""
+    query = to_query(current_state())
+    if st.query_params.to_dict() != query:
+        st.query_params.from_dict(query)
+
+
+def on_map_click() -> None:
+    code = clicked_commune_code(st.session_state.get("map"))
+    if code:
+        st.session_state["selected_commune"] = code
+        st.session_state["pick"] = code
+    sync_url()
+
+
+def on_pick() -> None:
+    st.session_state["selected_commune"] = st.session_state.get("pick") or None
+    sync_url()
+
+
+# ---------------------------------------------------------------- widgets
+infos = {d.id: d for d in catalog.list_datasets()}
+if st.session_state.get("dataset") not in infos:
+    st.session_state["dataset"] = "illustrative"
+dataset_id = st.sidebar.selectbox(
+    t("dataset", L), list(infos), format_func=lambda d: infos[d].name_vi if L == "vi" else infos[d].name_en, key="dataset",
+    on_change=sync_url,
+)
+info = infos[dataset_id]
+years = [y for y in YEARS if y in info.years]
+if st.session_state.get("year") not in years:
+    st.session_state["year"] = years[0]
+year = st.sidebar.segmented_control(t("year", L), years, key="year", on_change=sync_url) or years[0]
+theme_key = st.sidebar.radio(t("theme", L), list(THEMES), format_func=lambda k: THEMES[k].label(L), key="theme",
+                            on_change=sync_url)
+theme = THEMES[theme_key]
+if len(theme.variables) > 1:
+    label = t("criterion_view", L) if theme_key == "criteria" else t("variable", L)
+    variable_key = st.sidebar.selectbox(
+        label,
+        theme.variables,
+        format_func=lambda k: t("all_criteria", L) if k == "criteria_met" else VARIABLES[k].label(L),
+        key=f"variable_{theme_key}",
+        on_change=sync_url,
+    )
+else:
+    variable_key = theme.variables[0]
+variable = VARIABLES[variable_key]
+scheme, k = st.session_state.get("scheme", "natural_breaks"), st.session_state.get("k", 5)
+if variable.kind == "scheme":
+    scheme = st.sidebar.selectbox(t("scheme", L), list(SCHEMES), format_func=lambda s: scheme_label(s, L), key="scheme",
+                                  on_change=sync_url)
+    k = st.sidebar.select_slider(t("k", L), options=list(K_RANGE), key="k", on_change=sync_url)
+district_names = dict(zip(districts["district_code"], districts["district_name"], strict=True))
+district = st.sidebar.selectbox(
+    t("district", L), ["", *districts["district_code"]],
+    format_func=lambda c: district_names.get(c, t("all_districts", L)), key="district",
+    on_change=sync_url,
+)
+tiles = st.sidebar.toggle(t("tiles", L), value=False, key="tiles")
+
+selected = st.session_state.get("selected_commune")
+query = to_query(current_state())
+if st.query_params.to_dict() != query:  # e.g. a link with ignored parts: show the cleaned link
+    st.query_params.from_dict(query)
+
+# ---------------------------------------------------------------- core
+table = joined_table(dataset_id, year)
+try:
+    result = view(dataset_id, year, variable_key, scheme, k, L)
+except NtmGeoError as err:
+    st.error(err.message(L))
+    st.stop()
+note = info.note_vi if L == "vi" else info.note_en
+source_label = t("illustrative_data", L) if info.illustrative else (info.name_vi if L == "vi" else info.name_en)
+layers = build_view_layers(
+    table, districts, result, year=year, source=source_label, lang=L, scheme=scheme,
+    district=district or "", highlight={selected} if selected else set(),
+)
+
+# ---------------------------------------------------------------- display
+st.markdown(f"#### {escape_markdown(layers.title)}")
+show_notices(st.session_state.pop("link_notices", []), L)
+if info.illustrative:
+    st.warning(note, icon="⚠️")
+if result.classification.note_vi:
+    st.info(result.classification.note_vi if L == "vi" else result.classification.note_en)
+
+# Leaflet fits the bounds to the real map size (unknown here). A district change re-creates the
+# map with that district's bounds; colour changes only swap the layer (zoom and pan kept).
+base = build_base_map(layers.bounds, tiles="openstreetmap" if tiles else None)
+st_folium(
+    base,
+    feature_group_to_add=[layers.communes, layers.outlines],
+    key="map",
+    height=MAP_HEIGHT,
+    use_container_width=True,
+    returned_objects=["last_active_drawing"],
+    on_change=on_map_click,
+)
+st.caption(t("source_line", L) + " " + ("" if tiles else t("no_tiles_note", L)))
+
+with st.expander(t("share_link", L)):
+    base_url = str(st.context.url or "").split("?")[0]
+    from urllib.parse import urlencode
+
+    link = base_url + ("?" + urlencode(query, safe=",~:") if query else "")
+    st.code(link, language=None)
+    st.caption(t("share_link_help", L))
+
+# ---------------------------------------------------------------- commune profile
+profile_col, details_col = st.columns([1, 1], gap="large")
+with profile_col:
+    st.subheader(t("profile", L))
+    names = dict(zip(table["commune_code"], table["name_with_type"] + " — " + table["district_name"], strict=True))
+    options = ["", *sorted(names, key=names.get)]
+    if st.session_state.get("pick") != (selected or ""):
+        st.session_state["pick"] = selected or ""
+    pick = st.selectbox(t("pick_commune", L), options, format_func=lambda c: names.get(c, t("none", L)),
+                        key="pick", on_change=on_pick)
+    if not pick:
+        st.caption(t("profile_hint", L))
+    else:
+        profile = commune_profile(table.loc[table["commune_code"] == pick].iloc[0], L)
+        st.markdown(profile.header_md)
+        st.markdown(profile.facts_md)
+        if not profile.assessed:
+            st.info(t("not_assessed_unit", L))
+        elif profile.criteria_met is not None:
+            done = f" — {t('meets_standard', L)} ✅" if profile.meets_standard else ""
+            st.markdown(f"**{t('criteria_met_of', L, n=profile.criteria_met)}**{done}")
+        if profile.criteria is not None:
+            st.dataframe(profile.criteria, hide_index=True, width="stretch", height=38 + 35 * 19)
+if pick:
+    with details_col:
+        st.subheader(t("indicators", L))
+        st.dataframe(profile.indicators, hide_index=True, width="stretch")
+        if info.illustrative:
+            st.caption(note)
+
+# ---------------------------------------------------------------- report comparison, table
+with st.expander(t("report_check", L) + f" — {year}", expanded=False):
+    st.caption(t("report_check_intro", L))
+    check = report_rows(dataset_id, year, L)
+    bad = int((check[t("match", L)] == "✗").sum())
+    (st.success if bad == 0 else st.error)(
+        t("report_all_ok", L, n=len(check)) if bad == 0 else t("report_some_differ", L, bad=bad, n=len(check))
+    )
+    st.dataframe(check, hide_index=True, width="stretch")
+
+with st.expander(t("table", L), expanded=False):
+    shown = table.drop(columns="geometry")
+    columns = ["commune_code", "name_with_type", "district_name", "unit_type", "population_2009", "area_km2"]
+    columns += [c for c in ("criteria_met", "infra_criteria_met", "poverty_rate_pct", "road_hardened_pct",
+                            "electricity_hh_pct", "irrigated_cropland_pct", "hygienic_water_hh_pct",
+                            "car_access_all_season", *CRITERION_COLUMNS) if c in shown.columns]
+    shown = shown[columns].assign(**{variable.label(L): list(result.display_values)})
+    if info.illustrative:
+        st.caption(note)
+    st.dataframe(shown, hide_index=True, width="stretch")
+    st.download_button(
+        t("download_csv", L),
+        data=table_csv_bytes(shown, note=note if info.illustrative else None),
+        file_name=f"ntm_lang_son_{dataset_id}_{year}_{variable_key}.csv",
+        mime="text/csv",
+    )

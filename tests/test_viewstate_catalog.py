@@ -1,0 +1,88 @@
+import pytest
+
+from ntm_geo import catalog
+from ntm_geo.errors import ConfigError
+from ntm_geo.viewstate import DEFAULT, ViewState, from_query, query_string, to_query
+
+DISTRICTS = ["178", "180", "189"]
+COMMUNES = ["05971", "06625", "06628"]
+
+
+def parse(params):
+    return from_query(params, known_districts=DISTRICTS, known_communes=COMMUNES)
+
+
+def test_default_view_has_an_empty_query():
+    assert to_query(DEFAULT) == {}
+    assert query_string(DEFAULT) == ""
+    assert parse({}) == (DEFAULT, [])
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        ViewState(year=2011, theme="poverty", var="poverty_rate_pct", scheme="quantiles", k=4, lang="en"),
+        ViewState(theme="criteria", var="c17", district="189", communes=("06625", "06628")),
+        ViewState(theme="infrastructure", var="road_hardened_pct", mode="present", slide=3, shortlist=("05971",)),
+        ViewState(compare="year:2011", slides="criteria_met.2011~criteria_met.2015"),
+    ],
+)
+def test_round_trip(state):
+    query = to_query(state)
+    again, notices = parse(query)
+    assert notices == []
+    assert again == state
+    assert all("=" not in v and len(v) < 100 for v in query.values())  # short, readable values
+
+
+def test_query_string_is_readable():
+    state = ViewState(year=2011, theme="poverty", var="poverty_rate_pct", district="178", communes=("05971", "06625"))
+    assert query_string(state) == "?year=2011&theme=poverty&district=178&communes=05971,06625"
+
+
+@pytest.mark.parametrize(
+    ("params", "param", "field", "default"),
+    [
+        ({"year": "2013"}, "year", "year", 2015),
+        ({"year": "abc"}, "year", "year", 2015),
+        ({"theme": "<script>alert(1)</script>"}, "theme", "theme", "criteria"),
+        ({"scheme": "jenks"}, "scheme", "scheme", "natural_breaks"),
+        ({"k": "99"}, "k", "k", 5),
+        ({"district": "999"}, "district", "district", ""),
+        ({"lang": "fr"}, "lang", "lang", "vi"),
+        ({"dataset": "deleted-42"}, "dataset", "dataset", "illustrative"),
+        ({"mode": "javascript:x"}, "mode", "mode", ""),
+        ({"slide": "-1"}, "slide", "slide", 1),
+    ],
+)
+def test_tampered_values_are_ignored_with_a_notice(params, param, field, default):
+    state, notices = parse(params)
+    assert getattr(state, field) == default
+    assert [n.param for n in notices] == [param]
+    assert notices[0].reason_vi and notices[0].reason_en
+
+
+def test_partial_bad_link_keeps_the_good_parts():
+    state, notices = parse({"year": "2011", "theme": "poverty", "var": "c05", "communes": "06625,99999,<b>", "zzz": "1"})
+    assert (state.year, state.theme, state.var) == (2011, "poverty", "poverty_rate_pct")
+    assert state.communes == ("06625",)
+    assert {n.param for n in notices} == {"var", "communes", "zzz"}
+    assert "99999" in next(n for n in notices if n.param == "communes").value
+
+
+def test_repeated_params_take_the_last_and_values_are_truncated():
+    state, _ = parse({"year": ["2015", "2011"]})
+    assert state.year == 2011
+    _, notices = parse({"theme": "x" * 5000})
+    assert len(notices[0].value) == 80
+
+
+def test_catalog_lists_illustrative_first_and_rejects_unknowns():
+    infos = catalog.list_datasets()
+    assert infos[0].id == "illustrative" and infos[0].illustrative
+    assert catalog.dataset_exists("illustrative") and not catalog.dataset_exists("nope")
+    assert len(catalog.load_year("illustrative", 2011)) == 226
+    with pytest.raises(ConfigError, match="Unknown dataset 'nope'; available: illustrative"):
+        catalog.get_dataset("nope")
+    with pytest.raises(ConfigError, match="has no table for 2013; its years: 2011, 2015"):
+        catalog.load_year("illustrative", 2013)
