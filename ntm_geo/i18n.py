@@ -101,6 +101,19 @@ STRINGS: dict[str, tuple[str, str]] = {
 }
 
 
+def register(strings: dict[str, tuple[str, str]]) -> None:
+    """Add a feature's own strings (key -> (Vietnamese, English)) to the table.
+
+    Each feature module keeps its strings beside its code and registers them at import, so
+    pages never edit one shared file. A key registered twice with other text raises
+    :class:`ConfigError`.
+    """
+    for key, pair in strings.items():
+        if key in STRINGS and STRINGS[key] != pair:
+            raise ConfigError(f"Interface text {key!r} is registered twice.", f"Chuỗi giao diện {key!r} bị khai báo hai lần.")
+        STRINGS[key] = pair
+
+
 def t(key: str, lang: str = "vi", **values: object) -> str:
     """The string ``key`` in ``lang`` ("vi" or "en"), formatted with ``values``.
 

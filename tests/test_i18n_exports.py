@@ -14,6 +14,17 @@ def test_every_string_has_both_languages_and_same_placeholders():
         assert set(re.findall(r"{(\w+)}", vi)) == set(re.findall(r"{(\w+)}", en)), key
 
 
+def test_register_adds_and_refuses_conflicts():
+    from ntm_geo.i18n import register
+
+    register({"test_only_key": ("Thử", "Test")})
+    assert t("test_only_key", "en") == "Test"
+    register({"test_only_key": ("Thử", "Test")})  # same text again: fine
+    with pytest.raises(ConfigError, match="registered twice"):
+        register({"test_only_key": ("Khác", "Other")})
+    del STRINGS["test_only_key"]
+
+
 def test_t_formats_and_rejects_unknowns():
     assert t("criteria_met_of", "vi", n=7) == "Đạt 7/19 tiêu chí"
     assert t("criteria_met_of", "en", n=7) == "7 of 19 criteria met"
