@@ -154,3 +154,19 @@ def test_tampered_link_opens_default_view_with_notice(app_server, new_page):
     assert page.get_by_text("Xã Kiên Mộc").count() == 0 or True  # code 06625 is valid and kept
     assert "communes=06625" in page.url  # the valid part of the link survives
     assert network.external() == []
+
+
+def test_report_check_and_table_on_request(app_server, new_page):
+    page, _ = new_page(1920, 1080)
+    page.goto(app_server)
+    harness.wait_for_communes(page, 226)
+    assert page.get_by_text("Tất cả 30 số liệu khớp với báo cáo.").count() == 0  # not rendered until asked
+    page.get_by_text("Đối chiếu với Báo cáo 48/BC-BCĐ — 2015").first.click()
+    harness.wait_until(lambda: page.get_by_text("Tất cả 30 số liệu khớp với báo cáo.").count() > 0,
+                       timeout=30, what="report check summary")
+    page.get_by_text("Bảng số liệu của bản đồ").first.click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Tải CSV").click()
+    data = open(download.value.path(), "rb").read()
+    assert data.startswith(b"\xef\xbb\xbf# D\xe1\xbb\xaf li\xe1\xbb\x87u minh h\xe1\xbb\x8da")  # BOM + "# Dữ liệu minh họa"
+    assert data.decode("utf-8-sig").count("\n") == 226 + 2
