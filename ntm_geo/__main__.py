@@ -159,6 +159,9 @@ def _build_shapes(args: argparse.Namespace) -> int:
 register("build-shapes", "download/verify communes.rda and build the Lạng Sơn boundary cache in shapes/",
          _configure_build_shapes, _build_shapes)
 
+from ntm_geo.cli_import import IMPORT_TABLE  # noqa: E402 - import-table (issue 3)
+register(*IMPORT_TABLE)
+
 
 # --- entry point ----------------------------------------------------------------------------
 
