@@ -393,10 +393,15 @@ def _decode(data: bytes, filename: str, encoding: str | None) -> tuple[str, str]
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _strict(data, "utf-16", filename), "utf-16"
     head = data[:4000]
-    if len(head) >= 4 and head.count(0) * 3 >= len(head):
-        odd_zero = head[1::2].count(0) > head[0::2].count(0)
-        name = "utf-16-le" if odd_zero else "utf-16-be"
-        return _strict(data, name, filename), name
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if len(head) >= 4 and max(even, odd) * 2 >= len(head) // 2 and min(even, odd) * 10 <= len(head) // 2:
+        name = "utf-16-le" if odd > even else "utf-16-be"  # ASCII letters of UTF-16 without a BOM
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            text = "\x00"
+        _refuse_binary(text, filename)
+        return text, name
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -862,17 +867,23 @@ def _has_data(row: _Row) -> bool:
     return any(row.cells[i].strip() for i, f in enumerate(row.raw.fields) if f in value_fields)
 
 
+def _num(value: float) -> str:
+    return f"{value:.15g}"
+
+
 def _parse_values(row: _Row, unit_type: str) -> dict:
     """Typed values of a matched row; problems are added to ``row.issues``."""
     raw = row.raw
     out: dict[str, object] = {"criteria_met": None}
     present = [c for c in CRITERION_COLUMNS if raw.column_of(c) is not None]
+    invalid = False
     for c in CRITERION_COLUMNS:
         value = None
         if c in present:
             try:
                 value = parse_flag(row.get(c))
             except ValueError:
+                invalid = True
                 row.issue(c, "không phải giá trị tiêu chí; hãy ghi 1/0, Đạt/Chưa đạt, x, ✓ hoặc để trống (không có "
                           "số liệu).", "not a criterion value; write 1/0, Đạt/Chưa đạt, x, ✓ or leave blank (no data).")
         out[c] = value
@@ -883,8 +894,8 @@ def _parse_values(row: _Row, unit_type: str) -> dict:
     except ValueError:
         row.issue("criteria_met", "số tiêu chí đạt không phải là số.", "the number of criteria met is not a number.")
     if met is not None and not (float(met).is_integer() and 0 <= met <= 19):
-        row.issue("criteria_met", f"số tiêu chí đạt {met:g} nằm ngoài 0–19 (số nguyên).",
-                  f"criteria met {met:g} is outside 0–19 (whole number).")
+        row.issue("criteria_met", f"số tiêu chí đạt {_num(met)} nằm ngoài 0–19 (số nguyên).",
+                  f"criteria met {_num(met)} is outside 0–19 (whole number).")
         met = None
     filled = [c for c in present if out[c] is not None]
     if unit_type != "xa":
@@ -896,6 +907,8 @@ def _parse_values(row: _Row, unit_type: str) -> dict:
                       "the criteria and the criteria count blank.")
         out.update({c: None for c in CRITERION_COLUMNS})
         out["criteria_met"] = None
+    elif invalid:
+        pass  # reported above
     elif len(present) == 19 and 0 < len(filled) < 19:
         blank = next(c for c in present if out[c] is None)
         row.issue(blank, f"{19 - len(filled)} tiêu chí để trống trong khi {len(filled)} tiêu chí có giá trị; hãy "
@@ -905,12 +918,12 @@ def _parse_values(row: _Row, unit_type: str) -> dict:
     elif len(present) == 19 and len(filled) == 19:
         computed = sum(bool(out[c]) for c in present)
         if met is not None and met != computed:
-            row.issue("criteria_met", f"số tiêu chí đạt ghi {met:g} nhưng 19 cột tiêu chí có {computed} tiêu chí đạt.",
-                      f"criteria met is given as {met:g} but {computed} of the 19 criterion columns are met.")
+            row.issue("criteria_met", f"số tiêu chí đạt ghi {_num(met)} nhưng 19 cột tiêu chí có {computed} tiêu chí đạt.",
+                      f"criteria met is given as {_num(met)} but {computed} of the 19 criterion columns are met.")
         out["criteria_met"] = computed
     elif len(present) == 19 and met is not None:
-        row.issue("criteria_met", f"số tiêu chí đạt ghi {met:g} nhưng 19 cột tiêu chí để trống.",
-                  f"criteria met is given as {met:g} but the 19 criterion columns are blank.")
+        row.issue("criteria_met", f"số tiêu chí đạt ghi {_num(met)} nhưng 19 cột tiêu chí để trống.",
+                  f"criteria met is given as {_num(met)} but the 19 criterion columns are blank.")
     else:
         out["criteria_met"] = met
     for c in PCT_COLUMNS:
@@ -920,7 +933,7 @@ def _parse_values(row: _Row, unit_type: str) -> dict:
         except ValueError:
             row.issue(c, "không phải là số (tỷ lệ %, 0–100).", "not a number (percentage, 0–100).")
         if value is not None and not 0 <= value <= 100:
-            row.issue(c, f"tỷ lệ {value:g} nằm ngoài 0–100 %.", f"percentage {value:g} is outside 0–100 %.")
+            row.issue(c, f"tỷ lệ {_num(value)} nằm ngoài 0–100 %.", f"percentage {_num(value)} is outside 0–100 %.")
             value = None
         out[c] = value
     for c in FLAG_COLUMNS:
@@ -937,7 +950,7 @@ def _parse_values(row: _Row, unit_type: str) -> dict:
         except ValueError:
             row.issue("population", "dân số không phải là số.", "population is not a number.")
         if value is not None and value < 0:
-            row.issue("population", f"dân số âm ({value:g}).", f"negative population ({value:g}).")
+            row.issue("population", f"dân số âm ({_num(value)}).", f"negative population ({_num(value)}).")
             value = None
         out["population"] = value
     return out

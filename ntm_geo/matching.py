@@ -44,7 +44,7 @@ _TYPE_WORDS: dict[str, str] = {
     "thị trấn": "thi-tran", "thi tran": "thi-tran", "thi-tran": "thi-tran", "tt": "thi-tran",
     "tt.": "thi-tran", "township": "thi-tran", "town": "thi-tran",
 }
-_DISTRICT_WORDS = ("huyện ", "thành phố ", "tp. ", "tp ", "h. ", "thị xã ", "tx. ")
+_DISTRICT_WORDS = ("huyện", "thành phố", "tp.", "tp", "h.", "thị xã", "tx.", "tx")
 
 
 def normalise_code(text: str | None) -> str | None:
@@ -78,7 +78,11 @@ def unit_type_from_text(text: str | None) -> str | None:
 def is_district_heading(name: str) -> bool:
     """True for names written with a district-level word ("Huyện Tràng Định", "TP. Lạng Sơn")."""
     key = name_key(name, strip_type=False)
-    return key.startswith(_DISTRICT_WORDS)
+    return key.startswith(_DISTRICT_PREFIXES)
+
+
+# Keys of the district words as name_key writes them (tone mark moved: "huyện" -> "huyêṇ").
+_DISTRICT_PREFIXES = tuple(name_key(w, strip_type=False) + " " for w in _DISTRICT_WORDS)
 
 
 @dataclass(frozen=True)
@@ -113,8 +117,8 @@ class UnitIndex:
         units = self.units.copy()
         units["commune_code"] = units["commune_code"].astype(str)
         units["district_code"] = units["district_code"].astype(str)
-        units["_type"], units["_key"] = zip(*units["name_with_type"].map(split_unit_name), strict=True)
-        units["_fold"] = units["_key"].map(ascii_fold)
+        units["match_type"], units["match_key"] = zip(*units["name_with_type"].map(split_unit_name), strict=True)
+        units["match_fold"] = units["match_key"].map(ascii_fold)
         self.units = units.reset_index(drop=True)
         self._by_code = {r["commune_code"]: r for r in self.units.to_dict("records")}
         districts = self.units[["district_code", "district_name"]].drop_duplicates()
@@ -163,8 +167,8 @@ class UnitIndex:
         for pool in pools:
             scored = []
             for row in pool.itertuples(index=False):
-                score = max(fuzz.ratio(key, row._key), fuzz.ratio(fold, row._fold))
-                if type_ is not None and row._type != type_:
+                score = max(fuzz.ratio(key, row.match_key), fuzz.ratio(fold, row.match_fold))
+                if type_ is not None and row.match_type != type_:
                     score -= 10
                 if score >= SUGGESTION_MIN_SCORE:
                     scored.append((row.commune_code, self.label(row.commune_code), round(float(score), 1)))
@@ -205,7 +209,7 @@ class UnitIndex:
         if code is not None:
             gso = normalise_code(code)
             if gso is not None and gso in self._by_code:
-                return self._check_code(gso, name, district_code, type_hint)
+                return self._check_code(gso, name, district, district_code, type_hint)
             why_vi = (f"mã «{code}» không phải mã GSO 5 chữ số" if gso is None
                       else f"mã {gso} không thuộc danh mục đơn vị hành chính của Lạng Sơn (GSO 2015)")
             why_en = (f"code «{code}» is not a 5-digit GSO code" if gso is None
@@ -224,7 +228,8 @@ class UnitIndex:
             return Match(found.commune_code, found.rule, note_vi=note[0], note_en=note[1])
         return found
 
-    def _check_code(self, code: str, name: str | None, district_code: str | None, type_hint: str | None) -> Match:
+    def _check_code(self, code: str, name: str | None, district: str | None, district_code: str | None,
+                    type_hint: str | None) -> Match:
         unit = self._by_code[code]
         conflicts_vi, conflicts_en = [], []
         if district_code is not None and district_code != unit["district_code"]:
@@ -233,19 +238,21 @@ class UnitIndex:
         if name is not None:
             type_, key = split_unit_name(name)
             type_ = type_ or type_hint
-            similar = max(fuzz.ratio(key, unit["_key"]), fuzz.ratio(ascii_fold(key), unit["_fold"]))
-            if similar < CODE_NAME_TOLERANCE or (type_ is not None and type_ != unit["_type"]):
+            similar = max(fuzz.ratio(key, unit["match_key"]), fuzz.ratio(ascii_fold(key), unit["match_fold"]))
+            if similar < CODE_NAME_TOLERANCE or (type_ is not None and type_ != unit["match_type"]):
                 conflicts_vi.append("tên")
                 conflicts_en.append("name")
         if not conflicts_vi:
             return Match(code, "code")
         others = [s for s in (self.suggest(name, district_code) if name else []) if s[0] != code]
         suggestions = ((code, self.label(code), 100.0), *others)
+        given_vi = ", ".join(f"{w} «{v}»" for w, v in (("tên", name), ("huyện", district)) if v)
+        given_en = ", ".join(f"{w} «{v}»" for w, v in (("name", name), ("district", district)) if v)
         return Match(
-            reason_vi=(f"mã {code} là {self.label(code)} nhưng {' và '.join(conflicts_vi)} trên dòng khác "
-                       f"(«{name or ''}»); hãy sửa mã hoặc tên, hoặc xác nhận một gợi ý."),
-            reason_en=(f"code {code} is {self.label(code)} but the row's {' and '.join(conflicts_en)} differ "
-                       f"(«{name or ''}»); correct the code or the name, or confirm a suggestion."),
+            reason_vi=(f"mã {code} là {self.label(code)} nhưng dòng ghi {' và '.join(conflicts_vi)} khác "
+                       f"({given_vi}); hãy sửa mã hoặc tên/huyện, hoặc xác nhận một gợi ý."),
+            reason_en=(f"code {code} is {self.label(code)} but the row gives another {' and '.join(conflicts_en)} "
+                       f"({given_en}); correct the code or the name/district, or confirm a suggestion."),
             column="commune_code",
             suggestions=suggestions,
         )
@@ -254,11 +261,11 @@ class UnitIndex:
         type_, key = split_unit_name(name)
         type_ = type_ or type_hint
         units = self.units
-        candidates = units[units["_key"] == key]
+        candidates = units[units["match_key"] == key]
         if district_code is not None:
             candidates = candidates[candidates["district_code"] == district_code]
         if type_ is not None:
-            candidates = candidates[candidates["_type"] == type_]
+            candidates = candidates[candidates["match_type"] == type_]
         if len(candidates) == 1:
             return Match(str(candidates["commune_code"].iloc[0]), "name")
         if len(candidates) == 0:
