@@ -161,6 +161,8 @@ register("build-shapes", "download/verify communes.rda and build the Lạng Sơn
 
 from ntm_geo.cli_import import IMPORT_TABLE  # noqa: E402 - import-table (issue 3)
 register(*IMPORT_TABLE)
+from ntm_geo.cli_export import EXPORT_MAP  # noqa: E402 - export-map (issue 4)
+register(*EXPORT_MAP)
 
 
 # --- entry point ----------------------------------------------------------------------------
