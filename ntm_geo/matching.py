@@ -34,6 +34,8 @@ Suggestion = tuple[str, str, float]
 
 SUGGESTION_MIN_SCORE = 70.0
 SUGGESTION_LIMIT = 3
+#: Points taken off a similarity found only without diacritics (Hòa and Hóa are different names).
+FOLD_PENALTY = 5.0
 #: Name similarity (0-100) above which a name beside a known code counts as a spelling of it.
 CODE_NAME_TOLERANCE = 85.0
 
@@ -157,7 +159,8 @@ class UnitIndex:
         """Up to 3 units whose name resembles ``name`` (score >= 70), best first.
 
         Searched in the district when given (then in the province if nothing there); scores are
-        the best of rapidfuzz ``ratio`` on the canonical keys and on their diacritic-free forms.
+        the best of rapidfuzz ``ratio`` on the canonical keys and (minus :data:`FOLD_PENALTY`) on
+        their diacritic-free forms; a type word that differs costs 10 points.
         """
         type_, key = split_unit_name(name)
         fold = ascii_fold(key)
@@ -167,7 +170,7 @@ class UnitIndex:
         for pool in pools:
             scored = []
             for row in pool.itertuples(index=False):
-                score = max(fuzz.ratio(key, row.match_key), fuzz.ratio(fold, row.match_fold))
+                score = max(fuzz.ratio(key, row.match_key), fuzz.ratio(fold, row.match_fold) - FOLD_PENALTY)
                 if type_ is not None and row.match_type != type_:
                     score -= 10
                 if score >= SUGGESTION_MIN_SCORE:
