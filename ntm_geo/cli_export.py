@@ -85,6 +85,10 @@ def parse_request(args: argparse.Namespace, boundaries=None) -> ExportRequest:
         raise ConfigError("OUT (the output file) is required, e.g. map.png; formats: png, pdf, html.",
                           "Thiếu OUT (tệp kết quả), ví dụ map.png; định dạng: png, pdf, html.")
     out = Path(args.out)
+    if out.is_dir():
+        example = str(out / f"map.{(args.fmt or 'png').lower()}")
+        raise ConfigError(f"OUT {str(out)!r} is a folder; give a file name such as {example!r}.",
+                          f"OUT {str(out)!r} là thư mục; hãy cho tên tệp, ví dụ {example!r}.")
     fmt = (args.fmt or "").lower()
     if not args.fmt:
         fmt = out.suffix.lower().lstrip(".")
@@ -95,9 +99,6 @@ def parse_request(args: argparse.Namespace, boundaries=None) -> ExportRequest:
             )
     elif fmt not in FORMATS:
         raise _bad("--format", args.fmt, listing(FORMATS))
-    if out.is_dir():
-        raise ConfigError(f"OUT {str(out)!r} is a folder; give a file name such as {str(out / ('map.' + fmt))!r}.",
-                          f"OUT {str(out)!r} là thư mục; hãy cho tên tệp, ví dụ {str(out / ('map.' + fmt))!r}.")
     if not out.parent.exists():
         raise ConfigError(f"The folder of OUT {str(out.parent)!r} does not exist; create it first.",
                           f"Thư mục của OUT {str(out.parent)!r} không tồn tại; hãy tạo trước.")
