@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from ntm_geo import auth, store
 from ntm_geo import boundaries as bnd
 from ntm_geo import catalog
 from ntm_geo.i18n import t
@@ -24,9 +25,26 @@ def lang() -> str:
     return st.session_state.get("lang", "vi")
 
 
+def _configure_from_secrets() -> None:
+    """Pass the data folder and editor password from Streamlit secrets (when present) to the core."""
+    secrets = dict(st.secrets) if st.secrets.load_if_toml_exists() else {}  # none: environment applies
+    if secrets.get("data_dir"):
+        store.configure(secrets["data_dir"])
+    if secrets.get(auth.SECRETS_KEY):
+        auth.configure(str(secrets[auth.SECRETS_KEY]))
+
+
+_configure_from_secrets()
+
+
 @st.cache_resource(show_spinner=False)
 def _boundaries() -> bnd.Boundaries:
     install_leaflet()  # idempotent: the map's scripts are served by this app, never a CDN
+    saved = store.active_boundaries()  # replacement boundaries uploaded on the data page
+    if saved is not None:
+        from ntm_geo.boundary_upload import to_boundaries
+
+        return to_boundaries(saved)
     return bnd.load_boundaries()
 
 
@@ -63,6 +81,16 @@ def report_rows(dataset_id: str, year: int, lang: str) -> pd.DataFrame:
             t("match", lang): ["✓" if r.ok else "✗" for r in rows],
         }
     )
+
+
+def clear_data_caches(*, boundaries: bool = False) -> None:
+    """Forget cached tables and views after a dataset (or, with ``boundaries``, the boundary set)
+    was saved, replaced or deleted, so no page serves stale data."""
+    joined_table.clear()
+    view.clear()
+    report_rows.clear()
+    if boundaries:
+        _boundaries.clear()
 
 
 def show_notices(notices: list[Notice], lang: str) -> None:

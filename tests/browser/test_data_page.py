@@ -1,0 +1,124 @@
+"""Province data page in a real browser: upload a filled template, read the match report, save,
+restart the server, and find the dataset still listed and mapped (226 communes painted).
+
+The app runs with its own editor password and a temporary data folder (not the session
+``app_server``, which has neither).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from tests.browser import harness
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "mật-khẩu-thử"
+DATASET_NAME = "Kết quả NTM 2015 <thử>"
+BAD_CODE = "06004"  # one xã whose poverty rate is written as 150 %: out of range, row rejected
+CRITERIA_FIRST_COLUMN = 6  # F: TC1 ... X: TC19, then 5 percentages, then 2 flags
+NO_DATA_GREY = "#9e9e9e"  # ntm_geo.classify.NO_DATA_COLOR
+PCT_COLUMNS = ("poverty_rate_pct", "road_hardened_pct", "electricity_hh_pct", "irrigated_cropland_pct",
+               "hygienic_water_hh_pct")
+
+
+def filled_template(path: Path) -> Path:
+    """The 2015 Excel template filled with the illustrative 2015 values, one bad row."""
+    from ntm_geo.criteria import CRITERION_COLUMNS
+    from ntm_geo.datasets import load_illustrative
+    from ntm_geo.template import template_xlsx
+
+    data = load_illustrative(2015).set_index("commune_code")
+    book = openpyxl.load_workbook(io.BytesIO(template_xlsx(2015, "vi")))
+    sheet = book["Dữ liệu"]
+    filled = 0
+    for row in range(1, sheet.max_row + 1):
+        code = sheet.cell(row, 1).value
+        if not isinstance(code, str) or code not in data.index:
+            continue
+        unit = data.loc[code]
+        values = [unit[c] for c in CRITERION_COLUMNS] + [unit[c] for c in PCT_COLUMNS] + [
+            unit["car_access_all_season"], unit["especially_difficult"]]
+        for offset, value in enumerate(values):
+            if pd.isna(value):
+                continue  # blank = not assessed / no data
+            is_flag = offset < 19 or offset >= 19 + len(PCT_COLUMNS)
+            sheet.cell(row, CRITERIA_FIRST_COLUMN + offset).value = int(bool(value)) if is_flag else float(value)
+        if code == BAD_CODE:
+            sheet.cell(row, CRITERIA_FIRST_COLUMN + 19).value = 150
+        filled += 1
+    assert filled == 226
+    book.save(path)
+    return path
+
+
+@pytest.fixture
+def data_app(tmp_path) -> Iterator:
+    """Factory: start (or restart) the real app with an editor password and a temp data folder."""
+    from ntm_geo.boundaries import load_boundaries
+    from ntm_geo.webassets import install_leaflet
+
+    install_leaflet()
+    load_boundaries()
+    env = {"NTM_GEO_EDITOR_PASSWORD": PASSWORD, "NTM_GEO_DATA_DIR": str(tmp_path / "ntm_data")}
+    servers = []
+
+    def start():
+        server = harness.start_streamlit(harness.REPO / "app.py", cwd=harness.REPO, env=env,
+                                         log_path=harness.ARTIFACTS / f"streamlit-data-page-{len(servers)}.log")
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+def test_upload_report_save_restart_and_map(data_app, new_page, tmp_path):
+    xlsx = filled_template(tmp_path / "ket_qua_2015.xlsx")
+    server = data_app()
+    page, network = new_page(1600, 1000)
+    page.goto(f"{server.base_url}/data")
+    page.get_by_text("1. Tải mẫu nhập liệu").wait_for()
+    page.get_by_text("tối đa 10 MB").first.wait_for(timeout=30_000)  # the size limit is stated
+    page.locator("input[type=file]").first.set_input_files(str(xlsx))
+
+    page.get_by_text("Báo cáo khớp dữ liệu (chưa lưu)").first.wait_for(timeout=60_000)
+    counts = page.get_by_text("dòng khớp").first.inner_text()
+    assert "225 dòng khớp" in counts and "1 dòng có giá trị ngoài khoảng" in counts and "0 đơn vị không có dòng" in counts  # the bad row matched; its values were refused
+    page.get_by_text("Giá trị ngoài khoảng hoặc không đọc được").first.wait_for()
+    page.get_by_text("Tải các dòng bị loại (CSV)").wait_for()
+    page.get_by_text("3. Lưu bộ dữ liệu").wait_for()
+    harness.screenshot(page, "data-page-report")
+
+    page.get_by_label("Tên bộ dữ liệu").fill(DATASET_NAME)
+    page.get_by_label("Người tải lên").fill("VP Điều phối")
+    page.get_by_label("Mật khẩu biên tập").first.fill(PASSWORD)
+    page.get_by_role("button", name="Lưu 225 dòng").click()
+    page.get_by_text("Đã lưu bộ dữ liệu").wait_for(timeout=60_000)
+    assert "<thử>" in page.get_by_text("Đã lưu bộ dữ liệu").inner_text()  # shown as text, escaped
+    harness.screenshot(page, "data-page-saved")
+
+    server.stop()
+    server = data_app()  # a new process: the dataset must come from the SQLite file
+    page.goto(f"{server.base_url}/data")
+    page.get_by_text("Các bộ dữ liệu đã lưu").wait_for()
+    page.get_by_text("ket-qua-ntm-2015-thu-1").first.wait_for(state="attached", timeout=30_000)  # grid cell
+
+    page.goto(server.base_url)
+    before = harness.wait_for_communes(page, 226)
+    assert NO_DATA_GREY not in before  # the illustrative dataset has a value for every xã
+    harness.choose_selectbox(page, "Bộ dữ liệu", DATASET_NAME)
+    fills = harness.wait_for_fills_change(page, before, timeout=60)
+    assert len(fills) == 226
+    assert fills.count(NO_DATA_GREY) == 1  # Xã Quốc Khánh: its row was rejected, so "no data", not 0
+    page.get_by_text(DATASET_NAME).first.wait_for()  # title / legend name the saved dataset
+    assert page.get_by_text("Dữ liệu minh họa:").count() == 0  # a saved dataset is not labelled illustrative
+    harness.screenshot(page, "data-page-map-saved-dataset")
+    assert network.external() == []
