@@ -48,6 +48,7 @@ The app calls, on every rerun::
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import math
@@ -65,7 +66,7 @@ import pandas as pd
 import shapely
 
 from ntm_geo.errors import ConfigError, DataError
-from ntm_geo.webassets import AssetUrls, inline_assets, local_asset_urls
+from ntm_geo.webassets import AssetUrls, client_script, inline_assets, local_asset_urls
 
 __all__ = [
     "COMMUNE_CLASS",
@@ -83,7 +84,15 @@ __all__ = [
 ]
 
 COORD_DECIMALS = 5
-"""Decimals kept in coordinates sent to the browser (1e-5 degree ~ 1.1 m at 22° N)."""
+"""Decimals of :func:`_rounded_geometries` (1e-5 degree ~ 1.1 m at 22° N); the map itself uses
+:data:`TOPO_SCALE`."""
+
+TOPO_SCALE = 1e-4
+"""Grid step of the map's geometry, in degrees (4 decimals): 1e-4 degree is 11.1 m north-south
+and 10.3 m east-west at 22° N, so a vertex moves by at most ~5.6 m -- a tenth of the 60 m
+coverage-simplification tolerance (``boundaries.WEB_TOLERANCE_M``) that already decides where
+the drawn edges are, and under one screen pixel up to zoom 14 (9.0 m/px at 22° N). Shared
+vertices snap to the same grid point on both sides, so the coverage stays gap-free."""
 
 COMMUNE_CLASS = "ntm-commune"
 DIMMED_CLASS = "ntm-dimmed"
@@ -196,6 +205,7 @@ def build_base_map(
         m.default_js = list(asset_urls.js)
         m.default_css = list(asset_urls.css)
     m.get_root().header.add_child(branca.element.Element(_BASE_CSS), name="ntm_base_css")
+    m.add_child(_NtmRuntime(), name="ntm_runtime")
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m
 
@@ -260,13 +270,6 @@ def _to_wgs84(gdf: Any, what: str) -> geopandas.GeoDataFrame:
     return gdf
 
 
-def _rounded_geometries(geoms: geopandas.GeoSeries) -> list[dict]:
-    rounded = shapely.transform(
-        np.asarray(geoms.values, dtype=object), lambda xy: np.round(xy, COORD_DECIMALS)
-    )
-    return [json.loads(s) for s in shapely.to_geojson(rounded)]
-
-
 def _require_columns(gdf: geopandas.GeoDataFrame, columns: Iterable[str], what: str) -> None:
     missing = [c for c in columns if c not in gdf.columns]
     if missing:
@@ -290,6 +293,337 @@ def _drop_empty(gdf: geopandas.GeoDataFrame, what: str) -> geopandas.GeoDataFram
     return gdf
 
 
+# --------------------------------------------------------------------------- compact geometry
+
+
+def _rounded_geometries(geoms: geopandas.GeoSeries) -> list[dict]:
+    """GeoJSON dicts with coordinates rounded to ``COORD_DECIMALS`` (kept for callers/tests)."""
+    rounded = shapely.transform(
+        np.asarray(geoms.values, dtype=object), lambda xy: np.round(xy, COORD_DECIMALS)
+    )
+    return [json.loads(s) for s in shapely.to_geojson(rounded)]
+
+
+def _js_json(value: Any) -> str:
+    """Compact JSON for a ``<script>``: no spaces, and never a ``</`` that could close it."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).replace("</", "<\\/")
+
+
+def _quantised_rings(geom: Any, origin: tuple[float, float], scale: float) -> list[list[list[tuple]]]:
+    """Polygons -> rings -> open lists of integer grid points (duplicates and slivers dropped)."""
+    polygons = []
+    for poly in shapely.get_parts(geom):
+        if poly.geom_type != "Polygon" or poly.is_empty:
+            continue
+        rings = []
+        for ring in (poly.exterior, *poly.interiors):
+            xy = np.asarray(ring.coords)[:, :2]
+            q = np.rint((xy - np.asarray(origin)) / scale).astype(np.int64)
+            keep = np.r_[True, np.any(np.diff(q, axis=0) != 0, axis=1)]
+            q = q[keep]
+            if len(q) > 1 and (q[0] == q[-1]).all():
+                q = q[:-1]
+            if len(q) >= 3:
+                rings.append([tuple(p) for p in q.tolist()])
+            elif not rings:  # exterior collapsed below one grid step: drop the polygon
+                break
+        if rings:
+            polygons.append(rings)
+    return polygons
+
+
+def encode_topology(
+    geometries: Iterable[Any],
+    *,
+    scale: float = TOPO_SCALE,
+) -> dict[str, Any]:
+    """Polygons as a TopoJSON topology: shared edges stored once, quantised, delta-encoded.
+
+    Each ring is cut where the set of rings using its edges changes (a junction); the pieces
+    between junctions are *arcs*, stored once and referenced by index (``~i`` = arc ``i``
+    reversed) by every ring that uses them. On a clean coverage (identical shared edges, as
+    :mod:`ntm_geo.boundaries` makes them) every commune edge is stored once and district
+    borders cost no coordinates at all. Correct on any input: edges that are not identical are
+    simply not shared.
+
+    Parameters
+    ----------
+    geometries : iterable of shapely (Multi)Polygons, EPSG:4326 degrees.
+    scale : float, default :data:`TOPO_SCALE` (1e-4 degree)
+        Grid step. Coordinates are snapped to ``translate + k * scale`` (error <= scale / 2).
+
+    Returns
+    -------
+    dict
+        ``{"type": "Topology", "transform": {"scale", "translate"}, "arcs": [...],
+        "objects": {"c": {"type": "GeometryCollection", "geometries": [...]}}}`` (geometries in
+        input order, ``Polygon``/``MultiPolygon`` or ``null`` type when empty), plus the key
+        ``"_users"``: for each arc, the sorted input indices of the geometries using it
+        (remove it before sending).
+    """
+    geoms = list(geometries)
+    bounds = shapely.total_bounds(np.asarray(geoms, dtype=object))
+    origin = (math.floor(bounds[0] / scale) * scale, math.floor(bounds[1] / scale) * scale)
+    origin = (round(origin[0], 10), round(origin[1], 10))
+    polys = [_quantised_rings(g, origin, scale) for g in geoms]
+
+    # 1. every edge -> the rings that use it
+    rings = [(gi, ring) for gi, poly in enumerate(polys) for rs in poly for ring in rs]
+    edge_users: dict[tuple, set[int]] = {}
+    for r, (_, ring) in enumerate(rings):
+        n = len(ring)
+        for k in range(n):
+            a, b = ring[k], ring[(k + 1) % n]
+            edge_users.setdefault((a, b) if a < b else (b, a), set()).add(r)
+
+    def users(a: tuple, b: tuple) -> set[int]:
+        return edge_users[(a, b) if a < b else (b, a)]
+
+    # 2. junctions: vertices where the set of rings on the incoming and outgoing edge differs
+    junctions: set[tuple] = set()
+    for _, ring in rings:
+        n = len(ring)
+        for k in range(n):
+            if users(ring[k - 1], ring[k]) != users(ring[k], ring[(k + 1) % n]):
+                junctions.add(ring[k])
+
+    # 3. cut rings at junctions, store each arc once
+    arc_index: dict[tuple, int] = {}
+    arcs: list[tuple] = []
+    arc_users: list[set[int]] = []
+
+    def add_arc(points: tuple, gi: int) -> int:
+        i = arc_index.get(points)
+        if i is None:
+            j = arc_index.get(points[::-1])
+            if j is not None:
+                arc_users[j].add(gi)
+                return ~j
+            i = arc_index[points] = len(arcs)
+            arcs.append(points)
+            arc_users.append(set())
+        arc_users[i].add(gi)
+        return i
+
+    def ring_arcs(ring: list[tuple], gi: int) -> list[int]:
+        cuts = [k for k, p in enumerate(ring) if p in junctions]
+        if not cuts:  # a closed loop (island, enclave): canonical start so both sides match
+            k = ring.index(min(ring))
+            loop = ring[k:] + ring[:k]
+            return [add_arc(tuple(loop + [loop[0]]), gi)]
+        k0 = cuts[0]
+        rot = ring[k0:] + ring[:k0] + [ring[k0]]
+        cut_pos = [c - k0 for c in cuts] + [len(ring)]
+        return [add_arc(tuple(rot[a : b + 1]), gi) for a, b in zip(cut_pos, cut_pos[1:])]
+
+    out_geoms = []
+    for gi, poly in enumerate(polys):
+        refs = [[ring_arcs(ring, gi) for ring in rs] for rs in poly]
+        if not refs:
+            out_geoms.append({"type": None})
+        elif len(refs) == 1:
+            out_geoms.append({"type": "Polygon", "arcs": refs[0]})
+        else:
+            out_geoms.append({"type": "MultiPolygon", "arcs": refs})
+
+    encoded = []
+    for points in arcs:
+        pts = np.asarray(points, dtype=np.int64)
+        deltas = np.vstack([pts[:1], np.diff(pts, axis=0)])
+        encoded.append(deltas.tolist())
+    return {
+        "type": "Topology",
+        "transform": {"scale": [scale, scale], "translate": list(origin)},
+        "arcs": encoded,
+        "objects": {"c": {"type": "GeometryCollection", "geometries": out_geoms}},
+        "_users": [sorted(u) for u in arc_users],
+    }
+
+
+def decode_topology(topo: Mapping[str, Any], name: str = "c") -> list[Any]:
+    """Shapely geometries of ``topo["objects"][name]`` (the inverse of :func:`encode_topology`,
+    same algorithm as the browser's ``ntmMap``; used by tests and for checks)."""
+    sx, sy = topo["transform"]["scale"]
+    tx, ty = topo["transform"]["translate"]
+    arcs = []
+    for arc in topo["arcs"]:
+        q = np.cumsum(np.asarray(arc, dtype=np.int64), axis=0)
+        arcs.append(np.column_stack([q[:, 0] * sx + tx, q[:, 1] * sy + ty]))
+
+    def line(ids: list[int]) -> np.ndarray:
+        parts = [arcs[~i][::-1] if i < 0 else arcs[i] for i in ids]
+        return np.vstack([parts[0], *(p[1:] for p in parts[1:])])
+
+    out = []
+    for g in topo["objects"][name]["geometries"]:
+        kind = g.get("type")
+        if kind == "Polygon":
+            out.append(shapely.Polygon(line(g["arcs"][0]), [line(r) for r in g["arcs"][1:]]))
+        elif kind == "MultiPolygon":
+            out.append(shapely.MultiPolygon(
+                [shapely.Polygon(line(p[0]), [line(r) for r in p[1:]]) for p in g["arcs"]]
+            ))
+        elif kind == "MultiLineString":
+            out.append(shapely.MultiLineString([line(ids) for ids in g["arcs"]]))
+        else:
+            out.append(None)
+    return out
+
+
+def _border_arcs(arc_users: list[list[int]], group_of: list[Any], groups: list[Any]) -> list[list[int]]:
+    """For each group (district): the arcs on its border (one side in the group, the other
+    outside it or nothing)."""
+    out: list[list[int]] = [[] for _ in groups]
+    where = {g: i for i, g in enumerate(groups)}
+    for a, used_by in enumerate(arc_users):
+        inside = {group_of[u] for u in used_by}
+        for g in inside:
+            if len(used_by) == 1 or any(group_of[u] != g for u in used_by):
+                out[where[g]].append(a)
+    return out
+
+
+_TOPO_CACHE: dict[str, dict[str, Any]] = {}
+
+
+def commune_topology(
+    gdf: geopandas.GeoDataFrame,
+    *,
+    name_column: str | None = None,
+    district_column: str | None = None,
+) -> dict[str, Any]:
+    """The communes of ``gdf`` (sorted by ``commune_code``) as a TopoJSON topology for the map.
+
+    Object ``c``: one geometry per commune, ``id`` = ``commune_code``, ``properties`` ``{"n":
+    name (HTML-escaped), "d": district index}`` when the columns are given. With
+    ``district_column``: ``districts`` (the district names, escaped, in index order) and object
+    ``d``: one ``MultiLineString`` per district made of the arcs on its border (no coordinate
+    is sent twice). ``key`` identifies the commune order (a style must carry the same key).
+    Cached on the geometry and column values (a rerun costs one hash).
+    """
+    gdf = _to_wgs84(gdf, "commune_topology: gdf")
+    _require_columns(gdf, ["commune_code", *(c for c in (name_column, district_column) if c)],
+                     "commune_topology: gdf")  # fmt: skip
+    gdf = gdf.sort_values("commune_code", kind="stable")
+    codes = gdf["commune_code"].astype(str).tolist()
+    names = gdf[name_column].map(_json_safe).tolist() if name_column else None
+    dists = gdf[district_column].map(_json_safe).tolist() if district_column else None
+    digest = hashlib.sha1(b"".join(shapely.to_wkb(np.asarray(gdf.geometry.values, dtype=object))))
+    digest.update(json.dumps([codes, names, dists]).encode())
+    fingerprint = digest.hexdigest()
+    cached = _TOPO_CACHE.get(fingerprint)
+    if cached is not None:
+        return cached
+    topo = encode_topology(gdf.geometry.values)
+    users = topo.pop("_users")
+    district_names = list(dict.fromkeys(dists)) if dists is not None else []
+    for i, g in enumerate(topo["objects"]["c"]["geometries"]):
+        g["id"] = codes[i]
+        props = {}
+        if names is not None:
+            props["n"] = names[i]
+        if dists is not None:
+            props["d"] = district_names.index(dists[i])
+        g["properties"] = props
+    if dists is not None:
+        topo["districts"] = district_names
+        borders = _border_arcs(users, [district_names.index(d) for d in dists], list(range(len(district_names))))
+        topo["objects"]["d"] = {
+            "type": "GeometryCollection",
+            "geometries": [{"type": "MultiLineString", "arcs": [[a] for a in arcs]} for arcs in borders],
+        }
+    topo["outline"] = {k: v for k, v in _DISTRICT_STYLE.items() if k != "fill"}
+    topo["key"] = hashlib.sha1("\n".join(codes).encode()).hexdigest()[:10]
+    if len(_TOPO_CACHE) >= 8:
+        _TOPO_CACHE.pop(next(iter(_TOPO_CACHE)))
+    _TOPO_CACHE[fingerprint] = topo
+    return topo
+
+
+class _NtmCall(branca.element.MacroElement):
+    """``ntmMap.<fn>(map, host, data)`` in the map script (runtime: ``static/ntm_map.js``)."""
+
+    _template = branca.element.Template(
+        """
+        {% macro script(this, kwargs) %}
+        ntmMap.{{ this.fn }}({{ this.map_name() }}, {{ this._parent.get_name() }}, {{ this.data_js }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, fn: str, data_js: str) -> None:
+        super().__init__()
+        self._name = f"Ntm{fn.title()}"
+        self.fn = fn
+        self.data_js = data_js
+
+    def map_name(self) -> str:
+        parent = self._parent
+        while parent is not None and not isinstance(parent, folium.Map):
+            parent = getattr(parent, "_parent", None)
+        return parent.get_name() if parent is not None else "null"
+
+
+class _NtmRuntime(branca.element.MacroElement):
+    """The map runtime (``ntm_geo/static/ntm_map.js``) inlined into the base map's script."""
+
+    _template = branca.element.Template(
+        "{% macro script(this, kwargs) %}{{ this.code }}{% endmacro %}"
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "NtmRuntime"
+        self.code = client_script()
+
+
+def geometry_element(topo: Mapping[str, Any], *, outlines: bool = True) -> branca.element.MacroElement:
+    """Draws the communes of ``topo`` (and, with ``outlines``, its district borders) on the map or
+    feature group it is added to. Add it to the *base map* so the geometry is sent once and
+    st_folium keeps the map across colour changes (see the module docstring)."""
+    data = dict(topo)
+    if not outlines:
+        data["objects"] = {"c": topo["objects"]["c"]}
+    return _NtmCall("geometry", _js_json(data))
+
+
+def outline_element(topo: Mapping[str, Any]) -> branca.element.MacroElement:
+    """District borders of ``topo`` drawn from the arcs already on the map (no coordinates)."""
+    return _NtmCall("outlines", _js_json({"key": topo["key"], "objects": {"d": topo["objects"]["d"]}}))
+
+
+def _style_modes(codes: list[str], dimmed: set[str], highlight: set[str]) -> list[int]:
+    return [2 if c in highlight else 1 if c in dimmed else 0 for c in codes]
+
+
+def style_element(
+    key: str,
+    codes: list[str],
+    fills: list[str],
+    values: list[Any],
+    labels: list[str],
+    *,
+    dimmed: set[str] | frozenset[str] = frozenset(),
+    highlight: set[str] | frozenset[str] = frozenset(),
+    popups: list[Any] | None = None,
+) -> branca.element.MacroElement:
+    """Colours, tooltip rows and dimmed/highlighted classes for communes already drawn by a
+    :func:`geometry_element` with the same ``key`` (``codes`` in the topology's order)."""
+    palette = list(dict.fromkeys(fills))
+    data: dict[str, Any] = {
+        "k": key,
+        "p": palette,
+        "f": [palette.index(f) for f in fills],
+        "v": values,
+        "l": [html.escape(str(label)) for label in labels],
+        "m": _style_modes(codes, set(dimmed), set(highlight)),
+        "st": [_COMMUNE_STYLE, _DIMMED_STYLE, _HIGHLIGHT_STYLE, _HOVER_STYLE],
+    }
+    if popups is not None:
+        data["pu"] = popups
+    return _NtmCall("style", _js_json(data))
+
+
 # --------------------------------------------------------------------------- layers
 
 
@@ -303,7 +637,11 @@ def choropleth_layer(
     highlight_codes: set[str] | frozenset[str] = frozenset(),
     popup_column: str | None = None,
 ) -> folium.FeatureGroup:
-    """One filled, hoverable polygon per commune, in a feature group.
+    """One filled, hoverable polygon per commune, in a feature group (geometry included).
+
+    The geometry travels as a compact TopoJSON topology (:func:`encode_topology`) drawn by the
+    map runtime; for reruns that only recolour, put the geometry in the base map instead
+    (:func:`geometry_element` + :func:`style_element`, as :mod:`ntm_geo.mapbuild` does).
 
     Parameters
     ----------
@@ -329,8 +667,7 @@ def choropleth_layer(
     Returns
     -------
     folium.FeatureGroup
-        Holding one ``folium.GeoJson``; add a :func:`legend_element` to it so the legend
-        is swapped together with the colours.
+        Add a :func:`legend_element` to it so the legend is swapped together with the colours.
 
     Raises
     ------
@@ -339,16 +676,33 @@ def choropleth_layer(
     DataError
         If ``commune_code`` has duplicates or nulls, or a fill is not a hex colour.
     """
-    gdf = _to_wgs84(gdf, "choropleth_layer: gdf")
+    gdf = _checked_communes(gdf, fill_column, tooltip_columns, popup_column, "choropleth_layer")
+    topo = commune_topology(gdf)
+    ordered = gdf.sort_values("commune_code", kind="stable")
+    codes = ordered["commune_code"].astype(str).tolist()
+    fills = _fills(ordered, fill_column)
+    columns = [c for c, _ in tooltip_columns]
+    rows = [[_json_safe(v) for v in row] for row in ordered[columns].itertuples(index=False, name=None)]
+    values = [row[0] if len(row) == 1 else row for row in rows]
+    popups = ordered[popup_column].map(_json_safe).tolist() if popup_column is not None else None
+    group = folium.FeatureGroup(name=name)
+    group.add_child(geometry_element(topo, outlines=False))
+    group.add_child(style_element(topo["key"], codes, fills, values, [label for _, label in tooltip_columns],
+                                  dimmed=set(dimmed_codes), highlight=set(highlight_codes), popups=popups))  # fmt: skip
+    return group
+
+
+def _checked_communes(gdf, fill_column, tooltip_columns, popup_column, what: str) -> geopandas.GeoDataFrame:
+    gdf = _to_wgs84(gdf, f"{what}: gdf")
     columns = ["commune_code", fill_column, *(c for c, _ in tooltip_columns)]
     if popup_column is not None:
         columns.append(popup_column)
-    _require_columns(gdf, columns, "choropleth_layer: gdf")
-    gdf = _drop_empty(gdf, "choropleth_layer")
+    _require_columns(gdf, columns, f"{what}: gdf")
+    gdf = _drop_empty(gdf, what)
     if gdf.empty:
         raise DataError(
-            "choropleth_layer: gdf has no commune with a geometry; nothing to draw.",
-            "choropleth_layer: không có xã nào có ranh giới; không có gì để vẽ.",
+            f"{what}: gdf has no commune with a geometry; nothing to draw.",
+            f"{what}: không có xã nào có ranh giới; không có gì để vẽ.",
         )
     codes = gdf["commune_code"]
     if codes.isna().any() or codes.duplicated().any():
@@ -360,54 +714,12 @@ def choropleth_layer(
             f"rỗng: {int(codes.isna().sum())}.",
             column="commune_code",
         )
-    styles = _fill_styles(gdf, fill_column, set(dimmed_codes), set(highlight_codes))
-
-    fields = [f"p{i}" for i in range(len(tooltip_columns))]
-    prop_columns = [c for c, _ in tooltip_columns]
-    if popup_column is not None:
-        prop_columns.append(popup_column)
-        fields_all = [*fields, "popup"]
-    else:
-        fields_all = fields
-    geometries = _rounded_geometries(gdf.geometry)
-    features = []
-    for code, geometry, values in zip(
-        codes.astype(str), geometries, gdf[prop_columns].itertuples(index=False, name=None)
-    ):
-        props = {key: _json_safe(v) for key, v in zip(fields_all, values)}
-        features.append({"type": "Feature", "id": code, "properties": props, "geometry": geometry})
-
-    geojson = folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        name=name,
-        style_function=lambda feature: styles[feature["id"]],
-        highlight_function=lambda feature: _HOVER_STYLE,
-        tooltip=(
-            folium.GeoJsonTooltip(
-                fields=fields,
-                aliases=[html.escape(label) for _, label in tooltip_columns],
-                class_name=TOOLTIP_CLASS,
-                sticky=True,
-            )
-            if tooltip_columns
-            else None
-        ),
-        popup=(
-            folium.GeoJsonPopup(fields=["popup"], labels=False, localize=False)
-            if popup_column is not None
-            else None
-        ),
-    )
-    group = folium.FeatureGroup(name=name)
-    group.add_child(geojson)
-    return group
+    return gdf
 
 
-def _fill_styles(
-    gdf: geopandas.GeoDataFrame, fill_column: str, dimmed: set[str], highlight: set[str]
-) -> dict[str, dict[str, Any]]:
+def _fills(gdf: geopandas.GeoDataFrame, fill_column: str) -> list[str]:
     fills = gdf[fill_column]
-    null = fills.isna()
+    null = fills.map(lambda v: _json_safe(v) is None)
     if null.any():
         warnings.warn(
             f"choropleth_layer: {int(null.sum())} commune(s) have no fill in column "
@@ -416,7 +728,7 @@ def _fill_styles(
             UserWarning,
             stacklevel=3,
         )
-    styles: dict[str, dict[str, Any]] = {}
+    out = []
     for code, fill in zip(gdf["commune_code"].astype(str), fills):
         fill = NO_DATA_FILL if _json_safe(fill) is None else str(fill)
         if not _HEX.match(fill):
@@ -427,14 +739,8 @@ def _fill_styles(
                 f"dạng '#1a9850'.",
                 column=fill_column,
             )
-        if code in highlight:
-            base, cls = _HIGHLIGHT_STYLE, f"{COMMUNE_CLASS} {HIGHLIGHT_CLASS}"
-        elif code in dimmed:
-            base, cls = _DIMMED_STYLE, f"{COMMUNE_CLASS} {DIMMED_CLASS}"
-        else:
-            base, cls = _COMMUNE_STYLE, COMMUNE_CLASS
-        styles[code] = {**base, "fillColor": fill.lower(), "className": cls}
-    return styles
+        out.append(fill.lower())
+    return out
 
 
 def district_outline_layer(
@@ -446,7 +752,7 @@ def district_outline_layer(
     ----------
     districts_gdf : geopandas.GeoDataFrame
         One (multi)polygon per district, any CRS (reprojected to EPSG:4326). Only the geometry
-        is sent to the browser.
+        is sent to the browser (as its own small topology).
     name : str
         Layer name. Pass this group *after* the choropleth group so it is drawn on top.
 
@@ -461,19 +767,12 @@ def district_outline_layer(
     """
     gdf = _to_wgs84(districts_gdf, "district_outline_layer: districts_gdf")
     gdf = _drop_empty(gdf, "district_outline_layer")
-    features = [
-        {"type": "Feature", "properties": {}, "geometry": geometry}
-        for geometry in _rounded_geometries(gdf.geometry)
-    ]
-    style = {**_DISTRICT_STYLE, "className": DISTRICT_CLASS}
-    geojson = folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        name=name,
-        style_function=lambda feature: style,
-        interactive=False,
-    )
+    topo = encode_topology(gdf.geometry.values)
+    topo.pop("_users")
+    topo["objects"] = {"d": topo["objects"]["c"]}
+    topo["outline"] = {k: v for k, v in _DISTRICT_STYLE.items() if k != "fill"}
     group = folium.FeatureGroup(name=name)
-    group.add_child(geojson)
+    group.add_child(_NtmCall("outlines", _js_json(topo)))
     return group
 
 

@@ -44,6 +44,7 @@ __all__ = [
     "LEAFLET_PIN",
     "REPO_ROOT",
     "AssetUrls",
+    "client_script",
     "inline_assets",
     "install_leaflet",
     "leaflet_source_dir",
@@ -128,6 +129,50 @@ def local_asset_urls(url_prefix: str = DEFAULT_URL_PREFIX) -> AssetUrls:
         js=(("leaflet", f"{base}/leaflet.js"),),
         css=(("leaflet_css", f"{base}/leaflet.css"),),
     )
+
+
+CLIENT_JS = Path(__file__).resolve().parent / "static" / "ntm_map.js"
+"""The map runtime (decodes the compact geometry, draws and restyles communes)."""
+
+_CLIENT_CACHE: dict[str, str] = {}
+
+
+def client_script() -> str:
+    """The map runtime ``ntm_geo/static/ntm_map.js`` (~3 KB), to inline in the base map's script.
+
+    Inlined rather than served as ``static/vendor/...``: the st_folium iframe loads its scripts
+    one after another, so a separate file would add a request to the chain before the first
+    paint, for 3 KB sent once per map. Comment lines and indentation are dropped; ``</`` never
+    appears (it could close the ``<script>`` of a standalone export).
+
+    Raises
+    ------
+    ConfigError
+        If the file is missing (a broken installation).
+    """
+    if "js" not in _CLIENT_CACHE:
+        try:
+            text = CLIENT_JS.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(
+                f"The map runtime {CLIENT_JS} is missing; reinstall ntm-geo from its repository.",
+                f"Thiếu tệp chạy bản đồ {CLIENT_JS}; hãy cài lại ntm-geo từ kho mã.",
+            ) from exc
+        lines = []
+        in_comment = False
+        for line in text.splitlines():
+            stripped = line.strip()
+            if in_comment:
+                in_comment = "*/" not in stripped
+                continue
+            if stripped.startswith("/*"):
+                in_comment = "*/" not in stripped
+                continue
+            if not stripped or stripped.startswith("//"):
+                continue
+            lines.append(stripped)
+        _CLIENT_CACHE["js"] = "\n".join(lines).replace("</", "<\\/")
+    return _CLIENT_CACHE["js"]
 
 
 def leaflet_source_dir() -> Path:

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 import warnings
+from pathlib import Path
 
 import folium
 import geopandas
 import numpy as np
 import pytest
+import shapely
 from shapely.geometry import Polygon, box
 
 from ntm_geo import mapview
 from ntm_geo.errors import ConfigError, DataError
 from ntm_geo.webassets import local_asset_urls
 
+REPO = Path(__file__).resolve().parents[1]
 XSS = "<script>alert('x')</script>"
 BOUNDS = (106.0, 21.0, 106.3, 21.1)
 
@@ -41,9 +46,10 @@ def _layer(gdf, **kwargs) -> folium.FeatureGroup:
     return mapview.choropleth_layer(gdf, name="communes", **kwargs)
 
 
-def _geojson_data(group: folium.FeatureGroup) -> dict:
-    (geojson,) = group._children.values()
-    return geojson.data
+def _call(group, fn: str) -> dict:
+    """The data of the ``ntmMap.<fn>(...)`` call held by a feature group (or map)."""
+    (call,) = [c for c in group._children.values() if getattr(c, "fn", None) == fn]
+    return json.loads(call.data_js.replace("<\\/", "</"))
 
 
 def _render(*layers) -> str:
@@ -104,14 +110,17 @@ def test_base_map_bad_bounds(bounds):
 
 
 def test_choropleth_properties_are_minimal_escaped_and_json_safe(squares):
-    data = _geojson_data(_layer(squares))
-    features = data["features"]
-    assert [f["id"] for f in features] == ["06001", "06004", "06007"]
-    props = [f["properties"] for f in features]
-    assert props[0] == {"p0": "Xã Một", "p1": 12.5}
-    assert props[1] == {"p0": "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;", "p1": None}
-    assert props[2] == {"p0": None, "p1": 7.0}
-    json.dumps(data, allow_nan=False)  # strictly valid JSON: no NaN, no numpy types
+    group = _layer(squares)
+    topo, style = _call(group, "geometry"), _call(group, "style")
+    assert [g["id"] for g in topo["objects"]["c"]["geometries"]] == ["06001", "06004", "06007"]
+    assert [g["properties"] for g in topo["objects"]["c"]["geometries"]] == [{}, {}, {}]
+    assert style["v"] == [
+        ["Xã Một", 12.5],
+        ["&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;", None],
+        [None, 7.0],
+    ]
+    assert style["k"] == topo["key"]
+    json.dumps([topo, style], allow_nan=False)  # strictly valid JSON: no NaN, no numpy types
 
 
 def test_choropleth_html_has_no_raw_script_and_no_unused_columns(squares):
@@ -123,51 +132,62 @@ def test_choropleth_html_has_no_raw_script_and_no_unused_columns(squares):
 
 
 def test_choropleth_tooltip_labels_escaped(squares):
-    page = _render(_layer(squares, tooltip_columns=[("name", "<b>Tên</b>")]))
-    assert "<b>T" not in page
-    assert "\\u0026lt;b\\u0026gt;T" in page
+    group = _layer(squares, tooltip_columns=[("name", "<b>Tên</b>")])
+    assert _call(group, "style")["l"] == ["&lt;b&gt;Tên&lt;/b&gt;"]
+    assert _call(group, "style")["v"][1] == "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;"  # one column: no list
+    assert "<b>T" not in _render(group)
 
 
 def test_choropleth_styles_and_classes(squares):
-    page = _render(_layer(squares, dimmed_codes={"06004"}, highlight_codes={"06007"}))
-    assert '"className": "ntm-commune", "color": "#ffffff"' in page
-    assert '"className": "ntm-commune ntm-dimmed"' in page
-    assert '"className": "ntm-commune ntm-highlight", "color": "#000000"' in page
-    assert '"fillColor": "#1a9850"' in page  # lower-cased
+    style = _call(_layer(squares, dimmed_codes={"06004"}, highlight_codes={"06007"}), "style")
+    assert style["m"] == [0, 1, 2]  # normal, dimmed (ntm-dimmed), highlight (ntm-highlight)
+    assert style["p"] == ["#1a9850", "#fee08b", "#d73027"]  # lower-cased
+    assert style["f"] == [0, 1, 2]
+    normal, dimmed, highlight, hover = style["st"]
+    assert normal["color"] == "#ffffff" and dimmed["fillOpacity"] == 0.25
+    assert highlight["color"] == "#000000" and hover["weight"] == 2.5
 
 
-def test_choropleth_rounds_coordinates(squares):
+def test_choropleth_quantises_coordinates(squares):
     squares.geometry = [
         Polygon([(106.123456789, 21.0), (106.2, 21.0), (106.2, 21.1234567891)]),
         *squares.geometry[1:],
     ]
-    ring = _geojson_data(_layer(squares))["features"][0]["geometry"]["coordinates"][0]
-    assert ring[0] == [106.12346, 21.0]
-    assert ring[2] == [106.2, 21.12346]
+    (triangle, *_) = mapview.decode_topology(_call(_layer(squares), "geometry"))
+    xy = set(map(tuple, np.round(np.asarray(triangle.exterior.coords), 9).tolist()))
+    assert xy == {(106.1235, 21.0), (106.2, 21.0), (106.2, 21.1235)}  # snapped to the 1e-4 grid
 
 
 def test_choropleth_reprojects_to_wgs84(squares):
-    data = _geojson_data(_layer(squares.to_crs(3405)))  # VN-2000 / UTM 48N
-    x, y = data["features"][0]["geometry"]["coordinates"][0][0]
+    (first, *_) = mapview.decode_topology(_call(_layer(squares.to_crs(3405)), "geometry"))  # VN-2000 / UTM 48N
+    x, y = first.exterior.coords[0]
     assert 105.9 < x < 106.4 and 20.9 < y < 21.2
 
 
 def test_choropleth_drops_empty_geometries_with_warning(squares):
     squares.loc[1, "geometry"] = None
     with pytest.warns(UserWarning, match=r"dropped 1 row\(s\) with empty geometry \['06004'\]"):
-        data = _geojson_data(_layer(squares))
-    assert [f["id"] for f in data["features"]] == ["06001", "06007"]
+        topo = _call(_layer(squares), "geometry")
+    assert [g["id"] for g in topo["objects"]["c"]["geometries"]] == ["06001", "06007"]
 
 
 def test_choropleth_null_fill_becomes_no_data(squares):
     squares.loc[2, "fill"] = None
     with pytest.warns(UserWarning, match=r"1 commune\(s\) have no fill in column 'fill'"):
-        page = _render(_layer(squares))
-    assert f'"fillColor": "{mapview.NO_DATA_FILL}"' in page
+        style = _call(_layer(squares), "style")
+    assert style["p"][style["f"][2]] == mapview.NO_DATA_FILL
+
+
+def test_choropleth_orders_by_code(squares):
+    shuffled = squares.iloc[[2, 0, 1]]
+    style = _call(_layer(shuffled), "style")
+    assert style["p"] == ["#1a9850", "#fee08b", "#d73027"]  # palette in code order, not row order
 
 
 def test_choropleth_popup_escaped(squares):
-    page = _render(_layer(squares, popup_column="name"))
+    group = _layer(squares, popup_column="name")
+    assert _call(group, "style")["pu"][1] == "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;"
+    page = _render(group)
     assert "bindPopup(" in page and XSS not in page
 
 
@@ -218,12 +238,14 @@ def test_choropleth_all_empty(squares):
 def test_district_outlines_no_fill_not_interactive(squares):
     districts = squares.assign(d="A").dissolve("d").reset_index()
     group = mapview.district_outline_layer(districts, name="districts")
-    assert _geojson_data(group)["features"][0]["properties"] == {}
+    topo = _call(group, "outlines")
+    assert topo["outline"] == {"color": "#333333", "weight": 2.2, "opacity": 0.9}
+    (outline,) = mapview.decode_topology(topo, "d")
+    assert outline.symmetric_difference(districts.geometry.iloc[0]).area < 1e-12
     page = _render(_layer(squares), group)
-    assert '"interactive": false' in page
-    assert '"className": "ntm-district"' in page and '"fill": false' in page
-    # Drawn after (above) the communes.
-    assert page.index("ntm-district") > page.index('"className": "ntm-commune"')
+    # Drawn after (above) the communes; the runtime gives them class ntm-district, fill false,
+    # interactive false (static/ntm_map.js).
+    assert page.index("ntmMap.outlines(") > page.index("ntmMap.geometry(")
 
 
 def test_district_outlines_need_crs(squares):
@@ -323,3 +345,108 @@ def test_mapview_never_imports_streamlit():
     for module in (ntm_geo.mapview, ntm_geo.webassets):
         source = open(module.__file__, encoding="utf-8").read()
         assert not re.search(r"^\s*(import|from)\s+streamlit", source, re.MULTILINE)
+
+
+# ----------------------------------------------------------------------------- topology
+
+
+def _grid() -> list:
+    """2x2 unit-ish squares sharing edges, an enclave (island in a hole) and a two-part commune."""
+    a, b = box(106.0, 21.0, 106.1, 21.1), box(106.1, 21.0, 106.2, 21.1)
+    c = box(106.0, 21.1, 106.1, 21.2).difference(box(106.03, 21.13, 106.06, 21.16))
+    island = box(106.03, 21.13, 106.06, 21.16)
+    d = shapely.MultiPolygon([box(106.1, 21.1, 106.2, 21.2), box(106.3, 21.0, 106.35, 21.05)])
+    return [a, b, c, island, d]
+
+
+def test_topology_round_trip_and_shared_arcs():
+    geoms = _grid()
+    topo = mapview.encode_topology(geoms)
+    users = topo.pop("_users")
+    decoded = mapview.decode_topology(topo)
+    for original, back in zip(geoms, decoded):
+        assert back.is_valid
+        assert original.symmetric_difference(back).area < 1e-12
+    assert [g["type"] for g in topo["objects"]["c"]["geometries"]] == ["Polygon"] * 4 + ["MultiPolygon"]
+    # every shared edge is stored once: each arc is used by 1 or 2 geometries, and the enclave's
+    # ring is one closed arc used by both the island and the hole of c
+    assert all(1 <= len(u) <= 2 for u in users)
+    island_arcs = topo["objects"]["c"]["geometries"][3]["arcs"]
+    hole_arcs = topo["objects"]["c"]["geometries"][2]["arcs"][1]
+    assert len(island_arcs[0]) == 1 and {island_arcs[0][0], ~island_arcs[0][0]} & set(hole_arcs)
+    points = sum(len(a) for a in topo["arcs"])
+    assert points < sum(len(shapely.get_coordinates(g)) for g in geoms)
+    assert topo["transform"] == {"scale": [1e-4, 1e-4], "translate": [106.0, 21.0]}
+
+
+def test_topology_is_valid_topojson_read_by_gdal(tmp_path):
+    """An independent decoder (GDAL's TopoJSON driver) reads the same shapes."""
+    geoms = _grid()
+    gdf = geopandas.GeoDataFrame({"commune_code": [f"0600{i}" for i in range(5)]}, geometry=geoms, crs=4326)
+    topo = mapview.commune_topology(gdf)
+    path = tmp_path / "c.topojson"
+    path.write_text(json.dumps(topo), encoding="utf-8")
+    read = geopandas.read_file(path, layer="c")
+    assert len(read) == 5
+    for original, back in zip(geoms, read.geometry):
+        assert original.symmetric_difference(back).area < 1e-12
+
+
+def test_topology_quantisation_snaps_to_grid_and_drops_slivers():
+    tiny = box(106.0, 21.0, 106.00003, 21.00003)  # below one 1e-4 grid step
+    topo = mapview.encode_topology([box(106.0, 21.0, 106.1, 21.1), tiny])
+    assert topo["objects"]["c"]["geometries"][1] == {"type": None}
+    assert mapview.decode_topology(topo)[1] is None
+
+
+def test_js_decoder_matches_python(tmp_path):
+    """static/ntm_map.js decodes arcs and stitches rings exactly like decode_topology."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node not installed (the browser tests cover the runtime)")
+    topo = mapview.encode_topology(_grid())
+    topo.pop("_users")
+    script = tmp_path / "t.js"
+    script.write_text(
+        "global.window = {};\n"
+        + (REPO / "ntm_geo" / "static" / "ntm_map.js").read_text(encoding="utf-8")
+        + f"\nconst topo = {json.dumps(topo)};\n"
+        + "const arcs = window.ntmMap.decodeArcs(topo);\n"
+        + "const out = topo.objects.c.geometries.map(g => g.type === 'MultiPolygon'\n"
+        + "  ? g.arcs.map(p => p.map(r => window.ntmMap.stitch(arcs, r)))\n"
+        + "  : [g.arcs.map(r => window.ntmMap.stitch(arcs, r))]);\n"
+        + "console.log(JSON.stringify(out));\n",
+        encoding="utf-8",
+    )
+    proc = subprocess.run([node, str(script)], capture_output=True, text=True, check=True, timeout=60)
+    js = json.loads(proc.stdout)
+    for polys, back in zip(js, mapview.decode_topology(topo)):
+        parts = [shapely.Polygon([(x, y) for y, x in p[0]], [[(x, y) for y, x in r] for r in p[1:]]) for p in polys]
+        assert shapely.union_all(parts).symmetric_difference(back).area < 1e-12
+
+
+def test_real_communes_topology(boundaries):
+    communes = boundaries.communes_web
+    topo = mapview.commune_topology(communes, name_column="name_with_type", district_column="district_name")
+    assert mapview.commune_topology(communes, name_column="name_with_type", district_column="district_name") is topo
+    decoded = mapview.decode_topology(topo)
+    ordered = communes.sort_values("commune_code")
+    assert [g["id"] for g in topo["objects"]["c"]["geometries"]] == ordered["commune_code"].tolist()
+    # the quantised coverage is still a clean coverage and every vertex moved by < ~8 m (parts
+    # smaller than one grid cell -- one 10 m² sliver of 06055 -- collapse and are dropped)
+    assert shapely.coverage_is_valid(np.asarray(decoded, dtype=object))
+    for original, back in zip(ordered.geometry, decoded):
+        kept = shapely.union_all([p for p in shapely.get_parts(original) if p.area > 1e-8])
+        assert kept.hausdorff_distance(back) < 0.75e-4
+        assert abs(original.area - back.area) < 1e-2 * original.area  # small wards: ~0.3 %
+    # shared edges stored once: far fewer points than the communes' own rings
+    points = sum(len(a) for a in topo["arcs"])
+    assert points < 0.7 * shapely.get_num_coordinates(communes.geometry.values).sum()
+    # 11 district borders made of commune arcs only, matching the dissolved districts
+    assert len(topo["districts"]) == 11
+    borders = mapview.decode_topology(topo, "d")
+    for name, border in zip(topo["districts"], borders):
+        district = boundaries.districts_web.loc[boundaries.districts_web["district_name"] == name].geometry.iloc[0]
+        assert border.hausdorff_distance(district.boundary) < 1e-3
+    size = len(json.dumps(topo, separators=(",", ":"), ensure_ascii=False).encode())
+    assert size < 90_000, size

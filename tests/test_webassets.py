@@ -84,3 +84,19 @@ def test_inline_assets_refuses_page_without_local_urls():
 def test_main_prints_target(tmp_path, capsys):
     assert webassets.main([str(tmp_path)]) == 0
     assert str(tmp_path / "vendor" / "leaflet") in capsys.readouterr().out
+
+
+def test_client_script_is_compact_and_safe_to_inline():
+    js = webassets.client_script()
+    assert "window.ntmMap" not in js and "root.ntmMap = {" in js
+    assert "</" not in js  # cannot close the <script> of a standalone export
+    assert "/*" not in js and not any(line.startswith("//") for line in js.splitlines())
+    assert len(js.encode()) < 5_000
+    assert "http" not in js  # nothing fetched
+
+
+def test_client_script_missing_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(webassets, "CLIENT_JS", tmp_path / "nope.js")
+    monkeypatch.setattr(webassets, "_CLIENT_CACHE", {})
+    with pytest.raises(ConfigError, match=r"map runtime .*nope\.js is missing"):
+        webassets.client_script()

@@ -1,0 +1,107 @@
+"""ntm_geo.mapbuild: the view's layers, and what st_folium sends on first load and on reruns."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+
+from ntm_geo.datasets import load_illustrative
+from ntm_geo.mapbuild import ViewLayers, build_view_layers
+from ntm_geo.mapview import NO_DATA_FILL, build_base_map
+from ntm_geo.themes import compute_view, join_dataset
+
+
+@pytest.fixture(scope="module")
+def table(boundaries):
+    return join_dataset(boundaries.communes_web, load_illustrative(2015))
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    """st_folium's component arguments, captured instead of sent to a browser."""
+    import streamlit_folium
+
+    for name in list(logging.root.manager.loggerDict):
+        if name.startswith("streamlit"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+    captured: list[dict] = []
+
+    def component(**kwargs):
+        captured.append({k: v for k, v in kwargs.items() if k != "on_change"})
+        return kwargs.get("default")
+
+    monkeypatch.setattr(streamlit_folium, "_component_func", component)
+
+    def send(base, groups) -> dict:
+        streamlit_folium.st_folium(base, feature_group_to_add=groups, key="map", height=560,
+                                   returned_objects=["last_active_drawing"], use_container_width=True)  # fmt: skip
+        return captured[-1]
+
+    return send
+
+
+def _layers(table, boundaries, var="criteria_met", **kwargs) -> ViewLayers:
+    view = compute_view(table, var, scheme="natural_breaks", k=5, lang=kwargs.get("lang", "vi"))
+    kwargs.setdefault("lang", "vi")
+    return build_view_layers(table, boundaries.districts_web, view, year=2015, source="Dữ liệu minh họa",
+                             scheme="natural_breaks", **kwargs)  # fmt: skip
+
+
+def _style(group) -> dict:
+    (call,) = [c for c in group._children.values() if getattr(c, "fn", None) == "style"]
+    return json.loads(call.data_js.replace("<\\/", "</"))
+
+
+def test_recolour_keeps_the_base_map_and_sends_only_the_style(table, boundaries, sent):
+    first = sent(*_split(_layers(table, boundaries)))
+    again = sent(*_split(_layers(table, boundaries, "poverty_rate_pct", lang="en", highlight={"06040"})))
+    assert again["key"] == first["key"]  # same component key: st_folium keeps the map
+    assert again["script"] == first["script"]
+    assert again["feature_group"] != first["feature_group"]
+    assert len(json.dumps(again["feature_group"])) < 12_000  # no coordinates
+    total = len(json.dumps(first).encode())
+    assert total < 130_000, total  # the naive explore() map sends ~590 KB
+    zoomed = sent(*_split(_layers(table, boundaries, district="178")))
+    assert zoomed["key"] != first["key"]  # a district re-fits the map (new bounds)
+
+
+def _split(layers: ViewLayers):
+    return layers.base_map(), layers.feature_groups
+
+
+def test_self_contained_groups_still_draw_everything(table, boundaries, sent):
+    layers = _layers(table, boundaries)
+    args = sent(build_base_map(layers.bounds), [layers.communes, layers.outlines])
+    assert "ntmMap.geometry(" in args["feature_group"] and "ntmMap.outlines(" in args["feature_group"]
+    assert "ntmMap.geometry(" not in args["script"]
+    assert len(json.dumps(args).encode()) < 130_000
+
+
+def test_style_follows_the_topology_order(table, boundaries):
+    view = compute_view(table, "criteria_met", scheme="natural_breaks", k=5, lang="vi")
+    layers = _layers(table, boundaries, district="178", highlight={"06040"})
+    style = _style(layers.style)
+    ids = [g["id"] for g in layers.topology["objects"]["c"]["geometries"]]
+    assert style["k"] == layers.topology["key"] and len(ids) == 226
+    fill_of = dict(zip(table["commune_code"], view.fills))
+    assert [style["p"][i] for i in style["f"]] == [(fill_of[c] or NO_DATA_FILL).lower() for c in ids]
+    district_of = dict(zip(table["commune_code"], table["district_code"]))
+    modes = dict(zip(ids, style["m"]))
+    assert modes["06040"] == 2
+    assert all(m == (2 if c == "06040" else 0 if district_of[c] == "178" else 1) for c, m in modes.items())
+    names = dict(zip(table["commune_code"], table["name_with_type"]))
+    geometry = layers.topology["objects"]["c"]["geometries"]
+    assert all(g["properties"]["n"] == names[g["id"]] for g in geometry)  # no markup in names
+    assert len(style["l"]) == 3 and style["l"][2] == view.variable.label("vi")  # tooltip rows: name, district, value
+
+
+def test_feature_groups_fall_back_to_self_contained(table, boundaries):
+    layers = _layers(table, boundaries)
+    assert layers.feature_groups == [layers.style]
+    legacy = ViewLayers(layers.communes, layers.outlines, layers.bounds, layers.title)
+    assert legacy.feature_groups == [layers.communes, layers.outlines]
+    assert "ntmMap.geometry(" not in "".join(
+        c.data_js for c in legacy.base_map()._children.values() if hasattr(c, "data_js")
+    )
