@@ -22,7 +22,7 @@ from ntm_geo.errors import NtmGeoError
 from ntm_geo.exports import table_csv_bytes
 from ntm_geo.i18n import t
 from ntm_geo.mapbuild import build_view_layers
-from ntm_geo.mapview import build_base_map, clicked_commune_code
+from ntm_geo.mapview import clicked_commune_code
 from ntm_geo.profile import commune_profile, escape_markdown
 from ntm_geo.themes import THEMES, VARIABLES
 from ntm_geo.units import official_units
@@ -165,10 +165,10 @@ if result.classification.note_vi:
 
 # Leaflet fits the bounds to the real map size (unknown here). A district change re-creates the
 # map with that district's bounds; colour changes only swap the layer (zoom and pan kept).
-base = build_base_map(layers.bounds, tiles="openstreetmap" if tiles else None)
+base = layers.base_map(tiles="openstreetmap" if tiles else None)  # geometry sent once per map
 st_folium(
     base,
-    feature_group_to_add=[layers.communes, layers.outlines],
+    feature_group_to_add=layers.feature_groups,  # colours, tooltips, legend: a few KB per rerun
     key="map",
     height=MAP_HEIGHT,
     use_container_width=True,
