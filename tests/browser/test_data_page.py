@@ -122,3 +122,20 @@ def test_upload_report_save_restart_and_map(data_app, new_page, tmp_path):
     assert page.get_by_text("Dữ liệu minh họa:").count() == 0  # a saved dataset is not labelled illustrative
     harness.screenshot(page, "data-page-map-saved-dataset")
     assert network.external() == []
+
+
+@pytest.mark.parametrize(("lang", "message"), [("vi", "Chức năng tải lên đang tắt"), ("en", "Uploads are disabled")])
+def test_without_password_uploads_are_disabled_with_instructions(monkeypatch, tmp_path, lang, message):
+    """No editor password configured: the page says how to enable uploads; uploaders are disabled."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.delenv("NTM_GEO_EDITOR_PASSWORD", raising=False)
+    monkeypatch.setenv("NTM_GEO_DATA_DIR", str(tmp_path / "data"))
+    app = AppTest.from_file(str(harness.REPO / "app_pages" / "data.py"), default_timeout=120)
+    app.session_state["lang"] = lang
+    app.run()
+    assert not app.exception
+    (warning,) = [w.value for w in app.warning]
+    assert message in warning and "NTM\\_GEO\\_EDITOR\\_PASSWORD" in warning and "secrets\\.toml" in warning
+    assert [u.disabled for u in app.get("file_uploader")] == [True, True]
+    assert not (tmp_path / "data").exists()  # viewing the page wrote nothing
