@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import importlib
 import json
 import math
 import os
@@ -77,7 +78,12 @@ def _comparison(report: ImportReport) -> tuple[list, str | None]:
         from ntm_geo.illustrative import load_units  # noqa: PLC0415 - boundaries are heavy
         from ntm_geo.report_check import compare  # noqa: PLC0415
 
-        return compare(report.table, load_units(), report.year), None
+        from ntm_geo.importing import FLAG_COLUMNS, PCT_COLUMNS  # noqa: PLC0415
+
+        # An indicator the file does not give at all is "no data": leave it out of the comparison
+        # (report_check computes nothing for a missing column).
+        empty = [c for c in (*PCT_COLUMNS, *FLAG_COLUMNS) if report.table[c].isna().all()]
+        return compare(report.table.drop(columns=empty), load_units(), report.year), None
     except NtmGeoError as err:
         return [], f"{err.message_vi} / {err.message_en}"
 
@@ -124,7 +130,7 @@ def print_report(report: ImportReport, lang: str = "vi") -> None:
 
 def _save(args: argparse.Namespace, report: ImportReport, path: Path):
     try:
-        from ntm_geo import store  # noqa: PLC0415 - written separately; optional
+        store = importlib.import_module("ntm_geo.store")  # optional module, imported lazily
     except ImportError:
         raise ConfigError(
             "Saving is not available: the dataset store (ntm_geo.store) is not installed. Use --dry-run to check "

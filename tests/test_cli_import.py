@@ -1,0 +1,150 @@
+"""python -m ntm_geo import-table: report (text/JSON), report check, save, exit status."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from ntm_geo import __main__ as cli
+
+REPO = Path(__file__).resolve().parent.parent
+IMPORT_DIR = REPO / "tests" / "data" / "import"
+ILLUSTRATIVE_2015 = REPO / "data" / "illustrative" / "lang_son_ntm_2015.csv"
+
+
+@pytest.fixture()
+def store_dir(tmp_path, monkeypatch):
+    """A fresh data folder and editor password for the store; reset afterwards."""
+    from ntm_geo import auth, store
+
+    monkeypatch.setenv("NTM_GEO_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("NTM_GEO_EDITOR_PASSWORD", "s3cret")
+    store.configure(None)
+    auth.configure(None)
+    yield store
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    status = cli.main(["import-table", *argv])
+    out = capsys.readouterr()
+    return status, out.out, out.err
+
+
+def test_dry_run_json_has_the_report_keys(capsys):
+    status, out, _ = run(capsys, str(IMPORT_DIR / "names.csv"), "--year", "2015", "--dry-run", "--json")
+    assert status == 0
+    payload = json.loads(out)
+    for key in ("matched", "unmatched", "duplicates", "units_without_row", "out_of_range", "suggestions",
+                "report_check", "saved"):
+        assert key in payload
+    assert payload["saved"] is None
+    assert [m["row"] for m in payload["matched"]] == [2, 3, 4, 6, 9, 10, 14, 16]
+    assert {u["row"]: u["column"] for u in payload["unmatched"]}[13] == "Huyện"
+    assert all({"row", "commune_code", "reason_en", "reason_vi"} <= set(u) for u in payload["units_without_row"])
+
+
+def test_text_report_lists_problems_with_location_and_suggestions(capsys):
+    status, out, _ = run(capsys, str(IMPORT_DIR / "names.csv"), "--year", "2015", "--dry-run", "--lang", "en")
+    assert status == 0
+    assert out.startswith("File names.csv: year 2015, 8 rows imported; 6 unmatched, 0 duplicate")
+    assert "Matched by: code 0, name 8, confirmed suggestion 0." in out
+    assert "names.csv, row 11, column «Tên xã»: no unit named «Hoang Van Thu» in Huyện Bình Gia." in out
+    assert "    suggestions: 06100 Xã Hoàng Văn Thụ — Huyện Bình Gia (95)" in out
+    assert "--dry-run: nothing saved." in out
+
+
+def test_report_check_runs_for_2011_and_2015(capsys):
+    status, out, _ = run(capsys, str(ILLUSTRATIVE_2015), "--dry-run", "--lang", "en")
+    assert status == 0
+    found = re.search(r"Comparison with report 48/BC-BCĐ for 2015: (\d+)/(\d+) figures match\.", out)
+    assert found and found.group(1) == found.group(2)
+    assert "✓ Poor households, province: 11.9 / 11.9028" in out
+
+
+def test_vietnamese_is_the_default(capsys):
+    status, out, _ = run(capsys, str(IMPORT_DIR / "duplicates.csv"), "--dry-run")
+    assert status == 0
+    assert out.startswith("Tệp duplicates.csv: năm 2015, 1 dòng nhập được")
+    assert "duplicates.csv, dòng 3, cột «Tên xã»: trùng đơn vị Xã Đình Lập — Huyện Đình Lập với dòng 2" in out
+
+
+def test_nothing_matched_exits_1_and_saves_nothing(capsys, tmp_path, store_dir):
+    path = tmp_path / "none.csv"
+    path.write_text("Tên xã,Huyện,Năm\nXã Không Có,Đình Lập,2015\n", encoding="utf-8")
+    status, out, _ = run(capsys, str(path), "--lang", "en")
+    assert status == 1
+    assert "No row could be matched: nothing saved." in out
+    assert not store_dir.db_path().exists()
+
+
+def test_file_error_exits_2_in_both_languages(capsys):
+    status, _, err = run(capsys, str(IMPORT_DIR / "no_header.csv"))
+    assert status == 2
+    assert "Lỗi: no_header.csv: không tìm thấy dòng tiêu đề cột" in err
+    assert "Error: no_header.csv: no header row found" in err
+    status, _, err = run(capsys, str(IMPORT_DIR / "missing.csv"))
+    assert status == 2 and "missing.csv: cannot read the file" in err
+
+
+def test_saves_to_the_store(capsys, store_dir):
+    status, out, _ = run(capsys, str(IMPORT_DIR / "title_rows.csv"), "--name", "Kết quả 2015", "--source", "VPĐP",
+                         "--lang", "en")
+    assert status == 0
+    saved = re.search(r"Saved dataset «Kết quả 2015» \(id (\S+)\)\.", out)
+    assert saved
+    infos = {i.id: i for i in store_dir.list_infos()}
+    assert infos[saved.group(1)].years == (2015,)
+    table = store_dir.load_table(saved.group(1), 2015)
+    assert list(table["commune_code"]) == ["05971", "06628"]
+    assert store_dir.get_report(saved.group(1), 2015)["matched"][0]["row"] == 6
+
+
+def test_json_reports_the_saved_dataset(capsys, store_dir):
+    status, out, _ = run(capsys, str(IMPORT_DIR / "duplicates.csv"), "--json")
+    assert status == 0
+    assert json.loads(out)["saved"]["id"]
+
+
+def test_without_password_exits_2_with_how_to_enable(capsys, store_dir, monkeypatch):
+    monkeypatch.delenv("NTM_GEO_EDITOR_PASSWORD")
+    status, out, err = run(capsys, str(IMPORT_DIR / "duplicates.csv"))
+    assert status == 2
+    assert "NTM_GEO_EDITOR_PASSWORD" in err
+    assert out.startswith("Tệp duplicates.csv")  # the report is still printed
+    assert not store_dir.db_path().exists()
+
+
+def test_without_store_module_exits_2(capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ntm_geo.store", None)  # import fails
+    status, _, err = run(capsys, str(IMPORT_DIR / "duplicates.csv"))
+    assert status == 2
+    assert "the dataset store (ntm_geo.store) is not installed" in err
+    assert "không có kho dữ liệu (ntm_geo.store)" in err
+    status, _, _ = run(capsys, str(IMPORT_DIR / "duplicates.csv"), "--dry-run")
+    assert status == 0
+
+
+def test_sheet_and_encoding_options(capsys, tmp_path):
+    path = tmp_path / "legacy.csv"
+    path.write_bytes("Ma xa,Nam\r\n06628,2015\r\n".encode("koi8-r"))
+    status, out, _ = run(capsys, str(path), "--encoding", "koi8-r", "--dry-run", "--json")
+    assert status == 0 and json.loads(out)["encoding"] == "koi8-r"
+    xlsx = tmp_path / "two.xlsx"
+    xlsx.write_bytes(_two_sheets())
+    status, out, _ = run(capsys, str(xlsx), "--sheet", "Số liệu", "--dry-run", "--json")
+    assert status == 0 and json.loads(out)["sheet"] == "Số liệu"
+    status, _, err = run(capsys, str(xlsx), "--sheet", "Nope", "--dry-run")
+    assert status == 2 and "two.xlsx: no sheet «Nope»; sheets: Hướng dẫn, Số liệu" in err
+
+
+def _two_sheets() -> bytes:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_import_files", IMPORT_DIR / "make_files.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.two_sheets_xlsx()

@@ -1,0 +1,123 @@
+"""Import templates: Excel (validation, locked cells, instructions) and CSV; a filled template imports."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from ntm_geo.criteria import CRITERION_COLUMNS
+from ntm_geo.datasets import load_illustrative
+from ntm_geo.errors import ConfigError
+from ntm_geo.importing import import_table
+from ntm_geo.template import HEADER_ROW, ID_COLUMNS, INDICATOR_COLUMNS, template_csv, template_xlsx
+
+FIRST = HEADER_ROW + 2
+FIELDS = ["commune_code", "district", "unit_type", "name", "year", *CRITERION_COLUMNS, "poverty_rate_pct",
+          "road_hardened_pct", "electricity_hh_pct", "irrigated_cropland_pct", "hygienic_water_hh_pct",
+          "car_access_all_season", "especially_difficult", "notes"]
+
+
+@pytest.fixture(scope="module")
+def book_bytes() -> bytes:
+    return template_xlsx(2015)
+
+
+@pytest.fixture(scope="module")
+def book(book_bytes):
+    return openpyxl.load_workbook(io.BytesIO(book_bytes))
+
+
+def test_layout_and_prefilled_units(book):
+    assert book.sheetnames == ["Dữ liệu", "Hướng dẫn"]
+    ws = book["Dữ liệu"]
+    assert "NĂM 2015" in ws["A1"].value
+    assert ws.cell(HEADER_ROW, 1).value == "Mã xã (GSO)" and ws.cell(HEADER_ROW + 1, 1).value == "Commune code (GSO)"
+    assert ws.cell(HEADER_ROW, 6).value == "TC1. Quy hoạch" and ws.cell(HEADER_ROW + 1, 6).value == "C1 Planning"
+    assert ws.max_column == len(ID_COLUMNS) + 19 + len(INDICATOR_COLUMNS)
+    rows = [[ws.cell(r, j).value for j in range(1, 6)] for r in range(FIRST, FIRST + 226)]
+    assert rows[0] == ["05971", "Thành phố Lạng Sơn", "Phường", "Phường Hoàng Văn Thụ", 2015]
+    assert len({r[0] for r in rows}) == 226 and ws.cell(FIRST + 226, 1).value is None
+    assert ws.cell(FIRST, 1).number_format == "@"  # codes stay text (leading zero)
+
+
+def test_data_validation(book):
+    ws = book["Dữ liệu"]
+    rules = {dv.formula1: dv for dv in ws.data_validations.dataValidation}
+    crit = rules['"1,0,Đạt,Chưa đạt"']
+    assert crit.type == "list"
+    pct = next(dv for dv in ws.data_validations.dataValidation if dv.type == "decimal")
+    assert (pct.operator, pct.formula1, pct.formula2) == ("between", "0", "100")
+    assert str(pct.sqref) == "Y6:Y231 Z6:Z231 AA6:AA231 AB6:AB231 AC6:AC231"
+    assert rules['"1,0"'].type == "list"
+    # criteria validation only on xã rows (row 6 is Phường Hoàng Văn Thụ)
+    sqref = str(crit.sqref)
+    assert "F6:X6" not in sqref  # Phường Hoàng Văn Thụ: not assessed
+    xa_row = next(r for r in range(FIRST, FIRST + 226) if ws.cell(r, 3).value == "Xã")
+    assert f"F{xa_row}:X{xa_row}" in sqref
+
+
+def test_not_assessed_cells_are_grey_and_locked(book):
+    ws = book["Dữ liệu"]
+    assert ws.protection.sheet is True
+    phuong, xa = FIRST, next(r for r in range(FIRST, FIRST + 226) if ws.cell(r, 3).value == "Xã")
+    assert ws.cell(phuong, 6).protection.locked is True and ws.cell(phuong, 6).fill.fgColor.rgb.endswith("D9D9D9")
+    assert ws.cell(xa, 6).protection.locked is False
+    assert ws.cell(phuong, 1).protection.locked is True  # the code cannot be edited
+    assert ws.cell(phuong, 25).protection.locked is False  # poverty is asked of every unit
+
+
+def test_instructions_vietnamese_then_english(book):
+    lines = [c.value for c in book["Hướng dẫn"]["A"] if c.value]
+    assert lines[0].startswith("HƯỚNG DẪN")
+    english = next(i for i, line in enumerate(lines) if line.startswith("HOW TO FILL"))
+    assert english > 5 and "Phường và thị trấn" in " ".join(lines[:english])
+
+
+def test_english_workbook_names_and_unknown_lang():
+    book = openpyxl.load_workbook(io.BytesIO(template_xlsx(2011, lang="en")))
+    assert book.sheetnames == ["Data", "Instructions"]
+    assert book["Data"].cell(HEADER_ROW, 1).value == "Mã xã (GSO)"  # headers stay Vietnamese first
+    with pytest.raises(ConfigError, match="Unknown language 'fr'; allowed: vi, en"):
+        template_xlsx(2015, lang="fr")
+
+
+def test_empty_templates_import_with_226_units_and_no_data(book_bytes):
+    for data, name in ((book_bytes, "mau.xlsx"), (template_csv(2015), "mau.csv")):
+        report = import_table(data, name)
+        assert report.ok_rows() == 226 and report.year == 2015
+        assert report.unmatched == [] and report.out_of_range == [] and report.notices == []
+        assert report.table[list(CRITERION_COLUMNS)].isna().all().all()  # blank = no data, never 0
+        assert report.table["poverty_rate_pct"].isna().all()
+
+
+def test_csv_template_is_utf8_with_bom():
+    data = template_csv(2011)
+    assert data.startswith(b"\xef\xbb\xbfM\xc3\xa3 x\xc3\xa3 (GSO),")
+    lines = data.decode("utf-8-sig").splitlines()
+    assert len(lines) == 227 and lines[1].startswith("05971,Thành phố Lạng Sơn,Phường,Phường Hoàng Văn Thụ,2011,")
+
+
+def test_filled_template_imports_to_the_illustrative_table(book_bytes):
+    ref = load_illustrative(2015)
+    by_code = ref.set_index("commune_code")
+    wb = openpyxl.load_workbook(io.BytesIO(book_bytes))
+    ws = wb["Dữ liệu"]
+    for r in range(FIRST, FIRST + 226):
+        code = ws.cell(r, 1).value
+        for j, field in enumerate(FIELDS, start=1):
+            if field in by_code.columns and field != "year":
+                value = by_code.at[code, field]
+                if not pd.isna(value):
+                    ws.cell(r, j).value = int(value) if isinstance(value, (bool, int)) or field in (
+                        *CRITERION_COLUMNS, "car_access_all_season", "especially_difficult") else float(value)
+    out = io.BytesIO()
+    wb.save(out)
+    report = import_table(out.getvalue(), "filled.xlsx")
+    assert report.ok_rows() == 226
+    assert {m["rule"] for m in report.matched} == {"code"}
+    assert report.unmatched == report.out_of_range == report.duplicates == [] and report.units_without_row == []
+    pd.testing.assert_frame_equal(report.table.drop(columns="name_as_written"), ref)
+    assert report.table["name_as_written"].iloc[0] == "Phường Hoàng Văn Thụ"
