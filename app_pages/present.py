@@ -1,0 +1,316 @@
+"""Presentation page (projector): the map alone, full screen, stepping through a slide sequence.
+
+* Chrome hidden by static CSS (no data text in any HTML): header, toolbar, sidebar, padding.
+  The map iframe(s) get ``height: calc(100vh - BAR_PX)`` — Streamlit cannot read the viewport,
+  CSS can — and the Leaflet div inside follows (``100vh`` of the iframe), so the map fills the
+  screen at any size.
+* Large title (escaped Markdown), legend and labels >= 24 px, a source line on the map,
+  high-contrast styling (opaque fills, thicker white commune borders, black district outlines).
+* Slides (:mod:`ntm_geo.slides`) from the ``slides`` URL parameter (default sequence when
+  absent), current one in ``slide``; ◀ / ▶ buttons, and the keys ←/→, PageUp/PageDown (what
+  presentation clickers send) through a tiny script that clicks those buttons.
+* The URL is rewritten after every step (:func:`app_pages.urlsync.sync_query`), so the address
+  bar is always a link to this very slide; a bad link opens the default with a notice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import branca.element
+import streamlit as st
+from streamlit_folium import st_folium
+
+from app_pages.common import boundaries, joined_table, lang, show_notices, view
+from app_pages.urlsync import sync_query
+from ntm_geo import catalog
+from ntm_geo.change import change_table, compute_change_view
+from ntm_geo.errors import NtmGeoError
+from ntm_geo.i18n import register, t
+from ntm_geo.labels import (
+    add_label_css,
+    commune_label_layer,
+    district_label_layer,
+    short_district_name,
+    text_control,
+    view_sync_element,
+)
+from ntm_geo.mapbuild import build_view_layers
+from ntm_geo.mapview import build_base_map
+from ntm_geo.profile import escape_markdown
+from ntm_geo.themes import VARIABLES
+from ntm_geo.slides import CHANGE_YEARS, Slide, format_slides, parse_slides, slide_index
+from ntm_geo.units import official_units
+from ntm_geo.viewstate import DEFAULT, from_query, to_query
+
+register({
+    "present_prev": ("◀ Trước", "◀ Back"),
+    "present_next": ("Tiếp ▶", "Next ▶"),
+    "present_slides": ("Các trang chiếu", "Slides"),
+    "present_exit": ("Thoát trình chiếu", "Leave presentation"),
+    "present_lang": ("EN", "VI"),
+    "present_source": ("Nguồn số liệu: {source}.", "Data: {source}."),
+    "present_illustrative_source": (
+        "Dữ liệu minh họa (không phải số liệu thật), khớp số liệu toàn tỉnh của Báo cáo 48/BC-BCĐ ngày 05/5/2016",
+        "Illustrative data (not real values), calibrated to the province figures of report 48/BC-BCĐ, 5 May 2016",
+    ),
+    "present_compare": ("So sánh hai bản đồ", "Two maps compared"),
+    "present_keys": ("Phím ← → hoặc PageUp/PageDown để chuyển trang", "Keys ← → or PageUp/PageDown change slides"),
+})
+
+LEGEND_PX = 24  # legend and labels: readable from the back of a meeting room at 1024x768
+LABEL_PX = 24
+COMMUNE_LABEL_PX = 24
+BAR_PX = 72  # title bar above the map (kept in step with the CSS below)
+COMMUNE_LABEL_ZOOM = 11.5
+LEGEND_CLEARANCE_PX = 440  # width of the 24 px legend: a district is fitted left of it
+
+# Static CSS only (no data text): hide Streamlit's chrome, size the map iframes to the viewport.
+PAGE_CSS = f"""<style>
+header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stStatusWidget"],
+[data-testid="stSidebarNav"], footer {{ display: none !important; }}
+[data-testid="stMainBlockContainer"], .block-container {{ padding: 2px 10px 0 10px !important; max-width: none !important; }}
+[data-testid="stMain"] [data-testid="stVerticalBlock"] {{ gap: 4px; }}
+iframe[title="streamlit_folium.st_folium"] {{ height: calc(100vh - {BAR_PX + 20}px) !important; }}
+.st-key-ntm_title {{ overflow: visible; }}
+.st-key-ntm_title p {{ font-size: clamp(22px, 2.3vw, 40px); font-weight: 700; line-height: 1.15; margin: 0; color: #111;
+  display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; }}
+.st-key-ntm_bar {{ height: {BAR_PX}px !important; min-height: {BAR_PX}px; justify-content: center; }}
+.st-key-ntm_counter p {{ font-size: clamp(18px, 1.8vw, 30px); font-weight: 700; margin: 0; text-align: center;
+  white-space: nowrap; line-height: 2.2; }}
+.st-key-ntm_bar button {{ padding: 2px 8px; min-height: 40px; }}
+.st-key-ntm_bar button p {{ font-size: clamp(16px, 1.4vw, 24px); font-weight: 600; white-space: nowrap; }}
+.st-key-ntm_keys {{ display: none; }}
+</style>"""
+
+# Inside the map iframe (base map header): fill the iframe, projector contrast.
+MAP_CSS = """<style>
+html, body { margin: 0; }
+#map_div, #map_div2, .folium-map { height: 100vh !important; }
+path.ntm-commune { stroke: #ffffff; stroke-width: 1.6px; fill-opacity: 1; }
+path.ntm-commune.ntm-dimmed { stroke: #cccccc; stroke-width: 0.8px; fill-opacity: 0.25; }
+path.ntm-commune.ntm-highlight { stroke: #000000; stroke-width: 4px; }
+path.ntm-district { stroke: #111111; stroke-width: 3.5px; stroke-opacity: 1; }
+.ntm-legend > div { box-shadow: 0 1px 6px rgba(0,0,0,0.45) !important; }
+</style>"""
+
+# Keyboard: ←/→ and PageUp/PageDown click the ◀/▶ buttons (found by their st-key-* class);
+# also inside the map iframes (same origin), whose Leaflet keyboard panning is switched off.
+KEYS_JS = """<script>
+(function () {
+  const top = window.parent, doc = top.document;
+  const press = (which) => {
+    const b = doc.querySelector(".st-key-ntm_" + which + " button");
+    if (b && !b.disabled) { b.click(); return true; }
+    return false;
+  };
+  const onKey = (e) => {
+    if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    const el = e.target, tag = ((el && el.tagName) || "").toLowerCase();
+    if (tag === "input" || tag === "textarea" || tag === "select" || (el && el.isContentEditable)) return;
+    const which = {ArrowRight: "next", PageDown: "next", ArrowLeft: "prev", PageUp: "prev"}[e.key];
+    if (which && doc.querySelector(".st-key-ntm_next")) { if (press(which)) e.preventDefault(); }
+  };
+  for (const [d, h] of (top.__ntmSlideKeys || [])) { try { d.removeEventListener("keydown", h, true); } catch (err) {} }
+  top.__ntmSlideKeys = [[doc, onKey]];
+  doc.addEventListener("keydown", onKey, true);
+  const scan = () => {
+    for (const f of doc.querySelectorAll("iframe")) {
+      let d = null;
+      try { d = f.contentDocument; } catch (err) { d = null; }
+      if (d && d.__ntmSlideKeys !== onKey) {
+        d.__ntmSlideKeys = onKey;
+        d.addEventListener("keydown", onKey, true);
+        top.__ntmSlideKeys.push([d, onKey]);
+      }
+    }
+  };
+  scan();
+  setInterval(scan, 500);
+})();
+</script>"""
+
+L = lang()
+st.markdown(PAGE_CSS, unsafe_allow_html=True)
+
+try:
+    bounds_data = boundaries()
+except NtmGeoError as err:
+    st.error(err.message(L))
+    st.stop()
+districts = bounds_data.districts_web
+district_codes = set(districts["district_code"])
+district_names = dict(zip(districts["district_code"], districts["district_name"], strict=True))
+infos = {d.id: d for d in catalog.list_datasets()}
+ss = st.session_state
+
+
+# ---------------------------------------------------------------- link -> state
+def _apply_link() -> None:
+    state, notices = from_query(
+        st.query_params.to_dict(),
+        known_datasets=catalog.dataset_exists,
+        known_districts=district_codes,
+        known_communes=set(official_units()["commune_code"]),
+    )
+    dataset = state.dataset if state.dataset in infos else "illustrative"
+    slides, more = parse_slides(state.slides, known_districts=district_codes, years=infos[dataset].years)
+    index, clamp = slide_index(state.slide, len(slides))
+    ss["present_dataset"], ss["present_slides"], ss["present_index"] = dataset, slides, index
+    ss["present_notices"] = [*notices, *more, *clamp]
+
+
+def _query() -> dict[str, str]:
+    state = replace(DEFAULT, dataset=ss["present_dataset"], lang=L, slide=ss["present_index"] + 1,
+                    slides=format_slides(ss["present_slides"]))
+    return to_query(state)
+
+
+if "present_slides" not in ss or st.query_params.to_dict() != ss.get("present_synced"):
+    _apply_link()  # first visit, a pasted link, or the browser's Back/Forward buttons
+
+
+def _step(delta: int) -> None:
+    ss["present_index"] = max(0, min(len(ss["present_slides"]) - 1, ss["present_index"] + delta))
+
+
+def _jump() -> None:
+    ss["present_index"] = int(ss["present_jump"])
+
+
+def _switch_lang() -> None:
+    ss["lang"] = "en" if ss.get("lang", "vi") == "vi" else "vi"
+
+
+slides: tuple[Slide, ...] = ss["present_slides"]
+index: int = ss["present_index"]
+slide = slides[index]
+dataset_id = ss["present_dataset"]
+info = infos[dataset_id]
+source_label = t("illustrative_data", L) if info.illustrative else (info.name_vi if L == "vi" else info.name_en)
+
+
+# ---------------------------------------------------------------- layers of one view
+def _map_layers(var: str, year: int, key: str, caption: str = "") -> tuple[list, tuple, str]:
+    table = joined_table(dataset_id, year)
+    result = view(dataset_id, year, var, "natural_breaks", 5, L)
+    layers = build_view_layers(table, districts, result, year=year, source=source_label, lang=L,
+                               scheme="natural_breaks", district=slide.district, legend_font_px=LEGEND_PX, name=key)
+    return _decorate(layers, key, caption), layers.bounds, layers.title
+
+
+@st.cache_resource(show_spinner=False)
+def _change(dataset: str, lang_key: str):
+    table = change_table(joined_table(dataset, CHANGE_YEARS[0]), joined_table(dataset, CHANGE_YEARS[1]))
+    return table, compute_change_view(table, before=CHANGE_YEARS[0], after=CHANGE_YEARS[1], lang=lang_key)
+
+
+def _decorate(layers, key: str, caption: str) -> list:
+    """Commune layer (+ source line, caption), outlines, district and commune labels."""
+    source = (t("present_illustrative_source", L) if info.illustrative else info.source[:200])
+    layers.communes.add_child(text_control(t("present_source", L, source=source) + " " + t("source_line", L),
+                                           position="bottomleft", font_px=14))
+    if caption:
+        layers.communes.add_child(text_control(caption, position="topleft", font_px=40 if caption.isdigit() else 24,
+                                               css_class="ntm-caption"))
+    table = bounds_data.communes_web
+    return [
+        layers.communes,
+        layers.outlines,
+        district_label_layer(districts, font_px=LABEL_PX, exclude={slide.district}, name=f"{key}-dlabels"),
+        commune_label_layer(table, font_px=COMMUNE_LABEL_PX, min_zoom=COMMUNE_LABEL_ZOOM,
+                            always_district=slide.district, name=f"{key}-clabels"),
+    ]
+
+
+def _base(bounds, fit_padding_right: int = 0) -> object:
+    base = build_base_map(bounds)
+    if fit_padding_right:  # keep a district clear of the legend (top right)
+        for child in base._children.values():
+            if type(child).__name__ == "FitBounds":
+                child.options["paddingBottomRight"] = [fit_padding_right, 0]
+    base.options["keyboard"] = False  # arrow keys step slides, even after a click on the map
+    add_label_css(base)
+    base.get_root().header.add_child(branca.element.Element(MAP_CSS), name="ntm_present_css")
+    return base
+
+
+def _show(groups: list, bounds, key: str) -> None:
+    padding = LEGEND_CLEARANCE_PX if slide.district and len(maps) == 1 else 0
+    st_folium(_base(bounds, padding), feature_group_to_add=groups, key=key, height=600, use_container_width=True,
+              returned_objects=[])
+
+
+# ---------------------------------------------------------------- title bar
+try:
+    if slide.kind == "map":
+        spec = slide.views[0]
+        groups, bounds, title = _map_layers(spec.var, spec.year, "pmap")  # variable — year — source
+        maps = [(groups, bounds, "pmap")]
+    elif slide.kind == "compare":
+        maps = []
+        same_var = slide.views[0].var == slide.views[1].var
+        for side, spec in zip(("left", "right"), slide.views, strict=True):
+            caption = str(spec.year) if same_var else f"{VARIABLES[spec.var].label(L)} — {spec.year}"
+            groups, bounds, _ = _map_layers(spec.var, spec.year, f"pcmp_{side}", caption)
+            groups[0].add_child(view_sync_element())
+            maps.append((groups, bounds, f"pcmp_{side}"))
+        left, right = slide.views
+        if same_var:
+            title = f"{VARIABLES[left.var].label(L)}: {left.year} ↔ {right.year} — {source_label}"
+        else:
+            years = str(left.year) if left.year == right.year else f"{left.year} ↔ {right.year}"
+            title = f"{t('present_compare', L)} — {years} — {source_label}"
+        bounds = maps[0][1]
+        maps = [(g, bounds, k) for g, _, k in maps]  # the same extent for both
+    else:
+        table, result = _change(dataset_id, L)
+        years = f"{CHANGE_YEARS[0]}→{CHANGE_YEARS[1]}"
+        layers = build_view_layers(table, districts, result, year=years, source=source_label, lang=L,  # type: ignore[arg-type]
+                                   district=slide.district, legend_font_px=LEGEND_PX, name="pchange")
+        maps = [(_decorate(layers, "pchange", ""), layers.bounds, "pmap")]
+        title = slide.label(L) + " — " + source_label
+except NtmGeoError as err:
+    st.error(err.message(L))
+    st.stop()
+if slide.district:
+    title = f"{district_names.get(slide.district, slide.district)} — {title}"
+
+with st.container(key="ntm_bar"):
+    bar = st.columns([10, 1.4, 1.1, 1.4, 0.8, 0.8], vertical_alignment="center", gap="small")
+with bar[0], st.container(key="ntm_title"):
+    st.markdown(escape_markdown(title))
+with bar[1]:
+    st.button(t("present_prev", L), key="ntm_prev", on_click=_step, args=(-1,), disabled=index == 0,
+              help=t("present_keys", L), width="stretch")
+with bar[2], st.container(key="ntm_counter"):
+    st.markdown(f"{index + 1} / {len(slides)}")
+with bar[3]:
+    st.button(t("present_next", L), key="ntm_next", on_click=_step, args=(1,), disabled=index == len(slides) - 1,
+              help=t("present_keys", L), width="stretch")
+with bar[4], st.popover("", icon=":material/list:", width="stretch"):
+    ss["present_jump"] = index
+    st.radio(t("present_slides", L), range(len(slides)), key="present_jump", on_change=_jump,
+             format_func=lambda i: f"{i + 1}. {slides[i].label(L, short_district_name(district_names.get(slides[i].district, '')))}")
+    st.page_link("app_pages/map.py", label=t("present_exit", L), icon="🗺️")
+with bar[5]:
+    st.button(t("present_lang", L), key="ntm_lang", on_click=_switch_lang, width="stretch")
+
+show_notices(ss.pop("present_notices", []), L)
+
+query = _query()
+sync_query(query)
+ss["present_synced"] = query
+
+# ---------------------------------------------------------------- map(s)
+if len(maps) == 1:
+    _show(*maps[0])
+else:
+    for column, (groups, bounds, key) in zip(st.columns(2, gap="small"), maps, strict=True):
+        with column:
+            _show(groups, bounds, key)
+
+with st.container(key="ntm_keys"):
+    st.iframe(KEYS_JS, height=1)
+
