@@ -72,7 +72,6 @@ def configure(p: argparse.ArgumentParser) -> None:
 def parse_request(args: argparse.Namespace, boundaries=None) -> ExportRequest:
     """Check every option; raises :class:`ConfigError` (bilingual, allowed values listed) on the first bad one."""
     from ntm_geo import catalog
-    from ntm_geo.boundaries import load_boundaries
     from ntm_geo.classify import K_RANGE, SCHEMES
     from ntm_geo.static_map import LANGS, SIZES, MapSpec, resolve_district
     from ntm_geo.themes import THEMES
@@ -141,7 +140,7 @@ def parse_request(args: argparse.Namespace, boundaries=None) -> ExportRequest:
         raise _bad("--k", args.k, listing(K_RANGE))
     if args.lang not in LANGS:
         raise _bad("--lang", args.lang, listing(LANGS))
-    b = boundaries or load_boundaries()
+    b = boundaries or active_boundaries()
     try:
         district = resolve_district(args.district, b)
     except ConfigError as err:
@@ -194,16 +193,29 @@ def _write(out: Path, data: bytes) -> None:
                           f"Không ghi được OUT {str(out)!r}: {err.strerror or err}.") from None
 
 
+def active_boundaries():
+    """The boundaries the app shows: the replacement set saved on the data page when there is one
+    (:func:`ntm_geo.store.active_boundaries`), else the built-in censusVN2009 cache."""
+    from ntm_geo import store
+    from ntm_geo.boundaries import load_boundaries
+
+    if store.is_configured():
+        saved = store.active_boundaries()
+        if saved is not None:
+            from ntm_geo.boundary_upload import to_boundaries
+
+            return to_boundaries(saved)
+    return load_boundaries()
+
+
 def _number(n: int, lang: str) -> str:
     return f"{n:,}".replace(",", "." if lang == "vi" else ",")
 
 
 def export_map(args: argparse.Namespace) -> int:
     """Handler of ``export-map``: check, render, write, report."""
-    from ntm_geo.boundaries import load_boundaries
-
     started = time.perf_counter()
-    boundaries = load_boundaries()
+    boundaries = active_boundaries()
     request = parse_request(args, boundaries)
     data = render(request, boundaries)
     _write(request.out, data)

@@ -53,7 +53,7 @@ STRINGS: dict[str, tuple[str, str]] = {
 register(STRINGS)
 
 TABLE_COLUMNS: tuple[str, ...] = (
-    "commune_code", "name_with_type", "district_name", "unit_type", "population_2009", "area_km2",
+    "commune_code", "name_with_type", "district_code", "district_name", "unit_type", "population_2009", "area_km2",
     "criteria_met", "infra_criteria_met", "poverty_rate_pct", "road_hardened_pct", "electricity_hh_pct",
     "irrigated_cropland_pct", "hygienic_water_hh_pct", "car_access_all_season", *CRITERION_COLUMNS,
 )

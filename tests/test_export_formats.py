@@ -81,7 +81,7 @@ def real_table(boundaries) -> pd.DataFrame:
 
 def test_view_table_columns_and_rows(real_table):
     assert len(real_table) == 226
-    assert list(real_table.columns[:3]) == ["commune_code", "name_with_type", "district_name"]
+    assert list(real_table.columns[:4]) == ["commune_code", "name_with_type", "district_code", "district_name"]
     assert set(real_table.columns[:-1]) <= set(TABLE_COLUMNS)
     assert real_table.columns[-1] == "Số tiêu chí đạt (0–19)"
     assert set(real_table.loc[real_table["unit_type"] != "xa", real_table.columns[-1]]) == {"Không đánh giá"}
@@ -98,7 +98,7 @@ def test_xlsx_layout_title_note_frozen_header(real_table):
     assert ws.title == "Bảng số liệu"
     assert ws["A1"].value == "Số tiêu chí đạt — năm 2015" and ws["A1"].font.b
     assert ws["A2"].value.startswith("Dữ liệu minh họa")
-    assert [c.value for c in ws[4]][:3] == ["commune_code", "name_with_type", "district_name"]
+    assert [c.value for c in ws[4]][:4] == ["commune_code", "name_with_type", "district_code", "district_name"]
     assert ws.freeze_panes == "A5"
     assert ws.auto_filter.ref == f"A4:{ws.cell(row=4, column=len(real_table.columns)).column_letter}230"
     assert ws.max_row == 4 + 226

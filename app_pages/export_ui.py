@@ -1,0 +1,200 @@
+"""Download buttons for the current map view: static map (PNG slide, PNG A4 300 dpi, PDF), standalone
+HTML map, Excel and CSV table.
+
+Call from a page, after the view is chosen::
+
+    from app_pages.export_ui import render_exports
+    render_exports(dataset_id, year, variable_key, scheme, k, district or "", L)
+
+Reruns: nothing is rendered until the user presses **Tạo tệp / Prepare files**; the map page's
+reruns only draw a button. The press remembers the view (in ``st.session_state``), so the files
+are rendered once (a few seconds, with a progress bar) and then served from ``st.cache_data``,
+keyed by the view *and a fingerprint of its data* (a dataset replaced under the same id, or new
+boundaries, give new files). When the user changes the view, the buttons give way to the
+prepare button again. Download buttons use ``on_click="ignore"``: downloading does not rerun
+the page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import shapely
+import streamlit as st
+
+from app_pages.common import _boundaries, boundaries, joined_table, view
+from ntm_geo import catalog
+from ntm_geo.errors import NtmGeoError
+from ntm_geo.export_formats import export_filename, standalone_html, table_xlsx, view_table
+from ntm_geo.exports import table_csv_bytes
+from ntm_geo.i18n import register, t
+from ntm_geo.static_map import MapSpec, render_map
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "exportui_title": ("⬇️ Tải bản đồ và bảng số liệu", "⬇️ Download the map and the table"),
+    "exportui_intro": (
+        "Bản đồ tĩnh cho trình chiếu và báo cáo (tiêu đề, chú giải, thước tỷ lệ, hướng bắc, nguồn), bản đồ HTML mở "
+        "không cần internet, và bảng số liệu của bản đồ đang xem.",
+        "Static maps for slides and reports (title, legend, scale bar, north arrow, sources), an HTML map that "
+        "opens without internet, and the table behind the current map.",
+    ),
+    "exportui_prepare": ("Tạo tệp", "Prepare files"),
+    "exportui_prepare_help": (
+        "Tạo các tệp cho đúng bản đồ đang xem (vài giây).", "Render the files for exactly this view (a few seconds)."
+    ),
+    "exportui_changed": (
+        "Bản đồ đã thay đổi: bấm «Tạo tệp» để tạo lại.", "The view has changed: press “Prepare files” again."
+    ),
+    "exportui_rendering": ("Đang tạo {name}…", "Rendering {name}…"),
+    "exportui_png_slide": ("PNG trình chiếu 1920×1080", "PNG slide 1920×1080"),
+    "exportui_png_a4": ("PNG A4 300 dpi", "PNG A4 300 dpi"),
+    "exportui_pdf": ("PDF A4", "PDF A4"),
+    "exportui_html": ("Bản đồ HTML (không cần mạng)", "HTML map (offline)"),
+    "exportui_xlsx": ("Bảng Excel", "Excel table"),
+    "exportui_csv": ("Bảng CSV", "CSV table"),
+    "exportui_table_note": (
+        "Bảng: {n} đơn vị{where}, cột theo mẫu nhập dữ liệu (có thể nhập lại).",
+        "Table: {n} units{where}, columns as in the import template (can be imported again).",
+    ),
+    "exportui_failed": ("Không tạo được tệp", "Could not create the file"),
+}
+register(STRINGS)
+
+# (key, label key, mime, extension, size)
+FILES: tuple[tuple[str, str, str, str, str], ...] = (
+    ("png_slide", "exportui_png_slide", "image/png", "png", "slide"),
+    ("png_a4", "exportui_png_a4", "image/png", "png", "a4"),
+    ("pdf", "exportui_pdf", "application/pdf", "pdf", "a4"),
+    ("html", "exportui_html", "text/html", "html", ""),
+    ("xlsx", "exportui_xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", ""),
+    ("csv", "exportui_csv", "text/csv", "csv", ""),
+)
+
+
+def _fingerprint(dataset_id: str, year: int) -> str:
+    """Digest of the joined table the view is drawn from (attributes and geometry)."""
+    table = joined_table(dataset_id, year)
+    digest = hashlib.sha256()
+    attributes = pd.DataFrame(table.drop(columns="geometry"))
+    digest.update(pd.util.hash_pandas_object(attributes.astype(str), index=False).to_numpy().tobytes())
+    for wkb in shapely.to_wkb(table.geometry.to_numpy()):
+        digest.update(wkb)
+    return digest.hexdigest()[:16]
+
+
+def _spec(key: tuple) -> MapSpec:
+    dataset_id, year, variable_key, scheme, k, district, lang, _ = key
+    return MapSpec(dataset_id, year, variable_key, scheme, k, district, lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=24)
+def _file(key: tuple, which: str) -> bytes:
+    """One export file of the view ``key`` (cached: a view's files are rendered once)."""
+    spec = _spec(key)
+    b = _boundaries()
+    if which == "png_slide":
+        return render_map(spec, "png", "slide", boundaries=b)
+    if which == "png_a4":
+        return render_map(spec, "png", "a4", boundaries=b)
+    if which == "pdf":
+        return render_map(spec, "pdf", "a4", boundaries=b)
+    if which == "html":
+        return standalone_html(spec, boundaries=b).encode("utf-8")
+    table, title, note = _table(spec)
+    if which == "xlsx":
+        return table_xlsx(table, title=title, note=note, sheet=t("export_sheet", spec.lang))
+    return table_csv_bytes(table, note=note)
+
+
+def _table(spec: MapSpec) -> tuple[pd.DataFrame, str, str | None]:
+    """The view's table (the district's units when one is chosen), its title and the illustrative note."""
+    lang = spec.lang
+    joined = joined_table(spec.dataset_id, spec.year)
+    result = view(spec.dataset_id, spec.year, spec.variable, spec.scheme, spec.k, lang)
+    table = view_table(joined, result, lang)
+    info = catalog.get_dataset(spec.dataset_id)
+    title = t("static_title", lang, variable=result.variable.label(lang), year=spec.year)
+    if spec.district:
+        inside = joined["district_code"].to_numpy() == spec.district
+        table = view_table(joined[inside], _subset(result, inside), lang)
+        title += " — " + str(joined.loc[inside, "district_name"].iloc[0])
+    title += " — " + (info.name_vi if lang == "vi" else info.name_en)
+    note = (info.note_vi if lang == "vi" else info.note_en) if info.illustrative else None
+    return table, title, note
+
+
+def _subset(result, inside):
+    """The view restricted to the rows ``inside`` (display values only are used by ``view_table``)."""
+    from dataclasses import replace
+
+    return replace(result, fills=tuple(f for f, i in zip(result.fills, inside, strict=True) if i),
+                   display_values=tuple(v for v, i in zip(result.display_values, inside, strict=True) if i))
+
+
+def render_exports(dataset_id: str, year: int, variable_key: str, scheme: str, k: int, district: str,
+                   lang: str) -> None:
+    """An expander with a prepare button, then six download buttons for the current view.
+
+    Parameters are the map page's current choices (``district`` "" for the whole province).
+    """
+    with st.expander(t("exportui_title", lang)):
+        st.caption(t("exportui_intro", lang))
+        try:
+            boundaries()  # first run: builds the boundary cache with a progress bar
+            key = (dataset_id, int(year), variable_key, scheme, int(k), district or "", lang,
+                   _fingerprint(dataset_id, int(year)))
+        except NtmGeoError as err:
+            st.error(err.message(lang))
+            return
+        ready = st.session_state.get("exportui_ready")
+        if ready != key:
+            if ready is not None and ready[:7] != key[:7]:
+                st.caption(t("exportui_changed", lang))
+            if not st.button(t("exportui_prepare", lang), help=t("exportui_prepare_help", lang),
+                             key="exportui_prepare", icon="🗂️"):
+                return
+            st.session_state["exportui_ready"] = key
+        spec = _spec(key)
+        files: dict[str, bytes] = {}
+        bar = st.progress(0.0)
+        try:
+            for i, (which, label, *_rest) in enumerate(FILES):
+                bar.progress(i / len(FILES), text=t("exportui_rendering", lang, name=t(label, lang)))
+                files[which] = _file(key, which)
+        except NtmGeoError as err:
+            bar.empty()
+            st.error(f"**{t('exportui_failed', lang)}**\n\n{err.message(lang)}")
+            return
+        bar.empty()
+        columns = st.columns(3)
+        for i, (which, label, mime, ext, size) in enumerate(FILES):
+            data = files[which]
+            with columns[i % 3]:
+                st.download_button(
+                    f"{t(label, lang)} · {_size_text(len(data), lang)}",
+                    data=data,
+                    file_name=export_filename(spec, ext, size),
+                    mime=mime,
+                    key=f"exportui_{which}",
+                    on_click="ignore",
+                    icon="⬇️",
+                    width="stretch",
+                )
+        table, _, _ = _table(spec)
+        where = f" ({district_name})" if (district_name := _district_name(spec)) else ""
+        st.caption(t("exportui_table_note", lang, n=len(table), where=where))
+
+
+def _district_name(spec: MapSpec) -> str:
+    if not spec.district:
+        return ""
+    d = _boundaries().districts_web
+    names = dict(zip(d["district_code"], d["district_name"], strict=True))
+    return names.get(spec.district, "")
+
+
+def _size_text(n: int, lang: str) -> str:
+    """"1,2 MB" / "1.2 MB", "85 kB"."""
+    text = f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{max(1, round(n / 1e3))} kB"
+    return text.replace(".", ",") if lang == "vi" else text
