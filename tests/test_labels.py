@@ -1,0 +1,116 @@
+"""ntm_geo.labels: label layers and text boxes, checked by rendering the folium HTML."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import folium
+import geopandas as gpd
+import pytest
+from shapely.geometry import Polygon, box
+
+from ntm_geo import labels
+from ntm_geo.errors import ConfigError
+
+XSS = "<script>alert('x')</script>"
+
+
+@pytest.fixture
+def communes() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"name": ["Một", XSS, "Ba"], "district_code": ["180", "180", "181"]},
+        geometry=[box(106, 21, 106.1, 21.1), box(106.1, 21, 106.3, 21.1), box(106.3, 21, 106.4, 21.1)],
+        crs=4326,
+    )
+
+
+@pytest.fixture
+def districts() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"district_code": ["180", "181"], "district_name": ["Huyện Tràng Định", "Thành phố Lạng Sơn"]},
+        geometry=[box(106, 21, 106.3, 21.1), box(106.3, 21, 106.4, 21.1)],
+        crs=4326,
+    )
+
+
+def _render(*children) -> str:
+    m = folium.Map(location=[21, 106], zoom_start=9, tiles=None)
+    for child in children:
+        child.add_to(m)
+    labels.add_label_css(m)
+    return m.get_root().render()
+
+
+def _items(html: str) -> list[list]:
+    return [json.loads(s) for s in re.findall(r"var items = (\[.*?\]);\n", html)]
+
+
+def test_short_district_names():
+    assert labels.short_district_name("Huyện Đình Lập") == "Đình Lập"
+    assert labels.short_district_name("Thành phố Lạng Sơn") == "TP Lạng Sơn"
+    assert labels.short_district_name("Cao Lộc") == "Cao Lộc"
+
+
+def test_label_point_is_inside_even_for_a_u_shape():
+    u = Polygon([(0, 0), (3, 0), (3, 3), (2, 3), (2, 1), (1, 1), (1, 3), (0, 3)])
+    lat, lon = labels.label_point(u)
+    assert u.contains(Polygon([(lon - 1e-6, lat - 1e-6), (lon + 1e-6, lat - 1e-6), (lon, lat + 1e-6)]))
+
+
+def test_label_point_of_empty_geometry_raises():
+    with pytest.raises(ConfigError, match="empty geometry has no label point"):
+        labels.label_point(Polygon())
+
+
+def test_district_labels_short_names_font_and_exclusion(districts):
+    html = _render(labels.district_label_layer(districts, font_px=26, exclude={"180"}))
+    (items,) = _items(html)
+    assert [i[2] for i in items] == ["TP Lạng Sơn"]
+    assert items[0][3] == "ntm-district-label"
+    assert 'el.style.fontSize = 26 + "px"' in html
+    assert ".ntm-label-text" in html and "text-shadow" in html  # halo CSS in the header
+
+
+def test_commune_labels_text_is_never_html(communes):
+    html = _render(labels.commune_label_layer(communes, always_district="181"))
+    (items,) = _items(html)
+    assert XSS not in html  # only JSON-escaped ("<\/script>") and set with textContent
+    assert "el.textContent = it[2]" in html and "innerHTML" not in html
+    assert items[0][2] == "Ba" and items[0][3] == "ntm-commune-label ntm-always"  # selected district first
+    assert [i[2] for i in items[1:]] == [XSS, "Một"]  # then the larger unit first
+    assert "map.getZoom() >= 11.0" in html and '"ntm-zoomed"' in html
+
+
+def test_labels_reject_bad_font_and_columns(communes, districts):
+    with pytest.raises(ConfigError, match="font_px must be an integer from 8 to 60"):
+        labels.district_label_layer(districts, font_px=4)
+    with pytest.raises(ConfigError, match=r"missing column\(s\) \['district_name'\]"):
+        labels.district_label_layer(communes)
+    with pytest.raises(ConfigError, match="needs a GeoDataFrame with a CRS"):
+        labels.commune_label_layer(communes.set_crs(None, allow_override=True))
+
+
+def test_text_control_escapes_and_checks_position():
+    html = _render(labels.text_control(XSS + " Nguồn", position="bottomleft", font_px=14))
+    assert XSS not in html and "div.textContent" in html and "Nguồn" in html
+    with pytest.raises(ConfigError, match="position 'middle' must be one of"):
+        labels.text_control("x", position="middle")
+
+
+def test_view_sync_element_renders():
+    group = folium.FeatureGroup(name="g")
+    group.add_child(labels.view_sync_element())
+    html = _render(group)
+    assert "__ntmSyncMap" in html and "setView(c, z, {animate: false})" in html
+
+
+def test_real_district_labels_are_inside_their_districts(boundaries):
+    districts = boundaries.districts_web
+    html = _render(labels.district_label_layer(districts))
+    (items,) = _items(html)
+    assert len(items) == 11
+    from shapely.geometry import Point
+
+    for (lat, lon, _, _), geom in zip(items, districts.geometry, strict=True):
+        assert geom.contains(Point(lon, lat))

@@ -1,0 +1,120 @@
+"""ntm_geo.slides: slide specs <-> URL text, validation with notices (never raises on a link)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ntm_geo import slides as sl
+from ntm_geo.errors import ConfigError
+from ntm_geo.slides import DEFAULT_SLIDES, MapSpec, Slide, format_slides, parse_slide, parse_slides, slide_index
+from ntm_geo.viewstate import _SLIDES, ViewState, from_query, to_query
+
+DISTRICTS = {"178", "186", "189"}
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ("criteria_met.2015", Slide("map", (MapSpec("criteria_met", 2015),))),
+        ("poverty_rate_pct.2011", Slide("map", (MapSpec("poverty_rate_pct", 2011),))),
+        ("c05.2011.d186", Slide("map", (MapSpec("c05", 2011),), "186")),
+        ("change", Slide("change")),
+        ("change.d189", Slide("change", (), "189")),
+        ("compare:year", Slide("compare", (MapSpec("criteria_met", 2011), MapSpec("criteria_met", 2015)))),
+        ("compare:criteria_met.2015:poverty_rate_pct.2015.d178",
+         Slide("compare", (MapSpec("criteria_met", 2015), MapSpec("poverty_rate_pct", 2015)), "178")),
+    ],
+)
+def test_parse_and_format_round_trip(spec, expected):
+    slide = parse_slide(spec, DISTRICTS)
+    assert slide == expected
+    assert slide.spec() == spec
+    assert _SLIDES.match(slide.spec())
+
+
+def test_theme_follows_the_variable():
+    assert MapSpec("infra_criteria_met", 2015).theme == "infrastructure"
+    assert MapSpec("c12", 2011).theme == "criteria"
+
+
+@pytest.mark.parametrize(
+    ("spec", "match"),
+    [
+        ("criteria_met.2099", "year '2099' must be one of 2011, 2015"),
+        ("nonsense.2015", "unknown variable 'nonsense'"),
+        ("criteria_met", "not of the form VARIABLE.YEAR"),
+        ("change.d999", "unknown district code '999'"),
+        ("compare:c01.2015", "a comparison needs two views"),
+        ("compare:c01.2015:c01.2015", "the two views are the same"),
+        ("show:c01.2015", "unknown slide form"),
+        ("", "empty or has characters"),
+        ("<b>.2015", "empty or has characters"),
+    ],
+)
+def test_bad_spec_raises_a_bilingual_config_error(spec, match):
+    with pytest.raises(ConfigError, match=match) as info:
+        parse_slide(spec, DISTRICTS)
+    assert "Trang chiếu" in info.value.message_vi and "Slide" in info.value.message_en
+
+
+def test_default_sequence_is_short_in_the_link_and_tells_the_story():
+    kinds = [s.kind for s in DEFAULT_SLIDES]
+    assert [s.spec() for s in DEFAULT_SLIDES][:2] == ["criteria_met.2011", "criteria_met.2015"]
+    assert kinds.count("compare") == 1 and kinds.count("change") == 1
+    assert DEFAULT_SLIDES[-1].district  # ends on one district
+    assert format_slides(DEFAULT_SLIDES) == ""  # default: nothing in the URL
+    custom = (DEFAULT_SLIDES[3], DEFAULT_SLIDES[0])
+    assert format_slides(custom) == "change~criteria_met.2011"
+    assert parse_slides(format_slides(custom)) == (custom, [])
+
+
+def test_bad_link_keeps_the_good_slides_and_says_what_was_ignored():
+    got, notices = parse_slides("criteria_met.2099~c05.2011.d186~foo~change.d999", known_districts=DISTRICTS)
+    assert got == (Slide("map", (MapSpec("c05", 2011),), "186"),)
+    assert [n.value for n in notices] == ["criteria_met.2099", "foo", "change.d999"]
+    assert all(n.param == "slides" and n.reason_vi and n.reason_en for n in notices)
+    assert "năm '2099'" in notices[0].reason_vi
+
+
+def test_link_with_nothing_usable_opens_the_default_sequence():
+    got, notices = parse_slides("foo~bar")
+    assert got == DEFAULT_SLIDES
+    assert notices[-1].reason_en == "no valid slide left; using the default sequence"
+
+
+def test_slides_needing_a_missing_year_are_dropped():
+    got, _ = parse_slides("", years=[2015])
+    assert got and all(s.years() == {2015} for s in got)
+    got, notices = parse_slides("change~criteria_met.2015", years=[2015])
+    assert got == (parse_slide("criteria_met.2015"),)
+    assert notices[0].reason_en == "the dataset has no year 2011"
+
+
+def test_too_many_slides_are_cut_with_a_notice():
+    got, notices = parse_slides("~".join(["change"] * 60))
+    assert len(got) == sl.MAX_SLIDES
+    assert notices[0].reason_en.startswith("only the first 50")
+
+
+@pytest.mark.parametrize(("number", "count", "index", "n_notices"), [(1, 7, 0, 0), (7, 7, 6, 0), (9, 7, 0, 1)])
+def test_slide_index_clamps_with_a_notice(number, count, index, n_notices):
+    got, notices = slide_index(number, count)
+    assert got == index and len(notices) == n_notices
+
+
+def test_slides_round_trip_through_the_view_state_url():
+    state = ViewState(slide=3, slides="change~compare:year~criteria_met.2015.d186")
+    query = to_query(state)
+    assert query == {"slide": "3", "slides": "change~compare:year~criteria_met.2015.d186"}
+    back, notices = from_query(query)
+    assert back.slide == 3 and parse_slides(back.slides)[0] == tuple(
+        parse_slide(s) for s in state.slides.split("~")
+    ) and notices == []
+
+
+def test_labels_are_bilingual():
+    slide = parse_slide("criteria_met.2015.d189")
+    assert slide.label("vi", "Đình Lập") == "Số tiêu chí đạt (0–19) — 2015 — huyện Đình Lập"
+    assert slide.label("en", "Đình Lập").endswith("district Đình Lập")
+    assert "2011 → 2015" in parse_slide("change").label("vi")
+    assert parse_slide("compare:year").label("en").startswith("Compare: Criteria met")
