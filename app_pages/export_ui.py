@@ -132,6 +132,10 @@ def _subset(result, inside):
                    display_values=tuple(v for v, i in zip(result.display_values, inside, strict=True) if i))
 
 
+def _prepare(key: tuple) -> None:
+    st.session_state["exportui_ready"] = key
+
+
 def render_exports(dataset_id: str, year: int, variable_key: str, scheme: str, k: int, district: str,
                    lang: str) -> None:
     """An expander with a prepare button, then six download buttons for the current view.
@@ -151,10 +155,10 @@ def render_exports(dataset_id: str, year: int, variable_key: str, scheme: str, k
         if ready != key:
             if ready is not None and ready[:7] != key[:7]:
                 st.caption(t("exportui_changed", lang))
-            if not st.button(t("exportui_prepare", lang), help=t("exportui_prepare_help", lang),
-                             key="exportui_prepare", icon="🗂️"):
-                return
-            st.session_state["exportui_ready"] = key
+            # the callback runs before the rerun, so the button is gone when the files appear
+            st.button(t("exportui_prepare", lang), help=t("exportui_prepare_help", lang), key="exportui_prepare",
+                      icon=":material/build:", on_click=_prepare, args=(key,))
+            return
         spec = _spec(key)
         files: dict[str, bytes] = {}
         bar = st.progress(0.0)
@@ -167,10 +171,10 @@ def render_exports(dataset_id: str, year: int, variable_key: str, scheme: str, k
             st.error(f"**{t('exportui_failed', lang)}**\n\n{err.message(lang)}")
             return
         bar.empty()
-        columns = st.columns(3)
+        columns = st.columns(2)
         for i, (which, label, mime, ext, size) in enumerate(FILES):
             data = files[which]
-            with columns[i % 3]:
+            with columns[i % 2]:
                 st.download_button(
                     f"{t(label, lang)} · {_size_text(len(data), lang)}",
                     data=data,
@@ -178,7 +182,7 @@ def render_exports(dataset_id: str, year: int, variable_key: str, scheme: str, k
                     mime=mime,
                     key=f"exportui_{which}",
                     on_click="ignore",
-                    icon="⬇️",
+                    icon=":material/download:",
                     width="stretch",
                 )
         table, _, _ = _table(spec)
