@@ -200,3 +200,27 @@ def test_mapspec_is_frozen_and_hashable():
     with pytest.raises(AttributeError):
         spec.year = 2011  # type: ignore[misc]
     assert {spec: 1}[MapSpec()] == 1
+
+
+def test_no_data_units_get_their_own_legend_row_and_render(boundaries, monkeypatch):
+    from ntm_geo import catalog
+
+    real = catalog.load_year
+
+    def blanked(dataset_id, year):
+        table = real(dataset_id, year).copy()
+        table.loc[table.index[:10], "poverty_rate_pct"] = float("nan")
+        return table
+
+    monkeypatch.setattr(catalog, "load_year", blanked)
+    spec = MapSpec(variable="poverty_rate_pct")
+    rows = _legend_rows(prepare(spec, boundaries).view, "vi", None)
+    assert ("#9e9e9e", "Không có dữ liệu", 10) in rows
+    image = Image.open(io.BytesIO(render_map(spec, "png", "slide", boundaries=boundaries)))
+    assert image.size == (1920, 1080)
+
+
+def test_nice_scale_lengths():
+    from ntm_geo.static_map import _nice_length
+
+    assert [_nice_length(m) for m in (31_000, 9_000, 2_100, 650)] == [20_000, 5_000, 2_000, 500]
