@@ -11,6 +11,9 @@
 * ``--format`` defaults to OUT's extension; ``--size`` defaults to ``slide`` (1920×1080) for
   PNG and ``a4`` (portrait, 300 dpi) for PDF; the HTML map has no page size.
 
+The map uses the boundaries the app shows: the replacement set saved on the data page when there
+is one (:func:`active_boundaries`), else the built-in censusVN2009 cache.
+
 Every argument is checked before anything is rendered; a bad one stops with exit status 2 and a
 message in Vietnamese and English that names the option and lists the allowed values (argparse's
 own checks are not used for that reason: its messages are English only). On success one line
