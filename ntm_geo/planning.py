@@ -825,3 +825,28 @@ def column_label(column: str, lang: str = "vi") -> str:
 
 
 register({f"pl_col_{k}": v for k, v in _COLUMNS.items()})
+
+
+# --------------------------------------------------------------------------- map layer
+SHORTLIST_CLASS = "ntm-shortlist"
+SHORTLIST_STYLE = {"color": "#7b3294", "weight": 4, "dashArray": "8 5", "fill": False, "opacity": 1.0}
+
+
+def shortlist_layer(communes, codes: Iterable[str], *, name: str = "shortlist"):
+    """A folium FeatureGroup outlining the shortlisted communes (purple dashed border, no fill,
+    not interactive so clicks reach the commune below; CSS class ``ntm-shortlist``).
+
+    ``communes``: GeoDataFrame with ``commune_code`` and geometry (reprojected to EPSG:4326).
+    Only the geometry is sent to the browser (no text, nothing to escape).
+    """
+    import folium  # map layer only; the rest of this module needs no folium
+
+    wanted = set(codes)
+    gdf = communes.loc[communes["commune_code"].isin(wanted), ["geometry"]]
+    gdf = gdf.to_crs(4326) if gdf.crs is not None else gdf
+    group = folium.FeatureGroup(name=name)
+    if len(gdf):
+        style = {**SHORTLIST_STYLE, "className": SHORTLIST_CLASS}
+        group.add_child(folium.GeoJson(gdf.__geo_interface__, name=name, style_function=lambda _: style,
+                                       interactive=False))
+    return group

@@ -1,0 +1,159 @@
+"""The planner page in headless Chromium: filter, rank, select in the table and on the map,
+shortlist three communes (kept in the link), write notes, export the decision sheet and open it
+with openpyxl. Screenshots at 1920×1080 and 1024×768 go to artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+
+from ntm_geo import catalog, planning as pl
+from ntm_geo.boundaries import load_boundaries
+from ntm_geo.themes import join_dataset
+from tests.browser import harness
+
+pytestmark = pytest.mark.browser
+
+DINH_LAP = "189"
+
+
+def _expected_top3() -> list[tuple[str, str]]:
+    """(code, name) of the first three xã of Đình Lập not yet at 19, ranked by the default preset."""
+    joined = join_dataset(load_boundaries().communes_web, catalog.load_year("illustrative", 2015))
+    table = pl.candidate_table(joined, "vi")
+    preset = pl.PRESETS["near_standard"]
+    filters = pl.Filters(districts=(DINH_LAP,), not_meeting_standard=True)
+    ranked = pl.rank(pl.apply_filters(table, filters), preset.weights).table
+    return list(zip(ranked["commune_code"][:3], ranked["name"][:3], strict=True))
+
+
+def _highlighted(page) -> int:
+    try:
+        return harness.folium_frame(page).evaluate("document.querySelectorAll('path.ntm-highlight').length")
+    except Exception:  # the iframe is being replaced (district zoom re-creates the map)
+        return -1
+
+
+def _click_commune(page, code: str) -> None:
+    """Click the commune ``code`` on the Leaflet map (its GeoJSON feature id is the code)."""
+    found = harness.folium_frame(page).evaluate(
+        """(code) => { let hit = false;
+             window.map.eachLayer(l => { if (!hit && l.feature && l.feature.id === code && l._path) {
+               l._path.dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: 1, clientY: 1})); hit = true; } });
+             return hit; }""",
+        code,
+    )
+    assert found, f"commune {code} not on the map"
+
+
+def _selected_text(page) -> str:
+    loc = page.get_by_text("Đang chọn:")
+    return loc.first.inner_text() if loc.count() else ""
+
+
+def test_filter_select_shortlist_and_export_decision_sheet(app_server, new_page):
+    top3 = _expected_top3()
+    page, network = new_page(1920, 1080)
+    page.goto(app_server + "/planner")
+    harness.wait_for_communes(page, 226, timeout=60)
+    assert page.get_by_text("Dữ liệu minh họa:").first.is_visible()
+
+    # filter: district Đình Lập (the default preset already keeps xã below 19 criteria)
+    page.get_by_role("combobox", name="Huyện").first.click()
+    page.keyboard.type("Đình Lập")
+    page.get_by_role("option", name="Huyện Đình Lập", exact=True).click()
+    page.keyboard.press("Escape")
+    n_filtered = len(pl.apply_filters(
+        pl.candidate_table(join_dataset(load_boundaries().communes_web, catalog.load_year("illustrative", 2015))),
+        pl.Filters(districts=(DINH_LAP,), not_meeting_standard=True)))
+    harness.wait_until(lambda: page.get_by_text(f"{n_filtered} xã phù hợp bộ lọc").count() > 0, timeout=30,
+                       what="filtered count")
+    code1, name1 = top3[0]
+    harness.wait_until(lambda: f"Xếp thứ 1: {name1} (Huyện Đình Lập)" in page.get_by_text("Xếp thứ 1:").first.inner_text(),
+                       timeout=30, what="explanation names the first-ranked xã")
+
+    # table -> map: tick the first row's box; its commune is outlined on the map
+    grid = page.locator("[data-testid='stDataFrame']").first
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 16, box["y"] + 35 + 17)
+    harness.wait_until(lambda: name1 in _selected_text(page), timeout=30, what="row selection")
+    harness.wait_until(lambda: _highlighted(page) == 1, timeout=30, what="one highlighted commune")
+
+    # map -> table: click the next two communes on the map
+    for code, name in top3[1:]:
+        _click_commune(page, code)
+        harness.wait_until(lambda name=name: name in _selected_text(page), timeout=30, what=f"{name} selected")
+    harness.wait_until(lambda: _highlighted(page) == 3, timeout=30, what="three highlighted communes")
+    harness.screenshot(page, "planner-rank-1920x1080")
+
+    page.get_by_role("button", name="Thêm xã đang chọn vào danh sách đề xuất").click()
+    wanted = ",".join(code for code, _ in top3)
+    page.wait_for_function("(s) => new URLSearchParams(location.search).get('shortlist') === s", arg=wanted, timeout=30_000)
+    harness.wait_until(lambda: harness.folium_frame(page).evaluate(
+        "document.querySelectorAll('path.ntm-shortlist').length") == 3, timeout=30, what="shortlist outlines")
+
+    # shortlist tab: comparison, notes, export
+    page.get_by_role("tab", name="Danh sách đề xuất (3)").click()
+    notes = ["Ưu tiên vốn giao thông, thủy lợi", "=HYPERLINK(\"http://x\")", "Xã điểm đặc biệt khó khăn"]
+    boxes = page.locator("textarea")
+    harness.wait_until(lambda: boxes.count() == 3, timeout=30, what="three note boxes")
+    for i, note in enumerate(notes):
+        boxes.nth(i).fill(note)
+        boxes.nth(i).press("Control+Enter")
+        harness.wait_until(lambda i=i: page.locator("textarea").nth(i).input_value() == notes[i], timeout=10, what="note")
+    button = page.get_by_role("button", name="Phiếu đề xuất (Excel)")
+    harness.wait_until(lambda: button.is_enabled(), timeout=30, what="download button")
+    page.wait_for_timeout(500)  # the last note's rerun starts...
+    harness.wait_until(lambda: page.locator("[data-testid='stStatusWidget']").count() == 0, timeout=30,
+                       what="the app to finish running")  # ...and ends before the export
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="Phiếu đề xuất (Excel)").click()
+    download = info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    wb = openpyxl.load_workbook(io.BytesIO(open(download.path(), "rb").read()))
+    assert wb.sheetnames == ["Danh sách xã", "Bản đồ", "Bộ dữ liệu"]
+    rows = list(wb["Danh sách xã"].iter_rows(values_only=True))
+    header, body = rows[0], rows[1:]
+    assert len(body) == 3
+    assert [r[header.index("Mã xã")] for r in body] == [code for code, _ in top3]
+    assert [r[header.index("Xã")] for r in body] == [name for _, name in top3]
+    got_notes = [r[header.index("Ghi chú")] for r in body]
+    assert got_notes == [notes[0], "'" + notes[1], notes[2]]  # the formula is neutralised
+    assert len(wb["Bản đồ"]._images) == 1
+    info_sheet = {r[0]: r[1] for r in wb["Bộ dữ liệu"].iter_rows(values_only=True)}
+    assert info_sheet["Dữ liệu minh họa?"].startswith("CÓ — DỮ LIỆU MINH HỌA")
+    assert info_sheet["Nguồn gốc / ghi chú"].startswith("Dữ liệu minh họa")
+    with page.expect_download(timeout=60_000) as png:
+        page.get_by_role("button", name="Bản đồ (PNG)").click()
+    assert open(png.value.path(), "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+    harness.screenshot(page, "planner-shortlist-1920x1080")
+    assert network.external() == []
+
+
+def test_shared_shortlist_link_progress_and_scenario_at_1024(app_server, new_page):
+    top3 = _expected_top3()
+    page, network = new_page(1024, 768)
+    page.goto(app_server + "/planner?shortlist=" + ",".join(c for c, _ in top3) + ",99999")
+    harness.wait_for_communes(page, 226, timeout=60)
+    harness.wait_until(lambda: page.get_by_text("mã xã không hợp lệ đã bỏ qua").count() > 0, timeout=30,
+                       what="notice for the unknown code")
+    assert harness.folium_frame(page).evaluate("document.querySelectorAll('path.ntm-shortlist').length") == 3
+    harness.screenshot(page, "planner-rank-1024x768")
+    page.get_by_role("tab", name="Danh sách đề xuất (3)").click()
+    harness.wait_until(lambda: page.get_by_text("So sánh").count() > 0, timeout=30, what="comparison")
+    harness.screenshot(page, "planner-shortlist-1024x768")
+
+    page.get_by_role("tab", name="Theo huyện").click()
+    harness.wait_until(lambda: page.get_by_text("Tổng hợp theo huyện").first.is_visible(), timeout=30, what="district table")
+    harness.screenshot(page, "planner-districts-1024x768")
+
+    page.get_by_role("tab", name="Mục tiêu 2020 và kịch bản").click()
+    harness.wait_until(lambda: page.get_by_text("còn thiếu 59 xã so với mục tiêu 72").count() > 0, timeout=30,
+                       what="scenario with no commune marked: 13 of 72")
+    page.get_by_role("button", name="Thêm 59 xã gần chuẩn nhất").click()
+    harness.wait_until(lambda: page.get_by_text("toàn tỉnh có 72 xã đạt chuẩn — đạt mục tiêu 72 xã").count() > 0,
+                       timeout=30, what="scenario reaching 72")
+    harness.screenshot(page, "planner-progress-1024x768")
+    assert network.external() == []
