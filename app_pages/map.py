@@ -25,7 +25,7 @@ from ntm_geo.mapbuild import build_view_layers
 from ntm_geo.mapview import clicked_commune_code
 from ntm_geo.profile import commune_profile, escape_markdown
 from ntm_geo.themes import THEMES, VARIABLES
-from ntm_geo.units import official_units
+from ntm_geo.units import official_units, vi_sort_key
 from ntm_geo.viewstate import YEARS, ViewState, from_query, to_query
 
 MAP_HEIGHT = 560
@@ -96,21 +96,28 @@ def on_pick() -> None:
 
 
 # ---------------------------------------------------------------- widgets
+def keep_valid(key: str, options: list, default) -> None:
+    """Reset a widget's session value that is not one of its options (a stale or foreign value
+    must never reach the core: e.g. after a language switch or a tampered session)."""
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = default
+
+
 infos = {d.id: d for d in catalog.list_datasets()}
-if st.session_state.get("dataset") not in infos:
-    st.session_state["dataset"] = "illustrative"
+keep_valid("dataset", list(infos), "illustrative")
 dataset_id = st.sidebar.selectbox(
     t("dataset", L), list(infos), format_func=lambda d: infos[d].name_vi if L == "vi" else infos[d].name_en, key="dataset",
     on_change=sync_url,
 )
 info = infos[dataset_id]
 years = [y for y in YEARS if y in info.years]
-if st.session_state.get("year") not in years:
-    st.session_state["year"] = years[0]
-year = st.sidebar.segmented_control(t("year", L), years, key="year", on_change=sync_url) or years[0]
+keep_valid("year", years, years[0])
+year = st.sidebar.segmented_control(t("year", L), years, key="year", on_change=sync_url, required=True) or years[0]
+keep_valid("theme", list(THEMES), "criteria")
 theme_key = st.sidebar.radio(t("theme", L), list(THEMES), format_func=lambda k: THEMES[k].label(L), key="theme",
                             on_change=sync_url)
 theme = THEMES[theme_key]
+keep_valid(f"variable_{theme_key}", list(theme.variables), theme.variables[0])
 if len(theme.variables) > 1:
     label = t("criterion_view", L) if theme_key == "criteria" else t("variable", L)
     variable_key = st.sidebar.selectbox(
@@ -125,10 +132,13 @@ else:
 variable = VARIABLES[variable_key]
 scheme, k = st.session_state.get("scheme", "natural_breaks"), st.session_state.get("k", 5)
 if variable.kind == "scheme":
+    keep_valid("scheme", list(SCHEMES), "natural_breaks")
+    keep_valid("k", list(K_RANGE), 5)
     scheme = st.sidebar.selectbox(t("scheme", L), list(SCHEMES), format_func=lambda s: scheme_label(s, L), key="scheme",
                                   on_change=sync_url)
     k = st.sidebar.select_slider(t("k", L), options=list(K_RANGE), key="k", on_change=sync_url)
 district_names = dict(zip(districts["district_code"], districts["district_name"], strict=True))
+keep_valid("district", ["", *districts["district_code"]], "")
 district = st.sidebar.selectbox(
     t("district", L), ["", *districts["district_code"]],
     format_func=lambda c: district_names.get(c, t("all_districts", L)), key="district",
@@ -156,7 +166,8 @@ layers = build_view_layers(
 )
 
 # ---------------------------------------------------------------- display
-st.markdown(f"#### {escape_markdown(layers.title)}")
+title = layers.title + (f" — {district_names[district]}" if district else "")
+st.markdown(f"#### {escape_markdown(title)}")
 show_notices(st.session_state.pop("link_notices", []), L)
 if info.illustrative:
     st.warning(note, icon="⚠️")
@@ -190,7 +201,8 @@ profile_col, details_col = st.columns([1, 1], gap="large")
 with profile_col:
     st.subheader(t("profile", L))
     names = dict(zip(table["commune_code"], table["name_with_type"] + " — " + table["district_name"], strict=True))
-    options = ["", *sorted(names, key=names.get)]
+    options = ["", *sorted(names, key=lambda c: vi_sort_key(names[c]))]
+    keep_valid("pick", options, "")
     if st.session_state.get("pick") != (selected or ""):
         st.session_state["pick"] = selected or ""
     pick = st.selectbox(t("pick_commune", L), options, format_func=lambda c: names.get(c, t("none", L)),

@@ -366,7 +366,7 @@ def dissolve_districts(communes: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 def build(source: Path, progress: Progress | None = None) -> Boundaries:
     """Run the whole processing chain on a verified ``communes.rda`` (about 25 s)."""
     say = progress or (lambda fraction, message: None)
-    say(0.05, "Đọc tệp ranh giới (rdata)… / Reading the boundary file (rdata)…")
+    say(0.05, "Đọc tệp ranh giới (khoảng 20 giây)… / Reading the boundary file (about 20 s)…")
     census = read_census_rda(source)
     say(0.70, "Khớp mã đơn vị GSO 2015… / Matching GSO 2015 unit codes…")
     communes = match_units(census)
@@ -427,18 +427,22 @@ def load_boundaries(cache: Path | None = None, progress: Progress | None = None)
         The source file cannot be had (see :func:`fetch_source`) or matched to the code list.
     """
     cache = Path(cache or shapes_dir())
-    if not cache_is_fresh(cache):
-        started = time.perf_counter()
-        built = build(fetch_source(cache), progress)
-        cache.mkdir(parents=True, exist_ok=True)
-        for attr, fname in _CACHE_FILES.items():
-            getattr(built, attr).to_parquet(cache / fname, index=False)
-        meta = _cache_meta() | {"built_seconds": round(time.perf_counter() - started, 1)}
-        (cache / _META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
-        return built
-    return Boundaries(
-        **{attr: gpd.read_parquet(cache / fname) for attr, fname in _CACHE_FILES.items()}
-    )
+    if cache_is_fresh(cache):
+        try:
+            return Boundaries(
+                **{attr: gpd.read_parquet(cache / fname) for attr, fname in _CACHE_FILES.items()}
+            )
+        except Exception as exc:  # truncated or foreign file: rebuild it rather than fail
+            warnings.warn(f"Boundary cache in {cache} is unreadable ({exc}); rebuilding it.", stacklevel=2)
+            (cache / _META_FILE).unlink(missing_ok=True)
+    started = time.perf_counter()
+    built = build(fetch_source(cache), progress)
+    cache.mkdir(parents=True, exist_ok=True)
+    for attr, fname in _CACHE_FILES.items():
+        getattr(built, attr).to_parquet(cache / fname, index=False)
+    meta = _cache_meta() | {"built_seconds": round(time.perf_counter() - started, 1)}
+    (cache / _META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    return built
 
 
 def load_communes(cache: Path | None = None) -> gpd.GeoDataFrame:

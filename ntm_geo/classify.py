@@ -280,6 +280,11 @@ def classify_scheme(
             result = mapclassify.classify(y, SCHEMES[scheme][0], k=k)
         bins = np.asarray(result.bins, dtype=float)
         yb_used = np.asarray(result.yb, dtype=int)
+        if len(bins) < k and note is None:  # tied values: some breaks coincide
+            note = (
+                f"Nhiều đơn vị có cùng giá trị nên chỉ tạo được {len(bins)} lớp thay vì {k}.",
+                f"Many units share the same value, so only {len(bins)} classes could be formed instead of {k}.",
+            )
         k = len(bins)
     lows = [float(y.min())] + [float(b) for b in bins[:-1]]
     classes = []

@@ -136,7 +136,21 @@ def load_dataset_csv(path: Path | str) -> pd.DataFrame:
     except UnicodeDecodeError:
         raise _fail(path, None, None, "not UTF-8 text; save the CSV as UTF-8.",
                     "tệp không phải văn bản UTF-8; hãy lưu CSV dạng UTF-8.") from None
+    except IsADirectoryError:
+        raise _fail(path, None, None, "is a folder, not a CSV file.", "là một thư mục, không phải tệp CSV.") from None
+    except pd.errors.EmptyDataError:
+        raise _fail(path, None, None, "the file is empty.", "tệp trống, không có dữ liệu.") from None
+    except pd.errors.ParserError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        raise _fail(path, int(match.group(1)) if match else None, None,
+                    f"a row has more fields than the header ({exc}).",
+                    f"có dòng nhiều cột hơn dòng tiêu đề ({exc}).") from None
     missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
+    if missing and len(raw.columns) == 1 and ";" in str(raw.columns[0]):
+        raise _fail(path, 1, None, "columns are separated by ';' — save the CSV with ',' as separator "
+                    "(or import it with `python -m ntm_geo import-table`, which reads both).",
+                    "các cột ngăn cách bằng dấu ';' — hãy lưu CSV với dấu ',' (hoặc nhập bằng "
+                    "`python -m ntm_geo import-table`, lệnh đọc được cả hai).")
     if missing:
         raise _fail(
             path, 1, missing[0],

@@ -220,11 +220,20 @@ def compute_view(
         result = classify_fixed(values, var.classes, colors, assessed)
     elif var.kind == "binary":
         result = classify_binary(values, var.binary_labels_vi, var.binary_labels_en, (NO_COLOR, YES_COLOR), assessed)
-    else:
+    elif _has_values(values, assessed):
         unit = var.unit_vi if lang == "vi" else var.unit_en
         result = classify_scheme(values, scheme, k, color_brewer(var.palette, 7), unit=unit,
                                  decimals=var.decimals, assessed=assessed)
+    else:  # e.g. 2015-only indicators in 2011: a map of "no data", not an error page
+        result = classify_fixed(values, (), (), assessed)
     return ChoroplethView(var, result, tuple(result.fill_colors()), tuple(_display(values, result, var, lang)))
+
+
+def _has_values(values: pd.Series, assessed: np.ndarray | None) -> bool:
+    usable = values.notna().to_numpy(dtype=bool)
+    if assessed is not None:
+        usable &= assessed
+    return bool(usable.any())
 
 
 def _display(values: pd.Series, result: Classification, var: Variable, lang: str) -> list[str]:

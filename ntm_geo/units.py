@@ -139,6 +139,29 @@ def _strip_prefix(key: str) -> str:
 _PREFIX_KEYS = _prefix_keys()
 
 
+# Vietnamese alphabet order: a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y
+_ALPHABET = ["a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "ô",
+             "ơ", "p", "q", "r", "s", "t", "u", "ư", "v", "w", "x", "y", "z"]
+_RANK = {letter: i for i, letter in enumerate(_ALPHABET)}
+_TONE_ORDER = {"": 0, "\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # ngang huyền hỏi ngã sắc nặng
+
+
+def vi_sort_key(text: str) -> tuple:
+    """Sort key in Vietnamese dictionary order (Ă after A, Đ after D, Ư after U; tones break ties).
+
+    >>> sorted(["Đồng Đăng", "Yên Bình", "Dân Chủ", "Ái Quốc"], key=vi_sort_key)
+    ['Ái Quốc', 'Dân Chủ', 'Đồng Đăng', 'Yên Bình']
+    """
+    letters, tones = [], []
+    for ch in unicodedata.normalize("NFC", str(text)).lower():
+        parts = unicodedata.normalize("NFD", ch)
+        tone = "".join(c for c in parts if c in _TONES)
+        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES))
+        letters.append(_RANK.get(base, 100 + ord(base[0]) if base else 0))
+        tones.append(_TONE_ORDER.get(tone, 0))
+    return tuple(letters), tuple(tones)
+
+
 @dataclass(frozen=True)
 class UnitType:
     """A unit type with its labels; ``assessed`` is True only for xã (NTM criteria apply)."""

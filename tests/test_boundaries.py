@@ -145,3 +145,19 @@ def test_fetch_source_download_failure_says_how_to_work_offline(tmp_path, monkey
     with pytest.raises(BoundaryError, match="Could not download the boundary file .* set NTM_GEO_BOUNDARY_MIRROR") as err:
         b.fetch_source(tmp_path / "cache")
     assert "không có internet" in err.value.message_vi
+
+
+def test_unreadable_cache_is_rebuilt(boundaries, tmp_path):
+    import shutil
+
+    cache = tmp_path / "shapes"
+    shutil.copytree(b.shapes_dir(), cache, ignore=shutil.ignore_patterns("download"))
+    (cache / "download").mkdir()
+    shutil.copy(b.shapes_dir() / "download" / "communes.rda", cache / "download" / "communes.rda")
+    target = cache / "lang_son_communes.parquet"
+    target.write_bytes(target.read_bytes()[:500])  # truncated file, metadata still says "fresh"
+    with pytest.warns(UserWarning, match="unreadable .* rebuilding"):
+        rebuilt = b.load_boundaries(cache)
+    assert len(rebuilt.communes) == 226
+    assert b.cache_is_fresh(cache)
+    assert len(b.load_boundaries(cache).communes) == 226

@@ -111,3 +111,11 @@ def test_format_number_and_spread():
     assert format_number(1474000.5, "en", 1) == "1,474,000.5"
     assert spread(PALETTE, 3) == [PALETTE[0], PALETTE[3], PALETTE[6]]
     assert spread(PALETTE, 7) == PALETTE
+
+
+def test_ties_that_merge_classes_are_noted():
+    values = pd.Series([9.9] * 40 + [10.0] * 30 + list(np.linspace(1, 40, 30)))
+    result = classify_scheme(values, "quantiles", 7, PALETTE)
+    assert result.k < 7
+    assert f"only {result.k} classes could be formed instead of 7" in result.note_en
+    assert "thay vì 7" in result.note_vi

@@ -136,3 +136,27 @@ def test_not_utf8(tmp_path):
     path.write_bytes((HEADER + "\n" + XA.replace("ok", "Hoàng") + "\n").encode("cp1252"))
     with pytest.raises(DataError, match=r"not UTF-8 text"):
         ds.load_dataset_csv(path)
+
+
+@pytest.mark.parametrize(
+    ("content", "match_en", "match_vi"),
+    [
+        (None, "is a folder, not a CSV file", "là một thư mục"),
+        ("", "the file is empty", "tệp trống"),
+        ("commune_code,year\n05971,2015\n05974,2015,extra,fields\n", "a row has more fields than the header", "nhiều cột hơn"),
+        ("commune_code;year;c01\n05971;2015;1\n", "separated by ';'", "dấu ';'"),
+    ],
+)
+def test_unreadable_csv_files_give_clear_errors(tmp_path, content, match_en, match_vi):
+    from ntm_geo.datasets import load_dataset_csv
+    from ntm_geo.errors import DataError
+
+    path = tmp_path / "bad.csv"
+    if content is None:
+        path.mkdir()
+    else:
+        path.write_text(content, encoding="utf-8")
+    with pytest.raises(DataError, match=match_en) as err:
+        load_dataset_csv(path)
+    assert match_vi in err.value.message_vi
+    assert "bad.csv" in str(err.value)

@@ -93,3 +93,20 @@ def test_real_data_views(boundaries):
     assert view.classification.n_not_assessed == 19
     infra = compute_view(joined, "road_hardened_pct", scheme="natural_breaks", k=5)
     assert sum(infra.classification.counts) + infra.classification.n_no_data + infra.classification.n_not_assessed == 226
+
+
+def test_indicator_without_any_value_is_a_no_data_map_not_an_error(units, dataset):
+    joined = join_dataset(units, dataset.assign(road_hardened_pct=float("nan")))
+    view = compute_view(joined, "road_hardened_pct", lang="vi")
+    assert view.classification.k == 0
+    assert set(view.display_values) == {"Không có dữ liệu"}
+    assert view.classification.legend_entries("vi") == [("#9e9e9e", "Không có dữ liệu", 4)]
+
+
+def test_real_2011_infrastructure_indicators_are_no_data(boundaries):
+    from ntm_geo.datasets import load_illustrative
+
+    joined = join_dataset(boundaries.communes_web, load_illustrative(2011))
+    for key in ("road_hardened_pct", "electricity_hh_pct", "irrigated_cropland_pct", "hygienic_water_hh_pct"):
+        view = compute_view(joined, key)
+        assert view.classification.n_no_data == 226, key

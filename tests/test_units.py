@@ -51,3 +51,12 @@ def test_unit_type_unknown_key_lists_allowed():
     assert unit_type("phuong").assessed is False
     with pytest.raises(ConfigError, match="allowed: xa, phuong, thi-tran"):
         unit_type("village")
+
+
+def test_vietnamese_alphabetical_order():
+    from ntm_geo.units import vi_sort_key
+
+    names = ["Xã Yên Bình", "Xã Đồng Ý", "Xã Hữu Liên", "Xã Hữu Lân", "Xã Ái Quốc", "Xã Dân Chủ", "Xã Ân Tình"]
+    assert sorted(names, key=vi_sort_key) == [
+        "Xã Ái Quốc", "Xã Ân Tình", "Xã Dân Chủ", "Xã Đồng Ý", "Xã Hữu Lân", "Xã Hữu Liên", "Xã Yên Bình",
+    ]
