@@ -148,8 +148,10 @@ def compare(
     xa = data[data["unit_type"] == "xa"]
     met = xa["criteria_met"].astype("Float64")
     out: list[FigureComparison] = [
+        _figure("units_in_dataset", "Số đơn vị cấp xã có trong bộ dữ liệu", "Commune-level units in the dataset",
+                ref.commune_level_units, int(data["commune_code"].nunique()), 0, "đơn vị"),
         _figure("communes_assessed", "Số xã được đánh giá", "Communes assessed", ref.communes_assessed,
-                int(met.notna().sum()), 0, "xã")
+                int(met.notna().sum()), 0, "xã"),
     ]
 
     if year == 2015:
@@ -193,7 +195,8 @@ def compare(
             if col not in rows.columns:
                 computed = None
             elif weight == "count":
-                computed = 100.0 * float(rows[col].astype("boolean").astype("Float64").mean())
+                flags = rows[col].astype("boolean").astype("Float64")
+                computed = 100.0 * float(flags.mean()) if flags.notna().any() else None
             else:
                 computed = _weighted(rows[col].astype(float), rows[weight])
             out.append(_figure(key, label_vi, label_en, report, computed, 0.5, "%"))

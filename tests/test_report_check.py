@@ -64,7 +64,7 @@ def test_committed_dataset_matches_report(real_units, year):
                 "districts_poverty_below_10pct", "road_hardened_pct", "car_access_all_season_pct"} <= set(keys)
         assert not any(k.startswith("criterion_01") or k.startswith("criterion_10") for k in keys)
     else:
-        assert set(keys) == {"communes_assessed", "group_10", "group_5_9", "group_1_4", "group_0",
+        assert set(keys) == {"units_in_dataset", "communes_assessed", "group_10", "group_5_9", "group_1_4", "group_0",
                              "criteria_mean", "poverty_rate_pct"}
 
 
@@ -110,3 +110,11 @@ def test_code_missing_from_units():
     units = synthetic_units()
     with pytest.raises(DataError, match=r"Commune code 05971 of the dataset is not in the unit table"):
         rc.compare(load_illustrative(2015), units[units.commune_code != "05971"], 2015)
+
+
+def test_incomplete_dataset_and_blank_flag_column(real_units):
+    data = load_illustrative(2015).head(10).copy()
+    data["car_access_all_season"] = pd.array([pd.NA] * len(data), dtype="boolean")
+    rows = {r.key: r for r in rc.compare(data, real_units, 2015)}
+    assert rows["units_in_dataset"].computed_value == 10 and not rows["units_in_dataset"].ok
+    assert pd.isna(rows["car_access_all_season_pct"].computed_value) and not rows["car_access_all_season_pct"].ok
