@@ -160,9 +160,9 @@ def test_report_check_and_table_on_request(app_server, new_page):
     page, _ = new_page(1920, 1080)
     page.goto(app_server)
     harness.wait_for_communes(page, 226)
-    assert page.get_by_text("Tất cả 30 số liệu khớp với báo cáo.").count() == 0  # not rendered until asked
+    assert page.get_by_text("Tất cả 31 số liệu khớp với báo cáo.").count() == 0  # not rendered until asked
     page.get_by_text("Đối chiếu với Báo cáo 48/BC-BCĐ — 2015").first.click()
-    harness.wait_until(lambda: page.get_by_text("Tất cả 30 số liệu khớp với báo cáo.").count() > 0,
+    harness.wait_until(lambda: page.get_by_text("Tất cả 31 số liệu khớp với báo cáo.").count() > 0,
                        timeout=30, what="report check summary")
     page.get_by_text("Bảng số liệu của bản đồ").first.click()
     with page.expect_download() as download:
