@@ -198,7 +198,7 @@ def painted_fills(frame, selector: str = COMMUNE_SELECTOR) -> list[str]:
     )
 
 
-def wait_for_communes(page, n: int, *, timeout: float = 45.0) -> list[str]:
+def wait_for_communes(page, n: int, *, timeout: float = 90.0) -> list[str]:
     """Wait until ``n`` commune paths are painted in the map iframe; return their fill colours."""
     frame = folium_frame(page, timeout=timeout)
     return wait_until(

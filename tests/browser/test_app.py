@@ -23,7 +23,7 @@ NOT_ASSESSED = "#e4e4e4"
 
 def _legend(page) -> str:
     frame = harness.folium_frame(page)
-    return harness.wait_until(lambda: frame.inner_text(".ntm-legend"), timeout=20, what="legend text")
+    return harness.wait_until(lambda: frame.inner_text(".ntm-legend"), timeout=60, what="legend text")
 
 
 @pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1024, 768)])
@@ -65,7 +65,7 @@ def test_switching_theme_recolours_without_reloading_the_map(app_server, new_pag
     after = harness.wait_for_fills_change(page, before)
     assert len(after) == 226
     assert NOT_ASSESSED not in after  # wards have a poverty rate: all 226 are coloured
-    harness.wait_until(lambda: "Tỷ lệ hộ nghèo (%)" in frame.inner_text(".ntm-legend"), timeout=20, what="poverty legend")
+    harness.wait_until(lambda: "Tỷ lệ hộ nghèo (%)" in frame.inner_text(".ntm-legend"), timeout=60, what="poverty legend")
     legend = frame.inner_text(".ntm-legend")
     assert "Ngắt tự nhiên" in legend and "%" in legend
     assert frame.evaluate("window.__ntmMarker") == "kept"  # same iframe document: no re-creation
@@ -75,7 +75,7 @@ def test_switching_theme_recolours_without_reloading_the_map(app_server, new_pag
     page.get_by_text("Hạ tầng", exact=True).first.click()
     infra = harness.wait_for_fills_change(page, after)
     assert len(infra) == 226
-    harness.wait_until(lambda: "tiêu chí 2–9" in frame.inner_text(".ntm-legend"), timeout=20, what="infrastructure legend")
+    harness.wait_until(lambda: "tiêu chí 2–9" in frame.inner_text(".ntm-legend"), timeout=60, what="infrastructure legend")
     assert network.external() == []
 
 
@@ -91,16 +91,16 @@ def test_district_dims_the_rest_and_click_opens_profile(app_server, new_page):
         except Exception:  # frame detached while being replaced
             return -1
 
-    harness.wait_until(lambda: dimmed() == 226 - 12, timeout=30, what="214 dimmed communes (Đình Lập has 12 units)")
+    harness.wait_until(lambda: dimmed() == 226 - 12, timeout=90, what="214 dimmed communes (Đình Lập has 12 units)")
     frame = harness.folium_frame(page)
-    harness.wait_until(lambda: len(harness.painted_fills(frame)) == 226, timeout=30, what="repainted map")
+    harness.wait_until(lambda: len(harness.painted_fills(frame)) == 226, timeout=90, what="repainted map")
     # click the largest undimmed commune
     frame.evaluate(
         """() => { const ps = Array.from(document.querySelectorAll('path.ntm-commune:not(.ntm-dimmed)'));
                    ps.sort((a, b) => b.getBBox().width * b.getBBox().height - a.getBBox().width * a.getBBox().height);
                    ps[0].dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: 1, clientY: 1})); }"""
     )
-    harness.wait_until(lambda: page.get_by_text("Huyện Đình Lập · ").count() > 0, timeout=20, what="profile header")
+    harness.wait_until(lambda: page.get_by_text("Huyện Đình Lập · ").count() > 0, timeout=60, what="profile header")
     assert page.get_by_text("Dân số (Tổng điều tra 2009)").first.is_visible()
     harness.screenshot(page, "app-district-profile-1920x1080")
 
@@ -111,7 +111,7 @@ def test_english_switch(app_server, new_page):
     harness.wait_for_communes(page, 226)
     page.get_by_text("English", exact=True).first.click()
     frame = harness.folium_frame(page)
-    harness.wait_until(lambda: "Criteria met" in frame.inner_text(".ntm-legend"), timeout=20, what="English legend")
+    harness.wait_until(lambda: "Criteria met" in frame.inner_text(".ntm-legend"), timeout=60, what="English legend")
     assert "Not assessed" in frame.inner_text(".ntm-legend")
     assert page.get_by_text("Illustrative data").first.is_visible()
     harness.screenshot(page, "app-english-1024x768")
@@ -126,13 +126,13 @@ def test_shared_link_reproduces_the_view_in_a_fresh_browser(app_server, new_page
     page.get_by_role("radio", name="2011").or_(page.get_by_role("button", name="2011")).first.click()
     frame = harness.folium_frame(page)
     harness.wait_until(lambda: "Phân vị" in frame.inner_text(".ntm-legend") and "2011" in frame.inner_text(".ntm-legend"),
-                       timeout=20, what="quantile legend for 2011")
+                       timeout=60, what="quantile legend for 2011")
     fills = harness.painted_fills(frame)
     legend = frame.inner_text(".ntm-legend")
     page.get_by_text("Chia sẻ liên kết").first.click()  # the "copy link" box
     code = page.locator("[data-testid='stCode'] code, [data-testid='stCodeBlock'] code, pre code").first
     shared = harness.wait_until(lambda: (txt := code.inner_text().strip()) and "year=2011" in txt and txt,
-                                timeout=20, what="share link")
+                                timeout=60, what="share link")
     assert "scheme=quantiles" in shared and "theme=poverty" in shared and shared.startswith(app_server)
 
     other, _ = new_page(1920, 1080)  # a new browser context: no shared session or cache
