@@ -128,8 +128,9 @@ def build_view_layers(
         district_column="district_name",
     )
     # the topology lists communes by code: put the view's colours and values in that order
-    order = sorted(range(len(table)), key=lambda i: str(table["commune_code"].iloc[i]))
-    codes = [str(table["commune_code"].iloc[i]) for i in order]
+    row_codes = table["commune_code"].astype(str).tolist()
+    order = sorted(range(len(row_codes)), key=row_codes.__getitem__)
+    codes = [row_codes[i] for i in order]
     fills = [NO_DATA_FILL if _display(view.fills[i]) is None else str(view.fills[i]).lower() for i in order]
     values = [_display(view.display_values[i]) for i in order]
     labels = [t("tooltip_commune", lang), t("tooltip_district", lang), var.label(lang)]

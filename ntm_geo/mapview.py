@@ -581,10 +581,19 @@ def geometry_element(topo: Mapping[str, Any], *, outlines: bool = True) -> branc
     """Draws the communes of ``topo`` (and, with ``outlines``, its district borders) on the map or
     feature group it is added to. Add it to the *base map* so the geometry is sent once and
     st_folium keeps the map across colour changes (see the module docstring)."""
-    data = dict(topo)
-    if not outlines:
-        data["objects"] = {"c": topo["objects"]["c"]}
-    return _NtmCall("geometry", _js_json(data))
+    cache_key = (id(topo), outlines)
+    cached = _GEOMETRY_JS.get(cache_key)
+    if cached is None or cached[0] is not topo:  # (the topology is kept alive with its JSON)
+        data = dict(topo)
+        if not outlines:
+            data["objects"] = {"c": topo["objects"]["c"]}
+        if len(_GEOMETRY_JS) >= 16:
+            _GEOMETRY_JS.pop(next(iter(_GEOMETRY_JS)))
+        cached = _GEOMETRY_JS[cache_key] = (topo, _js_json(data))
+    return _NtmCall("geometry", cached[1])
+
+
+_GEOMETRY_JS: dict[tuple[int, bool], tuple[Mapping[str, Any], str]] = {}
 
 
 def outline_element(topo: Mapping[str, Any]) -> branca.element.MacroElement:
