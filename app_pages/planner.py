@@ -56,7 +56,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "pl_flag_no": ("{label}: không", "{label}: no"),
     "pl_tab_rank": ("🎯 Tìm và xếp hạng xã", "🎯 Find and rank"),
     "pl_tab_matrix": ("▦ Ma trận tiêu chí", "▦ Criteria gap matrix"),
-    "pl_tab_shortlist": ("📋 Danh sách đề xuất ({n})", "📋 Shortlist ({n})"),
+    "pl_tab_shortlist": ("📋 Danh sách đề xuất", "📋 Shortlist"),
     "pl_tab_districts": ("🏘️ Theo huyện", "🏘️ Districts"),
     "pl_tab_progress": ("📈 Mục tiêu 2020 và kịch bản", "📈 2020 targets and scenario"),
     "pl_preset": ("Cách xếp hạng", "Ranking"),
@@ -176,27 +176,33 @@ if ss.get("pl_year") not in years:
     ss["pl_year"] = years[0]
 year = st.sidebar.segmented_control(t("year", L), years, key="pl_year") or years[0]
 
-# ---------------------------------------------------------------- ranking widgets (state before tabs)
+# ---------------------------------------------------------------- ranking state (before the widgets)
+# The ranking widgets live in the first tab, which is not rendered while another tab is open, so
+# their values are kept in plain session keys (pl_preset_value, pl_weight_values) and copied into
+# the widgets each time they are drawn.
 WEIGHT_KEYS = {k: f"pl_w_{k}" for k in pl.COMPONENTS}
 
 
-def apply_preset() -> None:
-    key = ss.get("pl_preset")
+def apply_preset(key: str) -> None:
+    ss["pl_preset_value"] = key
     if key in pl.PRESETS:
         p = pl.PRESETS[key]
-        for k, wkey in WEIGHT_KEYS.items():
-            ss[wkey] = int(getattr(p.weights, k))
+        ss["pl_weight_values"] = {k: int(getattr(p.weights, k)) for k in pl.COMPONENTS}
         ss["pl_not_standard"] = p.filters.not_meeting_standard
         ss["pl_flags"] = list(p.filters.flags)
 
 
-def weights_changed() -> None:
-    ss["pl_preset"] = "custom"
+def on_preset() -> None:
+    apply_preset(ss["pl_preset"])
 
 
-if "pl_preset" not in ss:  # first visit: the report's main strategy (communes near the standard)
-    ss["pl_preset"] = "near_standard"
-    apply_preset()
+def on_weight(k: str) -> None:
+    ss["pl_weight_values"] = {**ss["pl_weight_values"], k: ss[WEIGHT_KEYS[k]]}
+    ss["pl_preset_value"] = "custom"
+
+
+if "pl_preset_value" not in ss:  # first visit: the report's main strategy (communes near the standard)
+    apply_preset("near_standard")
 
 
 st.sidebar.subheader(t("pl_filters", L))
@@ -235,7 +241,7 @@ try:
 except NtmGeoError as err:
     st.error(err.message(L))
     st.stop()
-weights = pl.RankingWeights(**{k: float(ss[key]) for k, key in WEIGHT_KEYS.items()})
+weights = pl.RankingWeights(**{k: float(v) for k, v in ss["pl_weight_values"].items()})
 ranking = pl.rank(filtered, weights)
 ranked = ranking.table
 xa_names = dict(zip(candidates_all.loc[candidates_all["assessed"], "commune_code"],
@@ -283,8 +289,14 @@ show_notices(ss.pop("pl_link_notices", []), L)
 if info.illustrative:
     st.warning(info.note_vi if L == "vi" else info.note_en, icon="⚠️")
 
-tabs = st.tabs([t("pl_tab_rank", L), t("pl_tab_matrix", L), t("pl_tab_shortlist", L, n=len(ss["pl_shortlist_codes"])),
-                t("pl_tab_districts", L), t("pl_tab_progress", L)])
+# Tabs track which one is open (stable labels: the open tab is remembered by its label) so the
+# hidden ones do no work; widget values of hidden tabs are rebuilt from the pl_* codes above.
+tabs = st.tabs([t("pl_tab_rank", L), t("pl_tab_matrix", L), t("pl_tab_shortlist", L), t("pl_tab_districts", L),
+                t("pl_tab_progress", L)], key="pl_tabs", on_change="rerun")
+
+
+def is_open(i: int) -> bool:
+    return tabs[i].open is not False  # None when the tabs do not track state
 
 # ---------------------------------------------------------------- tab 1: find and rank
 NUM = st.column_config.NumberColumn
@@ -309,274 +321,281 @@ column_config = {
     "especially_difficult": st.column_config.CheckboxColumn(pl.column_label("especially_difficult", L)),
 }
 with tabs[0]:
-    c_preset, *c_weights = st.columns([2.2, 1, 1, 1, 1])
-    with c_preset:
-        options = ["custom", *pl.PRESETS]
-        st.selectbox(t("pl_preset", L), options, key="pl_preset", on_change=apply_preset,
-                     format_func=lambda k: t("pl_custom", L) if k == "custom" else pl.PRESETS[k].label(L))
-        if ss["pl_preset"] in pl.PRESETS:
-            st.caption(pl.PRESETS[ss["pl_preset"]].description(L))
-    for col, (k, comp) in zip(c_weights, pl.COMPONENTS.items(), strict=True):
-        with col:
-            st.slider(comp.label(L).capitalize(), 0, 10, key=WEIGHT_KEYS[k], on_change=weights_changed,
-                      help=comp.direction_vi if L == "vi" else comp.direction_en)
-    st.info(escape_markdown(ranking.explanation(L)), icon="💡")
+    if is_open(0):
+        c_preset, *c_weights = st.columns([2.2, 1, 1, 1, 1])
+        with c_preset:
+            options = ["custom", *pl.PRESETS]
+            ss["pl_preset"] = ss["pl_preset_value"]
+            st.selectbox(t("pl_preset", L), options, key="pl_preset", on_change=on_preset,
+                         format_func=lambda k: t("pl_custom", L) if k == "custom" else pl.PRESETS[k].label(L))
+            if ss["pl_preset_value"] in pl.PRESETS:
+                st.caption(pl.PRESETS[ss["pl_preset_value"]].description(L))
+        for col, (k, comp) in zip(c_weights, pl.COMPONENTS.items(), strict=True):
+            with col:
+                ss[WEIGHT_KEYS[k]] = ss["pl_weight_values"][k]
+                st.slider(comp.label(L).capitalize(), 0, 10, key=WEIGHT_KEYS[k], on_change=on_weight, args=(k,),
+                          help=comp.direction_vi if L == "vi" else comp.direction_en)
+        st.info(escape_markdown(ranking.explanation(L)), icon="💡")
 
-    shown = ranked.assign(
-        score=ranked["score"].round(1),
-        shortlisted=["★" if c in ss["pl_shortlist_codes"] else "" for c in ranked["commune_code"]],
-    )[list(column_config)]
-    ss["pl_table_codes"] = ranked_codes
-    positions = [ranked_codes.index(c) for c in ss["pl_selected"] if c in ranked_codes]
-    ss["pl_selected"] = [ranked_codes[i] for i in positions]
-    current = (ss.get("pl_table") or {}).get("selection", {}).get("rows", None)
-    if current is None or list(current) != positions:
-        ss["pl_table"] = {"selection": {"rows": positions, "columns": [], "cells": []}}
+        shown = ranked.assign(
+            score=ranked["score"].round(1),
+            shortlisted=["★" if c in ss["pl_shortlist_codes"] else "" for c in ranked["commune_code"]],
+        )[list(column_config)]
+        ss["pl_table_codes"] = ranked_codes
+        positions = [ranked_codes.index(c) for c in ss["pl_selected"] if c in ranked_codes]
+        ss["pl_selected"] = [ranked_codes[i] for i in positions]
+        current = (ss.get("pl_table") or {}).get("selection", {}).get("rows", None)
+        if current is None or list(current) != positions:
+            ss["pl_table"] = {"selection": {"rows": positions, "columns": [], "cells": []}}
 
-    n_xa = int(filtered["assessed"].sum())
-    st.caption(t("pl_count", L, n=n_xa, total=int(candidates_all["assessed"].sum()),
-                 na=int((~filtered["assessed"]).sum())) + " " + t("pl_table_help", L))
-    # Static CSS only: below 1280 px the table and the map stack (full width each) instead of
-    # squeezing the map into a third of a 1024-pixel projector.
-    st.markdown(
-        "<style>@media (max-width: 1279px) {.st-key-pl_table_map [data-testid='stHorizontalBlock'] {flex-wrap: wrap}"
-        " .st-key-pl_table_map [data-testid='stColumn'] {min-width: 100% !important; flex: 1 1 100% !important}}</style>",
-        unsafe_allow_html=True,
-    )
-    table_col, map_col = st.container(key="pl_table_map").columns([1.35, 1], gap="medium")
-    with table_col:
-        st.dataframe(shown, key="pl_table", on_select=on_table_select, selection_mode="multi-row", hide_index=True,
-                     column_config=column_config, height=520, row_height=34)
-        if ss["pl_selected"]:
-            names = ", ".join(xa_names.get(c, c) for c in ss["pl_selected"])
-            st.markdown(escape_markdown(t("pl_selected", L, names=names)))
-        if outside := ss.pop("pl_outside", None):
-            name = candidates_all.set_index("commune_code")["name"].get(outside, outside)
-            st.warning(escape_markdown(t("pl_outside", L, name=name)))
-    with map_col:
-        try:
-            result = view(dataset_id, year, "criteria_met", "natural_breaks", 5, L)
-        except NtmGeoError as err:
-            st.error(err.message(L))
-            st.stop()
-        layers = build_view_layers(
-            table_full, districts, result, year=year, source=source_label, lang=L,
-            district=sel_districts[0] if len(sel_districts) == 1 else "", highlight=set(ss["pl_selected"]),
-            name="planner", legend_font_px=13,
+        n_xa = int(filtered["assessed"].sum())
+        st.caption(t("pl_count", L, n=n_xa, total=int(candidates_all["assessed"].sum()),
+                     na=int((~filtered["assessed"]).sum())) + " " + t("pl_table_help", L))
+        # Static CSS only: below 1280 px the table and the map stack (full width each) instead of
+        # squeezing the map into a third of a 1024-pixel projector.
+        st.markdown(
+            "<style>@media (max-width: 1279px) {.st-key-pl_table_map [data-testid='stHorizontalBlock'] {flex-wrap: wrap}"
+            " .st-key-pl_table_map [data-testid='stColumn'] {min-width: 100% !important; flex: 1 1 100% !important}}</style>",
+            unsafe_allow_html=True,
         )
-        shortlist_group = pl.shortlist_layer(table_full, ss["pl_shortlist_codes"])
-        st_folium(build_base_map(layers.bounds), feature_group_to_add=[layers.communes, layers.outlines, shortlist_group],
-                  key="pl_map", height=520, use_container_width=True, returned_objects=["last_active_drawing"],
-                  on_change=on_map_click)
-        st.caption(t("pl_map_caption", L))
-    b1, b2, b3 = st.columns([2, 1.4, 1])
-    b1.button(t("pl_add_selected", L), on_click=add_to_shortlist, args=(list(ss["pl_selected"]),),
-              disabled=not ss["pl_selected"], key="pl_add_sel")
-    top = [c for c in ranked.loc[ranked["rank"].notna(), "commune_code"]][:5]
-    b2.button(t("pl_add_top", L, n=len(top)), on_click=add_to_shortlist, args=(top,), disabled=not top,
-              key="pl_add_top")
-    b3.button(t("pl_clear_selection", L), on_click=lambda: ss.update(pl_selected=[]), disabled=not ss["pl_selected"],
-              key="pl_clear")
+        table_col, map_col = st.container(key="pl_table_map").columns([1.35, 1], gap="medium")
+        with table_col:
+            st.dataframe(shown, key="pl_table", on_select=on_table_select, selection_mode="multi-row", hide_index=True,
+                         column_config=column_config, height=520, row_height=34)
+            if ss["pl_selected"]:
+                names = ", ".join(xa_names.get(c, c) for c in ss["pl_selected"])
+                st.markdown(escape_markdown(t("pl_selected", L, names=names)))
+            if outside := ss.pop("pl_outside", None):
+                name = candidates_all.set_index("commune_code")["name"].get(outside, outside)
+                st.warning(escape_markdown(t("pl_outside", L, name=name)))
+        with map_col:
+            try:
+                result = view(dataset_id, year, "criteria_met", "natural_breaks", 5, L)
+            except NtmGeoError as err:
+                st.error(err.message(L))
+                st.stop()
+            layers = build_view_layers(
+                table_full, districts, result, year=year, source=source_label, lang=L,
+                district=sel_districts[0] if len(sel_districts) == 1 else "", highlight=set(ss["pl_selected"]),
+                name="planner", legend_font_px=13,
+            )
+            shortlist_group = pl.shortlist_layer(table_full, ss["pl_shortlist_codes"])
+            st_folium(build_base_map(layers.bounds), feature_group_to_add=[layers.communes, layers.outlines, shortlist_group],
+                      key="pl_map", height=520, use_container_width=True, returned_objects=["last_active_drawing"],
+                      on_change=on_map_click)
+            st.caption(t("pl_map_caption", L))
+        b1, b2, b3 = st.columns([2, 1.4, 1])
+        b1.button(t("pl_add_selected", L), on_click=add_to_shortlist, args=(list(ss["pl_selected"]),),
+                  disabled=not ss["pl_selected"], key="pl_add_sel")
+        top = [c for c in ranked.loc[ranked["rank"].notna(), "commune_code"]][:5]
+        b2.button(t("pl_add_top", L, n=len(top)), on_click=add_to_shortlist, args=(top,), disabled=not top,
+                  key="pl_add_top")
+        b3.button(t("pl_clear_selection", L), on_click=lambda: ss.update(pl_selected=[]), disabled=not ss["pl_selected"],
+                  key="pl_clear")
 
 # ---------------------------------------------------------------- tab 2: criteria gap matrix
 with tabs[1]:
-    matrix = pl.gap_matrix(ranked)
-    st.caption(t("pl_matrix_caption", L, n=len(matrix)))
-    if len(matrix):
-        labels = {c.code: str(c.number) for c in criteria}
-        grid = pd.DataFrame({
-            pl.column_label("rank", L): list(ranked.loc[ranked["assessed"], "rank"]),
-            pl.column_label("name", L): matrix["name"],
-            pl.column_label("district_name", L): matrix["district_name"].str.replace("Huyện ", "", regex=False),
-            pl.column_label("criteria_met", L): matrix["criteria_met"],
-        })
-        for code in CRITERION_COLUMNS:
-            grid[labels[code]] = ["—" if pd.isna(v) else ("✓" if v else "✗") for v in matrix[code]]
-        counts = pl.not_met_counts(matrix)
-        footer = {col: None for col in grid.columns}
-        footer[pl.column_label("name", L)] = t("pl_not_met_row", L)
-        footer.update({labels[c]: str(int(counts[c])) for c in CRITERION_COLUMNS})
-        grid = pd.concat([grid, pd.DataFrame([footer])], ignore_index=True)
+    if is_open(1):
+        matrix = pl.gap_matrix(ranked)
+        st.caption(t("pl_matrix_caption", L, n=len(matrix)))
+        if len(matrix):
+            labels = {c.code: str(c.number) for c in criteria}
+            grid = pd.DataFrame({
+                pl.column_label("rank", L): list(ranked.loc[ranked["assessed"], "rank"]),
+                pl.column_label("name", L): matrix["name"],
+                pl.column_label("district_name", L): matrix["district_name"].str.replace("Huyện ", "", regex=False),
+                pl.column_label("criteria_met", L): matrix["criteria_met"],
+            })
+            for code in CRITERION_COLUMNS:
+                grid[labels[code]] = ["—" if pd.isna(v) else ("✓" if v else "✗") for v in matrix[code]]
+            counts = pl.not_met_counts(matrix)
+            footer = {col: None for col in grid.columns}
+            footer[pl.column_label("name", L)] = t("pl_not_met_row", L)
+            footer.update({labels[c]: str(int(counts[c])) for c in CRITERION_COLUMNS})
+            grid = pd.concat([grid, pd.DataFrame([footer])], ignore_index=True)
 
-        def colour(value: object) -> str:
-            if value == "✓":
-                return f"background-color: {YES_COLOR}; color: white; font-weight: bold; text-align: center"
-            if value == "✗":
-                return f"background-color: {NO_COLOR}; color: black; font-weight: bold; text-align: center"
-            return ""
+            def colour(value: object) -> str:
+                if value == "✓":
+                    return f"background-color: {YES_COLOR}; color: white; font-weight: bold; text-align: center"
+                if value == "✗":
+                    return f"background-color: {NO_COLOR}; color: black; font-weight: bold; text-align: center"
+                return ""
 
-        styled = grid.style.map(colour, subset=[labels[c] for c in CRITERION_COLUMNS])
-        st.dataframe(
-            styled, hide_index=True, height=min(38 + 36 * len(grid), 720), row_height=36,
-            column_config={labels[c.code]: st.column_config.TextColumn(labels[c.code], help=c.label(L), width=38)
-                           for c in criteria}
-            | {pl.column_label("name", L): st.column_config.TextColumn(pl.column_label("name", L), pinned=True)},
-        )
-        st.caption(escape_markdown(" · ".join(c.label(L) for c in criteria)))
+            styled = grid.style.map(colour, subset=[labels[c] for c in CRITERION_COLUMNS])
+            st.dataframe(
+                styled, hide_index=True, height=min(38 + 36 * len(grid), 720), row_height=36, placeholder="",
+                column_config={labels[c.code]: st.column_config.TextColumn(labels[c.code], help=c.label(L), width=38)
+                               for c in criteria}
+                | {pl.column_label("name", L): st.column_config.TextColumn(pl.column_label("name", L), pinned=True)},
+            )
+            st.caption(escape_markdown(" · ".join(c.label(L) for c in criteria)))
 
 # ---------------------------------------------------------------- tab 3: shortlist, comparison, notes, export
 with tabs[2]:
-    st.subheader(t("pl_shortlist", L))
-    if ss.get("pl_shortlist_widget") != ss["pl_shortlist_codes"]:
-        ss["pl_shortlist_widget"] = list(ss["pl_shortlist_codes"])
-    st.multiselect(t("pl_shortlist", L), sorted(xa_names, key=xa_names.get), format_func=xa_names.get,
-                   key="pl_shortlist_widget", on_change=on_shortlist_edit, label_visibility="collapsed")
-    st.caption(t("pl_shortlist_help", L))
-    codes = list(ss["pl_shortlist_codes"])
-    if not codes:
-        st.info(t("pl_shortlist_empty", L))
-    else:
-        rows = pl.shortlist_rows(candidates_all, codes, L)
-        notes = {c: ss["pl_notes"].get(c, "") for c in codes}
-        st.markdown(f"**{t('pl_compare', L)}**")
-        name_col = pl.column_label("name", L)
-        side = rows.assign(**{t("pl_note_label", L): [notes[c] for c in rows.index]})
-        side.index = [f"{i}. {n}" for i, n in enumerate(side[name_col], start=1)]
-        st.dataframe(side.drop(columns=name_col).T.astype(str).replace({"None": "—", "nan": "—"}), width="stretch",
-                     height=38 + 35 * (len(side.columns) - 1))
-        st.markdown(f"**{t('pl_notes', L)}**")
-        note_cols = st.columns(min(3, len(codes)))
-        for i, code in enumerate(codes):
-            key = f"pl_note_{code}"
-            if key not in ss:
-                ss[key] = ss["pl_notes"].get(code, "")
-            with note_cols[i % len(note_cols)]:
-                st.text_area(escape_markdown(t("pl_note_for", L, name=f"{i + 1}. {xa_names[code]}")), key=key,
-                             on_change=on_note, args=(code,), height=90, max_chars=2000)
+    if is_open(2):
+        st.subheader(t("pl_shortlist", L))
+        if ss.get("pl_shortlist_widget") != ss["pl_shortlist_codes"]:
+            ss["pl_shortlist_widget"] = list(ss["pl_shortlist_codes"])
+        st.multiselect(t("pl_shortlist", L), sorted(xa_names, key=xa_names.get), format_func=xa_names.get,
+                       key="pl_shortlist_widget", on_change=on_shortlist_edit, label_visibility="collapsed")
+        st.caption(t("pl_shortlist_help", L))
+        codes = list(ss["pl_shortlist_codes"])
+        if not codes:
+            st.info(t("pl_shortlist_empty", L))
+        else:
+            rows = pl.shortlist_rows(candidates_all, codes, L)
+            notes = {c: ss["pl_notes"].get(c, "") for c in codes}
+            st.markdown(f"**{t('pl_compare', L)}**")
+            name_col = pl.column_label("name", L)
+            side = rows.assign(**{t("pl_note_label", L): [notes[c] for c in rows.index]})
+            side.index = [f"{i}. {n}" for i, n in enumerate(side[name_col], start=1)]
+            st.dataframe(side.drop(columns=name_col).T.astype(str).replace({"None": "—", "nan": "—"}), width="stretch",
+                         height=38 + 35 * (len(side.columns) - 1), column_config={"_index": st.column_config.TextColumn(width="large")})
+            st.markdown(f"**{t('pl_notes', L)}**")
+            note_cols = st.columns(min(3, len(codes)))
+            for i, code in enumerate(codes):
+                key = f"pl_note_{code}"
+                if key not in ss:
+                    ss[key] = ss["pl_notes"].get(code, "")
+                with note_cols[i % len(note_cols)]:
+                    st.text_area(escape_markdown(t("pl_note_for", L, name=f"{i + 1}. {xa_names[code]}")), key=key,
+                                 on_change=on_note, args=(code,), height=90, max_chars=2000)
 
-        st.markdown(f"**{t('pl_export', L)}**")
-        png_title = t("pl_png_title", L, year=year, source=source_label)
-        png_note = (info.note_vi if L == "vi" else info.note_en) if info.illustrative else ""
+            st.markdown(f"**{t('pl_export', L)}**")
+            png_title = t("pl_png_title", L, year=year, source=source_label)
+            png_note = (info.note_vi if L == "vi" else info.note_en) if info.illustrative else ""
 
-        @st.cache_data(show_spinner=False, max_entries=16)
-        def _png(dataset: str, yr: int, shortlist: tuple[str, ...], title: str, note: str, lg: str) -> bytes:
-            b = boundaries()
-            return shortlist_map_png(b.communes_web, b.districts_web, shortlist, title=title, note=note, lang=lg)
+            @st.cache_data(show_spinner=False, max_entries=16)
+            def _png(dataset: str, yr: int, shortlist: tuple[str, ...], title: str, note: str, lg: str) -> bytes:
+                b = boundaries()
+                return shortlist_map_png(b.communes_web, b.districts_web, shortlist, title=title, note=note, lang=lg)
 
-        png = _png(dataset_id, year, tuple(codes), png_title, png_note, L)
-        xlsx = decision_sheet_xlsx(rows, notes, info, png, L, year=year)
-        d1, d2, _ = st.columns([1, 1, 2])
-        d1.download_button(t("pl_download_xlsx", L), data=xlsx, file_name=f"phieu_de_xuat_ntm_{dataset_id}_{year}.xlsx",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore",
-                           key="pl_dl_xlsx", type="primary")
-        d2.download_button(t("pl_download_png", L), data=png, file_name=f"ban_do_de_xuat_ntm_{dataset_id}_{year}.png",
-                           mime="image/png", on_click="ignore", key="pl_dl_png")
-        st.image(png, width=640)
+            png = _png(dataset_id, year, tuple(codes), png_title, png_note, L)
+            xlsx = decision_sheet_xlsx(rows, notes, info, png, L, year=year)
+            d1, d2, _ = st.columns([1, 1, 2])
+            d1.download_button(t("pl_download_xlsx", L), data=xlsx, file_name=f"phieu_de_xuat_ntm_{dataset_id}_{year}.xlsx",
+                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore",
+                               key="pl_dl_xlsx", type="primary")
+            d2.download_button(t("pl_download_png", L), data=png, file_name=f"ban_do_de_xuat_ntm_{dataset_id}_{year}.png",
+                               mime="image/png", on_click="ignore", key="pl_dl_png")
+            st.image(png, width=640)
 
 # ---------------------------------------------------------------- tab 4: districts
 joined_2015 = joined_table(dataset_id, 2015) if 2015 in info.years else None
 joined_2011 = joined_table(dataset_id, 2011) if 2011 in info.years else None
 with tabs[3]:
-    if joined_2015 is None:
-        st.info(t("pl_no_year", L, year=2015))
-    else:
-        summary = pl.district_summary(joined_2015, joined_2011)
-        st.markdown(f"**{t('pl_district_table', L)}**")
-        shown_d = pd.DataFrame({
-            pl.column_label("district_name", L): summary["district_name"],
-            t("pl_xa", L): summary["xa"],
-            t("pl_meeting", L): summary["meeting_standard"],
-            t("pl_meeting_2011", L): summary["meeting_standard_2011"],
-            t("pl_meeting_change", L): summary["meeting_standard_change"],
-            t("pl_mean", L): summary["mean_criteria_met"].round(2),
-            t("pl_mean_change", L): summary["mean_change"].round(2),
-            t("pl_poverty", L): summary["poverty_rate_pct"].round(1),
-            t("pl_poverty_change", L): summary["poverty_change_pp"].round(1),
-        })
-        st.dataframe(shown_d, hide_index=True, width="stretch", height=38 + 35 * len(shown_d))
-        st.caption(t("pl_poverty_note", L))
-        st.markdown(f"**{t('pl_district_chart', L)}**")
-        long = pd.concat([
-            pd.DataFrame({"d": summary["district_name"], "y": t("pl_series_2011", L), "n": summary["meeting_standard_2011"]}),
-            pd.DataFrame({"d": summary["district_name"], "y": t("pl_series_2015", L), "n": summary["meeting_standard"]}),
-        ]).dropna()
-        chart = alt.Chart(long).mark_bar().encode(
-            x=alt.X("d:N", title=None, sort=list(summary["district_name"]), axis=alt.Axis(labelAngle=-30, labelFontSize=13)),
-            xOffset="y:N",
-            y=alt.Y("n:Q", title=t("pl_meeting", L)),
-            color=alt.Color("y:N", title=t("pl_year_col", L), scale=alt.Scale(range=["#a6bddb", "#0570b0"])),
-            tooltip=[alt.Tooltip("d:N", title=pl.column_label("district_name", L)), alt.Tooltip("y:N", title=t("pl_year_col", L)),
-                     alt.Tooltip("n:Q", title=t("pl_meeting", L))],
-        ).properties(height=340)
-        st.altair_chart(chart, width="stretch")
+    if is_open(3):
+        if joined_2015 is None:
+            st.info(t("pl_no_year", L, year=2015))
+        else:
+            summary = pl.district_summary(joined_2015, joined_2011)
+            st.markdown(f"**{t('pl_district_table', L)}**")
+            shown_d = pd.DataFrame({
+                pl.column_label("district_name", L): summary["district_name"],
+                t("pl_xa", L): summary["xa"],
+                t("pl_meeting", L): summary["meeting_standard"],
+                t("pl_meeting_2011", L): summary["meeting_standard_2011"],
+                t("pl_meeting_change", L): summary["meeting_standard_change"],
+                t("pl_mean", L): summary["mean_criteria_met"].round(2),
+                t("pl_mean_change", L): summary["mean_change"].round(2),
+                t("pl_poverty", L): summary["poverty_rate_pct"].round(1),
+                t("pl_poverty_change", L): summary["poverty_change_pp"].round(1),
+            })
+            st.dataframe(shown_d, hide_index=True, width="stretch", height=38 + 35 * len(shown_d))
+            st.caption(t("pl_poverty_note", L))
+            st.markdown(f"**{t('pl_district_chart', L)}**")
+            long = pd.concat([
+                pd.DataFrame({"d": summary["district_name"], "y": t("pl_series_2011", L), "n": summary["meeting_standard_2011"]}),
+                pd.DataFrame({"d": summary["district_name"], "y": t("pl_series_2015", L), "n": summary["meeting_standard"]}),
+            ]).dropna()
+            chart = alt.Chart(long).mark_bar().encode(
+                x=alt.X("d:N", title=None, sort=list(summary["district_name"]), axis=alt.Axis(labelAngle=-30, labelFontSize=13)),
+                xOffset="y:N",
+                y=alt.Y("n:Q", title=t("pl_meeting", L)),
+                color=alt.Color("y:N", title=t("pl_year_col", L), scale=alt.Scale(range=["#a6bddb", "#0570b0"])),
+                tooltip=[alt.Tooltip("d:N", title=pl.column_label("district_name", L)), alt.Tooltip("y:N", title=t("pl_year_col", L)),
+                         alt.Tooltip("n:Q", title=t("pl_meeting", L))],
+            ).properties(height=340)
+            st.altair_chart(chart, width="stretch")
 
 # ---------------------------------------------------------------- tab 5: progress and scenario
 with tabs[4]:
-    if joined_2015 is None:
-        st.info(t("pl_no_year", L, year=2015))
-    else:
-        prog = pl.progress(joined_2011, joined_2015)
-        st.markdown(f"**{t('pl_scenario', L)}**")
-        not_yet = candidates_all if year == 2015 else pl.candidate_table(joined_2015, L)
-        not_yet = not_yet.loc[not_yet["assessed"] & (not_yet["gap"] > 0).fillna(False)].sort_values(["gap", "commune_code"])
-        scenario_options = list(not_yet["commune_code"])
-        ss["pl_scenario_codes"] = [c for c in ss["pl_scenario_codes"] if c in scenario_options]
-        if ss.get("pl_scenario_widget") != ss["pl_scenario_codes"]:
-            ss["pl_scenario_widget"] = list(ss["pl_scenario_codes"])
-        gap_of = dict(zip(not_yet["commune_code"], not_yet["gap"], strict=True))
+    if is_open(4):
+        if joined_2015 is None:
+            st.info(t("pl_no_year", L, year=2015))
+        else:
+            prog = pl.progress(joined_2011, joined_2015)
+            st.markdown(f"**{t('pl_scenario', L)}**")
+            not_yet = candidates_all if year == 2015 else pl.candidate_table(joined_2015, L)
+            not_yet = not_yet.loc[not_yet["assessed"] & (not_yet["gap"] > 0).fillna(False)].sort_values(["gap", "commune_code"])
+            scenario_options = list(not_yet["commune_code"])
+            ss["pl_scenario_codes"] = [c for c in ss["pl_scenario_codes"] if c in scenario_options]
+            if ss.get("pl_scenario_widget") != ss["pl_scenario_codes"]:
+                ss["pl_scenario_widget"] = list(ss["pl_scenario_codes"])
+            gap_of = dict(zip(not_yet["commune_code"], not_yet["gap"], strict=True))
 
-        def _set_scenario(codes_: list[str]) -> None:
-            ss["pl_scenario_codes"] = list(dict.fromkeys(c for c in codes_ if c in gap_of))
+            def _set_scenario(codes_: list[str]) -> None:
+                ss["pl_scenario_codes"] = list(dict.fromkeys(c for c in codes_ if c in gap_of))
 
-        st.multiselect(t("pl_scenario_pick", L), scenario_options, key="pl_scenario_widget",
-                       format_func=lambda c: f"{xa_names.get(c, c)} (−{int(gap_of[c])})",
-                       on_change=lambda: _set_scenario(ss["pl_scenario_widget"]))
-        s1, s2, s3, _ = st.columns([1, 1, 0.6, 2])
-        s1.button(t("pl_scenario_shortlist", L), on_click=lambda: _set_scenario(ss["pl_scenario_codes"] + ss["pl_shortlist_codes"]),
-                  key="pl_sc_short")
-        needed = max(0, int(prog.groups.set_index("group").loc["19", "to_go"]))
-        s2.button(t("pl_scenario_nearest", L, n=needed), on_click=lambda: _set_scenario(ss["pl_scenario_codes"] + scenario_options[:needed]),
-                  key="pl_sc_near", disabled=needed == 0)
-        s3.button(t("pl_scenario_clear", L), on_click=lambda: _set_scenario([]), key="pl_sc_clear")
-        sc = pl.scenario(joined_2015, set(ss["pl_scenario_codes"]))
-        (st.success if (sc.table["difference"] >= 0).all() else st.info)(escape_markdown(sc.explanation(L)))
-        label_col = "label_vi" if L == "vi" else "label_en"
-        st.dataframe(pd.DataFrame({
-            t("pl_group", L): sc.table[label_col], t("pl_now", L): sc.table["now"],
-            t("pl_projected", L): sc.table["projected"], t("pl_target", L): sc.table["target"],
-            t("pl_difference", L): sc.table["difference"],
-        }), hide_index=True, width="stretch")
+            st.multiselect(t("pl_scenario_pick", L), scenario_options, key="pl_scenario_widget",
+                           format_func=lambda c: f"{xa_names.get(c, c)} (−{int(gap_of[c])})",
+                           on_change=lambda: _set_scenario(ss["pl_scenario_widget"]))
+            s1, s2, s3 = st.columns([1.2, 1.4, 0.5])
+            s1.button(t("pl_scenario_shortlist", L), on_click=lambda: _set_scenario(ss["pl_scenario_codes"] + ss["pl_shortlist_codes"]),
+                      key="pl_sc_short")
+            needed = max(0, int(prog.groups.set_index("group").loc["19", "to_go"]))
+            s2.button(t("pl_scenario_nearest", L, n=needed), on_click=lambda: _set_scenario(ss["pl_scenario_codes"] + scenario_options[:needed]),
+                      key="pl_sc_near", disabled=needed == 0)
+            s3.button(t("pl_scenario_clear", L), on_click=lambda: _set_scenario([]), key="pl_sc_clear")
+            sc = pl.scenario(joined_2015, set(ss["pl_scenario_codes"]))
+            (st.success if (sc.table["difference"] >= 0).all() else st.info)(escape_markdown(sc.explanation(L)))
+            label_col = "label_vi" if L == "vi" else "label_en"
+            st.dataframe(pd.DataFrame({
+                t("pl_group", L): sc.table[label_col], t("pl_now", L): sc.table["now"],
+                t("pl_projected", L): sc.table["projected"], t("pl_target", L): sc.table["target"],
+                t("pl_difference", L): sc.table["difference"],
+            }), hide_index=True, width="stretch")
 
-        st.markdown(f"**{t('pl_progress_chart', L)}**")
-        m1, m2, m3, m4 = st.columns(4)
-        fmt = lambda v: "—" if pd.isna(v) else f"{v:.2f}".replace(".", "," if L == "vi" else ".")  # noqa: E731
-        m1.metric(t("pl_mean_metric", L, label="2011"), fmt(prog.means["2011"]))
-        m2.metric(t("pl_mean_metric", L, label="2015"), fmt(prog.means["2015"]))
-        m3.metric(t("pl_mean_metric", L, label=t("pl_series_scenario", L)), fmt(sc.projected_mean))
-        m4.metric(t("pl_mean_metric", L, label=t("pl_series_target", L)), fmt(prog.means["2020_target"]))
-        series = [("y2011", t("pl_series_2011", L)), ("y2015", t("pl_series_2015", L))]
-        frames = [pd.DataFrame({"g": prog.groups[label_col], "s": name, "n": prog.groups[col]}) for col, name in series]
-        frames.append(pd.DataFrame({"g": sc.table[label_col], "s": t("pl_series_scenario", L), "n": sc.table["projected"]}))
-        frames.append(pd.DataFrame({"g": prog.groups[label_col], "s": t("pl_series_target", L), "n": prog.groups["target_2020"]}))
-        long = pd.concat(frames).dropna()
-        order = [name for _, name in series] + [t("pl_series_scenario", L), t("pl_series_target", L)]
-        chart = alt.Chart(long).mark_bar().encode(
-            x=alt.X("g:N", title=None, sort=list(prog.groups[label_col]), axis=alt.Axis(labelAngle=0, labelFontSize=13, labelLimit=220)),
-            xOffset=alt.XOffset("s:N", sort=order),
-            y=alt.Y("n:Q", title=t("pl_count_col", L)),
-            color=alt.Color("s:N", sort=order, title=None, scale=alt.Scale(domain=order, range=["#bdd7e7", "#3182bd", "#fd8d3c", "#31a354"])),
-            tooltip=[alt.Tooltip("g:N", title=t("pl_group", L)), alt.Tooltip("s:N", title=t("pl_year_col", L)),
-                     alt.Tooltip("n:Q", title=t("pl_count_col", L))],
-        ).properties(height=360)
-        st.altair_chart(chart, width="stretch")
+            st.markdown(f"**{t('pl_progress_chart', L)}**")
+            m1, m2, m3, m4 = st.columns(4)
+            fmt = lambda v: "—" if pd.isna(v) else f"{v:.2f}".replace(".", "," if L == "vi" else ".")  # noqa: E731
+            m1.metric(t("pl_mean_metric", L, label="2011"), fmt(prog.means["2011"]))
+            m2.metric(t("pl_mean_metric", L, label="2015"), fmt(prog.means["2015"]))
+            m3.metric(t("pl_mean_metric", L, label=t("pl_series_scenario", L)), fmt(sc.projected_mean))
+            m4.metric(t("pl_mean_metric", L, label=t("pl_series_target", L)), fmt(prog.means["2020_target"]))
+            series = [("y2011", t("pl_series_2011", L)), ("y2015", t("pl_series_2015", L))]
+            frames = [pd.DataFrame({"g": prog.groups[label_col], "s": name, "n": prog.groups[col]}) for col, name in series]
+            frames.append(pd.DataFrame({"g": sc.table[label_col], "s": t("pl_series_scenario", L), "n": sc.table["projected"]}))
+            frames.append(pd.DataFrame({"g": prog.groups[label_col], "s": t("pl_series_target", L), "n": prog.groups["target_2020"]}))
+            long = pd.concat(frames).dropna()
+            order = [name for _, name in series] + [t("pl_series_scenario", L), t("pl_series_target", L)]
+            chart = alt.Chart(long).mark_bar().encode(
+                x=alt.X("g:N", title=None, sort=list(prog.groups[label_col]), axis=alt.Axis(labelAngle=0, labelFontSize=13, labelLimit=220)),
+                xOffset=alt.XOffset("s:N", sort=order),
+                y=alt.Y("n:Q", title=t("pl_count_col", L)),
+                color=alt.Color("s:N", sort=order, title=None, scale=alt.Scale(domain=order, range=["#bdd7e7", "#3182bd", "#fd8d3c", "#31a354"])),
+                tooltip=[alt.Tooltip("g:N", title=t("pl_group", L)), alt.Tooltip("s:N", title=t("pl_year_col", L)),
+                         alt.Tooltip("n:Q", title=t("pl_count_col", L))],
+            ).properties(height=360)
+            st.altair_chart(chart, width="stretch")
 
-        st.markdown(f"**{t('pl_criteria_progress', L)}**")
-        name_key = "name_vi" if L == "vi" else "name_en"
-        crit = prog.criteria
-        labels_c = [f"{n}. {nm}" for n, nm in zip(crit["number"], crit[name_key], strict=True)]
-        long_c = pd.concat([
-            pd.DataFrame({"c": labels_c, "y": t("pl_series_2011", L), "n": crit["met_2011"]}),
-            pd.DataFrame({"c": labels_c, "y": t("pl_series_2015", L), "n": crit["met_2015"]}),
-        ]).dropna()
-        chart_c = alt.Chart(long_c).mark_bar().encode(
-            y=alt.Y("c:N", title=None, sort=labels_c, axis=alt.Axis(labelFontSize=13, labelLimit=320)),
-            yOffset="y:N",
-            x=alt.X("n:Q", title=t("pl_count_col", L)),
-            color=alt.Color("y:N", title=t("pl_year_col", L), scale=alt.Scale(range=["#a6bddb", "#0570b0"])),
-            tooltip=[alt.Tooltip("c:N", title=t("pl_criterion_col", L)), alt.Tooltip("y:N", title=t("pl_year_col", L)),
-                     alt.Tooltip("n:Q", title=t("pl_count_col", L))],
-        ).properties(height=19 * 34)
-        st.altair_chart(chart_c, width="stretch")
+            st.markdown(f"**{t('pl_criteria_progress', L)}**")
+            name_key = "name_vi" if L == "vi" else "name_en"
+            crit = prog.criteria
+            labels_c = [f"{n}. {nm}" for n, nm in zip(crit["number"], crit[name_key], strict=True)]
+            long_c = pd.concat([
+                pd.DataFrame({"c": labels_c, "y": t("pl_series_2011", L), "n": crit["met_2011"]}),
+                pd.DataFrame({"c": labels_c, "y": t("pl_series_2015", L), "n": crit["met_2015"]}),
+            ]).dropna()
+            chart_c = alt.Chart(long_c).mark_bar().encode(
+                y=alt.Y("c:N", title=None, sort=labels_c, axis=alt.Axis(labelFontSize=13, labelLimit=320)),
+                yOffset="y:N",
+                x=alt.X("n:Q", title=t("pl_count_col", L)),
+                color=alt.Color("y:N", title=t("pl_year_col", L), scale=alt.Scale(range=["#a6bddb", "#0570b0"])),
+                tooltip=[alt.Tooltip("c:N", title=t("pl_criterion_col", L)), alt.Tooltip("y:N", title=t("pl_year_col", L)),
+                         alt.Tooltip("n:Q", title=t("pl_count_col", L))],
+            ).properties(height=19 * 34)
+            st.altair_chart(chart_c, width="stretch")
 
 # ---------------------------------------------------------------- widgets -> link (after every widget)
 sync_query(current_query())

@@ -87,6 +87,12 @@ def test_filter_select_shortlist_and_export_decision_sheet(app_server, new_page)
         harness.wait_until(lambda name=name: name in _selected_text(page), timeout=30, what=f"{name} selected")
     harness.wait_until(lambda: _highlighted(page) == 3, timeout=30, what="three highlighted communes")
     harness.screenshot(page, "planner-rank-1920x1080")
+    page.get_by_role("tab", name="Ma trận tiêu chí").click()
+    harness.wait_until(lambda: page.get_by_text(f"{n_filtered} xã của bộ lọc, theo thứ tự xếp hạng").count() > 0,
+                       timeout=30, what="gap matrix")
+    harness.screenshot(page, "planner-matrix-1920x1080")
+    page.get_by_role("tab", name="Tìm và xếp hạng xã").click()
+    harness.wait_until(lambda: _highlighted(page) == 3, timeout=30, what="selection kept after switching tabs")
 
     page.get_by_role("button", name="Thêm xã đang chọn vào danh sách đề xuất").click()
     wanted = ",".join(code for code, _ in top3)
@@ -95,7 +101,7 @@ def test_filter_select_shortlist_and_export_decision_sheet(app_server, new_page)
         "document.querySelectorAll('path.ntm-shortlist').length") == 3, timeout=30, what="shortlist outlines")
 
     # shortlist tab: comparison, notes, export
-    page.get_by_role("tab", name="Danh sách đề xuất (3)").click()
+    page.get_by_role("tab", name="Danh sách đề xuất").click()
     notes = ["Ưu tiên vốn giao thông, thủy lợi", "=HYPERLINK(\"http://x\")", "Xã điểm đặc biệt khó khăn"]
     boxes = page.locator("textarea")
     harness.wait_until(lambda: boxes.count() == 3, timeout=30, what="three note boxes")
@@ -141,12 +147,12 @@ def test_shared_shortlist_link_progress_and_scenario_at_1024(app_server, new_pag
                        what="notice for the unknown code")
     assert harness.folium_frame(page).evaluate("document.querySelectorAll('path.ntm-shortlist').length") == 3
     harness.screenshot(page, "planner-rank-1024x768")
-    page.get_by_role("tab", name="Danh sách đề xuất (3)").click()
+    page.get_by_role("tab", name="Danh sách đề xuất").click()
     harness.wait_until(lambda: page.get_by_text("So sánh").count() > 0, timeout=30, what="comparison")
     harness.screenshot(page, "planner-shortlist-1024x768")
 
     page.get_by_role("tab", name="Theo huyện").click()
-    harness.wait_until(lambda: page.get_by_text("Tổng hợp theo huyện").first.is_visible(), timeout=30, what="district table")
+    harness.wait_until(lambda: page.get_by_text("Tổng hợp theo huyện").count() > 0, timeout=30, what="district table")
     harness.screenshot(page, "planner-districts-1024x768")
 
     page.get_by_role("tab", name="Mục tiêu 2020 và kịch bản").click()
