@@ -130,6 +130,7 @@ def from_query(
     known_datasets: Callable[[str], bool] = lambda d: d == "illustrative",
     known_districts: Iterable[str] | None = None,
     known_communes: Iterable[str] | None = None,
+    known_years: Iterable[int] = YEARS,
 ) -> tuple[ViewState, list[Notice]]:
     """Parse URL query parameters into a :class:`ViewState` and the list of what was ignored.
 
@@ -141,11 +142,14 @@ def from_query(
         Whether a dataset id exists (a deleted dataset's link falls back to the default).
     known_districts, known_communes : iterables of codes, optional
         When given, codes not in them are ignored with a notice.
+    known_years : iterable of int
+        Years some dataset has (default: the report's 2011 and 2015).
 
     Never raises: every problem becomes a :class:`Notice` and the default value is kept.
     """
     notices: list[Notice] = []
     values: dict[str, object] = {}
+    years = sorted(set(known_years), reverse=True)
     districts = set(known_districts) if known_districts is not None else None
     communes = set(known_communes) if known_communes is not None else None
 
@@ -161,10 +165,10 @@ def from_query(
                 bad(name, raw, "bộ dữ liệu không tồn tại (có thể đã bị xóa); dùng dữ liệu minh họa",
                     "no such dataset (it may have been deleted); using the illustrative data")
         elif name == "year":
-            if raw.isdigit() and int(raw) in YEARS:
+            if raw.isdigit() and int(raw) in years:
                 values["year"] = int(raw)
             else:
-                bad(name, raw, f"năm phải là {', '.join(map(str, YEARS))}", f"year must be one of {', '.join(map(str, YEARS))}")
+                bad(name, raw, f"năm phải là {', '.join(map(str, years))}", f"year must be one of {', '.join(map(str, years))}")
         elif name == "theme":
             if raw in THEMES:
                 values["theme"] = raw

@@ -86,3 +86,10 @@ def test_catalog_lists_illustrative_first_and_rejects_unknowns():
         catalog.get_dataset("nope")
     with pytest.raises(ConfigError, match="has no table for 2013; its years: 2011, 2015"):
         catalog.load_year("illustrative", 2013)
+
+
+def test_years_of_saved_datasets_are_accepted():
+    state, notices = from_query({"year": "2020"}, known_years=(2011, 2015, 2020))
+    assert state.year == 2020 and notices == []
+    _, notices = from_query({"year": "2020"})
+    assert notices[0].reason_en == "year must be one of 2015, 2011"
