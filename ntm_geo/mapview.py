@@ -3,47 +3,67 @@
 Pure logic (no Streamlit import); every function returns a folium/branca object or a string.
 All geometries are in EPSG:4326 (longitude, latitude in degrees) when they reach the browser.
 
-Prepare-for-the-web checklist (:func:`choropleth_layer` and :func:`district_outline_layer` do it
-all, in one place, like ``geopandas.explore``): reproject to EPSG:4326, drop empty geometries,
-round coordinates to ``COORD_DECIMALS`` (5 decimals ~ 1 m), keep only the properties shown,
-make values JSON-safe (numpy scalars -> Python, NaN/NaT/None -> ``null``) and HTML-escape every
-text shown (names may come from uploaded files and contain ``<script>``).
+Prepare-for-the-web checklist (:func:`choropleth_layer`, :func:`commune_topology` and
+:func:`district_outline_layer` do it all, in one place): reproject to EPSG:4326, drop empty
+geometries, keep only the properties shown, make values JSON-safe (numpy scalars -> Python,
+NaN/NaT/None -> ``null``) and HTML-escape every text shown (names may come from uploaded files and
+contain ``<script>``).
+
+Geometry transport: a TopoJSON topology (:func:`encode_topology`). Coordinates are snapped to a
+1e-4 degree grid (:data:`TOPO_SCALE`: <= 5.6 m per axis, a tenth of the 60 m simplification
+tolerance, under a pixel up to zoom 14), every ring is cut into *arcs* at the junctions of the
+coverage, each arc is stored once (a shared commune edge is sent once, not twice) and
+delta-encoded as small integers; district borders are lists of commune arcs (no coordinates of
+their own). Compact JSON, short property keys (``n`` name, ``d`` district index). The ~3 KB
+runtime ``ntm_geo/static/ntm_map.js`` (inlined into the base map by :func:`build_base_map`:
+no request, no CDN) decodes it and draws SVG paths; :func:`decode_topology` is its Python twin
+(tests; GDAL's TopoJSON driver reads the same data). For the real communes: 671 arcs, 4,967
+points, ~85 KB of arguments instead of ~300 KB of GeoJSON.
 
 DOM hooks for browser tests: every commune path carries the CSS class ``ntm-commune`` (plus
 ``ntm-dimmed`` / ``ntm-highlight``), district outlines ``ntm-district``, the legend box
-``ntm-legend``. This needs the SVG renderer, the default here (``prefer_canvas=False``); 226
-communes are far below the size where canvas pays off, and with canvas no path is in the DOM.
+``ntm-legend``, tooltips ``ntm-tooltip``. This needs the SVG renderer, the default here
+(``prefer_canvas=False``); 226 communes are far below the size where canvas pays off, and with
+canvas no path is in the DOM.
 
 Rerun behaviour in Streamlit (streamlit-folium 0.27.x, read from its source)
 ---------------------------------------------------------------------------
-The app calls, on every rerun::
+The map page calls, on every rerun::
 
-    base = build_base_map(bounds)                       # new object each rerun: never cache it
-    fg = choropleth_layer(gdf, tooltip_columns=..., name="communes")
-    fg.add_child(legend_element(...))                   # legend rides with the layer
-    outlines = district_outline_layer(districts, name="districts")
-    st_folium(base, feature_group_to_add=[fg, outlines], key="map",
-              returned_objects=["last_active_drawing"], use_container_width=True, height=650)
+    layers = mapbuild.build_view_layers(...)            # cached topology, cheap (~15 ms)
+    st_folium(layers.base_map(tiles=None), feature_group_to_add=layers.feature_groups, key="map",
+              returned_objects=["last_active_drawing"], use_container_width=True, height=560)
 
 * ``st_folium`` hashes the *base map's* JavaScript (random ids stripped) plus ``key`` into the
   component key. The map is **re-created** (iframe reloaded, view reset to the bounds) only when
-  that changes: other ``bounds``, ``tiles``, ``prefer_canvas``, ``key``, or anything added
-  directly to the base map (a legend or layer added to the map itself is part of that hash --
-  hence the legend goes into the feature group).
+  that changes: other ``bounds``, ``tiles``, ``prefer_canvas``, ``key``, geometry, or anything
+  added directly to the base map. ``layers.base_map()`` holds the geometry (a
+  :func:`geometry_element`: communes + district borders), which is the same for every colour,
+  language, highlight or legend change, so the map is kept.
 * Everything passed in ``feature_group_to_add`` is sent as a JavaScript string; when it differs
-  from the previous run, the iframe removes the old groups and evaluates the new ones: **only the
-  layers (and the legend inside them) are swapped**, no reload, zoom and pan kept. When it is
-  identical nothing happens in the browser.
+  from the previous run, the iframe removes the old groups and evaluates the new ones. Ours is
+  one :func:`style_element` (palette + palette index, tooltip value, dimmed/highlight mode per
+  commune, in the topology's commune order) + the legend: the runtime **restyles the existing
+  paths** -- no path is re-created, no flicker, zoom and pan kept. Identical string: nothing
+  happens in the browser.
+* What goes over the websocket: Streamlit re-serialises *all* component arguments on every
+  rerun (its message cache works per whole element), so the unchanged base script (~85 KB) is
+  re-sent with the new style (~8 KB); the browser ignores it (same component key). ~100 KB per
+  colour change instead of ~310 KB before; removing the rest would need the geometry outside
+  the component arguments (e.g. a static file), see bench/README.md.
 * ``center`` / ``zoom`` are applied only when their value changes; leave them ``None`` so the
   map fits ``bounds`` once and then keeps the user's view.
-* The map object must be fresh each rerun (``build_base_map`` is cheap): ``st_folium`` adds the
-  groups to the map it is given, so a cached map would carry last run's layer into its hash
-  and be re-created on every colour change. Cache the GeoDataFrame, not folium objects.
+* The map object must be fresh each rerun (``base_map()`` / ``build_base_map`` are cheap):
+  ``st_folium`` adds the groups to the map it is given, so a cached map would carry last run's
+  layer into its hash and be re-created on every colour change. Cache data, not folium objects.
+* Self-contained groups still work (``build_base_map(bounds)`` + ``[layers.communes,
+  layers.outlines]``, or :func:`choropleth_layer` + :func:`district_outline_layer`): the
+  commune group then carries the geometry and is re-sent and re-drawn on every change.
 * ``returned_objects`` decides which browser events rerun the app: with
-  ``["last_active_drawing"]`` only a click on a commune does (pan/zoom do not); read the code
-  with :func:`clicked_commune_code`.
-* Assets: the group strings reference no URL; Leaflet comes from the base map's ``default_js``
-  / ``default_css`` (see :mod:`ntm_geo.webassets`), loaded once when the iframe is created.
+  ``["last_active_drawing"]`` only a click on a commune does (pan/zoom do not); the clicked
+  path's feature has ``id`` = ``commune_code``: read it with :func:`clicked_commune_code`.
+* Assets: Leaflet comes from the base map's ``default_js`` / ``default_css`` (see
+  :mod:`ntm_geo.webassets`), loaded once when the iframe is created; the runtime is inline.
 """
 
 from __future__ import annotations
@@ -74,10 +94,17 @@ __all__ = [
     "NO_DATA_LABEL",
     "NOT_ASSESSED_LABEL",
     "TILE_PROVIDERS",
+    "TOPO_SCALE",
     "build_base_map",
     "choropleth_layer",
     "clicked_commune_code",
+    "commune_topology",
+    "decode_topology",
     "district_outline_layer",
+    "encode_topology",
+    "geometry_element",
+    "outline_element",
+    "style_element",
     "legend_element",
     "map_html",
     "map_payload_bytes",
@@ -89,10 +116,11 @@ COORD_DECIMALS = 5
 
 TOPO_SCALE = 1e-4
 """Grid step of the map's geometry, in degrees (4 decimals): 1e-4 degree is 11.1 m north-south
-and 10.3 m east-west at 22° N, so a vertex moves by at most ~5.6 m -- a tenth of the 60 m
-coverage-simplification tolerance (``boundaries.WEB_TOLERANCE_M``) that already decides where
-the drawn edges are, and under one screen pixel up to zoom 14 (9.0 m/px at 22° N). Shared
-vertices snap to the same grid point on both sides, so the coverage stays gap-free."""
+and 10.3 m east-west at 22° N, so a vertex moves by at most 5.6 m per axis (7.6 m diagonally) --
+about a tenth of the 60 m coverage-simplification tolerance (``boundaries.WEB_TOLERANCE_M``) that
+already decides where the drawn edges are, and under one screen pixel up to zoom 14 (8.9 m/px at
+22° N; the app shows zoom 8-12). 5 decimals would add ~10 KB (+20 %) for no visible change.
+Shared vertices snap to the same grid point on both sides, so the coverage stays gap-free."""
 
 COMMUNE_CLASS = "ntm-commune"
 DIMMED_CLASS = "ntm-dimmed"
