@@ -21,7 +21,9 @@ and the targets (PASS/MISS):
 5. warm start: (a) a new Python process importing the core, loading cached boundaries and the
    dataset, computing the default view; (b) ``streamlit run`` process start -> health OK ->
    painted, cache present;
-6. framework floor: navigation -> painted for ``bench/empty_app.py``.
+6. framework floor: navigation -> painted for ``bench/empty_app.py``;
+7. a rerun that only recolours (ours: theme criteria -> poverty): websocket bytes, click ->
+   recoloured, and whether the map iframe was kept.
 
 Runs of the apps are interleaved (ours, peer, empty, ours, ...) because the machine is noisy.
 Every server started here is stopped at the end, also on error or Ctrl-C / SIGTERM.
@@ -301,6 +303,37 @@ def navigate_and_wait(browser, url: str, app: App, timeout_s: float) -> NavResul
         context.close()
 
 
+RERUN_CLICK_TEXT = "Tỷ lệ hộ nghèo"  # the theme radio option of the map page (Vietnamese default)
+COMPONENT_INDEX = "/component/streamlit_folium.st_folium/index.html"
+
+
+def rerun_recolour(browser, url: str, timeout_s: float = 60.0) -> dict[str, Any]:
+    """Ours only: load, wait for the paint, switch the theme (criteria -> poverty) and measure the
+    websocket bytes of that rerun, the time until the fills change (Python clock, 0.1 s polling)
+    and whether the map iframe was kept (no second index.html load)."""
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        network = harness.NetworkLog()
+        page.on("request", network)
+        ws = {"bytes": 0}
+        page.on("websocket", lambda sock: sock.on("framereceived", lambda p: ws.__setitem__(
+            "bytes", ws["bytes"] + len(p.encode("utf-8") if isinstance(p, str) else p))))  # fmt: skip
+        page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
+        before = harness.wait_for_communes(page, N_COMMUNES, timeout=timeout_s)
+        time.sleep(1.0)  # let the first run's trailing messages arrive
+        loads = sum(COMPONENT_INDEX in u for u in network.urls)
+        b0, t0 = ws["bytes"], time.perf_counter()
+        page.get_by_text(RERUN_CLICK_TEXT, exact=True).first.click()
+        harness.wait_for_fills_change(page, before, timeout=timeout_s)
+        recolour_ms = (time.perf_counter() - t0) * 1e3
+        time.sleep(1.0)  # the rest of the rerun (widgets below the map)
+        return {"ws_bytes": ws["bytes"] - b0, "recolour_ms": recolour_ms,
+                "map_kept": sum(COMPONENT_INDEX in u for u in network.urls) == loads}  # fmt: skip
+    finally:
+        context.close()
+
+
 def start_server(app: App, tag: str, env: dict[str, str], timeout: float = 60.0):
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     return harness.start_streamlit(app.script, cwd=REPO, log_path=OUT_DIR / f"streamlit-{app.name}-{tag}.log",
@@ -360,6 +393,13 @@ def browser_side(args, env: dict[str, str]) -> dict[str, Any]:
                         o["external"].extend(nav.external)
                     log(f"navigation run {i + 1}/{args.runs}: " + ", ".join(
                         f"{a.name} {out[a.name]['painted_ms'][-1]:.0f} ms" for a in APPS))
+                # 7: a rerun that only recolours (ours).
+                out["rerun"] = []
+                for i in range(args.rerun_runs):
+                    res = rerun_recolour(browser, live["ours"].base_url)
+                    out["rerun"].append(res)
+                    log(f"rerun {i + 1}/{args.rerun_runs}: {res['ws_bytes'] / 1024:.1f} KiB, "
+                        f"recoloured after {res['recolour_ms']:.0f} ms, map kept: {res['map_kept']}")
                 for server in list(servers):
                     server.stop()
                     servers.remove(server)
@@ -426,6 +466,9 @@ def summarise(py: dict, core: dict, br: dict, args) -> dict[str, Any]:
         "external_requests": {n: len(br[n]["external"]) for n in ("ours", "peer", "empty")},
         "external_urls": {n: sorted(set(br[n]["external"]))[:20] for n in ("ours", "peer", "empty")},
         "requests_per_load": {n: median(br[n]["requests"]) for n in ("ours", "peer", "empty")},
+        "rerun_ws_bytes": median([r["ws_bytes"] for r in br.get("rerun", [])]),
+        "rerun_recolour_ms": median([r["recolour_ms"] for r in br.get("rerun", [])]),
+        "rerun_map_kept": all(r["map_kept"] for r in br.get("rerun", [])) if br.get("rerun") else None,
         "runs": args.runs, "server_runs": args.server_runs, "cold_runs": args.cold_runs,
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
         "commit": _git_head(),
@@ -495,6 +538,9 @@ def print_table(s: dict[str, Any]) -> None:
     row("5b server start -> painted", fmt_ms(s["server_painted_ms"]["ours"]),
         fmt_ms(s["server_painted_ms"]["peer"]), fmt_ms(s["server_painted_ms"]["empty"]))
     row("6  framework floor (empty page)", "", "", fmt_ms(s["painted_ms"]["empty"]))
+    row("7  theme change: websocket bytes", fmt_bytes(s["rerun_ws_bytes"]), "", "", "",
+        "" if s["rerun_map_kept"] is None else f"map kept: {'yes' if s['rerun_map_kept'] else 'NO'}")
+    row("7  theme change: click -> recoloured", fmt_ms(s["rerun_recolour_ms"]))
     row("external requests (all loads)", str(s["external_requests"]["ours"]), str(s["external_requests"]["peer"]),
         str(s["external_requests"]["empty"]), "", f"== 0     {verdict(t['no external request'])}")
     head = ("figure (median)", "ours", "peer", "empty", "ours/peer", "target")
@@ -529,6 +575,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (median), default 5")
     parser.add_argument("--server-runs", type=int, default=3, help="server warm starts per app, default 3")
     parser.add_argument("--cold-runs", type=int, default=1, help="cold first runs (empty cache), default 1; 0 skips")
+    parser.add_argument("--rerun-runs", type=int, default=3, help="theme-change reruns of ours (figure 7), default 3; 0 skips")
     parser.add_argument("--json", type=Path, help="write all figures to this JSON file")
     parser.add_argument("--ref", help="benchmark this git revision (exported with `git archive` to a temp "
                         "folder, current bench/ copied in) instead of the working tree, which others may be editing")
