@@ -101,7 +101,10 @@ KEYS_JS = """<script>
 (function () {
   const top = window.parent, doc = top.document;
   const press = (which) => {
-    const b = doc.querySelector(".st-key-ntm_" + which + " button");
+    // the visible, live button (Streamlit also keeps a hidden measuring copy, and a stale one
+    // during a rerun)
+    const all = Array.from(doc.querySelectorAll(".st-key-ntm_" + which + " button[data-testid^=stBaseButton]"));
+    const b = all.find(e => e.offsetParent && !e.closest("[data-stale=true]")) || all.find(e => e.offsetParent);
     if (b && !b.disabled) { b.click(); return true; }
     return false;
   };
@@ -157,6 +160,8 @@ def _apply_link() -> None:
     dataset = state.dataset if state.dataset in infos else "illustrative"
     slides, more = parse_slides(state.slides, known_districts=district_codes, years=infos[dataset].years)
     index, clamp = slide_index(state.slide, len(slides))
+    if more:  # the sequence is not the one the link meant: its slide number is meaningless
+        index = 0
     ss["present_dataset"], ss["present_slides"], ss["present_index"] = dataset, slides, index
     ss["present_notices"] = [*notices, *more, *clamp]
 

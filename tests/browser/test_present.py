@@ -1,0 +1,210 @@
+"""Presentation page and address-bar sync, in headless Chromium against the real app.
+
+URL checks poll the *browser's* ``location`` with ``page.wait_for_function`` (at most 5 s).
+Do not poll ``page.url`` between ``time.sleep`` calls: Playwright's sync API refreshes
+``page.url`` only while it processes events (during a Playwright call), so such a loop sees the
+previous URL until the next click — which looks exactly like "the URL is one rerun late".
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from urllib.parse import parse_qsl, urlparse
+
+import pytest
+
+from tests.browser import harness
+
+pytestmark = pytest.mark.browser
+
+URL_TIMEOUT_MS = 5_000
+DARKEST_GREEN = "#006837"  # YlGn-5 "19 criteria": 13 communes in 2015, none in 2011
+POVERTY_LEGEND = "Tỷ lệ hộ nghèo (%)"
+
+
+def wait_for_query(page, expected: dict[str, str], *, timeout_ms: int = URL_TIMEOUT_MS) -> dict[str, str]:
+    """Wait until the address bar's query parameters are exactly ``expected``; return them."""
+    page.wait_for_function(
+        """(want) => {
+            const got = Object.fromEntries(new URLSearchParams(window.location.search).entries());
+            const keys = Object.keys(got).sort();
+            return JSON.stringify(keys) === JSON.stringify(Object.keys(want).sort())
+                && keys.every(k => got[k] === want[k]);
+        }""",
+        arg=expected,
+        timeout=timeout_ms,
+    )
+    got = dict(parse_qsl(urlparse(page.url).query))  # page.url is fresh after a Playwright call
+    assert got == expected
+    return got
+
+
+def _title(page) -> str:
+    return harness.wait_until(lambda: page.locator(".st-key-ntm_title").inner_text().strip(), timeout=30, what="title")
+
+
+def _frames(page, n: int):
+    """The ``n`` map iframes once each has all 226 communes painted (a stale iframe of the
+    previous slide can linger during a rerun: poll until exactly ``n`` live ones are painted)."""
+
+    def ready():
+        handles = page.query_selector_all(f"iframe[title*='{harness.FOLIUM_FRAME_HINT}']")
+        frames = [h.content_frame() for h in handles if h.evaluate("e => !e.closest('[data-stale=true]')")]
+        return len(frames) == n and all(len(harness.painted_fills(f)) == 226 for f in frames) and frames
+
+    return harness.wait_until(ready, timeout=45, what=f"{n} painted map iframe(s)")
+
+
+@pytest.mark.parametrize(("width", "height"), [(1024, 768), (1920, 1080)])
+def test_presentation_fills_the_screen_with_large_text(app_server, new_page, width, height):
+    page, network = new_page(width, height)
+    page.goto(app_server + "/present")
+    fills = harness.wait_for_communes(page, 226)
+    assert Counter(fills)[DARKEST_GREEN] == 0  # slide 1: criteria met in 2011
+    assert "2011" in _title(page) and "Dữ liệu minh họa" in _title(page)
+    # chrome hidden: no header, no sidebar, no page scroll
+    assert not page.locator("header[data-testid='stHeader']").is_visible()
+    assert not page.locator("[data-testid='stSidebar']").is_visible()
+    assert page.evaluate("document.documentElement.scrollHeight") <= height
+    frame = harness.folium_frame(page)
+    harness.wait_until(lambda: frame.query_selector(".ntm-district-label .ntm-label-text"), timeout=20, what="labels")
+    m = frame.evaluate(
+        """() => {
+            const box = (el) => { const r = el.getBoundingClientRect(); return [r.width, r.height]; };
+            const cells = Array.from(document.querySelectorAll('.ntm-legend td:nth-child(2)'));
+            const labels = Array.from(document.querySelectorAll('.ntm-district-label .ntm-label-text'));
+            return {
+                map: box(document.querySelector('.leaflet-container')),
+                legend: cells.map(c => [parseFloat(getComputedStyle(c).fontSize), box(c)[1], c.innerText]),
+                labels: labels.map(l => [parseFloat(getComputedStyle(l).fontSize), box(l)[1], l.innerText]),
+                frame: [window.innerWidth, window.innerHeight],
+            };
+        }"""
+    )
+    iframe_box = page.locator(f"iframe[title*='{harness.FOLIUM_FRAME_HINT}']").bounding_box()
+    assert iframe_box["height"] >= 0.85 * height, (iframe_box, height)
+    assert m["map"][1] >= 0.85 * height and m["map"][0] >= 0.95 * width, m["map"]  # Leaflet fills the iframe
+    assert len(m["legend"]) >= 5 and all(size >= 24 and h >= 24 for size, h, _ in m["legend"]), m["legend"]
+    assert len(m["labels"]) == 11 and all(size >= 24 and h >= 24 for size, h, _ in m["labels"]), m["labels"]
+    assert {"Đình Lập", "TP Lạng Sơn", "Tràng Định"} <= {text for *_, text in m["labels"]}
+    # commune names appear when zoomed in
+    assert frame.evaluate("document.querySelector('.ntm-commune-label').offsetParent") is None
+    frame.evaluate("() => { const m = window.map; m.setZoom(12, {animate: false}); }")
+    harness.wait_until(lambda: frame.evaluate(
+        "Array.from(document.querySelectorAll('.ntm-commune-label .ntm-label-text')).filter(e => e.offsetParent && e.style.visibility !== 'hidden').length"
+    ) > 5, timeout=10, what="commune labels after zooming in")
+    frame.evaluate("() => { const m = window.map; m.setZoom(9, {animate: false}); }")
+    harness.wait_until(lambda: not frame.evaluate("document.querySelector('.leaflet-container').classList.contains('ntm-zoomed')"),
+                       timeout=10, what="labels hidden again")
+    harness.screenshot(page, f"present-{width}x{height}")
+    assert network.external() == []
+
+
+def test_keys_and_buttons_step_slides_and_the_url_follows(app_server, new_page):
+    page, _ = new_page(1280, 800)
+    page.goto(app_server + "/present")
+    before = harness.wait_for_communes(page, 226)
+    page.locator(".st-key-ntm_title").click()  # focus in the main document
+    page.keyboard.press("ArrowRight")
+    wait_for_query(page, {"slide": "2"})
+    after = harness.wait_for_fills_change(page, before)
+    assert Counter(after)[DARKEST_GREEN] == 13 and "2015" in _title(page)
+
+    page.keyboard.press("PageDown")  # what a presentation clicker sends
+    wait_for_query(page, {"slide": "3"})
+    left, right = _frames(page, 2)  # side-by-side comparison, same extent
+    assert Counter(harness.painted_fills(left))[DARKEST_GREEN] == 0
+    assert Counter(harness.painted_fills(right))[DARKEST_GREEN] == 13
+    extent = "() => { const m = window.map; return [m.getZoom(), m.getCenter().lat, m.getCenter().lng]; }"
+
+    def same(a, b) -> bool:  # same zoom, centres within 0.003° (< 2 px at the province zoom)
+        return a[0] == b[0] and abs(a[1] - b[1]) < 3e-3 and abs(a[2] - b[2]) < 3e-3
+
+    assert same(left.evaluate(extent), right.evaluate(extent)), (left.evaluate(extent), right.evaluate(extent))
+    target = [11, 21.85, 106.75]
+
+    def pan_left_then_right_follows() -> bool:
+        # (re)pan the left map only while a late initial fit may still move it; the right map is
+        # never touched: it can only get there through the sync
+        if not same(left.evaluate(extent), target):
+            left.evaluate("() => window.map.setView([21.85, 106.75], 11, {animate: false})")
+        return same(right.evaluate(extent), target)
+
+    harness.wait_until(pan_left_then_right_follows, timeout=15, interval=0.5, what="synced pan/zoom")
+    harness.screenshot(page, "present-compare-1280x800")
+
+    page.keyboard.press("PageUp")
+    wait_for_query(page, {"slide": "2"})
+    _frames(page, 1)  # (stepping back before slide 2 is drawn would keep the zoomed comparison maps)
+    page.keyboard.press("ArrowRight")
+    wait_for_query(page, {"slide": "3"})
+    _frames(page, 2)
+    page.locator(".st-key-ntm_next:not([data-stale=true]) button[data-testid^=stBaseButton]:visible").click()  # ▶
+    wait_for_query(page, {"slide": "4"})
+    frame = _frames(page, 1)[0]
+    harness.wait_until(lambda: "Số tiêu chí tăng thêm" in frame.inner_text(".ntm-legend"), timeout=30, what="change legend")
+    assert "tăng thêm 2011 → 2015" in _title(page)
+    # keys also work after a click on the map (focus inside the map iframe)
+    frame.locator(".leaflet-container").click(position={"x": 30, "y": 400})
+    page.keyboard.press("ArrowRight")
+    wait_for_query(page, {"slide": "5"})
+    harness.wait_until(lambda: POVERTY_LEGEND in _frames(page, 1)[0].inner_text(".ntm-legend"), timeout=30,
+                       what="poverty legend")
+
+
+def test_link_reopens_the_same_slide_in_a_fresh_browser(app_server, new_page):
+    page, _ = new_page(1280, 800)
+    page.goto(app_server + "/present?slides=criteria_met.2015~poverty_rate_pct.2011~change&lang=en")
+    harness.wait_for_communes(page, 226)
+    page.keyboard.press("ArrowRight")
+    query = wait_for_query(page, {"slides": "criteria_met.2015~poverty_rate_pct.2011~change", "slide": "2", "lang": "en"})
+    frame = harness.folium_frame(page)
+    harness.wait_until(lambda: "Poverty rate" in frame.inner_text(".ntm-legend"), timeout=30, what="poverty legend")
+    fills, legend, title = harness.painted_fills(frame), frame.inner_text(".ntm-legend"), _title(page)
+    assert "2011" in title and "Illustrative data" in title
+    link = page.url
+
+    other, _ = new_page(1280, 800)  # new browser context: no shared session
+    other.goto(link)
+    assert harness.wait_for_communes(other, 226) == fills
+    assert harness.folium_frame(other).inner_text(".ntm-legend") == legend
+    assert _title(other) == title
+    wait_for_query(other, query)
+
+
+@pytest.mark.parametrize(
+    ("query", "shown"),
+    [
+        ("slides=%3Cscript%3Ealert(1)%3C/script%3E&slide=abc", "slides"),
+        ("slides=criteria_met.2099~foo.2015~change.d999&slide=2", "criteria_met.2099"),
+        ("slides=change~poverty_rate_pct.2015&slide=9", "chỉ có 2 trang chiếu"),
+    ],
+)
+def test_tampered_presentation_link_opens_a_default_with_a_notice(app_server, new_page, query, shown):
+    page, network = new_page(1280, 800)
+    page.goto(app_server + "/present?" + query)
+    harness.wait_for_communes(page, 226)
+    notice = page.get_by_text("đã được bỏ qua").first
+    assert notice.is_visible()
+    assert page.get_by_text(shown).first.is_visible()
+    body = page.inner_html("body")
+    assert "<script>alert(1)</script>" not in body
+    assert page.locator(".st-key-ntm_counter").inner_text().strip().startswith("1 /")
+    expected = {"slides": "change~poverty_rate_pct.2015"} if "change~" in query else {}
+    wait_for_query(page, expected)  # the cleaned link replaces the tampered one
+    assert network.external() == []
+
+
+def test_map_page_url_follows_every_widget_change(app_server, new_page):
+    """The lead's map page writes st.query_params in the body/callbacks: the address bar follows."""
+    page, _ = new_page(1280, 900)
+    page.goto(app_server)
+    harness.wait_for_communes(page, 226)
+    page.get_by_text("Tỷ lệ hộ nghèo", exact=True).first.click()
+    wait_for_query(page, {"theme": "poverty"})
+    page.get_by_role("radio", name="2011").or_(page.get_by_role("button", name="2011")).first.click()
+    wait_for_query(page, {"theme": "poverty", "year": "2011"})
+    harness.choose_selectbox(page, "Phương pháp phân lớp", "Phân vị (số đơn vị bằng nhau)")
+    wait_for_query(page, {"theme": "poverty", "year": "2011", "scheme": "quantiles"})
+    page.get_by_text("Tiêu chí nông thôn mới", exact=True).first.click()
+    wait_for_query(page, {"year": "2011", "scheme": "quantiles"})
