@@ -54,4 +54,8 @@ def build_ours(boundaries: bnd.Boundaries, *, lang: str = LANG, variable: str = 
         table, boundaries.districts_web, result, year=YEAR, source=t("illustrative_data", lang), lang=lang,
         scheme=SCHEME, district="", highlight=set(),
     )  # fmt: skip
+    if not hasattr(layers, "base_map"):  # a revision before ViewLayers.base_map (bench --ref)
+        from ntm_geo.mapview import build_base_map
+
+        return OursMap(build_base_map(layers.bounds, tiles=None), [layers.communes, layers.outlines])
     return OursMap(layers.base_map(tiles=None), layers.feature_groups)

@@ -540,7 +540,7 @@ def print_table(s: dict[str, Any]) -> None:
     row("6  framework floor (empty page)", "", "", fmt_ms(s["painted_ms"]["empty"]))
     row("7  theme change: websocket bytes", fmt_bytes(s["rerun_ws_bytes"]), "", "", "",
         "" if s["rerun_map_kept"] is None else f"map kept: {'yes' if s['rerun_map_kept'] else 'NO'}")
-    row("7  theme change: click -> recoloured", fmt_ms(s["rerun_recolour_ms"]))
+    row("7  theme change: click -> recoloured", fmt_ms(s["rerun_recolour_ms"]), "")
     row("external requests (all loads)", str(s["external_requests"]["ours"]), str(s["external_requests"]["peer"]),
         str(s["external_requests"]["empty"]), "", f"== 0     {verdict(t['no external request'])}")
     head = ("figure (median)", "ours", "peer", "empty", "ours/peer", "target")
