@@ -98,4 +98,4 @@ def show_notices(notices: list[Notice], lang: str) -> None:
     if notices:
         items = "\n".join(f"- **{escape_markdown(n.param)}** = {escape_markdown(n.value)} — "
                           f"{escape_markdown(n.reason_vi if lang == 'vi' else n.reason_en)}" for n in notices)
-        st.warning(f"{t('link_ignored', lang)}\n\n{items}", icon="🔗")
+        st.warning(f"{t('link_ignored', lang)}\n\n{items}", icon=":material/link:")

@@ -171,7 +171,7 @@ title = layers.title + (f" — {district_names[district]}" if district else "")
 st.markdown(f"#### {escape_markdown(title)}")
 show_notices(st.session_state.pop("link_notices", []), L)
 if info.illustrative:
-    st.warning(note, icon="⚠️")
+    st.warning(note, icon=":material/warning:")
 if result.classification.note_vi:
     st.info(result.classification.note_vi if L == "vi" else result.classification.note_en)
 
