@@ -16,15 +16,16 @@ from ntm_geo.i18n import LANGUAGES, t
 HERE = Path(__file__).resolve().parent
 
 #: (file, title key in ntm_geo.i18n, icon, url path); the first is the default page. Icons are
-#: Material Symbols, bundled with Streamlit (emoji need a font a meeting-room PC may lack).
+#: emoji on purpose: a page icon becomes the favicon, and Streamlit fetches Material-symbol
+#: favicons from Google's font CDN (an external request, and nothing offline).
 PAGES: list[tuple[str, str, str, str]] = [
-    ("app_pages/map.py", "page_map", ":material/map:", "map"),
-    ("app_pages/present.py", "page_present", ":material/slideshow:", "present"),
-    ("app_pages/planner.py", "page_planner", ":material/checklist:", "planner"),
-    ("app_pages/data.py", "page_data", ":material/upload_file:", "data"),
+    ("app_pages/map.py", "page_map", "🗺️", "map"),
+    ("app_pages/present.py", "page_present", "📽️", "present"),
+    ("app_pages/planner.py", "page_planner", "🎯", "planner"),
+    ("app_pages/data.py", "page_data", "📥", "data"),
 ]
 
-st.set_page_config(page_title="NTM Lạng Sơn", page_icon=":material/map:", layout="wide")
+st.set_page_config(page_title="NTM Lạng Sơn", page_icon="🗺️", layout="wide")
 st.markdown(  # static CSS only: less empty space above the map on a 768-pixel-high projector
     "<style>[data-testid='stMainBlockContainer'], .block-container {padding-top: 3.2rem; padding-bottom: 1rem}"
     " h4 {padding-top: 0.2rem}</style>",
