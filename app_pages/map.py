@@ -14,6 +14,8 @@ from dataclasses import replace
 import streamlit as st
 from streamlit_folium import st_folium
 
+from app_pages.export_ui import render_exports
+from app_pages.urlsync import share_url, sync_query
 from app_pages.common import boundaries, joined_table, lang, report_rows, show_notices, view
 from ntm_geo import catalog
 from ntm_geo.classify import K_RANGE, SCHEMES, scheme_label
@@ -75,25 +77,15 @@ def current_state() -> ViewState:
     )
 
 
-def sync_url() -> None:
-    """Write the view into the URL. Called from widget callbacks: Streamlit 1.67 shows a query
-    string set in a callback at once, while one set in the script body appears a rerun late."""
-    query = to_query(current_state())
-    if st.query_params.to_dict() != query:
-        st.query_params.from_dict(query)
-
-
 def on_map_click() -> None:
     code = clicked_commune_code(st.session_state.get("map"))
     if code:
         st.session_state["selected_commune"] = code
         st.session_state["pick"] = code
-    sync_url()
 
 
 def on_pick() -> None:
     st.session_state["selected_commune"] = st.session_state.get("pick") or None
-    sync_url()
 
 
 # ---------------------------------------------------------------- widgets
@@ -108,15 +100,13 @@ infos = {d.id: d for d in catalog.list_datasets()}
 keep_valid("dataset", list(infos), "illustrative")
 dataset_id = st.sidebar.selectbox(
     t("dataset", L), list(infos), format_func=lambda d: infos[d].name_vi if L == "vi" else infos[d].name_en, key="dataset",
-    on_change=sync_url,
 )
 info = infos[dataset_id]
 years = sorted(info.years, reverse=True)  # a saved dataset may hold other years than the report
 keep_valid("year", years, years[0])
-year = st.sidebar.segmented_control(t("year", L), years, key="year", on_change=sync_url, required=True) or years[0]
+year = st.sidebar.segmented_control(t("year", L), years, key="year", required=True) or years[0]
 keep_valid("theme", list(THEMES), "criteria")
-theme_key = st.sidebar.radio(t("theme", L), list(THEMES), format_func=lambda k: THEMES[k].label(L), key="theme",
-                            on_change=sync_url)
+theme_key = st.sidebar.radio(t("theme", L), list(THEMES), format_func=lambda k: THEMES[k].label(L), key="theme")
 theme = THEMES[theme_key]
 keep_valid(f"variable_{theme_key}", list(theme.variables), theme.variables[0])
 if len(theme.variables) > 1:
@@ -126,7 +116,6 @@ if len(theme.variables) > 1:
         theme.variables,
         format_func=lambda k: t("all_criteria", L) if k == "criteria_met" else VARIABLES[k].label(L),
         key=f"variable_{theme_key}",
-        on_change=sync_url,
     )
 else:
     variable_key = theme.variables[0]
@@ -135,22 +124,19 @@ scheme, k = st.session_state.get("scheme", "natural_breaks"), st.session_state.g
 if variable.kind == "scheme":
     keep_valid("scheme", list(SCHEMES), "natural_breaks")
     keep_valid("k", list(K_RANGE), 5)
-    scheme = st.sidebar.selectbox(t("scheme", L), list(SCHEMES), format_func=lambda s: scheme_label(s, L), key="scheme",
-                                  on_change=sync_url)
-    k = st.sidebar.select_slider(t("k", L), options=list(K_RANGE), key="k", on_change=sync_url)
+    scheme = st.sidebar.selectbox(t("scheme", L), list(SCHEMES), format_func=lambda s: scheme_label(s, L), key="scheme")
+    k = st.sidebar.select_slider(t("k", L), options=list(K_RANGE), key="k")
 district_names = dict(zip(districts["district_code"], districts["district_name"], strict=True))
 keep_valid("district", ["", *districts["district_code"]], "")
 district = st.sidebar.selectbox(
     t("district", L), ["", *districts["district_code"]],
     format_func=lambda c: district_names.get(c, t("all_districts", L)), key="district",
-    on_change=sync_url,
 )
 tiles = st.sidebar.toggle(t("tiles", L), value=False, key="tiles")
 
 selected = st.session_state.get("selected_commune")
 query = to_query(current_state())
-if st.query_params.to_dict() != query:  # e.g. a link with ignored parts: show the cleaned link
-    st.query_params.from_dict(query)
+sync_query(query)  # the address bar is always a link to this view (ignored link parts dropped)
 
 # ---------------------------------------------------------------- core
 table = joined_table(dataset_id, year)
@@ -190,12 +176,11 @@ st_folium(
 st.caption(t("source_line", L) + " " + ("" if tiles else t("no_tiles_note", L)))
 
 with st.expander(t("share_link", L)):
-    base_url = str(st.context.url or "").split("?")[0]
-    from urllib.parse import urlencode
-
-    link = base_url + ("?" + urlencode(query, safe=",~:") if query else "")
+    link = share_url(query)
     st.code(link, language=None)
     st.caption(t("share_link_help", L))
+
+render_exports(dataset_id, year, variable_key, scheme, k, district or "", L)  # files made on request only
 
 # ---------------------------------------------------------------- commune profile
 profile_col, details_col = st.columns([1, 1], gap="large")

@@ -129,6 +129,9 @@ def test_shared_link_reproduces_the_view_in_a_fresh_browser(app_server, new_page
                        timeout=60, what="quantile legend for 2011")
     fills = harness.painted_fills(frame)
     legend = frame.inner_text(".ntm-legend")
+    # the address bar follows the widgets (poll in the page: Playwright's page.url lags)
+    page.wait_for_function("location.search.includes('year=2011') && location.search.includes('scheme=quantiles')"
+                           " && location.search.includes('theme=poverty')", timeout=60_000)
     page.get_by_text("Chia sẻ liên kết").first.click()  # the "copy link" box
     code = page.locator("[data-testid='stCode'] code, [data-testid='stCodeBlock'] code, pre code").first
     shared = harness.wait_until(lambda: (txt := code.inner_text().strip()) and "year=2011" in txt and txt,
@@ -161,10 +164,10 @@ def test_report_check_and_table_on_request(app_server, new_page):
     page.goto(app_server)
     harness.wait_for_communes(page, 226)
     assert page.get_by_text("Tất cả 31 số liệu khớp với báo cáo.").count() == 0  # not rendered until asked
-    page.get_by_text("Đối chiếu với Báo cáo 48/BC-BCĐ — 2015").first.click()
+    page.get_by_text("Đối chiếu với Báo cáo 48/BC-BCĐ — 2015", exact=True).first.click()
     harness.wait_until(lambda: page.get_by_text("Tất cả 31 số liệu khớp với báo cáo.").count() > 0,
                        timeout=30, what="report check summary")
-    page.get_by_text("Bảng số liệu của bản đồ").first.click()
+    page.get_by_text("Bảng số liệu của bản đồ", exact=True).first.click()
     with page.expect_download() as download:
         page.get_by_role("button", name="Tải CSV").click()
     data = open(download.value.path(), "rb").read()
