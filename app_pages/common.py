@@ -12,6 +12,7 @@ import streamlit as st
 from ntm_geo import auth, store
 from ntm_geo import boundaries as bnd
 from ntm_geo import catalog
+from ntm_geo.errors import NtmGeoError
 from ntm_geo.i18n import t
 from ntm_geo.profile import escape_markdown
 from ntm_geo.report_check import compare
@@ -55,6 +56,16 @@ def boundaries() -> bnd.Boundaries:
         bnd.load_boundaries(progress=lambda fraction, message: bar.progress(fraction, text=message))
         bar.empty()
     return _boundaries()
+
+
+def boundaries_or_stop(lang: str) -> bnd.Boundaries:
+    """:func:`boundaries`, or the error in the user's language and the end of this page run."""
+    try:
+        return boundaries()
+    except NtmGeoError as err:
+        st.error(f"**{t('boundary_error', lang)}**\n\n{escape_markdown(err.message(lang))}")
+        st.stop()
+        raise  # unreachable: st.stop() ends the run
 
 
 @st.cache_resource(show_spinner=False)

@@ -16,7 +16,7 @@ from streamlit_folium import st_folium
 
 from app_pages.export_ui import render_exports
 from app_pages.urlsync import share_url, sync_query
-from app_pages.common import boundaries, joined_table, lang, report_rows, show_notices, view
+from app_pages.common import boundaries_or_stop, joined_table, lang, report_rows, show_notices, view
 from ntm_geo import catalog
 from ntm_geo.classify import K_RANGE, SCHEMES, scheme_label
 from ntm_geo.criteria import CRITERION_COLUMNS
@@ -33,11 +33,7 @@ from ntm_geo.viewstate import ViewState, from_query, to_query
 MAP_HEIGHT = 560
 L = lang()
 
-try:
-    bounds_data = boundaries()
-except NtmGeoError as err:
-    st.error(f"**{t('boundary_error', L)}**\n\n{err.message(L)}")
-    st.stop()
+bounds_data = boundaries_or_stop(L)
 districts = bounds_data.districts_web
 
 

@@ -22,7 +22,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages.common import boundaries, joined_table, lang, show_notices, view
+from app_pages.common import boundaries, boundaries_or_stop, joined_table, lang, show_notices, view
 from ntm_geo import catalog
 from ntm_geo import planning as pl
 from ntm_geo.criteria import CRITERION_COLUMNS, load_criteria
@@ -129,11 +129,7 @@ register(STRINGS)
 L = lang()
 ss = st.session_state
 
-try:
-    bounds_data = boundaries()
-except NtmGeoError as err:
-    st.error(err.message(L))
-    st.stop()
+bounds_data = boundaries_or_stop(L)
 districts = bounds_data.districts_web
 district_names = dict(zip(districts["district_code"], districts["district_name"], strict=True))
 

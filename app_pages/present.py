@@ -21,7 +21,7 @@ import branca.element
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages.common import boundaries, joined_table, lang, show_notices, view
+from app_pages.common import boundaries_or_stop, joined_table, lang, show_notices, view
 from app_pages.urlsync import sync_query
 from ntm_geo import catalog
 from ntm_geo.change import change_table, compute_change_view
@@ -137,11 +137,7 @@ KEYS_JS = """<script>
 L = lang()
 st.markdown(PAGE_CSS, unsafe_allow_html=True)
 
-try:
-    bounds_data = boundaries()
-except NtmGeoError as err:
-    st.error(err.message(L))
-    st.stop()
+bounds_data = boundaries_or_stop(L)
 districts = bounds_data.districts_web
 district_codes = set(districts["district_code"])
 district_names = dict(zip(districts["district_code"], districts["district_name"], strict=True))
