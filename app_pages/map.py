@@ -171,7 +171,8 @@ st_folium(
 )
 st.caption(t("source_line", L) + " " + ("" if tiles else t("no_tiles_note", L)))
 
-with st.expander(t("share_link", L)):
+# Shown on request: st.code pulls a 1.5 MB highlighter script that would delay the first paint.
+if st.toggle(t("share_link", L), key="show_link"):
     link = share_url(query)
     st.code(link, language=None)
     st.caption(t("share_link_help", L))

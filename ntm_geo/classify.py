@@ -97,19 +97,29 @@ class Classification:
         lookup.update(dict(enumerate(self.colors)))
         return [lookup[int(c)] for c in self.yb]
 
-    def legend_entries(self, lang: str = "vi", *, high_first: bool = True) -> list[tuple[str, str, int]]:
-        """(colour, label, count) rows for a legend, special classes last (only when present)."""
+    def legend_entries(
+        self, lang: str = "vi", *, high_first: bool = True, within: Sequence[bool] | None = None
+    ) -> list[tuple[str, str, int]]:
+        """(colour, label, count) rows for a legend, special classes last (only when present).
+
+        ``within`` (bool per unit, shape (n,)) counts only those units — e.g. the selected
+        district — while keeping every class of the whole classification, so colours keep
+        their meaning across districts. Classes with no unit inside stay listed (count 0).
+        """
+        yb = self.yb if within is None else self.yb[np.asarray(within, dtype=bool)]
+        counts = [int((yb == i).sum()) for i in range(self.k)]
         rows = [
             (color, c.label_vi if lang == "vi" else c.label_en, count)
-            for c, color, count in zip(self.classes, self.colors, self.counts, strict=True)
+            for c, color, count in zip(self.classes, self.colors, counts, strict=True)
         ]
         if high_first:
             rows.reverse()
         idx = 0 if lang == "vi" else 1
-        if self.n_no_data:
-            rows.append((NO_DATA_COLOR, NO_DATA_LABEL[idx], self.n_no_data))
-        if self.n_not_assessed:
-            rows.append((NOT_ASSESSED_COLOR, NOT_ASSESSED_LABEL[idx], self.n_not_assessed))
+        n_no_data, n_not_assessed = int((yb == NO_DATA).sum()), int((yb == NOT_ASSESSED).sum())
+        if n_no_data:
+            rows.append((NO_DATA_COLOR, NO_DATA_LABEL[idx], n_no_data))
+        if n_not_assessed:
+            rows.append((NOT_ASSESSED_COLOR, NOT_ASSESSED_LABEL[idx], n_not_assessed))
         return rows
 
 

@@ -33,6 +33,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "tooltip_district": ("Huyện", "District"),
     "tooltip_value": ("Giá trị", "Value"),
     "legend_counts": ("Số đơn vị trong ngoặc", "Unit counts in brackets"),
+    "legend_counts_district": ("số đơn vị trong huyện đang chọn", "unit counts for the selected district"),
     "loading_boundaries": (
         "Lần chạy đầu: đang chuyển đổi ranh giới xã (khoảng 30 giây, chỉ một lần)…",
         "First run: converting commune boundaries (about 30 s, once only)…",

@@ -138,9 +138,13 @@ def build_view_layers(
     if var.kind == "scheme" and scheme:
         note += f" · {scheme_label(scheme, lang)}"
 
+    within = (table["district_code"] == district).to_numpy() if district else None
+    if district:  # counts for the district shown; classes (and colours) stay the province's
+        note += " · " + t("legend_counts_district", lang)
+
     def legend():
-        return legend_element(legend_title(view, lang), view.classification.legend_entries(lang), note=note,
-                              font_px=legend_font_px)  # fmt: skip
+        entries = view.classification.legend_entries(lang, within=within)
+        return legend_element(legend_title(view, lang), entries, note=note, font_px=legend_font_px)
 
     def styled(group_name: str) -> folium.FeatureGroup:
         group = folium.FeatureGroup(name=group_name)

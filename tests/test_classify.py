@@ -119,3 +119,12 @@ def test_ties_that_merge_classes_are_noted():
     assert result.k < 7
     assert f"only {result.k} classes could be formed instead of 7" in result.note_en
     assert "thay vì 7" in result.note_vi
+
+
+def test_legend_counts_within_a_subset_keep_all_classes():
+    values = pd.Series([0, 4, 5, 19, None, 7], dtype="Float64")
+    result = classify_fixed(values, CLASSES, ["#1", "#2", "#3"], [True, True, True, True, True, False])
+    inside = [True, False, False, True, False, True]
+    entries = result.legend_entries("en", within=inside)
+    assert [e[2] for e in entries] == [1, 0, 1, 1]  # 10+, 5-9, <5, not assessed; no "no data" row
+    assert [e[1] for e in entries][:3] == ["10+", "5-9", "<5"]
