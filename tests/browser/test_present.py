@@ -90,10 +90,14 @@ def test_presentation_fills_the_screen_with_large_text(app_server, new_page, wid
     harness.screenshot(page, f"present-{width}x{height}")
     # commune names appear when zoomed in
     assert frame.evaluate("document.querySelector('.ntm-commune-label').offsetParent") is None
-    frame.evaluate("() => { const m = window.map; m.setZoom(12, {animate: false}); }")
-    harness.wait_until(lambda: frame.evaluate(
-        "Array.from(document.querySelectorAll('.ntm-commune-label .ntm-label-text')).filter(e => e.offsetParent && e.style.visibility !== 'hidden').length"
-    ) > 5, timeout=10, what="commune labels after zooming in")
+    def visible_commune_labels() -> int:  # look the iframe up each time: the page may re-create it
+        f = harness.folium_frame(page)
+        f.evaluate("() => { if (window.map && window.map.getZoom() < 12) window.map.setZoom(12, {animate: false}); }")
+        return f.evaluate(
+            "Array.from(document.querySelectorAll('.ntm-commune-label .ntm-label-text'))"
+            ".filter(e => e.offsetParent && e.style.visibility !== 'hidden').length")
+
+    harness.wait_until(lambda: visible_commune_labels() > 5, timeout=45, what="commune labels after zooming in")
     frame.evaluate("() => { const m = window.map; m.setZoom(9, {animate: false}); }")
     harness.wait_until(lambda: not frame.evaluate("document.querySelector('.leaflet-container').classList.contains('ntm-zoomed')"),
                        timeout=10, what="labels hidden again")
