@@ -101,7 +101,8 @@ def test_district_dims_the_rest_and_click_opens_profile(app_server, new_page):
                    ps[0].dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: 1, clientY: 1})); }"""
     )
     harness.wait_until(lambda: page.get_by_text("Huyện Đình Lập · ").count() > 0, timeout=60, what="profile header")
-    assert page.get_by_text("Dân số (Tổng điều tra 2009)").first.is_visible()
+    harness.wait_until(lambda: page.get_by_text("Dân số (Tổng điều tra 2009)").first.is_visible(),
+                       timeout=60, what="profile facts")
     harness.screenshot(page, "app-district-profile-1920x1080")
 
 
