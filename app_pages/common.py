@@ -104,6 +104,35 @@ def clear_data_caches(*, boundaries: bool = False) -> None:
         _boundaries.clear()
 
 
+def view_widget(name: str, options: list, default: object) -> str:
+    """Session key for a view widget whose option labels depend on the language.
+
+    Streamlit keeps a keyed widget's value by its *formatted label*: when the language changes,
+    the old label matches no option and the widget shows nothing or returns a stale value. So
+    each language gets its own key (``name@vi``, ``name@en``), initialised from the canonical
+    view in ``st.session_state["view"]`` (written by :func:`remember`) whenever the language
+    changed since the last run or the widget holds a value that is not an option.
+    """
+    ss = st.session_state
+    key = f"{name}@{lang()}"
+    value = ss.setdefault("view", {}).get(name, default)
+    if value not in options:
+        value = default
+    if ss.get("_view_lang") != lang() or ss.get(key) not in options:
+        ss[key] = value
+    return key
+
+
+def remember(name: str, value: object) -> None:
+    """Record a view widget's value as the canonical view (see :func:`view_widget`)."""
+    st.session_state.setdefault("view", {})[name] = value
+
+
+def view_widgets_done() -> None:
+    """Call after the page's view widgets: their per-language keys are now current."""
+    st.session_state["_view_lang"] = lang()
+
+
 def show_notices(notices: list[Notice], lang: str) -> None:
     """Say which link parameters were ignored (raw values escaped: links are hostile input)."""
     if notices:

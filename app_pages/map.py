@@ -16,7 +16,7 @@ from streamlit_folium import st_folium
 
 from app_pages.export_ui import render_exports
 from app_pages.urlsync import share_url, sync_query
-from app_pages.common import boundaries_or_stop, joined_table, lang, report_rows, show_notices, view
+from app_pages.common import boundaries_or_stop, remember, view_widget, view_widgets_done, joined_table, lang, report_rows, show_notices, view
 from ntm_geo import catalog
 from ntm_geo.classify import K_RANGE, SCHEMES, scheme_label
 from ntm_geo.criteria import CRITERION_COLUMNS
@@ -32,6 +32,7 @@ from ntm_geo.viewstate import ViewState, from_query, to_query
 
 MAP_HEIGHT = 560
 L = lang()
+PICK = f"pick@{L}"  # per language: the empty option's label is translated (see common.view_widget)
 
 bounds_data = boundaries_or_stop(L)
 districts = bounds_data.districts_web
@@ -47,9 +48,9 @@ def _apply_link() -> None:
         known_communes=set(official_units()["commune_code"]),
     )
     ss = st.session_state
-    ss["dataset"], ss["year"], ss["theme"] = state.dataset, state.year, state.theme
-    ss[f"variable_{state.theme}"] = state.var
-    ss["scheme"], ss["k"], ss["district"] = state.scheme, state.k, state.district
+    ss["view"] = {"dataset": state.dataset, "year": state.year, "theme": state.theme,
+                  f"variable_{state.theme}": state.var, "scheme": state.scheme, "k": state.k,
+                  "district": state.district}
     ss["selected_commune"] = state.communes[0] if state.communes else None
     ss["link_notices"] = notices
     ss["link_state"] = state
@@ -63,13 +64,14 @@ link_state: ViewState = st.session_state["link_state"]
 def current_state() -> ViewState:
     """The view as the widgets (session state) describe it."""
     ss = st.session_state
-    theme_key = ss.get("theme", "criteria")
-    var = ss.get(f"variable_{theme_key}") or THEMES[theme_key].variables[0]
+    v = ss.get("view", {})
+    theme_key = v.get("theme", "criteria")
+    var = v.get(f"variable_{theme_key}") or THEMES[theme_key].variables[0]
     selected = ss.get("selected_commune")
     return replace(
-        st.session_state["link_state"], dataset=ss.get("dataset", "illustrative"), year=ss.get("year") or 2015,
-        theme=theme_key, var=var, scheme=ss.get("scheme", "natural_breaks"), k=ss.get("k", 5),
-        district=ss.get("district") or "", communes=(selected,) if selected else (), lang=ss.get("lang", "vi"),
+        st.session_state["link_state"], dataset=v.get("dataset", "illustrative"), year=v.get("year") or 2015,
+        theme=theme_key, var=var, scheme=v.get("scheme", "natural_breaks"), k=v.get("k", 5),
+        district=v.get("district") or "", communes=(selected,) if selected else (), lang=ss.get("lang", "vi"),
     )
 
 
@@ -77,11 +79,11 @@ def on_map_click() -> None:
     code = clicked_commune_code(st.session_state.get("map"))
     if code:
         st.session_state["selected_commune"] = code
-        st.session_state["pick"] = code
+        st.session_state[PICK] = code
 
 
 def on_pick() -> None:
-    st.session_state["selected_commune"] = st.session_state.get("pick") or None
+    st.session_state["selected_commune"] = st.session_state.get(PICK) or None
 
 
 # ---------------------------------------------------------------- widgets
@@ -93,41 +95,49 @@ def keep_valid(key: str, options: list, default) -> None:
 
 
 infos = {d.id: d for d in catalog.list_datasets()}
-keep_valid("dataset", list(infos), "illustrative")
 dataset_id = st.sidebar.selectbox(
-    t("dataset", L), list(infos), format_func=lambda d: infos[d].name_vi if L == "vi" else infos[d].name_en, key="dataset",
+    t("dataset", L), list(infos), format_func=lambda d: infos[d].name_vi if L == "vi" else infos[d].name_en,
+    key=view_widget("dataset", list(infos), "illustrative"),
 )
+remember("dataset", dataset_id)
 info = infos[dataset_id]
 years = sorted(info.years, reverse=True)  # a saved dataset may hold other years than the report
-keep_valid("year", years, years[0])
-year = st.sidebar.segmented_control(t("year", L), years, key="year", required=True) or years[0]
-keep_valid("theme", list(THEMES), "criteria")
-theme_key = st.sidebar.radio(t("theme", L), list(THEMES), format_func=lambda k: THEMES[k].label(L), key="theme")
+year = st.sidebar.segmented_control(
+    t("year", L), years, key=view_widget("year", years, years[0]), required=True
+) or years[0]
+remember("year", year)
+theme_key = st.sidebar.radio(
+    t("theme", L), list(THEMES), format_func=lambda k: THEMES[k].label(L), key=view_widget("theme", list(THEMES), "criteria")
+)
+remember("theme", theme_key)
 theme = THEMES[theme_key]
-keep_valid(f"variable_{theme_key}", list(theme.variables), theme.variables[0])
 if len(theme.variables) > 1:
     label = t("criterion_view", L) if theme_key == "criteria" else t("variable", L)
     variable_key = st.sidebar.selectbox(
         label,
         theme.variables,
         format_func=lambda k: t("all_criteria", L) if k == "criteria_met" else VARIABLES[k].label(L),
-        key=f"variable_{theme_key}",
+        key=view_widget(f"variable_{theme_key}", list(theme.variables), theme.variables[0]),
     )
 else:
     variable_key = theme.variables[0]
+remember(f"variable_{theme_key}", variable_key)
 variable = VARIABLES[variable_key]
-scheme, k = st.session_state.get("scheme", "natural_breaks"), st.session_state.get("k", 5)
+scheme, k = st.session_state["view"].get("scheme", "natural_breaks"), st.session_state["view"].get("k", 5)
 if variable.kind == "scheme":
-    keep_valid("scheme", list(SCHEMES), "natural_breaks")
-    keep_valid("k", list(K_RANGE), 5)
-    scheme = st.sidebar.selectbox(t("scheme", L), list(SCHEMES), format_func=lambda s: scheme_label(s, L), key="scheme")
-    k = st.sidebar.select_slider(t("k", L), options=list(K_RANGE), key="k")
+    scheme = st.sidebar.selectbox(t("scheme", L), list(SCHEMES), format_func=lambda s: scheme_label(s, L),
+                                  key=view_widget("scheme", list(SCHEMES), "natural_breaks"))
+    k = st.sidebar.select_slider(t("k", L), options=list(K_RANGE), key=view_widget("k", list(K_RANGE), 5))
+    remember("scheme", scheme)
+    remember("k", k)
 district_names = dict(zip(districts["district_code"], districts["district_name"], strict=True))
-keep_valid("district", ["", *districts["district_code"]], "")
 district = st.sidebar.selectbox(
     t("district", L), ["", *districts["district_code"]],
-    format_func=lambda c: district_names.get(c, t("all_districts", L)), key="district",
+    format_func=lambda c: district_names.get(c, t("all_districts", L)),
+    key=view_widget("district", ["", *districts["district_code"]], ""),
 )
+remember("district", district)
+view_widgets_done()
 tiles = st.sidebar.toggle(t("tiles", L), value=False, key="tiles")
 
 selected = st.session_state.get("selected_commune")
@@ -185,11 +195,11 @@ with profile_col:
     st.subheader(t("profile", L))
     names = dict(zip(table["commune_code"], table["name_with_type"] + " — " + table["district_name"], strict=True))
     options = ["", *sorted(names, key=lambda c: vi_sort_key(names[c]))]
-    keep_valid("pick", options, "")
-    if st.session_state.get("pick") != (selected or ""):
-        st.session_state["pick"] = selected or ""
+    keep_valid(PICK, options, "")
+    if st.session_state.get(PICK) != (selected or ""):
+        st.session_state[PICK] = selected or ""
     pick = st.selectbox(t("pick_commune", L), options, format_func=lambda c: names.get(c, t("none", L)),
-                        key="pick", on_change=on_pick)
+                        key=PICK, on_change=on_pick)
     if not pick:
         st.caption(t("profile_hint", L))
     else:

@@ -174,3 +174,21 @@ def test_report_check_and_table_on_request(app_server, new_page):
     data = open(download.value.path(), "rb").read()
     assert data.startswith(b"\xef\xbb\xbf# D\xe1\xbb\xaf li\xe1\xbb\x87u minh h\xe1\xbb\x8da")  # BOM + "# Dữ liệu minh họa"
     assert data.decode("utf-8-sig").count("\n") == 226 + 2
+
+
+def test_language_switch_keeps_the_view_and_shows_translated_choices(app_server, new_page):
+    page, _ = new_page(1280, 900)
+    page.goto(app_server)
+    harness.wait_for_communes(page, 226)
+    page.get_by_text("English", exact=True).first.click()
+    harness.wait_until(lambda: page.get_by_role("radio", name="NTM criteria met").is_checked(), timeout=60,
+                       what="theme radio checked in English")
+    page.get_by_text("Poverty rate", exact=True).first.click()
+    frame = harness.folium_frame(page)
+    harness.wait_until(lambda: "Poverty rate (households) (%)" in frame.inner_text(".ntm-legend"), timeout=60,
+                       what="poverty legend in English")
+    page.get_by_text("Tiếng Việt", exact=True).first.click()
+    harness.wait_until(lambda: page.get_by_role("radio", name="Tỷ lệ hộ nghèo").is_checked(), timeout=60,
+                       what="poverty still chosen after switching back")
+    harness.wait_until(lambda: "Tỷ lệ hộ nghèo (%)" in harness.folium_frame(page).inner_text(".ntm-legend"), timeout=60,
+                       what="poverty legend in Vietnamese")
