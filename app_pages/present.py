@@ -95,44 +95,53 @@ path.ntm-district { stroke: #111111; stroke-width: 3.5px; stroke-opacity: 1; }
 .ntm-legend > div { box-shadow: 0 1px 6px rgba(0,0,0,0.45) !important; }
 </style>"""
 
-# Keyboard: ←/→ and PageUp/PageDown click the ◀/▶ buttons (found by their st-key-* class);
-# also inside the map iframes (same origin), whose Leaflet keyboard panning is switched off.
-KEYS_JS = """<script>
-(function () {
-  const top = window.parent, doc = top.document;
-  const press = (which) => {
-    // the visible, live button (Streamlit also keeps a hidden measuring copy, and a stale one
-    // during a rerun)
-    const all = Array.from(doc.querySelectorAll(".st-key-ntm_" + which + " button[data-testid^=stBaseButton]"));
-    const b = all.find(e => e.offsetParent && !e.closest("[data-stale=true]")) || all.find(e => e.offsetParent);
-    if (b && !b.disabled) { b.click(); return true; }
-    return false;
-  };
-  const onKey = (e) => {
-    if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
-    const el = e.target, tag = ((el && el.tagName) || "").toLowerCase();
-    if (tag === "input" || tag === "textarea" || tag === "select" || (el && el.isContentEditable)) return;
-    const which = {ArrowRight: "next", PageDown: "next", ArrowLeft: "prev", PageUp: "prev"}[e.key];
-    if (which && doc.querySelector(".st-key-ntm_next")) { if (press(which)) e.preventDefault(); }
-  };
-  for (const [d, h] of (top.__ntmSlideKeys || [])) { try { d.removeEventListener("keydown", h, true); } catch (err) {} }
+# Keyboard: ←/→ and PageUp/PageDown click the ◀/▶ buttons (found by their st-key-* class). The
+# same handler runs in the page (installed from a 1-px st.iframe) and inside every map iframe
+# (a script in the map itself, whose Leaflet keyboard panning is switched off), so the keys work
+# wherever the focus is, with no polling and no race with a map iframe that is being replaced.
+SLIDE_KEY_JS = """function (e, doc) {
+  if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+  const el = e.target, tag = ((el && el.tagName) || "").toLowerCase();
+  if (tag === "input" || tag === "textarea" || tag === "select" || (el && el.isContentEditable)) return;
+  const which = {ArrowRight: "next", PageDown: "next", ArrowLeft: "prev", PageUp: "prev"}[e.key];
+  if (!which || !doc.querySelector(".st-key-ntm_next")) return;
+  // the visible, live button (Streamlit also keeps a hidden measuring copy, and a stale one
+  // during a rerun)
+  const all = Array.from(doc.querySelectorAll(".st-key-ntm_" + which + " button[data-testid^=stBaseButton]"));
+  const b = all.find(x => x.offsetParent && !x.closest("[data-stale=true]")) || all.find(x => x.offsetParent);
+  if (b && !b.disabled) { b.click(); e.preventDefault(); }
+}"""
+
+# (installed once per script run; a rerun that re-creates the iframe replaces the old handler)
+KEYS_JS = f"""<script>
+(function () {{
+  const top = window.parent, doc = top.document, key = {SLIDE_KEY_JS};
+  const onKey = (e) => key(e, doc);
+  for (const [d, h] of (top.__ntmSlideKeys || [])) {{ try {{ d.removeEventListener("keydown", h, true); }} catch (err) {{}} }}
   top.__ntmSlideKeys = [[doc, onKey]];
   doc.addEventListener("keydown", onKey, true);
-  const scan = () => {
-    for (const f of doc.querySelectorAll("iframe")) {
-      let d = null;
-      try { d = f.contentDocument; } catch (err) { d = null; }
-      if (d && d.__ntmSlideKeys !== onKey) {
-        d.__ntmSlideKeys = onKey;
-        d.addEventListener("keydown", onKey, true);
-        top.__ntmSlideKeys.push([d, onKey]);
-      }
-    }
-  };
-  scan();
-  setInterval(scan, 500);
-})();
+}})();
 </script>"""
+
+
+class _MapSlideKeys(branca.element.MacroElement):
+    """The slide keys inside a map iframe (same origin as the page): a key pressed after a click
+    on the map clicks the page's ◀/▶ button. Re-running the map script replaces the handler."""
+
+    _template = branca.element.Template(
+        "{% macro script(this, kwargs) %}(function () {"
+        " let doc; try { doc = window.parent.document; } catch (err) { return; }"
+        " if (window.parent === window) return;"
+        " const key = " + SLIDE_KEY_JS + ";"
+        " if (document.__ntmSlideKeys) document.removeEventListener('keydown', document.__ntmSlideKeys, true);"
+        " document.__ntmSlideKeys = (e) => key(e, doc);"
+        " document.addEventListener('keydown', document.__ntmSlideKeys, true);"
+        "})();{% endmacro %}"
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "NtmSlideKeys"
 
 L = lang()
 st.markdown(PAGE_CSS, unsafe_allow_html=True)
@@ -232,6 +241,7 @@ def _base(bounds, fit_padding_right: int = 0) -> object:
             if type(child).__name__ == "FitBounds":
                 child.options["paddingBottomRight"] = [fit_padding_right, 0]
     base.options["keyboard"] = False  # arrow keys step slides, even after a click on the map
+    base.add_child(_MapSlideKeys())
     add_label_css(base)
     base.get_root().header.add_child(branca.element.Element(MAP_CSS), name="ntm_present_css")
     return base
