@@ -255,7 +255,13 @@ def on_table_select() -> None:
 
 
 def on_map_click() -> None:
-    code = clicked_commune_code(ss.get("pl_map"))
+    # A map that is drawn again (e.g. back from another tab) re-sends its last click: only a new
+    # click (a different feature or click position) toggles a commune.
+    payload = ss.get("pl_map")
+    if payload == ss.get("pl_map_handled"):
+        return
+    ss["pl_map_handled"] = payload
+    code = clicked_commune_code(payload)
     if not code:
         return
     if code not in ss.get("pl_table_codes", []):
@@ -377,7 +383,7 @@ with tabs[0]:
             )
             shortlist_group = pl.shortlist_layer(table_full, ss["pl_shortlist_codes"])
             st_folium(build_base_map(layers.bounds), feature_group_to_add=[layers.communes, layers.outlines, shortlist_group],
-                      key="pl_map", height=520, use_container_width=True, returned_objects=["last_active_drawing"],
+                      key="pl_map", height=520, use_container_width=True, returned_objects=["last_active_drawing", "last_object_clicked"],
                       on_change=on_map_click)
             st.caption(t("pl_map_caption", L))
         b1, b2, b3 = st.columns([2, 1.4, 1])
