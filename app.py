@@ -52,4 +52,9 @@ pages = [
     for i, (path, title_key, icon, url) in enumerate(PAGES)
     if (HERE / path).exists()
 ]
-st.navigation(pages).run()
+page = st.navigation(pages)
+# Pages tell a switch from the sidebar (the new page's URL has no query) from Back/Forward or a
+# pasted link within a page (a query that differs from the one the page last wrote).
+st.session_state["page_switched"] = st.session_state.get("page_now") != page.url_path
+st.session_state["page_now"] = page.url_path
+page.run()

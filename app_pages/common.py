@@ -133,6 +133,18 @@ def view_widgets_done() -> None:
     st.session_state["_view_lang"] = lang()
 
 
+def url_changed_outside(synced_key: str) -> bool:
+    """True when the address bar holds a query this page did not write last (the browser's
+    Back/Forward buttons, or a link pasted into the same tab): the page must then show the URL's
+    view. A plain switch to this page from the menu (no query) keeps the session's view.
+    ``synced_key`` is where the page stores the query it last wrote."""
+    ss = st.session_state
+    query = st.query_params.to_dict()
+    if synced_key not in ss or query == ss[synced_key]:
+        return False
+    return bool(query) or not ss.get("page_switched", False)
+
+
 def show_notices(notices: list[Notice], lang: str) -> None:
     """Say which link parameters were ignored (raw values escaped: links are hostile input)."""
     if notices:

@@ -16,7 +16,18 @@ from streamlit_folium import st_folium
 
 from app_pages.export_ui import render_exports
 from app_pages.urlsync import share_url, sync_query
-from app_pages.common import boundaries_or_stop, remember, view_widget, view_widgets_done, joined_table, lang, report_rows, show_notices, view
+from app_pages.common import (
+    boundaries_or_stop,
+    joined_table,
+    lang,
+    remember,
+    report_rows,
+    show_notices,
+    url_changed_outside,
+    view,
+    view_widget,
+    view_widgets_done,
+)
 from ntm_geo import catalog
 from ntm_geo.classify import K_RANGE, SCHEMES, scheme_label
 from ntm_geo.criteria import CRITERION_COLUMNS
@@ -54,9 +65,10 @@ def _apply_link() -> None:
     ss["selected_commune"] = state.communes[0] if state.communes else None
     ss["link_notices"] = notices
     ss["link_state"] = state
+    ss["_view_lang"] = None  # the widgets take their values from the new view (common.view_widget)
 
 
-if "link_state" not in st.session_state:
+if "link_state" not in st.session_state or url_changed_outside("map_synced"):
     _apply_link()
 link_state: ViewState = st.session_state["link_state"]
 
@@ -143,6 +155,7 @@ tiles = st.sidebar.toggle(t("tiles", L), value=False, key="tiles")
 selected = st.session_state.get("selected_commune")
 query = to_query(current_state())
 sync_query(query)  # the address bar is always a link to this view (ignored link parts dropped)
+st.session_state["map_synced"] = query
 
 # ---------------------------------------------------------------- core
 table = joined_table(dataset_id, year)

@@ -21,7 +21,7 @@ import branca.element
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages.common import boundaries_or_stop, joined_table, lang, show_notices, view
+from app_pages.common import boundaries_or_stop, joined_table, lang, show_notices, url_changed_outside, view
 from app_pages.urlsync import sync_query
 from ntm_geo import catalog
 from ntm_geo.change import change_table, compute_change_view
@@ -177,7 +177,7 @@ def _query() -> dict[str, str]:
     return to_query(state)
 
 
-if "present_slides" not in ss or st.query_params.to_dict() != ss.get("present_synced"):
+if "present_slides" not in ss or url_changed_outside("present_synced"):
     _apply_link()  # first visit, a pasted link, or the browser's Back/Forward buttons
 
 

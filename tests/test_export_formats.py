@@ -42,6 +42,12 @@ def test_html_inlines_leaflet_and_all_units(page):
     assert "ntm-legend" in page
 
 
+def test_html_legend_counts_the_chosen_district_only(page, boundaries):
+    counts = [int(n) for n in re.findall(r'font-variant-numeric:tabular-nums\\?"?>(\d+)<', page)]
+    in_district = int((boundaries.communes["district_code"] == "186").sum())
+    assert len(counts) >= 3 and sum(counts) == in_district < len(boundaries.communes)
+
+
 def test_html_has_title_badge_sources_and_date(page):
     assert "<title>Tỷ lệ hộ nghèo — năm 2015 — Huyện Hữu Lũng</title>" in page
     assert "DỮ LIỆU MINH HỌA" in page

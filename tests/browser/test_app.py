@@ -192,3 +192,35 @@ def test_language_switch_keeps_the_view_and_shows_translated_choices(app_server,
                        what="poverty still chosen after switching back")
     harness.wait_until(lambda: "Tỷ lệ hộ nghèo (%)" in harness.folium_frame(page).inner_text(".ntm-legend"), timeout=60,
                        what="poverty legend in Vietnamese")
+
+
+def test_back_and_forward_buttons_restore_earlier_views(app_server, new_page):
+    page, _ = new_page(1280, 800)
+    page.goto(app_server)
+    default = harness.wait_for_communes(page, 226)
+
+    page.get_by_text("Tỷ lệ hộ nghèo", exact=True).first.click()
+    page.wait_for_function("new URLSearchParams(location.search).get('theme') === 'poverty'", timeout=60_000)
+    poverty_2015 = harness.wait_for_fills_change(page, default)
+    page.get_by_role("radio", name="2011").or_(page.get_by_role("button", name="2011")).first.click()
+    page.wait_for_function("new URLSearchParams(location.search).get('year') === '2011'", timeout=60_000)
+    harness.wait_for_fills_change(page, poverty_2015)
+
+    page.go_back()  # -> poverty, 2015: map, legend and the year control follow the address bar
+    page.wait_for_function("new URLSearchParams(location.search).get('year') !== '2011'", timeout=60_000)
+    harness.wait_until(lambda: harness.painted_fills(harness.folium_frame(page)) == poverty_2015, timeout=60,
+                       what="the poverty 2015 colours again")
+    assert "2015" in harness.folium_frame(page).inner_text(".ntm-legend")
+    assert page.get_by_text("Tỷ lệ hộ nghèo — năm 2015").first.is_visible()
+
+    page.go_back()  # -> the default view
+    page.wait_for_function("!new URLSearchParams(location.search).get('theme')", timeout=60_000)
+    harness.wait_until(lambda: harness.painted_fills(harness.folium_frame(page)) == default, timeout=60,
+                       what="the default colours again")
+    assert page.get_by_role("radio", name="Tiêu chí nông thôn mới").is_checked()  # the theme control too
+
+    page.go_forward()  # -> poverty 2015 again
+    page.wait_for_function("new URLSearchParams(location.search).get('theme') === 'poverty'", timeout=60_000)
+    harness.wait_until(lambda: harness.painted_fills(harness.folium_frame(page)) == poverty_2015, timeout=60,
+                       what="forward to poverty 2015")
+    assert page.get_by_role("radio", name="Tỷ lệ hộ nghèo").is_checked()

@@ -213,3 +213,32 @@ def test_map_page_url_follows_every_widget_change(app_server, new_page):
     wait_for_query(page, {"theme": "poverty", "year": "2011", "scheme": "quantiles"})
     page.get_by_text("Tiêu chí nông thôn mới", exact=True).first.click()
     wait_for_query(page, {"year": "2011", "scheme": "quantiles"})
+
+
+def test_back_button_returns_to_the_previous_slide_and_menu_switch_keeps_the_map_view(app_server, new_page):
+    page, _ = new_page(1280, 800)
+    page.goto(app_server + "/present")
+    first = harness.wait_for_communes(page, 226)
+    page.locator(".st-key-ntm_title").click()
+    page.wait_for_function("window.__ntmSlideKeys && window.__ntmSlideKeys.length > 0")
+    page.keyboard.press("ArrowRight")
+    wait_for_query(page, {"slide": "2"})
+    harness.wait_for_fills_change(page, first)
+    page.go_back()
+    page.wait_for_function("new URLSearchParams(location.search).get('slide') !== '2'", timeout=URL_TIMEOUT_MS)
+    harness.wait_until(lambda: harness.painted_fills(_frames(page, 1)[0]) == first, timeout=30, what="slide 1 again")
+    assert "2011" in _title(page)
+
+    # the map page's view survives a visit to another page through the menu
+    page.goto(app_server + "/?theme=poverty&year=2011")
+    harness.wait_until(lambda: "Tỷ lệ hộ nghèo (%)" in harness.folium_frame(page).inner_text(".ntm-legend"), timeout=60,
+                       what="poverty map")
+    page.get_by_role("link", name="Trình chiếu").first.click()
+    page.wait_for_function("location.pathname.endsWith('/present')", timeout=URL_TIMEOUT_MS)
+    harness.wait_for_communes(page, 226)
+    page.locator("[data-testid='stPopover'] button").first.click()  # the slide list, with the way out
+    page.get_by_role("link", name="Thoát trình chiếu").click()
+    page.wait_for_function("new URLSearchParams(location.search).get('theme') === 'poverty'"
+                           " && new URLSearchParams(location.search).get('year') === '2011'", timeout=URL_TIMEOUT_MS)
+    harness.wait_until(lambda: "2011" in harness.folium_frame(page).inner_text(".ntm-legend"), timeout=60,
+                       what="the same poverty 2011 map")
