@@ -139,3 +139,62 @@ def test_without_password_uploads_are_disabled_with_instructions(monkeypatch, tm
     assert message in warning and "NTM\\_GEO\\_EDITOR\\_PASSWORD" in warning and "secrets\\.toml" in warning
     assert [u.disabled for u in app.get("file_uploader")] == [True, True]
     assert not (tmp_path / "data").exists()  # viewing the page wrote nothing
+
+
+def _shapefile_zip(folder: Path, *, with_prj: bool) -> Path:
+    """The built-in communes in VN-2000 / UTM 48N as a zipped shapefile inside a sub-folder,
+    attribute names as an office writes them, UTF-8 declared in a .cpg."""
+    import zipfile
+
+    import pyogrio
+
+    from ntm_geo.boundaries import load_boundaries
+
+    communes = load_boundaries().communes[["commune_code", "name_with_type", "district_name", "geometry"]]
+    frame = communes.rename(columns={"commune_code": "MA_XA", "name_with_type": "TEN_XA", "district_name": "HUYEN"})
+    shp = folder / "shp"
+    shp.mkdir(parents=True, exist_ok=True)
+    pyogrio.write_dataframe(frame.to_crs("EPSG:3405"), shp / "xa_lang_son.shp", encoding="UTF-8")
+    (shp / "xa_lang_son.cpg").write_text("UTF-8")
+    out = folder / ("ranh_gioi.zip" if with_prj else "ranh_gioi_thieu_prj.zip")
+    with zipfile.ZipFile(out, "w") as archive:
+        for path in sorted(shp.iterdir()):
+            if with_prj or path.suffix != ".prj":
+                archive.write(path, "ranh_gioi_xa/" + path.name)
+    return out
+
+
+def test_boundary_upload_refuses_a_shapefile_without_crs_then_saves_and_maps_one(data_app, new_page, tmp_path):
+    server = data_app()
+    page, network = new_page(1600, 1000)
+    page.goto(f"{server.base_url}/data")
+    page.get_by_text("Đang dùng ranh giới có sẵn (censusVN2009).").wait_for(timeout=60_000)
+    page.get_by_text("4. Ranh giới thay thế").last.click()  # open the expander
+    uploader = page.locator("input[type=file]").last
+
+    uploader.set_input_files(str(_shapefile_zip(tmp_path / "a", with_prj=False)))
+    error = page.get_by_text("thiếu tệp .prj").first
+    error.wait_for(timeout=60_000)
+    assert "ranh_gioi_thieu_prj.zip" in error.inner_text()  # the message names the file
+
+    uploader.set_input_files(str(_shapefile_zip(tmp_path / "b", with_prj=True)))
+    page.get_by_text("226 khớp, 0 không khớp, 0 trùng, 0 đơn vị chưa có ranh giới").first.wait_for(timeout=90_000)
+    harness.screenshot(page, "data-page-boundaries-report")
+    form = page.locator("[data-testid='stForm']").filter(has_text="Lưu và dùng ranh giới này")
+    form.get_by_label("Mật khẩu biên tập").fill(PASSWORD)
+    form.get_by_role("button", name="Lưu và dùng ranh giới này").click()
+    page.get_by_text("Đã lưu ranh giới").first.wait_for(timeout=90_000)
+
+    page.goto(server.base_url)  # the maps now use the uploaded boundaries (same 226 units)
+    fills = harness.wait_for_communes(page, 226, timeout=90)
+    assert len(fills) == 226
+    page.goto(f"{server.base_url}/data")
+    page.get_by_text("Đang dùng ranh giới tải lên: ranh_gioi").first.wait_for(timeout=60_000)
+    assert "VN-2000 / UTM zone 48N" in page.get_by_text("Đang dùng ranh giới tải lên").first.inner_text()
+
+    page.get_by_text("4. Ranh giới thay thế").last.click()  # delete: back to the built-in boundaries
+    form = page.locator("[data-testid='stForm']").filter(has_text="Xóa ranh giới đang dùng")
+    form.get_by_label("Mật khẩu biên tập").fill(PASSWORD)
+    form.get_by_role("button", name="Xóa ranh giới đang dùng (quay về bản trước)").click()
+    page.get_by_text("Đang dùng ranh giới có sẵn (censusVN2009).").wait_for(timeout=60_000)
+    assert network.external() == []
