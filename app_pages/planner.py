@@ -64,13 +64,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "pl_preset": ("Cách xếp hạng", "Ranking"),
     "pl_custom": ("Tự đặt trọng số", "Custom weights"),
     "pl_weights": ("Trọng số (0–10)", "Weights (0–10)"),
-    "pl_count": ("{n} xã phù hợp bộ lọc (trên {total} xã); {na} phường, thị trấn không đánh giá.",
-                 "{n} xã match the filters (of {total}); {na} wards/townships not assessed."),
+    "pl_count": ("{n} xã phù hợp bộ lọc (trên {total} xã); {na} phường, thị trấn {where} không đánh giá theo bộ "
+                 "tiêu chí ({listed} có trong bảng).",
+                 "{n} xã match the filters (of {total}); {na} wards/townships {where} are not assessed against the "
+                 "criteria ({listed} listed)."),
+    "pl_where_province": ("của tỉnh", "of the province"),
+    "pl_where_districts": ("của huyện đã chọn", "of the chosen districts"),
     "pl_table_help": ("Chọn dòng (ô bên trái) để tô đậm xã trên bản đồ; bấm vào bản đồ để chọn dòng. Bấm tiêu đề cột để sắp xếp.",
                       "Select rows (left boxes) to outline them on the map; click the map to select a row. Click a header to sort."),
     "pl_selected": ("Đang chọn: {names}", "Selected: {names}"),
     "pl_add_selected": ("➕ Thêm xã đang chọn vào danh sách đề xuất", "➕ Add selected to the shortlist"),
-    "pl_add_top": ("➕ Thêm {n} xã đầu bảng", "➕ Add the top {n}"),
+    "pl_add_top": ("➕ Thêm {n} xã xếp hạng cao nhất", "➕ Add the {n} best ranked"),
     "pl_clear_selection": ("Bỏ chọn", "Clear selection"),
     "pl_outside": ("{name} không nằm trong bộ lọc hiện tại (hoặc không được đánh giá).",
                    "{name} is outside the current filters (or not assessed)."),
@@ -153,6 +157,21 @@ ss.setdefault("pl_notes", {})
 ss.setdefault("pl_scenario_codes", [])
 
 
+def lang_keyed(name: str, default: object) -> dict:
+    """Key and callback for a widget whose option labels are translated. Streamlit keeps a keyed
+    widget's value by its label, so a language switch would lose it (see common.view_widget):
+    the value lives in ``ss[name]``, each language has its own widget key ``name@vi|en``, set
+    from ``ss[name]`` on every run and written back by the widget's callback."""
+    ss.setdefault(name, default)
+    key = f"{name}@{L}"
+    ss[key] = list(ss[name]) if isinstance(ss[name], list) else ss[name]
+
+    def store() -> None:
+        ss[name] = ss[key]
+
+    return {"key": key, "on_change": store}
+
+
 def current_query() -> dict[str, str]:
     state = replace(DEFAULT, dataset=ss.get("pl_dataset", "illustrative"), year=ss.get("pl_year") or 2015,
                     shortlist=tuple(ss.get("pl_shortlist_codes", [])), lang=ss.get("lang", "vi"))
@@ -164,7 +183,7 @@ infos = {d.id: d for d in catalog.list_datasets()}
 if ss.get("pl_dataset") not in infos:
     ss["pl_dataset"] = "illustrative"
 dataset_id = st.sidebar.selectbox(
-    t("dataset", L), list(infos), key="pl_dataset",
+    t("dataset", L), list(infos), **lang_keyed("pl_dataset", "illustrative"),
     format_func=lambda d: (infos[d].name_vi if L == "vi" else infos[d].name_en)
     + (f" — {t('illustrative_data', L)}" if infos[d].illustrative and "minh họa" not in infos[d].name_vi else ""),
 )
@@ -220,16 +239,16 @@ def _flag_label(flag: str) -> str:
 sel_districts = st.sidebar.multiselect(t("pl_districts", L), list(district_names), format_func=district_names.get,
                                        key="pl_districts", persist_state="session", placeholder=t("pl_choose", L))
 sel_groups = st.sidebar.multiselect(t("pl_groups", L), list(pl.GROUPS), format_func=lambda g: pl.group_label(g, L),
-                                    key="pl_groups", persist_state="session", placeholder=t("pl_choose", L))
+                                    **lang_keyed("pl_groups", []), placeholder=t("pl_choose", L))
 not_standard = st.sidebar.checkbox(t("pl_not_standard", L), key="pl_not_standard", persist_state="session")
 criteria = load_criteria()
-crit_not_met = st.sidebar.selectbox(t("pl_criterion_not_met", L), [0, *range(1, 20)], key="pl_criterion",
+crit_not_met = st.sidebar.selectbox(t("pl_criterion_not_met", L), [0, *range(1, 20)], **lang_keyed("pl_criterion", 0),
                                     format_func=lambda n: t("pl_any", L) if n == 0 else criteria[n - 1].label(L),
                                     persist_state="session")
 if "pl_flags" in ss:  # a preset may name a flag this dataset does not have
     ss["pl_flags"] = [f for f in ss["pl_flags"] if f in flag_options]
-sel_flags = st.sidebar.multiselect(t("pl_flags", L), flag_options, format_func=_flag_label, key="pl_flags",
-                                   persist_state="session", placeholder=t("pl_choose", L))
+sel_flags = st.sidebar.multiselect(t("pl_flags", L), flag_options, format_func=_flag_label,
+                                   **lang_keyed("pl_flags", []), placeholder=t("pl_choose", L))
 filters = pl.Filters(districts=tuple(sel_districts), groups=tuple(sel_groups), not_meeting_standard=not_standard,
                      criterion_not_met=crit_not_met or None, flags=tuple(f for f in sel_flags if f.lstrip("!") in pl.flag_columns(candidates_all)))
 
@@ -293,10 +312,12 @@ show_notices(ss.pop("pl_link_notices", []), L)
 if info.illustrative:
     st.warning(info.note_vi if L == "vi" else info.note_en, icon="⚠️")
 
-# Tabs track which one is open (stable labels: the open tab is remembered by its label) so the
-# hidden ones do no work; widget values of hidden tabs are rebuilt from the pl_* codes above.
-tabs = st.tabs([t("pl_tab_rank", L), t("pl_tab_matrix", L), t("pl_tab_shortlist", L), t("pl_tab_districts", L),
-                t("pl_tab_progress", L)], key="pl_tabs", on_change="rerun")
+# Tabs track which one is open so the hidden ones do no work; widget values of hidden tabs are
+# rebuilt from the pl_* codes above. The open tab is remembered by its label, so each language has
+# its own key, opened on the tab (by position) that was open before a language switch.
+tab_labels = [t(k, L) for k in ("pl_tab_rank", "pl_tab_matrix", "pl_tab_shortlist", "pl_tab_districts", "pl_tab_progress")]
+tabs = st.tabs(tab_labels, key=f"pl_tabs@{L}", default=tab_labels[ss.get("pl_tab_index", 0)], on_change="rerun")
+ss["pl_tab_index"] = next((i for i, tab in enumerate(tabs) if tab.open), 0)
 
 
 def is_open(i: int) -> bool:
@@ -353,8 +374,11 @@ with tabs[0]:
             ss["pl_table"] = {"selection": {"rows": positions, "columns": [], "cells": []}}
 
         n_xa = int(filtered["assessed"].sum())
+        area = candidates_all[candidates_all["district_code"].isin(sel_districts)] if sel_districts else candidates_all
         st.caption(t("pl_count", L, n=n_xa, total=int(candidates_all["assessed"].sum()),
-                     na=int((~filtered["assessed"]).sum())) + " " + t("pl_table_help", L))
+                     na=int((~area["assessed"]).sum()), listed=int((~filtered["assessed"]).sum()),
+                     where=t("pl_where_districts" if sel_districts else "pl_where_province", L))
+                   + " " + t("pl_table_help", L))
         # Static CSS only: below 1280 px the table and the map stack (full width each) instead of
         # squeezing the map into a third of a 1024-pixel projector.
         st.markdown(

@@ -163,3 +163,29 @@ def test_shared_shortlist_link_progress_and_scenario_at_1024(app_server, new_pag
                        timeout=30, what="scenario reaching 72")
     harness.screenshot(page, "planner-progress-1024x768")
     assert network.external() == []
+
+
+def test_language_switch_keeps_filters_and_the_open_tab(app_server, new_page):
+    page, _ = new_page(1600, 1000)
+    page.goto(app_server + "/planner")
+    harness.wait_for_communes(page, 226, timeout=60)
+    harness.choose_selectbox(page, "Chưa đạt tiêu chí", "2. Giao thông")
+    page.get_by_role("combobox", name="Nhóm (số tiêu chí đạt)").first.click()
+    page.get_by_role("option", name=pl.group_label("10-14", "vi"), exact=True).click()
+    page.keyboard.press("Escape")
+    table = pl.candidate_table(join_dataset(load_boundaries().communes_web, catalog.load_year("illustrative", 2015)))
+    n = len(pl.apply_filters(table, pl.Filters(groups=("10-14",), criterion_not_met=2, not_meeting_standard=True)))
+    assert 0 < n < 100
+    harness.wait_until(lambda: page.get_by_text(f"{n} xã phù hợp bộ lọc").count() > 0, timeout=30, what="filtered count")
+    page.get_by_role("tab", name="Ma trận tiêu chí").click()
+    harness.wait_until(lambda: page.get_by_text(f"{n} xã của bộ lọc").count() > 0, timeout=30, what="gap matrix")
+
+    page.get_by_text("English", exact=True).first.click()
+    harness.wait_until(lambda: page.get_by_text(f"{n} xã of the filter").count() > 0, timeout=60,
+                       what="the gap matrix tab still open, same filtered set, in English")
+    assert page.get_by_role("combobox", name="Criterion not met").input_value() == "2. Transport"
+    assert page.get_by_text(pl.group_label("10-14", "en"), exact=True).count() > 0  # the chosen group, translated
+
+    page.get_by_text("Tiếng Việt", exact=True).first.click()
+    harness.wait_until(lambda: page.get_by_text(f"{n} xã của bộ lọc").count() > 0, timeout=60, what="back in Vietnamese")
+    assert page.get_by_role("combobox", name="Chưa đạt tiêu chí").input_value() == "2. Giao thông"
