@@ -316,7 +316,9 @@ if info.illustrative:
 # rebuilt from the pl_* codes above. The open tab is remembered by its label, so each language has
 # its own key, opened on the tab (by position) that was open before a language switch.
 tab_labels = [t(k, L) for k in ("pl_tab_rank", "pl_tab_matrix", "pl_tab_shortlist", "pl_tab_districts", "pl_tab_progress")]
-tabs = st.tabs(tab_labels, key=f"pl_tabs@{L}", default=tab_labels[ss.get("pl_tab_index", 0)], on_change="rerun")
+if f"pl_tabs@{L}" not in ss:  # (not `default=`: a changed default makes a new widget, losing the click)
+    ss[f"pl_tabs@{L}"] = tab_labels[ss.get("pl_tab_index", 0)]
+tabs = st.tabs(tab_labels, key=f"pl_tabs@{L}", on_change="rerun")
 ss["pl_tab_index"] = next((i for i, tab in enumerate(tabs) if tab.open), 0)
 
 
