@@ -51,7 +51,8 @@ def register(name: str, help: str, configure: Configure, handler: Handler) -> No
 
 def _configure_check(p: argparse.ArgumentParser) -> None:
     p.add_argument("--year", type=int, required=True, choices=(2011, 2015), help="report year")
-    p.add_argument("--dataset", help="dataset CSV to check (default: the illustrative dataset)")
+    p.add_argument("--dataset", help="table to check: a dataset CSV or any file import-table reads (the Excel or "
+                                     "CSV template, Vietnamese headers...); default: the illustrative dataset")
     p.add_argument("--json", action="store_true", help="print a JSON object keyed by figure key")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the labels (default vi)")
 
@@ -59,7 +60,7 @@ def _configure_check(p: argparse.ArgumentParser) -> None:
 def _fmt(value: float, unit: str) -> str:
     if math.isnan(value):
         return "—"
-    if unit in ("xã", "huyện"):
+    if unit in ("xã", "huyện", "đơn vị"):
         return f"{value:.0f}"
     if unit == "tiêu chí":
         return f"{value:.3f}".rstrip("0").rstrip(".")
@@ -72,12 +73,42 @@ def _json_value(value: float) -> float | int | None:
     return int(value) if float(value).is_integer() else round(value, 4)
 
 
+def _read_dataset(path_text: str, year: int):
+    """The table of ``path_text`` read and matched as ``import-table`` does; rows that could not
+    be used are counted on stderr (``import-table FILE --dry-run`` lists them)."""
+    from pathlib import Path
+
+    from ntm_geo.errors import DataError
+    from ntm_geo.importing import FLAG_COLUMNS, PCT_COLUMNS, import_table
+
+    path = Path(path_text)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise DataError(f"{path.name}: file not found.", f"{path.name}: không tìm thấy tệp.", file=path.name) from None
+    except OSError as err:
+        raise DataError(f"{path}: cannot read the file ({err.strerror}).",
+                        f"{path}: không đọc được tệp ({err.strerror}).", file=str(path)) from None
+    report = import_table(data, path.name, year=year)
+    if not report.ok_rows():
+        raise DataError(f"{path.name}: no row could be matched to a unit; see `python -m ntm_geo import-table "
+                        f"{path} --dry-run`.",
+                        f"{path.name}: không dòng nào khớp được với đơn vị; xem `python -m ntm_geo import-table "
+                        f"{path} --dry-run`.", file=path.name)
+    unused = len(report.unmatched) + len(report.duplicates) + len({i.row for i in report.out_of_range})
+    if unused:
+        print(f"Lưu ý: {unused} dòng không dùng được (xem import-table {path} --dry-run).\n"
+              f"Note: {unused} rows could not be used (see import-table {path} --dry-run).", file=sys.stderr)
+    empty = [c for c in (*PCT_COLUMNS, *FLAG_COLUMNS) if report.table[c].isna().all()]  # not given: no data
+    return report.table.drop(columns=empty)
+
+
 def _check_report(args: argparse.Namespace) -> int:
-    from ntm_geo.datasets import load_dataset_csv, load_illustrative
+    from ntm_geo.datasets import load_illustrative
     from ntm_geo.illustrative import load_units
     from ntm_geo.report_check import compare
 
-    dataset = load_dataset_csv(args.dataset) if args.dataset else load_illustrative(args.year)
+    dataset = _read_dataset(args.dataset, args.year) if args.dataset else load_illustrative(args.year)
     rows = compare(dataset, load_units(), args.year)
     if args.json:
         payload = {
@@ -186,6 +217,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.handler(args)
     except NtmGeoError as err:
+        if getattr(args, "json", False):  # a script asked for JSON: the error is JSON too (stdout)
+            print(json.dumps({"error": {"message_vi": err.message_vi, "message_en": err.message_en,
+                                        "file": err.file, "row": err.row, "column": err.column}},
+                             ensure_ascii=False, indent=2))
         print(f"Lỗi: {err.message_vi}\nError: {err.message_en}", file=sys.stderr)
         return 2
 

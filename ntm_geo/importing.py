@@ -34,6 +34,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import math
 import re
 import unicodedata
 import zipfile
@@ -174,8 +175,12 @@ def parse_number(text: str, *, integer: bool = False) -> float | None:
     ``1.474,5`` -> 1474.5; ``12,5%`` -> 12.5. With ``integer=True`` (counts of people) a single
     group ``1.474`` or ``1,474`` is read as thousands.
 
+    Scientific notation as spreadsheets write it is read too: ``1E+26``, ``1,5E-05``.
+
     >>> parse_number("11,9"), parse_number("1.474.000"), parse_number("1.474", integer=True), parse_number("")
     (11.9, 1474000.0, 1474.0, None)
+    >>> parse_number("1e308"), parse_number("1,5E-05")
+    (1e+308, 1.5e-05)
 
     Raises
     ------
@@ -187,6 +192,11 @@ def parse_number(text: str, *, integer: bool = False) -> float | None:
         return None
     t = re.sub(r"[\s\u00a0\u202f]", "", t).rstrip("%")
     t = t.replace("\u2212", "-")
+    if re.fullmatch(r"[-+]?\d+(?:[.,]\d+)?[eE][-+]?\d+", t):  # scientific, as Excel writes 1E+26 or 1,5E-05
+        value = float(t.replace(",", "."))
+        if math.isinf(value):
+            raise ValueError(text)
+        return value
     if not re.fullmatch(r"[-+]?[\d.,]*\d[\d.,]*", t):
         raise ValueError(text)
     if "." in t and "," in t:

@@ -79,6 +79,34 @@ def test_check_report_bad_dataset_exit_2(capsys, monkeypatch, tmp_path):
     assert "Lỗi: x.csv: không tìm thấy tệp." in err and "Error: x.csv: file not found." in err
 
 
+def test_check_report_reads_the_filled_excel_template(capsys, monkeypatch, real_units_loader, tmp_path):
+    from tests.browser.test_data_page import BAD_CODE, filled_template
+
+    monkeypatch.setattr(il, "load_units", real_units_loader)
+    good = filled_template(tmp_path / "mau_2015.xlsx", bad_code=None)  # Vietnamese headers, title rows
+    assert cli.main(["check-report", "--year", "2015", "--dataset", str(good)]) == 0
+    out = capsys.readouterr().out
+    assert "31/31 số liệu khớp" in out and "✗" not in out
+
+    bad = filled_template(tmp_path / "mau_2015_loi.xlsx", bad_code=BAD_CODE)  # one row refused: 225 units
+    assert cli.main(["check-report", "--year", "2015", "--dataset", str(bad), "--json"]) == 1
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["units_in_dataset"]["computed"] == 225
+    assert "1 dòng không dùng được" in captured.err and "1 rows could not be used" in captured.err
+
+
+def test_json_errors_are_json(capsys, tmp_path):
+    empty = tmp_path / "rong.csv"
+    empty.write_bytes(b"")
+    assert cli.main(["check-report", "--year", "2015", "--dataset", str(empty), "--json"]) == 2
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["error"] == {"message_vi": "rong.csv: tệp rỗng.", "message_en": "rong.csv: the file is empty.",
+                                                 "file": "rong.csv", "row": None, "column": None}
+    assert "Lỗi: rong.csv: tệp rỗng." in captured.err
+    assert cli.main(["import-table", str(empty), "--dry-run", "--json"]) == 2
+    assert json.loads(capsys.readouterr().out)["error"]["file"] == "rong.csv"
+
+
 def test_check_report_year_choices(capsys):
     with pytest.raises(SystemExit) as info:
         cli.main(["check-report", "--year", "2013"])

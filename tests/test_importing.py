@@ -102,13 +102,13 @@ def test_illustrative_csv_imports_identically():
     [("11,9", False, 11.9), ("11.9", False, 11.9), ("1.474.000", False, 1474000.0), ("1,474,000", False, 1474000.0),
      ("1 474 000", False, 1474000.0), ("1.474,5", False, 1474.5), ("1,474.5", False, 1474.5),
      ("12,5%", False, 12.5), ("1.474", True, 1474.0), ("1.474", False, 1.474), ("", False, None), ("-", False, None),
-     ("-15", True, -15.0)],
+     ("-15", True, -15.0), ("1E+26", False, 1e26), ("1e308", False, 1e308), ("1,5E-05", False, 1.5e-05)],
 )
 def test_parse_number(text, integer, value):
     assert parse_number(text, integer=integer) == value
 
 
-@pytest.mark.parametrize("text", ["abc", "1.2.3,4,5", "12 ha"])
+@pytest.mark.parametrize("text", ["abc", "1.2.3,4,5", "12 ha", "1e999", "e5", "inf"])
 def test_parse_number_refuses_text(text):
     with pytest.raises(ValueError):
         parse_number(text)

@@ -28,8 +28,9 @@ PCT_COLUMNS = ("poverty_rate_pct", "road_hardened_pct", "electricity_hh_pct", "i
                "hygienic_water_hh_pct")
 
 
-def filled_template(path: Path) -> Path:
-    """The 2015 Excel template filled with the illustrative 2015 values, one bad row."""
+def filled_template(path: Path, bad_code: str | None = BAD_CODE) -> Path:
+    """The 2015 Excel template filled with the illustrative 2015 values; the row of ``bad_code``
+    gets a poverty rate of 150 %."""
     from ntm_geo.criteria import CRITERION_COLUMNS
     from ntm_geo.datasets import load_illustrative
     from ntm_geo.template import template_xlsx
@@ -50,7 +51,7 @@ def filled_template(path: Path) -> Path:
                 continue  # blank = not assessed / no data
             is_flag = offset < 19 or offset >= 19 + len(PCT_COLUMNS)
             sheet.cell(row, CRITERIA_FIRST_COLUMN + offset).value = int(bool(value)) if is_flag else float(value)
-        if code == BAD_CODE:
+        if code == bad_code:
             sheet.cell(row, CRITERIA_FIRST_COLUMN + 19).value = 150
         filled += 1
     assert filled == 226
