@@ -30,8 +30,8 @@ from app_pages.common import (
 )
 from ntm_geo import catalog
 from ntm_geo.classify import K_RANGE, SCHEMES, scheme_label
-from ntm_geo.criteria import CRITERION_COLUMNS
 from ntm_geo.errors import NtmGeoError
+from ntm_geo.export_formats import display_table, view_table
 from ntm_geo.exports import table_csv_bytes
 from ntm_geo.i18n import t
 from ntm_geo.mapbuild import build_view_layers
@@ -250,18 +250,15 @@ if st.toggle(t("report_check", L) + f" — {year}", key="show_report"):
         st.dataframe(check, hide_index=True, width="stretch")
 
 if st.toggle(t("table", L), key="show_table"):
-    shown = table.drop(columns="geometry")
-    columns = ["commune_code", "name_with_type", "district_name", "unit_type", "population_2009", "area_km2"]
-    columns += [c for c in ("criteria_met", "infra_criteria_met", "poverty_rate_pct", "road_hardened_pct",
-                            "electricity_hh_pct", "irrigated_cropland_pct", "hygienic_water_hh_pct",
-                            "car_access_all_season", *CRITERION_COLUMNS) if c in shown.columns]
-    shown = shown[columns].assign(**{variable.label(L): list(result.display_values)})
+    data_table = view_table(table, result, L)  # dataset column names: the CSV can be imported again
+    if district:
+        data_table = data_table[data_table["district_code"] == district]
     if info.illustrative:
         st.caption(note)
-    st.dataframe(shown, hide_index=True, width="stretch")
+    st.dataframe(display_table(data_table.drop(columns="district_code"), L), hide_index=True, width="stretch")
     st.download_button(
         t("download_csv", L),
-        data=table_csv_bytes(shown, note=note if info.illustrative else None),
-        file_name=f"ntm_lang_son_{dataset_id}_{year}_{variable_key}.csv",
+        data=table_csv_bytes(data_table, note=note if info.illustrative else None),
+        file_name=f"ntm_lang_son_{dataset_id}_{year}_{variable_key}{'_' + district if district else ''}.csv",
         mime="text/csv",
     )

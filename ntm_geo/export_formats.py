@@ -86,6 +86,46 @@ def view_table(joined: pd.DataFrame, view: ChoroplethView, lang: str = "vi") -> 
     return table
 
 
+_HEADERS: dict[str, tuple[str, str]] = {
+    "commune_code": ("Mã xã", "Code"),
+    "name_with_type": ("Đơn vị", "Unit"),
+    "district_code": ("Mã huyện", "District code"),
+    "district_name": ("Huyện", "District"),
+    "unit_type": ("Loại", "Type"),
+    "population_2009": ("Dân số 2009 (người)", "Population 2009 (people)"),
+    "area_km2": ("Diện tích (km²)", "Area (km²)"),
+    "criteria_met": ("Số tiêu chí đạt", "Criteria met"),
+    "infra_criteria_met": ("Tiêu chí hạ tầng đạt (2–9)", "Infrastructure criteria met (2–9)"),
+    "poverty_rate_pct": ("Tỷ lệ hộ nghèo (%)", "Poverty rate (% of households)"),
+    "road_hardened_pct": ("Đường được cứng hóa (%)", "Roads hardened (%)"),
+    "electricity_hh_pct": ("Hộ dùng điện (%)", "Households with electricity (%)"),
+    "irrigated_cropland_pct": ("Đất canh tác được tưới (%)", "Cropland irrigated (%)"),
+    "hygienic_water_hh_pct": ("Hộ dùng nước hợp vệ sinh (%)", "Households with hygienic water (%)"),
+    "car_access_all_season": ("Ô tô đến trung tâm xã 4 mùa", "All-season car access"),
+}
+
+
+def display_table(table: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """:func:`view_table` for reading on screen: headers in the user's language ("TC1".."TC19"
+    for the criteria), unit types as words, yes/no as ✓/✗ (blank = not assessed or no data),
+    area rounded to 0.1 km². Numbers stay numbers (the table sorts by value); the export keeps
+    :func:`view_table` with the dataset's column names, so it can be imported again."""
+    from ntm_geo.units import UNIT_TYPES  # noqa: PLC0415
+
+    out = table.copy()
+    i = 0 if lang == "vi" else 1
+    if "unit_type" in out:
+        out["unit_type"] = out["unit_type"].map(lambda k: UNIT_TYPES[k][i] if k in UNIT_TYPES else k)
+    if "area_km2" in out:
+        out["area_km2"] = out["area_km2"].astype(float).round(1)
+    for column in (*CRITERION_COLUMNS, "car_access_all_season"):
+        if column in out:
+            out[column] = out[column].map(lambda v: "" if v is None or pd.isna(v) else ("✓" if bool(v) else "✗"))
+    names = {c: _HEADERS[c][i] for c in out.columns if c in _HEADERS}
+    names |= {c: f"{'TC' if lang == 'vi' else 'C'}{int(c[1:])}" for c in CRITERION_COLUMNS if c in out.columns}
+    return out.rename(columns=names)
+
+
 def _excel_value(value: object) -> object:
     """A cell value openpyxl stores as the right type: numbers as numbers, NA as empty."""
     if value is None or value is pd.NA or value is pd.NaT:

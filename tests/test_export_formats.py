@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from ntm_geo import catalog
 from ntm_geo.errors import ConfigError
-from ntm_geo.export_formats import TABLE_COLUMNS, export_filename, standalone_html, table_xlsx, view_table
+from ntm_geo.export_formats import TABLE_COLUMNS, display_table, export_filename, standalone_html, table_xlsx, view_table
 from ntm_geo.static_map import MapSpec
 from ntm_geo.themes import compute_view, join_dataset
 
@@ -162,3 +162,18 @@ def test_export_filename():
     assert export_filename(MapSpec(), "xlsx") == "ntm_lang_son_illustrative_2015_criteria_met.xlsx"
     with pytest.raises(ConfigError, match=r"Unknown export file type 'doc'; allowed: png, pdf, html, xlsx, csv.*Loại tệp"):
         export_filename(MapSpec(), "doc")
+
+
+def test_display_table_is_translated_and_keeps_numbers(real_table):
+    vi = display_table(real_table, "vi")
+    assert list(vi.columns[:5]) == ["Mã xã", "Đơn vị", "Mã huyện", "Huyện", "Loại"]
+    assert {"TC1", "TC19", "Tỷ lệ hộ nghèo (%)", "Diện tích (km²)"} <= set(vi.columns)
+    assert set(vi["Loại"]) == {"Xã", "Phường", "Thị trấn"}
+    ward = vi[vi["Loại"] == "Phường"].iloc[0]
+    assert ward["TC1"] == "" and pd.isna(ward["Số tiêu chí đạt"])  # not assessed: blank, never ✗ or 0
+    assert set(vi.loc[vi["Loại"] == "Xã", "TC2"]) == {"✓", "✗"}
+    assert vi["Tỷ lệ hộ nghèo (%)"].dtype.kind == "f"  # numbers stay numbers (the table sorts by value)
+    en = display_table(real_table, "en")
+    assert {"Code", "Unit", "C1", "Poverty rate (% of households)"} <= set(en.columns)
+    assert set(en["Type"]) == {"Rural commune", "Ward", "Township"}
+    assert not any(c in en.columns for c in ("commune_code", "unit_type", "c01"))
