@@ -69,7 +69,7 @@ register({
     "data_check_none": ("Báo cáo 48/BC-BCĐ chỉ có số liệu năm 2011 và 2015.",
                         "Report 48/BC-BCĐ has figures for 2011 and 2015 only."),
     "data_map_years": ("Bản đồ hiện chỉ hiển thị các năm {years}.", "The map currently shows the years {years} only."),
-    "data_save": ("3. Lưu bộ dữ liệu", "3. Save the dataset"),
+    "data_save": ("Lưu bộ dữ liệu", "Save the dataset"),
     "data_target": ("Lưu thành", "Save as"),
     "data_new": ("Bộ dữ liệu mới", "A new dataset"),
     "data_replace": ("Thay thế: {name}", "Replace: {name}"),
@@ -81,7 +81,7 @@ register({
     "data_saved": ("Đã lưu bộ dữ liệu {name} (mã {id}). Chọn nó ở trang Bản đồ.",
                    "Saved dataset {name} (id {id}). Pick it on the Map page."),
     "data_nothing": ("Không có dòng nào khớp: không có gì để lưu.", "No row matched: nothing to save."),
-    "data_list": ("Các bộ dữ liệu đã lưu", "Saved datasets"),
+    "data_list": ("3. Các bộ dữ liệu đã lưu", "3. Saved datasets"),
     "data_list_empty": ("Chưa có bộ dữ liệu nào được lưu (dữ liệu minh họa luôn có sẵn).",
                         "No dataset saved yet (the illustrative dataset is always available)."),
     "data_delete": ("Xóa bộ dữ liệu", "Delete a dataset"),
@@ -97,6 +97,7 @@ register({
     "data_col_at": ("Thời điểm (UTC)", "Time (UTC)"),
     "data_col_hash": ("SHA-256 nội dung", "Content SHA-256"),
     "data_bnd": ("4. Ranh giới thay thế", "4. Replacement boundaries"),
+    "data_bnd_open": ("Tải lên ranh giới thay thế", "Upload replacement boundaries"),
     "data_bnd_intro": ("Shapefile nén .zip (.shp, .shx, .dbf, .prj, .cpg), GeoPackage hoặc GeoJSON, hệ WGS84 hoặc "
                        "VN-2000; tối đa {mb} MB. Mỗi đơn vị trong 226 đơn vị cần đúng một vùng.",
                        "Zipped shapefile (.shp, .shx, .dbf, .prj, .cpg), GeoPackage or GeoJSON, in WGS84 or VN-2000; "
@@ -352,7 +353,7 @@ if sets:
                  at=active.uploaded_at[:16].replace("T", " "), crs=escape_markdown(active.source_crs)))
 else:
     st.caption(t("data_bnd_builtin", L))
-with st.expander(t("data_bnd", L), expanded=False):
+with st.expander(t("data_bnd_open", L), expanded=False):
     st.caption(t("data_bnd_intro", L, mb=MAX_BOUNDARY_MB))
     b_file = st.file_uploader(t("data_bnd_file", L), type=["zip", "gpkg", "geojson", "json"],
                               max_upload_size=MAX_BOUNDARY_MB, disabled=not enabled, key="boundary_file")

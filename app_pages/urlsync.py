@@ -33,7 +33,7 @@ history clean (each real change is one ``pushState``, so the Back button steps t
 from __future__ import annotations
 
 from collections.abc import Mapping
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
@@ -57,4 +57,6 @@ def sync_query(query: Mapping[str, str]) -> bool:
 def share_url(query: Mapping[str, str]) -> str:
     """The full link to this page with ``query`` (readable: ``,~:`` kept as they are)."""
     base = str(st.context.url or "").split("?")[0]
+    if base and not urlsplit(base).path:  # the app's root: "http://host:8501/?..." not "...8501?..."
+        base += "/"
     return base + ("?" + urlencode(dict(query), safe=SAFE) if query else "")

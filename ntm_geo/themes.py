@@ -106,7 +106,7 @@ def _variables() -> dict[str, Variable]:
                      "binary", "", True)
         )
     table += [
-        Variable("poverty_rate_pct", "poverty", "Tỷ lệ hộ nghèo", "Poverty rate (households)", "scheme", "OrRd",
+        Variable("poverty_rate_pct", "poverty", "Tỷ lệ hộ nghèo", "Poverty rate", "scheme", "OrRd",
                  False, unit_vi="%", unit_en="%"),
         Variable("infra_criteria_met", "infrastructure", "Số tiêu chí hạ tầng đạt (tiêu chí 2–9)",
                  "Infrastructure criteria met (criteria 2–9)", "fixed", "PuBu", True, classes=INFRA_CLASSES, decimals=0),

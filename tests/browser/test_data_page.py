@@ -95,7 +95,7 @@ def test_upload_report_save_restart_and_map(data_app, new_page, tmp_path):
     assert "225 dòng khớp" in counts and "1 dòng có giá trị ngoài khoảng" in counts and "0 đơn vị không có dòng" in counts  # the bad row matched; its values were refused
     page.get_by_text("Giá trị ngoài khoảng hoặc không đọc được").first.wait_for()
     page.get_by_text("Tải các dòng bị loại (CSV)").wait_for()
-    page.get_by_text("3. Lưu bộ dữ liệu").wait_for()
+    page.get_by_text("Lưu bộ dữ liệu", exact=True).first.wait_for()
     harness.screenshot(page, "data-page-report")
 
     page.get_by_label("Tên bộ dữ liệu").fill(DATASET_NAME)
@@ -109,7 +109,7 @@ def test_upload_report_save_restart_and_map(data_app, new_page, tmp_path):
     server.stop()
     server = data_app()  # a new process: the dataset must come from the SQLite file
     page.goto(f"{server.base_url}/data")
-    page.get_by_text("Các bộ dữ liệu đã lưu").wait_for()
+    page.get_by_text("3. Các bộ dữ liệu đã lưu").wait_for()
     page.get_by_text("ket-qua-ntm-2015-thu-1").first.wait_for(state="attached", timeout=30_000)  # grid cell
 
     page.goto(server.base_url)
@@ -170,7 +170,7 @@ def test_boundary_upload_refuses_a_shapefile_without_crs_then_saves_and_maps_one
     page, network = new_page(1600, 1000)
     page.goto(f"{server.base_url}/data")
     page.get_by_text("Đang dùng ranh giới có sẵn (censusVN2009).").wait_for(timeout=60_000)
-    page.get_by_text("4. Ranh giới thay thế").last.click()  # open the expander
+    page.get_by_text("Tải lên ranh giới thay thế").click()  # open the expander
     uploader = page.locator("input[type=file]").last
 
     uploader.set_input_files(str(_shapefile_zip(tmp_path / "a", with_prj=False)))
@@ -193,7 +193,7 @@ def test_boundary_upload_refuses_a_shapefile_without_crs_then_saves_and_maps_one
     page.get_by_text("Đang dùng ranh giới tải lên: ranh_gioi").first.wait_for(timeout=60_000)
     assert "VN-2000 / UTM zone 48N" in page.get_by_text("Đang dùng ranh giới tải lên").first.inner_text()
 
-    page.get_by_text("4. Ranh giới thay thế").last.click()  # delete: back to the built-in boundaries
+    page.get_by_text("Tải lên ranh giới thay thế").click()  # delete: back to the built-in boundaries
     form = page.locator("[data-testid='stForm']").filter(has_text="Xóa ranh giới đang dùng")
     form.get_by_label("Mật khẩu biên tập").fill(PASSWORD)
     form.get_by_role("button", name="Xóa ranh giới đang dùng (quay về bản trước)").click()
