@@ -64,6 +64,8 @@ COMMUNE_LABEL_PX = 24
 BAR_PX = 72  # title bar above the map (kept in step with the CSS below)
 COMMUNE_LABEL_ZOOM = 11.5
 LEGEND_CLEARANCE_PX = 440  # width of the 24 px legend: a district is fitted left of it
+COMPARE_LEGEND_PX = 276  # height of a comparison map's 24 px legend (bottom): the province is fitted above it
+SOURCE_LINE_PX = 30  # the source line under the two comparison maps
 
 # Static CSS only (no data text): hide Streamlit's chrome, size the map iframes to the viewport.
 PAGE_CSS = f"""<style>
@@ -82,6 +84,9 @@ iframe[title="streamlit_folium.st_folium"] {{ height: calc(100vh - {BAR_PX + 20}
 .st-key-ntm_bar button {{ padding: 2px 8px; min-height: 40px; }}
 .st-key-ntm_bar button p {{ font-size: clamp(16px, 1.4vw, 24px); font-weight: 600; white-space: nowrap; }}
 .st-key-ntm_keys {{ display: none; }}
+.st-key-ntm_compare iframe[title="streamlit_folium.st_folium"] {{ height: calc(100vh - {BAR_PX + 20 + SOURCE_LINE_PX}px) !important; }}
+.st-key-ntm_compare_source p {{ font-size: 14px; margin: 0; color: #222; white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis; }}
 </style>"""
 
 # Inside the map iframe (base map header): fill the iframe, projector contrast.
@@ -93,6 +98,14 @@ path.ntm-commune.ntm-dimmed { stroke: #cccccc; stroke-width: 0.8px; fill-opacity
 path.ntm-commune.ntm-highlight { stroke: #000000; stroke-width: 4px; }
 path.ntm-district { stroke: #111111; stroke-width: 3.5px; stroke-opacity: 1; }
 .ntm-legend > div { box-shadow: 0 1px 6px rgba(0,0,0,0.45) !important; }
+</style>"""
+
+# Two maps side by side (half a 1024-pixel projector each): the 24 px legend goes to the bottom
+# right without its title (the slide title names the variable) and note (the caption names the
+# year), and the province is fitted above it; the source line is shown once, under the maps.
+COMPARE_CSS = """<style>
+.leaflet-top.leaflet-right { top: auto; bottom: 26px; }
+.ntm-legend > div > div:first-child, .ntm-legend table ~ div { display: none; }
 </style>"""
 
 # Keyboard: ←/→ and PageUp/PageDown click the ◀/▶ buttons (found by their st-key-* class). The
@@ -201,13 +214,17 @@ info = infos[dataset_id]
 source_label = t("illustrative_data", L) if info.illustrative else (info.name_vi if L == "vi" else info.name_en)
 
 
+maps_planned = slide.views if slide.kind == "compare" else (None,)  # how many maps this slide shows
+
+
 # ---------------------------------------------------------------- layers of one view
-def _map_layers(var: str, year: int, key: str, caption: str = "") -> tuple[list, tuple, str]:
+def _map_layers(var: str, year: int, key: str, caption: str = "", *, source: bool = True,
+                district_labels: bool = True) -> tuple[list, tuple, str]:
     table = joined_table(dataset_id, year)
     result = view(dataset_id, year, var, "natural_breaks", 5, L)
     layers = build_view_layers(table, districts, result, year=year, source=source_label, lang=L,
                                scheme="natural_breaks", district=slide.district, legend_font_px=LEGEND_PX, name=key)
-    return _decorate(layers, key, caption), layers.bounds, layers.title
+    return _decorate(layers, key, caption, source=source, district_labels=district_labels), layers.bounds, layers.title
 
 
 @st.cache_resource(show_spinner=False)
@@ -216,11 +233,15 @@ def _change(dataset: str, lang_key: str):
     return table, compute_change_view(table, before=CHANGE_YEARS[0], after=CHANGE_YEARS[1], lang=lang_key)
 
 
-def _decorate(layers, key: str, caption: str) -> list:
-    """Commune layer (+ source line, caption), outlines, district and commune labels."""
+def _source_text() -> str:
     source = (t("present_illustrative_source", L) if info.illustrative else info.source[:200])
-    layers.communes.add_child(text_control(t("present_source", L, source=source) + " " + t("source_line", L),
-                                           position="bottomleft", font_px=14))
+    return t("present_source", L, source=source) + " " + t("source_line", L)
+
+
+def _decorate(layers, key: str, caption: str, *, source: bool = True, district_labels: bool = True) -> list:
+    """Commune layer (+ source line, caption), outlines, district and commune labels."""
+    if source:
+        layers.communes.add_child(text_control(_source_text(), position="bottomleft", font_px=14))
     if caption:
         layers.communes.add_child(text_control(caption, position="topleft", font_px=40 if caption.isdigit() else 24,
                                                css_class="ntm-caption"))
@@ -228,18 +249,21 @@ def _decorate(layers, key: str, caption: str) -> list:
     return [
         layers.communes,
         layers.outlines,
-        district_label_layer(districts, font_px=LABEL_PX, exclude={slide.district}, name=f"{key}-dlabels"),
+        district_label_layer(districts, font_px=LABEL_PX, name=f"{key}-dlabels", hide_crowded=len(maps_planned) > 1,
+                             exclude={slide.district} if district_labels else set(district_codes)),
         commune_label_layer(table, font_px=COMMUNE_LABEL_PX, min_zoom=COMMUNE_LABEL_ZOOM,
                             always_district=slide.district, name=f"{key}-clabels"),
     ]
 
 
-def _base(bounds, fit_padding_right: int = 0) -> object:
+def _base(bounds, fit_padding: tuple[int, int] = (0, 0), compare: bool = False) -> object:
     base = build_base_map(bounds)
-    if fit_padding_right:  # keep a district clear of the legend (top right)
+    if any(fit_padding):  # keep the communes clear of the legend
         for child in base._children.values():
             if type(child).__name__ == "FitBounds":
-                child.options["paddingBottomRight"] = [fit_padding_right, 0]
+                child.options["paddingBottomRight"] = list(fit_padding)
+    if compare:
+        base.get_root().header.add_child(branca.element.Element(COMPARE_CSS), name="ntm_compare_css")
     base.options["keyboard"] = False  # arrow keys step slides, even after a click on the map
     base.add_child(_MapSlideKeys())
     add_label_css(base)
@@ -248,8 +272,9 @@ def _base(bounds, fit_padding_right: int = 0) -> object:
 
 
 def _show(groups: list, bounds, key: str) -> None:
-    padding = LEGEND_CLEARANCE_PX if slide.district and len(maps) == 1 else 0
-    st_folium(_base(bounds, padding), feature_group_to_add=groups, key=key, height=600, use_container_width=True,
+    compare = len(maps) > 1
+    padding = (0, COMPARE_LEGEND_PX) if compare else (LEGEND_CLEARANCE_PX, 0) if slide.district else (0, 0)
+    st_folium(_base(bounds, padding, compare), feature_group_to_add=groups, key=key, height=600, use_container_width=True,
               returned_objects=[])
 
 
@@ -264,7 +289,9 @@ try:
         same_var = slide.views[0].var == slide.views[1].var
         for side, spec in zip(("left", "right"), slide.views, strict=True):
             caption = str(spec.year) if same_var else f"{VARIABLES[spec.var].label(L)} — {spec.year}"
-            groups, bounds, _ = _map_layers(spec.var, spec.year, f"pcmp_{side}", caption)
+            # district names on the left map only: the same geography twice, the right one uncluttered
+            groups, bounds, _ = _map_layers(spec.var, spec.year, f"pcmp_{side}", caption, source=False,
+                                            district_labels=side == "left")
             groups[0].add_child(view_sync_element())
             maps.append((groups, bounds, f"pcmp_{side}"))
         left, right = slide.views
@@ -318,9 +345,12 @@ ss["present_synced"] = query
 if len(maps) == 1:
     _show(*maps[0])
 else:
-    for column, (groups, bounds, key) in zip(st.columns(2, gap="small"), maps, strict=True):
-        with column:
-            _show(groups, bounds, key)
+    with st.container(key="ntm_compare"):
+        for column, (groups, bounds, key) in zip(st.columns(2, gap="small"), maps, strict=True):
+            with column:
+                _show(groups, bounds, key)
+    with st.container(key="ntm_compare_source"):
+        st.markdown(escape_markdown(_source_text()))
 
 with st.container(key="ntm_keys"):
     st.iframe(KEYS_JS, height=1)

@@ -120,23 +120,67 @@ class _Labels(branca.element.MacroElement):
                     if (hit) { el.style.visibility = "hidden"; } else { kept.push(r); }
                 });
                 {% endif %}
+                {% if this.nudge %}
+                // Move a label (by up to 1.7 line heights, 0.45 widths) until it no longer overlaps
+                // a label placed before it (items come smallest district first: they have the
+                // least room); if every position overlaps, the one that overlaps least is kept.
+                var placed = [];
+                map.getContainer().querySelectorAll(".ntm-caption").forEach(function (c) {
+                    placed.push(c.getBoundingClientRect());  // a big caption ("2015") is not covered
+                });
+                // (x in label widths, y in label heights), nearest first
+                var MOVES = [[0, 0], [0, -0.75], [0, 0.75], [-0.3, 0], [0.3, 0], [-0.3, -0.75], [0.3, -0.75],
+                             [-0.3, 0.75], [0.3, 0.75], [0, -1.25], [0, 1.25], [-0.45, -1.25], [0.45, -1.25],
+                             [-0.45, 1.25], [0.45, 1.25], [0, -1.7], [0, 1.7]];
+                var overlap = function (a, b) {
+                    var w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+                    var h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+                    return w > 0 && h > 0 ? w * h : 0;
+                };
+                texts.forEach(function (el) {
+                    el.style.transform = "";
+                    var r0 = el.getBoundingClientRect();
+                    if (r0.width === 0) { return; }
+                    var best = null;
+                    MOVES.some(function (m) {
+                        var dx = m[0] * r0.width, dy = m[1] * r0.height;
+                        var r = {left: r0.left + dx, right: r0.right + dx, top: r0.top + dy, bottom: r0.bottom + dy};
+                        var hit = placed.reduce(function (sum, k) { return sum + overlap(r, k); }, 0);
+                        if (best === null || hit < best.hit) { best = {dx: dx, dy: dy, r: r, hit: hit}; }
+                        return hit === 0;
+                    });
+                    el.style.visibility = "";
+                    {% if this.hide_crowded %}
+                    if (best.hit > 0) { el.style.visibility = "hidden"; return; }  // no room: left out
+                    {% endif %}
+                    if (best.dx || best.dy) {  // (after the centring of LABEL_CSS)
+                        el.style.transform = "translate(-50%, -50%) translate(" + best.dx + "px," + best.dy + "px)";
+                    }
+                    placed.push(best.r);
+                });
+                {% endif %}
             };
+            // (deferred: on "zoomend" the markers may not be at their new positions yet)
+            var later = function () { setTimeout(refresh, 30); setTimeout(refresh, 350); };
             var attach = function () {
-                group._map.on("zoomend", refresh);
+                group._map.on("zoomend resize viewreset", later);
                 refresh();
-                setTimeout(refresh, 50);
+                later();
             };
             group.on("add", attach);
-            group.on("remove", function (e) { if (e.target._map) { e.target._map.off("zoomend", refresh); } });
+            group.on("remove", function (e) { if (e.target._map) { e.target._map.off("zoomend resize viewreset", later); } });
             if (group._map) { attach(); }
         })();
         {% endmacro %}
         """
     )
 
-    def __init__(self, items: list[list], font_px: int, min_zoom: float | None, cull: bool = False) -> None:
+    def __init__(self, items: list[list], font_px: int, min_zoom: float | None, cull: bool = False,
+                 nudge: bool = False, hide_crowded: bool = False) -> None:
         super().__init__()
         self.cull = bool(cull)
+        self.nudge = bool(nudge)
+        self.hide_crowded = bool(hide_crowded)
         self._name = "NtmLabels"
         self.items_js = json.dumps(items, ensure_ascii=False).replace("</", "<\\/")
         self.font_px = int(font_px)
@@ -163,13 +207,15 @@ def _require(gdf: gpd.GeoDataFrame, columns: Iterable[str], what: str) -> gpd.Ge
 
 
 def district_label_layer(districts: gpd.GeoDataFrame, *, font_px: int = 24, exclude: Iterable[str] = (),
-                         name: str = "district-labels") -> folium.FeatureGroup:
+                         name: str = "district-labels", hide_crowded: bool = False) -> folium.FeatureGroup:
     """District names (short form), always shown, at ``font_px`` CSS px.
 
     ``districts``: one row per district with ``district_name``, ``district_code`` and geometry
     (any CRS); ``exclude``: district codes left unlabelled (e.g. the one a slide is about, whose
     communes are labelled instead). Positions: :func:`label_point`, moved by
-    :data:`DISTRICT_LABEL_OFFSETS`.
+    :data:`DISTRICT_LABEL_OFFSETS`; in the browser a label that overlaps one placed before it
+    (smallest district first) is moved by up to 1.7 line heights or 0.45 label widths; with
+    ``hide_crowded`` (small maps) a label that still overlaps is hidden instead of misplaced.
 
     Raises
     ------
@@ -185,9 +231,11 @@ def district_label_layer(districts: gpd.GeoDataFrame, *, font_px: int = 24, excl
             continue
         lat, lon = label_point(geom)
         dlat, dlon = DISTRICT_LABEL_OFFSETS.get(str(code), (0.0, 0.0))
-        items.append([round(lat + dlat, 5), round(lon + dlon, 5), short_district_name(label), DISTRICT_LABEL_CLASS])
+        items.append((geom.area, [round(lat + dlat, 5), round(lon + dlon, 5), short_district_name(label),
+                                  DISTRICT_LABEL_CLASS]))
+    items.sort(key=lambda item: item[0])  # smallest first: it keeps its place, larger ones move
     group = folium.FeatureGroup(name=name)
-    group.add_child(_Labels(items, font_px, None))
+    group.add_child(_Labels([item for _, item in items], font_px, None, nudge=True, hide_crowded=hide_crowded))
     return group
 
 
@@ -199,7 +247,8 @@ def commune_label_layer(
     always_district: str = "",
     name: str = "commune-labels",
 ) -> folium.FeatureGroup:
-    """Commune names (without the type word), shown at zoom >= ``min_zoom``.
+    """Commune names (without the type word, unless two units of a district share the name and
+    ``name_with_type`` is given), shown at zoom >= ``min_zoom``.
 
     A label that would overlap a district label or a label placed before it is hidden (checked in
     the browser after each zoom); the selected district's communes come first, then larger ones.
@@ -218,10 +267,15 @@ def commune_label_layer(
     """
     _check_font(font_px, "commune_label_layer")
     gdf = _require(communes, ["name", "district_code"], "commune_label_layer")
+    # The same name twice in a district (xã Đình Lập and thị trấn Đình Lập) keeps the type word.
+    twice = gdf.duplicated(["district_code", "name"], keep=False).to_numpy()
+    full = gdf["name_with_type"] if "name_with_type" in gdf else gdf["name"]
     ranked = []
-    for label, district, geom in zip(gdf["name"], gdf["district_code"], gdf.geometry, strict=True):
+    for label, long_label, same, district, geom in zip(gdf["name"], full, twice, gdf["district_code"], gdf.geometry,
+                                                       strict=True):
         if geom is None or geom.is_empty:
             continue
+        label = long_label if same else label
         always = bool(always_district) and district == always_district
         cls = COMMUNE_LABEL_CLASS + (f" {ALWAYS_CLASS}" if always else "")
         ranked.append((not always, -geom.area, [*label_point(geom), str(label), cls]))

@@ -112,5 +112,16 @@ def test_real_district_labels_are_inside_their_districts(boundaries):
     assert len(items) == 11
     from shapely.geometry import Point
 
-    for (lat, lon, _, _), geom in zip(items, districts.geometry, strict=True):
-        assert geom.contains(Point(lon, lat))
+    by_label = {labels.short_district_name(n): g for n, g in zip(districts["district_name"], districts.geometry, strict=True)}
+    for lat, lon, label, _ in items:
+        assert by_label[label].contains(Point(lon, lat)), label
+    areas = [by_label[label].area for _, _, label, _ in items]
+    assert areas == sorted(areas)  # smallest first: the browser moves the larger districts' labels
+
+
+def test_commune_labels_keep_the_type_word_when_two_units_share_a_name(boundaries):
+    html = _render(labels.commune_label_layer(boundaries.communes_web))
+    (items,) = _items(html)
+    texts = [it[2] for it in items]
+    assert "Xã Đình Lập" in texts and "Thị trấn Đình Lập" in texts and "Đình Lập" not in texts
+    assert "Hoàng Văn Thụ" in texts  # a unique name stays short
