@@ -152,6 +152,12 @@ remember("district", district)
 view_widgets_done()
 tiles = st.sidebar.toggle(t("tiles", L), value=False, key="tiles")
 
+# A newly chosen district drops a selected commune outside it (its profile would be out of view).
+if district and st.session_state.get("_map_district") not in (None, district):
+    chosen = st.session_state.get("selected_commune")
+    if chosen and official_units().set_index("commune_code")["district_code"].get(chosen) != district:
+        st.session_state["selected_commune"] = None
+st.session_state["_map_district"] = district
 selected = st.session_state.get("selected_commune")
 query = to_query(current_state())
 sync_query(query)  # the address bar is always a link to this view (ignored link parts dropped)

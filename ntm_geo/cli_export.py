@@ -188,6 +188,9 @@ def _write(out: Path, data: bytes) -> None:
         fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # as an ordinary file (mkstemp makes it private: 0600)
         os.replace(tmp, out)
     except OSError as err:
         if "tmp" in locals() and os.path.exists(tmp):

@@ -168,6 +168,7 @@ html body .leaflet-container {{ background: {BACKGROUND}; }}
 .{TOOLTIP_CLASS} tr {{ text-align: left; }}
 .{TOOLTIP_CLASS} th {{ padding: 1px 8px 1px 2px; font-weight: 600; }}
 .{TOOLTIP_CLASS} td {{ padding: 1px 2px; }}
+.leaflet-interactive:focus {{ outline: none; }}
 </style>"""
 
 

@@ -42,6 +42,9 @@ def test_pdf_defaults_to_a4(tmp_path, capsys, boundaries):
     assert code == 0
     assert out.read_bytes().startswith(b"%PDF-")
     assert stdout.startswith(f"Wrote {out}: ") and "PDF 1 page, 210×297 mm" in stdout
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask  # an ordinary file, not private like a temp file
 
 
 def test_a4_png_and_html_by_format_option(tmp_path, capsys, boundaries):
