@@ -135,7 +135,8 @@ def _issues(rows: list[dict], columns: dict[str, tuple[str, str]]) -> pd.DataFra
     reason = "reason_vi" if vi else "reason_en"
     keep = [c for c in [*columns, reason] if c in frame.columns]
     labels = {c: columns[c][0 if vi else 1] for c in columns} | {reason: "Lý do" if vi else "Reason"}
-    return frame[keep].rename(columns=labels) if not frame.empty else frame
+    # (blank, not "None", where a row has no sheet or no code)
+    return frame[keep].astype(object).where(frame[keep].notna(), "").rename(columns=labels) if not frame.empty else frame
 
 
 ISSUE_COLUMNS = {"row": ("Dòng", "Row"), "sheet": ("Trang tính", "Sheet"), "column": ("Cột", "Column"),
@@ -255,7 +256,9 @@ if report is not None:
             matched["rule"] = matched["rule"].map(lambda r: RULES.get(r, (r, r))[0 if vi else 1])
             st.dataframe(matched.rename(columns={"row": ISSUE_COLUMNS["row"][0 if vi else 1],
                                                  "commune_code": ISSUE_COLUMNS["commune_code"][0 if vi else 1],
-                                                 "rule": t("data_rule", L)}), hide_index=True, width="stretch")
+                                                 "rule": t("data_rule", L),
+                                                 "name_as_written": "Tên như trong tệp" if vi else "Name as written"}),
+                         hide_index=True, width="stretch")
     rejected = report.rejected_rows()
     if len(rejected):
         st.download_button(t("data_rejected", L), table_csv_bytes(rejected),
