@@ -25,6 +25,8 @@ from datetime import date
 
 import geopandas as gpd
 import pandas as pd
+from adjustText import adjust_text
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from openpyxl import Workbook
@@ -197,6 +199,44 @@ def decision_sheet_xlsx(
     return buffer.getvalue()
 
 
+def _shortlist_figure(communes, districts, codes, *, title, note, lang, width_in, dpi):
+    """The figure of :func:`shortlist_map_png` and its commune labels (for tests)."""
+    codes = [str(c) for c in codes]
+    gdf = communes.to_crs(4326) if communes.crs is not None else communes
+    dist = districts.to_crs(4326) if districts.crs is not None else districts
+    picked = gdf[gdf["commune_code"].isin(codes)]
+    minx, miny, maxx, maxy = gdf.total_bounds
+    aspect = (maxy - miny) / ((maxx - minx) * 0.93)  # cos(21.8°) ≈ 0.93
+    fig = Figure(figsize=(width_in, width_in * aspect * 0.85 + 1.6), dpi=dpi)
+    FigureCanvasAgg(fig)  # a renderer, to measure the labels
+    ax = fig.add_axes((0.02, 0.1, 0.96, 0.8))
+    ax.set_aspect(1 / 0.93)
+    ax.set_axis_off()
+    gdf.plot(ax=ax, color=OTHER_FILL, edgecolor="#9e9e9e", linewidth=0.3)
+    if len(picked):
+        picked.plot(ax=ax, color=SHORTLIST_FILL, edgecolor="#000000", linewidth=1.2)
+    dist.boundary.plot(ax=ax, color="#333333", linewidth=1.0)
+    order = {c: i for i, c in enumerate(codes, start=1)}
+    labels = []
+    for _, row in picked.sort_values("commune_code", key=lambda c: c.map(order)).iterrows():
+        point = row.geometry.representative_point()
+        labels.append(ax.text(
+            point.x, point.y, f"{order[row['commune_code']]}. {row['name_with_type']}", fontsize=9, fontfamily=FONT,
+            fontweight="bold", zorder=5, bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "#333333", "alpha": 0.9},
+        ))
+    if len(labels) > 1:  # neighbouring xã: push the boxes apart, a thin line back to each xã
+        adjust_text(labels, ax=ax, expand=(1.15, 1.4), arrowprops={"arrowstyle": "-", "color": "#333333", "lw": 0.6})
+    fig.suptitle(title, fontsize=13, fontfamily=FONT, fontweight="bold", y=0.97)
+    ax.legend(
+        handles=[Patch(facecolor=SHORTLIST_FILL, edgecolor="black", label=t("ds_map_shortlisted", lang)),
+                 Patch(facecolor=OTHER_FILL, edgecolor="#9e9e9e", label=t("ds_map_other", lang))],
+        loc="upper right", prop={"family": FONT, "size": 9}, frameon=True,
+    )
+    if note:
+        fig.text(0.02, 0.02, note, fontsize=8, fontfamily=FONT, wrap=True, color="#8a1c1c")
+    return fig, labels
+
+
 def shortlist_map_png(
     communes: gpd.GeoDataFrame,
     districts: gpd.GeoDataFrame,
@@ -220,36 +260,8 @@ def shortlist_map_png(
     codes : commune codes of the shortlist, in order (numbers on the map follow it).
     title, note : printed above / below the map (e.g. the illustrative-data label).
     """
-    codes = [str(c) for c in codes]
-    gdf = communes.to_crs(4326) if communes.crs is not None else communes
-    dist = districts.to_crs(4326) if districts.crs is not None else districts
-    picked = gdf[gdf["commune_code"].isin(codes)]
-    minx, miny, maxx, maxy = gdf.total_bounds
-    aspect = (maxy - miny) / ((maxx - minx) * 0.93)  # cos(21.8°) ≈ 0.93
-    fig = Figure(figsize=(width_in, width_in * aspect * 0.85 + 1.6), dpi=dpi)
-    ax = fig.add_axes((0.02, 0.1, 0.96, 0.8))
-    ax.set_aspect(1 / 0.93)
-    ax.set_axis_off()
-    gdf.plot(ax=ax, color=OTHER_FILL, edgecolor="#9e9e9e", linewidth=0.3)
-    if len(picked):
-        picked.plot(ax=ax, color=SHORTLIST_FILL, edgecolor="#000000", linewidth=1.2)
-    dist.boundary.plot(ax=ax, color="#333333", linewidth=1.0)
-    order = {c: i for i, c in enumerate(codes, start=1)}
-    for _, row in picked.iterrows():
-        point = row.geometry.representative_point()
-        ax.annotate(
-            f"{order[row['commune_code']]}. {row['name_with_type']}", (point.x, point.y), xytext=(6, 6),
-            textcoords="offset points", fontsize=9, fontfamily=FONT, fontweight="bold",
-            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "#333333", "alpha": 0.85},
-        )
-    fig.suptitle(title, fontsize=13, fontfamily=FONT, fontweight="bold", y=0.97)
-    ax.legend(
-        handles=[Patch(facecolor=SHORTLIST_FILL, edgecolor="black", label=t("ds_map_shortlisted", lang)),
-                 Patch(facecolor=OTHER_FILL, edgecolor="#9e9e9e", label=t("ds_map_other", lang))],
-        loc="upper right", prop={"family": FONT, "size": 9}, frameon=True,
-    )
-    if note:
-        fig.text(0.02, 0.02, note, fontsize=8, fontfamily=FONT, wrap=True, color="#8a1c1c")
+    fig, _ = _shortlist_figure(communes, districts, codes, title=title, note=note, lang=lang, width_in=width_in,
+                               dpi=dpi)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()

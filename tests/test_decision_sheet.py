@@ -87,3 +87,18 @@ def test_map_png_is_embedded_and_drawn():
     rows = pd.DataFrame({"Xã": ["Xã Ải"]}, index=pd.Index(["00003"], name="commune_code"))
     wb = _open(decision_sheet_xlsx(rows, {}, ILLUSTRATIVE, png, "vi"))
     assert len(wb["Bản đồ"]._images) == 1
+
+
+def test_labels_of_neighbouring_shortlisted_xa_do_not_overlap(boundaries):
+    from ntm_geo.decision_sheet import _shortlist_figure
+
+    codes = ["06247", "06214", "06220", "06250", "06202", "06196", "06238"]  # 7 neighbours in Cao Lộc
+    fig, labels = _shortlist_figure(boundaries.communes_web, boundaries.districts_web, codes, title="Đề xuất",
+                                    note="", lang="vi", width_in=8.0, dpi=110)
+    assert [lab.get_text().split(".")[0] for lab in labels] == [str(i) for i in range(1, 8)]
+    fig.canvas.draw()  # (the label boxes follow the moved texts at drawing time)
+    renderer = fig.canvas.get_renderer()
+    boxes = [lab.get_bbox_patch().get_window_extent(renderer) for lab in labels]
+    overlapping = [(labels[i].get_text(), labels[j].get_text()) for i in range(len(boxes))
+                   for j in range(i + 1, len(boxes)) if boxes[i].overlaps(boxes[j])]
+    assert overlapping == []
