@@ -335,7 +335,7 @@ column_config = {
     "district_name": pl.column_label("district_name", L),
     "criteria_met": NUM(pl.column_label("criteria_met", L), format="%d"),
     "gap": NUM(pl.column_label("gap", L), format="%d"),
-    "group_label": pl.column_label("group_label", L),
+    "group_label": st.column_config.TextColumn(pl.column_label("group_label", L), width="medium"),
     "missing_label": st.column_config.TextColumn(pl.column_label("missing_label", L), width="large"),
     "poverty_rate_pct": NUM(pl.column_label("poverty_rate_pct", L), format="%.1f"),
     "population": NUM(pl.column_label("population", L), format="localized"),
