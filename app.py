@@ -28,7 +28,9 @@ PAGES: list[tuple[str, str, str, str]] = [
 st.set_page_config(page_title="NTM Lạng Sơn", page_icon="🗺️", layout="wide")
 st.html(  # static CSS only: less empty space above the map on a 768-pixel-high projector
     "<style>[data-testid='stMainBlockContainer'], .block-container {padding-top: 3.2rem; padding-bottom: 1rem}"
-    " h4 {padding-top: 0.2rem}</style>"
+    " h4 {padding-top: 0.2rem}"
+    " @media (max-width: 1100px) {[data-testid='stMainBlockContainer'], .block-container"
+    " {padding-left: 1rem; padding-right: 1rem}}</style>"
 )
 
 if "lang" not in st.session_state:  # a shared link may set the language
