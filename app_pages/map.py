@@ -261,7 +261,8 @@ if st.toggle(t("table", L), key="show_table"):
         data_table = data_table[data_table["district_code"] == district]
     if info.illustrative:
         st.caption(note)
-    st.dataframe(display_table(data_table.drop(columns="district_code"), L), hide_index=True, width="stretch")
+    st.dataframe(display_table(data_table.drop(columns="district_code"), L), hide_index=True, width="stretch",
+                 placeholder="")  # not assessed / no data: a blank cell, not "None"
     st.download_button(
         t("download_csv", L),
         data=table_csv_bytes(data_table, note=note if info.illustrative else None),

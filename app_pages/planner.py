@@ -237,9 +237,9 @@ def _flag_label(flag: str) -> str:
 
 
 sel_districts = st.sidebar.multiselect(t("pl_districts", L), list(district_names), format_func=district_names.get,
-                                       key="pl_districts", persist_state="session", placeholder=t("pl_choose", L))
+                                       key="pl_districts", persist_state="session", placeholder=t("pl_choose", L), select_all=False)
 sel_groups = st.sidebar.multiselect(t("pl_groups", L), list(pl.GROUPS), format_func=lambda g: pl.group_label(g, L),
-                                    **lang_keyed("pl_groups", []), placeholder=t("pl_choose", L))
+                                    **lang_keyed("pl_groups", []), placeholder=t("pl_choose", L), select_all=False)
 not_standard = st.sidebar.checkbox(t("pl_not_standard", L), key="pl_not_standard", persist_state="session")
 criteria = load_criteria()
 crit_not_met = st.sidebar.selectbox(t("pl_criterion_not_met", L), [0, *range(1, 20)], **lang_keyed("pl_criterion", 0),
@@ -248,7 +248,7 @@ crit_not_met = st.sidebar.selectbox(t("pl_criterion_not_met", L), [0, *range(1, 
 if "pl_flags" in ss:  # a preset may name a flag this dataset does not have
     ss["pl_flags"] = [f for f in ss["pl_flags"] if f in flag_options]
 sel_flags = st.sidebar.multiselect(t("pl_flags", L), flag_options, format_func=_flag_label,
-                                   **lang_keyed("pl_flags", []), placeholder=t("pl_choose", L))
+                                   **lang_keyed("pl_flags", []), placeholder=t("pl_choose", L), select_all=False)
 filters = pl.Filters(districts=tuple(sel_districts), groups=tuple(sel_groups), not_meeting_standard=not_standard,
                      criterion_not_met=crit_not_met or None, flags=tuple(f for f in sel_flags if f.lstrip("!") in pl.flag_columns(candidates_all)))
 
@@ -468,7 +468,7 @@ with tabs[2]:
             ss["pl_shortlist_widget"] = list(ss["pl_shortlist_codes"])
         st.multiselect(t("pl_shortlist", L), sorted(xa_names, key=xa_names.get), format_func=xa_names.get,
                        key="pl_shortlist_widget", on_change=on_shortlist_edit, label_visibility="collapsed",
-                       placeholder=t("pl_choose_xa", L))
+                       placeholder=t("pl_choose_xa", L), select_all=False)
         st.caption(t("pl_shortlist_help", L))
         codes = list(ss["pl_shortlist_codes"])
         if not codes:
@@ -568,7 +568,7 @@ with tabs[4]:
             def _set_scenario(codes_: list[str]) -> None:
                 ss["pl_scenario_codes"] = list(dict.fromkeys(c for c in codes_ if c in gap_of))
 
-            st.multiselect(t("pl_scenario_pick", L), scenario_options, key="pl_scenario_widget", placeholder=t("pl_choose_xa", L),
+            st.multiselect(t("pl_scenario_pick", L), scenario_options, key="pl_scenario_widget", placeholder=t("pl_choose_xa", L), select_all=False,
                            format_func=lambda c: f"{xa_names.get(c, c)} (−{int(gap_of[c])})",
                            on_change=lambda: _set_scenario(ss["pl_scenario_widget"]))
             s1, s2, s3 = st.columns([1.2, 1.4, 0.5])

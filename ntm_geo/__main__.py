@@ -98,7 +98,8 @@ def _read_dataset(path_text: str, year: int):
     unused = len(report.unmatched) + len(report.duplicates) + len({i.row for i in report.out_of_range})
     if unused:
         print(f"Lưu ý: {unused} dòng không dùng được (xem import-table {path} --dry-run).\n"
-              f"Note: {unused} rows could not be used (see import-table {path} --dry-run).", file=sys.stderr)
+              f"Note: {unused} row{'s' if unused != 1 else ''} could not be used (see import-table {path} --dry-run).",
+              file=sys.stderr)
     empty = [c for c in (*PCT_COLUMNS, *FLAG_COLUMNS) if report.table[c].isna().all()]  # not given: no data
     return report.table.drop(columns=empty)
 
@@ -199,8 +200,23 @@ register(*EXPORT_MAP)
 # --- entry point ----------------------------------------------------------------------------
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad argument on a command line that asked for ``--json`` also prints the
+    error as JSON on stdout (scripts read stdout); the usage still goes to stderr, exit status 2."""
+
+    def error(self, message: str):  # type: ignore[override]
+        if "--json" in sys.argv[1:] or "--json" in _ARGV:
+            print(json.dumps({"error": {"message_vi": f"Tham số không hợp lệ: {message}",
+                                        "message_en": f"Invalid arguments: {message}",
+                                        "file": None, "row": None, "column": None}}, ensure_ascii=False, indent=2))
+        super().error(message)
+
+
+_ARGV: list[str] = []
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m ntm_geo", description="ntm-geo command line")
+    parser = _Parser(prog="python -m ntm_geo", description="ntm-geo command line")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for cmd in COMMANDS:
         p = sub.add_parser(cmd.name, help=cmd.help, description=cmd.help)
@@ -213,6 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")
+    _ARGV[:] = list(argv) if argv is not None else []
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)

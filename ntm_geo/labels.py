@@ -132,9 +132,9 @@ class _Labels(branca.element.MacroElement):
                 var MOVES = [[0, 0], [0, -0.75], [0, 0.75], [-0.3, 0], [0.3, 0], [-0.3, -0.75], [0.3, -0.75],
                              [-0.3, 0.75], [0.3, 0.75], [0, -1.25], [0, 1.25], [-0.45, -1.25], [0.45, -1.25],
                              [-0.45, 1.25], [0.45, 1.25], [0, -1.7], [0, 1.7]];
-                var overlap = function (a, b) {
-                    var w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
-                    var h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+                var overlap = function (a, b) {  // (with a 4-pixel gap: touching counts as overlapping)
+                    var w = Math.min(a.right, b.right) - Math.max(a.left, b.left) + 4;
+                    var h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) + 4;
                     return w > 0 && h > 0 ? w * h : 0;
                 };
                 texts.forEach(function (el) {

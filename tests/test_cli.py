@@ -92,7 +92,7 @@ def test_check_report_reads_the_filled_excel_template(capsys, monkeypatch, real_
     assert cli.main(["check-report", "--year", "2015", "--dataset", str(bad), "--json"]) == 1
     captured = capsys.readouterr()
     assert json.loads(captured.out)["units_in_dataset"]["computed"] == 225
-    assert "1 dòng không dùng được" in captured.err and "1 rows could not be used" in captured.err
+    assert "1 dòng không dùng được" in captured.err and "1 row could not be used" in captured.err
 
 
 def test_json_errors_are_json(capsys, tmp_path):
@@ -105,6 +105,11 @@ def test_json_errors_are_json(capsys, tmp_path):
     assert "Lỗi: rong.csv: tệp rỗng." in captured.err
     assert cli.main(["import-table", str(empty), "--dry-run", "--json"]) == 2
     assert json.loads(capsys.readouterr().out)["error"]["file"] == "rong.csv"
+    with pytest.raises(SystemExit) as info:  # a bad argument: JSON on stdout too, usage on stderr
+        cli.main(["check-report", "--year", "2099", "--json"])
+    assert info.value.code == 2
+    captured = capsys.readouterr()
+    assert "invalid choice: 2099" in json.loads(captured.out)["error"]["message_en"] and "usage:" in captured.err
 
 
 def test_check_report_year_choices(capsys):
