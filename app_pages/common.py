@@ -81,6 +81,14 @@ def view(dataset_id: str, year: int, variable_key: str, scheme: str, k: int, lan
 
 
 @st.cache_data(show_spinner=False)
+def candidates(dataset_id: str, year: int, lang: str) -> pd.DataFrame:
+    """The planner's candidate table of a dataset year (:func:`ntm_geo.planning.candidate_table`)."""
+    from ntm_geo.planning import candidate_table  # noqa: PLC0415 - only the planner needs it
+
+    return candidate_table(joined_table(dataset_id, year), lang)
+
+
+@st.cache_data(show_spinner=False)
 def report_rows(dataset_id: str, year: int, lang: str) -> pd.DataFrame:
     """The report comparison as a display table (figure, report, computed, ✓/✗)."""
     rows = compare(catalog.load_year(dataset_id, year), _boundaries().communes.drop(columns="geometry"), year)
@@ -99,6 +107,7 @@ def clear_data_caches(*, boundaries: bool = False) -> None:
     was saved, replaced or deleted, so no page serves stale data."""
     joined_table.clear()
     view.clear()
+    candidates.clear()
     report_rows.clear()
     if boundaries:
         _boundaries.clear()
@@ -131,6 +140,23 @@ def remember(name: str, value: object) -> None:
 def view_widgets_done() -> None:
     """Call after the page's view widgets: their per-language keys are now current."""
     st.session_state["_view_lang"] = lang()
+
+
+def lang_keyed(name: str, default: object) -> dict:
+    """``key`` and ``on_change`` for a widget whose option labels are translated, when its value
+    is kept in ``st.session_state[name]`` (the callback form of :func:`view_widget`, for pages
+    whose code reads ``st.session_state[name]``): each language has its own widget key
+    ``name@vi|en``, set from ``st.session_state[name]`` on every run and written back by the
+    widget's callback. Use as ``st.selectbox(..., **lang_keyed("pl_criterion", 0))``."""
+    ss = st.session_state
+    ss.setdefault(name, default)
+    key = f"{name}@{lang()}"
+    ss[key] = list(ss[name]) if isinstance(ss[name], list) else ss[name]
+
+    def store() -> None:
+        ss[name] = ss[key]
+
+    return {"key": key, "on_change": store}
 
 
 def url_changed_outside(synced_key: str) -> bool:

@@ -22,7 +22,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages.common import boundaries, boundaries_or_stop, joined_table, lang, show_notices, view
+from app_pages.common import boundaries, boundaries_or_stop, candidates, joined_table, lang, lang_keyed, show_notices, view
 from ntm_geo import catalog
 from ntm_geo import planning as pl
 from ntm_geo.criteria import CRITERION_COLUMNS, load_criteria
@@ -157,21 +157,6 @@ ss.setdefault("pl_notes", {})
 ss.setdefault("pl_scenario_codes", [])
 
 
-def lang_keyed(name: str, default: object) -> dict:
-    """Key and callback for a widget whose option labels are translated. Streamlit keeps a keyed
-    widget's value by its label, so a language switch would lose it (see common.view_widget):
-    the value lives in ``ss[name]``, each language has its own widget key ``name@vi|en``, set
-    from ``ss[name]`` on every run and written back by the widget's callback."""
-    ss.setdefault(name, default)
-    key = f"{name}@{L}"
-    ss[key] = list(ss[name]) if isinstance(ss[name], list) else ss[name]
-
-    def store() -> None:
-        ss[name] = ss[key]
-
-    return {"key": key, "on_change": store}
-
-
 def current_query() -> dict[str, str]:
     state = replace(DEFAULT, dataset=ss.get("pl_dataset", "illustrative"), year=ss.get("pl_year") or 2015,
                     shortlist=tuple(ss.get("pl_shortlist_codes", [])), lang=ss.get("lang", "vi"))
@@ -224,7 +209,7 @@ if "pl_preset_value" not in ss:  # first visit: the report's main strategy (comm
 
 st.sidebar.subheader(t("pl_filters", L))
 table_full = joined_table(dataset_id, year)
-candidates_all = pl.candidate_table(table_full, L)
+candidates_all = candidates(dataset_id, year, L)  # cached: filters and sorting rerun often
 flag_options: list[str] = []
 for col in pl.flag_columns(candidates_all):
     flag_options += [col, f"!{col}"]
@@ -557,7 +542,7 @@ with tabs[4]:
         else:
             prog = pl.progress(joined_2011, joined_2015)
             st.markdown(f"**{t('pl_scenario', L)}**")
-            not_yet = candidates_all if year == 2015 else pl.candidate_table(joined_2015, L)
+            not_yet = candidates_all if year == 2015 else candidates(dataset_id, 2015, L)
             not_yet = not_yet.loc[not_yet["assessed"] & (not_yet["gap"] > 0).fillna(False)].sort_values(["gap", "commune_code"])
             scenario_options = list(not_yet["commune_code"])
             ss["pl_scenario_codes"] = [c for c in ss["pl_scenario_codes"] if c in scenario_options]
