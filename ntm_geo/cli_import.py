@@ -180,8 +180,9 @@ def run(args: argparse.Namespace) -> int:
             print("\n" + _t("check", lang, year=report.year, ok=sum(r.ok for r in rows), n=len(rows)))
             for r in rows:
                 label = r.label_vi if lang == "vi" else r.label_en
-                print(f"  {'✓' if r.ok else '✗'} {label}: {_json_number(r.report_value)} / "
-                      f"{_json_number(r.computed_value)}")
+                report_value, computed = (_json_number(v) for v in (r.report_value, r.computed_value))
+                print(f"  {'✓' if r.ok else '✗'} {label}: {report_value} / "
+                      f"{'—' if computed is None else computed}")  # — : the file gives no value for it
         elif why:
             print("\n" + _t("check_skip", lang, why=why))
         if status == 1:

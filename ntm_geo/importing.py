@@ -429,14 +429,32 @@ def _decode(data: bytes, filename: str, encoding: str | None) -> tuple[str, str]
             return unicodedata.normalize("NFC", text), name
     text = data.decode("cp1252", errors="replace")
     if sum(ch in _FONT_GARBAGE for ch in text) >= 3:
-        raise _error(filename, "the text looks typed with a TCVN3 (ABC, .VnTime) or VNI font, not Unicode. Convert "
-                     "it to Unicode (e.g. Unikey > Công cụ chuyển mã) and save as 'CSV UTF-8', or give the encoding.",
-                     "văn bản có vẻ gõ bằng phông TCVN3 (ABC, .VnTime) hoặc VNI, không phải Unicode. Hãy chuyển sang "
-                     "Unicode (ví dụ Unikey > Công cụ chuyển mã) rồi lưu dạng 'CSV UTF-8', hoặc chọn bảng mã.")
+        row, column, value = _first_font_garbage(text)
+        raise _error(filename, f"the text looks typed with a TCVN3 (ABC, .VnTime) or VNI font, not Unicode (e.g. "
+                     f"«{value}»). Convert it to Unicode (e.g. Unikey > Công cụ chuyển mã) and save as 'CSV UTF-8', "
+                     "or give the encoding.",
+                     f"văn bản có vẻ gõ bằng phông TCVN3 (ABC, .VnTime) hoặc VNI, không phải Unicode (ví dụ "
+                     f"«{value}»). Hãy chuyển sang Unicode (ví dụ Unikey > Công cụ chuyển mã) rồi lưu dạng "
+                     "'CSV UTF-8', hoặc chọn bảng mã.", row=row, column=column)
     raise _error(filename, "cannot tell the text encoding (not UTF-8, and not valid Vietnamese in Windows-1258). "
                  "Save the file as 'CSV UTF-8' in Excel, or choose the encoding (e.g. utf-16, cp1258, cp1252).",
                  "không xác định được bảng mã của tệp (không phải UTF-8, cũng không phải tiếng Việt Windows-1258 hợp "
                  "lệ). Hãy lưu tệp dạng 'CSV UTF-8' trong Excel, hoặc chọn bảng mã (ví dụ utf-16, cp1258, cp1252).")
+
+
+def _first_font_garbage(text: str) -> tuple[int | None, str | None, str]:
+    """(file row, header text of its column, cell text) of the first cell typed in a font encoding,
+    for the error message; the header is the first row (title rows make it approximate)."""
+    lines = text.splitlines()
+    dialect = csv.excel_tab if lines and lines[0].count("\t") > lines[0].count(",") else csv.excel
+    header = next(csv.reader(lines[:1], dialect), [])
+    for number, line in enumerate(lines, start=1):
+        if any(ch in _FONT_GARBAGE for ch in line):
+            cells = next(csv.reader([line], dialect), [line])
+            for i, cell in enumerate(cells):
+                if any(ch in _FONT_GARBAGE for ch in cell):
+                    return number, (header[i].strip() or None) if i < len(header) and number > 1 else None, cell.strip()
+    return None, None, ""
 
 
 def _has_binary(text: str) -> bool:

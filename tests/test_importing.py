@@ -294,7 +294,8 @@ def test_xlsx_text_starting_with_equals_stays_text():
         ("old_excel.xls", r"old_excel.xls: old Excel 97-2003 format \(.xls\) is not read"),
         ("picture.csv", r"picture.csv: the file contains binary data, not a text table"),
         ("empty.csv", r"empty.csv: the file is empty"),
-        ("tcvn3.csv", r"tcvn3.csv: the text looks typed with a TCVN3 \(ABC, .VnTime\) or VNI font"),
+        ("tcvn3.csv", r"tcvn3.csv, row 1: the text looks typed with a TCVN3 \(ABC, .VnTime\) or VNI font, not "
+                      r"Unicode \(e.g. «Tªn x·»\)"),
         ("koi8r.csv", r"koi8r.csv: cannot tell the text encoding .* choose the encoding"),
         ("no_header.csv", r"no_header.csv: no header row found in the first 40 rows"),
     ],
@@ -303,7 +304,7 @@ def test_refused_files(name, message):
     with pytest.raises(DataError, match=message) as err:
         load(name, year=2015)
     assert err.value.file == name
-    assert err.value.message_vi.startswith(name + ":")
+    assert err.value.message_vi.startswith((name + ":", name + ","))  # the file first (then row, column)
 
 
 def test_unsupported_extension_and_unknown_sheet_and_encoding():
@@ -357,3 +358,12 @@ def test_issue_message_names_file_sheet_row_column_in_both_languages():
         "values.csv, dòng 3, cột «Tỷ lệ hộ nghèo (%)»: tỷ lệ 120 nằm ngoài 0–100 %. (giá trị «120»)")
     assert issue_message(issue, "values.csv", "en") == (
         "values.csv, row 3, column «Tỷ lệ hộ nghèo (%)»: percentage 120 is outside 0–100 %. (value «120»)")
+
+
+def test_font_encoded_cell_is_named_by_row_and_column():
+    data = "Ma xa,Ten don vi,Nam\r\n06628,Dinh Lap,2015\r\n06631,X· B¾c X¹,2015\r\n".encode("cp1252")
+    with pytest.raises(DataError) as err:
+        import_table(data, "xa_tcvn3.csv", year=2015)
+    assert (err.value.row, err.value.column) == (3, "Ten don vi")
+    assert err.value.message_vi.startswith("xa_tcvn3.csv, dòng 3, cột «Ten don vi»: văn bản có vẻ gõ bằng phông TCVN3")
+    assert "«X· B¾c X¹»" in err.value.message_en
