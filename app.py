@@ -11,6 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from app_pages.leaflet_map import preload_script
 from ntm_geo.i18n import LANGUAGES, t
 
 HERE = Path(__file__).resolve().parent
@@ -26,11 +27,13 @@ PAGES: list[tuple[str, str, str, str]] = [
 ]
 
 st.set_page_config(page_title="NTM Lạng Sơn", page_icon="🗺️", layout="wide")
-st.html(  # static CSS only: less empty space above the map on a 768-pixel-high projector
-    "<style>[data-testid='stMainBlockContainer'], .block-container {padding-top: 3.2rem; padding-bottom: 1rem}"
+st.html(  # static CSS (less empty space above the map on a 768-pixel-high projector) and Leaflet's preload
+    preload_script()
+    + "<style>[data-testid='stMainBlockContainer'], .block-container {padding-top: 3.2rem; padding-bottom: 1rem}"
     " h4 {padding-top: 0.2rem}"
     " @media (max-width: 1100px) {[data-testid='stMainBlockContainer'], .block-container"
-    " {padding-left: 1rem; padding-right: 1rem}}</style>"
+    " {padding-left: 1rem; padding-right: 1rem}}</style>",
+    unsafe_allow_javascript=True,  # our own static script: no data, no user text
 )
 
 if "lang" not in st.session_state:  # a shared link may set the language
@@ -44,17 +47,20 @@ def _sync_lang() -> None:  # in a callback, so the URL shows the language at onc
         st.query_params["lang"] = st.session_state["lang"]
 
 
-lang = st.sidebar.radio(
-    "Ngôn ngữ / Language", list(LANGUAGES), format_func=LANGUAGES.get, horizontal=True, key="lang", on_change=_sync_lang
-)
-st.sidebar.title(t("app_title", lang))
-
+lang = st.session_state["lang"]
 pages = [
     st.Page(HERE / path, title=t(title_key, lang), icon=icon, url_path=url, default=(i == 0))
     for i, (path, title_key, icon, url) in enumerate(PAGES)
     if (HERE / path).exists()
 ]
 page = st.navigation(pages)
+# The map page's first run sends the map alone (app_pages/map.py, FIRST_PAINT): no widget here either.
+if page.url_path not in ("", "map") or st.session_state.get("map_drawn"):
+    st.sidebar.radio(
+        "Ngôn ngữ / Language", list(LANGUAGES), format_func=LANGUAGES.get, horizontal=True, key="lang",
+        on_change=_sync_lang,
+    )
+st.sidebar.title(t("app_title", lang))
 # Pages tell a switch from the sidebar (the new page's URL has no query) from Back/Forward or a
 # pasted link within a page (a query that differs from the one the page last wrote).
 st.session_state["page_switched"] = st.session_state.get("page_now") != page.url_path

@@ -3,7 +3,9 @@
 Reruns: any widget change reruns this script. Boundaries, joined tables and classifications come
 from caches (:mod:`app_pages.common`); the folium base map is rebuilt cheaply and only the commune
 layer (colours, legend) is swapped in the browser, so the map keeps its zoom and does not flicker.
-A district change re-fits the map (new bounds). Every choice is mirrored in the URL
+A district change re-fits the map (new bounds). The map is drawn in the page itself
+(:mod:`app_pages.leaflet_map`, no iframe), and a session's first run sends the map alone; the
+controls follow once the browser has drawn it (``FIRST_PAINT``). Every choice is mirrored in the URL
 (:mod:`ntm_geo.viewstate`), so the address bar is always a link to exactly this view.
 """
 
@@ -12,9 +14,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from app_pages.export_ui import render_exports
+from app_pages.leaflet_map import clicked, leaflet_map
 from app_pages.urlsync import share_url, sync_query
 from app_pages.common import (
     boundaries_or_stop,
@@ -35,7 +37,6 @@ from ntm_geo.export_formats import display_table, view_table
 from ntm_geo.exports import table_csv_bytes
 from ntm_geo.i18n import t
 from ntm_geo.mapbuild import build_view_layers
-from ntm_geo.mapview import clicked_commune_code
 from ntm_geo.profile import commune_profile, escape_markdown
 from ntm_geo.themes import THEMES, VARIABLES
 from ntm_geo.units import official_units, vi_sort_key
@@ -43,6 +44,11 @@ from ntm_geo.viewstate import ViewState, from_query, to_query
 
 MAP_HEIGHT = 560
 L = lang()
+# First paint: on the session's first run of this page, only the map with its title and notices
+# is sent; the widgets and the rest follow as soon as the browser has drawn the map (the map's
+# ``on_ready``). Their ~40 script files would otherwise be fetched before the map's own and
+# hold the map back by ~0.4 s (bench/README.md). The values come from the link or the defaults.
+FIRST_PAINT = not st.session_state.get("map_drawn")
 PICK = f"pick@{L}"  # per language: the empty option's label is translated (see common.view_widget)
 
 bounds_data = boundaries_or_stop(L)
@@ -88,7 +94,7 @@ def current_state() -> ViewState:
 
 
 def on_map_click() -> None:
-    code = clicked_commune_code(st.session_state.get("map"))
+    code = clicked("map")
     if code:
         st.session_state["selected_commune"] = code
         st.session_state[PICK] = code
@@ -106,30 +112,42 @@ def keep_valid(key: str, options: list, default) -> None:
         st.session_state[key] = default
 
 
+def sidebar_widget(make, name: str, options: list, default):
+    """``make(key)`` draws a view widget and returns its value; on the first paint (no widget
+    drawn) the value it would show is returned instead."""
+    if FIRST_PAINT:
+        value = st.session_state.setdefault("view", {}).get(name, default)
+        return value if value in options else default
+    return make(view_widget(name, options, default))
+
+
 infos = {d.id: d for d in catalog.list_datasets()}
-dataset_id = st.sidebar.selectbox(
-    t("dataset", L), list(infos), format_func=lambda d: infos[d].name_vi if L == "vi" else infos[d].name_en,
-    key=view_widget("dataset", list(infos), "illustrative"),
+dataset_id = sidebar_widget(
+    lambda key: st.sidebar.selectbox(t("dataset", L), list(infos),
+                                     format_func=lambda d: infos[d].name_vi if L == "vi" else infos[d].name_en, key=key),
+    "dataset", list(infos), "illustrative",
 )
 remember("dataset", dataset_id)
 info = infos[dataset_id]
 years = sorted(info.years, reverse=True)  # a saved dataset may hold other years than the report
-year = st.sidebar.segmented_control(
-    t("year", L), years, key=view_widget("year", years, years[0]), required=True
-) or years[0]
+year = sidebar_widget(
+    lambda key: st.sidebar.segmented_control(t("year", L), years, key=key, required=True) or years[0],
+    "year", years, years[0],
+)
 remember("year", year)
-theme_key = st.sidebar.radio(
-    t("theme", L), list(THEMES), format_func=lambda k: THEMES[k].label(L), key=view_widget("theme", list(THEMES), "criteria")
+theme_key = sidebar_widget(
+    lambda key: st.sidebar.radio(t("theme", L), list(THEMES), format_func=lambda k: THEMES[k].label(L), key=key),
+    "theme", list(THEMES), "criteria",
 )
 remember("theme", theme_key)
 theme = THEMES[theme_key]
 if len(theme.variables) > 1:
     label = t("criterion_view", L) if theme_key == "criteria" else t("variable", L)
-    variable_key = st.sidebar.selectbox(
-        label,
-        theme.variables,
-        format_func=lambda k: t("all_criteria", L) if k == "criteria_met" else VARIABLES[k].label(L),
-        key=view_widget(f"variable_{theme_key}", list(theme.variables), theme.variables[0]),
+    variable_key = sidebar_widget(
+        lambda key: st.sidebar.selectbox(
+            label, theme.variables,
+            format_func=lambda k: t("all_criteria", L) if k == "criteria_met" else VARIABLES[k].label(L), key=key),
+        f"variable_{theme_key}", list(theme.variables), theme.variables[0],
     )
 else:
     variable_key = theme.variables[0]
@@ -137,20 +155,26 @@ remember(f"variable_{theme_key}", variable_key)
 variable = VARIABLES[variable_key]
 scheme, k = st.session_state["view"].get("scheme", "natural_breaks"), st.session_state["view"].get("k", 5)
 if variable.kind == "scheme":
-    scheme = st.sidebar.selectbox(t("scheme", L), list(SCHEMES), format_func=lambda s: scheme_label(s, L),
-                                  key=view_widget("scheme", list(SCHEMES), "natural_breaks"))
-    k = st.sidebar.select_slider(t("k", L), options=list(K_RANGE), key=view_widget("k", list(K_RANGE), 5))
+    scheme = sidebar_widget(
+        lambda key: st.sidebar.selectbox(t("scheme", L), list(SCHEMES), format_func=lambda s: scheme_label(s, L), key=key),
+        "scheme", list(SCHEMES), "natural_breaks",
+    )
+    k = sidebar_widget(lambda key: st.sidebar.select_slider(t("k", L), options=list(K_RANGE), key=key),
+                       "k", list(K_RANGE), 5)
     remember("scheme", scheme)
     remember("k", k)
 district_names = dict(zip(districts["district_code"], districts["district_name"], strict=True))
-district = st.sidebar.selectbox(
-    t("district", L), ["", *districts["district_code"]],
-    format_func=lambda c: district_names.get(c, t("all_districts", L)),
-    key=view_widget("district", ["", *districts["district_code"]], ""),
+district = sidebar_widget(
+    lambda key: st.sidebar.selectbox(t("district", L), ["", *districts["district_code"]],
+                                     format_func=lambda c: district_names.get(c, t("all_districts", L)), key=key),
+    "district", ["", *districts["district_code"]], "",
 )
 remember("district", district)
-view_widgets_done()
-tiles = st.sidebar.toggle(t("tiles", L), value=False, key="tiles")
+if FIRST_PAINT:
+    tiles = bool(st.session_state.get("tiles", False))
+else:
+    view_widgets_done()
+    tiles = st.sidebar.toggle(t("tiles", L), value=False, key="tiles")
 
 # A newly chosen district drops a selected commune outside it (its profile would be out of view).
 if district and st.session_state.get("_map_district") not in (None, district):
@@ -180,7 +204,8 @@ layers = build_view_layers(
 # ---------------------------------------------------------------- display
 title = layers.title + (f" — {district_names[district]}" if district else "")
 st.markdown(f"#### {escape_markdown(title)}")
-show_notices(st.session_state.pop("link_notices", []), L)
+# (kept for the rerun that follows the first paint, then shown once more and dropped)
+show_notices(st.session_state.get("link_notices", []) if FIRST_PAINT else st.session_state.pop("link_notices", []), L)
 if info.illustrative:
     st.warning(note, icon=":material/warning:")
 if result.classification.note_vi:
@@ -189,16 +214,17 @@ if result.classification.note_vi:
 # Leaflet fits the bounds to the real map size (unknown here). A district change re-creates the
 # map with that district's bounds; colour changes only swap the layer (zoom and pan kept).
 base = layers.base_map(tiles="openstreetmap" if tiles else None)  # geometry sent once per map
-st_folium(
+leaflet_map(
     base,
     feature_group_to_add=layers.feature_groups,  # colours, tooltips, legend: a few KB per rerun
     key="map",
     height=MAP_HEIGHT,
-    use_container_width=True,
-    returned_objects=["last_active_drawing"],
-    on_change=on_map_click,
+    on_click=on_map_click,
+    on_ready=(lambda: st.session_state.update(map_drawn=True)) if FIRST_PAINT else None,
 )
 st.caption(t("source_line", L) + " " + ("" if tiles else t("no_tiles_note", L)))
+if FIRST_PAINT:
+    st.stop()  # the rest comes with the rerun the drawn map asks for
 
 # Shown on request: st.code pulls a 1.5 MB highlighter script that would delay the first paint.
 if st.toggle(t("share_link", L), key="show_link"):

@@ -20,9 +20,9 @@ from dataclasses import replace
 import altair as alt
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from app_pages.common import boundaries, boundaries_or_stop, candidates, joined_table, lang, lang_keyed, show_notices, view
+from app_pages.leaflet_map import clicked, leaflet_map
 from ntm_geo import catalog
 from ntm_geo import planning as pl
 from ntm_geo.criteria import CRITERION_COLUMNS, load_criteria
@@ -30,7 +30,7 @@ from ntm_geo.decision_sheet import decision_sheet_xlsx, shortlist_map_png
 from ntm_geo.errors import NtmGeoError
 from ntm_geo.i18n import register, t
 from ntm_geo.mapbuild import build_view_layers
-from ntm_geo.mapview import build_base_map, clicked_commune_code
+from ntm_geo.mapview import build_base_map
 from ntm_geo.profile import escape_markdown
 from ntm_geo.themes import YES_COLOR, NO_COLOR
 from ntm_geo.viewstate import DEFAULT, YEARS, from_query, to_query
@@ -261,13 +261,7 @@ def on_table_select() -> None:
 
 
 def on_map_click() -> None:
-    # A map that is drawn again (e.g. back from another tab) re-sends its last click: only a new
-    # click (a different feature or click position) toggles a commune.
-    payload = ss.get("pl_map")
-    if payload == ss.get("pl_map_handled"):
-        return
-    ss["pl_map_handled"] = payload
-    code = clicked_commune_code(payload)
+    code = clicked("pl_map")  # a click toggles the commune in the selection
     if not code:
         return
     if code not in ss.get("pl_table_codes", []):
@@ -395,9 +389,8 @@ with tabs[0]:
                 name="planner", legend_font_px=13,
             )
             shortlist_group = pl.shortlist_layer(table_full, ss["pl_shortlist_codes"])
-            st_folium(build_base_map(layers.bounds), feature_group_to_add=[layers.communes, layers.outlines, shortlist_group],
-                      key="pl_map", height=520, use_container_width=True, returned_objects=["last_active_drawing", "last_object_clicked"],
-                      on_change=on_map_click)
+            leaflet_map(build_base_map(layers.bounds), feature_group_to_add=[layers.communes, layers.outlines, shortlist_group],
+                        key="pl_map", height=520, on_click=on_map_click)
             st.caption(t("pl_map_caption", L))
         b1, b2, b3 = st.columns([2, 1.4, 1])
         b1.button(t("pl_add_selected", L), on_click=add_to_shortlist, args=(list(ss["pl_selected"]),),

@@ -31,19 +31,16 @@ MAP_HEIGHT = 560
 
 @dataclass
 class OursMap:
-    """What the map page hands to ``st_folium`` for the default view."""
+    """What the map page hands to ``app_pages.leaflet_map.leaflet_map`` for the default view."""
 
     base: folium.Map
     feature_groups: list[folium.FeatureGroup]
 
-    def st_folium_kwargs(self) -> dict[str, Any]:
-        return dict(
-            feature_group_to_add=self.feature_groups,
-            key="map",
-            height=MAP_HEIGHT,
-            use_container_width=True,
-            returned_objects=["last_active_drawing"],
-        )
+    def component_data(self) -> dict[str, Any]:
+        """The map's message, as ``app_pages.leaflet_map.leaflet_map`` builds it."""
+        from app_pages.leaflet_map import component_data
+
+        return component_data(self.base, key="map", feature_group_to_add=self.feature_groups, height=MAP_HEIGHT)
 
 
 def build_ours(boundaries: bnd.Boundaries, *, lang: str = LANG, variable: str = VARIABLE) -> OursMap:

@@ -8,12 +8,13 @@ Run from the repository root (see ``bench/README.md``)::
 Figures (medians over ``--runs`` unless said otherwise), printed as a table with the ratios
 and the targets (PASS/MISS):
 
-1. payload bytes: (a) Python side: the JSON of the component arguments ``st_folium`` hands to
-   Streamlit (``json.dumps`` as Streamlit serialises them: base map script + header + feature
-   groups for ours, the whole explore() map for the peer); (b) browser side: bytes of websocket
+1. payload bytes: (a) Python side: the JSON of the map's component data (``json.dumps`` as
+   Streamlit serialises it: ours = what ``app_pages.leaflet_map`` sends -- base map script, CSS,
+   feature groups; peer = the arguments ``st_folium`` sends -- the whole explore() map); (b) browser side: bytes of websocket
    frames the page received from navigation until the map is painted;
 2. Python build time (warm caches): ours = join + classify + layers + legend + outlines +
-   base map + st_folium's rendering to strings; peer = explore() + the same rendering;
+   base map + rendering to strings (``leaflet_map.component_data``); peer = explore() +
+   st_folium's rendering;
 3. navigation -> painted map in Chromium (fresh context each run; measured with the page's own
    clock, polled on every animation frame, no fixed sleeps);
 4. cold first run: ``streamlit run app.py`` with an empty ``NTM_GEO_SHAPES_DIR``, process start
@@ -23,7 +24,7 @@ and the targets (PASS/MISS):
    painted, cache present;
 6. framework floor: navigation -> painted for ``bench/empty_app.py``;
 7. a rerun that only recolours (ours: theme criteria -> poverty): websocket bytes, click ->
-   recoloured, and whether the map iframe was kept.
+   recoloured, and whether the map was kept (the same map element: not re-created).
 
 Runs of the apps are interleaved (ours, peer, empty, ours, ...) because the machine is noisy.
 Every server started here is stopped at the end, also on error or Ctrl-C / SIGTERM.
@@ -75,7 +76,7 @@ class App:
 
 
 APPS = (
-    App("ours", REPO / "app.py", FOLIUM_IFRAME, harness.COMMUNE_SELECTOR, N_COMMUNES),
+    App("ours", REPO / "app.py", None, harness.COMMUNE_SELECTOR, N_COMMUNES),
     App("peer", REPO / "bench" / "peer_app.py", FOLIUM_IFRAME, "path.leaflet-interactive", N_COMMUNES),
     App("empty", REPO / "bench" / "empty_app.py", None,
         '[data-testid="stMain"] [data-testid="stMarkdownContainer"]', 1, "bench-empty-ready"),
@@ -172,12 +173,17 @@ def python_side(runs: int) -> dict[str, Any]:
     boundaries = load_boundaries()  # warm caches: cached GeoParquet read once, as the app does
     gdf = peer_gdf()
 
+    ours_payload: dict[str, Any] = {}
+
     def ours() -> dict[str, float]:
         t0 = time.perf_counter()
         built = build_ours(boundaries)
         t1 = time.perf_counter()
-        streamlit_folium.st_folium(built.base, **built.st_folium_kwargs())
+        data = built.component_data()  # what app_pages.leaflet_map sends (a components-v2 map)
         t2 = time.perf_counter()
+        ours_payload["bytes"] = len(json.dumps(data).encode("utf-8"))
+        ours_payload["parts"] = {k: len(json.dumps(v).encode("utf-8")) for k, v in data.items()
+                                 if isinstance(v, str) and len(v) > 200}  # fmt: skip
         return {"build_ms": (t1 - t0) * 1e3, "render_ms": (t2 - t1) * 1e3}
 
     def peer() -> dict[str, float]:
@@ -191,7 +197,8 @@ def python_side(runs: int) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, fn in (("ours", ours), ("peer", peer)):
         fn()  # warm-up: first call imports mapclassify/matplotlib colormaps, jinja templates...
-        out[name] = {"payload_bytes": capture.wire_bytes(), "payload_parts": capture.parts(),
+        payload = (ours_payload["bytes"], ours_payload["parts"]) if name == "ours" else (capture.wire_bytes(), capture.parts())
+        out[name] = {"payload_bytes": payload[0], "payload_parts": payload[1],
                      "build_ms": [], "render_ms": [], "total_ms": []}  # fmt: skip
     for _ in range(runs):
         for name, fn in (("ours", ours), ("peer", peer)):
@@ -304,13 +311,14 @@ def navigate_and_wait(browser, url: str, app: App, timeout_s: float) -> NavResul
 
 
 RERUN_CLICK_TEXT = "Tỷ lệ hộ nghèo"  # the theme radio option of the map page (Vietnamese default)
-COMPONENT_INDEX = "/component/streamlit_folium.st_folium/index.html"
+MARK_MAP = "document.querySelector('.ntm-map-box').__ntmBench = 1"  # a re-created map has a new box
+MAP_KEPT = "!!(document.querySelector('.ntm-map-box') || {}).__ntmBench"
 
 
 def rerun_recolour(browser, url: str, timeout_s: float = 60.0) -> dict[str, Any]:
     """Ours only: load, wait for the paint, switch the theme (criteria -> poverty) and measure the
     websocket bytes of that rerun, the time until the fills change (Python clock, 0.1 s polling)
-    and whether the map iframe was kept (no second index.html load)."""
+    and whether the map was kept (the same map element: not re-created, zoom kept)."""
     context = browser.new_context(viewport=VIEWPORT)
     try:
         page = context.new_page()
@@ -322,14 +330,14 @@ def rerun_recolour(browser, url: str, timeout_s: float = 60.0) -> dict[str, Any]
         page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
         before = harness.wait_for_communes(page, N_COMMUNES, timeout=timeout_s)
         time.sleep(1.0)  # let the first run's trailing messages arrive
-        loads = sum(COMPONENT_INDEX in u for u in network.urls)
+        page.evaluate(MARK_MAP)
         b0, t0 = ws["bytes"], time.perf_counter()
         page.get_by_text(RERUN_CLICK_TEXT, exact=True).first.click()
         harness.wait_for_fills_change(page, before, timeout=timeout_s)
         recolour_ms = (time.perf_counter() - t0) * 1e3
         time.sleep(1.0)  # the rest of the rerun (widgets below the map)
         return {"ws_bytes": ws["bytes"] - b0, "recolour_ms": recolour_ms,
-                "map_kept": sum(COMPONENT_INDEX in u for u in network.urls) == loads}  # fmt: skip
+                "map_kept": page.evaluate(MAP_KEPT)}  # fmt: skip
     finally:
         context.close()
 

@@ -27,6 +27,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "k": ("Số lớp", "Number of classes"),
     "district": ("Huyện / thành phố", "District"),
     "all_districts": ("Toàn tỉnh (11 huyện, thành phố)", "Whole province (11 districts)"),
+    "map_error": (
+        "Không vẽ được bản đồ: trình duyệt không tải được thư viện Leaflet từ ứng dụng. Hãy tải lại trang;"
+        " nếu vẫn lỗi, chạy lại `python -m ntm_geo.webassets` trên máy chủ.",
+        "The map could not be drawn: the browser could not load Leaflet from the app. Reload the page;"
+        " if it persists, run `python -m ntm_geo.webassets` on the server.",
+    ),
     "tiles": ("Nền bản đồ OpenStreetMap (cần internet)", "OpenStreetMap background (needs internet)"),
     "map_title": ("{variable} — năm {year} — {source}", "{variable} — {year} — {source}"),
     "tooltip_commune": ("Xã/phường/thị trấn", "Commune"),

@@ -26,6 +26,7 @@ import geopandas as gpd
 from shapely.ops import polylabel
 
 from ntm_geo.errors import ConfigError
+from ntm_geo.mapview import is_wgs84
 
 DISTRICT_LABEL_CLASS = "ntm-district-label"
 COMMUNE_LABEL_CLASS = "ntm-commune-label"
@@ -220,7 +221,7 @@ def _require(gdf: gpd.GeoDataFrame, columns: Iterable[str], what: str) -> gpd.Ge
         raise ConfigError(f"{what}: missing column(s) {missing}; available: {sorted(map(str, gdf.columns))}.",
                           f"{what}: thiếu cột {missing}; các cột hiện có: {sorted(map(str, gdf.columns))}.",
                           column=missing[0])
-    return gdf.to_crs(4326) if not gdf.crs.equals(4326) else gdf
+    return gdf.to_crs(4326) if not is_wgs84(gdf.crs) else gdf
 
 
 def district_label_layer(districts: gpd.GeoDataFrame, *, font_px: int = 24, exclude: Iterable[str] = (),

@@ -188,6 +188,23 @@ def folium_frame(page, *, timeout: float = 30.0):
     return handle.content_frame()
 
 
+MAP_BOX_SELECTOR = ".ntm-map-box"
+"""The box of a map drawn in the page itself (``app_pages/leaflet_map.py``, no iframe)."""
+
+
+def map_frame(page, *, timeout: float = 30.0):
+    """Where the map's paths live (``playwright.sync_api.Frame``): the page itself for a map
+    drawn in the page (map and planner pages), else the ``st_folium`` iframe (presentation).
+
+    With one map in the page, ``frame.evaluate("document.querySelectorAll(...)")`` and
+    ``frame.inner_text(".ntm-legend")`` read that map, as they read the iframe's document.
+    """
+    handle = page.wait_for_selector(
+        f"{MAP_BOX_SELECTOR}, iframe[title*='{FOLIUM_FRAME_HINT}']", state="attached", timeout=timeout * 1000
+    )
+    return page.main_frame if handle.evaluate("e => e.tagName !== 'IFRAME'") else handle.content_frame()
+
+
 def painted_fills(frame, selector: str = COMMUNE_SELECTOR) -> list[str]:
     """``fill`` of every matching SVG path that has a non-empty box (i.e. was painted)."""
     return frame.evaluate(
@@ -199,8 +216,8 @@ def painted_fills(frame, selector: str = COMMUNE_SELECTOR) -> list[str]:
 
 
 def wait_for_communes(page, n: int, *, timeout: float = 90.0) -> list[str]:
-    """Wait until ``n`` commune paths are painted in the map iframe; return their fill colours."""
-    frame = folium_frame(page, timeout=timeout)
+    """Wait until ``n`` commune paths are painted in the map; return their fill colours."""
+    frame = map_frame(page, timeout=timeout)
     return wait_until(
         lambda: (fills := painted_fills(frame)) and len(fills) == n and fills,
         timeout=timeout,
@@ -210,7 +227,7 @@ def wait_for_communes(page, n: int, *, timeout: float = 90.0) -> list[str]:
 
 def wait_for_fills_change(page, before: list[str], *, timeout: float = 30.0) -> list[str]:
     """Wait until the painted commune fills differ from ``before`` (same count); return them."""
-    frame = folium_frame(page)
+    frame = map_frame(page)
     return wait_until(
         lambda: (f := painted_fills(frame)) and len(f) == len(before) and f != before and f,
         timeout=timeout,

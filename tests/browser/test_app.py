@@ -16,13 +16,14 @@ from tests.browser import harness
 
 pytestmark = pytest.mark.browser
 
-COMPONENT_INDEX = "/component/streamlit_folium.st_folium/index.html"
+MARK_BOX = "document.querySelector('.ntm-map-box').__ntmMarker = 'kept'"  # on the map's own element:
+KEPT = "document.querySelector('.ntm-map-box').__ntmMarker"  # a re-created map has a new one
 DARKEST_GREEN = "#006837"  # ColorBrewer YlGn-5, class "19 criteria"
 NOT_ASSESSED = "#e4e4e4"
 
 
 def _legend(page) -> str:
-    frame = harness.folium_frame(page)
+    frame = harness.map_frame(page)
     return harness.wait_until(lambda: frame.inner_text(".ntm-legend"), timeout=60, what="legend text")
 
 
@@ -40,7 +41,7 @@ def test_default_view_paints_226_communes_offline_with_legend(app_server, new_pa
         assert text in legend
     assert page.get_by_text("Dữ liệu minh họa:").first.is_visible()
     assert page.get_by_text("năm 2015").first.is_visible()
-    frame = harness.folium_frame(page)
+    frame = harness.map_frame(page)
     assert frame.evaluate("document.querySelectorAll('path.ntm-district').length") == 11
     # the map fills its box: the province's painted extent uses most of the map's width or height
     box = frame.evaluate(
@@ -49,6 +50,12 @@ def test_default_view_paints_226_communes_offline_with_legend(app_server, new_pa
                    return [m.width, m.height, b.width, b.height]; }"""
     )
     assert max(box[2] / box[0], box[3] / box[1]) > 0.6, box
+    # the map comes first; the controls follow once it is drawn, without drawing it again
+    frame.evaluate(MARK_BOX)
+    district = page.get_by_text("Huyện / thành phố", exact=True).first
+    harness.wait_until(district.is_visible, timeout=60, what="the sidebar controls after the map")
+    assert page.get_by_text("Hồ sơ xã", exact=True).first.is_visible()
+    assert frame.evaluate(KEPT) == "kept"
     harness.screenshot(page, f"app-default-{width}x{height}")
     assert network.external() == []
 
@@ -57,9 +64,8 @@ def test_switching_theme_recolours_without_reloading_the_map(app_server, new_pag
     page, network = new_page(1920, 1080)
     page.goto(app_server)
     before = harness.wait_for_communes(page, 226)
-    loads = sum(COMPONENT_INDEX in url for url in network.urls)
-    frame = harness.folium_frame(page)
-    frame.evaluate("window.__ntmMarker = 'kept'")
+    frame = harness.map_frame(page)
+    frame.evaluate(MARK_BOX)
 
     page.get_by_text("Tỷ lệ hộ nghèo", exact=True).first.click()
     after = harness.wait_for_fills_change(page, before)
@@ -68,8 +74,7 @@ def test_switching_theme_recolours_without_reloading_the_map(app_server, new_pag
     harness.wait_until(lambda: "Tỷ lệ hộ nghèo (%)" in frame.inner_text(".ntm-legend"), timeout=60, what="poverty legend")
     legend = frame.inner_text(".ntm-legend")
     assert "Ngắt tự nhiên" in legend and "%" in legend
-    assert frame.evaluate("window.__ntmMarker") == "kept"  # same iframe document: no re-creation
-    assert sum(COMPONENT_INDEX in url for url in network.urls) == loads
+    assert frame.evaluate(KEPT) == "kept"  # the same map element: no re-creation, zoom kept
     harness.screenshot(page, "app-poverty-1920x1080")
 
     page.get_by_text("Hạ tầng", exact=True).first.click()
@@ -85,14 +90,11 @@ def test_district_dims_the_rest_and_click_opens_profile(app_server, new_page):
     harness.wait_for_communes(page, 226)
     harness.choose_selectbox(page, "Huyện / thành phố", "Huyện Đình Lập")
 
-    def dimmed() -> int:  # a district change re-creates the map iframe: look it up each time
-        try:
-            return harness.folium_frame(page).evaluate("document.querySelectorAll('path.ntm-dimmed').length")
-        except Exception:  # frame detached while being replaced
-            return -1
+    def dimmed() -> int:  # a district change re-creates the map (new extent)
+        return harness.map_frame(page).evaluate("document.querySelectorAll('path.ntm-dimmed').length")
 
     harness.wait_until(lambda: dimmed() == 226 - 12, timeout=90, what="214 dimmed communes (Đình Lập has 12 units)")
-    frame = harness.folium_frame(page)
+    frame = harness.map_frame(page)
     harness.wait_until(lambda: len(harness.painted_fills(frame)) == 226, timeout=90, what="repainted map")
     # click the largest undimmed commune
     frame.evaluate(
@@ -111,7 +113,7 @@ def test_english_switch(app_server, new_page):
     page.goto(app_server)
     harness.wait_for_communes(page, 226)
     page.get_by_text("English", exact=True).first.click()
-    frame = harness.folium_frame(page)
+    frame = harness.map_frame(page)
     harness.wait_until(lambda: "Criteria met" in frame.inner_text(".ntm-legend"), timeout=60, what="English legend")
     assert "Not assessed" in frame.inner_text(".ntm-legend")
     assert page.get_by_text("Illustrative data").first.is_visible()
@@ -125,7 +127,7 @@ def test_shared_link_reproduces_the_view_in_a_fresh_browser(app_server, new_page
     page.get_by_text("Tỷ lệ hộ nghèo", exact=True).first.click()
     harness.choose_selectbox(page, "Phương pháp phân lớp", "Phân vị (số đơn vị bằng nhau)")
     page.get_by_role("radio", name="2011").or_(page.get_by_role("button", name="2011")).first.click()
-    frame = harness.folium_frame(page)
+    frame = harness.map_frame(page)
     harness.wait_until(lambda: "Phân vị" in frame.inner_text(".ntm-legend") and "2011" in frame.inner_text(".ntm-legend"),
                        timeout=60, what="quantile legend for 2011")
     fills = harness.painted_fills(frame)
@@ -142,7 +144,7 @@ def test_shared_link_reproduces_the_view_in_a_fresh_browser(app_server, new_page
     other, _ = new_page(1920, 1080)  # a new browser context: no shared session or cache
     other.goto(shared)
     assert harness.wait_for_communes(other, 226) == fills
-    assert harness.folium_frame(other).inner_text(".ntm-legend") == legend
+    assert harness.map_frame(other).inner_text(".ntm-legend") == legend
     assert other.get_by_text("Tỷ lệ hộ nghèo — năm 2011").first.is_visible()
 
 
@@ -184,13 +186,13 @@ def test_language_switch_keeps_the_view_and_shows_translated_choices(app_server,
     harness.wait_until(lambda: page.get_by_role("radio", name="NTM criteria met").is_checked(), timeout=60,
                        what="theme radio checked in English")
     page.get_by_text("Poverty rate", exact=True).first.click()
-    frame = harness.folium_frame(page)
+    frame = harness.map_frame(page)
     harness.wait_until(lambda: "Poverty rate (%)" in frame.inner_text(".ntm-legend"), timeout=60,
                        what="poverty legend in English")
     page.get_by_text("Tiếng Việt", exact=True).first.click()
     harness.wait_until(lambda: page.get_by_role("radio", name="Tỷ lệ hộ nghèo").is_checked(), timeout=60,
                        what="poverty still chosen after switching back")
-    harness.wait_until(lambda: "Tỷ lệ hộ nghèo (%)" in harness.folium_frame(page).inner_text(".ntm-legend"), timeout=60,
+    harness.wait_until(lambda: "Tỷ lệ hộ nghèo (%)" in harness.map_frame(page).inner_text(".ntm-legend"), timeout=60,
                        what="poverty legend in Vietnamese")
 
 
@@ -208,19 +210,19 @@ def test_back_and_forward_buttons_restore_earlier_views(app_server, new_page):
 
     page.go_back()  # -> poverty, 2015: map, legend and the year control follow the address bar
     page.wait_for_function("new URLSearchParams(location.search).get('year') !== '2011'", timeout=60_000)
-    harness.wait_until(lambda: harness.painted_fills(harness.folium_frame(page)) == poverty_2015, timeout=60,
+    harness.wait_until(lambda: harness.painted_fills(harness.map_frame(page)) == poverty_2015, timeout=60,
                        what="the poverty 2015 colours again")
-    assert "2015" in harness.folium_frame(page).inner_text(".ntm-legend")
+    assert "2015" in harness.map_frame(page).inner_text(".ntm-legend")
     assert page.get_by_text("Tỷ lệ hộ nghèo — năm 2015").first.is_visible()
 
     page.go_back()  # -> the default view
     page.wait_for_function("!new URLSearchParams(location.search).get('theme')", timeout=60_000)
-    harness.wait_until(lambda: harness.painted_fills(harness.folium_frame(page)) == default, timeout=60,
+    harness.wait_until(lambda: harness.painted_fills(harness.map_frame(page)) == default, timeout=60,
                        what="the default colours again")
     assert page.get_by_role("radio", name="Tiêu chí nông thôn mới").is_checked()  # the theme control too
 
     page.go_forward()  # -> poverty 2015 again
     page.wait_for_function("new URLSearchParams(location.search).get('theme') === 'poverty'", timeout=60_000)
-    harness.wait_until(lambda: harness.painted_fills(harness.folium_frame(page)) == poverty_2015, timeout=60,
+    harness.wait_until(lambda: harness.painted_fills(harness.map_frame(page)) == poverty_2015, timeout=60,
                        what="forward to poverty 2015")
     assert page.get_by_role("radio", name="Tỷ lệ hộ nghèo").is_checked()

@@ -30,17 +30,14 @@ def _expected_top3() -> list[tuple[str, str]]:
 
 
 def _highlighted(page) -> int:
-    try:
-        return harness.folium_frame(page).evaluate("document.querySelectorAll('path.ntm-highlight').length")
-    except Exception:  # the iframe is being replaced (district zoom re-creates the map)
-        return -1
+    return harness.map_frame(page).evaluate("document.querySelectorAll('path.ntm-highlight').length")
 
 
 def _click_commune(page, code: str) -> None:
     """Click the commune ``code`` on the Leaflet map (its GeoJSON feature id is the code)."""
-    found = harness.folium_frame(page).evaluate(
+    found = harness.map_frame(page).evaluate(
         """(code) => { let hit = false;
-             window.map.eachLayer(l => { if (!hit && l.feature && l.feature.id === code && l._path) {
+             document.querySelector('.ntm-map-box').__ntmMap.eachLayer(l => { if (!hit && l.feature && l.feature.id === code && l._path) {
                l._path.dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: 1, clientY: 1})); hit = true; } });
              return hit; }""",
         code,
@@ -97,7 +94,7 @@ def test_filter_select_shortlist_and_export_decision_sheet(app_server, new_page)
     page.get_by_role("button", name="Thêm xã đang chọn vào danh sách đề xuất").click()
     wanted = ",".join(code for code, _ in top3)
     page.wait_for_function("(s) => new URLSearchParams(location.search).get('shortlist') === s", arg=wanted, timeout=30_000)
-    harness.wait_until(lambda: harness.folium_frame(page).evaluate(
+    harness.wait_until(lambda: harness.map_frame(page).evaluate(
         "document.querySelectorAll('path.ntm-shortlist').length") == 3, timeout=30, what="shortlist outlines")
 
     # shortlist tab: comparison, notes, export
@@ -145,7 +142,7 @@ def test_shared_shortlist_link_progress_and_scenario_at_1024(app_server, new_pag
     harness.wait_for_communes(page, 226, timeout=60)
     harness.wait_until(lambda: page.get_by_text("mã xã không hợp lệ đã bỏ qua").count() > 0, timeout=30,
                        what="notice for the unknown code")
-    assert harness.folium_frame(page).evaluate("document.querySelectorAll('path.ntm-shortlist').length") == 3
+    assert harness.map_frame(page).evaluate("document.querySelectorAll('path.ntm-shortlist').length") == 3
     harness.screenshot(page, "planner-rank-1024x768")
     page.get_by_role("tab", name="Danh sách đề xuất").click()
     harness.wait_until(lambda: page.get_by_text("So sánh").count() > 0, timeout=30, what="comparison")

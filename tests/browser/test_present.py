@@ -231,7 +231,7 @@ def test_back_button_returns_to_the_previous_slide_and_menu_switch_keeps_the_map
 
     # the map page's view survives a visit to another page through the menu
     page.goto(app_server + "/?theme=poverty&year=2011")
-    harness.wait_until(lambda: "Tỷ lệ hộ nghèo (%)" in harness.folium_frame(page).inner_text(".ntm-legend"), timeout=60,
+    harness.wait_until(lambda: "Tỷ lệ hộ nghèo (%)" in harness.map_frame(page).inner_text(".ntm-legend"), timeout=60,
                        what="poverty map")
     page.get_by_role("link", name="Trình chiếu").first.click()
     page.wait_for_function("location.pathname.endsWith('/present')", timeout=URL_TIMEOUT_MS)
@@ -240,5 +240,5 @@ def test_back_button_returns_to_the_previous_slide_and_menu_switch_keeps_the_map
     page.get_by_role("link", name="Thoát trình chiếu").click()
     page.wait_for_function("new URLSearchParams(location.search).get('theme') === 'poverty'"
                            " && new URLSearchParams(location.search).get('year') === '2011'", timeout=URL_TIMEOUT_MS)
-    harness.wait_until(lambda: "2011" in harness.folium_frame(page).inner_text(".ntm-legend"), timeout=60,
+    harness.wait_until(lambda: "2011" in harness.map_frame(page).inner_text(".ntm-legend"), timeout=60,
                        what="the same poverty 2011 map")

@@ -1,0 +1,134 @@
+/* ntm-geo: a folium map drawn in the app page itself (Streamlit custom component v2, no iframe).
+ *
+ * Python (app_pages/leaflet_map.py) renders a folium map the way streamlit-folium does and sends
+ * data = {
+ *   uid:    DOM-safe id of this map instance ("map_div" in the scripts is replaced by it),
+ *   hash:   hash of the base script: a new hash re-creates the map (new bounds, tiles...),
+ *   script: folium's script of the base map (Leaflet set-up, geometry, fit to bounds),
+ *   groups: script of the feature groups (colours, legend...): re-evaluated when it changes,
+ *           the previous groups removed first -- zoom and pan are kept,
+ *   styles: CSS texts from the folium header (map id rules, our classes),
+ *   js, css: Leaflet's URLs, served by this app (loaded once per page, shared by all maps),
+ *   height: map height in px; cls: extra CSS class of the map box,
+ *   ready:  send the trigger "ready" once the map is drawn (the page then shows the rest),
+ *   error:  text shown in the box when Leaflet cannot be loaded (the user's language).
+ * }
+ * A click on a commune sends the trigger value "click" = {id, n} (n counts clicks, so the same
+ * commune twice is two events). Scripts run in a function scope: two maps on one page do not
+ * share variables.
+ */
+// URL -> promise (scripts) or true (stylesheets); app_pages/leaflet_map.py:preload_script may
+// have started Leaflet's download before this module ran.
+const ASSETS = (window.__ntmAssets = window.__ntmAssets || {});
+
+function loadScript(src) {
+  if (!ASSETS[src]) {
+    ASSETS[src] = new Promise((resolve, reject) => {
+      const el = document.createElement("script");
+      el.src = src;
+      el.onload = resolve;
+      el.onerror = () => reject(new Error("ntm-geo: could not load " + src));
+      document.head.appendChild(el);
+    });
+  }
+  return ASSETS[src];
+}
+
+function loadCss(href) {
+  if (ASSETS[href]) return;
+  ASSETS[href] = true;
+  const el = document.createElement("link");
+  el.rel = "stylesheet";
+  el.href = href;
+  document.head.appendChild(el);
+}
+
+function runScript(text, uid, map) {
+  // `var`s stay local to this function; the map object is returned by name.
+  const body = text.split("map_div").join(uid) + "\n;return typeof " + uid + " === 'undefined' ? null : " + uid + ";";
+  return new Function(uid, body)(map);
+}
+
+export default async function (component) {
+  const { data, parentElement: root, setTriggerValue } = component;
+  const state = root.__ntm || (root.__ntm = { clicks: 0 });
+  const ready = () => {
+    if (data.ready && !state.readySent) {
+      state.readySent = true;
+      setTriggerValue("ready", true);
+    }
+  };
+  try {
+    (data.css || []).forEach(loadCss);
+    for (const src of data.js || []) await loadScript(src);
+    draw(data, root, state, setTriggerValue);
+  } catch (err) {
+    console.error(err);
+    if (!root.querySelector(".ntm-map-error")) {
+      const box = document.createElement("div");
+      box.className = "ntm-map-error";
+      box.style.cssText = "padding: 1rem; border: 1px solid #c00; color: #900;";
+      box.textContent = (data.error || "The map could not be drawn.") + " (" + err.message + ")";
+      root.appendChild(box);
+    }
+  }
+  ready();  // also after an error: the rest of the page must not wait for a map that failed
+}
+
+function draw(data, root, state, setTriggerValue) {
+  const onClick = (e) => {
+    const layer = e.layer || e.sourceTarget;
+    const id = layer && layer.feature && layer.feature.id;
+    if (id != null) setTriggerValue("click", { id: String(id), n: ++state.clicks });
+  };
+  const bindClicks = (map) => {
+    Object.values(map._layers).forEach((layer) => {
+      layer.off("click", onClick);
+      layer.on("click", onClick);
+    });
+  };
+
+  if (state.hash !== data.hash) {
+    if (state.map) {
+      state.map.remove();
+      state.box.remove();
+    }
+    const box = document.createElement("div");
+    box.className = "ntm-map-box " + (data.cls || "");
+    box.style.height = data.height + "px";
+    box.style.width = "100%";
+    box.style.position = "relative";
+    const css = document.createElement("style");
+    css.textContent = (data.styles || []).join("\n").split("map_div").join(data.uid);
+    box.appendChild(css);
+    const div = document.createElement("div");
+    div.id = data.uid;
+    div.className = "folium-map";
+    box.appendChild(div);
+    root.appendChild(box);
+    const map = runScript(data.script, data.uid, null);
+    box.__ntmMap = map;  // for page scripts and browser tests: the Leaflet map of this box
+    state.map = map;
+    state.box = box;
+    state.hash = data.hash;
+    state.groups = [];
+    state.groupScript = null;
+    if (window.ResizeObserver) new ResizeObserver(() => map.invalidateSize()).observe(div);
+  }
+  const map = state.map;
+  if (state.groupScript !== data.groups) {
+    state.groups.forEach((g) => map.removeLayer(g));
+    state.groups = [];
+    const saved = window.feature_group;
+    window.feature_group = [];
+    try {
+      if (data.groups) runScript(data.groups, data.uid, map);
+      state.groups = window.feature_group;
+    } finally {
+      window.feature_group = saved;
+    }
+    state.groupScript = data.groups;
+  }
+  bindClicks(map);
+  if (data.height && state.box.style.height !== data.height + "px") state.box.style.height = data.height + "px";
+}
