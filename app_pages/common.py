@@ -80,6 +80,27 @@ def view(dataset_id: str, year: int, variable_key: str, scheme: str, k: int, lan
     return compute_view(joined_table(dataset_id, year), variable_key, scheme=scheme, k=k, lang=lang)
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def map_data(dataset_id: str, year: int, variable_key: str, scheme: str, k: int, lang: str, *, source: str,
+             district: str = "", selected: str | None = None, tiles: bool = False, height: int = 560,
+             key: str = "map") -> tuple[str, dict]:
+    """The map page's map for one view: (title, :func:`app_pages.leaflet_map.component_data`).
+
+    Cached per view: building the layers and rendering the folium map to strings (~40 ms) is done
+    once per view for all sessions -- every visitor's first map is the default view. Cleared with
+    the other data caches (:func:`clear_data_caches`).
+    """
+    from app_pages.leaflet_map import component_data  # noqa: PLC0415 - imports the component
+    from ntm_geo.mapbuild import build_view_layers  # noqa: PLC0415
+
+    layers = build_view_layers(
+        joined_table(dataset_id, year), _boundaries().districts_web, view(dataset_id, year, variable_key, scheme, k, lang),
+        year=year, source=source, lang=lang, scheme=scheme, district=district, highlight={selected} if selected else set(),
+    )  # fmt: skip
+    base = layers.base_map(tiles="openstreetmap" if tiles else None)  # geometry sent once per map
+    return layers.title, component_data(base, key=key, feature_group_to_add=layers.feature_groups, height=height)
+
+
 @st.cache_data(show_spinner=False)
 def candidates(dataset_id: str, year: int, lang: str) -> pd.DataFrame:
     """The planner's candidate table of a dataset year (:func:`ntm_geo.planning.candidate_table`)."""
@@ -107,6 +128,7 @@ def clear_data_caches(*, boundaries: bool = False) -> None:
     was saved, replaced or deleted, so no page serves stale data."""
     joined_table.clear()
     view.clear()
+    map_data.clear()
     candidates.clear()
     report_rows.clear()
     if boundaries:

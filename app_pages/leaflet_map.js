@@ -90,6 +90,7 @@ function draw(data, root, state, setTriggerValue) {
 
   if (state.hash !== data.hash) {
     if (state.map) {
+      if (state.observer) state.observer.disconnect();
       state.map.remove();
       state.box.remove();
     }
@@ -113,7 +114,9 @@ function draw(data, root, state, setTriggerValue) {
     state.hash = data.hash;
     state.groups = [];
     state.groupScript = null;
-    if (window.ResizeObserver) new ResizeObserver(() => map.invalidateSize()).observe(div);
+    // the column may change width (sidebar, window): Leaflet must re-measure its box
+    state.observer = window.ResizeObserver ? new ResizeObserver(() => map.invalidateSize()) : null;
+    if (state.observer) state.observer.observe(div);
   }
   const map = state.map;
   if (state.groupScript !== data.groups) {

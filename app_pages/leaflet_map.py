@@ -150,8 +150,20 @@ def leaflet_map(
     str or None
         The commune code clicked in the browser just before this run, else None.
     """
-    data = component_data(m, key=key, feature_group_to_add=feature_group_to_add, height=height, cls=cls,
-                          ready=on_ready is not None, error=t("map_error", lang()))
+    data = component_data(m, key=key, feature_group_to_add=feature_group_to_add, height=height, cls=cls)
+    return show_map(data, key=key, on_click=on_click, on_ready=on_ready)
+
+
+def show_map(
+    data: dict,
+    *,
+    key: str,
+    on_click: Callable[[], None] | None = None,
+    on_ready: Callable[[], None] | None = None,
+) -> str | None:
+    """:func:`leaflet_map` for data already made by :func:`component_data` (e.g. cached: the
+    same view in every new session costs no folium rendering). Same arguments and result."""
+    data = {**data, "ready": on_ready is not None, "error": t("map_error", lang())}
     result = _COMPONENT(data=data, key=key, on_click_change=on_click or _ignore, on_ready_change=on_ready or _ignore)
     click = getattr(result, "click", None)
     return click.get("id") if isinstance(click, dict) else None

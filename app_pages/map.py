@@ -16,12 +16,13 @@ from dataclasses import replace
 import streamlit as st
 
 from app_pages.export_ui import render_exports
-from app_pages.leaflet_map import clicked, leaflet_map
+from app_pages.leaflet_map import clicked, show_map
 from app_pages.urlsync import share_url, sync_query
 from app_pages.common import (
     boundaries_or_stop,
     joined_table,
     lang,
+    map_data,
     remember,
     report_rows,
     show_notices,
@@ -36,7 +37,6 @@ from ntm_geo.errors import NtmGeoError
 from ntm_geo.export_formats import display_table, view_table
 from ntm_geo.exports import table_csv_bytes
 from ntm_geo.i18n import t
-from ntm_geo.mapbuild import build_view_layers
 from ntm_geo.profile import commune_profile, escape_markdown
 from ntm_geo.themes import THEMES, VARIABLES
 from ntm_geo.units import official_units, vi_sort_key
@@ -172,6 +172,7 @@ district = sidebar_widget(
 remember("district", district)
 if FIRST_PAINT:
     tiles = bool(st.session_state.get("tiles", False))
+    st.sidebar.caption(t("loading_controls", L))
 else:
     view_widgets_done()
     tiles = st.sidebar.toggle(t("tiles", L), value=False, key="tiles")
@@ -196,13 +197,11 @@ except NtmGeoError as err:
     st.stop()
 note = info.note_vi if L == "vi" else info.note_en
 source_label = t("illustrative_data", L) if info.illustrative else (info.name_vi if L == "vi" else info.name_en)
-layers = build_view_layers(
-    table, districts, result, year=year, source=source_label, lang=L, scheme=scheme,
-    district=district or "", highlight={selected} if selected else set(),
-)
+title, map_component = map_data(dataset_id, year, variable_key, scheme, k, L, source=source_label,
+                                district=district or "", selected=selected, tiles=tiles, height=MAP_HEIGHT)
 
 # ---------------------------------------------------------------- display
-title = layers.title + (f" — {district_names[district]}" if district else "")
+title += f" — {district_names[district]}" if district else ""
 st.markdown(f"#### {escape_markdown(title)}")
 # (kept for the rerun that follows the first paint, then shown once more and dropped)
 show_notices(st.session_state.get("link_notices", []) if FIRST_PAINT else st.session_state.pop("link_notices", []), L)
@@ -213,12 +212,9 @@ if result.classification.note_vi:
 
 # Leaflet fits the bounds to the real map size (unknown here). A district change re-creates the
 # map with that district's bounds; colour changes only swap the layer (zoom and pan kept).
-base = layers.base_map(tiles="openstreetmap" if tiles else None)  # geometry sent once per map
-leaflet_map(
-    base,
-    feature_group_to_add=layers.feature_groups,  # colours, tooltips, legend: a few KB per rerun
+show_map(
+    map_component,  # base map (geometry, sent once per map) + colours, tooltips, legend
     key="map",
-    height=MAP_HEIGHT,
     on_click=on_map_click,
     on_ready=(lambda: st.session_state.update(map_drawn=True)) if FIRST_PAINT else None,
 )

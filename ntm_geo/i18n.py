@@ -27,6 +27,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "k": ("Số lớp", "Number of classes"),
     "district": ("Huyện / thành phố", "District"),
     "all_districts": ("Toàn tỉnh (11 huyện, thành phố)", "Whole province (11 districts)"),
+    "loading_controls": ("Đang tải các tùy chọn bản đồ…", "Loading the map options…"),
     "map_error": (
         "Không vẽ được bản đồ: trình duyệt không tải được thư viện Leaflet từ ứng dụng. Hãy tải lại trang;"
         " nếu vẫn lỗi, chạy lại `python -m ntm_geo.webassets` trên máy chủ.",

@@ -1,7 +1,8 @@
 """From a classified view to the map's layers: one place that every page (map, presentation,
 planner) and every export uses, so they all show the same colours, legend and labels.
 
-Two ways to hand a view to ``st_folium`` (both draw the same map):
+Two ways to hand a view to the map element (``app_pages.leaflet_map.leaflet_map`` on the map and
+planner pages, ``st_folium`` on the presentation page; both draw the same map):
 
 * **recommended** -- geometry in the base map, colours in a tiny feature group::
 

@@ -26,16 +26,22 @@ DOM hooks for browser tests: every commune path carries the CSS class ``ntm-comm
 (``prefer_canvas=False``); 226 communes are far below the size where canvas pays off, and with
 canvas no path is in the DOM.
 
-Rerun behaviour in Streamlit (streamlit-folium 0.27.x, read from its source)
----------------------------------------------------------------------------
-The map page calls, on every rerun::
+Rerun behaviour in Streamlit
+----------------------------
+The map and planner pages hand the folium objects to ``app_pages.leaflet_map.leaflet_map``, which
+renders them to strings with streamlit-folium's own functions and draws them *in the page* (a
+Streamlit components-v2 element: no iframe, Leaflet loaded once per page); the presentation page
+uses ``st_folium`` itself (an iframe per map: full-screen CSS and two synchronised maps stay
+isolated). Both follow the same rules, described here for ``st_folium`` (0.27.x, read from its
+source). The map page calls, on every rerun::
 
     layers = mapbuild.build_view_layers(...)            # cached topology, cheap (~15 ms)
-    st_folium(layers.base_map(tiles=None), feature_group_to_add=layers.feature_groups, key="map",
-              returned_objects=["last_active_drawing"], use_container_width=True, height=560)
+    leaflet_map(layers.base_map(tiles=None), feature_group_to_add=layers.feature_groups, key="map",
+                height=560, on_click=...)
 
 * ``st_folium`` hashes the *base map's* JavaScript (random ids stripped) plus ``key`` into the
-  component key. The map is **re-created** (iframe reloaded, view reset to the bounds) only when
+  component key (``leaflet_map``: into ``data.hash``). The map is **re-created** (iframe
+  reloaded or, in the page, a new map element; view reset to the bounds) only when
   that changes: other ``bounds``, ``tiles``, ``prefer_canvas``, ``key``, geometry, or anything
   added directly to the base map. ``layers.base_map()`` holds the geometry (a
   :func:`geometry_element`: communes + district borders), which is the same for every colour,
@@ -62,6 +68,8 @@ The map page calls, on every rerun::
 * ``returned_objects`` decides which browser events rerun the app: with
   ``["last_active_drawing"]`` only a click on a commune does (pan/zoom do not); the clicked
   path's feature has ``id`` = ``commune_code``: read it with :func:`clicked_commune_code`.
+  (``leaflet_map`` reruns only on a commune click, a one-off trigger value read with
+  ``app_pages.leaflet_map.clicked``: a map drawn again never re-sends an old click.)
 * Assets: Leaflet comes from the base map's ``default_js`` / ``default_css`` (see
   :mod:`ntm_geo.webassets`), loaded once when the iframe is created; the runtime is inline.
 """
