@@ -76,9 +76,12 @@
       hover: {color: "#222222", weight: 2.5, opacity: 1.0},
     };
     var group = L.featureGroup();
+    // smoothFactor 0, noClip: the rings are already simplified for the web (60 m) and 226 paths
+    // are cheap to draw whole; Leaflet's per-path simplification and clipping cost ~7 ms of the
+    // first paint (bench/README.md).
     topo.objects.c.geometries.forEach(function (g, i) {
       var layer = L.polygon(latlngs(arcs, g), {className: "ntm-commune", color: "#ffffff", weight: 0.7,
-                                                fillColor: "#d9d9d9", fillOpacity: 0.85});
+                                                fillColor: "#d9d9d9", fillOpacity: 0.85, smoothFactor: 0, noClip: true});
       layer.feature = {type: "Feature", id: g.id, properties: {}};
       layer._ntmName = g.properties.n;
       layer._ntmDistrict = g.properties.d;
@@ -106,8 +109,8 @@
     topo.objects.d.geometries.forEach(function (g) {
       var lines = g.arcs.map(function (line) { return stitch(arcs, line); });
       var shape = g.type === "MultiLineString"
-        ? L.polyline(lines, L.extend({}, st, {className: "ntm-district", interactive: false}))
-        : L.polygon(latlngs(arcs, g), L.extend({}, st, {className: "ntm-district", interactive: false, fill: false}));
+        ? L.polyline(lines, L.extend({}, st, {className: "ntm-district", interactive: false, smoothFactor: 0, noClip: true}))
+        : L.polygon(latlngs(arcs, g), L.extend({}, st, {className: "ntm-district", interactive: false, fill: false, smoothFactor: 0, noClip: true}));
       group.addLayer(shape);
     });
     host.addLayer(group);
