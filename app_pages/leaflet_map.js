@@ -58,6 +58,8 @@ export default async function (component) {
       setTriggerValue("ready", true);
     }
   };
+  // a slow network must not hold the rest of the page back for long either
+  if (data.ready && !state.readySent) setTimeout(ready, 8000);
   try {
     (data.css || []).forEach(loadCss);
     for (const src of data.js || []) await loadScript(src);

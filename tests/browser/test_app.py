@@ -226,3 +226,14 @@ def test_back_and_forward_buttons_restore_earlier_views(app_server, new_page):
     harness.wait_until(lambda: harness.painted_fills(harness.map_frame(page)) == poverty_2015, timeout=60,
                        what="forward to poverty 2015")
     assert page.get_by_role("radio", name="Tỷ lệ hộ nghèo").is_checked()
+
+
+def test_map_that_cannot_load_leaflet_says_so_and_the_page_still_works(app_server, new_page):
+    page, _ = new_page(1280, 800)
+    page.route("**/vendor/leaflet/leaflet.js", lambda route: route.abort())  # as if the file were missing
+    page.goto(app_server)
+    error = page.locator(".ntm-map-error")
+    harness.wait_until(lambda: error.count() > 0, timeout=60, what="the map's error message")
+    assert "Không vẽ được bản đồ" in error.inner_text() and "python -m ntm_geo.webassets" in error.inner_text()
+    district = page.get_by_text("Huyện / thành phố", exact=True).first  # the controls still come
+    harness.wait_until(district.is_visible, timeout=60, what="the sidebar controls")
