@@ -13,6 +13,7 @@ import streamlit as st
 
 from app_pages.leaflet_map import preload_script
 from ntm_geo.i18n import LANGUAGES, t
+from ntm_geo.webassets import install_leaflet
 
 HERE = Path(__file__).resolve().parent
 
@@ -27,6 +28,15 @@ PAGES: list[tuple[str, str, str, str]] = [
 ]
 
 st.set_page_config(page_title="NTM Lạng Sơn", page_icon="🗺️", layout="wide")
+
+
+@st.cache_resource(show_spinner=False)
+def _install_leaflet() -> None:
+    """Leaflet into static/vendor/ before any page asks for it (a fresh clone has none yet)."""
+    install_leaflet()
+
+
+_install_leaflet()
 st.html(  # static CSS (less empty space above the map on a 768-pixel-high projector) and Leaflet's preload
     preload_script()
     + "<style>[data-testid='stMainBlockContainer'], .block-container {padding-top: 3.2rem; padding-bottom: 1rem}"

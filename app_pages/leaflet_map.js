@@ -9,7 +9,7 @@
  *           the previous groups removed first -- zoom and pan are kept,
  *   styles: CSS texts from the folium header (map id rules, our classes),
  *   js, css: Leaflet's URLs, served by this app (loaded once per page, shared by all maps),
- *   height: map height in px; cls: extra CSS class of the map box,
+ *   height: map height in px (a number) or a CSS length; cls: extra CSS class of the map box,
  *   ready:  send the trigger "ready" once the map is drawn (the page then shows the rest),
  *   error:  text shown in the box when Leaflet cannot be loaded (the user's language).
  * }
@@ -27,11 +27,26 @@ function loadScript(src) {
       const el = document.createElement("script");
       el.src = src;
       el.onload = resolve;
-      el.onerror = () => reject(new Error("ntm-geo: could not load " + src));
+      el.onerror = () => {
+        delete ASSETS[src];  // not remembered: the next attempt asks the server again
+        el.remove();
+        reject(new Error("ntm-geo: could not load " + src));
+      };
       document.head.appendChild(el);
     });
   }
   return ASSETS[src];
+}
+
+// One retry after a short wait (a server that has just been installed may place the file a
+// moment after the page asked for it), then the error.
+async function loadScriptRetry(src) {
+  try {
+    return await loadScript(src);
+  } catch (err) {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    return loadScript(src);
+  }
 }
 
 function loadCss(href) {
@@ -41,6 +56,10 @@ function loadCss(href) {
   el.rel = "stylesheet";
   el.href = href;
   document.head.appendChild(el);
+}
+
+function cssLength(h) {
+  return typeof h === "number" ? h + "px" : String(h);
 }
 
 function runScript(text, uid, map) {
@@ -62,7 +81,7 @@ export default async function (component) {
   if (data.ready && !state.readySent) setTimeout(ready, 8000);
   try {
     (data.css || []).forEach(loadCss);
-    for (const src of data.js || []) await loadScript(src);
+    for (const src of data.js || []) await loadScriptRetry(src);
     draw(data, root, state, setTriggerValue);
   } catch (err) {
     console.error(err);
@@ -98,7 +117,7 @@ function draw(data, root, state, setTriggerValue) {
     }
     const box = document.createElement("div");
     box.className = "ntm-map-box " + (data.cls || "");
-    box.style.height = data.height + "px";
+    box.style.height = cssLength(data.height);
     box.style.width = "100%";
     box.style.position = "relative";
     const css = document.createElement("style");
@@ -109,6 +128,11 @@ function draw(data, root, state, setTriggerValue) {
     div.className = "folium-map";
     box.appendChild(div);
     root.appendChild(box);
+    // Leaflet focuses its box on a click (keyboard panning) and then restores the *window's*
+    // scroll; here the page scrolls inside Streamlit's main column, which would jump and make
+    // the click miss its commune. Focus without scrolling.
+    const focus = div.focus.bind(div);
+    div.focus = (options) => focus(Object.assign({ preventScroll: true }, options || {}));
     const map = runScript(data.script, data.uid, null);
     box.__ntmMap = map;  // for page scripts and browser tests: the Leaflet map of this box
     state.map = map;
@@ -135,5 +159,5 @@ function draw(data, root, state, setTriggerValue) {
     state.groupScript = data.groups;
   }
   bindClicks(map);
-  if (data.height && state.box.style.height !== data.height + "px") state.box.style.height = data.height + "px";
+  if (data.height) state.box.style.height = cssLength(data.height);
 }

@@ -81,7 +81,8 @@ def preload_script() -> str:
         " l.rel = 'stylesheet'; l.href = h; document.head.appendChild(l); });"
         f" {js}.forEach(function (s) {{ if (A[s]) return; A[s] = new Promise(function (ok, fail) {{"
         " var e = document.createElement('script'); e.src = s; e.onload = ok;"
-        " e.onerror = function () { fail(new Error('ntm-geo: could not load ' + s)); }; document.head.appendChild(e); }); });"
+        " e.onerror = function () { delete A[s]; e.remove(); fail(new Error('ntm-geo: could not load ' + s)); };"
+        " document.head.appendChild(e); }); A[s].catch(function () {}); });"
         "})();</script>"
     )
 
@@ -160,10 +161,15 @@ def show_map(
     key: str,
     on_click: Callable[[], None] | None = None,
     on_ready: Callable[[], None] | None = None,
+    height: int | str | None = None,
 ) -> str | None:
     """:func:`leaflet_map` for data already made by :func:`component_data` (e.g. cached: the
-    same view in every new session costs no folium rendering). Same arguments and result."""
+    same view in every new session costs no folium rendering). Same arguments and result;
+    ``height`` (px, or a CSS length such as ``"min(560px, calc(100vh - 250px))"``) replaces the
+    data's."""
     data = {**data, "ready": on_ready is not None, "error": t("map_error", lang())}
+    if height is not None:
+        data["height"] = height
     result = _COMPONENT(data=data, key=key, on_click_change=on_click or _ignore, on_ready_change=on_ready or _ignore)
     click = getattr(result, "click", None)
     return click.get("id") if isinstance(click, dict) else None

@@ -43,6 +43,9 @@ from ntm_geo.units import official_units, vi_sort_key
 from ntm_geo.viewstate import ViewState, from_query, to_query
 
 MAP_HEIGHT = 560
+# In CSS: at most MAP_HEIGHT, less on a short screen (a 768-pixel projector shows the whole map
+# under the title and the banner), at least 360 px.
+MAP_BOX_HEIGHT = f"max(360px, min({MAP_HEIGHT}px, calc(100vh - 250px)))"
 L = lang()
 # First paint: on the session's first run of this page, only the map with its title and notices
 # is sent; the widgets and the rest follow as soon as the browser has drawn the map (the map's
@@ -56,9 +59,9 @@ districts = bounds_data.districts_web
 
 
 # ---------------------------------------------------------------- link -> widgets (once per session)
-def _apply_link() -> None:
+def _apply_link(query: dict | None = None) -> None:
     state, notices = from_query(
-        st.query_params.to_dict(),
+        st.query_params.to_dict() if query is None else query,
         known_datasets=catalog.dataset_exists,
         known_years={y for d in catalog.list_datasets() for y in d.years},
         known_districts=set(districts["district_code"]),
@@ -74,8 +77,13 @@ def _apply_link() -> None:
     ss["_view_lang"] = None  # the widgets take their values from the new view (common.view_widget)
 
 
+# A switch to this page from the menu leaves a bare "/" in the browser's history before the view's
+# own address; Back to that entry shows the view the switch showed, not a default view.
+if st.session_state.get("page_switched") and not st.query_params.to_dict() and "map_synced" in st.session_state:
+    st.session_state["map_switch_query"] = st.session_state["map_synced"]
 if "link_state" not in st.session_state or url_changed_outside("map_synced"):
-    _apply_link()
+    bare_after_switch = not st.query_params.to_dict() and st.session_state.get("map_switch_query")
+    _apply_link(bare_after_switch or None)
 link_state: ViewState = st.session_state["link_state"]
 
 # ---------------------------------------------------------------- widgets -> link
@@ -215,6 +223,7 @@ if result.classification.note_vi:
 show_map(
     map_component,  # base map (geometry, sent once per map) + colours, tooltips, legend
     key="map",
+    height=MAP_BOX_HEIGHT,
     on_click=on_map_click,
     on_ready=(lambda: st.session_state.update(map_drawn=True)) if FIRST_PAINT else None,
 )

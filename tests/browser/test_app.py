@@ -237,3 +237,26 @@ def test_map_that_cannot_load_leaflet_says_so_and_the_page_still_works(app_serve
     assert "Không vẽ được bản đồ" in error.inner_text() and "python -m ntm_geo.webassets" in error.inner_text()
     district = page.get_by_text("Huyện / thành phố", exact=True).first  # the controls still come
     harness.wait_until(district.is_visible, timeout=60, what="the sidebar controls")
+
+
+def test_a_real_click_on_the_map_opens_the_profile_without_moving_the_page(app_server, new_page):
+    page, _ = new_page(1024, 560)  # a short window: the map's lower edge is below the fold
+    page.goto(app_server)
+    harness.wait_for_communes(page, 226)
+    harness.wait_until(page.get_by_text("Huyện / thành phố", exact=True).first.is_visible, timeout=60,
+                       what="the controls after the first paint")
+    scroller = "(() => { const m = document.querySelector('[data-testid=stMain]'); return m ? m.scrollTop : 0; })()"
+    before = page.evaluate(scroller)
+    # the mouse, not a synthetic event: press and release on a commune near the top of the map
+    box = page.evaluate(
+        """() => { const top = document.querySelector('.ntm-map-box').getBoundingClientRect().top;
+                   const ps = Array.from(document.querySelectorAll('path.ntm-commune'))
+                     .map(p => p.getBoundingClientRect()).filter(r => r.top > top + 60 && r.bottom < 520 && r.width > 20);
+                   ps.sort((a, b) => b.width * b.height - a.width * a.height);
+                   const r = ps[0]; return [r.left + r.width / 2, r.top + r.height / 2]; }"""
+    )
+    page.mouse.click(*box)
+    harness.wait_until(lambda: page.get_by_text("Dân số (Tổng điều tra 2009)").count() > 0, timeout=60,
+                       what="the profile of the clicked commune")
+    assert page.evaluate(scroller) == before  # Leaflet's focus on mouse-down no longer scrolls the column
+
