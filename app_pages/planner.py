@@ -375,7 +375,10 @@ with tabs[0]:
                 names = ", ".join(xa_names.get(c, c) for c in ss["pl_selected"])
                 st.markdown(escape_markdown(t("pl_selected", L, names=names)))
             if outside := ss.pop("pl_outside", None):
-                name = candidates_all.set_index("commune_code")["name"].get(outside, outside)
+                row = candidates_all.set_index("commune_code")
+                name = row["name"].get(outside, outside)
+                if outside in row.index:  # the district too: the same commune name exists in several districts
+                    name += f" ({row['district_name'][outside]})"
                 st.warning(escape_markdown(t("pl_outside", L, name=name)))
         with map_col:
             try:

@@ -432,14 +432,16 @@ def _decode(data: bytes, filename: str, encoding: str | None) -> tuple[str, str]
         row, column, value = _first_font_garbage(text)
         raise _error(filename, f"the text looks typed with a TCVN3 (ABC, .VnTime) or VNI font, not Unicode (e.g. "
                      f"«{value}»). Convert it to Unicode (e.g. Unikey > Công cụ chuyển mã) and save as 'CSV UTF-8', "
-                     "or give the encoding.",
+                     "or give its encoding to the command line (python -m ntm_geo import-table FILE --encoding cp1258).",
                      f"văn bản có vẻ gõ bằng phông TCVN3 (ABC, .VnTime) hoặc VNI, không phải Unicode (ví dụ "
                      f"«{value}»). Hãy chuyển sang Unicode (ví dụ Unikey > Công cụ chuyển mã) rồi lưu dạng "
-                     "'CSV UTF-8', hoặc chọn bảng mã.", row=row, column=column)
+                     "'CSV UTF-8', hoặc nêu bảng mã khi nhập bằng dòng lệnh (python -m ntm_geo import-table TỆP --encoding cp1258).", row=row, column=column)
     raise _error(filename, "cannot tell the text encoding (not UTF-8, and not valid Vietnamese in Windows-1258). "
-                 "Save the file as 'CSV UTF-8' in Excel, or choose the encoding (e.g. utf-16, cp1258, cp1252).",
+                 "Save the file as 'CSV UTF-8' in Excel, or give its encoding to the command line "
+                 "(python -m ntm_geo import-table FILE --encoding utf-16|cp1258|cp1252).",
                  "không xác định được bảng mã của tệp (không phải UTF-8, cũng không phải tiếng Việt Windows-1258 hợp "
-                 "lệ). Hãy lưu tệp dạng 'CSV UTF-8' trong Excel, hoặc chọn bảng mã (ví dụ utf-16, cp1258, cp1252).")
+                 "lệ). Hãy lưu tệp dạng 'CSV UTF-8' trong Excel, hoặc nêu bảng mã khi nhập bằng dòng lệnh "
+                 "(python -m ntm_geo import-table TỆP --encoding utf-16|cp1258|cp1252).")
 
 
 def _first_font_garbage(text: str) -> tuple[int | None, str | None, str]:
