@@ -217,6 +217,8 @@ if info.illustrative:
     st.warning(note, icon=":material/warning:")
 if result.classification.note_vi:
     st.info(result.classification.note_vi if L == "vi" else result.classification.note_en)
+if variable_key in table.columns and table[variable_key].isna().all():  # e.g. 2011 indicators the report lacks
+    st.info(t("no_values_year", L, variable=variable.label(L), year=year))
 
 # Leaflet fits the bounds to the real map size (unknown here). A district change re-creates the
 # map with that district's bounds; colour changes only swap the layer (zoom and pan kept).

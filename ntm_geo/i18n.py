@@ -27,6 +27,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "k": ("Số lớp", "Number of classes"),
     "district": ("Huyện / thành phố", "District"),
     "all_districts": ("Toàn tỉnh (11 huyện, thành phố)", "Whole province (11 districts)"),
+    "no_values_year": (
+        "Bộ dữ liệu này không có số liệu «{variable}» cho năm {year}: mọi đơn vị hiện màu «Không có dữ liệu». "
+        "Hãy chọn năm khác hoặc chỉ tiêu khác.",
+        "This dataset has no «{variable}» values for {year}: every unit shows as «No data». "
+        "Choose another year or indicator.",
+    ),
     "loading_controls": ("Đang tải các tùy chọn bản đồ…", "Loading the map options…"),
     "map_error": (
         "Không vẽ được bản đồ: trình duyệt không tải được thư viện Leaflet từ ứng dụng. Hãy tải lại trang;"

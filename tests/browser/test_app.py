@@ -260,3 +260,15 @@ def test_a_real_click_on_the_map_opens_the_profile_without_moving_the_page(app_s
                        what="the profile of the clicked commune")
     assert page.evaluate(scroller) == before  # Leaflet's focus on mouse-down no longer scrolls the column
 
+
+
+def test_an_indicator_without_values_for_the_year_says_so(app_server, new_page):
+    page, _ = new_page(1280, 800)
+    page.goto(app_server + "/?theme=infrastructure&var=road_hardened_pct&year=2011")
+    harness.wait_for_communes(page, 226)
+    notice = page.get_by_text("không có số liệu «Đường giao thông nông thôn được cứng hóa» cho năm 2011", exact=False)
+    harness.wait_until(lambda: notice.count() > 0, timeout=60, what="the no-values notice")
+    page.goto(app_server + "/?theme=infrastructure&var=road_hardened_pct&year=2015")
+    harness.wait_for_communes(page, 226)
+    page.wait_for_timeout(1500)
+    assert page.get_by_text("không có số liệu", exact=False).count() == 0  # 2015 has the values
