@@ -18,7 +18,6 @@ from ntm_geo.profile import escape_markdown
 from ntm_geo.report_check import compare
 from ntm_geo.themes import compute_view, join_dataset
 from ntm_geo.viewstate import Notice
-from ntm_geo.webassets import install_leaflet
 
 
 def lang() -> str:
@@ -40,7 +39,6 @@ _configure_from_secrets()
 
 @st.cache_resource(show_spinner=False)
 def _boundaries() -> bnd.Boundaries:
-    install_leaflet()  # idempotent: the map's scripts are served by this app, never a CDN
     saved = store.active_boundaries()  # replacement boundaries uploaded on the data page
     if saved is not None:
         from ntm_geo.boundary_upload import to_boundaries
@@ -82,20 +80,22 @@ def view(dataset_id: str, year: int, variable_key: str, scheme: str, k: int, lan
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def map_data(dataset_id: str, year: int, variable_key: str, scheme: str, k: int, lang: str, *, source: str,
-             district: str = "", selected: str | None = None, tiles: bool = False, height: int = 560,
+             district: str = "", highlight: tuple[str, ...] = (), tiles: bool = False, height: int = 560,
              key: str = "map") -> tuple[str, dict]:
-    """The map page's map for one view: (title, :func:`app_pages.leaflet_map.component_data`).
+    """One view's map for :func:`app_pages.leaflet_map.show_map`: (title, component data).
 
-    Cached per view: building the layers and rendering the folium map to strings (~40 ms) is done
-    once per view for all sessions -- every visitor's first map is the default view. Cleared with
-    the other data caches (:func:`clear_data_caches`).
+    The base map carries the geometry, the style group the colours, tooltips and legend
+    (``mapbuild``); ``highlight``: commune codes drawn with a thick outline. Cached per view for
+    all sessions: building the layers and rendering the folium map to strings (~40 ms) is done
+    once per view -- every visitor's first map is the default view. Cleared with the other data
+    caches (:func:`clear_data_caches`).
     """
     from app_pages.leaflet_map import component_data  # noqa: PLC0415 - imports the component
     from ntm_geo.mapbuild import build_view_layers  # noqa: PLC0415
 
     layers = build_view_layers(
         joined_table(dataset_id, year), _boundaries().districts_web, view(dataset_id, year, variable_key, scheme, k, lang),
-        year=year, source=source, lang=lang, scheme=scheme, district=district, highlight={selected} if selected else set(),
+        year=year, source=source, lang=lang, scheme=scheme, district=district, highlight=set(highlight),
     )  # fmt: skip
     base = layers.base_map(tiles="openstreetmap" if tiles else None)  # geometry sent once per map
     return layers.title, component_data(base, key=key, feature_group_to_add=layers.feature_groups, height=height)

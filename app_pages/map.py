@@ -206,7 +206,8 @@ except NtmGeoError as err:
 note = info.note_vi if L == "vi" else info.note_en
 source_label = t("illustrative_data", L) if info.illustrative else (info.name_vi if L == "vi" else info.name_en)
 title, map_component = map_data(dataset_id, year, variable_key, scheme, k, L, source=source_label,
-                                district=district or "", selected=selected, tiles=tiles, height=MAP_HEIGHT)
+                                district=district or "", highlight=(selected,) if selected else (), tiles=tiles,
+                                height=MAP_HEIGHT)
 
 # ---------------------------------------------------------------- display
 title += f" — {district_names[district]}" if district else ""
