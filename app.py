@@ -11,6 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from app_pages.common import plain_text
 from app_pages.leaflet_map import preload_script
 from ntm_geo.i18n import LANGUAGES, t
 from ntm_geo.webassets import install_leaflet
@@ -41,6 +42,14 @@ st.html(  # static CSS (less empty space above the map on a 768-pixel-high proje
     preload_script()
     + "<style>[data-testid='stMainBlockContainer'], .block-container {padding-top: 3.2rem; padding-bottom: 1rem}"
     " h4 {padding-top: 0.2rem}"
+    # plain_text (app_pages/common.py): the map page's title, warning and captions without Markdown
+    " .ntm-title {font-size: 1.5rem; font-weight: 600; line-height: 1.2; margin: 0; padding: 0.2rem 0 0.25rem}"
+    " .ntm-app-title {font-size: 1.5rem; font-weight: 600; line-height: 1.2; margin: 0; padding: 1.25rem 0 0.5rem}"
+    " .ntm-caption {font-size: 0.875rem; line-height: 1.6; margin: 0; opacity: 0.7}"
+    " .ntm-note {display: flex; gap: 0.75rem; padding: 1rem; border-radius: 0.5rem; line-height: 1.5}"
+    " .ntm-note-warning {background: rgb(255, 250, 229); color: rgb(149, 107, 15)}"
+    " .ntm-note-icon {font-family: 'Material Symbols Rounded'; font-size: 1.25rem; line-height: 1.25;"
+    " font-feature-settings: 'liga'; -webkit-font-smoothing: antialiased; user-select: none}"
     " @media (max-width: 1100px) {[data-testid='stMainBlockContainer'], .block-container"
     " {padding-left: 1rem; padding-right: 1rem}}</style>",
     unsafe_allow_javascript=True,  # our own static script: no data, no user text
@@ -70,7 +79,7 @@ if page.url_path not in ("", "map") or st.session_state.get("map_drawn"):
         "Ngôn ngữ / Language", list(LANGUAGES), format_func=LANGUAGES.get, horizontal=True, key="lang",
         on_change=_sync_lang,
     )
-st.sidebar.title(t("app_title", lang))
+plain_text(t("app_title", lang), "app_title", where=st.sidebar)
 # Pages tell a switch from the sidebar (the new page's URL has no query) from Back/Forward or a
 # pasted link within a page (a query that differs from the one the page last wrote).
 st.session_state["page_switched"] = st.session_state.get("page_now") != page.url_path

@@ -6,6 +6,8 @@ mutated by a page), ``st.cache_data`` for small derived values (classifications,
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import streamlit as st
 
@@ -199,3 +201,38 @@ def show_notices(notices: list[Notice], lang: str) -> None:
         items = "\n".join(f"- **{escape_markdown(n.param)}** = {escape_markdown(n.value)} — "
                           f"{escape_markdown(n.reason_vi if lang == 'vi' else n.reason_en)}" for n in notices)
         st.warning(f"{t('link_ignored', lang)}\n\n{items}", icon=":material/link:")
+
+
+#: ``plain_text`` kinds: (HTML tag, CSS classes; the CSS is in app.py's style block).
+PLAIN_TEXT_KINDS = {
+    "title": ("h4", "ntm-title"),
+    "app_title": ("h1", "ntm-app-title"),
+    "warning": ("div", "ntm-note ntm-note-warning"),
+    "caption": ("p", "ntm-caption"),
+}
+
+
+def plain_text_html(text: str, kind: str) -> str:
+    """The HTML of :func:`plain_text`: ``text`` escaped (never read as Markdown or HTML: dataset
+    notes can hold an uploader's words) in the tag and classes of ``kind``.
+
+    Raises
+    ------
+    KeyError
+        If ``kind`` is not one of :data:`PLAIN_TEXT_KINDS`.
+    """
+    tag, cls = PLAIN_TEXT_KINDS[kind]
+    icon = '<span class="ntm-note-icon" aria-hidden="true">warning</span>' if kind == "warning" else ""
+    return f'<{tag} class="{cls}">{icon}<span>{html.escape(text)}</span></{tag}>'
+
+
+def plain_text(text: str, kind: str, *, where=st) -> None:
+    """Show a plain text as a page title, a warning box or a caption, with ``st.html``.
+
+    Used for the texts sent with the map page's first paint instead of ``st.markdown``,
+    ``st.caption``, ``st.title`` and ``st.warning``: the browser parses each Markdown element
+    (remark) in the render that comes before the map, ~20-30 ms each on the bench machine, and
+    the map was painted ~0.1 s sooner without them (bench/README.md, session 4). They look like
+    Streamlit's own (same sizes and colours); ``where`` is ``st`` or ``st.sidebar``.
+    """
+    where.html(plain_text_html(text, kind))

@@ -23,6 +23,7 @@ from app_pages.common import (
     joined_table,
     lang,
     map_data,
+    plain_text,
     remember,
     report_rows,
     show_notices,
@@ -37,7 +38,7 @@ from ntm_geo.errors import NtmGeoError
 from ntm_geo.export_formats import display_table, view_table
 from ntm_geo.exports import table_csv_bytes
 from ntm_geo.i18n import t
-from ntm_geo.profile import commune_profile, escape_markdown
+from ntm_geo.profile import commune_profile
 from ntm_geo.themes import THEMES, VARIABLES
 from ntm_geo.units import official_units, vi_sort_key
 from ntm_geo.viewstate import ViewState, from_query, to_query
@@ -180,7 +181,7 @@ district = sidebar_widget(
 remember("district", district)
 if FIRST_PAINT:
     tiles = bool(st.session_state.get("tiles", False))
-    st.sidebar.caption(t("loading_controls", L))
+    plain_text(t("loading_controls", L), "caption", where=st.sidebar)
 else:
     view_widgets_done()
     tiles = st.sidebar.toggle(t("tiles", L), value=False, key="tiles")
@@ -211,11 +212,11 @@ title, map_component = map_data(dataset_id, year, variable_key, scheme, k, L, so
 
 # ---------------------------------------------------------------- display
 title += f" — {district_names[district]}" if district else ""
-st.markdown(f"#### {escape_markdown(title)}")
+plain_text(title, "title")
 # (kept for the rerun that follows the first paint, then shown once more and dropped)
 show_notices(st.session_state.get("link_notices", []) if FIRST_PAINT else st.session_state.pop("link_notices", []), L)
 if info.illustrative:
-    st.warning(note, icon=":material/warning:")
+    plain_text(note, "warning")
 if result.classification.note_vi:
     st.info(result.classification.note_vi if L == "vi" else result.classification.note_en)
 if variable_key in table.columns and table[variable_key].isna().all():  # e.g. 2011 indicators the report lacks
@@ -230,7 +231,7 @@ show_map(
     on_click=on_map_click,
     on_ready=(lambda: st.session_state.update(map_drawn=True)) if FIRST_PAINT else None,
 )
-st.caption(t("source_line", L) + " " + ("" if tiles else t("no_tiles_note", L)))
+plain_text(t("source_line", L) + " " + ("" if tiles else t("no_tiles_note", L)), "caption")
 if FIRST_PAINT:
     st.stop()  # the rest comes with the rerun the drawn map asks for
 

@@ -172,6 +172,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--apps", default="ours,peer,empty")
     parser.add_argument("--loads", type=int, default=3)
+    parser.add_argument("--timeline", action="store_true", help="print every ForwardMsg's arrival per load")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -197,6 +198,11 @@ def main() -> int:
             browser.close()
         for app in apps:
             report(app.name, infos[app.name])
+            if args.timeline:
+                for n, info in enumerate(infos[app.name], 1):
+                    msgs = [w for w in info["ws"] if w["kind"] == "msg"]
+                    line = ", ".join(f"{w['t']:.0f} {kind} ({size / 1024:.1f} KiB)" for w, (kind, size) in zip(msgs, info["frames"]))
+                    print(f"  load {n}: {line}; painted {info['painted']:.0f}")
     finally:
         for s in servers.values():
             s.stop()
