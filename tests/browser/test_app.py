@@ -262,6 +262,32 @@ def test_a_real_click_on_the_map_opens_the_profile_without_moving_the_page(app_s
 
 
 
+def test_hovering_a_commune_shows_its_tooltip_and_outline(app_server, new_page):
+    page, _ = new_page(1920, 1080)
+    page.goto(app_server)
+    harness.wait_for_communes(page, 226)
+    # a commune whose path is what the mouse meets at the centre of its box
+    target = page.evaluate(
+        """() => { const st = document.querySelector('.ntm-map-box').__ntmMap._ntm;
+                   for (const layer of st.layers) {
+                     const r = layer._path.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+                     if (r.width > 30 && document.elementFromPoint(x, y) === layer._path)
+                       return {x, y, name: layer._ntmName, district: st.districts[layer._ntmDistrict], i: st.layers.indexOf(layer)};
+                   } return null; }"""
+    )
+    assert target is not None
+    page.mouse.move(target["x"], target["y"])
+    tooltip = page.locator(".ntm-tooltip")
+    tooltip.wait_for(state="visible", timeout=10_000)
+    text = tooltip.inner_text()
+    assert target["name"] in text and target["district"] in text and "Số tiêu chí đạt" in text
+    stroke = f"document.querySelector('.ntm-map-box').__ntmMap._ntm.layers[{target['i']}]._path.getAttribute('stroke')"
+    assert page.evaluate(stroke) == "#222222"  # the hovered commune is outlined
+    page.mouse.move(5, 5)  # off the map
+    tooltip.wait_for(state="hidden", timeout=10_000)
+    assert page.evaluate(stroke) != "#222222"
+
+
 def test_an_indicator_without_values_for_the_year_says_so(app_server, new_page):
     page, _ = new_page(1280, 800)
     page.goto(app_server + "/?theme=infrastructure&var=road_hardened_pct&year=2011")
