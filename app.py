@@ -8,6 +8,7 @@ file and one row of :data:`PAGES`.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlparse
 
 import streamlit as st
 
@@ -66,13 +67,30 @@ def _sync_lang() -> None:  # in a callback, so the URL shows the language at onc
         st.query_params["lang"] = st.session_state["lang"]
 
 
+def _map_first_paint() -> bool:
+    """True for a session's first run when it opens on the map page: the page menu then comes
+    with the controls, just after the map is drawn (app_pages/map.py, FIRST_PAINT) -- the browser
+    renders the menu before the map otherwise, ~60 ms later paint (bench/README.md, session 4).
+    Once shown, the menu stays (no flicker when the map page is opened later from the menu)."""
+    if st.session_state.get("menu_shown") or st.session_state.get("map_drawn"):
+        return False
+    path = urlparse(st.context.url or "").path.strip("/")
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    if base and (path == base or path.startswith(base + "/")):
+        path = path[len(base):].strip("/")
+    return path in ("", "map")
+
+
 lang = st.session_state["lang"]
 pages = [
     st.Page(HERE / path, title=t(title_key, lang), icon=icon, url_path=url, default=(i == 0))
     for i, (path, title_key, icon, url) in enumerate(PAGES)
     if (HERE / path).exists()
 ]
-page = st.navigation(pages)
+menu_later = _map_first_paint()
+page = st.navigation(pages, position="hidden" if menu_later else "sidebar")
+if not menu_later:
+    st.session_state["menu_shown"] = True
 # The map page's first run sends the map alone (app_pages/map.py, FIRST_PAINT): no widget here either.
 if page.url_path not in ("", "map") or st.session_state.get("map_drawn"):
     st.sidebar.radio(
