@@ -12,8 +12,7 @@ from urllib.parse import urlparse
 
 import streamlit as st
 
-from app_pages.common import plain_text
-from app_pages.leaflet_map import preload_script
+from app_pages.common import APP_CSS
 from ntm_geo.i18n import LANGUAGES, t
 from ntm_geo.webassets import install_leaflet
 
@@ -32,6 +31,22 @@ PAGES: list[tuple[str, str, str, str]] = [
 st.set_page_config(page_title="NTM Lạng Sơn", page_icon="🗺️", layout="wide")
 
 
+def _map_first_paint() -> bool:
+    """True for a session's first run when it opens on the map page. That run sends the map
+    before anything else (app_pages/map.py, FIRST_PAINT): the page menu comes with the controls,
+    just after the map is drawn, and the app's CSS with the map component -- the browser renders
+    the menu and loads the ``st.html`` renderer before the map otherwise, ~0.1-0.2 s later paint
+    (bench/README.md, session 4). Once shown, the menu stays (no flicker when the map page is
+    opened later from the menu)."""
+    if st.session_state.get("menu_shown") or st.session_state.get("map_drawn"):
+        return False
+    path = urlparse(st.context.url or "").path.strip("/")
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    if base and (path == base or path.startswith(base + "/")):
+        path = path[len(base):].strip("/")
+    return path in ("", "map")
+
+
 @st.cache_resource(show_spinner=False)
 def _install_leaflet() -> None:
     """Leaflet into static/vendor/ before any page asks for it (a fresh clone has none yet)."""
@@ -39,22 +54,11 @@ def _install_leaflet() -> None:
 
 
 _install_leaflet()
-st.html(  # static CSS (less empty space above the map on a 768-pixel-high projector) and Leaflet's preload
-    preload_script()
-    + "<style>[data-testid='stMainBlockContainer'], .block-container {padding-top: 3.2rem; padding-bottom: 1rem}"
-    " h4 {padding-top: 0.2rem}"
-    # plain_text (app_pages/common.py): the map page's title, warning and captions without Markdown
-    " .ntm-title {font-size: 1.5rem; font-weight: 600; line-height: 1.2; margin: 0; padding: 0.2rem 0 0.25rem}"
-    " .ntm-app-title {font-size: 1.5rem; font-weight: 600; line-height: 1.2; margin: 0; padding: 1.25rem 0 0.5rem}"
-    " .ntm-caption {font-size: 0.875rem; line-height: 1.6; margin: 0; opacity: 0.7}"
-    " .ntm-note {display: flex; gap: 0.75rem; padding: 1rem; border-radius: 0.5rem; line-height: 1.5}"
-    " .ntm-note-warning {background: rgb(255, 250, 229); color: rgb(149, 107, 15)}"
-    " .ntm-note-icon {font-family: 'Material Symbols Rounded'; font-size: 1.25rem; line-height: 1.25;"
-    " font-feature-settings: 'liga'; -webkit-font-smoothing: antialiased; user-select: none}"
-    " @media (max-width: 1100px) {[data-testid='stMainBlockContainer'], .block-container"
-    " {padding-left: 1rem; padding-right: 1rem}}</style>",
-    unsafe_allow_javascript=True,  # our own static script: no data, no user text
-)
+# The app's CSS (style only: Streamlit places it in its event container, where it takes no room).
+# Not on a session's first run of the map page: that run sends the map before anything else
+# (app_pages/map.py, FIRST_PAINT), and the map component brings the same CSS.
+if not _map_first_paint():
+    st.html(f"<style>{APP_CSS}</style>")
 
 if "lang" not in st.session_state:  # a shared link may set the language
     st.session_state["lang"] = st.query_params.get("lang", "vi") if st.query_params.get("lang") in LANGUAGES else "vi"
@@ -65,20 +69,6 @@ def _sync_lang() -> None:  # in a callback, so the URL shows the language at onc
         st.query_params.pop("lang", None)
     else:
         st.query_params["lang"] = st.session_state["lang"]
-
-
-def _map_first_paint() -> bool:
-    """True for a session's first run when it opens on the map page: the page menu then comes
-    with the controls, just after the map is drawn (app_pages/map.py, FIRST_PAINT) -- the browser
-    renders the menu before the map otherwise, ~60 ms later paint (bench/README.md, session 4).
-    Once shown, the menu stays (no flicker when the map page is opened later from the menu)."""
-    if st.session_state.get("menu_shown") or st.session_state.get("map_drawn"):
-        return False
-    path = urlparse(st.context.url or "").path.strip("/")
-    base = (st.get_option("server.baseUrlPath") or "").strip("/")
-    if base and (path == base or path.startswith(base + "/")):
-        path = path[len(base):].strip("/")
-    return path in ("", "map")
 
 
 lang = st.session_state["lang"]
@@ -97,7 +87,7 @@ if page.url_path not in ("", "map") or st.session_state.get("map_drawn"):
         "Ngôn ngữ / Language", list(LANGUAGES), format_func=LANGUAGES.get, horizontal=True, key="lang",
         on_change=_sync_lang,
     )
-plain_text(t("app_title", lang), "app_title", where=st.sidebar)
+st.sidebar.title(t("app_title", lang))
 # Pages tell a switch from the sidebar (the new page's URL has no query) from Back/Forward or a
 # pasted link within a page (a query that differs from the one the page last wrote).
 st.session_state["page_switched"] = st.session_state.get("page_now") != page.url_path

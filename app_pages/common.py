@@ -6,8 +6,6 @@ mutated by a page), ``st.cache_data`` for small derived values (classifications,
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import streamlit as st
 
@@ -203,36 +201,23 @@ def show_notices(notices: list[Notice], lang: str) -> None:
         st.warning(f"{t('link_ignored', lang)}\n\n{items}", icon=":material/link:")
 
 
-#: ``plain_text`` kinds: (HTML tag, CSS classes; the CSS is in app.py's style block).
-PLAIN_TEXT_KINDS = {
-    "title": ("h4", "ntm-title"),
-    "app_title": ("h1", "ntm-app-title"),
-    "warning": ("div", "ntm-note ntm-note-warning"),
-    "caption": ("p", "ntm-caption"),
-}
-
-
-def plain_text_html(text: str, kind: str) -> str:
-    """The HTML of :func:`plain_text`: ``text`` escaped (never read as Markdown or HTML: dataset
-    notes can hold an uploader's words) in the tag and classes of ``kind``.
-
-    Raises
-    ------
-    KeyError
-        If ``kind`` is not one of :data:`PLAIN_TEXT_KINDS`.
-    """
-    tag, cls = PLAIN_TEXT_KINDS[kind]
-    icon = '<span class="ntm-note-icon" aria-hidden="true">warning</span>' if kind == "warning" else ""
-    return f'<{tag} class="{cls}">{icon}<span>{html.escape(text)}</span></{tag}>'
-
-
-def plain_text(text: str, kind: str, *, where=st) -> None:
-    """Show a plain text as a page title, a warning box or a caption, with ``st.html``.
-
-    Used for the texts sent with the map page's first paint instead of ``st.markdown``,
-    ``st.caption``, ``st.title`` and ``st.warning``: the browser parses each Markdown element
-    (remark) in the render that comes before the map, ~20-30 ms each on the bench machine, and
-    the map was painted ~0.1 s sooner without them (bench/README.md, session 4). They look like
-    Streamlit's own (same sizes and colours); ``where`` is ``st`` or ``st.sidebar``.
-    """
-    where.html(plain_text_html(text, kind))
+#: The app's own CSS: less empty space above the map on a 768-pixel projector, and the classes
+#: of the texts the map component draws around the map (title, warning, caption:
+#: app_pages/leaflet_map.js; plain text, no Markdown: the browser parses each Markdown element,
+#: ~20-30 ms each before the map on the bench machine, bench/README.md, session 4). Sent by app.py with ``st.html`` and, for the map page's
+#: first paint (which has no other element before the map), by the map component itself.
+APP_CSS = (
+    "[data-testid='stMainBlockContainer'], .block-container {padding-top: 3.2rem; padding-bottom: 1rem}"
+    " h4 {padding-top: 0.2rem}"
+    " .ntm-title {font-size: 1.5rem; font-weight: 600; line-height: 1.2; margin: 0; padding: 0.2rem 0 0.25rem}"
+    " .ntm-caption {font-size: 0.875rem; line-height: 1.6; margin: 0; opacity: 0.7}"
+    " .ntm-note {display: flex; align-items: flex-start; gap: 0.75rem; padding: 1rem; border-radius: 0.5rem;"
+    " line-height: 1.5}"
+    " .ntm-note-warning {background: rgb(255, 250, 229); color: rgb(149, 107, 15)}"
+    " .ntm-note-icon {font-family: 'Material Symbols Rounded'; font-size: 1.25rem; line-height: 1.2;"
+    " font-feature-settings: 'liga'; -webkit-font-smoothing: antialiased; user-select: none}"
+    " .ntm-map-head {display: flex; flex-direction: column; gap: 1rem; margin-bottom: 1rem}"
+    " .ntm-map-foot {margin-top: 1rem}"
+    " @media (max-width: 1100px) {[data-testid='stMainBlockContainer'], .block-container"
+    " {padding-left: 1rem; padding-right: 1rem}}"
+)

@@ -11,14 +11,16 @@
  *   js, css: Leaflet's URLs, served by this app (loaded once per page, shared by all maps),
  *   height: map height in px (a number) or a CSS length; cls: extra CSS class of the map box,
  *   ready:  send the trigger "ready" once the map is drawn (the page then shows the rest),
- *   error:  text shown in the box when Leaflet cannot be loaded (the user's language).
+ *   error:  text shown in the box when Leaflet cannot be loaded (the user's language),
+ *   texts:  {title, note, caption}: plain texts drawn around the map (a heading and a warning
+ *           above it, a caption below; empty = not shown), set as text, never as HTML.
  * }
  * A click on a commune sends the trigger value "click" = {id, n} (n counts clicks, so the same
  * commune twice is two events). Scripts run in a function scope: two maps on one page do not
  * share variables.
  */
-// URL -> promise (scripts) or true (stylesheets); app_pages/leaflet_map.py:preload_script may
-// have started Leaflet's download before this module ran.
+// URL -> promise (scripts) or true (stylesheets): each asset is loaded once per page, shared by
+// every map on it.
 const ASSETS = (window.__ntmAssets = window.__ntmAssets || {});
 
 function loadScript(src) {
@@ -80,6 +82,7 @@ export default async function (component) {
   // a slow network must not hold the rest of the page back for long either
   if (data.ready && !state.readySent) setTimeout(ready, 8000);
   try {
+    drawTexts(root, state, data);
     (data.css || []).forEach(loadCss);
     for (const src of data.js || []) await loadScriptRetry(src);
     draw(data, root, state, setTriggerValue);
@@ -90,10 +93,47 @@ export default async function (component) {
       box.className = "ntm-map-error";
       box.style.cssText = "padding: 1rem; border: 1px solid #c00; color: #900;";
       box.textContent = (data.error || "The map could not be drawn.") + " (" + err.message + ")";
-      root.appendChild(box);
+      root.insertBefore(box, state.foot);
     }
   }
   ready();  // also after an error: the rest of the page must not wait for a map that failed
+}
+
+// The CSS, the heading and warning above the map and the caption below it: drawn before
+// Leaflet is loaded (also when it cannot be) and kept across map re-creations.
+function drawTexts(root, state, data) {
+  const texts = data.texts || {};
+  if (!state.head) {
+    state.style = document.createElement("style");
+    state.head = document.createElement("div");
+    state.head.className = "ntm-map-head";
+    state.title = document.createElement("h4");
+    state.title.className = "ntm-title";
+    state.note = document.createElement("div");
+    state.note.className = "ntm-note ntm-note-warning";
+    state.note.setAttribute("role", "note");
+    const icon = document.createElement("span");
+    icon.className = "ntm-note-icon";
+    icon.setAttribute("aria-hidden", "true");
+    icon.textContent = "warning";
+    state.noteText = document.createElement("span");
+    state.note.append(icon, state.noteText);
+    state.head.append(state.title, state.note);
+    state.foot = document.createElement("p");
+    state.foot.className = "ntm-caption ntm-map-foot";
+    root.prepend(state.style, state.head);
+    root.appendChild(state.foot);
+  }
+  const css = (data.styles || []).join("\n").split("map_div").join(data.uid);
+  if (state.style.textContent !== css) state.style.textContent = css;
+  const show = (el, text, target) => {
+    (target || el).textContent = text || "";
+    el.style.display = text ? "" : "none";
+  };
+  show(state.title, texts.title);
+  show(state.note, texts.note, state.noteText);
+  show(state.foot, texts.caption);
+  state.head.style.display = texts.title || texts.note ? "" : "none";
 }
 
 function draw(data, root, state, setTriggerValue) {
@@ -120,14 +160,11 @@ function draw(data, root, state, setTriggerValue) {
     box.style.height = cssLength(data.height);
     box.style.width = "100%";
     box.style.position = "relative";
-    const css = document.createElement("style");
-    css.textContent = (data.styles || []).join("\n").split("map_div").join(data.uid);
-    box.appendChild(css);
     const div = document.createElement("div");
     div.id = data.uid;
     div.className = "folium-map";
     box.appendChild(div);
-    root.appendChild(box);
+    root.insertBefore(box, state.foot);
     // Leaflet focuses its box on a click (keyboard panning) and then restores the *window's*
     // scroll; here the page scrolls inside Streamlit's main column, which would jump and make
     // the click miss its commune. Focus without scrolling.

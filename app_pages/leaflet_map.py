@@ -23,7 +23,6 @@ DOM hooks: the map box is ``div.ntm-map-box`` (plus ``cls``) inside the componen
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -32,9 +31,8 @@ import folium
 import streamlit as st
 from streamlit_folium import _get_feature_group_string, _get_header, _get_map_string
 
-from app_pages.common import lang
+from app_pages.common import APP_CSS, lang
 from ntm_geo.i18n import t
-from ntm_geo.webassets import local_asset_urls
 
 _JS = (Path(__file__).with_name("leaflet_map.js")).read_text(encoding="utf-8")
 _COMPONENT = st.components.v2.component("ntm_geo.leaflet_map", js=_JS, isolate_styles=False)
@@ -66,25 +64,6 @@ def _links(m: folium.Map) -> tuple[list[str], list[str]]:
 
     walk(m)
     return list(dict.fromkeys(js)), list(dict.fromkeys(css))
-
-
-def preload_script() -> str:
-    """A ``<script>`` (for ``st.html(..., unsafe_allow_javascript=True)`` at the top of the app)
-    that starts downloading Leaflet and its CSS at once, in the promise table the map component
-    uses, so the first map does not wait for them. Static text: only this app's asset URLs."""
-    urls = local_asset_urls()
-    js = json.dumps([src for _, src in urls.js])
-    css = json.dumps([href for _, href in urls.css])
-    return (
-        "<script>(function () { var A = window.__ntmAssets = window.__ntmAssets || {};"
-        f" {css}.forEach(function (h) {{ if (A[h]) return; A[h] = true; var l = document.createElement('link');"
-        " l.rel = 'stylesheet'; l.href = h; document.head.appendChild(l); });"
-        f" {js}.forEach(function (s) {{ if (A[s]) return; A[s] = new Promise(function (ok, fail) {{"
-        " var e = document.createElement('script'); e.src = s; e.onload = ok;"
-        " e.onerror = function () { delete A[s]; e.remove(); fail(new Error('ntm-geo: could not load ' + s)); };"
-        " document.head.appendChild(e); }); A[s].catch(function () {}); });"
-        "})();</script>"
-    )
 
 
 def component_data(
@@ -155,6 +134,15 @@ def leaflet_map(
     return show_map(data, key=key, on_click=on_click, on_ready=on_ready)
 
 
+def payload(data: dict, *, ready: bool, error: str, height: int | str | None, texts: dict[str, str]) -> dict:
+    """The component's data for one run: ``data`` (:func:`component_data`) with the ready flag,
+    the error text, the texts around the map and the app's CSS (see :func:`show_map`)."""
+    out = {**data, "ready": ready, "error": error, "texts": dict(texts), "styles": [*data.get("styles", []), APP_CSS]}
+    if height is not None:
+        out["height"] = height
+    return out
+
+
 def show_map(
     data: dict,
     *,
@@ -162,14 +150,21 @@ def show_map(
     on_click: Callable[[], None] | None = None,
     on_ready: Callable[[], None] | None = None,
     height: int | str | None = None,
+    title: str = "",
+    note: str = "",
+    caption: str = "",
 ) -> str | None:
     """:func:`leaflet_map` for data already made by :func:`component_data` (e.g. cached: the
     same view in every new session costs no folium rendering). Same arguments and result;
     ``height`` (px, or a CSS length such as ``"min(560px, calc(100vh - 250px))"``) replaces the
-    data's."""
-    data = {**data, "ready": on_ready is not None, "error": t("map_error", lang())}
-    if height is not None:
-        data["height"] = height
+    data's.
+
+    ``title`` (a heading above the map), ``note`` (a warning box under the title) and
+    ``caption`` (a line under the map) are plain texts drawn by the component itself (as text,
+    never HTML), with the app's CSS (:data:`app_pages.common.APP_CSS`): the map page's first
+    paint then needs no other element, and no other renderer script, before the map."""
+    data = payload(data, ready=on_ready is not None, error=t("map_error", lang()), height=height,
+                   texts={"title": title, "note": note, "caption": caption})
     result = _COMPONENT(data=data, key=key, on_click_change=on_click or _ignore, on_ready_change=on_ready or _ignore)
     click = getattr(result, "click", None)
     return click.get("id") if isinstance(click, dict) else None

@@ -23,7 +23,6 @@ from app_pages.common import (
     joined_table,
     lang,
     map_data,
-    plain_text,
     remember,
     report_rows,
     show_notices,
@@ -181,7 +180,7 @@ district = sidebar_widget(
 remember("district", district)
 if FIRST_PAINT:
     tiles = bool(st.session_state.get("tiles", False))
-    plain_text(t("loading_controls", L), "caption", where=st.sidebar)
+    st.sidebar.text(t("loading_controls", L))  # plain text: no renderer script to load first
 else:
     view_widgets_done()
     tiles = st.sidebar.toggle(t("tiles", L), value=False, key="tiles")
@@ -212,11 +211,8 @@ title, map_component = map_data(dataset_id, year, variable_key, scheme, k, L, so
 
 # ---------------------------------------------------------------- display
 title += f" — {district_names[district]}" if district else ""
-plain_text(title, "title")
 # (kept for the rerun that follows the first paint, then shown once more and dropped)
 show_notices(st.session_state.get("link_notices", []) if FIRST_PAINT else st.session_state.pop("link_notices", []), L)
-if info.illustrative:
-    plain_text(note, "warning")
 if result.classification.note_vi:
     st.info(result.classification.note_vi if L == "vi" else result.classification.note_en)
 if variable_key in table.columns and table[variable_key].isna().all():  # e.g. 2011 indicators the report lacks
@@ -230,8 +226,10 @@ show_map(
     height=MAP_BOX_HEIGHT,
     on_click=on_map_click,
     on_ready=(lambda: st.session_state.update(map_drawn=True)) if FIRST_PAINT else None,
+    title=title,  # the heading, the illustrative-data warning and the source line are drawn by the
+    note=note if info.illustrative else "",  # map component: no other element before the map
+    caption=t("source_line", L) + " " + ("" if tiles else t("no_tiles_note", L)),
 )
-plain_text(t("source_line", L) + " " + ("" if tiles else t("no_tiles_note", L)), "caption")
 if FIRST_PAINT:
     st.stop()  # the rest comes with the rerun the drawn map asks for
 

@@ -58,13 +58,18 @@ def test_uid_is_a_safe_dom_id():
     assert data["uid"] == "ntm_map_pl_map_x_"
 
 
-def test_preload_script_names_only_this_apps_assets():
-    script = lm.preload_script()
-    assert script.startswith("<script>") and script.endswith("</script>")
-    assert "/app/static/vendor/leaflet/leaflet.js" in script and "/app/static/vendor/leaflet/leaflet.css" in script
-    assert "http" not in script  # nothing from another host
-
-
 @pytest.mark.parametrize(("crs", "expected"), [(4326, True), ("EPSG:4326", True), (3405, False), (32648, False)])
 def test_is_wgs84(crs, expected):
     assert mapview.is_wgs84(pyproj.CRS.from_user_input(crs)) is expected
+
+
+def test_payload_adds_texts_css_and_height_without_changing_the_cached_data():
+    data = _data(height=480)
+    before = json.dumps(data, sort_keys=True)
+    out = lm.payload(data, ready=True, error="Lỗi", height="min(560px, 80vh)",
+                     texts={"title": "Số tiêu chí đạt — năm 2015", "note": "<b>x</b>", "caption": ""})
+    assert json.dumps(data, sort_keys=True) == before  # the cached dict is not mutated
+    assert out["texts"] == {"title": "Số tiêu chí đạt — năm 2015", "note": "<b>x</b>", "caption": ""}  # text: the JS sets textContent
+    assert out["styles"][-1] == lm.APP_CSS and ".ntm-title" in lm.APP_CSS and ".ntm-map-head" in lm.APP_CSS
+    assert out["height"] == "min(560px, 80vh)" and out["ready"] is True and out["error"] == "Lỗi"
+    assert lm.payload(data, ready=False, error="", height=None, texts={})["height"] == 480
