@@ -188,6 +188,10 @@ def unit_type(key: str) -> UnitType:
 def _official_units() -> pd.DataFrame:
     table = pd.read_csv(UNITS_TSV, sep="\t", dtype=str, keep_default_na=False)
     table = table.rename(columns={"type": "unit_type"})
+    # the GSO list is kept verbatim; a doubled space in it (06178 "Xã  Hoàng Văn Thụ") is not
+    # part of the name and must not reach labels, tables or the name without its type word
+    for column in ("name_with_type", "district_name"):
+        table[column] = table[column].map(lambda text: " ".join(text.split()))
     table["name"] = [
         _drop_type_words(n, t) for n, t in zip(table["name_with_type"], table["unit_type"], strict=True)
     ]

@@ -44,6 +44,11 @@ def test_official_units_are_the_226_of_the_gso_list():
     assert len(districts()) == 11
     # (district, type, key) identifies a unit: Xã Đình Lập and Thị trấn Đình Lập stay apart
     assert not units.duplicated(["district_code", "unit_type", "name_key"]).any()
+    # names have single spaces and no space at either end (the GSO file has "Xã  Hoàng Văn Thụ")
+    for column in ("name_with_type", "name", "district_name"):
+        assert not units[column].str.contains(r"\s\s|^\s|\s$").any(), column
+    assert units.set_index("commune_code").loc["06178", ["name_with_type", "name"]].tolist() == [
+        "Xã Hoàng Văn Thụ", "Hoàng Văn Thụ"]
 
 
 def test_unit_type_unknown_key_lists_allowed():
