@@ -193,13 +193,22 @@ def from_query(
             else:
                 bad(name, raw, "mã huyện không hợp lệ", "unknown district code")
         elif name in ("communes", "shortlist"):
-            codes, rejected = [], []
-            for code in raw.split(",")[:MAX_CODES] if raw else []:
+            # each unknown code is named once (also past the 226th entry); a repeated known code
+            # counts once and is said so, not called invalid
+            codes, rejected, repeated = [], [], []
+            for code in raw.split(",") if raw else []:
                 code = code.strip()
-                ok = _CODE.match(code) and (communes is None or code in communes)
-                (codes if ok and code not in codes else rejected).append(code)
+                if _CODE.match(code) and (communes is None or code in communes):
+                    if code not in codes and len(codes) < MAX_CODES:
+                        codes.append(code)
+                    elif code not in repeated:
+                        repeated.append(code)
+                elif code not in rejected:
+                    rejected.append(code)
             if rejected:
                 bad(name, ",".join(rejected), "mã xã không hợp lệ đã bỏ qua", "unknown commune codes ignored")
+            if repeated:
+                bad(name, ",".join(repeated), "mã xã lặp lại, chỉ tính một lần", "repeated commune codes counted once")
             values[name] = tuple(codes)
         elif name == "lang":
             if raw in LANGS:

@@ -93,3 +93,12 @@ def test_years_of_saved_datasets_are_accepted():
     assert state.year == 2020 and notices == []
     _, notices = from_query({"year": "2020"})
     assert notices[0].reason_en == "year must be one of 2015, 2011"
+
+
+def test_repeated_codes_count_once_and_unknown_codes_are_named_even_after_many_repeats():
+    raw = ",".join(["06625"] * 50 + ["99999", "99999", "06628"])
+    state, notices = parse({"communes": raw})
+    assert state.communes == ("06625", "06628")
+    by_reason = {n.reason_en: n.value for n in notices}
+    assert by_reason["unknown commune codes ignored"] == "99999"  # named once, not cut off
+    assert by_reason["repeated commune codes counted once"] == "06625"  # a valid code, not called invalid
