@@ -179,6 +179,8 @@ html body .leaflet-container {{ background: {BACKGROUND}; }}
 .{TOOLTIP_CLASS} th {{ padding: 1px 8px 1px 2px; font-weight: 600; }}
 .{TOOLTIP_CLASS} td {{ padding: 1px 2px; }}
 .leaflet-interactive:focus {{ outline: none; }}
+.{LEGEND_CLASS} {{ transition: opacity 0.12s; }}
+.{LEGEND_CLASS}.ntm-under-tooltip {{ opacity: 0.06; }}
 </style>"""
 
 

@@ -93,6 +93,19 @@
     // One tooltip and one pair of hover handlers for all communes (a path's mouse events reach its
     // group with e.layer = the commune): 226 tooltips and 452 handlers cost ~10 ms of the first paint.
     group.bindTooltip(function (layer) { return tooltipHtml(state, layer._ntmIndex); }, {sticky: true, className: "ntm-tooltip"});
+    // Leaflet draws tooltips under its controls: the legend fades while a tooltip would be hidden
+    // under it (a commune near the legend on a small projector screen stays readable).
+    var fadeLegends = function () {
+      var tip = group.getTooltip(), el = tip && tip.isOpen() && tip.getElement();
+      var box = el && el.getBoundingClientRect();
+      map.getContainer().querySelectorAll(".ntm-legend").forEach(function (legend) {
+        var r = legend.getBoundingClientRect();
+        var over = !!box && box.left < r.right && box.right > r.left && box.top < r.bottom && box.bottom > r.top;
+        legend.classList.toggle("ntm-under-tooltip", over);
+      });
+    };
+    group.on("tooltipopen mousemove", fadeLegends);
+    group.on("tooltipclose", function () { setTimeout(fadeLegends, 0); });
     group.on("mouseover", function (e) { e.layer.setStyle(state.hover); });
     group.on("mouseout", function (e) { e.layer.setStyle(e.layer._ntmStyle || {}); });
     map._ntm = state;

@@ -289,6 +289,39 @@ def test_hovering_a_commune_shows_its_tooltip_and_outline(app_server, new_page):
     assert page.evaluate(stroke) != "#222222"
 
 
+def test_the_legend_fades_while_a_tooltip_would_be_hidden_under_it(app_server, new_page):
+    page, _ = new_page(1024, 768)  # a projector: the legend covers part of the province
+    page.goto(app_server)
+    harness.wait_for_communes(page, 226)
+    # a commune left of the legend, at its height, in the map's left half: its tooltip opens to
+    # the right, where the legend is
+    target = page.evaluate(
+        """() => { const box = document.querySelector('.ntm-map-box'), map = box.__ntmMap;
+                   const lg = box.querySelector('.ntm-legend').getBoundingClientRect();
+                   const mid = map.getContainer().getBoundingClientRect(), cx = mid.left + mid.width / 2;
+                   for (const layer of map._ntm.layers) {
+                     const r = layer._path.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+                     if (x < cx && x > lg.left - 140 && y > lg.top + 20 && y < lg.bottom - 20
+                         && document.elementFromPoint(x, y) === layer._path) return {x, y};
+                   } return null; }"""
+    )
+    assert target is not None
+    legend = page.locator(".ntm-map-box .ntm-legend")
+    page.mouse.move(target["x"], target["y"])
+    page.locator(".ntm-tooltip").wait_for(state="visible", timeout=10_000)
+    overlap = page.evaluate(
+        """() => { const a = document.querySelector('.ntm-tooltip').getBoundingClientRect();
+                   const b = document.querySelector('.ntm-map-box .ntm-legend').getBoundingClientRect();
+                   return a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top; }"""
+    )
+    assert overlap  # the case this is about: the tooltip lies under the legend...
+    harness.wait_until(lambda: "ntm-under-tooltip" in (legend.get_attribute("class") or ""), timeout=5,
+                       what="the legend faded")  # ...which fades
+    page.mouse.move(5, 5)  # off the map: the legend comes back
+    harness.wait_until(lambda: "ntm-under-tooltip" not in (legend.get_attribute("class") or ""), timeout=5,
+                       what="the legend back")
+
+
 def test_an_indicator_without_values_for_the_year_says_so(app_server, new_page):
     page, _ = new_page(1280, 800)
     page.goto(app_server + "/?theme=infrastructure&var=road_hardened_pct&year=2011")
