@@ -71,6 +71,7 @@ def _apply_link(query: dict | None = None) -> None:
     ss["view"] = {"dataset": state.dataset, "year": state.year, "theme": state.theme,
                   f"variable_{state.theme}": state.var, "scheme": state.scheme, "k": state.k,
                   "district": state.district}
+    ss["tiles"] = state.tiles == "osm"  # the background toggle (drawn after the first paint)
     ss["selected_commune"] = state.communes[0] if state.communes else None
     ss["link_notices"] = notices
     ss["link_state"] = state
@@ -98,6 +99,7 @@ def current_state() -> ViewState:
         st.session_state["link_state"], dataset=v.get("dataset", "illustrative"), year=v.get("year") or 2015,
         theme=theme_key, var=var, scheme=v.get("scheme", "natural_breaks"), k=v.get("k", 5),
         district=v.get("district") or "", communes=(selected,) if selected else (), lang=ss.get("lang", "vi"),
+        tiles="osm" if ss.get("tiles") else "",
     )
 
 

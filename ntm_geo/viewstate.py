@@ -28,6 +28,7 @@ Parameters (all optional):
 ``slide``      slide number in presentation mode, 1-based
 ``slides``     the slide sequence: view names separated by ``~`` (see :mod:`ntm_geo.slides`)
 ``compare``    second view for side-by-side comparison, e.g. ``year:2011`` or ``theme:poverty``
+``tiles``      ``osm``: OpenStreetMap background tiles (needs internet); absent = no background
 =============  ===============================================================================
 """
 
@@ -68,6 +69,7 @@ class ViewState:
     slide: int = 1
     slides: str = ""
     compare: str = ""
+    tiles: str = ""
     extra: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # not encoded
 
     @property
@@ -230,6 +232,11 @@ def from_query(
                 values["slides"] = raw
             else:
                 bad(name, raw, "danh sách trang chiếu không hợp lệ", "invalid slide list")
+        elif name == "tiles":
+            if raw == "osm":
+                values["tiles"] = raw
+            else:
+                bad(name, raw, "nền bản đồ chỉ có thể là osm", "background tiles can only be osm")
         elif name == "compare":
             if _COMPARE.match(raw):
                 values["compare"] = raw

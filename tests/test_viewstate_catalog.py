@@ -25,6 +25,7 @@ def test_default_view_has_an_empty_query():
         ViewState(theme="criteria", var="c17", district="189", communes=("06625", "06628")),
         ViewState(theme="infrastructure", var="road_hardened_pct", mode="present", slide=3, shortlist=("05971",)),
         ViewState(compare="year:2011", slides="criteria_met.2011~criteria_met.2015"),
+        ViewState(year=2011, tiles="osm"),
     ],
 )
 def test_round_trip(state):
@@ -53,6 +54,7 @@ def test_query_string_is_readable():
         ({"dataset": "deleted-42"}, "dataset", "dataset", "illustrative"),
         ({"mode": "javascript:x"}, "mode", "mode", ""),
         ({"slide": "-1"}, "slide", "slide", 1),
+        ({"tiles": "https://evil.example/{z}/{x}/{y}.png"}, "tiles", "tiles", ""),
     ],
 )
 def test_tampered_values_are_ignored_with_a_notice(params, param, field, default):

@@ -322,6 +322,23 @@ def test_the_legend_fades_while_a_tooltip_would_be_hidden_under_it(app_server, n
                        what="the legend back")
 
 
+def test_the_openstreetmap_background_is_part_of_the_link(app_server, new_page):
+    page, network = new_page(1920, 1080)
+    page.goto(app_server + "/?year=2011&tiles=osm")  # a view shared with the background on
+    harness.wait_for_communes(page, 226)
+    label = page.locator("[data-testid=stSidebar] label").filter(has_text="Nền bản đồ OpenStreetMap")
+    harness.wait_until(label.first.is_visible, timeout=60, what="the background toggle")
+    toggle = label.first.locator("input")
+    assert toggle.is_checked()
+    harness.wait_until(lambda: any("openstreetmap.org" in u for u in network.external()), timeout=30,
+                       what="the map asking for background tiles")
+    assert "tiles=osm" in page.url and "year=2011" in page.url
+    label.first.click()  # off again: the link drops it
+    page.wait_for_function("!location.search.includes('tiles=osm') && location.search.includes('year=2011')",
+                           timeout=30_000)
+    assert not toggle.is_checked()
+
+
 def test_an_indicator_without_values_for_the_year_says_so(app_server, new_page):
     page, _ = new_page(1280, 800)
     page.goto(app_server + "/?theme=infrastructure&var=road_hardened_pct&year=2011")
