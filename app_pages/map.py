@@ -37,7 +37,7 @@ from ntm_geo.errors import NtmGeoError
 from ntm_geo.export_formats import display_table, view_table
 from ntm_geo.exports import table_csv_bytes
 from ntm_geo.i18n import t
-from ntm_geo.profile import commune_profile
+from ntm_geo.profile import commune_profile, escape_markdown
 from ntm_geo.themes import THEMES, VARIABLES
 from ntm_geo.units import official_units, vi_sort_key
 from ntm_geo.viewstate import ViewState, from_query, to_query
@@ -108,6 +108,7 @@ def on_map_click() -> None:
     if code:
         st.session_state["selected_commune"] = code
         st.session_state[PICK] = code
+        st.session_state["profile_toast"] = code  # the profile opens below the map: say so
 
 
 def on_pick() -> None:
@@ -254,6 +255,8 @@ with profile_col:
         st.session_state[PICK] = selected or ""
     pick = st.selectbox(t("pick_commune", L), options, format_func=lambda c: names.get(c, t("none", L)),
                         key=PICK, on_change=on_pick)
+    if (toast := st.session_state.pop("profile_toast", None)) and toast == pick:  # a click on the map
+        st.toast(t("profile_below", L, name=escape_markdown(names.get(pick, pick))))
     if not pick:
         st.caption(t("profile_hint", L))
     else:

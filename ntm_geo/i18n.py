@@ -52,6 +52,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "First run: converting commune boundaries (about 30 s, once only)…",
     ),
     "profile": ("Hồ sơ xã", "Commune profile"),
+    "profile_below": ("Hồ sơ {name} ở bên dưới bản đồ ↓", "The profile of {name} is below the map ↓"),
     "profile_hint": (
         "Bấm vào một xã trên bản đồ (hoặc chọn ở đây) để xem hồ sơ: 19 tiêu chí, chỉ tiêu hạ tầng, dân số.",
         "Click a commune on the map (or pick one here) to see its profile: 19 criteria, indicators, population.",

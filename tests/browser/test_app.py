@@ -260,6 +260,9 @@ def test_a_real_click_on_the_map_opens_the_profile_without_moving_the_page(app_s
     harness.wait_until(lambda: page.get_by_text("Dân số (Tổng điều tra 2009)").count() > 0, timeout=60,
                        what="the profile of the clicked commune")
     assert page.evaluate(scroller) == before  # Leaflet's focus on mouse-down no longer scrolls the column
+    # the profile opened below the fold: a note says where it is
+    harness.wait_until(lambda: page.get_by_text("ở bên dưới bản đồ").count() > 0, timeout=30,
+                       what="the note that the profile is below the map")
 
 
 
