@@ -207,7 +207,7 @@ def show_notices(notices: list[Notice], lang: str) -> None:
 #: ~20-30 ms each before the map on the bench machine, bench/README.md, session 4). Sent by app.py with ``st.html`` and, for the map page's
 #: first paint (which has no other element before the map), by the map component itself.
 APP_CSS = (
-    "[data-testid='stMainBlockContainer'], .block-container {padding-top: 3.2rem; padding-bottom: 1rem}"
+    "[data-testid='stMainBlockContainer'], .block-container {padding-top: 4.2rem; padding-bottom: 1rem}"
     " h4 {padding-top: 0.2rem}"
     " .ntm-title {font-size: 1.5rem; font-weight: 600; line-height: 1.2; margin: 0; padding: 0.2rem 0 0.25rem}"
     " .ntm-caption {font-size: 0.875rem; line-height: 1.6; margin: 0; opacity: 0.7}"
@@ -219,5 +219,7 @@ APP_CSS = (
     " .ntm-map-head {display: flex; flex-direction: column; gap: 1rem; margin-bottom: 1rem}"
     " .ntm-map-foot {margin-top: 1rem}"
     " @media (max-width: 1100px) {[data-testid='stMainBlockContainer'], .block-container"
-    " {padding-left: 1rem; padding-right: 1rem}}"
+    " {padding-left: 1rem; padding-right: 1rem}"
+    # a 1024-pixel projector: the heading with a district name stays on one line, the map in view
+    " .ntm-title {font-size: 1.25rem} .ntm-note {font-size: 0.9rem; padding: 0.75rem 1rem}}"
 )
