@@ -223,3 +223,17 @@ APP_CSS = (
     # a 1024-pixel projector: the heading with a district name stays on one line, the map in view
     " .ntm-title {font-size: 1.25rem} .ntm-note {font-size: 0.9rem; padding: 0.75rem 1rem}}"
 )
+
+
+def localized_numbers(frame: pd.DataFrame, lang: str):
+    """``frame`` for ``st.dataframe`` with its numbers written as the reader writes them:
+    Vietnamese ``24,7`` and ``11.455``, English ``24.7`` and ``11,455`` (a pandas Styler: only the
+    shown text changes, the table still sorts by value). Whole-number columns get no decimals,
+    others as many as their values need (at most 2); missing values are blank."""
+    decimal, thousands = (",", ".") if lang == "vi" else (".", ",")
+    styler = frame.style
+    for column in frame.select_dtypes("number").columns:
+        values = frame[column].dropna().astype(float)
+        digits = next((d for d in (0, 1) if ((values.round(d) - values).abs() < 1e-9).all()), 2)
+        styler = styler.format(subset=[column], precision=digits, decimal=decimal, thousands=thousands, na_rep="")
+    return styler

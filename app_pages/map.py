@@ -22,6 +22,7 @@ from app_pages.common import (
     boundaries_or_stop,
     joined_table,
     lang,
+    localized_numbers,
     map_data,
     remember,
     report_rows,
@@ -299,7 +300,8 @@ if st.toggle(t("table", L), key="show_table"):
         data_table = data_table[data_table["district_code"] == district]
     if info.illustrative:
         st.caption(note)
-    st.dataframe(display_table(data_table.drop(columns="district_code"), L), hide_index=True, width="stretch",
+    st.dataframe(localized_numbers(display_table(data_table.drop(columns="district_code"), L), L), hide_index=True,
+                 width="stretch",
                  placeholder="")  # not assessed / no data: a blank cell, not "None"
     st.download_button(
         t("download_csv", L),
