@@ -93,7 +93,8 @@ export default async function (component) {
       box.className = "ntm-map-error";
       box.style.cssText = "padding: 1rem; border: 1px solid #c00; color: #900;";
       box.textContent = (data.error || "The map could not be drawn.") + " (" + err.message + ")";
-      root.insertBefore(box, state.foot);
+      if (state.placeholder) state.placeholder.appendChild(box);  // in the map's room
+      else root.insertBefore(box, state.foot);
     }
   }
   ready();  // also after an error: the rest of the page must not wait for a map that failed
@@ -134,6 +135,12 @@ function drawTexts(root, state, data) {
   show(state.note, texts.note, state.noteText);
   show(state.foot, texts.caption);
   state.head.style.display = texts.title || texts.note ? "" : "none";
+  if (!state.box && !state.placeholder) {  // the map's room while Leaflet loads: the caption stays put
+    state.placeholder = document.createElement("div");
+    state.placeholder.className = "ntm-map-placeholder";
+    state.placeholder.style.height = cssLength(data.height);
+    root.insertBefore(state.placeholder, state.foot);
+  }
 }
 
 function draw(data, root, state, setTriggerValue) {
@@ -170,6 +177,10 @@ function draw(data, root, state, setTriggerValue) {
     // the click miss its commune. Focus without scrolling.
     const focus = div.focus.bind(div);
     div.focus = (options) => focus(Object.assign({ preventScroll: true }, options || {}));
+    if (state.placeholder) {
+      state.placeholder.remove();
+      state.placeholder = null;
+    }
     const map = runScript(data.script, data.uid, null);
     box.__ntmMap = map;  // for page scripts and browser tests: the Leaflet map of this box
     state.map = map;

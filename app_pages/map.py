@@ -41,7 +41,7 @@ from ntm_geo.i18n import t
 from ntm_geo.profile import commune_profile, escape_markdown
 from ntm_geo.themes import THEMES, VARIABLES
 from ntm_geo.units import official_units, vi_sort_key
-from ntm_geo.viewstate import ViewState, from_query, to_query
+from ntm_geo.viewstate import Notice, ViewState, from_query, to_query
 
 MAP_HEIGHT = 560
 # In CSS: at most MAP_HEIGHT, less on a short screen (a 768-pixel projector shows the whole map
@@ -74,6 +74,10 @@ def _apply_link(query: dict | None = None) -> None:
                   "district": state.district}
     ss["tiles"] = state.tiles == "osm"  # the background toggle (drawn after the first paint)
     ss["selected_commune"] = state.communes[0] if state.communes else None
+    if len(state.communes) > 1:  # the map page shows one commune's profile: say which, drop none silently
+        notices = [*notices, Notice("communes", ",".join(state.communes[1:]),
+                                    f"trang bản đồ chỉ mở hồ sơ một xã ({state.communes[0]}); các mã sau bị bỏ qua",
+                                    f"the map page opens one commune's profile ({state.communes[0]}); the others are ignored")]
     ss["link_notices"] = notices
     ss["link_state"] = state
     ss["_view_lang"] = None  # the widgets take their values from the new view (common.view_widget)

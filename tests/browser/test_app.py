@@ -151,7 +151,7 @@ def test_shared_link_reproduces_the_view_in_a_fresh_browser(app_server, new_page
 
 def test_tampered_link_opens_default_view_with_notice(app_server, new_page):
     page, network = new_page(1280, 900)
-    page.goto(app_server + "/?theme=%3Cscript%3Ealert(1)%3C/script%3E&year=abc&k=99&district=000&communes=06625,%3Cb%3Ex")
+    page.goto(app_server + "/?theme=%3Cscript%3Ealert(1)%3C/script%3E&year=abc&k=99&district=000&communes=06625,06337,%3Cb%3Ex")
     fills = harness.wait_for_communes(page, 226)
     assert Counter(fills)[DARKEST_GREEN] == 13  # default view: criteria met, 2015
     notice = page.get_by_text("đã được bỏ qua").first
@@ -160,6 +160,7 @@ def test_tampered_link_opens_default_view_with_notice(app_server, new_page):
     assert "<script>alert(1)</script>" not in body and "<b>x" not in body
     assert page.get_by_text("Xã Kiên Mộc").count() == 0 or True  # code 06625 is valid and kept
     assert "communes=06625" in page.url  # the valid part of the link survives
+    assert page.get_by_text("các mã sau bị bỏ qua").count() > 0  # a second valid commune is not dropped silently
     assert network.external() == []
 
 
@@ -340,6 +341,22 @@ def test_the_openstreetmap_background_is_part_of_the_link(app_server, new_page):
     page.wait_for_function("!location.search.includes('tiles=osm') && location.search.includes('year=2011')",
                            timeout=30_000)
     assert not toggle.is_checked()
+
+
+def test_the_source_line_under_the_map_does_not_jump_while_the_map_loads(app_server, new_page):
+    page, _ = new_page(1024, 768)
+    # record where the line under the map is first drawn (before Leaflet has loaded)
+    page.add_init_script(
+        """new MutationObserver((_, obs) => {
+             const el = document.querySelector('.ntm-map-foot');
+             if (el && el.textContent && !window.__footTop) { window.__footTop = el.getBoundingClientRect().top; obs.disconnect(); }
+           }).observe(document, {childList: true, subtree: true, characterData: true});"""
+    )
+    page.goto(app_server)
+    harness.wait_for_communes(page, 226)
+    first = page.evaluate("window.__footTop")
+    final = page.evaluate("document.querySelector('.ntm-map-foot').getBoundingClientRect().top")
+    assert first is not None and abs(final - first) <= 2, (first, final)
 
 
 def test_an_indicator_without_values_for_the_year_says_so(app_server, new_page):
