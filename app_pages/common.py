@@ -190,7 +190,13 @@ def url_changed_outside(synced_key: str) -> bool:
     query = st.query_params.to_dict()
     if synced_key not in ss or query == ss[synced_key]:
         return False
-    return bool(query) or not ss.get("page_switched", False)
+    return not bare_query(query) or not ss.get("page_switched", False)
+
+
+def bare_query(query: dict) -> bool:
+    """True for the address a switch from the menu leaves: no query, or only the language
+    (``?lang=en`` stays in the address in English) -- not a view of its own."""
+    return not {k: v for k, v in query.items() if k != "lang"}
 
 
 def show_notices(notices: list[Notice], lang: str) -> None:

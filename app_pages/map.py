@@ -19,6 +19,7 @@ from app_pages.export_ui import render_exports
 from app_pages.leaflet_map import clicked, show_map
 from app_pages.urlsync import share_url, sync_query
 from app_pages.common import (
+    bare_query,
     boundaries_or_stop,
     joined_table,
     lang,
@@ -85,10 +86,10 @@ def _apply_link(query: dict | None = None) -> None:
 
 # A switch to this page from the menu leaves a bare "/" in the browser's history before the view's
 # own address; Back to that entry shows the view the switch showed, not a default view.
-if st.session_state.get("page_switched") and not st.query_params.to_dict() and "map_synced" in st.session_state:
+if st.session_state.get("page_switched") and bare_query(st.query_params.to_dict()) and "map_synced" in st.session_state:
     st.session_state["map_switch_query"] = st.session_state["map_synced"]
 if "link_state" not in st.session_state or url_changed_outside("map_synced"):
-    bare_after_switch = not st.query_params.to_dict() and st.session_state.get("map_switch_query")
+    bare_after_switch = bare_query(st.query_params.to_dict()) and st.session_state.get("map_switch_query")
     _apply_link(bare_after_switch or None)
 link_state: ViewState = st.session_state["link_state"]
 

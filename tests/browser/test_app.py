@@ -230,6 +230,21 @@ def test_back_and_forward_buttons_restore_earlier_views(app_server, new_page):
     assert page.get_by_role("radio", name="Tỷ lệ hộ nghèo").is_checked()
 
 
+def test_switching_pages_in_english_keeps_the_map_view(app_server, new_page):
+    page, _ = new_page(1280, 800)
+    page.goto(app_server + "/?year=2011&theme=poverty&district=185&lang=en")
+    harness.wait_until(page.get_by_text("Planner", exact=True).first.is_visible, timeout=60, what="the menu")
+    assert page.get_by_text("Poverty rate — 2011").count() > 0
+    page.locator("[data-testid=stSidebarNav] a").filter(has_text="Planner").first.click()
+    page.wait_for_function("location.pathname.includes('planner')", timeout=60_000)
+    page.locator("[data-testid=stSidebarNav] a").filter(has_text="Map").first.click()  # from the menu: "/?lang=en"
+    page.wait_for_function("!location.pathname.includes('planner')", timeout=60_000)
+    harness.wait_until(lambda: page.get_by_text("Poverty rate — 2011").count() > 0, timeout=60,
+                       what="the poverty 2011 view again, not the default view")
+    page.wait_for_function("location.search.includes('year=2011') && location.search.includes('district=185')",
+                           timeout=60_000)
+
+
 def test_map_that_cannot_load_leaflet_says_so_and_the_page_still_works(app_server, new_page):
     page, _ = new_page(1280, 800)
     page.route("**/vendor/leaflet/leaflet.js", lambda route: route.abort())  # as if the file were missing
