@@ -54,10 +54,11 @@ def _install_leaflet() -> None:
 
 
 _install_leaflet()
+MAP_FIRST_PAINT = _map_first_paint()  # decided once per run: the menu and the CSS follow it
 # The app's CSS (style only: Streamlit places it in its event container, where it takes no room).
 # Not on a session's first run of the map page: that run sends the map before anything else
 # (app_pages/map.py, FIRST_PAINT), and the map component brings the same CSS.
-if not _map_first_paint():
+if not MAP_FIRST_PAINT:
     st.html(f"<style>{APP_CSS}</style>")
 
 if "lang" not in st.session_state:  # a shared link may set the language
@@ -77,9 +78,8 @@ pages = [
     for i, (path, title_key, icon, url) in enumerate(PAGES)
     if (HERE / path).exists()
 ]
-menu_later = _map_first_paint()
-page = st.navigation(pages, position="hidden" if menu_later else "sidebar")
-if not menu_later:
+page = st.navigation(pages, position="hidden" if MAP_FIRST_PAINT else "sidebar")
+if not MAP_FIRST_PAINT:
     st.session_state["menu_shown"] = True
 # The map page's first run sends the map alone (app_pages/map.py, FIRST_PAINT): no widget here either.
 if page.url_path not in ("", "map") or st.session_state.get("map_drawn"):

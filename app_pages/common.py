@@ -210,8 +210,9 @@ def show_notices(notices: list[Notice], lang: str) -> None:
 #: The app's own CSS: less empty space above the map on a 768-pixel projector, and the classes
 #: of the texts the map component draws around the map (title, warning, caption:
 #: app_pages/leaflet_map.js; plain text, no Markdown: the browser parses each Markdown element,
-#: ~20-30 ms each before the map on the bench machine, bench/README.md, session 4). Sent by app.py with ``st.html`` and, for the map page's
-#: first paint (which has no other element before the map), by the map component itself.
+#: ~20-30 ms each before the map on the bench machine, bench/README.md, session 4). Sent by
+#: app.py with ``st.html`` and, for the map page's first paint (which has no other element
+#: before the map), by the map component itself.
 APP_CSS = (
     "[data-testid='stMainBlockContainer'], .block-container {padding-top: 4.2rem; padding-bottom: 1rem}"
     " h4 {padding-top: 0.2rem}"

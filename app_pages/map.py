@@ -76,9 +76,9 @@ def _apply_link(query: dict | None = None) -> None:
     ss["tiles"] = state.tiles == "osm"  # the background toggle (drawn after the first paint)
     ss["selected_commune"] = state.communes[0] if state.communes else None
     if len(state.communes) > 1:  # the map page shows one commune's profile: say which, drop none silently
+        first = state.communes[0]
         notices = [*notices, Notice("communes", ",".join(state.communes[1:]),
-                                    f"trang bản đồ chỉ mở hồ sơ một xã ({state.communes[0]}); các mã sau bị bỏ qua",
-                                    f"the map page opens one commune's profile ({state.communes[0]}); the others are ignored")]
+                                    t("link_one_profile", "vi", code=first), t("link_one_profile", "en", code=first))]
     ss["link_notices"] = notices
     ss["link_state"] = state
     ss["_view_lang"] = None  # the widgets take their values from the new view (common.view_widget)
@@ -86,11 +86,11 @@ def _apply_link(query: dict | None = None) -> None:
 
 # A switch to this page from the menu leaves a bare "/" in the browser's history before the view's
 # own address; Back to that entry shows the view the switch showed, not a default view.
-if st.session_state.get("page_switched") and bare_query(st.query_params.to_dict()) and "map_synced" in st.session_state:
+bare_address = bare_query(st.query_params.to_dict())
+if st.session_state.get("page_switched") and bare_address and "map_synced" in st.session_state:
     st.session_state["map_switch_query"] = st.session_state["map_synced"]
 if "link_state" not in st.session_state or url_changed_outside("map_synced"):
-    bare_after_switch = bare_query(st.query_params.to_dict()) and st.session_state.get("map_switch_query")
-    _apply_link(bare_after_switch or None)
+    _apply_link((bare_address and st.session_state.get("map_switch_query")) or None)
 link_state: ViewState = st.session_state["link_state"]
 
 # ---------------------------------------------------------------- widgets -> link

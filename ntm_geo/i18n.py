@@ -96,6 +96,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "boundary_error": ("Không tải được ranh giới", "Could not load the boundaries"),
     "dataset": ("Bộ dữ liệu", "Dataset"),
     "illustrative_data": ("Dữ liệu minh họa", "Illustrative data"),
+    "link_one_profile": (
+        "trang bản đồ chỉ mở hồ sơ một xã ({code}); các mã sau bị bỏ qua",
+        "the map page opens one commune's profile ({code}); the others are ignored",
+    ),
     "link_ignored": (
         "Một số tham số của liên kết không hợp lệ và đã được bỏ qua; bản đồ dùng giá trị mặc định cho chúng:",
         "Some link parameters were invalid and have been ignored; the map uses the defaults for them:",
