@@ -14,7 +14,7 @@ import streamlit as st
 
 from app_pages.common import APP_CSS
 from ntm_geo.i18n import LANGUAGES, t
-from ntm_geo.webassets import install_leaflet
+from ntm_geo.maps.webassets import install_leaflet
 
 HERE = Path(__file__).resolve().parent
 
@@ -43,7 +43,7 @@ def _map_first_paint() -> bool:
     path = urlparse(st.context.url or "").path.strip("/")
     base = (st.get_option("server.baseUrlPath") or "").strip("/")
     if base and (path == base or path.startswith(base + "/")):
-        path = path[len(base):].strip("/")
+        path = path[len(base) :].strip("/")
     return path in ("", "map")
 
 
@@ -62,7 +62,9 @@ if not MAP_FIRST_PAINT:
     st.html(f"<style>{APP_CSS}</style>")
 
 if "lang" not in st.session_state:  # a shared link may set the language
-    st.session_state["lang"] = st.query_params.get("lang", "vi") if st.query_params.get("lang") in LANGUAGES else "vi"
+    st.session_state["lang"] = (
+        st.query_params.get("lang", "vi") if st.query_params.get("lang") in LANGUAGES else "vi"
+    )
 
 
 def _sync_lang() -> None:  # in a callback, so the URL shows the language at once
@@ -84,7 +86,11 @@ if not MAP_FIRST_PAINT:
 # The map page's first run sends the map alone (app_pages/map.py, FIRST_PAINT): no widget here either.
 if page.url_path not in ("", "map") or st.session_state.get("map_drawn"):
     st.sidebar.radio(
-        "Ngôn ngữ / Language", list(LANGUAGES), format_func=LANGUAGES.get, horizontal=True, key="lang",
+        "Ngôn ngữ / Language",
+        list(LANGUAGES),
+        format_func=LANGUAGES.get,
+        horizontal=True,
+        key="lang",
         on_change=_sync_lang,
     )
 st.sidebar.title(t("app_title", lang))

@@ -9,15 +9,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ntm_geo import auth, store
-from ntm_geo import boundaries as bnd
-from ntm_geo import catalog
+from ntm_geo import auth
+from ntm_geo.criteria.report_check import compare
+from ntm_geo.datasets import catalog, store
 from ntm_geo.errors import NtmGeoError
+from ntm_geo.geo import boundaries as bnd
 from ntm_geo.i18n import t
-from ntm_geo.profile import escape_markdown
-from ntm_geo.report_check import compare
-from ntm_geo.themes import compute_view, join_dataset
-from ntm_geo.viewstate import Notice
+from ntm_geo.maps.themes import compute_view, join_dataset
+from ntm_geo.planning.profile import escape_markdown
+from ntm_geo.views.viewstate import Notice
 
 
 def lang() -> str:
@@ -41,7 +41,7 @@ _configure_from_secrets()
 def _boundaries() -> bnd.Boundaries:
     saved = store.active_boundaries()  # replacement boundaries uploaded on the data page
     if saved is not None:
-        from ntm_geo.boundary_upload import to_boundaries
+        from ntm_geo.geo.boundary_upload import to_boundaries
 
         return to_boundaries(saved)
     return bnd.load_boundaries()
@@ -79,9 +79,21 @@ def view(dataset_id: str, year: int, variable_key: str, scheme: str, k: int, lan
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def map_data(dataset_id: str, year: int, variable_key: str, scheme: str, k: int, lang: str, *, source: str,
-             district: str = "", highlight: tuple[str, ...] = (), tiles: bool = False, height: int = 560,
-             key: str = "map") -> tuple[str, dict]:
+def map_data(
+    dataset_id: str,
+    year: int,
+    variable_key: str,
+    scheme: str,
+    k: int,
+    lang: str,
+    *,
+    source: str,
+    district: str = "",
+    highlight: tuple[str, ...] = (),
+    tiles: bool = False,
+    height: int = 560,
+    key: str = "map",
+) -> tuple[str, dict]:
     """One view's map for :func:`app_pages.leaflet_map.show_map`: (title, component data).
 
     The base map carries the geometry, the style group the colours, tooltips and legend
@@ -90,21 +102,23 @@ def map_data(dataset_id: str, year: int, variable_key: str, scheme: str, k: int,
     once per view -- every visitor's first map is the default view. Cleared with the other data
     caches (:func:`clear_data_caches`).
     """
-    from app_pages.leaflet_map import component_data  # noqa: PLC0415 - imports the component
-    from ntm_geo.mapbuild import build_view_layers  # noqa: PLC0415
+    from app_pages.leaflet_map import component_data
+    from ntm_geo.maps.mapbuild import build_view_layers
 
     layers = build_view_layers(
         joined_table(dataset_id, year), _boundaries().districts_web, view(dataset_id, year, variable_key, scheme, k, lang),
         year=year, source=source, lang=lang, scheme=scheme, district=district, highlight=set(highlight),
     )  # fmt: skip
     base = layers.base_map(tiles="openstreetmap" if tiles else None)  # geometry sent once per map
-    return layers.title, component_data(base, key=key, feature_group_to_add=layers.feature_groups, height=height)
+    return layers.title, component_data(
+        base, key=key, feature_group_to_add=layers.feature_groups, height=height
+    )
 
 
 @st.cache_data(show_spinner=False)
 def candidates(dataset_id: str, year: int, lang: str) -> pd.DataFrame:
-    """The planner's candidate table of a dataset year (:func:`ntm_geo.planning.candidate_table`)."""
-    from ntm_geo.planning import candidate_table  # noqa: PLC0415 - only the planner needs it
+    """The planner's candidate table of a dataset year (:func:`ntm_geo.planning.ranking.candidate_table`)."""
+    from ntm_geo.planning.ranking import candidate_table
 
     return candidate_table(joined_table(dataset_id, year), lang)
 
@@ -202,8 +216,11 @@ def bare_query(query: dict) -> bool:
 def show_notices(notices: list[Notice], lang: str) -> None:
     """Say which link parameters were ignored (raw values escaped: links are hostile input)."""
     if notices:
-        items = "\n".join(f"- **{escape_markdown(n.param)}** = {escape_markdown(n.value)} — "
-                          f"{escape_markdown(n.reason_vi if lang == 'vi' else n.reason_en)}" for n in notices)
+        items = "\n".join(
+            f"- **{escape_markdown(n.param)}** = {escape_markdown(n.value)} — "
+            f"{escape_markdown(n.reason_vi if lang == 'vi' else n.reason_en)}"
+            for n in notices
+        )
         st.warning(f"{t('link_ignored', lang)}\n\n{items}", icon=":material/link:")
 
 
@@ -242,5 +259,7 @@ def localized_numbers(frame: pd.DataFrame, lang: str):
     for column in frame.select_dtypes("number").columns:
         values = frame[column].dropna().astype(float)
         digits = next((d for d in (0, 1) if ((values.round(d) - values).abs() < 1e-9).all()), 2)
-        styler = styler.format(subset=[column], precision=digits, decimal=decimal, thousands=thousands, na_rep="")
+        styler = styler.format(
+            subset=[column], precision=digits, decimal=decimal, thousands=thousands, na_rep=""
+        )
     return styler

@@ -6,7 +6,7 @@ saved until the user presses Save with the editor password; after any save, repl
 the map caches of :mod:`app_pages.common` are cleared so no page shows stale data.
 
 All text from uploads (names, cell values, reasons quoting them, file names) is shown through
-``st.dataframe`` or :func:`~ntm_geo.profile.escape_markdown`; never as HTML.
+``st.dataframe`` or :func:`~ntm_geo.planning.profile.escape_markdown`; never as HTML.
 """
 
 from __future__ import annotations
@@ -17,110 +17,164 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import boundaries, clear_data_caches, lang
-from ntm_geo import auth, store
-from ntm_geo import boundary_upload as bu
+from ntm_geo import auth
+from ntm_geo.criteria.report_check import YEARS as REPORT_YEARS
+from ntm_geo.criteria.report_check import compare
+from ntm_geo.datasets import store
 from ntm_geo.errors import NtmGeoError
-from ntm_geo.exports import table_csv_bytes
+from ntm_geo.exports.tables import table_csv_bytes
+from ntm_geo.geo import boundary_upload as bu
 from ntm_geo.i18n import register, t
-from ntm_geo.profile import escape_markdown
-from ntm_geo.report_check import YEARS as REPORT_YEARS
-from ntm_geo.report_check import compare
-from ntm_geo.viewstate import YEARS as MAP_YEARS
+from ntm_geo.planning.profile import escape_markdown
+from ntm_geo.views.viewstate import YEARS as MAP_YEARS
 
 MAX_TABLE_MB = 10
 MAX_BOUNDARY_MB = bu.MAX_BYTES // 2**20
 TEMPLATE_YEARS = list(range(2011, 2031))
 
-register({
-    "data_title": ("Dữ liệu của tỉnh", "Province data"),
-    "data_intro": ("Tải mẫu, điền kết quả NTM từng xã, tải lên và kiểm tra trước khi lưu. Xem dữ liệu không cần "
-                   "mật khẩu; lưu, thay thế, xóa cần mật khẩu biên tập.",
-                   "Download the template, fill in each commune's NTM results, upload and check before saving. "
-                   "Viewing needs no password; saving, replacing and deleting need the editor password."),
-    "data_template": ("1. Tải mẫu nhập liệu", "1. Download the template"),
-    "data_template_year": ("Năm của mẫu", "Template year"),
-    "data_template_xlsx": ("Tải mẫu Excel (.xlsx)", "Download Excel template (.xlsx)"),
-    "data_template_csv": ("Tải mẫu CSV", "Download CSV template"),
-    "data_template_missing": ("Mẫu nhập liệu chưa sẵn sàng.", "The template is not available yet."),
-    "data_upload": ("2. Tải lên bảng số liệu", "2. Upload a table"),
-    "data_upload_file": ("Tệp CSV hoặc Excel (.xlsx), tối đa {mb} MB", "CSV or Excel (.xlsx) file, at most {mb} MB"),
-    "data_too_big": ("Tệp có {size:.1f} MB, vượt giới hạn {mb} MB.", "The file has {size:.1f} MB, over the {mb} MB limit."),
-    "data_year": ("Năm của bảng", "Year of the table"),
-    "data_year_auto": ("Tự nhận từ tệp", "From the file"),
-    "data_report": ("Báo cáo khớp dữ liệu (chưa lưu)", "Match report (not saved yet)"),
-    "data_counts": ("**{matched}** dòng khớp · **{unmatched}** không khớp · **{duplicates}** trùng · "
-                    "**{out}** dòng có giá trị ngoài khoảng · **{without}** đơn vị không có dòng — năm {year}",
-                    "**{matched}** rows matched · **{unmatched}** unmatched · **{duplicates}** duplicates · "
-                    "**{out}** rows with values out of range · **{without}** units without a row — year {year}"),
-    "data_matched": ("Dòng đã khớp", "Matched rows"),
-    "data_unmatched": ("Dòng không khớp", "Unmatched rows"),
-    "data_suggest": ("Gợi ý khớp (chỉ áp dụng khi bạn xác nhận)", "Suggested matches (applied only when you confirm)"),
-    "data_suggest_row": ("Dòng {row}: {value}", "Row {row}: {value}"),
-    "data_no_match": ("— không khớp —", "— no match —"),
-    "data_duplicates": ("Dòng trùng đơn vị", "Rows matching an already matched unit"),
-    "data_out_of_range": ("Giá trị ngoài khoảng hoặc không đọc được", "Values out of range or unreadable"),
-    "data_without": ("Đơn vị không có dòng nào", "Units without a row"),
-    "data_notices": ("Ghi chú khi đọc tệp", "Notes from reading the file"),
-    "data_skipped": ("Dòng bỏ qua (không phải số liệu xã)", "Rows skipped (not commune data)"),
-    "data_rejected": ("Tải các dòng bị loại (CSV)", "Download rejected rows (CSV)"),
-    "data_rejected_note": ("Các dòng bị loại không được lưu; sửa trong tệp rồi tải lên lại.",
-                           "Rejected rows are not saved; fix them in the file and upload again."),
-    "data_check": ("So sánh với báo cáo 48/BC-BCĐ năm {year}", "Comparison with report 48/BC-BCĐ for {year}"),
-    "data_check_none": ("Báo cáo 48/BC-BCĐ chỉ có số liệu năm 2011 và 2015.",
-                        "Report 48/BC-BCĐ has figures for 2011 and 2015 only."),
-    "data_map_years": ("Bản đồ hiện chỉ hiển thị các năm {years}.", "The map currently shows the years {years} only."),
-    "data_save": ("Lưu bộ dữ liệu", "Save the dataset"),
-    "data_target": ("Lưu thành", "Save as"),
-    "data_new": ("Bộ dữ liệu mới", "A new dataset"),
-    "data_replace": ("Thay thế: {name}", "Replace: {name}"),
-    "data_name": ("Tên bộ dữ liệu", "Dataset name"),
-    "data_source": ("Nguồn", "Source"),
-    "data_uploader": ("Người tải lên", "Uploaded by"),
-    "data_password": ("Mật khẩu biên tập", "Editor password"),
-    "data_save_button": ("Lưu {n} dòng (bỏ {rejected} dòng bị loại)", "Save {n} rows (leaving out {rejected} rejected)"),
-    "data_saved": ("Đã lưu bộ dữ liệu {name} (mã {id}). Chọn nó ở trang Bản đồ.",
-                   "Saved dataset {name} (id {id}). Pick it on the Map page."),
-    "data_nothing": ("Không có dòng nào khớp: không có gì để lưu.", "No row matched: nothing to save."),
-    "data_list": ("3. Các bộ dữ liệu đã lưu", "3. Saved datasets"),
-    "data_list_empty": ("Chưa có bộ dữ liệu nào được lưu (dữ liệu minh họa luôn có sẵn).",
-                        "No dataset saved yet (the illustrative dataset is always available)."),
-    "data_delete": ("Xóa bộ dữ liệu", "Delete a dataset"),
-    "data_delete_confirm": ("Tôi chắc chắn muốn xóa", "I am sure I want to delete it"),
-    "data_delete_button": ("Xóa", "Delete"),
-    "data_deleted": ("Đã xóa {id}.", "Deleted {id}."),
-    "data_col_id": ("Mã", "Id"),
-    "data_col_name": ("Tên", "Name"),
-    "data_col_years": ("Năm", "Years"),
-    "data_col_rows": ("Số dòng", "Rows"),
-    "data_col_source": ("Nguồn", "Source"),
-    "data_col_by": ("Người tải lên", "Uploaded by"),
-    "data_col_at": ("Thời điểm (UTC)", "Time (UTC)"),
-    "data_col_hash": ("SHA-256 nội dung", "Content SHA-256"),
-    "data_bnd": ("4. Ranh giới thay thế", "4. Replacement boundaries"),
-    "data_bnd_open": ("Tải lên ranh giới thay thế", "Upload replacement boundaries"),
-    "data_bnd_intro": ("Shapefile nén .zip (.shp, .shx, .dbf, .prj, .cpg), GeoPackage hoặc GeoJSON, hệ WGS84 hoặc "
-                       "VN-2000; tối đa {mb} MB. Mỗi đơn vị trong 226 đơn vị cần đúng một vùng.",
-                       "Zipped shapefile (.shp, .shx, .dbf, .prj, .cpg), GeoPackage or GeoJSON, in WGS84 or VN-2000; "
-                       "at most {mb} MB. Each of the 226 units needs exactly one polygon."),
-    "data_bnd_file": ("Tệp ranh giới", "Boundary file"),
-    "data_bnd_crs": ("Hệ tọa độ", "Coordinate system"),
-    "data_bnd_crs_auto": ("Theo tệp (.prj)", "From the file (.prj)"),
-    "data_bnd_encoding": ("Bảng mã chữ (shapefile)", "Text encoding (shapefile)"),
-    "data_bnd_active": ("Đang dùng ranh giới tải lên: {name} ({id}, {at} UTC, hệ gốc {crs}).",
-                        "Using uploaded boundaries: {name} ({id}, {at} UTC, source CRS {crs})."),
-    "data_bnd_builtin": ("Đang dùng ranh giới có sẵn (censusVN2009).", "Using the built-in boundaries (censusVN2009)."),
-    "data_bnd_save": ("Lưu và dùng ranh giới này", "Save and use these boundaries"),
-    "data_bnd_saved": ("Đã lưu ranh giới {id}; bản đồ dùng ranh giới này.", "Saved boundaries {id}; the maps use them."),
-    "data_bnd_delete": ("Xóa ranh giới đang dùng (quay về bản trước)", "Delete the active boundaries (back to the previous)"),
-    "data_bnd_incomplete": ("Chưa lưu được: cần đủ 226 đơn vị, mỗi đơn vị một vùng.",
-                            "Cannot be saved yet: all 226 units are needed, one polygon each."),
-    "data_rule": ("Cách khớp", "Rule"),
-})
+register(
+    {
+        "data_title": ("Dữ liệu của tỉnh", "Province data"),
+        "data_intro": (
+            "Tải mẫu, điền kết quả NTM từng xã, tải lên và kiểm tra trước khi lưu. Xem dữ liệu không cần "
+            "mật khẩu; lưu, thay thế, xóa cần mật khẩu biên tập.",
+            "Download the template, fill in each commune's NTM results, upload and check before saving. "
+            "Viewing needs no password; saving, replacing and deleting need the editor password.",
+        ),
+        "data_template": ("1. Tải mẫu nhập liệu", "1. Download the template"),
+        "data_template_year": ("Năm của mẫu", "Template year"),
+        "data_template_xlsx": ("Tải mẫu Excel (.xlsx)", "Download Excel template (.xlsx)"),
+        "data_template_csv": ("Tải mẫu CSV", "Download CSV template"),
+        "data_template_missing": ("Mẫu nhập liệu chưa sẵn sàng.", "The template is not available yet."),
+        "data_upload": ("2. Tải lên bảng số liệu", "2. Upload a table"),
+        "data_upload_file": (
+            "Tệp CSV hoặc Excel (.xlsx), tối đa {mb} MB",
+            "CSV or Excel (.xlsx) file, at most {mb} MB",
+        ),
+        "data_too_big": (
+            "Tệp có {size:.1f} MB, vượt giới hạn {mb} MB.",
+            "The file has {size:.1f} MB, over the {mb} MB limit.",
+        ),
+        "data_year": ("Năm của bảng", "Year of the table"),
+        "data_year_auto": ("Tự nhận từ tệp", "From the file"),
+        "data_report": ("Báo cáo khớp dữ liệu (chưa lưu)", "Match report (not saved yet)"),
+        "data_counts": (
+            "**{matched}** dòng khớp · **{unmatched}** không khớp · **{duplicates}** trùng · "
+            "**{out}** dòng có giá trị ngoài khoảng · **{without}** đơn vị không có dòng — năm {year}",
+            "**{matched}** rows matched · **{unmatched}** unmatched · **{duplicates}** duplicates · "
+            "**{out}** rows with values out of range · **{without}** units without a row — year {year}",
+        ),
+        "data_matched": ("Dòng đã khớp", "Matched rows"),
+        "data_unmatched": ("Dòng không khớp", "Unmatched rows"),
+        "data_suggest": (
+            "Gợi ý khớp (chỉ áp dụng khi bạn xác nhận)",
+            "Suggested matches (applied only when you confirm)",
+        ),
+        "data_suggest_row": ("Dòng {row}: {value}", "Row {row}: {value}"),
+        "data_no_match": ("— không khớp —", "— no match —"),
+        "data_duplicates": ("Dòng trùng đơn vị", "Rows matching an already matched unit"),
+        "data_out_of_range": (
+            "Giá trị ngoài khoảng hoặc không đọc được",
+            "Values out of range or unreadable",
+        ),
+        "data_without": ("Đơn vị không có dòng nào", "Units without a row"),
+        "data_notices": ("Ghi chú khi đọc tệp", "Notes from reading the file"),
+        "data_skipped": ("Dòng bỏ qua (không phải số liệu xã)", "Rows skipped (not commune data)"),
+        "data_rejected": ("Tải các dòng bị loại (CSV)", "Download rejected rows (CSV)"),
+        "data_rejected_note": (
+            "Các dòng bị loại không được lưu; sửa trong tệp rồi tải lên lại.",
+            "Rejected rows are not saved; fix them in the file and upload again.",
+        ),
+        "data_check": (
+            "So sánh với báo cáo 48/BC-BCĐ năm {year}",
+            "Comparison with report 48/BC-BCĐ for {year}",
+        ),
+        "data_check_none": (
+            "Báo cáo 48/BC-BCĐ chỉ có số liệu năm 2011 và 2015.",
+            "Report 48/BC-BCĐ has figures for 2011 and 2015 only.",
+        ),
+        "data_map_years": (
+            "Bản đồ hiện chỉ hiển thị các năm {years}.",
+            "The map currently shows the years {years} only.",
+        ),
+        "data_save": ("Lưu bộ dữ liệu", "Save the dataset"),
+        "data_target": ("Lưu thành", "Save as"),
+        "data_new": ("Bộ dữ liệu mới", "A new dataset"),
+        "data_replace": ("Thay thế: {name}", "Replace: {name}"),
+        "data_name": ("Tên bộ dữ liệu", "Dataset name"),
+        "data_source": ("Nguồn", "Source"),
+        "data_uploader": ("Người tải lên", "Uploaded by"),
+        "data_password": ("Mật khẩu biên tập", "Editor password"),
+        "data_save_button": (
+            "Lưu {n} dòng (bỏ {rejected} dòng bị loại)",
+            "Save {n} rows (leaving out {rejected} rejected)",
+        ),
+        "data_saved": (
+            "Đã lưu bộ dữ liệu {name} (mã {id}). Chọn nó ở trang Bản đồ.",
+            "Saved dataset {name} (id {id}). Pick it on the Map page.",
+        ),
+        "data_nothing": ("Không có dòng nào khớp: không có gì để lưu.", "No row matched: nothing to save."),
+        "data_list": ("3. Các bộ dữ liệu đã lưu", "3. Saved datasets"),
+        "data_list_empty": (
+            "Chưa có bộ dữ liệu nào được lưu (dữ liệu minh họa luôn có sẵn).",
+            "No dataset saved yet (the illustrative dataset is always available).",
+        ),
+        "data_delete": ("Xóa bộ dữ liệu", "Delete a dataset"),
+        "data_delete_confirm": ("Tôi chắc chắn muốn xóa", "I am sure I want to delete it"),
+        "data_delete_button": ("Xóa", "Delete"),
+        "data_deleted": ("Đã xóa {id}.", "Deleted {id}."),
+        "data_col_id": ("Mã", "Id"),
+        "data_col_name": ("Tên", "Name"),
+        "data_col_years": ("Năm", "Years"),
+        "data_col_rows": ("Số dòng", "Rows"),
+        "data_col_source": ("Nguồn", "Source"),
+        "data_col_by": ("Người tải lên", "Uploaded by"),
+        "data_col_at": ("Thời điểm (UTC)", "Time (UTC)"),
+        "data_col_hash": ("SHA-256 nội dung", "Content SHA-256"),
+        "data_bnd": ("4. Ranh giới thay thế", "4. Replacement boundaries"),
+        "data_bnd_open": ("Tải lên ranh giới thay thế", "Upload replacement boundaries"),
+        "data_bnd_intro": (
+            "Shapefile nén .zip (.shp, .shx, .dbf, .prj, .cpg), GeoPackage hoặc GeoJSON, hệ WGS84 hoặc "
+            "VN-2000; tối đa {mb} MB. Mỗi đơn vị trong 226 đơn vị cần đúng một vùng.",
+            "Zipped shapefile (.shp, .shx, .dbf, .prj, .cpg), GeoPackage or GeoJSON, in WGS84 or VN-2000; "
+            "at most {mb} MB. Each of the 226 units needs exactly one polygon.",
+        ),
+        "data_bnd_file": ("Tệp ranh giới", "Boundary file"),
+        "data_bnd_crs": ("Hệ tọa độ", "Coordinate system"),
+        "data_bnd_crs_auto": ("Theo tệp (.prj)", "From the file (.prj)"),
+        "data_bnd_encoding": ("Bảng mã chữ (shapefile)", "Text encoding (shapefile)"),
+        "data_bnd_active": (
+            "Đang dùng ranh giới tải lên: {name} ({id}, {at} UTC, hệ gốc {crs}).",
+            "Using uploaded boundaries: {name} ({id}, {at} UTC, source CRS {crs}).",
+        ),
+        "data_bnd_builtin": (
+            "Đang dùng ranh giới có sẵn (censusVN2009).",
+            "Using the built-in boundaries (censusVN2009).",
+        ),
+        "data_bnd_save": ("Lưu và dùng ranh giới này", "Save and use these boundaries"),
+        "data_bnd_saved": (
+            "Đã lưu ranh giới {id}; bản đồ dùng ranh giới này.",
+            "Saved boundaries {id}; the maps use them.",
+        ),
+        "data_bnd_delete": (
+            "Xóa ranh giới đang dùng (quay về bản trước)",
+            "Delete the active boundaries (back to the previous)",
+        ),
+        "data_bnd_incomplete": (
+            "Chưa lưu được: cần đủ 226 đơn vị, mỗi đơn vị một vùng.",
+            "Cannot be saved yet: all 226 units are needed, one polygon each.",
+        ),
+        "data_rule": ("Cách khớp", "Rule"),
+    }
+)
 
-RULES = {"code": ("theo mã", "by code"), "name": ("theo huyện + tên", "by district + name"),
-         "district+name": ("theo huyện + tên", "by district + name"),
-         "confirmed_suggestion": ("gợi ý đã xác nhận", "confirmed suggestion"), "confirmed": ("gợi ý đã xác nhận",
-                                                                                         "confirmed suggestion")}
+RULES = {
+    "code": ("theo mã", "by code"),
+    "name": ("theo huyện + tên", "by district + name"),
+    "district+name": ("theo huyện + tên", "by district + name"),
+    "confirmed_suggestion": ("gợi ý đã xác nhận", "confirmed suggestion"),
+    "confirmed": ("gợi ý đã xác nhận", "confirmed suggestion"),
+}
 
 L = lang()
 vi = L == "vi"
@@ -136,11 +190,20 @@ def _issues(rows: list[dict], columns: dict[str, tuple[str, str]]) -> pd.DataFra
     keep = [c for c in [*columns, reason] if c in frame.columns]
     labels = {c: columns[c][0 if vi else 1] for c in columns} | {reason: "Lý do" if vi else "Reason"}
     # (blank, not "None", where a row has no sheet or no code)
-    return frame[keep].astype(object).where(frame[keep].notna(), "").rename(columns=labels) if not frame.empty else frame
+    return (
+        frame[keep].astype(object).where(frame[keep].notna(), "").rename(columns=labels)
+        if not frame.empty
+        else frame
+    )
 
 
-ISSUE_COLUMNS = {"row": ("Dòng", "Row"), "sheet": ("Trang tính", "Sheet"), "column": ("Cột", "Column"),
-                 "commune_code": ("Mã", "Code"), "value": ("Giá trị", "Value")}
+ISSUE_COLUMNS = {
+    "row": ("Dòng", "Row"),
+    "sheet": ("Trang tính", "Sheet"),
+    "column": ("Cột", "Column"),
+    "commune_code": ("Mã", "Code"),
+    "value": ("Giá trị", "Value"),
+}
 
 st.title(t("data_title", L))
 st.caption(t("data_intro", L))
@@ -151,38 +214,56 @@ if not enabled:
 # ---------------------------------------------------------------- 1. template
 st.subheader(t("data_template", L))
 try:
-    from ntm_geo import template as tpl
+    from ntm_geo.datasets import template as tpl
 except ImportError:
     tpl = None
 if tpl is None:
     st.caption(t("data_template_missing", L))
 else:
+
     @st.cache_data(show_spinner=False, max_entries=8)
     def _template(year: int, lang_: str, kind: str) -> bytes:
         return tpl.template_xlsx(year, lang_) if kind == "xlsx" else tpl.template_csv(year)
 
     col_year, col_x, col_c = st.columns([1, 2, 2], vertical_alignment="bottom")
-    t_year = col_year.selectbox(t("data_template_year", L), TEMPLATE_YEARS, index=TEMPLATE_YEARS.index(2015),
-                                key="template_year")
-    col_x.download_button(t("data_template_xlsx", L), _template(t_year, L, "xlsx"),
-                          file_name=f"mau_ntm_lang_son_{t_year}.xlsx",
-                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    col_c.download_button(t("data_template_csv", L), _template(t_year, L, "csv"),
-                          file_name=f"mau_ntm_lang_son_{t_year}.csv", mime="text/csv")
+    t_year = col_year.selectbox(
+        t("data_template_year", L), TEMPLATE_YEARS, index=TEMPLATE_YEARS.index(2015), key="template_year"
+    )
+    col_x.download_button(
+        t("data_template_xlsx", L),
+        _template(t_year, L, "xlsx"),
+        file_name=f"mau_ntm_lang_son_{t_year}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    col_c.download_button(
+        t("data_template_csv", L),
+        _template(t_year, L, "csv"),
+        file_name=f"mau_ntm_lang_son_{t_year}.csv",
+        mime="text/csv",
+    )
 
 # ---------------------------------------------------------------- 2. upload and match report
 st.subheader(t("data_upload", L))
 col_file, col_year = st.columns([3, 1])
-upload = col_file.file_uploader(t("data_upload_file", L, mb=MAX_TABLE_MB), type=["csv", "txt", "tsv", "xlsx", "xlsm"],
-                                max_upload_size=MAX_TABLE_MB, disabled=not enabled, key="table_file")
-year_choice = col_year.selectbox(t("data_year", L), [None, *TEMPLATE_YEARS],
-                                 format_func=lambda y: t("data_year_auto", L) if y is None else str(y),
-                                 key="table_year", disabled=not enabled)
+upload = col_file.file_uploader(
+    t("data_upload_file", L, mb=MAX_TABLE_MB),
+    type=["csv", "txt", "tsv", "xlsx", "xlsm"],
+    max_upload_size=MAX_TABLE_MB,
+    disabled=not enabled,
+    key="table_file",
+)
+year_choice = col_year.selectbox(
+    t("data_year", L),
+    [None, *TEMPLATE_YEARS],
+    format_func=lambda y: t("data_year_auto", L) if y is None else str(y),
+    key="table_year",
+    disabled=not enabled,
+)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _import(data: bytes, filename: str, year: int | None, confirmed: tuple[tuple[int, str], ...]):
-    from ntm_geo.importing import import_table
+    from ntm_geo.datasets.importing import import_table
 
     return import_table(data, filename, year=year, confirmed=dict(confirmed))
 
@@ -203,18 +284,32 @@ if upload is not None and enabled:
 if report is not None:
     st.markdown(f"#### {t('data_report', L)} — {escape_markdown(report.file)}")
     counts = report.to_json()["counts"]
-    st.markdown(t("data_counts", L, matched=counts["matched"], unmatched=counts["unmatched"],
-                  duplicates=counts["duplicates"], out=counts["out_of_range_rows"],
-                  without=counts["units_without_row"], year=report.year))
+    st.markdown(
+        t(
+            "data_counts",
+            L,
+            matched=counts["matched"],
+            unmatched=counts["unmatched"],
+            duplicates=counts["duplicates"],
+            out=counts["out_of_range_rows"],
+            without=counts["units_without_row"],
+            year=report.year,
+        )
+    )
     if report.year not in MAP_YEARS:
         st.info(t("data_map_years", L, years=", ".join(map(str, sorted(MAP_YEARS)))))
     if report.notices:
         with st.expander(t("data_notices", L) + f" ({len(report.notices)})"):
-            st.dataframe(_issues([i.to_json() for i in report.notices], ISSUE_COLUMNS), hide_index=True,
-                         width="stretch")
+            st.dataframe(
+                _issues([i.to_json() for i in report.notices], ISSUE_COLUMNS),
+                hide_index=True,
+                width="stretch",
+            )
     if report.unmatched:
         st.markdown(f"**{t('data_unmatched', L)}** ({len(report.unmatched)})")
-        st.dataframe(_issues([i.to_json() for i in report.unmatched], ISSUE_COLUMNS), hide_index=True, width="stretch")
+        st.dataframe(
+            _issues([i.to_json() for i in report.unmatched], ISSUE_COLUMNS), hide_index=True, width="stretch"
+        )
     if report.suggestions:
         st.markdown(f"**{t('data_suggest', L)}**")
         confirmed_key = f"confirmed::{upload.file_id}"
@@ -223,10 +318,13 @@ if report is not None:
             labels = {code: f"{label} ({score:.0f})" for code, label, score in options}
             written = " · ".join(c for c in raw_cells.get(row, ()) if c)[:80]
             current = st.session_state[confirmed_key].get(row, "")
-            choice = st.selectbox(t("data_suggest_row", L, row=row, value=written), ["", *labels],
-                                  index=["", *labels].index(current) if current in labels else 0,
-                                  format_func=lambda c, lab=labels: lab.get(c, t("data_no_match", L)),
-                                  key=f"suggest::{upload.file_id}::{row}")
+            choice = st.selectbox(
+                t("data_suggest_row", L, row=row, value=written),
+                ["", *labels],
+                index=["", *labels].index(current) if current in labels else 0,
+                format_func=lambda c, lab=labels: lab.get(c, t("data_no_match", L)),
+                key=f"suggest::{upload.file_id}::{row}",
+            )
             if choice != current:
                 if choice:
                     st.session_state[confirmed_key][row] = choice
@@ -235,46 +333,73 @@ if report is not None:
                 st.rerun()
     if report.duplicates:
         st.markdown(f"**{t('data_duplicates', L)}** ({len(report.duplicates)})")
-        st.dataframe(_issues([i.to_json() for i in report.duplicates], ISSUE_COLUMNS), hide_index=True,
-                     width="stretch")
+        st.dataframe(
+            _issues([i.to_json() for i in report.duplicates], ISSUE_COLUMNS), hide_index=True, width="stretch"
+        )
     if report.out_of_range:
         st.markdown(f"**{t('data_out_of_range', L)}** ({len(report.out_of_range)})")
-        st.dataframe(_issues([i.to_json() for i in report.out_of_range], ISSUE_COLUMNS), hide_index=True,
-                     width="stretch")
+        st.dataframe(
+            _issues([i.to_json() for i in report.out_of_range], ISSUE_COLUMNS),
+            hide_index=True,
+            width="stretch",
+        )
     without = report.to_json()["units_without_row"]
     if without:
         with st.expander(t("data_without", L) + f" ({len(without)})"):
-            st.dataframe(_issues(without, {"commune_code": ("Mã", "Code"), "unit": ("Đơn vị", "Unit")}),
-                         hide_index=True, width="stretch")
+            st.dataframe(
+                _issues(without, {"commune_code": ("Mã", "Code"), "unit": ("Đơn vị", "Unit")}),
+                hide_index=True,
+                width="stretch",
+            )
     if report.skipped:
         with st.expander(t("data_skipped", L) + f" ({len(report.skipped)})"):
-            st.dataframe(_issues([i.to_json() for i in report.skipped], ISSUE_COLUMNS), hide_index=True,
-                         width="stretch")
+            st.dataframe(
+                _issues([i.to_json() for i in report.skipped], ISSUE_COLUMNS),
+                hide_index=True,
+                width="stretch",
+            )
     with st.expander(t("data_matched", L) + f" ({len(report.matched)})"):
         matched = pd.DataFrame(report.matched)
         if not matched.empty:
             matched["rule"] = matched["rule"].map(lambda r: RULES.get(r, (r, r))[0 if vi else 1])
-            st.dataframe(matched.rename(columns={"row": ISSUE_COLUMNS["row"][0 if vi else 1],
-                                                 "commune_code": ISSUE_COLUMNS["commune_code"][0 if vi else 1],
-                                                 "rule": t("data_rule", L),
-                                                 "name_as_written": "Tên như trong tệp" if vi else "Name as written"}),
-                         hide_index=True, width="stretch")
+            st.dataframe(
+                matched.rename(
+                    columns={
+                        "row": ISSUE_COLUMNS["row"][0 if vi else 1],
+                        "commune_code": ISSUE_COLUMNS["commune_code"][0 if vi else 1],
+                        "rule": t("data_rule", L),
+                        "name_as_written": "Tên như trong tệp" if vi else "Name as written",
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
     rejected = report.rejected_rows()
     if len(rejected):
-        st.download_button(t("data_rejected", L), table_csv_bytes(rejected),
-                           file_name=f"{Path(report.file).stem}_rejected.csv", mime="text/csv")
+        st.download_button(
+            t("data_rejected", L),
+            table_csv_bytes(rejected),
+            file_name=f"{Path(report.file).stem}_rejected.csv",
+            mime="text/csv",
+        )
         st.caption(t("data_rejected_note", L))
 
     if report.year in REPORT_YEARS and len(report.table):
         with st.expander(t("data_check", L, year=report.year)):
             units = boundaries().communes.drop(columns="geometry")
             rows = compare(report.table, units, report.year)
-            st.dataframe(pd.DataFrame({
-                t("figure", L): [r.label_vi if vi else r.label_en for r in rows],
-                t("report_value", L): [r.report_value for r in rows],
-                t("computed_value", L): [r.computed_value for r in rows],
-                t("match", L): ["✓" if r.ok else "✗" for r in rows],
-            }), hide_index=True, width="stretch")
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        t("figure", L): [r.label_vi if vi else r.label_en for r in rows],
+                        t("report_value", L): [r.report_value for r in rows],
+                        t("computed_value", L): [r.computed_value for r in rows],
+                        t("match", L): ["✓" if r.ok else "✗" for r in rows],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
     else:
         st.caption(t("data_check_none", L))
 
@@ -282,29 +407,47 @@ if report is not None:
     st.subheader(t("data_save", L))
     records = {r.id: r for r in store.list_records()}
     with st.form("save_form"):
-        target = st.selectbox(t("data_target", L), ["", *records],
-                              format_func=lambda i: t("data_new", L) if not i else t("data_replace", L, name=f"{records[i].name} ({i})"))
+        target = st.selectbox(
+            t("data_target", L),
+            ["", *records],
+            format_func=lambda i: (
+                t("data_new", L) if not i else t("data_replace", L, name=f"{records[i].name} ({i})")
+            ),
+        )
         name = st.text_input(t("data_name", L), value=Path(report.file).stem, max_chars=store.MAX_NAME_CHARS)
         source = st.text_input(t("data_source", L), value="Văn phòng Điều phối NTM tỉnh Lạng Sơn")
         uploader = st.text_input(t("data_uploader", L))
         password = st.text_input(t("data_password", L), type="password")
         n_rejected = len({r for r in rejected["row"].dropna()}) if len(rejected) else 0
-        submitted = st.form_submit_button(t("data_save_button", L, n=len(report.table), rejected=n_rejected),
-                                          type="primary", disabled=not len(report.table))
+        submitted = st.form_submit_button(
+            t("data_save_button", L, n=len(report.table), rejected=n_rejected),
+            type="primary",
+            disabled=not len(report.table),
+        )
     if not len(report.table):
         st.warning(t("data_nothing", L))
     if submitted:
-        table = report.table.drop(columns=[c for c in ("name_as_written", "population") if c in report.table.columns])
+        table = report.table.drop(
+            columns=[c for c in ("name_as_written", "population") if c in report.table.columns]
+        )
         try:
             if target:
                 old = store.get_record(target)
                 tables = {y: store.load_table(target, y) for y in old.years if y != report.year}
                 reports = {y: store.get_report(target, y) for y in tables}
                 tables[report.year], reports[report.year] = table, report.to_json()
-                info = store.replace_dataset(target, name, source, uploader, tables, reports, password=password)
+                info = store.replace_dataset(
+                    target, name, source, uploader, tables, reports, password=password
+                )
             else:
-                info = store.save_dataset(name, source, uploader, {report.year: table}, {report.year: report.to_json()},
-                                          password=password)
+                info = store.save_dataset(
+                    name,
+                    source,
+                    uploader,
+                    {report.year: table},
+                    {report.year: report.to_json()},
+                    password=password,
+                )
         except NtmGeoError as error:
             _err(error)
         else:
@@ -321,55 +464,80 @@ except NtmGeoError as error:
 if not records:
     st.caption(t("data_list_empty", L))
 else:
-    st.dataframe(pd.DataFrame({
-        t("data_col_id", L): [r.id for r in records],
-        t("data_col_name", L): [r.name for r in records],
-        t("data_col_years", L): [", ".join(map(str, r.years)) for r in records],
-        t("data_col_rows", L): [", ".join(map(str, r.rows)) for r in records],
-        t("data_col_source", L): [r.source for r in records],
-        t("data_col_by", L): [r.uploaded_by for r in records],
-        t("data_col_at", L): [r.uploaded_at.replace("T", " ").replace("+00:00", "") for r in records],
-        t("data_col_hash", L): [r.sha256 for r in records],
-    }), hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("data_col_id", L): [r.id for r in records],
+                t("data_col_name", L): [r.name for r in records],
+                t("data_col_years", L): [", ".join(map(str, r.years)) for r in records],
+                t("data_col_rows", L): [", ".join(map(str, r.rows)) for r in records],
+                t("data_col_source", L): [r.source for r in records],
+                t("data_col_by", L): [r.uploaded_by for r in records],
+                t("data_col_at", L): [r.uploaded_at.replace("T", " ").replace("+00:00", "") for r in records],
+                t("data_col_hash", L): [r.sha256 for r in records],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
     if enabled:
-        with st.expander(t("data_delete", L)):
-            with st.form("delete_form"):
-                victim = st.selectbox(t("data_col_id", L), [r.id for r in records])
-                sure = st.checkbox(t("data_delete_confirm", L))
-                password = st.text_input(t("data_password", L), type="password")
-                if st.form_submit_button(t("data_delete_button", L), disabled=False) and sure:
-                    try:
-                        store.delete_dataset(victim, password=password)
-                    except NtmGeoError as error:
-                        _err(error)
-                    else:
-                        clear_data_caches()
-                        st.success(t("data_deleted", L, id=victim))
-                        st.rerun()
+        with st.expander(t("data_delete", L)), st.form("delete_form"):
+            victim = st.selectbox(t("data_col_id", L), [r.id for r in records])
+            sure = st.checkbox(t("data_delete_confirm", L))
+            password = st.text_input(t("data_password", L), type="password")
+            if st.form_submit_button(t("data_delete_button", L), disabled=False) and sure:
+                try:
+                    store.delete_dataset(victim, password=password)
+                except NtmGeoError as error:
+                    _err(error)
+                else:
+                    clear_data_caches()
+                    st.success(t("data_deleted", L, id=victim))
+                    st.rerun()
 
 # ---------------------------------------------------------------- 4. boundaries
 st.subheader(t("data_bnd", L))
 sets = store.list_boundary_sets()
 if sets:
     active = sets[-1]
-    st.caption(t("data_bnd_active", L, name=escape_markdown(active.name), id=active.id,
-                 at=active.uploaded_at[:16].replace("T", " "), crs=escape_markdown(active.source_crs)))
+    st.caption(
+        t(
+            "data_bnd_active",
+            L,
+            name=escape_markdown(active.name),
+            id=active.id,
+            at=active.uploaded_at[:16].replace("T", " "),
+            crs=escape_markdown(active.source_crs),
+        )
+    )
 else:
     st.caption(t("data_bnd_builtin", L))
 with st.expander(t("data_bnd_open", L), expanded=False):
     st.caption(t("data_bnd_intro", L, mb=MAX_BOUNDARY_MB))
-    b_file = st.file_uploader(t("data_bnd_file", L), type=["zip", "gpkg", "geojson", "json"],
-                              max_upload_size=MAX_BOUNDARY_MB, disabled=not enabled, key="boundary_file")
+    b_file = st.file_uploader(
+        t("data_bnd_file", L),
+        type=["zip", "gpkg", "geojson", "json"],
+        max_upload_size=MAX_BOUNDARY_MB,
+        disabled=not enabled,
+        key="boundary_file",
+    )
     c1, c2 = st.columns(2)
-    crs_key = c1.selectbox(t("data_bnd_crs", L), ["", *bu.CRS_CHOICES],
-                           format_func=lambda k: t("data_bnd_crs_auto", L) if not k else bu.CRS_CHOICES[k][0 if vi else 1])
-    encoding = c2.selectbox(t("data_bnd_encoding", L), ["", "utf-8", "cp1258", "cp1252"],
-                            format_func=lambda e: e or t("data_year_auto", L))
+    crs_key = c1.selectbox(
+        t("data_bnd_crs", L),
+        ["", *bu.CRS_CHOICES],
+        format_func=lambda k: t("data_bnd_crs_auto", L) if not k else bu.CRS_CHOICES[k][0 if vi else 1],
+    )
+    encoding = c2.selectbox(
+        t("data_bnd_encoding", L),
+        ["", "utf-8", "cp1258", "cp1252"],
+        format_func=lambda e: e or t("data_year_auto", L),
+    )
 
     @st.cache_data(show_spinner=False, max_entries=2)
     def _import_boundaries(data: bytes, filename: str, crs: str, enc: str):
-        return bu.import_boundaries(data, filename, crs=crs or None, encoding=enc or None,
-                                    reference=boundaries().communes)
+        return bu.import_boundaries(
+            data, filename, crs=crs or None, encoding=enc or None, reference=boundaries().communes
+        )
 
     if b_file is not None and enabled:
         b_data = b_file.getvalue()
@@ -385,15 +553,33 @@ with st.expander(t("data_bnd_open", L), expanded=False):
             if r["unmatched"]:
                 frame = pd.DataFrame(r["unmatched"])
                 frame["suggestions"] = frame["suggestions"].map(
-                    lambda s: "; ".join(f"{x['name']} — {x['district']} ({x['code']}, {x['score']})" for x in s))
-                st.dataframe(_issues(frame.to_dict("records"), {"row": ("Đối tượng", "Feature"),
-                                                                 "code": ("Mã", "Code"), "name": ("Tên", "Name"),
-                                                                 "district": ("Huyện", "District"),
-                                                                 "suggestions": ("Gợi ý", "Suggestions")}),
-                             hide_index=True, width="stretch")
+                    lambda s: "; ".join(
+                        f"{x['name']} — {x['district']} ({x['code']}, {x['score']})" for x in s
+                    )
+                )
+                st.dataframe(
+                    _issues(
+                        frame.to_dict("records"),
+                        {
+                            "row": ("Đối tượng", "Feature"),
+                            "code": ("Mã", "Code"),
+                            "name": ("Tên", "Name"),
+                            "district": ("Huyện", "District"),
+                            "suggestions": ("Gợi ý", "Suggestions"),
+                        },
+                    ),
+                    hide_index=True,
+                    width="stretch",
+                )
             if r["duplicates"]:
-                st.dataframe(_issues(r["duplicates"], {"row": ("Đối tượng", "Feature"), "code": ("Mã", "Code"),
-                                                       "name": ("Tên", "Name")}), hide_index=True, width="stretch")
+                st.dataframe(
+                    _issues(
+                        r["duplicates"],
+                        {"row": ("Đối tượng", "Feature"), "code": ("Mã", "Code"), "name": ("Tên", "Name")},
+                    ),
+                    hide_index=True,
+                    width="stretch",
+                )
             if r["units_without_feature"]:
                 st.dataframe(pd.DataFrame(r["units_without_feature"]), hide_index=True, width="stretch")
             if not result.complete:

@@ -24,12 +24,12 @@ import shapely
 import streamlit as st
 
 from app_pages.common import _boundaries, boundaries, joined_table, view
-from ntm_geo import catalog
+from ntm_geo.datasets import catalog
 from ntm_geo.errors import NtmGeoError
-from ntm_geo.export_formats import export_filename, standalone_html, table_xlsx, view_table
-from ntm_geo.exports import table_csv_bytes
+from ntm_geo.exports.formats import export_filename, standalone_html, table_xlsx, view_table
+from ntm_geo.exports.static_map import MapSpec, render_map
+from ntm_geo.exports.tables import table_csv_bytes
 from ntm_geo.i18n import register, t
-from ntm_geo.static_map import MapSpec, render_map
 
 STRINGS: dict[str, tuple[str, str]] = {
     "exportui_title": ("⬇️ Tải bản đồ và bảng số liệu", "⬇️ Download the map and the table"),
@@ -41,10 +41,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "exportui_prepare": ("Tạo tệp", "Prepare files"),
     "exportui_prepare_help": (
-        "Tạo các tệp cho đúng bản đồ đang xem (vài giây).", "Render the files for exactly this view (a few seconds)."
+        "Tạo các tệp cho đúng bản đồ đang xem (vài giây).",
+        "Render the files for exactly this view (a few seconds).",
     ),
     "exportui_changed": (
-        "Bản đồ đã thay đổi: bấm «Tạo tệp» để tạo lại.", "The view has changed: press “Prepare files” again."
+        "Bản đồ đã thay đổi: bấm «Tạo tệp» để tạo lại.",
+        "The view has changed: press “Prepare files” again.",
     ),
     "exportui_rendering": ("Đang tạo {name}…", "Rendering {name}…"),
     "exportui_png_slide": ("PNG trình chiếu 1920×1080", "PNG slide 1920×1080"),
@@ -67,7 +69,13 @@ FILES: tuple[tuple[str, str, str, str, str], ...] = (
     ("png_a4", "exportui_png_a4", "image/png", "png", "a4"),
     ("pdf", "exportui_pdf", "application/pdf", "pdf", "a4"),
     ("html", "exportui_html", "text/html", "html", ""),
-    ("xlsx", "exportui_xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", ""),
+    (
+        "xlsx",
+        "exportui_xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "xlsx",
+        "",
+    ),
     ("csv", "exportui_csv", "text/csv", "csv", ""),
 )
 
@@ -128,16 +136,20 @@ def _subset(result, inside):
     """The view restricted to the rows ``inside`` (display values only are used by ``view_table``)."""
     from dataclasses import replace
 
-    return replace(result, fills=tuple(f for f, i in zip(result.fills, inside, strict=True) if i),
-                   display_values=tuple(v for v, i in zip(result.display_values, inside, strict=True) if i))
+    return replace(
+        result,
+        fills=tuple(f for f, i in zip(result.fills, inside, strict=True) if i),
+        display_values=tuple(v for v, i in zip(result.display_values, inside, strict=True) if i),
+    )
 
 
 def _prepare(key: tuple) -> None:
     st.session_state["exportui_ready"] = key
 
 
-def render_exports(dataset_id: str, year: int, variable_key: str, scheme: str, k: int, district: str,
-                   lang: str) -> None:
+def render_exports(
+    dataset_id: str, year: int, variable_key: str, scheme: str, k: int, district: str, lang: str
+) -> None:
     """An expander with a prepare button, then six download buttons for the current view.
 
     Parameters are the map page's current choices (``district`` "" for the whole province).
@@ -146,8 +158,16 @@ def render_exports(dataset_id: str, year: int, variable_key: str, scheme: str, k
         st.caption(t("exportui_intro", lang))
         try:
             boundaries()  # first run: builds the boundary cache with a progress bar
-            key = (dataset_id, int(year), variable_key, scheme, int(k), district or "", lang,
-                   _fingerprint(dataset_id, int(year)))
+            key = (
+                dataset_id,
+                int(year),
+                variable_key,
+                scheme,
+                int(k),
+                district or "",
+                lang,
+                _fingerprint(dataset_id, int(year)),
+            )
         except NtmGeoError as err:
             st.error(err.message(lang))
             return
@@ -156,8 +176,14 @@ def render_exports(dataset_id: str, year: int, variable_key: str, scheme: str, k
             if ready is not None and ready[:7] != key[:7]:
                 st.caption(t("exportui_changed", lang))
             # the callback runs before the rerun, so the button is gone when the files appear
-            st.button(t("exportui_prepare", lang), help=t("exportui_prepare_help", lang), key="exportui_prepare",
-                      icon=":material/build:", on_click=_prepare, args=(key,))
+            st.button(
+                t("exportui_prepare", lang),
+                help=t("exportui_prepare_help", lang),
+                key="exportui_prepare",
+                icon=":material/build:",
+                on_click=_prepare,
+                args=(key,),
+            )
             return
         spec = _spec(key)
         files: dict[str, bytes] = {}
@@ -199,6 +225,6 @@ def _district_name(spec: MapSpec) -> str:
 
 
 def _size_text(n: int, lang: str) -> str:
-    """"1,2 MB" / "1.2 MB", "85 kB"."""
+    """ "1,2 MB" / "1.2 MB", "85 kB"."""
     text = f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{max(1, round(n / 1e3))} kB"
     return text.replace(".", ",") if lang == "vi" else text

@@ -7,7 +7,7 @@ scripts run in the page as soon as the element arrives; Leaflet (served by this 
 is fetched once per page and shared by every map on it.
 
 The folium map is rendered to strings exactly as streamlit-folium does (its helper functions),
-so everything in :mod:`ntm_geo.mapview` (base map with the geometry, feature groups with the
+so everything in :mod:`ntm_geo.maps.mapview` (base map with the geometry, feature groups with the
 colours and legend) is unchanged:
 
 * the **base map** script is hashed; the map is re-created only when that hash changes (other
@@ -89,8 +89,15 @@ def component_data(
     return {
         "uid": "ntm_map_" + re.sub(r"[^0-9A-Za-z_]", "_", key),
         "hash": hashlib.sha256(_RANDOM_IDS.sub("", script).encode()).hexdigest()[:16],
-        "script": script, "groups": groups, "styles": _styles(header), "js": js, "css": css,
-        "height": height, "cls": cls, "ready": ready, "error": error,
+        "script": script,
+        "groups": groups,
+        "styles": _styles(header),
+        "js": js,
+        "css": css,
+        "height": height,
+        "cls": cls,
+        "ready": ready,
+        "error": error,
     }
 
 
@@ -137,7 +144,13 @@ def leaflet_map(
 def payload(data: dict, *, ready: bool, error: str, height: int | str | None, texts: dict[str, str]) -> dict:
     """The component's data for one run: ``data`` (:func:`component_data`) with the ready flag,
     the error text, the texts around the map and the app's CSS (see :func:`show_map`)."""
-    out = {**data, "ready": ready, "error": error, "texts": dict(texts), "styles": [*data.get("styles", []), APP_CSS]}
+    out = {
+        **data,
+        "ready": ready,
+        "error": error,
+        "texts": dict(texts),
+        "styles": [*data.get("styles", []), APP_CSS],
+    }
     if height is not None:
         out["height"] = height
     return out
@@ -163,9 +176,16 @@ def show_map(
     ``caption`` (a line under the map) are plain texts drawn by the component itself (as text,
     never HTML), with the app's CSS (:data:`app_pages.common.APP_CSS`): the map page's first
     paint then needs no other element, and no other renderer script, before the map."""
-    data = payload(data, ready=on_ready is not None, error=t("map_error", lang()), height=height,
-                   texts={"title": title, "note": note, "caption": caption})
-    result = _COMPONENT(data=data, key=key, on_click_change=on_click or _ignore, on_ready_change=on_ready or _ignore)
+    data = payload(
+        data,
+        ready=on_ready is not None,
+        error=t("map_error", lang()),
+        height=height,
+        texts={"title": title, "note": note, "caption": caption},
+    )
+    result = _COMPONENT(
+        data=data, key=key, on_click_change=on_click or _ignore, on_ready_change=on_ready or _ignore
+    )
     click = getattr(result, "click", None)
     return click.get("id") if isinstance(click, dict) else None
 

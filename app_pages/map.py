@@ -6,7 +6,7 @@ layer (colours, legend) is swapped in the browser, so the map keeps its zoom and
 A district change re-fits the map (new bounds). The map is drawn in the page itself
 (:mod:`app_pages.leaflet_map`, no iframe), and a session's first run sends the map alone; the
 controls follow once the browser has drawn it (``FIRST_PAINT``). Every choice is mirrored in the URL
-(:mod:`ntm_geo.viewstate`), so the address bar is always a link to exactly this view.
+(:mod:`ntm_geo.views.viewstate`), so the address bar is always a link to exactly this view.
 """
 
 from __future__ import annotations
@@ -15,9 +15,6 @@ from dataclasses import replace
 
 import streamlit as st
 
-from app_pages.export_ui import render_exports
-from app_pages.leaflet_map import clicked, show_map
-from app_pages.urlsync import share_url, sync_query
 from app_pages.common import (
     bare_query,
     boundaries_or_stop,
@@ -33,16 +30,19 @@ from app_pages.common import (
     view_widget,
     view_widgets_done,
 )
-from ntm_geo import catalog
-from ntm_geo.classify import K_RANGE, SCHEMES, scheme_label
+from app_pages.export_ui import render_exports
+from app_pages.leaflet_map import clicked, show_map
+from app_pages.urlsync import share_url, sync_query
+from ntm_geo.datasets import catalog
 from ntm_geo.errors import NtmGeoError
-from ntm_geo.export_formats import display_table, view_table
-from ntm_geo.exports import table_csv_bytes
+from ntm_geo.exports.formats import display_table, view_table
+from ntm_geo.exports.tables import table_csv_bytes
+from ntm_geo.geo.units import official_units, vi_sort_key
 from ntm_geo.i18n import t
-from ntm_geo.profile import commune_profile, escape_markdown
-from ntm_geo.themes import THEMES, VARIABLES
-from ntm_geo.units import official_units, vi_sort_key
-from ntm_geo.viewstate import Notice, ViewState, from_query, to_query
+from ntm_geo.maps.classify import K_RANGE, SCHEMES, scheme_label
+from ntm_geo.maps.themes import THEMES, VARIABLES
+from ntm_geo.planning.profile import commune_profile, escape_markdown
+from ntm_geo.views.viewstate import Notice, ViewState, from_query, to_query
 
 MAP_HEIGHT = 560
 # In CSS: at most MAP_HEIGHT, less on a short screen (a 768-pixel projector shows the whole map
@@ -70,15 +70,28 @@ def _apply_link(query: dict | None = None) -> None:
         known_communes=set(official_units()["commune_code"]),
     )
     ss = st.session_state
-    ss["view"] = {"dataset": state.dataset, "year": state.year, "theme": state.theme,
-                  f"variable_{state.theme}": state.var, "scheme": state.scheme, "k": state.k,
-                  "district": state.district}
+    ss["view"] = {
+        "dataset": state.dataset,
+        "year": state.year,
+        "theme": state.theme,
+        f"variable_{state.theme}": state.var,
+        "scheme": state.scheme,
+        "k": state.k,
+        "district": state.district,
+    }
     ss["tiles"] = state.tiles == "osm"  # the background toggle (drawn after the first paint)
     ss["selected_commune"] = state.communes[0] if state.communes else None
     if len(state.communes) > 1:  # the map page shows one commune's profile: say which, drop none silently
         first = state.communes[0]
-        notices = [*notices, Notice("communes", ",".join(state.communes[1:]),
-                                    t("link_one_profile", "vi", code=first), t("link_one_profile", "en", code=first))]
+        notices = [
+            *notices,
+            Notice(
+                "communes",
+                ",".join(state.communes[1:]),
+                t("link_one_profile", "vi", code=first),
+                t("link_one_profile", "en", code=first),
+            ),
+        ]
     ss["link_notices"] = notices
     ss["link_state"] = state
     ss["_view_lang"] = None  # the widgets take their values from the new view (common.view_widget)
@@ -93,6 +106,7 @@ if "link_state" not in st.session_state or url_changed_outside("map_synced"):
     _apply_link((bare_address and st.session_state.get("map_switch_query")) or None)
 link_state: ViewState = st.session_state["link_state"]
 
+
 # ---------------------------------------------------------------- widgets -> link
 def current_state() -> ViewState:
     """The view as the widgets (session state) describe it."""
@@ -102,9 +116,16 @@ def current_state() -> ViewState:
     var = v.get(f"variable_{theme_key}") or THEMES[theme_key].variables[0]
     selected = ss.get("selected_commune")
     return replace(
-        st.session_state["link_state"], dataset=v.get("dataset", "illustrative"), year=v.get("year") or 2015,
-        theme=theme_key, var=var, scheme=v.get("scheme", "natural_breaks"), k=v.get("k", 5),
-        district=v.get("district") or "", communes=(selected,) if selected else (), lang=ss.get("lang", "vi"),
+        st.session_state["link_state"],
+        dataset=v.get("dataset", "illustrative"),
+        year=v.get("year") or 2015,
+        theme=theme_key,
+        var=var,
+        scheme=v.get("scheme", "natural_breaks"),
+        k=v.get("k", 5),
+        district=v.get("district") or "",
+        communes=(selected,) if selected else (),
+        lang=ss.get("lang", "vi"),
         tiles="osm" if ss.get("tiles") else "",
     )
 
@@ -140,21 +161,33 @@ def sidebar_widget(make, name: str, options: list, default):
 
 infos = {d.id: d for d in catalog.list_datasets()}
 dataset_id = sidebar_widget(
-    lambda key: st.sidebar.selectbox(t("dataset", L), list(infos),
-                                     format_func=lambda d: infos[d].name_vi if L == "vi" else infos[d].name_en, key=key),
-    "dataset", list(infos), "illustrative",
+    lambda key: st.sidebar.selectbox(
+        t("dataset", L),
+        list(infos),
+        format_func=lambda d: infos[d].name_vi if L == "vi" else infos[d].name_en,
+        key=key,
+    ),
+    "dataset",
+    list(infos),
+    "illustrative",
 )
 remember("dataset", dataset_id)
 info = infos[dataset_id]
 years = sorted(info.years, reverse=True)  # a saved dataset may hold other years than the report
 year = sidebar_widget(
     lambda key: st.sidebar.segmented_control(t("year", L), years, key=key, required=True) or years[0],
-    "year", years, years[0],
+    "year",
+    years,
+    years[0],
 )
 remember("year", year)
 theme_key = sidebar_widget(
-    lambda key: st.sidebar.radio(t("theme", L), list(THEMES), format_func=lambda k: THEMES[k].label(L), key=key),
-    "theme", list(THEMES), "criteria",
+    lambda key: st.sidebar.radio(
+        t("theme", L), list(THEMES), format_func=lambda k: THEMES[k].label(L), key=key
+    ),
+    "theme",
+    list(THEMES),
+    "criteria",
 )
 remember("theme", theme_key)
 theme = THEMES[theme_key]
@@ -162,9 +195,14 @@ if len(theme.variables) > 1:
     label = t("criterion_view", L) if theme_key == "criteria" else t("variable", L)
     variable_key = sidebar_widget(
         lambda key: st.sidebar.selectbox(
-            label, theme.variables,
-            format_func=lambda k: t("all_criteria", L) if k == "criteria_met" else VARIABLES[k].label(L), key=key),
-        f"variable_{theme_key}", list(theme.variables), theme.variables[0],
+            label,
+            theme.variables,
+            format_func=lambda k: t("all_criteria", L) if k == "criteria_met" else VARIABLES[k].label(L),
+            key=key,
+        ),
+        f"variable_{theme_key}",
+        list(theme.variables),
+        theme.variables[0],
     )
 else:
     variable_key = theme.variables[0]
@@ -173,18 +211,29 @@ variable = VARIABLES[variable_key]
 scheme, k = st.session_state["view"].get("scheme", "natural_breaks"), st.session_state["view"].get("k", 5)
 if variable.kind == "scheme":
     scheme = sidebar_widget(
-        lambda key: st.sidebar.selectbox(t("scheme", L), list(SCHEMES), format_func=lambda s: scheme_label(s, L), key=key),
-        "scheme", list(SCHEMES), "natural_breaks",
+        lambda key: st.sidebar.selectbox(
+            t("scheme", L), list(SCHEMES), format_func=lambda s: scheme_label(s, L), key=key
+        ),
+        "scheme",
+        list(SCHEMES),
+        "natural_breaks",
     )
-    k = sidebar_widget(lambda key: st.sidebar.select_slider(t("k", L), options=list(K_RANGE), key=key),
-                       "k", list(K_RANGE), 5)
+    k = sidebar_widget(
+        lambda key: st.sidebar.select_slider(t("k", L), options=list(K_RANGE), key=key), "k", list(K_RANGE), 5
+    )
     remember("scheme", scheme)
     remember("k", k)
 district_names = dict(zip(districts["district_code"], districts["district_name"], strict=True))
 district = sidebar_widget(
-    lambda key: st.sidebar.selectbox(t("district", L), ["", *districts["district_code"]],
-                                     format_func=lambda c: district_names.get(c, t("all_districts", L)), key=key),
-    "district", ["", *districts["district_code"]], "",
+    lambda key: st.sidebar.selectbox(
+        t("district", L),
+        ["", *districts["district_code"]],
+        format_func=lambda c: district_names.get(c, t("all_districts", L)),
+        key=key,
+    ),
+    "district",
+    ["", *districts["district_code"]],
+    "",
 )
 remember("district", district)
 if FIRST_PAINT:
@@ -213,18 +262,34 @@ except NtmGeoError as err:
     st.error(err.message(L))
     st.stop()
 note = info.note_vi if L == "vi" else info.note_en
-source_label = t("illustrative_data", L) if info.illustrative else (info.name_vi if L == "vi" else info.name_en)
-title, map_component = map_data(dataset_id, year, variable_key, scheme, k, L, source=source_label,
-                                district=district or "", highlight=(selected,) if selected else (), tiles=tiles,
-                                height=MAP_HEIGHT)
+source_label = (
+    t("illustrative_data", L) if info.illustrative else (info.name_vi if L == "vi" else info.name_en)
+)
+title, map_component = map_data(
+    dataset_id,
+    year,
+    variable_key,
+    scheme,
+    k,
+    L,
+    source=source_label,
+    district=district or "",
+    highlight=(selected,) if selected else (),
+    tiles=tiles,
+    height=MAP_HEIGHT,
+)
 
 # ---------------------------------------------------------------- display
 title += f" — {district_names[district]}" if district else ""
 # (kept for the rerun that follows the first paint, then shown once more and dropped)
-show_notices(st.session_state.get("link_notices", []) if FIRST_PAINT else st.session_state.pop("link_notices", []), L)
+show_notices(
+    st.session_state.get("link_notices", []) if FIRST_PAINT else st.session_state.pop("link_notices", []), L
+)
 if result.classification.note_vi:
     st.info(result.classification.note_vi if L == "vi" else result.classification.note_en)
-if variable_key in table.columns and table[variable_key].isna().all():  # e.g. 2011 indicators the report lacks
+if (
+    variable_key in table.columns and table[variable_key].isna().all()
+):  # e.g. 2011 indicators the report lacks
     st.info(t("no_values_year", L, variable=variable.label(L), year=year))
 
 # Leaflet fits the bounds to the real map size (unknown here). A district change re-creates the
@@ -254,13 +319,20 @@ render_exports(dataset_id, year, variable_key, scheme, k, district or "", L)  # 
 profile_col, details_col = st.columns([1, 1], gap="large")
 with profile_col:
     st.subheader(t("profile", L))
-    names = dict(zip(table["commune_code"], table["name_with_type"] + " — " + table["district_name"], strict=True))
+    names = dict(
+        zip(table["commune_code"], table["name_with_type"] + " — " + table["district_name"], strict=True)
+    )
     options = ["", *sorted(names, key=lambda c: vi_sort_key(names[c]))]
     keep_valid(PICK, options, "")
     if st.session_state.get(PICK) != (selected or ""):
         st.session_state[PICK] = selected or ""
-    pick = st.selectbox(t("pick_commune", L), options, format_func=lambda c: names.get(c, t("none", L)),
-                        key=PICK, on_change=on_pick)
+    pick = st.selectbox(
+        t("pick_commune", L),
+        options,
+        format_func=lambda c: names.get(c, t("none", L)),
+        key=PICK,
+        on_change=on_pick,
+    )
     if (toast := st.session_state.pop("profile_toast", None)) and toast == pick:  # a click on the map
         st.toast(t("profile_below", L, name=escape_markdown(names.get(pick, pick))))
     if not pick:
@@ -295,7 +367,9 @@ if st.toggle(t("report_check", L) + f" — {year}", key="show_report"):
     else:
         bad = int((check[t("match", L)] == "✗").sum())
         (st.success if bad == 0 else st.error)(
-            t("report_all_ok", L, n=len(check)) if bad == 0 else t("report_some_differ", L, bad=bad, n=len(check))
+            t("report_all_ok", L, n=len(check))
+            if bad == 0
+            else t("report_some_differ", L, bad=bad, n=len(check))
         )
         st.dataframe(check, hide_index=True, width="stretch")
 
@@ -305,9 +379,12 @@ if st.toggle(t("table", L), key="show_table"):
         data_table = data_table[data_table["district_code"] == district]
     if info.illustrative:
         st.caption(note)
-    st.dataframe(localized_numbers(display_table(data_table.drop(columns="district_code"), L), L), hide_index=True,
-                 width="stretch",
-                 placeholder="")  # not assessed / no data: a blank cell, not "None"
+    st.dataframe(
+        localized_numbers(display_table(data_table.drop(columns="district_code"), L), L),
+        hide_index=True,
+        width="stretch",
+        placeholder="",
+    )  # not assessed / no data: a blank cell, not "None"
     st.download_button(
         t("download_csv", L),
         data=table_csv_bytes(data_table, note=note if info.illustrative else None),

@@ -6,7 +6,7 @@
   screen at any size.
 * Large title (escaped Markdown), legend and labels >= 24 px, a source line on the map,
   high-contrast styling (opaque fills, thicker white commune borders, black district outlines).
-* Slides (:mod:`ntm_geo.slides`) from the ``slides`` URL parameter (default sequence when
+* Slides (:mod:`ntm_geo.views.slides`) from the ``slides`` URL parameter (default sequence when
   absent), current one in ``slide``; ◀ / ▶ buttons, and the keys ←/→, PageUp/PageDown (what
   presentation clickers send) through a tiny script that clicks those buttons.
 * The URL is rewritten after every step (:func:`app_pages.urlsync.sync_query`), so the address
@@ -23,11 +23,12 @@ from streamlit_folium import st_folium
 
 from app_pages.common import boundaries_or_stop, joined_table, lang, show_notices, url_changed_outside, view
 from app_pages.urlsync import sync_query
-from ntm_geo import catalog
-from ntm_geo.change import change_table, compute_change_view
+from ntm_geo.datasets import catalog
 from ntm_geo.errors import NtmGeoError
+from ntm_geo.geo.units import official_units
 from ntm_geo.i18n import register, t
-from ntm_geo.labels import (
+from ntm_geo.maps.change import change_table, compute_change_view
+from ntm_geo.maps.labels import (
     add_label_css,
     commune_label_layer,
     district_label_layer,
@@ -35,28 +36,32 @@ from ntm_geo.labels import (
     text_control,
     view_sync_element,
 )
-from ntm_geo.mapbuild import build_view_layers
-from ntm_geo.mapview import build_base_map
-from ntm_geo.profile import escape_markdown
-from ntm_geo.themes import VARIABLES
-from ntm_geo.slides import CHANGE_YEARS, Slide, format_slides, parse_slides, slide_index
-from ntm_geo.units import official_units
-from ntm_geo.viewstate import DEFAULT, from_query, to_query
+from ntm_geo.maps.mapbuild import build_view_layers
+from ntm_geo.maps.mapview import build_base_map
+from ntm_geo.maps.themes import VARIABLES
+from ntm_geo.planning.profile import escape_markdown
+from ntm_geo.views.slides import CHANGE_YEARS, Slide, format_slides, parse_slides, slide_index
+from ntm_geo.views.viewstate import DEFAULT, from_query, to_query
 
-register({
-    "present_prev": ("◀ Trước", "◀ Back"),
-    "present_next": ("Tiếp ▶", "Next ▶"),
-    "present_slides": ("Các trang chiếu", "Slides"),
-    "present_exit": ("Thoát trình chiếu", "Leave presentation"),
-    "present_lang": ("EN", "VI"),
-    "present_source": ("Nguồn số liệu: {source}.", "Data: {source}."),
-    "present_illustrative_source": (
-        "Dữ liệu minh họa (không phải số liệu thật), khớp số liệu toàn tỉnh của Báo cáo 48/BC-BCĐ ngày 05/5/2016",
-        "Illustrative data (not real values), calibrated to the province figures of report 48/BC-BCĐ, 5 May 2016",
-    ),
-    "present_compare": ("So sánh hai bản đồ", "Two maps compared"),
-    "present_keys": ("Phím ← → hoặc PageUp/PageDown để chuyển trang", "Keys ← → or PageUp/PageDown change slides"),
-})
+register(
+    {
+        "present_prev": ("◀ Trước", "◀ Back"),
+        "present_next": ("Tiếp ▶", "Next ▶"),
+        "present_slides": ("Các trang chiếu", "Slides"),
+        "present_exit": ("Thoát trình chiếu", "Leave presentation"),
+        "present_lang": ("EN", "VI"),
+        "present_source": ("Nguồn số liệu: {source}.", "Data: {source}."),
+        "present_illustrative_source": (
+            "Dữ liệu minh họa (không phải số liệu thật), khớp số liệu toàn tỉnh của Báo cáo 48/BC-BCĐ ngày 05/5/2016",
+            "Illustrative data (not real values), calibrated to the province figures of report 48/BC-BCĐ, 5 May 2016",
+        ),
+        "present_compare": ("So sánh hai bản đồ", "Two maps compared"),
+        "present_keys": (
+            "Phím ← → hoặc PageUp/PageDown để chuyển trang",
+            "Keys ← → or PageUp/PageDown change slides",
+        ),
+    }
+)
 
 LEGEND_PX = 24  # legend and labels: readable from the back of a meeting room at 1024x768
 LABEL_PX = 24
@@ -156,6 +161,7 @@ class _MapSlideKeys(branca.element.MacroElement):
         super().__init__()
         self._name = "NtmSlideKeys"
 
+
 L = lang()
 st.markdown(PAGE_CSS, unsafe_allow_html=True)
 
@@ -185,8 +191,13 @@ def _apply_link() -> None:
 
 
 def _query() -> dict[str, str]:
-    state = replace(DEFAULT, dataset=ss["present_dataset"], lang=L, slide=ss["present_index"] + 1,
-                    slides=format_slides(ss["present_slides"]))
+    state = replace(
+        DEFAULT,
+        dataset=ss["present_dataset"],
+        lang=L,
+        slide=ss["present_index"] + 1,
+        slides=format_slides(ss["present_slides"]),
+    )
     return to_query(state)
 
 
@@ -211,20 +222,37 @@ index: int = ss["present_index"]
 slide = slides[index]
 dataset_id = ss["present_dataset"]
 info = infos[dataset_id]
-source_label = t("illustrative_data", L) if info.illustrative else (info.name_vi if L == "vi" else info.name_en)
+source_label = (
+    t("illustrative_data", L) if info.illustrative else (info.name_vi if L == "vi" else info.name_en)
+)
 
 
 maps_planned = slide.views if slide.kind == "compare" else (None,)  # how many maps this slide shows
 
 
 # ---------------------------------------------------------------- layers of one view
-def _map_layers(var: str, year: int, key: str, caption: str = "", *, source: bool = True,
-                district_labels: bool = True) -> tuple[list, tuple, str]:
+def _map_layers(
+    var: str, year: int, key: str, caption: str = "", *, source: bool = True, district_labels: bool = True
+) -> tuple[list, tuple, str]:
     table = joined_table(dataset_id, year)
     result = view(dataset_id, year, var, "natural_breaks", 5, L)
-    layers = build_view_layers(table, districts, result, year=year, source=source_label, lang=L,
-                               scheme="natural_breaks", district=slide.district, legend_font_px=LEGEND_PX, name=key)
-    return _decorate(layers, key, caption, source=source, district_labels=district_labels), layers.bounds, layers.title
+    layers = build_view_layers(
+        table,
+        districts,
+        result,
+        year=year,
+        source=source_label,
+        lang=L,
+        scheme="natural_breaks",
+        district=slide.district,
+        legend_font_px=LEGEND_PX,
+        name=key,
+    )
+    return (
+        _decorate(layers, key, caption, source=source, district_labels=district_labels),
+        layers.bounds,
+        layers.title,
+    )
 
 
 @st.cache_resource(show_spinner=False)
@@ -234,7 +262,7 @@ def _change(dataset: str, lang_key: str):
 
 
 def _source_text() -> str:
-    source = (t("present_illustrative_source", L) if info.illustrative else info.source[:200])
+    source = t("present_illustrative_source", L) if info.illustrative else info.source[:200]
     return t("present_source", L, source=source) + " " + t("source_line", L)
 
 
@@ -243,16 +271,29 @@ def _decorate(layers, key: str, caption: str, *, source: bool = True, district_l
     if source:
         layers.communes.add_child(text_control(_source_text(), position="bottomleft", font_px=14))
     if caption:
-        layers.communes.add_child(text_control(caption, position="topleft", font_px=40 if caption.isdigit() else 24,
-                                               css_class="ntm-caption"))
+        layers.communes.add_child(
+            text_control(
+                caption, position="topleft", font_px=40 if caption.isdigit() else 24, css_class="ntm-caption"
+            )
+        )
     table = bounds_data.communes_web
     return [
         layers.communes,
         layers.outlines,
-        district_label_layer(districts, font_px=LABEL_PX, name=f"{key}-dlabels", hide_crowded=len(maps_planned) > 1,
-                             exclude={slide.district} if district_labels else set(district_codes)),
-        commune_label_layer(table, font_px=COMMUNE_LABEL_PX, min_zoom=COMMUNE_LABEL_ZOOM,
-                            always_district=slide.district, name=f"{key}-clabels"),
+        district_label_layer(
+            districts,
+            font_px=LABEL_PX,
+            name=f"{key}-dlabels",
+            hide_crowded=len(maps_planned) > 1,
+            exclude={slide.district} if district_labels else set(district_codes),
+        ),
+        commune_label_layer(
+            table,
+            font_px=COMMUNE_LABEL_PX,
+            min_zoom=COMMUNE_LABEL_ZOOM,
+            always_district=slide.district,
+            name=f"{key}-clabels",
+        ),
     ]
 
 
@@ -274,8 +315,14 @@ def _base(bounds, fit_padding: tuple[int, int] = (0, 0), compare: bool = False) 
 def _show(groups: list, bounds, key: str) -> None:
     compare = len(maps) > 1
     padding = (0, COMPARE_LEGEND_PX) if compare else (LEGEND_CLEARANCE_PX, 0) if slide.district else (0, 0)
-    st_folium(_base(bounds, padding, compare), feature_group_to_add=groups, key=key, height=600, use_container_width=True,
-              returned_objects=[])
+    st_folium(
+        _base(bounds, padding, compare),
+        feature_group_to_add=groups,
+        key=key,
+        height=600,
+        use_container_width=True,
+        returned_objects=[],
+    )
 
 
 # ---------------------------------------------------------------- title bar
@@ -290,8 +337,9 @@ try:
         for side, spec in zip(("left", "right"), slide.views, strict=True):
             caption = str(spec.year) if same_var else f"{VARIABLES[spec.var].label(L)} — {spec.year}"
             # district names on the left map only: the same geography twice, the right one uncluttered
-            groups, bounds, _ = _map_layers(spec.var, spec.year, f"pcmp_{side}", caption, source=False,
-                                            district_labels=side == "left")
+            groups, bounds, _ = _map_layers(
+                spec.var, spec.year, f"pcmp_{side}", caption, source=False, district_labels=side == "left"
+            )
             groups[0].add_child(view_sync_element())
             maps.append((groups, bounds, f"pcmp_{side}"))
         left, right = slide.views
@@ -305,8 +353,17 @@ try:
     else:
         table, result = _change(dataset_id, L)
         years = f"{CHANGE_YEARS[0]}→{CHANGE_YEARS[1]}"
-        layers = build_view_layers(table, districts, result, year=years, source=source_label, lang=L,  # type: ignore[arg-type]
-                                   district=slide.district, legend_font_px=LEGEND_PX, name="pchange")
+        layers = build_view_layers(
+            table,
+            districts,
+            result,
+            year=years,
+            source=source_label,
+            lang=L,  # type: ignore[arg-type]
+            district=slide.district,
+            legend_font_px=LEGEND_PX,
+            name="pchange",
+        )
         maps = [(_decorate(layers, "pchange", ""), layers.bounds, "pmap")]
         title = slide.label(L) + " — " + source_label
 except NtmGeoError as err:
@@ -320,17 +377,38 @@ with st.container(key="ntm_bar"):
 with bar[0], st.container(key="ntm_title"):
     st.markdown(escape_markdown(title))
 with bar[1]:
-    st.button(t("present_prev", L), key="ntm_prev", on_click=_step, args=(-1,), disabled=index == 0,
-              help=t("present_keys", L), width="stretch")
+    st.button(
+        t("present_prev", L),
+        key="ntm_prev",
+        on_click=_step,
+        args=(-1,),
+        disabled=index == 0,
+        help=t("present_keys", L),
+        width="stretch",
+    )
 with bar[2], st.container(key="ntm_counter"):
     st.markdown(f"{index + 1} / {len(slides)}")
 with bar[3]:
-    st.button(t("present_next", L), key="ntm_next", on_click=_step, args=(1,), disabled=index == len(slides) - 1,
-              help=t("present_keys", L), width="stretch")
+    st.button(
+        t("present_next", L),
+        key="ntm_next",
+        on_click=_step,
+        args=(1,),
+        disabled=index == len(slides) - 1,
+        help=t("present_keys", L),
+        width="stretch",
+    )
 with bar[4], st.popover("", icon=":material/list:", width="stretch"):
     ss["present_jump"] = index
-    st.radio(t("present_slides", L), range(len(slides)), key="present_jump", on_change=_jump,
-             format_func=lambda i: f"{i + 1}. {slides[i].label(L, short_district_name(district_names.get(slides[i].district, '')))}")
+    st.radio(
+        t("present_slides", L),
+        range(len(slides)),
+        key="present_jump",
+        on_change=_jump,
+        format_func=lambda i: (
+            f"{i + 1}. {slides[i].label(L, short_district_name(district_names.get(slides[i].district, '')))}"
+        ),
+    )
     st.page_link("app_pages/map.py", label=t("present_exit", L), icon="🗺️")
 with bar[5]:
     st.button(t("present_lang", L), key="ntm_lang", on_click=_switch_lang, width="stretch")
@@ -354,4 +432,3 @@ else:
 
 with st.container(key="ntm_keys"):
     st.iframe(KEYS_JS, height=1)
-

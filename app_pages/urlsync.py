@@ -45,7 +45,7 @@ def sync_query(query: Mapping[str, str]) -> bool:
 
     Call it in the script body after the widgets (a callback is not needed). Parameters not in
     ``query`` are removed, so ``query`` must be the complete state of the page
-    (:func:`ntm_geo.viewstate.to_query`).
+    (:func:`ntm_geo.views.viewstate.to_query`).
     """
     wanted = {str(k): str(v) for k, v in query.items()}
     if st.query_params.to_dict() == wanted:

@@ -24,14 +24,16 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from bench.run_bench import PAINTED_JS, VIEWPORT  # noqa: E402
-from ntm_geo.boundaries import SHAPES_ENV, shapes_dir  # noqa: E402
+from ntm_geo.geo.boundaries import SHAPES_ENV, shapes_dir  # noqa: E402
 from tests.browser import harness  # noqa: E402
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("rounds", type=int)
-    parser.add_argument("dirs", nargs="+", type=Path, help="app copies (each with app.py); the first is the baseline")
+    parser.add_argument(
+        "dirs", nargs="+", type=Path, help="app copies (each with app.py); the first is the baseline"
+    )
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -46,7 +48,7 @@ def main() -> int:
             browser = pw.chromium.launch(executable_path=harness.chromium_path(), headless=True,
                                          args=harness.CHROMIUM_ARGS)  # fmt: skip
             for r in range(args.rounds + 1):  # round 0 warms the caches, not reported
-                order = list(zip(dirs, servers))
+                order = list(zip(dirs, servers, strict=False))
                 random.shuffle(order)
                 for d, server in order:
                     context = browser.new_context(viewport=VIEWPORT)
@@ -63,10 +65,12 @@ def main() -> int:
             server.stop()
     base = dirs[0]
     for d in dirs:
-        diffs = [a - b for a, b in zip(times[d], times[base])]
-        print(f"{str(d):40s} median {statistics.median(times[d]):6.0f} ms   paired difference: median "
-              f"{statistics.median(diffs):+5.0f}, mean {statistics.mean(diffs):+5.0f} ms   "
-              f"runs {[round(t) for t in times[d]]}")
+        diffs = [a - b for a, b in zip(times[d], times[base], strict=False)]
+        print(
+            f"{d!s:40s} median {statistics.median(times[d]):6.0f} ms   paired difference: median "
+            f"{statistics.median(diffs):+5.0f}, mean {statistics.mean(diffs):+5.0f} ms   "
+            f"runs {[round(t) for t in times[d]]}"
+        )
     return 0
 
 

@@ -16,11 +16,11 @@ from typing import Any
 
 import folium
 
-from ntm_geo import boundaries as bnd
-from ntm_geo.datasets import load_illustrative
+from ntm_geo.datasets.contract import load_illustrative
+from ntm_geo.geo import boundaries as bnd
 from ntm_geo.i18n import t
-from ntm_geo.mapbuild import build_view_layers
-from ntm_geo.themes import compute_view, join_dataset
+from ntm_geo.maps.mapbuild import build_view_layers
+from ntm_geo.maps.themes import compute_view, join_dataset
 
 YEAR = 2015
 VARIABLE = "criteria_met"
@@ -40,7 +40,9 @@ class OursMap:
         """The map's message, as ``app_pages.leaflet_map.leaflet_map`` builds it."""
         from app_pages.leaflet_map import component_data
 
-        return component_data(self.base, key="map", feature_group_to_add=self.feature_groups, height=MAP_HEIGHT)
+        return component_data(
+            self.base, key="map", feature_group_to_add=self.feature_groups, height=MAP_HEIGHT
+        )
 
 
 def build_ours(boundaries: bnd.Boundaries, *, lang: str = LANG, variable: str = VARIABLE) -> OursMap:
@@ -52,7 +54,7 @@ def build_ours(boundaries: bnd.Boundaries, *, lang: str = LANG, variable: str = 
         scheme=SCHEME, district="", highlight=set(),
     )  # fmt: skip
     if not hasattr(layers, "base_map"):  # a revision before ViewLayers.base_map (bench --ref)
-        from ntm_geo.mapview import build_base_map
+        from ntm_geo.maps.mapview import build_base_map
 
         return OursMap(build_base_map(layers.bounds, tiles=None), [layers.communes, layers.outlines])
     return OursMap(layers.base_map(tiles=None), layers.feature_groups)

@@ -22,9 +22,9 @@ from __future__ import annotations
 import folium
 import geopandas as gpd
 
-from ntm_geo.boundaries import load_boundaries
-from ntm_geo.datasets import load_illustrative
-from ntm_geo.webassets import local_asset_urls
+from ntm_geo.datasets.contract import load_illustrative
+from ntm_geo.geo.boundaries import load_boundaries
+from ntm_geo.maps.webassets import local_asset_urls
 
 MAP_HEIGHT = 560
 TOOLTIP = ["name_with_type", "district_name", "criteria_met"]

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -72,7 +71,7 @@ def decode(frame: bytes) -> tuple[str, int]:
     msg = ForwardMsg()
     try:
         msg.ParseFromString(frame)
-    except Exception:  # noqa: BLE001
+    except Exception:
         return "undecodable", len(frame)
     kind = msg.WhichOneof("type") or "?"
     if kind == "delta":
@@ -92,7 +91,10 @@ def profile(browser, url: str, app: App) -> dict:
     page = context.new_page()
     context.add_init_script(INIT_JS)
     frames: list[bytes] = []
-    page.on("websocket", lambda ws: ws.on("framereceived", lambda p: frames.append(p if isinstance(p, bytes) else p.encode())))
+    page.on(
+        "websocket",
+        lambda ws: ws.on("framereceived", lambda p: frames.append(p if isinstance(p, bytes) else p.encode())),
+    )
     finished = []
     page.on("requestfinished", lambda r: finished.append(r))
     page.goto(url, wait_until="commit")
@@ -123,7 +125,7 @@ def profile(browser, url: str, app: App) -> dict:
     info["frames"] = [decode(f) for f in frames]
     msgs = [w for w in info["ws"] if w["kind"] == "msg"]
     info["msg_times"] = {}
-    for w, (kind, _) in zip(msgs, info["frames"]):  # same order: page listener and Playwright
+    for w, (kind, _) in zip(msgs, info["frames"], strict=False):  # same order: page listener and Playwright
         info["msg_times"].setdefault(kind, w["t"])
     return info
 
@@ -158,12 +160,16 @@ def report(name: str, infos: list[dict]) -> None:
     for kind, n in infos[0]["frames"]:
         sizes[kind].append(n)
     total = sum(n for _, n in infos[0]["frames"])
-    print(f"  websocket: {len(infos[0]['frames'])} frames, {total / 1024:.1f} KiB (whole load incl. after paint):")
+    print(
+        f"  websocket: {len(infos[0]['frames'])} frames, {total / 1024:.1f} KiB (whole load incl. after paint):"
+    )
     for kind, ns in sorted(sizes.items(), key=lambda kv: -sum(kv[1]))[:12]:
         print(f"    {kind:34s} x{len(ns):3d} {sum(ns) / 1024:8.1f} KiB")
     res = infos[0]["res"] + infos[0].get("iframe_res", [])
     res.sort(key=lambda r: -r["size"])
-    print(f"  HTTP: {len(res)} resources, {sum(r['size'] for r in res) / 1024:.0f} KiB encoded body; largest:")
+    print(
+        f"  HTTP: {len(res)} resources, {sum(r['size'] for r in res) / 1024:.0f} KiB encoded body; largest:"
+    )
     for r in res[:10]:
         print(f"    {r['size'] / 1024:8.1f} KiB  done {r['end']:6.0f} ms  {r['name'].split('/', 3)[-1][:80]}")
 
@@ -176,7 +182,7 @@ def main() -> int:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    from ntm_geo.webassets import install_leaflet
+    from ntm_geo.maps.webassets import install_leaflet
 
     install_leaflet()
     install_leaflet(REPO / "bench" / "static")
@@ -201,7 +207,10 @@ def main() -> int:
             if args.timeline:
                 for n, info in enumerate(infos[app.name], 1):
                     msgs = [w for w in info["ws"] if w["kind"] == "msg"]
-                    line = ", ".join(f"{w['t']:.0f} {kind} ({size / 1024:.1f} KiB)" for w, (kind, size) in zip(msgs, info["frames"]))
+                    line = ", ".join(
+                        f"{w['t']:.0f} {kind} ({size / 1024:.1f} KiB)"
+                        for w, (kind, size) in zip(msgs, info["frames"], strict=False)
+                    )
                     print(f"  load {n}: {line}; painted {info['painted']:.0f}")
     finally:
         for s in servers.values():

@@ -47,7 +47,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
@@ -124,7 +124,7 @@ class _Terminated(Exception):
     pass
 
 
-def _on_sigterm(signum, frame):  # noqa: ARG001
+def _on_sigterm(signum, frame):
     raise _Terminated(f"signal {signum}")
 
 
@@ -161,10 +161,9 @@ def python_side(runs: int) -> dict[str, Any]:
     import streamlit_folium
 
     quiet_streamlit_logs()
-    from ntm_geo.boundaries import load_boundaries
-
     from bench.ours_map import build_ours
     from bench.peer_map import peer_gdf, peer_map, st_folium_kwargs
+    from ntm_geo.geo.boundaries import load_boundaries
 
     capture = ComponentCapture()
     streamlit_folium._component_func = capture  # bench process only
@@ -197,7 +196,11 @@ def python_side(runs: int) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, fn in (("ours", ours), ("peer", peer)):
         fn()  # warm-up: first call imports mapclassify/matplotlib colormaps, jinja templates...
-        payload = (ours_payload["bytes"], ours_payload["parts"]) if name == "ours" else (capture.wire_bytes(), capture.parts())
+        payload = (
+            (ours_payload["bytes"], ours_payload["parts"])
+            if name == "ours"
+            else (capture.wire_bytes(), capture.parts())
+        )
         out[name] = {"payload_bytes": payload[0], "payload_parts": payload[1],
                      "build_ms": [], "render_ms": [], "total_ms": []}  # fmt: skip
     for _ in range(runs):
@@ -214,9 +217,9 @@ def python_side(runs: int) -> dict[str, Any]:
 CORE_START = r"""
 import json, time
 t0 = time.perf_counter()
-from ntm_geo import boundaries as bnd
-from ntm_geo.datasets import load_illustrative
-from ntm_geo.themes import compute_view, join_dataset
+from ntm_geo.geo import boundaries as bnd
+from ntm_geo.datasets.contract import load_illustrative
+from ntm_geo.maps.themes import compute_view, join_dataset
 t1 = time.perf_counter()
 b = bnd.load_boundaries()
 assert bnd.cache_is_fresh(), "boundary cache missing: warm start would rebuild it"
@@ -302,7 +305,7 @@ def navigate_and_wait(browser, url: str, app: App, timeout_s: float) -> NavResul
             try:
                 sizes = request.sizes()
                 http += sizes["responseBodySize"] + sizes["responseHeadersSize"]
-            except Exception:  # noqa: BLE001 - a request without sizes counts 0
+            except Exception:
                 pass
         return NavResult(painted_ms, wall_ms, ws_bytes, ws_frames, http, len(network.urls),
                          network.external())  # fmt: skip
@@ -399,15 +402,19 @@ def browser_side(args, env: dict[str, str]) -> dict[str, Any]:
                         for k in ("painted_ms", "wall_ms", "ws_bytes", "ws_frames", "http_bytes", "requests"):
                             o[k].append(getattr(nav, k))
                         o["external"].extend(nav.external)
-                    log(f"navigation run {i + 1}/{args.runs}: " + ", ".join(
-                        f"{a.name} {out[a.name]['painted_ms'][-1]:.0f} ms" for a in APPS))
+                    log(
+                        f"navigation run {i + 1}/{args.runs}: "
+                        + ", ".join(f"{a.name} {out[a.name]['painted_ms'][-1]:.0f} ms" for a in APPS)
+                    )
                 # 7: a rerun that only recolours (ours).
                 out["rerun"] = []
                 for i in range(args.rerun_runs):
                     res = rerun_recolour(browser, live["ours"].base_url)
                     out["rerun"].append(res)
-                    log(f"rerun {i + 1}/{args.rerun_runs}: {res['ws_bytes'] / 1024:.1f} KiB, "
-                        f"recoloured after {res['recolour_ms']:.0f} ms, map kept: {res['map_kept']}")
+                    log(
+                        f"rerun {i + 1}/{args.rerun_runs}: {res['ws_bytes'] / 1024:.1f} KiB, "
+                        f"recoloured after {res['recolour_ms']:.0f} ms, map kept: {res['map_kept']}"
+                    )
                 for server in list(servers):
                     server.stop()
                     servers.remove(server)
@@ -452,7 +459,7 @@ def verdict(ok: bool | None) -> str:
 
 
 def summarise(py: dict, core: dict, br: dict, args) -> dict[str, Any]:
-    o, p, e = (br[n] for n in ("ours", "peer", "empty"))
+    _o, _p, _e = (br[n] for n in ("ours", "peer", "empty"))
     s: dict[str, Any] = {
         "payload_py_bytes": {"ours": py["ours"]["payload_bytes"], "peer": py["peer"]["payload_bytes"]},
         "payload_parts_py_bytes": {"ours": py["ours"]["payload_parts"], "peer": py["peer"]["payload_parts"]},
@@ -520,55 +527,122 @@ def print_table(s: dict[str, Any]) -> None:
     def row(label, ours, peer, empty="", ratio="", target=""):
         rows.append((label, ours, peer, empty, ratio, target))
 
-    row("1a payload, Python (st_folium args)", fmt_bytes(s["payload_py_bytes"]["ours"]),
-        fmt_bytes(s["payload_py_bytes"]["peer"]), "", f"{r['payload_py_ours_over_peer']:.2f}",
-        f"<= 0.33  {verdict(t['payload_py <= 1/3 peer'])}")
-    row("1b websocket bytes to paint", fmt_bytes(s["ws_bytes"]["ours"]), fmt_bytes(s["ws_bytes"]["peer"]),
-        fmt_bytes(s["ws_bytes"]["empty"]), f"{r['ws_ours_over_peer']:.2f}",
-        f"<= 0.33  {verdict(t['ws_bytes <= 1/3 peer'])}")
-    row("   (HTTP bytes to paint, info)", fmt_bytes(s["http_bytes"]["ours"]), fmt_bytes(s["http_bytes"]["peer"]),
-        fmt_bytes(s["http_bytes"]["empty"]))
+    row(
+        "1a payload, Python (st_folium args)",
+        fmt_bytes(s["payload_py_bytes"]["ours"]),
+        fmt_bytes(s["payload_py_bytes"]["peer"]),
+        "",
+        f"{r['payload_py_ours_over_peer']:.2f}",
+        f"<= 0.33  {verdict(t['payload_py <= 1/3 peer'])}",
+    )
+    row(
+        "1b websocket bytes to paint",
+        fmt_bytes(s["ws_bytes"]["ours"]),
+        fmt_bytes(s["ws_bytes"]["peer"]),
+        fmt_bytes(s["ws_bytes"]["empty"]),
+        f"{r['ws_ours_over_peer']:.2f}",
+        f"<= 0.33  {verdict(t['ws_bytes <= 1/3 peer'])}",
+    )
+    row(
+        "   (HTTP bytes to paint, info)",
+        fmt_bytes(s["http_bytes"]["ours"]),
+        fmt_bytes(s["http_bytes"]["peer"]),
+        fmt_bytes(s["http_bytes"]["empty"]),
+    )
     po, pp = s["py_build_parts_ms"]["ours"], s["py_build_parts_ms"]["peer"]
-    row("2  Python build + render (warm)", fmt_ms(s["py_build_ms"]["ours"]), fmt_ms(s["py_build_ms"]["peer"]),
-        "", f"{r['build_ours_over_peer']:.2f}")
-    row("   build | st_folium render", f"{po['build']:.0f} | {po['render']:.0f} ms",
-        f"{pp['build']:.0f} | {pp['render']:.0f} ms")
-    row("3  navigation -> painted map", fmt_ms(s["painted_ms"]["ours"]), fmt_ms(s["painted_ms"]["peer"]),
-        fmt_ms(s["painted_ms"]["empty"]), f"{r['painted_ours_over_peer']:.2f}",
-        f"<= 0.70  {verdict(t['painted <= 0.7 x peer'])}")
-    row("   ours / empty page", "", "", "", f"{r['painted_ours_over_empty']:.2f}",
-        f"<= 1.50  {verdict(t['painted <= 1.5 x empty'])}")
+    row(
+        "2  Python build + render (warm)",
+        fmt_ms(s["py_build_ms"]["ours"]),
+        fmt_ms(s["py_build_ms"]["peer"]),
+        "",
+        f"{r['build_ours_over_peer']:.2f}",
+    )
+    row(
+        "   build | st_folium render",
+        f"{po['build']:.0f} | {po['render']:.0f} ms",
+        f"{pp['build']:.0f} | {pp['render']:.0f} ms",
+    )
+    row(
+        "3  navigation -> painted map",
+        fmt_ms(s["painted_ms"]["ours"]),
+        fmt_ms(s["painted_ms"]["peer"]),
+        fmt_ms(s["painted_ms"]["empty"]),
+        f"{r['painted_ours_over_peer']:.2f}",
+        f"<= 0.70  {verdict(t['painted <= 0.7 x peer'])}",
+    )
+    row(
+        "   ours / empty page",
+        "",
+        "",
+        "",
+        f"{r['painted_ours_over_empty']:.2f}",
+        f"<= 1.50  {verdict(t['painted <= 1.5 x empty'])}",
+    )
     row("4  cold first run -> painted", fmt_ms(s["cold_painted_ms"]), "", "", "", "")
-    row("5a core warm start (new process)", fmt_ms(s["core_warm_start_ms"]), "", "", "",
-        f"< 1000 ms {verdict(t['core warm start < 1 s'])}")
-    row("5b server start -> health", fmt_ms(s["server_health_ms"]["ours"]), fmt_ms(s["server_health_ms"]["peer"]),
-        fmt_ms(s["server_health_ms"]["empty"]))
-    row("5b server start -> painted", fmt_ms(s["server_painted_ms"]["ours"]),
-        fmt_ms(s["server_painted_ms"]["peer"]), fmt_ms(s["server_painted_ms"]["empty"]))
+    row(
+        "5a core warm start (new process)",
+        fmt_ms(s["core_warm_start_ms"]),
+        "",
+        "",
+        "",
+        f"< 1000 ms {verdict(t['core warm start < 1 s'])}",
+    )
+    row(
+        "5b server start -> health",
+        fmt_ms(s["server_health_ms"]["ours"]),
+        fmt_ms(s["server_health_ms"]["peer"]),
+        fmt_ms(s["server_health_ms"]["empty"]),
+    )
+    row(
+        "5b server start -> painted",
+        fmt_ms(s["server_painted_ms"]["ours"]),
+        fmt_ms(s["server_painted_ms"]["peer"]),
+        fmt_ms(s["server_painted_ms"]["empty"]),
+    )
     row("6  framework floor (empty page)", "", "", fmt_ms(s["painted_ms"]["empty"]))
-    row("7  theme change: websocket bytes", fmt_bytes(s["rerun_ws_bytes"]), "", "", "",
-        "" if s["rerun_map_kept"] is None else f"map kept: {'yes' if s['rerun_map_kept'] else 'NO'}")
+    row(
+        "7  theme change: websocket bytes",
+        fmt_bytes(s["rerun_ws_bytes"]),
+        "",
+        "",
+        "",
+        "" if s["rerun_map_kept"] is None else f"map kept: {'yes' if s['rerun_map_kept'] else 'NO'}",
+    )
     row("7  theme change: click -> recoloured", fmt_ms(s["rerun_recolour_ms"]), "")
-    row("external requests (all loads)", str(s["external_requests"]["ours"]), str(s["external_requests"]["peer"]),
-        str(s["external_requests"]["empty"]), "", f"== 0     {verdict(t['no external request'])}")
+    row(
+        "external requests (all loads)",
+        str(s["external_requests"]["ours"]),
+        str(s["external_requests"]["peer"]),
+        str(s["external_requests"]["empty"]),
+        "",
+        f"== 0     {verdict(t['no external request'])}",
+    )
     head = ("figure (median)", "ours", "peer", "empty", "ours/peer", "target")
     widths = [max(len(x[i]) for x in [head, *rows]) for i in range(6)]
-    line = "  ".join("{:<%d}" % w for w in widths)
+    line = "  ".join(f"{{:<{w}}}" for w in widths)
     print()
-    print(f"ntm-geo bench @ {s['commit']} — runs={s['runs']} server-runs={s['server_runs']} "
-          f"cold-runs={s['cold_runs']}, {s['machine']['cpus']} CPUs, Python {s['machine']['python']}")
+    print(
+        f"ntm-geo bench @ {s['commit']} — runs={s['runs']} server-runs={s['server_runs']} "
+        f"cold-runs={s['cold_runs']}, {s['machine']['cpus']} CPUs, Python {s['machine']['python']}"
+    )
     print(line.format(*head))
     print("  ".join("-" * w for w in widths))
     for x in rows:
         print(line.format(*x))
     print()
-    print("payload parts (JSON bytes):",
-          "ours", {k: v for k, v in s["payload_parts_py_bytes"]["ours"].items()},
-          "| peer", {k: v for k, v in s["payload_parts_py_bytes"]["peer"].items()})
+    print(
+        "payload parts (JSON bytes):",
+        "ours",
+        {k: v for k, v in s["payload_parts_py_bytes"]["ours"].items()},
+        "| peer",
+        {k: v for k, v in s["payload_parts_py_bytes"]["peer"].items()},
+    )
     print("core warm start stages (median ms):", {k: round(v) for k, v in s["core_stages_ms"].items()})
     print("core top imports (cumulative ms):", [(n, round(ms)) for n, ms in s["core_top_imports_ms"][:5]])
     for c in s["cold"]:
-        print(f"cold run: health {c['health_ms']:.0f} ms, painted {c['painted_ms']:.0f} ms after process start")
+        print(
+            f"cold run: health {c['health_ms']:.0f} ms, painted {c['painted_ms']:.0f} ms after process start"
+        )
     print("painted runs (ms):", {n: [round(v) for v in vs] for n, vs in s["painted_runs_ms"].items()})
     for name, urls in s["external_urls"].items():
         if urls:
@@ -582,11 +656,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (median), default 5")
     parser.add_argument("--server-runs", type=int, default=3, help="server warm starts per app, default 3")
-    parser.add_argument("--cold-runs", type=int, default=1, help="cold first runs (empty cache), default 1; 0 skips")
-    parser.add_argument("--rerun-runs", type=int, default=3, help="theme-change reruns of ours (figure 7), default 3; 0 skips")
+    parser.add_argument(
+        "--cold-runs", type=int, default=1, help="cold first runs (empty cache), default 1; 0 skips"
+    )
+    parser.add_argument(
+        "--rerun-runs", type=int, default=3, help="theme-change reruns of ours (figure 7), default 3; 0 skips"
+    )
     parser.add_argument("--json", type=Path, help="write all figures to this JSON file")
-    parser.add_argument("--ref", help="benchmark this git revision (exported with `git archive` to a temp "
-                        "folder, current bench/ copied in) instead of the working tree, which others may be editing")
+    parser.add_argument(
+        "--ref",
+        help="benchmark this git revision (exported with `git archive` to a temp "
+        "folder, current bench/ copied in) instead of the working tree, which others may be editing",
+    )
     args = parser.parse_args(argv)
     if args.ref:
         return run_at_ref(args.ref, sys.argv[1:] if argv is None else argv)
@@ -598,14 +679,16 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _on_sigterm)
     if not os.environ.get("NTM_GEO_BOUNDARY_MIRROR") and DEFAULT_MIRROR.is_dir():
         os.environ["NTM_GEO_BOUNDARY_MIRROR"] = str(DEFAULT_MIRROR)
-    env = {"NTM_GEO_BOUNDARY_MIRROR": os.environ.get("NTM_GEO_BOUNDARY_MIRROR", ""),
-           "PYTHONPATH": os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)}
+    env = {
+        "NTM_GEO_BOUNDARY_MIRROR": os.environ.get("NTM_GEO_BOUNDARY_MIRROR", ""),
+        "PYTHONPATH": os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p),
+    }
     sub_env = {**os.environ, **env}
 
-    from ntm_geo.boundaries import load_boundaries
-    from ntm_geo.webassets import install_leaflet
+    from ntm_geo.geo.boundaries import load_boundaries
+    from ntm_geo.maps.webassets import install_leaflet
 
-    install_leaflet()  # the documented set-up step (python -m ntm_geo.webassets)
+    install_leaflet()  # the documented set-up step (python -m ntm_geo.maps.webassets)
     # Streamlit serves static/ next to the *script*: bench/static/ for the peer and empty apps
     # (same Leaflet files at the same /app/static/vendor/leaflet/ URLs; git-ignored).
     install_leaflet(REPO / "bench" / "static")
@@ -646,11 +729,18 @@ def run_at_ref(ref: str, argv: list[str]) -> int:
     try:
         archive = subprocess.run(["git", "archive", sha], cwd=REPO, capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
-        shutil.copytree(REPO / "bench", tree / "bench", dirs_exist_ok=True, ignore=shutil.ignore_patterns("static", "__pycache__"))
+        shutil.copytree(
+            REPO / "bench",
+            tree / "bench",
+            dirs_exist_ok=True,
+            ignore=shutil.ignore_patterns("static", "__pycache__"),
+        )
         env = {**os.environ, "NTM_GEO_BENCH_REF": sha, "NTM_GEO_BENCH_OUT": str(OUT_DIR),
                "NTM_GEO_SHAPES_DIR": os.environ.get("NTM_GEO_SHAPES_DIR") or str(REPO / "shapes")}  # fmt: skip
         log(f"benchmarking {ref} ({sha}) exported to {tree}")
-        child = subprocess.Popen([sys.executable, str(tree / "bench" / "run_bench.py"), *rest], cwd=tree, env=env)
+        child = subprocess.Popen(
+            [sys.executable, str(tree / "bench" / "run_bench.py"), *rest], cwd=tree, env=env
+        )
         return child.wait()
     finally:
         if child is not None and child.poll() is None:

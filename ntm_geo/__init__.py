@@ -3,5 +3,5 @@ Lạng Sơn province. Pure logic only: this package never imports Streamlit."""
 
 from ntm_geo.errors import BoundaryError, ConfigError, DataError, NtmGeoError
 
-__all__ = ["NtmGeoError", "BoundaryError", "DataError", "ConfigError"]
+__all__ = ["BoundaryError", "ConfigError", "DataError", "NtmGeoError"]
 __version__ = "0.1.0"

@@ -19,8 +19,8 @@ import argparse
 import json
 import math
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 from ntm_geo.errors import NtmGeoError
 
@@ -42,7 +42,9 @@ COMMANDS: list[Command] = []
 def register(name: str, help: str, configure: Configure, handler: Handler) -> None:
     """Add a subcommand (name must be new)."""
     if any(c.name == name for c in COMMANDS):
-        raise ValueError(f"Command {name!r} is already registered; registered: {', '.join(c.name for c in COMMANDS)}")
+        raise ValueError(
+            f"Command {name!r} is already registered; registered: {', '.join(c.name for c in COMMANDS)}"
+        )
     COMMANDS.append(Command(name, help, configure, handler))
 
 
@@ -51,8 +53,11 @@ def register(name: str, help: str, configure: Configure, handler: Handler) -> No
 
 def _configure_check(p: argparse.ArgumentParser) -> None:
     p.add_argument("--year", type=int, required=True, choices=(2011, 2015), help="report year")
-    p.add_argument("--dataset", help="table to check: a dataset CSV or any file import-table reads (the Excel or "
-                                     "CSV template, Vietnamese headers...); default: the illustrative dataset")
+    p.add_argument(
+        "--dataset",
+        help="table to check: a dataset CSV or any file import-table reads (the Excel or "
+        "CSV template, Vietnamese headers...); default: the illustrative dataset",
+    )
     p.add_argument("--json", action="store_true", help="print a JSON object keyed by figure key")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the labels (default vi)")
 
@@ -78,36 +83,46 @@ def _read_dataset(path_text: str, year: int):
     be used are counted on stderr (``import-table FILE --dry-run`` lists them)."""
     from pathlib import Path
 
+    from ntm_geo.datasets.importing import FLAG_COLUMNS, PCT_COLUMNS, import_table
     from ntm_geo.errors import DataError
-    from ntm_geo.importing import FLAG_COLUMNS, PCT_COLUMNS, import_table
 
     path = Path(path_text)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise DataError(f"{path.name}: file not found.", f"{path.name}: không tìm thấy tệp.", file=path.name) from None
+        raise DataError(
+            f"{path.name}: file not found.", f"{path.name}: không tìm thấy tệp.", file=path.name
+        ) from None
     except OSError as err:
-        raise DataError(f"{path}: cannot read the file ({err.strerror}).",
-                        f"{path}: không đọc được tệp ({err.strerror}).", file=str(path)) from None
+        raise DataError(
+            f"{path}: cannot read the file ({err.strerror}).",
+            f"{path}: không đọc được tệp ({err.strerror}).",
+            file=str(path),
+        ) from None
     report = import_table(data, path.name, year=year)
     if not report.ok_rows():
-        raise DataError(f"{path.name}: no row could be matched to a unit; see `python -m ntm_geo import-table "
-                        f"{path} --dry-run`.",
-                        f"{path.name}: không dòng nào khớp được với đơn vị; xem `python -m ntm_geo import-table "
-                        f"{path} --dry-run`.", file=path.name)
+        raise DataError(
+            f"{path.name}: no row could be matched to a unit; see `python -m ntm_geo import-table "
+            f"{path} --dry-run`.",
+            f"{path.name}: không dòng nào khớp được với đơn vị; xem `python -m ntm_geo import-table "
+            f"{path} --dry-run`.",
+            file=path.name,
+        )
     unused = len(report.unmatched) + len(report.duplicates) + len({i.row for i in report.out_of_range})
     if unused:
-        print(f"Lưu ý: {unused} dòng không dùng được (xem import-table {path} --dry-run).\n"
-              f"Note: {unused} row{'s' if unused != 1 else ''} could not be used (see import-table {path} --dry-run).",
-              file=sys.stderr)
+        print(
+            f"Lưu ý: {unused} dòng không dùng được (xem import-table {path} --dry-run).\n"
+            f"Note: {unused} row{'s' if unused != 1 else ''} could not be used (see import-table {path} --dry-run).",
+            file=sys.stderr,
+        )
     empty = [c for c in (*PCT_COLUMNS, *FLAG_COLUMNS) if report.table[c].isna().all()]  # not given: no data
     return report.table.drop(columns=empty)
 
 
 def _check_report(args: argparse.Namespace) -> int:
-    from ntm_geo.datasets import load_illustrative
-    from ntm_geo.illustrative import load_units
-    from ntm_geo.report_check import compare
+    from ntm_geo.criteria.report_check import compare
+    from ntm_geo.datasets.contract import load_illustrative
+    from ntm_geo.datasets.illustrative import load_units
 
     dataset = _read_dataset(args.dataset, args.year) if args.dataset else load_illustrative(args.year)
     rows = compare(dataset, load_units(), args.year)
@@ -125,10 +140,18 @@ def _check_report(args: argparse.Namespace) -> int:
         }
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
-        head = ("Số liệu", "Báo cáo", "Tính lại", "") if args.lang == "vi" else ("Figure", "Report", "Computed", "")
+        head = (
+            ("Số liệu", "Báo cáo", "Tính lại", "")
+            if args.lang == "vi"
+            else ("Figure", "Report", "Computed", "")
+        )
         table = [
-            (r.label_vi if args.lang == "vi" else r.label_en, _fmt(r.report_value, r.unit),
-             _fmt(r.computed_value, r.unit), "✓" if r.ok else "✗")
+            (
+                r.label_vi if args.lang == "vi" else r.label_en,
+                _fmt(r.report_value, r.unit),
+                _fmt(r.computed_value, r.unit),
+                "✓" if r.ok else "✗",
+            )
             for r in rows
         ]
         width = [max(len(head[i]), *(len(t[i]) for t in table)) for i in range(3)]
@@ -147,23 +170,29 @@ def _check_report(args: argparse.Namespace) -> int:
 
 
 def _configure_generate(p: argparse.ArgumentParser) -> None:
-    from ntm_geo.illustrative import DATA_DIR, SEED
+    from ntm_geo.datasets.illustrative import DATA_DIR, SEED
 
     p.add_argument("--out", default=str(DATA_DIR), help=f"output folder (default {DATA_DIR})")
     p.add_argument("--seed", type=int, default=SEED, help=f"random seed (default {SEED})")
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from ntm_geo.illustrative import generate_files
+    from ntm_geo.datasets.illustrative import generate_files
 
     for path in generate_files(args.out, seed=args.seed):
         print(path)
     return 0
 
 
-register("check-report", "compare a dataset with the figures of report 48/BC-BCĐ (2016)", _configure_check,
-         _check_report)
-register("generate-illustrative", "regenerate the illustrative per-commune CSVs", _configure_generate, _generate)
+register(
+    "check-report",
+    "compare a dataset with the figures of report 48/BC-BCĐ (2016)",
+    _configure_check,
+    _check_report,
+)
+register(
+    "generate-illustrative", "regenerate the illustrative per-commune CSVs", _configure_generate, _generate
+)
 
 
 def _configure_build_shapes(p: argparse.ArgumentParser) -> None:
@@ -171,7 +200,7 @@ def _configure_build_shapes(p: argparse.ArgumentParser) -> None:
 
 
 def _build_shapes(args: argparse.Namespace) -> int:
-    from ntm_geo import boundaries
+    from ntm_geo.geo import boundaries
 
     cache = boundaries.shapes_dir()
     if args.force:
@@ -181,19 +210,29 @@ def _build_shapes(args: argparse.Namespace) -> int:
     b = boundaries.load_boundaries(progress=lambda f, m: print(f"[{f:4.0%}] {m}", flush=True))
     report = boundaries.topology_report(b.communes)
     print(f"{'cache' if fresh else 'built'}: {cache}")
-    print(f"units {len(b.communes)} ({b.communes['unit_type'].value_counts().to_dict()}), districts {len(b.districts_web)}")
-    print(f"sum of unit areas {report['sum_km2']:.1f} km², union {report['union_km2']:.1f} km², "
-          f"overlap ratio {report['overlap_ratio']:.2e}, gaps {int(report['interior_gaps'])}")
+    print(
+        f"units {len(b.communes)} ({b.communes['unit_type'].value_counts().to_dict()}), districts {len(b.districts_web)}"
+    )
+    print(
+        f"sum of unit areas {report['sum_km2']:.1f} km², union {report['union_km2']:.1f} km², "
+        f"overlap ratio {report['overlap_ratio']:.2e}, gaps {int(report['interior_gaps'])}"
+    )
     print(f"web simplification: coverage_simplify, tolerance {boundaries.WEB_TOLERANCE_M:.0f} m")
     return 0
 
 
-register("build-shapes", "download/verify communes.rda and build the Lạng Sơn boundary cache in shapes/",
-         _configure_build_shapes, _build_shapes)
+register(
+    "build-shapes",
+    "download/verify communes.rda and build the Lạng Sơn boundary cache in shapes/",
+    _configure_build_shapes,
+    _build_shapes,
+)
 
-from ntm_geo.cli_import import IMPORT_TABLE  # noqa: E402 - import-table (issue 3)
+from ntm_geo.cli.import_table import IMPORT_TABLE  # noqa: E402 - import-table (issue 3)
+
 register(*IMPORT_TABLE)
-from ntm_geo.cli_export import EXPORT_MAP  # noqa: E402 - export-map (issue 4)
+from ntm_geo.cli.export_map import EXPORT_MAP  # noqa: E402 - export-map (issue 4)
+
 register(*EXPORT_MAP)
 
 
@@ -206,9 +245,21 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str):  # type: ignore[override]
         if "--json" in sys.argv[1:] or "--json" in _ARGV:
-            print(json.dumps({"error": {"message_vi": f"Tham số không hợp lệ: {message}",
-                                        "message_en": f"Invalid arguments: {message}",
-                                        "file": None, "row": None, "column": None}}, ensure_ascii=False, indent=2))
+            print(
+                json.dumps(
+                    {
+                        "error": {
+                            "message_vi": f"Tham số không hợp lệ: {message}",
+                            "message_en": f"Invalid arguments: {message}",
+                            "file": None,
+                            "row": None,
+                            "column": None,
+                        }
+                    },
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
         super().error(message)
 
 
@@ -235,9 +286,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.handler(args)
     except NtmGeoError as err:
         if getattr(args, "json", False):  # a script asked for JSON: the error is JSON too (stdout)
-            print(json.dumps({"error": {"message_vi": err.message_vi, "message_en": err.message_en,
-                                        "file": err.file, "row": err.row, "column": err.column}},
-                             ensure_ascii=False, indent=2))
+            print(
+                json.dumps(
+                    {
+                        "error": {
+                            "message_vi": err.message_vi,
+                            "message_en": err.message_en,
+                            "file": err.file,
+                            "row": err.row,
+                            "column": err.column,
+                        }
+                    },
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
         print(f"Lỗi: {err.message_vi}\nError: {err.message_en}", file=sys.stderr)
         return 2
 

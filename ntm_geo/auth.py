@@ -60,7 +60,7 @@ def not_configured_error() -> ConfigError:
         f"setting the environment variable {PASSWORD_ENV} before starting the app, or by adding "
         f'{SECRETS_KEY} = "..." to .streamlit/secrets.toml, then restarting.',
         "Chức năng tải lên đang tắt: chưa đặt mật khẩu biên tập. Quản trị viên bật bằng cách đặt biến "
-        f"môi trường {PASSWORD_ENV} trước khi chạy ứng dụng, hoặc thêm dòng {SECRETS_KEY} = \"...\" vào "
+        f'môi trường {PASSWORD_ENV} trước khi chạy ứng dụng, hoặc thêm dòng {SECRETS_KEY} = "..." vào '
         ".streamlit/secrets.toml, rồi khởi động lại.",
     )
 

@@ -36,9 +36,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "loading_controls": ("Đang tải các tùy chọn bản đồ…", "Loading the map options…"),
     "map_error": (
         "Không vẽ được bản đồ: trình duyệt không tải được thư viện Leaflet từ ứng dụng. Hãy tải lại trang;"
-        " nếu vẫn lỗi, chạy lại `python -m ntm_geo.webassets` trên máy chủ.",
+        " nếu vẫn lỗi, chạy lại `python -m ntm_geo.maps.webassets` trên máy chủ.",
         "The map could not be drawn: the browser could not load Leaflet from the app. Reload the page;"
-        " if it persists, run `python -m ntm_geo.webassets` on the server.",
+        " if it persists, run `python -m ntm_geo.maps.webassets` on the server.",
     ),
     "tiles": ("Nền bản đồ OpenStreetMap (cần internet)", "OpenStreetMap background (needs internet)"),
     "map_title": ("{variable} — năm {year} — {source}", "{variable} — {year} — {source}"),
@@ -82,7 +82,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Each province figure of the report beside the value computed from the loaded dataset.",
     ),
     "report_all_ok": ("Tất cả {n} số liệu khớp với báo cáo.", "All {n} figures match the report."),
-    "report_some_differ": ("{bad}/{n} số liệu khác với báo cáo.", "{bad} of {n} figures differ from the report."),
+    "report_some_differ": (
+        "{bad}/{n} số liệu khác với báo cáo.",
+        "{bad} of {n} figures differ from the report.",
+    ),
     "figure": ("Số liệu", "Figure"),
     "report_value": ("Báo cáo", "Report"),
     "computed_value": ("Tính từ dữ liệu", "Computed"),
@@ -129,7 +132,10 @@ def register(strings: dict[str, tuple[str, str]]) -> None:
     """
     for key, pair in strings.items():
         if key in STRINGS and STRINGS[key] != pair:
-            raise ConfigError(f"Interface text {key!r} is registered twice.", f"Chuỗi giao diện {key!r} bị khai báo hai lần.")
+            raise ConfigError(
+                f"Interface text {key!r} is registered twice.",
+                f"Chuỗi giao diện {key!r} bị khai báo hai lần.",
+            )
         STRINGS[key] = pair
 
 
@@ -143,8 +149,10 @@ def t(key: str, lang: str = "vi", **values: object) -> str:
     """
     if lang not in LANGUAGES:
         allowed = ", ".join(LANGUAGES)
-        raise ConfigError(f"Unknown language {lang!r}; allowed: {allowed}.",
-                          f"Ngôn ngữ không hợp lệ {lang!r}; các giá trị hợp lệ: {allowed}.")
+        raise ConfigError(
+            f"Unknown language {lang!r}; allowed: {allowed}.",
+            f"Ngôn ngữ không hợp lệ {lang!r}; các giá trị hợp lệ: {allowed}.",
+        )
     if key not in STRINGS:
         raise ConfigError(f"No interface text {key!r}.", f"Không có chuỗi giao diện {key!r}.")
     text = STRINGS[key][0 if lang == "vi" else 1]

@@ -19,16 +19,32 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("NTM_GEO_BOUNDARY_MIRROR", None, "(download from GitHub)",
-            "Folder holding censusVN2009 communes.rda, for machines without internet (sha256 still checked).",
-            "Thư mục chứa communes.rda của censusVN2009, cho máy không có internet (vẫn kiểm tra sha256)."),
-    Setting("NTM_GEO_SHAPES_DIR", None, "shapes/",
-            "Cache folder of the converted Lạng Sơn boundaries (GeoParquet).",
-            "Thư mục lưu ranh giới Lạng Sơn đã chuyển đổi (GeoParquet)."),
-    Setting("NTM_GEO_DATA_DIR", "data_dir", "ntm_data/",
-            "Folder of the SQLite database of the province's saved datasets and boundaries.",
-            "Thư mục chứa cơ sở dữ liệu SQLite của các bộ dữ liệu và ranh giới đã lưu."),
-    Setting("NTM_GEO_EDITOR_PASSWORD", "editor_password", "(none: uploads disabled)",
-            "Editor password (or token) needed to upload, replace or delete datasets; viewing needs none.",
-            "Mật khẩu biên tập để tải lên, thay thế, xóa dữ liệu; xem không cần mật khẩu."),
+    Setting(
+        "NTM_GEO_BOUNDARY_MIRROR",
+        None,
+        "(download from GitHub)",
+        "Folder holding censusVN2009 communes.rda, for machines without internet (sha256 still checked).",
+        "Thư mục chứa communes.rda của censusVN2009, cho máy không có internet (vẫn kiểm tra sha256).",
+    ),
+    Setting(
+        "NTM_GEO_SHAPES_DIR",
+        None,
+        "shapes/",
+        "Cache folder of the converted Lạng Sơn boundaries (GeoParquet).",
+        "Thư mục lưu ranh giới Lạng Sơn đã chuyển đổi (GeoParquet).",
+    ),
+    Setting(
+        "NTM_GEO_DATA_DIR",
+        "data_dir",
+        "ntm_data/",
+        "Folder of the SQLite database of the province's saved datasets and boundaries.",
+        "Thư mục chứa cơ sở dữ liệu SQLite của các bộ dữ liệu và ranh giới đã lưu.",
+    ),
+    Setting(
+        "NTM_GEO_EDITOR_PASSWORD",
+        "editor_password",
+        "(none: uploads disabled)",
+        "Editor password (or token) needed to upload, replace or delete datasets; viewing needs none.",
+        "Mật khẩu biên tập để tải lên, thay thế, xóa dữ liệu; xem không cần mật khẩu.",
+    ),
 )

@@ -18,7 +18,7 @@ if not os.environ.get("NTM_GEO_BOUNDARY_MIRROR") and DEFAULT_MIRROR.exists():
 @pytest.fixture(scope="session")
 def boundaries():
     """The real processed boundaries (built once into shapes/, then cached)."""
-    from ntm_geo.boundaries import load_boundaries
+    from ntm_geo.geo.boundaries import load_boundaries
 
     mirror = os.environ.get("NTM_GEO_BOUNDARY_MIRROR")
     if not mirror or not (Path(mirror) / "communes.rda").exists():

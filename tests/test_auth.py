@@ -21,7 +21,9 @@ def test_without_password_uploads_are_disabled_and_say_how_to_enable():
     with pytest.raises(ConfigError, match="NTM_GEO_EDITOR_PASSWORD") as info:
         auth.check_password("anything")
     assert "secrets.toml" in info.value.message_en
-    assert "Chức năng tải lên đang tắt" in info.value.message_vi and "editor_password" in info.value.message_vi
+    assert (
+        "Chức năng tải lên đang tắt" in info.value.message_vi and "editor_password" in info.value.message_vi
+    )
 
 
 def test_empty_environment_value_is_not_a_password(monkeypatch):

@@ -6,13 +6,16 @@ import pytest
 import shapely
 from shapely.geometry import box
 
-from ntm_geo import boundaries as b
 from ntm_geo.errors import BoundaryError
+from ntm_geo.geo import boundaries as b
 
 
 def _census(rows):
     return gpd.GeoDataFrame(
-        [{"census_id": i, "district_vn": d, "commune_vn": c, "population": p} for i, (d, c, p, _) in enumerate(rows)],
+        [
+            {"census_id": i, "district_vn": d, "commune_vn": c, "population": p}
+            for i, (d, c, p, _) in enumerate(rows)
+        ],
         geometry=[g for *_, g in rows],
         crs="EPSG:4326",
     )
@@ -44,7 +47,9 @@ def test_clean_coverage_removes_overlap_and_small_gap():
         box(x0 + 1500, y0, x0 + 2500, y0 + 900),  # right, 100 m short of the top strip
         box(x0 + 2500, y0, x0 + 3000, y0 + 1000),  # east
     ]
-    gdf = gpd.GeoDataFrame({"commune_code": list("12345")}, geometry=blocks, crs="EPSG:32648").to_crs("EPSG:4326")
+    gdf = gpd.GeoDataFrame({"commune_code": list("12345")}, geometry=blocks, crs="EPSG:32648").to_crs(
+        "EPSG:4326"
+    )
     before = b.topology_report(gdf)
     assert before["overlap_ratio"] > 1e-3 and before["coverage_valid"] == 0.0
     assert before["interior_gaps"] == 1
@@ -60,7 +65,12 @@ def test_simplify_and_dissolve_keep_shared_edges():
     xs = [106.00, 106.01, 106.02, 106.03]
     squares = [box(xs[i], 21.8, xs[i + 1], 21.81) for i in range(3)]
     gdf = gpd.GeoDataFrame(
-        {"district_code": ["1", "1", "2"], "district_name": ["A", "A", "B"], "population_2009": [1, 2, 3], "area_km2": [1.0, 1.0, 1.0]},
+        {
+            "district_code": ["1", "1", "2"],
+            "district_name": ["A", "A", "B"],
+            "population_2009": [1, 2, 3],
+            "area_km2": [1.0, 1.0, 1.0],
+        },
         geometry=squares,
         crs="EPSG:4326",
     )
@@ -73,7 +83,9 @@ def test_simplify_and_dissolve_keep_shared_edges():
 
 
 def test_area_km2_is_equal_area():
-    square = gpd.GeoDataFrame(geometry=[box(600_000, 2_400_000, 610_000, 2_410_000)], crs="EPSG:32648").to_crs("EPSG:4326")
+    square = gpd.GeoDataFrame(
+        geometry=[box(600_000, 2_400_000, 610_000, 2_410_000)], crs="EPSG:32648"
+    ).to_crs("EPSG:4326")
     assert b.area_km2(square).iloc[0] == pytest.approx(100, rel=1e-3)
 
 
@@ -142,7 +154,9 @@ def test_fetch_source_download_failure_says_how_to_work_offline(tmp_path, monkey
 
     monkeypatch.delenv(b.MIRROR_ENV, raising=False)
     monkeypatch.setattr(pooch, "retrieve", offline)
-    with pytest.raises(BoundaryError, match="Could not download the boundary file .* set NTM_GEO_BOUNDARY_MIRROR") as err:
+    with pytest.raises(
+        BoundaryError, match="Could not download the boundary file .* set NTM_GEO_BOUNDARY_MIRROR"
+    ) as err:
         b.fetch_source(tmp_path / "cache")
     assert "không có internet" in err.value.message_vi
 

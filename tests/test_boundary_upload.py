@@ -16,9 +16,10 @@ import geopandas as gpd
 import pyogrio
 import pytest
 
-from ntm_geo import auth, store
-from ntm_geo import boundary_upload as bu
+from ntm_geo import auth
+from ntm_geo.datasets import store
 from ntm_geo.errors import BoundaryError, DataError
+from ntm_geo.geo import boundary_upload as bu
 
 PW = "pw"
 BAD_TM3 = "+proj=tmerc +lat_0=0 +lon_0=107.25 +k=0.9999 +x_0=500000 +y_0=0 +ellps=WGS84 +units=m +no_defs"
@@ -44,8 +45,15 @@ def table(communes):
     )
 
 
-def shapefile_zip(frame: gpd.GeoDataFrame, folder: Path, *, encoding="UTF-8", prefix="ranh_gioi/",
-                  drop=(), cpg: str | None = None) -> bytes:
+def shapefile_zip(
+    frame: gpd.GeoDataFrame,
+    folder: Path,
+    *,
+    encoding="UTF-8",
+    prefix="ranh_gioi/",
+    drop=(),
+    cpg: str | None = None,
+) -> bytes:
     folder.mkdir(parents=True, exist_ok=True)
     pyogrio.write_dataframe(frame, folder / "xa.shp", encoding=encoding)
     if cpg is not None:
@@ -65,8 +73,9 @@ def written(frame: gpd.GeoDataFrame, path: Path, **kw) -> bytes:
 
 def offsets_m(a: gpd.GeoDataFrame, b: gpd.GeoDataFrame):
     pa = gpd.GeoSeries(a.geometry.centroid.to_numpy(), crs=4326).to_crs(bu.bnd.WORK_CRS)
-    pb = gpd.GeoSeries(b.set_index("commune_code").loc[a["commune_code"]].geometry.centroid.to_numpy(),
-                       crs=4326).to_crs(bu.bnd.WORK_CRS)
+    pb = gpd.GeoSeries(
+        b.set_index("commune_code").loc[a["commune_code"]].geometry.centroid.to_numpy(), crs=4326
+    ).to_crs(bu.bnd.WORK_CRS)
     return pa.distance(pb)
 
 
@@ -92,7 +101,7 @@ def test_datum_shift_without_parameters_is_hundreds_of_metres(table, communes):
     # reading true VN-2000 coordinates with the datum-less definition moves every commune that far
     naive = table.to_crs(bu.VN2000_LANG_SON_TM3).set_crs(BAD_TM3, allow_override=True).to_crs(4326)
     moved = offsets_m(naive.rename(columns={"MA_XA": "commune_code"}), communes)
-    assert 215 < moved.min() and moved.max() < 235
+    assert moved.min() > 215 and moved.max() < 235
     # EPSG:3405 (PROJ uses EPSG transformation 6960, coordinate-frame rotations) vs the +towgs84 string
     utm = "+proj=utm +zone=48 +ellps=WGS84 " + bu.VN2000_TOWGS84
     a = bu.Transformer.from_crs(4326, 3405, always_xy=True).transform(106.76, 21.85)
@@ -146,7 +155,9 @@ def test_wrong_zone_is_refused_with_the_fitting_choice(table, tmp_path):
 
 
 def test_far_away_data_is_refused(table, tmp_path):
-    away = table.head(3).assign(geometry=table.head(3).translate(xoff=-2.0))  # 2 degrees west: another province
+    away = table.head(3).assign(
+        geometry=table.head(3).translate(xoff=-2.0)
+    )  # 2 degrees west: another province
     with pytest.raises(BoundaryError, match="check the CRS .* and that the file is Lạng Sơn's"):
         bu.import_boundaries(written(away, tmp_path / "x.geojson"), "x.geojson")
 
@@ -300,7 +311,7 @@ def test_unmatched_reasons_suggestions_confirmation_duplicates(table, communes, 
 
 
 def test_same_name_in_two_districts_is_never_merged(communes):
-    from ntm_geo.units import official_units
+    from ntm_geo.geo.units import official_units
 
     units = official_units()
     twice = units.groupby("name_key").filter(lambda g: g["district_code"].nunique() > 1)
@@ -308,12 +319,18 @@ def test_same_name_in_two_districts_is_never_merged(communes):
     key = twice["name_key"].iloc[0]
     rows = twice[twice["name_key"] == key]
     frame = communes.set_index("commune_code").loc[rows["commune_code"]].reset_index()
-    features = gpd.GeoDataFrame({"TEN_XA": rows["name_with_type"].to_numpy(), "HUYEN": rows["district_name"].to_numpy()},
-                                geometry=frame.geometry.to_numpy(), crs=4326)
+    features = gpd.GeoDataFrame(
+        {"TEN_XA": rows["name_with_type"].to_numpy(), "HUYEN": rows["district_name"].to_numpy()},
+        geometry=frame.geometry.to_numpy(),
+        crs=4326,
+    )
     codes, report = bu.match_features(features, "x")
     assert codes == list(rows["commune_code"]) and not report["duplicates"]
     codes, report = bu.match_features(features.drop(columns="HUYEN"), "x")
-    assert codes == [None] * len(rows) and report["unmatched"][0]["reason_en"] == "no district to match the name in"
+    assert (
+        codes == [None] * len(rows)
+        and report["unmatched"][0]["reason_en"] == "no district to match the name in"
+    )
 
 
 # ---------------------------------------------------------------- saving

@@ -1,4 +1,4 @@
-"""ntm_geo.change: criteria gained per xã, classes, not-assessed and no-data handling."""
+"""ntm_geo.maps.change: criteria gained per xã, classes, not-assessed and no-data handling."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from ntm_geo.change import GAIN_CLASSES, change_table, compute_change_view
-from ntm_geo.classify import NO_DATA_COLOR, NOT_ASSESSED_COLOR
 from ntm_geo.errors import DataError
+from ntm_geo.maps.change import GAIN_CLASSES, change_table, compute_change_view
+from ntm_geo.maps.classify import NO_DATA_COLOR, NOT_ASSESSED_COLOR
 
 
 def _table(met: list, assessed: list[bool], codes: list[str] | None = None) -> gpd.GeoDataFrame:
@@ -56,7 +56,9 @@ def test_view_classes_legend_and_display_values():
 
 def test_different_units_raise():
     with pytest.raises(DataError, match=r"two years hold different units \(2 differ"):
-        change_table(_table([1, 2], [True, True], ["06001", "06002"]), _table([1, 2], [True, True], ["06001", "06009"]))
+        change_table(
+            _table([1, 2], [True, True], ["06001", "06002"]), _table([1, 2], [True, True], ["06001", "06009"])
+        )
 
 
 def test_missing_column_raises():
@@ -70,8 +72,8 @@ def test_duplicate_codes_raise():
 
 
 def test_real_data_gains_are_plausible(boundaries):
-    from ntm_geo import catalog
-    from ntm_geo.themes import join_dataset
+    from ntm_geo.datasets import catalog
+    from ntm_geo.maps.themes import join_dataset
 
     before = join_dataset(boundaries.communes_web, catalog.load_year("illustrative", 2011))
     after = join_dataset(boundaries.communes_web, catalog.load_year("illustrative", 2015))

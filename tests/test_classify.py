@@ -2,7 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ntm_geo.classify import (
+from ntm_geo.errors import ConfigError
+from ntm_geo.maps.classify import (
     NO_DATA,
     NO_DATA_COLOR,
     NOT_ASSESSED,
@@ -17,7 +18,6 @@ from ntm_geo.classify import (
     scheme_label,
     spread,
 )
-from ntm_geo.errors import ConfigError
 
 PALETTE = ["#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
 CLASSES = (ClassDef(0, 4, "<5", "<5"), ClassDef(5, 9, "5-9", "5-9"), ClassDef(10, 19, "10+", "10+"))
@@ -33,7 +33,10 @@ def test_fixed_classes_special_classes_and_counts():
     assert result.fill_colors()[4:] == [NO_DATA_COLOR, NOT_ASSESSED_COLOR]
     legend = result.legend_entries("en")
     assert legend[0] == ("#c00000", "10+", 1)  # highest class first
-    assert legend[-2:] == [(NO_DATA_COLOR, "No data", 1), (NOT_ASSESSED_COLOR, "Not assessed (wards, townships)", 1)]
+    assert legend[-2:] == [
+        (NO_DATA_COLOR, "No data", 1),
+        (NOT_ASSESSED_COLOR, "Not assessed (wards, townships)", 1),
+    ]
 
 
 def test_not_assessed_is_never_zero():
@@ -51,7 +54,9 @@ def test_fixed_value_outside_classes_raises():
 
 
 def test_binary():
-    result = classify_binary(pd.Series([1, 0, None], dtype="boolean"), ("Chưa đạt", "Đạt"), ("Not met", "Met"), ("#o", "#y"))
+    result = classify_binary(
+        pd.Series([1, 0, None], dtype="boolean"), ("Chưa đạt", "Đạt"), ("Not met", "Met"), ("#o", "#y")
+    )
     assert list(result.yb) == [1, 0, NO_DATA]
     assert result.legend_entries("vi")[:2] == [("#y", "Đạt", 1), ("#o", "Chưa đạt", 1)]
 
@@ -97,7 +102,10 @@ def test_all_values_equal_gives_one_class():
 
 
 def test_scheme_errors():
-    with pytest.raises(ConfigError, match="Unknown classification scheme 'jenks'; allowed: natural_breaks, quantiles, equal_interval"):
+    with pytest.raises(
+        ConfigError,
+        match="Unknown classification scheme 'jenks'; allowed: natural_breaks, quantiles, equal_interval",
+    ):
         check_scheme("jenks")
     with pytest.raises(ConfigError, match="k=9 is outside 3–7"):
         classify_scheme(pd.Series([1.0, 2.0]), "quantiles", 9, PALETTE)

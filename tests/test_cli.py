@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from ntm_geo import __main__ as cli
-from ntm_geo import illustrative as il
+from ntm_geo.datasets import illustrative as il
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -28,8 +28,14 @@ def tiny_units():
     from shapely.geometry import box
 
     rows = [
-        {"commune_code": f"0000{i}", "district_code": "189", "unit_type": "thi-tran" if i == 1 else "xa",
-         "population_2009": 2000 + 100 * i, "area_km2": 20.0 + i, "geometry": box(107 + 0.05 * i, 21.5, 107.05 + 0.05 * i, 21.55)}
+        {
+            "commune_code": f"0000{i}",
+            "district_code": "189",
+            "unit_type": "thi-tran" if i == 1 else "xa",
+            "population_2009": 2000 + 100 * i,
+            "area_km2": 20.0 + i,
+            "geometry": box(107 + 0.05 * i, 21.5, 107.05 + 0.05 * i, 21.55),
+        }
         for i in range(1, 5)
     ]
     return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
@@ -39,7 +45,7 @@ def tiny_units():
 def real_units_loader():
     try:
         units = il.load_units()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         pytest.skip(f"real boundaries unavailable (set NTM_GEO_BOUNDARY_MIRROR): {exc}")
     return lambda: units
 
@@ -57,8 +63,14 @@ def test_check_report_json(capsys, monkeypatch, real_units_loader):
     monkeypatch.setattr(il, "load_units", real_units_loader)
     assert cli.main(["check-report", "--year", "2015", "--json", "--lang", "en"]) == 0
     payload = json.loads(capsys.readouterr().out)
-    assert payload["criterion_03_met"] == {"label": "Communes meeting criterion 3 (Irrigation)", "report": 53,
-                                           "computed": 53, "tolerance": 0.0, "unit": "xã", "ok": True}
+    assert payload["criterion_03_met"] == {
+        "label": "Communes meeting criterion 3 (Irrigation)",
+        "report": 53,
+        "computed": 53,
+        "tolerance": 0.0,
+        "unit": "xã",
+        "ok": True,
+    }
     assert all(v["ok"] for v in payload.values())
 
 
@@ -100,8 +112,13 @@ def test_json_errors_are_json(capsys, tmp_path):
     empty.write_bytes(b"")
     assert cli.main(["check-report", "--year", "2015", "--dataset", str(empty), "--json"]) == 2
     captured = capsys.readouterr()
-    assert json.loads(captured.out)["error"] == {"message_vi": "rong.csv: tệp rỗng.", "message_en": "rong.csv: the file is empty.",
-                                                 "file": "rong.csv", "row": None, "column": None}
+    assert json.loads(captured.out)["error"] == {
+        "message_vi": "rong.csv: tệp rỗng.",
+        "message_en": "rong.csv: the file is empty.",
+        "file": "rong.csv",
+        "row": None,
+        "column": None,
+    }
     assert "Lỗi: rong.csv: tệp rỗng." in captured.err
     assert cli.main(["import-table", str(empty), "--dry-run", "--json"]) == 2
     assert json.loads(capsys.readouterr().out)["error"]["file"] == "rong.csv"
@@ -109,7 +126,9 @@ def test_json_errors_are_json(capsys, tmp_path):
         cli.main(["check-report", "--year", "2099", "--json"])
     assert info.value.code == 2
     captured = capsys.readouterr()
-    assert "invalid choice: 2099" in json.loads(captured.out)["error"]["message_en"] and "usage:" in captured.err
+    assert (
+        "invalid choice: 2099" in json.loads(captured.out)["error"]["message_en"] and "usage:" in captured.err
+    )
 
 
 def test_check_report_year_choices(capsys):
@@ -137,12 +156,17 @@ def test_register_is_extensible_and_rejects_duplicates():
 def test_subprocess_utf8_output_and_no_streamlit(tmp_path):
     env = {**os.environ, "PYTHONIOENCODING": "ascii", "PYTHONPATH": str(REPO)}
     code = (
-        "import sys, ntm_geo.__main__ as m, ntm_geo.report_check, ntm_geo.datasets, ntm_geo.illustrative;"
+        "import sys, ntm_geo.__main__ as m, ntm_geo.criteria.report_check, ntm_geo.datasets.contract, ntm_geo.datasets.illustrative;"
         "r = m.main(['check-report', '--year', '2015', '--dataset', sys.argv[1]]);"
         "assert 'streamlit' not in sys.modules; sys.exit(r)"
     )
-    proc = subprocess.run([sys.executable, "-c", code, str(tmp_path / "thiếu.csv")], env=env,
-                          capture_output=True, cwd=REPO, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "thiếu.csv")],
+        env=env,
+        capture_output=True,
+        cwd=REPO,
+        timeout=120,
+    )
     assert proc.returncode == 2
     assert "không tìm thấy tệp" in proc.stderr.decode("utf-8")
 

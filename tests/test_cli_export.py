@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from ntm_geo.__main__ import build_parser, main
-from ntm_geo.cli_export import parse_request
+from ntm_geo.cli.export_map import parse_request
 from ntm_geo.errors import ConfigError
 
 REPO = Path(__file__).resolve().parent.parent
@@ -27,7 +27,9 @@ def run(argv: list[str], capsys) -> tuple[int, str, str]:
 
 def test_png_slide_with_district_name(tmp_path, capsys, boundaries):
     out = tmp_path / "map.png"
-    code, stdout, _ = run(["--theme", "poverty", "--year", "2015", "--district", "huu lung", str(out)], capsys)
+    code, stdout, _ = run(
+        ["--theme", "poverty", "--year", "2015", "--district", "huu lung", str(out)], capsys
+    )
     assert code == 0
     image = Image.open(io.BytesIO(out.read_bytes()))
     assert image.size == (1920, 1080)
@@ -38,7 +40,9 @@ def test_png_slide_with_district_name(tmp_path, capsys, boundaries):
 
 def test_pdf_defaults_to_a4(tmp_path, capsys, boundaries):
     out = tmp_path / "map.pdf"
-    code, stdout, _ = run(["--theme", "criteria", "--var", "c17", "--year", "2011", "--lang", "en", str(out)], capsys)
+    code, stdout, _ = run(
+        ["--theme", "criteria", "--var", "c17", "--year", "2011", "--lang", "en", str(out)], capsys
+    )
     assert code == 0
     assert out.read_bytes().startswith(b"%PDF-")
     assert stdout.startswith(f"Wrote {out}: ") and "PDF 1 page, 210×297 mm" in stdout
@@ -53,52 +57,125 @@ def test_a4_png_and_html_by_format_option(tmp_path, capsys, boundaries):
     image = Image.open(png)
     assert image.size == (2480, 3508) and round(image.info["dpi"][0]) == 300
     html = tmp_path / "map.out"
-    code, stdout, _ = run(["--theme", "infrastructure", "--year", "2015", "--format", "html", str(html)], capsys)
+    code, stdout, _ = run(
+        ["--theme", "infrastructure", "--year", "2015", "--format", "html", str(html)], capsys
+    )
     assert code == 0 and "HTML" in stdout
     text = html.read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>") and 'src="http' not in text
 
 
 def test_parse_request_defaults(tmp_path, boundaries):
-    args = build_parser().parse_args(["export-map", "--theme", "criteria", "--year", "2015", str(tmp_path / "a.pdf")])
+    args = build_parser().parse_args(
+        ["export-map", "--theme", "criteria", "--year", "2015", str(tmp_path / "a.pdf")]
+    )
     request = parse_request(args, boundaries)
     assert (request.fmt, request.size) == ("pdf", "a4")
     assert request.spec.variable == "criteria_met" and request.spec.district == ""
-    args = build_parser().parse_args(["export-map", "--theme", "poverty", "--year", "2011", "--district", "178",
-                                      "--scheme", "quantiles", "--k", "4", str(tmp_path / "a.PNG")])
+    args = build_parser().parse_args(
+        [
+            "export-map",
+            "--theme",
+            "poverty",
+            "--year",
+            "2011",
+            "--district",
+            "178",
+            "--scheme",
+            "quantiles",
+            "--k",
+            "4",
+            str(tmp_path / "a.PNG"),
+        ]
+    )
     request = parse_request(args, boundaries)
     assert (request.fmt, request.size, request.spec.k, request.spec.district) == ("png", "slide", 4, "178")
 
 
 ERRORS = [
     ([], r"OUT \(the output file\) is required", "Thiếu OUT"),
-    (["--theme", "criteria", "--year", "2015", "{tmp}/map.txt"], r"Cannot tell the format from OUT .*\.png, \.pdf, \.html",
-     "Không xác định được định dạng"),
-    (["--format", "svg", "{tmp}/map.svg"], r"--format 'svg' is not valid; allowed: png, pdf, html", "--format 'svg' không hợp lệ"),
-    (["--theme", "criteria", "--year", "2015", "{tmp}"], r"is a folder; give a file name such as", "là thư mục"),
+    (
+        ["--theme", "criteria", "--year", "2015", "{tmp}/map.txt"],
+        r"Cannot tell the format from OUT .*\.png, \.pdf, \.html",
+        "Không xác định được định dạng",
+    ),
+    (
+        ["--format", "svg", "{tmp}/map.svg"],
+        r"--format 'svg' is not valid; allowed: png, pdf, html",
+        "--format 'svg' không hợp lệ",
+    ),
+    (
+        ["--theme", "criteria", "--year", "2015", "{tmp}"],
+        r"is a folder; give a file name such as",
+        "là thư mục",
+    ),
     (["{tmp}/missing/map.png"], r"The folder of OUT .* does not exist; create it first", "không tồn tại"),
-    (["--size", "a4", "{tmp}/map.html"], r"--size applies to png and pdf only", "--size chỉ dùng cho png và pdf"),
-    (["--size", "a3", "{tmp}/map.png"], r"--size 'a3' is not valid; allowed: slide, a4", "các giá trị hợp lệ: slide, a4"),
-    (["--year", "2015", "{tmp}/map.png"], r"--theme is required; allowed: criteria, poverty, infrastructure", "Thiếu --theme"),
-    (["--theme", "roads", "{tmp}/map.png"], r"--theme 'roads' is not valid; allowed: criteria, poverty, infrastructure",
-     "--theme 'roads' không hợp lệ"),
-    (["--theme", "poverty", "--var", "c01", "{tmp}/map.png"], r"--var 'c01' is not a variable of theme 'poverty'; allowed: poverty_rate_pct",
-     "không thuộc chủ đề 'poverty'"),
-    (["--theme", "criteria", "--dataset", "x1", "{tmp}/map.png"], r"--dataset 'x1' is not a dataset; allowed: illustrative",
-     "không phải bộ dữ liệu có sẵn"),
+    (
+        ["--size", "a4", "{tmp}/map.html"],
+        r"--size applies to png and pdf only",
+        "--size chỉ dùng cho png và pdf",
+    ),
+    (
+        ["--size", "a3", "{tmp}/map.png"],
+        r"--size 'a3' is not valid; allowed: slide, a4",
+        "các giá trị hợp lệ: slide, a4",
+    ),
+    (
+        ["--year", "2015", "{tmp}/map.png"],
+        r"--theme is required; allowed: criteria, poverty, infrastructure",
+        "Thiếu --theme",
+    ),
+    (
+        ["--theme", "roads", "{tmp}/map.png"],
+        r"--theme 'roads' is not valid; allowed: criteria, poverty, infrastructure",
+        "--theme 'roads' không hợp lệ",
+    ),
+    (
+        ["--theme", "poverty", "--var", "c01", "{tmp}/map.png"],
+        r"--var 'c01' is not a variable of theme 'poverty'; allowed: poverty_rate_pct",
+        "không thuộc chủ đề 'poverty'",
+    ),
+    (
+        ["--theme", "criteria", "--dataset", "x1", "{tmp}/map.png"],
+        r"--dataset 'x1' is not a dataset; allowed: illustrative",
+        "không phải bộ dữ liệu có sẵn",
+    ),
     (["--theme", "criteria", "{tmp}/map.png"], r"--year is required; allowed: 2011, 2015", "Thiếu --year"),
-    (["--theme", "criteria", "--year", "2013", "{tmp}/map.png"], r"--year '2013' is not a year of dataset 'illustrative'; allowed: 2011, 2015",
-     "không phải năm có trong bộ dữ liệu"),
-    (["--theme", "criteria", "--year", "20x5", "{tmp}/map.png"], r"--year '20x5' is not a year", "--year '20x5'"),
-    (["--theme", "poverty", "--year", "2015", "--scheme", "jenks", "{tmp}/map.png"],
-     r"--scheme 'jenks' is not valid; allowed: natural_breaks, quantiles, equal_interval", "--scheme 'jenks' không hợp lệ"),
-    (["--theme", "poverty", "--year", "2015", "--k", "9", "{tmp}/map.png"], r"--k '9' is not valid; allowed: 3, 4, 5, 6, 7",
-     "--k '9' không hợp lệ"),
-    (["--theme", "poverty", "--year", "2015", "--k", "four", "{tmp}/map.png"], r"--k 'four' is not valid", "--k 'four'"),
-    (["--theme", "poverty", "--year", "2015", "--lang", "fr", "{tmp}/map.png"], r"--lang 'fr' is not valid; allowed: vi, en",
-     "--lang 'fr' không hợp lệ"),
-    (["--theme", "poverty", "--year", "2015", "--district", "Hà Nội", "{tmp}/map.png"],
-     r"--district: Unknown district 'Hà Nội'; use a code or a name: 178 \(Thành phố Lạng Sơn\)", "--district: Không có huyện"),
+    (
+        ["--theme", "criteria", "--year", "2013", "{tmp}/map.png"],
+        r"--year '2013' is not a year of dataset 'illustrative'; allowed: 2011, 2015",
+        "không phải năm có trong bộ dữ liệu",
+    ),
+    (
+        ["--theme", "criteria", "--year", "20x5", "{tmp}/map.png"],
+        r"--year '20x5' is not a year",
+        "--year '20x5'",
+    ),
+    (
+        ["--theme", "poverty", "--year", "2015", "--scheme", "jenks", "{tmp}/map.png"],
+        r"--scheme 'jenks' is not valid; allowed: natural_breaks, quantiles, equal_interval",
+        "--scheme 'jenks' không hợp lệ",
+    ),
+    (
+        ["--theme", "poverty", "--year", "2015", "--k", "9", "{tmp}/map.png"],
+        r"--k '9' is not valid; allowed: 3, 4, 5, 6, 7",
+        "--k '9' không hợp lệ",
+    ),
+    (
+        ["--theme", "poverty", "--year", "2015", "--k", "four", "{tmp}/map.png"],
+        r"--k 'four' is not valid",
+        "--k 'four'",
+    ),
+    (
+        ["--theme", "poverty", "--year", "2015", "--lang", "fr", "{tmp}/map.png"],
+        r"--lang 'fr' is not valid; allowed: vi, en",
+        "--lang 'fr' không hợp lệ",
+    ),
+    (
+        ["--theme", "poverty", "--year", "2015", "--district", "Hà Nội", "{tmp}/map.png"],
+        r"--district: Unknown district 'Hà Nội'; use a code or a name: 178 \(Thành phố Lạng Sơn\)",
+        "--district: Không có huyện",
+    ),
 ]
 
 
@@ -121,7 +198,7 @@ def test_parse_request_raises_config_error(tmp_path, boundaries):
 
 
 def test_write_failure_is_reported(tmp_path, capsys, boundaries, monkeypatch):
-    import ntm_geo.cli_export as cli
+    import ntm_geo.cli.export_map as cli
 
     monkeypatch.setattr(cli, "render", lambda request, boundaries=None: b"x")
 
@@ -137,7 +214,13 @@ def test_write_failure_is_reported(tmp_path, capsys, boundaries, monkeypatch):
 def test_module_entry_point_registers_export_map(tmp_path):
     """``python -m ntm_geo`` (module run as __main__) knows the command."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    result = subprocess.run([sys.executable, "-m", "ntm_geo", "export-map", "--theme", "x", str(tmp_path / "a.png")],
-                            capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "ntm_geo", "export-map", "--theme", "x", str(tmp_path / "a.png")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert result.returncode == 2
     assert "Error: --theme 'x' is not valid" in result.stderr

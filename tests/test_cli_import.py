@@ -19,7 +19,8 @@ ILLUSTRATIVE_2015 = REPO / "data" / "illustrative" / "lang_son_ntm_2015.csv"
 @pytest.fixture()
 def store_dir(tmp_path, monkeypatch):
     """A fresh data folder and editor password for the store; reset afterwards."""
-    from ntm_geo import auth, store
+    from ntm_geo import auth
+    from ntm_geo.datasets import store
 
     monkeypatch.setenv("NTM_GEO_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("NTM_GEO_EDITOR_PASSWORD", "s3cret")
@@ -38,13 +39,23 @@ def test_dry_run_json_has_the_report_keys(capsys):
     status, out, _ = run(capsys, str(IMPORT_DIR / "names.csv"), "--year", "2015", "--dry-run", "--json")
     assert status == 0
     payload = json.loads(out)
-    for key in ("matched", "unmatched", "duplicates", "units_without_row", "out_of_range", "suggestions",
-                "report_check", "saved"):
+    for key in (
+        "matched",
+        "unmatched",
+        "duplicates",
+        "units_without_row",
+        "out_of_range",
+        "suggestions",
+        "report_check",
+        "saved",
+    ):
         assert key in payload
     assert payload["saved"] is None
     assert [m["row"] for m in payload["matched"]] == [2, 3, 4, 6, 9, 10, 14, 16]
     assert {u["row"]: u["column"] for u in payload["unmatched"]}[13] == "Huyện"
-    assert all({"row", "commune_code", "reason_en", "reason_vi"} <= set(u) for u in payload["units_without_row"])
+    assert all(
+        {"row", "commune_code", "reason_en", "reason_vi"} <= set(u) for u in payload["units_without_row"]
+    )
 
 
 def test_text_report_lists_problems_with_location_and_suggestions(capsys):
@@ -91,8 +102,16 @@ def test_file_error_exits_2_in_both_languages(capsys):
 
 
 def test_saves_to_the_store(capsys, store_dir):
-    status, out, _ = run(capsys, str(IMPORT_DIR / "title_rows.csv"), "--name", "Kết quả 2015", "--source", "VPĐP",
-                         "--lang", "en")
+    status, out, _ = run(
+        capsys,
+        str(IMPORT_DIR / "title_rows.csv"),
+        "--name",
+        "Kết quả 2015",
+        "--source",
+        "VPĐP",
+        "--lang",
+        "en",
+    )
     assert status == 0
     saved = re.search(r"Saved dataset «Kết quả 2015» \(id (\S+)\)\.", out)
     assert saved
@@ -119,11 +138,11 @@ def test_without_password_exits_2_with_how_to_enable(capsys, store_dir, monkeypa
 
 
 def test_without_store_module_exits_2(capsys, monkeypatch):
-    monkeypatch.setitem(sys.modules, "ntm_geo.store", None)  # import fails
+    monkeypatch.setitem(sys.modules, "ntm_geo.datasets.store", None)  # import fails
     status, _, err = run(capsys, str(IMPORT_DIR / "duplicates.csv"))
     assert status == 2
-    assert "the dataset store (ntm_geo.store) is not installed" in err
-    assert "không có kho dữ liệu (ntm_geo.store)" in err
+    assert "the dataset store (ntm_geo.datasets.store) is not installed" in err
+    assert "không có kho dữ liệu (ntm_geo.datasets.store)" in err
     status, _, _ = run(capsys, str(IMPORT_DIR / "duplicates.csv"), "--dry-run")
     assert status == 0
 

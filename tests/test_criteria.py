@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from ntm_geo import criteria as cr
+from ntm_geo.criteria import framework as cr
 from ntm_geo.errors import ConfigError
 
 
@@ -19,9 +19,15 @@ def test_nineteen_criteria_in_order():
 
 @pytest.mark.parametrize(
     ("number", "name_vi"),
-    [(1, "Quy hoạch"), (3, "Thủy lợi"), (4, "Điện"), (6, "Cơ sở vật chất văn hóa"),
-     (12, "Lao động có việc làm thường xuyên"), (18, "Hệ thống tổ chức chính trị xã hội vững mạnh"),
-     (19, "An ninh, trật tự xã hội")],
+    [
+        (1, "Quy hoạch"),
+        (3, "Thủy lợi"),
+        (4, "Điện"),
+        (6, "Cơ sở vật chất văn hóa"),
+        (12, "Lao động có việc làm thường xuyên"),
+        (18, "Hệ thống tổ chức chính trị xã hội vững mạnh"),
+        (19, "An ninh, trật tự xã hội"),
+    ],
 )
 def test_names_have_diacritics_nfc(number, name_vi):
     c = cr.criterion(number)

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from ntm_geo import datasets as ds
-from ntm_geo.criteria import CRITERION_COLUMNS
+from ntm_geo.criteria.framework import CRITERION_COLUMNS
+from ntm_geo.datasets import contract as ds
 from ntm_geo.errors import ConfigError, DataError
 
-HEADER = "commune_code,year," + ",".join(CRITERION_COLUMNS) + ",criteria_met,poverty_rate_pct,car_access_all_season,note"
-XA = "05986,2015," + ",".join(["1"] * 5 + ["0"] * 14) + ",5,12.5,1,ok"        # Xã Hoàng Đồng
-PHUONG = "05971,2015," + "," * 18 + ",,3.2,,"                                   # Phường Hoàng Văn Thụ
+HEADER = (
+    "commune_code,year,"
+    + ",".join(CRITERION_COLUMNS)
+    + ",criteria_met,poverty_rate_pct,car_access_all_season,note"
+)
+XA = "05986,2015," + ",".join(["1"] * 5 + ["0"] * 14) + ",5,12.5,1,ok"  # Xã Hoàng Đồng
+PHUONG = "05971,2015," + "," * 18 + ",,3.2,,"  # Phường Hoàng Văn Thụ
 
 
 def write(tmp_path, *lines, name="data.csv"):
@@ -40,7 +44,9 @@ def test_illustrative_loads():
 
 
 def test_illustrative_unknown_year():
-    with pytest.raises(ConfigError, match=r"No illustrative dataset for year 2016; allowed years: 2011, 2015"):
+    with pytest.raises(
+        ConfigError, match=r"No illustrative dataset for year 2016; allowed years: 2011, 2015"
+    ):
         ds.load_illustrative(2016)
 
 
@@ -59,17 +65,30 @@ def test_missing_column(tmp_path):
 
 
 def test_bad_code_format(tmp_path):
-    _expect(write(tmp_path, HEADER, XA.replace("05986", "5986", 1)), 2, "commune_code",
-            r"row 2, column commune_code: code '5986' is not a 5-digit GSO code")
+    _expect(
+        write(tmp_path, HEADER, XA.replace("05986", "5986", 1)),
+        2,
+        "commune_code",
+        r"row 2, column commune_code: code '5986' is not a 5-digit GSO code",
+    )
 
 
 def test_unknown_code(tmp_path):
-    _expect(write(tmp_path, HEADER, XA, XA.replace("05986", "99999", 1)), 3, "commune_code",
-            r"row 3, .*code '99999' is not a Lạng Sơn commune-level unit")
+    _expect(
+        write(tmp_path, HEADER, XA, XA.replace("05986", "99999", 1)),
+        3,
+        "commune_code",
+        r"row 3, .*code '99999' is not a Lạng Sơn commune-level unit",
+    )
 
 
 def test_bad_year(tmp_path):
-    _expect(write(tmp_path, HEADER, XA.replace(",2015,", ",15,", 1)), 2, "year", r"year '15' is not a 4-digit year")
+    _expect(
+        write(tmp_path, HEADER, XA.replace(",2015,", ",15,", 1)),
+        2,
+        "year",
+        r"year '15' is not a 4-digit year",
+    )
 
 
 def test_duplicate_code(tmp_path):
@@ -83,11 +102,16 @@ def test_bad_flag(tmp_path):
 
 def test_ward_assessed(tmp_path):
     line = "05971,2015,1," + "," * 17 + ",1,3.2,,"
-    _expect(write(tmp_path, HEADER, line), 2, "c01", r"05971 is a ward \(phường\), not assessed .*leave c01\.\.c19")
+    _expect(
+        write(tmp_path, HEADER, line),
+        2,
+        "c01",
+        r"05971 is a ward \(phường\), not assessed .*leave c01\.\.c19",
+    )
 
 
 def test_township_zero_criteria(tmp_path):
-    line = "05995,2015," + ",".join(["0"] * 19) + ",0,3.2,,"      # Thị trấn Thất Khê with "0 criteria"
+    line = "05995,2015," + ",".join(["0"] * 19) + ",0,3.2,,"  # Thị trấn Thất Khê with "0 criteria"
     _expect(write(tmp_path, HEADER, line), 2, "c01", r"township \(thị trấn\), not assessed")
 
 
@@ -117,13 +141,21 @@ def test_criteria_met_not_number(tmp_path):
 
 
 def test_percentage_out_of_range(tmp_path):
-    _expect(write(tmp_path, HEADER, XA, PHUONG.replace(",3.2,", ",103.2,")), 3, "poverty_rate_pct",
-            r"percentage 103\.2 is outside 0-100")
+    _expect(
+        write(tmp_path, HEADER, XA, PHUONG.replace(",3.2,", ",103.2,")),
+        3,
+        "poverty_rate_pct",
+        r"percentage 103\.2 is outside 0-100",
+    )
 
 
 def test_car_access_flag(tmp_path):
-    _expect(write(tmp_path, HEADER, XA.replace(",12.5,1,", ",12.5,2,")), 2, "car_access_all_season",
-            r"value '2' is not 1, 0 or empty")
+    _expect(
+        write(tmp_path, HEADER, XA.replace(",12.5,1,", ",12.5,2,")),
+        2,
+        "car_access_all_season",
+        r"value '2' is not 1, 0 or empty",
+    )
 
 
 def test_file_not_found(tmp_path):
@@ -143,12 +175,16 @@ def test_not_utf8(tmp_path):
     [
         (None, "is a folder, not a CSV file", "là một thư mục"),
         ("", "the file is empty", "tệp trống"),
-        ("commune_code,year\n05971,2015\n05974,2015,extra,fields\n", "a row has more fields than the header", "nhiều cột hơn"),
+        (
+            "commune_code,year\n05971,2015\n05974,2015,extra,fields\n",
+            "a row has more fields than the header",
+            "nhiều cột hơn",
+        ),
         ("commune_code;year;c01\n05971;2015;1\n", "separated by ';'", "dấu ';'"),
     ],
 )
 def test_unreadable_csv_files_give_clear_errors(tmp_path, content, match_en, match_vi):
-    from ntm_geo.datasets import load_dataset_csv
+    from ntm_geo.datasets.contract import load_dataset_csv
     from ntm_geo.errors import DataError
 
     path = tmp_path / "bad.csv"

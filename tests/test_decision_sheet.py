@@ -12,22 +12,28 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from ntm_geo import planning as pl
-from ntm_geo.datasets import ILLUSTRATIVE, DatasetInfo
-from ntm_geo.decision_sheet import decision_sheet_xlsx, shortlist_map_png
+from ntm_geo.datasets.contract import ILLUSTRATIVE, DatasetInfo
+from ntm_geo.planning import ranking as pl
+from ntm_geo.planning.decision_sheet import decision_sheet_xlsx, shortlist_map_png
 from tests.test_planning import joined, unit
 
-REAL = DatasetInfo("tinh-2016", "Số liệu tỉnh 2016", "Province data 2016", (2015,), "Văn phòng Điều phối NTM",
-                   False, "", "")
+REAL = DatasetInfo(
+    "tinh-2016", "Số liệu tỉnh 2016", "Province data 2016", (2015,), "Văn phòng Điều phối NTM", False, "", ""
+)
 
 
 @pytest.fixture()
 def rows():
-    table = pl.candidate_table(joined([
-        unit("00001", "Xã An", met=17, poverty=12.5),
-        unit("00002", "Xã Bình", met=9),
-        unit("00003", "=cmd|' /C calc'!A0", met=5),
-    ]), "vi")
+    table = pl.candidate_table(
+        joined(
+            [
+                unit("00001", "Xã An", met=17, poverty=12.5),
+                unit("00002", "Xã Bình", met=9),
+                unit("00003", "=cmd|' /C calc'!A0", met=5),
+            ]
+        ),
+        "vi",
+    )
     return pl.shortlist_rows(table, ["00002", "00001", "00003"], "vi")
 
 
@@ -78,11 +84,19 @@ def test_real_dataset_is_not_labelled_illustrative(rows):
 def test_map_png_is_embedded_and_drawn():
     communes = gpd.GeoDataFrame(
         {"commune_code": ["00001", "00002", "00003"], "name_with_type": ["Xã Đông Quan", "Xã Bình", "Xã Ải"]},
-        geometry=[box(106.0, 21.5, 106.1, 21.6), box(106.1, 21.5, 106.2, 21.6), box(106.2, 21.5, 106.3, 21.6)],
+        geometry=[
+            box(106.0, 21.5, 106.1, 21.6),
+            box(106.1, 21.5, 106.2, 21.6),
+            box(106.2, 21.5, 106.3, 21.6),
+        ],
         crs=4326,
     )
-    districts = gpd.GeoDataFrame({"district_code": ["189"]}, geometry=[box(106.0, 21.5, 106.3, 21.6)], crs=4326)
-    png = shortlist_map_png(communes, districts, ["00003", "00001"], title="Các xã đề xuất", note="Dữ liệu minh họa")
+    districts = gpd.GeoDataFrame(
+        {"district_code": ["189"]}, geometry=[box(106.0, 21.5, 106.3, 21.6)], crs=4326
+    )
+    png = shortlist_map_png(
+        communes, districts, ["00003", "00001"], title="Các xã đề xuất", note="Dữ liệu minh họa"
+    )
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5000
     rows = pd.DataFrame({"Xã": ["Xã Ải"]}, index=pd.Index(["00003"], name="commune_code"))
     wb = _open(decision_sheet_xlsx(rows, {}, ILLUSTRATIVE, png, "vi"))
@@ -90,15 +104,27 @@ def test_map_png_is_embedded_and_drawn():
 
 
 def test_labels_of_neighbouring_shortlisted_xa_do_not_overlap(boundaries):
-    from ntm_geo.decision_sheet import _shortlist_figure
+    from ntm_geo.planning.decision_sheet import _shortlist_figure
 
     codes = ["06247", "06214", "06220", "06250", "06202", "06196", "06238"]  # 7 neighbours in Cao Lộc
-    fig, labels = _shortlist_figure(boundaries.communes_web, boundaries.districts_web, codes, title="Đề xuất",
-                                    note="", lang="vi", width_in=8.0, dpi=110)
+    fig, labels = _shortlist_figure(
+        boundaries.communes_web,
+        boundaries.districts_web,
+        codes,
+        title="Đề xuất",
+        note="",
+        lang="vi",
+        width_in=8.0,
+        dpi=110,
+    )
     assert [lab.get_text().split(".")[0] for lab in labels] == [str(i) for i in range(1, 8)]
     fig.canvas.draw()  # (the label boxes follow the moved texts at drawing time)
     renderer = fig.canvas.get_renderer()
     boxes = [lab.get_bbox_patch().get_window_extent(renderer) for lab in labels]
-    overlapping = [(labels[i].get_text(), labels[j].get_text()) for i in range(len(boxes))
-                   for j in range(i + 1, len(boxes)) if boxes[i].overlaps(boxes[j])]
+    overlapping = [
+        (labels[i].get_text(), labels[j].get_text())
+        for i in range(len(boxes))
+        for j in range(i + 1, len(boxes))
+        if boxes[i].overlaps(boxes[j])
+    ]
     assert overlapping == []

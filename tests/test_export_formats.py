@@ -10,19 +10,27 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from ntm_geo import catalog
+from ntm_geo.datasets import catalog
 from ntm_geo.errors import ConfigError
-from ntm_geo.export_formats import TABLE_COLUMNS, display_table, export_filename, standalone_html, table_xlsx, view_table
-from ntm_geo.static_map import MapSpec
-from ntm_geo.themes import compute_view, join_dataset
+from ntm_geo.exports.formats import (
+    TABLE_COLUMNS,
+    display_table,
+    export_filename,
+    standalone_html,
+    table_xlsx,
+    view_table,
+)
+from ntm_geo.exports.static_map import MapSpec
+from ntm_geo.maps.themes import compute_view, join_dataset
 
 # ----------------------------------------------------------------------------- HTML
 
 
 @pytest.fixture(scope="module")
 def page(boundaries) -> str:
-    return standalone_html(MapSpec(variable="poverty_rate_pct", district="186"), boundaries=boundaries,
-                           today=date(2026, 5, 4))
+    return standalone_html(
+        MapSpec(variable="poverty_rate_pct", district="186"), boundaries=boundaries, today=date(2026, 5, 4)
+    )
 
 
 def test_html_loads_nothing_from_a_url(page):
@@ -30,7 +38,9 @@ def test_html_loads_nothing_from_a_url(page):
     assert not re.search(r"<link[^>]*\bhref\s*=", page, re.I)  # every stylesheet is inline
     assert 'src="http' not in page and "src='http" not in page
     assert not re.search(r"href=[\"']?https?:[^>]*stylesheet", page, re.I)
-    assert not re.search(r"@import|url\((?!data:|#)", page)  # CSS images are data: URIs (VML "#default" aside)
+    assert not re.search(
+        r"@import|url\((?!data:|#)", page
+    )  # CSS images are data: URIs (VML "#default" aside)
     assert "/app/static/" not in page  # no reference to the app's server either
     assert "tile.openstreetmap" not in page  # no tiles
 
@@ -55,7 +65,7 @@ def test_html_has_title_badge_sources_and_date(page):
 
 
 def test_html_escapes_text(boundaries, monkeypatch):
-    from ntm_geo import datasets
+    from ntm_geo.datasets import contract as datasets
 
     info = datasets.ILLUSTRATIVE
     evil = type(info)(**{**info.__dict__, "name_vi": "<script>alert(1)</script>", "note_vi": "<b>x</b>"})
@@ -87,7 +97,12 @@ def real_table(boundaries) -> pd.DataFrame:
 
 def test_view_table_columns_and_rows(real_table):
     assert len(real_table) == 226
-    assert list(real_table.columns[:4]) == ["commune_code", "name_with_type", "district_code", "district_name"]
+    assert list(real_table.columns[:4]) == [
+        "commune_code",
+        "name_with_type",
+        "district_code",
+        "district_name",
+    ]
     assert set(real_table.columns[:-1]) <= set(TABLE_COLUMNS)
     assert real_table.columns[-1] == "Số tiêu chí đạt (0–19)"
     assert set(real_table.loc[real_table["unit_type"] != "xa", real_table.columns[-1]]) == {"Không đánh giá"}
@@ -99,12 +114,19 @@ def _sheet(data: bytes):
 
 
 def test_xlsx_layout_title_note_frozen_header(real_table):
-    data = table_xlsx(real_table, title="Số tiêu chí đạt — năm 2015", note="Dữ liệu minh họa: không phải số liệu thật.")
+    data = table_xlsx(
+        real_table, title="Số tiêu chí đạt — năm 2015", note="Dữ liệu minh họa: không phải số liệu thật."
+    )
     wb, ws = _sheet(data)
     assert ws.title == "Bảng số liệu"
     assert ws["A1"].value == "Số tiêu chí đạt — năm 2015" and ws["A1"].font.b
     assert ws["A2"].value.startswith("Dữ liệu minh họa")
-    assert [c.value for c in ws[4]][:4] == ["commune_code", "name_with_type", "district_code", "district_name"]
+    assert [c.value for c in ws[4]][:4] == [
+        "commune_code",
+        "name_with_type",
+        "district_code",
+        "district_name",
+    ]
     assert ws.freeze_panes == "A5"
     assert ws.auto_filter.ref == f"A4:{ws.cell(row=4, column=len(real_table.columns)).column_letter}230"
     assert ws.max_row == 4 + 226
@@ -131,19 +153,27 @@ def test_xlsx_numbers_are_numbers_and_vietnamese_intact(real_table):
 
 
 def test_xlsx_neutralises_formulas_and_control_characters():
-    df = pd.DataFrame({
-        "name": ["=HYPERLINK(\"http://x\",\"y\")", "+1", "-2", "@SUM(A1)", "Xã Đồng Đăng", "a\x07b"],
-        "=bad header": [1, 2, 3, 4, 5, 6],
-        "share": pd.array([1.5, None, 2.25, 0.0, 3.0, 4.0], dtype="Float64"),
-        "flag": pd.array([True, False, None, True, False, True], dtype="boolean"),
-    })
+    df = pd.DataFrame(
+        {
+            "name": ['=HYPERLINK("http://x","y")', "+1", "-2", "@SUM(A1)", "Xã Đồng Đăng", "a\x07b"],
+            "=bad header": [1, 2, 3, 4, 5, 6],
+            "share": pd.array([1.5, None, 2.25, 0.0, 3.0, 4.0], dtype="Float64"),
+            "flag": pd.array([True, False, None, True, False, True], dtype="boolean"),
+        }
+    )
     _, ws = _sheet(table_xlsx(df, title="=cmd|' /C calc'!A0", note="@note"))
     cells = [c for row in ws.iter_rows() for c in row if c.value is not None]
     assert all(c.data_type != "f" for c in cells)
     assert ws["A1"].value == "'=cmd|' /C calc'!A0"
     assert ws["A2"].value == "'@note"
     assert [ws.cell(row=5 + i, column=1).value for i in range(6)] == [
-        "'=HYPERLINK(\"http://x\",\"y\")", "'+1", "'-2", "'@SUM(A1)", "Xã Đồng Đăng", "ab"]
+        '\'=HYPERLINK("http://x","y")',
+        "'+1",
+        "'-2",
+        "'@SUM(A1)",
+        "Xã Đồng Đăng",
+        "ab",
+    ]
     assert ws.cell(row=4, column=2).value == "'=bad header"
     assert ws.cell(row=5, column=2).value == 1  # numbers untouched
     assert ws.cell(row=6, column=3).value is None  # NA -> empty
@@ -152,15 +182,20 @@ def test_xlsx_neutralises_formulas_and_control_characters():
 
 def test_xlsx_empty_table_and_sheet_name():
     df = pd.DataFrame({"a": pd.Series([], dtype="Int64")})
-    wb, ws = _sheet(table_xlsx(df, title="Empty", sheet="Data [2015]: a/b?" + "x" * 40))
+    _wb, ws = _sheet(table_xlsx(df, title="Empty", sheet="Data [2015]: a/b?" + "x" * 40))
     assert ws.title == "Data 2015 abx" + "x" * 18 and len(ws.title) == 31
     assert ws.max_row == 3
 
 
 def test_export_filename():
-    assert export_filename(MapSpec(district="186"), "png", "a4") == "ntm_lang_son_illustrative_2015_criteria_met_186_a4.png"
+    assert (
+        export_filename(MapSpec(district="186"), "png", "a4")
+        == "ntm_lang_son_illustrative_2015_criteria_met_186_a4.png"
+    )
     assert export_filename(MapSpec(), "xlsx") == "ntm_lang_son_illustrative_2015_criteria_met.xlsx"
-    with pytest.raises(ConfigError, match=r"Unknown export file type 'doc'; allowed: png, pdf, html, xlsx, csv.*Loại tệp"):
+    with pytest.raises(
+        ConfigError, match=r"Unknown export file type 'doc'; allowed: png, pdf, html, xlsx, csv.*Loại tệp"
+    ):
         export_filename(MapSpec(), "doc")
 
 

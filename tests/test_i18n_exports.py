@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from ntm_geo.errors import ConfigError
-from ntm_geo.exports import neutralise_formulas, table_csv_bytes
+from ntm_geo.exports.tables import neutralise_formulas, table_csv_bytes
 from ntm_geo.i18n import STRINGS, t
 
 
@@ -35,7 +35,9 @@ def test_t_formats_and_rejects_unknowns():
 
 
 def test_csv_has_bom_note_and_no_formulas():
-    df = pd.DataFrame({"name": ["=HYPERLINK(\"x\")", "Xã Hòa Bình", "-5", "@SUM(A1)"], "value": [1.5, -2.0, 3.0, 4.0]})
+    df = pd.DataFrame(
+        {"name": ['=HYPERLINK("x")', "Xã Hòa Bình", "-5", "@SUM(A1)"], "value": [1.5, -2.0, 3.0, 4.0]}
+    )
     data = table_csv_bytes(df, note="Dữ liệu minh họa")
     assert data.startswith("\ufeff".encode())
     text = data.decode("utf-8-sig")

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from ntm_geo import illustrative as il
-from ntm_geo.criteria import CRITERION_COLUMNS
+from ntm_geo.criteria.framework import CRITERION_COLUMNS
+from ntm_geo.datasets import illustrative as il
 from ntm_geo.errors import DataError
 
 
@@ -18,19 +18,28 @@ def tiny_units(n_xa_per_district: int = 6) -> gpd.GeoDataFrame:
     """Two districts of 0.05° squares: a city (2 phường + xã) and a remote district (thị trấn + xã)."""
     rows = []
     code = 1
-    layout = [("178", "Thành phố Lạng Sơn", ["phuong", "phuong"], 0.0),
-              ("189", "Huyện Đình Lập", ["thi-tran"], 0.6)]
+    layout = [
+        ("178", "Thành phố Lạng Sơn", ["phuong", "phuong"], 0.0),
+        ("189", "Huyện Đình Lập", ["thi-tran"], 0.6),
+    ]
     for district, dname, urban, x0 in layout:
         for i, utype in enumerate(urban + ["xa"] * n_xa_per_district):
             x = 106.7 + x0 + 0.05 * (i % 4)
             y = 21.8 + 0.05 * (i // 4)
-            rows.append({
-                "commune_code": f"{code:05d}", "district_code": district, "name": f"U{code}",
-                "name_with_type": f"{utype} U{code}", "unit_type": utype, "district_name": dname,
-                "population_2009": 9000 if utype != "xa" else 1500 + 300 * i,
-                "area_km2": 5.0 if utype != "xa" else 30.0 + 5 * i, "assessed": utype == "xa",
-                "geometry": box(x, y, x + 0.05, y + 0.05),
-            })
+            rows.append(
+                {
+                    "commune_code": f"{code:05d}",
+                    "district_code": district,
+                    "name": f"U{code}",
+                    "name_with_type": f"{utype} U{code}",
+                    "unit_type": utype,
+                    "district_name": dname,
+                    "population_2009": 9000 if utype != "xa" else 1500 + 300 * i,
+                    "area_km2": 5.0 if utype != "xa" else 30.0 + 5 * i,
+                    "assessed": utype == "xa",
+                    "geometry": box(x, y, x + 0.05, y + 0.05),
+                }
+            )
             code += 1
     return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
 
@@ -47,7 +56,7 @@ def test_tiny_structure(tiny):
         assert tuple(df.columns) == il.COLUMNS
         assert len(df) == len(units) and (df["year"] == year).all()
         urban = df["commune_code"].isin(units.loc[units.unit_type != "xa", "commune_code"])
-        assert df.loc[urban, list(CRITERION_COLUMNS) + ["criteria_met"]].isna().all().all()
+        assert df.loc[urban, [*list(CRITERION_COLUMNS), "criteria_met"]].isna().all().all()
         assert df.loc[~urban, list(CRITERION_COLUMNS)].notna().all().all()
         assert (df.loc[~urban, list(CRITERION_COLUMNS)].sum(axis=1) == df.loc[~urban, "criteria_met"]).all()
         assert df["poverty_rate_pct"].between(0, 100).all()
@@ -67,7 +76,9 @@ def test_tiny_consistency_rules(tiny):
     _, frames = tiny
     d11, d15 = frames[2011], frames[2015]
     xa = d15["criteria_met"].notna()
-    assert (d11.loc[xa, list(CRITERION_COLUMNS)].to_numpy() <= d15.loc[xa, list(CRITERION_COLUMNS)].to_numpy()).all()
+    assert (
+        d11.loc[xa, list(CRITERION_COLUMNS)].to_numpy() <= d15.loc[xa, list(CRITERION_COLUMNS)].to_numpy()
+    ).all()
     assert (d15.loc[xa & (d15.c04 == 1), "electricity_hh_pct"] >= 95).all()
     assert (d15.loc[xa & (d15.c11 == 1), "poverty_rate_pct"] < 10).all()
     assert (d15.loc[xa & (d15.c11 == 0), "poverty_rate_pct"] >= 10).all()
@@ -148,7 +159,7 @@ def test_report_targets_arithmetic():
 def real():
     try:
         units = il.load_units()
-    except Exception as exc:  # noqa: BLE001 - any failure means: no real boundaries here
+    except Exception as exc:
         pytest.skip(f"real boundaries unavailable (set NTM_GEO_BOUNDARY_MIRROR): {exc}")
     frames = {}
     for year in il.YEARS:
@@ -164,7 +175,7 @@ def test_regeneration_is_byte_identical(tmp_path, real):
 
 
 def test_all_units_once(real):
-    units, frames = real
+    _units, frames = real
     for df in frames.values():
         assert len(df) == 226 and df["commune_code"].is_unique and df["unit_type"].notna().all()
         assert (df["criteria_met"].notna() == (df["unit_type"] == "xa")).all()
@@ -179,8 +190,10 @@ def test_criterion_counts_2015_exact(real):
 
 @pytest.mark.parametrize(
     ("year", "groups", "mean", "decimals"),
-    [(2011, {(10, 10): 1, (5, 9): 22, (1, 4): 129, (0, 0): 55}, 2.57, 2),
-     (2015, {(19, 19): 13, (15, 18): 1, (10, 14): 34, (5, 9): 109, (0, 4): 50, (0, 1): 0}, 7.4, 1)],
+    [
+        (2011, {(10, 10): 1, (5, 9): 22, (1, 4): 129, (0, 0): 55}, 2.57, 2),
+        (2015, {(19, 19): 13, (15, 18): 1, (10, 14): 34, (5, 9): 109, (0, 4): 50, (0, 1): 0}, 7.4, 1),
+    ],
 )
 def test_groups_and_mean_exact(real, year, groups, mean, decimals):
     _, frames = real
@@ -255,12 +268,25 @@ def test_plausible_correlations(real):
     assert sp(xa.criteria_met, xa.electricity_hh_pct) > 0.3
     assert sp(xa.poverty_rate_pct, xa.hygienic_water_hh_pct) < 0
     assert xa.loc[xa.c02 == 1, "road_hardened_pct"].mean() > xa.loc[xa.c02 == 0, "road_hardened_pct"].mean()
-    assert xa.loc[xa.c17 == 1, "hygienic_water_hh_pct"].mean() > xa.loc[xa.c17 == 0, "hygienic_water_hh_pct"].mean()
-    assert xa.loc[xa.c03 == 1, "irrigated_cropland_pct"].mean() > xa.loc[xa.c03 == 0, "irrigated_cropland_pct"].mean()
+    assert (
+        xa.loc[xa.c17 == 1, "hygienic_water_hh_pct"].mean()
+        > xa.loc[xa.c17 == 0, "hygienic_water_hh_pct"].mean()
+    )
+    assert (
+        xa.loc[xa.c03 == 1, "irrigated_cropland_pct"].mean()
+        > xa.loc[xa.c03 == 0, "irrigated_cropland_pct"].mean()
+    )
     # geography: towns above xã; border/mountain districts below the city and the QL1 corridor
     assert d.loc[d.unit_type == "thi-tran", "poverty_rate_pct"].median() < xa["poverty_rate_pct"].median()
     mean_met = xa.groupby("district_code").criteria_met.mean()
-    remote = ["180", "181", "182", "185", "188", "189"]  # Tràng Định, Bình Gia, Văn Lãng, Bắc Sơn, Lộc Bình, Đình Lập
+    remote = [
+        "180",
+        "181",
+        "182",
+        "185",
+        "188",
+        "189",
+    ]  # Tràng Định, Bình Gia, Văn Lãng, Bắc Sơn, Lộc Bình, Đình Lập
     assert mean_met[remote].max() < mean_met[["178", "183", "187"]].min()
     assert sp(xa.especially_difficult, xa.criteria_met) < -0.3
     assert d.loc[d.unit_type != "xa", "especially_difficult"].isna().all()

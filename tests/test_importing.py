@@ -9,9 +9,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ntm_geo.datasets import load_illustrative
+from ntm_geo.datasets.contract import load_illustrative
+from ntm_geo.datasets.importing import (
+    header_field,
+    import_table,
+    issue_message,
+    parse_flag,
+    parse_number,
+    read_table,
+)
 from ntm_geo.errors import DataError
-from ntm_geo.importing import header_field, import_table, issue_message, parse_flag, parse_number, read_table
 
 HERE = Path(__file__).resolve().parent / "data" / "import"
 _spec = importlib.util.spec_from_file_location("make_import_files", HERE / "make_files.py")
@@ -39,8 +46,12 @@ def matched(report) -> dict[int, tuple[str, str]]:
         ("windows_1258.csv", "cp1258", 1, {2: ("06136", "name"), 3: ("06184", "name")}),
         ("title_rows.csv", "utf-8", 4, {6: ("06628", "code"), 7: ("05971", "code")}),
         ("two_sheets.xlsx", None, 1, {2: ("06628", "code")}),
-        ("merged_header.xlsx", None, 3,
-         {5: ("06628", "code"), 6: ("06619", "code"), 7: ("06613", "code"), 8: ("06631", "name")}),
+        (
+            "merged_header.xlsx",
+            None,
+            3,
+            {5: ("06628", "code"), 6: ("06619", "code"), 7: ("06613", "code"), 8: ("06631", "name")},
+        ),
     ],
 )
 def test_files_import_with_exact_matches(name, encoding, header_row, expected):
@@ -59,11 +70,16 @@ def test_windows_1258_names_are_decoded_intact():
 
 def test_title_rows_numbering_row_and_signature():
     report = load("title_rows.csv")
-    assert report.table.set_index("commune_code")["poverty_rate_pct"].to_dict() == {"05971": 0.8, "06628": 11.9}
+    assert report.table.set_index("commune_code")["poverty_rate_pct"].to_dict() == {
+        "05971": 0.8,
+        "06628": 11.9,
+    }
     assert [(s.row, s.reason_en) for s in report.skipped] == [
         (9, "row with no code, name or values (a note, signature…).")
     ]
-    assert report.notices[0].reason_en == "year 2015 taken from the title row; choose the year if it is wrong."
+    assert (
+        report.notices[0].reason_en == "year 2015 taken from the title row; choose the year if it is wrong."
+    )
 
 
 def test_merged_headers_percent_cell_and_merged_district():
@@ -88,7 +104,9 @@ def test_table_follows_the_dataset_contract():
 
 
 def test_illustrative_csv_imports_identically():
-    data = (Path(__file__).resolve().parent.parent / "data" / "illustrative" / "lang_son_ntm_2011.csv").read_bytes()
+    data = (
+        Path(__file__).resolve().parent.parent / "data" / "illustrative" / "lang_son_ntm_2011.csv"
+    ).read_bytes()
     report = import_table(data, "lang_son_ntm_2011.csv")
     assert report.ok_rows() == 226 and report.units_without_row == []
     pd.testing.assert_frame_equal(report.table.drop(columns="name_as_written"), load_illustrative(2011))
@@ -99,10 +117,24 @@ def test_illustrative_csv_imports_identically():
 
 @pytest.mark.parametrize(
     ("text", "integer", "value"),
-    [("11,9", False, 11.9), ("11.9", False, 11.9), ("1.474.000", False, 1474000.0), ("1,474,000", False, 1474000.0),
-     ("1 474 000", False, 1474000.0), ("1.474,5", False, 1474.5), ("1,474.5", False, 1474.5),
-     ("12,5%", False, 12.5), ("1.474", True, 1474.0), ("1.474", False, 1.474), ("", False, None), ("-", False, None),
-     ("-15", True, -15.0), ("1E+26", False, 1e26), ("1e308", False, 1e308), ("1,5E-05", False, 1.5e-05)],
+    [
+        ("11,9", False, 11.9),
+        ("11.9", False, 11.9),
+        ("1.474.000", False, 1474000.0),
+        ("1,474,000", False, 1474000.0),
+        ("1 474 000", False, 1474000.0),
+        ("1.474,5", False, 1474.5),
+        ("1,474.5", False, 1474.5),
+        ("12,5%", False, 12.5),
+        ("1.474", True, 1474.0),
+        ("1.474", False, 1.474),
+        ("", False, None),
+        ("-", False, None),
+        ("-15", True, -15.0),
+        ("1E+26", False, 1e26),
+        ("1e308", False, 1e308),
+        ("1,5E-05", False, 1.5e-05),
+    ],
 )
 def test_parse_number(text, integer, value):
     assert parse_number(text, integer=integer) == value
@@ -116,10 +148,28 @@ def test_parse_number_refuses_text(text):
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("1", True), ("x", True), ("X", True), ("✓", True), ("Đạt", True), ("ĐẠT", True), ("Đa\u0323t", True),
-     ("TRUE", True), ("Có", True), ("1.0", True), ("0", False), ("Chưa đạt", False), ("Không đạt", False),
-     ("FALSE", False), ("Không", False), ("✗", False), ("", None), ("  ", None), ("-", None),
-     ("Không đánh giá", None)],
+    [
+        ("1", True),
+        ("x", True),
+        ("X", True),
+        ("✓", True),
+        ("Đạt", True),
+        ("ĐẠT", True),
+        ("Đa\u0323t", True),
+        ("TRUE", True),
+        ("Có", True),
+        ("1.0", True),
+        ("0", False),
+        ("Chưa đạt", False),
+        ("Không đạt", False),
+        ("FALSE", False),
+        ("Không", False),
+        ("✗", False),
+        ("", None),
+        ("  ", None),
+        ("-", None),
+        ("Không đánh giá", None),
+    ],
 )
 def test_parse_flag(text, value):
     assert parse_flag(text) is value
@@ -127,13 +177,36 @@ def test_parse_flag(text, value):
 
 @pytest.mark.parametrize(
     ("header", "field"),
-    [("Mã xã", "commune_code"), ("Mã ĐVHC", "commune_code"), ("MA XA", "commune_code"), ("commune_code", "commune_code"),
-     ("code", "commune_code"), ("Tên xã", "name"), ("Xã", "name"), ("Huyện", "district"), ("district", "district"),
-     ("Tiêu chí 1", "c01"), ("TC1", "c01"), ("c01", "c01"), ("Quy hoạch", "c01"), ("TC10. Thu nhập", "c10"),
-     ("1. Quy hoạch", "c01"), ("Tiêu chí số 19", "c19"), ("Hộ nghèo", "c11"), ("Tỷ lệ hộ nghèo (%)", "poverty_rate_pct"),
-     ("Tỉ lệ hộ nghèo", "poverty_rate_pct"), ("poverty", "poverty_rate_pct"), ("Năm", "year"), ("year", "year"),
-     ("Số tiêu chí đạt", "criteria_met"), ("Dân số", "population"), ("STT", "_ignore"), ("Ghi chú", "_ignore"),
-     ("Diện tích (ha)", None), ("Tiêu chí 20", None)],
+    [
+        ("Mã xã", "commune_code"),
+        ("Mã ĐVHC", "commune_code"),
+        ("MA XA", "commune_code"),
+        ("commune_code", "commune_code"),
+        ("code", "commune_code"),
+        ("Tên xã", "name"),
+        ("Xã", "name"),
+        ("Huyện", "district"),
+        ("district", "district"),
+        ("Tiêu chí 1", "c01"),
+        ("TC1", "c01"),
+        ("c01", "c01"),
+        ("Quy hoạch", "c01"),
+        ("TC10. Thu nhập", "c10"),
+        ("1. Quy hoạch", "c01"),
+        ("Tiêu chí số 19", "c19"),
+        ("Hộ nghèo", "c11"),
+        ("Tỷ lệ hộ nghèo (%)", "poverty_rate_pct"),
+        ("Tỉ lệ hộ nghèo", "poverty_rate_pct"),
+        ("poverty", "poverty_rate_pct"),
+        ("Năm", "year"),
+        ("year", "year"),
+        ("Số tiêu chí đạt", "criteria_met"),
+        ("Dân số", "population"),
+        ("STT", "_ignore"),
+        ("Ghi chú", "_ignore"),
+        ("Diện tích (ha)", None),
+        ("Tiêu chí 20", None),
+    ],
 )
 def test_header_aliases(header, field):
     assert header_field(header) == field
@@ -152,12 +225,32 @@ def test_criteria_words_and_consistency():
     assert t.loc["06613", ["c01", "criteria_met"]].isna().all()  # thị trấn with "-": not assessed
     issues = [(i.row, i.column, i.value, i.reason_en) for i in report.out_of_range]
     assert issues == [
-        (8, "Số tiêu chí đạt", "12", "criteria met is given as 12 but 10 of the 19 criterion columns are met."),
-        (9, "TC4", "", "16 criteria are blank while 3 are filled; fill all 19 (not met = 0, never blank) or leave "
-                       "all 19 blank."),
-        (12, "TC1", "0", "the unit is a ward (phường), not assessed against the NTM criteria: leave the criteria "
-                         "and the criteria count blank."),
-        (13, "TC19", "có lẽ", "not a criterion value; write 1/0, Đạt/Chưa đạt, x, ✓ or leave blank (no data)."),
+        (
+            8,
+            "Số tiêu chí đạt",
+            "12",
+            "criteria met is given as 12 but 10 of the 19 criterion columns are met.",
+        ),
+        (
+            9,
+            "TC4",
+            "",
+            "16 criteria are blank while 3 are filled; fill all 19 (not met = 0, never blank) or leave "
+            "all 19 blank.",
+        ),
+        (
+            12,
+            "TC1",
+            "0",
+            "the unit is a ward (phường), not assessed against the NTM criteria: leave the criteria "
+            "and the criteria count blank.",
+        ),
+        (
+            13,
+            "TC19",
+            "có lẽ",
+            "not a criterion value; write 1/0, Đạt/Chưa đạt, x, ✓ or leave blank (no data).",
+        ),
     ]
     rejected = report.rejected_rows()
     assert list(rejected["row"]) == [8, 9, 12, 13]
@@ -210,9 +303,15 @@ def test_names_file_row_by_row():
     }
     assert [s[0] for s in report.suggestions[5]] == ["06613", "06628"]
     assert [s[0] for s in report.suggestions[8]] == ["06250", "06379", "06442"]
-    assert report.suggestions[11][0][:2] == ("06100", "Xã Hoàng Văn Thụ — Huyện Bình Gia")  # offered, not applied
+    assert report.suggestions[11][0][:2] == (
+        "06100",
+        "Xã Hoàng Văn Thụ — Huyện Bình Gia",
+    )  # offered, not applied
     assert [(s.row, s.reason_en) for s in report.skipped] == [
-        (15, "district heading or subtotal row, not a commune; its district applies to the rows below that give none."),
+        (
+            15,
+            "district heading or subtotal row, not a commune; its district applies to the rows below that give none.",
+        ),
         (17, "total row, not a commune."),
     ]
 
@@ -245,14 +344,19 @@ def test_code_problems():
     assert reasons[3] == "code «12ab» is not a 5-digit GSO code."
     assert reasons[4] == "code 99998 is not a Lạng Sơn commune-level unit (GSO 2015 list)."
     assert reasons[5].startswith("code 06628 is Xã Đình Lập — Huyện Đình Lập but the row gives another name")
-    assert reasons[7].startswith("code 06634 is Xã Cường Lợi — Huyện Đình Lập but the row gives another district")
+    assert reasons[7].startswith(
+        "code 06634 is Xã Cường Lợi — Huyện Đình Lập but the row gives another district"
+    )
     assert report.suggestions[5][0] == ("06628", "Xã Đình Lập — Huyện Đình Lập", 100.0)
     assert report.notices[0].row == 2 and "matched by name instead" in report.notices[0].reason_en
 
 
 def test_multi_year_file():
-    with pytest.raises(DataError, match=r"multi_year.csv, column «Năm»: the file has rows for several years "
-                                        r"\(2011, 2015\); import one year at a time"):
+    with pytest.raises(
+        DataError,
+        match=r"multi_year.csv, column «Năm»: the file has rows for several years "
+        r"\(2011, 2015\); import one year at a time",
+    ):
         load("multi_year.csv")
     report = load("multi_year.csv", year=2015)
     assert matched(report) == {3: ("06628", "code"), 4: ("06619", "code")}
@@ -288,14 +392,26 @@ def test_xlsx_text_starting_with_equals_stays_text():
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ("fake_excel.xlsx", r"fake_excel.xlsx: the name ends in .xlsx but the content is a text file; the file is refused"),
-        ("fake_csv.csv", r"fake_csv.csv: the name ends in .csv but the content is an Excel workbook \(.xlsx\)"),
-        ("zip_not_excel.xlsx", r"zip_not_excel.xlsx: the name ends in .xlsx but the content is a ZIP archive"),
+        (
+            "fake_excel.xlsx",
+            r"fake_excel.xlsx: the name ends in .xlsx but the content is a text file; the file is refused",
+        ),
+        (
+            "fake_csv.csv",
+            r"fake_csv.csv: the name ends in .csv but the content is an Excel workbook \(.xlsx\)",
+        ),
+        (
+            "zip_not_excel.xlsx",
+            r"zip_not_excel.xlsx: the name ends in .xlsx but the content is a ZIP archive",
+        ),
         ("old_excel.xls", r"old_excel.xls: old Excel 97-2003 format \(.xls\) is not read"),
         ("picture.csv", r"picture.csv: the file contains binary data, not a text table"),
         ("empty.csv", r"empty.csv: the file is empty"),
-        ("tcvn3.csv", r"tcvn3.csv, row 1: the text looks typed with a TCVN3 \(ABC, .VnTime\) or VNI font, not "
-                      r"Unicode \(e.g. «Tªn x·»\)"),
+        (
+            "tcvn3.csv",
+            r"tcvn3.csv, row 1: the text looks typed with a TCVN3 \(ABC, .VnTime\) or VNI font, not "
+            r"Unicode \(e.g. «Tªn x·»\)",
+        ),
         ("koi8r.csv", r"koi8r.csv: cannot tell the text encoding .* import-table FILE --encoding"),
         ("no_header.csv", r"no_header.csv: no header row found in the first 40 rows"),
     ],
@@ -308,7 +424,9 @@ def test_refused_files(name, message):
 
 
 def test_unsupported_extension_and_unknown_sheet_and_encoding():
-    with pytest.raises(DataError, match=r"data.ods: unsupported file type «.ods»; upload a .csv or .xlsx file"):
+    with pytest.raises(
+        DataError, match=r"data.ods: unsupported file type «.ods»; upload a .csv or .xlsx file"
+    ):
         import_table(b"abc", "data.ods")
     with pytest.raises(DataError, match=r"two_sheets.xlsx: no sheet «Nope»; sheets: Hướng dẫn, Số liệu"):
         load("two_sheets.xlsx", sheet="Nope")
@@ -334,13 +452,26 @@ def test_no_year_anywhere():
 def test_report_json_and_rejected_rows_keep_everything():
     report = load("names.csv", year=2015)
     payload = report.to_json()
-    for key in ("matched", "unmatched", "duplicates", "units_without_row", "out_of_range", "suggestions", "file",
-                "year"):
+    for key in (
+        "matched",
+        "unmatched",
+        "duplicates",
+        "units_without_row",
+        "out_of_range",
+        "suggestions",
+        "file",
+        "year",
+    ):
         assert key in payload
     json.dumps(payload, ensure_ascii=False)
     assert payload["unmatched"][0] == {
-        "row": 5, "sheet": None, "column": "Tên xã", "commune_code": None, "value": "Đình Lập",
-        "reason_vi": report.unmatched[0].reason_vi, "reason_en": report.unmatched[0].reason_en,
+        "row": 5,
+        "sheet": None,
+        "column": "Tên xã",
+        "commune_code": None,
+        "value": "Đình Lập",
+        "reason_vi": report.unmatched[0].reason_vi,
+        "reason_en": report.unmatched[0].reason_en,
     }
     assert len(payload["units_without_row"]) == 226 - 8
     assert payload["units_without_row"][0]["row"] is None and payload["units_without_row"][0]["commune_code"]
@@ -355,9 +486,11 @@ def test_issue_message_names_file_sheet_row_column_in_both_languages():
     report = load("values.csv")
     issue = report.out_of_range[0]
     assert issue_message(issue, "values.csv", "vi") == (
-        "values.csv, dòng 3, cột «Tỷ lệ hộ nghèo (%)»: tỷ lệ 120 nằm ngoài 0–100 %. (giá trị «120»)")
+        "values.csv, dòng 3, cột «Tỷ lệ hộ nghèo (%)»: tỷ lệ 120 nằm ngoài 0–100 %. (giá trị «120»)"
+    )
     assert issue_message(issue, "values.csv", "en") == (
-        "values.csv, row 3, column «Tỷ lệ hộ nghèo (%)»: percentage 120 is outside 0–100 %. (value «120»)")
+        "values.csv, row 3, column «Tỷ lệ hộ nghèo (%)»: percentage 120 is outside 0–100 %. (value «120»)"
+    )
 
 
 def test_font_encoded_cell_is_named_by_row_and_column():
@@ -365,5 +498,7 @@ def test_font_encoded_cell_is_named_by_row_and_column():
     with pytest.raises(DataError) as err:
         import_table(data, "xa_tcvn3.csv", year=2015)
     assert (err.value.row, err.value.column) == (3, "Ten don vi")
-    assert err.value.message_vi.startswith("xa_tcvn3.csv, dòng 3, cột «Ten don vi»: văn bản có vẻ gõ bằng phông TCVN3")
+    assert err.value.message_vi.startswith(
+        "xa_tcvn3.csv, dòng 3, cột «Ten don vi»: văn bản có vẻ gõ bằng phông TCVN3"
+    )
     assert "«X· B¾c X¹»" in err.value.message_en

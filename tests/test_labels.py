@@ -1,4 +1,4 @@
-"""ntm_geo.labels: label layers and text boxes, checked by rendering the folium HTML."""
+"""ntm_geo.maps.labels: label layers and text boxes, checked by rendering the folium HTML."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Polygon, box
 
-from ntm_geo import labels
 from ntm_geo.errors import ConfigError
+from ntm_geo.maps import labels
 
 XSS = "<script>alert('x')</script>"
 
@@ -112,7 +112,10 @@ def test_real_district_labels_are_inside_their_districts(boundaries):
     assert len(items) == 11
     from shapely.geometry import Point
 
-    by_label = {labels.short_district_name(n): g for n, g in zip(districts["district_name"], districts.geometry, strict=True)}
+    by_label = {
+        labels.short_district_name(n): g
+        for n, g in zip(districts["district_name"], districts.geometry, strict=True)
+    }
     for lat, lon, label, _ in items:
         assert by_label[label].contains(Point(lon, lat)), label
     areas = [by_label[label].area for _, _, label, _ in items]

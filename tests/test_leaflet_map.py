@@ -11,12 +11,15 @@ import json
 import pyproj
 import pytest
 
-from ntm_geo import mapview
+from ntm_geo.maps import mapview
 
 lm = pytest.importorskip("app_pages.leaflet_map")
 
 BOUNDS = (106.0, 21.3, 107.4, 22.6)
-SQUARE = {"type": "Polygon", "coordinates": [[[106.5, 21.8], [106.6, 21.8], [106.6, 21.9], [106.5, 21.9], [106.5, 21.8]]]}
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[106.5, 21.8], [106.6, 21.8], [106.6, 21.9], [106.5, 21.9], [106.5, 21.8]]],
+}
 
 
 def _data(bounds=BOUNDS, **kw):
@@ -58,7 +61,9 @@ def test_uid_is_a_safe_dom_id():
     assert data["uid"] == "ntm_map_pl_map_x_"
 
 
-@pytest.mark.parametrize(("crs", "expected"), [(4326, True), ("EPSG:4326", True), (3405, False), (32648, False)])
+@pytest.mark.parametrize(
+    ("crs", "expected"), [(4326, True), ("EPSG:4326", True), (3405, False), (32648, False)]
+)
 def test_is_wgs84(crs, expected):
     assert mapview.is_wgs84(pyproj.CRS.from_user_input(crs)) is expected
 
@@ -66,10 +71,19 @@ def test_is_wgs84(crs, expected):
 def test_payload_adds_texts_css_and_height_without_changing_the_cached_data():
     data = _data(height=480)
     before = json.dumps(data, sort_keys=True)
-    out = lm.payload(data, ready=True, error="Lỗi", height="min(560px, 80vh)",
-                     texts={"title": "Số tiêu chí đạt — năm 2015", "note": "<b>x</b>", "caption": ""})
+    out = lm.payload(
+        data,
+        ready=True,
+        error="Lỗi",
+        height="min(560px, 80vh)",
+        texts={"title": "Số tiêu chí đạt — năm 2015", "note": "<b>x</b>", "caption": ""},
+    )
     assert json.dumps(data, sort_keys=True) == before  # the cached dict is not mutated
-    assert out["texts"] == {"title": "Số tiêu chí đạt — năm 2015", "note": "<b>x</b>", "caption": ""}  # text: the JS sets textContent
+    assert out["texts"] == {
+        "title": "Số tiêu chí đạt — năm 2015",
+        "note": "<b>x</b>",
+        "caption": "",
+    }  # text: the JS sets textContent
     assert out["styles"][-1] == lm.APP_CSS and ".ntm-title" in lm.APP_CSS and ".ntm-map-head" in lm.APP_CSS
     assert out["height"] == "min(560px, 80vh)" and out["ready"] is True and out["error"] == "Lỗi"
     assert lm.payload(data, ready=False, error="", height=None, texts={})["height"] == 480

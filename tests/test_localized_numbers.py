@@ -7,8 +7,14 @@ import pytest
 
 common = pytest.importorskip("app_pages.common")
 
-FRAME = pd.DataFrame({"Xã": ["Xã Kiên Mộc", "Xã Hải Yến"], "Tỷ lệ hộ nghèo (%)": [24.7, None],
-                      "Dân số": [11455, 2847], "Diện tích (km²)": [103.25, 7.5]})
+FRAME = pd.DataFrame(
+    {
+        "Xã": ["Xã Kiên Mộc", "Xã Hải Yến"],
+        "Tỷ lệ hộ nghèo (%)": [24.7, None],
+        "Dân số": [11455, 2847],
+        "Diện tích (km²)": [103.25, 7.5],
+    }
+)
 
 
 def _cells(lang: str) -> list[str]:
@@ -16,7 +22,9 @@ def _cells(lang: str) -> list[str]:
     import re
 
     html = common.localized_numbers(FRAME, lang).to_html()
-    return [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>.*?</td>", html, re.DOTALL)]
+    return [
+        re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>.*?</td>", html, re.DOTALL)
+    ]
 
 
 def test_vietnamese_decimal_comma_and_thousands_dot():

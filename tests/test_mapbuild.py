@@ -1,4 +1,4 @@
-"""ntm_geo.mapbuild: the view's layers, and what st_folium sends on first load and on reruns."""
+"""ntm_geo.maps.mapbuild: the view's layers, and what st_folium sends on first load and on reruns."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import logging
 
 import pytest
 
-from ntm_geo.datasets import load_illustrative
-from ntm_geo.mapbuild import ViewLayers, build_view_layers
-from ntm_geo.mapview import NO_DATA_FILL, build_base_map
-from ntm_geo.themes import compute_view, join_dataset
+from ntm_geo.datasets.contract import load_illustrative
+from ntm_geo.maps.mapbuild import ViewLayers, build_view_layers
+from ntm_geo.maps.mapview import NO_DATA_FILL, build_base_map
+from ntm_geo.maps.themes import compute_view, join_dataset
 
 
 @pytest.fixture(scope="module")
@@ -85,16 +85,18 @@ def test_style_follows_the_topology_order(table, boundaries):
     style = _style(layers.style)
     ids = [g["id"] for g in layers.topology["objects"]["c"]["geometries"]]
     assert style["k"] == layers.topology["key"] and len(ids) == 226
-    fill_of = dict(zip(table["commune_code"], view.fills))
+    fill_of = dict(zip(table["commune_code"], view.fills, strict=True))
     assert [style["p"][i] for i in style["f"]] == [(fill_of[c] or NO_DATA_FILL).lower() for c in ids]
-    district_of = dict(zip(table["commune_code"], table["district_code"]))
-    modes = dict(zip(ids, style["m"]))
+    district_of = dict(zip(table["commune_code"], table["district_code"], strict=True))
+    modes = dict(zip(ids, style["m"], strict=True))
     assert modes["06040"] == 2
     assert all(m == (2 if c == "06040" else 0 if district_of[c] == "178" else 1) for c, m in modes.items())
-    names = dict(zip(table["commune_code"], table["name_with_type"]))
+    names = dict(zip(table["commune_code"], table["name_with_type"], strict=True))
     geometry = layers.topology["objects"]["c"]["geometries"]
     assert all(g["properties"]["n"] == names[g["id"]] for g in geometry)  # no markup in names
-    assert len(style["l"]) == 3 and style["l"][2] == view.variable.label("vi")  # tooltip rows: name, district, value
+    assert len(style["l"]) == 3 and style["l"][2] == view.variable.label(
+        "vi"
+    )  # tooltip rows: name, district, value
 
 
 def test_feature_groups_fall_back_to_self_contained(table, boundaries):

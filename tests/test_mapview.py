@@ -1,4 +1,4 @@
-"""ntm_geo.mapview: folium maps checked by rendering HTML and asserting on small substrings."""
+"""ntm_geo.maps.mapview: folium maps checked by rendering HTML and asserting on small substrings."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ import pytest
 import shapely
 from shapely.geometry import Polygon, box
 
-from ntm_geo import mapview
 from ntm_geo.errors import ConfigError, DataError
-from ntm_geo.webassets import local_asset_urls
+from ntm_geo.maps import mapview
+from ntm_geo.maps.webassets import local_asset_urls
 
 REPO = Path(__file__).resolve().parents[1]
 XSS = "<script>alert('x')</script>"
@@ -134,7 +134,9 @@ def test_choropleth_html_has_no_raw_script_and_no_unused_columns(squares):
 def test_choropleth_tooltip_labels_escaped(squares):
     group = _layer(squares, tooltip_columns=[("name", "<b>Tên</b>")])
     assert _call(group, "style")["l"] == ["&lt;b&gt;Tên&lt;/b&gt;"]
-    assert _call(group, "style")["v"][1] == "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;"  # one column: no list
+    assert (
+        _call(group, "style")["v"][1] == "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;"
+    )  # one column: no list
     assert "<b>T" not in _render(group)
 
 
@@ -159,7 +161,9 @@ def test_choropleth_quantises_coordinates(squares):
 
 
 def test_choropleth_reprojects_to_wgs84(squares):
-    (first, *_) = mapview.decode_topology(_call(_layer(squares.to_crs(3405)), "geometry"))  # VN-2000 / UTM 48N
+    (first, *_) = mapview.decode_topology(
+        _call(_layer(squares.to_crs(3405)), "geometry")
+    )  # VN-2000 / UTM 48N
     x, y = first.exterior.coords[0]
     assert 105.9 < x < 106.4 and 20.9 < y < 21.2
 
@@ -339,11 +343,11 @@ def test_clicked_commune_code(result, code):
 
 
 def test_mapview_never_imports_streamlit():
-    import ntm_geo.mapview
-    import ntm_geo.webassets
+    import ntm_geo.maps.mapview
+    import ntm_geo.maps.webassets
 
-    for module in (ntm_geo.mapview, ntm_geo.webassets):
-        source = open(module.__file__, encoding="utf-8").read()
+    for module in (ntm_geo.maps.mapview, ntm_geo.maps.webassets):
+        source = Path(module.__file__).read_text(encoding="utf-8")
         assert not re.search(r"^\s*(import|from)\s+streamlit", source, re.MULTILINE)
 
 
@@ -364,7 +368,7 @@ def test_topology_round_trip_and_shared_arcs():
     topo = mapview.encode_topology(geoms)
     users = topo.pop("_users")
     decoded = mapview.decode_topology(topo)
-    for original, back in zip(geoms, decoded):
+    for original, back in zip(geoms, decoded, strict=True):
         assert back.is_valid
         assert original.symmetric_difference(back).area < 1e-12
     assert [g["type"] for g in topo["objects"]["c"]["geometries"]] == ["Polygon"] * 4 + ["MultiPolygon"]
@@ -388,7 +392,7 @@ def test_topology_is_valid_topojson_read_by_gdal(tmp_path):
     path.write_text(json.dumps(topo), encoding="utf-8")
     read = geopandas.read_file(path, layer="c")
     assert len(read) == 5
-    for original, back in zip(geoms, read.geometry):
+    for original, back in zip(geoms, read.geometry, strict=True):
         assert original.symmetric_difference(back).area < 1e-12
 
 
@@ -409,7 +413,7 @@ def test_js_decoder_matches_python(tmp_path):
     script = tmp_path / "t.js"
     script.write_text(
         "global.window = {};\n"
-        + (REPO / "ntm_geo" / "static" / "ntm_map.js").read_text(encoding="utf-8")
+        + (REPO / "ntm_geo" / "maps" / "static" / "ntm_map.js").read_text(encoding="utf-8")
         + f"\nconst topo = {json.dumps(topo)};\n"
         + "const arcs = window.ntmMap.decodeArcs(topo);\n"
         + "const out = topo.objects.c.geometries.map(g => g.type === 'MultiPolygon'\n"
@@ -420,22 +424,27 @@ def test_js_decoder_matches_python(tmp_path):
     )
     proc = subprocess.run([node, str(script)], capture_output=True, text=True, check=True, timeout=60)
     js = json.loads(proc.stdout)
-    for polys, back in zip(js, mapview.decode_topology(topo)):
-        parts = [shapely.Polygon([(x, y) for y, x in p[0]], [[(x, y) for y, x in r] for r in p[1:]]) for p in polys]
+    for polys, back in zip(js, mapview.decode_topology(topo), strict=True):
+        parts = [
+            shapely.Polygon([(x, y) for y, x in p[0]], [[(x, y) for y, x in r] for r in p[1:]]) for p in polys
+        ]
         assert shapely.union_all(parts).symmetric_difference(back).area < 1e-12
 
 
 def test_real_communes_topology(boundaries):
     communes = boundaries.communes_web
     topo = mapview.commune_topology(communes, name_column="name_with_type", district_column="district_name")
-    assert mapview.commune_topology(communes, name_column="name_with_type", district_column="district_name") is topo
+    assert (
+        mapview.commune_topology(communes, name_column="name_with_type", district_column="district_name")
+        is topo
+    )
     decoded = mapview.decode_topology(topo)
     ordered = communes.sort_values("commune_code")
     assert [g["id"] for g in topo["objects"]["c"]["geometries"]] == ordered["commune_code"].tolist()
     # the quantised coverage is still a clean coverage and every vertex moved by < ~8 m (parts
     # smaller than one grid cell -- one 10 m² sliver of 06055 -- collapse and are dropped)
     assert shapely.coverage_is_valid(np.asarray(decoded, dtype=object))
-    for original, back in zip(ordered.geometry, decoded):
+    for original, back in zip(ordered.geometry, decoded, strict=True):
         kept = shapely.union_all([p for p in shapely.get_parts(original) if p.area > 1e-8])
         assert kept.hausdorff_distance(back) < 0.75e-4
         assert abs(original.area - back.area) < 1e-2 * original.area  # small wards: ~0.3 %
@@ -445,8 +454,10 @@ def test_real_communes_topology(boundaries):
     # 11 district borders made of commune arcs only, matching the dissolved districts
     assert len(topo["districts"]) == 11
     borders = mapview.decode_topology(topo, "d")
-    for name, border in zip(topo["districts"], borders):
-        district = boundaries.districts_web.loc[boundaries.districts_web["district_name"] == name].geometry.iloc[0]
+    for name, border in zip(topo["districts"], borders, strict=True):
+        district = boundaries.districts_web.loc[
+            boundaries.districts_web["district_name"] == name
+        ].geometry.iloc[0]
         assert border.hausdorff_distance(district.boundary) < 1e-3
     size = len(json.dumps(topo, separators=(",", ":"), ensure_ascii=False).encode())
     assert size < 90_000, size

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ntm_geo.matching import UnitIndex, is_district_heading, normalise_code, unit_type_from_text
-from ntm_geo.units import official_units
+from ntm_geo.datasets.matching import UnitIndex, is_district_heading, normalise_code, unit_type_from_text
+from ntm_geo.geo.units import official_units
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +49,13 @@ def test_matches(index, code, name, district, unit_type, expected):
         (None, "Hòa Bình", "Ba Vì", "district", "unknown district «Ba Vì»"),
         ("123456", None, None, "commune_code", "code «123456» is not a 5-digit GSO code"),
         ("01001", None, None, "commune_code", "code 01001 is not a Lạng Sơn commune-level unit"),
-        ("06628", "Xã Bắc Xa", None, "commune_code", "code 06628 is Xã Đình Lập — Huyện Đình Lập but the row "
-                                                     "gives another name"),
+        (
+            "06628",
+            "Xã Bắc Xa",
+            None,
+            "commune_code",
+            "code 06628 is Xã Đình Lập — Huyện Đình Lập but the row gives another name",
+        ),
         ("06628", "Thị trấn Đình Lập", None, "commune_code", "code 06628 is Xã Đình Lập"),  # type differs
         (None, None, "Đình Lập", "name", "the row has neither a commune code nor a commune name"),
     ],
@@ -82,21 +87,39 @@ def test_suggestions_are_offered_not_applied(index):
 def test_unknown_code_with_a_name_matches_by_name_with_a_note(index):
     found = index.match("99999", "Xã Bắc Xa", "Đình Lập")
     assert (found.commune_code, found.rule) == ("06619", "name")
-    assert found.note_en == "code 99999 is not a Lạng Sơn commune-level unit (GSO 2015 list); matched by name instead."
+    assert (
+        found.note_en
+        == "code 99999 is not a Lạng Sơn commune-level unit (GSO 2015 list); matched by name instead."
+    )
 
 
 def test_custom_unit_table():
-    units = pd.DataFrame({"commune_code": ["00001", "00002"], "name_with_type": ["Xã A Lưới", "Thị trấn A Lưới"],
-                          "unit_type": ["xa", "thi-tran"], "district_code": ["001", "001"],
-                          "district_name": ["Huyện A", "Huyện A"]})
+    units = pd.DataFrame(
+        {
+            "commune_code": ["00001", "00002"],
+            "name_with_type": ["Xã A Lưới", "Thị trấn A Lưới"],
+            "unit_type": ["xa", "thi-tran"],
+            "district_code": ["001", "001"],
+            "district_name": ["Huyện A", "Huyện A"],
+        }
+    )
     idx = UnitIndex(units)
     assert idx.match(None, "TT A Lưới", "Huyện A").commune_code == "00002"
     assert idx.match("1", None).commune_code == "00001"
 
 
 @pytest.mark.parametrize(
-    ("text", "code"), [("5971", "05971"), ("05971", "05971"), ("5971.0", "05971"), ("'05971", "05971"),
-                       ("abc", None), ("123456", None), ("", None), (None, None)],
+    ("text", "code"),
+    [
+        ("5971", "05971"),
+        ("05971", "05971"),
+        ("5971.0", "05971"),
+        ("'05971", "05971"),
+        ("abc", None),
+        ("123456", None),
+        ("", None),
+        (None, None),
+    ],
 )
 def test_normalise_code(text, code):
     assert normalise_code(text) == code
@@ -104,7 +127,14 @@ def test_normalise_code(text, code):
 
 def test_type_words_and_district_headings():
     assert [unit_type_from_text(t) for t in ("Xã", "phường", "TT", "Thị trấn", "ward", "", "village")] == [
-        "xa", "phuong", "thi-tran", "thi-tran", "phuong", None, None]
+        "xa",
+        "phuong",
+        "thi-tran",
+        "thi-tran",
+        "phuong",
+        None,
+        None,
+    ]
     assert is_district_heading("Huyện Tràng Định") and is_district_heading("TP. Lạng Sơn")
     assert is_district_heading("Thành phố Lạng Sơn")
     assert not is_district_heading("Xã Hoàng Văn Thụ") and not is_district_heading("Thị trấn Đình Lập")

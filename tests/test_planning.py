@@ -8,28 +8,51 @@ import math
 import pandas as pd
 import pytest
 
-from ntm_geo import planning as pl
-from ntm_geo.criteria import CRITERION_COLUMNS
+from ntm_geo.criteria.framework import CRITERION_COLUMNS
+from ntm_geo.criteria.reference import Distribution, GroupCount
 from ntm_geo.errors import ConfigError
-from ntm_geo.reference import Distribution, GroupCount
+from ntm_geo.planning import ranking as pl
 
 
-def unit(code, name, *, met=None, district="189", poverty=10.0, pop=1000, infra_met=None, difficult=False,
-         unit_type="xa", not_met=(), car=True):
+def unit(
+    code,
+    name,
+    *,
+    met=None,
+    district="189",
+    poverty=10.0,
+    pop=1000,
+    infra_met=None,
+    difficult=False,
+    unit_type="xa",
+    not_met=(),
+    car=True,
+):
     """One joined-table row: a xã meeting ``met`` criteria (the first ``met`` not in ``not_met``)."""
     assessed = unit_type == "xa"
-    row = {"commune_code": code, "name_with_type": name, "district_code": district,
-           "district_name": {"189": "Huyện Đình Lập", "178": "Thành phố Lạng Sơn"}[district],
-           "unit_type": unit_type, "assessed": assessed, "population_2009": pop,
-           "poverty_rate_pct": poverty, "road_hardened_pct": 20.0, "electricity_hh_pct": 95.0,
-           "irrigated_cropland_pct": 60.0, "hygienic_water_hh_pct": 80.0}
+    row = {
+        "commune_code": code,
+        "name_with_type": name,
+        "district_code": district,
+        "district_name": {"189": "Huyện Đình Lập", "178": "Thành phố Lạng Sơn"}[district],
+        "unit_type": unit_type,
+        "assessed": assessed,
+        "population_2009": pop,
+        "poverty_rate_pct": poverty,
+        "road_hardened_pct": 20.0,
+        "electricity_hh_pct": 95.0,
+        "irrigated_cropland_pct": 60.0,
+        "hygienic_water_hh_pct": 80.0,
+    }
     if assessed and met is not None:
         missing = set(not_met) or set(range(met + 1, 20))
         assert len(missing) == 19 - met
         for n, col in enumerate(CRITERION_COLUMNS, start=1):
             row[col] = n not in missing
         row["criteria_met"] = met
-        row["infra_criteria_met"] = sum(row[f"c{n:02d}"] for n in range(2, 10)) if infra_met is None else infra_met
+        row["infra_criteria_met"] = (
+            sum(row[f"c{n:02d}"] for n in range(2, 10)) if infra_met is None else infra_met
+        )
         row["car_access_all_season"] = car
         row["especially_difficult"] = difficult
     else:
@@ -53,13 +76,17 @@ def joined(rows):
 
 @pytest.fixture()
 def five():
-    return joined([
-        unit("00001", "Xã An", met=19, poverty=2.0, pop=5000),
-        unit("00002", "Xã Bình", met=17, poverty=20.0, pop=3000, difficult=True),
-        unit("00003", "Xã Cao", met=12, poverty=40.0, pop=2000, difficult=True, district="178", car=False),
-        unit("00004", "Xã Đông", met=3, poverty=60.0, pop=1000, difficult=True),
-        unit("00005", "Thị trấn Đình Lập", unit_type="thi-tran", poverty=5.0, pop=4000),
-    ])
+    return joined(
+        [
+            unit("00001", "Xã An", met=19, poverty=2.0, pop=5000),
+            unit("00002", "Xã Bình", met=17, poverty=20.0, pop=3000, difficult=True),
+            unit(
+                "00003", "Xã Cao", met=12, poverty=40.0, pop=2000, difficult=True, district="178", car=False
+            ),
+            unit("00004", "Xã Đông", met=3, poverty=60.0, pop=1000, difficult=True),
+            unit("00005", "Thị trấn Đình Lập", unit_type="thi-tran", poverty=5.0, pop=4000),
+        ]
+    )
 
 
 def test_candidate_table_columns_groups_missing(five):
@@ -94,7 +121,9 @@ def test_filters(five):
     assert codes(pl.Filters(criterion_not_met=5)) == ["00004"]
     assert codes(pl.Filters(flags=("especially_difficult",))) == ["00002", "00003", "00004"]
     assert codes(pl.Filters(flags=("!car_access_all_season",))) == ["00003"]
-    assert codes(pl.Filters(flags=("especially_difficult",), districts=("189",), not_meeting_standard=True)) == ["00002", "00004"]
+    assert codes(
+        pl.Filters(flags=("especially_difficult",), districts=("189",), not_meeting_standard=True)
+    ) == ["00002", "00004"]
 
 
 def test_filter_errors(five):
@@ -136,11 +165,15 @@ def test_rank_weights_are_shares_of_their_sum(five):
 
 
 def test_rank_tie_break_by_gap_then_code():
-    t = pl.candidate_table(joined([
-        unit("00009", "Xã Chín", met=10, poverty=30.0),
-        unit("00003", "Xã Ba", met=10, poverty=30.0),
-        unit("00007", "Xã Bảy", met=12, poverty=30.0),
-    ]))
+    t = pl.candidate_table(
+        joined(
+            [
+                unit("00009", "Xã Chín", met=10, poverty=30.0),
+                unit("00003", "Xã Ba", met=10, poverty=30.0),
+                unit("00007", "Xã Bảy", met=12, poverty=30.0),
+            ]
+        )
+    )
     r = pl.rank(t, pl.RankingWeights(closeness=0, poverty=1))  # poverty has no spread: all 0 points
     assert list(r.table["commune_code"]) == ["00007", "00003", "00009"]
     assert set(r.table["score"]) == {0.0}
@@ -182,10 +215,14 @@ def test_presets_lookup_and_filters(five):
     assert p.label("vi") and p.label("en") and p.description("en")
     t = pl.apply_filters(pl.candidate_table(five), p.filters)
     assert list(t["commune_code"]) == ["00002", "00003", "00004"]
-    near = pl.rank(pl.apply_filters(pl.candidate_table(five), pl.preset("near_standard").filters),
-                   pl.preset("near_standard").weights)
+    near = pl.rank(
+        pl.apply_filters(pl.candidate_table(five), pl.preset("near_standard").filters),
+        pl.preset("near_standard").weights,
+    )
     assert near.table["commune_code"].iloc[0] == "00002"  # closest xã not yet at 19
-    with pytest.raises(ConfigError, match="Unknown ranking preset 'x'; allowed: near_standard, especially_difficult"):
+    with pytest.raises(
+        ConfigError, match="Unknown ranking preset 'x'; allowed: near_standard, especially_difficult"
+    ):
         pl.preset("x")
 
 
@@ -196,7 +233,9 @@ def test_gap_matrix_and_not_met_counts(five):
     assert m.loc[1, "c18"] == False and m.loc[1, "c17"] == True  # noqa: E712
     counts = pl.not_met_counts(m)
     assert counts["c01"] == 0 and counts["c19"] == 3 and counts["c05"] == 1
-    assert list(m.sort_values(["gap", "commune_code"], ascending=[False, True])["commune_code"])[0] == "00004"
+    assert (
+        next(iter(m.sort_values(["gap", "commune_code"], ascending=[False, True])["commune_code"])) == "00004"
+    )
 
 
 def test_shortlist_rows_order_and_labels(five):
@@ -211,13 +250,15 @@ def test_shortlist_rows_order_and_labels(five):
 
 
 def test_district_summary_weighted_poverty_and_change(five):
-    before = joined([
-        unit("00001", "Xã An", met=10, poverty=10.0, pop=5000),
-        unit("00002", "Xã Bình", met=5, poverty=30.0, pop=3000),
-        unit("00003", "Xã Cao", met=2, poverty=50.0, pop=2000, district="178"),
-        unit("00004", "Xã Đông", met=0, poverty=70.0, pop=1000, not_met=tuple(range(1, 20))),
-        unit("00005", "Thị trấn Đình Lập", unit_type="thi-tran", poverty=6.0, pop=4000),
-    ])
+    before = joined(
+        [
+            unit("00001", "Xã An", met=10, poverty=10.0, pop=5000),
+            unit("00002", "Xã Bình", met=5, poverty=30.0, pop=3000),
+            unit("00003", "Xã Cao", met=2, poverty=50.0, pop=2000, district="178"),
+            unit("00004", "Xã Đông", met=0, poverty=70.0, pop=1000, not_met=tuple(range(1, 20))),
+            unit("00005", "Thị trấn Đình Lập", unit_type="thi-tran", poverty=6.0, pop=4000),
+        ]
+    )
     s = pl.district_summary(five, before).set_index("district_code")
     dl = s.loc["189"]
     assert dl["xa"] == 3 and dl["meeting_standard"] == 1 and dl["meeting_standard_2011"] == 0
@@ -226,7 +267,9 @@ def test_district_summary_weighted_poverty_and_change(five):
     assert dl["mean_change"] == pytest.approx((19 + 17 + 3) / 3 - 5)
     # population-weighted over all units of the district (the township too)
     assert dl["poverty_rate_pct"] == pytest.approx((2 * 5000 + 20 * 3000 + 60 * 1000 + 5 * 4000) / 13000)
-    assert dl["poverty_change_pp"] == pytest.approx(dl["poverty_rate_pct"] - (10 * 5000 + 30 * 3000 + 70 * 1000 + 6 * 4000) / 13000)
+    assert dl["poverty_change_pp"] == pytest.approx(
+        dl["poverty_rate_pct"] - (10 * 5000 + 30 * 3000 + 70 * 1000 + 6 * 4000) / 13000
+    )
     alone = pl.district_summary(five, None)
     assert alone["mean_change"].isna().all()
 
@@ -281,8 +324,8 @@ def test_scenario_meeting_target_says_so():
 
 
 def test_real_illustrative_data_matches_report_groups():
-    from ntm_geo import catalog
-    from ntm_geo.units import official_units
+    from ntm_geo.datasets import catalog
+    from ntm_geo.geo.units import official_units
 
     j = official_units().merge(catalog.load_year("illustrative", 2015), on="commune_code", how="left")
     assert pl.group_counts(j) == {"19": 13, "15-18": 1, "10-14": 34, "5-9": 109, "<5": 50}

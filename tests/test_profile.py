@@ -1,13 +1,20 @@
 import pandas as pd
 
-from ntm_geo.profile import commune_profile, escape_markdown
+from ntm_geo.planning.profile import commune_profile, escape_markdown
 
 
 def _row(**extra):
     row = {
-        "commune_code": "06625", "name_with_type": "Xã Kiên Mộc", "district_name": "Huyện Đình Lập",
-        "population_2009": 2241, "area_km2": 157.63, "assessed": True, "criteria_met": 19,
-        "poverty_rate_pct": 11.9, "road_hardened_pct": None, "car_access_all_season": True,
+        "commune_code": "06625",
+        "name_with_type": "Xã Kiên Mộc",
+        "district_name": "Huyện Đình Lập",
+        "population_2009": 2241,
+        "area_km2": 157.63,
+        "assessed": True,
+        "criteria_met": 19,
+        "poverty_rate_pct": 11.9,
+        "road_hardened_pct": None,
+        "car_access_all_season": True,
     }
     row.update({f"c{n:02d}": True for n in range(1, 20)})
     row.update(extra)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ntm_geo import reference as rf
-from ntm_geo import report_check as rc
-from ntm_geo.datasets import load_illustrative
+from ntm_geo.criteria import reference as rf
+from ntm_geo.criteria import report_check as rc
+from ntm_geo.datasets.contract import load_illustrative
+from ntm_geo.datasets.illustrative import load_units
 from ntm_geo.errors import ConfigError, DataError
-from ntm_geo.illustrative import load_units
 
 
 def test_reference_values():
@@ -24,7 +24,9 @@ def test_reference_values():
     assert "48/BC-BCĐ" in ref.source_vi and len(ref.district_names_2015) == 11
 
 
-@pytest.mark.parametrize(("label", "expected"), [("5-9", (5, 9)), ("10", (10, 10)), ("<5", (0, 4)), ("0", (0, 0))])
+@pytest.mark.parametrize(
+    ("label", "expected"), [("5-9", (5, 9)), ("10", (10, 10)), ("<5", (0, 4)), ("0", (0, 0))]
+)
 def test_parse_group_label(label, expected):
     assert rf.parse_group_label(label) == expected
 
@@ -49,7 +51,7 @@ def synthetic_units() -> pd.DataFrame:
 def real_units():
     try:
         return load_units()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         pytest.skip(f"real boundaries unavailable (set NTM_GEO_BOUNDARY_MIRROR): {exc}")
 
 
@@ -60,12 +62,29 @@ def test_committed_dataset_matches_report(real_units, year):
     keys = [r.key for r in rows]
     assert len(keys) == len(set(keys))
     if year == 2015:
-        assert {"criterion_02_met", "group_19", "group_lt5", "group_lt2", "criteria_mean", "poverty_rate_pct",
-                "districts_poverty_below_10pct", "road_hardened_pct", "car_access_all_season_pct"} <= set(keys)
+        assert {
+            "criterion_02_met",
+            "group_19",
+            "group_lt5",
+            "group_lt2",
+            "criteria_mean",
+            "poverty_rate_pct",
+            "districts_poverty_below_10pct",
+            "road_hardened_pct",
+            "car_access_all_season_pct",
+        } <= set(keys)
         assert not any(k.startswith("criterion_01") or k.startswith("criterion_10") for k in keys)
     else:
-        assert set(keys) == {"units_in_dataset", "communes_assessed", "group_10", "group_5_9", "group_1_4", "group_0",
-                             "criteria_mean", "poverty_rate_pct"}
+        assert set(keys) == {
+            "units_in_dataset",
+            "communes_assessed",
+            "group_10",
+            "group_5_9",
+            "group_1_4",
+            "group_0",
+            "criteria_mean",
+            "poverty_rate_pct",
+        }
 
 
 def test_counts_do_not_depend_on_weights():
@@ -117,4 +136,6 @@ def test_incomplete_dataset_and_blank_flag_column(real_units):
     data["car_access_all_season"] = pd.array([pd.NA] * len(data), dtype="boolean")
     rows = {r.key: r for r in rc.compare(data, real_units, 2015)}
     assert rows["units_in_dataset"].computed_value == 10 and not rows["units_in_dataset"].ok
-    assert pd.isna(rows["car_access_all_season_pct"].computed_value) and not rows["car_access_all_season_pct"].ok
+    assert (
+        pd.isna(rows["car_access_all_season_pct"].computed_value) and not rows["car_access_all_season_pct"].ok
+    )

@@ -8,7 +8,11 @@ REPO = Path(__file__).resolve().parent.parent
 
 def test_every_setting_the_code_reads_is_documented():
     used = set()
-    for path in [*REPO.joinpath("ntm_geo").rglob("*.py"), *REPO.joinpath("app_pages").rglob("*.py"), REPO / "app.py"]:
+    for path in [
+        *REPO.joinpath("ntm_geo").rglob("*.py"),
+        *REPO.joinpath("app_pages").rglob("*.py"),
+        REPO / "app.py",
+    ]:
         used |= set(re.findall(r"NTM_GEO_[A-Z_]+", path.read_text(encoding="utf-8")))
     listed = {s.env for s in SETTINGS}
     assert used <= listed, f"undocumented settings: {sorted(used - listed)}"

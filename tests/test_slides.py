@@ -1,13 +1,21 @@
-"""ntm_geo.slides: slide specs <-> URL text, validation with notices (never raises on a link)."""
+"""ntm_geo.views.slides: slide specs <-> URL text, validation with notices (never raises on a link)."""
 
 from __future__ import annotations
 
 import pytest
 
-from ntm_geo import slides as sl
 from ntm_geo.errors import ConfigError
-from ntm_geo.slides import DEFAULT_SLIDES, MapSpec, Slide, format_slides, parse_slide, parse_slides, slide_index
-from ntm_geo.viewstate import _SLIDES, ViewState, from_query, to_query
+from ntm_geo.views import slides as sl
+from ntm_geo.views.slides import (
+    DEFAULT_SLIDES,
+    MapSpec,
+    Slide,
+    format_slides,
+    parse_slide,
+    parse_slides,
+    slide_index,
+)
+from ntm_geo.views.viewstate import _SLIDES, ViewState, from_query, to_query
 
 DISTRICTS = {"178", "186", "189"}
 
@@ -21,8 +29,10 @@ DISTRICTS = {"178", "186", "189"}
         ("change", Slide("change")),
         ("change.d189", Slide("change", (), "189")),
         ("compare:year", Slide("compare", (MapSpec("criteria_met", 2011), MapSpec("criteria_met", 2015)))),
-        ("compare:criteria_met.2015:poverty_rate_pct.2015.d178",
-         Slide("compare", (MapSpec("criteria_met", 2015), MapSpec("poverty_rate_pct", 2015)), "178")),
+        (
+            "compare:criteria_met.2015:poverty_rate_pct.2015.d178",
+            Slide("compare", (MapSpec("criteria_met", 2015), MapSpec("poverty_rate_pct", 2015)), "178"),
+        ),
     ],
 )
 def test_parse_and_format_round_trip(spec, expected):
@@ -96,7 +106,9 @@ def test_too_many_slides_are_cut_with_a_notice():
     assert notices[0].reason_en.startswith("only the first 50")
 
 
-@pytest.mark.parametrize(("number", "count", "index", "n_notices"), [(1, 7, 0, 0), (7, 7, 6, 0), (9, 7, 0, 1)])
+@pytest.mark.parametrize(
+    ("number", "count", "index", "n_notices"), [(1, 7, 0, 0), (7, 7, 6, 0), (9, 7, 0, 1)]
+)
 def test_slide_index_clamps_with_a_notice(number, count, index, n_notices):
     got, notices = slide_index(number, count)
     assert got == index and len(notices) == n_notices
@@ -107,9 +119,11 @@ def test_slides_round_trip_through_the_view_state_url():
     query = to_query(state)
     assert query == {"slide": "3", "slides": "change~compare:year~criteria_met.2015.d186"}
     back, notices = from_query(query)
-    assert back.slide == 3 and parse_slides(back.slides)[0] == tuple(
-        parse_slide(s) for s in state.slides.split("~")
-    ) and notices == []
+    assert (
+        back.slide == 3
+        and parse_slides(back.slides)[0] == tuple(parse_slide(s) for s in state.slides.split("~"))
+        and notices == []
+    )
 
 
 def test_labels_are_bilingual():

@@ -13,7 +13,7 @@ from matplotlib.ft2font import FT2Font
 from PIL import Image
 
 from ntm_geo.errors import ConfigError
-from ntm_geo.static_map import (
+from ntm_geo.exports.static_map import (
     FONT_BOLD,
     FONT_REGULAR,
     SIZES,
@@ -145,7 +145,9 @@ def test_district_legend_counts_the_district(boundaries):
     rows = _legend_rows(data.view, "vi", inside)
     assert sum(n for _, _, n in rows) == int(inside.sum()) == 26
     province = _legend_rows(data.view, "vi", None)
-    assert [r[:2] for r in rows[: data.view.classification.k]] == [r[:2] for r in province[: data.view.classification.k]]
+    assert [r[:2] for r in rows[: data.view.classification.k]] == [
+        r[:2] for r in province[: data.view.classification.k]
+    ]
     assert data.district_name == "Huyện Hữu Lũng"
 
 
@@ -164,7 +166,9 @@ def test_resolve_district_accepts_code_and_names(boundaries):
 
 
 def test_resolve_district_unknown(boundaries):
-    with pytest.raises(ConfigError, match=r"Unknown district 'Hà Nội'; use a code or a name: 178 \(Thành phố Lạng Sơn\)"):
+    with pytest.raises(
+        ConfigError, match=r"Unknown district 'Hà Nội'; use a code or a name: 178 \(Thành phố Lạng Sơn\)"
+    ):
         resolve_district("Hà Nội", boundaries)
     with pytest.raises(ConfigError, match="Không có huyện 'Hà Nội'; dùng mã hoặc tên"):
         resolve_district("Hà Nội", boundaries)
@@ -176,11 +180,20 @@ def test_resolve_district_unknown(boundaries):
         (MapSpec(lang="fr"), r"Unknown language 'fr'; allowed: vi, en.*Ngôn ngữ không hợp lệ"),
         (MapSpec(dataset_id="nope"), r"Unknown dataset 'nope'; available: illustrative.*Không có bộ dữ liệu"),
         (MapSpec(year=2013), r"has no table for 2013; its years: 2011, 2015.*không có số liệu năm 2013"),
-        (MapSpec(variable="c20"), r"Unknown map variable 'c20'; allowed: criteria_met, c01.*Biến bản đồ không hợp lệ"),
-        (MapSpec(scheme="jenks"), r"Unknown classification scheme 'jenks'; allowed: natural_breaks.*Phương pháp"),
+        (
+            MapSpec(variable="c20"),
+            r"Unknown map variable 'c20'; allowed: criteria_met, c01.*Biến bản đồ không hợp lệ",
+        ),
+        (
+            MapSpec(scheme="jenks"),
+            r"Unknown classification scheme 'jenks'; allowed: natural_breaks.*Phương pháp",
+        ),
         (MapSpec(k=9), r"k=9 is outside 3–7; allowed: 3, 4, 5, 6, 7.*Số lớp k=9 nằm ngoài"),
         (MapSpec(k=True), r"k=True is outside 3–7"),
-        (MapSpec(district="999"), r"Unknown district code '999'; allowed: 178 \(Thành phố Lạng Sơn\).*Mã huyện"),
+        (
+            MapSpec(district="999"),
+            r"Unknown district code '999'; allowed: 178 \(Thành phố Lạng Sơn\).*Mã huyện",
+        ),
     ],
 )
 def test_check_spec_errors(spec, pattern, boundaries):
@@ -191,7 +204,9 @@ def test_check_spec_errors(spec, pattern, boundaries):
 def test_render_map_rejects_format_and_size(boundaries):
     with pytest.raises(ConfigError, match=r"Unknown static map format 'svg'; allowed: png, pdf.*Định dạng"):
         render_map(MapSpec(), "svg", "slide", boundaries=boundaries)
-    with pytest.raises(ConfigError, match=r"Unknown page size 'a3'; allowed: slide, a4.*Khổ trang không hợp lệ"):
+    with pytest.raises(
+        ConfigError, match=r"Unknown page size 'a3'; allowed: slide, a4.*Khổ trang không hợp lệ"
+    ):
         render_map(MapSpec(), "png", "a3", boundaries=boundaries)
 
 
@@ -203,7 +218,7 @@ def test_mapspec_is_frozen_and_hashable():
 
 
 def test_no_data_units_get_their_own_legend_row_and_render(boundaries, monkeypatch):
-    from ntm_geo import catalog
+    from ntm_geo.datasets import catalog
 
     real = catalog.load_year
 
@@ -221,6 +236,6 @@ def test_no_data_units_get_their_own_legend_row_and_render(boundaries, monkeypat
 
 
 def test_nice_scale_lengths():
-    from ntm_geo.static_map import _nice_length
+    from ntm_geo.exports.static_map import _nice_length
 
     assert [_nice_length(m) for m in (31_000, 9_000, 2_100, 650)] == [20_000, 5_000, 2_000, 500]

@@ -8,8 +8,9 @@ import sqlite3
 import pandas as pd
 import pytest
 
-from ntm_geo import auth, catalog, store
-from ntm_geo.datasets import load_illustrative
+from ntm_geo import auth
+from ntm_geo.datasets import catalog, store
+from ntm_geo.datasets.contract import load_illustrative
 from ntm_geo.errors import ConfigError, DataError
 
 PW = "editor-pw"
@@ -212,8 +213,9 @@ def test_unwritable_data_folder(tmp_path, tables):
 def test_boundary_sets(boundaries, monkeypatch):
     communes = boundaries.communes.head(3)
     assert store.active_boundaries() is None
-    first = store.save_boundaries("Ranh giới 2020", "A", communes, {"matched": 3}, source_crs="EPSG:4326",
-                                  password=PW)
+    first = store.save_boundaries(
+        "Ranh giới 2020", "A", communes, {"matched": 3}, source_crs="EPSG:4326", password=PW
+    )
     second = store.save_boundaries("", "A", communes.head(2), None, source_crs="EPSG:3405", password=PW)
     assert (first.id, second.id, second.name) == ("boundaries-1", "boundaries-2", "boundaries")
     assert len(store.active_boundaries()) == 2

@@ -8,16 +8,29 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from ntm_geo.criteria import CRITERION_COLUMNS
-from ntm_geo.datasets import load_illustrative
+from ntm_geo.criteria.framework import CRITERION_COLUMNS
+from ntm_geo.datasets.contract import load_illustrative
+from ntm_geo.datasets.importing import import_table
+from ntm_geo.datasets.template import HEADER_ROW, ID_COLUMNS, INDICATOR_COLUMNS, template_csv, template_xlsx
 from ntm_geo.errors import ConfigError
-from ntm_geo.importing import import_table
-from ntm_geo.template import HEADER_ROW, ID_COLUMNS, INDICATOR_COLUMNS, template_csv, template_xlsx
 
 FIRST = HEADER_ROW + 2
-FIELDS = ["commune_code", "district", "unit_type", "name", "year", *CRITERION_COLUMNS, "poverty_rate_pct",
-          "road_hardened_pct", "electricity_hh_pct", "irrigated_cropland_pct", "hygienic_water_hh_pct",
-          "car_access_all_season", "especially_difficult", "notes"]
+FIELDS = [
+    "commune_code",
+    "district",
+    "unit_type",
+    "name",
+    "year",
+    *CRITERION_COLUMNS,
+    "poverty_rate_pct",
+    "road_hardened_pct",
+    "electricity_hh_pct",
+    "irrigated_cropland_pct",
+    "hygienic_water_hh_pct",
+    "car_access_all_season",
+    "especially_difficult",
+    "notes",
+]
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +47,13 @@ def test_layout_and_prefilled_units(book):
     assert book.sheetnames == ["Dữ liệu", "Hướng dẫn"]
     ws = book["Dữ liệu"]
     assert "NĂM 2015" in ws["A1"].value
-    assert ws.cell(HEADER_ROW, 1).value == "Mã xã (GSO)" and ws.cell(HEADER_ROW + 1, 1).value == "Commune code (GSO)"
-    assert ws.cell(HEADER_ROW, 6).value == "TC1. Quy hoạch" and ws.cell(HEADER_ROW + 1, 6).value == "C1 Planning"
+    assert (
+        ws.cell(HEADER_ROW, 1).value == "Mã xã (GSO)"
+        and ws.cell(HEADER_ROW + 1, 1).value == "Commune code (GSO)"
+    )
+    assert (
+        ws.cell(HEADER_ROW, 6).value == "TC1. Quy hoạch" and ws.cell(HEADER_ROW + 1, 6).value == "C1 Planning"
+    )
     assert ws.max_column == len(ID_COLUMNS) + 19 + len(INDICATOR_COLUMNS)
     rows = [[ws.cell(r, j).value for j in range(1, 6)] for r in range(FIRST, FIRST + 226)]
     assert rows[0] == ["05971", "Thành phố Lạng Sơn", "Phường", "Phường Hoàng Văn Thụ", 2015]
@@ -63,7 +81,9 @@ def test_not_assessed_cells_are_grey_and_locked(book):
     ws = book["Dữ liệu"]
     assert ws.protection.sheet is True
     phuong, xa = FIRST, next(r for r in range(FIRST, FIRST + 226) if ws.cell(r, 3).value == "Xã")
-    assert ws.cell(phuong, 6).protection.locked is True and ws.cell(phuong, 6).fill.fgColor.rgb.endswith("D9D9D9")
+    assert ws.cell(phuong, 6).protection.locked is True and ws.cell(phuong, 6).fill.fgColor.rgb.endswith(
+        "D9D9D9"
+    )
     assert ws.cell(xa, 6).protection.locked is False
     assert ws.cell(phuong, 1).protection.locked is True  # the code cannot be edited
     assert ws.cell(phuong, 25).protection.locked is False  # poverty is asked of every unit
@@ -97,7 +117,9 @@ def test_csv_template_is_utf8_with_bom():
     data = template_csv(2011)
     assert data.startswith(b"\xef\xbb\xbfM\xc3\xa3 x\xc3\xa3 (GSO),")
     lines = data.decode("utf-8-sig").splitlines()
-    assert len(lines) == 227 and lines[1].startswith("05971,Thành phố Lạng Sơn,Phường,Phường Hoàng Văn Thụ,2011,")
+    assert len(lines) == 227 and lines[1].startswith(
+        "05971,Thành phố Lạng Sơn,Phường,Phường Hoàng Văn Thụ,2011,"
+    )
 
 
 def test_filled_template_imports_to_the_illustrative_table(book_bytes):
@@ -111,13 +133,19 @@ def test_filled_template_imports_to_the_illustrative_table(book_bytes):
             if field in by_code.columns and field != "year":
                 value = by_code.at[code, field]
                 if not pd.isna(value):
-                    ws.cell(r, j).value = int(value) if isinstance(value, (bool, int)) or field in (
-                        *CRITERION_COLUMNS, "car_access_all_season", "especially_difficult") else float(value)
+                    ws.cell(r, j).value = (
+                        int(value)
+                        if isinstance(value, (bool, int))
+                        or field in (*CRITERION_COLUMNS, "car_access_all_season", "especially_difficult")
+                        else float(value)
+                    )
     out = io.BytesIO()
     wb.save(out)
     report = import_table(out.getvalue(), "filled.xlsx")
     assert report.ok_rows() == 226
     assert {m["rule"] for m in report.matched} == {"code"}
-    assert report.unmatched == report.out_of_range == report.duplicates == [] and report.units_without_row == []
+    assert (
+        report.unmatched == report.out_of_range == report.duplicates == [] and report.units_without_row == []
+    )
     pd.testing.assert_frame_equal(report.table.drop(columns="name_as_written"), ref)
     assert report.table["name_as_written"].iloc[0] == "Phường Hoàng Văn Thụ"

@@ -3,9 +3,9 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from ntm_geo.classify import NOT_ASSESSED
 from ntm_geo.errors import ConfigError
-from ntm_geo.themes import THEMES, VARIABLES, compute_view, join_dataset, theme, variable
+from ntm_geo.maps.classify import NOT_ASSESSED
+from ntm_geo.maps.themes import THEMES, VARIABLES, compute_view, join_dataset, theme, variable
 
 
 @pytest.fixture
@@ -78,21 +78,28 @@ def test_every_theme_variable_is_known_and_labelled():
 
 
 def test_unknown_keys_list_allowed():
-    with pytest.raises(ConfigError, match="Unknown theme 'wealth'; allowed: criteria, poverty, infrastructure"):
+    with pytest.raises(
+        ConfigError, match="Unknown theme 'wealth'; allowed: criteria, poverty, infrastructure"
+    ):
         theme("wealth")
     with pytest.raises(ConfigError, match="Unknown map variable 'c20'"):
         variable("c20")
 
 
 def test_real_data_views(boundaries):
-    from ntm_geo.datasets import load_illustrative
+    from ntm_geo.datasets.contract import load_illustrative
 
     joined = join_dataset(boundaries.communes_web, load_illustrative(2015))
     view = compute_view(joined, "criteria_met")
     assert view.classification.counts == (50, 109, 34, 1, 13)  # report's 2015 groups
     assert view.classification.n_not_assessed == 19
     infra = compute_view(joined, "road_hardened_pct", scheme="natural_breaks", k=5)
-    assert sum(infra.classification.counts) + infra.classification.n_no_data + infra.classification.n_not_assessed == 226
+    assert (
+        sum(infra.classification.counts)
+        + infra.classification.n_no_data
+        + infra.classification.n_not_assessed
+        == 226
+    )
 
 
 def test_indicator_without_any_value_is_a_no_data_map_not_an_error(units, dataset):
@@ -104,7 +111,7 @@ def test_indicator_without_any_value_is_a_no_data_map_not_an_error(units, datase
 
 
 def test_real_2011_infrastructure_indicators_are_no_data(boundaries):
-    from ntm_geo.datasets import load_illustrative
+    from ntm_geo.datasets.contract import load_illustrative
 
     joined = join_dataset(boundaries.communes_web, load_illustrative(2011))
     for key in ("road_hardened_pct", "electricity_hh_pct", "irrigated_cropland_pct", "hygienic_water_hh_pct"):

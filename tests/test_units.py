@@ -1,7 +1,7 @@
 import pytest
 
 from ntm_geo.errors import ConfigError
-from ntm_geo.units import districts, name_key, official_units, split_unit_name, unit_type
+from ntm_geo.geo.units import districts, name_key, official_units, split_unit_name, unit_type
 
 
 @pytest.mark.parametrize(
@@ -22,7 +22,9 @@ def test_name_key_equates_spellings(a, b):
     assert name_key(a) == name_key(b)
 
 
-@pytest.mark.parametrize(("a", "b"), [("Hòa Bình", "Hoà Binh"), ("Tân Thành", "Tân Thanh"), ("Đình Lập", "Dinh Lap")])
+@pytest.mark.parametrize(
+    ("a", "b"), [("Hòa Bình", "Hoà Binh"), ("Tân Thành", "Tân Thanh"), ("Đình Lập", "Dinh Lap")]
+)
 def test_name_key_keeps_real_differences(a, b):
     assert name_key(a) != name_key(b)
 
@@ -48,7 +50,9 @@ def test_official_units_are_the_226_of_the_gso_list():
     for column in ("name_with_type", "name", "district_name"):
         assert not units[column].str.contains(r"\s\s|^\s|\s$").any(), column
     assert units.set_index("commune_code").loc["06178", ["name_with_type", "name"]].tolist() == [
-        "Xã Hoàng Văn Thụ", "Hoàng Văn Thụ"]
+        "Xã Hoàng Văn Thụ",
+        "Hoàng Văn Thụ",
+    ]
 
 
 def test_unit_type_unknown_key_lists_allowed():
@@ -59,9 +63,23 @@ def test_unit_type_unknown_key_lists_allowed():
 
 
 def test_vietnamese_alphabetical_order():
-    from ntm_geo.units import vi_sort_key
+    from ntm_geo.geo.units import vi_sort_key
 
-    names = ["Xã Yên Bình", "Xã Đồng Ý", "Xã Hữu Liên", "Xã Hữu Lân", "Xã Ái Quốc", "Xã Dân Chủ", "Xã Ân Tình"]
+    names = [
+        "Xã Yên Bình",
+        "Xã Đồng Ý",
+        "Xã Hữu Liên",
+        "Xã Hữu Lân",
+        "Xã Ái Quốc",
+        "Xã Dân Chủ",
+        "Xã Ân Tình",
+    ]
     assert sorted(names, key=vi_sort_key) == [
-        "Xã Ái Quốc", "Xã Ân Tình", "Xã Dân Chủ", "Xã Đồng Ý", "Xã Hữu Lân", "Xã Hữu Liên", "Xã Yên Bình",
+        "Xã Ái Quốc",
+        "Xã Ân Tình",
+        "Xã Dân Chủ",
+        "Xã Đồng Ý",
+        "Xã Hữu Lân",
+        "Xã Hữu Liên",
+        "Xã Yên Bình",
     ]

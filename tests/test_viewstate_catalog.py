@@ -1,8 +1,8 @@
 import pytest
 
-from ntm_geo import catalog
+from ntm_geo.datasets import catalog
 from ntm_geo.errors import ConfigError
-from ntm_geo.viewstate import DEFAULT, ViewState, from_query, query_string, to_query
+from ntm_geo.views.viewstate import DEFAULT, ViewState, from_query, query_string, to_query
 
 DISTRICTS = ["178", "180", "189"]
 COMMUNES = ["05971", "06625", "06628"]
@@ -23,7 +23,9 @@ def test_default_view_has_an_empty_query():
     [
         ViewState(year=2011, theme="poverty", var="poverty_rate_pct", scheme="quantiles", k=4, lang="en"),
         ViewState(theme="criteria", var="c17", district="189", communes=("06625", "06628")),
-        ViewState(theme="infrastructure", var="road_hardened_pct", mode="present", slide=3, shortlist=("05971",)),
+        ViewState(
+            theme="infrastructure", var="road_hardened_pct", mode="present", slide=3, shortlist=("05971",)
+        ),
         ViewState(compare="year:2011", slides="criteria_met.2011~criteria_met.2015"),
         ViewState(year=2011, tiles="osm"),
     ],
@@ -37,7 +39,9 @@ def test_round_trip(state):
 
 
 def test_query_string_is_readable():
-    state = ViewState(year=2011, theme="poverty", var="poverty_rate_pct", district="178", communes=("05971", "06625"))
+    state = ViewState(
+        year=2011, theme="poverty", var="poverty_rate_pct", district="178", communes=("05971", "06625")
+    )
     assert query_string(state) == "?year=2011&theme=poverty&district=178&communes=05971,06625"
 
 
@@ -65,7 +69,9 @@ def test_tampered_values_are_ignored_with_a_notice(params, param, field, default
 
 
 def test_partial_bad_link_keeps_the_good_parts():
-    state, notices = parse({"year": "2011", "theme": "poverty", "var": "c05", "communes": "06625,99999,<b>", "zzz": "1"})
+    state, notices = parse(
+        {"year": "2011", "theme": "poverty", "var": "c05", "communes": "06625,99999,<b>", "zzz": "1"}
+    )
     assert (state.year, state.theme, state.var) == (2011, "poverty", "poverty_rate_pct")
     assert state.communes == ("06625",)
     assert {n.param for n in notices} == {"var", "communes", "zzz"}

@@ -1,4 +1,4 @@
-"""ntm_geo.webassets: Leaflet copied from the installed package, local URLs, inlining."""
+"""ntm_geo.maps.webassets: Leaflet copied from the installed package, local URLs, inlining."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from ntm_geo import webassets
 from ntm_geo.errors import ConfigError
+from ntm_geo.maps import webassets
 
 
 def test_install_copies_files_and_is_idempotent(tmp_path):

@@ -1,7 +1,7 @@
 """Fixtures of the browser tier: a running Streamlit app and headless Chromium (Playwright).
 
 * ``app_server``: the real ``app.py``, started as a user would (``streamlit run app.py``) from the
-  repo root after the set-up step ``python -m ntm_geo.webassets``; yields its base URL.
+  repo root after the set-up step ``python -m ntm_geo.maps.webassets``; yields its base URL.
 * ``fixture_server``: ``tests/browser/fixture_app.py`` (five made-up communes) run the same way
   from a temporary folder with its own ``static/``; proves the map machinery on its own.
 * ``browser``: Chromium from Debian (``/usr/bin/chromium`` or ``$NTM_GEO_CHROMIUM``), headless.
@@ -40,10 +40,10 @@ def app_server() -> Iterator[str]:
     app = harness.REPO / "app.py"
     if not app.exists():
         pytest.skip("app.py does not exist yet")
-    from ntm_geo.webassets import install_leaflet
+    from ntm_geo.maps.webassets import install_leaflet
 
-    install_leaflet()  # the documented set-up step: python -m ntm_geo.webassets
-    from ntm_geo.boundaries import load_boundaries
+    install_leaflet()  # the documented set-up step: python -m ntm_geo.maps.webassets
+    from ntm_geo.geo.boundaries import load_boundaries
 
     load_boundaries()  # build the shapes/ cache first (a user's first run shows a progress bar)
     yield from _serve(app, "streamlit-app.log")
@@ -52,7 +52,7 @@ def app_server() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def fixture_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of ``fixture_app.py`` served from a temporary folder with its own ``static/``."""
-    from ntm_geo.webassets import install_leaflet
+    from ntm_geo.maps.webassets import install_leaflet
 
     folder = tmp_path_factory.mktemp("fixture_app")
     script = folder / "app.py"

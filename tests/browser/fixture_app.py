@@ -1,4 +1,4 @@
-"""A tiny Streamlit app that shows an ``ntm_geo.mapview`` map with st_folium, for browser tests.
+"""A tiny Streamlit app that shows an ``ntm_geo.maps.mapview`` map with st_folium, for browser tests.
 
 Five made-up communes in two made-up districts near Lạng Sơn; a selectbox recolours them by
 swapping the feature group only (no map re-creation). One name contains ``<script>`` to prove
@@ -16,7 +16,7 @@ import streamlit as st
 from shapely.geometry import box
 from streamlit_folium import st_folium
 
-from ntm_geo import mapview, webassets
+from ntm_geo.maps import mapview, webassets
 
 STATIC_DIR = Path(os.environ.get("NTM_GEO_FIXTURE_STATIC", Path(__file__).parent / "static"))
 

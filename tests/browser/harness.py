@@ -63,7 +63,7 @@ def wait_until(
             value = condition()
             if value:
                 return value
-        except Exception as exc:  # noqa: BLE001 - keep polling, report the last one
+        except Exception as exc:
             last_exc = exc
         time.sleep(interval)
     raise TimeoutError(f"timed out after {timeout:.0f}s waiting for {what}: {last_exc!r}")
@@ -122,9 +122,7 @@ def start_streamlit(
         *extra_args,
     ]  # fmt: skip
     run_env = {**os.environ, **(env or {})}
-    run_env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(REPO), run_env.get("PYTHONPATH", "")) if p
-    )
+    run_env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), run_env.get("PYTHONPATH", "")) if p)
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             cmd, cwd=cwd, env=run_env, stdout=log, stderr=subprocess.STDOUT,

@@ -9,6 +9,7 @@ profile, and the English switch. Screenshots at projector sizes go to artifacts/
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -72,7 +73,9 @@ def test_switching_theme_recolours_without_reloading_the_map(app_server, new_pag
     after = harness.wait_for_fills_change(page, before)
     assert len(after) == 226
     assert NOT_ASSESSED not in after  # wards have a poverty rate: all 226 are coloured
-    harness.wait_until(lambda: "Tỷ lệ hộ nghèo (%)" in frame.inner_text(".ntm-legend"), timeout=60, what="poverty legend")
+    harness.wait_until(
+        lambda: "Tỷ lệ hộ nghèo (%)" in frame.inner_text(".ntm-legend"), timeout=60, what="poverty legend"
+    )
     legend = frame.inner_text(".ntm-legend")
     assert "Ngắt tự nhiên" in legend and "%" in legend
     assert frame.evaluate(KEPT) == "kept"  # the same map element: no re-creation, zoom kept
@@ -81,7 +84,9 @@ def test_switching_theme_recolours_without_reloading_the_map(app_server, new_pag
     page.get_by_text("Hạ tầng", exact=True).first.click()
     infra = harness.wait_for_fills_change(page, after)
     assert len(infra) == 226
-    harness.wait_until(lambda: "tiêu chí 2–9" in frame.inner_text(".ntm-legend"), timeout=60, what="infrastructure legend")
+    harness.wait_until(
+        lambda: "tiêu chí 2–9" in frame.inner_text(".ntm-legend"), timeout=60, what="infrastructure legend"
+    )
     assert network.external() == []
 
 
@@ -94,7 +99,9 @@ def test_district_dims_the_rest_and_click_opens_profile(app_server, new_page):
     def dimmed() -> int:  # a district change re-creates the map (new extent)
         return harness.map_frame(page).evaluate("document.querySelectorAll('path.ntm-dimmed').length")
 
-    harness.wait_until(lambda: dimmed() == 226 - 12, timeout=90, what="214 dimmed communes (Đình Lập has 12 units)")
+    harness.wait_until(
+        lambda: dimmed() == 226 - 12, timeout=90, what="214 dimmed communes (Đình Lập has 12 units)"
+    )
     frame = harness.map_frame(page)
     harness.wait_until(lambda: len(harness.painted_fills(frame)) == 226, timeout=90, what="repainted map")
     # click the largest undimmed commune
@@ -103,9 +110,14 @@ def test_district_dims_the_rest_and_click_opens_profile(app_server, new_page):
                    ps.sort((a, b) => b.getBBox().width * b.getBBox().height - a.getBBox().width * a.getBBox().height);
                    ps[0].dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: 1, clientY: 1})); }"""
     )
-    harness.wait_until(lambda: page.get_by_text("Huyện Đình Lập · ").count() > 0, timeout=60, what="profile header")
-    harness.wait_until(lambda: page.get_by_text("Dân số (Tổng điều tra 2009)").first.is_visible(),
-                       timeout=60, what="profile facts")
+    harness.wait_until(
+        lambda: page.get_by_text("Huyện Đình Lập · ").count() > 0, timeout=60, what="profile header"
+    )
+    harness.wait_until(
+        lambda: page.get_by_text("Dân số (Tổng điều tra 2009)").first.is_visible(),
+        timeout=60,
+        what="profile facts",
+    )
     harness.screenshot(page, "app-district-profile-1920x1080")
 
 
@@ -115,7 +127,9 @@ def test_english_switch(app_server, new_page):
     harness.wait_for_communes(page, 226)
     page.get_by_text("English", exact=True).first.click()
     frame = harness.map_frame(page)
-    harness.wait_until(lambda: "Criteria met" in frame.inner_text(".ntm-legend"), timeout=60, what="English legend")
+    harness.wait_until(
+        lambda: "Criteria met" in frame.inner_text(".ntm-legend"), timeout=60, what="English legend"
+    )
     assert "Not assessed" in frame.inner_text(".ntm-legend")
     assert page.get_by_text("Illustrative data").first.is_visible()
     harness.screenshot(page, "app-english-1024x768")
@@ -129,17 +143,26 @@ def test_shared_link_reproduces_the_view_in_a_fresh_browser(app_server, new_page
     harness.choose_selectbox(page, "Phương pháp phân lớp", "Phân vị (số đơn vị bằng nhau)")
     page.get_by_role("radio", name="2011").or_(page.get_by_role("button", name="2011")).first.click()
     frame = harness.map_frame(page)
-    harness.wait_until(lambda: "Phân vị" in frame.inner_text(".ntm-legend") and "2011" in frame.inner_text(".ntm-legend"),
-                       timeout=60, what="quantile legend for 2011")
+    harness.wait_until(
+        lambda: "Phân vị" in frame.inner_text(".ntm-legend") and "2011" in frame.inner_text(".ntm-legend"),
+        timeout=60,
+        what="quantile legend for 2011",
+    )
     fills = harness.painted_fills(frame)
     legend = frame.inner_text(".ntm-legend")
     # the address bar follows the widgets (poll in the page: Playwright's page.url lags)
-    page.wait_for_function("location.search.includes('year=2011') && location.search.includes('scheme=quantiles')"
-                           " && location.search.includes('theme=poverty')", timeout=60_000)
+    page.wait_for_function(
+        "location.search.includes('year=2011') && location.search.includes('scheme=quantiles')"
+        " && location.search.includes('theme=poverty')",
+        timeout=60_000,
+    )
     page.get_by_text("Chia sẻ liên kết").first.click()  # the "copy link" box
     code = page.locator("[data-testid='stCode'] code, [data-testid='stCodeBlock'] code, pre code").first
-    shared = harness.wait_until(lambda: (txt := code.inner_text().strip()) and "year=2011" in txt and txt,
-                                timeout=60, what="share link")
+    shared = harness.wait_until(
+        lambda: (txt := code.inner_text().strip()) and "year=2011" in txt and txt,
+        timeout=60,
+        what="share link",
+    )
     assert "scheme=quantiles" in shared and "theme=poverty" in shared and shared.startswith(app_server + "/?")
 
     other, _ = new_page(1920, 1080)  # a new browser context: no shared session or cache
@@ -151,7 +174,10 @@ def test_shared_link_reproduces_the_view_in_a_fresh_browser(app_server, new_page
 
 def test_tampered_link_opens_default_view_with_notice(app_server, new_page):
     page, network = new_page(1280, 900)
-    page.goto(app_server + "/?theme=%3Cscript%3Ealert(1)%3C/script%3E&year=abc&k=99&district=000&communes=06625,06337,%3Cb%3Ex")
+    page.goto(
+        app_server
+        + "/?theme=%3Cscript%3Ealert(1)%3C/script%3E&year=abc&k=99&district=000&communes=06625,06337,%3Cb%3Ex"
+    )
     fills = harness.wait_for_communes(page, 226)
     assert Counter(fills)[DARKEST_GREEN] == 13  # default view: criteria met, 2015
     notice = page.get_by_text("đã được bỏ qua").first
@@ -160,7 +186,9 @@ def test_tampered_link_opens_default_view_with_notice(app_server, new_page):
     assert "<script>alert(1)</script>" not in body and "<b>x" not in body
     assert page.get_by_text("Xã Kiên Mộc").count() == 0 or True  # code 06625 is valid and kept
     assert "communes=06625" in page.url  # the valid part of the link survives
-    assert page.get_by_text("các mã sau bị bỏ qua").count() > 0  # a second valid commune is not dropped silently
+    assert (
+        page.get_by_text("các mã sau bị bỏ qua").count() > 0
+    )  # a second valid commune is not dropped silently
     assert network.external() == []
 
 
@@ -170,13 +198,18 @@ def test_report_check_and_table_on_request(app_server, new_page):
     harness.wait_for_communes(page, 226)
     assert page.get_by_text("Tất cả 31 số liệu khớp với báo cáo.").count() == 0  # not rendered until asked
     page.get_by_text("Đối chiếu với Báo cáo 48/BC-BCĐ — 2015", exact=True).first.click()
-    harness.wait_until(lambda: page.get_by_text("Tất cả 31 số liệu khớp với báo cáo.").count() > 0,
-                       timeout=30, what="report check summary")
+    harness.wait_until(
+        lambda: page.get_by_text("Tất cả 31 số liệu khớp với báo cáo.").count() > 0,
+        timeout=30,
+        what="report check summary",
+    )
     page.get_by_text("Bảng số liệu của bản đồ", exact=True).first.click()
     with page.expect_download() as download:
         page.get_by_role("button", name="Tải CSV").click()
-    data = open(download.value.path(), "rb").read()
-    assert data.startswith(b"\xef\xbb\xbf# D\xe1\xbb\xaf li\xe1\xbb\x87u minh h\xe1\xbb\x8da")  # BOM + "# Dữ liệu minh họa"
+    data = Path(download.value.path()).read_bytes()
+    assert data.startswith(
+        b"\xef\xbb\xbf# D\xe1\xbb\xaf li\xe1\xbb\x87u minh h\xe1\xbb\x8da"
+    )  # BOM + "# Dữ liệu minh họa"
     assert data.decode("utf-8-sig").count("\n") == 226 + 2
 
 
@@ -185,17 +218,29 @@ def test_language_switch_keeps_the_view_and_shows_translated_choices(app_server,
     page.goto(app_server)
     harness.wait_for_communes(page, 226)
     page.get_by_text("English", exact=True).first.click()
-    harness.wait_until(lambda: page.get_by_role("radio", name="NTM criteria met").is_checked(), timeout=60,
-                       what="theme radio checked in English")
+    harness.wait_until(
+        lambda: page.get_by_role("radio", name="NTM criteria met").is_checked(),
+        timeout=60,
+        what="theme radio checked in English",
+    )
     page.get_by_text("Poverty rate", exact=True).first.click()
     frame = harness.map_frame(page)
-    harness.wait_until(lambda: "Poverty rate (%)" in frame.inner_text(".ntm-legend"), timeout=60,
-                       what="poverty legend in English")
+    harness.wait_until(
+        lambda: "Poverty rate (%)" in frame.inner_text(".ntm-legend"),
+        timeout=60,
+        what="poverty legend in English",
+    )
     page.get_by_text("Tiếng Việt", exact=True).first.click()
-    harness.wait_until(lambda: page.get_by_role("radio", name="Tỷ lệ hộ nghèo").is_checked(), timeout=60,
-                       what="poverty still chosen after switching back")
-    harness.wait_until(lambda: "Tỷ lệ hộ nghèo (%)" in harness.map_frame(page).inner_text(".ntm-legend"), timeout=60,
-                       what="poverty legend in Vietnamese")
+    harness.wait_until(
+        lambda: page.get_by_role("radio", name="Tỷ lệ hộ nghèo").is_checked(),
+        timeout=60,
+        what="poverty still chosen after switching back",
+    )
+    harness.wait_until(
+        lambda: "Tỷ lệ hộ nghèo (%)" in harness.map_frame(page).inner_text(".ntm-legend"),
+        timeout=60,
+        what="poverty legend in Vietnamese",
+    )
 
 
 def test_back_and_forward_buttons_restore_earlier_views(app_server, new_page):
@@ -212,21 +257,30 @@ def test_back_and_forward_buttons_restore_earlier_views(app_server, new_page):
 
     page.go_back()  # -> poverty, 2015: map, legend and the year control follow the address bar
     page.wait_for_function("new URLSearchParams(location.search).get('year') !== '2011'", timeout=60_000)
-    harness.wait_until(lambda: harness.painted_fills(harness.map_frame(page)) == poverty_2015, timeout=60,
-                       what="the poverty 2015 colours again")
+    harness.wait_until(
+        lambda: harness.painted_fills(harness.map_frame(page)) == poverty_2015,
+        timeout=60,
+        what="the poverty 2015 colours again",
+    )
     assert "2015" in harness.map_frame(page).inner_text(".ntm-legend")
     assert page.get_by_text("Tỷ lệ hộ nghèo — năm 2015").first.is_visible()
 
     page.go_back()  # -> the default view
     page.wait_for_function("!new URLSearchParams(location.search).get('theme')", timeout=60_000)
-    harness.wait_until(lambda: harness.painted_fills(harness.map_frame(page)) == default, timeout=60,
-                       what="the default colours again")
+    harness.wait_until(
+        lambda: harness.painted_fills(harness.map_frame(page)) == default,
+        timeout=60,
+        what="the default colours again",
+    )
     assert page.get_by_role("radio", name="Tiêu chí nông thôn mới").is_checked()  # the theme control too
 
     page.go_forward()  # -> poverty 2015 again
     page.wait_for_function("new URLSearchParams(location.search).get('theme') === 'poverty'", timeout=60_000)
-    harness.wait_until(lambda: harness.painted_fills(harness.map_frame(page)) == poverty_2015, timeout=60,
-                       what="forward to poverty 2015")
+    harness.wait_until(
+        lambda: harness.painted_fills(harness.map_frame(page)) == poverty_2015,
+        timeout=60,
+        what="forward to poverty 2015",
+    )
     assert page.get_by_role("radio", name="Tỷ lệ hộ nghèo").is_checked()
 
 
@@ -237,12 +291,18 @@ def test_switching_pages_in_english_keeps_the_map_view(app_server, new_page):
     assert page.get_by_text("Poverty rate — 2011").count() > 0
     page.locator("[data-testid=stSidebarNav] a").filter(has_text="Planner").first.click()
     page.wait_for_function("location.pathname.includes('planner')", timeout=60_000)
-    page.locator("[data-testid=stSidebarNav] a").filter(has_text="Map").first.click()  # from the menu: "/?lang=en"
+    page.locator("[data-testid=stSidebarNav] a").filter(
+        has_text="Map"
+    ).first.click()  # from the menu: "/?lang=en"
     page.wait_for_function("!location.pathname.includes('planner')", timeout=60_000)
-    harness.wait_until(lambda: page.get_by_text("Poverty rate — 2011").count() > 0, timeout=60,
-                       what="the poverty 2011 view again, not the default view")
-    page.wait_for_function("location.search.includes('year=2011') && location.search.includes('district=185')",
-                           timeout=60_000)
+    harness.wait_until(
+        lambda: page.get_by_text("Poverty rate — 2011").count() > 0,
+        timeout=60,
+        what="the poverty 2011 view again, not the default view",
+    )
+    page.wait_for_function(
+        "location.search.includes('year=2011') && location.search.includes('district=185')", timeout=60_000
+    )
 
 
 def test_map_that_cannot_load_leaflet_says_so_and_the_page_still_works(app_server, new_page):
@@ -251,7 +311,10 @@ def test_map_that_cannot_load_leaflet_says_so_and_the_page_still_works(app_serve
     page.goto(app_server)
     error = page.locator(".ntm-map-error")
     harness.wait_until(lambda: error.count() > 0, timeout=60, what="the map's error message")
-    assert "Không vẽ được bản đồ" in error.inner_text() and "python -m ntm_geo.webassets" in error.inner_text()
+    assert (
+        "Không vẽ được bản đồ" in error.inner_text()
+        and "python -m ntm_geo.maps.webassets" in error.inner_text()
+    )
     district = page.get_by_text("Huyện / thành phố", exact=True).first  # the controls still come
     harness.wait_until(district.is_visible, timeout=60, what="the sidebar controls")
 
@@ -260,9 +323,14 @@ def test_a_real_click_on_the_map_opens_the_profile_without_moving_the_page(app_s
     page, _ = new_page(1024, 560)  # a short window: the map's lower edge is below the fold
     page.goto(app_server)
     harness.wait_for_communes(page, 226)
-    harness.wait_until(page.get_by_text("Huyện / thành phố", exact=True).first.is_visible, timeout=60,
-                       what="the controls after the first paint")
-    scroller = "(() => { const m = document.querySelector('[data-testid=stMain]'); return m ? m.scrollTop : 0; })()"
+    harness.wait_until(
+        page.get_by_text("Huyện / thành phố", exact=True).first.is_visible,
+        timeout=60,
+        what="the controls after the first paint",
+    )
+    scroller = (
+        "(() => { const m = document.querySelector('[data-testid=stMain]'); return m ? m.scrollTop : 0; })()"
+    )
     before = page.evaluate(scroller)
     # the mouse, not a synthetic event: press and release on a commune near the top of the map
     box = page.evaluate(
@@ -273,13 +341,18 @@ def test_a_real_click_on_the_map_opens_the_profile_without_moving_the_page(app_s
                    const r = ps[0]; return [r.left + r.width / 2, r.top + r.height / 2]; }"""
     )
     page.mouse.click(*box)
-    harness.wait_until(lambda: page.get_by_text("Dân số (Tổng điều tra 2009)").count() > 0, timeout=60,
-                       what="the profile of the clicked commune")
+    harness.wait_until(
+        lambda: page.get_by_text("Dân số (Tổng điều tra 2009)").count() > 0,
+        timeout=60,
+        what="the profile of the clicked commune",
+    )
     assert page.evaluate(scroller) == before  # Leaflet's focus on mouse-down no longer scrolls the column
     # the profile opened below the fold: a note says where it is
-    harness.wait_until(lambda: page.get_by_text("ở bên dưới bản đồ").count() > 0, timeout=30,
-                       what="the note that the profile is below the map")
-
+    harness.wait_until(
+        lambda: page.get_by_text("ở bên dưới bản đồ").count() > 0,
+        timeout=30,
+        what="the note that the profile is below the map",
+    )
 
 
 def test_hovering_a_commune_shows_its_tooltip_and_outline(app_server, new_page):
@@ -334,11 +407,17 @@ def test_the_legend_fades_while_a_tooltip_would_be_hidden_under_it(app_server, n
                    return a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top; }"""
     )
     assert overlap  # the case this is about: the tooltip lies under the legend...
-    harness.wait_until(lambda: "ntm-under-tooltip" in (legend.get_attribute("class") or ""), timeout=5,
-                       what="the legend faded")  # ...which fades
+    harness.wait_until(
+        lambda: "ntm-under-tooltip" in (legend.get_attribute("class") or ""),
+        timeout=5,
+        what="the legend faded",
+    )  # ...which fades
     page.mouse.move(5, 5)  # off the map: the legend comes back
-    harness.wait_until(lambda: "ntm-under-tooltip" not in (legend.get_attribute("class") or ""), timeout=5,
-                       what="the legend back")
+    harness.wait_until(
+        lambda: "ntm-under-tooltip" not in (legend.get_attribute("class") or ""),
+        timeout=5,
+        what="the legend back",
+    )
 
 
 def test_the_openstreetmap_background_is_part_of_the_link(app_server, new_page):
@@ -349,12 +428,16 @@ def test_the_openstreetmap_background_is_part_of_the_link(app_server, new_page):
     harness.wait_until(label.first.is_visible, timeout=60, what="the background toggle")
     toggle = label.first.locator("input")
     assert toggle.is_checked()
-    harness.wait_until(lambda: any("openstreetmap.org" in u for u in network.external()), timeout=30,
-                       what="the map asking for background tiles")
+    harness.wait_until(
+        lambda: any("openstreetmap.org" in u for u in network.external()),
+        timeout=30,
+        what="the map asking for background tiles",
+    )
     assert "tiles=osm" in page.url and "year=2011" in page.url
     label.first.click()  # off again: the link drops it
-    page.wait_for_function("!location.search.includes('tiles=osm') && location.search.includes('year=2011')",
-                           timeout=30_000)
+    page.wait_for_function(
+        "!location.search.includes('tiles=osm') && location.search.includes('year=2011')", timeout=30_000
+    )
     assert not toggle.is_checked()
 
 
@@ -378,7 +461,9 @@ def test_an_indicator_without_values_for_the_year_says_so(app_server, new_page):
     page, _ = new_page(1280, 800)
     page.goto(app_server + "/?theme=infrastructure&var=road_hardened_pct&year=2011")
     harness.wait_for_communes(page, 226)
-    notice = page.get_by_text("không có số liệu «Đường giao thông nông thôn được cứng hóa» cho năm 2011", exact=False)
+    notice = page.get_by_text(
+        "không có số liệu «Đường giao thông nông thôn được cứng hóa» cho năm 2011", exact=False
+    )
     harness.wait_until(lambda: notice.count() > 0, timeout=60, what="the no-values notice")
     page.goto(app_server + "/?theme=infrastructure&var=road_hardened_pct&year=2015")
     harness.wait_for_communes(page, 226)

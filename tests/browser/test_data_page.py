@@ -23,17 +23,22 @@ PASSWORD = "mật-khẩu-thử"
 DATASET_NAME = "Kết quả NTM 2015 <thử>"
 BAD_CODE = "06004"  # one xã whose poverty rate is written as 150 %: out of range, row rejected
 CRITERIA_FIRST_COLUMN = 6  # F: TC1 ... X: TC19, then 5 percentages, then 2 flags
-NO_DATA_GREY = "#9e9e9e"  # ntm_geo.classify.NO_DATA_COLOR
-PCT_COLUMNS = ("poverty_rate_pct", "road_hardened_pct", "electricity_hh_pct", "irrigated_cropland_pct",
-               "hygienic_water_hh_pct")
+NO_DATA_GREY = "#9e9e9e"  # ntm_geo.maps.classify.NO_DATA_COLOR
+PCT_COLUMNS = (
+    "poverty_rate_pct",
+    "road_hardened_pct",
+    "electricity_hh_pct",
+    "irrigated_cropland_pct",
+    "hygienic_water_hh_pct",
+)
 
 
 def filled_template(path: Path, bad_code: str | None = BAD_CODE) -> Path:
     """The 2015 Excel template filled with the illustrative 2015 values; the row of ``bad_code``
     gets a poverty rate of 150 %."""
-    from ntm_geo.criteria import CRITERION_COLUMNS
-    from ntm_geo.datasets import load_illustrative
-    from ntm_geo.template import template_xlsx
+    from ntm_geo.criteria.framework import CRITERION_COLUMNS
+    from ntm_geo.datasets.contract import load_illustrative
+    from ntm_geo.datasets.template import template_xlsx
 
     data = load_illustrative(2015).set_index("commune_code")
     book = openpyxl.load_workbook(io.BytesIO(template_xlsx(2015, "vi")))
@@ -44,13 +49,18 @@ def filled_template(path: Path, bad_code: str | None = BAD_CODE) -> Path:
         if not isinstance(code, str) or code not in data.index:
             continue
         unit = data.loc[code]
-        values = [unit[c] for c in CRITERION_COLUMNS] + [unit[c] for c in PCT_COLUMNS] + [
-            unit["car_access_all_season"], unit["especially_difficult"]]
+        values = (
+            [unit[c] for c in CRITERION_COLUMNS]
+            + [unit[c] for c in PCT_COLUMNS]
+            + [unit["car_access_all_season"], unit["especially_difficult"]]
+        )
         for offset, value in enumerate(values):
             if pd.isna(value):
                 continue  # blank = not assessed / no data
             is_flag = offset < 19 or offset >= 19 + len(PCT_COLUMNS)
-            sheet.cell(row, CRITERIA_FIRST_COLUMN + offset).value = int(bool(value)) if is_flag else float(value)
+            sheet.cell(row, CRITERIA_FIRST_COLUMN + offset).value = (
+                int(bool(value)) if is_flag else float(value)
+            )
         if code == bad_code:
             sheet.cell(row, CRITERIA_FIRST_COLUMN + 19).value = 150
         filled += 1
@@ -62,8 +72,8 @@ def filled_template(path: Path, bad_code: str | None = BAD_CODE) -> Path:
 @pytest.fixture
 def data_app(tmp_path) -> Iterator:
     """Factory: start (or restart) the real app with an editor password and a temp data folder."""
-    from ntm_geo.boundaries import load_boundaries
-    from ntm_geo.webassets import install_leaflet
+    from ntm_geo.geo.boundaries import load_boundaries
+    from ntm_geo.maps.webassets import install_leaflet
 
     install_leaflet()
     load_boundaries()
@@ -71,8 +81,12 @@ def data_app(tmp_path) -> Iterator:
     servers = []
 
     def start():
-        server = harness.start_streamlit(harness.REPO / "app.py", cwd=harness.REPO, env=env,
-                                         log_path=harness.ARTIFACTS / f"streamlit-data-page-{len(servers)}.log")
+        server = harness.start_streamlit(
+            harness.REPO / "app.py",
+            cwd=harness.REPO,
+            env=env,
+            log_path=harness.ARTIFACTS / f"streamlit-data-page-{len(servers)}.log",
+        )
         servers.append(server)
         return server
 
@@ -92,7 +106,11 @@ def test_upload_report_save_restart_and_map(data_app, new_page, tmp_path):
 
     page.get_by_text("Báo cáo khớp dữ liệu (chưa lưu)").first.wait_for(timeout=60_000)
     counts = page.get_by_text("dòng khớp").first.inner_text()
-    assert "225 dòng khớp" in counts and "1 dòng có giá trị ngoài khoảng" in counts and "0 đơn vị không có dòng" in counts  # the bad row matched; its values were refused
+    assert (
+        "225 dòng khớp" in counts
+        and "1 dòng có giá trị ngoài khoảng" in counts
+        and "0 đơn vị không có dòng" in counts
+    )  # the bad row matched; its values were refused
     page.get_by_text("Giá trị ngoài khoảng hoặc không đọc được").first.wait_for()
     page.get_by_text("Tải các dòng bị loại (CSV)").wait_for()
     page.get_by_text("Lưu bộ dữ liệu", exact=True).first.wait_for()
@@ -125,7 +143,9 @@ def test_upload_report_save_restart_and_map(data_app, new_page, tmp_path):
     assert network.external() == []
 
 
-@pytest.mark.parametrize(("lang", "message"), [("vi", "Chức năng tải lên đang tắt"), ("en", "Uploads are disabled")])
+@pytest.mark.parametrize(
+    ("lang", "message"), [("vi", "Chức năng tải lên đang tắt"), ("en", "Uploads are disabled")]
+)
 def test_without_password_uploads_are_disabled_with_instructions(monkeypatch, tmp_path, lang, message):
     """No editor password configured: the page says how to enable uploads; uploaders are disabled."""
     from streamlit.testing.v1 import AppTest
@@ -149,10 +169,12 @@ def _shapefile_zip(folder: Path, *, with_prj: bool) -> Path:
 
     import pyogrio
 
-    from ntm_geo.boundaries import load_boundaries
+    from ntm_geo.geo.boundaries import load_boundaries
 
     communes = load_boundaries().communes[["commune_code", "name_with_type", "district_name", "geometry"]]
-    frame = communes.rename(columns={"commune_code": "MA_XA", "name_with_type": "TEN_XA", "district_name": "HUYEN"})
+    frame = communes.rename(
+        columns={"commune_code": "MA_XA", "name_with_type": "TEN_XA", "district_name": "HUYEN"}
+    )
     shp = folder / "shp"
     shp.mkdir(parents=True, exist_ok=True)
     pyogrio.write_dataframe(frame.to_crs("EPSG:3405"), shp / "xa_lang_son.shp", encoding="UTF-8")
@@ -165,7 +187,9 @@ def _shapefile_zip(folder: Path, *, with_prj: bool) -> Path:
     return out
 
 
-def test_boundary_upload_refuses_a_shapefile_without_crs_then_saves_and_maps_one(data_app, new_page, tmp_path):
+def test_boundary_upload_refuses_a_shapefile_without_crs_then_saves_and_maps_one(
+    data_app, new_page, tmp_path
+):
     server = data_app()
     page, network = new_page(1600, 1000)
     page.goto(f"{server.base_url}/data")
@@ -179,7 +203,9 @@ def test_boundary_upload_refuses_a_shapefile_without_crs_then_saves_and_maps_one
     assert "ranh_gioi_thieu_prj.zip" in error.inner_text()  # the message names the file
 
     uploader.set_input_files(str(_shapefile_zip(tmp_path / "b", with_prj=True)))
-    page.get_by_text("226 khớp, 0 không khớp, 0 trùng, 0 đơn vị chưa có ranh giới").first.wait_for(timeout=90_000)
+    page.get_by_text("226 khớp, 0 không khớp, 0 trùng, 0 đơn vị chưa có ranh giới").first.wait_for(
+        timeout=90_000
+    )
     harness.screenshot(page, "data-page-boundaries-report")
     form = page.locator("[data-testid='stForm']").filter(has_text="Lưu và dùng ranh giới này")
     form.get_by_label("Mật khẩu biên tập").fill(PASSWORD)

@@ -5,13 +5,15 @@ with openpyxl. Screenshots at 1920×1080 and 1024×768 go to artifacts/screensho
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import openpyxl
 import pytest
 
-from ntm_geo import catalog, planning as pl
-from ntm_geo.boundaries import load_boundaries
-from ntm_geo.themes import join_dataset
+from ntm_geo.datasets import catalog
+from ntm_geo.geo.boundaries import load_boundaries
+from ntm_geo.maps.themes import join_dataset
+from ntm_geo.planning import ranking as pl
 from tests.browser import harness
 
 pytestmark = pytest.mark.browser
@@ -62,14 +64,25 @@ def test_filter_select_shortlist_and_export_decision_sheet(app_server, new_page)
     page.keyboard.type("Đình Lập")
     page.get_by_role("option", name="Huyện Đình Lập", exact=True).click()
     page.keyboard.press("Escape")
-    n_filtered = len(pl.apply_filters(
-        pl.candidate_table(join_dataset(load_boundaries().communes_web, catalog.load_year("illustrative", 2015))),
-        pl.Filters(districts=(DINH_LAP,), not_meeting_standard=True)))
-    harness.wait_until(lambda: page.get_by_text(f"{n_filtered} xã phù hợp bộ lọc").count() > 0, timeout=30,
-                       what="filtered count")
-    code1, name1 = top3[0]
-    harness.wait_until(lambda: f"Xếp thứ 1: {name1} (Huyện Đình Lập)" in page.get_by_text("Xếp thứ 1:").first.inner_text(),
-                       timeout=30, what="explanation names the first-ranked xã")
+    n_filtered = len(
+        pl.apply_filters(
+            pl.candidate_table(
+                join_dataset(load_boundaries().communes_web, catalog.load_year("illustrative", 2015))
+            ),
+            pl.Filters(districts=(DINH_LAP,), not_meeting_standard=True),
+        )
+    )
+    harness.wait_until(
+        lambda: page.get_by_text(f"{n_filtered} xã phù hợp bộ lọc").count() > 0,
+        timeout=30,
+        what="filtered count",
+    )
+    _code1, name1 = top3[0]
+    harness.wait_until(
+        lambda: f"Xếp thứ 1: {name1} (Huyện Đình Lập)" in page.get_by_text("Xếp thứ 1:").first.inner_text(),
+        timeout=30,
+        what="explanation names the first-ranked xã",
+    )
 
     # table -> map: tick the first row's box; its commune is outlined on the map
     grid = page.locator("[data-testid='stDataFrame']").first
@@ -81,41 +94,60 @@ def test_filter_select_shortlist_and_export_decision_sheet(app_server, new_page)
     # map -> table: click the next two communes on the map
     for code, name in top3[1:]:
         _click_commune(page, code)
-        harness.wait_until(lambda name=name: name in _selected_text(page), timeout=30, what=f"{name} selected")
+        harness.wait_until(
+            lambda name=name: name in _selected_text(page), timeout=30, what=f"{name} selected"
+        )
     harness.wait_until(lambda: _highlighted(page) == 3, timeout=30, what="three highlighted communes")
     harness.screenshot(page, "planner-rank-1920x1080")
     page.get_by_role("tab", name="Ma trận tiêu chí").click()
-    harness.wait_until(lambda: page.get_by_text(f"{n_filtered} xã của bộ lọc, theo thứ tự xếp hạng").count() > 0,
-                       timeout=30, what="gap matrix")
+    harness.wait_until(
+        lambda: page.get_by_text(f"{n_filtered} xã của bộ lọc, theo thứ tự xếp hạng").count() > 0,
+        timeout=30,
+        what="gap matrix",
+    )
     harness.screenshot(page, "planner-matrix-1920x1080")
     page.get_by_role("tab", name="Tìm và xếp hạng xã").click()
-    harness.wait_until(lambda: _highlighted(page) == 3, timeout=30, what="selection kept after switching tabs")
+    harness.wait_until(
+        lambda: _highlighted(page) == 3, timeout=30, what="selection kept after switching tabs"
+    )
 
     page.get_by_role("button", name="Thêm xã đang chọn vào danh sách đề xuất").click()
     wanted = ",".join(code for code, _ in top3)
-    page.wait_for_function("(s) => new URLSearchParams(location.search).get('shortlist') === s", arg=wanted, timeout=30_000)
-    harness.wait_until(lambda: harness.map_frame(page).evaluate(
-        "document.querySelectorAll('path.ntm-shortlist').length") == 3, timeout=30, what="shortlist outlines")
+    page.wait_for_function(
+        "(s) => new URLSearchParams(location.search).get('shortlist') === s", arg=wanted, timeout=30_000
+    )
+    harness.wait_until(
+        lambda: (
+            harness.map_frame(page).evaluate("document.querySelectorAll('path.ntm-shortlist').length") == 3
+        ),
+        timeout=30,
+        what="shortlist outlines",
+    )
 
     # shortlist tab: comparison, notes, export
     page.get_by_role("tab", name="Danh sách đề xuất").click()
-    notes = ["Ưu tiên vốn giao thông, thủy lợi", "=HYPERLINK(\"http://x\")", "Xã điểm đặc biệt khó khăn"]
+    notes = ["Ưu tiên vốn giao thông, thủy lợi", '=HYPERLINK("http://x")', "Xã điểm đặc biệt khó khăn"]
     boxes = page.locator("textarea")
     harness.wait_until(lambda: boxes.count() == 3, timeout=30, what="three note boxes")
     for i, note in enumerate(notes):
         boxes.nth(i).fill(note)
         boxes.nth(i).press("Control+Enter")
-        harness.wait_until(lambda i=i: page.locator("textarea").nth(i).input_value() == notes[i], timeout=10, what="note")
+        harness.wait_until(
+            lambda i=i: page.locator("textarea").nth(i).input_value() == notes[i], timeout=10, what="note"
+        )
     button = page.get_by_role("button", name="Phiếu đề xuất (Excel)")
     harness.wait_until(lambda: button.is_enabled(), timeout=30, what="download button")
     page.wait_for_timeout(500)  # the last note's rerun starts...
-    harness.wait_until(lambda: page.locator("[data-testid='stStatusWidget']").count() == 0, timeout=30,
-                       what="the app to finish running")  # ...and ends before the export
+    harness.wait_until(
+        lambda: page.locator("[data-testid='stStatusWidget']").count() == 0,
+        timeout=30,
+        what="the app to finish running",
+    )  # ...and ends before the export
     with page.expect_download(timeout=60_000) as info:
         page.get_by_role("button", name="Phiếu đề xuất (Excel)").click()
     download = info.value
     assert download.suggested_filename.endswith(".xlsx")
-    wb = openpyxl.load_workbook(io.BytesIO(open(download.path(), "rb").read()))
+    wb = openpyxl.load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
     assert wb.sheetnames == ["Danh sách xã", "Bản đồ", "Bộ dữ liệu"]
     rows = list(wb["Danh sách xã"].iter_rows(values_only=True))
     header, body = rows[0], rows[1:]
@@ -130,7 +162,7 @@ def test_filter_select_shortlist_and_export_decision_sheet(app_server, new_page)
     assert info_sheet["Nguồn gốc / ghi chú"].startswith("Dữ liệu minh họa")
     with page.expect_download(timeout=60_000) as png:
         page.get_by_role("button", name="Bản đồ (PNG)").click()
-    assert open(png.value.path(), "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+    assert Path(png.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     harness.screenshot(page, "planner-shortlist-1920x1080")
     assert network.external() == []
 
@@ -140,8 +172,11 @@ def test_shared_shortlist_link_progress_and_scenario_at_1024(app_server, new_pag
     page, network = new_page(1024, 768)
     page.goto(app_server + "/planner?shortlist=" + ",".join(c for c, _ in top3) + ",99999")
     harness.wait_for_communes(page, 226, timeout=60)
-    harness.wait_until(lambda: page.get_by_text("mã xã không hợp lệ đã bỏ qua").count() > 0, timeout=30,
-                       what="notice for the unknown code")
+    harness.wait_until(
+        lambda: page.get_by_text("mã xã không hợp lệ đã bỏ qua").count() > 0,
+        timeout=30,
+        what="notice for the unknown code",
+    )
     assert harness.map_frame(page).evaluate("document.querySelectorAll('path.ntm-shortlist').length") == 3
     harness.screenshot(page, "planner-rank-1024x768")
     page.get_by_role("tab", name="Danh sách đề xuất").click()
@@ -149,15 +184,23 @@ def test_shared_shortlist_link_progress_and_scenario_at_1024(app_server, new_pag
     harness.screenshot(page, "planner-shortlist-1024x768")
 
     page.get_by_role("tab", name="Theo huyện").click()
-    harness.wait_until(lambda: page.get_by_text("Tổng hợp theo huyện").count() > 0, timeout=30, what="district table")
+    harness.wait_until(
+        lambda: page.get_by_text("Tổng hợp theo huyện").count() > 0, timeout=30, what="district table"
+    )
     harness.screenshot(page, "planner-districts-1024x768")
 
     page.get_by_role("tab", name="Mục tiêu 2020 và kịch bản").click()
-    harness.wait_until(lambda: page.get_by_text("còn thiếu 59 xã so với mục tiêu 72").count() > 0, timeout=30,
-                       what="scenario with no commune marked: 13 of 72")
+    harness.wait_until(
+        lambda: page.get_by_text("còn thiếu 59 xã so với mục tiêu 72").count() > 0,
+        timeout=30,
+        what="scenario with no commune marked: 13 of 72",
+    )
     page.get_by_role("button", name="Thêm 59 xã gần chuẩn nhất").click()
-    harness.wait_until(lambda: page.get_by_text("toàn tỉnh có 72 xã đạt chuẩn — đạt mục tiêu 72 xã").count() > 0,
-                       timeout=30, what="scenario reaching 72")
+    harness.wait_until(
+        lambda: page.get_by_text("toàn tỉnh có 72 xã đạt chuẩn — đạt mục tiêu 72 xã").count() > 0,
+        timeout=30,
+        what="scenario reaching 72",
+    )
     harness.screenshot(page, "planner-progress-1024x768")
     assert network.external() == []
 
@@ -170,19 +213,34 @@ def test_language_switch_keeps_filters_and_the_open_tab(app_server, new_page):
     page.get_by_role("combobox", name="Nhóm (số tiêu chí đạt)").first.click()
     page.get_by_role("option", name=pl.group_label("10-14", "vi"), exact=True).click()
     page.keyboard.press("Escape")
-    table = pl.candidate_table(join_dataset(load_boundaries().communes_web, catalog.load_year("illustrative", 2015)))
-    n = len(pl.apply_filters(table, pl.Filters(groups=("10-14",), criterion_not_met=2, not_meeting_standard=True)))
+    table = pl.candidate_table(
+        join_dataset(load_boundaries().communes_web, catalog.load_year("illustrative", 2015))
+    )
+    n = len(
+        pl.apply_filters(table, pl.Filters(groups=("10-14",), criterion_not_met=2, not_meeting_standard=True))
+    )
     assert 0 < n < 100
-    harness.wait_until(lambda: page.get_by_text(f"{n} xã phù hợp bộ lọc").count() > 0, timeout=30, what="filtered count")
+    harness.wait_until(
+        lambda: page.get_by_text(f"{n} xã phù hợp bộ lọc").count() > 0, timeout=30, what="filtered count"
+    )
     page.get_by_role("tab", name="Ma trận tiêu chí").click()
-    harness.wait_until(lambda: page.get_by_text(f"{n} xã của bộ lọc").count() > 0, timeout=30, what="gap matrix")
+    harness.wait_until(
+        lambda: page.get_by_text(f"{n} xã của bộ lọc").count() > 0, timeout=30, what="gap matrix"
+    )
 
     page.get_by_text("English", exact=True).first.click()
-    harness.wait_until(lambda: page.get_by_text(f"{n} xã of the filter").count() > 0, timeout=60,
-                       what="the gap matrix tab still open, same filtered set, in English")
+    harness.wait_until(
+        lambda: page.get_by_text(f"{n} xã of the filter").count() > 0,
+        timeout=60,
+        what="the gap matrix tab still open, same filtered set, in English",
+    )
     assert page.get_by_role("combobox", name="Criterion not met").input_value() == "2. Transport"
-    assert page.get_by_text(pl.group_label("10-14", "en"), exact=True).count() > 0  # the chosen group, translated
+    assert (
+        page.get_by_text(pl.group_label("10-14", "en"), exact=True).count() > 0
+    )  # the chosen group, translated
 
     page.get_by_text("Tiếng Việt", exact=True).first.click()
-    harness.wait_until(lambda: page.get_by_text(f"{n} xã của bộ lọc").count() > 0, timeout=60, what="back in Vietnamese")
+    harness.wait_until(
+        lambda: page.get_by_text(f"{n} xã của bộ lọc").count() > 0, timeout=60, what="back in Vietnamese"
+    )
     assert page.get_by_role("combobox", name="Chưa đạt tiêu chí").input_value() == "2. Giao thông"

@@ -40,7 +40,9 @@ def wait_for_query(page, expected: dict[str, str], *, timeout_ms: int = URL_TIME
 
 
 def _title(page) -> str:
-    return harness.wait_until(lambda: page.locator(".st-key-ntm_title").inner_text().strip(), timeout=30, what="title")
+    return harness.wait_until(
+        lambda: page.locator(".st-key-ntm_title").inner_text().strip(), timeout=30, what="title"
+    )
 
 
 def _frames(page, n: int):
@@ -67,7 +69,9 @@ def test_presentation_fills_the_screen_with_large_text(app_server, new_page, wid
     assert not page.locator("[data-testid='stSidebar']").is_visible()
     assert page.evaluate("document.documentElement.scrollHeight") <= height
     frame = harness.folium_frame(page)
-    harness.wait_until(lambda: frame.query_selector(".ntm-district-label .ntm-label-text"), timeout=20, what="labels")
+    harness.wait_until(
+        lambda: frame.query_selector(".ntm-district-label .ntm-label-text"), timeout=20, what="labels"
+    )
     m = frame.evaluate(
         """() => {
             const box = (el) => { const r = el.getBoundingClientRect(); return [r.width, r.height]; };
@@ -90,17 +94,30 @@ def test_presentation_fills_the_screen_with_large_text(app_server, new_page, wid
     harness.screenshot(page, f"present-{width}x{height}")
     # commune names appear when zoomed in
     assert frame.evaluate("document.querySelector('.ntm-commune-label').offsetParent") is None
+
     def visible_commune_labels() -> int:  # look the iframe up each time: the page may re-create it
         f = harness.folium_frame(page)
-        f.evaluate("() => { if (window.map && window.map.getZoom() < 12) window.map.setZoom(12, {animate: false}); }")
+        f.evaluate(
+            "() => { if (window.map && window.map.getZoom() < 12) window.map.setZoom(12, {animate: false}); }"
+        )
         return f.evaluate(
             "Array.from(document.querySelectorAll('.ntm-commune-label .ntm-label-text'))"
-            ".filter(e => e.offsetParent && e.style.visibility !== 'hidden').length")
+            ".filter(e => e.offsetParent && e.style.visibility !== 'hidden').length"
+        )
 
-    harness.wait_until(lambda: visible_commune_labels() > 5, timeout=45, what="commune labels after zooming in")
+    harness.wait_until(
+        lambda: visible_commune_labels() > 5, timeout=45, what="commune labels after zooming in"
+    )
     frame.evaluate("() => { const m = window.map; m.setZoom(9, {animate: false}); }")
-    harness.wait_until(lambda: not frame.evaluate("document.querySelector('.leaflet-container').classList.contains('ntm-zoomed')"),
-                       timeout=10, what="labels hidden again")
+    harness.wait_until(
+        lambda: (
+            not frame.evaluate(
+                "document.querySelector('.leaflet-container').classList.contains('ntm-zoomed')"
+            )
+        ),
+        timeout=10,
+        what="labels hidden again",
+    )
     assert network.external() == []
 
 
@@ -125,7 +142,10 @@ def test_keys_and_buttons_step_slides_and_the_url_follows(app_server, new_page):
     def same(a, b) -> bool:  # same zoom, centres within 0.003° (< 2 px at the province zoom)
         return a[0] == b[0] and abs(a[1] - b[1]) < 3e-3 and abs(a[2] - b[2]) < 3e-3
 
-    assert same(left.evaluate(extent), right.evaluate(extent)), (left.evaluate(extent), right.evaluate(extent))
+    assert same(left.evaluate(extent), right.evaluate(extent)), (
+        left.evaluate(extent),
+        right.evaluate(extent),
+    )
     target = [11, 21.85, 106.75]
 
     def pan_left_then_right_follows() -> bool:
@@ -144,17 +164,24 @@ def test_keys_and_buttons_step_slides_and_the_url_follows(app_server, new_page):
     page.keyboard.press("ArrowRight")
     wait_for_query(page, {"slide": "3"})
     _frames(page, 2)
-    page.locator(".st-key-ntm_next:not([data-stale=true]) button[data-testid^=stBaseButton]:visible").click()  # ▶
+    page.locator(
+        ".st-key-ntm_next:not([data-stale=true]) button[data-testid^=stBaseButton]:visible"
+    ).click()  # ▶
     wait_for_query(page, {"slide": "4"})
     frame = _frames(page, 1)[0]
-    harness.wait_until(lambda: "Số tiêu chí tăng thêm" in frame.inner_text(".ntm-legend"), timeout=30, what="change legend")
+    harness.wait_until(
+        lambda: "Số tiêu chí tăng thêm" in frame.inner_text(".ntm-legend"), timeout=30, what="change legend"
+    )
     assert "tăng thêm 2011 → 2015" in _title(page)
     # keys also work after a click on the map (focus inside the map iframe)
     frame.locator(".leaflet-container").click(position={"x": 30, "y": 400})
     page.keyboard.press("ArrowRight")
     wait_for_query(page, {"slide": "5"})
-    harness.wait_until(lambda: POVERTY_LEGEND in _frames(page, 1)[0].inner_text(".ntm-legend"), timeout=30,
-                       what="poverty legend")
+    harness.wait_until(
+        lambda: POVERTY_LEGEND in _frames(page, 1)[0].inner_text(".ntm-legend"),
+        timeout=30,
+        what="poverty legend",
+    )
 
 
 def test_link_reopens_the_same_slide_in_a_fresh_browser(app_server, new_page):
@@ -162,9 +189,13 @@ def test_link_reopens_the_same_slide_in_a_fresh_browser(app_server, new_page):
     page.goto(app_server + "/present?slides=criteria_met.2015~poverty_rate_pct.2011~change&lang=en")
     harness.wait_for_communes(page, 226)
     page.keyboard.press("ArrowRight")
-    query = wait_for_query(page, {"slides": "criteria_met.2015~poverty_rate_pct.2011~change", "slide": "2", "lang": "en"})
+    query = wait_for_query(
+        page, {"slides": "criteria_met.2015~poverty_rate_pct.2011~change", "slide": "2", "lang": "en"}
+    )
     frame = harness.folium_frame(page)
-    harness.wait_until(lambda: "Poverty rate" in frame.inner_text(".ntm-legend"), timeout=30, what="poverty legend")
+    harness.wait_until(
+        lambda: "Poverty rate" in frame.inner_text(".ntm-legend"), timeout=30, what="poverty legend"
+    )
     fills, legend, title = harness.painted_fills(frame), frame.inner_text(".ntm-legend"), _title(page)
     assert "2011" in title and "Illustrative data" in title
     link = page.url
@@ -225,20 +256,33 @@ def test_back_button_returns_to_the_previous_slide_and_menu_switch_keeps_the_map
     wait_for_query(page, {"slide": "2"})
     harness.wait_for_fills_change(page, first)
     page.go_back()
-    page.wait_for_function("new URLSearchParams(location.search).get('slide') !== '2'", timeout=URL_TIMEOUT_MS)
-    harness.wait_until(lambda: harness.painted_fills(_frames(page, 1)[0]) == first, timeout=30, what="slide 1 again")
+    page.wait_for_function(
+        "new URLSearchParams(location.search).get('slide') !== '2'", timeout=URL_TIMEOUT_MS
+    )
+    harness.wait_until(
+        lambda: harness.painted_fills(_frames(page, 1)[0]) == first, timeout=30, what="slide 1 again"
+    )
     assert "2011" in _title(page)
 
     # the map page's view survives a visit to another page through the menu
     page.goto(app_server + "/?theme=poverty&year=2011")
-    harness.wait_until(lambda: "Tỷ lệ hộ nghèo (%)" in harness.map_frame(page).inner_text(".ntm-legend"), timeout=60,
-                       what="poverty map")
+    harness.wait_until(
+        lambda: "Tỷ lệ hộ nghèo (%)" in harness.map_frame(page).inner_text(".ntm-legend"),
+        timeout=60,
+        what="poverty map",
+    )
     page.get_by_role("link", name="Trình chiếu").first.click()
     page.wait_for_function("location.pathname.endsWith('/present')", timeout=URL_TIMEOUT_MS)
     harness.wait_for_communes(page, 226)
     page.locator("[data-testid='stPopover'] button").first.click()  # the slide list, with the way out
     page.get_by_role("link", name="Thoát trình chiếu").click()
-    page.wait_for_function("new URLSearchParams(location.search).get('theme') === 'poverty'"
-                           " && new URLSearchParams(location.search).get('year') === '2011'", timeout=URL_TIMEOUT_MS)
-    harness.wait_until(lambda: "2011" in harness.map_frame(page).inner_text(".ntm-legend"), timeout=60,
-                       what="the same poverty 2011 map")
+    page.wait_for_function(
+        "new URLSearchParams(location.search).get('theme') === 'poverty'"
+        " && new URLSearchParams(location.search).get('year') === '2011'",
+        timeout=URL_TIMEOUT_MS,
+    )
+    harness.wait_until(
+        lambda: "2011" in harness.map_frame(page).inner_text(".ntm-legend"),
+        timeout=60,
+        what="the same poverty 2011 map",
+    )

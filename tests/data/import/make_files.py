@@ -12,8 +12,8 @@ import io
 import sys
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 HERE = Path(__file__).resolve().parent
 TONES = "\u0300\u0301\u0303\u0309\u0323"
@@ -37,7 +37,7 @@ def encode_cp1258(text: str) -> bytes:
 
 
 def utf8_bom() -> bytes:
-    return ("\ufeffMã xã,Tên xã,Năm,Tỷ lệ hộ nghèo (%)\r\n06628,Xã Đình Lập,2015,\"11,9\"\r\n").encode("utf-8")
+    return ('\ufeffMã xã,Tên xã,Năm,Tỷ lệ hộ nghèo (%)\r\n06628,Xã Đình Lập,2015,"11,9"\r\n').encode("utf-8")
 
 
 def utf16_unicode_text() -> bytes:
@@ -56,7 +56,7 @@ def windows_1258() -> bytes:
 
 
 def tcvn3() -> bytes:
-    """"Tên xã, Huyện, Năm / Xã Đình Lập, Đình Lập" typed with a TCVN3 (.VnTime) font."""
+    """ "Tên xã, Huyện, Năm / Xã Đình Lập, Đình Lập" typed with a TCVN3 (.VnTime) font."""
     return "Tªn x·,HuyÖn,N¨m\r\nX· §×nh LËp,§×nh LËp,2015\r\nX· B¾c X¹,§×nh LËp,2015\r\n".encode("cp1252")
 
 
@@ -84,8 +84,15 @@ def merged_header_xlsx() -> bytes:
         ws.title = "Biểu 01"
         ws["A1"] = "BIỂU TỔNG HỢP KẾT QUẢ XÂY DỰNG NÔNG THÔN MỚI NĂM 2015"
         ws.merge_cells("A1:Z1")
-        for col, text in (("A", "STT"), ("B", "Mã xã"), ("C", "Huyện"), ("D", "Tên xã"), ("X", "Số tiêu chí đạt"),
-                          ("Y", "Tỷ lệ hộ nghèo"), ("Z", "Ghi chú")):
+        for col, text in (
+            ("A", "STT"),
+            ("B", "Mã xã"),
+            ("C", "Huyện"),
+            ("D", "Tên xã"),
+            ("X", "Số tiêu chí đạt"),
+            ("Y", "Tỷ lệ hộ nghèo"),
+            ("Z", "Ghi chú"),
+        ):
             ws[f"{col}3"] = text
             ws.merge_cells(f"{col}3:{col}4")
         ws["E3"] = "Tiêu chí"
@@ -93,7 +100,15 @@ def merged_header_xlsx() -> bytes:
         for k in range(1, 20):
             ws.cell(4, 4 + k, k)
         rows = [
-            (1, 6628, "Xã Đình Lập", [True] * 12 + [False] * 7, 12, 0.119, "=HYPERLINK(\"http://evil.example\")"),
+            (
+                1,
+                6628,
+                "Xã Đình Lập",
+                [True] * 12 + [False] * 7,
+                12,
+                0.119,
+                '=HYPERLINK("http://evil.example")',
+            ),
             (2, 6619, "Xã Bắc Xa", [1, 0] * 9 + [1], 10, 25.5, None),
             (3, 6613, "Thị trấn Đình Lập", [None] * 19, None, 3.2, None),
             (4, None, "Xã Thái Bình", [0] * 19, 0, None, None),
@@ -134,7 +149,7 @@ def two_sheets_xlsx() -> bytes:
 
 def fake_excel() -> bytes:
     """Text saved under an .xlsx name."""
-    return "Mã xã,Năm\n06628,2015\n".encode("utf-8")
+    return "Mã xã,Năm\n06628,2015\n".encode()
 
 
 def fake_csv() -> bytes:

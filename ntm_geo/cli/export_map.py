@@ -1,0 +1,279 @@
+"""``python -m ntm_geo export-map``: the app's map exports from the command line, for report writers.
+
+::
+
+    python -m ntm_geo export-map --theme T --year Y [--var V] [--dataset ID] [--district D]
+        [--scheme S] [--k K] [--lang vi|en] [--size slide|a4] [--format png|pdf|html] OUT
+
+* ``--theme`` criteria | poverty | infrastructure; ``--var`` one of the theme's variables
+  (default: its first, e.g. ``criteria_met``);
+* ``--district`` a GSO code ("186") or a name ("Hữu Lũng", "huu lung");
+* ``--format`` defaults to OUT's extension; ``--size`` defaults to ``slide`` (1920×1080) for
+  PNG and ``a4`` (portrait, 300 dpi) for PDF; the HTML map has no page size.
+
+The map uses the boundaries the app shows: the replacement set saved on the data page when there
+is one (:func:`active_boundaries`), else the built-in censusVN2009 cache.
+
+Every argument is checked before anything is rendered; a bad one stops with exit status 2 and a
+message in Vietnamese and English that names the option and lists the allowed values (argparse's
+own checks are not used for that reason: its messages are English only). On success one line
+says what was written: file, bytes, pixels and dpi (PNG), page size (PDF), time taken.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import re
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ntm_geo.errors import ConfigError
+
+FORMATS = ("png", "pdf", "html")
+DEFAULT_SIZE = {"png": "slide", "pdf": "a4"}
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """A checked command line: what to render, how, and where."""
+
+    spec: object  # ntm_geo.exports.static_map.MapSpec (imported lazily: the CLI starts fast)
+    fmt: str
+    size: str
+    out: Path
+
+
+def _bad(
+    option: str, value: object, allowed: str, *, en: str = "is not valid", vi: str = "không hợp lệ"
+) -> ConfigError:
+    return ConfigError(
+        f"{option} {value!r} {en}; allowed: {allowed}.",
+        f"{option} {value!r} {vi}; các giá trị hợp lệ: {allowed}.",
+    )
+
+
+def _missing(option: str, allowed: str) -> ConfigError:
+    return ConfigError(
+        f"{option} is required; allowed: {allowed}.", f"Thiếu {option}; các giá trị hợp lệ: {allowed}."
+    )
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    """Options of ``export-map`` (all checked by :func:`parse_request`, with bilingual messages)."""
+    p.add_argument("out", nargs="?", metavar="OUT", help="output file (.png, .pdf or .html)")
+    p.add_argument("--theme", help="criteria | poverty | infrastructure (required)")
+    p.add_argument("--year", help="year of the dataset, e.g. 2015 (required)")
+    p.add_argument("--var", help="variable of the theme (default: the theme's first, e.g. criteria_met)")
+    p.add_argument("--dataset", default="illustrative", help="dataset id (default: illustrative)")
+    p.add_argument(
+        "--district", default="", help="district code or name to zoom to (default: whole province)"
+    )
+    p.add_argument("--scheme", default="natural_breaks", help="natural_breaks | quantiles | equal_interval")
+    p.add_argument("--k", default="5", help="number of classes, 3-7 (default 5)")
+    p.add_argument("--lang", default="vi", help="vi | en (default vi)")
+    p.add_argument(
+        "--size", help="slide (1920x1080 px) | a4 (portrait, 300 dpi); default slide for png, a4 for pdf"
+    )
+    p.add_argument("--format", dest="fmt", help="png | pdf | html (default: from OUT's extension)")
+
+
+def parse_request(args: argparse.Namespace, boundaries=None) -> ExportRequest:
+    """Check every option; raises :class:`ConfigError` (bilingual, allowed values listed) on the first bad one."""
+    from ntm_geo.datasets import catalog
+    from ntm_geo.exports.static_map import LANGS, SIZES, MapSpec, resolve_district
+    from ntm_geo.maps.classify import K_RANGE, SCHEMES
+    from ntm_geo.maps.themes import THEMES
+
+    def listing(values) -> str:
+        return ", ".join(str(v) for v in values)
+
+    # output and format first: a typo there should not cost a render
+    if not args.out:
+        raise ConfigError(
+            "OUT (the output file) is required, e.g. map.png; formats: png, pdf, html.",
+            "Thiếu OUT (tệp kết quả), ví dụ map.png; định dạng: png, pdf, html.",
+        )
+    out = Path(args.out)
+    if out.is_dir():
+        example = str(out / f"map.{(args.fmt or 'png').lower()}")
+        raise ConfigError(
+            f"OUT {str(out)!r} is a folder; give a file name such as {example!r}.",
+            f"OUT {str(out)!r} là thư mục; hãy cho tên tệp, ví dụ {example!r}.",
+        )
+    fmt = (args.fmt or "").lower()
+    if not args.fmt:
+        fmt = out.suffix.lower().lstrip(".")
+        if fmt not in FORMATS:
+            raise ConfigError(
+                f"Cannot tell the format from OUT {str(out)!r}; give --format or end OUT with one of: .png, .pdf, .html.",
+                f"Không xác định được định dạng từ OUT {str(out)!r}; hãy dùng --format hoặc đặt đuôi tệp: .png, .pdf, .html.",
+            )
+    elif fmt not in FORMATS:
+        raise _bad("--format", args.fmt, listing(FORMATS))
+    if not out.parent.exists():
+        raise ConfigError(
+            f"The folder of OUT {str(out.parent)!r} does not exist; create it first.",
+            f"Thư mục của OUT {str(out.parent)!r} không tồn tại; hãy tạo trước.",
+        )
+    if fmt == "html":
+        if args.size:
+            raise ConfigError(
+                "--size applies to png and pdf only; the HTML map fills the browser window.",
+                "--size chỉ dùng cho png và pdf; bản đồ HTML tự vừa cửa sổ trình duyệt.",
+            )
+        size = ""
+    else:
+        size = args.size or DEFAULT_SIZE[fmt]
+        if size not in SIZES:
+            raise _bad("--size", size, listing(SIZES))
+
+    if not args.theme:
+        raise _missing("--theme", listing(THEMES))
+    if args.theme not in THEMES:
+        raise _bad("--theme", args.theme, listing(THEMES))
+    theme = THEMES[args.theme]
+    var = args.var or theme.variables[0]
+    if var not in theme.variables:
+        raise ConfigError(
+            f"--var {var!r} is not a variable of theme {theme.key!r}; allowed: {listing(theme.variables)}.",
+            f"--var {var!r} không thuộc chủ đề {theme.key!r}; các giá trị hợp lệ: {listing(theme.variables)}.",
+        )
+    ids = [d.id for d in catalog.list_datasets()]
+    if args.dataset not in ids:
+        raise _bad(
+            "--dataset", args.dataset, listing(ids), en="is not a dataset", vi="không phải bộ dữ liệu có sẵn"
+        )
+    years = catalog.get_dataset(args.dataset).years
+    if not args.year:
+        raise _missing("--year", listing(years))
+    if not re.fullmatch(r"\d{4}", str(args.year).strip()) or int(args.year) not in years:
+        raise ConfigError(
+            f"--year {args.year!r} is not a year of dataset {args.dataset!r}; allowed: {listing(years)}.",
+            f"--year {args.year!r} không phải năm có trong bộ dữ liệu {args.dataset!r}; các giá trị hợp lệ: "
+            f"{listing(years)}.",
+        )
+    if args.scheme not in SCHEMES:
+        raise _bad("--scheme", args.scheme, listing(SCHEMES))
+    if not re.fullmatch(r"\d{1,2}", str(args.k).strip()) or int(args.k) not in K_RANGE:
+        raise _bad("--k", args.k, listing(K_RANGE))
+    if args.lang not in LANGS:
+        raise _bad("--lang", args.lang, listing(LANGS))
+    b = boundaries or active_boundaries()
+    try:
+        district = resolve_district(args.district, b)
+    except ConfigError as err:
+        raise ConfigError(f"--district: {err.message_en}", f"--district: {err.message_vi}") from None
+    spec = MapSpec(
+        dataset_id=args.dataset,
+        year=int(args.year),
+        variable=var,
+        scheme=args.scheme,
+        k=int(args.k),
+        district=district,
+        lang=args.lang,
+    )
+    return ExportRequest(spec, fmt, size, out)
+
+
+def render(request: ExportRequest, boundaries=None) -> bytes:
+    """The file's bytes (PNG/PDF from :mod:`ntm_geo.exports.static_map`, HTML from :mod:`ntm_geo.exports.formats`)."""
+    if request.fmt == "html":
+        from ntm_geo.exports.formats import standalone_html
+
+        return standalone_html(request.spec, boundaries=boundaries).encode("utf-8")
+    from ntm_geo.exports.static_map import render_map
+
+    return render_map(request.spec, request.fmt, request.size, boundaries=boundaries)
+
+
+def describe(data: bytes, fmt: str, lang: str) -> str:
+    """What the bytes are, read back from the file: pixels and dpi, PDF pages and page size."""
+    vi = lang == "vi"
+    if fmt == "png":
+        from PIL import Image
+
+        image = Image.open(io.BytesIO(data))
+        dpi = round(image.info.get("dpi", (0, 0))[0])
+        return f"PNG {image.width}×{image.height} px, {dpi} dpi"
+    if fmt == "pdf":
+        pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", data))
+        box = re.search(rb"/MediaBox\s*\[\s*\S+\s+\S+\s+(\S+)\s+(\S+)\s*\]", data)
+        w_mm, h_mm = (round(float(v) / 72 * 25.4) for v in box.groups()) if box else (0, 0)
+        return f"PDF {pages} {'trang' if vi else 'page' if pages == 1 else 'pages'}, {w_mm}×{h_mm} mm"
+    return (
+        "HTML, mở không cần internet (script, kiểu và dữ liệu nằm trong tệp)"
+        if vi
+        else "HTML, opens offline (scripts, styles and data inlined)"
+    )
+
+
+def _write(out: Path, data: bytes) -> None:
+    """Write atomically (a temporary file in the same folder, then rename): never a half-written file."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # as an ordinary file (mkstemp makes it private: 0600)
+        os.replace(tmp, out)
+    except OSError as err:
+        if "tmp" in locals() and os.path.exists(tmp):
+            os.unlink(tmp)
+        raise ConfigError(
+            f"Cannot write OUT {str(out)!r}: {err.strerror or err}.",
+            f"Không ghi được OUT {str(out)!r}: {err.strerror or err}.",
+        ) from None
+
+
+def active_boundaries():
+    """The boundaries the app shows: the replacement set saved on the data page when there is one
+    (:func:`ntm_geo.datasets.store.active_boundaries`), else the built-in censusVN2009 cache."""
+    from ntm_geo.datasets import store
+    from ntm_geo.geo.boundaries import load_boundaries
+
+    if store.is_configured():
+        saved = store.active_boundaries()
+        if saved is not None:
+            from ntm_geo.geo.boundary_upload import to_boundaries
+
+            return to_boundaries(saved)
+    return load_boundaries()
+
+
+def _number(n: int, lang: str) -> str:
+    return f"{n:,}".replace(",", "." if lang == "vi" else ",")
+
+
+def export_map(args: argparse.Namespace) -> int:
+    """Handler of ``export-map``: check, render, write, report."""
+    started = time.perf_counter()
+    boundaries = active_boundaries()
+    request = parse_request(args, boundaries)
+    data = render(request, boundaries)
+    _write(request.out, data)
+    seconds = time.perf_counter() - started
+    lang = request.spec.lang
+    what = describe(data, request.fmt, lang)
+    if lang == "vi":
+        print(
+            f"Đã ghi {request.out}: {_number(len(data), lang)} byte, {what}, {seconds:.1f} giây.".replace(
+                f"{seconds:.1f} giây", f"{seconds:.1f}".replace(".", ",") + " giây"
+            )
+        )
+    else:
+        print(f"Wrote {request.out}: {_number(len(data), lang)} bytes, {what}, {seconds:.1f} s.")
+    return 0
+
+
+EXPORT_MAP = (
+    "export-map",
+    "export a map view as PNG (slide or A4 300 dpi), PDF or offline HTML",
+    configure,
+    export_map,
+)
+"""A row for :func:`ntm_geo.__main__.register` (name, help, configure, handler)."""

@@ -1,0 +1,255 @@
+"""Command ``python -m ntm_geo import-table FILE``: import a commune table from the shell.
+
+``import-table FILE [--year Y] [--sheet S] [--encoding E] [--dry-run] [--json] [--name NAME]
+[--source TEXT] [--lang {vi,en}]``
+
+Prints the match report of :func:`ntm_geo.datasets.importing.import_table` (or, with ``--json``, the
+object of :meth:`~ntm_geo.datasets.importing.ImportReport.to_json` plus ``report_check`` and ``saved``),
+then — for 2011 and 2015 — the comparison with the province figures of report 48/BC-BCĐ
+(:func:`ntm_geo.criteria.report_check.compare`), and unless ``--dry-run`` saves the table with
+:func:`ntm_geo.datasets.store.save_dataset` (editor password from ``$NTM_GEO_EDITOR_PASSWORD``).
+
+Exit status: 0 imported (or checked, with ``--dry-run``); 1 nothing could be matched (nothing
+saved); 2 an error of the file, or saving unavailable (no store, uploads disabled, wrong
+password) — printed in Vietnamese and English.
+
+Registered by :data:`IMPORT_TABLE` (a row for :func:`ntm_geo.__main__.register`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import importlib
+import json
+import math
+import os
+import sys
+from pathlib import Path
+
+from ntm_geo.datasets.importing import ImportReport, RowIssue, import_table, issue_message
+from ntm_geo.errors import ConfigError, DataError, NtmGeoError
+
+TEXT: dict[str, tuple[str, str]] = {
+    "summary": (
+        "Tệp {file}{sheet}: năm {year}, {ok} dòng nhập được; {unmatched} dòng không khớp, {dup} dòng trùng, "
+        "{bad} dòng có giá trị không hợp lệ, {skipped} dòng bỏ qua; {without} đơn vị không có dòng.",
+        "File {file}{sheet}: year {year}, {ok} rows imported; {unmatched} unmatched, {dup} duplicate, "
+        "{bad} with invalid values, {skipped} skipped; {without} units without a row.",
+    ),
+    "rules": (
+        "Khớp theo: mã {code}, tên {name}, gợi ý đã xác nhận {confirmed}.",
+        "Matched by: code {code}, name {name}, confirmed suggestion {confirmed}.",
+    ),
+    "unmatched": ("Dòng không khớp", "Unmatched rows"),
+    "duplicates": ("Dòng trùng đơn vị", "Rows matching the same unit twice"),
+    "out_of_range": ("Giá trị không hợp lệ (dòng không nhập)", "Invalid values (rows not imported)"),
+    "skipped": ("Dòng bỏ qua (không phải số liệu xã)", "Skipped rows (not commune data)"),
+    "notices": ("Lưu ý", "Notes"),
+    "without": ("Đơn vị không có dòng nào", "Units without a row"),
+    "suggest": ("    gợi ý: {items}", "    suggestions: {items}"),
+    "check": (
+        "Đối chiếu với Báo cáo 48/BC-BCĐ năm {year}: {ok}/{n} số liệu khớp.",
+        "Comparison with report 48/BC-BCĐ for {year}: {ok}/{n} figures match.",
+    ),
+    "check_skip": ("Không đối chiếu được với báo cáo: {why}", "Report comparison not available: {why}"),
+    "nothing": ("Không khớp được dòng nào: không lưu.", "No row could be matched: nothing saved."),
+    "dry_run": ("--dry-run: không lưu.", "--dry-run: nothing saved."),
+    "saved": ("Đã lưu bộ dữ liệu «{name}» (mã {id}).", "Saved dataset «{name}» (id {id})."),
+}
+MAX_LISTED = 50
+
+
+def _t(key: str, lang: str, **fmt: object) -> str:
+    return TEXT[key][0 if lang == "vi" else 1].format(**fmt)
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help="CSV or .xlsx file")
+    p.add_argument("--year", type=int, help="year of the table (default: from the 'Năm' column or the title)")
+    p.add_argument("--sheet", help="Excel sheet (default: the first with a recognisable header)")
+    p.add_argument("--encoding", help="text encoding of a CSV (default: detected), e.g. utf-16, cp1258")
+    p.add_argument("--dry-run", action="store_true", help="print the report, save nothing")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--name", help="dataset name (default: the file name without extension)")
+    p.add_argument("--source", help="source text shown with the dataset (default: the file name)")
+    p.add_argument(
+        "--lang", choices=("vi", "en"), default="vi", help="language of the text report (default vi)"
+    )
+
+
+def _comparison(report: ImportReport) -> tuple[list, str | None]:
+    """(rows of report_check.compare, reason when not available)."""
+    if report.year not in (2011, 2015) or not report.ok_rows():
+        return [], None
+    try:
+        from ntm_geo.criteria.report_check import compare
+        from ntm_geo.datasets.illustrative import load_units
+        from ntm_geo.datasets.importing import FLAG_COLUMNS, PCT_COLUMNS
+
+        # An indicator the file does not give at all is "no data": leave it out of the comparison
+        # (report_check computes nothing for a missing column).
+        empty = [c for c in (*PCT_COLUMNS, *FLAG_COLUMNS) if report.table[c].isna().all()]
+        return compare(report.table.drop(columns=empty), load_units(), report.year), None
+    except NtmGeoError as err:
+        return [], f"{err.message_vi} / {err.message_en}"
+
+
+def _json_number(value: float) -> float | int | None:
+    if value is None or math.isnan(value):
+        return None
+    return int(value) if float(value).is_integer() else round(float(value), 4)
+
+
+def _print_issues(title: str, issues: list[RowIssue], report: ImportReport, lang: str) -> None:
+    if not issues:
+        return
+    print(f"\n{title} ({len(issues)}):")
+    for issue in issues[:MAX_LISTED]:
+        print("  " + issue_message(issue, report.file, lang))
+        if issue.row in report.suggestions and issue in report.unmatched:
+            items = "; ".join(
+                f"{code} {label} ({score:.0f})" for code, label, score in report.suggestions[issue.row]
+            )
+            print(_t("suggest", lang, items=items))
+    if len(issues) > MAX_LISTED:
+        print(f"  … (+{len(issues) - MAX_LISTED})")
+
+
+def print_report(report: ImportReport, lang: str = "vi") -> None:
+    """The match report as text (the issues listed with file, sheet, row and column)."""
+    rules = [m["rule"] for m in report.matched]
+    sheet = f" ({report.sheet})" if report.sheet else ""
+    print(
+        _t(
+            "summary",
+            lang,
+            file=report.file,
+            sheet=sheet,
+            year=report.year,
+            ok=report.ok_rows(),
+            unmatched=len(report.unmatched),
+            dup=len(report.duplicates),
+            bad=len({i.row for i in report.out_of_range}),
+            skipped=len(report.skipped),
+            without=len(report.units_without_row),
+        )
+    )
+    print(
+        _t(
+            "rules",
+            lang,
+            code=rules.count("code"),
+            name=rules.count("name"),
+            confirmed=rules.count("confirmed_suggestion"),
+        )
+    )
+    _print_issues(_t("unmatched", lang), report.unmatched, report, lang)
+    _print_issues(_t("duplicates", lang), report.duplicates, report, lang)
+    _print_issues(_t("out_of_range", lang), report.out_of_range, report, lang)
+    _print_issues(_t("skipped", lang), report.skipped, report, lang)
+    _print_issues(_t("notices", lang), report.notices, report, lang)
+    if report.units_without_row:
+        listed = ", ".join(report.units_without_row[:MAX_LISTED])
+        more = (
+            f" … (+{len(report.units_without_row) - MAX_LISTED})"
+            if len(report.units_without_row) > MAX_LISTED
+            else ""
+        )
+        print(f"\n{_t('without', lang)} ({len(report.units_without_row)}): {listed}{more}")
+
+
+def _save(args: argparse.Namespace, report: ImportReport, path: Path):
+    try:
+        store = importlib.import_module("ntm_geo.datasets.store")  # optional module, imported lazily
+    except ImportError:
+        raise ConfigError(
+            "Saving is not available: the dataset store (ntm_geo.datasets.store) is not installed. Use --dry-run to check "
+            "the file only.",
+            "Chưa lưu được: không có kho dữ liệu (ntm_geo.datasets.store). Dùng --dry-run để chỉ kiểm tra tệp.",
+        ) from None
+    try:
+        user = getpass.getuser()
+    except Exception:
+        user = "unknown"
+    return store.save_dataset(
+        args.name or path.stem,
+        args.source or path.name,
+        f"cli:{user}",
+        tables={report.year: report.table},
+        reports={report.year: report.to_json()},
+        password=os.environ.get("NTM_GEO_EDITOR_PASSWORD"),
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Handler of ``import-table`` (see module docstring for the exit status)."""
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise DataError(
+            f"{path}: cannot read the file ({err.strerror}).",
+            f"{path}: không đọc được tệp ({err.strerror}).",
+            file=str(path),
+        ) from None
+    report = import_table(data, path.name, year=args.year, sheet=args.sheet, encoding=args.encoding)
+    rows, why = _comparison(report)
+    status = 0 if report.ok_rows() else 1
+    lang = args.lang
+    saved, save_error = None, None
+    if status == 0 and not args.dry_run:
+        try:
+            saved = _save(args, report, path)
+        except NtmGeoError as err:
+            save_error = err
+    if args.json:
+        payload = report.to_json()
+        payload["report_check"] = [
+            {
+                "key": r.key,
+                "label": r.label_vi if lang == "vi" else r.label_en,
+                "report": _json_number(r.report_value),
+                "computed": _json_number(r.computed_value),
+                "tolerance": r.tolerance,
+                "unit": r.unit,
+                "ok": r.ok,
+            }
+            for r in rows
+        ]
+        payload["saved"] = {"id": saved.id, "name": saved.name_vi} if saved is not None else None
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        print_report(report, lang)
+        if rows:
+            print("\n" + _t("check", lang, year=report.year, ok=sum(r.ok for r in rows), n=len(rows)))
+            for r in rows:
+                label = r.label_vi if lang == "vi" else r.label_en
+                report_value, computed = (_json_number(v) for v in (r.report_value, r.computed_value))
+                print(
+                    f"  {'✓' if r.ok else '✗'} {label}: {report_value} / "
+                    f"{'—' if computed is None else computed}"
+                )  # — : the file gives no value for it
+        elif why:
+            print("\n" + _t("check_skip", lang, why=why))
+        if status == 1:
+            print("\n" + _t("nothing", lang))
+        elif args.dry_run:
+            print("\n" + _t("dry_run", lang))
+        elif saved is not None:
+            print("\n" + _t("saved", lang, name=saved.name_vi, id=saved.id))
+    if save_error is not None:
+        raise save_error
+    return status
+
+
+#: Row for :func:`ntm_geo.__main__.register`.
+IMPORT_TABLE = (
+    "import-table",
+    "import a commune table (CSV/.xlsx): match report, report check, save",
+    configure,
+    run,
+)
+
+if __name__ == "__main__":  # pragma: no cover - use python -m ntm_geo import-table
+    sys.exit("Use: python -m ntm_geo import-table FILE")

@@ -1,0 +1,1 @@
+"""NTM criteria frameworks, the province report's figures, and the report check."""

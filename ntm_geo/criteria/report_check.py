@@ -1,0 +1,298 @@
+"""Compare a per-commune dataset with the province figures of report 48/BC-BCĐ (2016).
+
+Each figure the report prints for a year is recomputed from the per-commune data, the documented
+way (:data:`ntm_geo.datasets.illustrative.WEIGHTING`):
+
+* counts of xã meeting each criterion (2015), groups by number of criteria met, mean criteria
+  per xã (over the 207 xã; tolerance: half a unit of the last printed digit);
+* poverty rate: population-weighted (``population_2009``) over all 226 units, ± 0.05 points;
+  districts below 10 %: population-weighted district means over all their units (2015);
+* road hardening and cropland irrigated: area-weighted (``area_km2``, a proxy for road length
+  and cropland) over the xã; households using electricity: population-weighted over all units;
+  households with hygienic water: population-weighted over the xã (the report speaks of rural
+  households); all-season car access: share of xã (unweighted); ± 0.5 points.
+
+Examples
+--------
+>>> from ntm_geo.datasets.contract import load_illustrative          # doctest: +SKIP
+>>> rows = compare(load_illustrative(2015), units, 2015)     # doctest: +SKIP
+>>> all(r.ok for r in rows)                                  # doctest: +SKIP
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ntm_geo.criteria.framework import CRITERION_COLUMNS, criterion
+from ntm_geo.criteria.reference import ReportReference, load_reference
+from ntm_geo.datasets.illustrative import WEIGHTING
+from ntm_geo.errors import ConfigError, DataError
+
+YEARS: tuple[int, ...] = (2011, 2015)
+POVERTY_DISTRICT_THRESHOLD_PCT = 10.0
+
+#: 2015 infrastructure figures: (key, report field, label_vi, label_en, column)
+INFRASTRUCTURE: tuple[tuple[str, str, str, str, str], ...] = (
+    (
+        "road_hardened_pct",
+        "rural_road_hardened_pct",
+        "Tỷ lệ cứng hóa đường GTNT",
+        "Rural roads hardened",
+        "road_hardened_pct",
+    ),
+    (
+        "electricity_hh_pct",
+        "households_using_electricity_pct",
+        "Tỷ lệ hộ sử dụng điện",
+        "Households using electricity",
+        "electricity_hh_pct",
+    ),
+    (
+        "irrigated_cropland_pct",
+        "irrigated_cropland_pct",
+        "Diện tích trồng trọt được tưới tiêu",
+        "Cropland irrigated",
+        "irrigated_cropland_pct",
+    ),
+    (
+        "hygienic_water_hh_pct",
+        "households_hygienic_water_pct",
+        "Tỷ lệ hộ dùng nước hợp vệ sinh",
+        "Households with hygienic water",
+        "hygienic_water_hh_pct",
+    ),
+    (
+        "car_access_all_season_pct",
+        "road_car_access_commune_centre_all_season_pct",
+        "Đường ô tô đến trung tâm xã đi lại 4 mùa",
+        "All-season car road to commune centre",
+        "car_access_all_season",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class FigureComparison:
+    """One report figure next to the value recomputed from the data.
+
+    ``unit`` is ``"xã"`` (count of communes), ``"huyện"`` (count of districts), ``"tiêu chí"``
+    (criteria per commune) or ``"%"``. ``computed_value`` is NaN when the data lack the column.
+    """
+
+    key: str
+    label_vi: str
+    label_en: str
+    report_value: float
+    computed_value: float
+    tolerance: float
+    unit: str
+    ok: bool
+
+
+def _figure(key, label_vi, label_en, report, computed, tolerance, unit) -> FigureComparison:
+    computed = float(computed) if computed is not None else float("nan")
+    ok = bool(np.isfinite(computed) and abs(computed - float(report)) <= tolerance + 1e-9)
+    return FigureComparison(key, label_vi, label_en, float(report), computed, float(tolerance), unit, ok)
+
+
+def _group_key(label: str) -> str:
+    return "group_" + label.replace("<", "lt").replace("-", "_")
+
+
+def _weighted(values: pd.Series, weights: pd.Series) -> float:
+    mask = values.notna()
+    if not mask.any():
+        return float("nan")
+    v = values[mask].astype(float)
+    w = weights[mask].astype(float)
+    return float((v * w).sum() / w.sum())
+
+
+def _merge(dataset: pd.DataFrame, units: pd.DataFrame, year: int) -> pd.DataFrame:
+    rows = dataset[dataset["year"] == year] if "year" in dataset.columns else dataset
+    if rows.empty:
+        raise DataError(
+            f"The dataset has no rows for {year}.",
+            f"Bộ dữ liệu không có dòng nào cho năm {year}.",
+            column="year",
+        )
+    need = ["commune_code", "unit_type", "district_code", "population_2009", "area_km2"]
+    missing = [c for c in need if c not in units.columns]
+    if missing:
+        raise DataError(
+            f"The unit table lacks column(s) {', '.join(missing)} needed for weighting.",
+            f"Bảng đơn vị thiếu cột {', '.join(missing)} cần cho việc tính trọng số.",
+            column=missing[0],
+        )
+    merged = rows.merge(pd.DataFrame(units[need]), on="commune_code", how="left", validate="one_to_one")
+    unknown = merged["unit_type"].isna()
+    if unknown.any():
+        code = merged.loc[unknown, "commune_code"].iloc[0]
+        raise DataError(
+            f"Commune code {code} of the dataset is not in the unit table.",
+            f"Mã xã {code} của bộ dữ liệu không có trong bảng đơn vị.",
+            column="commune_code",
+        )
+    return merged
+
+
+def compare(
+    dataset: pd.DataFrame, units: pd.DataFrame, year: int, reference: ReportReference | None = None
+) -> list[FigureComparison]:
+    """All report figures for ``year`` (2011 or 2015), each recomputed from ``dataset``.
+
+    Parameters
+    ----------
+    dataset : pandas.DataFrame
+        As returned by :func:`ntm_geo.datasets.contract.load_dataset_csv` (criteria as booleans).
+    units : pandas.DataFrame
+        Unit table with ``commune_code``, ``unit_type``, ``district_code``, ``population_2009``
+        (people) and ``area_km2`` (km²) — e.g. ``ntm_geo.geo.boundaries.load_communes()``.
+    year : int
+        2011 or 2015.
+
+    Raises
+    ------
+    ConfigError
+        For another year.
+    DataError
+        When the dataset has no rows for the year or codes are missing from the unit table.
+    """
+    if year not in YEARS:
+        raise ConfigError(
+            f"The report has no figures for year {year!r}; allowed years: {', '.join(map(str, YEARS))}.",
+            f"Báo cáo không có số liệu cho năm {year!r}; các năm hợp lệ: {', '.join(map(str, YEARS))}.",
+        )
+    ref = reference or load_reference()
+    data = _merge(dataset, units, year)
+    xa = data[data["unit_type"] == "xa"]
+    met = xa["criteria_met"].astype("Float64")
+    out: list[FigureComparison] = [
+        _figure(
+            "units_in_dataset",
+            "Số đơn vị cấp xã có trong bộ dữ liệu",
+            "Commune-level units in the dataset",
+            ref.commune_level_units,
+            int(data["commune_code"].nunique()),
+            0,
+            "đơn vị",
+        ),
+        _figure(
+            "communes_assessed",
+            "Số xã được đánh giá",
+            "Communes assessed",
+            ref.communes_assessed,
+            int(met.notna().sum()),
+            0,
+            "xã",
+        ),
+    ]
+
+    if year == 2015:
+        for n, item in sorted(ref.criteria_met_2015.items()):
+            c = criterion(n)
+            col = CRITERION_COLUMNS[n - 1]
+            computed = int(xa[col].astype("boolean").fillna(False).sum())
+            out.append(
+                _figure(
+                    f"criterion_{n:02d}_met",
+                    f"Số xã đạt tiêu chí {n} ({c.name_vi})",
+                    f"Communes meeting criterion {n} ({c.name_en})",
+                    item.met,
+                    computed,
+                    0,
+                    "xã",
+                )
+            )
+
+    dist = ref.distributions[year]
+    for g in dist.groups:
+        computed = int(((met >= g.low) & (met <= g.high)).fillna(False).sum())
+        out.append(
+            _figure(
+                _group_key(g.label),
+                f"Số xã đạt {g.label} tiêu chí",
+                f"Communes with {g.label} criteria",
+                g.count,
+                computed,
+                0,
+                "xã",
+            )
+        )
+    if year == 2015:  # "không còn xã dưới 2 tiêu chí"
+        out.append(
+            _figure(
+                "group_lt2",
+                "Số xã đạt dưới 2 tiêu chí",
+                "Communes with fewer than 2 criteria",
+                0,
+                int((met < 2).fillna(False).sum()),
+                0,
+                "xã",
+            )
+        )
+    decimals = len(f"{dist.mean}".split(".")[1]) if "." in f"{dist.mean}" else 0
+    out.append(
+        _figure(
+            "criteria_mean",
+            "Bình quân số tiêu chí/xã",
+            "Mean criteria per commune",
+            dist.mean,
+            float(met.mean()) if met.notna().any() else None,
+            0.5 * 10**-decimals,
+            "tiêu chí",
+        )
+    )
+
+    if year in ref.poverty_rate_pct and "poverty_rate_pct" in data.columns:
+        out.append(
+            _figure(
+                "poverty_rate_pct",
+                "Tỷ lệ hộ nghèo toàn tỉnh",
+                "Poor households, province",
+                ref.poverty_rate_pct[year],
+                _weighted(data["poverty_rate_pct"], data["population_2009"]),
+                0.05,
+                "%",
+            )
+        )
+    if year == 2015 and "poverty_rate_pct" in data.columns:
+        by_district = {
+            d: _weighted(g["poverty_rate_pct"], g["population_2009"])
+            for d, g in data.groupby("district_code")
+        }
+        below = sum(1 for v in by_district.values() if v < POVERTY_DISTRICT_THRESHOLD_PCT)
+        out.append(
+            _figure(
+                "districts_poverty_below_10pct",
+                "Số huyện, thành phố có tỷ lệ hộ nghèo dưới 10%",
+                "Districts with poverty below 10 %",
+                ref.districts_below_10pct_poverty_2015,
+                below,
+                0,
+                "huyện",
+            )
+        )
+
+    if year == 2015:
+        for key, field, label_vi, label_en, col in INFRASTRUCTURE:
+            report = ref.infrastructure_2015[field]
+            scope, weight = WEIGHTING[col]
+            rows = xa if scope == "xa" else data
+            if col not in rows.columns:
+                computed = None
+            elif weight == "count":
+                flags = rows[col].astype("boolean").astype("Float64")
+                computed = 100.0 * float(flags.mean()) if flags.notna().any() else None
+            else:
+                computed = _weighted(rows[col].astype(float), rows[weight])
+            out.append(_figure(key, label_vi, label_en, report, computed, 0.5, "%"))
+    return out
+
+
+def all_ok(rows: list[FigureComparison]) -> bool:
+    return all(r.ok for r in rows)

@@ -1,0 +1,1 @@
+"""Per-commune NTM tables: the dataset contract, import, matching, store and catalogue."""

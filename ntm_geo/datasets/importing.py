@@ -1,0 +1,1516 @@
+"""Importing a commune table as provincial offices produce it (CSV or Excel .xlsx).
+
+Two steps, both pure (bytes in, values out):
+
+:func:`read_table`
+    Bytes -> :class:`RawTable` (all cells as text, exactly as written). Checks that the file is
+    what its extension says; decodes CSV text (UTF-8 with or without BOM, UTF-16 "Unicode text",
+    Windows-1258 validated on Vietnamese letters, Windows-1252; anything else must be named with
+    ``encoding=``), finds the delimiter (``,`` ``;`` tab ``|``), skips title rows, reads merged
+    and two-line headers (``Tiêu chí`` over ``1 … 19``, or a Vietnamese line over an English
+    one) and recognises Vietnamese and English header aliases (:data:`HEADER_ALIASES`).
+:func:`import_table`
+    RawTable -> :class:`ImportReport`: each row matched to a unit (:mod:`ntm_geo.datasets.matching`),
+    values parsed (``11,9``, ``1.474.000``, criteria as 1/0, x, ✓, Đạt/Chưa đạt, TRUE/FALSE,
+    Có/Không; blank = no data, never 0) and checked; every row not imported is kept with its
+    reason (:meth:`ImportReport.rejected_rows`). Nothing is saved here.
+
+File-level problems raise :class:`~ntm_geo.errors.DataError` naming the file (and sheet, row,
+column) in Vietnamese and English; row-level problems are :class:`RowIssue` values.
+
+Row numbers are 1-based rows of the file as the user sees it: the Excel row, or the CSV line.
+
+Examples
+--------
+>>> csv = "Mã xã,Tên xã,Năm,Tỷ lệ hộ nghèo (%)\\n6628,Xã Đình Lập,2015,\\"11,9\\"\\n".encode()
+>>> report = import_table(csv, "ket_qua.csv")
+>>> report.matched[0]["commune_code"], report.matched[0]["rule"], float(report.table["poverty_rate_pct"][0])
+('06628', 'code', 11.9)
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import math
+import re
+import unicodedata
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+import pandas as pd
+
+from ntm_geo.criteria.framework import CRITERION_COLUMNS, load_criteria
+from ntm_geo.datasets.matching import UnitIndex, ascii_fold, is_district_heading, normalise_code
+from ntm_geo.errors import DataError
+from ntm_geo.geo.units import official_units
+
+PCT_COLUMNS: tuple[str, ...] = (
+    "poverty_rate_pct",
+    "road_hardened_pct",
+    "electricity_hh_pct",
+    "irrigated_cropland_pct",
+    "hygienic_water_hh_pct",
+)
+FLAG_COLUMNS: tuple[str, ...] = ("car_access_all_season", "especially_difficult")
+TABLE_COLUMNS: tuple[str, ...] = (
+    "commune_code",
+    "year",
+    *CRITERION_COLUMNS,
+    "criteria_met",
+    *PCT_COLUMNS,
+    *FLAG_COLUMNS,
+)
+TEXT_EXTENSIONS = (".csv", ".txt", ".tsv")
+EXCEL_EXTENSIONS = (".xlsx", ".xlsm")
+HEADER_SCAN_ROWS = 40
+
+#: Recognised headers -> field. Compared after folding (no diacritics, lower case, punctuation
+#: and a trailing "(unit)" removed), so "Mã xã", "MÃ XÃ", "Ma xa" and "Mã xã (GSO)" all match.
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "commune_code": (
+        "mã xã",
+        "mã đvhc",
+        "mã đơn vị hành chính",
+        "mã đơn vị",
+        "mã số",
+        "mã",
+        "mã gso",
+        "mã xã gso",
+        "mã số xã",
+        "commune_code",
+        "commune code",
+        "code",
+        "gso code",
+        "unit code",
+    ),
+    "name": (
+        "tên xã",
+        "xã",
+        "tên đơn vị",
+        "tên đơn vị hành chính",
+        "đơn vị",
+        "đơn vị hành chính",
+        "xã phường thị trấn",
+        "tên xã phường thị trấn",
+        "tên",
+        "name",
+        "commune",
+        "commune name",
+        "name_with_type",
+        "unit",
+        "unit name",
+        "name as written",
+        "name_as_written",
+    ),
+    "district": (
+        "huyện",
+        "tên huyện",
+        "huyện thành phố",
+        "huyện tp",
+        "đơn vị cấp huyện",
+        "huyện thị xã thành phố",
+        "district",
+        "district name",
+        "district_name",
+    ),
+    "district_code": ("mã huyện", "district_code", "district code"),
+    "unit_type": ("loại", "loại đơn vị", "loại đvhc", "cấp", "type", "unit type", "unit_type"),
+    "year": ("năm", "year", "năm đánh giá", "năm báo cáo"),
+    "criteria_met": (
+        "số tiêu chí đạt",
+        "tổng số tiêu chí đạt",
+        "số tc đạt",
+        "tổng số tc đạt",
+        "tiêu chí đạt",
+        "số tiêu chí đã đạt",
+        "criteria_met",
+        "criteria met",
+        "number of criteria met",
+    ),
+    "poverty_rate_pct": (
+        "tỷ lệ hộ nghèo",
+        "tỉ lệ hộ nghèo",
+        "hộ nghèo %",
+        "poverty",
+        "poverty rate",
+        "poverty_rate_pct",
+        "poor households %",
+    ),
+    "road_hardened_pct": (
+        "tỷ lệ cứng hóa đường gtnt",
+        "tỉ lệ cứng hóa đường gtnt",
+        "tỷ lệ đường được cứng hóa",
+        "cứng hóa đường gtnt",
+        "đường gtnt cứng hóa",
+        "road_hardened_pct",
+        "roads hardened",
+        "rural roads hardened",
+    ),
+    "electricity_hh_pct": (
+        "tỷ lệ hộ sử dụng điện",
+        "tỉ lệ hộ sử dụng điện",
+        "hộ sử dụng điện",
+        "hộ dùng điện",
+        "electricity_hh_pct",
+        "electricity",
+        "households using electricity",
+    ),
+    "irrigated_cropland_pct": (
+        "diện tích trồng trọt được tưới tiêu",
+        "tỷ lệ diện tích được tưới",
+        "tỉ lệ diện tích được tưới",
+        "diện tích được tưới tiêu",
+        "tưới tiêu",
+        "irrigated_cropland_pct",
+        "irrigated",
+        "cropland irrigated",
+    ),
+    "hygienic_water_hh_pct": (
+        "tỷ lệ hộ dùng nước hợp vệ sinh",
+        "tỉ lệ hộ dùng nước hợp vệ sinh",
+        "hộ dùng nước hợp vệ sinh",
+        "nước hợp vệ sinh",
+        "tỷ lệ hộ sử dụng nước hợp vệ sinh",
+        "hygienic_water_hh_pct",
+        "hygienic water",
+        "households with hygienic water",
+    ),
+    "car_access_all_season": (
+        "đường ô tô 4 mùa",
+        "đường ô tô đến trung tâm xã",
+        "đường ô tô 4 mùa đến trung tâm xã",
+        "ô tô đi lại 4 mùa",
+        "car_access_all_season",
+        "car access",
+        "all season car access",
+        "all season car road",
+    ),
+    "especially_difficult": (
+        "xã đặc biệt khó khăn",
+        "đặc biệt khó khăn",
+        "xã đbkk",
+        "đbkk",
+        "especially_difficult",
+        "especially difficult",
+        "especially difficult commune",
+    ),
+    "population": ("dân số", "số dân", "dân số người", "tổng dân số", "population", "population_2009"),
+    "_ignore": ("stt", "tt", "số tt", "số thứ tự", "no", "#", "ghi chú", "note", "notes", "year imported"),
+}
+#: Extra criterion names seen in provincial tables (older titles of the 19 criteria).
+EXTRA_CRITERION_NAMES: dict[int, tuple[str, ...]] = {
+    6: ("văn hóa cơ sở vật chất",),
+    7: ("chợ",),
+    9: ("nhà ở",),
+    12: ("cơ cấu lao động", "lao động"),
+    13: ("hình thức tổ chức sx",),
+    18: ("hệ thống chính trị", "hệ thống tổ chức chính trị"),
+    19: ("an ninh trật tự", "an ninh trật tự xã hội"),
+}
+
+_TRUE = {"1", "x", "✓", "✔", "☑", "v", "đạt", "dat", "true", "có", "co", "yes", "y", "met", "đ"}
+_FALSE = {
+    "0",
+    "chưa đạt",
+    "chua dat",
+    "không đạt",
+    "khong dat",
+    "false",
+    "không",
+    "khong",
+    "no",
+    "n",
+    "✗",
+    "✘",
+    "☐",
+    "not met",
+    "chưa",
+}
+_BLANK = {
+    "",
+    "-",
+    "–",
+    "—",
+    "...",
+    "…",
+    "n/a",
+    "na",
+    "không đánh giá",
+    "khong danh gia",
+    "kđg",
+    "not assessed",
+}
+_TOTAL_WORDS = ("tổng cộng", "tổng số", "toàn tỉnh", "cộng", "tổng", "total", "grand total")
+_NUMBERING = re.compile(r"^\(?[0-9a-zA-Z]{1,3}\)?$")
+
+
+# ============================================================================ values
+
+
+@dataclass(frozen=True)
+class RowIssue:
+    """One problem with one row (or, with ``row`` None, with the file), located for the user.
+
+    ``row`` is the 1-based row of the file (Excel row / CSV line); ``column`` the user's header
+    text; ``value`` the cell exactly as written.
+    """
+
+    row: int | None
+    sheet: str | None
+    column: str | None
+    commune_code: str | None
+    value: str | None
+    reason_vi: str
+    reason_en: str
+
+    def to_json(self) -> dict:
+        return {
+            "row": self.row,
+            "sheet": self.sheet,
+            "column": self.column,
+            "commune_code": self.commune_code,
+            "value": self.value,
+            "reason_vi": self.reason_vi,
+            "reason_en": self.reason_en,
+        }
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", str(text))).strip().lower()
+
+
+def parse_flag(text: str) -> bool | None:
+    """Criterion / yes-no cell -> True, False or None (blank, no data).
+
+    >>> [parse_flag(v) for v in ("1", "x", "✓", "Đạt", "TRUE", "Có", "0", "Chưa đạt", "FALSE", "Không", "", "-")]
+    [True, True, True, True, True, True, False, False, False, False, None, None]
+
+    Raises
+    ------
+    ValueError
+        For anything else (the caller reports the cell).
+    """
+    t = _clean(text)
+    if t in _BLANK:
+        return None
+    if t in _TRUE:
+        return True
+    if t in _FALSE:
+        return False
+    try:
+        number = float(t.replace(",", "."))
+    except ValueError:
+        raise ValueError(text) from None
+    if number in (0.0, 1.0):
+        return number == 1.0
+    raise ValueError(text)
+
+
+def parse_number(text: str, *, integer: bool = False) -> float | None:
+    """A number as written in Vietnamese or English tables; None for a blank (no data).
+
+    ``11,9`` and ``11.9`` -> 11.9; ``1.474.000``, ``1,474,000`` and ``1 474 000`` -> 1474000;
+    ``1.474,5`` -> 1474.5; ``12,5%`` -> 12.5. With ``integer=True`` (counts of people) a single
+    group ``1.474`` or ``1,474`` is read as thousands.
+
+    Scientific notation as spreadsheets write it is read too: ``1E+26``, ``1,5E-05``.
+
+    >>> parse_number("11,9"), parse_number("1.474.000"), parse_number("1.474", integer=True), parse_number("")
+    (11.9, 1474000.0, 1474.0, None)
+    >>> parse_number("1e308"), parse_number("1,5E-05")
+    (1e+308, 1.5e-05)
+
+    Raises
+    ------
+    ValueError
+        When the text is not a number.
+    """
+    t = unicodedata.normalize("NFC", str(text)).strip()
+    if _clean(t) in _BLANK:
+        return None
+    t = re.sub(r"[\s\u00a0\u202f]", "", t).rstrip("%")
+    t = t.replace("\u2212", "-")
+    if re.fullmatch(r"[-+]?\d+(?:[.,]\d+)?[eE][-+]?\d+", t):  # scientific, as Excel writes 1E+26 or 1,5E-05
+        value = float(t.replace(",", "."))
+        if math.isinf(value):
+            raise ValueError(text)
+        return value
+    if not re.fullmatch(r"[-+]?[\d.,]*\d[\d.,]*", t):
+        raise ValueError(text)
+    if "." in t and "," in t:
+        decimal = "." if t.rfind(".") > t.rfind(",") else ","
+        thousands = "," if decimal == "." else "."
+        t = t.replace(thousands, "").replace(decimal, ".")
+    elif "," in t or "." in t:
+        sep = "," if "," in t else "."
+        groups = re.fullmatch(r"[-+]?\d{1,3}(?:" + re.escape(sep) + r"\d{3})+", t)
+        if groups and (t.count(sep) > 1 or integer):
+            t = t.replace(sep, "")
+        elif t.count(sep) > 1:
+            raise ValueError(text)
+        else:
+            t = t.replace(",", ".")
+    return float(t)
+
+
+def _fold_header(text: str) -> str:
+    t = ascii_fold(unicodedata.normalize("NFC", str(text)))
+    t = t.replace("_", " ")
+    t = re.sub(r"[\"'`*:;,./\\|\-–—]+", " ", t)
+    return re.sub(r"\s+", " ", t).strip()
+
+
+def _alias_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for key, aliases in HEADER_ALIASES.items():
+        for alias in aliases:
+            table.setdefault(_fold_header(alias), key)
+    for c in load_criteria():
+        for name in (c.name_vi, c.name_en, *EXTRA_CRITERION_NAMES.get(c.number, ())):
+            table.setdefault(_fold_header(name), c.code)
+    return table
+
+
+_ALIASES = _alias_table()
+_CRITERION_RE = re.compile(r"^(?:tieu chi(?: so)?|tc|c|criterion|crit)\s?0?([1-9]|1[0-9])(?:\s.*)?$")
+_NUMBERED_RE = re.compile(r"^0?([1-9]|1[0-9])\s+(.+)$")
+
+
+def header_field(text: str) -> str | None:
+    """The field a header names ("Mã xã" -> "commune_code", "TC1" -> "c01"), or None.
+
+    >>> header_field("Tỷ lệ hộ nghèo (%)"), header_field("Tiêu chí 1"), header_field("c19"), header_field("Ghi chú")
+    ('poverty_rate_pct', 'c01', 'c19', '_ignore')
+    """
+    folded = _fold_header(text)
+    if not folded:
+        return None
+    candidates = [folded, _fold_header(re.sub(r"\([^)]*\)\s*$", "", str(text)))]
+    for cand in candidates:
+        if cand in _ALIASES:
+            return _ALIASES[cand]
+        m = _CRITERION_RE.match(cand)
+        if m:
+            return f"c{int(m.group(1)):02d}"
+        m = _NUMBERED_RE.match(cand)
+        if m and _ALIASES.get(m.group(2)) == f"c{int(m.group(1)):02d}":
+            return f"c{int(m.group(1)):02d}"
+    return None
+
+
+# ============================================================================ reading
+
+
+@dataclass(frozen=True, eq=False)
+class RawTable:
+    """A table read from a file, every cell as text exactly as written.
+
+    Attributes
+    ----------
+    file, sheet : str
+        File name; sheet name for Excel (None for CSV).
+    sheets : tuple of str
+        All sheets of the workbook (empty for CSV).
+    encoding : str or None
+        Text encoding used for a CSV (None for Excel).
+    header_row : int
+        1-based row of the (first line of the) header; ``header_lines`` is 1 or 2.
+    headers : tuple of str
+        The user's header text per column (two lines joined).
+    fields : tuple of (str or None)
+        Recognised field per column (see :data:`HEADER_ALIASES`; ``c01``..``c19``), None if unknown.
+    rows : tuple of (int, tuple of str)
+        Every row below the header: (file row, cells), cells padded to ``len(headers)``.
+    title : tuple of str
+        Text of the rows above the header (e.g. "Kết quả ... năm 2015").
+    """
+
+    file: str
+    sheet: str | None
+    sheets: tuple[str, ...]
+    encoding: str | None
+    header_row: int
+    header_lines: int
+    headers: tuple[str, ...]
+    fields: tuple[str | None, ...]
+    rows: tuple[tuple[int, tuple[str, ...]], ...]
+    title: tuple[str, ...] = ()
+
+    def column_of(self, field_name: str) -> int | None:
+        """Index of the first column recognised as ``field_name``."""
+        return self.fields.index(field_name) if field_name in self.fields else None
+
+
+def _where(
+    file: str, sheet: str | None = None, row: int | None = None, column: str | None = None
+) -> tuple[str, str]:
+    vi = (
+        file
+        + (f", trang tính «{sheet}»" if sheet else "")
+        + (f", dòng {row}" if row else "")
+        + (f", cột «{column}»" if column else "")
+    )
+    en = (
+        file
+        + (f", sheet «{sheet}»" if sheet else "")
+        + (f", row {row}" if row else "")
+        + (f", column «{column}»" if column else "")
+    )
+    return vi, en
+
+
+def _error(
+    file: str,
+    en: str,
+    vi: str,
+    *,
+    sheet: str | None = None,
+    row: int | None = None,
+    column: str | None = None,
+) -> DataError:
+    where_vi, where_en = _where(file, sheet, row, column)
+    return DataError(f"{where_en}: {en}", f"{where_vi}: {vi}", file=file, row=row, column=column)
+
+
+def _file_kind(data: bytes) -> str:
+    if data[:4] == b"PK\x03\x04":
+        try:
+            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+        except zipfile.BadZipFile:
+            return "zip"
+        return "xlsx" if "xl/workbook.xml" in names else "zip"
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return "xls"
+    if data[:5] == b"%PDF-":
+        return "pdf"
+    return "text"
+
+
+_KIND_LABEL = {
+    "xlsx": ("an Excel workbook (.xlsx)", "bảng tính Excel (.xlsx)"),
+    "xls": ("an old Excel 97-2003 workbook (.xls)", "bảng tính Excel 97-2003 (.xls)"),
+    "zip": ("a ZIP archive", "tệp nén ZIP"),
+    "pdf": ("a PDF document", "tài liệu PDF"),
+    "text": ("a text file", "tệp văn bản"),
+}
+
+
+def _check_kind(data: bytes, filename: str) -> str:
+    ext = PurePath(filename).suffix.lower()
+    kind = _file_kind(data)
+    if not data.strip():
+        raise _error(filename, "the file is empty.", "tệp rỗng.")
+    if ext == ".xls" or (kind == "xls" and ext in EXCEL_EXTENSIONS):
+        raise _error(
+            filename,
+            "old Excel 97-2003 format (.xls) is not read; open it in Excel and save as "
+            "'Excel Workbook (.xlsx)'.",
+            "không đọc định dạng Excel 97-2003 (.xls); hãy mở bằng Excel và "
+            "lưu thành 'Excel Workbook (.xlsx)'.",
+        )
+    if ext not in TEXT_EXTENSIONS + EXCEL_EXTENSIONS:
+        raise _error(
+            filename,
+            f"unsupported file type «{ext or '(none)'}»; upload a .csv or .xlsx file.",
+            f"không hỗ trợ loại tệp «{ext or '(không có)'}»; hãy tải lên tệp .csv hoặc .xlsx.",
+        )
+    expected = "xlsx" if ext in EXCEL_EXTENSIONS else "text"
+    if kind != expected:
+        en, vi = _KIND_LABEL[kind]
+        raise _error(
+            filename,
+            f"the name ends in {ext} but the content is {en}; the file is refused. Save it "
+            "again in the format its name says.",
+            f"tên tệp có đuôi {ext} nhưng nội dung là {vi}; tệp bị "
+            "từ chối. Hãy lưu lại đúng định dạng theo đuôi tệp.",
+        )
+    return kind
+
+
+# ---------------------------------------------------------------------------- encodings
+
+_VIET_BASE = set("abcdefghijklmnopqrstuvwxyzđ")
+_VIET_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0302", "\u0306", "\u031b"}
+_OK_SYMBOLS = set("“”‘’–—…°•·€±×÷§²³½¼¾µ\u00a0\ufeff\u2026\u2212✓✔✗✘☑☐")
+# Bytes of TCVN3 (ABC, ".VnTime" fonts) and VNI font-encoded text, as Windows code pages show them.
+_FONT_GARBAGE = set("¸¹µ¶·¨¬®©ª«¤¥¦§¡¢£¾½¼»ºÞß¿")
+
+
+def _is_viet_letter(ch: str) -> bool:
+    decomposed = unicodedata.normalize("NFD", ch.lower())
+    return decomposed[0] in _VIET_BASE and all(m in _VIET_MARKS for m in decomposed[1:])
+
+
+def _suspicious(text: str) -> int:
+    """Characters a correctly decoded Vietnamese/English table would not contain."""
+    bad = 0
+    for ch in unicodedata.normalize("NFC", text):
+        if ch in "\t\r\n" or (" " <= ch <= "~"):
+            continue
+        if (
+            unicodedata.combining(ch)
+            or unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cn", "Cs")
+            or not (_is_viet_letter(ch) or ch in _OK_SYMBOLS)
+        ):
+            bad += 1
+    return bad
+
+
+def _decode(data: bytes, filename: str, encoding: str | None) -> tuple[str, str]:
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise _error(
+                filename,
+                f"unknown encoding «{encoding}»; e.g. utf-8, utf-16, cp1258, cp1252.",
+                f"không có bảng mã «{encoding}»; ví dụ: utf-8, utf-16, cp1258, cp1252.",
+            ) from None
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError as err:
+            raise _error(
+                filename,
+                f"the file cannot be read as {encoding} (byte {err.start}); choose another encoding.",
+                f"không đọc được tệp theo bảng mã {encoding} (byte {err.start}); hãy chọn bảng mã khác.",
+            ) from None
+    if data.startswith(codecs.BOM_UTF8):
+        return _strict(data[3:], "utf-8", filename), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _strict(data, "utf-16", filename), "utf-16"
+    head = data[:4000]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if len(head) >= 4 and max(even, odd) * 2 >= len(head) // 2 and min(even, odd) * 10 <= len(head) // 2:
+        name = "utf-16-le" if odd > even else "utf-16-be"  # ASCII letters of UTF-16 without a BOM
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            text = "\x00"
+        _refuse_binary(text, filename)
+        return text, name
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        _refuse_binary(text, filename)
+        return text, "utf-8"
+    for name in ("cp1258", "cp1252"):
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        _refuse_binary(text, filename)
+        if _suspicious(text) == 0:
+            return unicodedata.normalize("NFC", text), name
+    text = data.decode("cp1252", errors="replace")
+    if sum(ch in _FONT_GARBAGE for ch in text) >= 3:
+        row, column, value = _first_font_garbage(text)
+        raise _error(
+            filename,
+            f"the text looks typed with a TCVN3 (ABC, .VnTime) or VNI font, not Unicode (e.g. "
+            f"«{value}»). Convert it to Unicode (e.g. Unikey > Công cụ chuyển mã) and save as 'CSV UTF-8', "
+            "or give its encoding to the command line (python -m ntm_geo import-table FILE --encoding cp1258).",
+            f"văn bản có vẻ gõ bằng phông TCVN3 (ABC, .VnTime) hoặc VNI, không phải Unicode (ví dụ "
+            f"«{value}»). Hãy chuyển sang Unicode (ví dụ Unikey > Công cụ chuyển mã) rồi lưu dạng "
+            "'CSV UTF-8', hoặc nêu bảng mã khi nhập bằng dòng lệnh (python -m ntm_geo import-table TỆP --encoding cp1258).",
+            row=row,
+            column=column,
+        )
+    raise _error(
+        filename,
+        "cannot tell the text encoding (not UTF-8, and not valid Vietnamese in Windows-1258). "
+        "Save the file as 'CSV UTF-8' in Excel, or give its encoding to the command line "
+        "(python -m ntm_geo import-table FILE --encoding utf-16|cp1258|cp1252).",
+        "không xác định được bảng mã của tệp (không phải UTF-8, cũng không phải tiếng Việt Windows-1258 hợp "
+        "lệ). Hãy lưu tệp dạng 'CSV UTF-8' trong Excel, hoặc nêu bảng mã khi nhập bằng dòng lệnh "
+        "(python -m ntm_geo import-table TỆP --encoding utf-16|cp1258|cp1252).",
+    )
+
+
+def _first_font_garbage(text: str) -> tuple[int | None, str | None, str]:
+    """(file row, header text of its column, cell text) of the first cell typed in a font encoding,
+    for the error message; the header is the first row (title rows make it approximate)."""
+    lines = text.splitlines()
+    dialect = csv.excel_tab if lines and lines[0].count("\t") > lines[0].count(",") else csv.excel
+    header = next(csv.reader(lines[:1], dialect), [])
+    for number, line in enumerate(lines, start=1):
+        if any(ch in _FONT_GARBAGE for ch in line):
+            cells = next(csv.reader([line], dialect), [line])
+            for i, cell in enumerate(cells):
+                if any(ch in _FONT_GARBAGE for ch in cell):
+                    return (
+                        number,
+                        (header[i].strip() or None) if i < len(header) and number > 1 else None,
+                        cell.strip(),
+                    )
+    return None, None, ""
+
+
+def _has_binary(text: str) -> bool:
+    return any(unicodedata.category(ch) == "Cc" and ch not in "\t\r\n" for ch in text[:20000])
+
+
+def _refuse_binary(text: str, filename: str) -> None:
+    if _has_binary(text):
+        raise _error(
+            filename,
+            "the file contains binary data, not a text table; upload a .csv or .xlsx table.",
+            "tệp chứa dữ liệu nhị phân, không phải bảng văn bản; hãy tải lên bảng .csv hoặc .xlsx.",
+        )
+
+
+def _strict(data: bytes, name: str, filename: str) -> str:
+    try:
+        text = data.decode(name)
+    except UnicodeDecodeError as err:
+        raise _error(
+            filename,
+            f"the file starts like {name} text but byte {err.start} is invalid; save it again "
+            "as 'CSV UTF-8'.",
+            f"tệp có dạng văn bản {name} nhưng byte {err.start} không hợp lệ; hãy lưu lại dạng 'CSV UTF-8'.",
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    _refuse_binary(text, filename)
+    return text
+
+
+def _csv_grid(text: str) -> list[tuple[int, list[str]]]:
+    sample = text.splitlines()[:60]
+    best, best_score = ",", -1.0
+    for delim in (",", ";", "\t", "|"):
+        widths = [len(r) for r in csv.reader(sample, delimiter=delim) if len(r) > 1]
+        if not widths:
+            continue
+        mode = max(set(widths), key=lambda w: (widths.count(w), w))
+        score = widths.count(mode) * mode
+        if score > best_score:
+            best, best_score = delim, score
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=best)
+    rows, start = [], 1
+    for cells in reader:
+        rows.append((start, cells))
+        start = reader.line_num + 1
+    return rows
+
+
+# ---------------------------------------------------------------------------- Excel
+
+
+def _cell_text(value: object, number_format: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float)):
+        number = float(value)
+        percent = "%" in (number_format or "")
+        if percent:
+            number = round(number * 100, 10)
+        text = str(int(number)) if number.is_integer() else format(number, ".15g")
+        return text + ("%" if percent else "")
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def _xlsx_grids(data: bytes, filename: str) -> list[tuple[str, list[tuple[int, list[str]]]]]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    except Exception as err:
+        raise _error(
+            filename,
+            f"the Excel file cannot be read ({type(err).__name__}); open it in Excel and save it "
+            "again as .xlsx.",
+            f"không đọc được tệp Excel ({type(err).__name__}); hãy mở bằng Excel và lưu lại dạng .xlsx.",
+        ) from None
+    grids = []
+    for ws in book.worksheets:
+        grid = [[_cell_text(c.value, c.number_format) for c in row] for row in ws.iter_rows()]
+        for merged in ws.merged_cells.ranges:
+            top = grid[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(grid) else ""
+            for r in range(merged.min_row, min(merged.max_row, len(grid)) + 1):
+                for c in range(merged.min_col, merged.max_col + 1):
+                    if c - 1 < len(grid[r - 1]):
+                        grid[r - 1][c - 1] = top
+        grids.append((ws.title, [(i + 1, cells) for i, cells in enumerate(grid)]))
+    return grids
+
+
+# ---------------------------------------------------------------------------- header
+
+
+def _join_header(upper: str, lower: str) -> str:
+    upper, lower = upper.strip(), lower.strip()
+    if not upper or upper == lower:
+        return lower
+    if not lower:
+        return upper
+    return f"{upper} {lower}" if len(lower) <= 3 else f"{upper} / {lower}"
+
+
+def _fields_single(cells: list[str]) -> list[str | None]:
+    return [header_field(c) for c in cells]
+
+
+def _fields_double(upper: list[str], lower: list[str]) -> list[str | None]:
+    out = []
+    for up, low in zip(upper, lower, strict=True):
+        found = None
+        for text in (low, f"{up} {low}", up):
+            if text.strip():
+                found = header_field(text)
+                if found:
+                    break
+        out.append(found)
+    return out
+
+
+def _score(fields: list[str | None]) -> int:
+    known = {f for f in fields if f and f != "_ignore"}
+    if not known & {"commune_code", "name"}:
+        return 0
+    return len(known)
+
+
+def _dedupe_fields(fields: list[str | None]) -> list[str | None]:
+    seen: set[str] = set()
+    out = []
+    for f in fields:
+        if f and f != "_ignore" and f in seen:
+            out.append(None)
+        else:
+            out.append(f)
+            if f:
+                seen.add(f)
+    return out
+
+
+def _find_header(grid: list[tuple[int, list[str]]]) -> tuple[int, int, list[str], list[str | None]] | None:
+    """(index in grid, header lines, header texts, fields) of the best header candidate."""
+    best = None
+    nonempty = [i for i, (_, cells) in enumerate(grid) if any(c.strip() for c in cells)]
+    for i in nonempty[:HEADER_SCAN_ROWS]:
+        cells = grid[i][1]
+        single = _fields_single(cells)
+        s1 = _score(single)
+        candidate = (s1, 1, [c.strip() for c in cells], single)
+        if i + 1 < len(grid):
+            lower = grid[i + 1][1]
+            double = _fields_double(cells, lower)
+            s2, s_lower = _score(double), _score(_fields_single(lower))
+            if s2 > s1 or (s2 >= s1 and s_lower >= 2):
+                candidate = (s2, 2, [_join_header(u, lo) for u, lo in zip(cells, lower, strict=True)], double)
+        if candidate[0] >= 2 and (best is None or candidate[0] > best[0][0]):
+            best = (candidate, i)
+    if best is None:
+        return None
+    (_, lines, headers, fields), i = best
+    return i, lines, headers, _dedupe_fields(fields)
+
+
+def _is_numbering_row(cells: list[str]) -> bool:
+    """A column-numbering row under the header: "(1) (2) (3) …", "(A) (B) …" or "1 2 3 …"."""
+    filled = [c.strip() for c in cells if c.strip()]
+    if len(filled) < 3:
+        return False
+    bracketed = all(_NUMBERING.match(c) for c in filled) and all(c.startswith("(") for c in filled)
+    return bracketed or filled == [str(k) for k in range(1, len(filled) + 1)]
+
+
+def _pad(grid: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+    width = max((len(c) for _, c in grid), default=0)
+    return [(r, list(c) + [""] * (width - len(c))) for r, c in grid]
+
+
+def read_table(
+    data: bytes, filename: str, *, sheet: str | None = None, encoding: str | None = None
+) -> RawTable:
+    """Read a CSV or .xlsx upload into a :class:`RawTable` (cells as text, header recognised).
+
+    Parameters
+    ----------
+    data : bytes
+        The file content.
+    filename : str
+        The file name as uploaded; its extension must match the content (.csv/.txt/.tsv text,
+        .xlsx/.xlsm workbook).
+    sheet : str, optional
+        Excel sheet; default: the first sheet with a recognisable header.
+    encoding : str, optional
+        Text encoding of a CSV (any Python codec name); default: detected.
+
+    Raises
+    ------
+    DataError
+        Wrong or unsupported file type, undetectable encoding, unknown sheet, no header found
+        (the message lists the recognised header names).
+    """
+    kind = _check_kind(data, filename)
+    if kind == "xlsx":
+        grids = _xlsx_grids(data, filename)
+        names = tuple(name for name, _ in grids)
+        if sheet is not None:
+            if sheet not in names:
+                raise _error(
+                    filename,
+                    f"no sheet «{sheet}»; sheets: {', '.join(names)}.",
+                    f"không có trang tính «{sheet}»; các trang tính: {', '.join(names)}.",
+                )
+            grids = [g for g in grids if g[0] == sheet]
+        enc = None
+    else:
+        text, enc = _decode(data, filename, encoding)
+        grids, names = [(None, _csv_grid(text))], ()
+    for name, grid in grids:
+        grid = _pad(grid)
+        found = _find_header(grid)
+        if found is None:
+            continue
+        i, lines, headers, fields = found
+        body = grid[i + lines :]
+        while body and _is_numbering_row(body[0][1]):
+            body = body[1:]
+        title = tuple(" ".join(c.strip() for c in cells if c.strip()) for _, cells in grid[:i])
+        return RawTable(
+            file=filename,
+            sheet=name,
+            sheets=names,
+            encoding=enc,
+            header_row=grid[i][0],
+            header_lines=lines,
+            headers=tuple(headers),
+            fields=tuple(fields),
+            rows=tuple((r, tuple(c)) for r, c in body),
+            title=tuple(t for t in title if t),
+        )
+    where = f" (sheet(s): {', '.join(names)})" if names else ""
+    where_vi = f" (trang tính: {', '.join(names)})" if names else ""
+    raise _error(
+        filename,
+        f"no header row found in the first {HEADER_SCAN_ROWS} rows{where}. The header needs a commune code "
+        "or name column (e.g. 'Mã xã', 'Tên xã', 'commune_code') and at least one other known column "
+        "('Huyện', 'Năm', 'Tiêu chí 1'…'Tiêu chí 19', 'Tỷ lệ hộ nghèo (%)'…). Download the template to see them.",
+        f"không tìm thấy dòng tiêu đề cột trong {HEADER_SCAN_ROWS} dòng đầu{where_vi}. Tiêu đề cần cột mã xã hoặc "
+        "tên xã (ví dụ 'Mã xã', 'Tên xã') và ít nhất một cột khác đã biết ('Huyện', 'Năm', 'Tiêu chí 1'…'Tiêu chí 19', "
+        "'Tỷ lệ hộ nghèo (%)'…). Tải mẫu nhập liệu để xem các tên cột.",
+    )
+
+
+# ============================================================================ import
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet letter of a 0-based column index (0 -> A, 26 -> AA)."""
+    letters, n = "", index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+@dataclass(frozen=True, eq=False)
+class ImportReport:
+    """The match report of one import (nothing is saved by making it).
+
+    Attributes
+    ----------
+    file, sheet, year
+        What was read; ``year`` is the year the table is for.
+    table : pandas.DataFrame
+        The matched rows in the dataset contract of :mod:`ntm_geo.datasets.contract` (``commune_code`` str,
+        ``year`` int64, ``c01``..``c19`` "boolean" with NA = not assessed / no data,
+        ``criteria_met`` "Int64", ``*_pct`` float64 in %, flags "boolean"), plus
+        ``name_as_written`` (the name as the user wrote it) and, when the file has one,
+        ``population`` (people, float). One row per unit, sorted by code.
+    matched : list of dict
+        ``{"row", "commune_code", "rule", "name_as_written"}`` per imported row; ``rule`` is
+        ``"code"``, ``"name"`` or ``"confirmed_suggestion"``.
+    unmatched, duplicates, out_of_range : list of RowIssue
+        Rows not imported: no unit found (with reason), same unit as an earlier row, a value
+        outside its range or unreadable (one issue per bad cell).
+    units_without_row : list of str
+        Codes of units no row matched.
+    suggestions : dict
+        File row -> ``[(commune_code, "name_with_type — district", score)]``; never applied
+        unless confirmed (``confirmed`` of :func:`import_table`).
+    encoding, header_row
+        CSV encoding used (None for Excel); first row of the header.
+    skipped : list of RowIssue
+        Rows that are not commune data (district headings, totals, rows of another year, notes).
+    notices : list of RowIssue
+        Remarks that did not stop a row (year taken from the title, missing criteria columns,
+        an unknown code matched by name, ignored columns).
+    columns : dict
+        Header text -> recognised field.
+    """
+
+    file: str
+    sheet: str | None
+    year: int
+    table: pd.DataFrame
+    matched: list[dict]
+    unmatched: list[RowIssue]
+    duplicates: list[RowIssue]
+    units_without_row: list[str]
+    out_of_range: list[RowIssue]
+    suggestions: dict[int, list[tuple[str, str, float]]]
+    encoding: str | None
+    header_row: int
+    skipped: list[RowIssue] = field(default_factory=list)
+    notices: list[RowIssue] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)
+    raw: RawTable | None = field(default=None, repr=False)
+
+    def ok_rows(self) -> int:
+        """Number of rows imported (= rows of :attr:`table`)."""
+        return len(self.matched)
+
+    def _issue_groups(self) -> list[tuple[str, list[RowIssue]]]:
+        return [
+            ("unmatched", self.unmatched),
+            ("duplicate", self.duplicates),
+            ("out_of_range", self.out_of_range),
+            ("skipped", self.skipped),
+        ]
+
+    def to_json(self) -> dict:
+        """JSON-safe dict: file, sheet, year, encoding, header_row, counts, matched, unmatched,
+        duplicates, units_without_row (with name, district and reason), out_of_range, skipped,
+        notices, suggestions (keys are row numbers as text), columns."""
+        index = UnitIndex(official_units())
+        without = []
+        for code in self.units_without_row:
+            label = index.label(code) if index.has(code) else code
+            without.append(
+                {
+                    "row": None,
+                    "commune_code": code,
+                    "unit": label,
+                    "reason_vi": "không có dòng nào trong tệp khớp với đơn vị này.",
+                    "reason_en": "no row of the file matches this unit.",
+                }
+            )
+        return {
+            "file": self.file,
+            "sheet": self.sheet,
+            "year": self.year,
+            "encoding": self.encoding,
+            "header_row": self.header_row,
+            "counts": {
+                "matched": len(self.matched),
+                "unmatched": len(self.unmatched),
+                "duplicates": len(self.duplicates),
+                "out_of_range_rows": len({i.row for i in self.out_of_range}),
+                "units_without_row": len(self.units_without_row),
+                "skipped": len(self.skipped),
+            },
+            "matched": [dict(m) for m in self.matched],
+            "unmatched": [i.to_json() for i in self.unmatched],
+            "duplicates": [i.to_json() for i in self.duplicates],
+            "units_without_row": without,
+            "out_of_range": [i.to_json() for i in self.out_of_range],
+            "skipped": [i.to_json() for i in self.skipped],
+            "notices": [i.to_json() for i in self.notices],
+            "suggestions": {
+                str(row): [{"commune_code": c, "unit": label, "score": score} for c, label, score in s]
+                for row, s in self.suggestions.items()
+            },
+            "columns": dict(self.columns),
+        }
+
+    def rejected_rows(self) -> pd.DataFrame:
+        """Every row of the file not imported, with its original cells and the reasons.
+
+        Columns: ``row`` (file row), ``sheet``, the file's own headers (cells exactly as written;
+        empty headers shown as "(cột F)"), ``issue`` (unmatched | duplicate | out_of_range |
+        skipped), ``column`` (where the problem is), ``reason_vi``, ``reason_en``. A row with
+        several problems appears once, reasons joined with " | ".
+        """
+        headers = _unique_headers(self.raw.headers) if self.raw else []
+        cells = {r: c for r, c in self.raw.rows} if self.raw else {}
+        by_row: dict[int | None, dict] = {}
+        for kind, issues in self._issue_groups():
+            for issue in issues:
+                entry = by_row.setdefault(issue.row, {"issue": kind, "column": [], "vi": [], "en": []})
+                if issue.column and issue.column not in entry["column"]:
+                    entry["column"].append(issue.column)
+                entry["vi"].append(issue.reason_vi)
+                entry["en"].append(issue.reason_en)
+        records = []
+        for row in sorted(by_row, key=lambda r: (r is None, r or 0)):
+            entry = by_row[row]
+            record: dict[str, object] = {"row": row, "sheet": self.sheet}
+            record.update(dict(zip(headers, cells.get(row, ("",) * len(headers)), strict=True)))
+            record.update(
+                {
+                    "issue": entry["issue"],
+                    "column": "; ".join(entry["column"]),
+                    "reason_vi": " | ".join(entry["vi"]),
+                    "reason_en": " | ".join(entry["en"]),
+                }
+            )
+            records.append(record)
+        columns = ["row", "sheet", *headers, "issue", "column", "reason_vi", "reason_en"]
+        return pd.DataFrame(records, columns=columns).astype({"row": "Int64"})
+
+
+def _unique_headers(headers: tuple[str, ...]) -> list[str]:
+    out: list[str] = []
+    for i, h in enumerate(headers):
+        name = h.strip() or f"(cột {column_letter(i)})"
+        base, n = name, 2
+        while name in out or name in ("row", "sheet", "issue", "column", "reason_vi", "reason_en"):
+            name, n = f"{base} ({n})", n + 1
+        out.append(name)
+    return out
+
+
+_YEAR_RE = re.compile(r"(?<!\d)(20[0-4]\d|19[5-9]\d)(?!\d)")
+
+
+def _year_of(text: str) -> int | None:
+    t = re.sub(r"\.0+$", "", str(text).strip())
+    return int(t) if re.fullmatch(r"(19|20)\d\d", t) else None
+
+
+def _choose_year(raw: RawTable, year: int | None) -> tuple[int, list[RowIssue]]:
+    if year is not None:
+        return int(year), []
+    col = raw.column_of("year")
+    if col is not None:
+        years = sorted({y for _, cells in raw.rows if (y := _year_of(cells[col])) is not None})
+        if len(years) == 1:
+            return years[0], []
+        if len(years) > 1:
+            listed = ", ".join(map(str, years))
+            raise _error(
+                raw.file,
+                f"the file has rows for several years ({listed}); import one year at a time "
+                "(choose the year; --year on the command line).",
+                f"tệp có dòng của nhiều năm ({listed}); "
+                "hãy nhập từng năm một (chọn năm; --year khi dùng dòng lệnh).",
+                sheet=raw.sheet,
+                column=raw.headers[col],
+            )
+    for where_vi, where_en, texts in (
+        ("dòng tiêu đề", "title row", raw.title),
+        ("tên tệp", "file name", (raw.file,)),
+    ):
+        found = sorted({int(y) for t in texts for y in _YEAR_RE.findall(t)})
+        if len(found) == 1:
+            note = RowIssue(
+                None,
+                raw.sheet,
+                None,
+                None,
+                str(found[0]),
+                f"năm {found[0]} lấy từ {where_vi}; nếu sai, hãy chọn năm.",
+                f"year {found[0]} taken from the {where_en}; choose the year if it is wrong.",
+            )
+            return found[0], [note]
+    raise _error(
+        raw.file,
+        "no year: add a 'Năm' (year) column or give the year (--year on the command line).",
+        "không có năm: hãy thêm cột 'Năm' hoặc chọn năm (--year khi dùng dòng lệnh).",
+        sheet=raw.sheet,
+    )
+
+
+class _Row:
+    """One data row: cells by field, with issue helpers."""
+
+    def __init__(self, raw: RawTable, row: int, cells: tuple[str, ...]) -> None:
+        self.raw, self.row, self.cells = raw, row, cells
+        self.issues: list[RowIssue] = []
+        self.code: str | None = None
+
+    def get(self, name: str) -> str:
+        i = self.raw.column_of(name)
+        return self.cells[i] if i is not None else ""
+
+    def header(self, name: str) -> str | None:
+        i = self.raw.column_of(name)
+        return (self.raw.headers[i] or f"(cột {column_letter(i)})") if i is not None else None
+
+    def issue(self, name: str | None, vi: str, en: str, value: str | None = None) -> RowIssue:
+        col = self.header(name) if name else None
+        if value is None and name:
+            value = self.get(name)
+        found = RowIssue(self.row, self.raw.sheet, col, self.code, value, vi, en)
+        self.issues.append(found)
+        return found
+
+
+def _has_data(row: _Row) -> bool:
+    value_fields = {*CRITERION_COLUMNS, "criteria_met", *PCT_COLUMNS, *FLAG_COLUMNS, "population"}
+    return any(row.cells[i].strip() for i, f in enumerate(row.raw.fields) if f in value_fields)
+
+
+def _num(value: float) -> str:
+    return f"{value:.15g}"
+
+
+def _parse_values(row: _Row, unit_type: str) -> dict:
+    """Typed values of a matched row; problems are added to ``row.issues``."""
+    raw = row.raw
+    out: dict[str, object] = {"criteria_met": None}
+    present = [c for c in CRITERION_COLUMNS if raw.column_of(c) is not None]
+    invalid = False
+    for c in CRITERION_COLUMNS:
+        value = None
+        if c in present:
+            try:
+                value = parse_flag(row.get(c))
+            except ValueError:
+                invalid = True
+                row.issue(
+                    c,
+                    "không phải giá trị tiêu chí; hãy ghi 1/0, Đạt/Chưa đạt, x, ✓ hoặc để trống (không có "
+                    "số liệu).",
+                    "not a criterion value; write 1/0, Đạt/Chưa đạt, x, ✓ or leave blank (no data).",
+                )
+        out[c] = value
+    met_text = row.get("criteria_met")
+    met = None
+    try:
+        met = parse_number(met_text)
+    except ValueError:
+        row.issue(
+            "criteria_met", "số tiêu chí đạt không phải là số.", "the number of criteria met is not a number."
+        )
+    if met is not None and not (float(met).is_integer() and 0 <= met <= 19):
+        row.issue(
+            "criteria_met",
+            f"số tiêu chí đạt {_num(met)} nằm ngoài 0–19 (số nguyên).",
+            f"criteria met {_num(met)} is outside 0–19 (whole number).",
+        )
+        met = None
+    filled = [c for c in present if out[c] is not None]
+    if unit_type != "xa":
+        kind_vi, kind_en = (
+            ("phường", "ward (phường)") if unit_type == "phuong" else ("thị trấn", "township (thị trấn)")
+        )
+        bad = filled + (["criteria_met"] if met_text.strip() and _clean(met_text) not in _BLANK else [])
+        if bad:
+            row.issue(
+                bad[0],
+                f"đơn vị là {kind_vi}, không đánh giá theo bộ tiêu chí NTM: hãy để trống các tiêu chí "
+                "và số tiêu chí đạt.",
+                f"the unit is a {kind_en}, not assessed against the NTM criteria: leave "
+                "the criteria and the criteria count blank.",
+            )
+        out.update({c: None for c in CRITERION_COLUMNS})
+        out["criteria_met"] = None
+    elif invalid:
+        pass  # reported above
+    elif len(present) == 19 and 0 < len(filled) < 19:
+        blank = next(c for c in present if out[c] is None)
+        row.issue(
+            blank,
+            f"{19 - len(filled)} tiêu chí để trống trong khi {len(filled)} tiêu chí có giá trị; hãy "
+            "điền đủ 19 (Chưa đạt = 0, không để trống) hoặc để trống cả 19.",
+            f"{19 - len(filled)} criteria are blank while {len(filled)} are filled; fill all 19 (not met = 0, "
+            "never blank) or leave all 19 blank.",
+        )
+    elif len(present) == 19 and len(filled) == 19:
+        computed = sum(bool(out[c]) for c in present)
+        if met is not None and met != computed:
+            row.issue(
+                "criteria_met",
+                f"số tiêu chí đạt ghi {_num(met)} nhưng 19 cột tiêu chí có {computed} tiêu chí đạt.",
+                f"criteria met is given as {_num(met)} but {computed} of the 19 criterion columns are met.",
+            )
+        out["criteria_met"] = computed
+    elif len(present) == 19 and met is not None:
+        row.issue(
+            "criteria_met",
+            f"số tiêu chí đạt ghi {_num(met)} nhưng 19 cột tiêu chí để trống.",
+            f"criteria met is given as {_num(met)} but the 19 criterion columns are blank.",
+        )
+    else:
+        out["criteria_met"] = met
+    for c in PCT_COLUMNS:
+        value = None
+        try:
+            value = parse_number(row.get(c))
+        except ValueError:
+            row.issue(c, "không phải là số (tỷ lệ %, 0–100).", "not a number (percentage, 0–100).")
+        if value is not None and not 0 <= value <= 100:
+            row.issue(
+                c, f"tỷ lệ {_num(value)} nằm ngoài 0–100 %.", f"percentage {_num(value)} is outside 0–100 %."
+            )
+            value = None
+        out[c] = value
+    for c in FLAG_COLUMNS:
+        try:
+            out[c] = parse_flag(row.get(c))
+        except ValueError:
+            out[c] = None
+            row.issue(
+                c,
+                "không phải giá trị có/không; hãy ghi 1/0, Có/Không hoặc để trống.",
+                "not a yes/no value; write 1/0, Có/Không or leave blank.",
+            )
+    if raw.column_of("population") is not None:
+        value = None
+        try:
+            value = parse_number(row.get("population"), integer=True)
+        except ValueError:
+            row.issue("population", "dân số không phải là số.", "population is not a number.")
+        if value is not None and value < 0:
+            row.issue("population", f"dân số âm ({_num(value)}).", f"negative population ({_num(value)}).")
+            value = None
+        out["population"] = value
+    return out
+
+
+def _empty_table(with_population: bool) -> pd.DataFrame:
+    return _typed(
+        pd.DataFrame(
+            columns=[*TABLE_COLUMNS, "name_as_written", *(["population"] if with_population else [])]
+        )
+    )
+
+
+def _typed(table: pd.DataFrame) -> pd.DataFrame:
+    out = table.copy()
+    out["commune_code"] = out["commune_code"].astype(str)
+    out["year"] = out["year"].astype("int64")
+    for c in (*CRITERION_COLUMNS, *FLAG_COLUMNS):
+        out[c] = out[c].astype("boolean")
+    out["criteria_met"] = out["criteria_met"].astype("Int64")
+    for c in PCT_COLUMNS + (("population",) if "population" in out.columns else ()):
+        out[c] = pd.to_numeric(out[c]).astype("float64")
+    out["name_as_written"] = out["name_as_written"].astype(str)
+    return out.sort_values("commune_code").reset_index(drop=True)
+
+
+def import_table(
+    data: bytes,
+    filename: str,
+    *,
+    year: int | None = None,
+    confirmed: Mapping[int, str] | None = None,
+    units: pd.DataFrame | None = None,
+    sheet: str | None = None,
+    encoding: str | None = None,
+) -> ImportReport:
+    """Read, match and check an uploaded table; returns the match report (nothing is saved).
+
+    Parameters
+    ----------
+    data, filename
+        The upload (see :func:`read_table`).
+    year : int, optional
+        The year of the table. Default: the single year of the 'Năm' column, else a single
+        year in the title rows, else in the file name (a notice says so).
+    confirmed : mapping, optional
+        File row -> commune code the user confirmed (e.g. from :attr:`ImportReport.suggestions`)
+        for rows that did not match; applied with rule ``"confirmed_suggestion"``.
+    units : DataFrame, optional
+        Unit table (default :func:`ntm_geo.geo.units.official_units`).
+    sheet, encoding
+        Passed to :func:`read_table`.
+
+    Raises
+    ------
+    DataError
+        File-level problems (see :func:`read_table`), several years without ``year``, no year.
+    """
+    raw = read_table(data, filename, sheet=sheet, encoding=encoding)
+    year, notices = _choose_year(raw, year)
+    index = UnitIndex(official_units() if units is None else units)
+    confirmed = dict(confirmed or {})
+    columns = {
+        h or f"(cột {column_letter(i)})": f
+        for i, (h, f) in enumerate(zip(raw.headers, raw.fields, strict=True))
+        if f
+    }
+    missing = [c for c in CRITERION_COLUMNS if raw.column_of(c) is None]
+    if 0 < len(missing) < 19:
+        notices.append(
+            RowIssue(
+                None,
+                raw.sheet,
+                None,
+                None,
+                ", ".join(missing),
+                f"tệp thiếu cột tiêu chí {', '.join(missing)}: các tiêu chí này để trống (không có số "
+                "liệu) và số tiêu chí đạt lấy theo cột của tệp.",
+                f"the file lacks criterion column(s) {', '.join(missing)}: they are left blank (no "
+                "data) and the criteria count is taken from the file's column.",
+            )
+        )
+    for i, (h, f) in enumerate(zip(raw.headers, raw.fields, strict=True)):
+        if f is None and (h.strip() or any(cells[i].strip() for _, cells in raw.rows)):
+            label = h.strip() or f"(cột {column_letter(i)})"
+            notices.append(
+                RowIssue(
+                    None,
+                    raw.sheet,
+                    label,
+                    None,
+                    None,
+                    "cột không nhận ra, không nhập.",
+                    "column not recognised; not imported.",
+                )
+            )
+
+    matched, unmatched, duplicates, out_of_range, skipped = [], [], [], [], []
+    suggestions: dict[int, list[tuple[str, str, float]]] = {}
+    first_row: dict[str, int] = {}
+    records = []
+    heading_district: str | None = None
+    for file_row, cells in raw.rows:
+        if not any(c.strip() for c in cells):
+            continue
+        row = _Row(raw, file_row, cells)
+        code, name = row.get("commune_code").strip(), row.get("name").strip()
+        code_known = bool(code) and index.has(_norm_code(code))
+        if name and not code_known and is_district_heading(name):
+            heading_district = name
+            skipped.append(
+                row.issue(
+                    "name",
+                    "dòng tiêu đề/tổng của huyện, không phải xã; tên huyện dùng cho các dòng "
+                    "bên dưới không ghi huyện.",
+                    "district heading or subtotal row, not a commune; "
+                    "its district applies to the rows below that give none.",
+                )
+            )
+            continue
+        if name and not code_known and _clean(name).startswith(_TOTAL_WORDS):
+            skipped.append(row.issue("name", "dòng tổng cộng, không phải xã.", "total row, not a commune."))
+            continue
+        if not code and not name:
+            if _has_data(row):
+                unmatched.append(
+                    row.issue(
+                        None,
+                        "dòng có số liệu nhưng không có mã xã hay tên xã.",
+                        "the row has values but neither a commune code nor a name.",
+                    )
+                )
+            else:
+                skipped.append(
+                    row.issue(
+                        None,
+                        "dòng không có mã, tên hay số liệu (ghi chú, chữ ký…).",
+                        "row with no code, name or values (a note, signature…).",
+                    )
+                )
+            continue
+        row_year = row.get("year").strip()
+        if row_year and _clean(row_year) not in _BLANK:
+            y = _year_of(row_year)
+            if y is None:
+                out_of_range.append(
+                    row.issue("year", "năm không hợp lệ (cần 4 chữ số).", "not a valid 4-digit year.")
+                )
+                continue
+            if y != year:
+                skipped.append(
+                    row.issue(
+                        "year",
+                        f"dòng của năm {y}, không phải năm đang nhập ({year}).",
+                        f"row for year {y}, not the year being imported ({year}).",
+                    )
+                )
+                continue
+        district = row.get("district").strip() or row.get("district_code").strip() or heading_district
+        found = index.match(code, name, district, row.get("unit_type"))
+        rule = found.rule
+        unit = found.commune_code
+        if unit is None and file_row in confirmed:
+            chosen = _norm_code(confirmed[file_row])
+            if index.has(chosen):
+                unit, rule = chosen, "confirmed_suggestion"
+        if unit is None:
+            field_name = {"district": "district" if row.get("district").strip() else None}.get(
+                found.column, found.column
+            )
+            unmatched.append(row.issue(field_name, found.reason_vi or "", found.reason_en or ""))
+            if found.suggestions:
+                suggestions[file_row] = list(found.suggestions)
+            continue
+        row.code = unit
+        if unit in first_row:
+            duplicates.append(
+                row.issue(
+                    "commune_code" if code else "name",
+                    f"trùng đơn vị {index.label(unit)} với dòng {first_row[unit]}; chỉ giữ dòng "
+                    f"{first_row[unit]}.",
+                    f"same unit ({index.label(unit)}) as row "
+                    f"{first_row[unit]}; only row {first_row[unit]} is kept.",
+                )
+            )
+            continue
+        first_row[unit] = file_row
+        if found.note_vi:
+            notices.append(
+                RowIssue(
+                    file_row,
+                    raw.sheet,
+                    row.header("commune_code"),
+                    unit,
+                    code,
+                    found.note_vi,
+                    found.note_en or "",
+                )
+            )
+        values = _parse_values(row, index.unit_type(unit))
+        if row.issues:
+            out_of_range.extend(row.issues)
+            continue
+        written = name or index.label(unit).split(" — ")[0]
+        records.append({"commune_code": unit, "year": year, **values, "name_as_written": written})
+        matched.append({"row": file_row, "commune_code": unit, "rule": rule, "name_as_written": written})
+
+    with_pop = raw.column_of("population") is not None
+    table = _typed(pd.DataFrame(records)) if records else _empty_table(with_pop)
+    if not with_pop and "population" in table.columns:
+        table = table.drop(columns="population")
+    order = [*TABLE_COLUMNS, "name_as_written", *(["population"] if with_pop else [])]
+    table = table[order]
+    without = [c for c in index.codes() if c not in first_row]
+    return ImportReport(
+        file=filename,
+        sheet=raw.sheet,
+        year=year,
+        table=table,
+        matched=matched,
+        unmatched=unmatched,
+        duplicates=duplicates,
+        units_without_row=sorted(without),
+        out_of_range=out_of_range,
+        suggestions=suggestions,
+        encoding=raw.encoding,
+        header_row=raw.header_row,
+        skipped=skipped,
+        notices=notices,
+        columns=columns,
+        raw=raw,
+    )
+
+
+def _norm_code(text: str) -> str:
+    return normalise_code(text) or ""
+
+
+def issue_message(issue: RowIssue, file: str, lang: str = "vi") -> str:
+    """ "file, sheet «S», row R, column «C»: reason" in ``lang`` ("vi" or "en")."""
+    where_vi, where_en = _where(file, issue.sheet, issue.row, issue.column)
+    if lang == "vi":
+        value = f" (giá trị «{issue.value}»)" if issue.value not in (None, "") else ""
+        return f"{where_vi}: {issue.reason_vi}{value}"
+    value = f" (value «{issue.value}»)" if issue.value not in (None, "") else ""
+    return f"{where_en}: {issue.reason_en}{value}"

@@ -1,0 +1,1 @@
+"""Exports: static maps (PNG/PDF), standalone HTML, Excel and CSV tables."""

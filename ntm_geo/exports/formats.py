@@ -1,0 +1,381 @@
+"""File exports of a map view besides the static map: a standalone HTML map and an Excel table.
+
+* :func:`standalone_html` — the interactive map of the app (same layers, colours, legend and
+  tooltips, built by :func:`ntm_geo.maps.mapbuild.build_view_layers`) as **one HTML file that opens
+  offline**, e.g. from a USB stick: Leaflet's script and stylesheet (with its images as
+  ``data:`` URIs) and the commune data are inlined; no background tiles; no URL is loaded.
+  A header gives the title and the "illustrative data" badge, a footer the sources and date.
+* :func:`view_table` — the table behind a view (one row per unit, the dataset's columns with
+  their contract names so the file can be imported again, plus the shown value).
+* :func:`table_xlsx` — that table as an Excel workbook: a header block (title, note), a frozen
+  and filtered header row, column widths, numbers stored as numbers, text cells that could start
+  a formula neutralised (:func:`ntm_geo.exports.tables.neutralise_formulas`) and always stored as text.
+  CSV stays :func:`ntm_geo.exports.tables.table_csv_bytes` (UTF-8 with BOM).
+
+Pure logic: no Streamlit import.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import math
+from datetime import date
+
+import branca.element
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from ntm_geo.criteria.framework import CRITERION_COLUMNS
+from ntm_geo.datasets import catalog
+from ntm_geo.errors import ConfigError
+from ntm_geo.exports.static_map import ILLUSTRATIVE_COLOR, MapSpec, check_spec
+from ntm_geo.exports.tables import neutralise_formulas
+from ntm_geo.geo.boundaries import Boundaries, load_boundaries
+from ntm_geo.i18n import register, t
+from ntm_geo.maps.mapbuild import build_view_layers
+from ntm_geo.maps.mapview import build_base_map, map_html
+from ntm_geo.maps.themes import ChoroplethView, compute_view, join_dataset
+
+__all__ = ["TABLE_COLUMNS", "export_filename", "standalone_html", "table_xlsx", "view_table"]
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "export_offline_note": (
+        "Tệp này mở được không cần internet (bản đồ và số liệu nằm trong tệp). Rê chuột lên một xã để xem giá trị.",
+        "This file opens without internet (map and data are inside it). Hover over a commune to see its value.",
+    ),
+    "export_sheet": ("Bảng số liệu", "Data table"),
+}
+register(STRINGS)
+
+TABLE_COLUMNS: tuple[str, ...] = (
+    "commune_code",
+    "name_with_type",
+    "district_code",
+    "district_name",
+    "unit_type",
+    "population_2009",
+    "area_km2",
+    "criteria_met",
+    "infra_criteria_met",
+    "poverty_rate_pct",
+    "road_hardened_pct",
+    "electricity_hh_pct",
+    "irrigated_cropland_pct",
+    "hygienic_water_hh_pct",
+    "car_access_all_season",
+    *CRITERION_COLUMNS,
+)
+"""Columns of :func:`view_table` (those present), in this order, before the shown value."""
+
+
+# --------------------------------------------------------------------------- table
+
+
+def view_table(joined: pd.DataFrame, view: ChoroplethView, lang: str = "vi") -> pd.DataFrame:
+    """The table behind a map view: one row per unit, same order as the map.
+
+    Parameters
+    ----------
+    joined : (Geo)DataFrame
+        From :func:`ntm_geo.maps.themes.join_dataset` (geometry is dropped).
+    view : ChoroplethView
+        From :func:`ntm_geo.maps.themes.compute_view` on ``joined``.
+
+    Returns
+    -------
+    DataFrame
+        :data:`TABLE_COLUMNS` that exist (dataset contract names, so the file can be imported
+        again), then one column named after the variable with the value as the map shows it
+        ("12/19", "Không đánh giá", "11,9 %").
+    """
+    columns = [c for c in TABLE_COLUMNS if c in joined.columns]
+    table = pd.DataFrame(joined[columns]).reset_index(drop=True)
+    table[view.variable.label(lang)] = list(view.display_values)
+    return table
+
+
+_HEADERS: dict[str, tuple[str, str]] = {
+    "commune_code": ("Mã xã", "Code"),
+    "name_with_type": ("Đơn vị", "Unit"),
+    "district_code": ("Mã huyện", "District code"),
+    "district_name": ("Huyện", "District"),
+    "unit_type": ("Loại", "Type"),
+    "population_2009": ("Dân số 2009 (người)", "Population 2009 (people)"),
+    "area_km2": ("Diện tích (km²)", "Area (km²)"),
+    "criteria_met": ("Số tiêu chí đạt", "Criteria met"),
+    "infra_criteria_met": ("Tiêu chí hạ tầng đạt (2–9)", "Infrastructure criteria met (2–9)"),
+    "poverty_rate_pct": ("Tỷ lệ hộ nghèo (%)", "Poverty rate (% of households)"),
+    "road_hardened_pct": ("Đường được cứng hóa (%)", "Roads hardened (%)"),
+    "electricity_hh_pct": ("Hộ dùng điện (%)", "Households with electricity (%)"),
+    "irrigated_cropland_pct": ("Đất canh tác được tưới (%)", "Cropland irrigated (%)"),
+    "hygienic_water_hh_pct": ("Hộ dùng nước hợp vệ sinh (%)", "Households with hygienic water (%)"),
+    "car_access_all_season": ("Ô tô đến trung tâm xã 4 mùa", "All-season car access"),
+}
+
+
+def display_table(table: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """:func:`view_table` for reading on screen: headers in the user's language ("TC1".."TC19"
+    for the criteria), unit types as words, yes/no as ✓/✗ (blank = not assessed or no data),
+    area rounded to 0.1 km². Numbers stay numbers (the table sorts by value); the export keeps
+    :func:`view_table` with the dataset's column names, so it can be imported again."""
+    from ntm_geo.geo.units import UNIT_TYPES
+
+    out = table.copy()
+    i = 0 if lang == "vi" else 1
+    if "unit_type" in out:
+        out["unit_type"] = out["unit_type"].map(lambda k: UNIT_TYPES[k][i] if k in UNIT_TYPES else k)
+    if "area_km2" in out:
+        out["area_km2"] = out["area_km2"].astype(float).round(1)
+    for column in (*CRITERION_COLUMNS, "car_access_all_season"):
+        if column in out:
+            out[column] = out[column].map(
+                lambda v: "" if v is None or pd.isna(v) else ("✓" if bool(v) else "✗")
+            )
+    names = {c: _HEADERS[c][i] for c in out.columns if c in _HEADERS}
+    names |= {
+        c: f"{'TC' if lang == 'vi' else 'C'}{int(c[1:])}" for c in CRITERION_COLUMNS if c in out.columns
+    }
+    return out.rename(columns=names)
+
+
+def _excel_value(value: object) -> object:
+    """A cell value openpyxl stores as the right type: numbers as numbers, NA as empty."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters make Excel refuse the file
+    return value
+
+
+def _text(value: str) -> str:
+    """A free text (title, note) that cannot start a formula and has no control characters."""
+    cleaned = neutralise_formulas(pd.DataFrame({"v": [ILLEGAL_CHARACTERS_RE.sub("", str(value))]}))
+    return str(cleaned["v"].iloc[0])
+
+
+def _number_format(name: str, series: pd.Series) -> str | None:
+    if pd.api.types.is_bool_dtype(series):
+        return None
+    if pd.api.types.is_integer_dtype(series):
+        return "#,##0"
+    if pd.api.types.is_float_dtype(series):
+        return "0.0" if name.endswith("_pct") else "#,##0.00"
+    return None
+
+
+def _sheet_name(name: str) -> str:
+    cleaned = "".join(ch for ch in str(name) if ch not in "[]:*?/\\").strip("'") or "Sheet1"
+    return cleaned[:31]
+
+
+def table_xlsx(
+    df: pd.DataFrame, *, title: str, note: str | None = None, sheet: str = "Bảng số liệu"
+) -> bytes:
+    """The table as an Excel workbook (.xlsx bytes).
+
+    Layout: row 1 the title (bold); row 2 the note when given (e.g. "Dữ liệu minh họa: …",
+    wrapped across the table's width); one empty row; then the header row (bold, grey, frozen
+    with everything above it, with filter buttons) and one row per record.
+
+    Cells: numbers stay numbers (integers ``#,##0``, percentages ``0.0``, other decimals
+    ``#,##0.00``), booleans stay TRUE/FALSE, NA becomes an empty cell. Every text cell — header
+    and title included — is neutralised against formula injection (a leading ``= + - @`` gets an
+    apostrophe, as in the CSV) and stored with the string type, so nothing is ever evaluated.
+    Control characters (which Excel rejects) are removed; Vietnamese text is kept as is.
+
+    Parameters
+    ----------
+    df : DataFrame
+        E.g. :func:`view_table`. Column names become the header.
+    title, note : str
+        Header block. ``note`` None: no note row.
+    sheet : str
+        Sheet name (cut to Excel's 31 characters, without ``[]:*?/\\``).
+    """
+    safe = neutralise_formulas(df.reset_index(drop=True))
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _sheet_name(sheet)
+    n_cols = max(1, len(safe.columns))
+    last_col = get_column_letter(n_cols)
+
+    def put(row: int, col: int, value: object):
+        cell = ws.cell(row=row, column=col)
+        value = _excel_value(value)
+        cell.value = value
+        if isinstance(value, str):
+            cell.data_type = "s"  # openpyxl would make "=..." a formula; text stays text
+        return cell
+
+    put(1, 1, _text(title)).font = Font(bold=True, size=14)
+    header_row = 3
+    if note:
+        cell = put(2, 1, _text(note))
+        cell.font = Font(italic=True, color=ILLUSTRATIVE_COLOR[1:].upper())
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if n_cols > 1:
+            ws.merge_cells(f"A2:{last_col}2")
+        width_chars = sum(min(40, max(10, len(str(c)) + 2)) for c in safe.columns[:n_cols])
+        ws.row_dimensions[2].height = 15 * max(1, math.ceil(len(note) * 1.1 / max(width_chars, 40)))
+        header_row = 4
+    grey = PatternFill("solid", fgColor="E8E8E8")
+    rule = Border(bottom=Side(style="thin", color="888888"))
+    for j, name in enumerate(safe.columns, start=1):
+        cell = put(header_row, j, str(name))
+        cell.font = Font(bold=True)
+        cell.fill = grey
+        cell.border = rule
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    formats = {j: _number_format(str(c), df[c]) for j, c in enumerate(df.columns, start=1)}
+    for i, record in enumerate(safe.itertuples(index=False, name=None), start=header_row + 1):
+        for j, value in enumerate(record, start=1):
+            cell = put(i, j, value)
+            if formats[j] and isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                cell.number_format = formats[j]
+    for j, name in enumerate(safe.columns, start=1):
+        lengths = [len(str(name))] + [
+            len(str(v)) for v in safe.iloc[:, j - 1].tolist() if _excel_value(v) is not None
+        ]
+        ws.column_dimensions[get_column_letter(j)].width = min(50, max(8, max(lengths) + 2))
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    last_row = header_row + len(safe)
+    ws.auto_filter.ref = f"A{header_row}:{last_col}{max(last_row, header_row)}"
+    wb.properties.title = _text(title)[:255]
+    wb.properties.creator = "ntm-geo"
+    if note:
+        wb.properties.description = _text(note)[:1000]
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- standalone HTML
+
+
+def _page_css(map_id: str) -> str:
+    """Title bar above the map and a footer below it (flex column; the map takes the rest)."""
+    return f"""<style>
+html, body {{ height: 100%; margin: 0; }}
+body {{ display: flex; flex-direction: column; font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; }}
+.ntm-export-header {{ order: -1; flex: 0 0 auto; padding: 8px 14px 6px; border-bottom: 1px solid #ccc; }}
+.ntm-export-header h1 {{ font-size: 20px; margin: 0 0 2px; color: #111; }}
+.ntm-export-header .sub {{ font-size: 14px; color: #333; }}
+.ntm-export-header .badge {{ font-size: 14px; font-weight: 700; color: {ILLUSTRATIVE_COLOR}; }}
+#{map_id} {{ flex: 1 1 auto; height: auto !important; min-height: 300px; position: relative !important; }}
+.ntm-export-footer {{ order: 1; flex: 0 0 auto; padding: 4px 14px 6px; font-size: 12px; color: #444;
+  border-top: 1px solid #ccc; }}
+</style>"""
+
+
+def standalone_html(spec: MapSpec, *, boundaries: Boundaries | None = None, today: date | None = None) -> str:
+    """The view as one self-contained HTML page (opens from disk with no server and no internet).
+
+    Parameters
+    ----------
+    spec : MapSpec
+        What to show (checked by :func:`ntm_geo.exports.static_map.check_spec`).
+    boundaries : Boundaries, optional
+        Already loaded boundaries; default: load from the cache. The web-simplified communes are
+        used (as in the app): about 1 MB for the whole file.
+    today : date, optional
+        Export date printed in the footer (default: today).
+
+    Returns
+    -------
+    str
+        A complete HTML document; every ``<script>`` and stylesheet is inline, and all text taken
+        from data or settings is HTML-escaped.
+
+    Raises
+    ------
+    ConfigError
+        Invalid ``spec`` (messages list the allowed values).
+    """
+    b = boundaries or load_boundaries()
+    info = check_spec(spec, b)
+    lang = spec.lang
+    table = join_dataset(b.communes_web, catalog.load_year(spec.dataset_id, spec.year))
+    view = compute_view(table, spec.variable, scheme=spec.scheme, k=spec.k, lang=lang)
+    name = info.name_vi if lang == "vi" else info.name_en
+    source = t("illustrative_data", lang) if info.illustrative else name
+    layers = build_view_layers(
+        table,
+        b.districts_web,
+        view,
+        year=spec.year,
+        source=source,
+        lang=lang,
+        scheme=spec.scheme,
+        district=spec.district,
+        legend_font_px=15,
+    )
+    m = build_base_map(layers.bounds, tiles=None)
+    m.add_child(layers.communes)
+    m.add_child(layers.outlines)
+    title = t("static_title", lang, variable=view.variable.label(lang), year=spec.year)
+    if spec.district:
+        district_name = dict(
+            zip(b.districts_web["district_code"], b.districts_web["district_name"], strict=True)
+        )
+        title += f" — {district_name[spec.district]}"
+    day = today or date.today()
+    day_text = day.strftime("%d/%m/%Y") if lang == "vi" else day.isoformat()
+    badge = ""
+    if info.illustrative:
+        note = info.note_vi if lang == "vi" else info.note_en
+        badge = (
+            f'<div class="badge">{html.escape(t("static_illustrative", lang))}</div>'
+            f'<div class="sub">{html.escape(note)}</div>'
+        )
+    header = (
+        f'<header class="ntm-export-header"><h1>{html.escape(title)}</h1>'
+        f'<div class="sub">{html.escape(t("static_province", lang))} · {html.escape(t("dataset", lang))}: '
+        f"{html.escape(name)}</div>{badge}</header>"
+    )
+    data_source = name if info.illustrative else f"{name} ({info.source})"
+    footer = (
+        f'<footer class="ntm-export-footer">{html.escape(t("source_line", lang))} '
+        f"{html.escape(t('static_data_source', lang, source=data_source))} "
+        f"{html.escape(t('static_exported', lang, date=day_text))}<br>"
+        f"{html.escape(t('export_offline_note', lang))}</footer>"
+    )
+    root = m.get_root()
+    root.header.add_child(branca.element.Element(_page_css(m.get_name())), name="ntm_export_css")
+    root.header.add_child(
+        branca.element.Element(f"<title>{html.escape(title)}</title>"), name="ntm_export_title"
+    )
+    root.html.add_child(branca.element.Element(header), name="ntm_export_header")
+    root.html.add_child(branca.element.Element(footer), name="ntm_export_footer")
+    return map_html(m, inline=True)
+
+
+# --------------------------------------------------------------------------- names
+
+_EXTENSIONS = {"png": "png", "pdf": "pdf", "html": "html", "xlsx": "xlsx", "csv": "csv"}
+
+
+def export_filename(spec: MapSpec, ext: str, size: str = "") -> str:
+    """A descriptive ASCII file name: ``ntm_lang_son_illustrative_2015_criteria_met_186_a4.png``.
+
+    Raises
+    ------
+    ConfigError
+        Unknown extension (lists the allowed ones).
+    """
+    if ext not in _EXTENSIONS:
+        allowed = ", ".join(_EXTENSIONS)
+        raise ConfigError(
+            f"Unknown export file type {ext!r}; allowed: {allowed}.",
+            f"Loại tệp xuất không hợp lệ {ext!r}; các giá trị hợp lệ: {allowed}.",
+        )
+    parts = ["ntm_lang_son", spec.dataset_id, str(spec.year), spec.variable, spec.district, size]
+    return "_".join(p for p in parts if p) + "." + ext

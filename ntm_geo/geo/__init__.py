@@ -1,0 +1,1 @@
+"""Administrative units (GSO codes, names, vintages) and their boundaries."""

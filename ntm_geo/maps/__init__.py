@@ -1,0 +1,1 @@
+"""Classification schemes, themes, and map rendering (folium/Leaflet)."""

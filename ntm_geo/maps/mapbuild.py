@@ -1,0 +1,182 @@
+"""From a classified view to the map's layers: one place that every page (map, presentation,
+planner) and every export uses, so they all show the same colours, legend and labels.
+
+Two ways to hand a view to the map element (``app_pages.leaflet_map.leaflet_map`` on the map and
+planner pages, ``st_folium`` on the presentation page; both draw the same map):
+
+* **recommended** -- geometry in the base map, colours in a tiny feature group::
+
+      layers = build_view_layers(...)
+      st_folium(layers.base_map(tiles=None), feature_group_to_add=layers.feature_groups, key="map", ...)
+
+  The base map's script (communes + district borders as a compact topology) is identical
+  whenever the extent and tiles are, so st_folium keeps the map; a colour, legend, language or
+  highlight change sends only ``layers.style`` (palette indices, tooltip values, legend: a few
+  KB) and the browser restyles the existing paths (no flicker, zoom kept).
+* **self-contained** (``build_base_map(layers.bounds)`` + ``[layers.communes, layers.outlines]``):
+  the commune group carries the geometry too, so every rerun that changes it resends it
+  (compact, but ~25 KB instead of ~3 KB).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+
+from ntm_geo.i18n import t
+from ntm_geo.maps.classify import scheme_label
+from ntm_geo.maps.mapview import (
+    NO_DATA_FILL,
+    _json_safe,
+    build_base_map,
+    commune_topology,
+    geometry_element,
+    legend_element,
+    outline_element,
+    style_element,
+)
+from ntm_geo.maps.themes import ChoroplethView
+
+
+@dataclass(frozen=True)
+class ViewLayers:
+    """The feature groups of a view and the extent to show.
+
+    ``communes`` holds the filled commune polygons (geometry included) and the legend;
+    ``outlines`` the district borders (draw after communes; they reuse the communes' arcs);
+    ``bounds`` is (minx, miny, maxx, maxy) in EPSG:4326 degrees — the district's extent when one
+    is selected, else the province's. ``style`` holds only colours, tooltip values, classes and
+    the legend, for a base map from :meth:`base_map` (which carries the geometry).
+    """
+
+    communes: folium.FeatureGroup
+    outlines: folium.FeatureGroup
+    bounds: tuple[float, float, float, float]
+    title: str
+    style: folium.FeatureGroup | None = None
+    topology: dict | None = None
+
+    def base_map(self, tiles: str | None = None) -> folium.Map:
+        """A fresh base map (``build_base_map(bounds, tiles=tiles)``) that draws the communes and
+        district borders itself; pass it with :attr:`feature_groups` to ``st_folium``."""
+        m = build_base_map(self.bounds, tiles=tiles)
+        if self.topology is not None:
+            m.add_child(geometry_element(self.topology), name="ntm_geometry")
+        return m
+
+    @property
+    def feature_groups(self) -> list[folium.FeatureGroup]:
+        """What goes with :meth:`base_map`: the style group (falls back to communes + outlines)."""
+        return (
+            [self.style]
+            if self.style is not None and self.topology is not None
+            else [self.communes, self.outlines]
+        )
+
+
+def legend_title(view: ChoroplethView, lang: str) -> str:
+    """Legend heading: the variable and its unit, e.g. "Tỷ lệ hộ nghèo (%)"."""
+    var = view.variable
+    unit = var.unit_vi if lang == "vi" else var.unit_en
+    return f"{var.label(lang)} ({unit})" if unit else var.label(lang)
+
+
+def view_title(view: ChoroplethView, *, year: int, source: str, lang: str) -> str:
+    """Map title: theme variable, year and data source."""
+    return t("map_title", lang, variable=view.variable.label(lang), year=year, source=source)
+
+
+def build_view_layers(
+    table: gpd.GeoDataFrame,
+    districts: gpd.GeoDataFrame,
+    view: ChoroplethView,
+    *,
+    year: int,
+    source: str,
+    lang: str = "vi",
+    scheme: str | None = None,
+    district: str = "",
+    highlight: Iterable[str] = (),
+    legend_font_px: int = 15,
+    name: str = "communes",
+) -> ViewLayers:
+    """Build the commune and district layers of one view.
+
+    Parameters
+    ----------
+    table : GeoDataFrame
+        Joined table (:func:`ntm_geo.maps.themes.join_dataset`), EPSG:4326, same row order as ``view``;
+        columns used: ``commune_code``, ``name_with_type``, ``district_code``, ``district_name``.
+    districts : GeoDataFrame
+        District polygons (``district_code``, geometry).
+    view : ChoroplethView
+        From :func:`ntm_geo.maps.themes.compute_view` on ``table``.
+    year, source : shown in the title and the legend's note ("2015 · Dữ liệu minh họa").
+    scheme : classification scheme key, named in the legend note for data-driven schemes.
+    district : a district code to zoom to (others dimmed), or "" for the province.
+    highlight : commune codes drawn with a thick outline (selected or shortlisted communes).
+    """
+    var = view.variable
+    if district:
+        inside = set(table.loc[table["district_code"] == district, "commune_code"])
+        dimmed = set(table["commune_code"]) - inside
+        bounds = tuple(districts.loc[districts["district_code"] == district].total_bounds)
+    else:
+        dimmed = set()
+        bounds = tuple(table.total_bounds)
+    topo = commune_topology(
+        table[["commune_code", "name_with_type", "district_name", "geometry"]],
+        name_column="name_with_type",
+        district_column="district_name",
+    )
+    # the topology lists communes by code: put the view's colours and values in that order
+    row_codes = table["commune_code"].astype(str).tolist()
+    order = sorted(range(len(row_codes)), key=row_codes.__getitem__)
+    codes = [row_codes[i] for i in order]
+    fills = [NO_DATA_FILL if _display(view.fills[i]) is None else str(view.fills[i]).lower() for i in order]
+    values = [_display(view.display_values[i]) for i in order]
+    labels = [t("tooltip_commune", lang), t("tooltip_district", lang), var.label(lang)]
+    note = f"{year} · {source}"
+    if var.kind == "scheme" and scheme:
+        note += f" · {scheme_label(scheme, lang)}"
+
+    within = (table["district_code"] == district).to_numpy() if district else None
+    if district:  # counts for the district shown; classes (and colours) stay the province's
+        note += " · " + t("legend_counts_district", lang)
+
+    def legend():
+        entries = view.classification.legend_entries(lang, within=within)
+        return legend_element(legend_title(view, lang), entries, note=note, font_px=legend_font_px)
+
+    def styled(group_name: str) -> folium.FeatureGroup:
+        group = folium.FeatureGroup(name=group_name)
+        group.add_child(
+            style_element(topo["key"], codes, fills, values, labels, dimmed=dimmed, highlight=set(highlight))
+        )
+        group.add_child(legend())
+        return group
+
+    communes = folium.FeatureGroup(name=name)
+    communes.add_child(geometry_element(topo, outlines=False))
+    communes.add_child(
+        style_element(topo["key"], codes, fills, values, labels, dimmed=dimmed, highlight=set(highlight))
+    )
+    communes.add_child(legend())
+    outlines = folium.FeatureGroup(name=f"{name}-districts")
+    outlines.add_child(outline_element(topo))
+    return ViewLayers(
+        communes,
+        outlines,
+        bounds,
+        view_title(view, year=year, source=source, lang=lang),  # type: ignore[arg-type]
+        style=styled(f"{name}-style"),
+        topology=topo,
+    )
+
+
+def _display(value) -> object:
+    """A display value for the tooltip: numbers as they are, text HTML-escaped, NaN -> None."""
+    return _json_safe(value)

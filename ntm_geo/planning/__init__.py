@@ -1,0 +1,1 @@
+"""Planner logic: candidates, ranking, gap matrix, decision sheet, commune profile."""

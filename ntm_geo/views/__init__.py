@@ -1,0 +1,1 @@
+"""Views and links: the view state and its URL form, slide sequences."""
