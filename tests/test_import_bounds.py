@@ -78,9 +78,7 @@ def test_row_cap_also_applies_to_a_workbook_under_the_zip_limits():
         ws.append([f"Xã {i}", "Đình Lập", 2015])
     buf = io.BytesIO()
     book.save(buf)
-    with pytest.raises(
-        DataError, match=r"many.xlsx, sheet «Sheet», row 2001: the table has more than 2,000"
-    ):
+    with pytest.raises(DataError, match=r"many.xlsx, sheet «Sheet», row 2001: the table has more than 2,000"):
         read_table(buf.getvalue(), "many.xlsx")
 
 

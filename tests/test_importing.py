@@ -410,7 +410,10 @@ def test_xlsx_text_starting_with_equals_stays_text():
         ("picture.xlsx", r"picture.xlsx: the name ends in .xlsx but the content is a PNG image"),
         ("scan.xlsx", r"scan.xlsx: the name ends in .xlsx but the content is a JPEG image"),
         ("web_page.xlsx", r"web_page.xlsx: the name ends in .xlsx but the content is a web page \(HTML\)"),
-        ("unknown_binary.csv", r"unknown_binary.csv: .* the content is binary data of an unknown kind, not text"),
+        (
+            "unknown_binary.csv",
+            r"unknown_binary.csv: .* the content is binary data of an unknown kind, not text",
+        ),
         ("empty.csv", r"empty.csv: the file is empty"),
         (
             "tcvn3.csv",
