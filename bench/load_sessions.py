@@ -127,10 +127,21 @@ def _pct(values: list[float], q: float) -> float | None:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
-async def round_of(n: int, base_url: str, pid: int, query: str, timeout: float) -> dict:
+#: ``--vary``: twelve views (2 years x 3 themes x 2 schemes x the province or one district), so
+#: the per-view caches are cold for most sessions of the first round.
+VARIED = [
+    f"year={y}&theme={t}&scheme={s}" + (f"&district={d}" if d else "")
+    for y in (2011, 2015)
+    for t in ("criteria", "poverty", "infrastructure")
+    for s, d in (("natural_breaks", ""), ("quantiles", "186"))
+]
+
+
+async def round_of(n: int, base_url: str, pid: int, query: str | list[str], timeout: float) -> dict:
     cpu0, mem0 = cpu_seconds(pid), memory_mb(pid)
     wall0 = time.perf_counter()
-    results = await asyncio.gather(*(session(base_url, query, timeout) for _ in range(n)))
+    queries = [query] if isinstance(query, str) else list(query)
+    results = await asyncio.gather(*(session(base_url, queries[i % len(queries)], timeout) for i in range(n)))
     wall = time.perf_counter() - wall0
     cpu1, mem1 = cpu_seconds(pid), memory_mb(pid)
     await asyncio.sleep(10)  # sessions closed: what the server keeps
@@ -161,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sessions", default="20,100", help="comma-separated N per round")
     p.add_argument("--query", default="year=2015&theme=criteria", help="the page's query string")
+    p.add_argument("--vary", action="store_true", help="cycle over 12 views instead of one query")
     p.add_argument("--timeout", type=float, default=180.0, help="deadline per session, s")
     p.add_argument("--json", type=Path, help="write the figures here too")
     args = p.parse_args(argv)
@@ -183,7 +195,8 @@ def main(argv: list[str] | None = None) -> int:
             print("the map's message never came; server log tail:\n" + server.log()[-2000:])
             return 1
         for n in (int(x) for x in args.sessions.split(",")):
-            r = asyncio.run(round_of(n, server.base_url, pid, args.query, args.timeout))
+            query = VARIED if args.vary else args.query
+            r = asyncio.run(round_of(n, server.base_url, pid, query, args.timeout))
             rounds.append(r)
             print(
                 f"N={n:4}: {r['ok']}/{n} maps; to the map's message p50 {r['map_p50_s']:.2f} s, "
@@ -199,7 +212,8 @@ def main(argv: list[str] | None = None) -> int:
         server.stop()
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"query": args.query, "rounds": rounds}, indent=2))
+        queries = VARIED if args.vary else [args.query]
+        args.json.write_text(json.dumps({"queries": queries, "rounds": rounds}, indent=2))
     return 0
 
 

@@ -80,7 +80,15 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 def _comparison(report: ImportReport) -> tuple[list, str | None]:
     """(rows of report_check.compare, reason when not available)."""
-    if report.year not in (2011, 2015) or not report.ok_rows():
+    from ntm_geo.criteria.report_check import YEARS
+
+    if report.year not in YEARS:
+        years = ", ".join(map(str, YEARS))
+        return [], (
+            f"báo cáo không có số liệu năm {report.year} (chỉ có năm {years}) / the report has no figures "
+            f"for {report.year} (only for {years})"
+        )
+    if not report.ok_rows():
         return [], None
     try:
         from ntm_geo.criteria.report_check import compare
