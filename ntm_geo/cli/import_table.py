@@ -68,7 +68,9 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", help="CSV or .xlsx file")
     p.add_argument("--year", type=int, help="year of the table (default: from the 'Năm' column or the title)")
     p.add_argument("--sheet", help="Excel sheet (default: the first with a recognisable header)")
-    p.add_argument("--encoding", help="text encoding of a CSV (default: detected), e.g. utf-16, cp1258")
+    p.add_argument(
+        "--encoding", help="text encoding of a CSV (default: detected), e.g. utf-16, cp1258, tcvn3"
+    )
     p.add_argument("--dry-run", action="store_true", help="print the report, save nothing")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--name", help="dataset name (default: the file name without extension)")
