@@ -6,6 +6,8 @@ Each builder returns the bytes of one file; :data:`HOSTILE` maps a file name to 
 
 - ``rows_1000001.xlsx``: a header and 1,000,000 short data rows (one shared string each, no row numbers), ~0.2 MB
   zipped, ~50 MB of sheet XML: the workbook that cost ~8 GB and ~1 CPU-hour.
+- ``rows_1000001_numbered.xlsx``: the same with row and cell numbers, ~5 MB (ratio ~11: it passes
+  the zip checks and meets the row cap).
 - ``ghost_200000.xlsx`` / ``ghost_1048576.xlsx``: a 3-row table plus one formatted *empty* cell
   at row 200,000 / 1,048,576 (the last row Excel has), a few KB: ``max_row`` says 1,048,576.
 - ``wide_16384.xlsx``: a 3-row table plus one formatted empty cell in column XFD (16,384).
@@ -134,6 +136,18 @@ def rows_1000001() -> bytes:
     return _workbook(parts(), "A1:C1000001")
 
 
+def rows_1000001_numbered() -> bytes:
+    """The same million rows with their row and cell numbers: ~5 MB, a compression ratio of ~11 that
+    passes the zip checks, so the row cap is what stops it."""
+
+    def parts() -> Iterator[str]:
+        yield '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c></row>'
+        for r in range(2, 1_000_002):
+            yield f'<row r="{r}"><c r="A{r}" t="s"><v>3</v></c></row>'
+
+    return _workbook(parts(), "A1:C1000001")
+
+
 def _ghost(row: int, column: str = "A") -> bytes:
     def parts() -> Iterator[str]:
         yield _header_rows()
@@ -190,6 +204,7 @@ def baseline() -> bytes:
 HOSTILE: dict[str, Callable[[], bytes]] = {
     "baseline.csv": baseline,
     "rows_1000001.xlsx": rows_1000001,
+    "rows_1000001_numbered.xlsx": rows_1000001_numbered,
     "ghost_200000.xlsx": ghost_200000,
     "ghost_1048576.xlsx": ghost_1048576,
     "wide_16384.xlsx": wide_16384,
