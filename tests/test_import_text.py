@@ -61,6 +61,13 @@ def test_stray_opening_quote_is_named_by_row_and_column():
     assert err.value.message_vi.startswith("quote.csv, dòng 3, cột «B»: ô bắt đầu bằng dấu ngoặc kép")
 
 
+def test_stray_quote_on_the_last_line_is_named_too():
+    data = 'Huyện,Tên xã,Năm\r\nĐình Lập,Xã Đình Lập,2015\r\nVăn Lãng,"Xã Tân Tác,2015\r\n'.encode()
+    with pytest.raises(DataError, match=r"last.csv, row 3, column «B»: the cell starts with a quote") as err:
+        import_table(data, "last.csv")
+    assert err.value.message_vi.startswith("last.csv, dòng 3, cột «B»: ô bắt đầu bằng dấu ngoặc kép")
+
+
 def test_quoted_cell_with_a_line_break_is_still_read():
     data = 'Mã xã,"Tỷ lệ hộ nghèo\r\n(%)",Năm\r\n06628,"11,9",2015\r\n'.encode()
     report = import_table(data, "two_line_header.csv")

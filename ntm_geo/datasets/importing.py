@@ -1103,7 +1103,7 @@ def _csv_grid(text: str, filename: str, budget: ImportBudget) -> list[tuple[int,
             continue
         empty_run = 0
         nonempty += 1
-        if reader.line_num > start:
+        if reader.line_num > start or any(c.endswith(("\n", "\r")) for c in cells):
             _check_quotes(cells, filename, start, reader.line_num, best, best_width)
         rows.append((start, _bounded_row(cells, filename, None, start, nonempty)))
     while rows and not rows[-1][1]:
@@ -1117,7 +1117,8 @@ def _check_quotes(cells: list[str], filename: str, start: int, end: int, delim: 
         if "\n" not in cell and "\r" not in cell:
             continue
         swallowed = [line for line in cell.splitlines()[1:] if line.count(delim) >= max(1, (width - 1) // 2)]
-        if swallowed:
+        # A quoted cell never ends with a line break unless its quote ran to the end of the file.
+        if swallowed or (cell.endswith(("\n", "\r")) and delim in cell):
             first = cell.splitlines()[0][:40]
             raise _error(
                 filename,
