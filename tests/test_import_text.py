@@ -134,6 +134,41 @@ def test_tcvn3_csv_is_converted_with_a_notice():
     assert any("TCVN3" in n.reason_en and "converted to Unicode" in n.reason_en for n in report.notices)
 
 
+def test_tcvn3_cells_of_a_workbook_are_converted():
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["Tªn x·", "HuyÖn", "N¨m"])
+    ws.append(["X· §×nh LËp", "§×nh LËp", 2015])
+    ws.append(["ThÞ trÊn Na D\u00ad¬ng", "Léc B×nh", 2015])
+    buf = io.BytesIO()
+    book.save(buf)
+    report = import_table(buf.getvalue(), "tcvn3.xlsx")
+    assert sorted(m["commune_code"] for m in report.matched) == ["06526", "06628"]
+    assert any("TCVN3" in n.reason_en for n in report.notices)
+
+
+def test_vni_cells_of_a_workbook_are_refused_with_the_unikey_steps():
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["Teân xaõ", "Huyeän", "Naêm"])
+    ws.append(["Xaõ Ñình Laäp", "Ñình Laäp", 2015])
+    buf = io.BytesIO()
+    book.save(buf)
+    with pytest.raises(
+        DataError,
+        match=r"vni.xlsx, sheet «Sheet», row 1, column «B»: the text looks typed with a VNI.*«Huyeän»",
+    ):
+        import_table(buf.getvalue(), "vni.xlsx")
+
+
 def test_tcvn3_can_be_named_on_the_command_line_encoding():
     data = "Tªn x·,N¨m\r\nX· B¾c X¹,2015\r\n".encode("cp1252")
     raw = read_table(data, "tcvn3.csv", encoding="tcvn3")

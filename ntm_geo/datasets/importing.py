@@ -460,6 +460,8 @@ class RawTable:
     repaired : tuple of (int, int, str, str)
         Cells repaired from double-encoded UTF-8 (:func:`repair_mojibake`): (file row, column
         index, text as found, text repaired).
+    tcvn3_cells : int
+        Cells of a Unicode file typed in a TCVN3 font and converted (:func:`tcvn3_to_unicode`).
     same_as, same_fields : tuple
         Per column: for a second column naming a field an earlier column already names (two
         "Tỷ lệ hộ nghèo" columns), the index of that earlier column and the field; else None.
@@ -477,6 +479,7 @@ class RawTable:
     rows: tuple[tuple[int, tuple[str, ...]], ...]
     title: tuple[str, ...] = ()
     repaired: tuple[tuple[int, int, str, str], ...] = ()
+    tcvn3_cells: int = 0
     same_as: tuple[int | None, ...] = ()
     same_fields: tuple[str | None, ...] = ()
 
@@ -871,6 +874,48 @@ def _looks_mojibake(text: str) -> bool:
     from ftfy.badness import is_bad
 
     return is_bad(text) or bool(re.search("[ÃÄÆáĂ][\u0080-\u00bf\u2018-\u203a¬]", text))
+
+
+def _convert_tcvn3_cells(
+    grid: list[tuple[int, list[str]]], filename: str, sheet: str | None
+) -> list[tuple[int, int, str, str]]:
+    """Convert cells typed in a TCVN3 font inside a Unicode file (an .xlsx, or a CSV saved as
+    UTF-8 from such a sheet): [(row, column index, before, after)].
+
+    A cell is a candidate when it holds TCVN3 letters and characters a Vietnamese table would not
+    contain; the candidates are converted together only when most Vietnamese words they yield are
+    known ones (unit names, headers), so VNI text is never "converted" into other letters. Three or
+    more candidates that do not convert are refused with the Unikey steps.
+    """
+    candidates = [
+        (number, i, cell)
+        for number, cells in grid
+        for i, cell in enumerate(cells)
+        if not cell.isascii() and any(ch in _FONT_GARBAGE for ch in cell) and _suspicious(cell)
+    ]
+    vni = [
+        (number, i, cell)
+        for number, cells in grid
+        for i, cell in enumerate(cells)
+        if not cell.isascii() and _VNI_PAIR.search(cell) and _suspicious(cell)
+    ]
+    converted: list[tuple[int, int, str, str]] = []
+    for number, i, cell in candidates:
+        after = tcvn3_to_unicode(cell)
+        if after is None or _suspicious(after):
+            converted = []
+            break
+        converted.append((number, i, cell, after))
+    if converted and _known_share(" ".join(after for *_, after in converted)) >= 0.5:
+        rows = dict(grid)
+        for number, i, _, after in converted:
+            rows[number][i] = after
+        return converted
+    bad = candidates if len(candidates) >= 3 else vni if len(vni) >= 3 else []
+    if bad:
+        number, i, cell = bad[0]
+        raise _error(filename, *_font_advice(cell[:40]), sheet=sheet, row=number, column=column_letter(i))
+    return []
 
 
 def _repair_grid(
@@ -1455,6 +1500,7 @@ def read_table(
         grids, names = [(None, _csv_grid(text, filename, budget))], ()
     for name, grid in grids:
         repaired = _repair_grid(grid, filename, name, budget)
+        tcvn3_cells = _convert_tcvn3_cells(grid, filename, name) if enc != "tcvn3" else []
         grid = _pad(grid)
         found = _find_header(grid)
         if found is None:
@@ -1483,6 +1529,7 @@ def read_table(
             rows=tuple((r, tuple(c)) for r, c in body),
             title=tuple(t for t in title if t),
             repaired=tuple(repaired),
+            tcvn3_cells=len(tcvn3_cells),
             same_as=tuple(same_as),
             same_fields=tuple(
                 all_fields[k] if same_as[k] is not None else None for k in range(len(all_fields))
@@ -2209,7 +2256,7 @@ def _year_notices(raw: RawTable, year: int) -> list[RowIssue]:
 def _text_notices(raw: RawTable) -> list[RowIssue]:
     """Notices of text the reader converted: TCVN3 letters, double-encoded UTF-8 repaired."""
     out = []
-    if raw.encoding == "tcvn3":
+    if raw.encoding == "tcvn3" or raw.tcvn3_cells:
         out.append(
             RowIssue(
                 None,
