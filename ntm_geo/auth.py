@@ -198,7 +198,7 @@ def sign_in(
     session_key: str,
     client_address: str | None,
     now: float | None = None,
-    throttle: Throttle = THROTTLE,
+    throttle: Throttle | None = None,
 ) -> EditorSession:
     """Check ``password`` and open an :class:`EditorSession`, throttled per session and address.
 
@@ -213,6 +213,8 @@ def sign_in(
         reverse proxy this is the proxy's address, so the delay then applies to all clients.
     now : float, optional
         ``time.monotonic()`` by default.
+    throttle : Throttle, optional
+        :data:`THROTTLE` (the process's) by default.
 
     Raises
     ------
@@ -225,6 +227,7 @@ def sign_in(
         Wrong password (counted and logged), or an empty one (neither counted nor logged).
     """
     now = time.monotonic() if now is None else now
+    throttle = THROTTLE if throttle is None else throttle
     if not password:  # nothing guessed: say what to do, count nothing
         check_password(password)
     keys = throttle_keys(session_key, client_address)

@@ -158,8 +158,77 @@ def test_without_password_uploads_are_disabled_with_instructions(monkeypatch, tm
     assert not app.exception
     (warning,) = [w.value for w in app.warning]
     assert message in warning and "NTM\\_GEO\\_EDITOR\\_PASSWORD" in warning and "secrets\\.toml" in warning
-    assert [u.disabled for u in app.get("file_uploader")] == [True, True]
+    assert app.get("file_uploader") == []  # no upload widget at all: nothing can be sent or parsed
     assert not (tmp_path / "data").exists()  # viewing the page wrote nothing
+
+
+@pytest.fixture
+def page_test(monkeypatch, tmp_path):
+    """The data page in Streamlit's AppTest (no browser), with an editor password, a temp data
+    folder and a fresh sign-in throttle."""
+    from streamlit.testing.v1 import AppTest
+
+    from ntm_geo import auth
+
+    monkeypatch.setenv("NTM_GEO_EDITOR_PASSWORD", PASSWORD)
+    monkeypatch.setenv("NTM_GEO_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(auth, "THROTTLE", auth.Throttle())
+    app = AppTest.from_file(str(harness.REPO / "app_pages" / "data.py"), default_timeout=120)
+    app.session_state["lang"] = "vi"
+    return app
+
+
+def _submit_password(app, password: str) -> None:
+    (field,) = [w for w in app.text_input if w.label == "Mật khẩu biên tập"]
+    field.input(password)
+    app.button(key="FormSubmitter:signin_form-Đăng nhập").click()
+    app.run()
+
+
+def test_a_visitor_gets_no_uploader_until_signed_in_and_wrong_passwords_wait(page_test, caplog):
+    app = page_test
+    app.run()
+    assert not app.exception
+    assert app.get("file_uploader") == []  # anonymous: no uploader rendered, nothing parsed
+    assert any("Đăng nhập biên tập (ở trên) để tải tệp lên" in c.value for c in app.caption)
+
+    _submit_password(app, "sai")
+    (error,) = [e.value for e in app.error]
+    assert error.startswith("Sai mật khẩu biên tập")
+    assert app.get("file_uploader") == []
+    assert "editor sign-in failed: client local" in caplog.text and "sai" not in caplog.text.split()
+    _submit_password(app, PASSWORD)  # at once: refused without looking at the password
+    assert "hãy chờ 1 giây" in app.error[0].value and app.get("file_uploader") == []
+    assert "editor_session" not in app.session_state
+
+
+def test_signed_in_editor_gets_both_uploaders_and_the_password_is_kept_nowhere(page_test):
+    app = page_test
+    app.run()
+    _submit_password(app, PASSWORD)
+    assert not app.exception and not app.error
+    assert len(app.get("file_uploader")) == 2  # table and boundaries
+    assert "signin_password" not in app.session_state
+    assert not [w for w in app.text_input if w.label == "Mật khẩu biên tập"]  # no password field left
+    assert PASSWORD not in repr(app.session_state)  # every key and value of the session
+    assert "Đã đăng nhập biên tập" in " ".join(c.value for c in app.caption)
+    app.button(key="signout").click()
+    app.run()
+    assert app.get("file_uploader") == []
+
+
+def test_an_expired_editor_session_loses_the_uploaders_with_a_notice(page_test, monkeypatch):
+    from ntm_geo import auth
+
+    app = page_test
+    app.run()
+    _submit_password(app, PASSWORD)
+    assert len(app.get("file_uploader")) == 2
+    later = auth.time.monotonic() + auth.IDLE_TIMEOUT_S + 1
+    monkeypatch.setattr(auth.time, "monotonic", lambda: later)
+    app.run()
+    assert app.get("file_uploader") == []
+    assert any("Phiên biên tập đã hết hạn" in w.value for w in app.warning)
 
 
 def _shapefile_zip(folder: Path, *, with_prj: bool) -> Path:
@@ -225,3 +294,32 @@ def test_boundary_upload_refuses_a_shapefile_without_crs_then_saves_and_maps_one
     form.get_by_role("button", name="Xóa ranh giới đang dùng (quay về bản trước)").click()
     page.get_by_text("Đang dùng ranh giới có sẵn (censusVN2009).").wait_for(timeout=60_000)
     assert network.external() == []
+
+
+def test_a_page_that_raises_shows_an_error_id_never_a_traceback_or_path(monkeypatch, tmp_path, caplog):
+    """app.py runs each page inside one handler (app_pages.common.run_page): an unexpected
+    exception is logged with an id and its traceback; the visitor sees only the id, in both
+    languages."""
+    import re
+
+    from streamlit.testing.v1 import AppTest
+
+    from ntm_geo.datasets import store
+
+    def broken() -> list:
+        raise RuntimeError("cannot open /srv/ntm/secret/ntm_data/store.sqlite")
+
+    monkeypatch.setenv("NTM_GEO_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(store, "list_records", broken)
+    app = AppTest.from_file(str(harness.REPO / "app.py"), default_timeout=120)
+    app.run()
+    app.switch_page("app_pages/data.py")
+    app.run()
+    assert not app.exception  # nothing left for Streamlit to show with a traceback
+    (error,) = [e.value for e in app.error]
+    error_id = re.search(r"mã lỗi \*\*([0-9a-f]{8})\*\*", error).group(1)
+    assert f"error id **{error_id}**" in error  # Vietnamese first, then English
+    shown = " ".join(str(e.value) for e in app.main if hasattr(e, "value"))
+    assert "/srv/" not in shown and "Traceback" not in shown and "RuntimeError" not in shown
+    assert f"unexpected error {error_id} on page data" in caplog.text
+    assert "Traceback" in caplog.text and "/srv/ntm/secret" in caplog.text  # the details go to the log
