@@ -201,7 +201,10 @@ register(
             "Đăng nhập biên tập (ở trên) để tải tệp lên.",
             "Sign in as editor (above) to upload a file.",
         ),
-        "data_uploader_hint": ("Kéo thả tệp vào đây hoặc bấm Chọn tệp", "Drag a file here or press Choose"),
+        "data_uploader_hint": (
+            "Kéo thả tệp vào đây hoặc bấm «Chọn tệp»",
+            "Drag a file here or press «Choose file»",
+        ),
         "data_uploader_button": ("Chọn tệp", "Choose file"),
     }
 )
@@ -272,9 +275,12 @@ else:
     if c_out.button(t("data_signout", L), key="signout"):
         sign_out()
         st.rerun()
-if editor is not None:  # Streamlit's uploader texts are English only: ours instead (our constants)
+if editor is not None:  # Streamlit's uploader texts are English only ("Upload", "10MB per file"): ours
     st.html(
-        "<style>[data-testid='stFileUploaderDropzoneInstructions'] {display: none}"
+        "<style>[data-testid='stFileUploaderDropzoneInstructions'],"
+        " [data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] {display: none}"
+        f" [data-testid='stFileUploaderDropzone'] button [data-has-shortcut]::after"
+        f" {{content: '{t('data_uploader_button', L)}'}}"
         f" [data-testid='stFileUploaderDropzone']::before {{content: '{t('data_uploader_hint', L)}';"
         " font-size: 0.875rem; opacity: 0.7; flex: 1}</style>"
     )

@@ -95,6 +95,20 @@ def data_app(tmp_path) -> Iterator:
         server.stop()
 
 
+def sign_in(page, password: str = PASSWORD) -> None:
+    """Sign in as editor on the data page (the form clears itself on submit)."""
+    form = page.locator("[data-testid='stForm']").filter(has_text="Đăng nhập")
+    form.get_by_label("Mật khẩu biên tập").fill(password)
+    form.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_text("Đã đăng nhập biên tập").wait_for(timeout=60_000)
+
+
+def password_in_page(page) -> bool:
+    """Whether the password is in the page's HTML or in the value of any input."""
+    values = page.evaluate("[...document.querySelectorAll('input, textarea')].map(e => e.value)")
+    return PASSWORD in page.content() or any(PASSWORD in v for v in values)
+
+
 def test_upload_report_save_restart_and_map(data_app, new_page, tmp_path):
     xlsx = filled_template(tmp_path / "ket_qua_2015.xlsx")
     server = data_app()
@@ -102,6 +116,9 @@ def test_upload_report_save_restart_and_map(data_app, new_page, tmp_path):
     page.goto(f"{server.base_url}/data")
     page.get_by_text("1. Tải mẫu nhập liệu").wait_for()
     page.get_by_text("tối đa 10 MB").first.wait_for(timeout=30_000)  # the size limit is stated
+    assert page.locator("input[type=file]").count() == 0  # a visitor cannot upload anything
+    sign_in(page)
+    assert not password_in_page(page)  # the sign-in form was cleared and is gone
     page.locator("input[type=file]").first.set_input_files(str(xlsx))
 
     page.get_by_text("Báo cáo khớp dữ liệu (chưa lưu)").first.wait_for(timeout=60_000)
@@ -118,8 +135,7 @@ def test_upload_report_save_restart_and_map(data_app, new_page, tmp_path):
 
     page.get_by_label("Tên bộ dữ liệu").fill(DATASET_NAME)
     page.get_by_label("Người tải lên").fill("VP Điều phối")
-    page.get_by_label("Mật khẩu biên tập").first.fill(PASSWORD)
-    page.get_by_role("button", name="Lưu 225 dòng").click()
+    page.get_by_role("button", name="Lưu 225 dòng").click()  # no password: the signed-in session
     page.get_by_text("Đã lưu bộ dữ liệu").wait_for(timeout=60_000)
     assert "<thử>" in page.get_by_text("Đã lưu bộ dữ liệu").inner_text()  # shown as text, escaped
     harness.screenshot(page, "data-page-saved")
@@ -140,6 +156,16 @@ def test_upload_report_save_restart_and_map(data_app, new_page, tmp_path):
     page.get_by_text(DATASET_NAME).first.wait_for()  # title / legend name the saved dataset
     assert page.get_by_text("Dữ liệu minh họa:").count() == 0  # a saved dataset is not labelled illustrative
     harness.screenshot(page, "data-page-map-saved-dataset")
+
+    page.goto(f"{server.base_url}/data")  # delete it: the confirmation is seen after the rerun
+    sign_in(page)
+    page.get_by_text("Xóa bộ dữ liệu").click()
+    form = page.locator("[data-testid='stForm']").filter(has_text="Tôi chắc chắn muốn xóa")
+    form.get_by_text("Tôi chắc chắn muốn xóa").click()
+    form.get_by_role("button", name="Xóa").click()
+    page.get_by_text("Đã xóa ket-qua-ntm-2015-thu-1.").wait_for(timeout=60_000)
+    page.get_by_text("Chưa có bộ dữ liệu nào được lưu").wait_for()
+    assert not password_in_page(page)
     assert network.external() == []
 
 
@@ -263,6 +289,7 @@ def test_boundary_upload_refuses_a_shapefile_without_crs_then_saves_and_maps_one
     page, network = new_page(1600, 1000)
     page.goto(f"{server.base_url}/data")
     page.get_by_text("Đang dùng ranh giới có sẵn (censusVN2009).").wait_for(timeout=60_000)
+    sign_in(page)
     page.get_by_text("Tải lên ranh giới thay thế").click()  # open the expander
     uploader = page.locator("input[type=file]").last
 
@@ -277,7 +304,6 @@ def test_boundary_upload_refuses_a_shapefile_without_crs_then_saves_and_maps_one
     )
     harness.screenshot(page, "data-page-boundaries-report")
     form = page.locator("[data-testid='stForm']").filter(has_text="Lưu và dùng ranh giới này")
-    form.get_by_label("Mật khẩu biên tập").fill(PASSWORD)
     form.get_by_role("button", name="Lưu và dùng ranh giới này").click()
     page.get_by_text("Đã lưu ranh giới").first.wait_for(timeout=90_000)
 
@@ -286,11 +312,13 @@ def test_boundary_upload_refuses_a_shapefile_without_crs_then_saves_and_maps_one
     assert len(fills) == 226
     page.goto(f"{server.base_url}/data")
     page.get_by_text("Đang dùng ranh giới tải lên: ranh_gioi").first.wait_for(timeout=60_000)
+    page.get_by_text("Đăng nhập biên tập").first.wait_for()  # a new page load is a new session
+    assert page.get_by_text("Xóa ranh giới đang dùng").count() == 0  # no delete before signing in
+    sign_in(page)
     assert "VN-2000 / UTM zone 48N" in page.get_by_text("Đang dùng ranh giới tải lên").first.inner_text()
 
     page.get_by_text("Tải lên ranh giới thay thế").click()  # delete: back to the built-in boundaries
     form = page.locator("[data-testid='stForm']").filter(has_text="Xóa ranh giới đang dùng")
-    form.get_by_label("Mật khẩu biên tập").fill(PASSWORD)
     form.get_by_role("button", name="Xóa ranh giới đang dùng (quay về bản trước)").click()
     page.get_by_text("Đang dùng ranh giới có sẵn (censusVN2009).").wait_for(timeout=60_000)
     assert network.external() == []
@@ -323,3 +351,50 @@ def test_a_page_that_raises_shows_an_error_id_never_a_traceback_or_path(monkeypa
     assert "/srv/" not in shown and "Traceback" not in shown and "RuntimeError" not in shown
     assert f"unexpected error {error_id} on page data" in caplog.text
     assert "Traceback" in caplog.text and "/srv/ntm/secret" in caplog.text  # the details go to the log
+
+
+def test_markdown_in_an_uploaded_cell_is_shown_as_text_and_fetches_nothing(data_app, new_page, tmp_path):
+    """A cell ``![](http://127.0.0.1:PORT/x)`` in a row with a suggested match: the suggestion's
+    label shows it literally; the browser requests nothing from that address."""
+    port = harness.free_port()
+    image = f"![](http://127.0.0.1:{port}/x)"
+    table = tmp_path / "goi_y.csv"
+    table.write_text(
+        "Huyện,Tên xã,Năm,Số tiêu chí đạt,Ghi chú\n"
+        f"Văn Lãng,Xã Tân Tácc,2015,10,{image}\n"
+        "Văn Lãng,Xã Hoàng Việt,2015,12,\n",
+        encoding="utf-8",
+    )
+    server = data_app()
+    page, network = new_page(1600, 1000)
+    page.goto(f"{server.base_url}/data")
+    sign_in(page)
+    page.locator("input[type=file]").first.set_input_files(str(table))
+    page.get_by_text("Gợi ý khớp (chỉ áp dụng khi bạn xác nhận)").wait_for(timeout=60_000)
+    label = page.get_by_text("Dòng 2: Văn Lãng")
+    label.wait_for()
+    assert page.locator(f"img[src*='127.0.0.1:{port}']").count() == 0
+    assert not [u for u in network.urls if f"127.0.0.1:{port}" in u]
+    assert image in label.inner_text()  # the cell as written, as text
+
+
+def test_the_deploy_menu_is_hidden_and_the_uploader_speaks_the_users_language(data_app, new_page):
+    """No "Deploy" button or developer menu (client.toolbarMode = "minimal"); the uploader's
+    English "Upload" / "10MB per file" replaced by the page's own Vietnamese texts."""
+    server = data_app()
+    page, _ = new_page(1280, 900)
+    page.goto(f"{server.base_url}/data")
+    sign_in(page)
+    zone = page.locator("[data-testid='stFileUploaderDropzone']").first
+    zone.wait_for()
+    assert page.locator("[data-testid='stAppDeployButton'], [data-testid='stMainMenu']").count() == 0
+    assert page.get_by_text("Deploy", exact=True).count() == 0
+    shown = zone.inner_text()
+    assert "Upload" not in shown and "per file" not in shown
+    assert (
+        zone.evaluate("e => getComputedStyle(e, '::before').content")
+        == '"Kéo thả tệp vào đây hoặc bấm «Chọn tệp»"'
+    )
+    button = zone.locator("button [data-has-shortcut]")
+    assert button.evaluate("e => getComputedStyle(e, '::after').content") == '"Chọn tệp"'
+    page.get_by_text("tối đa 10 MB").first.wait_for()  # the limit, in the label
