@@ -280,9 +280,9 @@ if editor is not None:  # Streamlit's uploader texts are English only ("Upload",
         "<style>[data-testid='stFileUploaderDropzoneInstructions'],"
         " [data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] {display: none}"
         f" [data-testid='stFileUploaderDropzone'] button [data-has-shortcut]::after"
-        f" {{content: '{t('data_uploader_button', L)}'}}"
+        f" {{content: '{t('data_uploader_button', L)}'; font-size: 0.875rem}}"
         f" [data-testid='stFileUploaderDropzone']::before {{content: '{t('data_uploader_hint', L)}';"
-        " font-size: 0.875rem; opacity: 0.7; flex: 1}</style>"
+        " font-size: 0.875rem; opacity: 0.7; flex: 1; align-self: center}</style>"
     )
 
 # ---------------------------------------------------------------- 1. template
