@@ -245,8 +245,11 @@ def test_zip_bomb_is_refused(monkeypatch, table, tmp_path):
 
 
 def test_corrupt_geopackage(tmp_path):
-    with pytest.raises(BoundaryError, match="could not be read as vector data"):
+    with pytest.raises(BoundaryError, match="an SQLite database but not a GeoPackage"):
         bu.read_file(b"SQLite format 3\x00" + b"\x00" * 500, "x.gpkg")
+    damaged = b"SQLite format 3\x00" + b"\x00" * 52 + b"GPKG" + b"\x00" * 500
+    with pytest.raises(BoundaryError, match="could not be read as vector data"):
+        bu.read_file(damaged, "x.gpkg")
 
 
 def test_points_and_empty_files(table, tmp_path):
