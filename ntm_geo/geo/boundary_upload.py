@@ -831,6 +831,106 @@ def feature_geometry_empty(geometry: Any) -> bool:
     return geometry is None or shapely.is_empty(geometry)
 
 
+# ---------------------------------------------------------------- check against the reference
+#: a unit is misplaced when its representative point lies farther than this from the reference
+#: polygon of the same code (m), or its area ratio to that polygon is outside AREA_RATIO_RANGE
+MISPLACED_BUFFER_M = 1000.0
+#: ... or more than this (m) from it while inside another reference unit (small urban wards)
+NEIGHBOUR_TOLERANCE_M = 250.0
+AREA_RATIO_RANGE = (0.4, 2.5)
+#: a median offset from the reference above this (m) questions the CRS (two digitisations of
+#: the same boundaries differ by tens of metres; a datum or scale error by hundreds)
+OFFSET_QUESTION_M = 100.0
+
+
+def _median_offset_m(points: gpd.GeoSeries, reference_points: gpd.GeoSeries) -> float:
+    """Length (m) of the median displacement vector between matched points (both in WORK_CRS)."""
+    dx = np.median(points.x.to_numpy() - reference_points.x.to_numpy())
+    dy = np.median(points.y.to_numpy() - reference_points.y.to_numpy())
+    return float(np.hypot(dx, dy))
+
+
+def misplaced_units(
+    communes: gpd.GeoDataFrame, reference: gpd.GeoDataFrame, rows: Mapping[str, int] | None = None
+) -> list[dict[str, Any]]:
+    """Units whose uploaded polygon disagrees with the reference polygon of the same code.
+
+    ``communes`` and ``reference`` have ``commune_code`` and polygons (any CRS); ``rows`` maps a
+    code to the 1-based feature number in the file. A unit disagrees when its representative
+    point is more than :data:`MISPLACED_BUFFER_M` from the reference polygon (or more than
+    :data:`NEIGHBOUR_TOLERANCE_M` and inside another reference unit), or its area ratio
+    is outside :data:`AREA_RATIO_RANGE` (codes shifted by a row, a wrong file). Each row gives
+    ``row``, ``code``, ``name``, ``district``, ``distance_m`` (centroid to centroid),
+    ``area_ratio``, ``lies_in`` (code and name of the reference unit holding the point, if any),
+    ``reason_vi``, ``reason_en``.
+    """
+    ref = reference.set_index("commune_code").to_crs(bnd.WORK_CRS)
+    up = communes[communes["commune_code"].isin(ref.index)].to_crs(bnd.WORK_CRS)
+    if up.empty:
+        return []
+    ref_geom = gpd.GeoSeries(ref.geometry.loc[up["commune_code"]].to_numpy(), crs=bnd.WORK_CRS)
+    points = gpd.GeoSeries(up.geometry.representative_point().to_numpy(), crs=bnd.WORK_CRS)
+    gap = points.distance(ref_geom).to_numpy()
+    in_other = np.zeros(len(up), dtype=bool)
+    near = np.flatnonzero(gap > NEIGHBOUR_TOLERANCE_M)
+    if len(near):
+        hits = ref.sindex.query(points.iloc[near].to_numpy(), predicate="within")
+        in_other[near[np.unique(hits[0])]] = True
+    far = (gap > MISPLACED_BUFFER_M) | in_other
+    ratio = up.geometry.area.to_numpy() / np.maximum(ref_geom.area.to_numpy(), 1.0)
+    odd = (ratio < AREA_RATIO_RANGE[0]) | (ratio > AREA_RATIO_RANGE[1])
+    distance = up.geometry.centroid.distance(ref_geom.centroid, align=False).to_numpy()
+    out = []
+    for i in np.flatnonzero(far | odd):
+        unit = up.iloc[i]
+        holder = ref.index[ref.geometry.contains(points.iloc[i])]
+        lies_in = {"code": holder[0], "name": ref.at[holder[0], "name_with_type"]} if len(holder) else None
+        where_en = f"; its polygon lies in {lies_in['name']} ({lies_in['code']})" if lies_in else ""
+        where_vi = f"; vùng của nó nằm trong {lies_in['name']} ({lies_in['code']})" if lies_in else ""
+        out.append(
+            {
+                "row": (rows or {}).get(unit["commune_code"]),
+                "code": unit["commune_code"],
+                "name": unit["name_with_type"],
+                "district": unit["district_name"],
+                "distance_m": round(float(distance[i])),
+                "area_ratio": round(float(ratio[i]), 2),
+                "lies_in": lies_in,
+                "reason_vi": f"cách ranh giới tham chiếu {distance[i] / 1000:.1f} km, diện tích gấp "
+                f"{ratio[i]:.2f} lần{where_vi}",
+                "reason_en": f"{distance[i] / 1000:.1f} km from the reference boundary, area "
+                f"{ratio[i]:.2f} × the reference{where_en}",
+            }
+        )
+    return out
+
+
+def _crs_suggestion(
+    raw: gpd.GeoDataFrame, keep: list[int], codes: list[str], reference: gpd.GeoDataFrame, used: float
+) -> tuple[str, float] | None:
+    """(key of CRS_CHOICES, median offset in m) of a definition that puts the file's coordinates
+    clearly closer to the reference than the one used (``used`` m), or None."""
+    if raw.crs is None or not CRS(raw.crs).is_projected:
+        return None
+    ref = reference.set_index("commune_code").to_crs(bnd.WORK_CRS)
+    ref_points = gpd.GeoSeries(ref.geometry.loc[codes].centroid.to_numpy(), crs=bnd.WORK_CRS)
+    centres = raw.geometry.iloc[keep].centroid.to_numpy()
+    best: tuple[str, float] | None = None
+    for key, (_, _, definition) in CRS_CHOICES.items():
+        candidate = CRS(definition)
+        if not candidate.is_projected or candidate == CRS(raw.crs):
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            moved = gpd.GeoSeries(centres, crs=candidate).to_crs(bnd.WORK_CRS)
+        offset = _median_offset_m(moved, ref_points)
+        if best is None or offset < best[1]:
+            best = (key, offset)
+    if best is not None and best[1] < min(used / 2, OFFSET_QUESTION_M):
+        return best
+    return None
+
+
 # ---------------------------------------------------------------- the whole import
 @dataclass(frozen=True)
 class BoundaryImport:
@@ -848,17 +948,26 @@ class BoundaryImport:
     encoding: str
     notes: tuple[tuple[str, str], ...] = field(default=())
 
+    offset_m: float | None = None
+
     @property
     def complete(self) -> bool:
-        """Every official unit has exactly one polygon (required to save)."""
-        return not self.report["duplicates"] and not self.report["units_without_feature"]
+        """Every official unit has exactly one polygon, none disagrees with the reference and the
+        CRS is not in question (required to save)."""
+        r = self.report
+        return not (
+            r["duplicates"] or r["units_without_feature"] or r.get("misplaced") or r.get("crs_suggestion")
+        )
 
     def summary(self, lang: str = "vi") -> str:
         r = self.report
         n = (len(r["matched"]), len(r["unmatched"]), len(r["duplicates"]), len(r["units_without_feature"]))
+        bad = len(r.get("misplaced", []))
         if lang == "vi":
-            return f"{n[0]} khớp, {n[1]} không khớp, {n[2]} trùng, {n[3]} đơn vị chưa có ranh giới"
-        return f"{n[0]} matched, {n[1]} unmatched, {n[2]} duplicates, {n[3]} units without a polygon"
+            text = f"{n[0]} khớp, {n[1]} không khớp, {n[2]} trùng, {n[3]} đơn vị chưa có ranh giới"
+            return text + (f", {bad} đơn vị lệch khỏi ranh giới tham chiếu" if bad else "")
+        text = f"{n[0]} matched, {n[1]} unmatched, {n[2]} duplicates, {n[3]} units without a polygon"
+        return text + (f", {bad} units disagreeing with the reference boundaries" if bad else "")
 
 
 def import_boundaries(
@@ -878,7 +987,9 @@ def import_boundaries(
     crs : key of :data:`CRS_CHOICES`, EPSG code or PROJ string; needed when the file has no CRS.
     encoding : shapefile text codec, overriding ``.cpg`` and detection ("utf-8", "cp1258", ...).
     confirmed : {1-based feature number: unit code} — fuzzy suggestions the user accepted.
-    reference : the built-in communes (for ``population_2009``); loaded when not given.
+    reference : the boundaries in use (for ``population_2009`` and the check of each unit's place,
+        :func:`misplaced_units`, and of the CRS: median offset, a better-fitting choice); loaded
+        when not given.
 
     Raises
     ------
@@ -928,7 +1039,50 @@ def import_boundaries(
                 f"No .cpg in the file; text was read as {raw.encoding}.",
             )
         )
-    return BoundaryImport(filename, communes, report, label, raw.encoding, tuple(notes))
+    rows = {codes[i]: i + 1 for i in keep}
+    report["misplaced"] = misplaced_units(communes, reference, rows)
+    ref_points = gpd.GeoSeries(
+        reference.set_index("commune_code")
+        .loc[communes["commune_code"]]
+        .to_crs(bnd.WORK_CRS)
+        .centroid.to_numpy(),
+        crs=bnd.WORK_CRS,
+    )
+    offset = _median_offset_m(communes.to_crs(bnd.WORK_CRS).centroid.reset_index(drop=True), ref_points)
+    notes.append(
+        (
+            f"Hệ tọa độ đã dùng: {label}. Độ lệch trung vị so với ranh giới tham chiếu: {offset:.0f} m.",
+            f"CRS used: {label}. Median offset from the reference boundaries: {offset:.0f} m.",
+        )
+    )
+    suggestion = (
+        None if crs else _crs_suggestion(raw.features, keep, [codes[i] for i in keep], reference, offset)
+    )
+    report["crs_suggestion"] = (
+        {
+            "key": suggestion[0],
+            "offset_m": round(suggestion[1], 1),
+            "label_vi": CRS_CHOICES[suggestion[0]][0],
+            "label_en": CRS_CHOICES[suggestion[0]][1],
+        }
+        if suggestion
+        else None
+    )
+    if suggestion:
+        key, better = suggestion
+        notes.append(
+            (
+                f"Ranh giới lệch {offset:.0f} m so với tham chiếu; nếu đọc theo {CRS_CHOICES[key][0]} thì chỉ "
+                f"lệch {better:.0f} m. Tệp .prj có lẽ ghi định nghĩa VN-2000 chung (ví dụ k = 0,9996, không "
+                f"có tham số datum): hãy chọn hệ tọa độ {key} rồi nhập lại (hoặc chọn rõ hệ trong tệp nếu "
+                "đúng là nó).",
+                f"The boundaries are {offset:.0f} m off the reference; read in {CRS_CHOICES[key][1]} they "
+                f"would be {better:.0f} m off. The .prj probably holds a generic VN-2000 definition (e.g. "
+                f"k = 0.9996, no datum parameters): choose the CRS {key} and import again (or choose the "
+                "file's own CRS explicitly if it is right).",
+            )
+        )
+    return BoundaryImport(filename, communes, report, label, raw.encoding, tuple(notes), round(offset, 1))
 
 
 def to_boundaries(communes: gpd.GeoDataFrame) -> bnd.Boundaries:
@@ -944,12 +1098,21 @@ def save(
     if not result.complete:
         r = result.report
         missing = ", ".join(f"{u['name']} ({u['district']})" for u in r["units_without_feature"][:10])
+        wrong = ", ".join(f"{u['name']} ({u['district']})" for u in r.get("misplaced", [])[:10])
+        crs_en = crs_vi = ""
+        if r.get("crs_suggestion"):
+            key = r["crs_suggestion"]["key"]
+            crs_en = f" The CRS is in question: import again choosing {key}."
+            crs_vi = f" Hệ tọa độ cần xem lại: hãy nhập lại và chọn {key}."
         raise DataError(
             f"{result.filename}: cannot save: {len(r['units_without_feature'])} unit(s) have no polygon "
-            f"({missing}) and {len(r['duplicates'])} feature(s) claim an already matched unit. Every one of "
-            "the 226 units needs exactly one polygon.",
+            f"({missing}), {len(r['duplicates'])} feature(s) claim an already matched unit and "
+            f"{len(r.get('misplaced', []))} unit(s) disagree with the reference boundaries ({wrong}). Every "
+            f"one of the 226 units needs exactly one polygon, in its place.{crs_en}",
             f"{result.filename}: không lưu được: {len(r['units_without_feature'])} đơn vị chưa có ranh giới "
-            f"({missing}) và {len(r['duplicates'])} đối tượng trùng đơn vị. Cả 226 đơn vị đều cần đúng một vùng.",
+            f"({missing}), {len(r['duplicates'])} đối tượng trùng đơn vị và {len(r.get('misplaced', []))} "
+            f"đơn vị lệch khỏi ranh giới tham chiếu ({wrong}). Cả 226 đơn vị đều cần đúng một vùng, đúng "
+            f"vị trí.{crs_vi}",
             file=result.filename,
         )
     return store.save_boundaries(
