@@ -346,7 +346,11 @@ def test_save_and_activate(table, communes, tmp_path, monkeypatch):
     with pytest.raises(auth.PasswordError, match="Wrong editor password"):
         bu.save(result, "Ranh giới 2020", "A", password="no")
     assert store.active_boundaries() is None
+    assert "censusVN2009" in bu.boundaries_source_line("en")
     record = bu.save(result, "Ranh giới 2020", "A", password=PW)
+    line = bu.boundaries_source_line("en")  # the maps' source line names the boundaries in use
+    assert "censusVN2009" not in line and "«Ranh giới 2020»" in line and "boundaries-1" in line
+    assert "«Ranh giới 2020» do tỉnh tải lên" in bu.boundaries_source_line("vi")
     assert record.id == "boundaries-1" and record.name == "Ranh giới 2020"
     active = store.active_boundaries()
     assert len(active) == 226 and list(active.columns) == bu.bnd.COMMUNE_COLUMNS
@@ -358,7 +362,7 @@ def test_save_and_activate(table, communes, tmp_path, monkeypatch):
 # ---------------------------------------------------------------- checks against the reference (issue 14)
 def test_codes_shifted_by_one_row_are_refused_naming_the_units(table, communes, tmp_path, monkeypatch):
     shifted = table.copy()
-    shifted["MA_XA"] = list(table["MA_XA"].iloc[1:]) + [table["MA_XA"].iloc[0]]  # every code one row up
+    shifted["MA_XA"] = [*table["MA_XA"].iloc[1:], table["MA_XA"].iloc[0]]  # every code one row up
     result = bu.import_boundaries(written(shifted, tmp_path / "x.gpkg"), "x.gpkg", reference=communes)
     assert len(result.report["matched"]) == 226  # every code is a real code: matching alone accepts it
     misplaced = result.report["misplaced"]

@@ -1085,6 +1085,31 @@ def import_boundaries(
     return BoundaryImport(filename, communes, report, label, raw.encoding, tuple(notes), round(offset, 1))
 
 
+def boundaries_source_line(lang: str = "vi") -> str:
+    """The maps' source line, naming the boundaries in use (issue 14 item 4).
+
+    The built-in censusVN2009 boundaries (``i18n`` key ``source_line``), or — when a boundary
+    set was uploaded and is active (:func:`ntm_geo.datasets.store.list_boundary_sets`, last one)
+    — its name, id, upload date and source CRS. Unit codes are GSO 2015 in both cases.
+    """
+    from ntm_geo.i18n import t
+
+    sets = store.list_boundary_sets()
+    if not sets:
+        return t("source_line", lang)
+    active = sets[-1]
+    day = active.uploaded_at[:10]
+    if lang == "vi":
+        return (
+            f"Ranh giới: «{active.name}» do tỉnh tải lên ngày {day} ({active.id}; hệ tọa độ gốc "
+            f"{active.source_crs}); mã đơn vị: Tổng cục Thống kê 2015."
+        )
+    return (
+        f"Boundaries: «{active.name}», uploaded by the province on {day} ({active.id}; source CRS "
+        f"{active.source_crs}); unit codes: GSO 2015."
+    )
+
+
 def to_boundaries(communes: gpd.GeoDataFrame) -> bnd.Boundaries:
     """A :class:`~ntm_geo.geo.boundaries.Boundaries` set (web simplification, districts) from saved communes."""
     communes_web = bnd.simplify_coverage(communes)
