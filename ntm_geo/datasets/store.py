@@ -37,8 +37,8 @@ from typing import Any
 import pandas as pd
 
 from ntm_geo import auth
-from ntm_geo.criteria.framework import CRITERION_COLUMNS
-from ntm_geo.datasets.contract import FLAG_COLUMNS, DatasetInfo
+from ntm_geo.datasets import schema
+from ntm_geo.datasets.contract import DatasetInfo
 from ntm_geo.errors import ConfigError, DataError
 
 DATA_ENV = "NTM_GEO_DATA_DIR"
@@ -222,15 +222,18 @@ def slug(name: str) -> str:
 def conform_table(table: pd.DataFrame, year: int) -> pd.DataFrame:
     """A copy of ``table`` in the exact dtypes of the dataset contract (see :mod:`ntm_geo.datasets.contract`).
 
-    ``commune_code`` str; ``year`` int64 (set to ``year`` when missing); ``c01``..``c19`` and
-    flags "boolean"; ``criteria_met`` "Int64"; ``*_pct`` float64; other columns kept.
+    ``commune_code`` str; ``year`` int64 (set to ``year`` when missing); every other column of
+    the schema registry (:mod:`ntm_geo.datasets.schema`) in its dtype — ``c01``..``c19`` and
+    flags "boolean", ``criteria_met`` "Int64", indicators float64; other ``*_pct`` columns
+    float64; other columns kept.
 
     Raises
     ------
     DataError
         A required column is missing, codes repeat, or the year column disagrees with ``year``.
     """
-    missing = [c for c in ("commune_code", *CRITERION_COLUMNS, "criteria_met") if c not in table.columns]
+    required = schema.column_keys("criterion", "total")
+    missing = [c for c in ("commune_code", *required) if c not in table.columns]
     if missing:
         raise DataError(
             f"The {year} table lacks column(s) {', '.join(missing)}; it cannot be saved.",
@@ -257,12 +260,16 @@ def conform_table(table: pd.DataFrame, year: int) -> pd.DataFrame:
             f"Bảng năm {year} có đơn vị {code} hai lần; hãy xử lý các dòng trùng trước khi lưu.",
             column="commune_code",
         )
-    for col in (*CRITERION_COLUMNS, *[c for c in FLAG_COLUMNS if c in out.columns]):
-        out[col] = out[col].astype("boolean")
-    out["criteria_met"] = out["criteria_met"].astype("Int64")
-    for col in out.columns:
-        if col.endswith("_pct"):
-            out[col] = pd.to_numeric(out[col]).astype("float64")
+    for col in schema.columns():
+        if col.kind == "key" or col.key not in out.columns:
+            continue
+        if col.dtype == "float64":
+            out[col.key] = pd.to_numeric(out[col.key]).astype("float64")
+        else:
+            out[col.key] = out[col.key].astype(col.dtype)
+    for key in out.columns:  # a percentage the registry does not list yet is still a number
+        if key.endswith("_pct") and out[key].dtype != "float64":
+            out[key] = pd.to_numeric(out[key]).astype("float64")
     return out
 
 

@@ -31,7 +31,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from ntm_geo.criteria.framework import CRITERION_COLUMNS
-from ntm_geo.datasets import catalog
+from ntm_geo.datasets import catalog, schema
 from ntm_geo.errors import ConfigError
 from ntm_geo.exports.static_map import ILLUSTRATIVE_COLOR, MapSpec, check_spec
 from ntm_geo.exports.tables import neutralise_formulas
@@ -62,12 +62,7 @@ TABLE_COLUMNS: tuple[str, ...] = (
     "area_km2",
     "criteria_met",
     "infra_criteria_met",
-    "poverty_rate_pct",
-    "road_hardened_pct",
-    "electricity_hh_pct",
-    "irrigated_cropland_pct",
-    "hygienic_water_hh_pct",
-    "car_access_all_season",
+    *(c.key for c in schema.value_columns() if c.theme is not None),
     *CRITERION_COLUMNS,
 )
 """Columns of :func:`view_table` (those present), in this order, before the shown value."""
@@ -109,13 +104,7 @@ _HEADERS: dict[str, tuple[str, str]] = {
     "area_km2": ("Diện tích (km²)", "Area (km²)"),
     "criteria_met": ("Số tiêu chí đạt", "Criteria met"),
     "infra_criteria_met": ("Tiêu chí hạ tầng đạt (2–9)", "Infrastructure criteria met (2–9)"),
-    "poverty_rate_pct": ("Tỷ lệ hộ nghèo (%)", "Poverty rate (% of households)"),
-    "road_hardened_pct": ("Đường được cứng hóa (%)", "Roads hardened (%)"),
-    "electricity_hh_pct": ("Hộ dùng điện (%)", "Households with electricity (%)"),
-    "irrigated_cropland_pct": ("Đất canh tác được tưới (%)", "Cropland irrigated (%)"),
-    "hygienic_water_hh_pct": ("Hộ dùng nước hợp vệ sinh (%)", "Households with hygienic water (%)"),
-    "car_access_all_season": ("Ô tô đến trung tâm xã 4 mùa", "All-season car access"),
-}
+} | {c.key: (c.header.vi, c.header.en) for c in schema.value_columns()}
 
 
 def display_table(table: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
@@ -131,7 +120,7 @@ def display_table(table: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
         out["unit_type"] = out["unit_type"].map(lambda k: UNIT_TYPES[k][i] if k in UNIT_TYPES else k)
     if "area_km2" in out:
         out["area_km2"] = out["area_km2"].astype(float).round(1)
-    for column in (*CRITERION_COLUMNS, "car_access_all_season"):
+    for column in (*CRITERION_COLUMNS, *schema.column_keys("flag")):
         if column in out:
             out[column] = out[column].map(
                 lambda v: "" if v is None or pd.isna(v) else ("✓" if bool(v) else "✗")
