@@ -18,8 +18,7 @@ import streamlit as st
 
 from app_pages.common import boundaries, clear_data_caches, lang
 from ntm_geo import auth
-from ntm_geo.criteria.report_check import YEARS as REPORT_YEARS
-from ntm_geo.criteria.report_check import compare
+from ntm_geo.criteria.report_check import check_table
 from ntm_geo.datasets import store
 from ntm_geo.errors import NtmGeoError
 from ntm_geo.exports.tables import table_csv_bytes
@@ -384,10 +383,14 @@ if report is not None:
         )
         st.caption(t("data_rejected_note", L))
 
-    if report.year in REPORT_YEARS and len(report.table):
+    units = boundaries().communes.drop(columns="geometry")
+    try:
+        rows = check_table(report.table, units, report.year)
+    except NtmGeoError as error:
+        rows = []
+        _err(error)
+    if rows:
         with st.expander(t("data_check", L, year=report.year)):
-            units = boundaries().communes.drop(columns="geometry")
-            rows = compare(report.table, units, report.year)
             st.dataframe(
                 pd.DataFrame(
                     {
@@ -427,27 +430,17 @@ if report is not None:
     if not len(report.table):
         st.warning(t("data_nothing", L))
     if submitted:
-        table = report.table.drop(
-            columns=[c for c in ("name_as_written", "population") if c in report.table.columns]
-        )
         try:
-            if target:
-                old = store.get_record(target)
-                tables = {y: store.load_table(target, y) for y in old.years if y != report.year}
-                reports = {y: store.get_report(target, y) for y in tables}
-                tables[report.year], reports[report.year] = table, report.to_json()
-                info = store.replace_dataset(
-                    target, name, source, uploader, tables, reports, password=password
-                )
-            else:
-                info = store.save_dataset(
-                    name,
-                    source,
-                    uploader,
-                    {report.year: table},
-                    {report.year: report.to_json()},
-                    password=password,
-                )
+            info = store.save_import(
+                report.table,
+                report.year,
+                report.to_json(),
+                name=name,
+                source=source,
+                uploaded_by=uploader,
+                password=password,
+                into=target or None,
+            )
         except NtmGeoError as error:
             _err(error)
         else:

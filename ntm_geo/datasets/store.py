@@ -412,6 +412,59 @@ def replace_dataset(
     return get_record(dataset_id).info()
 
 
+#: Columns an import adds for its match report that are not part of a saved table.
+IMPORT_ONLY_COLUMNS: tuple[str, ...] = ("name_as_written", "population")
+
+
+def save_import(
+    table: pd.DataFrame,
+    year: int,
+    report: Mapping[str, Any] | None,
+    *,
+    name: str,
+    source: str,
+    uploaded_by: str,
+    password: str | None,
+    into: str | None = None,
+) -> DatasetInfo:
+    """Save one year's imported table — the one save path of the data page and the command line.
+
+    Drops the import's own columns (:data:`IMPORT_ONLY_COLUMNS`), then saves a new dataset, or
+    with ``into`` (a saved dataset's id) merges the year into it: its other years are kept, this
+    year's table and match report are replaced, its id stays (links keep working).
+
+    Parameters
+    ----------
+    table : DataFrame
+        ``ImportReport.table`` (one row per matched unit, dataset contract columns).
+    year : int
+        The table's year.
+    report : dict, optional
+        ``ImportReport.to_json()``, kept with the year.
+    name, source, uploaded_by, password
+        As for :func:`save_dataset`.
+    into : str, optional
+        Id of the saved dataset to merge into.
+
+    Raises
+    ------
+    ConfigError, PasswordError, DataError
+        As :func:`save_dataset` / :func:`replace_dataset` (nothing written; the password is
+        checked before anything is read).
+    """
+    auth.check_password(password)
+    clean = table.drop(columns=[c for c in IMPORT_ONLY_COLUMNS if c in table.columns])
+    if not into:
+        return save_dataset(
+            name, source, uploaded_by, {year: clean}, {year: dict(report or {})}, password=password
+        )
+    old = get_record(into)
+    tables = {y: load_table(into, y) for y in old.years if y != year}
+    reports: dict[int, Any] = {y: get_report(into, y) for y in tables}
+    tables[year], reports[year] = clean, dict(report or {})
+    return replace_dataset(into, name, source, uploaded_by, tables, reports, password=password)
+
+
 def delete_dataset(dataset_id: str, *, password: str | None) -> None:
     """Delete a saved dataset and its tables (its id is never given to another dataset)."""
     auth.check_password(password)
