@@ -20,6 +20,7 @@ from app_pages.common import boundaries, clear_data_caches, lang
 from ntm_geo import auth
 from ntm_geo.criteria.report_check import check_table
 from ntm_geo.datasets import store
+from ntm_geo.datasets import template as tpl
 from ntm_geo.errors import NtmGeoError
 from ntm_geo.exports.tables import table_csv_bytes
 from ntm_geo.geo import boundary_upload as bu
@@ -44,7 +45,6 @@ register(
         "data_template_year": ("Năm của mẫu", "Template year"),
         "data_template_xlsx": ("Tải mẫu Excel (.xlsx)", "Download Excel template (.xlsx)"),
         "data_template_csv": ("Tải mẫu CSV", "Download CSV template"),
-        "data_template_missing": ("Mẫu nhập liệu chưa sẵn sàng.", "The template is not available yet."),
         "data_upload": ("2. Tải lên bảng số liệu", "2. Upload a table"),
         "data_upload_file": (
             "Tệp CSV hoặc Excel (.xlsx), tối đa {mb} MB",
@@ -212,34 +212,29 @@ if not enabled:
 
 # ---------------------------------------------------------------- 1. template
 st.subheader(t("data_template", L))
-try:
-    from ntm_geo.datasets import template as tpl
-except ImportError:
-    tpl = None
-if tpl is None:
-    st.caption(t("data_template_missing", L))
-else:
 
-    @st.cache_data(show_spinner=False, max_entries=8)
-    def _template(year: int, lang_: str, kind: str) -> bytes:
-        return tpl.template_xlsx(year, lang_) if kind == "xlsx" else tpl.template_csv(year)
 
-    col_year, col_x, col_c = st.columns([1, 2, 2], vertical_alignment="bottom")
-    t_year = col_year.selectbox(
-        t("data_template_year", L), TEMPLATE_YEARS, index=TEMPLATE_YEARS.index(2015), key="template_year"
-    )
-    col_x.download_button(
-        t("data_template_xlsx", L),
-        _template(t_year, L, "xlsx"),
-        file_name=f"mau_ntm_lang_son_{t_year}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    col_c.download_button(
-        t("data_template_csv", L),
-        _template(t_year, L, "csv"),
-        file_name=f"mau_ntm_lang_son_{t_year}.csv",
-        mime="text/csv",
-    )
+@st.cache_data(show_spinner=False, max_entries=8)
+def _template(year: int, lang_: str, kind: str) -> bytes:
+    return tpl.template_xlsx(year, lang_) if kind == "xlsx" else tpl.template_csv(year)
+
+
+col_year, col_x, col_c = st.columns([1, 2, 2], vertical_alignment="bottom")
+t_year = col_year.selectbox(
+    t("data_template_year", L), TEMPLATE_YEARS, index=TEMPLATE_YEARS.index(2015), key="template_year"
+)
+col_x.download_button(
+    t("data_template_xlsx", L),
+    _template(t_year, L, "xlsx"),
+    file_name=f"mau_ntm_lang_son_{t_year}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+col_c.download_button(
+    t("data_template_csv", L),
+    _template(t_year, L, "csv"),
+    file_name=f"mau_ntm_lang_son_{t_year}.csv",
+    mime="text/csv",
+)
 
 # ---------------------------------------------------------------- 2. upload and match report
 st.subheader(t("data_upload", L))

@@ -32,6 +32,7 @@ from app_pages.common import (
     view,
 )
 from app_pages.leaflet_map import clicked, leaflet_map
+from app_pages.urlsync import sync_query
 from ntm_geo.criteria.framework import CRITERION_COLUMNS, load_criteria
 from ntm_geo.datasets import catalog
 from ntm_geo.errors import NtmGeoError
@@ -43,16 +44,6 @@ from ntm_geo.planning import ranking as pl
 from ntm_geo.planning.decision_sheet import decision_sheet_xlsx, shortlist_map_png
 from ntm_geo.planning.profile import escape_markdown
 from ntm_geo.views.viewstate import DEFAULT, YEARS, from_query, to_query
-
-try:  # the lead's address-bar helper; plain st.query_params before it exists
-    from app_pages.urlsync import sync_query
-except ImportError:  # pragma: no cover - depends on the checkout
-
-    def sync_query(query):  # type: ignore[no-redef]
-        if st.query_params.to_dict() != dict(query):
-            st.query_params.from_dict(query)
-        return True
-
 
 STRINGS: dict[str, tuple[str, str]] = {
     "pl_title": (

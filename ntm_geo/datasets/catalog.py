@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ntm_geo.datasets import store
 from ntm_geo.datasets.contract import ILLUSTRATIVE, DatasetInfo, load_illustrative
 from ntm_geo.errors import ConfigError
 
@@ -22,10 +23,6 @@ ILLUSTRATIVE_ID = ILLUSTRATIVE.id
 
 def _stored() -> list[DatasetInfo]:
     """Saved datasets from the store (none when no store is configured)."""
-    try:
-        from ntm_geo.datasets import store
-    except ImportError:  # the store module is optional
-        return []
     return store.list_infos() if store.is_configured() else []
 
 
@@ -68,6 +65,4 @@ def load_year(dataset_id: str, year: int) -> pd.DataFrame:
         )
     if info.illustrative and info.id == ILLUSTRATIVE_ID:
         return load_illustrative(year)
-    from ntm_geo.datasets import store
-
     return store.load_table(dataset_id, year)
