@@ -26,7 +26,6 @@ from ntm_geo.exports.tables import table_csv_bytes
 from ntm_geo.geo import boundary_upload as bu
 from ntm_geo.i18n import register, t
 from ntm_geo.planning.profile import escape_markdown
-from ntm_geo.views.viewstate import YEARS as MAP_YEARS
 
 MAX_TABLE_MB = 10
 MAX_BOUNDARY_MB = bu.MAX_BYTES // 2**20
@@ -91,10 +90,6 @@ register(
         "data_check_none": (
             "Báo cáo 48/BC-BCĐ chỉ có số liệu năm 2011 và 2015.",
             "Report 48/BC-BCĐ has figures for 2011 and 2015 only.",
-        ),
-        "data_map_years": (
-            "Bản đồ hiện chỉ hiển thị các năm {years}.",
-            "The map currently shows the years {years} only.",
         ),
         "data_save": ("Lưu bộ dữ liệu", "Save the dataset"),
         "data_target": ("Lưu thành", "Save as"),
@@ -290,8 +285,6 @@ if report is not None:
             year=report.year,
         )
     )
-    if report.year not in MAP_YEARS:
-        st.info(t("data_map_years", L, years=", ".join(map(str, sorted(MAP_YEARS)))))
     if report.notices:
         with st.expander(t("data_notices", L) + f" ({len(report.notices)})"):
             st.dataframe(

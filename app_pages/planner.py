@@ -43,7 +43,7 @@ from ntm_geo.maps.themes import NO_COLOR, YES_COLOR
 from ntm_geo.planning import ranking as pl
 from ntm_geo.planning.decision_sheet import decision_sheet_xlsx, shortlist_map_png
 from ntm_geo.planning.profile import escape_markdown
-from ntm_geo.views.viewstate import DEFAULT, YEARS, from_query, to_query
+from ntm_geo.views.viewstate import DEFAULT, from_query, to_query
 
 STRINGS: dict[str, tuple[str, str]] = {
     "pl_title": (
@@ -229,7 +229,7 @@ dataset_id = st.sidebar.selectbox(
     ),
 )
 info = infos[dataset_id]
-years = [y for y in YEARS if y in info.years]
+years = sorted(info.years, reverse=True)
 if ss.get("pl_year") not in years:
     ss["pl_year"] = years[0]
 year = st.sidebar.segmented_control(t("year", L), years, key="pl_year") or years[0]

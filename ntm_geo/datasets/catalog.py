@@ -31,6 +31,11 @@ def list_datasets() -> list[DatasetInfo]:
     return [ILLUSTRATIVE, *_stored()]
 
 
+def all_years() -> tuple[int, ...]:
+    """Every year some dataset has a table for, newest first (the years come from the data)."""
+    return tuple(sorted({y for d in list_datasets() for y in d.years}, reverse=True))
+
+
 def dataset_exists(dataset_id: str) -> bool:
     """Whether ``dataset_id`` names a dataset (used to validate shared links)."""
     return any(d.id == dataset_id for d in list_datasets())

@@ -49,6 +49,7 @@ import pandas as pd
 
 from ntm_geo.criteria.framework import CRITERION_COLUMNS, criterion
 from ntm_geo.criteria.reference import load_reference
+from ntm_geo.criteria.report_check import report_years
 from ntm_geo.datasets import schema
 from ntm_geo.datasets.contract import ILLUSTRATIVE_DIR as DATA_DIR
 from ntm_geo.datasets.contract import file_name
@@ -59,7 +60,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Default seed: the report's date (05/5/2016).
 SEED = 20160505
-YEARS: tuple[int, ...] = (2011, 2015)
+#: Years generated: those the report gives commune figures for (the reference file: 2011, 2015).
+YEARS: tuple[int, ...] = report_years()
 PROJECTED_CRS = "EPSG:32648"  # WGS 84 / UTM zone 48N, metres
 CITY_DISTRICT = "178"  # Thành phố Lạng Sơn
 
