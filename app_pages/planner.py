@@ -34,7 +34,7 @@ from app_pages.common import (
 from app_pages.leaflet_map import clicked, leaflet_map
 from app_pages.urlsync import sync_query
 from ntm_geo.criteria.framework import CRITERION_COLUMNS, load_criteria
-from ntm_geo.datasets import catalog
+from ntm_geo.datasets import catalog, schema
 from ntm_geo.errors import NtmGeoError
 from ntm_geo.i18n import register, t
 from ntm_geo.maps.mapbuild import build_view_layers
@@ -129,7 +129,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "pl_meeting_change": ("Tăng số xã đạt chuẩn", "Change in xã meeting"),
     "pl_mean": ("Bình quân tiêu chí/xã", "Mean criteria per xã"),
     "pl_mean_change": ("Tăng bình quân từ 2011", "Mean change since 2011"),
-    "pl_poverty": ("Tỷ lệ hộ nghèo (%)", "Poverty rate (%)"),
     "pl_poverty_change": ("Thay đổi hộ nghèo từ 2011 (điểm %)", "Poverty change since 2011 (pp)"),
     "pl_poverty_note": (
         "Tỷ lệ hộ nghèo của huyện: bình quân các xã, phường, thị trấn theo dân số 2009.",
@@ -721,7 +720,7 @@ with tabs[3]:
                     t("pl_meeting_change", L): summary["meeting_standard_change"],
                     t("pl_mean", L): summary["mean_criteria_met"].round(2),
                     t("pl_mean_change", L): summary["mean_change"].round(2),
-                    t("pl_poverty", L): summary["poverty_rate_pct"].round(1),
+                    schema.header("poverty_rate_pct", L): summary["poverty_rate_pct"].round(1),
                     t("pl_poverty_change", L): summary["poverty_change_pp"].round(1),
                 }
             )
