@@ -31,7 +31,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from ntm_geo.criteria.framework import CRITERION_COLUMNS
-from ntm_geo.datasets import catalog, schema
+from ntm_geo.datasets import schema
 from ntm_geo.errors import ConfigError
 from ntm_geo.exports.static_map import ILLUSTRATIVE_COLOR, MapSpec, check_spec
 from ntm_geo.exports.tables import neutralise_formulas
@@ -39,7 +39,8 @@ from ntm_geo.geo.boundaries import Boundaries, load_boundaries
 from ntm_geo.i18n import register, t
 from ntm_geo.maps.mapbuild import build_view_layers
 from ntm_geo.maps.mapview import build_base_map, map_html
-from ntm_geo.maps.themes import ChoroplethView, compute_view, join_dataset
+from ntm_geo.maps.themes import ChoroplethView
+from ntm_geo.views import pipeline
 
 __all__ = ["TABLE_COLUMNS", "export_filename", "standalone_html", "table_xlsx", "view_table"]
 
@@ -292,10 +293,9 @@ def standalone_html(spec: MapSpec, *, boundaries: Boundaries | None = None, toda
     b = boundaries or load_boundaries()
     info = check_spec(spec, b)
     lang = spec.lang
-    table = join_dataset(b.communes_web, catalog.load_year(spec.dataset_id, spec.year))
-    view = compute_view(table, spec.variable, scheme=spec.scheme, k=spec.k, lang=lang)
+    resolved = pipeline.resolve(spec.view_state(), b.communes_web)
+    table, view, source = resolved.joined, resolved.view, resolved.source
     name = info.name_vi if lang == "vi" else info.name_en
-    source = t("illustrative_data", lang) if info.illustrative else name
     layers = build_view_layers(
         table,
         b.districts_web,

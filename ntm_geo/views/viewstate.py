@@ -77,6 +77,20 @@ class ViewState:
     def present(self) -> bool:
         return self.mode == "present"
 
+    def map_key(self) -> ViewState:
+        """Only what decides a map's colours and legend (dataset, year, variable, scheme, k,
+        language): the key caches of joined and classified frames use, so a selection, a
+        shortlist or a slide number does not make a new entry."""
+        return ViewState(
+            dataset=self.dataset,
+            year=self.year,
+            theme=self.theme,
+            var=self.var,
+            scheme=self.scheme,
+            k=self.k,
+            lang=self.lang,
+        )
+
 
 DEFAULT = ViewState()
 
