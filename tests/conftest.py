@@ -10,9 +10,12 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_MIRROR = REPO.parent / "shared" / "boundaries" / "censusVN2009"
+DEFAULT_MIRROR_2025 = REPO.parent / "shared" / "boundaries" / "lang-son-2025"
 
 if not os.environ.get("NTM_GEO_BOUNDARY_MIRROR") and DEFAULT_MIRROR.exists():
     os.environ["NTM_GEO_BOUNDARY_MIRROR"] = str(DEFAULT_MIRROR)
+if not os.environ.get("NTM_GEO_BOUNDARY_MIRROR_2025") and DEFAULT_MIRROR_2025.exists():
+    os.environ["NTM_GEO_BOUNDARY_MIRROR_2025"] = str(DEFAULT_MIRROR_2025)
 
 
 @pytest.fixture(scope="session")
@@ -24,6 +27,26 @@ def boundaries():
     if not mirror or not (Path(mirror) / "communes.rda").exists():
         pytest.skip("boundary mirror not available: set NTM_GEO_BOUNDARY_MIRROR")
     return load_boundaries()
+
+
+@pytest.fixture(scope="session")
+def mirror_2025() -> Path:
+    """The folder of the 2025 boundary files ($NTM_GEO_BOUNDARY_MIRROR_2025); skips without it."""
+    mirror = os.environ.get("NTM_GEO_BOUNDARY_MIRROR_2025")
+    if not mirror or not (Path(mirror) / "20_lang_son.geojson").exists():
+        pytest.skip("2025 boundary mirror not available: set NTM_GEO_BOUNDARY_MIRROR_2025")
+    return Path(mirror)
+
+
+@pytest.fixture(scope="session")
+def boundaries_2025():
+    """The real processed 2025 boundaries (65 units; built once into shapes/, then cached)."""
+    from ntm_geo.geo.boundaries_2025 import load_boundaries_2025
+
+    mirror = os.environ.get("NTM_GEO_BOUNDARY_MIRROR_2025")
+    if not mirror or not (Path(mirror) / "20_lang_son.geojson").exists():
+        pytest.skip("2025 boundary mirror not available: set NTM_GEO_BOUNDARY_MIRROR_2025")
+    return load_boundaries_2025()
 
 
 def pytest_collection_modifyitems(config, items):
