@@ -59,23 +59,32 @@ def pytest_sessionstart(session):
         pytest.exit(problem, returncode=3)
 
 
+def _no_2025_source(what: str) -> str:
+    return (
+        f"{what} needs the 2025 boundary files and found none (NTM_GEO_BOUNDARY_MIRROR_2025="
+        f"{os.environ.get('NTM_GEO_BOUNDARY_MIRROR_2025')!r}, no {DEFAULT_MIRROR_2025}). Put the repository "
+        "beside ../shared or set NTM_GEO_BOUNDARY_MIRROR_2025 to the folder of SOURCE.md; tests never "
+        "download and never skip for want of data (issue 14, item 13)."
+    )
+
+
 @pytest.fixture(scope="session")
 def mirror_2025() -> Path:
-    """The folder of the 2025 boundary files ($NTM_GEO_BOUNDARY_MIRROR_2025); skips without it."""
+    """The folder of the 2025 boundary files ($NTM_GEO_BOUNDARY_MIRROR_2025); fails without it."""
     mirror = os.environ.get("NTM_GEO_BOUNDARY_MIRROR_2025")
     if not mirror or not (Path(mirror) / "20_lang_son.geojson").exists():
-        pytest.skip("2025 boundary mirror not available: set NTM_GEO_BOUNDARY_MIRROR_2025")
+        pytest.fail(_no_2025_source("This test"))
     return Path(mirror)
 
 
 @pytest.fixture(scope="session")
 def boundaries_2025():
     """The real processed 2025 boundaries (65 units; built once into shapes/, then cached)."""
-    from ntm_geo.geo.boundaries_2025 import load_boundaries_2025
+    from ntm_geo.geo.boundaries_2025 import cache_is_fresh, load_boundaries_2025
 
     mirror = os.environ.get("NTM_GEO_BOUNDARY_MIRROR_2025")
-    if not mirror or not (Path(mirror) / "20_lang_son.geojson").exists():
-        pytest.skip("2025 boundary mirror not available: set NTM_GEO_BOUNDARY_MIRROR_2025")
+    if not cache_is_fresh() and (not mirror or not (Path(mirror) / "20_lang_son.geojson").exists()):
+        pytest.fail(_no_2025_source("This test"))
     return load_boundaries_2025()
 
 
