@@ -8,6 +8,8 @@ function pair and one row (or a call to :func:`register`):
     print them side by side with the report; exit status 1 if any differs.
 ``crosswalk --from 2015 --to 2025 [--json]``
     For every 2015 unit, its 2025 unit(s) with area shares (:mod:`ntm_geo.cli.crosswalk`).
+``vintage FILE [--json]``
+    Which unit vintage a table is keyed by; notices for rows naming former units.
 ``generate-illustrative [--out DIR] [--seed N]``
     Regenerate the illustrative CSVs (default into ``data/illustrative/``).
 
@@ -236,9 +238,10 @@ register(*IMPORT_TABLE)
 from ntm_geo.cli.export_map import EXPORT_MAP  # noqa: E402 - export-map (issue 4)
 
 register(*EXPORT_MAP)
-from ntm_geo.cli.crosswalk import CROSSWALK  # noqa: E402 - crosswalk between unit vintages (issue 12)
+from ntm_geo.cli.crosswalk import CROSSWALK, VINTAGE  # noqa: E402 - unit vintages (issue 12)
 
 register(*CROSSWALK)
+register(*VINTAGE)
 
 
 # --- entry point ----------------------------------------------------------------------------

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from ntm_geo.geo.units import official_units
@@ -67,3 +70,46 @@ def test_unknown_row_gets_no_invented_notice():
 def test_lengths_must_agree():
     with pytest.raises(ValueError, match=r"codes \(1\) and names \(2\)"):
         detect_vintage(["05986"], ["a", "b"])
+
+
+# --- a real file, through the importer's reader and the command line ---------------------------
+
+FIXTURE = Path(__file__).parent / "data" / "vintage" / "poverty_2026_units_2025.csv"
+
+
+def test_2026_poverty_table_on_2025_units_is_detected():
+    """A 2026 table keyed by the 65 units of 2025 (synthetic values), with a row naming a former
+    commune: 2025 detected on the whole table, the former commune named with its new unit."""
+    from ntm_geo.datasets.importing import read_table
+    from ntm_geo.geo.vintage_match import detect_table_vintage
+
+    d = detect_table_vintage(read_table(FIXTURE.read_bytes(), FIXTURE.name))
+    assert d.vintage == "2025" and d.coverage["2025"] == 1.0
+    assert [(n.row, n.message_en) for n in d.notices] == [
+        (67, "Xã Hoàng Đồng → Phường Tam Thanh, 1672/NQ-UBTVQH15")
+    ]
+
+
+def test_table_without_unit_columns():
+    """(The reader itself refuses such a file; a RawTable built elsewhere is checked too.)"""
+    from ntm_geo.datasets.importing import RawTable
+    from ntm_geo.errors import DataError
+    from ntm_geo.geo.vintage_match import detect_table_vintage
+
+    raw = RawTable("x.csv", None, (), "utf-8", 1, 1, ("Năm",), ("year",), ((2, ("2015",)),))
+    with pytest.raises(DataError, match="x.csv: no column of unit codes or unit names"):
+        detect_table_vintage(raw)
+
+
+def test_cli_vintage(capsys):
+    from ntm_geo.__main__ import main
+
+    assert main(["vintage", str(FIXTURE), "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Table matched to 2025 units")
+    assert "Row 67: Xã Hoàng Đồng → Phường Tam Thanh, 1672/NQ-UBTVQH15" in out
+    assert main(["vintage", str(FIXTURE), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["vintage"] == "2025" and data["former_units"][0]["row"] == 67
+    assert main(["vintage", "missing.csv"]) == 2
+    assert "missing.csv: cannot read the file" in capsys.readouterr().err

@@ -119,3 +119,58 @@ CROSSWALK = (
     run,
 )
 """A row for :func:`ntm_geo.__main__.register` (name, help, configure, handler)."""
+
+
+# --- vintage FILE ----------------------------------------------------------------------------
+
+
+def configure_vintage(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help="a CSV or Excel table of units (what import-table reads)")
+    p.add_argument("--json", action="store_true", help="print the decision as JSON")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the text output")
+
+
+def run_vintage(args: argparse.Namespace) -> int:
+    """Say which unit vintage a table is keyed by, and what each former unit named in it became."""
+    from pathlib import Path
+
+    from ntm_geo.datasets.importing import read_table
+    from ntm_geo.errors import DataError
+    from ntm_geo.geo.vintage_match import detect_table_vintage
+
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise DataError(
+            f"{path.name}: cannot read the file.", f"{path.name}: không đọc được tệp.", file=path.name
+        ) from None
+    decision = detect_table_vintage(read_table(data, path.name))
+    if args.json:
+        payload = {
+            "file": path.name,
+            "vintage": decision.vintage,
+            "scores": decision.scores,
+            "coverage": {k: round(v, 4) for k, v in decision.coverage.items()},
+            "tie": decision.tie,
+            "former_units": [
+                {"row": n.row, "value": n.value, "message_vi": n.message_vi, "message_en": n.message_en}
+                for n in decision.notices
+            ],
+        }
+        print(json.dumps(payload, ensure_ascii=False, indent=1))
+        return 0
+    vi = args.lang == "vi"
+    print(decision.message(args.lang))
+    for n in decision.notices:
+        print(f"{'Dòng' if vi else 'Row'} {n.row}: {n.message_vi if vi else n.message_en}")
+    return 0
+
+
+VINTAGE = (
+    "vintage",
+    "which unit vintage (2015 or 2025) a table is keyed by, decided on the whole table; notices for former units",
+    configure_vintage,
+    run_vintage,
+)
+"""A row for :func:`ntm_geo.__main__.register`."""

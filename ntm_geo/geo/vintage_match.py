@@ -21,10 +21,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from ntm_geo.geo.crosswalk import FormerUnit, former_units
 from ntm_geo.geo.units import split_unit_name
 from ntm_geo.geo.vintages import VINTAGES, get_vintage
+
+if TYPE_CHECKING:
+    from ntm_geo.datasets.importing import RawTable
 
 
 @dataclass(frozen=True)
@@ -183,3 +187,33 @@ def detect_vintage(codes: Sequence[object], names: Sequence[object]) -> VintageD
             if notice is not None:
                 notices.append(notice)
     return VintageDecision(chosen, scores, coverage, tie, notices)
+
+
+def detect_table_vintage(raw: RawTable) -> VintageDecision:
+    """:func:`detect_vintage` on a table read by :func:`ntm_geo.datasets.importing.read_table`.
+
+    Uses its ``commune_code`` and ``name`` columns (either may be missing). Notices keep the
+    table's own row numbers (``RowNotice.row`` = the file row, 1-based, header included).
+
+    Raises
+    ------
+    DataError
+        The table has neither a unit code nor a unit name column.
+    """
+    from ntm_geo.errors import DataError
+
+    code_col = raw.column_of("commune_code")
+    name_col = raw.column_of("name")
+    file_name = raw.file
+    if code_col is None and name_col is None:
+        raise DataError(
+            f"{file_name}: no column of unit codes or unit names, so the unit vintage cannot be told.",
+            f"{file_name}: không có cột mã đơn vị hay tên đơn vị nên không xác định được bộ đơn vị hành chính.",
+            file=file_name,
+        )
+    rows = list(raw.rows)
+    codes = [cells[code_col] if code_col is not None else "" for _, cells in rows]
+    names = [cells[name_col] if name_col is not None else "" for _, cells in rows]
+    decision = detect_vintage(codes, names)
+    numbered = [RowNotice(rows[n.row][0], n.value, n.message_vi, n.message_en) for n in decision.notices]
+    return VintageDecision(decision.vintage, decision.scores, decision.coverage, decision.tie, numbered)
