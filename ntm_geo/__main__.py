@@ -201,11 +201,21 @@ register(
 
 def _configure_build_shapes(p: argparse.ArgumentParser) -> None:
     p.add_argument("--force", action="store_true", help="rebuild even when the cache is fresh")
+    p.add_argument(
+        "--vintage",
+        choices=("2015", "2025"),
+        default="2015",
+        help="unit vintage: 2015 (censusVN2009, default) or 2025 (65 units, NTM_GEO_BOUNDARY_MIRROR_2025)",
+    )
 
 
 def _build_shapes(args: argparse.Namespace) -> int:
     from ntm_geo.geo import boundaries
 
+    if args.vintage == "2025":
+        from ntm_geo.cli.crosswalk import build_shapes_2025
+
+        return build_shapes_2025(force=args.force)
     cache = boundaries.shapes_dir()
     if args.force:
         for name in ("lang_son_meta.json",):

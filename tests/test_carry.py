@@ -112,3 +112,11 @@ def test_illustrative_2015_carried_to_65_units(boundaries, boundaries_2025):
     assert t["population_2009"].sum() == pytest.approx(boundaries.communes["population_2009"].sum())
     assert t["ntm_standard_met"].sum() == (data["criteria_met"] == 19).sum()  # no split xã met all 19
     assert set(t.loc[t["apportioned"], "commune_code"]) >= {"06613", "06625", "06637"}
+
+
+def test_each_year_carried_on_its_own():
+    two = pd.concat([tiny(), tiny().assign(year=2011, poverty_rate_pct=[20.0, 20.0, 20.0, 2.0])])
+    t = carry(two, WEIGHTS, POP, n_criteria=2).table.set_index(["commune_code", "year"])
+    assert t.loc[("X", 2011), "poverty_rate_pct"] == pytest.approx(20.0)
+    assert t.loc[("X", 2015), "poverty_rate_pct"] == pytest.approx((10 * 1000 + 20 * 3000 + 40 * 700) / 4700)
+    assert len(t) == 4

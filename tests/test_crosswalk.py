@@ -197,3 +197,11 @@ def test_cli_text_and_errors(cw, capsys):
     assert "194/194 codes" in out
     assert main(["crosswalk", "--from", "2025", "--to", "2015"]) == 2
     assert "No crosswalk from 2025 to 2015" in capsys.readouterr().err
+
+
+def test_build_shapes_2025(boundaries_2025, capsys):
+    assert main(["build-shapes", "--vintage", "2025"]) == 0
+    out = capsys.readouterr().out
+    assert "units 65 ({'xa': 61, 'phuong': 4}), no district level" in out
+    assert "sum of unit areas 8307.7 km²" in out and "gaps 0" in out
+    assert "tolerance 140 m" in out

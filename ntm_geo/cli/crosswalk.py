@@ -121,6 +121,33 @@ CROSSWALK = (
 """A row for :func:`ntm_geo.__main__.register` (name, help, configure, handler)."""
 
 
+# --- build-shapes --vintage 2025 -------------------------------------------------------------
+
+
+def build_shapes_2025(*, force: bool = False) -> int:
+    """``build-shapes --vintage 2025``: fetch/verify the 66 files, build the cache, print figures."""
+    from ntm_geo.geo import boundaries, boundaries_2025
+
+    cache = boundaries.shapes_dir()
+    if force:
+        (cache / "lang_son_2025_meta.json").unlink(missing_ok=True)
+    fresh = boundaries_2025.cache_is_fresh(cache)
+    b = boundaries_2025.load_boundaries_2025(progress=lambda f, m: print(f"[{f:4.0%}] {m}", flush=True))
+    report = boundaries.topology_report(b.communes)
+    stated = float(b.communes["stated_area_km2"].sum())
+    print(f"{'cache' if fresh else 'built'}: {cache}")
+    print(f"units {len(b.communes)} ({b.communes['unit_type'].value_counts().to_dict()}), no district level")
+    print(
+        f"sum of unit areas {report['sum_km2']:.1f} km² (files' stated areas: {stated:.1f}), union "
+        f"{report['union_km2']:.1f} km², overlap ratio {report['overlap_ratio']:.2e}, gaps {int(report['interior_gaps'])}"
+    )
+    print(
+        f"web simplification: coverage_simplify, tolerance {boundaries_2025.WEB_TOLERANCE_M:.0f} m, "
+        f"payload {boundaries_2025.web_payload_bytes(b.communes_web):,} B"
+    )
+    return 0
+
+
 # --- vintage FILE ----------------------------------------------------------------------------
 
 
