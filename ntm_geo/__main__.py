@@ -248,6 +248,9 @@ register(*IMPORT_TABLE)
 from ntm_geo.cli.export_map import EXPORT_MAP  # noqa: E402 - export-map (issue 4)
 
 register(*EXPORT_MAP)
+from ntm_geo.cli.import_boundaries import IMPORT_BOUNDARIES  # noqa: E402 - import-boundaries (issue 10)
+
+register(*IMPORT_BOUNDARIES)
 from ntm_geo.cli.crosswalk import CROSSWALK, VINTAGE  # noqa: E402 - unit vintages (issue 12)
 
 register(*CROSSWALK)
