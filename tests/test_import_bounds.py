@@ -160,3 +160,12 @@ def test_damaged_workbook_part_is_a_clear_error_not_a_traceback():
     data[middle : middle + 64] = bytes(64)  # rows far into the sheet: found only while streaming
     with pytest.raises(DataError, match=r"crc.xlsx: the Excel file is damaged and cannot be read \(\w+\)"):
         read_table(bytes(data), "crc.xlsx")
+
+
+def test_the_data_page_offers_exactly_the_importers_size_bound():
+    import re
+    from pathlib import Path
+
+    source = (Path(__file__).resolve().parents[1] / "app_pages" / "data.py").read_text(encoding="utf-8")
+    page_mb = int(re.search(r"^MAX_TABLE_MB = (\d+)$", source, re.M).group(1))
+    assert page_mb * 2**20 == importing.MAX_FILE_BYTES
