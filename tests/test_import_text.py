@@ -209,3 +209,22 @@ def test_a_year_the_report_has_no_figures_for_says_which_checks_cannot_run():
     assert "Báo cáo 48/BC-BCĐ không có số liệu năm 2013" in notice.reason_vi
     report_2015 = import_table(data.replace(b"2013", b"2015"), "2015.csv")
     assert not any("no figures for" in n.reason_en for n in report_2015.notices)
+
+
+def test_garbled_text_on_an_instructions_sheet_does_not_refuse_the_table():
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Hướng dẫn"
+    book.active.append(["Xaõ Ñình Laäp"])
+    book.active.append(["Huyeän Ñình Laäp"])
+    book.active.append(["Teân xaõ"])
+    data = book.create_sheet("Số liệu")
+    data.append(["Mã xã", "Năm"])
+    data.append(["06628", 2015])
+    buf = io.BytesIO()
+    book.save(buf)
+    report = import_table(buf.getvalue(), "two_sheets.xlsx")
+    assert report.sheet == "Số liệu" and [m["commune_code"] for m in report.matched] == ["06628"]

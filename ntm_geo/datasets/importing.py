@@ -455,7 +455,7 @@ class ImportBudget:
     def check(self, row: int | None = None, sheet: str | None = None) -> None:
         """Raise DataError when the budget is spent (``row``: the file row reached)."""
         if time.monotonic() > self.deadline:
-            raise _error(
+            err = _error(
                 self.file,
                 f"the import took more than {self.seconds:g} s and was stopped. A province table "
                 "(a few hundred rows) takes about a second: check that the file holds only the table.",
@@ -464,6 +464,11 @@ class ImportBudget:
                 sheet=sheet,
                 row=row,
             )
+            raise BudgetSpentError(err.message_en, err.message_vi, file=err.file, row=err.row)
+
+
+class BudgetSpentError(DataError):
+    """The import's wall-clock budget is spent (:class:`ImportBudget`)."""
 
 
 def _too_many_rows(file: str, sheet: str | None, row: int) -> DataError:
@@ -1417,13 +1422,25 @@ def read_table(
     else:
         text, enc = _decode(data, filename, encoding)
         grids, names = [(None, _csv_grid(text, filename, budget))], ()
+    first_text_error: DataError | None = None  # raised when no sheet has a header (garbled headers)
     for name, grid in grids:
-        repaired = _repair_grid(grid, filename, name, budget)
-        tcvn3_cells = _convert_tcvn3_cells(grid, filename, name) if enc != "tcvn3" else []
+        # Text problems count only on the sheet that holds the table (not on an instructions sheet).
+        text_error: DataError | None = None
+        repaired, tcvn3_cells = [], []
+        try:
+            repaired = _repair_grid(grid, filename, name, budget)
+            tcvn3_cells = _convert_tcvn3_cells(grid, filename, name) if enc != "tcvn3" else []
+        except BudgetSpentError:
+            raise
+        except DataError as err:
+            text_error = err
         grid = _pad(grid)
         found = _find_header(grid)
         if found is None:
+            first_text_error = first_text_error or text_error
             continue
+        if text_error is not None:
+            raise text_error
         i, lines, headers, all_fields = found
         fields = _dedupe_fields(all_fields)
         first_of: dict[str, int] = {}
@@ -1454,6 +1471,8 @@ def read_table(
                 all_fields[k] if same_as[k] is not None else None for k in range(len(all_fields))
             ),
         )
+    if first_text_error is not None:
+        raise first_text_error
     where = f" (sheet(s): {', '.join(names)})" if names else ""
     where_vi = f" (trang tính: {', '.join(names)})" if names else ""
     raise _error(
