@@ -16,6 +16,8 @@ Each builder returns the bytes of one file; :data:`HOSTILE` maps a file name to 
 - ``rows_1000001.csv``: the same million rows as a 19 MB CSV; ``unmatched_1999.csv``: 1,999 rows
   (under the row cap), every name unknown; ``baseline.csv``: a correct one-row table (the cost of
   starting Python and importing the app's modules).
+- ``worst_utf8.csv`` / ``worst_cp1258.csv``: just under every cap, ~2 MB: 1,990 unknown communes
+  of a real district, each with a 1,000-character Vietnamese note (UTF-8 / Windows-1258).
 - ``bomb.xlsx``: a zip bomb, ~0.5 MB holding a 500 MB sheet whose last row is 2,000,000
   (``ValueError: Row numbers must be between 1 and 1048576`` after reading it all).
 """
@@ -196,6 +198,36 @@ def unmatched_1999() -> bytes:
     return ("Tên xã,Huyện,Năm\r\n" + rows).encode()
 
 
+def _worst_text() -> str:
+    """Just under every cap: 1,990 rows, each an unknown commune of a real district and a
+    1,000-character Vietnamese note (~2 MB)."""
+    note = "Thị trấn Đồng Đăng Cao Lộc Việt Nam ghi chú dài " * 20
+    rows = "".join(f"Xã Không Có {i},Cao Lộc,2015,{note}\r\n" for i in range(1990))
+    return "Tên xã,Huyện,Năm,Ghi chú\r\n" + rows
+
+
+def worst_utf8() -> bytes:
+    return _worst_text().encode()
+
+
+def worst_cp1258() -> bytes:
+    """The same in Windows-1258, precomposed letters where the code page has them, else a base
+    letter and a combining tone mark (as Windows writes it); decoding it validates every letter."""
+    import unicodedata
+
+    out = bytearray()
+    for ch in _worst_text():
+        try:
+            out += ch.encode("cp1258")
+        except UnicodeEncodeError:
+            nfd = unicodedata.normalize("NFD", ch)
+            base = unicodedata.normalize(
+                "NFC", "".join(c for c in nfd if c not in "\u0300\u0301\u0303\u0309\u0323")
+            )
+            out += (base + "".join(c for c in nfd if c in "\u0300\u0301\u0303\u0309\u0323")).encode("cp1258")
+    return bytes(out)
+
+
 def baseline() -> bytes:
     """A correct one-row table: the cost of starting Python and importing the app's modules."""
     return "Mã xã,Tên xã,Năm\r\n06628,Xã Đình Lập,2015\r\n".encode()
@@ -212,6 +244,8 @@ HOSTILE: dict[str, Callable[[], bytes]] = {
     "bomb.xlsx": bomb,
     "rows_1000001.csv": rows_1000001_csv,
     "unmatched_1999.csv": unmatched_1999,
+    "worst_utf8.csv": worst_utf8,
+    "worst_cp1258.csv": worst_cp1258,
 }
 
 

@@ -674,19 +674,25 @@ def _is_viet_letter(ch: str) -> bool:
     return decomposed[0] in _VIET_BASE and all(m in _VIET_MARKS for m in decomposed[1:])
 
 
+@functools.lru_cache(maxsize=8192)
+def _odd_char(ch: str) -> bool:
+    """A character a correctly decoded Vietnamese/English table would not contain."""
+    if ch in "\t\r\n" or (" " <= ch <= "~"):
+        return False
+    return bool(
+        unicodedata.combining(ch)
+        or unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cn", "Cs")
+        or not (_is_viet_letter(ch) or ch in _OK_SYMBOLS)
+    )
+
+
 def _suspicious(text: str) -> int:
-    """Characters a correctly decoded Vietnamese/English table would not contain."""
-    bad = 0
-    for ch in unicodedata.normalize("NFC", text):
-        if ch in "\t\r\n" or (" " <= ch <= "~"):
-            continue
-        if (
-            unicodedata.combining(ch)
-            or unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cn", "Cs")
-            or not (_is_viet_letter(ch) or ch in _OK_SYMBOLS)
-        ):
-            bad += 1
-    return bad
+    """How many characters a correctly decoded Vietnamese/English table would not contain
+    (each distinct character classified once)."""
+    if text.isascii():
+        return 0
+    nfc = unicodedata.normalize("NFC", text)
+    return sum(nfc.count(ch) for ch in set(nfc) if _odd_char(ch))
 
 
 #: TCVN3 (TCVN 5712:1993 "ABC", the .VnTime fonts): byte -> letter. One byte per lower-case letter
