@@ -25,7 +25,12 @@ on a free loopback port) and stops it at the end, also on error or Ctrl-C. Only 
 every wait has a deadline.
 
     python bench/load_sessions.py [--sessions 20,100] [--query "year=2015&theme=criteria"]
-                                  [--timeout 180] [--json FILE]
+                                  [--vary] [--with-uploads] [--timeout 180] [--json FILE]
+
+``--with-uploads`` runs each round a second time while ``bench/hostile_uploads.py`` imports every
+hostile table in another process: the other viewers' time to the map during hostile uploads,
+as far as CPU contention on the shared cores goes (the import does not run inside this server:
+uploads need an editor's sign-in on the data page).
 """
 
 from __future__ import annotations
@@ -127,6 +132,9 @@ def _pct(values: list[float], q: float) -> float | None:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
+#: Rounds repeated at most this many times while the hostile uploads run (``--with-uploads``).
+MAX_REPEATS = 40
+
 #: ``--vary``: twelve views (2 years x 3 themes x 2 schemes x the province or one district), so
 #: the per-view caches are cold for most sessions of the first round.
 VARIED = [
@@ -137,19 +145,58 @@ VARIED = [
 ]
 
 
-async def round_of(n: int, base_url: str, pid: int, query: str | list[str], timeout: float) -> dict:
+async def _uploads_meanwhile(timeout: float) -> asyncio.subprocess.Process:
+    """``bench/hostile_uploads.py`` (every hostile table, one after another) in its own process."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(REPO / "bench" / "hostile_uploads.py"),
+        "--timeout",
+        str(min(timeout, 60)),
+        cwd=REPO,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+
+
+async def round_of(
+    n: int,
+    base_url: str,
+    pid: int,
+    query: str | list[str],
+    timeout: float,
+    uploads: bool = False,
+) -> dict:
     cpu0, mem0 = cpu_seconds(pid), memory_mb(pid)
+    importer = await _uploads_meanwhile(timeout) if uploads else None
+    if importer is not None:
+        await asyncio.sleep(3)  # the importer's interpreter is up and importing the first file
     wall0 = time.perf_counter()
     queries = [query] if isinstance(query, str) else list(query)
-    results = await asyncio.gather(*(session(base_url, queries[i % len(queries)], timeout) for i in range(n)))
+    results: list[dict] = []
+    for _ in range(MAX_REPEATS if importer is not None else 1):
+        # With uploads, the round is repeated while the importer runs, so every hostile file
+        # meets some sessions; the figures are over all of them.
+        results += await asyncio.gather(
+            *(session(base_url, queries[i % len(queries)], timeout) for i in range(n))
+        )
+        if importer is None or importer.returncode is not None:
+            break
+        await asyncio.sleep(1)
     wall = time.perf_counter() - wall0
     cpu1, mem1 = cpu_seconds(pid), memory_mb(pid)
+    if importer is not None:
+        try:
+            await asyncio.wait_for(importer.wait(), timeout=15 * 60)
+        except TimeoutError:
+            importer.kill()
+            await importer.wait()
     await asyncio.sleep(10)  # sessions closed: what the server keeps
     mem2 = memory_mb(pid)
     maps = [r["map_s"] for r in results if r["map_s"] is not None]
     done = [r["finished_s"] for r in results if r["finished_s"] is not None]
     return {
         "sessions": n,
+        "hostile_uploads_meanwhile": uploads,
         "ok": len(maps),
         "errors": sorted({r["error"] for r in results if r["error"]}),
         "wall_s": round(wall, 2),
@@ -159,7 +206,8 @@ async def round_of(n: int, base_url: str, pid: int, query: str | list[str], time
         "finished_p50_s": _pct(done, 0.5),
         "finished_p95_s": _pct(done, 0.95),
         "server_cpu_s": round(cpu1 - cpu0, 2),
-        "server_cpu_per_session_s": round((cpu1 - cpu0) / n, 3),
+        "sessions_opened": len(results),
+        "server_cpu_per_session_s": round((cpu1 - cpu0) / len(results), 3),
         "rss_before_mb": round(mem0["VmRSS"]),
         "rss_after_mb": round(mem1["VmRSS"]),
         "rss_10s_after_close_mb": round(mem2["VmRSS"]),
@@ -173,6 +221,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sessions", default="20,100", help="comma-separated N per round")
     p.add_argument("--query", default="year=2015&theme=criteria", help="the page's query string")
     p.add_argument("--vary", action="store_true", help="cycle over 12 views instead of one query")
+    p.add_argument(
+        "--with-uploads",
+        action="store_true",
+        help="also run each round again while bench/hostile_uploads.py imports every hostile table "
+        "in another process (CPU contention on the same cores; not inside the server)",
+    )
     p.add_argument("--timeout", type=float, default=180.0, help="deadline per session, s")
     p.add_argument("--json", type=Path, help="write the figures here too")
     args = p.parse_args(argv)
@@ -194,12 +248,17 @@ def main(argv: list[str] | None = None) -> int:
         if warm["map_s"] is None:
             print("the map's message never came; server log tail:\n" + server.log()[-2000:])
             return 1
-        for n in (int(x) for x in args.sessions.split(",")):
+        plan = [
+            (int(x), u)
+            for x in args.sessions.split(",")
+            for u in ((False, True) if args.with_uploads else (False,))
+        ]
+        for n, uploads in plan:
             query = VARIED if args.vary else args.query
-            r = asyncio.run(round_of(n, server.base_url, pid, query, args.timeout))
+            r = asyncio.run(round_of(n, server.base_url, pid, query, args.timeout, uploads))
             rounds.append(r)
             print(
-                f"N={n:4}: {r['ok']}/{n} maps; to the map's message p50 {r['map_p50_s']:.2f} s, "
+                f"N={n:4}{' + hostile uploads' if uploads else ''}: {r['ok']}/{r['sessions_opened']} maps; to the map's message p50 {r['map_p50_s']:.2f} s, "
                 f"p95 {r['map_p95_s']:.2f} s, max {r['map_max_s']:.2f} s; script_finished p50 "
                 f"{r['finished_p50_s']:.2f} s; server CPU {r['server_cpu_s']:.1f} s = "
                 f"{r['server_cpu_per_session_s']:.3f} s/session; RSS {r['rss_before_mb']} -> "
