@@ -27,8 +27,8 @@ every wait has a deadline.
     python bench/load_sessions.py [--sessions 20,100] [--query "year=2015&theme=criteria"]
                                   [--vary] [--with-uploads] [--timeout 180] [--json FILE]
 
-``--with-uploads`` runs each round a second time while ``bench/hostile_uploads.py`` imports every
-hostile table in another process: the other viewers' time to the map during hostile uploads,
+``--with-uploads`` runs each round (10 rounds of N, 1 s apart) without, then with
+``bench/hostile_uploads.py`` importing every hostile table in another process: the other viewers' time to the map during hostile uploads,
 as far as CPU contention on the shared cores goes (the import does not run inside this server:
 uploads need an editor's sign-in on the data page).
 """
@@ -132,9 +132,6 @@ def _pct(values: list[float], q: float) -> float | None:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
-#: Rounds repeated at most this many times while the hostile uploads run (``--with-uploads``).
-MAX_REPEATS = 40
-
 #: ``--vary``: twelve views (2 years x 3 themes x 2 schemes x the province or one district), so
 #: the per-view caches are cold for most sessions of the first round.
 VARIED = [
@@ -165,6 +162,7 @@ async def round_of(
     query: str | list[str],
     timeout: float,
     uploads: bool = False,
+    repeats: int = 1,
 ) -> dict:
     cpu0, mem0 = cpu_seconds(pid), memory_mb(pid)
     importer = await _uploads_meanwhile(timeout) if uploads else None
@@ -173,14 +171,12 @@ async def round_of(
     wall0 = time.perf_counter()
     queries = [query] if isinstance(query, str) else list(query)
     results: list[dict] = []
-    for _ in range(MAX_REPEATS if importer is not None else 1):
-        # With uploads, the round is repeated while the importer runs, so every hostile file
-        # meets some sessions; the figures are over all of them.
+    for _ in range(repeats):
+        # Repeated rounds (1 s apart) so that, with uploads, several hostile files meet some
+        # sessions; the same repeats without uploads give the baseline. Figures over all sessions.
         results += await asyncio.gather(
             *(session(base_url, queries[i % len(queries)], timeout) for i in range(n))
         )
-        if importer is None or importer.returncode is not None:
-            break
         await asyncio.sleep(1)
     wall = time.perf_counter() - wall0
     cpu1, mem1 = cpu_seconds(pid), memory_mb(pid)
@@ -222,6 +218,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--query", default="year=2015&theme=criteria", help="the page's query string")
     p.add_argument("--vary", action="store_true", help="cycle over 12 views instead of one query")
     p.add_argument(
+        "--repeats", type=int, help="rounds of N per figure, 1 s apart (default 1; 10 with --with-uploads)"
+    )
+    p.add_argument(
         "--with-uploads",
         action="store_true",
         help="also run each round again while bench/hostile_uploads.py imports every hostile table "
@@ -255,7 +254,8 @@ def main(argv: list[str] | None = None) -> int:
         ]
         for n, uploads in plan:
             query = VARIED if args.vary else args.query
-            r = asyncio.run(round_of(n, server.base_url, pid, query, args.timeout, uploads))
+            repeats = args.repeats or (10 if args.with_uploads else 1)
+            r = asyncio.run(round_of(n, server.base_url, pid, query, args.timeout, uploads, repeats))
             rounds.append(r)
             print(
                 f"N={n:4}{' + hostile uploads' if uploads else ''}: {r['ok']}/{r['sessions_opened']} maps; to the map's message p50 {r['map_p50_s']:.2f} s, "
