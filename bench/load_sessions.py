@@ -142,9 +142,11 @@ VARIED = [
 ]
 
 
-async def _uploads_meanwhile(timeout: float) -> asyncio.subprocess.Process:
-    """``bench/hostile_uploads.py`` (every hostile table, one after another) in its own process."""
+async def _uploads_meanwhile(timeout: float, nice: int = 0) -> asyncio.subprocess.Process:
+    """``bench/hostile_uploads.py`` (every hostile table, one after another) in its own process,
+    at ``nice`` (0: the server's priority)."""
     return await asyncio.create_subprocess_exec(
+        *(["nice", "-n", str(nice)] if nice else []),
         sys.executable,
         str(REPO / "bench" / "hostile_uploads.py"),
         "--timeout",
@@ -163,9 +165,10 @@ async def round_of(
     timeout: float,
     uploads: bool = False,
     repeats: int = 1,
+    nice: int = 0,
 ) -> dict:
     cpu0, mem0 = cpu_seconds(pid), memory_mb(pid)
-    importer = await _uploads_meanwhile(timeout) if uploads else None
+    importer = await _uploads_meanwhile(timeout, nice) if uploads else None
     if importer is not None:
         await asyncio.sleep(3)  # the importer's interpreter is up and importing the first file
     wall0 = time.perf_counter()
@@ -193,6 +196,7 @@ async def round_of(
     return {
         "sessions": n,
         "hostile_uploads_meanwhile": uploads,
+        "uploads_nice": nice if uploads else None,
         "ok": len(maps),
         "errors": sorted({r["error"] for r in results if r["error"]}),
         "wall_s": round(wall, 2),
@@ -219,6 +223,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--vary", action="store_true", help="cycle over 12 views instead of one query")
     p.add_argument(
         "--repeats", type=int, help="rounds of N per figure, 1 s apart (default 1; 10 with --with-uploads)"
+    )
+    p.add_argument(
+        "--uploads-nice", type=int, default=0, help="run the uploads' process at this nice level (e.g. 19)"
     )
     p.add_argument(
         "--with-uploads",
@@ -255,7 +262,9 @@ def main(argv: list[str] | None = None) -> int:
         for n, uploads in plan:
             query = VARIED if args.vary else args.query
             repeats = args.repeats or (10 if args.with_uploads else 1)
-            r = asyncio.run(round_of(n, server.base_url, pid, query, args.timeout, uploads, repeats))
+            r = asyncio.run(
+                round_of(n, server.base_url, pid, query, args.timeout, uploads, repeats, args.uploads_nice)
+            )
             rounds.append(r)
             print(
                 f"N={n:4}{' + hostile uploads' if uploads else ''}: {r['ok']}/{r['sessions_opened']} maps; to the map's message p50 {r['map_p50_s']:.2f} s, "
