@@ -692,6 +692,20 @@ with st.expander(t("data_bnd_open", L), expanded=False):
             )
         if r["units_without_feature"]:
             st.dataframe(pd.DataFrame(r["units_without_feature"]), hide_index=True, width="stretch")
+        if r.get("misplaced"):  # polygons not where the reference has the unit (codes shifted?)
+            st.dataframe(
+                _issues(
+                    r["misplaced"],
+                    {
+                        "row": ("Đối tượng", "Feature"),
+                        "code": ("Mã", "Code"),
+                        "name": ("Tên", "Name"),
+                        "district": ("Huyện", "District"),
+                    },
+                ),
+                hide_index=True,
+                width="stretch",
+            )
         if not result.complete:
             st.warning(t("data_bnd_incomplete", L))
         else:
