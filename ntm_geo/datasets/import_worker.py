@@ -55,7 +55,7 @@ def _context() -> Any:
     return _CONTEXT
 
 
-def _child(conn: Any, data: bytes, filename: str, kwargs: dict, memory: int, nice: int) -> None:
+def _child(conn: Any, data: bytes, filename: str, kwargs: dict[str, Any], memory: int, nice: int) -> None:
     try:
         os.nice(nice)
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
@@ -119,7 +119,8 @@ def import_in_worker(
         )
     kind = answer[0]
     if kind == "ok":
-        return answer[1]
+        report: ImportReport = answer[1]
+        return report
     if kind == "error":
         _, name, en, vi, file, row, column = answer
         cls = getattr(errors, name, None) or (BudgetSpentError if name == "BudgetSpentError" else DataError)

@@ -350,4 +350,4 @@ class UnitIndex:
         )
 
     def _district_name(self, district_code: str) -> str:
-        return self._district_names[district_code]
+        return str(self._district_names[district_code])
