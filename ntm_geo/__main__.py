@@ -8,6 +8,9 @@ function pair and one row (or a call to :func:`register`):
     print them side by side with the report; exit status 1 if any differs.
 ``generate-illustrative [--out DIR] [--seed N]``
     Regenerate the illustrative CSVs (default into ``data/illustrative/``).
+``frameworks [--json] [--lang {vi,en}] [--id ID] [--file F.yaml ...]``
+    List the criteria frameworks (years, criteria, indicators, sources); see
+    :mod:`ntm_geo.cli.frameworks`.
 
 Errors of the application (:class:`~ntm_geo.errors.NtmGeoError`) are printed in both languages
 and give exit status 2.
@@ -234,6 +237,9 @@ register(*IMPORT_TABLE)
 from ntm_geo.cli.export_map import EXPORT_MAP  # noqa: E402 - export-map (issue 4)
 
 register(*EXPORT_MAP)
+from ntm_geo.cli.frameworks import FRAMEWORKS  # noqa: E402 - frameworks (issue 13)
+
+register(*FRAMEWORKS)
 
 
 # --- entry point ----------------------------------------------------------------------------
