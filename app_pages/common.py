@@ -13,6 +13,7 @@ from ntm_geo import auth
 from ntm_geo.criteria.report_check import compare
 from ntm_geo.datasets import catalog, store
 from ntm_geo.errors import NtmGeoError
+from ntm_geo.geo import background
 from ntm_geo.geo import boundaries as bnd
 from ntm_geo.i18n import t
 from ntm_geo.maps.themes import compute_view, join_dataset
@@ -48,11 +49,20 @@ def _boundaries() -> bnd.Boundaries:
 
 
 def boundaries() -> bnd.Boundaries:
-    """Boundaries from the cache; on the very first run, build them with a progress bar."""
+    """Boundaries from the cache; on the very first run, build them with a progress bar.
+
+    The build runs in a background job (:mod:`ntm_geo.geo.background`): closing the tab during the
+    ~30 s first conversion stops only this progress bar, never the conversion, and the next visitor
+    polls the same job (issue 14, item 14)."""
     if not bnd.cache_is_fresh():
+        job = background.start("boundary cache", lambda progress: bnd.load_boundaries(progress=progress))
         bar = st.progress(0.0, text=t("loading_boundaries", lang()))
-        bnd.load_boundaries(progress=lambda fraction, message: bar.progress(fraction, text=message))
+        while not job.done.wait(0.25):
+            bar.progress(
+                min(max(job.fraction, 0.0), 1.0), text=job.message or t("loading_boundaries", lang())
+            )
         bar.empty()
+        job.wait(0)  # re-raises the build's error (shown by boundaries_or_stop)
     return _boundaries()
 
 
