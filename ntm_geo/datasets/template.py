@@ -7,7 +7,11 @@ validation guards the cells: criteria take ``1, 0, Đạt, Chưa đạt``; perce
 0–100; the two yes/no indicators take ``1, 0``; the year is a whole number. Criteria cells of
 phường and thị trấn (not assessed) are grey and locked (the sheet is protected without a
 password, so only those cells and the pre-filled identity cells are locked). The number of
-criteria met is not asked: the import computes it from the 19 columns.
+criteria met is not asked: the import computes it from the criterion columns.
+
+The criteria are those of the table's framework (:mod:`ntm_geo.criteria.frameworks`): by default
+the one of ``year`` (19 criteria for 2011-2025 — named after 491/342, 1980 or 318 — and 10 for
+2026-2030 under 51/2025), or the one named by ``framework``; the instructions name it.
 
 Both templates import unchanged through :func:`ntm_geo.datasets.importing.import_table`.
 """
@@ -17,7 +21,7 @@ from __future__ import annotations
 import csv
 import io
 
-from ntm_geo.criteria.framework import load_criteria
+from ntm_geo.criteria.frameworks import Framework, default_framework, framework
 from ntm_geo.errors import ConfigError
 from ntm_geo.geo.units import UNIT_TYPES, official_units
 
@@ -99,10 +103,33 @@ def _check_lang(lang: str) -> int:
     return LANGS.index(lang)
 
 
-def headers() -> list[tuple[str, str]]:
-    """(Vietnamese, English) header of every template column, in order."""
-    crit = [(f"TC{c.number}. {c.name_vi}", f"C{c.number} {c.name_en}") for c in load_criteria()]
+def table_framework(year: int, framework_id: str | None = None) -> Framework:
+    """The framework a template for ``year`` follows: ``framework_id`` when given, else the
+    framework of the year (ConfigError when none covers it)."""
+    return framework(framework_id) if framework_id else default_framework(year)
+
+
+def headers(fw: Framework | None = None) -> list[tuple[str, str]]:
+    """(Vietnamese, English) header of every template column, in order; the criteria are those
+    of ``fw`` (default: 491/342, the 19 criteria of 2011-2015)."""
+    fw = fw or framework("qd491_342")
+    crit = [(f"TC{c.number}. {c.name_vi}", f"C{c.number} {c.name_en}") for c in fw.criteria]
     return [(vi, en) for vi, en, _ in ID_COLUMNS] + crit + [(vi, en) for vi, en, _ in INDICATOR_COLUMNS]
+
+
+def instructions(fw: Framework) -> list[str]:
+    """The instructions sheet's lines (Vietnamese, a blank line, English) for framework ``fw``."""
+    n = str(len(fw.criteria))
+    vi = [line.replace("19", n) if line.startswith(("3.", "5.")) else line for line in INSTRUCTIONS_VI]
+    en = [line.replace("19", n) if line.startswith(("3.", "5.")) else line for line in INSTRUCTIONS_EN]
+    vi.insert(
+        1, f"Bộ tiêu chí: QĐ {fw.decision} ({fw.years[0]}–{fw.years[1]}, {n} tiêu chí) — {fw.title_vi}."
+    )
+    en.insert(
+        1,
+        f"Criteria framework: Decision {fw.decision} ({fw.years[0]}–{fw.years[1]}, {n} criteria) — {fw.title_en}.",
+    )
+    return [*vi, "", *en]
 
 
 def _unit_rows(year: int) -> list[list[object]]:
@@ -119,7 +146,7 @@ def _unit_rows(year: int) -> list[list[object]]:
     ]
 
 
-def template_xlsx(year: int, lang: str = "vi") -> bytes:
+def template_xlsx(year: int, lang: str = "vi", framework_id: str | None = None) -> bytes:
     """The Excel template (.xlsx bytes) for ``year``.
 
     Parameters
@@ -129,11 +156,13 @@ def template_xlsx(year: int, lang: str = "vi") -> bytes:
     lang : {"vi", "en"}
         Language of the sheet names and title; headers are always Vietnamese over English and
         the instructions Vietnamese then English.
+    framework_id : str, optional
+        Criteria framework of the table (default: the framework of ``year``).
 
     Raises
     ------
     ConfigError
-        Unknown ``lang``.
+        Unknown ``lang``, unknown ``framework_id``, or no framework for ``year``.
     """
     from openpyxl import Workbook
     from openpyxl.comments import Comment
@@ -142,11 +171,12 @@ def template_xlsx(year: int, lang: str = "vi") -> bytes:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     li = _check_lang(lang)
+    fw = table_framework(year, framework_id)
     book = Workbook()
     ws = book.active
     ws.title = TEXTS["data_sheet"][li]
-    cols = headers()
-    n_id, n_crit = len(ID_COLUMNS), 19
+    cols = headers(fw)
+    n_id, n_crit = len(ID_COLUMNS), len(fw.criteria)
     last = get_column_letter(len(cols))
     ws["A1"] = TEXTS["title"][li].format(year=year)
     ws["A1"].font = Font(bold=True, size=13)
@@ -248,7 +278,7 @@ def template_xlsx(year: int, lang: str = "vi") -> bytes:
 
     help_ws = book.create_sheet(TEXTS["help_sheet"][li])
     help_ws.column_dimensions["A"].width = 120
-    lines = [*INSTRUCTIONS_VI, "", *INSTRUCTIONS_EN]
+    lines = instructions(fw)
     for i, line in enumerate(lines, start=1):
         cell = help_ws.cell(i, 1, line)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -259,12 +289,13 @@ def template_xlsx(year: int, lang: str = "vi") -> bytes:
     return out.getvalue()
 
 
-def template_csv(year: int) -> bytes:
+def template_csv(year: int, framework_id: str | None = None) -> bytes:
     """The CSV template for ``year``: UTF-8 with BOM (Excel shows Vietnamese correctly), comma-
-    separated, Vietnamese header line, one row per unit with code, district, type, name, year."""
+    separated, Vietnamese header line, one row per unit with code, district, type, name, year;
+    the criteria of ``framework_id`` (default: the framework of ``year``)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    cols = headers()
+    cols = headers(table_framework(year, framework_id))
     writer.writerow([vi for vi, _ in cols])
     for values in _unit_rows(year):
         writer.writerow([*values, *[""] * (len(cols) - len(values))])
