@@ -362,21 +362,14 @@ class Framework:
 # --- reading and validation ----------------------------------------------------------------
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """Safe YAML that refuses anchors and aliases (they allow exponential "billion laughs")."""
-
-    def compose_node(self, parent, index):  # type: ignore[override]
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, "anchors/aliases (&name, *name) are not allowed", event.start_mark
-            )
-        event = self.peek_event()
-        if getattr(event, "anchor", None):
-            raise yaml.composer.ComposerError(
-                None, None, "anchors/aliases (&name, *name) are not allowed", event.start_mark
-            )
-        return super().compose_node(parent, index)
+def _first_alias_line(text: str) -> int | None:
+    """1-based line of the first anchor or alias (``&name``, ``*name``), or None. Aliases allow
+    exponential "billion laughs" expansion; parsing events does not expand them."""
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            mark = event.start_mark
+            return int(mark.line) + 1 if mark is not None else 1
+    return None
 
 
 class _Checker:
@@ -526,7 +519,8 @@ def parse_framework(data: bytes, file: str, *, builtin: bool = False) -> Framewo
             f"không phải văn bản UTF-8 (byte {err.start + 1}); hãy lưu tệp dạng UTF-8.",
         ) from None
     try:
-        raw = yaml.load(text, Loader=_NoAliasLoader)  # a SafeLoader subclass (no aliases)
+        alias_line = _first_alias_line(text)
+        raw = None if alias_line else yaml.safe_load(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = f" (line {mark.line + 1})" if mark is not None else ""
@@ -535,6 +529,12 @@ def parse_framework(data: bytes, file: str, *, builtin: bool = False) -> Framewo
         raise ck.fail(
             "", f"not valid YAML{line}: {problem}.", f"không phải YAML hợp lệ{line_vi}: {problem}."
         ) from None
+    if alias_line:
+        raise ck.fail(
+            "",
+            f"not valid YAML (line {alias_line}): anchors/aliases (&name, *name) are not allowed.",
+            f"không phải YAML hợp lệ (dòng {alias_line}): không được dùng anchor/alias (&tên, *tên).",
+        )
     d = ck.mapping(raw, "")
     ck.unknown(d, _TOP_KEYS, "")
     if d.get("format") != FORMAT:
@@ -588,7 +588,7 @@ def parse_framework(data: bytes, file: str, *, builtin: bool = False) -> Framewo
             f"cần một số nguyên >= 0 hoặc null, đang là {count!r}.",
         )
 
-    levels = []
+    levels: list[Level] = []
     for i, lv in enumerate(ck.seq(d.get("levels"), "levels", allow_empty=False)):
         p = f"levels[{i}]"
         lv = ck.mapping(lv, p)
@@ -607,7 +607,7 @@ def parse_framework(data: bytes, file: str, *, builtin: bool = False) -> Framewo
     ta = ck.mapping(d.get("threshold_areas") or {"kind": "none", "items": []}, "threshold_areas")
     ck.unknown(ta, ("kind", "items"), "threshold_areas")
     kind = ck.ref(ta, "kind", "threshold_areas", AREA_KINDS, "area kind", "loại vùng")
-    areas = []
+    areas: list[ThresholdArea] = []
     for i, a in enumerate(ck.seq(ta.get("items"), "threshold_areas.items")):
         p = f"threshold_areas.items[{i}]"
         a = ck.mapping(a, p)
@@ -626,7 +626,7 @@ def parse_framework(data: bytes, file: str, *, builtin: bool = False) -> Framewo
             )
         )
 
-    groups = []
+    groups: list[Group] = []
     for i, g in enumerate(ck.seq(d.get("groups"), "groups")):
         p = f"groups[{i}]"
         g = ck.mapping(g, p)
@@ -640,7 +640,7 @@ def parse_framework(data: bytes, file: str, *, builtin: bool = False) -> Framewo
             )
         )
 
-    criteria = []
+    criteria: list[Criterion] = []
     for i, c in enumerate(ck.seq(d.get("criteria"), "criteria", allow_empty=False)):
         p = f"criteria[{i}]"
         c = ck.mapping(c, p)
@@ -668,7 +668,7 @@ def parse_framework(data: bytes, file: str, *, builtin: bool = False) -> Framewo
                 "this file lists no groups; remove the field or add the group under `groups`.",
                 "tệp không có danh sách nhóm; bỏ trường này hoặc thêm nhóm vào `groups`.",
             )
-        indicators = []
+        indicators: list[Indicator] = []
         for j, ind in enumerate(ck.seq(c.get("indicators"), f"{p}.indicators")):
             q = f"{p}.indicators[{j}]"
             ind = ck.mapping(ind, q)
@@ -702,6 +702,7 @@ def parse_framework(data: bytes, file: str, *, builtin: bool = False) -> Framewo
                         f"expected a number, found {_kind(value)} {value!r}.",
                         f"cần một số, đang là {_kind_vi(value)} {value!r}.",
                     )
+                assert isinstance(value, (int, float))
                 thresholds.append((str(area), Threshold(op, float(value))))
             indicators.append(
                 Indicator(
