@@ -345,9 +345,12 @@ with profile_col:
             st.info(t("not_assessed_unit", L))
         elif profile.criteria_met is not None:
             done = f" — {t('meets_standard', L)} ✅" if profile.meets_standard else ""
-            st.markdown(f"**{t('criteria_met_of', L, n=profile.criteria_met)}**{done}")
+            met_of = t("criteria_met_of_total", L, n=profile.criteria_met, total=profile.criteria_total)
+            st.markdown(f"**{met_of}**{done}")
         if profile.criteria is not None:
-            st.dataframe(profile.criteria, hide_index=True, width="stretch", height=38 + 35 * 19)
+            st.dataframe(
+                profile.criteria, hide_index=True, width="stretch", height=38 + 35 * profile.criteria_total
+            )
 if pick:
     with details_col:
         st.subheader(t("indicators", L))

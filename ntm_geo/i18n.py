@@ -63,6 +63,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "area": ("Diện tích", "Area"),
     "unit_type": ("Loại đơn vị", "Unit type"),
     "criteria_met_of": ("Đạt {n}/19 tiêu chí", "{n} of 19 criteria met"),
+    "criteria_met_of_total": ("Đạt {n}/{total} tiêu chí", "{n} of {total} criteria met"),
+    "framework_is": ("Bộ tiêu chí: QĐ {decision}", "Criteria framework: Decision {decision}"),
+    "commune_group_is": ("Nhóm xã: {group}", "Commune group: {group}"),
     "meets_standard": ("Đạt chuẩn nông thôn mới", "Meets the NTM standard"),
     "not_assessed_unit": (
         "Phường và thị trấn không đánh giá theo Bộ tiêu chí quốc gia về nông thôn mới.",

@@ -202,6 +202,8 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "especially difficult commune",
     ),
     "population": ("dân số", "số dân", "dân số người", "tổng dân số", "population", "population_2009"),
+    # 51/2025/QĐ-TTg sets its thresholds for three commune groups (xã nhóm 1, 2, 3)
+    "commune_group": ("nhóm xã", "xã nhóm", "nhóm xã (1/2/3)", "commune group", "group"),
     "_ignore": ("stt", "tt", "số tt", "số thứ tự", "no", "#", "ghi chú", "note", "notes", "year imported"),
 }
 #: Extra criterion names seen in provincial tables (older titles of the 19 criteria).
@@ -1290,13 +1292,32 @@ def _parse_values(row: _Row, unit_type: str, keys: tuple[str, ...] = CRITERION_C
             row.issue("population", f"dân số âm ({_num(value)}).", f"negative population ({_num(value)}).")
             value = None
         out["population"] = value
+    if raw.column_of("commune_group") is not None:
+        text = _clean(row.get("commune_group"))
+        group = None
+        if text and text not in _BLANK:
+            m = re.fullmatch(r"(?:(?:xa )?nhom |xã nhóm |nhóm |group )?([123])(?:[.,]0+)?", text)
+            if m:
+                group = int(m.group(1))
+            else:
+                row.issue(
+                    "commune_group",
+                    "nhóm xã phải là 1, 2 hoặc 3 (QĐ 51/2025/QĐ-TTg).",
+                    "the commune group must be 1, 2 or 3 (Decision 51/2025/QĐ-TTg).",
+                )
+        out["commune_group"] = group
     return out
 
 
-def _empty_table(with_population: bool) -> pd.DataFrame:
+def _empty_table(with_population: bool, with_group: bool = False) -> pd.DataFrame:
     return _typed(
         pd.DataFrame(
-            columns=[*TABLE_COLUMNS, "name_as_written", *(["population"] if with_population else [])]
+            columns=[
+                *TABLE_COLUMNS,
+                "name_as_written",
+                *(["population"] if with_population else []),
+                *(["commune_group"] if with_group else []),
+            ]
         )
     )
 
@@ -1311,6 +1332,8 @@ def _typed(table: pd.DataFrame) -> pd.DataFrame:
     for c in PCT_COLUMNS + (("population",) if "population" in out.columns else ()):
         out[c] = pd.to_numeric(out[c]).astype("float64")
     out["name_as_written"] = out["name_as_written"].astype(str)
+    if "commune_group" in out.columns:
+        out["commune_group"] = out["commune_group"].astype("Int64")
     return out.sort_values("commune_code").reset_index(drop=True)
 
 
@@ -1520,10 +1543,16 @@ def import_table(
         matched.append({"row": file_row, "commune_code": unit, "rule": rule, "name_as_written": written})
 
     with_pop = raw.column_of("population") is not None
-    table = _typed(pd.DataFrame(records)) if records else _empty_table(with_pop)
+    with_group = raw.column_of("commune_group") is not None
+    table = _typed(pd.DataFrame(records)) if records else _empty_table(with_pop, with_group)
     if not with_pop and "population" in table.columns:
         table = table.drop(columns="population")
-    order = [*TABLE_COLUMNS, "name_as_written", *(["population"] if with_pop else [])]
+    order = [
+        *TABLE_COLUMNS,
+        "name_as_written",
+        *(["population"] if with_pop else []),
+        *(["commune_group"] if with_group else []),
+    ]
     table = table[order]
     without = [c for c in index.codes() if c not in first_row]
     return ImportReport(
