@@ -31,6 +31,7 @@ def units():
         {
             "commune_code": ["00001", "00002", "00003"],
             "name_with_type": ["Xã A", "Xã B", "Phường C"],
+            "district_code": ["178"] * 3,
             "district_name": ["Huyện X"] * 3,
             "population_2009": [1000, 2000, 3000],
             "area_km2": [10.0, 20.0, 30.0],
@@ -44,7 +45,13 @@ def units():
 def table_2026() -> pd.DataFrame:
     rows = []
     for code, met, group in [("00001", 10, 3), ("00002", 7, 2), ("00003", None, None)]:
-        row = {"commune_code": code, "year": 2026, "criteria_met": met, "commune_group": group}
+        row = {
+            "commune_code": code,
+            "year": 2026,
+            "criteria_met": met,
+            "commune_group": group,
+            "poverty_rate_pct": 5.0,
+        }
         for n in range(1, 20):
             row[f"c{n:02d}"] = None if met is None or n > 10 else (n <= met)
         rows.append(row)
@@ -123,3 +130,29 @@ def test_import_reads_the_commune_group_column():
     assert str(t["commune_group"].dtype) == "Int64"
     (bad,) = report.out_of_range
     assert bad.row == 4 and bad.reason_en == "the commune group must be 1, 2 or 3 (Decision 51/2025/QĐ-TTg)."
+
+
+def test_planner_counts_the_gap_over_the_framework(units):
+    from ntm_geo.planning.ranking import (
+        Filters,
+        RankingWeights,
+        apply_filters,
+        candidate_table,
+        group_label,
+        rank,
+    )
+
+    joined = join_dataset(units, table_2026())
+    table = candidate_table(joined, "en")
+    assert list(table["criteria_total"]) == [10, 10, 10]
+    assert list(table["gap"].iloc[:2]) == [0, 3]
+    assert table["missing"].iloc[1] == (8, 9, 10)
+    assert table["missing_label"].iloc[1].startswith("8. Environment and rural landscape")
+    assert list(table["group"]) == ["all_met", "not_all_met", "not_assessed"]
+    assert group_label("all_met", "vi") == "Đạt đủ các tiêu chí (đạt chuẩn)"
+    left = apply_filters(table, Filters(not_meeting_standard=True, criterion_not_met=9))
+    assert list(left["commune_code"]) == ["00002"]
+    with pytest.raises(ConfigError, match=r"use a criterion number 1–10"):
+        apply_filters(table, Filters(criterion_not_met=11))
+    result = rank(left, RankingWeights())
+    assert "7/10 criteria met (3 missing)" in result.explanation("en")
