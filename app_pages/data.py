@@ -35,15 +35,14 @@ from app_pages.common import (
     sign_out,
 )
 from ntm_geo import auth
-from ntm_geo.criteria.report_check import YEARS as REPORT_YEARS
-from ntm_geo.criteria.report_check import compare
+from ntm_geo.criteria.report_check import check_table
 from ntm_geo.datasets import store
+from ntm_geo.datasets import template as tpl
 from ntm_geo.errors import NtmGeoError
 from ntm_geo.exports.tables import table_csv_bytes
 from ntm_geo.geo import boundary_upload as bu
 from ntm_geo.i18n import register, t
 from ntm_geo.planning.profile import escape_markdown
-from ntm_geo.views.viewstate import YEARS as MAP_YEARS
 
 MAX_TABLE_MB = 10
 """Largest table upload (MB): a province table of a few hundred rows is well under 1 MB."""
@@ -64,7 +63,6 @@ register(
         "data_template_year": ("Năm của mẫu", "Template year"),
         "data_template_xlsx": ("Tải mẫu Excel (.xlsx)", "Download Excel template (.xlsx)"),
         "data_template_csv": ("Tải mẫu CSV", "Download CSV template"),
-        "data_template_missing": ("Mẫu nhập liệu chưa sẵn sàng.", "The template is not available yet."),
         "data_upload": ("2. Tải lên bảng số liệu", "2. Upload a table"),
         "data_upload_file": (
             "Tệp CSV hoặc Excel (.xlsx), tối đa {mb} MB",
@@ -111,10 +109,6 @@ register(
         "data_check_none": (
             "Báo cáo 48/BC-BCĐ chỉ có số liệu năm 2011 và 2015.",
             "Report 48/BC-BCĐ has figures for 2011 and 2015 only.",
-        ),
-        "data_map_years": (
-            "Bản đồ hiện chỉ hiển thị các năm {years}.",
-            "The map currently shows the years {years} only.",
         ),
         "data_save": ("Lưu bộ dữ liệu", "Save the dataset"),
         "data_target": ("Lưu thành", "Save as"),
@@ -287,34 +281,29 @@ if editor is not None:  # Streamlit's uploader texts are English only ("Upload",
 
 # ---------------------------------------------------------------- 1. template
 st.subheader(t("data_template", L))
-try:
-    from ntm_geo.datasets import template as tpl
-except ImportError:
-    tpl = None
-if tpl is None:
-    st.caption(t("data_template_missing", L))
-else:
 
-    @st.cache_data(show_spinner=False, max_entries=8)
-    def _template(year: int, lang_: str, kind: str) -> bytes:
-        return tpl.template_xlsx(year, lang_) if kind == "xlsx" else tpl.template_csv(year)
 
-    col_year, col_x, col_c = st.columns([1, 2, 2], vertical_alignment="bottom")
-    t_year = col_year.selectbox(
-        t("data_template_year", L), TEMPLATE_YEARS, index=TEMPLATE_YEARS.index(2015), key="template_year"
-    )
-    col_x.download_button(
-        t("data_template_xlsx", L),
-        _template(t_year, L, "xlsx"),
-        file_name=f"mau_ntm_lang_son_{t_year}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    col_c.download_button(
-        t("data_template_csv", L),
-        _template(t_year, L, "csv"),
-        file_name=f"mau_ntm_lang_son_{t_year}.csv",
-        mime="text/csv",
-    )
+@st.cache_data(show_spinner=False, max_entries=8)
+def _template(year: int, lang_: str, kind: str) -> bytes:
+    return tpl.template_xlsx(year, lang_) if kind == "xlsx" else tpl.template_csv(year)
+
+
+col_year, col_x, col_c = st.columns([1, 2, 2], vertical_alignment="bottom")
+t_year = col_year.selectbox(
+    t("data_template_year", L), TEMPLATE_YEARS, index=TEMPLATE_YEARS.index(2015), key="template_year"
+)
+col_x.download_button(
+    t("data_template_xlsx", L),
+    _template(t_year, L, "xlsx"),
+    file_name=f"mau_ntm_lang_son_{t_year}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+col_c.download_button(
+    t("data_template_csv", L),
+    _template(t_year, L, "csv"),
+    file_name=f"mau_ntm_lang_son_{t_year}.csv",
+    mime="text/csv",
+)
 
 # ---------------------------------------------------------------- 2. upload and match report
 st.subheader(t("data_upload", L))
@@ -373,8 +362,6 @@ if report is not None:
             year=report.year,
         )
     )
-    if report.year not in MAP_YEARS:
-        st.info(t("data_map_years", L, years=", ".join(map(str, sorted(MAP_YEARS)))))
     if report.notices:
         with st.expander(t("data_notices", L) + f" ({len(report.notices)})"):
             st.dataframe(
@@ -461,10 +448,14 @@ if report is not None:
         )
         st.caption(t("data_rejected_note", L))
 
-    if report.year in REPORT_YEARS and len(report.table):
+    units = boundaries().communes.drop(columns="geometry")
+    try:
+        rows = check_table(report.table, units, report.year)
+    except NtmGeoError as error:
+        rows = []
+        _err(error)
+    if rows:
         with st.expander(t("data_check", L, year=report.year)):
-            units = boundaries().communes.drop(columns="geometry")
-            rows = compare(report.table, units, report.year)
             st.dataframe(
                 pd.DataFrame(
                     {
@@ -503,27 +494,17 @@ if report is not None:
     if not len(report.table):
         st.warning(t("data_nothing", L))
     if submitted:
-        table = report.table.drop(
-            columns=[c for c in ("name_as_written", "population") if c in report.table.columns]
-        )
         try:
-            if target:
-                old = store.get_record(target)
-                tables = {y: store.load_table(target, y) for y in old.years if y != report.year}
-                reports = {y: store.get_report(target, y) for y in tables}
-                tables[report.year], reports[report.year] = table, report.to_json()
-                info = store.replace_dataset(
-                    target, name, source, uploader, tables, reports, password=editor_session()
-                )
-            else:
-                info = store.save_dataset(
-                    name,
-                    source,
-                    uploader,
-                    {report.year: table},
-                    {report.year: report.to_json()},
-                    password=editor_session(),  # re-checked by the store: signed in and not expired
-                )
+            info = store.save_import(
+                report.table,
+                report.year,
+                report.to_json(),
+                name=name,
+                source=source,
+                uploaded_by=uploader,
+                password=editor_session(),  # re-checked by the store: signed in and not expired
+                into=target or None,
+            )
         except NtmGeoError as error:
             _err(error)
         else:

@@ -11,7 +11,7 @@ import pytest
 from ntm_geo.criteria.framework import CRITERION_COLUMNS
 from ntm_geo.datasets.contract import load_illustrative
 from ntm_geo.datasets.importing import import_table
-from ntm_geo.datasets.template import HEADER_ROW, ID_COLUMNS, INDICATOR_COLUMNS, template_csv, template_xlsx
+from ntm_geo.datasets.template import HEADER_ROW, ID_COLUMNS, indicator_columns, template_csv, template_xlsx
 from ntm_geo.errors import ConfigError
 
 FIRST = HEADER_ROW + 2
@@ -54,7 +54,7 @@ def test_layout_and_prefilled_units(book):
     assert (
         ws.cell(HEADER_ROW, 6).value == "TC1. Quy hoạch" and ws.cell(HEADER_ROW + 1, 6).value == "C1 Planning"
     )
-    assert ws.max_column == len(ID_COLUMNS) + 19 + len(INDICATOR_COLUMNS)
+    assert ws.max_column == len(ID_COLUMNS) + 19 + len(indicator_columns())
     rows = [[ws.cell(r, j).value for j in range(1, 6)] for r in range(FIRST, FIRST + 226)]
     assert rows[0] == ["05971", "Thành phố Lạng Sơn", "Phường", "Phường Hoàng Văn Thụ", 2015]
     assert len({r[0] for r in rows}) == 226 and ws.cell(FIRST + 226, 1).value is None
@@ -172,8 +172,8 @@ def test_2026_template_follows_51_2025_and_imports_back():
     crit = [ws.cell(HEADER_ROW, len(ID_COLUMNS) + 1 + k).value for k in range(10)]
     assert crit[0] == "TC1. Quy hoạch" and crit[5] == "TC6. Giảm nghèo và an sinh xã hội"
     assert crit[9] == "TC10. Tiếp cận pháp luật và an ninh, quốc phòng"
-    assert ws.cell(HEADER_ROW, len(ID_COLUMNS) + 11).value == INDICATOR_COLUMNS[0][0]
-    assert ws.max_column == len(ID_COLUMNS) + 10 + len(INDICATOR_COLUMNS)
+    assert ws.cell(HEADER_ROW, len(ID_COLUMNS) + 11).value == indicator_columns()[0][0]
+    assert ws.max_column == len(ID_COLUMNS) + 10 + len(indicator_columns())
     help_lines = [c.value for c in book["Hướng dẫn"]["A"] if c.value]
     assert help_lines[1].startswith("Bộ tiêu chí: QĐ 51/2025/QĐ-TTg (2026–2030, 10 tiêu chí)")
     assert any(line.startswith("3. 10 tiêu chí (TC1–TC10)") for line in help_lines)

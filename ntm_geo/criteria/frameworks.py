@@ -166,6 +166,11 @@ class Criterion:
     group: str | None = None
     indicators: tuple[Indicator, ...] = ()
 
+    @property
+    def code(self) -> str:
+        """The dataset column (same as ``key``; the name :mod:`ntm_geo.datasets.schema` reads)."""
+        return self.key
+
     def name(self, lang: str = "vi") -> str:
         return self.name_vi if lang == "vi" else self.name_en
 

@@ -16,11 +16,11 @@ for yes/no are colour-blind safe.
 Criteria frameworks (issue 13): the criteria theme follows the framework of the table
 (:mod:`ntm_geo.criteria.frameworks`). :func:`join_dataset` records it in a ``framework_id``
 column (the dataset's year decides unless given), :func:`compute_view` then labels the
-criteria with that framework's names and classes the number met over 0–N (N = 19, or 10 under
-51/2025, :func:`criteria_classes`); the infrastructure count uses the framework's
-"infrastructure" group (criteria 2–9 of the 19-criteria frameworks) and is "no data" under a
-framework without one. :data:`VARIABLES` keeps the 19 criteria of 491/342 for callers that
-name no framework.
+criteria with that framework's names (the schema registry's columns of that framework) and
+classes the number met over 0–N (N = 19, or 10 under 51/2025, :func:`criteria_classes`); the
+infrastructure count uses the framework's "infrastructure" group (criteria 2–9 of the
+19-criteria frameworks) and is "no data" under a framework without one. :data:`VARIABLES` keeps
+the registry's default framework for callers that name none.
 """
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ import numpy as np
 import pandas as pd
 from branca.utilities import color_brewer
 
-from ntm_geo.criteria.framework import CRITERION_COLUMNS, load_criteria
 from ntm_geo.criteria.frameworks import Framework, default_framework
 from ntm_geo.criteria.frameworks import framework as framework_by_id
+from ntm_geo.datasets import schema
 from ntm_geo.errors import ConfigError
 from ntm_geo.maps.classify import (
     NO_DATA,
@@ -132,12 +132,13 @@ class Theme:
 
 
 def _variables() -> dict[str, Variable]:
+    total = schema.column("criteria_met").label
     table = [
         Variable(
             "criteria_met",
             "criteria",
-            "Số tiêu chí đạt (0–19)",
-            "Criteria met (0–19)",
+            total.vi,
+            total.en,
             "fixed",
             "YlGn",
             True,
@@ -145,30 +146,9 @@ def _variables() -> dict[str, Variable]:
             decimals=0,
         ),
     ]
-    for c in load_criteria():
-        table.append(
-            Variable(
-                c.code,
-                "criteria",
-                f"Tiêu chí {c.number}: {c.name_vi}",
-                f"Criterion {c.number}: {c.name_en}",
-                "binary",
-                "",
-                True,
-            )
-        )
-    table += [
-        Variable(
-            "poverty_rate_pct",
-            "poverty",
-            "Tỷ lệ hộ nghèo",
-            "Poverty rate",
-            "scheme",
-            "OrRd",
-            False,
-            unit_vi="%",
-            unit_en="%",
-        ),
+    for c in schema.criterion_columns():
+        table.append(Variable(c.key, "criteria", c.label.vi, c.label.en, "binary", "", True))
+    table.append(
         Variable(
             "infra_criteria_met",
             "infrastructure",
@@ -179,98 +159,91 @@ def _variables() -> dict[str, Variable]:
             True,
             classes=INFRA_CLASSES,
             decimals=0,
-        ),
-        Variable(
-            "road_hardened_pct",
-            "infrastructure",
-            "Đường giao thông nông thôn được cứng hóa",
-            "Rural road length hardened",
-            "scheme",
-            "Blues",
-            False,
-            unit_vi="%",
-            unit_en="%",
-        ),
-        Variable(
-            "electricity_hh_pct",
-            "infrastructure",
-            "Hộ sử dụng điện",
-            "Households using electricity",
-            "scheme",
-            "Blues",
-            False,
-            unit_vi="%",
-            unit_en="%",
-        ),
-        Variable(
-            "irrigated_cropland_pct",
-            "infrastructure",
-            "Diện tích trồng trọt được tưới tiêu",
-            "Cropland irrigated",
-            "scheme",
-            "Blues",
-            False,
-            unit_vi="%",
-            unit_en="%",
-        ),
-        Variable(
-            "hygienic_water_hh_pct",
-            "infrastructure",
-            "Hộ dùng nước hợp vệ sinh",
-            "Households with hygienic water",
-            "scheme",
-            "Blues",
-            False,
-            unit_vi="%",
-            unit_en="%",
-        ),
-        Variable(
-            "car_access_all_season",
-            "infrastructure",
-            "Đường ô tô đến trung tâm xã đi lại 4 mùa",
-            "All-season car access to the commune centre",
-            "binary",
-            "",
-            True,
-            binary_labels_vi=("Không", "Có"),
-            binary_labels_en=("No", "Yes"),
-        ),
-    ]
+        )
+    )
+    table += [_indicator_variable(c) for c in schema.value_columns() if c.theme is not None]
     return {v.key: v for v in table}
 
 
+def _indicator_variable(c: schema.Column) -> Variable:
+    """The map variable of an indicator or flag of the schema registry."""
+    if c.kind == "flag":
+        no, yes = c.yes_no
+        return Variable(
+            c.key,
+            str(c.theme),
+            c.label.vi,
+            c.label.en,
+            "binary",
+            "",
+            c.assessed_only,
+            binary_labels_vi=(no.vi, yes.vi),
+            binary_labels_en=(no.en, yes.en),
+        )
+    return Variable(
+        c.key,
+        str(c.theme),
+        c.label.vi,
+        c.label.en,
+        "scheme",
+        c.palette,
+        c.assessed_only,
+        unit_vi=c.unit,
+        unit_en=c.unit,
+    )
+
+
+def _themes(variables: dict[str, Variable]) -> dict[str, Theme]:
+    def of(theme_key: str) -> tuple[str, ...]:
+        return tuple(v.key for v in variables.values() if v.theme == theme_key)
+
+    return {
+        "criteria": Theme("criteria", "Tiêu chí nông thôn mới", "NTM criteria met", of("criteria")),
+        "poverty": Theme("poverty", "Tỷ lệ hộ nghèo", "Poverty rate", of("poverty")),
+        "infrastructure": Theme("infrastructure", "Hạ tầng", "Infrastructure coverage", of("infrastructure")),
+    }
+
+
+#: Map variables by key, and themes: built from the schema registry (an indicator with a
+#: ``theme`` is a variable of that theme), rebuilt in place when the registry changes.
 VARIABLES: dict[str, Variable] = _variables()
-THEMES: dict[str, Theme] = {
-    "criteria": Theme(
-        "criteria", "Tiêu chí nông thôn mới", "NTM criteria met", ("criteria_met", *CRITERION_COLUMNS)
-    ),
-    "poverty": Theme("poverty", "Tỷ lệ hộ nghèo", "Poverty rate", ("poverty_rate_pct",)),
-    "infrastructure": Theme(
-        "infrastructure",
-        "Hạ tầng",
-        "Infrastructure coverage",
-        (
-            "infra_criteria_met",
-            "road_hardened_pct",
-            "electricity_hh_pct",
-            "irrigated_cropland_pct",
-            "hygienic_water_hh_pct",
-            "car_access_all_season",
-        ),
-    ),
-}
+THEMES: dict[str, Theme] = _themes(VARIABLES)
+
+
+def _registry_changed() -> None:
+    VARIABLES.clear()
+    VARIABLES.update(_variables())
+    THEMES.clear()
+    THEMES.update(_themes(VARIABLES))
+
+
+schema.on_change(_registry_changed)
+
+
+def theme(key: str) -> Theme:
+    """Look a theme up; raises :class:`ConfigError` listing the allowed keys."""
+    if key not in THEMES:
+        allowed = ", ".join(THEMES)
+        raise ConfigError(
+            f"Unknown theme {key!r}; allowed: {allowed}.",
+            f"Chủ đề bản đồ không hợp lệ {key!r}; các giá trị hợp lệ: {allowed}.",
+        )
+    return THEMES[key]
 
 
 def framework_variables(fw: Framework) -> dict[str, Variable]:
     """The criteria variables of a framework: ``criteria_met`` (0–N, :func:`criteria_classes`)
-    and one met/not-met variable per criterion, labelled with the framework's names."""
+    and one met/not-met variable per criterion, labelled as the schema registry labels that
+    framework's columns."""
+    schema.register_framework(fw.id, fw.criteria)
+    total = schema.column("criteria_met", framework=fw.id).label
     n = len(fw.criteria)
     out = {
         "criteria_met": Variable(
             "criteria_met",
             "criteria",
-            f"Số tiêu chí đạt (0–{n})",
-            f"Criteria met (0–{n})",
+            total.vi,
+            total.en,
             "fixed",
             "YlGn",
             True,
@@ -278,22 +251,15 @@ def framework_variables(fw: Framework) -> dict[str, Variable]:
             decimals=0,
         )
     }
-    for c in fw.criteria:
-        out[c.key] = Variable(
-            c.key,
-            "criteria",
-            f"Tiêu chí {c.number}: {c.name_vi}",
-            f"Criterion {c.number}: {c.name_en}",
-            "binary",
-            "",
-            True,
-        )
+    for c in schema.criterion_columns(fw.id):
+        out[c.key] = Variable(c.key, "criteria", c.label.vi, c.label.en, "binary", "", True)
     return out
 
 
 def theme_variables(theme_key: str, fw: Framework | None = None) -> tuple[str, ...]:
-    """The variables a theme offers under framework ``fw`` (default: :data:`THEMES`' list, the 19
-    criteria): the criteria theme lists ``criteria_met`` and the framework's criteria."""
+    """The variables a theme offers under framework ``fw`` (default: :data:`THEMES`' list, the
+    registry's default framework): the criteria theme lists ``criteria_met`` and the framework's
+    criteria."""
     th = theme(theme_key)
     if fw is None or theme_key != "criteria":
         return th.variables
@@ -308,17 +274,6 @@ def table_framework(table: pd.DataFrame) -> Framework | None:
     return framework_by_id(str(fid)) if isinstance(fid, str) and fid else None
 
 
-def theme(key: str) -> Theme:
-    """Look a theme up; raises :class:`ConfigError` listing the allowed keys."""
-    if key not in THEMES:
-        allowed = ", ".join(THEMES)
-        raise ConfigError(
-            f"Unknown theme {key!r}; allowed: {allowed}.",
-            f"Chủ đề bản đồ không hợp lệ {key!r}; các giá trị hợp lệ: {allowed}.",
-        )
-    return THEMES[key]
-
-
 def variable(key: str, fw: Framework | None = None) -> Variable:
     """Look a variable up (its criteria labelled after framework ``fw`` when given); raises
     :class:`ConfigError` listing the allowed keys."""
@@ -326,7 +281,7 @@ def variable(key: str, fw: Framework | None = None) -> Variable:
         own = framework_variables(fw)
         if key in own:
             return own[key]
-        if key in CRITERION_COLUMNS:
+        if key in schema.column_keys("criterion"):
             raise ConfigError(
                 f"Criterion column {key!r} is not part of Decision {fw.decision} ({len(fw.criteria)} criteria); "
                 f"allowed: {', '.join(own)}.",

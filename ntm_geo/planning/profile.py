@@ -20,18 +20,16 @@ import pandas as pd
 from ntm_geo.criteria.framework import load_criteria
 from ntm_geo.criteria.frameworks import Framework
 from ntm_geo.criteria.frameworks import framework as framework_by_id
+from ntm_geo.datasets import schema
 from ntm_geo.i18n import t
 from ntm_geo.maps.classify import format_number
 from ntm_geo.maps.themes import VARIABLES
 
-INDICATORS = (
-    "poverty_rate_pct",
-    "road_hardened_pct",
-    "electricity_hh_pct",
-    "irrigated_cropland_pct",
-    "hygienic_water_hh_pct",
-    "car_access_all_season",
-)
+
+def indicator_keys() -> tuple[str, ...]:
+    """Indicators the profile shows: those of the schema registry that a map theme shows."""
+    return tuple(c.key for c in schema.value_columns() if c.theme is not None)
+
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -51,7 +49,7 @@ class CommuneProfile:
 
     ``header_md`` and ``facts_md`` are Markdown with all data text escaped; ``criteria`` is a
     DataFrame (one row per criterion of the framework: criterion, status) or ``None`` for units
-    not assessed; ``indicators`` has one row per indicator of :data:`INDICATORS` (label,
+    not assessed; ``indicators`` has one row per indicator of :func:`indicator_keys` (label,
     formatted value with unit). ``criteria_total`` is the framework's number of criteria (19 or
     10), ``framework_id`` its id ("" when the table names none: the 19 criteria of 491/342 are
     shown), ``commune_group`` the commune's group (1-3) when the table gives one.
@@ -127,7 +125,7 @@ def commune_profile(row: pd.Series, lang: str = "vi", framework: Framework | Non
         rows = []
         items = fw.criteria if fw is not None else load_criteria()
         for c in items:
-            value = row.get(c.key if fw is not None else c.code)
+            value = row.get(c.code)
             status = (
                 t("no_data", lang)
                 if pd.isna(value)
@@ -138,7 +136,7 @@ def commune_profile(row: pd.Series, lang: str = "vi", framework: Framework | Non
             rows.append({t("criterion", lang): c.label(lang), t("status", lang): status})
         criteria = pd.DataFrame(rows)
     indicators = []
-    for key in INDICATORS:
+    for key in indicator_keys():
         var = VARIABLES[key]
         value = row.get(key)
         if value is None or pd.isna(value):
