@@ -362,6 +362,8 @@ if report is not None:
             year=report.year,
         )
     )
+    if report.framework_id:  # which criteria framework the table is read under, and why (issue 13)
+        st.caption(escape_markdown(report.framework_reason_vi if L == "vi" else report.framework_reason_en))
     if report.notices:
         with st.expander(t("data_notices", L) + f" ({len(report.notices)})"):
             st.dataframe(

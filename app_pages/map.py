@@ -205,7 +205,9 @@ if len(theme_vars) > 1:
             label,
             theme_vars,
             format_func=lambda k: (
-                t("all_criteria", L) if k == "criteria_met" else variable_def(k, year_framework).label(L)
+                t("all_criteria", L)
+                if k == "criteria_met" and year_framework is None
+                else variable_def(k, year_framework).label(L)
             ),
             key=key,
         ),

@@ -54,8 +54,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "profile": ("Hồ sơ xã", "Commune profile"),
     "profile_below": ("Hồ sơ {name} ở bên dưới bản đồ ↓", "The profile of {name} is below the map ↓"),
     "profile_hint": (
-        "Bấm vào một xã trên bản đồ (hoặc chọn ở đây) để xem hồ sơ: 19 tiêu chí, chỉ tiêu hạ tầng, dân số.",
-        "Click a commune on the map (or pick one here) to see its profile: 19 criteria, indicators, population.",
+        "Bấm vào một xã trên bản đồ (hoặc chọn ở đây) để xem hồ sơ: các tiêu chí (✓/✗), chỉ tiêu hạ tầng, dân số.",
+        "Click a commune on the map (or pick one here) to see its profile: its criteria (✓/✗), indicators, population.",
     ),
     "pick_commune": ("Chọn xã", "Pick a commune"),
     "none": ("— chưa chọn —", "— none —"),
