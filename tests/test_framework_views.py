@@ -156,3 +156,12 @@ def test_planner_counts_the_gap_over_the_framework(units):
         apply_filters(table, Filters(criterion_not_met=11))
     result = rank(left, RankingWeights())
     assert "7/10 criteria met (3 missing)" in result.explanation("en")
+
+
+def test_the_table_behind_a_2026_map_has_its_ten_criteria(units):
+    from ntm_geo.exports.formats import view_table
+
+    joined = join_dataset(units, table_2026())
+    table = view_table(joined, compute_view(joined, "criteria_met", lang="vi"), "vi")
+    assert [c for c in table.columns if c.startswith("c") and c[1:].isdigit()] == CRIT[:10]
+    assert list(table["Số tiêu chí đạt (0–10)"]) == ["10/10", "7/10", "Không đánh giá"]
