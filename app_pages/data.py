@@ -49,15 +49,17 @@ MAX_TABLE_MB = 10
 MAX_BOUNDARY_MB = min(bu.MAX_BYTES // 2**20, 20)
 """Largest boundary upload (MB); ``server.maxUploadSize`` in .streamlit/config.toml is the same."""
 TEMPLATE_YEARS = list(range(2011, 2031))
+MEMO_PREFIX = "_upload_memo::"
+"""Session-state keys of what was read from this session's uploads (:func:`_session_memo`)."""
 
 register(
     {
         "data_title": ("Dữ liệu của tỉnh", "Province data"),
         "data_intro": (
             "Tải mẫu, điền kết quả NTM từng xã, tải lên và kiểm tra trước khi lưu. Xem dữ liệu không cần "
-            "mật khẩu; lưu, thay thế, xóa cần mật khẩu biên tập.",
+            "mật khẩu; tải lên, lưu, thay thế, xóa cần đăng nhập biên tập.",
             "Download the template, fill in each commune's NTM results, upload and check before saving. "
-            "Viewing needs no password; saving, replacing and deleting need the editor password.",
+            "Viewing needs no password; uploading, saving, replacing and deleting need an editor sign-in.",
         ),
         "data_template": ("1. Tải mẫu nhập liệu", "1. Download the template"),
         "data_template_year": ("Năm của mẫu", "Template year"),
@@ -214,6 +216,9 @@ RULES = {
 L = lang()
 vi = L == "vi"
 editor = editor_session() if auth.uploads_enabled() else None
+if editor is None:  # signed out or ended: forget what was read from this session's uploads
+    for _name in [k for k in st.session_state if str(k).startswith(MEMO_PREFIX)]:
+        del st.session_state[_name]
 
 
 def _err(error: NtmGeoError) -> None:
@@ -231,6 +236,24 @@ def _issues(rows: list[dict], columns: dict[str, tuple[str, str]]) -> pd.DataFra
         if not frame.empty
         else frame
     )
+
+
+def _session_memo(kind: str, key: tuple, compute):
+    """``compute()`` once per ``key`` in this browser session: a rerun (confirming a suggestion,
+    a click) re-reads nothing. Only the last result (or error) per ``kind`` is kept, in the
+    session's own state, so an upload's tables are freed when the session ends or the editor
+    signs out -- never shared with, or held for, other sessions (st.cache_data would)."""
+    name = MEMO_PREFIX + kind
+    memo = st.session_state.get(name)
+    if memo is None or memo[0] != key:
+        try:
+            memo = (key, compute(), None)
+        except NtmGeoError as error:
+            memo = (key, None, error)
+        st.session_state[name] = memo
+    if memo[2] is not None:
+        raise memo[2]
+    return memo[1]
 
 
 ISSUE_COLUMNS = {
@@ -327,7 +350,6 @@ else:
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
 def _import(data: bytes, filename: str, year: int | None, confirmed: tuple[tuple[int, str], ...]):
     from ntm_geo.datasets.importing import import_table
 
@@ -343,7 +365,11 @@ if upload is not None and editor is not None:
         confirmed_key = f"confirmed::{upload.file_id}"
         confirmed = st.session_state.setdefault(confirmed_key, {})
         try:
-            report = _import(data, upload.name, year_choice, tuple(sorted(confirmed.items())))
+            report = _session_memo(
+                "table",
+                (upload.file_id, year_choice, tuple(sorted(confirmed.items()))),
+                lambda: _import(data, upload.name, year_choice, tuple(sorted(confirmed.items()))),
+            )
         except NtmGeoError as error:
             _err(error)
 
@@ -596,7 +622,6 @@ with st.expander(t("data_bnd_open", L), expanded=False):
         format_func=lambda e: e or t("data_year_auto", L),
     )
 
-    @st.cache_data(show_spinner=False, max_entries=2)
     def _import_boundaries(data: bytes, filename: str, crs: str, enc: str):
         return bu.import_boundaries(
             data, filename, crs=crs or None, encoding=enc or None, reference=boundaries().communes
@@ -608,7 +633,11 @@ with st.expander(t("data_bnd_open", L), expanded=False):
             st.error(t("data_too_big", L, size=b_file.size / 2**20, mb=MAX_BOUNDARY_MB))
         else:
             try:
-                result = _import_boundaries(b_file.getvalue(), b_file.name, crs_key, encoding)
+                result = _session_memo(
+                    "boundary",
+                    (b_file.file_id, crs_key, encoding),
+                    lambda: _import_boundaries(b_file.getvalue(), b_file.name, crs_key, encoding),
+                )
             except NtmGeoError as error:
                 _err(error)
     if result is not None:
