@@ -354,3 +354,15 @@ def test_to_dict_is_the_json_shape():
     }
     assert d["criteria_count"] == 10 and d["indicator_count"] == 47
     assert pd.Series([s["url"] for s in d["sources"]]).str.startswith("https://").all()
+
+
+def test_province_folder_is_read_again_only_when_a_file_changes(tmp_path, monkeypatch):
+    import os
+
+    monkeypatch.setenv(fw.FRAMEWORKS_DIR_ENV, str(tmp_path))
+    path = write(tmp_path, PROVINCE)
+    first = fw.province_frameworks()
+    assert fw.province_frameworks() is first  # cached: same tuple
+    path.write_text(PROVINCE.replace("years: [2031, 2035]", "years: [2031, 2036]"), encoding="utf-8")
+    os.utime(path, ns=(1, 2))  # a different modification time
+    assert fw.province_frameworks()[0].years == (2031, 2036)
