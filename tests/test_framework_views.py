@@ -165,3 +165,12 @@ def test_the_table_behind_a_2026_map_has_its_ten_criteria(units):
     table = view_table(joined, compute_view(joined, "criteria_met", lang="vi"), "vi")
     assert [c for c in table.columns if c.startswith("c") and c[1:].isdigit()] == CRIT[:10]
     assert list(table["Số tiêu chí đạt (0–10)"]) == ["10/10", "7/10", "Không đánh giá"]
+
+
+def test_slides_and_captions_name_the_variable_after_the_year():
+    from ntm_geo.maps.themes import year_variable
+
+    assert year_variable("criteria_met", 2026).label_vi == "Số tiêu chí đạt (0–10)"
+    assert year_variable("criteria_met", 2015).label_vi == "Số tiêu chí đạt (0–19)"
+    assert year_variable("c11", 2022).label_en == "Criterion 11: Multidimensional poverty"
+    assert year_variable("poverty_rate_pct", 2040).key == "poverty_rate_pct"

@@ -266,6 +266,16 @@ def theme_variables(theme_key: str, fw: Framework | None = None) -> tuple[str, .
     return ("criteria_met", *fw.criterion_keys)
 
 
+def year_variable(key: str, year: int) -> Variable:
+    """The variable ``key`` as a map of ``year`` shows it: criteria labelled after the year's
+    framework ("Số tiêu chí đạt (0–10)" in 2026), other variables as :func:`variable`."""
+    try:
+        fw = default_framework(int(year))
+    except ConfigError:
+        fw = None
+    return variable(key, fw)
+
+
 def table_framework(table: pd.DataFrame) -> Framework | None:
     """The framework recorded by :func:`join_dataset` in ``framework_id``, or None."""
     if "framework_id" not in table.columns or not len(table):
