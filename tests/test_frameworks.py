@@ -366,3 +366,11 @@ def test_province_folder_is_read_again_only_when_a_file_changes(tmp_path, monkey
     path.write_text(PROVINCE.replace("years: [2031, 2035]", "years: [2031, 2036]"), encoding="utf-8")
     os.utime(path, ns=(1, 2))  # a different modification time
     assert fw.province_frameworks()[0].years == (2031, 2036)
+
+
+def test_a_broken_province_file_never_hides_the_national_frameworks(tmp_path, monkeypatch):
+    monkeypatch.setenv(fw.FRAMEWORKS_DIR_ENV, str(tmp_path))
+    write(tmp_path, "format: [", "broken.yaml")
+    assert fw.default_framework(2027).id == "qd51_2025" and fw.framework("qd318").years == (2021, 2025)
+    with pytest.raises(fw.FrameworkError, match=r"^broken.yaml: not valid YAML"):
+        fw.default_framework(2033)  # only a province file could cover it: the error names the file

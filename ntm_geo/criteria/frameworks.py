@@ -862,7 +862,12 @@ def all_frameworks(extra: Sequence[Framework] = ()) -> tuple[Framework, ...]:
 
 
 def framework(framework_id: str, frameworks: Sequence[Framework] | None = None) -> Framework:
-    """The framework with this id; ConfigError listing the known ids otherwise."""
+    """The framework with this id; ConfigError listing the known ids otherwise. The national
+    frameworks are looked at first, so a broken province file never hides them."""
+    if frameworks is None:
+        found = next((fw for fw in builtin_frameworks() if fw.id == framework_id), None)
+        if found is not None:
+            return found
     items = all_frameworks() if frameworks is None else frameworks
     for fw in items:
         if fw.id == framework_id:
@@ -883,6 +888,10 @@ def default_framework(year: int, frameworks: Sequence[Framework] | None = None) 
     ConfigError
         No framework covers ``year``; the message lists the periods covered.
     """
+    if frameworks is None:  # a national framework first: a broken province file never hides it
+        found = next((fw for fw in builtin_frameworks() if fw.covers(year)), None)
+        if found is not None:
+            return found
     items = all_frameworks() if frameworks is None else frameworks
     covering = sorted((fw for fw in items if fw.covers(year)), key=lambda f: not f.builtin)
     if covering:
