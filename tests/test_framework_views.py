@@ -174,3 +174,14 @@ def test_slides_and_captions_name_the_variable_after_the_year():
     assert year_variable("criteria_met", 2015).label_vi == "Số tiêu chí đạt (0–19)"
     assert year_variable("c11", 2022).label_en == "Criterion 11: Multidimensional poverty"
     assert year_variable("poverty_rate_pct", 2040).key == "poverty_rate_pct"
+
+
+def test_a_declared_framework_travels_with_the_table_to_the_map(units):
+    header = "Mã xã,Năm," + ",".join(f"TC{i}" for i in range(1, 20))
+    data = f"{header}\n06628,2019,{','.join(['1'] * 19)}\n".encode()
+    assert "framework_id" not in import_table(data, "t.csv").table.columns  # the year's default: no column
+    table = import_table(data, "t.csv", framework="qd318").table
+    assert list(table["framework_id"]) == ["qd318"]
+    joined = join_dataset(units, table.assign(commune_code="00001"))
+    assert joined["framework_id"].iloc[0] == "qd318"
+    assert compute_view(joined, "c03").variable.label_vi == "Tiêu chí 3: Thủy lợi và phòng, chống thiên tai"

@@ -1273,7 +1273,9 @@ class ImportReport:
     framework_id, framework_reason_vi, framework_reason_en
         The criteria framework the table was read under (:mod:`ntm_geo.criteria.detect`: by
         year, confirmed by the criterion names of the columns) and why, one sentence per language.
-        Under a framework of N criteria only ``c01``..``cNN`` are read; the others stay NA.
+        Under a framework of N criteria only ``c01``..``cNN`` are read; the others stay NA. A
+        framework given to :func:`import_table` (not the year's default) is also kept in a
+        ``framework_id`` column of :attr:`table`, so the saved dataset is mapped under it.
     """
 
     file: str
@@ -1890,6 +1892,8 @@ def import_table(
         *(["commune_group"] if with_group else []),
     ]
     table = table[order]
+    if framework:  # a declared framework travels with the table (the year's default needs no column)
+        table = table.assign(framework_id=pd.Series([choice.framework.id] * len(table), dtype="string"))
     without = [c for c in index.codes() if c not in first_row]
     return ImportReport(
         file=filename,

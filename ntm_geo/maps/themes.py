@@ -320,8 +320,8 @@ def join_dataset(
         One row per unit (``commune_code``; ``c01``..``c19``, ``criteria_met``, indicators).
         Units without a row get NA everywhere (= no data).
     framework : Framework, optional
-        The table's criteria framework; default: the framework of the table's single ``year``
-        (none when the table has no year).
+        The table's criteria framework; default: the one its ``framework_id`` column declares,
+        else the framework of the table's single ``year`` (none when the table has no year).
 
     Returns
     -------
@@ -331,6 +331,10 @@ def join_dataset(
         frameworks; NA when any of them is blank or the framework has no such group) and
         ``framework_id`` (str, "" when unknown).
     """
+    if framework is None and "framework_id" in dataset.columns:  # declared by the table
+        ids = [str(v) for v in dataset["framework_id"].dropna().unique() if str(v)]
+        if len(ids) == 1:
+            framework = framework_by_id(ids[0])
     if framework is None and "year" in dataset.columns:
         years = pd.to_numeric(dataset["year"], errors="coerce").dropna().unique()
         if len(years) == 1:
