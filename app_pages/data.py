@@ -327,6 +327,7 @@ col_c.download_button(
     file_name=f"mau_ntm_lang_son_{t_year}.csv",
     mime="text/csv",
 )
+st.caption(escape_markdown(tpl.table_framework(t_year).label(L)))  # the template's criteria (issue 13)
 
 # ---------------------------------------------------------------- 2. upload and match report
 st.subheader(t("data_upload", L))

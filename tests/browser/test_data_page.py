@@ -456,6 +456,9 @@ def test_a_2026_table_under_51_2025_is_read_saved_and_mapped_over_10_criteria(da
     server = data_app()
     page, network = new_page(1600, 1000)
     page.goto(f"{server.base_url}/data")
+    page.get_by_text("QĐ 491/QĐ-TTg; 342/QĐ-TTg (2011–2015, 19 tiêu chí)").wait_for(
+        timeout=60_000
+    )  # 2015 template
     sign_in(page)
     page.locator("input[type=file]").first.set_input_files(str(path))
     page.get_by_text("Báo cáo khớp dữ liệu (chưa lưu)").first.wait_for(timeout=60_000)
