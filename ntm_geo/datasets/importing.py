@@ -307,9 +307,9 @@ def _alias_table() -> dict[str, str]:
         for name in (c.name_vi, c.name_en, *EXTRA_CRITERION_NAMES.get(c.number, ())):
             table.setdefault(_fold_header(name), c.code)
     for fw in builtin_frameworks():  # names of 1980, 318, 51/2025 (no name means two numbers)
-        for c in fw.criteria:
-            for name in (c.name_vi, c.name_en):
-                table.setdefault(_fold_header(name), c.key)
+        for fc in fw.criteria:
+            for name in (fc.name_vi, fc.name_en):
+                table.setdefault(_fold_header(name), fc.key)
     return table
 
 
