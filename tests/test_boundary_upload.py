@@ -404,3 +404,27 @@ def test_generic_vn2000_prj_is_measured_and_the_provincial_definition_suggested(
     assert any(f"CRS used: {result.source_crs}" in en for _, en in result.notes)
     again = bu.import_boundaries(data, "x.zip", crs="vn2000-lang-son-tm3", reference=communes)
     assert again.complete and again.offset_m < 1
+
+
+@pytest.mark.parametrize(
+    "encoding, cpg, expected",
+    [
+        ("cp1258", "UTF-8", "cp1258"),  # legacy ANSI text, .cpg claims UTF-8
+        ("cp1258", "1252", "cp1258"),  # Western European code page named instead of Vietnamese
+        ("UTF-8", "1258", "utf-8"),  # UTF-8 text, .cpg says Windows-1258
+    ],
+)
+def test_a_cpg_naming_the_wrong_code_page_is_detected_with_a_sample(
+    table, communes, tmp_path, encoding, cpg, expected
+):
+    named = table.drop(columns="MA_XA").head(20)  # matched by name only: the names must decode
+    data = shapefile_zip(named, tmp_path / "s", encoding=encoding, cpg=cpg)
+    raw = bu.read_file(data, "x.zip")
+    assert raw.encoding == expected and raw.encoding_how == "cpg"
+    assert list(raw.features["TEN_XA"]) == list(named["TEN_XA"])
+    vi, en = raw.encoding_note
+    assert f"the .cpg says {bu._codec(cpg)} but the names decode better as {expected}" in en
+    assert "e.g. «" in en and "instead of «" in en and "tệp .cpg ghi" in vi
+    result = bu.import_boundaries(data, "x.zip", reference=communes)
+    assert len(result.report["matched"]) == 20 and (vi, en) in result.notes
+    assert bu.read_file(data, "x.zip", encoding=bu._codec(cpg)).encoding_note is None  # a choice is kept

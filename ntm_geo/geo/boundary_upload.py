@@ -420,6 +420,56 @@ def _extract_shapefile(
     return folder / "layer.shp", codec, how
 
 
+#: code pages tried on a shapefile's names when the .cpg (or the detection) may be wrong
+CANDIDATE_CODECS = ("utf-8", "cp1258", "cp1252")
+
+
+def _decoded(value: str, codec: str) -> str | None:
+    try:
+        return unicodedata.normalize("NFC", value.encode("latin-1").decode(codec))
+    except UnicodeError:
+        return None
+
+
+def _better_codec(features: pd.DataFrame, codec: str, how: str) -> tuple[str, tuple[str, str] | None]:
+    """(codec, note): the code page under which most names are official unit names (read from
+    ISO-8859-1 text holding the .dbf bytes); a note with a sample when it is not ``codec``."""
+    columns = [c for c in features.columns if c != features.geometry.name]
+    column = _find_column(columns, NAME_COLUMNS) or _find_column(columns, DISTRICT_COLUMNS)
+    if column is None:
+        return codec, None
+    values = [v for v in features[column] if isinstance(v, str) and any(ord(ch) > 127 for ch in v)][:300]
+    if not values:
+        return codec, None
+    keys = set(official_units()["name_key"]) | set(official_units()["district_key"])
+
+    def score(candidate: str) -> int:
+        texts = [_decoded(v, candidate) for v in values]
+        if any(t is None for t in texts):
+            return -1
+        return sum(split_unit_name(t)[1] in keys or name_key(t) in keys for t in texts if t)
+
+    scores = {c: score(c) for c in dict.fromkeys((codec, *CANDIDATE_CODECS))}
+    best = max(scores, key=lambda c: (scores[c], c == codec))
+    if best == codec or scores[best] <= max(scores[codec], 0):
+        return codec, None
+    sample = next(v for v in values if _decoded(v, best) != _decoded(v, codec))
+    good, bad = (
+        _decoded(sample, best),
+        _decoded(sample, codec) or sample.encode("latin-1").decode(codec, "replace"),
+    )
+    said_en = f"the .cpg says {codec}" if how == "cpg" else f"the text looked like {codec}"
+    said_vi = f"tệp .cpg ghi {codec}" if how == "cpg" else f"chữ có vẻ là {codec}"
+    return best, (
+        f"{said_vi} nhưng tên đọc đúng hơn theo {best} ({scores[best]}/{len(values)} tên khớp, so với "
+        f"{max(scores[codec], 0)}): ví dụ «{good}» thay vì «{bad}». Đã đọc theo {best}; có thể chọn "
+        "bảng mã khác để ghi đè.",
+        f"{said_en} but the names decode better as {best} ({scores[best]} of {len(values)} names match, "
+        f"against {max(scores[codec], 0)}): e.g. «{good}» instead of «{bad}». Read as {best}; choose "
+        "another encoding to override.",
+    )
+
+
 def _nfc_text(frame: pd.DataFrame, decode: str | None) -> pd.DataFrame:
     """NFC-normalise text columns (and re-decode latin-1-read bytes with ``decode``)."""
 
@@ -446,17 +496,21 @@ class RawBoundaries:
     features: gpd.GeoDataFrame  # in the file's CRS (None when unknown), NFC text
     encoding: str  # text codec used ("" for formats that define it: GPKG/GeoJSON are UTF-8)
     encoding_how: str  # "cpg", "detected", "chosen" or ""
+    encoding_note: tuple[str, str] | None = None  # (vi, en): the names decode better than .cpg says
 
 
 def read_file(data: bytes, filename: str, *, encoding: str | None = None) -> RawBoundaries:
     """Read an uploaded boundary file (checks size, type, archive content, geometry type)."""
     suffix = _check_kind(data, filename)
+    note: tuple[str, str] | None = None
     with tempfile.TemporaryDirectory() as tmp:
         if suffix == ".zip":
             shp, codec, how = _extract_shapefile(data, filename, Path(tmp), encoding)
-            gdal_encoding = "UTF-8" if codec in {"utf-8", "ascii"} else "ISO-8859-1"
-            features = safe_ogr.read_vector(shp, filename, encoding=gdal_encoding)
-            features = _nfc_text(features, None if gdal_encoding == "UTF-8" else codec)
+            # the .dbf bytes as ISO-8859-1 (lossless), decoded here: codecs can then be compared
+            features = safe_ogr.read_vector(shp, filename, encoding="ISO-8859-1")
+            if how != "chosen":
+                codec, note = _better_codec(features, codec, how)
+            features = _nfc_text(features, codec)
         else:
             path = Path(tmp) / f"upload{suffix}"
             path.write_bytes(data)
@@ -472,7 +526,7 @@ def read_file(data: bytes, filename: str, *, encoding: str | None = None) -> Raw
             f"the geometries are {shown}; commune boundaries must be polygons.",
             f"hình học là {shown}; ranh giới xã phải là vùng (polygon).",
         )
-    return RawBoundaries(features, codec, how)
+    return RawBoundaries(features, codec, how, note)
 
 
 # ---------------------------------------------------------------- coordinates
@@ -1032,7 +1086,9 @@ def import_boundaries(
     communes = bnd.clean_coverage(communes)
     communes["area_km2"] = bnd.area_km2(communes).to_numpy()
     communes = communes[bnd.COMMUNE_COLUMNS]
-    if raw.encoding_how == "detected" and raw.encoding != "ascii":
+    if raw.encoding_note:
+        notes.append(raw.encoding_note)
+    elif raw.encoding_how == "detected" and raw.encoding != "ascii":
         notes.append(
             (
                 f"Tệp không có .cpg; đã đọc chữ theo bảng mã {raw.encoding}.",
