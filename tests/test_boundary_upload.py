@@ -285,7 +285,7 @@ def test_nothing_matched(table, communes, tmp_path):
 
 
 def test_unmatched_reasons_suggestions_confirmation_duplicates(table, communes, tmp_path):
-    rows = table.head(6).copy()
+    rows = table.head(7).copy()
     rows["MA_XA"] = rows["MA_XA"].astype(object)
     rows.iloc[0, rows.columns.get_loc("MA_XA")] = None
     rows.iloc[0, rows.columns.get_loc("TEN_XA")] = "Phường Hoàng Văn Thu"  # misspelt: suggestion only
@@ -293,22 +293,27 @@ def test_unmatched_reasons_suggestions_confirmation_duplicates(table, communes, 
     rows.iloc[1, rows.columns.get_loc("TEN_XA")] = "<script>alert(1)</script>"
     rows.iloc[5, rows.columns.get_loc("MA_XA")] = "54321"  # unknown code, name still matches
     rows.iloc[2, rows.columns.get_loc("MA_XA")] = rows.iloc[3]["MA_XA"]  # two features, one unit
+    rows.iloc[2, rows.columns.get_loc("TEN_XA")] = rows.iloc[3]["TEN_XA"]
     rows.iloc[4, rows.columns.get_loc("MA_XA")] = None
     rows.iloc[4, rows.columns.get_loc("HUYEN")] = "Huyện Không Có"
+    rows.iloc[6, rows.columns.get_loc("MA_XA")] = table["MA_XA"].iloc[0]  # a code naming another unit
     data = written(rows, tmp_path / "x.geojson")
     result = bu.import_boundaries(data, "x.geojson", reference=communes)
     unmatched = {r["row"]: r for r in result.report["unmatched"]}
-    assert set(unmatched) == {1, 2, 5}
-    assert unmatched[1]["reason_en"] == "no unit named 'Phường Hoàng Văn Thu' in that district"
+    assert set(unmatched) == {1, 2, 5, 7}
+    assert unmatched[1]["reason_en"].startswith("no unit named «Phường Hoàng Văn Thu» (Phường) in ")
     assert unmatched[1]["suggestions"][0]["code"] == "05971" and unmatched[1]["code"] is None
-    assert unmatched[2]["reason_en"] == "code 12345 is not in Lạng Sơn's GSO 2015 list"
-    assert unmatched[5]["reason_en"] == "district 'Huyện Không Có' not recognised"
+    assert unmatched[2]["reason_en"].startswith("no unit named «<script>alert(1)</script>» in ")
+    assert unmatched[5]["reason_en"].startswith("unknown district «Huyện Không Có»; districts: ")
+    assert unmatched[7]["reason_en"].startswith(f"code {table['MA_XA'].iloc[0]} is Phường Hoàng Văn Thụ")
+    assert "but the row gives another name" in unmatched[7]["reason_en"]
     assert [r["row"] for r in result.report["duplicates"]] == [3, 4]
     assert result.report["duplicates"][0]["reason_en"] == "several features match this unit"
     assert len(result.communes) == 1  # only the unit matched exactly once (row 6)
     (row6,) = result.report["matched"]
     assert row6["rule"] == "district+name"
-    assert row6["reason_en"] == "code 54321 is not in the list; matched by district and name"
+    assert row6["reason_en"].startswith("code 54321 is not a Lạng Sơn commune-level unit")
+    assert row6["reason_en"].endswith("matched by name instead.")
     assert unmatched[2]["name"] == "<script>alert(1)</script>"  # kept as written; the page escapes it
     again = bu.import_boundaries(data, "x.geojson", confirmed={1: "05971"}, reference=communes)
     assert [r["rule"] for r in again.report["matched"] if r["row"] == 1] == ["confirmed"]
@@ -331,11 +336,11 @@ def test_same_name_in_two_districts_is_never_merged(communes):
     )
     codes, report = bu.match_features(features, "x")
     assert codes == list(rows["commune_code"]) and not report["duplicates"]
-    codes, report = bu.match_features(features.drop(columns="HUYEN"), "x")
-    assert (
-        codes == [None] * len(rows)
-        and report["unmatched"][0]["reason_en"] == "no district to match the name in"
-    )
+    # without the district, a name shared by two districts is never given to either
+    bare = features.drop(columns="HUYEN").assign(TEN_XA=[n.split(" ", 1)[1] for n in rows["name_with_type"]])
+    codes, report = bu.match_features(bare, "x")
+    assert codes == [None] * len(rows)
+    assert report["unmatched"][0]["reason_en"].startswith("missing district: several units are named")
 
 
 # ---------------------------------------------------------------- saving
@@ -360,8 +365,18 @@ def test_save_and_activate(table, communes, tmp_path, monkeypatch):
 
 
 # ---------------------------------------------------------------- checks against the reference (issue 14)
-def test_codes_shifted_by_one_row_are_refused_naming_the_units(table, communes, tmp_path, monkeypatch):
+def test_codes_shifted_by_one_row_beside_names_are_not_matched(table):
     shifted = table.copy()
+    shifted["MA_XA"] = [*table["MA_XA"].iloc[1:], table["MA_XA"].iloc[0]]  # every code one row up
+    codes, report = bu.match_features(shifted, "x.gpkg")
+    assert codes == [None] * 226  # the name beside each code names another unit
+    first = report["unmatched"][0]
+    assert first["reason_en"].startswith(f"code {table['MA_XA'].iloc[1]} is Phường Tam Thanh")
+    assert first["suggestions"][0]["code"] == table["MA_XA"].iloc[1]
+
+
+def test_codes_shifted_by_one_row_are_refused_naming_the_units(table, communes, tmp_path, monkeypatch):
+    shifted = table[["MA_XA", "geometry"]].copy()  # codes only: nothing to contradict them but the map
     shifted["MA_XA"] = [*table["MA_XA"].iloc[1:], table["MA_XA"].iloc[0]]  # every code one row up
     result = bu.import_boundaries(written(shifted, tmp_path / "x.gpkg"), "x.gpkg", reference=communes)
     assert len(result.report["matched"]) == 226  # every code is a real code: matching alone accepts it

@@ -56,6 +56,7 @@ import zipfile
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -66,10 +67,11 @@ import shapely
 from pyproj import CRS, Geod, Transformer
 
 from ntm_geo.datasets import store
+from ntm_geo.datasets.matching import Match, UnitIndex, normalise_code
 from ntm_geo.errors import BoundaryError, DataError
 from ntm_geo.geo import boundaries as bnd
 from ntm_geo.geo import safe_ogr
-from ntm_geo.geo.units import name_key, official_units, split_unit_name
+from ntm_geo.geo.units import ascii_fold, name_key, official_units, split_unit_name
 
 MAX_BYTES = 50 * 1024 * 1024
 #: bounds checked on a zip's directory before anything is unpacked (a zip bomb is refused unread)
@@ -701,8 +703,7 @@ def _centroid_lonlat(features: gpd.GeoDataFrame, source: CRS) -> tuple[float, fl
 
 # ---------------------------------------------------------------- matching
 def _column_key(name: str) -> str:
-    text = unicodedata.normalize("NFKD", str(name).replace("đ", "d").replace("Đ", "D"))
-    return re.sub(r"[^a-z0-9]+", "_", text.encode("ascii", "ignore").decode().lower()).strip("_")
+    return re.sub(r"[^a-z0-9]+", "_", ascii_fold(name)).strip("_")
 
 
 def _find_column(columns: list[str], aliases: tuple[str, ...]) -> str | None:
@@ -710,12 +711,12 @@ def _find_column(columns: list[str], aliases: tuple[str, ...]) -> str | None:
     return next((keys[a] for a in aliases if a in keys), None)
 
 
-def _code(value: Any) -> str | None:
+def _cell(value: Any) -> str | None:
+    """A feature attribute as the text a table cell would hold (None when empty)."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return None
     text = str(value).strip()
-    text = text[:-2] if re.fullmatch(r"\d+\.0", text) else text
-    return text.zfill(5) if re.fullmatch(r"\d{1,5}", text) else None
+    return text or None
 
 
 def _row(
@@ -739,18 +740,14 @@ def _row(
     }
 
 
-def _suggest(key: str, district_code: str | None, official: pd.DataFrame) -> list[dict[str, Any]]:
-    from rapidfuzz import fuzz, process
+@lru_cache(maxsize=1)
+def _unit_index() -> UnitIndex:
+    return UnitIndex(official_units())
 
-    pool = official[official["district_code"] == district_code] if district_code else official
-    found = process.extract(
-        key,
-        dict(zip(pool["commune_code"], pool["name_key"], strict=True)),
-        scorer=fuzz.WRatio,
-        limit=3,
-        score_cutoff=70,
-    )
-    by_code = official.set_index("commune_code")
+
+def _suggestions(match: Match) -> list[dict[str, Any]]:
+    """The match's suggestions as report rows (code, name, district, score)."""
+    by_code = official_units().set_index("commune_code")
     return [
         {
             "code": code,
@@ -758,23 +755,30 @@ def _suggest(key: str, district_code: str | None, official: pd.DataFrame) -> lis
             "district": by_code.at[code, "district_name"],
             "score": round(float(score)),
         }
-        for _, score, code in found
+        for code, _, score in match.suggestions
     ]
+
+
+#: rule of :class:`ntm_geo.datasets.matching.Match` -> rule in the boundary report
+_RULES = {"code": "code", "name": "district+name"}
 
 
 def match_features(
     features: gpd.GeoDataFrame, filename: str, confirmed: Mapping[int, str] | None = None
-) -> tuple[list[int | None], dict[str, Any]]:
+) -> tuple[list[str | None], dict[str, Any]]:
     """Match each feature to an official unit; returns (unit code per feature or None, report).
 
-    Rules, in order: GSO code; district + canonical name (type word respected when written);
-    a user-confirmed suggestion (``confirmed``: 1-based feature number -> code). Report keys:
-    ``matched``, ``unmatched`` (with reason and fuzzy ``suggestions``), ``duplicates`` (features
+    The rules are those of uploaded tables (:class:`ntm_geo.datasets.matching.UnitIndex`): GSO
+    code — refused when the feature's name or district names another unit (codes shifted by a
+    row) —, then district + canonical name (type word respected when written; a name unique in
+    the province needs no district), then a user-confirmed suggestion (``confirmed``: 1-based
+    feature number -> code). Report keys: ``matched`` (``rule`` "code", "district+name" or
+    "confirmed"), ``unmatched`` (with reason and fuzzy ``suggestions``), ``duplicates`` (features
     claiming one unit), ``units_without_feature``; each row has ``row`` (1-based feature number),
     ``code``, ``name``, ``district`` (as written), ``rule``, ``reason_vi``, ``reason_en``.
     """
     official = official_units()
-    codes_known = set(official["commune_code"])
+    index = _unit_index()
     columns = [c for c in features.columns if c != features.geometry.name]
     code_col = _find_column(columns, CODE_COLUMNS)
     name_col = _find_column(columns, NAME_COLUMNS)
@@ -787,76 +791,40 @@ def match_features(
             f"không thấy cột mã hay tên đơn vị trong các cột: {', '.join(columns) or '(không có)'}. Hãy "
             "đặt tên cột mã là commune_code (hoặc MA_XA) và cột tên là TEN_XA (kèm cột HUYEN).",
         )
-    district_of = dict(zip(official["district_key"], official["district_code"], strict=False))
-    by_key: dict[tuple[str, str], list[int]] = {}
-    for i, unit in official.iterrows():
-        by_key.setdefault((unit["district_code"], unit["name_key"]), []).append(i)
     confirmed = {int(k): str(v) for k, v in (confirmed or {}).items()}
 
-    assigned: list[int | None] = []
+    assigned: list[str | None] = []
     rows: list[dict[str, Any]] = []
     for i, feature in enumerate(features.itertuples(index=False)):
         values = feature._asdict()
-        name = str(values.get(name_col) or "") if name_col else ""
-        district = str(values.get(district_col) or "") if district_col else ""
-        raw_code = values.get(code_col) if code_col else None
-        code = _code(raw_code)
+        name = _cell(values.get(name_col)) if name_col else None
+        district = _cell(values.get(district_col)) if district_col else None
+        raw_code = _cell(values.get(code_col)) if code_col else None
+        shown = (name or "", district or "")
         if feature_geometry_empty(values[features.geometry.name]):
             assigned.append(None)
             rows.append(
-                _row(i, code, name, district, None, ("đối tượng không có hình học", "empty geometry"))
-            )
-            continue
-        if code in codes_known:
-            assigned.append(code)
-            rows.append(_row(i, code, name, district, "code", None))
-            continue
-        district_code = district_of.get(name_key(district)) if district else None
-        kind, key = split_unit_name(name) if name else (None, "")
-        candidates = by_key.get((district_code, key), []) if district_code else []
-        if kind is not None:
-            candidates = [c for c in candidates if official.at[c, "unit_type"] == kind]
-        bad_code = code_col is not None and str(raw_code or "").strip() not in ("", "nan", "None")
-        if len(candidates) == 1:
-            unit_code = official.at[candidates[0], "commune_code"]
-            assigned.append(unit_code)
-            note = (
-                (
-                    f"mã {raw_code!s} không có trong danh mục; khớp theo huyện và tên",
-                    f"code {raw_code!s} is not in the list; matched by district and name",
+                _row(
+                    i,
+                    normalise_code(raw_code),
+                    *shown,
+                    None,
+                    ("đối tượng không có hình học", "empty geometry"),
                 )
-                if bad_code
-                else None
             )
-            rows.append(_row(i, unit_code, name, district, "district+name", note))
             continue
-        if confirmed.get(i + 1) in codes_known:
+        match = index.match(code=raw_code, name=name, district=district)
+        if match.commune_code is not None:
+            assigned.append(match.commune_code)
+            note = (match.note_vi, match.note_en) if match.note_vi else None
+            rows.append(_row(i, match.commune_code, *shown, _RULES[match.rule or "name"], note))
+        elif index.has(confirmed.get(i + 1, "")):
             assigned.append(confirmed[i + 1])
-            rows.append(_row(i, confirmed[i + 1], name, district, "confirmed", None))
-            continue
-        if bad_code:
-            reason = (
-                f"mã {raw_code!s} không có trong danh mục GSO 2015 của Lạng Sơn",
-                f"code {raw_code!s} is not in Lạng Sơn's GSO 2015 list",
-            )
-        elif not name:
-            reason = ("không có mã và không có tên", "no code and no name")
-        elif not district_code:
-            reason = (
-                f"không xác định được huyện {district!r}" if district else "thiếu tên huyện để khớp theo tên",
-                f"district {district!r} not recognised" if district else "no district to match the name in",
-            )
-        elif len(candidates) > 1:
-            reason = (
-                "tên khớp nhiều đơn vị cùng huyện; hãy ghi rõ Xã/Phường/Thị trấn",
-                "name matches several units of the district; write Xã/Phường/Thị trấn",
-            )
+            rows.append(_row(i, confirmed[i + 1], *shown, "confirmed", None))
         else:
-            reason = (f"không có đơn vị tên {name!r} ở huyện này", f"no unit named {name!r} in that district")
-        assigned.append(None)
-        rows.append(
-            _row(i, code, name, district, None, reason, _suggest(key, district_code, official) if key else [])
-        )
+            assigned.append(None)
+            reason = (match.reason_vi or "", match.reason_en or "")
+            rows.append(_row(i, normalise_code(raw_code), *shown, None, reason, _suggestions(match)))
 
     counts = pd.Series([c for c in assigned if c is not None]).value_counts()
     twice = set(counts[counts > 1].index)
