@@ -29,16 +29,29 @@ or TM-3° zone, naming the choice that would fit).
 
 Text
 ----
-Shapefile text is decoded from the ``.cpg`` code page; without ``.cpg`` the ``.dbf`` bytes are
-tried as UTF-8, then as Windows-1258 (Vietnamese ANSI). GDAL's own CP1258 conversion drops the
-last character of every string, so legacy code pages are decoded here in Python; every name is
-then normalised to Unicode NFC.
+Shapefile text is read from GDAL as ISO-8859-1 (the ``.dbf`` bytes, lossless) and decoded here
+in Python (GDAL's own CP1258 conversion drops the last character of every string): from the
+``.cpg`` code page; without ``.cpg`` the bytes are tried as UTF-8, then as Windows-1258
+(Vietnamese ANSI). Unless the user chose an encoding, UTF-8, Windows-1258 and Windows-1252 are
+also scored by how many names are official unit names; a better one is used, with a note and a
+sample (a ``.cpg`` naming the wrong code page). Every name is then normalised to Unicode NFC.
+
+Safety
+------
+The upload's content is checked before anything is opened (magic bytes of the file and of every
+zip member used; zips bounded before unpacking; a VRT refused under any name), then read by
+:mod:`ntm_geo.geo.safe_ogr`: in a child process with only the ESRI Shapefile, GPKG and GeoJSON
+GDAL drivers, no network, bounded in time and memory, its error text scrubbed of paths.
 
 Matching
 --------
-Features are matched to the 226 official units by GSO code (``commune_code``/``MA_XA``/...), or
-by district + canonical name (:func:`ntm_geo.geo.units.split_unit_name`), never by similarity: fuzzy
-candidates (rapidfuzz) are only suggestions the user confirms (``confirmed={feature: code}``).
+Features are matched to the 226 official units as uploaded tables are
+(:class:`ntm_geo.datasets.matching.UnitIndex`): by GSO code (``commune_code``/``MA_XA``/...) unless
+the feature's name names another unit, or by district + canonical name
+(:func:`ntm_geo.geo.units.split_unit_name`), never by similarity: fuzzy candidates (rapidfuzz)
+are only suggestions the user confirms (``confirmed={feature: code}``). Each matched polygon is
+then checked against the boundaries in use (:func:`misplaced_units`), and the median offset from
+them measured (a CRS that fits clearly better is suggested).
 The result is a GeoDataFrame in the commune contract of :mod:`ntm_geo.geo.boundaries`
 (:data:`~ntm_geo.geo.boundaries.COMMUNE_COLUMNS`, EPSG:4326) plus a match report; it can be saved
 only when every official unit has exactly one polygon.

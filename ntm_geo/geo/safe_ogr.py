@@ -175,6 +175,14 @@ def read_vector(path: Path, filename: str, *, encoding: str | None = None) -> gp
             f"the GeoPackage has {n} polygon layers ({names}); keep only the commune layer.",
             f"GeoPackage có {n} lớp vùng ({names}); hãy chỉ giữ lớp ranh giới xã.",
         )
+    if answer.get("crashed"):
+        raise _error(
+            filename,
+            "reading the file was stopped: it needs more memory or time than an upload may use "
+            f"({CHILD_MEMORY_BYTES // 2**30} GB, {CHILD_CPU_S} s of CPU), or it is damaged.",
+            "việc đọc tệp đã bị dừng: tệp cần nhiều bộ nhớ hoặc thời gian hơn mức cho phép của một lần "
+            f"tải lên ({CHILD_MEMORY_BYTES // 2**30} GB, {CHILD_CPU_S} giây CPU), hoặc tệp bị hỏng.",
+        )
     if "error" in answer:
         detail = scrub(str(answer["error"]), path.parent, filename)
         raise _error(
