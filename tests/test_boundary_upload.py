@@ -96,7 +96,7 @@ def test_zipped_shapefile_in_subfolder_vn2000_tm3_without_datum(table, communes,
 
 
 def test_datum_shift_without_parameters_is_hundreds_of_metres(table, communes):
-    shift = bu.datum_shift_m(bu.CRS(BAD_TM3), bu.CRS(bu.VN2000_LANG_SON_TM3))
+    shift = bu.datum_shift_m(bu.boundary_crs.CRS(BAD_TM3), bu.boundary_crs.CRS(bu.VN2000_LANG_SON_TM3))
     assert 200 < shift < 250  # measured: 223.7 m at 106.76 E, 21.85 N
     # reading true VN-2000 coordinates with the datum-less definition moves every commune that far
     naive = table.to_crs(bu.VN2000_LANG_SON_TM3).set_crs(BAD_TM3, allow_override=True).to_crs(4326)
@@ -104,8 +104,8 @@ def test_datum_shift_without_parameters_is_hundreds_of_metres(table, communes):
     assert moved.min() > 215 and moved.max() < 235
     # EPSG:3405 (PROJ uses EPSG transformation 6960, coordinate-frame rotations) vs the +towgs84 string
     utm = "+proj=utm +zone=48 +ellps=WGS84 " + bu.VN2000_TOWGS84
-    a = bu.Transformer.from_crs(4326, 3405, always_xy=True).transform(106.76, 21.85)
-    b = bu.Transformer.from_crs(4326, utm, always_xy=True).transform(106.76, 21.85)
+    a = bu.boundary_crs.Transformer.from_crs(4326, 3405, always_xy=True).transform(106.76, 21.85)
+    b = bu.boundary_crs.Transformer.from_crs(4326, utm, always_xy=True).transform(106.76, 21.85)
     assert 0.5 < ((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5 < 1.0
 
 
@@ -199,7 +199,7 @@ def test_encoding_choice_overrides_and_bad_names(table, tmp_path):
 
 # ---------------------------------------------------------------- refusals
 def test_size_limit(monkeypatch, table, tmp_path):
-    monkeypatch.setattr(bu, "MAX_BYTES", 100)
+    monkeypatch.setattr(bu.upload_files, "MAX_BYTES", 100)
     with pytest.raises(BoundaryError, match=r"MB; the limit is 0 MB"):
         bu.read_file(b"{" + b" " * 200, "x.geojson")
 
@@ -241,7 +241,7 @@ def test_zip_content_errors(table, tmp_path):
 
 
 def test_zip_bomb_is_refused(monkeypatch, table, tmp_path):
-    monkeypatch.setattr(bu, "MAX_UNZIPPED_BYTES", 10)
+    monkeypatch.setattr(bu.upload_files, "MAX_UNZIPPED_BYTES", 10)
     with pytest.raises(BoundaryError, match="the zip unpacks to more than"):
         bu.read_file(shapefile_zip(table.head(1), tmp_path / "a"), "x.zip")
 
@@ -438,8 +438,10 @@ def test_a_cpg_naming_the_wrong_code_page_is_detected_with_a_sample(
     assert raw.encoding == expected and raw.encoding_how == "cpg"
     assert list(raw.features["TEN_XA"]) == list(named["TEN_XA"])
     vi, en = raw.encoding_note
-    assert f"the .cpg says {bu._codec(cpg)} but the names decode better as {expected}" in en
+    assert f"the .cpg says {bu.upload_files._codec(cpg)} but the names decode better as {expected}" in en
     assert "e.g. «" in en and "instead of «" in en and "tệp .cpg ghi" in vi
     result = bu.import_boundaries(data, "x.zip", reference=communes)
     assert len(result.report["matched"]) == 20 and (vi, en) in result.notes
-    assert bu.read_file(data, "x.zip", encoding=bu._codec(cpg)).encoding_note is None  # a choice is kept
+    assert (
+        bu.read_file(data, "x.zip", encoding=bu.upload_files._codec(cpg)).encoding_note is None
+    )  # a choice is kept
