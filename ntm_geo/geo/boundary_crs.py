@@ -104,7 +104,7 @@ def _is_vn2000_without_datum(crs: CRS) -> bool:
     return (
         "transverse mercator" in method
         and scale is not None
-        and abs(scale - 0.9999) < 1e-9
+        and abs(float(scale) - 0.9999) < 1e-9
         and "WGS 84" in ellipsoid
     )
 
@@ -126,7 +126,8 @@ def datum_shift_m(crs_without: CRS, crs_with: CRS, lon: float = 106.76, lat: flo
 
 def _inside(points: gpd.GeoSeries) -> np.ndarray:
     x0, y0, x1, y1 = PROVINCE_BBOX
-    return ((points.x >= x0) & (points.x <= x1) & (points.y >= y0) & (points.y <= y1)).to_numpy()
+    inside = (points.x >= x0) & (points.x <= x1) & (points.y >= y0) & (points.y <= y1)
+    return np.asarray(inside, dtype=bool)
 
 
 def _fitting_choice(features: gpd.GeoDataFrame, tried: CRS) -> str | None:

@@ -172,7 +172,7 @@ def match_features(
         match = index.match(code=raw_code, name=name, district=district)
         if match.commune_code is not None:
             assigned.append(match.commune_code)
-            note = (match.note_vi, match.note_en) if match.note_vi else None
+            note = (match.note_vi, match.note_en or "") if match.note_vi else None
             rows.append(_row(i, match.commune_code, *shown, _RULES[match.rule or "name"], note))
         elif index.has(confirmed.get(i + 1, "")):
             assigned.append(confirmed[i + 1])
@@ -319,7 +319,7 @@ def import_boundaries(
                 f"No .cpg in the file; text was read as {raw.encoding}.",
             )
         )
-    rows = {codes[i]: i + 1 for i in keep}
+    rows = {str(codes[i]): i + 1 for i in keep}
     report["misplaced"] = misplaced_units(communes, reference, rows)
     ref_points = gpd.GeoSeries(
         reference.set_index("commune_code")
@@ -336,7 +336,7 @@ def import_boundaries(
         )
     )
     suggestion = (
-        None if crs else crs_suggestion(raw.features, keep, [codes[i] for i in keep], reference, offset)
+        None if crs else crs_suggestion(raw.features, keep, [str(codes[i]) for i in keep], reference, offset)
     )
     report["crs_suggestion"] = (
         {
