@@ -57,6 +57,9 @@ CHILD_CPU_S = 60
 
 _CHILD = Path(__file__).with_name("_ogr_child.py")
 
+#: peak resident memory (MB) of the last reader child (Linux), for ``bench/boundary_uploads.py``
+last_reader_peak_mb: float | None = None
+
 
 def harden_process() -> None:
     """Turn GDAL's (and PROJ's) network access off in this process and for its children."""
@@ -97,9 +100,11 @@ def _run_child(spec: dict[str, Any]) -> dict[str, Any]:
     lines = completed.stdout.decode("utf-8", "replace").strip().splitlines()
     try:
         answer: dict[str, Any] = json.loads(lines[-1])
-        return answer
     except (IndexError, json.JSONDecodeError):
         return {"error": f"the reader stopped (exit status {completed.returncode})", "crashed": True}
+    global last_reader_peak_mb
+    last_reader_peak_mb = answer.get("peak_rss_mb")
+    return answer
 
 
 def child_drivers() -> list[str]:
