@@ -148,7 +148,7 @@ def report_rows(dataset_id: str, year: int, lang: str) -> pd.DataFrame:
     rows = compare(catalog.load_year(dataset_id, year), _boundaries().communes.drop(columns="geometry"), year)
     return pd.DataFrame(
         {
-            t("figure", lang): [r.label_vi if lang == "vi" else r.label_en for r in rows],
+            t("figure", lang): [r.label.pick(lang) for r in rows],
             t("report_value", lang): [r.report_value for r in rows],
             t("computed_value", lang): [r.computed_value for r in rows],
             t("match", lang): ["✓" if r.ok else "✗" for r in rows],
@@ -237,7 +237,7 @@ def show_notices(notices: list[Notice], lang: str) -> None:
     if notices:
         items = "\n".join(
             f"- **{escape_markdown(n.param)}** = {escape_markdown(n.value)} — "
-            f"{escape_markdown(n.reason_vi if lang == 'vi' else n.reason_en)}"
+            f"{escape_markdown(n.reason.pick(lang))}"
             for n in notices
         )
         st.warning(f"{t('link_ignored', lang)}\n\n{items}", icon=":material/link:")

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.criteria.framework import CRITERION_COLUMNS, criterion
 from ntm_geo.criteria.reference import ReportReference, load_reference
 from ntm_geo.datasets import schema
@@ -90,6 +91,10 @@ class FigureComparison:
     tolerance: float
     unit: str
     ok: bool
+
+    @property
+    def label(self) -> Bilingual:
+        return Bilingual(self.label_vi, self.label_en)
 
 
 def _figure(key, label_vi, label_en, report, computed, tolerance, unit) -> FigureComparison:

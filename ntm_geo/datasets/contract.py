@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.criteria.reference import SOURCE_EN, SOURCE_VI
 from ntm_geo.datasets import schema
 from ntm_geo.errors import ConfigError, DataError
@@ -54,6 +55,14 @@ class DatasetInfo:
     illustrative: bool
     note_vi: str
     note_en: str
+
+    @property
+    def name(self) -> Bilingual:
+        return Bilingual(self.name_vi, self.name_en)
+
+    @property
+    def note(self) -> Bilingual:
+        return Bilingual(self.note_vi, self.note_en)
 
 
 ILLUSTRATIVE_NOTE_VI = (
