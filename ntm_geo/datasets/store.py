@@ -336,7 +336,7 @@ def save_dataset(
     tables: Mapping[int, pd.DataFrame],
     reports: Mapping[int, Any] | None = None,
     *,
-    password: str | None,
+    password: str | auth.EditorSession | None,
 ) -> DatasetInfo:
     """Save a new dataset (one table per year) in one transaction; returns its catalogue entry.
 
@@ -387,7 +387,7 @@ def replace_dataset(
     tables: Mapping[int, pd.DataFrame],
     reports: Mapping[int, Any] | None = None,
     *,
-    password: str | None,
+    password: str | auth.EditorSession | None,
 ) -> DatasetInfo:
     """Replace every table and the metadata of a saved dataset, keeping its id (links keep working).
 
@@ -424,7 +424,7 @@ def save_import(
     name: str,
     source: str,
     uploaded_by: str,
-    password: str | None,
+    password: str | auth.EditorSession | None,
     into: str | None = None,
 ) -> DatasetInfo:
     """Save one year's imported table — the one save path of the data page and the command line.
@@ -556,7 +556,7 @@ def save_boundaries(
     report: Mapping[str, Any] | None = None,
     *,
     source_crs: str,
-    password: str | None,
+    password: str | auth.EditorSession | None,
 ) -> BoundaryRecord:
     """Save replacement commune boundaries (a GeoDataFrame in the contract of
     :data:`ntm_geo.geo.boundaries.COMMUNE_COLUMNS`, EPSG:4326); the newest saved set is active."""
