@@ -325,5 +325,20 @@ def compare(
     return out
 
 
+def display_table(rows: list[FigureComparison], lang: str = "vi") -> pd.DataFrame:
+    """The comparison as the pages show it: columns figure, report value, computed value and
+    ✓/✗, headers in ``lang`` (one row per figure, in ``rows`` order; computed NaN = no data)."""
+    from ntm_geo.i18n import t
+
+    return pd.DataFrame(
+        {
+            t("figure", lang): [r.label.pick(lang) for r in rows],
+            t("report_value", lang): [r.report_value for r in rows],
+            t("computed_value", lang): [r.computed_value for r in rows],
+            t("match", lang): ["✓" if r.ok else "✗" for r in rows],
+        }
+    )
+
+
 def all_ok(rows: list[FigureComparison]) -> bool:
     return all(r.ok for r in rows)
