@@ -615,9 +615,9 @@ def shortlist_rows(table: pd.DataFrame, codes: Iterable[str], lang: str = "vi") 
     out[column_label("missing_label", lang)] = rows["missing_label"].to_numpy()
     out[column_label("poverty_rate_pct", lang)] = [num(v, 1) for v in rows["poverty_rate_pct"]]
     out[column_label("population", lang)] = [None if pd.isna(v) else int(v) for v in rows["population"]]
-    for col in ("road_hardened_pct", "electricity_hh_pct", "irrigated_cropland_pct", "hygienic_water_hh_pct"):
-        out[column_label(col, lang)] = [num(v, 1) for v in rows[col]]
-    out[column_label("car_access_all_season", lang)] = [yn(v) for v in rows["car_access_all_season"]]
+    for col in INDICATOR_COLUMNS:  # the registry's infrastructure indicators: numbers, then yes/no
+        kind = schema.column(col).kind
+        out[column_label(col, lang)] = [num(v, 1) if kind == "indicator" else yn(v) for v in rows[col]]
     out[column_label("infra_criteria_met", lang)] = [
         None if pd.isna(v) else int(v) for v in rows["infra_criteria_met"]
     ]
