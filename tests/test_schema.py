@@ -218,6 +218,11 @@ def test_the_import_reads_a_new_non_percentage_indicator_with_its_range():
     csv_text = 'Mã xã,Năm,Nhân viên y tế (/1000 dân)\n05971,2015,"2,5"\n06628,2015,60\n06625,2015,abc\n'
     with schema.extended(staff):
         report = importing.import_table(csv_text.encode(), "staff.csv")
+        assert (
+            "Nhân viên y tế (/1000 dân)",
+            "Health staff (/1000 people)",
+            "number",
+        ) in template.indicator_columns()
     assert report.table["health_staff_per_1000"].tolist() == [2.5]
     reasons = sorted(i.reason_en for i in report.out_of_range)
     assert reasons == ["not a number (value, 0–50).", "value 60 is outside 0–50 /1000."]
