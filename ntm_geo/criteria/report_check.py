@@ -97,8 +97,16 @@ class FigureComparison:
         return Bilingual(self.label_vi, self.label_en)
 
 
-def _figure(key, label_vi, label_en, report, computed, tolerance, unit) -> FigureComparison:
-    computed = float(computed) if computed is not None else float("nan")
+def _figure(
+    key: str,
+    label_vi: str,
+    label_en: str,
+    report: float,
+    computed_or_none: float | None,
+    tolerance: float,
+    unit: str,
+) -> FigureComparison:
+    computed = float(computed_or_none) if computed_or_none is not None else float("nan")
     ok = bool(np.isfinite(computed) and abs(computed - float(report)) <= tolerance + 1e-9)
     return FigureComparison(key, label_vi, label_en, float(report), computed, float(tolerance), unit, ok)
 
@@ -314,14 +322,15 @@ def compare(
             report = ref.infrastructure_2015[field]
             scope, weight = schema.column(col).weighting or ("all", "count")
             rows = xa if scope == "xa" else data
+            value: float | None
             if col not in rows.columns:
-                computed = None
+                value = None
             elif weight == "count":
                 flags = rows[col].astype("boolean").astype("Float64")
-                computed = 100.0 * float(flags.mean()) if flags.notna().any() else None
+                value = 100.0 * float(flags.mean()) if flags.notna().any() else None
             else:
-                computed = _weighted(rows[col].astype(float), rows[weight])
-            out.append(_figure(key, label_vi, label_en, report, computed, 0.5, "%"))
+                value = _weighted(rows[col].astype(float), rows[weight])
+            out.append(_figure(key, label_vi, label_en, report, value, 0.5, "%"))
     return out
 
 
