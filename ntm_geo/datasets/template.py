@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import cast
 
 from ntm_geo.datasets import schema
 from ntm_geo.errors import ConfigError
@@ -148,10 +149,11 @@ def template_xlsx(year: int, lang: str = "vi") -> bytes:
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.worksheet import Worksheet
 
     li = _check_lang(lang)
     book = Workbook()
-    ws = book.active
+    ws = cast(Worksheet, book.active)  # a new workbook always has one worksheet
     ws.title = TEXTS["data_sheet"][li]
     cols = headers()
     n_id, n_crit = len(ID_COLUMNS), len(schema.criterion_columns())

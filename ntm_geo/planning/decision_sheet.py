@@ -22,6 +22,7 @@ import io
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import cast
 
 import geopandas as gpd
 import pandas as pd
@@ -33,6 +34,7 @@ from openpyxl import Workbook
 from openpyxl.drawing.image import Image as XLImage
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from ntm_geo.datasets.contract import DatasetInfo
 from ntm_geo.exports.tables import neutralise_formulas
@@ -153,7 +155,7 @@ def decision_sheet_xlsx(
     today : export date (default: today), for reproducible files in tests.
     """
     wb = Workbook()
-    ws = wb.active
+    ws = cast(Worksheet, wb.active)  # a new workbook always has one worksheet
     ws.title = t("ds_sheet_shortlist", lang)
     table = shortlist_table.copy()
     codes = [str(c) for c in table.index]
