@@ -22,6 +22,7 @@ True
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,44 +36,22 @@ from ntm_geo.errors import ConfigError, DataError
 
 POVERTY_DISTRICT_THRESHOLD_PCT = 10.0
 
-#: 2015 infrastructure figures: (key, report field, label_vi, label_en, column)
-INFRASTRUCTURE: tuple[tuple[str, str, str, str, str], ...] = (
-    (
-        "road_hardened_pct",
-        "rural_road_hardened_pct",
-        "Tỷ lệ cứng hóa đường GTNT",
-        "Rural roads hardened",
-        "road_hardened_pct",
-    ),
-    (
-        "electricity_hh_pct",
-        "households_using_electricity_pct",
-        "Tỷ lệ hộ sử dụng điện",
-        "Households using electricity",
-        "electricity_hh_pct",
-    ),
-    (
-        "irrigated_cropland_pct",
-        "irrigated_cropland_pct",
-        "Diện tích trồng trọt được tưới tiêu",
-        "Cropland irrigated",
-        "irrigated_cropland_pct",
-    ),
-    (
-        "hygienic_water_hh_pct",
-        "households_hygienic_water_pct",
-        "Tỷ lệ hộ dùng nước hợp vệ sinh",
-        "Households with hygienic water",
-        "hygienic_water_hh_pct",
-    ),
-    (
-        "car_access_all_season_pct",
-        "road_car_access_commune_centre_all_season_pct",
-        "Đường ô tô đến trung tâm xã đi lại 4 mùa",
-        "All-season car road to commune centre",
-        "car_access_all_season",
-    ),
+#: 2015 infrastructure figures: (key, report field, dataset column). Labels come from the schema
+#: registry: a percentage's header without its unit, a flag's label (as a share of xã).
+INFRASTRUCTURE: tuple[tuple[str, str, str], ...] = (
+    ("road_hardened_pct", "rural_road_hardened_pct", "road_hardened_pct"),
+    ("electricity_hh_pct", "households_using_electricity_pct", "electricity_hh_pct"),
+    ("irrigated_cropland_pct", "irrigated_cropland_pct", "irrigated_cropland_pct"),
+    ("hygienic_water_hh_pct", "households_hygienic_water_pct", "hygienic_water_hh_pct"),
+    ("car_access_all_season_pct", "road_car_access_commune_centre_all_season_pct", "car_access_all_season"),
 )
+
+
+def _figure_label(col: str) -> Bilingual:
+    c = schema.column(col)
+    if c.kind == "flag":
+        return c.label
+    return Bilingual(*(re.sub(r"\s*\([^)]*\)$", "", h) for h in (c.header.vi, c.header.en)))
 
 
 @dataclass(frozen=True)
@@ -318,7 +297,8 @@ def compare(
         )
 
     if year == 2015:
-        for key, field, label_vi, label_en, col in INFRASTRUCTURE:
+        for key, field, col in INFRASTRUCTURE:
+            label = _figure_label(col)
             report = ref.infrastructure_2015[field]
             scope, weight = schema.column(col).weighting or ("all", "count")
             rows = xa if scope == "xa" else data
@@ -330,7 +310,7 @@ def compare(
                 value = 100.0 * float(flags.mean()) if flags.notna().any() else None
             else:
                 value = _weighted(rows[col].astype(float), rows[weight])
-            out.append(_figure(key, label_vi, label_en, report, value, 0.5, "%"))
+            out.append(_figure(key, label.vi, label.en, report, value, 0.5, "%"))
     return out
 
 
