@@ -69,7 +69,9 @@ def test_unknown_keys_kinds_and_frameworks_list_the_allowed_ones():
         schema.column("nope")
     with pytest.raises(ConfigError, match="Unknown column kind 'size'; allowed: key, criterion"):
         schema.column_keys("size")
-    with pytest.raises(ConfigError, match="Unknown criteria framework 'x'; allowed: 491-342"):
+    with pytest.raises(
+        ConfigError, match="Unknown criteria framework 'x'; allowed: qd491_342, qd1980, qd318, qd51_2025"
+    ):
         schema.criterion_columns("x")
     with pytest.raises(ConfigError, match="unknown kind 'weird'"):
         schema.Column("a", "weird", "float64", Bilingual("a", "a"), Bilingual("a", "a"))
