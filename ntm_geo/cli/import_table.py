@@ -1,7 +1,11 @@
 """Command ``python -m ntm_geo import-table FILE``: import a commune table from the shell.
 
 ``import-table FILE [--year Y] [--sheet S] [--encoding E] [--dry-run] [--json] [--name NAME]
-[--source TEXT] [--lang {vi,en}]``
+[--source TEXT] [--lang {vi,en}] [--accept-illustrative]``
+
+A table exported from the app's illustrative data (its provenance rows say so,
+:mod:`ntm_geo.datasets.provenance`) is refused unless ``--accept-illustrative`` is given; then a
+notice in the report says the values are not the province's.
 
 Prints the match report of :func:`ntm_geo.datasets.importing.import_table` (or, with ``--json``, the
 object of :meth:`~ntm_geo.datasets.importing.ImportReport.to_json` plus ``report_check`` and ``saved``),
@@ -75,6 +79,11 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--source", help="source text shown with the dataset (default: the file name)")
     p.add_argument(
         "--lang", choices=("vi", "en"), default="vi", help="language of the text report (default vi)"
+    )
+    p.add_argument(
+        "--accept-illustrative",
+        action="store_true",
+        help="import a table exported from the app's illustrative data anyway (refused by default)",
     )
 
 
@@ -193,7 +202,14 @@ def run(args: argparse.Namespace) -> int:
             f"{path}: không đọc được tệp ({err.strerror}).",
             file=str(path),
         ) from None
-    report = import_table(data, path.name, year=args.year, sheet=args.sheet, encoding=args.encoding)
+    report = import_table(
+        data,
+        path.name,
+        year=args.year,
+        sheet=args.sheet,
+        encoding=args.encoding,
+        accept_illustrative=args.accept_illustrative,
+    )
     rows, why = _comparison(report)
     status = 0 if report.ok_rows() else 1
     lang = args.lang

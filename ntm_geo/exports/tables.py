@@ -8,7 +8,15 @@ Numbers are left as numbers.
 
 from __future__ import annotations
 
+import csv
+import io
+from datetime import UTC, datetime
+
 import pandas as pd
+
+from ntm_geo.datasets.contract import DatasetInfo
+from ntm_geo.datasets.provenance import Provenance
+from ntm_geo.errors import ConfigError
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -33,3 +41,195 @@ def table_csv_bytes(df: pd.DataFrame, *, note: str | None = None) -> bytes:
     body = neutralise_formulas(df).to_csv(index=False, lineterminator="\r\n")
     head = f"# {note}\r\n" if note else ""
     return ("\ufeff" + head + body).encode("utf-8")
+
+
+# --------------------------------------------------------------------------- labels
+
+#: column key -> (Vietnamese, English) header of the exported tables and GeoPackage aliases.
+#: The criteria (c01..c19) are built from :mod:`ntm_geo.criteria.framework`.
+_LABELS: dict[str, tuple[str, str]] = {
+    "commune_code": ("Mã xã", "Commune code"),
+    "name": ("Tên", "Name"),
+    "name_with_type": ("Tên đơn vị", "Unit name"),
+    "district_code": ("Mã huyện", "District code"),
+    "district_name": ("Huyện", "District"),
+    "unit_type": ("Loại đơn vị", "Unit type"),
+    "year": ("Năm", "Year"),
+    "population_2009": ("Dân số 2009 (người)", "Population 2009 (people)"),
+    "area_km2": ("Diện tích (km²)", "Area (km²)"),
+    "assessed": ("Thuộc diện đánh giá NTM", "Assessed against the NTM criteria"),
+    "criteria_met": ("Số tiêu chí đạt", "Criteria met"),
+    "infra_criteria_met": ("Tiêu chí hạ tầng đạt (2–9)", "Infrastructure criteria met (2–9)"),
+    "poverty_rate_pct": ("Tỷ lệ hộ nghèo (%)", "Poverty rate (% of households)"),
+    "road_hardened_pct": ("Đường được cứng hóa (%)", "Roads hardened (%)"),
+    "electricity_hh_pct": ("Hộ dùng điện (%)", "Households with electricity (%)"),
+    "irrigated_cropland_pct": ("Đất canh tác được tưới (%)", "Cropland irrigated (%)"),
+    "hygienic_water_hh_pct": ("Hộ dùng nước hợp vệ sinh (%)", "Households with hygienic water (%)"),
+    "car_access_all_season": ("Ô tô đến trung tâm xã 4 mùa", "All-season car access"),
+    "especially_difficult": ("Xã đặc biệt khó khăn", "Especially difficult commune"),
+    "map_value": ("Giá trị trên bản đồ", "Value on the map"),
+    "map_class": ("Lớp bản đồ (số)", "Map class (number)"),
+    "class_label": ("Lớp chú giải", "Legend class"),
+    "class_color": ("Màu", "Colour"),
+    "class_low": ("Cận dưới của lớp", "Class lower bound"),
+    "class_high": ("Cận trên của lớp", "Class upper bound"),
+    "unit_type_name": ("Loại đơn vị (chữ)", "Unit type (words)"),
+}
+#: Short headers for the on-screen table (narrow columns): key -> (vi, en); criteria "TC1"/"C1".
+_SHORT: dict[str, tuple[str, str]] = {
+    "name_with_type": ("Đơn vị", "Unit"),
+    "district_code": ("Mã huyện", "District code"),
+    "unit_type": ("Loại", "Type"),
+    "commune_code": ("Mã xã", "Code"),
+}
+
+
+def column_label(key: str, lang: str = "vi", *, short: bool = False, default: str | None = None) -> str:
+    """The reader's header of a dataset column: ``column_label("c01") == "Tiêu chí 1 – Quy hoạch"``.
+
+    The one lookup of column labels for the exports (tables, GeoPackage aliases, QML): when the
+    schema registry lands, only this function moves to it.
+
+    Parameters
+    ----------
+    key : str
+        A column of the dataset contract (``commune_code``, ``c01``..``c19``, ``poverty_rate_pct`` …)
+        or of the exports (``map_value``, ``map_class``, ``class_label`` …).
+    lang : str
+        "vi" or "en".
+    short : bool
+        Narrow headers for the screen ("TC1", "Đơn vị").
+    default : str, optional
+        Returned for a key without a label (instead of raising).
+
+    Raises
+    ------
+    ConfigError
+        Unknown key and no ``default`` (lists the known keys).
+    """
+    from ntm_geo.criteria.framework import CRITERION_COLUMNS, criterion
+
+    i = 0 if lang == "vi" else 1
+    if key in CRITERION_COLUMNS:
+        number = int(key[1:])
+        if short:
+            return f"{'TC' if lang == 'vi' else 'C'}{number}"
+        c = criterion(number)
+        return f"Tiêu chí {number} – {c.name_vi}" if lang == "vi" else f"Criterion {number} – {c.name_en}"
+    if short and key in _SHORT:
+        return _SHORT[key][i]
+    if key not in _LABELS:
+        if default is not None:
+            return default
+        allowed = ", ".join([*_LABELS, "c01..c19"])
+        raise ConfigError(
+            f"No label for column {key!r}; known columns: {allowed}.",
+            f"Không có nhãn cho cột {key!r}; các cột đã biết: {allowed}.",
+        )
+    return _LABELS[key][i]
+
+
+#: Words of coded values: column -> {value: (vi, en)}. Criteria and flags use the words the
+#: importer reads back (``Đạt``/``Chưa đạt``, ``Có``/``Không``).
+_CRITERION_WORDS = {True: ("Đạt", "Met"), False: ("Chưa đạt", "Not met")}
+_FLAG_WORDS = {True: ("Có", "Yes"), False: ("Không", "No")}
+
+
+def value_words(key: str, value: object, lang: str = "vi") -> object:
+    """A coded value as the reader's word: unit type ``phuong`` -> "Phường", criterion True ->
+    "Đạt", flag False -> "Không"; NA stays NA; other values are returned unchanged."""
+    from ntm_geo.criteria.framework import CRITERION_COLUMNS
+    from ntm_geo.geo.units import UNIT_TYPES
+
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return value
+    i = 0 if lang == "vi" else 1
+    if key == "unit_type":
+        return UNIT_TYPES[value][i] if value in UNIT_TYPES else value
+    if key in CRITERION_COLUMNS:
+        return _CRITERION_WORDS[bool(value)][i]
+    if key in ("car_access_all_season", "especially_difficult", "assessed"):
+        return _FLAG_WORDS[bool(value)][i]
+    return value
+
+
+def localized_table(table: pd.DataFrame, lang: str = "vi") -> tuple[pd.DataFrame, list[str]]:
+    """``table`` (machine-keyed columns) with coded values as words, and the reader's headers.
+
+    Returns
+    -------
+    (DataFrame, list of str)
+        The values (same columns, same order; numbers stay numbers, codes stay text with their
+        leading zeros) and one header per column (:func:`column_label`; a column without a
+        label keeps its own name).
+    """
+    out = table.copy()
+    for column in out.columns:
+        if (
+            out[column].dtype == object
+            or not pd.api.types.is_numeric_dtype(out[column])
+            or (pd.api.types.is_bool_dtype(out[column]))
+        ):
+            out[column] = out[column].astype(object).map(lambda v, c=column: value_words(c, v, lang))
+    headers = [column_label(str(c), lang, default=str(c)) for c in out.columns]
+    return out, headers
+
+
+def provenance_for(
+    info: DatasetInfo, year: int, *, now: datetime | None = None, derived: bool = False
+) -> Provenance:
+    """The :class:`~ntm_geo.datasets.provenance.Provenance` of an export of ``info`` for ``year``."""
+    from ntm_geo import __version__
+
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    return Provenance(
+        dataset_id=info.id,
+        dataset_name=info.name_vi if info.name_vi == info.name_en else f"{info.name_vi} / {info.name_en}",
+        year=str(year),
+        source=info.source,
+        illustrative=bool(info.illustrative),
+        derived=bool(derived or getattr(info, "derived", False)),
+        app_version=__version__,
+        exported_at=stamp.isoformat().replace("+00:00", "Z"),
+    )
+
+
+def table_csv_bytes_localized(
+    table: pd.DataFrame,
+    *,
+    lang: str = "vi",
+    title: str | None = None,
+    note: str | None = None,
+    provenance: Provenance | None = None,
+    headers: list[str] | None = None,
+) -> bytes:
+    """The table as CSV (UTF-8 with BOM) in the reader's language, importable again.
+
+    Layout: ``# title``, ``# note`` (when given), the provenance rows
+    (``# ntm_geo:provenance,key,value``), the header in ``lang``, a second header row with the
+    machine keys (``commune_code``, ``c01`` … — the importer reads it), one row per unit.
+    Text cells are neutralised against formula injection. ``headers`` overrides the reader's
+    header (one per column).
+    """
+    values, own = localized_table(table, lang)
+    headers = own if headers is None else headers
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    for line in (title, note):
+        if line:
+            writer.writerow([f"# {line}"])
+    if provenance is not None:
+        for marker, key, value in provenance.rows():
+            writer.writerow([f"# {marker}", key, value])
+    safe = neutralise_formulas(values)
+    writer.writerow(_safe_texts(headers))
+    writer.writerow(_safe_texts([str(c) for c in table.columns]))
+    for record in safe.itertuples(index=False, name=None):
+        writer.writerow(
+            ["" if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)) else v for v in record]
+        )
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def _safe_texts(texts: list[str]) -> list[str]:
+    return ["'" + s if s.startswith(FORMULA_PREFIXES) else s for s in texts]

@@ -1,0 +1,145 @@
+"""Provenance of an exported table: written by the exports, read back by the importer.
+
+An exported table (Excel or CSV, :mod:`ntm_geo.exports.tables`) carries rows of three cells
+``[MARKER, key, value]`` — in CSV above the header, in Excel on a sheet of their own
+(:data:`SHEET`) — with the keys of :class:`Provenance` (dataset id, name, year, source,
+illustrative, derived, app version, export time). The rows survive a re-save in Excel or
+LibreOffice (they are ordinary cells), and the importer's header search skips them.
+
+:func:`read_provenance` finds them in an upload; :func:`illustrative_title` recognises an older
+export (before this module) by the illustrative note in its title rows. The importer refuses a
+table whose provenance says *illustrative* unless the user accepts it knowingly
+(:func:`ntm_geo.datasets.importing.import_table`, ``accept_illustrative``): issue 14, item 1.
+
+Pure logic: no Streamlit import.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+import zipfile
+from dataclasses import asdict, dataclass, fields
+
+MARKER = "ntm_geo:provenance"
+"""First cell of every provenance row."""
+SHEET = "Nguồn gốc (provenance)"
+"""Excel sheet holding the provenance rows (31 characters at most)."""
+MAX_SCAN_LINES = 60
+"""CSV lines (from the top) searched for provenance rows."""
+MAX_SCAN_BYTES = 256 * 1024
+"""CSV bytes (from the top) searched for provenance rows."""
+
+_TRUE = {"1", "true", "yes", "có", "co"}
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where an exported table comes from.
+
+    Attributes
+    ----------
+    dataset_id, dataset_name : str
+        The dataset of :mod:`ntm_geo.datasets.catalog` ("illustrative" or a saved dataset's id).
+    year : str
+        The year of the table ("2015"); text, as read back.
+    source : str
+        The dataset's source line.
+    illustrative : bool
+        The values are the app's illustrative (generated) data, not the province's.
+    derived : bool
+        The values were derived (e.g. carried across boundary vintages), not measured.
+    app_version, exported_at : str
+        ntm-geo version and export time (ISO 8601, UTC).
+    """
+
+    dataset_id: str = ""
+    dataset_name: str = ""
+    year: str = ""
+    source: str = ""
+    illustrative: bool = False
+    derived: bool = False
+    app_version: str = ""
+    exported_at: str = ""
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        """``[(MARKER, key, value)]``, one per field; booleans as "true"/"false"."""
+        out = []
+        for key, value in asdict(self).items():
+            text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+            out.append((MARKER, key, text))
+        return out
+
+    @classmethod
+    def from_pairs(cls, pairs: dict[str, str]) -> Provenance:
+        """From key -> text (unknown keys ignored, missing keys default)."""
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            if f.name not in pairs:
+                continue
+            text = str(pairs[f.name]).strip()
+            values[f.name] = text.lower() in _TRUE if f.type in ("bool", bool) else text
+        return cls(**values)
+
+
+def _pairs(rows: list[list[str]]) -> dict[str, str]:
+    pairs: dict[str, str] = {}
+    for cells in rows:
+        cells = [str(c if c is not None else "").strip() for c in cells]
+        if len(cells) >= 3 and cells[0].lstrip("#").strip() == MARKER and cells[1]:
+            pairs.setdefault(cells[1], cells[2])
+    return pairs
+
+
+def _xlsx_rows(data: bytes) -> list[list[str]]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        return []
+    rows: list[list[str]] = []
+    try:
+        for ws in book.worksheets:
+            for i, row in enumerate(ws.iter_rows(max_col=3, values_only=True)):
+                if i >= MAX_SCAN_LINES:
+                    break
+                rows.append(["" if v is None else str(v) for v in row])
+    finally:
+        book.close()
+    return rows
+
+
+def _csv_rows(data: bytes) -> list[list[str]]:
+    text = data[:MAX_SCAN_BYTES].decode("utf-8-sig", errors="replace")
+    lines = text.splitlines()[:MAX_SCAN_LINES]
+    rows: list[list[str]] = []
+    for delimiter in (",", ";", "\t"):
+        rows.extend(list(csv.reader(lines, delimiter=delimiter)))
+    return rows
+
+
+def read_provenance(data: bytes, filename: str) -> Provenance | None:
+    """The provenance rows of an upload, or None when it has none.
+
+    ``filename``'s extension chooses the reader (.xlsx/.xlsm: every sheet's first
+    :data:`MAX_SCAN_LINES` rows; otherwise CSV text, its first :data:`MAX_SCAN_BYTES` bytes
+    read as UTF-8 — the marker is ASCII, so a file re-saved in another encoding is still read).
+    A file that cannot be read gives None: the importer reports the file's own problems.
+    """
+    is_excel = filename.lower().endswith((".xlsx", ".xlsm"))
+    pairs = _pairs(_xlsx_rows(data) if is_excel else _csv_rows(data))
+    return Provenance.from_pairs(pairs) if pairs else None
+
+
+def _fold(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).lstrip("#'").split()).casefold()
+
+
+def illustrative_title(title_rows: tuple[str, ...]) -> bool:
+    """Whether title rows carry the illustrative-data note (how exports said it before provenance rows)."""
+    from ntm_geo.datasets.illustrative import ILLUSTRATIVE_NOTE_EN, ILLUSTRATIVE_NOTE_VI
+
+    notes = (_fold(ILLUSTRATIVE_NOTE_VI), _fold(ILLUSTRATIVE_NOTE_EN))
+    return any(note in _fold(row) for row in title_rows for note in notes)
