@@ -452,7 +452,7 @@ def standalone_html(spec: MapSpec, *, boundaries: Boundaries | None = None, toda
 
 # --------------------------------------------------------------------------- names
 
-_EXTENSIONS = {"png": "png", "pdf": "pdf", "html": "html", "xlsx": "xlsx", "csv": "csv"}
+_EXTENSIONS = {"png": "png", "pdf": "pdf", "html": "html", "gpkg": "gpkg", "xlsx": "xlsx", "csv": "csv"}
 
 
 def export_filename(spec: MapSpec, ext: str, size: str = "") -> str:
