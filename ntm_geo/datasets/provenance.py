@@ -16,6 +16,7 @@ Pure logic: no Streamlit import.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import unicodedata
@@ -112,7 +113,10 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
 
 
 def _csv_rows(data: bytes) -> list[list[str]]:
-    text = data[:MAX_SCAN_BYTES].decode("utf-8-sig", errors="replace")
+    head = data[:MAX_SCAN_BYTES]
+    # Excel's "Unicode text" is UTF-16 with a byte-order mark; anything else is read as UTF-8
+    utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    text = head.decode("utf-16" if utf16 else "utf-8-sig", errors="replace")
     lines = text.splitlines()[:MAX_SCAN_LINES]
     rows: list[list[str]] = []
     for delimiter in (",", ";", "\t"):
@@ -125,7 +129,8 @@ def read_provenance(data: bytes, filename: str) -> Provenance | None:
 
     ``filename``'s extension chooses the reader (.xlsx/.xlsm: every sheet's first
     :data:`MAX_SCAN_LINES` rows; otherwise CSV text, its first :data:`MAX_SCAN_BYTES` bytes
-    read as UTF-8 — the marker is ASCII, so a file re-saved in another encoding is still read).
+    read as UTF-16 when it starts with a byte-order mark, else as UTF-8 — the marker is ASCII,
+    so a file re-saved in a one-byte code page is still read; delimiters , ; and tab).
     A file that cannot be read gives None: the importer reports the file's own problems.
     """
     is_excel = filename.lower().endswith((".xlsx", ".xlsm"))
