@@ -115,9 +115,7 @@ def _file(key: tuple, which: str) -> bytes:
     if which == "html":
         return standalone_html(spec, boundaries=b).encode("utf-8")
     if which == "gpkg":
-        from ntm_geo.cli.export_map import boundary_vintage
-
-        return build_geopackage(spec, boundaries=b, boundary_vintage=boundary_vintage())
+        return build_geopackage(spec, boundaries=b)
     return table_export(spec, which, boundaries=b)
 
 

@@ -37,6 +37,7 @@ from ntm_geo.datasets import catalog
 from ntm_geo.errors import NtmGeoError
 from ntm_geo.exports.formats import display_table, view_table
 from ntm_geo.exports.tables import table_csv_bytes
+from ntm_geo.geo.boundary_upload import boundaries_source_line
 from ntm_geo.geo.units import official_units, vi_sort_key
 from ntm_geo.i18n import t
 from ntm_geo.maps.classify import K_RANGE, SCHEMES, scheme_label
@@ -302,7 +303,7 @@ show_map(
     on_ready=(lambda: st.session_state.update(map_drawn=True)) if FIRST_PAINT else None,
     title=title,  # the heading, the illustrative-data warning and the source line are drawn by the
     note=note if info.illustrative else "",  # map component: no other element before the map
-    caption=t("source_line", L) + " " + ("" if tiles else t("no_tiles_note", L)),
+    caption=boundaries_source_line(L) + " " + ("" if tiles else t("no_tiles_note", L)),
 )
 if FIRST_PAINT:
     st.stop()  # the rest comes with the rerun the drawn map asks for

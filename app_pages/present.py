@@ -25,6 +25,7 @@ from app_pages.common import boundaries_or_stop, joined_table, lang, show_notice
 from app_pages.urlsync import sync_query
 from ntm_geo.datasets import catalog
 from ntm_geo.errors import NtmGeoError
+from ntm_geo.geo.boundary_upload import boundaries_source_line
 from ntm_geo.geo.units import official_units
 from ntm_geo.i18n import register, t
 from ntm_geo.maps.change import change_table, compute_change_view
@@ -263,7 +264,7 @@ def _change(dataset: str, lang_key: str):
 
 def _source_text() -> str:
     source = t("present_illustrative_source", L) if info.illustrative else info.source[:200]
-    return t("present_source", L, source=source) + " " + t("source_line", L)
+    return t("present_source", L, source=source) + " " + boundaries_source_line(L)
 
 
 def _decorate(layers, key: str, caption: str, *, source: bool = True, district_labels: bool = True) -> list:

@@ -234,6 +234,9 @@ register(*IMPORT_TABLE)
 from ntm_geo.cli.export_map import EXPORT_MAP  # noqa: E402 - export-map (issue 4)
 
 register(*EXPORT_MAP)
+from ntm_geo.cli.import_boundaries import IMPORT_BOUNDARIES  # noqa: E402 - import-boundaries (issue 10)
+
+register(*IMPORT_BOUNDARIES)
 
 
 # --- entry point ----------------------------------------------------------------------------

@@ -112,7 +112,9 @@ def test_datum_shift_without_parameters_is_hundreds_of_metres(table, communes):
 def test_geopackage_vn2000_utm48(table, communes, tmp_path):
     data = written(table.to_crs("EPSG:3405"), tmp_path / "x.gpkg")
     result = bu.import_boundaries(data, "x.gpkg", reference=communes)
-    assert result.complete and result.notes == ()
+    assert result.complete and [en for _, en in result.notes] == [
+        f"CRS used: {result.source_crs}. Median offset from the reference boundaries: 0 m."
+    ]
     assert "VN-2000" in result.source_crs
     assert offsets_m(result.communes, communes).max() < 0.01
 
@@ -245,8 +247,11 @@ def test_zip_bomb_is_refused(monkeypatch, table, tmp_path):
 
 
 def test_corrupt_geopackage(tmp_path):
-    with pytest.raises(BoundaryError, match="could not be read as vector data"):
+    with pytest.raises(BoundaryError, match="an SQLite database but not a GeoPackage"):
         bu.read_file(b"SQLite format 3\x00" + b"\x00" * 500, "x.gpkg")
+    damaged = b"SQLite format 3\x00" + b"\x00" * 52 + b"GPKG" + b"\x00" * 500
+    with pytest.raises(BoundaryError, match="could not be read as vector data"):
+        bu.read_file(damaged, "x.gpkg")
 
 
 def test_points_and_empty_files(table, tmp_path):
@@ -341,10 +346,61 @@ def test_save_and_activate(table, communes, tmp_path, monkeypatch):
     with pytest.raises(auth.PasswordError, match="Wrong editor password"):
         bu.save(result, "Ranh giới 2020", "A", password="no")
     assert store.active_boundaries() is None
+    assert "censusVN2009" in bu.boundaries_source_line("en")
     record = bu.save(result, "Ranh giới 2020", "A", password=PW)
+    line = bu.boundaries_source_line("en")  # the maps' source line names the boundaries in use
+    assert "censusVN2009" not in line and "«Ranh giới 2020»" in line and "boundaries-1" in line
+    assert "«Ranh giới 2020» do tỉnh tải lên" in bu.boundaries_source_line("vi")
     assert record.id == "boundaries-1" and record.name == "Ranh giới 2020"
     active = store.active_boundaries()
     assert len(active) == 226 and list(active.columns) == bu.bnd.COMMUNE_COLUMNS
     built = bu.to_boundaries(active)
     assert len(built.districts_web) == 11 and len(built.communes_web) == 226
     assert store.list_boundary_sets()[0].sha256 and "WGS 84" in store.list_boundary_sets()[0].source_crs
+
+
+# ---------------------------------------------------------------- checks against the reference (issue 14)
+def test_codes_shifted_by_one_row_are_refused_naming_the_units(table, communes, tmp_path, monkeypatch):
+    shifted = table.copy()
+    shifted["MA_XA"] = [*table["MA_XA"].iloc[1:], table["MA_XA"].iloc[0]]  # every code one row up
+    result = bu.import_boundaries(written(shifted, tmp_path / "x.gpkg"), "x.gpkg", reference=communes)
+    assert len(result.report["matched"]) == 226  # every code is a real code: matching alone accepts it
+    misplaced = result.report["misplaced"]
+    assert len(misplaced) > 200 and not result.complete
+    first = next(m for m in misplaced if m["code"] == table["MA_XA"].iloc[1])
+    assert first["row"] == 1 and first["lies_in"]["code"] == table["MA_XA"].iloc[0]
+    assert "km from the reference boundary" in first["reason_en"]
+    assert "disagreeing with the reference" in result.summary("en")
+    monkeypatch.setenv(auth.PASSWORD_ENV, PW)
+    with pytest.raises(DataError, match=r"disagree with the reference boundaries \("):
+        bu.save(result, "x", "A", password=PW)
+
+
+def test_a_genuine_file_has_no_misplaced_unit_and_reports_its_offset(table, communes, tmp_path):
+    result = bu.import_boundaries(
+        written(table.to_crs("EPSG:3405"), tmp_path / "x.gpkg"), "x.gpkg", reference=communes
+    )
+    assert result.report["misplaced"] == [] and result.report["crs_suggestion"] is None
+    assert result.offset_m < 1
+    assert any("Median offset from the reference boundaries: 0 m" in en for _, en in result.notes)
+
+
+GENERIC_VN2000 = (
+    "+proj=tmerc +lat_0=0 +lon_0=107.25 +k=0.9996 +x_0=500000 +y_0=0 +ellps=WGS84 +units=m +no_defs"
+)
+
+
+def test_generic_vn2000_prj_is_measured_and_the_provincial_definition_suggested(table, communes, tmp_path):
+    """Coordinates made in Lạng Sơn's VN-2000 TM-3° (k = 0.9999, with datum shift) but a .prj with
+    k = 0.9996 and no datum parameters: read as written, everything moves ~860 m."""
+    generic = table.to_crs(bu.VN2000_LANG_SON_TM3).set_crs(GENERIC_VN2000, allow_override=True)
+    data = shapefile_zip(generic, tmp_path / "s")
+    result = bu.import_boundaries(data, "x.zip", reference=communes)
+    assert 800 < result.offset_m < 900  # measured: the scale and datum errors together
+    suggestion = result.report["crs_suggestion"]
+    assert suggestion["key"] == "vn2000-lang-son-tm3" and suggestion["offset_m"] < 1
+    assert not result.complete
+    assert any("choose the CRS vn2000-lang-son-tm3" in en for _, en in result.notes)
+    assert any(f"CRS used: {result.source_crs}" in en for _, en in result.notes)
+    again = bu.import_boundaries(data, "x.zip", crs="vn2000-lang-son-tm3", reference=communes)
+    assert again.complete and again.offset_m < 1

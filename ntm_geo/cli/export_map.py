@@ -196,7 +196,7 @@ def render(request: ExportRequest, boundaries=None) -> bytes:
     if request.fmt == "gpkg":
         from ntm_geo.exports.geopackage import build_geopackage
 
-        return build_geopackage(request.spec, boundaries=boundaries, boundary_vintage=boundary_vintage())
+        return build_geopackage(request.spec, boundaries=boundaries)
     if request.fmt in ("xlsx", "csv"):
         from ntm_geo.exports.formats import table_export
 
@@ -255,21 +255,6 @@ def _describe_table(data: bytes, fmt: str, vi: bool) -> str:
     if vi:
         return f"{kind} {rows} dòng, tiêu đề tiếng Việt, dòng mã cột để nhập lại"
     return f"{kind}, {rows} rows, headers in English, a row of column keys for re-import"
-
-
-def boundary_vintage() -> str | None:
-    """Which boundaries the exports use, for the GeoPackage metadata: the saved replacement set's
-    name when there is one (None: the built-in censusVN2009 boundaries)."""
-    from ntm_geo.datasets import store
-
-    sets = store.list_boundary_sets() if store.is_configured() else []
-    if not sets:
-        return None
-    active = sets[-1]
-    return (
-        f"Ranh giới tải lên / uploaded boundaries: {active.name} "
-        f"({active.uploaded_at}, CRS {active.source_crs}, sha256 {str(active.sha256)[:12]})"
-    )
 
 
 def _write(out: Path, data: bytes) -> None:

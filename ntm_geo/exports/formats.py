@@ -45,6 +45,7 @@ from ntm_geo.exports.tables import (
     table_csv_bytes_localized,
 )
 from ntm_geo.geo.boundaries import Boundaries, load_boundaries
+from ntm_geo.geo.boundary_upload import boundaries_source_line
 from ntm_geo.i18n import register, t
 from ntm_geo.maps.mapbuild import build_view_layers
 from ntm_geo.maps.mapview import build_base_map, map_html
@@ -435,7 +436,7 @@ def standalone_html(spec: MapSpec, *, boundaries: Boundaries | None = None, toda
     )
     data_source = name if info.illustrative else f"{name} ({info.source})"
     footer = (
-        f'<footer class="ntm-export-footer">{html.escape(t("source_line", lang))} '
+        f'<footer class="ntm-export-footer">{html.escape(boundaries_source_line(lang))} '
         f"{html.escape(t('static_data_source', lang, source=data_source))} "
         f"{html.escape(t('static_exported', lang, date=day_text))}<br>"
         f"{html.escape(t('export_offline_note', lang))}</footer>"

@@ -60,7 +60,7 @@ from ntm_geo.errors import ConfigError
 from ntm_geo.exports.static_map import DISTRICT_EDGE, EDGE_COLOR, MapSpec, check_spec
 from ntm_geo.exports.tables import column_label, provenance_for
 from ntm_geo.geo.boundaries import Boundaries, load_boundaries
-from ntm_geo.geo.boundary_upload import VN2000_LANG_SON_TM3
+from ntm_geo.geo.boundary_upload import VN2000_LANG_SON_TM3, boundaries_source_line
 from ntm_geo.maps.classify import NO_DATA, NO_DATA_COLOR, NOT_ASSESSED, NOT_ASSESSED_COLOR
 from ntm_geo.maps.themes import INFRA_CRITERIA, ChoroplethView, compute_view, join_dataset, variable
 
@@ -462,7 +462,8 @@ def build_geopackage(
     now : datetime, optional
         Export time (default: now, UTC).
     boundary_vintage : str, optional
-        Which boundaries these are (default: censusVN2009, 2009 census; GSO 2015 codes).
+        Which boundaries these are (default: the maps' source line,
+        :func:`ntm_geo.geo.boundary_upload.boundaries_source_line`, in both languages).
 
     Raises
     ------
@@ -473,9 +474,7 @@ def build_geopackage(
     stamp = (now or datetime.now(UTC)).astimezone(UTC)
     communes, view, info = commune_layer(spec, b)
     districts = district_layer(b.communes, b)  # all districts: context for a district view
-    vintage = (
-        boundary_vintage or "censusVN2009 (Tổng điều tra 2009 / 2009 census); mã GSO 2015 / GSO 2015 codes"
-    )
+    vintage = boundary_vintage or f"{boundaries_source_line('vi')} / {boundaries_source_line('en')}"
     meta = _metadata(spec, info, view, len(communes), stamp, vintage)
     fields = [c for c in communes.columns if c != "geometry"]
     district_fields = [c for c in districts.columns if c != "geometry"]

@@ -55,6 +55,7 @@ from ntm_geo.datasets import catalog
 from ntm_geo.datasets.contract import DatasetInfo
 from ntm_geo.errors import ConfigError
 from ntm_geo.geo.boundaries import WORK_CRS, Boundaries, dissolve_districts, load_boundaries
+from ntm_geo.geo.boundary_upload import boundaries_source_line
 from ntm_geo.i18n import register, t
 from ntm_geo.maps.classify import (
     K_RANGE,
@@ -876,7 +877,7 @@ def _footer(data: MapData, spec: MapSpec, today: date) -> list[str]:
     source = name if data.info.illustrative else f"{name} ({data.info.source})"
     day = today.strftime("%d/%m/%Y") if lang == "vi" else today.isoformat()
     return [
-        t("source_line", lang),
+        boundaries_source_line(lang),
         t("static_data_source", lang, source=source) + "  " + t("static_exported", lang, date=day),
     ]
 
@@ -952,7 +953,7 @@ def render_map(
         metadata = {
             "Title": _nfc(title),
             "Creator": "ntm-geo (matplotlib)",
-            "Subject": t("source_line", spec.lang),
+            "Subject": boundaries_source_line(spec.lang),
         }
     with matplotlib.rc_context({"pdf.fonttype": 42, "pdf.compression": 9}):
         fig.savefig(buf, format=fmt, dpi=page.dpi, metadata=metadata, facecolor="white")

@@ -53,6 +53,7 @@ import tempfile
 import unicodedata
 import warnings
 import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -67,10 +68,13 @@ from pyproj import CRS, Geod, Transformer
 from ntm_geo.datasets import store
 from ntm_geo.errors import BoundaryError, DataError
 from ntm_geo.geo import boundaries as bnd
+from ntm_geo.geo import safe_ogr
 from ntm_geo.geo.units import name_key, official_units, split_unit_name
 
 MAX_BYTES = 50 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 300 * 1024 * 1024
+#: bounds checked on a zip's directory before anything is unpacked (a zip bomb is refused unread)
+MAX_UNZIPPED_BYTES = 150 * 1024 * 1024
+MAX_ZIP_MEMBERS = 40
 EXTENSIONS = (".zip", ".gpkg", ".geojson", ".json")
 
 VN2000_TOWGS84 = (
@@ -126,7 +130,31 @@ def _crs_list(lang: str) -> str:
 
 
 # ---------------------------------------------------------------- reading
+GEOJSON_TYPE = re.compile(rb'"type"\s*:\s*"Feature(?:Collection)?"')
+GPKG_APPLICATION_IDS = (b"GPKG", b"GP10", b"GP11")  # GeoPackage 1.2+, 1.0, 1.1 (header offset 68)
+DBF_VERSIONS = frozenset(
+    {0x02, 0x03, 0x04, 0x05, 0x30, 0x31, 0x32, 0x43, 0x63, 0x83, 0x8B, 0x8E, 0xCB, 0xF5, 0xFB}
+)
+
+
+def _not_kind(filename: str, what: str, kind_en: str, kind_vi: str, data: bytes) -> BoundaryError:
+    """``what`` (the content, or a zip member) is not ``kind``: says so, naming a VRT as such."""
+    head = data[:256].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"<") and b"OGRVRTDataSource" in data[:4096]:
+        why_en = "it is a GDAL VRT (XML pointing at other files or URLs), which is never opened"
+        why_vi = "đây là tệp GDAL VRT (XML trỏ tới tệp hoặc địa chỉ khác), loại tệp không bao giờ được mở"
+    else:
+        why_en, why_vi = "its first bytes do not match", "các byte đầu không khớp"
+    what_vi = "nội dung" if what == "the content" else what
+    return _error(
+        filename,
+        f"{what} is not a {kind_en}: {why_en}; check that the file was not renamed or altered.",
+        f"{what_vi} không phải {kind_vi}: {why_vi}; hãy kiểm tra tệp có bị đổi tên đuôi hoặc sửa đổi không.",
+    )
+
+
 def _check_kind(data: bytes, filename: str) -> str:
+    """The upload's kind (".zip", ".gpkg" or ".geojson") after checking its size and first bytes."""
     suffix = Path(filename).suffix.lower()
     if len(data) > MAX_BYTES:
         raise _error(
@@ -148,22 +176,57 @@ def _check_kind(data: bytes, filename: str) -> str:
             f"unsupported file type {suffix or '(none)'}; upload {', '.join(EXTENSIONS)}.",
             f"không hỗ trợ loại tệp {suffix or '(không có)'}; hãy tải lên {', '.join(EXTENSIONS)}.",
         )
-    head = data[:64]
-    expected = {".zip": b"PK\x03\x04", ".gpkg": b"SQLite format 3\x00"}
-    ok = (
-        head.startswith(expected[suffix])
-        if suffix in expected
-        else head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
-    )
-    if not ok:
+    if suffix == ".zip":
+        if data.startswith(b"PK\x05\x06"):  # end-of-archive record first: no member at all
+            raise _error(
+                filename,
+                "the zip is empty; zip the shapefile's .shp, .shx, .dbf and .prj files.",
+                "tệp zip rỗng; hãy nén các tệp .shp, .shx, .dbf và .prj của shapefile.",
+            )
+        if not data.startswith(b"PK\x03\x04"):
+            raise _not_kind(
+                filename,
+                "the content",
+                ".zip file (its first bytes do not match)",
+                "tệp .zip (các byte đầu không khớp)",
+                data,
+            )
+        return suffix
+    if suffix == ".gpkg":
+        if not data.startswith(b"SQLite format 3\x00"):
+            raise _not_kind(
+                filename,
+                "the content",
+                ".gpkg file (its first bytes do not match)",
+                "tệp .gpkg (các byte đầu không khớp)",
+                data,
+            )
+        if data[68:72] not in GPKG_APPLICATION_IDS:
+            raise _error(
+                filename,
+                "the content is an SQLite database but not a GeoPackage (its application_id is not "
+                "'GPKG'); export the layer as a GeoPackage.",
+                "nội dung là cơ sở dữ liệu SQLite nhưng không phải GeoPackage (application_id không phải "
+                "'GPKG'); hãy xuất lớp dữ liệu thành GeoPackage.",
+            )
+        return suffix
+    if not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        raise _not_kind(
+            filename,
+            "the content",
+            f"{suffix} file (its first bytes do not match)",
+            f"tệp {suffix} (các byte đầu không khớp)",
+            data,
+        )
+    if not GEOJSON_TYPE.search(data[: 2**20]):
         raise _error(
             filename,
-            f"the content is not a {suffix} file (its first bytes do not match); check "
-            "that the file was not renamed.",
-            f"nội dung không phải tệp {suffix} (các byte đầu không khớp); hãy kiểm tra tệp có bị đổi "
-            "tên đuôi không.",
+            'the content is JSON but not a GeoJSON FeatureCollection (no "type": "FeatureCollection" '
+            'or "Feature" near its start); export the layer as GeoJSON.',
+            'nội dung là JSON nhưng không phải GeoJSON FeatureCollection (không thấy "type": '
+            '"FeatureCollection" hay "Feature" ở phần đầu); hãy xuất lớp dữ liệu thành GeoJSON.',
         )
-    return suffix
+    return ".geojson"
 
 
 def _codec(name: str) -> str | None:
@@ -188,21 +251,114 @@ def _dbf_encoding(dbf: bytes) -> str:
         return "cp1258"
 
 
-def _extract_shapefile(
-    data: bytes, filename: str, folder: Path, encoding: str | None
-) -> tuple[Path, str, str]:
-    """Write the shapefile members of a zip to ``folder``; return (.shp path, codec, how it was chosen)."""
+def _shp_ok(content: bytes) -> bool:
+    """ESRI shapefile main file or index: file code 9994 (0x0000270A, big-endian), version 1000."""
+    return (
+        len(content) >= 100
+        and content[:4] == b"\x00\x00\x27\x0a"
+        and int.from_bytes(content[28:32], "little") == 1000
+    )
+
+
+def _dbf_ok(content: bytes) -> bool:
+    """dBase table: a known version byte, a plausible header length, the 0x0D field terminator."""
+    if len(content) < 33 or content[0] not in DBF_VERSIONS:
+        return False
+    header = int.from_bytes(content[8:10], "little")
+    if not 33 <= header <= len(content) or int.from_bytes(content[10:12], "little") < 1:
+        return False
+    return any(content[i] == 0x0D for i in range(32, min(header, len(content)), 32))
+
+
+def _text_ok(content: bytes, limit: int) -> bool:
+    """A small sidecar text (.prj, .cpg): bounded, no NUL, not XML."""
+    return len(content) <= limit and b"\x00" not in content and not content.lstrip().startswith(b"<")
+
+
+MEMBER_CHECKS = {
+    ".shp": (_shp_ok, "shapefile main file (file code 9994)", "tệp chính của shapefile (mã tệp 9994)"),
+    ".shx": (_shp_ok, "shapefile index (file code 9994)", "tệp chỉ mục của shapefile (mã tệp 9994)"),
+    ".dbf": (_dbf_ok, "dBase attribute table", "bảng thuộc tính dBase"),
+    ".prj": (lambda c: _text_ok(c, 64 * 1024), "projection text (.prj)", "văn bản hệ tọa độ (.prj)"),
+    ".cpg": (lambda c: _text_ok(c, 64), "code page text (.cpg)", "văn bản bảng mã (.cpg)"),
+}
+
+
+def _damaged(filename: str) -> BoundaryError:
+    return _error(
+        filename,
+        "the zip archive is damaged (a member does not unpack to what its header says); zip the files again.",
+        "tệp zip bị hỏng (một tệp bên trong giải nén không khớp với phần đầu của nó); hãy nén lại các tệp.",
+    )
+
+
+def _zip_members(data: bytes, filename: str) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
+    """The archive and its file members, after the bounds: member count, unpacked size, names."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = [m for m in archive.infolist() if not m.is_dir()]
-    except zipfile.BadZipFile as exc:
-        raise _error(filename, f"the zip archive is damaged ({exc}).", f"tệp zip bị hỏng ({exc}).") from exc
+    except (zipfile.BadZipFile, ValueError, EOFError, OSError):
+        raise _damaged(filename) from None
+    if not members:
+        raise _error(
+            filename,
+            "the zip is empty; zip the shapefile's .shp, .shx, .dbf and .prj files.",
+            "tệp zip rỗng; hãy nén các tệp .shp, .shx, .dbf và .prj của shapefile.",
+        )
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise _error(
+            filename,
+            f"the zip holds {len(members)} files, more than {MAX_ZIP_MEMBERS} files; zip only the "
+            "shapefile's .shp, .shx, .dbf, .prj and .cpg.",
+            f"tệp zip chứa {len(members)} tệp, nhiều hơn {MAX_ZIP_MEMBERS} tệp; hãy chỉ nén các tệp .shp, "
+            ".shx, .dbf, .prj và .cpg của shapefile.",
+        )
     if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
         raise _error(
             filename,
             f"the zip unpacks to more than {MAX_UNZIPPED_BYTES // 2**20} MB.",
             f"tệp zip giải nén ra hơn {MAX_UNZIPPED_BYTES // 2**20} MB.",
         )
+    for member in members:
+        name = member.filename.replace("\\", "/")
+        parts = PurePosixPath(name).parts
+        if name.startswith("/") or re.match(r"^[A-Za-z]:", name) or ".." in parts:
+            shown = name if len(name) < 80 else name[:77] + "…"
+            raise _error(
+                filename,
+                f"the zip holds a member with an absolute or parent path ({shown}); zip the files "
+                "from inside their folder.",
+                f"tệp zip chứa tệp có đường dẫn tuyệt đối hoặc đi ngược thư mục ({shown}); hãy nén các tệp "
+                "từ bên trong thư mục của chúng.",
+            )
+    return archive, members
+
+
+def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, filename: str) -> bytes:
+    """A member's bytes, at most its declared size (zipfile checks the CRC at the end)."""
+    try:
+        with archive.open(member) as handle:
+            content = handle.read(member.file_size + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
+        raise _damaged(filename) from None
+    except RuntimeError:  # encrypted member
+        raise _error(
+            filename,
+            "the zip is password-protected; zip the files without a password.",
+            "tệp zip có mật khẩu; hãy nén các tệp không đặt mật khẩu.",
+        ) from None
+    if len(content) > member.file_size:
+        raise _damaged(filename)
+    return content
+
+
+def _extract_shapefile(
+    data: bytes, filename: str, folder: Path, encoding: str | None
+) -> tuple[Path, str, str]:
+    """Write the shapefile members of a zip to ``folder`` under fixed names, after checking each
+    member's content; return (.shp path, codec, how it was chosen). Members of other kinds
+    (.sbn, .qix, .xml...) are ignored and never written."""
+    archive, members = _zip_members(data, filename)
     shps = [
         m for m in members if m.filename.lower().endswith(".shp") and "__macosx" not in m.filename.lower()
     ]
@@ -223,8 +379,13 @@ def _extract_shapefile(
     found: dict[str, bytes] = {}
     for member in members:
         path = PurePosixPath(member.filename)
-        if str(path.with_suffix("")) == stem:
-            found[path.suffix.lower()] = archive.read(member)
+        ext = path.suffix.lower()
+        if str(path.with_suffix("")) == stem and ext in MEMBER_CHECKS:
+            content = _read_member(archive, member, filename)
+            check, what_en, what_vi = MEMBER_CHECKS[ext]
+            if not check(content):
+                raise _not_kind(filename, member.filename, what_en, what_vi, content)
+            found[ext] = content
     missing = [ext for ext in (".shx", ".dbf") if ext not in found]
     if missing:
         raise _error(
@@ -257,43 +418,6 @@ def _extract_shapefile(
     else:
         codec, how = _dbf_encoding(found[".dbf"]), "detected"
     return folder / "layer.shp", codec, how
-
-
-def _read_vector(path: Path | bytes, filename: str, encoding: str | None = None) -> gpd.GeoDataFrame:
-    import pyogrio
-
-    layer = None
-    if isinstance(path, bytes) and filename.lower().endswith(".gpkg"):
-        with tempfile.NamedTemporaryFile(suffix=".gpkg", delete=False) as handle:
-            handle.write(path)
-        path = Path(handle.name)
-    if isinstance(path, Path) and path.suffix == ".gpkg":
-        try:
-            layers = pyogrio.list_layers(path)
-        except Exception as exc:
-            raise _error(
-                filename,
-                f"could not be read as vector data ({exc}).",
-                f"không đọc được dữ liệu vector ({exc}).",
-            ) from exc
-        polygonal = [str(n) for n, kind in layers if kind and "polygon" in str(kind).lower()]
-        if len(polygonal) > 1:
-            raise _error(
-                filename,
-                f"the GeoPackage has {len(polygonal)} polygon layers ({', '.join(polygonal)}); "
-                "keep only the commune layer.",
-                f"GeoPackage có {len(polygonal)} lớp vùng "
-                f"({', '.join(polygonal)}); hãy chỉ giữ lớp ranh giới xã.",
-            )
-        layer = polygonal[0] if polygonal else None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return pyogrio.read_dataframe(path, layer=layer, encoding=encoding)
-    except Exception as exc:  # GDAL: corrupt or unreadable
-        raise _error(
-            filename, f"could not be read as vector data ({exc}).", f"không đọc được dữ liệu vector ({exc})."
-        ) from exc
 
 
 def _nfc_text(frame: pd.DataFrame, decode: str | None) -> pd.DataFrame:
@@ -331,12 +455,12 @@ def read_file(data: bytes, filename: str, *, encoding: str | None = None) -> Raw
         if suffix == ".zip":
             shp, codec, how = _extract_shapefile(data, filename, Path(tmp), encoding)
             gdal_encoding = "UTF-8" if codec in {"utf-8", "ascii"} else "ISO-8859-1"
-            features = _read_vector(shp, filename, gdal_encoding)
+            features = safe_ogr.read_vector(shp, filename, encoding=gdal_encoding)
             features = _nfc_text(features, None if gdal_encoding == "UTF-8" else codec)
         else:
             path = Path(tmp) / f"upload{suffix}"
             path.write_bytes(data)
-            features = _nfc_text(_read_vector(path, filename), None)
+            features = _nfc_text(safe_ogr.read_vector(path, filename), None)
             codec, how = "utf-8", ""
     if len(features) == 0:
         raise _error(filename, "the file has no features.", "tệp không có đối tượng nào.")
@@ -707,6 +831,106 @@ def feature_geometry_empty(geometry: Any) -> bool:
     return geometry is None or shapely.is_empty(geometry)
 
 
+# ---------------------------------------------------------------- check against the reference
+#: a unit is misplaced when its representative point lies farther than this from the reference
+#: polygon of the same code (m), or its area ratio to that polygon is outside AREA_RATIO_RANGE
+MISPLACED_BUFFER_M = 1000.0
+#: ... or more than this (m) from it while inside another reference unit (small urban wards)
+NEIGHBOUR_TOLERANCE_M = 250.0
+AREA_RATIO_RANGE = (0.4, 2.5)
+#: a median offset from the reference above this (m) questions the CRS (two digitisations of
+#: the same boundaries differ by tens of metres; a datum or scale error by hundreds)
+OFFSET_QUESTION_M = 100.0
+
+
+def _median_offset_m(points: gpd.GeoSeries, reference_points: gpd.GeoSeries) -> float:
+    """Length (m) of the median displacement vector between matched points (both in WORK_CRS)."""
+    dx = np.median(points.x.to_numpy() - reference_points.x.to_numpy())
+    dy = np.median(points.y.to_numpy() - reference_points.y.to_numpy())
+    return float(np.hypot(dx, dy))
+
+
+def misplaced_units(
+    communes: gpd.GeoDataFrame, reference: gpd.GeoDataFrame, rows: Mapping[str, int] | None = None
+) -> list[dict[str, Any]]:
+    """Units whose uploaded polygon disagrees with the reference polygon of the same code.
+
+    ``communes`` and ``reference`` have ``commune_code`` and polygons (any CRS); ``rows`` maps a
+    code to the 1-based feature number in the file. A unit disagrees when its representative
+    point is more than :data:`MISPLACED_BUFFER_M` from the reference polygon (or more than
+    :data:`NEIGHBOUR_TOLERANCE_M` and inside another reference unit), or its area ratio
+    is outside :data:`AREA_RATIO_RANGE` (codes shifted by a row, a wrong file). Each row gives
+    ``row``, ``code``, ``name``, ``district``, ``distance_m`` (centroid to centroid),
+    ``area_ratio``, ``lies_in`` (code and name of the reference unit holding the point, if any),
+    ``reason_vi``, ``reason_en``.
+    """
+    ref = reference.set_index("commune_code").to_crs(bnd.WORK_CRS)
+    up = communes[communes["commune_code"].isin(ref.index)].to_crs(bnd.WORK_CRS)
+    if up.empty:
+        return []
+    ref_geom = gpd.GeoSeries(ref.geometry.loc[up["commune_code"]].to_numpy(), crs=bnd.WORK_CRS)
+    points = gpd.GeoSeries(up.geometry.representative_point().to_numpy(), crs=bnd.WORK_CRS)
+    gap = points.distance(ref_geom).to_numpy()
+    in_other = np.zeros(len(up), dtype=bool)
+    near = np.flatnonzero(gap > NEIGHBOUR_TOLERANCE_M)
+    if len(near):
+        hits = ref.sindex.query(points.iloc[near].to_numpy(), predicate="within")
+        in_other[near[np.unique(hits[0])]] = True
+    far = (gap > MISPLACED_BUFFER_M) | in_other
+    ratio = up.geometry.area.to_numpy() / np.maximum(ref_geom.area.to_numpy(), 1.0)
+    odd = (ratio < AREA_RATIO_RANGE[0]) | (ratio > AREA_RATIO_RANGE[1])
+    distance = up.geometry.centroid.distance(ref_geom.centroid, align=False).to_numpy()
+    out = []
+    for i in np.flatnonzero(far | odd):
+        unit = up.iloc[i]
+        holder = ref.index[ref.geometry.contains(points.iloc[i])]
+        lies_in = {"code": holder[0], "name": ref.at[holder[0], "name_with_type"]} if len(holder) else None
+        where_en = f"; its polygon lies in {lies_in['name']} ({lies_in['code']})" if lies_in else ""
+        where_vi = f"; vùng của nó nằm trong {lies_in['name']} ({lies_in['code']})" if lies_in else ""
+        out.append(
+            {
+                "row": (rows or {}).get(unit["commune_code"]),
+                "code": unit["commune_code"],
+                "name": unit["name_with_type"],
+                "district": unit["district_name"],
+                "distance_m": round(float(distance[i])),
+                "area_ratio": round(float(ratio[i]), 2),
+                "lies_in": lies_in,
+                "reason_vi": f"cách ranh giới tham chiếu {distance[i] / 1000:.1f} km, diện tích gấp "
+                f"{ratio[i]:.2f} lần{where_vi}",
+                "reason_en": f"{distance[i] / 1000:.1f} km from the reference boundary, area "
+                f"{ratio[i]:.2f} × the reference{where_en}",
+            }
+        )
+    return out
+
+
+def _crs_suggestion(
+    raw: gpd.GeoDataFrame, keep: list[int], codes: list[str], reference: gpd.GeoDataFrame, used: float
+) -> tuple[str, float] | None:
+    """(key of CRS_CHOICES, median offset in m) of a definition that puts the file's coordinates
+    clearly closer to the reference than the one used (``used`` m), or None."""
+    if raw.crs is None or not CRS(raw.crs).is_projected:
+        return None
+    ref = reference.set_index("commune_code").to_crs(bnd.WORK_CRS)
+    ref_points = gpd.GeoSeries(ref.geometry.loc[codes].centroid.to_numpy(), crs=bnd.WORK_CRS)
+    centres = raw.geometry.iloc[keep].centroid.to_numpy()
+    best: tuple[str, float] | None = None
+    for key, (_, _, definition) in CRS_CHOICES.items():
+        candidate = CRS(definition)
+        if not candidate.is_projected or candidate == CRS(raw.crs):
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            moved = gpd.GeoSeries(centres, crs=candidate).to_crs(bnd.WORK_CRS)
+        offset = _median_offset_m(moved, ref_points)
+        if best is None or offset < best[1]:
+            best = (key, offset)
+    if best is not None and best[1] < min(used / 2, OFFSET_QUESTION_M):
+        return best
+    return None
+
+
 # ---------------------------------------------------------------- the whole import
 @dataclass(frozen=True)
 class BoundaryImport:
@@ -724,17 +948,26 @@ class BoundaryImport:
     encoding: str
     notes: tuple[tuple[str, str], ...] = field(default=())
 
+    offset_m: float | None = None
+
     @property
     def complete(self) -> bool:
-        """Every official unit has exactly one polygon (required to save)."""
-        return not self.report["duplicates"] and not self.report["units_without_feature"]
+        """Every official unit has exactly one polygon, none disagrees with the reference and the
+        CRS is not in question (required to save)."""
+        r = self.report
+        return not (
+            r["duplicates"] or r["units_without_feature"] or r.get("misplaced") or r.get("crs_suggestion")
+        )
 
     def summary(self, lang: str = "vi") -> str:
         r = self.report
         n = (len(r["matched"]), len(r["unmatched"]), len(r["duplicates"]), len(r["units_without_feature"]))
+        bad = len(r.get("misplaced", []))
         if lang == "vi":
-            return f"{n[0]} khớp, {n[1]} không khớp, {n[2]} trùng, {n[3]} đơn vị chưa có ranh giới"
-        return f"{n[0]} matched, {n[1]} unmatched, {n[2]} duplicates, {n[3]} units without a polygon"
+            text = f"{n[0]} khớp, {n[1]} không khớp, {n[2]} trùng, {n[3]} đơn vị chưa có ranh giới"
+            return text + (f", {bad} đơn vị lệch khỏi ranh giới tham chiếu" if bad else "")
+        text = f"{n[0]} matched, {n[1]} unmatched, {n[2]} duplicates, {n[3]} units without a polygon"
+        return text + (f", {bad} units disagreeing with the reference boundaries" if bad else "")
 
 
 def import_boundaries(
@@ -754,7 +987,9 @@ def import_boundaries(
     crs : key of :data:`CRS_CHOICES`, EPSG code or PROJ string; needed when the file has no CRS.
     encoding : shapefile text codec, overriding ``.cpg`` and detection ("utf-8", "cp1258", ...).
     confirmed : {1-based feature number: unit code} — fuzzy suggestions the user accepted.
-    reference : the built-in communes (for ``population_2009``); loaded when not given.
+    reference : the boundaries in use (for ``population_2009`` and the check of each unit's place,
+        :func:`misplaced_units`, and of the CRS: median offset, a better-fitting choice); loaded
+        when not given.
 
     Raises
     ------
@@ -804,7 +1039,75 @@ def import_boundaries(
                 f"No .cpg in the file; text was read as {raw.encoding}.",
             )
         )
-    return BoundaryImport(filename, communes, report, label, raw.encoding, tuple(notes))
+    rows = {codes[i]: i + 1 for i in keep}
+    report["misplaced"] = misplaced_units(communes, reference, rows)
+    ref_points = gpd.GeoSeries(
+        reference.set_index("commune_code")
+        .loc[communes["commune_code"]]
+        .to_crs(bnd.WORK_CRS)
+        .centroid.to_numpy(),
+        crs=bnd.WORK_CRS,
+    )
+    offset = _median_offset_m(communes.to_crs(bnd.WORK_CRS).centroid.reset_index(drop=True), ref_points)
+    notes.append(
+        (
+            f"Hệ tọa độ đã dùng: {label}. Độ lệch trung vị so với ranh giới tham chiếu: {offset:.0f} m.",
+            f"CRS used: {label}. Median offset from the reference boundaries: {offset:.0f} m.",
+        )
+    )
+    suggestion = (
+        None if crs else _crs_suggestion(raw.features, keep, [codes[i] for i in keep], reference, offset)
+    )
+    report["crs_suggestion"] = (
+        {
+            "key": suggestion[0],
+            "offset_m": round(suggestion[1], 1),
+            "label_vi": CRS_CHOICES[suggestion[0]][0],
+            "label_en": CRS_CHOICES[suggestion[0]][1],
+        }
+        if suggestion
+        else None
+    )
+    if suggestion:
+        key, better = suggestion
+        notes.append(
+            (
+                f"Ranh giới lệch {offset:.0f} m so với tham chiếu; nếu đọc theo {CRS_CHOICES[key][0]} thì chỉ "
+                f"lệch {better:.0f} m. Tệp .prj có lẽ ghi định nghĩa VN-2000 chung (ví dụ k = 0,9996, không "
+                f"có tham số datum): hãy chọn hệ tọa độ {key} rồi nhập lại (hoặc chọn rõ hệ trong tệp nếu "
+                "đúng là nó).",
+                f"The boundaries are {offset:.0f} m off the reference; read in {CRS_CHOICES[key][1]} they "
+                f"would be {better:.0f} m off. The .prj probably holds a generic VN-2000 definition (e.g. "
+                f"k = 0.9996, no datum parameters): choose the CRS {key} and import again (or choose the "
+                "file's own CRS explicitly if it is right).",
+            )
+        )
+    return BoundaryImport(filename, communes, report, label, raw.encoding, tuple(notes), round(offset, 1))
+
+
+def boundaries_source_line(lang: str = "vi") -> str:
+    """The maps' source line, naming the boundaries in use (issue 14 item 4).
+
+    The built-in censusVN2009 boundaries (``i18n`` key ``source_line``), or — when a boundary
+    set was uploaded and is active (:func:`ntm_geo.datasets.store.list_boundary_sets`, last one)
+    — its name, id, upload date and source CRS. Unit codes are GSO 2015 in both cases.
+    """
+    from ntm_geo.i18n import t
+
+    sets = store.list_boundary_sets()
+    if not sets:
+        return t("source_line", lang)
+    active = sets[-1]
+    day = active.uploaded_at[:10]
+    if lang == "vi":
+        return (
+            f"Ranh giới: «{active.name}» do tỉnh tải lên ngày {day} ({active.id}; hệ tọa độ gốc "
+            f"{active.source_crs}); mã đơn vị: Tổng cục Thống kê 2015."
+        )
+    return (
+        f"Boundaries: «{active.name}», uploaded by the province on {day} ({active.id}; source CRS "
+        f"{active.source_crs}); unit codes: GSO 2015."
+    )
 
 
 def to_boundaries(communes: gpd.GeoDataFrame) -> bnd.Boundaries:
@@ -820,12 +1123,21 @@ def save(
     if not result.complete:
         r = result.report
         missing = ", ".join(f"{u['name']} ({u['district']})" for u in r["units_without_feature"][:10])
+        wrong = ", ".join(f"{u['name']} ({u['district']})" for u in r.get("misplaced", [])[:10])
+        crs_en = crs_vi = ""
+        if r.get("crs_suggestion"):
+            key = r["crs_suggestion"]["key"]
+            crs_en = f" The CRS is in question: import again choosing {key}."
+            crs_vi = f" Hệ tọa độ cần xem lại: hãy nhập lại và chọn {key}."
         raise DataError(
             f"{result.filename}: cannot save: {len(r['units_without_feature'])} unit(s) have no polygon "
-            f"({missing}) and {len(r['duplicates'])} feature(s) claim an already matched unit. Every one of "
-            "the 226 units needs exactly one polygon.",
+            f"({missing}), {len(r['duplicates'])} feature(s) claim an already matched unit and "
+            f"{len(r.get('misplaced', []))} unit(s) disagree with the reference boundaries ({wrong}). Every "
+            f"one of the 226 units needs exactly one polygon, in its place.{crs_en}",
             f"{result.filename}: không lưu được: {len(r['units_without_feature'])} đơn vị chưa có ranh giới "
-            f"({missing}) và {len(r['duplicates'])} đối tượng trùng đơn vị. Cả 226 đơn vị đều cần đúng một vùng.",
+            f"({missing}), {len(r['duplicates'])} đối tượng trùng đơn vị và {len(r.get('misplaced', []))} "
+            f"đơn vị lệch khỏi ranh giới tham chiếu ({wrong}). Cả 226 đơn vị đều cần đúng một vùng, đúng "
+            f"vị trí.{crs_vi}",
             file=result.filename,
         )
     return store.save_boundaries(
