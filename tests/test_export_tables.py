@@ -256,3 +256,24 @@ def test_export_map_cli_refuses_a_variable_without_values(tmp_path, capsys, boun
         == 2
     )
     assert "--size applies to png and pdf only, not to csv" in capsys.readouterr().err
+
+
+def test_an_accepted_illustrative_export_is_saved_with_its_origin_in_the_source(
+    exports, tmp_path, capsys, monkeypatch
+):
+    from ntm_geo import auth
+    from ntm_geo.cli.import_table import ILLUSTRATIVE_SOURCE_NOTE
+    from ntm_geo.datasets import store
+
+    monkeypatch.setenv("NTM_GEO_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("NTM_GEO_EDITOR_PASSWORD", "s3cret")
+    store.configure(None)
+    auth.configure(None)
+    path = tmp_path / "ban_do.csv"
+    path.write_bytes(exports[("csv", "vi")])
+    argv = ["import-table", str(path), "--accept-illustrative", "--source", "Thử nghiệm", "--name", "Thử"]
+    assert main(argv) == 0
+    capsys.readouterr()
+    (info,) = store.list_infos()
+    assert info.source == f"Thử nghiệm — {ILLUSTRATIVE_SOURCE_NOTE}"
+    store.configure(None)

@@ -62,6 +62,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "saved": ("Đã lưu bộ dữ liệu «{name}» (mã {id}).", "Saved dataset «{name}» (id {id})."),
 }
 MAX_LISTED = 50
+#: Appended to the source of a dataset saved from an illustrative export (``--accept-illustrative``),
+#: so every map of it names its origin.
+ILLUSTRATIVE_SOURCE_NOTE = (
+    "xuất từ dữ liệu minh họa của ntm-geo, nhập theo --accept-illustrative / "
+    "exported from ntm-geo's illustrative data, imported with --accept-illustrative"
+)
 
 
 def _t(key: str, lang: str, **fmt: object) -> str:
@@ -181,9 +187,12 @@ def _save(args: argparse.Namespace, report: ImportReport, path: Path):
         user = getpass.getuser()
     except Exception:
         user = "unknown"
+    source = args.source or path.name
+    if report.provenance is not None and report.provenance.illustrative:  # accepted knowingly: say so
+        source += f" — {ILLUSTRATIVE_SOURCE_NOTE}"
     return store.save_dataset(
         args.name or path.stem,
-        args.source or path.name,
+        source,
         f"cli:{user}",
         tables={report.year: report.table},
         reports={report.year: report.to_json()},
