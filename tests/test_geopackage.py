@@ -117,6 +117,7 @@ def test_style_classes_colours_and_labels_equal_the_app_legend(poverty_gpkg, bou
         for cat in renderer.find("categories"):
             symbol = symbols[cat.get("symbol")]
             rgba = symbol.find("layer/Option/Option[@name='color']").get("value")
+            assert symbol.find("layer/prop[@k='color']").get("v") == rgba  # the form older QGIS 3 reads
             r, g, b, _ = (int(v) for v in rgba.split(","))
             styled[int(cat.get("value"))] = (f"#{r:02x}{g:02x}{b:02x}", cat.get("label"))
         app = {

@@ -257,13 +257,15 @@ def _fill_symbol(name: str, fill: str | None, outline: str, width_mm: float) -> 
         "outline_width_unit": "MM",
         "joinstyle": "bevel",
     }
+    # both forms of the properties: <Option> (QGIS >= 3.26 reads it) and <prop> (older QGIS 3)
     opts = "".join(
         f'<Option type="QString" name={quoteattr(k)} value={quoteattr(v)}/>' for k, v in options.items()
     )
+    props = "".join(f"<prop k={quoteattr(k)} v={quoteattr(v)}/>" for k, v in options.items())
     return (
         f'<symbol type="fill" name={quoteattr(name)} alpha="1" clip_to_extent="1" force_rhr="0">'
         f'<layer class="SimpleFill" enabled="1" pass="0" locked="0"><Option type="Map">{opts}</Option>'
-        "</layer></symbol>"
+        f"{props}</layer></symbol>"
     )
 
 
@@ -281,9 +283,7 @@ def style_qml(view: ChoroplethView, lang: str, fields: list[str]) -> str:
     field aliases in ``lang``."""
     categories, symbols = [], []
     for n, (value, color, label) in enumerate(legend_classes(view, lang)):
-        categories.append(
-            f'<category value="{value}" label={quoteattr(label)} symbol="{n}" render="true" type="integer"/>'
-        )
+        categories.append(f'<category value="{value}" label={quoteattr(label)} symbol="{n}" render="true"/>')
         symbols.append(_fill_symbol(str(n), color, EDGE_COLOR, 0.2))
     return (
         "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
