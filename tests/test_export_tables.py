@@ -17,7 +17,13 @@ from ntm_geo.datasets.provenance import MARKER, SHEET, Provenance, illustrative_
 from ntm_geo.errors import ConfigError, DataError
 from ntm_geo.exports.formats import table_export, table_xlsx, view_table
 from ntm_geo.exports.static_map import MapSpec
-from ntm_geo.exports.tables import column_label, localized_table, table_csv_bytes_localized, value_words
+from ntm_geo.exports.tables import (
+    column_label,
+    localized_table,
+    table_csv_bytes,
+    table_csv_bytes_localized,
+    value_words,
+)
 from ntm_geo.maps.themes import compute_view, join_dataset
 
 NOW = datetime(2026, 12, 6, 4, 0, tzinfo=UTC)
@@ -182,6 +188,10 @@ def test_an_older_export_without_provenance_rows_is_recognised_by_its_note(bound
     with pytest.raises(DataError, match=r"ILLUSTRATIVE data \(the illustrative data\)"):
         import_table(old, "old.xlsx", year=2015)
     assert import_table(old, "old.xlsx", year=2015, accept_illustrative=True).ok_rows() == 226
+    # the map page's "table behind the map" CSV (machine keys, the note as a '#' line)
+    page_csv = table_csv_bytes(view_table(joined, view), note=info.note_vi)
+    with pytest.raises(DataError, match=r"ILLUSTRATIVE data \(the illustrative data\)"):
+        import_table(page_csv, "bang.csv", year=2015)
 
 
 def test_province_data_exported_again_imports_without_a_word():

@@ -19,6 +19,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import unicodedata
 import zipfile
 from dataclasses import asdict, dataclass, fields
@@ -139,7 +140,8 @@ def read_provenance(data: bytes, filename: str) -> Provenance | None:
 
 
 def _fold(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).lstrip("#'").split()).casefold()
+    """Words only: a CSV reader may have split the note at its commas and dropped them."""
+    return " ".join(re.sub(r"[\W_]+", " ", unicodedata.normalize("NFC", text)).split()).casefold()
 
 
 def illustrative_title(title_rows: tuple[str, ...]) -> bool:

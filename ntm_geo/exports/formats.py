@@ -11,6 +11,9 @@
   and filtered header row, column widths, numbers stored as numbers, text cells that could start
   a formula neutralised (:func:`ntm_geo.exports.tables.neutralise_formulas`) and always stored as text.
   CSV stays :func:`ntm_geo.exports.tables.table_csv_bytes` (UTF-8 with BOM).
+* :func:`table_export` — the reader's Excel or CSV table of a view (headers and coded values in
+  the view's language over a row of machine keys, provenance rows): the map page's export menu
+  and ``export-map --format xlsx|csv``.
 
 Pure logic: no Streamlit import.
 """

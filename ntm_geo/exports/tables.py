@@ -1,4 +1,13 @@
-"""Exports of the table behind a map view.
+"""Exports of the table behind a map view, in the reader's language.
+
+* :func:`column_label` — the one lookup of column headers (Vietnamese/English, "Mã xã",
+  "Tiêu chí 1 – Quy hoạch"), used by the tables, the GeoPackage aliases and the QML; when the
+  schema registry lands, only this function moves.
+* :func:`value_words`, :func:`localized_table` — coded values as words (unit types, Đạt/Chưa
+  đạt, Có/Không) that the importer reads back; numbers stay numbers, codes stay text.
+* :func:`table_csv_bytes_localized` — the reader's CSV: title, note, provenance rows
+  (:mod:`ntm_geo.datasets.provenance`), the header in the reader's language over a row of machine
+  keys, one row per unit. :func:`table_csv_bytes` — a plain CSV (machine keys, optional note).
 
 CSV is written as UTF-8 **with BOM** so Excel shows Vietnamese correctly, and every text cell
 that begins with ``=``, ``+``, ``-``, ``@`` (or a tab/carriage return) is prefixed with an
