@@ -48,7 +48,12 @@ import pandas as pd
 
 from ntm_geo.criteria.framework import CRITERION_COLUMNS, load_criteria
 from ntm_geo.datasets.matching import UnitIndex, ascii_fold, is_district_heading, normalise_code
-from ntm_geo.datasets.provenance import Provenance, illustrative_title, read_provenance
+from ntm_geo.datasets.provenance import (
+    Provenance,
+    has_illustrative_note,
+    illustrative_title,
+    read_provenance,
+)
 from ntm_geo.errors import DataError
 from ntm_geo.geo.units import official_units
 
@@ -1943,7 +1948,7 @@ def _check_provenance(
 ) -> tuple[Provenance | None, list[RowIssue]]:
     """The upload's provenance; refuses (or, accepted, notes) an export of illustrative data."""
     provenance = read_provenance(data, raw.file)
-    if provenance is None and illustrative_title(raw.title):
+    if provenance is None and (illustrative_title(raw.title) or has_illustrative_note(data, raw.file)):
         provenance = Provenance(illustrative=True)
     if provenance is None or not provenance.illustrative:
         return provenance, []

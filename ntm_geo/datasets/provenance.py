@@ -113,12 +113,16 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
     return rows
 
 
-def _csv_rows(data: bytes) -> list[list[str]]:
+def _csv_lines(data: bytes) -> list[str]:
     head = data[:MAX_SCAN_BYTES]
     # Excel's "Unicode text" is UTF-16 with a byte-order mark; anything else is read as UTF-8
     utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     text = head.decode("utf-16" if utf16 else "utf-8-sig", errors="replace")
-    lines = text.splitlines()[:MAX_SCAN_LINES]
+    return text.splitlines()[:MAX_SCAN_LINES]
+
+
+def _csv_rows(data: bytes) -> list[list[str]]:
+    lines = _csv_lines(data)
     rows: list[list[str]] = []
     for delimiter in (",", ";", "\t"):
         rows.extend(list(csv.reader(lines, delimiter=delimiter)))
@@ -150,3 +154,13 @@ def illustrative_title(title_rows: tuple[str, ...]) -> bool:
 
     notes = (_fold(ILLUSTRATIVE_NOTE_VI), _fold(ILLUSTRATIVE_NOTE_EN))
     return any(note in _fold(row) for row in title_rows for note in notes)
+
+
+def has_illustrative_note(data: bytes, filename: str) -> bool:
+    """Whether the first lines of an upload carry the illustrative-data note (an export made before
+    provenance rows, or the map page's plain table CSV). Read as :func:`read_provenance` reads."""
+    if filename.lower().endswith((".xlsx", ".xlsm")):
+        lines = [" ".join(cells) for cells in _xlsx_rows(data)]
+    else:
+        lines = _csv_lines(data)
+    return illustrative_title(tuple(lines))
