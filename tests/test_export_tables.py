@@ -287,3 +287,11 @@ def test_an_accepted_illustrative_export_is_saved_with_its_origin_in_the_source(
     (info,) = store.list_infos()
     assert info.source == f"Thử nghiệm — {ILLUSTRATIVE_SOURCE_NOTE}"
     store.configure(None)
+
+
+def test_check_report_reads_an_illustrative_export_with_a_note(exports, tmp_path, capsys):
+    """check-report only compares (nothing is saved): the export is read, and said to be illustrative."""
+    path = tmp_path / "ban_do.xlsx"
+    path.write_bytes(exports[("xlsx", "en")])
+    assert main(["check-report", "--year", "2015", "--dataset", str(path)]) == 0  # the figures match
+    assert "Note: ban_do.xlsx is an export of the illustrative data" in capsys.readouterr().err
