@@ -155,6 +155,22 @@ def test_units_without_data_stay_with_empty_values(boundaries, tmp_path):
     assert set(wards["class_label"]) == {"Không đánh giá (phường, thị trấn)"}
 
 
+def test_units_missing_from_the_dataset_are_kept_as_no_data(boundaries, tmp_path, monkeypatch):
+    full = catalog.load_year("illustrative", 2015)
+    dropped = list(full.loc[full["commune_code"].isin(["06628", "06631", "05971"]), "commune_code"])
+    monkeypatch.setattr(
+        "ntm_geo.exports.geopackage.catalog.load_year", lambda *_: full[~full["commune_code"].isin(dropped)]
+    )
+    path = tmp_path / "partial.gpkg"
+    path.write_bytes(build_geopackage(MapSpec(variable="poverty_rate_pct"), boundaries=boundaries, now=NOW))
+    communes = pyogrio.read_dataframe(path, layer=LAYER_COMMUNES)
+    assert len(communes) == 226  # nothing left out
+    missing = communes[communes["commune_code"].isin(dropped)]
+    assert len(missing) == 3 and missing["poverty_rate_pct"].isna().all()
+    assert (missing["map_class"] == NO_DATA).all() and set(missing["class_label"]) == {"Không có dữ liệu"}
+    assert set(missing["name_with_type"]) >= {"Phường Hoàng Văn Thụ"}  # the unit itself is there
+
+
 def test_aliases_metadata_and_district_layer(poverty_gpkg):
     with sqlite3.connect(poverty_gpkg) as con:
         titles = dict(
