@@ -108,8 +108,7 @@ def vn2000_crs() -> CRS:
     named so QGIS shows which it is.
 
     The datum is deliberately *not* named "Vietnam 2000": PROJ would identify it as EPSG:6756 and
-    replace the app's datum shift by EPSG's VN-2000 → WGS84 transformation, whose rotations have
-    the opposite sign (0.74 m apart in Lạng Sơn)."""
+    replace the app's datum shift by an EPSG transformation (see :func:`_fix_srs`)."""
     crs = CRS.from_proj4(VN2000_LANG_SON_TM3)
     spec = crs.to_json_dict()
     if spec.get("type") == "BoundCRS":  # the datum shift (towgs84) kept; the projected CRS named
@@ -122,9 +121,13 @@ def vn2000_crs() -> CRS:
 def _fix_srs(con: sqlite3.Connection, layer: str, crs: CRS) -> None:
     """Store ``crs`` of ``layer`` as PROJ writes it (WKT1 ``definition``, WKT2 ``definition_12_063``).
 
-    GDAL, given the CRS by pyogrio, stores the datum shift's three rotations with the opposite
-    sign (about 0.74 m in Lạng Sơn, measured by reprojecting with GDAL's ``ogr2ogr``); PROJ's own
-    WKT is read back exactly by GDAL (tests/test_geopackage.py checks it with ``ogr2ogr``)."""
+    The app's datum shift (:data:`~ntm_geo.geo.boundary_upload.VN2000_TOWGS84`, a PROJ
+    ``+towgs84``: position-vector rotations) uses the numbers of EPSG's "VN-2000 to WGS 84 (2)",
+    which EPSG gives as *coordinate-frame* rotations: the two readings are 0.77 m apart in Lạng Sơn.
+    GDAL, handed the CRS by pyogrio, stores the rotations with the sign flipped (EPSG's reading).
+    Here the file stores the app's own definition, so GDAL (``ogr2ogr``, tests/test_geopackage.py)
+    reprojects the VN-2000 layer onto the WGS84 one within a centimetre. Which reading is right is
+    the boundary upload's question (one definition, in :mod:`ntm_geo.geo.boundary_upload`)."""
     (srs_id,) = con.execute(
         "SELECT srs_id FROM gpkg_geometry_columns WHERE table_name = ?", (layer,)
     ).fetchone()
