@@ -24,9 +24,10 @@ from ntm_geo.errors import NtmGeoError
 from ntm_geo.geo import background
 from ntm_geo.geo import boundaries as bnd
 from ntm_geo.i18n import register, t
-from ntm_geo.maps.themes import compute_view, join_dataset
+from ntm_geo.maps.themes import ChoroplethView
 from ntm_geo.planning.profile import escape_markdown
-from ntm_geo.views.viewstate import Notice
+from ntm_geo.views import pipeline
+from ntm_geo.views.viewstate import Notice, ViewState
 
 log = logging.getLogger("ntm_geo.app")
 
@@ -168,13 +169,21 @@ def boundaries_or_stop(lang: str) -> bnd.Boundaries:
 @st.cache_resource(show_spinner=False)
 def joined_table(dataset_id: str, year: int):
     """Web-simplified communes joined to a dataset's year table (read-only, shared)."""
-    return join_dataset(_boundaries().communes_web, catalog.load_year(dataset_id, year))
+    return pipeline.join(ViewState(dataset=dataset_id, year=year), _boundaries().communes_web)
 
 
 @st.cache_data(show_spinner=False)
-def view(dataset_id: str, year: int, variable_key: str, scheme: str, k: int, lang: str):
-    """Classification, fill colours and display values of one variable (cached per arguments)."""
-    return compute_view(joined_table(dataset_id, year), variable_key, scheme=scheme, k=k, lang=lang)
+def view_of(state: ViewState) -> ChoroplethView:
+    """Classification, fill colours, legend and display values of a view (cached per view: pass
+    :meth:`ViewState.map_key`, which keeps only what changes the colours)."""
+    return pipeline.classify(state, joined_table(state.dataset, state.year))
+
+
+def view(dataset_id: str, year: int, variable_key: str, scheme: str, k: int, lang: str) -> ChoroplethView:
+    """:func:`view_of` for callers that hold the view's parts."""
+    return view_of(
+        ViewState(dataset=dataset_id, year=year, var=variable_key, scheme=scheme, k=k, lang=lang).map_key()
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -240,7 +249,7 @@ def clear_data_caches(*, boundaries: bool = False) -> None:
     """Forget cached tables and views after a dataset (or, with ``boundaries``, the boundary set)
     was saved, replaced or deleted, so no page serves stale data."""
     joined_table.clear()
-    view.clear()
+    view_of.clear()
     map_data.clear()
     candidates.clear()
     report_rows.clear()

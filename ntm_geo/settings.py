@@ -27,6 +27,15 @@ SETTINGS: tuple[Setting, ...] = (
         "Thư mục chứa communes.rda của censusVN2009, cho máy không có internet (vẫn kiểm tra sha256).",
     ),
     Setting(
+        "NTM_GEO_BOUNDARY_MIRROR_2025",
+        None,
+        "(download from GitHub)",
+        "Folder holding the 2025 boundary files (wards/*.geojson, 20_lang_son.geojson), for machines "
+        "without internet (sha256 still checked).",
+        "Thư mục chứa các tệp ranh giới 2025 (wards/*.geojson, 20_lang_son.geojson), cho máy không có "
+        "internet (vẫn kiểm tra sha256).",
+    ),
+    Setting(
         "NTM_GEO_SHAPES_DIR",
         None,
         "shapes/",

@@ -10,9 +10,12 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_MIRROR = REPO.parent / "shared" / "boundaries" / "censusVN2009"
+DEFAULT_MIRROR_2025 = REPO.parent / "shared" / "boundaries" / "lang-son-2025"
 
 if not os.environ.get("NTM_GEO_BOUNDARY_MIRROR") and DEFAULT_MIRROR.exists():
     os.environ["NTM_GEO_BOUNDARY_MIRROR"] = str(DEFAULT_MIRROR)
+if not os.environ.get("NTM_GEO_BOUNDARY_MIRROR_2025") and DEFAULT_MIRROR_2025.exists():
+    os.environ["NTM_GEO_BOUNDARY_MIRROR_2025"] = str(DEFAULT_MIRROR_2025)
 
 
 @pytest.fixture(scope="session")
@@ -54,6 +57,35 @@ def pytest_sessionstart(session):
     problem = boundary_source_problem()
     if problem:
         pytest.exit(problem, returncode=3)
+
+
+def _no_2025_source(what: str) -> str:
+    return (
+        f"{what} needs the 2025 boundary files and found none (NTM_GEO_BOUNDARY_MIRROR_2025="
+        f"{os.environ.get('NTM_GEO_BOUNDARY_MIRROR_2025')!r}, no {DEFAULT_MIRROR_2025}). Put the repository "
+        "beside ../shared or set NTM_GEO_BOUNDARY_MIRROR_2025 to the folder of SOURCE.md; tests never "
+        "download and never skip for want of data (issue 14, item 13)."
+    )
+
+
+@pytest.fixture(scope="session")
+def mirror_2025() -> Path:
+    """The folder of the 2025 boundary files ($NTM_GEO_BOUNDARY_MIRROR_2025); fails without it."""
+    mirror = os.environ.get("NTM_GEO_BOUNDARY_MIRROR_2025")
+    if not mirror or not (Path(mirror) / "20_lang_son.geojson").exists():
+        pytest.fail(_no_2025_source("This test"))
+    return Path(mirror)
+
+
+@pytest.fixture(scope="session")
+def boundaries_2025():
+    """The real processed 2025 boundaries (65 units; built once into shapes/, then cached)."""
+    from ntm_geo.geo.boundaries_2025 import cache_is_fresh, load_boundaries_2025
+
+    mirror = os.environ.get("NTM_GEO_BOUNDARY_MIRROR_2025")
+    if not cache_is_fresh() and (not mirror or not (Path(mirror) / "20_lang_son.geojson").exists()):
+        pytest.fail(_no_2025_source("This test"))
+    return load_boundaries_2025()
 
 
 def pytest_collection_modifyitems(config, items):

@@ -35,7 +35,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from ntm_geo.criteria.framework import CRITERION_COLUMNS
-from ntm_geo.datasets import catalog
+from ntm_geo.datasets import catalog, schema
 from ntm_geo.datasets.provenance import SHEET as PROVENANCE_SHEET
 from ntm_geo.datasets.provenance import Provenance
 from ntm_geo.errors import ConfigError
@@ -52,7 +52,8 @@ from ntm_geo.geo.boundary_upload import boundaries_source_line
 from ntm_geo.i18n import register, t
 from ntm_geo.maps.mapbuild import build_view_layers
 from ntm_geo.maps.mapview import build_base_map, map_html
-from ntm_geo.maps.themes import ChoroplethView, compute_view, join_dataset
+from ntm_geo.maps.themes import ChoroplethView
+from ntm_geo.views import pipeline
 
 __all__ = [
     "TABLE_COLUMNS",
@@ -82,12 +83,7 @@ TABLE_COLUMNS: tuple[str, ...] = (
     "area_km2",
     "criteria_met",
     "infra_criteria_met",
-    "poverty_rate_pct",
-    "road_hardened_pct",
-    "electricity_hh_pct",
-    "irrigated_cropland_pct",
-    "hygienic_water_hh_pct",
-    "car_access_all_season",
+    *(c.key for c in schema.value_columns() if c.theme is not None),
     *CRITERION_COLUMNS,
 )
 """Columns of :func:`view_table` (those present), in this order, before the shown value."""
@@ -132,7 +128,7 @@ def display_table(table: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
         out["unit_type"] = out["unit_type"].map(lambda k: UNIT_TYPES[k][i] if k in UNIT_TYPES else k)
     if "area_km2" in out:
         out["area_km2"] = out["area_km2"].astype(float).round(1)
-    for column in (*CRITERION_COLUMNS, "car_access_all_season"):
+    for column in (*CRITERION_COLUMNS, *schema.column_keys("flag")):
         if column in out:
             out[column] = out[column].map(
                 lambda v: "" if v is None or pd.isna(v) else ("✓" if bool(v) else "✗")
@@ -317,13 +313,16 @@ def table_export(
     info = check_spec(spec, b)
     lang = spec.lang
     dataset = catalog.load_year(spec.dataset_id, spec.year)
-    joined = join_dataset(b.communes_web, dataset)
-    view = compute_view(joined, spec.variable, scheme=spec.scheme, k=spec.k, lang=lang)
+    resolved = pipeline.resolve(
+        spec.view_state(), b.communes_web, joined=pipeline.join(spec.view_state(), b.communes_web, dataset)
+    )
+    joined, view = resolved.joined, resolved.view
     table = view_table(joined, view, lang)
     # every value of the dataset, also those the map table leaves out (e.g. especially_difficult)
     extras = [c for c in dataset.columns if c not in table.columns and c not in ("year", "commune_code")]
     for column in extras:
         table.insert(len(table.columns) - 1, column, joined[column].array)
+    derived = "derived" in dataset.columns and bool(dataset["derived"].fillna(False).astype(bool).any())
     title = t("static_title", lang, variable=view.variable.label(lang), year=spec.year)
     if spec.district:
         inside = joined["district_code"].to_numpy() == spec.district
@@ -331,7 +330,7 @@ def table_export(
         title += " — " + str(joined.loc[inside, "district_name"].iloc[0])
     title += " — " + (info.name_vi if lang == "vi" else info.name_en)
     note = (info.note_vi if lang == "vi" else info.note_en) if info.illustrative else None
-    provenance = provenance_for(info, spec.year, now=now)
+    provenance = provenance_for(info, spec.year, now=now, derived=derived)
     label = view.variable.label(lang)
     keyed = table.rename(columns={label: "map_value"})
     keyed.insert(list(keyed.columns).index("district_name") + 1, "year", spec.year)
@@ -399,10 +398,9 @@ def standalone_html(spec: MapSpec, *, boundaries: Boundaries | None = None, toda
     b = boundaries or load_boundaries()
     info = check_spec(spec, b)
     lang = spec.lang
-    table = join_dataset(b.communes_web, catalog.load_year(spec.dataset_id, spec.year))
-    view = compute_view(table, spec.variable, scheme=spec.scheme, k=spec.k, lang=lang)
+    resolved = pipeline.resolve(spec.view_state(), b.communes_web)
+    table, view, source = resolved.joined, resolved.view, resolved.source
     name = info.name_vi if lang == "vi" else info.name_en
-    source = t("illustrative_data", lang) if info.illustrative else name
     layers = build_view_layers(
         table,
         b.districts_web,

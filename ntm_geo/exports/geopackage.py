@@ -62,7 +62,8 @@ from ntm_geo.exports.tables import column_label, provenance_for
 from ntm_geo.geo.boundaries import Boundaries, load_boundaries
 from ntm_geo.geo.boundary_upload import VN2000_LANG_SON_TM3, boundaries_source_line
 from ntm_geo.maps.classify import NO_DATA, NO_DATA_COLOR, NOT_ASSESSED, NOT_ASSESSED_COLOR
-from ntm_geo.maps.themes import INFRA_CRITERIA, ChoroplethView, compute_view, join_dataset, variable
+from ntm_geo.maps.themes import INFRA_CRITERIA, ChoroplethView, variable
+from ntm_geo.views import pipeline
 
 __all__ = [
     "LAYER_COMMUNES",
@@ -193,8 +194,9 @@ def commune_layer(
     info = check_spec(spec, b)
     dataset = catalog.load_year(spec.dataset_id, spec.year)
     require_variable(dataset, spec)
-    joined = join_dataset(b.communes, dataset)
-    view = compute_view(joined, spec.variable, scheme=spec.scheme, k=spec.k, lang=spec.lang)
+    state = spec.view_state()
+    joined = pipeline.join(state, b.communes, dataset)  # the app's view pipeline, full precision
+    view = pipeline.classify(state, joined)
     result = view.classification
     data_columns = [c for c in dataset.columns if c not in ("commune_code", "year")]
     layer = pd.DataFrame(joined[[c for c in UNIT_COLUMNS if c in joined.columns]])
@@ -345,10 +347,11 @@ def _metadata(
     units: int,
     stamp: datetime,
     boundary_vintage: str,
+    derived: bool,
 ) -> pd.DataFrame:
     from ntm_geo.maps.classify import scheme_label
 
-    provenance = provenance_for(info, spec.year, now=stamp)
+    provenance = provenance_for(info, spec.year, now=stamp, derived=derived)
     var = view.variable
     scheme = view.classification.scheme
     scheme_text = scheme_label(scheme, "en") if scheme not in ("fixed", "binary") else scheme
@@ -478,7 +481,8 @@ def build_geopackage(
     communes, view, info = commune_layer(spec, b)
     districts = district_layer(b.communes, b)  # all districts: context for a district view
     vintage = boundary_vintage or f"{boundaries_source_line('vi')} / {boundaries_source_line('en')}"
-    meta = _metadata(spec, info, view, len(communes), stamp, vintage)
+    derived = "derived" in communes.columns and bool(communes["derived"].fillna(False).astype(bool).any())
+    meta = _metadata(spec, info, view, len(communes), stamp, vintage, derived)
     fields = [c for c in communes.columns if c != "geometry"]
     district_fields = [c for c in districts.columns if c != "geometry"]
     with tempfile.TemporaryDirectory(prefix="ntm_gpkg_") as tmp:

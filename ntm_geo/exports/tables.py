@@ -1,8 +1,8 @@
 """Exports of the table behind a map view, in the reader's language.
 
-* :func:`column_label` — the one lookup of column headers (Vietnamese/English, "Mã xã",
-  "Tiêu chí 1 – Quy hoạch"), used by the tables, the GeoPackage aliases and the QML; when the
-  schema registry lands, only this function moves.
+* :func:`column_label` — the one lookup of column headers (Vietnamese/English: "Mã xã (GSO)",
+  "TC1. Quy hoạch" from the schema registry, "Tên đơn vị" for unit attributes), used by the
+  tables, the GeoPackage aliases and the QML.
 * :func:`value_words`, :func:`localized_table` — coded values as words (unit types, Đạt/Chưa
   đạt, Có/Không) that the importer reads back; numbers stay numbers, codes stay text.
 * :func:`table_csv_bytes_localized` — the reader's CSV: title, note, provenance rows
@@ -54,35 +54,26 @@ def table_csv_bytes(df: pd.DataFrame, *, note: str | None = None) -> bytes:
 
 # --------------------------------------------------------------------------- labels
 
-#: column key -> (Vietnamese, English) header of the exported tables and GeoPackage aliases.
-#: The criteria (c01..c19) are built from :mod:`ntm_geo.criteria.framework`.
+#: Columns outside the dataset schema (unit attributes, map classes) -> (Vietnamese, English)
+#: header. Dataset columns (codes, criteria, indicators, flags) take their header from the schema
+#: registry (:func:`ntm_geo.datasets.schema.header`).
 _LABELS: dict[str, tuple[str, str]] = {
-    "commune_code": ("Mã xã", "Commune code"),
     "name": ("Tên", "Name"),
     "name_with_type": ("Tên đơn vị", "Unit name"),
     "district_code": ("Mã huyện", "District code"),
     "district_name": ("Huyện", "District"),
     "unit_type": ("Loại đơn vị", "Unit type"),
-    "year": ("Năm", "Year"),
     "population_2009": ("Dân số 2009 (người)", "Population 2009 (people)"),
     "area_km2": ("Diện tích (km²)", "Area (km²)"),
     "assessed": ("Thuộc diện đánh giá NTM", "Assessed against the NTM criteria"),
-    "criteria_met": ("Số tiêu chí đạt", "Criteria met"),
     "infra_criteria_met": ("Tiêu chí hạ tầng đạt (2–9)", "Infrastructure criteria met (2–9)"),
-    "poverty_rate_pct": ("Tỷ lệ hộ nghèo (%)", "Poverty rate (% of households)"),
-    "road_hardened_pct": ("Đường được cứng hóa (%)", "Roads hardened (%)"),
-    "electricity_hh_pct": ("Hộ dùng điện (%)", "Households with electricity (%)"),
-    "irrigated_cropland_pct": ("Đất canh tác được tưới (%)", "Cropland irrigated (%)"),
-    "hygienic_water_hh_pct": ("Hộ dùng nước hợp vệ sinh (%)", "Households with hygienic water (%)"),
-    "car_access_all_season": ("Ô tô đến trung tâm xã 4 mùa", "All-season car access"),
-    "especially_difficult": ("Xã đặc biệt khó khăn", "Especially difficult commune"),
+    "derived": ("Số liệu suy ra", "Derived value"),
     "map_value": ("Giá trị trên bản đồ", "Value on the map"),
     "map_class": ("Lớp bản đồ (số)", "Map class (number)"),
     "class_label": ("Lớp chú giải", "Legend class"),
     "class_color": ("Màu", "Colour"),
     "class_low": ("Cận dưới của lớp", "Class lower bound"),
     "class_high": ("Cận trên của lớp", "Class upper bound"),
-    "unit_type_name": ("Loại đơn vị (chữ)", "Unit type (words)"),
 }
 #: Short headers for the on-screen table (narrow columns): key -> (vi, en); criteria "TC1"/"C1".
 _SHORT: dict[str, tuple[str, str]] = {
@@ -94,10 +85,11 @@ _SHORT: dict[str, tuple[str, str]] = {
 
 
 def column_label(key: str, lang: str = "vi", *, short: bool = False, default: str | None = None) -> str:
-    """The reader's header of a dataset column: ``column_label("c01") == "Tiêu chí 1 – Quy hoạch"``.
+    """The reader's header of a column: ``column_label("c01") == "TC1. Quy hoạch"``.
 
-    The one lookup of column labels for the exports (tables, GeoPackage aliases, QML): when the
-    schema registry lands, only this function moves to it.
+    The one lookup of column labels for the exports (tables, GeoPackage aliases, QML): dataset
+    columns from the schema registry (:func:`ntm_geo.datasets.schema.header`), unit attributes and
+    map classes from :data:`_LABELS`.
 
     Parameters
     ----------
@@ -116,38 +108,36 @@ def column_label(key: str, lang: str = "vi", *, short: bool = False, default: st
     ConfigError
         Unknown key and no ``default`` (lists the known keys).
     """
-    from ntm_geo.criteria.framework import CRITERION_COLUMNS, criterion
+    from ntm_geo.criteria.framework import CRITERION_COLUMNS
+    from ntm_geo.datasets import schema
 
     i = 0 if lang == "vi" else 1
-    if key in CRITERION_COLUMNS:
-        number = int(key[1:])
-        if short:
-            return f"{'TC' if lang == 'vi' else 'C'}{number}"
-        c = criterion(number)
-        return f"Tiêu chí {number} – {c.name_vi}" if lang == "vi" else f"Criterion {number} – {c.name_en}"
+    if short and key in CRITERION_COLUMNS:
+        return f"{'TC' if lang == 'vi' else 'C'}{int(key[1:])}"
     if short and key in _SHORT:
         return _SHORT[key][i]
-    if key not in _LABELS:
+    if key in _LABELS:
+        return _LABELS[key][i]
+    try:
+        return schema.header(key, lang)
+    except ConfigError:
         if default is not None:
             return default
-        allowed = ", ".join([*_LABELS, "c01..c19"])
+        allowed = ", ".join([*_LABELS, *schema.column_keys()])
         raise ConfigError(
             f"No label for column {key!r}; known columns: {allowed}.",
             f"Không có nhãn cho cột {key!r}; các cột đã biết: {allowed}.",
-        )
-    return _LABELS[key][i]
+        ) from None
 
 
-#: Words of coded values: column -> {value: (vi, en)}. Criteria and flags use the words the
-#: importer reads back (``Đạt``/``Chưa đạt``, ``Có``/``Không``).
-_CRITERION_WORDS = {True: ("Đạt", "Met"), False: ("Chưa đạt", "Not met")}
 _FLAG_WORDS = {True: ("Có", "Yes"), False: ("Không", "No")}
 
 
 def value_words(key: str, value: object, lang: str = "vi") -> object:
     """A coded value as the reader's word: unit type ``phuong`` -> "Phường", criterion True ->
-    "Đạt", flag False -> "Không"; NA stays NA; other values are returned unchanged."""
-    from ntm_geo.criteria.framework import CRITERION_COLUMNS
+    "Đạt", flag False -> "Không" (the schema's yes/no words, which the importer reads back); NA
+    stays NA; other values are returned unchanged."""
+    from ntm_geo.datasets import schema
     from ntm_geo.geo.units import UNIT_TYPES
 
     if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
@@ -155,10 +145,10 @@ def value_words(key: str, value: object, lang: str = "vi") -> object:
     i = 0 if lang == "vi" else 1
     if key == "unit_type":
         return UNIT_TYPES[value][i] if value in UNIT_TYPES else value
-    if key in CRITERION_COLUMNS:
-        return _CRITERION_WORDS[bool(value)][i]
-    if key in ("car_access_all_season", "especially_difficult", "assessed"):
+    if key in ("assessed", "derived"):
         return _FLAG_WORDS[bool(value)][i]
+    if key in schema.column_keys("criterion", "flag"):
+        return schema.column(key).yes_no[int(bool(value))].pick(lang)
     return value
 
 
