@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from ntm_geo.__main__ import main
-from ntm_geo.datasets import catalog
+from ntm_geo.datasets import catalog, schema
 from ntm_geo.datasets.importing import import_table
 from ntm_geo.datasets.provenance import MARKER, SHEET, Provenance, illustrative_title, read_provenance
 from ntm_geo.errors import ConfigError, DataError
@@ -40,15 +40,19 @@ def exports(boundaries) -> dict[tuple[str, str], bytes]:
 
 
 def test_column_labels_are_the_readers_words():
-    assert column_label("commune_code") == "Mã xã"
-    assert column_label("name_with_type") == "Tên đơn vị"
-    assert column_label("c01") == "Tiêu chí 1 – Quy hoạch"
-    assert column_label("c01", "en") == "Criterion 1 – Planning"
+    # dataset columns: the schema registry's headers; unit attributes: the exports' own words
+    for key in ("commune_code", "c01", "criteria_met", "poverty_rate_pct", "especially_difficult"):
+        assert column_label(key) == schema.header(key, "vi") and column_label(key, "en") == schema.header(
+            key, "en"
+        )
+    assert column_label("c01") == "TC1. Quy hoạch" and column_label("commune_code") == "Mã xã (GSO)"
+    assert column_label("name_with_type") == "Tên đơn vị" and column_label("unit_type", "en") == "Unit type"
     assert column_label("c19", short=True) == "TC19" and column_label("c19", "en", short=True) == "C19"
-    assert column_label("poverty_rate_pct", "en") == "Poverty rate (% of households)"
+    assert column_label("commune_code", short=True) == "Mã xã"
     assert column_label("nonsense", default="nonsense") == "nonsense"
     with pytest.raises(
-        ConfigError, match=r"No label for column 'nonsense'; known columns: commune_code.*Không có nhãn"
+        ConfigError,
+        match=r"No label for column 'nonsense'; known columns: name, name_with_type, .*commune_code.*Không có nhãn",
     ):
         column_label("nonsense")
 
@@ -70,7 +74,7 @@ def test_coded_values_become_words():
         }
     )
     values, headers = localized_table(table)
-    assert headers == ["Mã xã", "Loại đơn vị", "Tiêu chí 1 – Quy hoạch", "Tỷ lệ hộ nghèo (%)"]
+    assert headers == ["Mã xã (GSO)", "Loại đơn vị", "TC1. Quy hoạch", "Tỷ lệ hộ nghèo (%)"]
     assert values.iloc[0].tolist()[:2] == ["06628", "Xã"] and pd.isna(values.iloc[0, 2])
     assert values["poverty_rate_pct"].dtype.kind == "f"  # numbers stay numbers
 
@@ -91,8 +95,8 @@ def test_excel_layout_headers_keys_codes_and_provenance_sheet(exports):
         "year",
         "unit_type",
     ]
-    assert headers[:6] == ["Mã xã", "Tên đơn vị", "Mã huyện", "Huyện", "Năm", "Loại đơn vị"]
-    assert "Tiêu chí 1 – Quy hoạch" in headers and "c01" in keys
+    assert headers[:6] == ["Mã xã (GSO)", "Tên đơn vị", "Mã huyện", "Huyện", "Năm", "Loại đơn vị"]
+    assert headers[keys.index("c01")] == "TC1. Quy hoạch"
     assert headers[-1] == "Giá trị trên bản đồ: Số tiêu chí đạt (0–19)" and keys[-1] == "map_value"
     assert ws.freeze_panes == "A6" and ws.auto_filter.ref.startswith("A5:")
     rows = list(ws.iter_rows(min_row=6, values_only=True))
@@ -110,7 +114,7 @@ def test_excel_layout_headers_keys_codes_and_provenance_sheet(exports):
 def test_english_export_speaks_english(exports):
     ws = openpyxl.load_workbook(io.BytesIO(exports[("xlsx", "en")])).active
     headers = [c.value for c in ws[5]]
-    assert headers[:2] == ["Commune code", "Unit name"] and "Criterion 1 – Planning" in headers
+    assert headers[:2] == ["Commune code (GSO)", "Unit name"] and "C1 Planning" in headers
     types = {r[5] for r in ws.iter_rows(min_row=6, values_only=True)}
     assert types == {"Rural commune", "Ward", "Township"}
 
@@ -121,9 +125,9 @@ def test_csv_layout(exports):
     lines = text.lstrip("\ufeff").split("\r\n")
     assert lines[1].startswith('"# Dữ liệu minh họa:')
     assert lines[2] == f"# {MARKER},dataset_id,illustrative"
-    header = next(i for i, line in enumerate(lines) if line.startswith("Mã xã,Tên đơn vị,"))
-    assert lines[header + 1].startswith("commune_code,name_with_type,")
-    assert lines[header + 2].startswith("05971,Phường Hoàng Văn Thụ,178,Thành phố Lạng Sơn,2015,Phường,")
+    keys = next(i for i, line in enumerate(lines) if line.startswith("commune_code,name_with_type,"))
+    assert lines[keys + 1].startswith("Mã xã (GSO),Tên đơn vị,")
+    assert lines[keys + 2].startswith("05971,Phường Hoàng Văn Thụ,178,Thành phố Lạng Sơn,2015,Phường,")
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])

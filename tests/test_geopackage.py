@@ -187,8 +187,8 @@ def test_aliases_metadata_and_district_layer(poverty_gpkg):
         extension = con.execute(
             "SELECT extension_name FROM gpkg_extensions WHERE table_name = 'gpkg_data_columns'"
         ).fetchone()
-    assert titles["commune_code"] == "Mã xã" and titles["c01"] == "Tiêu chí 1 – Quy hoạch"
-    assert descriptions["c01"] == "Tiêu chí 1 – Quy hoạch / Criterion 1 – Planning"
+    assert titles["commune_code"] == "Mã xã (GSO)" and titles["c01"] == "TC1. Quy hoạch"  # the schema's
+    assert descriptions["c01"] == "TC1. Quy hoạch / C1 Planning"
     assert extension == ("gpkg_schema",)
     aliases = {a.get("field"): a.get("name") for a in _qml(poverty_gpkg, LAYER_COMMUNES).find("aliases")}
     assert aliases["poverty_rate_pct"] == "Tỷ lệ hộ nghèo (%)" and aliases["name_with_type"] == "Tên đơn vị"

@@ -64,12 +64,12 @@ def test_libreoffice_reads_the_excel_table_in_the_readers_language(boundaries, t
     keys, headers = rows[3], rows[4]
     assert keys[:3] == ["commune_code", "name_with_type", "district_code"] and keys[-1] == "map_value"
     expected = (
-        ["Mã xã", "Tên đơn vị", "Mã huyện", "Huyện", "Năm", "Loại đơn vị"]
+        ["Mã xã (GSO)", "Tên đơn vị", "Mã huyện", "Huyện", "Năm", "Loại đơn vị"]
         if lang == "vi"
-        else ["Commune code", "Unit name", "District code", "District", "Year", "Unit type"]
+        else ["Commune code (GSO)", "Unit name", "District code", "District", "Year", "Unit type"]
     )
     assert headers[:6] == expected
-    assert ("Tiêu chí 1 – Quy hoạch" if lang == "vi" else "Criterion 1 – Planning") in headers
+    assert headers[keys.index("c01")] == ("TC1. Quy hoạch" if lang == "vi" else "C1 Planning")
     assert not set(headers) & {"commune_code", "unit_type", "c01", "poverty_rate_pct"}  # no machine key
     body = [dict(zip(keys, r, strict=False)) for r in rows[5:] if any(r)]
     assert len(body) == 226

@@ -150,9 +150,9 @@ def _fold(text: str) -> str:
 
 def illustrative_title(title_rows: tuple[str, ...]) -> bool:
     """Whether title rows carry the illustrative-data note (how exports said it before provenance rows)."""
-    from ntm_geo.datasets.illustrative import ILLUSTRATIVE_NOTE_EN, ILLUSTRATIVE_NOTE_VI
+    from ntm_geo.datasets.contract import ILLUSTRATIVE
 
-    notes = (_fold(ILLUSTRATIVE_NOTE_VI), _fold(ILLUSTRATIVE_NOTE_EN))
+    notes = (_fold(ILLUSTRATIVE.note_vi), _fold(ILLUSTRATIVE.note_en))
     return any(note in _fold(row) for row in title_rows for note in notes)
 
 

@@ -205,8 +205,8 @@ def table_csv_bytes_localized(
     """The table as CSV (UTF-8 with BOM) in the reader's language, importable again.
 
     Layout: ``# title``, ``# note`` (when given), the provenance rows
-    (``# ntm_geo:provenance,key,value``), the header in ``lang``, a second header row with the
-    machine keys (``commune_code``, ``c01`` … — the importer reads it), one row per unit.
+    (``# ntm_geo:provenance,key,value``), an empty line, a row of machine keys (``commune_code``, ``c01`` … — the
+    importer reads it), the header in ``lang``, one row per unit (as in the Excel table).
     Text cells are neutralised against formula injection. ``headers`` overrides the reader's
     header (one per column).
     """
@@ -221,8 +221,11 @@ def table_csv_bytes_localized(
         for marker, key, value in provenance.rows():
             writer.writerow([f"# {marker}", key, value])
     safe = neutralise_formulas(values)
-    writer.writerow(_safe_texts(headers))
+    # an empty line, then the keys above the reader's header (as in the Excel table): the
+    # importer's header search then pairs the keys with the header, not with the line above
+    writer.writerow([])
     writer.writerow(_safe_texts([str(c) for c in table.columns]))
+    writer.writerow(_safe_texts(headers))
     for record in safe.itertuples(index=False, name=None):
         writer.writerow(
             ["" if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)) else v for v in record]
