@@ -22,7 +22,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 
 MARKER = "ntm_geo:provenance"
 """First cell of every provenance row."""
@@ -76,13 +76,14 @@ class Provenance:
     @classmethod
     def from_pairs(cls, pairs: dict[str, str]) -> Provenance:
         """From key -> text (unknown keys ignored, missing keys default)."""
-        values: dict[str, object] = {}
+        base = cls()
+        values: dict[str, str | bool] = {}
         for f in fields(cls):
             if f.name not in pairs:
                 continue
             text = str(pairs[f.name]).strip()
-            values[f.name] = text.lower() in _TRUE if f.type in ("bool", bool) else text
-        return cls(**values)
+            values[f.name] = text.lower() in _TRUE if isinstance(getattr(base, f.name), bool) else text
+        return replace(base, **values)  # type: ignore[arg-type]  # keys are the dataclass's own fields
 
 
 def _pairs(rows: list[list[str]]) -> dict[str, str]:
