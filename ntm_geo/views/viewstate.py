@@ -15,7 +15,8 @@ Parameters (all optional):
 
 =============  ===============================================================================
 ``dataset``    dataset id (``illustrative`` or a saved dataset's id)
-``year``       a year some dataset has (2011 or 2015 for the illustrative data)
+``year``       a year the dataset has (2011 or 2015 for the illustrative data); another
+               year opens the nearest one the dataset has, with a notice
 ``theme``      ``criteria`` | ``poverty`` | ``infrastructure``
 ``var``        a variable of that theme (``criteria_met``, ``c01``..``c19``, ``road_hardened_pct`` …)
 ``scheme``     ``natural_breaks`` | ``quantiles`` | ``equal_interval``
@@ -160,13 +161,14 @@ def from_query(
     known_districts, known_communes : iterables of codes, optional
         When given, codes not in them are ignored with a notice.
     known_years : iterable of int, optional
-        Years some dataset has (default: :func:`ntm_geo.datasets.catalog.all_years`).
+        Years the link may name (default: the years of the link's dataset, from the catalogue).
+        A year outside them opens the nearest one, with a notice ("no data for 2013; showing
+        2015"); a link with no year opens the dataset's newest year when it lacks the default.
 
     Never raises: every problem becomes a :class:`Notice` and the default value is kept.
     """
     notices: list[Notice] = []
     values: dict[str, object] = {}
-    years = sorted(set(catalog.all_years() if known_years is None else known_years), reverse=True)
     districts = set(known_districts) if known_districts is not None else None
     communes = set(known_communes) if known_communes is not None else None
 
@@ -186,15 +188,7 @@ def from_query(
                     "no such dataset (it may have been deleted); using the illustrative data",
                 )
         elif name == "year":
-            if raw.isdigit() and int(raw) in years:
-                values["year"] = int(raw)
-            else:
-                bad(
-                    name,
-                    raw,
-                    f"năm phải là {', '.join(map(str, years))}",
-                    f"year must be one of {', '.join(map(str, years))}",
-                )
+            values["year"] = raw  # checked against the dataset's years below
         elif name == "theme":
             if raw in THEMES:
                 values["theme"] = raw
@@ -278,6 +272,7 @@ def from_query(
         else:
             bad(name, raw, "tham số không được hỗ trợ", "unsupported parameter")
 
+    _resolve_year(values, known_years, bad)
     theme_key = str(values.get("theme", DEFAULT.theme))
     allowed_vars = THEMES[theme_key].variables
     var = values.pop("var", None)
@@ -294,3 +289,41 @@ def from_query(
         )
         values["var"] = allowed_vars[0]
     return replace(DEFAULT, **values), notices  # type: ignore[arg-type]
+
+
+def _resolve_year(
+    values: dict[str, object], known_years: Iterable[int] | None, bad: Callable[[str, str, str, str], None]
+) -> None:
+    """Check ``values["year"]`` (raw text, if the link had one) against the link's dataset's
+    years; a 4-digit year the data lacks becomes the nearest year it has (with a notice)."""
+    from ntm_geo.views.years import nearest_year  # years imports themes, as this module does
+
+    if known_years is None:
+        dataset = str(values.get("dataset", DEFAULT.dataset))
+        known_years = catalog.get_dataset(dataset).years if catalog.dataset_exists(dataset) else ()
+    years = sorted(set(known_years))
+    if not years:
+        values.pop("year", None)
+        return
+    listed = ", ".join(map(str, years))
+    raw = values.pop("year", None)
+    if raw is None:
+        if DEFAULT.year not in years:
+            values["year"] = years[-1]  # the dataset's newest year is its opening view
+        return
+    raw = str(raw)
+    if raw.isdigit() and int(raw) in years:
+        values["year"] = int(raw)
+    elif raw.isdigit() and len(raw) == 4:
+        near = nearest_year(int(raw), years)
+        values["year"] = near
+        bad(
+            "year",
+            raw,
+            f"không có số liệu năm {raw}; mở năm gần nhất {near} (các năm có: {listed})",
+            f"no data for {raw}; showing the nearest year, {near} (years with data: {listed})",
+        )
+    else:
+        if DEFAULT.year not in years:
+            values["year"] = years[-1]
+        bad("year", raw, f"năm phải là một trong {listed}", f"year must be one of {listed}")
