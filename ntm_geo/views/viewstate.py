@@ -25,10 +25,11 @@ Parameters (all optional):
 ``communes``   selected commune codes, comma-separated (5 digits each)
 ``shortlist``  planner's shortlist, commune codes, comma-separated
 ``lang``       ``vi`` | ``en``
-``mode``       ``present`` for presentation mode
+``mode``       ``present`` for presentation mode; ``multiples`` for small multiples (years page)
 ``slide``      slide number in presentation mode, 1-based
 ``slides``     the slide sequence: view names separated by ``~`` (see :mod:`ntm_geo.views.slides`)
 ``compare``    second view for side-by-side comparison, e.g. ``year:2011`` or ``theme:poverty``
+``panels``     years of the small multiples, comma-separated (at most 6, years of the dataset)
 ``tiles``      ``osm``: OpenStreetMap background tiles (needs internet); absent = no background
 =============  ===============================================================================
 """
@@ -71,6 +72,7 @@ class ViewState:
     slide: int = 1
     slides: str = ""
     compare: str = ""
+    panels: tuple[int, ...] = ()
     tiles: str = ""
     extra: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # not encoded
 
@@ -121,7 +123,7 @@ def to_query(state: ViewState) -> dict[str, str]:
             continue
         if f.name == "var" and value == THEMES[state.theme].variables[0]:
             continue  # the theme's default variable
-        out[f.name] = ",".join(value) if isinstance(value, tuple) else str(value)
+        out[f.name] = ",".join(map(str, value)) if isinstance(value, tuple) else str(value)
     if "var" in out and "theme" not in out and state.theme != DEFAULT.theme:
         out["theme"] = state.theme
     return out
@@ -245,7 +247,7 @@ def from_query(
             else:
                 bad(name, raw, "ngôn ngữ phải là vi hoặc en", "language must be vi or en")
         elif name == "mode":
-            if raw == "present":
+            if raw in ("present", "multiples"):
                 values["mode"] = raw
             else:
                 bad(name, raw, "chế độ không hợp lệ", "unknown mode")
@@ -259,6 +261,8 @@ def from_query(
                 values["slides"] = raw
             else:
                 bad(name, raw, "danh sách trang chiếu không hợp lệ", "invalid slide list")
+        elif name == "panels":
+            values["panels"] = raw  # checked against the dataset's years below
         elif name == "tiles":
             if raw == "osm":
                 values["tiles"] = raw
@@ -304,8 +308,10 @@ def _resolve_year(
     years = sorted(set(known_years))
     if not years:
         values.pop("year", None)
+        values.pop("panels", None)
         return
     listed = ", ".join(map(str, years))
+    _resolve_panels(values, years, bad)
     raw = values.pop("year", None)
     if raw is None:
         if DEFAULT.year not in years:
@@ -327,3 +333,31 @@ def _resolve_year(
         if DEFAULT.year not in years:
             values["year"] = years[-1]
         bad("year", raw, f"năm phải là một trong {listed}", f"year must be one of {listed}")
+
+
+def _resolve_panels(
+    values: dict[str, object], years: list[int], bad: Callable[[str, str, str, str], None]
+) -> None:
+    """``values["panels"]`` (raw text) to at most six years of ``years``; the rest is named in a notice."""
+    from ntm_geo.views.years import MAX_PANELS
+
+    raw = values.pop("panels", None)
+    if raw is None:
+        return
+    kept: list[int] = []
+    dropped: list[str] = []
+    for item in str(raw).split(","):
+        item = item.strip()
+        if item.isdigit() and int(item) in years and len(kept) < MAX_PANELS:
+            if int(item) not in kept:
+                kept.append(int(item))
+        elif item:
+            dropped.append(item)
+    if dropped:
+        bad(
+            "panels",
+            ",".join(dropped),
+            f"bỏ qua: chỉ tối đa {MAX_PANELS} năm có số liệu ({', '.join(map(str, years))})",
+            f"ignored: at most {MAX_PANELS} years with data ({', '.join(map(str, years))})",
+        )
+    values["panels"] = tuple(sorted(kept))
