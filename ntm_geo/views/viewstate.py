@@ -221,7 +221,9 @@ def from_query(
         elif name in ("communes", "shortlist"):
             # each unknown code is named once (also past the 226th entry); a repeated known code
             # counts once and is said so, not called invalid
-            codes, rejected, repeated = [], [], []
+            codes: list[str] = []
+            rejected: list[str] = []
+            repeated: list[str] = []
             for code in raw.split(",") if raw else []:
                 code = code.strip()
                 if _CODE.match(code) and (communes is None or code in communes):
