@@ -22,7 +22,14 @@ from dataclasses import replace
 
 import streamlit as st
 
-from app_pages.common import boundaries_or_stop, joined_table, lang, show_notices, url_changed_outside
+from app_pages.common import (
+    boundaries_or_stop,
+    joined_table,
+    lang,
+    lang_keyed,
+    show_notices,
+    url_changed_outside,
+)
 from app_pages.leaflet_map import component_data, show_map
 from app_pages.urlsync import sync_query
 from ntm_geo.datasets import catalog
@@ -57,8 +64,8 @@ register(
         "yr_mode": ("Cách xem", "View"),
         "yr_timeline": ("Dòng thời gian", "Timeline"),
         "yr_multiples": ("Nhiều năm cạnh nhau", "Years side by side"),
-        "yr_prev": ("◀ Năm trước", "◀ Previous year"),
-        "yr_next": ("Năm sau ▶", "Next year ▶"),
+        "yr_prev": ("◀ Năm trước", "◀ Previous"),
+        "yr_next": ("Năm sau ▶", "Next ▶"),
         "yr_play": ("Chạy", "Play"),
         "yr_pause": ("Dừng", "Pause"),
         "yr_panels": ("Các năm (tối đa 6)", "Years (at most 6)"),
@@ -107,7 +114,7 @@ dataset_id = st.sidebar.selectbox(
     t("dataset", L),
     list(infos),
     format_func=lambda d: infos[d].name_vi if L == "vi" else infos[d].name_en,
-    key="yr_dataset",
+    **lang_keyed("yr_dataset", "illustrative"),
 )
 info = infos[dataset_id]
 years = tuple(sorted(info.years))
@@ -115,15 +122,24 @@ if ss.get("yr_year") not in years:
     ss["yr_year"] = years[-1]
 ss["yr_panels"] = [y for y in ss.get("yr_panels", []) if y in years] or list(spread_years(years, 4))
 theme_key = st.sidebar.radio(
-    t("theme", L), list(THEMES), format_func=lambda k: THEMES[k].label(L), key="yr_theme"
+    t("theme", L),
+    list(THEMES),
+    format_func=lambda k: THEMES[k].label(L),
+    **lang_keyed("yr_theme", "criteria"),
 )
 if ss.get("yr_var") not in THEMES[theme_key].variables:
     ss["yr_var"] = THEMES[theme_key].variables[0]
 var = st.sidebar.selectbox(
-    t("variable", L), THEMES[theme_key].variables, format_func=lambda v: VARIABLES[v].label(L), key="yr_var"
+    t("variable", L),
+    THEMES[theme_key].variables,
+    format_func=lambda v: VARIABLES[v].label(L),
+    **lang_keyed("yr_var", "criteria_met"),
 )
 scheme = st.sidebar.selectbox(
-    t("scheme", L), list(SCHEMES), format_func=lambda s: scheme_label(s, L), key="yr_scheme"
+    t("scheme", L),
+    list(SCHEMES),
+    format_func=lambda s: scheme_label(s, L),
+    **lang_keyed("yr_scheme", "natural_breaks"),
 )
 k = st.sidebar.select_slider(t("k", L), list(K_RANGE), key="yr_k")
 source = t("illustrative_data", L) if info.illustrative else (info.name_vi if L == "vi" else info.name_en)
@@ -133,7 +149,7 @@ mode = st.segmented_control(
     t("yr_mode", L),
     ["timeline", "multiples"],
     format_func=lambda m: t(f"yr_{m}", L),
-    key="yr_mode",
+    **lang_keyed("yr_mode", "timeline"),
     required=True,
     label_visibility="collapsed",
 )
@@ -218,7 +234,7 @@ def timeline() -> None:
         if nxt == years[-1]:
             ss["yr_playing"] = False
             ss["yr_stopped"] = True
-    c1, c2, c3, c4 = st.columns([1.3, 1.3, 1, 4], vertical_alignment="bottom")
+    c1, c2, c3, c4 = st.columns([1.25, 1.15, 1.05, 3], vertical_alignment="bottom")
     c1.button(
         t("yr_prev", L), on_click=_step, args=(-1,), disabled=ss["yr_year"] == years[0], key="yr_prev_b"
     )

@@ -152,3 +152,16 @@ def test_imported_years_are_offered_by_links_slides_and_the_change_map(four_year
     shared = shared_views(joined, "poverty_rate_pct", scheme="quantiles", k=5)
     counts = [r[2] for r in shared.legend_rows()]
     assert all(sum(c[i] for c in counts) == 226 for i in range(4))
+
+
+def test_panels_and_multiples_mode_round_trip_through_the_link():
+    from ntm_geo.views.viewstate import ViewState, from_query, to_query
+
+    state = ViewState(mode="multiples", panels=(2011, 2015))
+    query = to_query(state)
+    assert query == {"mode": "multiples", "panels": "2011,2015"}
+    back, notices = from_query(query)
+    assert back == state and notices == []
+    back, notices = from_query({"panels": "2015,2013,x,2011,2015"})
+    assert back.panels == (2011, 2015)  # the illustrative data's years only, each once
+    assert notices[0].param == "panels" and notices[0].value == "2013,x"

@@ -26,6 +26,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -55,7 +56,7 @@ class PanelGeometry:
     height: float
 
 
-def _path(geom, x0: float, y1: float, scale: float) -> str:
+def _path(geom: Any, x0: float, y1: float, scale: float) -> str:
     if geom is None or geom.is_empty:
         return ""
     parts = []

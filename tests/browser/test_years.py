@@ -116,3 +116,32 @@ def test_link_to_a_year_the_data_lacks_says_so(years_server, new_page):
     harness.wait_for_communes(page, 226)
     page.get_by_text(re.compile("không có số liệu năm 2011; mở năm gần nhất 2016")).wait_for()
     assert _year_in_url(page) == "2016"
+
+
+def test_planner_district_summary_compares_the_dataset_years(years_server, new_page):
+    base, dataset = years_server
+    page, _ = new_page(1280, 900)
+    page.goto(f"{base}/planner?dataset={dataset}&year=2019")
+    harness.wait_for_communes(page, 226, timeout=60)
+    page.get_by_role("tab", name="Theo huyện").click()
+    page.get_by_text("Số xã đạt chuẩn theo huyện, 2016 và 2019").wait_for(timeout=30_000)
+
+
+def test_language_switch_keeps_the_year_and_the_view(years_server, new_page):
+    base, dataset = years_server
+    page, _ = new_page(1024, 768)
+    page.goto(f"{base}/years?dataset={dataset}&year=2017&theme=poverty")
+    harness.wait_for_communes(page, 226)
+    page.get_by_text("English", exact=True).click()
+    page.get_by_role("button", name=re.compile("Next")).wait_for(timeout=30_000)
+    page.wait_for_function("new URLSearchParams(location.search).get('lang') === 'en'")
+    query = page.evaluate("location.search")
+    assert "year=2017" in query and "theme=poverty" in query and f"dataset={dataset}" in query
+    harness.wait_until(
+        lambda: (
+            "2017" in page.locator(".ntm-title").first.inner_text()
+            and "overty" in page.locator(".ntm-title").first.inner_text()
+        ),
+        timeout=30,
+        what="English title of the same view",
+    )
