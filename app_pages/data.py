@@ -327,6 +327,7 @@ col_c.download_button(
     file_name=f"mau_ntm_lang_son_{t_year}.csv",
     mime="text/csv",
 )
+st.caption(escape_markdown(tpl.table_framework(t_year).label(L)))  # the template's criteria (issue 13)
 
 # ---------------------------------------------------------------- 2. upload and match report
 st.subheader(t("data_upload", L))
@@ -388,6 +389,8 @@ if report is not None:
             year=report.year,
         )
     )
+    if report.framework_id:  # which criteria framework the table is read under, and why (issue 13)
+        st.caption(escape_markdown(report.framework_reason_vi if L == "vi" else report.framework_reason_en))
     if report.notices:
         with st.expander(t("data_notices", L) + f" ({len(report.notices)})"):
             st.dataframe(
