@@ -145,3 +145,22 @@ def test_language_switch_keeps_the_year_and_the_view(years_server, new_page):
         timeout=30,
         what="English title of the same view",
     )
+
+
+def test_map_page_offers_the_imported_years_and_a_missing_year_opens_the_nearest(years_server, new_page):
+    base, dataset = years_server
+    page, _ = new_page(1280, 900)
+    page.goto(f"{base}/?dataset={dataset}&year=2021")
+    harness.wait_for_communes(page, 226)
+    page.get_by_text(re.compile("không có số liệu năm 2021; mở năm gần nhất 2019")).wait_for(timeout=30_000)
+    assert "2019" in page.locator(".ntm-title").first.inner_text()
+    for year in ("2016", "2017", "2018", "2019"):  # the year control offers the dataset's years
+        page.locator("[data-testid='stSidebar']").get_by_text(year, exact=True).first.wait_for(timeout=30_000)
+
+
+def test_presentation_of_the_dataset_shows_the_change_between_its_first_and_last_year(years_server, new_page):
+    base, dataset = years_server
+    page, _ = new_page(1280, 800)
+    page.goto(f"{base}/present?dataset={dataset}&slide=4")
+    harness.wait_for_communes(page, 226)
+    page.get_by_text(re.compile("Số tiêu chí tăng thêm 2016 → 2019")).first.wait_for(timeout=30_000)
