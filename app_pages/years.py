@@ -24,24 +24,26 @@ import streamlit as st
 
 from app_pages.common import (
     boundaries_or_stop,
-    joined_table,
     lang,
     lang_keyed,
+    panels_geometry,
+    shared_views_of,
     show_notices,
+    timeline_map_data,
     url_changed_outside,
 )
-from app_pages.leaflet_map import component_data, show_map
+from app_pages.leaflet_map import show_map
 from app_pages.urlsync import sync_query
 from ntm_geo.datasets import catalog
 from ntm_geo.errors import NtmGeoError
 from ntm_geo.geo.boundary_upload import boundaries_source_line
 from ntm_geo.i18n import register, t
 from ntm_geo.maps.classify import K_RANGE, SCHEMES, scheme_label
-from ntm_geo.maps.mapbuild import build_view_layers, legend_title
-from ntm_geo.maps.multiples import panel_geometry, small_multiples_html
+from ntm_geo.maps.mapbuild import legend_title
+from ntm_geo.maps.multiples import small_multiples_html
 from ntm_geo.maps.themes import THEMES, VARIABLES
 from ntm_geo.views.viewstate import DEFAULT, from_query, to_query
-from ntm_geo.views.years import MAX_PANELS, SharedViews, check_panels, shared_views, spread_years, step_year
+from ntm_geo.views.years import MAX_PANELS, check_panels, spread_years, step_year
 
 PLAY_SECONDS = 2.0
 # st.html sanitises with DOMPurify's HTML profile, which drops SVG: the small multiples are set
@@ -157,31 +159,6 @@ if len(years) < 2:
     st.info(t("yr_one_year", L, year=years[0]))
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _shared(dataset: str, shown: tuple[int, ...], var: str, scheme: str, k: int, lang: str) -> SharedViews:
-    return shared_views({y: joined_table(dataset, y) for y in shown}, var, scheme=scheme, k=k, lang=lang)
-
-
-@st.cache_resource(show_spinner=False)
-def _geometry():
-    b = bounds
-    return panel_geometry(b.communes_web, b.districts_web)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _timeline_map(
-    dataset: str, year: int, var: str, scheme: str, k: int, lang: str, source: str
-) -> tuple[str, dict]:
-    shared = _shared(dataset, tuple(sorted(infos[dataset].years)), var, scheme, k, lang)
-    layers = build_view_layers(
-        joined_table(dataset, year), bounds.districts_web, shared.by_year[year],
-        year=year, source=source, lang=lang, scheme=scheme, legend_font_px=16, name="yrmap",
-    )  # fmt: skip
-    return layers.title, component_data(
-        layers.base_map(), key="yr_map", feature_group_to_add=layers.feature_groups
-    )
-
-
 def _query() -> dict[str, str]:
     state = replace(
         DEFAULT,
@@ -253,7 +230,7 @@ def timeline() -> None:
     year = ss["yr_year"]
     _sync()
     try:
-        title, data = _timeline_map(dataset_id, year, var, scheme, k, L, source)
+        title, data = timeline_map_data(dataset_id, year, years, var, scheme, k, L, source=source)
     except NtmGeoError as err:
         st.error(err.message(L))
         return
@@ -277,7 +254,7 @@ def multiples() -> None:
     _sync()
     try:
         shown = check_panels(chosen, years)
-        shared = _shared(dataset_id, shown, var, scheme, k, L)
+        shared = shared_views_of(dataset_id, shown, var, scheme, k, L)
     except NtmGeoError as err:
         st.warning(err.message(L))
         return
@@ -286,7 +263,7 @@ def multiples() -> None:
         st.caption(info.note_vi if L == "vi" else info.note_en)
     names = list(bounds.communes_web["name_with_type"] + " (" + bounds.communes_web["district_name"] + ")")
     markup = small_multiples_html(
-        _geometry(), shared, names, legend_title=legend_title(shared.overall, L), lang=L
+        panels_geometry(), shared, names, legend_title=legend_title(shared.overall, L), lang=L
     )
     _PANELS(data={"html": markup}, key="yr_panels_view")
     st.caption(t("yr_shared_note", L, years=", ".join(map(str, shown))) + " " + boundaries_source_line(L))

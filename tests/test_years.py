@@ -165,3 +165,21 @@ def test_panels_and_multiples_mode_round_trip_through_the_link():
     back, notices = from_query({"panels": "2015,2013,x,2011,2015"})
     assert back.panels == (2011, 2015)  # the illustrative data's years only, each once
     assert notices[0].param == "panels" and notices[0].value == "2013,x"
+
+
+def test_natural_breaks_over_many_values_use_a_rank_sample_and_cover_every_value(monkeypatch):
+    from ntm_geo.views import years as yr
+
+    rng = np.random.default_rng(3)
+    joined = {y: _joined(list(rng.random(100) * 50 + (y - 2016) * 5)) for y in (2016, 2017, 2018, 2019)}
+    monkeypatch.setattr(yr, "JENKS_SAMPLE", 60)
+    shared = shared_views(joined, "poverty_rate_pct", scheme="natural_breaks", k=5)
+    c = shared.overall.classification
+    assert c.scheme == "natural_breaks" and c.k == 5
+    assert (c.yb >= 0).all()  # the sample holds the minimum and the maximum: no value outside the classes
+    assert c.classes[0].low == min(v.min() for v in (j["poverty_rate_pct"] for j in joined.values()))
+    again = shared_views(joined, "poverty_rate_pct", scheme="natural_breaks", k=5)
+    assert again.overall.classification.classes == c.classes  # deterministic: a link gives the same classes
+    monkeypatch.setattr(yr, "JENKS_SAMPLE", 1000)  # all 400 values: the exact breaks
+    exact = shared_views(joined, "poverty_rate_pct", scheme="natural_breaks", k=5).overall.classification
+    assert exact.classes[0].low == c.classes[0].low and exact.classes[-1].high == c.classes[-1].high
