@@ -502,7 +502,12 @@ def list_records() -> list[DatasetRecord]:
             years.setdefault(dataset_id, []).append((year, n_rows))
     return [
         DatasetRecord(
-            *head,
+            id=head[0],
+            name=head[1],
+            source=head[2],
+            uploaded_by=head[3],
+            uploaded_at=head[4],
+            sha256=head[5],
             years=tuple(y for y, _ in years.get(head[0], [])),
             rows=tuple(n for _, n in years.get(head[0], [])),
         )
@@ -545,7 +550,8 @@ def load_table(dataset_id: str, year: int) -> pd.DataFrame:
 
 def get_report(dataset_id: str, year: int) -> dict[str, Any]:
     """The match report saved with that year's table (``{}`` when none was given)."""
-    return json.loads(_year_row(dataset_id, year, "report_json"))
+    report: dict[str, Any] = json.loads(_year_row(dataset_id, year, "report_json"))
+    return report
 
 
 # ---------------------------------------------------------------- boundaries

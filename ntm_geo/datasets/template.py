@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import cast
 
 from ntm_geo.criteria.frameworks import Framework, default_framework, framework
 from ntm_geo.datasets import schema
@@ -39,15 +40,15 @@ NOTES_HEADER = ("Ghi chú", "Notes")
 
 
 def indicator_columns() -> tuple[tuple[str, str, str], ...]:
-    """Columns after the criteria: (Vietnamese header, English header, kind ``pct``/``flag``/``text``).
+    """Columns after the criteria: (Vietnamese header, English header, kind ``pct``/``number``/``flag``/``text``).
 
     The template's indicators and flags of the schema registry (:mod:`ntm_geo.datasets.schema`,
     ``in_template``), in registry order, then a free-text notes column.
     """
     cols = tuple(
-        (c.header.vi, c.header.en, "pct")
-        if c.unit == "%"
-        else (f"{c.header.vi} (1/0)", f"{c.header.en} (1/0)", "flag")
+        (f"{c.header.vi} (1/0)", f"{c.header.en} (1/0)", "flag")
+        if c.kind == "flag"
+        else (c.header.vi, c.header.en, "pct" if c.unit == "%" else "number")
         for c in schema.value_columns()
         if c.in_template
     )
@@ -181,11 +182,12 @@ def template_xlsx(year: int, lang: str = "vi", framework_id: str | None = None) 
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.worksheet import Worksheet
 
     li = _check_lang(lang)
     fw = table_framework(year, framework_id)
     book = Workbook()
-    ws = book.active
+    ws = cast(Worksheet, book.active)  # a new workbook always has one worksheet
     ws.title = TEXTS["data_sheet"][li]
     cols = headers(fw)
     n_id, n_crit = len(ID_COLUMNS), len(fw.criteria)
@@ -282,6 +284,9 @@ def template_xlsx(year: int, lang: str = "vi", framework_id: str | None = None) 
                 ws.cell(r, j).number_format = "0.0"
         elif kind == "flag":
             dv_flag.add(f"{letter}{first}:{letter}{end}")
+        elif kind == "number":  # range checked by the import (the registry's valid_range)
+            for r in range(first, end + 1):
+                ws.cell(r, j).number_format = "0.0"
     year_letter = get_column_letter(n_id)
     dv_year.add(f"{year_letter}{first}:{year_letter}{end}")
     ws.freeze_panes = ws.cell(first, n_id + 1)
