@@ -7,8 +7,8 @@ zoom. Why not PNG images from :mod:`ntm_geo.exports.static_map`: each render tak
 second, text in an image does not scale with the browser's zoom, and a test cannot read colours
 from it. Here the commune outlines are projected and written as SVG path data **once** per
 boundary set (:func:`panel_geometry`, cached by the page), and each panel only adds a fill
-colour per commune: ~0.1 MB per panel, drawn by the browser at once, crisp at any size, each
-commune with a tooltip (``<title>``: name and value).
+colour and a tooltip (``<title>``: name and value) per commune: 0.14 MB per panel, drawn by
+the browser at once, crisp at any size.
 
 The classes come from :func:`ntm_geo.views.years.shared_views` (one classification over all
 shown years), so the single legend is true for every panel; it lists each class with the number
