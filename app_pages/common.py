@@ -223,6 +223,48 @@ def map_data(
     )
 
 
+@st.cache_resource(show_spinner=False, max_entries=32)
+def shared_views_of(
+    dataset_id: str, years: tuple[int, ...], variable_key: str, scheme: str, k: int, lang: str
+):
+    """One classification of ``variable_key`` over ``years`` of a dataset, split per year
+    (:func:`ntm_geo.views.years.shared_views`; read-only, shared): the timeline and the small
+    multiples of the years page."""
+    from ntm_geo.views.years import shared_views
+
+    joined = {y: joined_table(dataset_id, y) for y in years}
+    return shared_views(joined, variable_key, scheme=scheme, k=k, lang=lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def timeline_map_data(
+    dataset_id: str, year: int, years: tuple[int, ...], variable_key: str, scheme: str, k: int, lang: str,
+    *, source: str, key: str = "yr_map",
+) -> tuple[str, dict]:  # fmt: skip
+    """:func:`map_data` for the years page's timeline: ``year`` coloured with the classes shared
+    by all ``years`` (:func:`shared_views_of`), legend at 16 px."""
+    from app_pages.leaflet_map import component_data
+    from ntm_geo.maps.mapbuild import build_view_layers
+
+    shared = shared_views_of(dataset_id, years, variable_key, scheme, k, lang)
+    layers = build_view_layers(
+        joined_table(dataset_id, year), _boundaries().districts_web, shared.by_year[year],
+        year=year, source=source, lang=lang, scheme=scheme, legend_font_px=16, name="yrmap",
+    )  # fmt: skip
+    return layers.title, component_data(
+        layers.base_map(), key=key, feature_group_to_add=layers.feature_groups
+    )
+
+
+@st.cache_resource(show_spinner=False)
+def panels_geometry():
+    """The small multiples' SVG outlines of the boundaries in use (:func:`ntm_geo.maps.multiples.panel_geometry`)."""
+    from ntm_geo.maps.multiples import panel_geometry
+
+    b = _boundaries()
+    return panel_geometry(b.communes_web, b.districts_web)
+
+
 @st.cache_data(show_spinner=False)
 def candidates(dataset_id: str, year: int, lang: str) -> pd.DataFrame:
     """The planner's candidate table of a dataset year (:func:`ntm_geo.planning.ranking.candidate_table`)."""
@@ -246,8 +288,11 @@ def clear_data_caches(*, boundaries: bool = False) -> None:
     map_data.clear()
     candidates.clear()
     report_rows.clear()
+    shared_views_of.clear()
+    timeline_map_data.clear()
     if boundaries:
         _boundaries.clear()
+        panels_geometry.clear()
 
 
 def view_widget(name: str, options: list, default: object) -> str:

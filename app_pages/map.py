@@ -68,7 +68,6 @@ def _apply_link(query: dict | None = None) -> None:
     state, notices = from_query(
         st.query_params.to_dict() if query is None else query,
         known_datasets=catalog.dataset_exists,
-        known_years={y for d in catalog.list_datasets() for y in d.years},
         known_districts=set(districts["district_code"]),
         known_communes=set(official_units()["commune_code"]),
     )

@@ -41,7 +41,7 @@ from ntm_geo.maps.mapbuild import build_view_layers
 from ntm_geo.maps.mapview import build_base_map
 from ntm_geo.maps.themes import year_variable
 from ntm_geo.planning.profile import escape_markdown
-from ntm_geo.views.slides import CHANGE_YEARS, Slide, format_slides, parse_slides, slide_index
+from ntm_geo.views.slides import Slide, format_slides, parse_slides, slide_index
 from ntm_geo.views.viewstate import DEFAULT, from_query, to_query
 
 register(
@@ -197,7 +197,7 @@ def _query() -> dict[str, str]:
         dataset=ss["present_dataset"],
         lang=L,
         slide=ss["present_index"] + 1,
-        slides=format_slides(ss["present_slides"]),
+        slides=format_slides(ss["present_slides"], infos[ss["present_dataset"]].years),
     )
     return to_query(state)
 
@@ -257,9 +257,9 @@ def _map_layers(
 
 
 @st.cache_resource(show_spinner=False)
-def _change(dataset: str, lang_key: str):
-    table = change_table(joined_table(dataset, CHANGE_YEARS[0]), joined_table(dataset, CHANGE_YEARS[1]))
-    return table, compute_change_view(table, before=CHANGE_YEARS[0], after=CHANGE_YEARS[1], lang=lang_key)
+def _change(dataset: str, before: int, after: int, lang_key: str):
+    table = change_table(joined_table(dataset, before), joined_table(dataset, after))
+    return table, compute_change_view(table, before=before, after=after, lang=lang_key)
 
 
 def _source_text() -> str:
@@ -356,8 +356,9 @@ try:
         bounds = maps[0][1]
         maps = [(g, bounds, k) for g, _, k in maps]  # the same extent for both
     else:
-        table, result = _change(dataset_id, L)
-        years = f"{CHANGE_YEARS[0]}→{CHANGE_YEARS[1]}"
+        before, after = (v.year for v in slide.views)  # any two years of the dataset
+        table, result = _change(dataset_id, before, after, L)
+        years = f"{before}→{after}"
         layers = build_view_layers(
             table,
             districts,
