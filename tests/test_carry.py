@@ -120,3 +120,19 @@ def test_each_year_carried_on_its_own():
     assert t.loc[("X", 2011), "poverty_rate_pct"] == pytest.approx(20.0)
     assert t.loc[("X", 2015), "poverty_rate_pct"] == pytest.approx((10 * 1000 + 20 * 3000 + 40 * 700) / 4700)
     assert len(t) == 4
+
+
+def test_cli_carry_writes_derived_csv(boundaries, boundaries_2025, tmp_path, capsys):
+    from ntm_geo.__main__ import main
+
+    out = tmp_path / "carried.csv"
+    assert main(["carry", str(out), "--year", "2015"]) == 0
+    assert "65 đơn vị 2025 / units" in capsys.readouterr().out
+    text = out.read_text(encoding="utf-8-sig")
+    first, header = text.splitlines()[:2]
+    assert first.startswith("# Dữ liệu minh họa") and "Derived values" in first  # illustrative AND derived
+    assert header.startswith("commune_code,name_with_type,year,c01_met,c01_of,")
+    assert "criteria_met" not in header.split(",")  # never a criterion count for a new unit
+    assert header.endswith("sources,split_sources,apportioned,derived")
+    assert main(["carry", str(out), "--year", "2019"]) == 2
+    assert "has no table for 2019" in capsys.readouterr().err
