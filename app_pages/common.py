@@ -165,16 +165,35 @@ def boundaries_or_stop(lang: str) -> bnd.Boundaries:
         raise  # unreachable: st.stop() ends the run
 
 
+@st.cache_resource(show_spinner="Ranh giới 2025… / 2025 boundaries…")
+def _boundaries_2025() -> bnd.Boundaries:
+    from ntm_geo.geo.boundaries_2025 import load_boundaries_2025
+
+    return load_boundaries_2025()
+
+
+def unit_boundaries(units: str = "2015") -> bnd.Boundaries:
+    """The boundaries of a unit vintage: "2015" (the active set) or "2025" (65 units, no districts)."""
+    return _boundaries_2025() if units == "2025" else _boundaries()
+
+
 @st.cache_resource(show_spinner=False)
-def joined_table(dataset_id: str, year: int):
-    """Web-simplified communes joined to a dataset's year table (read-only, shared)."""
+def joined_table(dataset_id: str, year: int, units: str = "2015"):
+    """Web-simplified units joined to a dataset's year table (read-only, shared). On the 2025
+    units the table is the dataset carried by :func:`ntm_geo.datasets.carry.carry_to_2025`
+    (every value derived; criteria as k of n former communes)."""
+    if units == "2025":
+        from ntm_geo.datasets.carry import carry_to_2025
+
+        carried = carry_to_2025(catalog.load_year(dataset_id, year)).table
+        return join_dataset(_boundaries_2025().communes_web.assign(district_name=""), carried)
     return join_dataset(_boundaries().communes_web, catalog.load_year(dataset_id, year))
 
 
 @st.cache_data(show_spinner=False)
-def view(dataset_id: str, year: int, variable_key: str, scheme: str, k: int, lang: str):
+def view(dataset_id: str, year: int, variable_key: str, scheme: str, k: int, lang: str, units: str = "2015"):
     """Classification, fill colours and display values of one variable (cached per arguments)."""
-    return compute_view(joined_table(dataset_id, year), variable_key, scheme=scheme, k=k, lang=lang)
+    return compute_view(joined_table(dataset_id, year, units), variable_key, scheme=scheme, k=k, lang=lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -192,6 +211,7 @@ def map_data(
     tiles: bool = False,
     height: int = 560,
     key: str = "map",
+    units: str = "2015",
 ) -> tuple[str, dict]:
     """One view's map for :func:`app_pages.leaflet_map.show_map`: (title, component data).
 
@@ -205,7 +225,8 @@ def map_data(
     from ntm_geo.maps.mapbuild import build_view_layers
 
     layers = build_view_layers(
-        joined_table(dataset_id, year), _boundaries().districts_web, view(dataset_id, year, variable_key, scheme, k, lang),
+        joined_table(dataset_id, year, units), unit_boundaries(units).districts_web,
+        view(dataset_id, year, variable_key, scheme, k, lang, units),
         year=year, source=source, lang=lang, scheme=scheme, district=district, highlight=set(highlight),
     )  # fmt: skip
     base = layers.base_map(tiles="openstreetmap" if tiles else None)  # geometry sent once per map

@@ -159,34 +159,11 @@ def configure_carry(p: argparse.ArgumentParser) -> None:
     p.add_argument("--to", dest="target", default="2025", help="vintage to carry it to (2025)")
 
 
-def carried_csv(dataset_id: str, year: int) -> tuple[bytes, Any]:
-    """CSV bytes of a dataset year carried to the 2025 units, and the :class:`Carried` result.
-
-    Columns: ``commune_code``, ``name_with_type`` (2025 unit), then the carried columns (see
-    :mod:`ntm_geo.datasets.carry`), ``sources``, ``split_sources``, ``apportioned``, ``derived``.
-    The first line is a ``#`` comment saying the values are derived (and illustrative, for the
-    illustrative dataset) and how.
-    """
-    from ntm_geo.datasets import catalog
-    from ntm_geo.datasets.carry import carry_to_2025
-    from ntm_geo.exports.tables import table_csv_bytes
-    from ntm_geo.geo.vintages import units_2025
-
-    info = catalog.get_dataset(dataset_id)
-    carried = carry_to_2025(catalog.load_year(dataset_id, year))
-    names = units_2025().set_index("commune_code")["name_with_type"]
-    table = carried.table
-    table.insert(1, "name_with_type", table["commune_code"].map(names))
-    notes = [carried.note_vi, carried.note_en]
-    if info.illustrative:
-        notes = [info.note_vi, info.note_en, *notes]
-    return table_csv_bytes(table, note=" | ".join(notes)), carried
-
-
 def run_carry(args: argparse.Namespace) -> int:
     import sys
     from pathlib import Path
 
+    from ntm_geo.datasets.carry import carried_csv
     from ntm_geo.geo.crosswalk import _check_pair
 
     _check_pair(str(args.source), str(args.target))

@@ -135,6 +135,12 @@ class Carried:
         return r.rule_vi if lang == "vi" else r.rule_en
 
 
+def carry_note(lang: str = "vi", source: str = "2015", target: str = "2025") -> str:
+    """The sentence that labels carried values as derived (legend notes, tooltips, exports)."""
+    vi, en = _note(source, target)
+    return vi if lang == "vi" else en
+
+
 def _note(source: str, target: str) -> tuple[str, str]:
     return (
         f"Số liệu suy ra: chuyển từ đơn vị {source} sang đơn vị {target} theo bảng chuyển đổi "
@@ -281,3 +287,26 @@ def carry_to_2025(dataset: pd.DataFrame) -> Carried:
         data = data.assign(population_2009=data["commune_code"].map(population))
     codes = get_vintage("2025").load_units()["commune_code"].tolist()
     return carry(data, cw.pieces, population, source="2015", target="2025", target_codes=codes)
+
+
+def carried_csv(dataset_id: str, year: int) -> tuple[bytes, Carried]:
+    """CSV bytes of a dataset year carried to the 2025 units, and the :class:`Carried` result.
+
+    Columns: ``commune_code``, ``name_with_type`` (2025 unit), then the carried columns (see
+    :mod:`ntm_geo.datasets.carry`), ``sources``, ``split_sources``, ``apportioned``, ``derived``.
+    The first line is a ``#`` comment saying the values are derived (and illustrative, for the
+    illustrative dataset) and how.
+    """
+    from ntm_geo.datasets import catalog
+    from ntm_geo.exports.tables import table_csv_bytes
+    from ntm_geo.geo.vintages import units_2025
+
+    info = catalog.get_dataset(dataset_id)
+    carried = carry_to_2025(catalog.load_year(dataset_id, year))
+    names = units_2025().set_index("commune_code")["name_with_type"]
+    table = carried.table
+    table.insert(1, "name_with_type", table["commune_code"].map(names))
+    notes = [carried.note_vi, carried.note_en]
+    if info.illustrative:
+        notes = [info.note_vi, info.note_en, *notes]
+    return table_csv_bytes(table, note=" | ".join(notes)), carried

@@ -29,6 +29,7 @@ Parameters (all optional):
 ``slides``     the slide sequence: view names separated by ``~`` (see :mod:`ntm_geo.views.slides`)
 ``compare``    second view for side-by-side comparison, e.g. ``year:2011`` or ``theme:poverty``
 ``tiles``      ``osm``: OpenStreetMap background tiles (needs internet); absent = no background
+``units``      unit vintage: ``2015`` (226 units, default) or ``2025`` (65 units, data carried)
 =============  ===============================================================================
 """
 
@@ -38,6 +39,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 
+from ntm_geo.geo.vintages import DEFAULT_VINTAGE, VINTAGES
 from ntm_geo.maps.classify import K_RANGE, SCHEMES
 from ntm_geo.maps.themes import THEMES
 
@@ -70,6 +72,7 @@ class ViewState:
     slides: str = ""
     compare: str = ""
     tiles: str = ""
+    units: str = DEFAULT_VINTAGE
     extra: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # not encoded
 
     @property
@@ -255,6 +258,17 @@ def from_query(
                 values["tiles"] = raw
             else:
                 bad(name, raw, "nền bản đồ chỉ có thể là osm", "background tiles can only be osm")
+        elif name == "units":
+            if raw in VINTAGES:
+                values["units"] = raw
+            else:
+                allowed = ", ".join(VINTAGES)
+                bad(
+                    name,
+                    raw,
+                    f"bộ đơn vị hành chính phải là {allowed}",
+                    f"unit vintage must be one of {allowed}",
+                )
         elif name == "compare":
             if _COMPARE.match(raw):
                 values["compare"] = raw
