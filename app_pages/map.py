@@ -339,7 +339,9 @@ show_map(
     on_ready=(lambda: st.session_state.update(map_drawn=True)) if FIRST_PAINT else None,
     title=title,  # the heading, the illustrative-data warning and the source line are drawn by the
     note=note if info.illustrative or on_2025 else "",  # map component: no other element before the map
-    caption=boundaries_source_line(L) + " " + ("" if tiles else t("no_tiles_note", L)),
+    caption=(t("units_source_2025", L) if on_2025 else boundaries_source_line(L))
+    + " "
+    + ("" if tiles else t("no_tiles_note", L)),
 )
 if FIRST_PAINT:
     st.stop()  # the rest comes with the rerun the drawn map asks for

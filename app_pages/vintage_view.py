@@ -42,6 +42,14 @@ register(
             "data exists).",
         ),
         "units_criterion": ("Tiêu chí", "Criterion"),
+        "units_source_2025": (
+            "Ranh giới 65 đơn vị từ 01/7/2025 (Nghị quyết 1672/NQ-UBTVQH15): vietnamese-provinces-database "
+            "(thanglequoc, giấy phép MIT), bản cd58063; số liệu chuyển từ đơn vị 2015 (censusVN2009, chồng "
+            "lớp diện tích, gia quyền dân số 2009).",
+            "Boundaries of the 65 units from 1 July 2025 (Resolution 1672/NQ-UBTVQH15): "
+            "vietnamese-provinces-database (thanglequoc, MIT licence) @cd58063; data carried from the 2015 "
+            "units (censusVN2009, area overlay, 2009 population weights).",
+        ),
         "units_met": ("{k}/{n} xã cũ đạt", "{k} of {n} former communes met"),
         "units_standard": ("Đạt chuẩn NTM", "Met the NTM standard"),
         "units_table": ("Bảng số liệu trên đơn vị 2025 (suy ra)", "Table on the 2025 units (derived)"),

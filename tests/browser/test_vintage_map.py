@@ -23,6 +23,8 @@ def test_2025_map_paints_65_units_offline_and_round_trips(
     # no district borders inside the province (at most its own edge, drawn as one outline)
     assert frame.evaluate("document.querySelectorAll('path.ntm-district').length") <= 1
     assert page.get_by_text("Số liệu suy ra", exact=False).first.is_visible()
+    # the source line names the 2025 boundaries, not censusVN2009
+    assert page.get_by_text("Ranh giới 65 đơn vị từ 01/7/2025", exact=False).first.is_visible()
     # the address keeps the vintage; the same link in a fresh browser shows the same map
     page.wait_for_function("location.search.includes('units=2025')", timeout=60_000)
     link = page.evaluate("location.href")
