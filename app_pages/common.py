@@ -24,9 +24,10 @@ from ntm_geo.errors import NtmGeoError
 from ntm_geo.geo import background
 from ntm_geo.geo import boundaries as bnd
 from ntm_geo.i18n import register, t
-from ntm_geo.maps.themes import compute_view, join_dataset
+from ntm_geo.maps.themes import ChoroplethView
 from ntm_geo.planning.profile import escape_markdown
-from ntm_geo.views.viewstate import Notice
+from ntm_geo.views import pipeline
+from ntm_geo.views.viewstate import Notice, ViewState
 
 log = logging.getLogger("ntm_geo.app")
 
@@ -186,14 +187,30 @@ def joined_table(dataset_id: str, year: int, units: str = "2015"):
         from ntm_geo.datasets.carry import carry_to_2025
 
         carried = carry_to_2025(catalog.load_year(dataset_id, year)).table
-        return join_dataset(_boundaries_2025().communes_web.assign(district_name=""), carried)
-    return join_dataset(_boundaries().communes_web, catalog.load_year(dataset_id, year))
+        return pipeline.join(
+            ViewState(dataset=dataset_id, year=year),
+            _boundaries_2025().communes_web.assign(district_name=""),
+            carried,
+        )
+    return pipeline.join(ViewState(dataset=dataset_id, year=year), _boundaries().communes_web)
 
 
 @st.cache_data(show_spinner=False)
-def view(dataset_id: str, year: int, variable_key: str, scheme: str, k: int, lang: str, units: str = "2015"):
-    """Classification, fill colours and display values of one variable (cached per arguments)."""
-    return compute_view(joined_table(dataset_id, year, units), variable_key, scheme=scheme, k=k, lang=lang)
+def view_of(state: ViewState) -> ChoroplethView:
+    """Classification, fill colours, legend and display values of a view (cached per view: pass
+    :meth:`ViewState.map_key`, which keeps only what changes the colours)."""
+    return pipeline.classify(state, joined_table(state.dataset, state.year, state.units))
+
+
+def view(
+    dataset_id: str, year: int, variable_key: str, scheme: str, k: int, lang: str, units: str = "2015"
+) -> ChoroplethView:
+    """:func:`view_of` for callers that hold the view's parts."""
+    return view_of(
+        ViewState(
+            dataset=dataset_id, year=year, var=variable_key, scheme=scheme, k=k, lang=lang, units=units
+        ).map_key()
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -261,7 +278,7 @@ def clear_data_caches(*, boundaries: bool = False) -> None:
     """Forget cached tables and views after a dataset (or, with ``boundaries``, the boundary set)
     was saved, replaced or deleted, so no page serves stale data."""
     joined_table.clear()
-    view.clear()
+    view_of.clear()
     map_data.clear()
     candidates.clear()
     report_rows.clear()

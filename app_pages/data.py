@@ -35,36 +35,36 @@ from app_pages.common import (
     sign_out,
 )
 from ntm_geo import auth
-from ntm_geo.criteria.report_check import YEARS as REPORT_YEARS
-from ntm_geo.criteria.report_check import compare
+from ntm_geo.criteria.report_check import check_table
 from ntm_geo.datasets import store
+from ntm_geo.datasets import template as tpl
 from ntm_geo.errors import NtmGeoError
 from ntm_geo.exports.tables import table_csv_bytes
 from ntm_geo.geo import boundary_upload as bu
 from ntm_geo.i18n import register, t
 from ntm_geo.planning.profile import escape_markdown
-from ntm_geo.views.viewstate import YEARS as MAP_YEARS
 
 MAX_TABLE_MB = 10
 """Largest table upload (MB): a province table of a few hundred rows is well under 1 MB."""
 MAX_BOUNDARY_MB = min(bu.MAX_BYTES // 2**20, 20)
 """Largest boundary upload (MB); ``server.maxUploadSize`` in .streamlit/config.toml is the same."""
 TEMPLATE_YEARS = list(range(2011, 2031))
+MEMO_PREFIX = "_upload_memo::"
+"""Session-state keys of what was read from this session's uploads (:func:`_session_memo`)."""
 
 register(
     {
         "data_title": ("Dữ liệu của tỉnh", "Province data"),
         "data_intro": (
             "Tải mẫu, điền kết quả NTM từng xã, tải lên và kiểm tra trước khi lưu. Xem dữ liệu không cần "
-            "mật khẩu; lưu, thay thế, xóa cần mật khẩu biên tập.",
+            "mật khẩu; tải lên, lưu, thay thế, xóa cần đăng nhập biên tập.",
             "Download the template, fill in each commune's NTM results, upload and check before saving. "
-            "Viewing needs no password; saving, replacing and deleting need the editor password.",
+            "Viewing needs no password; uploading, saving, replacing and deleting need an editor sign-in.",
         ),
         "data_template": ("1. Tải mẫu nhập liệu", "1. Download the template"),
         "data_template_year": ("Năm của mẫu", "Template year"),
         "data_template_xlsx": ("Tải mẫu Excel (.xlsx)", "Download Excel template (.xlsx)"),
         "data_template_csv": ("Tải mẫu CSV", "Download CSV template"),
-        "data_template_missing": ("Mẫu nhập liệu chưa sẵn sàng.", "The template is not available yet."),
         "data_upload": ("2. Tải lên bảng số liệu", "2. Upload a table"),
         "data_upload_file": (
             "Tệp CSV hoặc Excel (.xlsx), tối đa {mb} MB",
@@ -111,10 +111,6 @@ register(
         "data_check_none": (
             "Báo cáo 48/BC-BCĐ chỉ có số liệu năm 2011 và 2015.",
             "Report 48/BC-BCĐ has figures for 2011 and 2015 only.",
-        ),
-        "data_map_years": (
-            "Bản đồ hiện chỉ hiển thị các năm {years}.",
-            "The map currently shows the years {years} only.",
         ),
         "data_save": ("Lưu bộ dữ liệu", "Save the dataset"),
         "data_target": ("Lưu thành", "Save as"),
@@ -220,6 +216,9 @@ RULES = {
 L = lang()
 vi = L == "vi"
 editor = editor_session() if auth.uploads_enabled() else None
+if editor is None:  # signed out or ended: forget what was read from this session's uploads
+    for _name in [k for k in st.session_state if str(k).startswith(MEMO_PREFIX)]:
+        del st.session_state[_name]
 
 
 def _err(error: NtmGeoError) -> None:
@@ -237,6 +236,24 @@ def _issues(rows: list[dict], columns: dict[str, tuple[str, str]]) -> pd.DataFra
         if not frame.empty
         else frame
     )
+
+
+def _session_memo(kind: str, key: tuple, compute):
+    """``compute()`` once per ``key`` in this browser session: a rerun (confirming a suggestion,
+    a click) re-reads nothing. Only the last result (or error) per ``kind`` is kept, in the
+    session's own state, so an upload's tables are freed when the session ends or the editor
+    signs out -- never shared with, or held for, other sessions (st.cache_data would)."""
+    name = MEMO_PREFIX + kind
+    memo = st.session_state.get(name)
+    if memo is None or memo[0] != key:
+        try:
+            memo = (key, compute(), None)
+        except NtmGeoError as error:
+            memo = (key, None, error)
+        st.session_state[name] = memo
+    if memo[2] is not None:
+        raise memo[2]
+    return memo[1]
 
 
 ISSUE_COLUMNS = {
@@ -287,34 +304,29 @@ if editor is not None:  # Streamlit's uploader texts are English only ("Upload",
 
 # ---------------------------------------------------------------- 1. template
 st.subheader(t("data_template", L))
-try:
-    from ntm_geo.datasets import template as tpl
-except ImportError:
-    tpl = None
-if tpl is None:
-    st.caption(t("data_template_missing", L))
-else:
 
-    @st.cache_data(show_spinner=False, max_entries=8)
-    def _template(year: int, lang_: str, kind: str) -> bytes:
-        return tpl.template_xlsx(year, lang_) if kind == "xlsx" else tpl.template_csv(year)
 
-    col_year, col_x, col_c = st.columns([1, 2, 2], vertical_alignment="bottom")
-    t_year = col_year.selectbox(
-        t("data_template_year", L), TEMPLATE_YEARS, index=TEMPLATE_YEARS.index(2015), key="template_year"
-    )
-    col_x.download_button(
-        t("data_template_xlsx", L),
-        _template(t_year, L, "xlsx"),
-        file_name=f"mau_ntm_lang_son_{t_year}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    col_c.download_button(
-        t("data_template_csv", L),
-        _template(t_year, L, "csv"),
-        file_name=f"mau_ntm_lang_son_{t_year}.csv",
-        mime="text/csv",
-    )
+@st.cache_data(show_spinner=False, max_entries=8)
+def _template(year: int, lang_: str, kind: str) -> bytes:
+    return tpl.template_xlsx(year, lang_) if kind == "xlsx" else tpl.template_csv(year)
+
+
+col_year, col_x, col_c = st.columns([1, 2, 2], vertical_alignment="bottom")
+t_year = col_year.selectbox(
+    t("data_template_year", L), TEMPLATE_YEARS, index=TEMPLATE_YEARS.index(2015), key="template_year"
+)
+col_x.download_button(
+    t("data_template_xlsx", L),
+    _template(t_year, L, "xlsx"),
+    file_name=f"mau_ntm_lang_son_{t_year}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+col_c.download_button(
+    t("data_template_csv", L),
+    _template(t_year, L, "csv"),
+    file_name=f"mau_ntm_lang_son_{t_year}.csv",
+    mime="text/csv",
+)
 
 # ---------------------------------------------------------------- 2. upload and match report
 st.subheader(t("data_upload", L))
@@ -338,7 +350,6 @@ else:
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
 def _import(data: bytes, filename: str, year: int | None, confirmed: tuple[tuple[int, str], ...]):
     from ntm_geo.datasets.importing import import_table
 
@@ -354,7 +365,11 @@ if upload is not None and editor is not None:
         confirmed_key = f"confirmed::{upload.file_id}"
         confirmed = st.session_state.setdefault(confirmed_key, {})
         try:
-            report = _import(data, upload.name, year_choice, tuple(sorted(confirmed.items())))
+            report = _session_memo(
+                "table",
+                (upload.file_id, year_choice, tuple(sorted(confirmed.items()))),
+                lambda: _import(data, upload.name, year_choice, tuple(sorted(confirmed.items()))),
+            )
         except NtmGeoError as error:
             _err(error)
 
@@ -373,8 +388,6 @@ if report is not None:
             year=report.year,
         )
     )
-    if report.year not in MAP_YEARS:
-        st.info(t("data_map_years", L, years=", ".join(map(str, sorted(MAP_YEARS)))))
     if report.notices:
         with st.expander(t("data_notices", L) + f" ({len(report.notices)})"):
             st.dataframe(
@@ -461,10 +474,14 @@ if report is not None:
         )
         st.caption(t("data_rejected_note", L))
 
-    if report.year in REPORT_YEARS and len(report.table):
+    units = boundaries().communes.drop(columns="geometry")
+    try:
+        rows = check_table(report.table, units, report.year)
+    except NtmGeoError as error:
+        rows = []
+        _err(error)
+    if rows:
         with st.expander(t("data_check", L, year=report.year)):
-            units = boundaries().communes.drop(columns="geometry")
-            rows = compare(report.table, units, report.year)
             st.dataframe(
                 pd.DataFrame(
                     {
@@ -503,27 +520,17 @@ if report is not None:
     if not len(report.table):
         st.warning(t("data_nothing", L))
     if submitted:
-        table = report.table.drop(
-            columns=[c for c in ("name_as_written", "population") if c in report.table.columns]
-        )
         try:
-            if target:
-                old = store.get_record(target)
-                tables = {y: store.load_table(target, y) for y in old.years if y != report.year}
-                reports = {y: store.get_report(target, y) for y in tables}
-                tables[report.year], reports[report.year] = table, report.to_json()
-                info = store.replace_dataset(
-                    target, name, source, uploader, tables, reports, password=editor_session()
-                )
-            else:
-                info = store.save_dataset(
-                    name,
-                    source,
-                    uploader,
-                    {report.year: table},
-                    {report.year: report.to_json()},
-                    password=editor_session(),  # re-checked by the store: signed in and not expired
-                )
+            info = store.save_import(
+                report.table,
+                report.year,
+                report.to_json(),
+                name=name,
+                source=source,
+                uploaded_by=uploader,
+                password=editor_session(),  # re-checked by the store: signed in and not expired
+                into=target or None,
+            )
         except NtmGeoError as error:
             _err(error)
         else:
@@ -613,7 +620,6 @@ with st.expander(t("data_bnd_open", L), expanded=False):
         format_func=lambda e: e or t("data_year_auto", L),
     )
 
-    @st.cache_data(show_spinner=False, max_entries=2)
     def _import_boundaries(data: bytes, filename: str, crs: str, enc: str):
         return bu.import_boundaries(
             data, filename, crs=crs or None, encoding=enc or None, reference=boundaries().communes
@@ -625,7 +631,11 @@ with st.expander(t("data_bnd_open", L), expanded=False):
             st.error(t("data_too_big", L, size=b_file.size / 2**20, mb=MAX_BOUNDARY_MB))
         else:
             try:
-                result = _import_boundaries(b_file.getvalue(), b_file.name, crs_key, encoding)
+                result = _session_memo(
+                    "boundary",
+                    (b_file.file_id, crs_key, encoding),
+                    lambda: _import_boundaries(b_file.getvalue(), b_file.name, crs_key, encoding),
+                )
             except NtmGeoError as error:
                 _err(error)
     if result is not None:

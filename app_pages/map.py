@@ -44,7 +44,7 @@ from ntm_geo.i18n import t
 from ntm_geo.maps.classify import K_RANGE, SCHEMES, scheme_label
 from ntm_geo.maps.themes import THEMES, VARIABLES
 from ntm_geo.planning.profile import commune_profile, escape_markdown
-from ntm_geo.views.viewstate import Notice, ViewState, from_query, to_query
+from ntm_geo.views.viewstate import DEFAULT, Notice, ViewState, from_query, to_query
 
 MAP_HEIGHT = 560
 # In CSS: at most MAP_HEIGHT, less on a short screen (a 768-pixel projector shows the whole map
@@ -121,7 +121,7 @@ def current_state() -> ViewState:
     return replace(
         st.session_state["link_state"],
         dataset=v.get("dataset", "illustrative"),
-        year=v.get("year") or 2015,
+        year=v.get("year") or DEFAULT.year,
         theme=theme_key,
         var=var,
         scheme=v.get("scheme", "natural_breaks"),

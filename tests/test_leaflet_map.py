@@ -11,9 +11,8 @@ import json
 import pyproj
 import pytest
 
+import app_pages.leaflet_map as lm
 from ntm_geo.maps import mapview
-
-lm = pytest.importorskip("app_pages.leaflet_map")
 
 BOUNDS = (106.0, 21.3, 107.4, 22.6)
 SQUARE = {

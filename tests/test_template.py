@@ -11,7 +11,7 @@ import pytest
 from ntm_geo.criteria.framework import CRITERION_COLUMNS
 from ntm_geo.datasets.contract import load_illustrative
 from ntm_geo.datasets.importing import import_table
-from ntm_geo.datasets.template import HEADER_ROW, ID_COLUMNS, INDICATOR_COLUMNS, template_csv, template_xlsx
+from ntm_geo.datasets.template import HEADER_ROW, ID_COLUMNS, indicator_columns, template_csv, template_xlsx
 from ntm_geo.errors import ConfigError
 
 FIRST = HEADER_ROW + 2
@@ -54,7 +54,7 @@ def test_layout_and_prefilled_units(book):
     assert (
         ws.cell(HEADER_ROW, 6).value == "TC1. Quy hoạch" and ws.cell(HEADER_ROW + 1, 6).value == "C1 Planning"
     )
-    assert ws.max_column == len(ID_COLUMNS) + 19 + len(INDICATOR_COLUMNS)
+    assert ws.max_column == len(ID_COLUMNS) + 19 + len(indicator_columns())
     rows = [[ws.cell(r, j).value for j in range(1, 6)] for r in range(FIRST, FIRST + 226)]
     assert rows[0] == ["05971", "Thành phố Lạng Sơn", "Phường", "Phường Hoàng Văn Thụ", 2015]
     assert len({r[0] for r in rows}) == 226 and ws.cell(FIRST + 226, 1).value is None

@@ -1,7 +1,7 @@
 """Compare a per-commune dataset with the province figures of report 48/BC-BCĐ (2016).
 
 Each figure the report prints for a year is recomputed from the per-commune data, the documented
-way (:data:`ntm_geo.datasets.illustrative.WEIGHTING`):
+way (the ``weighting`` of each column in :mod:`ntm_geo.datasets.schema`):
 
 * counts of xã meeting each criterion (2015), groups by number of criteria met, mean criteria
   per xã (over the 207 xã; tolerance: half a unit of the last printed digit);
@@ -29,10 +29,9 @@ import pandas as pd
 
 from ntm_geo.criteria.framework import CRITERION_COLUMNS, criterion
 from ntm_geo.criteria.reference import ReportReference, load_reference
-from ntm_geo.datasets.illustrative import WEIGHTING
+from ntm_geo.datasets import schema
 from ntm_geo.errors import ConfigError, DataError
 
-YEARS: tuple[int, ...] = (2011, 2015)
 POVERTY_DISTRICT_THRESHOLD_PCT = 10.0
 
 #: 2015 infrastructure figures: (key, report field, label_vi, label_en, column)
@@ -140,10 +139,35 @@ def _merge(dataset: pd.DataFrame, units: pd.DataFrame, year: int) -> pd.DataFram
     return merged
 
 
+def report_years(reference: ReportReference | None = None) -> tuple[int, ...]:
+    """Years the report gives commune figures for (from the reference file: 2011, 2015; its
+    targets, keyed by text such as ``"2020_target"``, are not years of data)."""
+    return tuple(sorted(y for y in (reference or load_reference()).distributions if isinstance(y, int)))
+
+
+def check_table(
+    table: pd.DataFrame, units: pd.DataFrame, year: int, reference: ReportReference | None = None
+) -> list[FigureComparison]:
+    """The report check of an imported or saved table — the one path of the data page and the
+    command line.
+
+    Returns :func:`compare`'s rows, or ``[]`` when the report has no figures for ``year`` (see
+    :func:`report_years`) or the table has no rows. Raises as :func:`compare` does.
+    """
+    ref = reference or load_reference()
+    if year not in report_years(ref) or not len(table):
+        return []
+    return compare(table, units, year, ref)
+
+
 def compare(
     dataset: pd.DataFrame, units: pd.DataFrame, year: int, reference: ReportReference | None = None
 ) -> list[FigureComparison]:
     """All report figures for ``year`` (2011 or 2015), each recomputed from ``dataset``.
+
+    An indicator or flag column without any value (a table with criteria only, read by the
+    import, has them empty) is no data, exactly like an absent column: its figures are left out
+    (poverty) or listed without a computed value (2015 infrastructure), never counted as zero.
 
     Parameters
     ----------
@@ -162,13 +186,15 @@ def compare(
     DataError
         When the dataset has no rows for the year or codes are missing from the unit table.
     """
-    if year not in YEARS:
-        raise ConfigError(
-            f"The report has no figures for year {year!r}; allowed years: {', '.join(map(str, YEARS))}.",
-            f"Báo cáo không có số liệu cho năm {year!r}; các năm hợp lệ: {', '.join(map(str, YEARS))}.",
-        )
     ref = reference or load_reference()
-    data = _merge(dataset, units, year)
+    years = report_years(ref)
+    if year not in years:
+        raise ConfigError(
+            f"The report has no figures for year {year!r}; allowed years: {', '.join(map(str, years))}.",
+            f"Báo cáo không có số liệu cho năm {year!r}; các năm hợp lệ: {', '.join(map(str, years))}.",
+        )
+    empty = [k for k in schema.column_keys("indicator", "flag") if k in dataset and dataset[k].isna().all()]
+    data = _merge(dataset.drop(columns=empty), units, year)
     xa = data[data["unit_type"] == "xa"]
     met = xa["criteria_met"].astype("Float64")
     out: list[FigureComparison] = [
@@ -281,7 +307,7 @@ def compare(
     if year == 2015:
         for key, field, label_vi, label_en, col in INFRASTRUCTURE:
             report = ref.infrastructure_2015[field]
-            scope, weight = WEIGHTING[col]
+            scope, weight = schema.column(col).weighting or ("all", "count")
             rows = xa if scope == "xa" else data
             if col not in rows.columns:
                 computed = None

@@ -46,26 +46,14 @@ from pathlib import PurePath
 import pandas as pd
 
 from ntm_geo.criteria.framework import CRITERION_COLUMNS, load_criteria
+from ntm_geo.datasets import schema
 from ntm_geo.datasets.matching import UnitIndex, ascii_fold, is_district_heading, normalise_code
 from ntm_geo.errors import DataError
 from ntm_geo.geo.units import official_units
 
-PCT_COLUMNS: tuple[str, ...] = (
-    "poverty_rate_pct",
-    "road_hardened_pct",
-    "electricity_hh_pct",
-    "irrigated_cropland_pct",
-    "hygienic_water_hh_pct",
-)
-FLAG_COLUMNS: tuple[str, ...] = ("car_access_all_season", "especially_difficult")
-TABLE_COLUMNS: tuple[str, ...] = (
-    "commune_code",
-    "year",
-    *CRITERION_COLUMNS,
-    "criteria_met",
-    *PCT_COLUMNS,
-    *FLAG_COLUMNS,
-)
+PCT_COLUMNS: tuple[str, ...] = schema.pct_keys()
+FLAG_COLUMNS: tuple[str, ...] = schema.column_keys("flag")
+TABLE_COLUMNS: tuple[str, ...] = schema.column_keys()
 TEXT_EXTENSIONS = (".csv", ".txt", ".tsv")
 EXCEL_EXTENSIONS = (".xlsx", ".xlsm")
 HEADER_SCAN_ROWS = 40
@@ -100,22 +88,6 @@ MAX_SUGGESTED_ROWS = 100
 #: Recognised headers -> field. Compared after folding (no diacritics, lower case, punctuation
 #: and a trailing "(unit)" removed), so "Mã xã", "MÃ XÃ", "Ma xa" and "Mã xã (GSO)" all match.
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "commune_code": (
-        "mã xã",
-        "mã đvhc",
-        "mã đơn vị hành chính",
-        "mã đơn vị",
-        "mã số",
-        "mã",
-        "mã gso",
-        "mã xã gso",
-        "mã số xã",
-        "commune_code",
-        "commune code",
-        "code",
-        "gso code",
-        "unit code",
-    ),
     "name": (
         "tên xã",
         "xã",
@@ -148,85 +120,6 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "district_code": ("mã huyện", "district_code", "district code"),
     "unit_type": ("loại", "loại đơn vị", "loại đvhc", "cấp", "type", "unit type", "unit_type"),
-    "year": ("năm", "year", "năm đánh giá", "năm báo cáo"),
-    "criteria_met": (
-        "số tiêu chí đạt",
-        "tổng số tiêu chí đạt",
-        "số tc đạt",
-        "tổng số tc đạt",
-        "tiêu chí đạt",
-        "số tiêu chí đã đạt",
-        "criteria_met",
-        "criteria met",
-        "number of criteria met",
-    ),
-    "poverty_rate_pct": (
-        "tỷ lệ hộ nghèo",
-        "tỉ lệ hộ nghèo",
-        "hộ nghèo %",
-        "poverty",
-        "poverty rate",
-        "poverty_rate_pct",
-        "poor households %",
-    ),
-    "road_hardened_pct": (
-        "tỷ lệ cứng hóa đường gtnt",
-        "tỉ lệ cứng hóa đường gtnt",
-        "tỷ lệ đường được cứng hóa",
-        "cứng hóa đường gtnt",
-        "đường gtnt cứng hóa",
-        "road_hardened_pct",
-        "roads hardened",
-        "rural roads hardened",
-    ),
-    "electricity_hh_pct": (
-        "tỷ lệ hộ sử dụng điện",
-        "tỉ lệ hộ sử dụng điện",
-        "hộ sử dụng điện",
-        "hộ dùng điện",
-        "electricity_hh_pct",
-        "electricity",
-        "households using electricity",
-    ),
-    "irrigated_cropland_pct": (
-        "diện tích trồng trọt được tưới tiêu",
-        "tỷ lệ diện tích được tưới",
-        "tỉ lệ diện tích được tưới",
-        "diện tích được tưới tiêu",
-        "tưới tiêu",
-        "irrigated_cropland_pct",
-        "irrigated",
-        "cropland irrigated",
-    ),
-    "hygienic_water_hh_pct": (
-        "tỷ lệ hộ dùng nước hợp vệ sinh",
-        "tỉ lệ hộ dùng nước hợp vệ sinh",
-        "hộ dùng nước hợp vệ sinh",
-        "nước hợp vệ sinh",
-        "tỷ lệ hộ sử dụng nước hợp vệ sinh",
-        "hygienic_water_hh_pct",
-        "hygienic water",
-        "households with hygienic water",
-    ),
-    "car_access_all_season": (
-        "đường ô tô 4 mùa",
-        "đường ô tô đến trung tâm xã",
-        "đường ô tô 4 mùa đến trung tâm xã",
-        "ô tô đi lại 4 mùa",
-        "car_access_all_season",
-        "car access",
-        "all season car access",
-        "all season car road",
-    ),
-    "especially_difficult": (
-        "xã đặc biệt khó khăn",
-        "đặc biệt khó khăn",
-        "xã đbkk",
-        "đbkk",
-        "especially_difficult",
-        "especially difficult",
-        "especially difficult commune",
-    ),
     "population": ("dân số", "số dân", "dân số người", "tổng dân số", "population", "population_2009"),
     "_ignore": ("stt", "tt", "số tt", "số thứ tự", "no", "#", "ghi chú", "note", "notes", "year imported"),
 }
@@ -393,9 +286,17 @@ def _fold_header(text: str) -> str:
     return re.sub(r"\s+", " ", t).strip()
 
 
+def _column_aliases(col: schema.Column) -> tuple[str, ...]:
+    unit_free = (re.sub(r"\([^)]*\)\s*$", "", h) for h in (col.header.vi, col.header.en))
+    return (col.key, *col.aliases, col.label.vi, col.label.en, col.header.vi, col.header.en, *unit_free)
+
+
 def _alias_table() -> dict[str, str]:
+    """Folded header -> field: the registry's columns (:mod:`ntm_geo.datasets.schema`: key, aliases,
+    labels, headers), then the identification fields of :data:`HEADER_ALIASES`, then criterion names."""
     table: dict[str, str] = {}
-    for key, aliases in HEADER_ALIASES.items():
+    registry = [(c.key, _column_aliases(c)) for c in schema.columns() if c.kind != "criterion"]
+    for key, aliases in (*registry, *HEADER_ALIASES.items()):
         for alias in aliases:
             table.setdefault(_fold_header(alias), key)
     for c in load_criteria():
@@ -405,6 +306,21 @@ def _alias_table() -> dict[str, str]:
 
 
 _ALIASES = _alias_table()
+
+
+def _registry_changed() -> None:
+    """Rebuild what this module derives from the schema registry (see :func:`schema.extended`)."""
+    global PCT_COLUMNS, FLAG_COLUMNS, TABLE_COLUMNS
+    PCT_COLUMNS, FLAG_COLUMNS, TABLE_COLUMNS = (
+        schema.pct_keys(),
+        schema.column_keys("flag"),
+        schema.column_keys(),
+    )
+    _ALIASES.clear()
+    _ALIASES.update(_alias_table())
+
+
+schema.on_change(_registry_changed)
 _CRITERION_RE = re.compile(r"^(?:tieu chi(?: so)?|tc|c|criterion|crit)\s?0?([1-9]|1[0-9])(?:\s.*)?$")
 _NUMBERED_RE = re.compile(r"^0?([1-9]|1[0-9])\s+(.+)$")
 

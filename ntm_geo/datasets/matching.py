@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 from rapidfuzz import fuzz
@@ -124,7 +125,7 @@ class UnitIndex:
     """Lookup structures over a unit table (see module docstring for the columns)."""
 
     units: pd.DataFrame
-    _by_code: dict[str, dict] = field(init=False, repr=False)
+    _by_code: dict[str, dict[str, Any]] = field(init=False, repr=False)
     _district_by_key: dict[str, str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -145,7 +146,7 @@ class UnitIndex:
         self._district_list = ", ".join(districts["district_name"])
         # Plain tuples for the per-row loops (pandas indexing costs ~1 ms a call).
         self._records = list(self.units.to_dict("records"))
-        self._by_key: dict[str, list[dict]] = {}
+        self._by_key: dict[str, list[dict[str, Any]]] = {}
         for r in self._records:
             self._by_key.setdefault(r["match_key"], []).append(r)
 

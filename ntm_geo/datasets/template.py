@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import io
 
-from ntm_geo.criteria.framework import load_criteria
+from ntm_geo.datasets import schema
 from ntm_geo.errors import ConfigError
 from ntm_geo.geo.units import UNIT_TYPES, official_units
 
@@ -29,17 +29,25 @@ ID_COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("Tên đơn vị", "Name", 26),
     ("Năm", "Year", 7),
 )
-#: Indicator columns after the criteria: (Vietnamese header, English header, kind).
-INDICATOR_COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("Tỷ lệ hộ nghèo (%)", "Poverty rate (%)", "pct"),
-    ("Tỷ lệ cứng hóa đường GTNT (%)", "Rural roads hardened (%)", "pct"),
-    ("Tỷ lệ hộ sử dụng điện (%)", "Households using electricity (%)", "pct"),
-    ("Diện tích trồng trọt được tưới tiêu (%)", "Cropland irrigated (%)", "pct"),
-    ("Tỷ lệ hộ dùng nước hợp vệ sinh (%)", "Households with hygienic water (%)", "pct"),
-    ("Đường ô tô 4 mùa đến trung tâm xã (1/0)", "All-season car road (1/0)", "flag"),
-    ("Xã đặc biệt khó khăn (1/0)", "Especially difficult commune (1/0)", "flag"),
-    ("Ghi chú", "Notes", "text"),
-)
+NOTES_HEADER = ("Ghi chú", "Notes")
+
+
+def indicator_columns() -> tuple[tuple[str, str, str], ...]:
+    """Columns after the criteria: (Vietnamese header, English header, kind ``pct``/``flag``/``text``).
+
+    The template's indicators and flags of the schema registry (:mod:`ntm_geo.datasets.schema`,
+    ``in_template``), in registry order, then a free-text notes column.
+    """
+    cols = tuple(
+        (c.header.vi, c.header.en, "pct")
+        if c.unit == "%"
+        else (f"{c.header.vi} (1/0)", f"{c.header.en} (1/0)", "flag")
+        for c in schema.value_columns()
+        if c.in_template
+    )
+    return (*cols, (*NOTES_HEADER, "text"))
+
+
 HEADER_ROW = 4  # Vietnamese line; English on HEADER_ROW + 1; data from HEADER_ROW + 2
 CRITERIA_LIST = '"1,0,Đạt,Chưa đạt"'
 LANGS = ("vi", "en")
@@ -101,8 +109,8 @@ def _check_lang(lang: str) -> int:
 
 def headers() -> list[tuple[str, str]]:
     """(Vietnamese, English) header of every template column, in order."""
-    crit = [(f"TC{c.number}. {c.name_vi}", f"C{c.number} {c.name_en}") for c in load_criteria()]
-    return [(vi, en) for vi, en, _ in ID_COLUMNS] + crit + [(vi, en) for vi, en, _ in INDICATOR_COLUMNS]
+    crit = [(c.header.vi, c.header.en) for c in schema.criterion_columns()]
+    return [(vi, en) for vi, en, _ in ID_COLUMNS] + crit + [(vi, en) for vi, en, _ in indicator_columns()]
 
 
 def _unit_rows(year: int) -> list[list[object]]:
@@ -146,7 +154,7 @@ def template_xlsx(year: int, lang: str = "vi") -> bytes:
     ws = book.active
     ws.title = TEXTS["data_sheet"][li]
     cols = headers()
-    n_id, n_crit = len(ID_COLUMNS), 19
+    n_id, n_crit = len(ID_COLUMNS), len(schema.criterion_columns())
     last = get_column_letter(len(cols))
     ws["A1"] = TEXTS["title"][li].format(year=year)
     ws["A1"].font = Font(bold=True, size=13)
@@ -230,8 +238,9 @@ def template_xlsx(year: int, lang: str = "vi") -> bytes:
         if kind == "xa":
             dv_crit.add(f"{crit_first}{r}:{crit_last}{r}")
     end = first + len(units) - 1
-    ind = [n_id + n_crit + 1 + k for k in range(len(INDICATOR_COLUMNS))]
-    for j, (_, _, kind) in zip(ind, INDICATOR_COLUMNS, strict=True):
+    indicators = indicator_columns()
+    ind = [n_id + n_crit + 1 + k for k in range(len(indicators))]
+    for j, (_, _, kind) in zip(ind, indicators, strict=True):
         letter = get_column_letter(j)
         if kind == "pct":
             dv_pct.add(f"{letter}{first}:{letter}{end}")

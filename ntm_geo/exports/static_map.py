@@ -69,7 +69,9 @@ from ntm_geo.maps.classify import (
     scheme_label,
 )
 from ntm_geo.maps.mapbuild import legend_title
-from ntm_geo.maps.themes import ChoroplethView, compute_view, join_dataset, variable
+from ntm_geo.maps.themes import ChoroplethView, variable
+from ntm_geo.views import pipeline
+from ntm_geo.views.viewstate import ViewState
 
 __all__ = [
     "FONT_BOLD",
@@ -138,6 +140,20 @@ class MapSpec:
     k: int = 5
     district: str = ""
     lang: str = "vi"
+
+    def view_state(self) -> ViewState:
+        """This map as the app's view (what :func:`ntm_geo.views.pipeline.resolve` takes); call
+        after :func:`check_spec` (an unknown variable raises :class:`ConfigError`)."""
+        return ViewState(
+            dataset=self.dataset_id,
+            year=self.year,
+            theme=variable(self.variable).theme,
+            var=self.variable,
+            scheme=self.scheme,
+            k=self.k,
+            district=self.district,
+            lang=self.lang,
+        )
 
 
 @dataclass(frozen=True)
@@ -300,8 +316,8 @@ def prepare(spec: MapSpec, boundaries: Boundaries | None = None) -> MapData:
     """Check ``spec``, join the dataset to the full-resolution communes and classify (as the app does)."""
     b = boundaries or load_boundaries()
     info = check_spec(spec, b)
-    joined = join_dataset(b.communes, catalog.load_year(spec.dataset_id, spec.year))
-    view = compute_view(joined, spec.variable, scheme=spec.scheme, k=spec.k, lang=spec.lang)
+    resolved = pipeline.resolve(spec.view_state(), b.communes)
+    joined, view = resolved.joined, resolved.view
     communes = joined.to_crs(WORK_CRS)
     districts = dissolve_districts(communes)
     name = district_names(b).get(spec.district, "") if spec.district else ""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sys
 import warnings
+from typing import Any
 
 
 def _limit(memory: int, cpu: int) -> None:
@@ -23,11 +24,11 @@ def _limit(memory: int, cpu: int) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
 
 
-def _answer(payload: dict) -> None:
+def _answer(payload: dict[str, Any]) -> None:
     print(json.dumps(payload, ensure_ascii=False), flush=True)
 
 
-def main(spec: dict) -> None:
+def main(spec: dict[str, Any]) -> None:
     _limit(int(spec["memory"]), int(spec["cpu"]))
     import pyogrio
 

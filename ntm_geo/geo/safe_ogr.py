@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pyogrio
@@ -64,7 +65,7 @@ def harden_process() -> None:
     try:
         import pyproj.network
 
-        pyproj.network.set_network_enabled(False)
+        pyproj.network.set_network_enabled(False)  # type: ignore[attr-defined]  # pyproj re-exports it without __all__
     except ImportError:  # pragma: no cover - pyproj is a dependency of geopandas
         pass
 
@@ -77,7 +78,7 @@ def _skip_list() -> str:
     return ",".join(sorted(set(pyogrio.list_drivers()) - set(ALLOWED_DRIVERS.values())))
 
 
-def _run_child(spec: dict) -> dict:
+def _run_child(spec: dict[str, Any]) -> dict[str, Any]:
     env = {**os.environ, **NETWORK_OFF, "GDAL_SKIP": _skip_list()}
     env.pop("PYTHONSTARTUP", None)
     spec = {
@@ -95,7 +96,8 @@ def _run_child(spec: dict) -> dict:
     )
     lines = completed.stdout.decode("utf-8", "replace").strip().splitlines()
     try:
-        return json.loads(lines[-1])
+        answer: dict[str, Any] = json.loads(lines[-1])
+        return answer
     except (IndexError, json.JSONDecodeError):
         return {"error": f"the reader stopped (exit status {completed.returncode})", "crashed": True}
 

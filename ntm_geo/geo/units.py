@@ -187,7 +187,7 @@ _TONE_ORDER = {
 }  # ngang huyền hỏi ngã sắc nặng
 
 
-def vi_sort_key(text: str) -> tuple:
+def vi_sort_key(text: str) -> tuple[object, ...]:
     """Sort key in Vietnamese dictionary order (Ă after A, Đ after D, Ư after U; tones break ties).
 
     >>> sorted(["Đồng Đăng", "Yên Bình", "Dân Chủ", "Ái Quốc"], key=vi_sort_key)

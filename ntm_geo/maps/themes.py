@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from branca.utilities import color_brewer
 
-from ntm_geo.criteria.framework import CRITERION_COLUMNS, load_criteria
+from ntm_geo.datasets import schema
 from ntm_geo.errors import ConfigError
 from ntm_geo.maps.classify import (
     NO_DATA,
@@ -96,12 +96,13 @@ class Theme:
 
 
 def _variables() -> dict[str, Variable]:
+    total = schema.column("criteria_met").label
     table = [
         Variable(
             "criteria_met",
             "criteria",
-            "Số tiêu chí đạt (0–19)",
-            "Criteria met (0–19)",
+            total.vi,
+            total.en,
             "fixed",
             "YlGn",
             True,
@@ -109,30 +110,9 @@ def _variables() -> dict[str, Variable]:
             decimals=0,
         ),
     ]
-    for c in load_criteria():
-        table.append(
-            Variable(
-                c.code,
-                "criteria",
-                f"Tiêu chí {c.number}: {c.name_vi}",
-                f"Criterion {c.number}: {c.name_en}",
-                "binary",
-                "",
-                True,
-            )
-        )
-    table += [
-        Variable(
-            "poverty_rate_pct",
-            "poverty",
-            "Tỷ lệ hộ nghèo",
-            "Poverty rate",
-            "scheme",
-            "OrRd",
-            False,
-            unit_vi="%",
-            unit_en="%",
-        ),
+    for c in schema.criterion_columns():
+        table.append(Variable(c.key, "criteria", c.label.vi, c.label.en, "binary", "", True))
+    table.append(
         Variable(
             "infra_criteria_met",
             "infrastructure",
@@ -143,86 +123,65 @@ def _variables() -> dict[str, Variable]:
             True,
             classes=INFRA_CLASSES,
             decimals=0,
-        ),
-        Variable(
-            "road_hardened_pct",
-            "infrastructure",
-            "Đường giao thông nông thôn được cứng hóa",
-            "Rural road length hardened",
-            "scheme",
-            "Blues",
-            False,
-            unit_vi="%",
-            unit_en="%",
-        ),
-        Variable(
-            "electricity_hh_pct",
-            "infrastructure",
-            "Hộ sử dụng điện",
-            "Households using electricity",
-            "scheme",
-            "Blues",
-            False,
-            unit_vi="%",
-            unit_en="%",
-        ),
-        Variable(
-            "irrigated_cropland_pct",
-            "infrastructure",
-            "Diện tích trồng trọt được tưới tiêu",
-            "Cropland irrigated",
-            "scheme",
-            "Blues",
-            False,
-            unit_vi="%",
-            unit_en="%",
-        ),
-        Variable(
-            "hygienic_water_hh_pct",
-            "infrastructure",
-            "Hộ dùng nước hợp vệ sinh",
-            "Households with hygienic water",
-            "scheme",
-            "Blues",
-            False,
-            unit_vi="%",
-            unit_en="%",
-        ),
-        Variable(
-            "car_access_all_season",
-            "infrastructure",
-            "Đường ô tô đến trung tâm xã đi lại 4 mùa",
-            "All-season car access to the commune centre",
-            "binary",
-            "",
-            True,
-            binary_labels_vi=("Không", "Có"),
-            binary_labels_en=("No", "Yes"),
-        ),
-    ]
+        )
+    )
+    table += [_indicator_variable(c) for c in schema.value_columns() if c.theme is not None]
     return {v.key: v for v in table}
 
 
+def _indicator_variable(c: schema.Column) -> Variable:
+    """The map variable of an indicator or flag of the schema registry."""
+    if c.kind == "flag":
+        no, yes = c.yes_no
+        return Variable(
+            c.key,
+            str(c.theme),
+            c.label.vi,
+            c.label.en,
+            "binary",
+            "",
+            c.assessed_only,
+            binary_labels_vi=(no.vi, yes.vi),
+            binary_labels_en=(no.en, yes.en),
+        )
+    return Variable(
+        c.key,
+        str(c.theme),
+        c.label.vi,
+        c.label.en,
+        "scheme",
+        c.palette,
+        c.assessed_only,
+        unit_vi=c.unit,
+        unit_en=c.unit,
+    )
+
+
+def _themes(variables: dict[str, Variable]) -> dict[str, Theme]:
+    def of(theme_key: str) -> tuple[str, ...]:
+        return tuple(v.key for v in variables.values() if v.theme == theme_key)
+
+    return {
+        "criteria": Theme("criteria", "Tiêu chí nông thôn mới", "NTM criteria met", of("criteria")),
+        "poverty": Theme("poverty", "Tỷ lệ hộ nghèo", "Poverty rate", of("poverty")),
+        "infrastructure": Theme("infrastructure", "Hạ tầng", "Infrastructure coverage", of("infrastructure")),
+    }
+
+
+#: Map variables by key, and themes: built from the schema registry (an indicator with a
+#: ``theme`` is a variable of that theme), rebuilt in place when the registry changes.
 VARIABLES: dict[str, Variable] = _variables()
-THEMES: dict[str, Theme] = {
-    "criteria": Theme(
-        "criteria", "Tiêu chí nông thôn mới", "NTM criteria met", ("criteria_met", *CRITERION_COLUMNS)
-    ),
-    "poverty": Theme("poverty", "Tỷ lệ hộ nghèo", "Poverty rate", ("poverty_rate_pct",)),
-    "infrastructure": Theme(
-        "infrastructure",
-        "Hạ tầng",
-        "Infrastructure coverage",
-        (
-            "infra_criteria_met",
-            "road_hardened_pct",
-            "electricity_hh_pct",
-            "irrigated_cropland_pct",
-            "hygienic_water_hh_pct",
-            "car_access_all_season",
-        ),
-    ),
-}
+THEMES: dict[str, Theme] = _themes(VARIABLES)
+
+
+def _registry_changed() -> None:
+    VARIABLES.clear()
+    VARIABLES.update(_variables())
+    THEMES.clear()
+    THEMES.update(_themes(VARIABLES))
+
+
+schema.on_change(_registry_changed)
 
 
 def theme(key: str) -> Theme:

@@ -13,18 +13,16 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ntm_geo.criteria.framework import load_criteria
+from ntm_geo.datasets import schema
 from ntm_geo.i18n import t
 from ntm_geo.maps.classify import format_number
 from ntm_geo.maps.themes import VARIABLES
 
-INDICATORS = (
-    "poverty_rate_pct",
-    "road_hardened_pct",
-    "electricity_hh_pct",
-    "irrigated_cropland_pct",
-    "hygienic_water_hh_pct",
-    "car_access_all_season",
-)
+
+def indicator_keys() -> tuple[str, ...]:
+    """Indicators the profile shows: those of the schema registry that a map theme shows."""
+    return tuple(c.key for c in schema.value_columns() if c.theme is not None)
+
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -44,7 +42,7 @@ class CommuneProfile:
 
     ``header_md`` and ``facts_md`` are Markdown with all data text escaped; ``criteria`` is a
     DataFrame (19 rows: criterion, status) or ``None`` for units not assessed; ``indicators``
-    has one row per indicator of :data:`INDICATORS` (label, formatted value with unit).
+    has one row per indicator of :func:`indicator_keys` (label, formatted value with unit).
     """
 
     code: str
@@ -101,7 +99,7 @@ def commune_profile(row: pd.Series, lang: str = "vi") -> CommuneProfile:
             rows.append({t("criterion", lang): c.label(lang), t("status", lang): status})
         criteria = pd.DataFrame(rows)
     indicators = []
-    for key in INDICATORS:
+    for key in indicator_keys():
         var = VARIABLES[key]
         value = row.get(key)
         if value is None or pd.isna(value):

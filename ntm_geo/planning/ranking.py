@@ -33,6 +33,7 @@ import pandas as pd
 
 from ntm_geo.criteria.framework import CRITERION_COLUMNS, load_criteria
 from ntm_geo.criteria.reference import Distribution, load_reference
+from ntm_geo.datasets import schema
 from ntm_geo.errors import ConfigError
 from ntm_geo.i18n import register
 from ntm_geo.maps.classify import format_number
@@ -40,12 +41,9 @@ from ntm_geo.maps.themes import INFRA_CRITERIA
 
 STANDARD = 19  # criteria: a xã meeting all 19 "đạt chuẩn nông thôn mới"
 INFRA_TOTAL = len(INFRA_CRITERIA)  # 8 infrastructure criteria (2–9)
-INDICATOR_COLUMNS: tuple[str, ...] = (
-    "road_hardened_pct",
-    "electricity_hh_pct",
-    "irrigated_cropland_pct",
-    "hygienic_water_hh_pct",
-    "car_access_all_season",
+#: The infrastructure indicators of the schema registry (:mod:`ntm_geo.datasets.schema`).
+INDICATOR_COLUMNS: tuple[str, ...] = tuple(
+    c.key for c in schema.value_columns() if c.theme == "infrastructure"
 )
 NOT_ASSESSED_GROUP = "not_assessed"
 NO_DATA_GROUP = "no_data"
@@ -176,7 +174,7 @@ def candidate_table(joined: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
         }
     )
     for name in INDICATOR_COLUMNS:
-        out[name] = column(name, "boolean" if name == "car_access_all_season" else "float64")
+        out[name] = column(name, schema.column(name).dtype)
     out["infra_criteria_met"] = infra_met
     out["infra_missing"] = (INFRA_TOTAL - infra_met).astype("Int64")
     out["especially_difficult"] = column("especially_difficult", "boolean")
@@ -910,18 +908,11 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "gap": ("Còn thiếu", "Missing"),
     "group_label": ("Nhóm", "Group"),
     "missing_label": ("Các tiêu chí chưa đạt", "Criteria not met"),
-    "poverty_rate_pct": ("Tỷ lệ hộ nghèo (%)", "Poverty rate (%)"),
     "population": ("Dân số 2009", "Population 2009"),
-    "road_hardened_pct": ("Đường cứng hóa (%)", "Roads hardened (%)"),
-    "electricity_hh_pct": ("Hộ dùng điện (%)", "Households with electricity (%)"),
-    "irrigated_cropland_pct": ("Đất được tưới (%)", "Cropland irrigated (%)"),
-    "hygienic_water_hh_pct": ("Nước hợp vệ sinh (%)", "Hygienic water (%)"),
-    "car_access_all_season": ("Ô tô 4 mùa", "All-season car access"),
     "infra_criteria_met": ("Tiêu chí hạ tầng đạt (/8)", "Infrastructure criteria met (/8)"),
     "infra_missing": ("Tiêu chí hạ tầng thiếu", "Infrastructure criteria missing"),
-    "especially_difficult": ("Đặc biệt khó khăn", "Especially difficult"),
     "shortlisted": ("Rút gọn", "Shortlisted"),
-}
+} | {c.key: (c.header.vi, c.header.en) for c in schema.value_columns()}
 
 
 def column_label(column: str, lang: str = "vi") -> str:

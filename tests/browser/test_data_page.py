@@ -398,3 +398,36 @@ def test_the_deploy_menu_is_hidden_and_the_uploader_speaks_the_users_language(da
     button = zone.locator("button [data-has-shortcut]")
     assert button.evaluate("e => getComputedStyle(e, '::after').content") == '"Chọn tệp"'
     page.get_by_text("tối đa 10 MB").first.wait_for()  # the limit, in the label
+
+
+def test_an_oversized_table_is_refused_on_the_server_before_it_is_read(page_test, monkeypatch):
+    """A client that ignores the uploader's 10 MB limit (the browser enforces it too) gets the
+    refusal from the server; the table reader is never called."""
+    from ntm_geo.datasets import importing
+
+    def must_not_read(*args, **kwargs):
+        raise AssertionError("an oversized upload was read")
+
+    monkeypatch.setattr(importing, "import_table", must_not_read)
+    app = page_test
+    app.run()
+    _submit_password(app, PASSWORD)
+    table, _boundary = app.get("file_uploader")
+    table.set_value(("lon.csv", b"x" * (10 * 2**20 + 1), "text/csv")).run()
+    assert not app.exception
+    assert [e.value for e in app.error] == ["Tệp có 10.0 MB, vượt giới hạn 10 MB."]
+
+
+def test_what_was_read_from_an_upload_stays_in_the_session_and_goes_with_sign_out(page_test):
+    app = page_test
+    app.run()
+    _submit_password(app, PASSWORD)
+    table, _boundary = app.get("file_uploader")
+    csv = "Huyện,Tên xã,Năm,Số tiêu chí đạt\nVăn Lãng,Xã Hoàng Việt,2015,12\n".encode()
+    table.set_value(("mot_xa.csv", csv, "text/csv")).run()
+    assert not app.exception
+    assert any("**1** dòng khớp" in m.value for m in app.markdown)  # the match report
+    memo = app.session_state["_upload_memo::table"]
+    assert memo[1].file == "mot_xa.csv"  # read once, kept for this session only
+    app.button(key="signout").click().run()
+    assert "_upload_memo::table" not in app.session_state  # freed with the sign-out
