@@ -297,10 +297,8 @@ source_label = (
     t("illustrative_data", L) if info.illustrative else (info.name_vi if L == "vi" else info.name_en)
 )
 if on_2025:  # every value on the 2025 units is derived, and the map says so
-    from ntm_geo.datasets.carry import carry_note
-
     source_label += f" · {t('units_derived_source', L)} · {vintage_view.label('2025', L)}"
-    note = (note + " " if info.illustrative else "") + carry_note(L)
+    note = (note + " " if info.illustrative else "") + t("units_derived_note", L)
 title, map_component = map_data(
     dataset_id,
     year,

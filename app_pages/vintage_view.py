@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ntm_geo.datasets.carry import CARRY_RULES
+from ntm_geo.datasets.carry import CARRY_RULES, carry_note
 from ntm_geo.geo.vintages import VINTAGES
 from ntm_geo.i18n import register, t
 from ntm_geo.planning.profile import escape_markdown
@@ -33,6 +33,10 @@ register(
             "the map), never as a criterion count.",
         ),
         "units_derived_source": ("số liệu suy ra từ đơn vị 2015", "derived from the 2015 units"),
+        "units_derived_note": (
+            "Số liệu suy ra từ 226 đơn vị 2015 (chồng lớp diện tích; tỷ lệ gia quyền dân số 2009).",
+            "Values derived from the 226 units of 2015 (area overlay; rates weighted by 2009 population).",
+        ),
         "units_unit": ("Đơn vị 2025", "2025 unit"),
         "units_sources": ("Gồm các đơn vị cũ", "Made of the former units"),
         "units_split_flag": (
@@ -121,6 +125,7 @@ def details(
             st.dataframe(frame, hide_index=True, width="stretch")
     if st.toggle(t("units_table", lang), key="show_table_2025"):
         st.caption(note)
+        st.caption(carry_note(lang))
         rule = CARRY_RULES["indicator"]
         st.caption(rule.rule_vi if lang == "vi" else rule.rule_en)
         shown = table.drop(columns=[c for c in ("geometry", "district_code", "district_name") if c in table])

@@ -22,7 +22,7 @@ def test_2025_map_paints_65_units_offline_and_round_trips(
     assert "suy ra" in legend and "Dữ liệu minh họa" in legend  # illustrative AND derived
     # no district borders inside the province (at most its own edge, drawn as one outline)
     assert frame.evaluate("document.querySelectorAll('path.ntm-district').length") <= 1
-    assert page.get_by_text("Số liệu suy ra", exact=False).first.is_visible()
+    assert page.get_by_text("Số liệu suy ra từ 226 đơn vị 2015", exact=False).first.is_visible()
     # the source line names the 2025 boundaries, not censusVN2009
     assert page.get_by_text("Ranh giới 65 đơn vị từ 01/7/2025", exact=False).first.is_visible()
     # the address keeps the vintage; the same link in a fresh browser shows the same map
