@@ -229,6 +229,7 @@ def map_data(
     height: int = 560,
     key: str = "map",
     units: str = "2015",
+    former_districts: bool = False,
 ) -> tuple[str, dict]:
     """One view's map for :func:`app_pages.leaflet_map.show_map`: (title, component data).
 
@@ -241,8 +242,14 @@ def map_data(
     from app_pages.leaflet_map import component_data
     from ntm_geo.maps.mapbuild import build_view_layers
 
+    table = joined_table(dataset_id, year, units)
+    if units == "2025" and former_districts:  # outlines of the 2015 districts, along the 2025 unit edges
+        from ntm_geo.geo.crosswalk import former_districts_2025
+
+        former = former_districts_2025().set_index("commune_code")["district_name"]
+        table = table.assign(district_name=table["commune_code"].map(former) + " (2015)")
     layers = build_view_layers(
-        joined_table(dataset_id, year, units), unit_boundaries(units).districts_web,
+        table, unit_boundaries(units).districts_web,
         view(dataset_id, year, variable_key, scheme, k, lang, units),
         year=year, source=source, lang=lang, scheme=scheme, district=district, highlight=set(highlight),
     )  # fmt: skip

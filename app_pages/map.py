@@ -267,6 +267,9 @@ district = (
     )
 )
 remember("district", district)
+former_districts = bool(st.session_state.get("former_districts", False)) and on_2025
+if on_2025 and not FIRST_PAINT:  # the 2015 districts drawn along the 2025 unit edges
+    former_districts = st.sidebar.toggle(t("units_former_districts", L), key="former_districts")
 if FIRST_PAINT:
     tiles = bool(st.session_state.get("tiles", False))
     st.sidebar.text(t("loading_controls", L))  # plain text: no renderer script to load first
@@ -312,6 +315,7 @@ title, map_component = map_data(
     tiles=tiles,
     height=MAP_HEIGHT,
     units=units,
+    former_districts=former_districts,
 )
 
 # ---------------------------------------------------------------- display

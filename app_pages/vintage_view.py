@@ -37,6 +37,10 @@ register(
             "Số liệu suy ra từ 226 đơn vị 2015 (chồng lớp diện tích; tỷ lệ gia quyền dân số 2009).",
             "Values derived from the 226 units of 2015 (area overlay; rates weighted by 2009 population).",
         ),
+        "units_former_districts": (
+            "Ranh giới huyện cũ (2015), theo cạnh đơn vị 2025",
+            "Former district outlines (2015), along the 2025 unit edges",
+        ),
         "units_unit": ("Đơn vị 2025", "2025 unit"),
         "units_sources": ("Gồm các đơn vị cũ", "Made of the former units"),
         "units_split_flag": (

@@ -46,3 +46,21 @@ def test_2025_unit_details_show_k_of_n(boundaries_2025, app_server, new_page):
         what="former units of Phường Tam Thanh",
     )
     assert page.get_by_text("xã cũ đạt", exact=False).first.is_visible()
+
+
+def test_former_district_outlines_switch(boundaries_2025, app_server, new_page):
+    page, _ = new_page(1920, 1080)
+    page.goto(app_server + "/?units=2025&theme=poverty")
+    harness.wait_for_communes(page, 65)
+    frame = harness.map_frame(page)
+    assert frame.evaluate("document.querySelectorAll('path.ntm-district').length") <= 1
+    page.get_by_text("Ranh giới huyện cũ (2015)", exact=False).first.click()
+    harness.wait_until(
+        lambda: (
+            harness.map_frame(page).evaluate("document.querySelectorAll('path.ntm-district').length") >= 11
+        ),
+        timeout=60,
+        what="the 11 former district outlines",
+    )
+    assert len(harness.painted_fills(harness.map_frame(page))) == 65
+    harness.screenshot(page, "app-2025-former-districts-1920x1080")
