@@ -35,7 +35,7 @@ from app_pages.common import (
     sign_out,
 )
 from ntm_geo import auth
-from ntm_geo.criteria.report_check import check_table
+from ntm_geo.criteria.report_check import check_table, display_table
 from ntm_geo.datasets import store
 from ntm_geo.datasets import template as tpl
 from ntm_geo.errors import NtmGeoError
@@ -327,6 +327,7 @@ col_c.download_button(
     file_name=f"mau_ntm_lang_son_{t_year}.csv",
     mime="text/csv",
 )
+st.caption(escape_markdown(tpl.table_framework(t_year).label(L)))  # the template's criteria (issue 13)
 
 # ---------------------------------------------------------------- 2. upload and match report
 st.subheader(t("data_upload", L))
@@ -388,6 +389,8 @@ if report is not None:
             year=report.year,
         )
     )
+    if report.framework_id:  # which criteria framework the table is read under, and why (issue 13)
+        st.caption(escape_markdown(report.framework_reason_vi if L == "vi" else report.framework_reason_en))
     if report.notices:
         with st.expander(t("data_notices", L) + f" ({len(report.notices)})"):
             st.dataframe(
@@ -482,18 +485,7 @@ if report is not None:
         _err(error)
     if rows:
         with st.expander(t("data_check", L, year=report.year)):
-            st.dataframe(
-                pd.DataFrame(
-                    {
-                        t("figure", L): [r.label_vi if vi else r.label_en for r in rows],
-                        t("report_value", L): [r.report_value for r in rows],
-                        t("computed_value", L): [r.computed_value for r in rows],
-                        t("match", L): ["✓" if r.ok else "✗" for r in rows],
-                    }
-                ),
-                hide_index=True,
-                width="stretch",
-            )
+            st.dataframe(display_table(rows, L), hide_index=True, width="stretch")
     else:
         st.caption(t("data_check_none", L))
 

@@ -39,7 +39,7 @@ from ntm_geo.maps.labels import (
 )
 from ntm_geo.maps.mapbuild import build_view_layers
 from ntm_geo.maps.mapview import build_base_map
-from ntm_geo.maps.themes import VARIABLES
+from ntm_geo.maps.themes import year_variable
 from ntm_geo.planning.profile import escape_markdown
 from ntm_geo.views.slides import CHANGE_YEARS, Slide, format_slides, parse_slides, slide_index
 from ntm_geo.views.viewstate import DEFAULT, from_query, to_query
@@ -336,7 +336,9 @@ try:
         maps = []
         same_var = slide.views[0].var == slide.views[1].var
         for side, spec in zip(("left", "right"), slide.views, strict=True):
-            caption = str(spec.year) if same_var else f"{VARIABLES[spec.var].label(L)} — {spec.year}"
+            caption = (
+                str(spec.year) if same_var else f"{year_variable(spec.var, spec.year).label(L)} — {spec.year}"
+            )
             # district names on the left map only: the same geography twice, the right one uncluttered
             groups, bounds, _ = _map_layers(
                 spec.var, spec.year, f"pcmp_{side}", caption, source=False, district_labels=side == "left"
@@ -345,7 +347,9 @@ try:
             maps.append((groups, bounds, f"pcmp_{side}"))
         left, right = slide.views
         if same_var:
-            title = f"{VARIABLES[left.var].label(L)}: {left.year} ↔ {right.year} — {source_label}"
+            title = (
+                f"{year_variable(left.var, left.year).label(L)}: {left.year} ↔ {right.year} — {source_label}"
+            )
         else:
             years = str(left.year) if left.year == right.year else f"{left.year} ↔ {right.year}"
             title = f"{t('present_compare', L)} — {years} — {source_label}"

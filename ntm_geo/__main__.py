@@ -14,6 +14,9 @@ function pair and one row (or a call to :func:`register`):
     Which unit vintage a table is keyed by; notices for rows naming former units.
 ``generate-illustrative [--out DIR] [--seed N]``
     Regenerate the illustrative CSVs (default into ``data/illustrative/``).
+``frameworks [--json] [--lang {vi,en}] [--id ID] [--file F.yaml ...]``
+    List the criteria frameworks (years, criteria, indicators, sources); see
+    :mod:`ntm_geo.cli.frameworks`.
 
 Errors of the application (:class:`~ntm_geo.errors.NtmGeoError`) are printed in both languages
 and give exit status 2.
@@ -258,6 +261,9 @@ from ntm_geo.cli.crosswalk import CARRY, CROSSWALK, VINTAGE  # noqa: E402 - unit
 register(*CROSSWALK)
 register(*VINTAGE)
 register(*CARRY)
+from ntm_geo.cli.frameworks import FRAMEWORKS  # noqa: E402 - frameworks (issue 13)
+
+register(*FRAMEWORKS)
 
 
 # --- entry point ----------------------------------------------------------------------------

@@ -56,4 +56,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Editor password (or token) needed to upload, replace or delete datasets; viewing needs none.",
         "Mật khẩu biên tập để tải lên, thay thế, xóa dữ liệu; xem không cần mật khẩu.",
     ),
+    Setting(
+        "NTM_GEO_FRAMEWORKS_DIR",
+        None,
+        "(none: the national frameworks only)",
+        "Folder of the province's own criteria framework files (*.yaml, the format of data/frameworks/).",
+        "Thư mục chứa các tệp bộ tiêu chí riêng của tỉnh (*.yaml, cùng định dạng data/frameworks/).",
+    ),
 )

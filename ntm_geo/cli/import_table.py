@@ -71,6 +71,10 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--year", type=int, help="year of the table (default: from the 'Năm' column or the title)")
     p.add_argument("--sheet", help="Excel sheet (default: the first with a recognisable header)")
     p.add_argument("--encoding", help="text encoding of a CSV (default: detected), e.g. utf-16, cp1258")
+    p.add_argument(
+        "--framework",
+        help="id of the criteria framework the table follows (default: by the year; see `frameworks`)",
+    )
     p.add_argument("--dry-run", action="store_true", help="print the report, save nothing")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--name", help="dataset name (default: the file name without extension)")
@@ -133,6 +137,8 @@ def print_report(report: ImportReport, lang: str = "vi") -> None:
             without=len(report.units_without_row),
         )
     )
+    if report.framework_id:  # which criteria framework the table was read under, and why (issue 13)
+        print(report.framework_reason_vi if lang == "vi" else report.framework_reason_en)
     print(
         _t(
             "rules",
@@ -184,7 +190,9 @@ def run(args: argparse.Namespace) -> int:
             f"{path}: không đọc được tệp ({err.strerror}).",
             file=str(path),
         ) from None
-    report = import_table(data, path.name, year=args.year, sheet=args.sheet, encoding=args.encoding)
+    report = import_table(
+        data, path.name, year=args.year, sheet=args.sheet, encoding=args.encoding, framework=args.framework
+    )
     rows, why = _comparison(report)
     status = 0 if report.ok_rows() else 1
     lang = args.lang

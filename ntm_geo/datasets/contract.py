@@ -28,6 +28,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ntm_geo.bilingual import Bilingual
+from ntm_geo.criteria.frameworks import default_framework
 from ntm_geo.criteria.reference import SOURCE_EN, SOURCE_VI
 from ntm_geo.datasets import schema
 from ntm_geo.errors import ConfigError, DataError
@@ -54,6 +56,14 @@ class DatasetInfo:
     illustrative: bool
     note_vi: str
     note_en: str
+
+    @property
+    def name(self) -> Bilingual:
+        return Bilingual(self.name_vi, self.name_en)
+
+    @property
+    def note(self) -> Bilingual:
+        return Bilingual(self.note_vi, self.note_en)
 
 
 ILLUSTRATIVE_NOTE_VI = (
@@ -253,10 +263,31 @@ def load_dataset_csv(path: Path | str) -> pd.DataFrame:
     met = _number_series(raw["criteria_met"], path, "criteria_met")
     crit = out[list(CRITERION_COLUMNS)]
     n_empty = crit.isna().sum(axis=1).to_numpy()
-    n_true = crit.fillna(False).astype(bool).sum(axis=1).to_numpy()
     unit_type = codes.map(types).to_numpy()
+    counts: dict[int, tuple[int, str]] = {}  # year -> (criteria of its framework, decision)
     for i in range(len(out)):
         row = i + 2
+        year = int(out["year"].iloc[i])
+        if year not in counts:
+            try:
+                fw = default_framework(year)
+            except ConfigError as err:
+                raise _fail(path, row, "year", err.message_en, err.message_vi) from None
+            counts[year] = (len(fw.criteria), fw.decision)
+        n_crit, decision = counts[year]
+        keys = list(CRITERION_COLUMNS[:n_crit])
+        beyond = next((c for c in CRITERION_COLUMNS[n_crit:] if pd.notna(crit[c].iloc[i])), None)
+        if beyond is not None:
+            raise _fail(
+                path,
+                row,
+                beyond,
+                f"year {year} is assessed under Decision {decision}, which has {n_crit} criteria: leave "
+                f"{beyond} empty.",
+                f"năm {year} đánh giá theo QĐ {decision}, chỉ có {n_crit} tiêu chí: hãy để trống {beyond}.",
+            )
+        empty_keys = int(crit[keys].iloc[i].isna().sum())
+        true_keys = int(crit[keys].iloc[i].fillna(False).astype(bool).sum())
         if unit_type[i] in NOT_ASSESSED_TYPES and (n_empty[i] < 19 or not np.isnan(met.iloc[i])):
             col = next(
                 (c for c in (*CRITERION_COLUMNS, "criteria_met") if raw[c].iloc[i].strip() != ""), None
@@ -270,51 +301,56 @@ def load_dataset_csv(path: Path | str) -> pd.DataFrame:
                 f"{codes.iloc[i]} là {'phường' if unit_type[i] == 'phuong' else 'thị trấn'}, không đánh giá theo "
                 "bộ tiêu chí NTM: hãy để trống c01..c19 và criteria_met.",
             )
-        if 0 < n_empty[i] < 19:
-            col = next(c for c in CRITERION_COLUMNS if pd.isna(crit[c].iloc[i]))
+        if 0 < empty_keys < n_crit:
+            col = next(c for c in keys if pd.isna(crit[c].iloc[i]))
             raise _fail(
                 path,
                 row,
                 col,
-                "some criteria are empty and others filled; fill all 19 (1/0) or leave all empty.",
-                "có tiêu chí để trống trong khi tiêu chí khác có giá trị; hãy điền đủ 19 (1/0) hoặc để trống cả.",
+                f"some criteria are empty and others filled; fill all {n_crit} (1/0) or leave all empty.",
+                f"có tiêu chí để trống trong khi tiêu chí khác có giá trị; hãy điền đủ {n_crit} (1/0) hoặc để trống cả.",
             )
         value = met.iloc[i]
-        if n_empty[i] == 19 and not np.isnan(value):
+        if empty_keys == n_crit and not np.isnan(value):
             raise _fail(
                 path,
                 row,
                 "criteria_met",
-                f"criteria_met is {value:g} but c01..c19 are empty.",
-                f"criteria_met bằng {value:g} nhưng c01..c19 để trống.",
+                f"criteria_met is {value:g} but c01..c{n_crit:02d} are empty.",
+                f"criteria_met bằng {value:g} nhưng c01..c{n_crit:02d} để trống.",
             )
-        if n_empty[i] == 0 and (np.isnan(value) or value != n_true[i]):
+        if empty_keys == 0 and (np.isnan(value) or value != true_keys):
             shown = "empty" if np.isnan(value) else f"{value:g}"
+            span = f"c01..c{n_crit:02d}"
             raise _fail(
                 path,
                 row,
                 "criteria_met",
-                f"criteria_met is {shown} but {n_true[i]} of c01..c19 are 1; it must equal their count.",
-                f"criteria_met là {'trống' if np.isnan(value) else f'{value:g}'} nhưng có {n_true[i]} tiêu chí "
-                "bằng 1 trong c01..c19; hai số phải bằng nhau.",
+                f"criteria_met is {shown} but {true_keys} of {span} are 1; it must equal their count.",
+                f"criteria_met là {'trống' if np.isnan(value) else f'{value:g}'} nhưng có {true_keys} tiêu chí "
+                f"bằng 1 trong {span}; hai số phải bằng nhau.",
             )
     out["criteria_met"] = met.astype("Int64")
 
+    registry = {c.key: c for c in schema.value_columns()}
     for col in raw.columns:
-        if col.endswith("_pct"):
+        spec = registry.get(col)
+        if (spec is not None and spec.kind == "indicator") or col.endswith("_pct"):
+            low, high = spec.valid_range if spec is not None and spec.valid_range else (0.0, 100.0)
             values = _number_series(raw[col], path, col)
-            bad = (values < 0) | (values > 100)
+            bad = (values < low) | (values > high)
             if bad.any():
                 i = int(np.flatnonzero(bad.to_numpy())[0])
+                unit = spec.unit if spec is not None else "%"
                 raise _fail(
                     path,
                     i + 2,
                     col,
-                    f"percentage {values.iloc[i]:g} is outside 0-100.",
-                    f"tỷ lệ {values.iloc[i]:g} nằm ngoài khoảng 0-100.",
+                    f"{'percentage' if unit == '%' else 'value'} {values.iloc[i]:g} is outside {low:g}-{high:g}.",
+                    f"{'tỷ lệ' if unit == '%' else 'giá trị'} {values.iloc[i]:g} nằm ngoài khoảng {low:g}-{high:g}.",
                 )
             out[col] = values
-        elif col in FLAG_COLUMNS:
+        elif spec is not None and spec.kind == "flag":
             out[col] = _flag_series(raw[col], path, col)
     return out
 

@@ -45,13 +45,19 @@ from pathlib import PurePath
 
 import pandas as pd
 
+from ntm_geo.criteria.detect import choose_framework
 from ntm_geo.criteria.framework import CRITERION_COLUMNS, load_criteria
+from ntm_geo.criteria.frameworks import builtin_frameworks
 from ntm_geo.datasets import schema
 from ntm_geo.datasets.matching import UnitIndex, ascii_fold, is_district_heading, normalise_code
 from ntm_geo.errors import DataError
 from ntm_geo.geo.units import official_units
 
 PCT_COLUMNS: tuple[str, ...] = schema.pct_keys()
+INDICATOR_COLUMNS: tuple[str, ...] = schema.column_keys("indicator")  # numbers, range from the registry
+_INDICATOR_SPECS: dict[str, schema.Column] = {
+    c.key: c for c in schema.value_columns() if c.kind == "indicator"
+}
 FLAG_COLUMNS: tuple[str, ...] = schema.column_keys("flag")
 TABLE_COLUMNS: tuple[str, ...] = schema.column_keys()
 TEXT_EXTENSIONS = (".csv", ".txt", ".tsv")
@@ -121,6 +127,8 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "district_code": ("mã huyện", "district_code", "district code"),
     "unit_type": ("loại", "loại đơn vị", "loại đvhc", "cấp", "type", "unit type", "unit_type"),
     "population": ("dân số", "số dân", "dân số người", "tổng dân số", "population", "population_2009"),
+    # 51/2025/QĐ-TTg sets its thresholds for three commune groups (xã nhóm 1, 2, 3)
+    "commune_group": ("nhóm xã", "xã nhóm", "nhóm xã (1/2/3)", "commune group", "group"),
     "_ignore": ("stt", "tt", "số tt", "số thứ tự", "no", "#", "ghi chú", "note", "notes", "year imported"),
 }
 #: Extra criterion names seen in provincial tables (older titles of the 19 criteria).
@@ -302,6 +310,10 @@ def _alias_table() -> dict[str, str]:
     for c in load_criteria():
         for name in (c.name_vi, c.name_en, *EXTRA_CRITERION_NAMES.get(c.number, ())):
             table.setdefault(_fold_header(name), c.code)
+    for fw in builtin_frameworks():  # names of 1980, 318, 51/2025 (no name means two numbers)
+        for fc in fw.criteria:
+            for name in (fc.name_vi, fc.name_en):
+                table.setdefault(_fold_header(name), fc.key)
     return table
 
 
@@ -310,14 +322,17 @@ _ALIASES = _alias_table()
 
 def _registry_changed() -> None:
     """Rebuild what this module derives from the schema registry (see :func:`schema.extended`)."""
-    global PCT_COLUMNS, FLAG_COLUMNS, TABLE_COLUMNS
-    PCT_COLUMNS, FLAG_COLUMNS, TABLE_COLUMNS = (
+    global PCT_COLUMNS, INDICATOR_COLUMNS, FLAG_COLUMNS, TABLE_COLUMNS
+    PCT_COLUMNS, INDICATOR_COLUMNS, FLAG_COLUMNS, TABLE_COLUMNS = (
         schema.pct_keys(),
+        schema.column_keys("indicator"),
         schema.column_keys("flag"),
         schema.column_keys(),
     )
     _ALIASES.clear()
     _ALIASES.update(_alias_table())
+    _INDICATOR_SPECS.clear()
+    _INDICATOR_SPECS.update({c.key: c for c in schema.value_columns() if c.kind == "indicator"})
 
 
 schema.on_change(_registry_changed)
@@ -1262,6 +1277,12 @@ class ImportReport:
         an unknown code matched by name, ignored columns).
     columns : dict
         Header text -> recognised field.
+    framework_id, framework_reason_vi, framework_reason_en
+        The criteria framework the table was read under (:mod:`ntm_geo.criteria.detect`: by
+        year, confirmed by the criterion names of the columns) and why, one sentence per language.
+        Under a framework of N criteria only ``c01``..``cNN`` are read; the others stay NA. A
+        framework given to :func:`import_table` (not the year's default) is also kept in a
+        ``framework_id`` column of :attr:`table`, so the saved dataset is mapped under it.
     """
 
     file: str
@@ -1280,6 +1301,9 @@ class ImportReport:
     notices: list[RowIssue] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)
     raw: RawTable | None = field(default=None, repr=False)
+    framework_id: str = ""
+    framework_reason_vi: str = ""
+    framework_reason_en: str = ""
 
     def ok_rows(self) -> int:
         """Number of rows imported (= rows of :attr:`table`)."""
@@ -1336,6 +1360,11 @@ class ImportReport:
                 for row, s in self.suggestions.items()
             },
             "columns": dict(self.columns),
+            "framework": {
+                "id": self.framework_id,
+                "reason_vi": self.framework_reason_vi,
+                "reason_en": self.framework_reason_en,
+            },
         }
 
     def rejected_rows(self) -> pd.DataFrame:
@@ -1462,7 +1491,7 @@ class _Row:
 
 
 def _has_data(row: _Row) -> bool:
-    value_fields = {*CRITERION_COLUMNS, "criteria_met", *PCT_COLUMNS, *FLAG_COLUMNS, "population"}
+    value_fields = {*CRITERION_COLUMNS, "criteria_met", *INDICATOR_COLUMNS, *FLAG_COLUMNS, "population"}
     return any(row.cells[i].strip() for i, f in enumerate(row.raw.fields) if f in value_fields)
 
 
@@ -1470,13 +1499,15 @@ def _num(value: float) -> str:
     return f"{value:.15g}"
 
 
-def _parse_values(row: _Row, unit_type: str) -> dict:
-    """Typed values of a matched row; problems are added to ``row.issues``."""
+def _parse_values(row: _Row, unit_type: str, keys: tuple[str, ...] = CRITERION_COLUMNS) -> dict:
+    """Typed values of a matched row; problems are added to ``row.issues``. ``keys`` are the
+    criterion columns of the table's framework (``c01``..``cNN``); the others stay NA."""
     raw = row.raw
-    out: dict[str, object] = {"criteria_met": None}
-    present = [c for c in CRITERION_COLUMNS if raw.column_of(c) is not None]
+    n = len(keys)
+    out: dict[str, object] = {"criteria_met": None, **{c: None for c in CRITERION_COLUMNS}}
+    present = [c for c in keys if raw.column_of(c) is not None]
     invalid = False
-    for c in CRITERION_COLUMNS:
+    for c in keys:
         value = None
         if c in present:
             try:
@@ -1498,11 +1529,11 @@ def _parse_values(row: _Row, unit_type: str) -> dict:
         row.issue(
             "criteria_met", "số tiêu chí đạt không phải là số.", "the number of criteria met is not a number."
         )
-    if met is not None and not (float(met).is_integer() and 0 <= met <= 19):
+    if met is not None and not (float(met).is_integer() and 0 <= met <= n):
         row.issue(
             "criteria_met",
-            f"số tiêu chí đạt {_num(met)} nằm ngoài 0–19 (số nguyên).",
-            f"criteria met {_num(met)} is outside 0–19 (whole number).",
+            f"số tiêu chí đạt {_num(met)} nằm ngoài 0–{n} (số nguyên).",
+            f"criteria met {_num(met)} is outside 0–{n} (whole number).",
         )
         met = None
     filled = [c for c in present if out[c] is not None]
@@ -1523,41 +1554,51 @@ def _parse_values(row: _Row, unit_type: str) -> dict:
         out["criteria_met"] = None
     elif invalid:
         pass  # reported above
-    elif len(present) == 19 and 0 < len(filled) < 19:
+    elif len(present) == n and 0 < len(filled) < n:
         blank = next(c for c in present if out[c] is None)
         row.issue(
             blank,
-            f"{19 - len(filled)} tiêu chí để trống trong khi {len(filled)} tiêu chí có giá trị; hãy "
-            "điền đủ 19 (Chưa đạt = 0, không để trống) hoặc để trống cả 19.",
-            f"{19 - len(filled)} criteria are blank while {len(filled)} are filled; fill all 19 (not met = 0, "
-            "never blank) or leave all 19 blank.",
+            f"{n - len(filled)} tiêu chí để trống trong khi {len(filled)} tiêu chí có giá trị; hãy "
+            f"điền đủ {n} (Chưa đạt = 0, không để trống) hoặc để trống cả {n}.",
+            f"{n - len(filled)} criteria are blank while {len(filled)} are filled; fill all {n} (not met = 0, "
+            f"never blank) or leave all {n} blank.",
         )
-    elif len(present) == 19 and len(filled) == 19:
+    elif len(present) == n and len(filled) == n:
         computed = sum(bool(out[c]) for c in present)
         if met is not None and met != computed:
             row.issue(
                 "criteria_met",
-                f"số tiêu chí đạt ghi {_num(met)} nhưng 19 cột tiêu chí có {computed} tiêu chí đạt.",
-                f"criteria met is given as {_num(met)} but {computed} of the 19 criterion columns are met.",
+                f"số tiêu chí đạt ghi {_num(met)} nhưng {n} cột tiêu chí có {computed} tiêu chí đạt.",
+                f"criteria met is given as {_num(met)} but {computed} of the {n} criterion columns are met.",
             )
         out["criteria_met"] = computed
-    elif len(present) == 19 and met is not None:
+    elif len(present) == n and met is not None:
         row.issue(
             "criteria_met",
-            f"số tiêu chí đạt ghi {_num(met)} nhưng 19 cột tiêu chí để trống.",
-            f"criteria met is given as {_num(met)} but the 19 criterion columns are blank.",
+            f"số tiêu chí đạt ghi {_num(met)} nhưng {n} cột tiêu chí để trống.",
+            f"criteria met is given as {_num(met)} but the {n} criterion columns are blank.",
         )
     else:
         out["criteria_met"] = met
-    for c in PCT_COLUMNS:
+    for c in INDICATOR_COLUMNS:
+        spec = _INDICATOR_SPECS[c]
+        low, high = spec.valid_range or (-math.inf, math.inf)
         value = None
+        pct = spec.unit == "%"
+        vi_what, en_what = ("tỷ lệ", "percentage") if pct else ("giá trị", "value")
+        bounds = f"{_num(low)}–{_num(high)}"
+        span = f"{bounds} {spec.unit}".strip()
         try:
             value = parse_number(row.get(c))
         except ValueError:
-            row.issue(c, "không phải là số (tỷ lệ %, 0–100).", "not a number (percentage, 0–100).")
-        if value is not None and not 0 <= value <= 100:
             row.issue(
-                c, f"tỷ lệ {_num(value)} nằm ngoài 0–100 %.", f"percentage {_num(value)} is outside 0–100 %."
+                c,
+                f"không phải là số ({vi_what}{' %' if pct else ''}, {bounds}).",
+                f"not a number ({en_what}, {bounds}).",
+            )
+        if value is not None and not low <= value <= high:
+            row.issue(
+                c, f"{vi_what} {_num(value)} nằm ngoài {span}.", f"{en_what} {_num(value)} is outside {span}."
             )
             value = None
         out[c] = value
@@ -1581,13 +1622,32 @@ def _parse_values(row: _Row, unit_type: str) -> dict:
             row.issue("population", f"dân số âm ({_num(value)}).", f"negative population ({_num(value)}).")
             value = None
         out["population"] = value
+    if raw.column_of("commune_group") is not None:
+        text = _clean(row.get("commune_group"))
+        group = None
+        if text and text not in _BLANK:
+            m = re.fullmatch(r"(?:(?:xa )?nhom |xã nhóm |nhóm |group )?([123])(?:[.,]0+)?", text)
+            if m:
+                group = int(m.group(1))
+            else:
+                row.issue(
+                    "commune_group",
+                    "nhóm xã phải là 1, 2 hoặc 3 (QĐ 51/2025/QĐ-TTg).",
+                    "the commune group must be 1, 2 or 3 (Decision 51/2025/QĐ-TTg).",
+                )
+        out["commune_group"] = group
     return out
 
 
-def _empty_table(with_population: bool) -> pd.DataFrame:
+def _empty_table(with_population: bool, with_group: bool = False) -> pd.DataFrame:
     return _typed(
         pd.DataFrame(
-            columns=[*TABLE_COLUMNS, "name_as_written", *(["population"] if with_population else [])]
+            columns=[
+                *TABLE_COLUMNS,
+                "name_as_written",
+                *(["population"] if with_population else []),
+                *(["commune_group"] if with_group else []),
+            ]
         )
     )
 
@@ -1599,9 +1659,11 @@ def _typed(table: pd.DataFrame) -> pd.DataFrame:
     for c in (*CRITERION_COLUMNS, *FLAG_COLUMNS):
         out[c] = out[c].astype("boolean")
     out["criteria_met"] = out["criteria_met"].astype("Int64")
-    for c in PCT_COLUMNS + (("population",) if "population" in out.columns else ()):
+    for c in INDICATOR_COLUMNS + (("population",) if "population" in out.columns else ()):
         out[c] = pd.to_numeric(out[c]).astype("float64")
     out["name_as_written"] = out["name_as_written"].astype(str)
+    if "commune_group" in out.columns:
+        out["commune_group"] = out["commune_group"].astype("Int64")
     return out.sort_values("commune_code").reset_index(drop=True)
 
 
@@ -1615,6 +1677,7 @@ def import_table(
     sheet: str | None = None,
     encoding: str | None = None,
     time_budget_s: float = IMPORT_TIME_BUDGET_S,
+    framework: str | None = None,
 ) -> ImportReport:
     """Read, match and check an uploaded table; returns the match report (nothing is saved).
 
@@ -1632,6 +1695,9 @@ def import_table(
         Unit table (default :func:`ntm_geo.geo.units.official_units`).
     sheet, encoding
         Passed to :func:`read_table`.
+    framework : str, optional
+        Id of the criteria framework the table follows (default: chosen by the year and checked
+        against the columns' criterion names, :func:`ntm_geo.criteria.detect.choose_framework`).
     time_budget_s : float
         Wall-clock budget of the whole import, seconds (:data:`IMPORT_TIME_BUDGET_S`).
 
@@ -1642,11 +1708,30 @@ def import_table(
     ------
     DataError
         File-level problems (see :func:`read_table`), several years without ``year``, no year,
-        the time budget spent.
+        no framework for the year, a column naming a criterion of a framework numbered
+        differently, or a criterion column beyond the framework's count (``TC11`` under the 10
+        criteria of 51/2025), or the time budget spent.
     """
     budget = ImportBudget(filename, time_budget_s)
     raw = read_table(data, filename, sheet=sheet, encoding=encoding, budget=budget)
     year, notices = _choose_year(raw, year)
+    choice = choose_framework(year, raw.headers, declared=framework, file=filename)
+    keys = choice.framework.criterion_keys
+    for c in CRITERION_COLUMNS[len(keys) :]:
+        i = raw.column_of(c)
+        if i is not None:
+            header = raw.headers[i] or f"(cột {column_letter(i)})"
+            fw = choice.framework
+            raise DataError(
+                f"{filename}: column '{header}' is criterion {int(c[1:])}, but Decision {fw.decision} "
+                f"({fw.years[0]}–{fw.years[1]}, the framework of {year}) has {len(keys)} criteria. If the table "
+                "is of another year, give that year; else use the template of this framework.",
+                f"{filename}: cột '{header}' là tiêu chí {int(c[1:])}, nhưng QĐ {fw.decision} "
+                f"({fw.years[0]}–{fw.years[1]}, bộ tiêu chí của năm {year}) chỉ có {len(keys)} tiêu chí. Nếu bảng "
+                "là của năm khác, hãy ghi đúng năm; nếu không, hãy dùng mẫu của bộ tiêu chí này.",
+                file=filename,
+                column=header,
+            )
     index = UnitIndex(official_units() if units is None else units)
     confirmed = dict(confirmed or {})
     columns = {
@@ -1654,8 +1739,8 @@ def import_table(
         for i, (h, f) in enumerate(zip(raw.headers, raw.fields, strict=True))
         if f
     }
-    missing = [c for c in CRITERION_COLUMNS if raw.column_of(c) is None]
-    if 0 < len(missing) < 19:
+    missing = [c for c in keys if raw.column_of(c) is None]
+    if 0 < len(missing) < len(keys):
         notices.append(
             RowIssue(
                 None,
@@ -1791,7 +1876,7 @@ def import_table(
                     found.note_en or "",
                 )
             )
-        values = _parse_values(row, index.unit_type(unit))
+        values = _parse_values(row, index.unit_type(unit), keys)
         if row.issues:
             out_of_range.extend(row.issues)
             continue
@@ -1813,11 +1898,19 @@ def import_table(
             )
         )
     with_pop = raw.column_of("population") is not None
-    table = _typed(pd.DataFrame(records)) if records else _empty_table(with_pop)
+    with_group = raw.column_of("commune_group") is not None
+    table = _typed(pd.DataFrame(records)) if records else _empty_table(with_pop, with_group)
     if not with_pop and "population" in table.columns:
         table = table.drop(columns="population")
-    order = [*TABLE_COLUMNS, "name_as_written", *(["population"] if with_pop else [])]
+    order = [
+        *TABLE_COLUMNS,
+        "name_as_written",
+        *(["population"] if with_pop else []),
+        *(["commune_group"] if with_group else []),
+    ]
     table = table[order]
+    if framework:  # a declared framework travels with the table (the year's default needs no column)
+        table = table.assign(framework_id=pd.Series([choice.framework.id] * len(table), dtype="string"))
     without = [c for c in index.codes() if c not in first_row]
     return ImportReport(
         file=filename,
@@ -1836,6 +1929,9 @@ def import_table(
         notices=notices,
         columns=columns,
         raw=raw,
+        framework_id=choice.framework.id,
+        framework_reason_vi=choice.reason_vi,
+        framework_reason_en=choice.reason_en,
     )
 
 

@@ -79,6 +79,24 @@ def _criteria_491_342() -> Sequence[CriterionLike]:
 FRAMEWORKS: dict[str, Callable[[], Sequence[CriterionLike]]] = {DEFAULT_FRAMEWORK: _criteria_491_342}
 
 
+def register_framework(framework_id: str, criteria: Sequence[CriterionLike]) -> None:
+    """Add (or keep) a framework's criteria under ``framework_id``: the frameworks of
+    ``data/frameworks/`` (:mod:`ntm_geo.criteria.frameworks`: ``qd491_342``, ``qd1980``, ``qd318``,
+    ``qd51_2025``) are registered at import; a province's own is registered when it is used."""
+    items = tuple(criteria)
+    FRAMEWORKS.setdefault(framework_id, lambda: items)
+
+
+def _register_national_frameworks() -> None:
+    from ntm_geo.criteria.frameworks import builtin_frameworks
+
+    for fw in builtin_frameworks():
+        register_framework(fw.id, fw.criteria)
+
+
+_register_national_frameworks()
+
+
 @dataclass(frozen=True)
 class Column:
     """One dataset column.

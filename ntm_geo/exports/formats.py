@@ -40,7 +40,7 @@ from ntm_geo.geo.boundary_upload import boundaries_source_line
 from ntm_geo.i18n import register, t
 from ntm_geo.maps.mapbuild import build_view_layers
 from ntm_geo.maps.mapview import build_base_map, map_html
-from ntm_geo.maps.themes import ChoroplethView
+from ntm_geo.maps.themes import ChoroplethView, table_framework
 from ntm_geo.views import pipeline
 
 __all__ = ["TABLE_COLUMNS", "export_filename", "standalone_html", "table_xlsx", "view_table"]
@@ -87,10 +87,13 @@ def view_table(joined: pd.DataFrame, view: ChoroplethView, lang: str = "vi") -> 
     -------
     DataFrame
         :data:`TABLE_COLUMNS` that exist (dataset contract names, so the file can be imported
-        again), then one column named after the variable with the value as the map shows it
-        ("12/19", "Không đánh giá", "11,9 %").
+        again; the criterion columns of the table's framework only), then one column named after
+        the variable with the value as the map shows it ("12/19", "Không đánh giá", "11,9 %").
     """
     columns = [c for c in TABLE_COLUMNS if c in joined.columns]
+    fw = table_framework(joined)
+    if fw is not None:  # only the criteria of the table's framework (10 under 51/2025; issue 13)
+        columns = [c for c in columns if c not in CRITERION_COLUMNS or c in fw.criterion_keys]
     table = pd.DataFrame(joined[columns]).reset_index(drop=True)
     table[view.variable.label(lang)] = list(view.display_values)
     return table

@@ -28,7 +28,7 @@ from ntm_geo.datasets import catalog
 from ntm_geo.datasets.contract import ILLUSTRATIVE
 from ntm_geo.errors import ConfigError
 from ntm_geo.i18n import register, t
-from ntm_geo.maps.themes import VARIABLES
+from ntm_geo.maps.themes import VARIABLES, year_variable
 from ntm_geo.views.viewstate import _SLIDES, Notice
 
 SEPARATOR = "~"
@@ -100,7 +100,8 @@ class Slide:
             text = t("slide_change", lang, before=CHANGE_YEARS[0], after=CHANGE_YEARS[1])
         else:
             parts = [
-                t("slide_map", lang, variable=VARIABLES[v.var].label(lang), year=v.year) for v in self.views
+                t("slide_map", lang, variable=year_variable(v.var, v.year).label(lang), year=v.year)
+                for v in self.views
             ]
             text = parts[0] if self.kind == "map" else t("slide_compare", lang, left=parts[0], right=parts[1])
         if self.district:

@@ -55,7 +55,13 @@ def test_default_view_paints_226_communes_offline_with_legend(app_server, new_pa
     frame.evaluate(MARK_BOX)
     district = page.get_by_text("Huyện / thành phố", exact=True).first
     harness.wait_until(district.is_visible, timeout=60, what="the sidebar controls after the map")
-    assert page.get_by_text("Hồ sơ xã", exact=True).first.is_visible()
+    # the body below the map comes with the same rerun, a moment after the sidebar (measured up to
+    # 1.5 s later on a loaded machine): wait for it rather than look once
+    harness.wait_until(
+        lambda: page.get_by_text("Hồ sơ xã", exact=True).first.is_visible(),
+        timeout=30,
+        what="commune profile",
+    )
     assert page.get_by_text("Lập kế hoạch", exact=True).first.is_visible()  # the page menu came with them
     assert frame.evaluate(KEPT) == "kept"
     harness.screenshot(page, f"app-default-{width}x{height}")

@@ -431,3 +431,51 @@ def test_what_was_read_from_an_upload_stays_in_the_session_and_goes_with_sign_ou
     assert memo[1].file == "mot_xa.csv"  # read once, kept for this session only
     app.button(key="signout").click().run()
     assert "_upload_memo::table" not in app.session_state  # freed with the sign-out
+
+
+def test_a_2026_table_under_51_2025_is_read_saved_and_mapped_over_10_criteria(data_app, new_page, tmp_path):
+    """Issue 13: the 2026 template follows Decision 51/2025 (10 criteria); the match report says
+    which framework it read the table under; the map classes criteria met over 0–10."""
+    import csv
+    import io
+
+    from ntm_geo.datasets.template import template_csv
+
+    text = template_csv(2026).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    header, body = rows[0], rows[1:]
+    assert header[5] == "TC1. Quy hoạch" and header[14] == "TC10. Tiếp cận pháp luật và an ninh, quốc phòng"
+    for row in body:
+        if row[2] == "Xã":
+            row[5:15] = ["1"] * 6 + ["0"] * 4
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows([header, *body])
+    path = tmp_path / "ket_qua_2026.csv"
+    path.write_bytes(("\ufeff" + out.getvalue()).encode("utf-8"))
+
+    server = data_app()
+    page, network = new_page(1600, 1000)
+    page.goto(f"{server.base_url}/data")
+    page.get_by_text("QĐ 491/QĐ-TTg; 342/QĐ-TTg (2011–2015, 19 tiêu chí)").wait_for(
+        timeout=60_000
+    )  # 2015 template
+    sign_in(page)
+    page.locator("input[type=file]").first.set_input_files(str(path))
+    page.get_by_text("Báo cáo khớp dữ liệu (chưa lưu)").first.wait_for(timeout=60_000)
+    page.get_by_text(
+        "Bộ tiêu chí: QĐ 51/2025/QĐ-TTg (2026–2030, 10 tiêu chí), chọn theo năm 2026"
+    ).first.wait_for()
+    page.get_by_label("Tên bộ dữ liệu").fill("NTM 2026")
+    page.get_by_role("button", name="Lưu 226 dòng").click()
+    page.get_by_text("Đã lưu bộ dữ liệu").wait_for(timeout=60_000)
+
+    page.goto(server.base_url)
+    before = harness.wait_for_communes(page, 226)
+    harness.choose_selectbox(page, "Bộ dữ liệu", "NTM 2026")
+    fills = harness.wait_for_fills_change(page, before, timeout=60)
+    assert len(fills) == 226 and NO_DATA_GREY not in fills
+    page.get_by_text("6–7 tiêu chí").first.wait_for(timeout=30_000)  # the legend's classes are 0–10
+    page.get_by_text("10 tiêu chí (đạt chuẩn NTM)").first.wait_for()
+    assert page.get_by_text("15–18 tiêu chí").count() == 0
+    harness.screenshot(page, "data-page-map-2026-51-2025")
+    assert network.external() == []
