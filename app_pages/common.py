@@ -166,9 +166,32 @@ def boundaries_or_stop(lang: str) -> bnd.Boundaries:
         raise  # unreachable: st.stop() ends the run
 
 
+@st.cache_resource(show_spinner="Ranh giới 2025… / 2025 boundaries…")
+def _boundaries_2025() -> bnd.Boundaries:
+    from ntm_geo.geo.boundaries_2025 import load_boundaries_2025
+
+    return load_boundaries_2025()
+
+
+def unit_boundaries(units: str = "2015") -> bnd.Boundaries:
+    """The boundaries of a unit vintage: "2015" (the active set) or "2025" (65 units, no districts)."""
+    return _boundaries_2025() if units == "2025" else _boundaries()
+
+
 @st.cache_resource(show_spinner=False)
-def joined_table(dataset_id: str, year: int):
-    """Web-simplified communes joined to a dataset's year table (read-only, shared)."""
+def joined_table(dataset_id: str, year: int, units: str = "2015"):
+    """Web-simplified units joined to a dataset's year table (read-only, shared). On the 2025
+    units the table is the dataset carried by :func:`ntm_geo.datasets.carry.carry_to_2025`
+    (every value derived; criteria as k of n former communes)."""
+    if units == "2025":
+        from ntm_geo.datasets.carry import carry_to_2025
+
+        carried = carry_to_2025(catalog.load_year(dataset_id, year)).table
+        return pipeline.join(
+            ViewState(dataset=dataset_id, year=year),
+            _boundaries_2025().communes_web.assign(district_name=""),
+            carried,
+        )
     return pipeline.join(ViewState(dataset=dataset_id, year=year), _boundaries().communes_web)
 
 
@@ -176,13 +199,17 @@ def joined_table(dataset_id: str, year: int):
 def view_of(state: ViewState) -> ChoroplethView:
     """Classification, fill colours, legend and display values of a view (cached per view: pass
     :meth:`ViewState.map_key`, which keeps only what changes the colours)."""
-    return pipeline.classify(state, joined_table(state.dataset, state.year))
+    return pipeline.classify(state, joined_table(state.dataset, state.year, state.units))
 
 
-def view(dataset_id: str, year: int, variable_key: str, scheme: str, k: int, lang: str) -> ChoroplethView:
+def view(
+    dataset_id: str, year: int, variable_key: str, scheme: str, k: int, lang: str, units: str = "2015"
+) -> ChoroplethView:
     """:func:`view_of` for callers that hold the view's parts."""
     return view_of(
-        ViewState(dataset=dataset_id, year=year, var=variable_key, scheme=scheme, k=k, lang=lang).map_key()
+        ViewState(
+            dataset=dataset_id, year=year, var=variable_key, scheme=scheme, k=k, lang=lang, units=units
+        ).map_key()
     )
 
 
@@ -201,6 +228,8 @@ def map_data(
     tiles: bool = False,
     height: int = 560,
     key: str = "map",
+    units: str = "2015",
+    former_districts: bool = False,
 ) -> tuple[str, dict]:
     """One view's map for :func:`app_pages.leaflet_map.show_map`: (title, component data).
 
@@ -213,8 +242,15 @@ def map_data(
     from app_pages.leaflet_map import component_data
     from ntm_geo.maps.mapbuild import build_view_layers
 
+    table = joined_table(dataset_id, year, units)
+    if units == "2025" and former_districts:  # outlines of the 2015 districts, along the 2025 unit edges
+        from ntm_geo.geo.crosswalk import former_districts_2025
+
+        former = former_districts_2025().set_index("commune_code")["district_name"]
+        table = table.assign(district_name=table["commune_code"].map(former) + " (2015)")
     layers = build_view_layers(
-        joined_table(dataset_id, year), _boundaries().districts_web, view(dataset_id, year, variable_key, scheme, k, lang),
+        table, unit_boundaries(units).districts_web,
+        view(dataset_id, year, variable_key, scheme, k, lang, units),
         year=year, source=source, lang=lang, scheme=scheme, district=district, highlight=set(highlight),
     )  # fmt: skip
     base = layers.base_map(tiles="openstreetmap" if tiles else None)  # geometry sent once per map

@@ -31,6 +31,7 @@ Parameters (all optional):
 ``compare``    second view for side-by-side comparison, e.g. ``year:2011`` or ``theme:poverty``
 ``panels``     years of the small multiples, comma-separated (at most 6, years of the dataset)
 ``tiles``      ``osm``: OpenStreetMap background tiles (needs internet); absent = no background
+``units``      unit vintage: ``2015`` (226 units, default) or ``2025`` (65 units, data carried)
 =============  ===============================================================================
 """
 
@@ -43,6 +44,7 @@ from dataclasses import dataclass, field, fields, replace
 from ntm_geo.bilingual import Bilingual
 from ntm_geo.datasets import catalog
 from ntm_geo.datasets.contract import ILLUSTRATIVE
+from ntm_geo.geo.vintages import DEFAULT_VINTAGE, VINTAGES
 from ntm_geo.maps.classify import K_RANGE, SCHEMES
 from ntm_geo.maps.themes import THEMES
 
@@ -75,6 +77,7 @@ class ViewState:
     compare: str = ""
     panels: tuple[int, ...] = ()
     tiles: str = ""
+    units: str = DEFAULT_VINTAGE
     extra: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # not encoded
 
     @property
@@ -83,8 +86,8 @@ class ViewState:
 
     def map_key(self) -> ViewState:
         """Only what decides a map's colours and legend (dataset, year, variable, scheme, k,
-        language): the key caches of joined and classified frames use, so a selection, a
-        shortlist or a slide number does not make a new entry."""
+        language, unit vintage): the key caches of joined and classified frames use, so a
+        selection, a shortlist or a slide number does not make a new entry."""
         return ViewState(
             dataset=self.dataset,
             year=self.year,
@@ -93,6 +96,7 @@ class ViewState:
             scheme=self.scheme,
             k=self.k,
             lang=self.lang,
+            units=self.units,
         )
 
 
@@ -275,6 +279,17 @@ def from_query(
                 values["tiles"] = raw
             else:
                 bad(name, raw, "nền bản đồ chỉ có thể là osm", "background tiles can only be osm")
+        elif name == "units":
+            if raw in VINTAGES:
+                values["units"] = raw
+            else:
+                allowed = ", ".join(VINTAGES)
+                bad(
+                    name,
+                    raw,
+                    f"bộ đơn vị hành chính phải là {allowed}",
+                    f"unit vintage must be one of {allowed}",
+                )
         elif name == "compare":
             if _COMPARE.match(raw):
                 values["compare"] = raw
