@@ -90,29 +90,22 @@ def map_data(
     source: str,
     district: str = "",
     highlight: tuple[str, ...] = (),
-    tiles: bool = False,
-    height: int = 560,
-    key: str = "map",
 ) -> tuple[str, dict]:
-    """One view's map for :func:`app_pages.leaflet_map.show_map`: (title, component data).
+    """One view's map for :func:`app_pages.leaflet_map.show_map`: (title, spec).
 
-    The base map carries the geometry, the style group the colours, tooltips and legend
-    (``mapbuild``); ``highlight``: commune codes drawn with a thick outline. Cached per view for
-    all sessions: building the layers and rendering the folium map to strings (~40 ms) is done
-    once per view -- every visitor's first map is the default view. Cleared with the other data
-    caches (:func:`clear_data_caches`).
+    The spec is data (:func:`ntm_geo.maps.mapbuild.build_view_spec`): styles, legend, bounds and
+    the URL of the topology, published once per boundary set. ``highlight``: unit codes drawn
+    with a thick outline. Cached per view for all sessions; cleared with the other data caches
+    (:func:`clear_data_caches`).
     """
-    from app_pages.leaflet_map import component_data
-    from ntm_geo.maps.mapbuild import build_view_layers
+    from app_pages.leaflet_map import map_spec
+    from ntm_geo.maps.mapbuild import build_view_spec
 
-    layers = build_view_layers(
+    spec = build_view_spec(
         joined_table(dataset_id, year), _boundaries().districts_web, view(dataset_id, year, variable_key, scheme, k, lang),
         year=year, source=source, lang=lang, scheme=scheme, district=district, highlight=set(highlight),
     )  # fmt: skip
-    base = layers.base_map(tiles="openstreetmap" if tiles else None)  # geometry sent once per map
-    return layers.title, component_data(
-        base, key=key, feature_group_to_add=layers.feature_groups, height=height
-    )
+    return spec.title, map_spec(spec)
 
 
 @st.cache_data(show_spinner=False)

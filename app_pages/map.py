@@ -275,8 +275,6 @@ title, map_component = map_data(
     source=source_label,
     district=district or "",
     highlight=(selected,) if selected else (),
-    tiles=tiles,
-    height=MAP_HEIGHT,
 )
 
 # ---------------------------------------------------------------- display
@@ -295,7 +293,7 @@ if (
 # Leaflet fits the bounds to the real map size (unknown here). A district change re-creates the
 # map with that district's bounds; colour changes only swap the layer (zoom and pan kept).
 show_map(
-    map_component,  # base map (geometry, sent once per map) + colours, tooltips, legend
+    map_component,  # styles, legend, bounds; the geometry is a static file fetched once
     key="map",
     height=MAP_BOX_HEIGHT,
     on_click=on_map_click,
@@ -303,6 +301,7 @@ show_map(
     title=title,  # the heading, the illustrative-data warning and the source line are drawn by the
     note=note if info.illustrative else "",  # map component: no other element before the map
     caption=t("source_line", L) + " " + ("" if tiles else t("no_tiles_note", L)),
+    tiles="openstreetmap" if tiles else None,
 )
 if FIRST_PAINT:
     st.stop()  # the rest comes with the rerun the drawn map asks for

@@ -248,7 +248,7 @@ def test_district_outlines_no_fill_not_interactive(squares):
     assert outline.symmetric_difference(districts.geometry.iloc[0]).area < 1e-12
     page = _render(_layer(squares), group)
     # Drawn after (above) the communes; the runtime gives them class ntm-district, fill false,
-    # interactive false (static/ntm_map.js).
+    # interactive false (static/folium_runtime.js).
     assert page.index("ntmMap.outlines(") > page.index("ntmMap.geometry(")
 
 
@@ -404,7 +404,7 @@ def test_topology_quantisation_snaps_to_grid_and_drops_slivers():
 
 
 def test_js_decoder_matches_python(tmp_path):
-    """static/ntm_map.js decodes arcs and stitches rings exactly like decode_topology."""
+    """static/folium_runtime.js decodes arcs and stitches rings exactly like decode_topology."""
     node = shutil.which("node")
     if node is None:
         pytest.skip("node not installed (the browser tests cover the runtime)")
@@ -413,7 +413,7 @@ def test_js_decoder_matches_python(tmp_path):
     script = tmp_path / "t.js"
     script.write_text(
         "global.window = {};\n"
-        + (REPO / "ntm_geo" / "maps" / "static" / "ntm_map.js").read_text(encoding="utf-8")
+        + (REPO / "ntm_geo" / "maps" / "static" / "folium_runtime.js").read_text(encoding="utf-8")
         + f"\nconst topo = {json.dumps(topo)};\n"
         + "const arcs = window.ntmMap.decodeArcs(topo);\n"
         + "const out = topo.objects.c.geometries.map(g => g.type === 'MultiPolygon'\n"

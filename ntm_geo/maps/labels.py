@@ -239,14 +239,13 @@ def _require(gdf: gpd.GeoDataFrame, columns: Iterable[str], what: str) -> gpd.Ge
     return gdf.to_crs(4326) if not is_wgs84(gdf.crs) else gdf
 
 
-def district_label_layer(
+def district_label_spec(
     districts: gpd.GeoDataFrame,
     *,
     font_px: int = 24,
     exclude: Iterable[str] = (),
-    name: str = "district-labels",
     hide_crowded: bool = False,
-) -> folium.FeatureGroup:
+) -> dict:
     """District names (short form), always shown, at ``font_px`` CSS px.
 
     ``districts``: one row per district with ``district_name``, ``district_code`` and geometry
@@ -261,7 +260,7 @@ def district_label_layer(
     ConfigError
         Not a GeoDataFrame with a CRS, no ``district_name`` column, or ``font_px`` not 8-60.
     """
-    _check_font(font_px, "district_label_layer")
+    _check_font(font_px, "district_label_spec")
     gdf = _require(districts, ["district_name", "district_code"], "district_label_layer")
     skip = set(exclude)
     items = []
@@ -284,21 +283,38 @@ def district_label_layer(
             )
         )
     items.sort(key=lambda item: item[0])  # smallest first: it keeps its place, larger ones move
+    return {
+        "items": [item for _, item in items],
+        "font_px": int(font_px),
+        "min_zoom": None,
+        "cull": False,
+        "nudge": True,
+        "hide_crowded": bool(hide_crowded),
+    }
+
+
+def district_label_layer(
+    districts: gpd.GeoDataFrame,
+    *,
+    font_px: int = 24,
+    exclude: Iterable[str] = (),
+    name: str = "district-labels",
+    hide_crowded: bool = False,
+) -> folium.FeatureGroup:
+    """:func:`district_label_spec` as a folium feature group (standalone maps)."""
+    spec = district_label_spec(districts, font_px=font_px, exclude=exclude, hide_crowded=hide_crowded)
     group = folium.FeatureGroup(name=name)
-    group.add_child(
-        _Labels([item for _, item in items], font_px, None, nudge=True, hide_crowded=hide_crowded)
-    )
+    group.add_child(_Labels(spec["items"], font_px, None, nudge=True, hide_crowded=hide_crowded))
     return group
 
 
-def commune_label_layer(
+def commune_label_spec(
     communes: gpd.GeoDataFrame,
     *,
     font_px: int = 18,
     min_zoom: float = 11.0,
     always_district: str = "",
-    name: str = "commune-labels",
-) -> folium.FeatureGroup:
+) -> dict:
     """Commune names (without the type word, unless two units of a district share the name and
     ``name_with_type`` is given), shown at zoom >= ``min_zoom``.
 
@@ -317,7 +333,7 @@ def commune_label_layer(
     ConfigError
         Not a GeoDataFrame with a CRS, a column missing, or ``font_px`` not 8-60.
     """
-    _check_font(font_px, "commune_label_layer")
+    _check_font(font_px, "commune_label_spec")
     gdf = _require(communes, ["name", "district_code"], "commune_label_layer")
     # The same name twice in a district (xã Đình Lập and thị trấn Đình Lập) keeps the type word.
     twice = gdf.duplicated(["district_code", "name"], keep=False).to_numpy()
@@ -333,8 +349,28 @@ def commune_label_layer(
         cls = COMMUNE_LABEL_CLASS + (f" {ALWAYS_CLASS}" if always else "")
         ranked.append((not always, -geom.area, [*point, str(label), cls]))
     items = [item for *_, item in sorted(ranked, key=lambda r: (r[0], r[1]))]
+    return {
+        "items": items,
+        "font_px": int(font_px),
+        "min_zoom": float(min_zoom),
+        "cull": True,
+        "nudge": False,
+        "hide_crowded": False,
+    }
+
+
+def commune_label_layer(
+    communes: gpd.GeoDataFrame,
+    *,
+    font_px: int = 18,
+    min_zoom: float = 11.0,
+    always_district: str = "",
+    name: str = "commune-labels",
+) -> folium.FeatureGroup:
+    """:func:`commune_label_spec` as a folium feature group (standalone maps)."""
+    spec = commune_label_spec(communes, font_px=font_px, min_zoom=min_zoom, always_district=always_district)
     group = folium.FeatureGroup(name=name)
-    group.add_child(_Labels(items, font_px, min_zoom, cull=True))
+    group.add_child(_Labels(spec["items"], font_px, min_zoom, cull=True))
     return group
 
 
@@ -455,7 +491,9 @@ __all__ = [
     "LABEL_CSS",
     "add_label_css",
     "commune_label_layer",
+    "commune_label_spec",
     "district_label_layer",
+    "district_label_spec",
     "label_point",
     "short_district_name",
     "text_control",

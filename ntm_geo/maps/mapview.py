@@ -15,7 +15,7 @@ tolerance, under a pixel up to zoom 14), every ring is cut into *arcs* at the ju
 coverage, each arc is stored once (a shared commune edge is sent once, not twice) and
 delta-encoded as small integers; district borders are lists of commune arcs (no coordinates of
 their own). Compact JSON, short property keys (``n`` name, ``d`` district index). The ~3 KB
-runtime ``ntm_geo/maps/static/ntm_map.js`` (inlined into the base map by :func:`build_base_map`:
+runtime ``ntm_geo/maps/static/folium_runtime.js`` (inlined into the base map by :func:`build_base_map`:
 no request, no CDN) decodes it and draws SVG paths; :func:`decode_topology` is its Python twin
 (tests; GDAL's TopoJSON driver reads the same data). For the real communes: 671 arcs, 4,967
 points, ~85 KB of arguments instead of ~300 KB of GeoJSON.
@@ -275,8 +275,9 @@ def _check_bounds(bounds: Any) -> tuple[float, float, float, float]:
 # --------------------------------------------------------------------------- web preparation
 
 
-def _json_safe(value: Any) -> Any:
-    """A value JSON can carry: numpy scalars -> Python, NaN/NaT/None -> None, text escaped."""
+def _json_safe(value: Any, escape: bool = True) -> Any:
+    """A value JSON can carry: numpy scalars -> Python, NaN/NaT/None -> None, text HTML-escaped
+    (with ``escape``; the map component sets text with ``textContent`` and needs it raw)."""
     if value is None or value is pd.NaT:
         return None
     if isinstance(value, (np.generic,)):
@@ -292,7 +293,7 @@ def _json_safe(value: Any) -> Any:
             return None
     except (TypeError, ValueError):
         pass
-    return html.escape(str(value))
+    return html.escape(str(value)) if escape else str(value)
 
 
 def _to_wgs84(gdf: Any, what: str) -> geopandas.GeoDataFrame:
@@ -549,6 +550,7 @@ def commune_topology(
     *,
     name_column: str | None = None,
     district_column: str | None = None,
+    escape: bool = True,
 ) -> dict[str, Any]:
     """The communes of ``gdf`` (sorted by ``commune_code``) as a TopoJSON topology for the map.
 
@@ -557,6 +559,7 @@ def commune_topology(
     ``district_column``: ``districts`` (the district names, escaped, in index order) and object
     ``d``: one ``MultiLineString`` per district made of the arcs on its border (no coordinate
     is sent twice). ``key`` identifies the commune order (a style must carry the same key).
+    ``escape=False`` keeps names as they are (for the map component, which sets text, not HTML).
     Cached on the geometry and column values (a rerun costs one hash).
     """
     gdf = _to_wgs84(gdf, "commune_topology: gdf")
@@ -564,10 +567,11 @@ def commune_topology(
                      "commune_topology: gdf")  # fmt: skip
     gdf = gdf.sort_values("commune_code", kind="stable")
     codes = gdf["commune_code"].astype(str).tolist()
-    names = gdf[name_column].map(_json_safe).tolist() if name_column else None
-    dists = gdf[district_column].map(_json_safe).tolist() if district_column else None
+    safe = functools.partial(_json_safe, escape=escape)
+    names = gdf[name_column].map(safe).tolist() if name_column else None
+    dists = gdf[district_column].map(safe).tolist() if district_column else None
     digest = hashlib.sha1(b"".join(shapely.to_wkb(np.asarray(gdf.geometry.values, dtype=object))))
-    digest.update(json.dumps([codes, names, dists]).encode())
+    digest.update(json.dumps([codes, names, dists, escape]).encode())
     fingerprint = digest.hexdigest()
     cached = _TOPO_CACHE.get(fingerprint)
     if cached is not None:
@@ -601,7 +605,7 @@ def commune_topology(
 
 
 class _NtmCall(branca.element.MacroElement):
-    """``ntmMap.<fn>(map, host, data)`` in the map script (runtime: ``static/ntm_map.js``)."""
+    """``ntmMap.<fn>(map, host, data)`` in the map script (runtime: ``static/folium_runtime.js``)."""
 
     _template = branca.element.Template(
         """
@@ -625,7 +629,7 @@ class _NtmCall(branca.element.MacroElement):
 
 
 class _NtmRuntime(branca.element.MacroElement):
-    """The map runtime (``ntm_geo/maps/static/ntm_map.js``) inlined into the base map's script."""
+    """The map runtime (``ntm_geo/maps/static/folium_runtime.js``) inlined into the base map's script."""
 
     _template = branca.element.Template("{% macro script(this, kwargs) %}{{ this.code }}{% endmacro %}")
 
@@ -879,6 +883,38 @@ class _Legend(branca.element.MacroElement):
         self.html_js = json.dumps(inner_html).replace("</", "<\\/")
 
 
+def check_legend(entries: list[tuple[str, str, int | None]], font_px: int) -> None:
+    """Check legend rows (colour, label, count) and the font size.
+
+    Raises
+    ------
+    ConfigError
+        If ``entries`` is empty, a colour is not hex, a count is negative, or ``font_px`` is out
+        of range (8-40).
+    """
+    if not entries:
+        raise ConfigError(
+            "legend_element: entries is empty; give at least one (colour, label, count).",
+            "legend_element: danh sách chú giải rỗng; cần ít nhất một (màu, nhãn, số lượng).",
+        )
+    if isinstance(font_px, bool) or not isinstance(font_px, int) or not 8 <= font_px <= 40:
+        raise ConfigError(
+            f"legend_element: font_px must be an integer from 8 to 40, got {font_px!r}.",
+            f"legend_element: font_px phải là số nguyên từ 8 đến 40, nhận được {font_px!r}.",
+        )
+    for colour, label, count in entries:
+        if not isinstance(colour, str) or not _HEX.match(colour):
+            raise ConfigError(
+                f"legend_element: colour {colour!r} of entry {label!r} is not a hex colour like '#1a9850'.",
+                f"legend_element: màu {colour!r} của mục {label!r} không phải mã màu dạng '#1a9850'.",
+            )
+        if count is not None and (isinstance(count, bool) or int(count) != count or count < 0):
+            raise ConfigError(
+                f"legend_element: count {count!r} of entry {label!r} must be a whole number >= 0 or None.",
+                f"legend_element: số lượng {count!r} của mục {label!r} phải là số nguyên >= 0 hoặc None.",
+            )
+
+
 def legend_element(
     title: str,
     entries: list[tuple[str, str, int | None]],
@@ -915,28 +951,9 @@ def legend_element(
         If ``entries`` is empty, a colour is not hex, a count is negative, or ``font_px`` is out
         of range.
     """
-    if not entries:
-        raise ConfigError(
-            "legend_element: entries is empty; give at least one (colour, label, count).",
-            "legend_element: danh sách chú giải rỗng; cần ít nhất một (màu, nhãn, số lượng).",
-        )
-    if isinstance(font_px, bool) or not isinstance(font_px, int) or not 8 <= font_px <= 40:
-        raise ConfigError(
-            f"legend_element: font_px must be an integer from 8 to 40, got {font_px!r}.",
-            f"legend_element: font_px phải là số nguyên từ 8 đến 40, nhận được {font_px!r}.",
-        )
+    check_legend(entries, font_px)
     rows = []
     for colour, label, count in entries:
-        if not isinstance(colour, str) or not _HEX.match(colour):
-            raise ConfigError(
-                f"legend_element: colour {colour!r} of entry {label!r} is not a hex colour like '#1a9850'.",
-                f"legend_element: màu {colour!r} của mục {label!r} không phải mã màu dạng '#1a9850'.",
-            )
-        if count is not None and (isinstance(count, bool) or int(count) != count or count < 0):
-            raise ConfigError(
-                f"legend_element: count {count!r} of entry {label!r} must be a whole number >= 0 or None.",
-                f"legend_element: số lượng {count!r} của mục {label!r} phải là số nguyên >= 0 hoặc None.",
-            )
         count_cell = "" if count is None else f"{int(count):,}".replace(",", ".")
         rows.append(
             '<tr><td style="padding:2px 6px 2px 0">'
