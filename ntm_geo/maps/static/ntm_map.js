@@ -424,6 +424,9 @@ function createMap(root, state, spec) {
     zoomDelta: 0.5,
     keyboard: options.keyboard !== false,
     attributionControl: true,
+    // the SVG covers twice the view each way: a zoomed district still draws its neighbours
+    // (dimmed) around it and a pan shows no blank edge (a few hundred paths are cheap)
+    renderer: L.svg({ padding: 1 }),
   });
   L.control.scale({ imperial: false }).addTo(map); // metric only (issue 14, item 16)
   box.__ntmMap = map; // for page scripts and browser tests: the Leaflet map of this box
@@ -458,6 +461,8 @@ function drawUnits(state, geo) {
     });
     layer.feature = { type: "Feature", id: g.id, properties: {} };
     layer._ntmIndex = i;
+    layer._ntmName = (g.properties || {}).n; // (our own fields, read by page scripts and tests)
+    layer._ntmDistrict = (g.properties || {}).d;
     layers.push(layer);
     group.addLayer(layer);
   });
@@ -494,6 +499,7 @@ function drawUnits(state, geo) {
   state.group = group;
   state.layers = layers;
   state.units = units;
+  map._ntm = { layers, districts: groups }; // for page scripts and browser tests
   state.rings = layers.map((l) => l.getLatLngs().flat(3)); // for the fit's overlap test
   state.outlines = null;
   if (topo.objects.d) {
