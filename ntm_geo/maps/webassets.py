@@ -39,6 +39,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import rjsmin
+
 from ntm_geo.errors import ConfigError
 
 __all__ = [
@@ -344,8 +346,9 @@ def _publish(data: bytes, static_dir: Path | str | None, subdir: str, stem: str,
 
 
 def map_module_url(static_dir: Path | str | None = None, url_prefix: str = DEFAULT_URL_PREFIX) -> str:
-    """Publish :data:`MAP_MODULE` as ``static/ntm/ntm_map-<sha>.js`` and return its URL path
-    (e.g. ``/app/static/ntm/ntm_map-0123456789abcdef.js``): versioned by its content.
+    """Publish :data:`MAP_MODULE`, minified (comments and indentation dropped by ``rjsmin``:
+    34 -> 23 KB), as ``static/ntm/ntm_map-<sha>.js`` and return its URL path (e.g.
+    ``/app/static/ntm/ntm_map-0123456789abcdef.js``): versioned by its content.
 
     Raises
     ------
@@ -353,7 +356,7 @@ def map_module_url(static_dir: Path | str | None = None, url_prefix: str = DEFAU
         If the module file is missing (a broken installation).
     """
     try:
-        data = MAP_MODULE.read_bytes()
+        data = rjsmin.jsmin(MAP_MODULE.read_text(encoding="utf-8")).encode("utf-8")
     except OSError as exc:
         raise ConfigError(
             f"The map module {MAP_MODULE.name} is missing; reinstall ntm-geo from its repository.",
