@@ -65,7 +65,8 @@ def build_ours(boundaries: bnd.Boundaries, *, lang: str = LANG, variable: str = 
     try:
         from ntm_geo.maps.mapbuild import build_view_spec
     except ImportError:  # a revision before the data-driven component (bench --ref)
-        
+        from ntm_geo.maps.mapbuild import build_view_layers
+
         layers = build_view_layers(
             table, boundaries.districts_web, result, year=YEAR, source=t("illustrative_data", lang), lang=lang,
             scheme=SCHEME, district="", highlight=set(),

@@ -46,3 +46,22 @@ def test_module_evaluates_no_code_from_data():
     text = MODULE.read_text(encoding="utf-8")
     for banned in ("new Function", "eval(", "innerHTML", "._layers", "insertAdjacentHTML"):
         assert banned not in text, banned
+
+
+def test_the_published_minified_module_parses_and_exports_the_same_names(tmp_path):
+    import json
+
+    from ntm_geo.maps import webassets
+
+    url = webassets.map_module_url(tmp_path)
+    published = tmp_path / url.removeprefix("/app/static/")
+    names = (
+        "import * as m from "
+        + json.dumps(published.as_uri())
+        + "; console.log(Object.keys(m).sort().join(','));"
+    )
+    done = subprocess.run(
+        [_node(), "--input-type=module", "-e", names], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert "default" in done.stdout and "decodeArcs" in done.stdout and "placeLabels" in done.stdout
