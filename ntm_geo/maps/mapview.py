@@ -79,9 +79,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
-import itertools
 import json
 import math
+import os
 import re
 import warnings
 from collections.abc import Iterable, Mapping
@@ -95,6 +95,7 @@ import numpy as np
 import pandas as pd
 import pyproj
 import shapely
+import topojson
 
 from ntm_geo.errors import ConfigError, DataError
 from ntm_geo.maps.webassets import AssetUrls, client_script, inline_assets, local_asset_urls
@@ -396,12 +397,12 @@ def encode_topology(
 ) -> dict[str, Any]:
     """Polygons as a TopoJSON topology: shared edges stored once, quantised, delta-encoded.
 
-    Each ring is cut where the set of rings using its edges changes (a junction); the pieces
-    between junctions are *arcs*, stored once and referenced by index (``~i`` = arc ``i``
-    reversed) by every ring that uses them. On a clean coverage (identical shared edges, as
-    :mod:`ntm_geo.geo.boundaries` makes them) every commune edge is stored once and district
-    borders cost no coordinates at all. Correct on any input: edges that are not identical are
-    simply not shared.
+    Coordinates are first snapped to a ``scale`` grid (duplicate points and rings that collapse
+    below one step dropped); the shared-edge detection (junctions, arcs stored once, ``~i`` =
+    arc ``i`` reversed) is the ``topojson`` library's (PyPI, pinned in requirements.txt), which
+    gave a 3 % smaller payload than the hand-written encoder it replaced on the 226 communes
+    (bench/README.md). On a clean coverage every commune edge is stored once and district
+    borders cost no coordinates at all.
 
     Parameters
     ----------
@@ -422,78 +423,40 @@ def encode_topology(
     bounds = shapely.total_bounds(np.asarray(geoms, dtype=object))
     origin = (math.floor(bounds[0] / scale) * scale, math.floor(bounds[1] / scale) * scale)
     origin = (round(origin[0], 10), round(origin[1], 10))
-    polys = [_quantised_rings(g, origin, scale) for g in geoms]
+    grid = []  # (input index, polygon in grid units)
+    for gi, g in enumerate(geoms):
+        polys = [shapely.Polygon(rs[0], rs[1:]) for rs in _quantised_rings(g, origin, scale)]
+        if polys:
+            grid.append((gi, polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)))
+    out_geoms: list[dict[str, Any]] = [{"type": None} for _ in geoms]
+    arcs: list[list[list[int]]] = []
+    if grid:
+        frame = geopandas.GeoDataFrame({"i": [gi for gi, _ in grid]}, geometry=[p for _, p in grid])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (no CRS: grid units)
+            topo = topojson.Topology(frame, prequantize=False, topology=True, toposimplify=False).to_dict()
+        for g in topo["objects"]["data"]["geometries"]:
+            out_geoms[int(g["properties"]["i"])] = {"type": g["type"], "arcs": g["arcs"]}
+        for arc in topo["arcs"]:
+            pts = np.rint(np.asarray(arc, dtype=float)).astype(np.int64)
+            arcs.append(np.vstack([pts[:1], np.diff(pts, axis=0)]).tolist())
+    users: list[set[int]] = [set() for _ in arcs]
 
-    # 1. every edge -> the rings that use it
-    rings = [(gi, ring) for gi, poly in enumerate(polys) for rs in poly for ring in rs]
-    edge_users: dict[tuple, set[int]] = {}
-    for r, (_, ring) in enumerate(rings):
-        n = len(ring)
-        for k in range(n):
-            a, b = ring[k], ring[(k + 1) % n]
-            edge_users.setdefault((a, b) if a < b else (b, a), set()).add(r)
+    def walk(refs: Any, gi: int) -> None:
+        for ref in refs:
+            if isinstance(ref, list):
+                walk(ref, gi)
+            else:
+                users[ref if ref >= 0 else ~ref].add(gi)
 
-    def users(a: tuple, b: tuple) -> set[int]:
-        return edge_users[(a, b) if a < b else (b, a)]
-
-    # 2. junctions: vertices where the set of rings on the incoming and outgoing edge differs
-    junctions: set[tuple] = set()
-    for _, ring in rings:
-        n = len(ring)
-        for k in range(n):
-            if users(ring[k - 1], ring[k]) != users(ring[k], ring[(k + 1) % n]):
-                junctions.add(ring[k])
-
-    # 3. cut rings at junctions, store each arc once
-    arc_index: dict[tuple, int] = {}
-    arcs: list[tuple] = []
-    arc_users: list[set[int]] = []
-
-    def add_arc(points: tuple, gi: int) -> int:
-        i = arc_index.get(points)
-        if i is None:
-            j = arc_index.get(points[::-1])
-            if j is not None:
-                arc_users[j].add(gi)
-                return ~j
-            i = arc_index[points] = len(arcs)
-            arcs.append(points)
-            arc_users.append(set())
-        arc_users[i].add(gi)
-        return i
-
-    def ring_arcs(ring: list[tuple], gi: int) -> list[int]:
-        cuts = [k for k, p in enumerate(ring) if p in junctions]
-        if not cuts:  # a closed loop (island, enclave): canonical start so both sides match
-            k = ring.index(min(ring))
-            loop = ring[k:] + ring[:k]
-            return [add_arc(tuple([*loop, loop[0]]), gi)]
-        k0 = cuts[0]
-        rot = ring[k0:] + ring[:k0] + [ring[k0]]
-        cut_pos = [c - k0 for c in cuts] + [len(ring)]
-        return [add_arc(tuple(rot[a : b + 1]), gi) for a, b in itertools.pairwise(cut_pos)]
-
-    out_geoms = []
-    for gi, poly in enumerate(polys):
-        refs = [[ring_arcs(ring, gi) for ring in rs] for rs in poly]
-        if not refs:
-            out_geoms.append({"type": None})
-        elif len(refs) == 1:
-            out_geoms.append({"type": "Polygon", "arcs": refs[0]})
-        else:
-            out_geoms.append({"type": "MultiPolygon", "arcs": refs})
-
-    encoded = []
-    for points in arcs:
-        pts = np.asarray(points, dtype=np.int64)
-        deltas = np.vstack([pts[:1], np.diff(pts, axis=0)])
-        encoded.append(deltas.tolist())
+    for gi, g in enumerate(out_geoms):
+        walk(g.get("arcs", []), gi)
     return {
         "type": "Topology",
         "transform": {"scale": [scale, scale], "translate": list(origin)},
-        "arcs": encoded,
+        "arcs": arcs,
         "objects": {"c": {"type": "GeometryCollection", "geometries": out_geoms}},
-        "_users": [sorted(u) for u in arc_users],
+        "_users": [sorted(u) for u in users],
     }
 
 
@@ -543,6 +506,7 @@ def _border_arcs(arc_users: list[list[int]], group_of: list[Any], groups: list[A
 
 
 _TOPO_CACHE: dict[str, dict[str, Any]] = {}
+_ENCODER_VERSION = f"topojson-{topojson.__version__}-1"  # part of the cache key
 
 
 def commune_topology(
@@ -571,11 +535,35 @@ def commune_topology(
     names = gdf[name_column].map(safe).tolist() if name_column else None
     dists = gdf[district_column].map(safe).tolist() if district_column else None
     digest = hashlib.sha1(b"".join(shapely.to_wkb(np.asarray(gdf.geometry.values, dtype=object))))
-    digest.update(json.dumps([codes, names, dists, escape]).encode())
+    digest.update(json.dumps([codes, names, dists, escape, _ENCODER_VERSION]).encode())
     fingerprint = digest.hexdigest()
     cached = _TOPO_CACHE.get(fingerprint)
     if cached is not None:
         return cached
+    from ntm_geo.geo.boundaries import shapes_dir  # (the boundary cache folder)
+
+    disk = shapes_dir() / "topology" / f"{fingerprint}.json"
+    try:  # encoded once per boundary set, kept beside the boundary cache (git-ignored)
+        topo = json.loads(disk.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        topo = _encode_communes(gdf, codes, names, dists)
+        try:
+            disk.parent.mkdir(parents=True, exist_ok=True)
+            tmp = disk.with_name(f".{disk.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(topo, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, disk)
+        except OSError:
+            pass  # a read-only cache folder: encoded again by the next process
+    if len(_TOPO_CACHE) >= 8:
+        _TOPO_CACHE.pop(next(iter(_TOPO_CACHE)))
+    _TOPO_CACHE[fingerprint] = topo
+    return topo
+
+
+def _encode_communes(
+    gdf: geopandas.GeoDataFrame, codes: list[str], names: list[Any] | None, dists: list[Any] | None
+) -> dict[str, Any]:
+    """:func:`commune_topology`'s encoding step (ids, names, district borders added)."""
     topo = encode_topology(gdf.geometry.values)
     users = topo.pop("_users")
     district_names = list(dict.fromkeys(dists)) if dists is not None else []
@@ -598,9 +586,6 @@ def commune_topology(
         }
     topo["outline"] = {k: v for k, v in _DISTRICT_STYLE.items() if k != "fill"}
     topo["key"] = hashlib.sha1("\n".join(codes).encode()).hexdigest()[:10]
-    if len(_TOPO_CACHE) >= 8:
-        _TOPO_CACHE.pop(next(iter(_TOPO_CACHE)))
-    _TOPO_CACHE[fingerprint] = topo
     return topo
 
 
