@@ -90,15 +90,17 @@ def payload(
     error: str,
     options: Mapping[str, Any] | None = None,
     page: Mapping[str, str] | None = None,
+    page_css: bool = False,
 ) -> dict[str, Any]:
     """What the browser receives for one run: ``spec`` (not mutated) with the options, the texts
-    around the map (``page``: title, note, caption; set as text, never HTML), the app's CSS,
-    Leaflet's URLs, the ready flag and the error text."""
+    around the map (``page``: title, note, caption; set as text, never HTML), Leaflet's URLs, the
+    ready flag, the error text and, with ``page_css``, the app's CSS (for a first paint that
+    comes before the page's own CSS element; the module keeps it)."""
     return {
         **spec,
         "options": {**spec.get("options", {}), **(options or {})},
         "page": dict(page or {}),
-        "css": APP_CSS,
+        "css": APP_CSS if page_css else "",
         "assets": {"js": [u for _, u in _ASSETS.js], "css": [u for _, u in _ASSETS.css]},
         "ready": ready,
         "error": error,
@@ -150,6 +152,7 @@ def show_map(
         error=t("map_error", lang()),
         options={"height": height, "tiles": TILES.get(tiles) if tiles else None, **options},
         page={"title": title, "note": note, "caption": caption},
+        page_css=on_ready is not None,  # the first paint: the page's CSS element comes later
     )
     result = _COMPONENT(
         data=data, key=key, on_click_change=on_click or _ignore, on_ready_change=on_ready or _ignore

@@ -42,8 +42,9 @@ class OursMap:
                 self.spec, key="map", feature_group_to_add=self.feature_groups, height=MAP_HEIGHT
             )
         return leaflet_map.payload(
-            leaflet_map.map_spec(self.spec), ready=True, error="", options={"height": MAP_HEIGHT}, page={}
-        )
+            leaflet_map.map_spec(self.spec), ready=True, error="", options={"height": MAP_HEIGHT}, page={},
+            page_css=True,
+        )  # fmt: skip
 
     def first_load_files(self) -> dict[str, int]:
         """Bytes of the files the browser fetches once for the map (besides Leaflet, which the
@@ -52,9 +53,10 @@ class OursMap:
             return {}
         from ntm_geo.maps import webassets
 
+        module = webassets.REPO_ROOT / "static" / webassets.map_module_url().removeprefix("/app/static/")
         return {
             "topology file": len(webassets.topology_bytes(self.spec.topology)),
-            "map module": len(webassets.MAP_MODULE.read_bytes()),
+            "map module": module.stat().st_size,  # as published (minified)
         }
 
 

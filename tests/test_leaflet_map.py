@@ -59,7 +59,9 @@ def test_map_spec_sends_a_url_not_the_geometry():
 def test_payload_adds_options_texts_css_and_assets_without_changing_the_cached_spec():
     spec = {"v": 1, "options": {"cls": "x"}}
     before = json.dumps(spec, sort_keys=True)
-    out = lm.payload(spec, ready=True, error="Lỗi", options={"height": "80vh"}, page={"title": "<b>T</b>"})
+    out = lm.payload(
+        spec, ready=True, error="Lỗi", options={"height": "80vh"}, page={"title": "<b>T</b>"}, page_css=True
+    )
     assert json.dumps(spec, sort_keys=True) == before  # the cached dict is not mutated
     assert out["options"] == {"cls": "x", "height": "80vh"}
     assert out["page"] == {"title": "<b>T</b>"}  # text: the module sets textContent
@@ -69,6 +71,7 @@ def test_payload_adds_options_texts_css_and_assets_without_changing_the_cached_s
         "css": ["/app/static/vendor/leaflet/leaflet.css"],
     }
     json.dumps(out)  # what Streamlit sends: plain JSON
+    assert lm.payload(spec, ready=False, error="")["css"] == ""  # later runs: the page has its CSS
 
 
 def test_tiles_are_opt_in_and_known():

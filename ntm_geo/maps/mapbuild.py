@@ -36,6 +36,7 @@ from typing import Any
 import folium
 import geopandas as gpd
 
+from ntm_geo.errors import ConfigError
 from ntm_geo.i18n import register, t
 from ntm_geo.maps.classify import scheme_label
 from ntm_geo.maps.mapview import (
@@ -215,7 +216,8 @@ class ViewSpec:
     """One view as data for the map component.
 
     ``spec``: JSON-safe dict (``v``, ``bounds`` [[south, west], [north, east]] in EPSG:4326
-    degrees, ``style``, ``legend``, ``outline``); ``topology``: the TopoJSON topology of the units
+    degrees, ``style`` -- ``f`` palette index and ``m`` mode per unit as base-36 strings, ``m``
+    "" when every unit is normal --, ``legend``, ``outline``); ``topology``: the TopoJSON topology of the units
     (:func:`ntm_geo.maps.mapview.commune_topology`, names not escaped), published apart;
     ``title``: the map title.
     """
@@ -286,10 +288,10 @@ def build_view_spec(
         "bounds": [[float(miny), float(minx)], [float(maxy), float(maxx)]],
         "style": {
             "p": palette,
-            "f": [palette.index(f) for f in fills],
+            "f": _digits([palette.index(f) for f in fills]),
             "v": values,
             "l": labels,
-            "m": _style_modes(codes, dimmed, set(highlight)),
+            "m": _digits(_style_modes(codes, dimmed, set(highlight))),
             "st": [_COMMUNE_STYLE, _DIMMED_STYLE, _HIGHLIGHT_STYLE, _HOVER_STYLE],
         },
         "legend": {
@@ -304,6 +306,26 @@ def build_view_spec(
     }
     title = view_title(view, year=year, source=source, lang=lang)  # type: ignore[arg-type]
     return ViewSpec(spec, topo, title)
+
+
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def _digits(indices: list[int]) -> str:
+    """Small indices (palette index, mode) as one base-36 character each, "" when all are 0:
+    226 units cost 226 bytes instead of ~680 of a JSON list (a theme change sends this).
+
+    Raises
+    ------
+    ConfigError
+        An index outside 0-35 (more than 36 palette colours).
+    """
+    if any(not 0 <= i < len(_DIGITS) for i in indices):
+        raise ConfigError(
+            f"The map spec holds at most {len(_DIGITS)} colours; got index {max(indices)}.",
+            f"Bản đồ chỉ có tối đa {len(_DIGITS)} màu; nhận được chỉ số {max(indices)}.",
+        )
+    return "" if not any(indices) else "".join(_DIGITS[i] for i in indices)
 
 
 def spec_payload_bytes(spec: Mapping[str, Any]) -> int:

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  VERSION, decodeArcs, stitch, latlngs, tooltipRows, unitStyle, legendRows, placeLabels,
+  VERSION, digit, decodeArcs, stitch, latlngs, tooltipRows, unitStyle, legendRows, placeLabels,
   anyPointIn, paddingCandidates, keyTarget,
 } from "../../ntm_geo/maps/static/ntm_map.js";
 
@@ -41,9 +41,16 @@ test("tooltipRows pairs labels with name, group and values; text stays text", ()
 });
 
 test("unitStyle picks the mode's style and the palette colour", () => {
-  const style = { p: ["#111111", "#222222"], f: [1, 0], m: [0, 2], st: [{ weight: 1 }, { weight: 0.5 }, { weight: 3 }] };
+  const style = { p: ["#111111", "#222222"], f: "10", m: "02", st: [{ weight: 1 }, { weight: 0.5 }, { weight: 3 }] };
   assert.deepEqual(unitStyle(style, 0), [0, { weight: 1, fillColor: "#222222" }]);
   assert.deepEqual(unitStyle(style, 1), [2, { weight: 3, fillColor: "#111111" }]);
+  assert.deepEqual(unitStyle({ ...style, m: "" }, 1), [0, { weight: 1, fillColor: "#111111" }]); // "" = all normal
+});
+
+test("digit reads base-36 indices", () => {
+  assert.equal(digit("0a", 1), 10);
+  assert.equal(digit("", 5), 0);
+  assert.equal(digit(undefined, 0), 0);
 });
 
 test("legendRows writes counts the Vietnamese way and refuses non-hex colours", () => {

@@ -14,8 +14,9 @@
  *                            "districts" = group names (any vintage: nothing here assumes 226
  *                            units or that districts exist);
  *     bounds: [[south, west], [north, east]]  extent to fit (a change re-fits, the map is kept);
- *     style: {p: palette, f: palette index per unit, v: tooltip values per unit, l: tooltip
- *             labels, m: mode per unit (0 normal, 1 dimmed, 2 highlight),
+ *     style: {p: palette, f: palette index per unit (base-36 string), v: tooltip values per
+ *             unit, l: tooltip labels, m: mode per unit (0 normal, 1 dimmed, 2 highlight;
+ *             base-36 string, "" = all normal),
  *             st: [normal, dimmed, highlight, hover] path styles}   (units in topology order);
  *     legend: {title, entries: [[colour, label, count|null]], note, font_px, position,
  *              compact, collapsed} | null;
@@ -80,10 +81,16 @@ export function tooltipRows(topoUnit, groups, style, i) {
   return values.map((v, j) => [String((style.l || [])[j] ?? ""), v == null ? "" : String(v)]);
 }
 
+/** Small index i of a base-36 string ("" or missing: 0), as Python's mapbuild._digits writes it. */
+export function digit(text, i) {
+  const c = (text || "")[i];
+  return c === undefined ? 0 : parseInt(c, 36);
+}
+
 /** Path options of unit i for a style spec: [mode, Leaflet path options]. */
 export function unitStyle(style, i) {
-  const mode = (style.m || [])[i] || 0;
-  const fill = style.p[style.f[i]];
+  const mode = digit(style.m, i);
+  const fill = style.p[digit(style.f, i)];
   return [mode, Object.assign({}, style.st[mode], { fillColor: fill })];
 }
 
@@ -350,7 +357,9 @@ function drawPage(root, state, spec) {
     root.prepend(state.style, state.head);
     root.appendChild(state.foot);
   }
-  const css = CSS + (spec.css || "");
+  // the page's CSS comes with the first paint only (later runs have it from the page itself)
+  if (spec.css) state.pageCss = spec.css;
+  const css = CSS + (state.pageCss || "");
   if (state.style.textContent !== css) state.style.textContent = css;
   const show = (node, text, target) => {
     (target || node).textContent = text || "";
