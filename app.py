@@ -7,12 +7,13 @@ file and one row of :data:`PAGES`.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from urllib.parse import urlparse
 
 import streamlit as st
 
-from app_pages.common import APP_CSS
+from app_pages.common import APP_CSS, run_page
 from ntm_geo.i18n import LANGUAGES, t
 from ntm_geo.maps.webassets import install_leaflet
 
@@ -29,6 +30,20 @@ PAGES: list[tuple[str, str, str, str]] = [
 ]
 
 st.set_page_config(page_title="NTM Lạng Sơn", page_icon="🗺️", layout="wide")
+
+
+@st.cache_resource(show_spinner=False)
+def _log_handler() -> None:
+    """The app's log lines (sign-in failures, unexpected errors with their id and traceback) on
+    the server's standard error, with time and level, once per process."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger = logging.getLogger("ntm_geo")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+
+_log_handler()
 
 
 def _map_first_paint() -> bool:
@@ -98,4 +113,4 @@ st.sidebar.title(t("app_title", lang))
 # pasted link within a page (a query that differs from the one the page last wrote).
 st.session_state["page_switched"] = st.session_state.get("page_now") != page.url_path
 st.session_state["page_now"] = page.url_path
-page.run()
+run_page(page.run)  # an exception in a page: logged with an id, shown as that id (never a traceback)

@@ -2,22 +2,113 @@
 
 Caches: ``st.cache_resource`` for read-only shared objects (boundaries, joined tables — never
 mutated by a page), ``st.cache_data`` for small derived values (classifications, report rows).
+
+Also the page edge (:func:`run_page`: no traceback ever reaches a visitor), the editor session
+of a browser session (:func:`editor_session`, :func:`sign_in`) and one-shot messages that
+survive a rerun (:func:`flash`, :func:`show_flash`).
 """
 
 from __future__ import annotations
+
+import logging
+import secrets as _secrets
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 
 from ntm_geo import auth
-from ntm_geo.criteria.report_check import compare
+from ntm_geo.criteria.report_check import compare, display_table
 from ntm_geo.datasets import catalog, store
 from ntm_geo.errors import NtmGeoError
+from ntm_geo.geo import background
 from ntm_geo.geo import boundaries as bnd
-from ntm_geo.i18n import t
-from ntm_geo.maps.themes import compute_view, join_dataset
+from ntm_geo.i18n import register, t
+from ntm_geo.maps.themes import ChoroplethView
 from ntm_geo.planning.profile import escape_markdown
-from ntm_geo.views.viewstate import Notice
+from ntm_geo.views import pipeline
+from ntm_geo.views.viewstate import Notice, ViewState
+
+log = logging.getLogger("ntm_geo.app")
+
+register(
+    {
+        "unexpected_error": (
+            "Đã xảy ra lỗi ngoài dự kiến; trang chưa hiển thị hết. Hãy tải lại trang; nếu lỗi còn, báo "
+            "quản trị viên mã lỗi **{id}** (chi tiết đã được ghi vào nhật ký của máy chủ).",
+            "An unexpected error occurred; the page is incomplete. Reload the page; if it happens again, "
+            "give the administrator the error id **{id}** (the details are in the server's log).",
+        ),
+        "editor_session_ended": (
+            "Phiên biên tập đã hết hạn (30 phút không thao tác hoặc 8 giờ sau khi đăng nhập). Hãy đăng "
+            "nhập lại.",
+            "Your editor session has ended (30 min without activity or 8 h after signing in). Sign in again.",
+        ),
+    }
+)
+
+
+def run_page(run: Callable[[], None]) -> None:
+    """Run a page; anything it raises is logged with a short id (traceback in the server log)
+    and shown as a message in both languages naming that id -- never the exception's text, a
+    traceback or a server path. Streamlit's own ``st.stop``/``st.rerun`` pass through (they are
+    not :class:`Exception`)."""
+    try:
+        run()
+    except Exception:  # the page edge: whatever a page raises, the visitor sees only an id
+        error_id = _secrets.token_hex(4)
+        log.exception("unexpected error %s on page %s", error_id, st.session_state.get("page_now", "?"))
+        first = lang()
+        other = "en" if first == "vi" else "vi"
+        st.error(
+            f"{t('unexpected_error', first, id=error_id)}\n\n{t('unexpected_error', other, id=error_id)}"
+        )
+
+
+def flash(kind: str, text: str) -> None:
+    """Keep a message (``kind``: "success", "info", "warning", "error"; Markdown, data escaped)
+    to show after the next rerun with :func:`show_flash` (a message written just before
+    ``st.rerun()`` is never seen)."""
+    st.session_state.setdefault("_flash", []).append((kind, text))
+
+
+def show_flash() -> None:
+    """Show and forget the messages kept by :func:`flash`."""
+    for kind, text in st.session_state.pop("_flash", []):
+        getattr(st, kind)(text)
+
+
+def session_key() -> str:
+    """A random id of this browser session (the sign-in throttle's per-session key)."""
+    return st.session_state.setdefault("_session_key", _secrets.token_hex(16))
+
+
+def editor_session() -> auth.EditorSession | None:
+    """This browser session's editor session while it is active (each call counts as activity),
+    else None; an ended one is dropped with a notice (:func:`flash`)."""
+    editor = st.session_state.get("editor_session")
+    if editor is None:
+        return None
+    if not isinstance(editor, auth.EditorSession) or not editor.touch():
+        del st.session_state["editor_session"]
+        flash("warning", t("editor_session_ended", lang()))
+        return None
+    return editor
+
+
+def sign_in(password: str | None) -> auth.EditorSession:
+    """Sign this browser session in (:func:`ntm_geo.auth.sign_in`, throttled per session and per
+    client address ``st.context.ip_address``). Raises what that raises."""
+    address = st.context.ip_address  # None for this machine (and in AppTest, not a str)
+    address = address if isinstance(address, str) else None
+    editor = auth.sign_in(password, session_key=session_key(), client_address=address)
+    st.session_state["editor_session"] = editor
+    return editor
+
+
+def sign_out() -> None:
+    """End this browser session's editor session."""
+    st.session_state.pop("editor_session", None)
 
 
 def lang() -> str:
@@ -48,11 +139,20 @@ def _boundaries() -> bnd.Boundaries:
 
 
 def boundaries() -> bnd.Boundaries:
-    """Boundaries from the cache; on the very first run, build them with a progress bar."""
+    """Boundaries from the cache; on the very first run, build them with a progress bar.
+
+    The build runs in a background job (:mod:`ntm_geo.geo.background`): closing the tab during the
+    ~30 s first conversion stops only this progress bar, never the conversion, and the next visitor
+    polls the same job (issue 14, item 14)."""
     if not bnd.cache_is_fresh():
+        job = background.start("boundary cache", lambda progress: bnd.load_boundaries(progress=progress))
         bar = st.progress(0.0, text=t("loading_boundaries", lang()))
-        bnd.load_boundaries(progress=lambda fraction, message: bar.progress(fraction, text=message))
+        while not job.done.wait(0.25):
+            bar.progress(
+                min(max(job.fraction, 0.0), 1.0), text=job.message or t("loading_boundaries", lang())
+            )
         bar.empty()
+        job.wait(0)  # re-raises the build's error (shown by boundaries_or_stop)
     return _boundaries()
 
 
@@ -69,13 +169,21 @@ def boundaries_or_stop(lang: str) -> bnd.Boundaries:
 @st.cache_resource(show_spinner=False)
 def joined_table(dataset_id: str, year: int):
     """Web-simplified communes joined to a dataset's year table (read-only, shared)."""
-    return join_dataset(_boundaries().communes_web, catalog.load_year(dataset_id, year))
+    return pipeline.join(ViewState(dataset=dataset_id, year=year), _boundaries().communes_web)
 
 
 @st.cache_data(show_spinner=False)
-def view(dataset_id: str, year: int, variable_key: str, scheme: str, k: int, lang: str):
-    """Classification, fill colours and display values of one variable (cached per arguments)."""
-    return compute_view(joined_table(dataset_id, year), variable_key, scheme=scheme, k=k, lang=lang)
+def view_of(state: ViewState) -> ChoroplethView:
+    """Classification, fill colours, legend and display values of a view (cached per view: pass
+    :meth:`ViewState.map_key`, which keeps only what changes the colours)."""
+    return pipeline.classify(state, joined_table(state.dataset, state.year))
+
+
+def view(dataset_id: str, year: int, variable_key: str, scheme: str, k: int, lang: str) -> ChoroplethView:
+    """:func:`view_of` for callers that hold the view's parts."""
+    return view_of(
+        ViewState(dataset=dataset_id, year=year, var=variable_key, scheme=scheme, k=k, lang=lang).map_key()
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -120,21 +228,14 @@ def candidates(dataset_id: str, year: int, lang: str) -> pd.DataFrame:
 def report_rows(dataset_id: str, year: int, lang: str) -> pd.DataFrame:
     """The report comparison as a display table (figure, report, computed, ✓/✗)."""
     rows = compare(catalog.load_year(dataset_id, year), _boundaries().communes.drop(columns="geometry"), year)
-    return pd.DataFrame(
-        {
-            t("figure", lang): [r.label_vi if lang == "vi" else r.label_en for r in rows],
-            t("report_value", lang): [r.report_value for r in rows],
-            t("computed_value", lang): [r.computed_value for r in rows],
-            t("match", lang): ["✓" if r.ok else "✗" for r in rows],
-        }
-    )
+    return display_table(rows, lang)
 
 
 def clear_data_caches(*, boundaries: bool = False) -> None:
     """Forget cached tables and views after a dataset (or, with ``boundaries``, the boundary set)
     was saved, replaced or deleted, so no page serves stale data."""
     joined_table.clear()
-    view.clear()
+    view_of.clear()
     map_data.clear()
     candidates.clear()
     report_rows.clear()
@@ -211,7 +312,7 @@ def show_notices(notices: list[Notice], lang: str) -> None:
     if notices:
         items = "\n".join(
             f"- **{escape_markdown(n.param)}** = {escape_markdown(n.value)} — "
-            f"{escape_markdown(n.reason_vi if lang == 'vi' else n.reason_en)}"
+            f"{escape_markdown(n.reason.pick(lang))}"
             for n in notices
         )
         st.warning(f"{t('link_ignored', lang)}\n\n{items}", icon=":material/link:")

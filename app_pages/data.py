@@ -1,12 +1,20 @@
 """Province data page: template, table upload with the match report, saved datasets, boundaries.
 
+Who may do what: viewing (template, saved datasets, the boundaries in use) is open to all.
+Uploading, saving, replacing and deleting need an editor **signed in** in this browser session
+(:func:`app_pages.common.sign_in`, throttled; the session ends after 30 min idle or 8 h): until
+then no file uploader is rendered at all, so the server reads and parses no file for a visitor.
+Each save or delete passes the editor session to the store, which re-checks it on the server.
+The password is typed once, in a form cleared on submit, and never rendered back.
+
 Reruns: every widget reruns the script. The import of an uploaded file is cached per (bytes,
-name, year, confirmed suggestions), so confirming a suggestion re-imports only once. Nothing is
-saved until the user presses Save with the editor password; after any save, replace or delete
-the map caches of :mod:`app_pages.common` are cleared so no page shows stale data.
+name, year, confirmed suggestions), so confirming a suggestion re-imports only once. After any
+save, replace or delete the map caches of :mod:`app_pages.common` are cleared so no page shows
+stale data, and the page reruns with the confirmation kept for it (:func:`~app_pages.common.flash`).
 
 All text from uploads (names, cell values, reasons quoting them, file names) is shown through
-``st.dataframe`` or :func:`~ntm_geo.planning.profile.escape_markdown`; never as HTML.
+``st.dataframe`` or :func:`~ntm_geo.planning.profile.escape_markdown` (widget labels included:
+they are Markdown too); never as HTML.
 """
 
 from __future__ import annotations
@@ -16,36 +24,47 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import boundaries, clear_data_caches, lang
+from app_pages.common import (
+    boundaries,
+    clear_data_caches,
+    editor_session,
+    flash,
+    lang,
+    show_flash,
+    sign_in,
+    sign_out,
+)
 from ntm_geo import auth
-from ntm_geo.criteria.report_check import YEARS as REPORT_YEARS
-from ntm_geo.criteria.report_check import compare
+from ntm_geo.criteria.report_check import check_table, display_table
 from ntm_geo.datasets import store
+from ntm_geo.datasets import template as tpl
 from ntm_geo.errors import NtmGeoError
 from ntm_geo.exports.tables import table_csv_bytes
 from ntm_geo.geo import boundary_upload as bu
 from ntm_geo.i18n import register, t
 from ntm_geo.planning.profile import escape_markdown
-from ntm_geo.views.viewstate import YEARS as MAP_YEARS
 
 MAX_TABLE_MB = 10
-MAX_BOUNDARY_MB = bu.MAX_BYTES // 2**20
+"""Largest table upload (MB): a province table of a few hundred rows is well under 1 MB."""
+MAX_BOUNDARY_MB = min(bu.MAX_BYTES // 2**20, 20)
+"""Largest boundary upload (MB); ``server.maxUploadSize`` in .streamlit/config.toml is the same."""
 TEMPLATE_YEARS = list(range(2011, 2031))
+MEMO_PREFIX = "_upload_memo::"
+"""Session-state keys of what was read from this session's uploads (:func:`_session_memo`)."""
 
 register(
     {
         "data_title": ("Dữ liệu của tỉnh", "Province data"),
         "data_intro": (
             "Tải mẫu, điền kết quả NTM từng xã, tải lên và kiểm tra trước khi lưu. Xem dữ liệu không cần "
-            "mật khẩu; lưu, thay thế, xóa cần mật khẩu biên tập.",
+            "mật khẩu; tải lên, lưu, thay thế, xóa cần đăng nhập biên tập.",
             "Download the template, fill in each commune's NTM results, upload and check before saving. "
-            "Viewing needs no password; saving, replacing and deleting need the editor password.",
+            "Viewing needs no password; uploading, saving, replacing and deleting need an editor sign-in.",
         ),
         "data_template": ("1. Tải mẫu nhập liệu", "1. Download the template"),
         "data_template_year": ("Năm của mẫu", "Template year"),
         "data_template_xlsx": ("Tải mẫu Excel (.xlsx)", "Download Excel template (.xlsx)"),
         "data_template_csv": ("Tải mẫu CSV", "Download CSV template"),
-        "data_template_missing": ("Mẫu nhập liệu chưa sẵn sàng.", "The template is not available yet."),
         "data_upload": ("2. Tải lên bảng số liệu", "2. Upload a table"),
         "data_upload_file": (
             "Tệp CSV hoặc Excel (.xlsx), tối đa {mb} MB",
@@ -92,10 +111,6 @@ register(
         "data_check_none": (
             "Báo cáo 48/BC-BCĐ chỉ có số liệu năm 2011 và 2015.",
             "Report 48/BC-BCĐ has figures for 2011 and 2015 only.",
-        ),
-        "data_map_years": (
-            "Bản đồ hiện chỉ hiển thị các năm {years}.",
-            "The map currently shows the years {years} only.",
         ),
         "data_save": ("Lưu bộ dữ liệu", "Save the dataset"),
         "data_target": ("Lưu thành", "Save as"),
@@ -165,6 +180,28 @@ register(
             "Cannot be saved yet: all 226 units are needed, one polygon each.",
         ),
         "data_rule": ("Cách khớp", "Rule"),
+        "data_signin": ("Đăng nhập biên tập", "Editor sign-in"),
+        "data_signin_why": (
+            "Tải lên, lưu, thay thế và xóa dữ liệu cần đăng nhập bằng mật khẩu biên tập. Phiên đăng "
+            "nhập hết hạn sau 30 phút không thao tác hoặc 8 giờ.",
+            "Uploading, saving, replacing and deleting data need signing in with the editor password. "
+            "The session ends after 30 min without activity or after 8 h.",
+        ),
+        "data_signin_button": ("Đăng nhập", "Sign in"),
+        "data_signed_in": (
+            "Đã đăng nhập biên tập; phiên hết hạn sau {minutes} phút nếu không thao tác.",
+            "Signed in as editor; the session ends after {minutes} min without activity.",
+        ),
+        "data_signout": ("Đăng xuất", "Sign out"),
+        "data_signin_first": (
+            "Đăng nhập biên tập (ở trên) để tải tệp lên.",
+            "Sign in as editor (above) to upload a file.",
+        ),
+        "data_uploader_hint": (
+            "Kéo thả tệp vào đây hoặc bấm «Chọn tệp»",
+            "Drag a file here or press «Choose file»",
+        ),
+        "data_uploader_button": ("Chọn tệp", "Choose file"),
     }
 )
 
@@ -178,6 +215,10 @@ RULES = {
 
 L = lang()
 vi = L == "vi"
+editor = editor_session() if auth.uploads_enabled() else None
+if editor is None:  # signed out or ended: forget what was read from this session's uploads
+    for _name in [k for k in st.session_state if str(k).startswith(MEMO_PREFIX)]:
+        del st.session_state[_name]
 
 
 def _err(error: NtmGeoError) -> None:
@@ -197,6 +238,24 @@ def _issues(rows: list[dict], columns: dict[str, tuple[str, str]]) -> pd.DataFra
     )
 
 
+def _session_memo(kind: str, key: tuple, compute):
+    """``compute()`` once per ``key`` in this browser session: a rerun (confirming a suggestion,
+    a click) re-reads nothing. Only the last result (or error) per ``kind`` is kept, in the
+    session's own state, so an upload's tables are freed when the session ends or the editor
+    signs out -- never shared with, or held for, other sessions (st.cache_data would)."""
+    name = MEMO_PREFIX + kind
+    memo = st.session_state.get(name)
+    if memo is None or memo[0] != key:
+        try:
+            memo = (key, compute(), None)
+        except NtmGeoError as error:
+            memo = (key, None, error)
+        st.session_state[name] = memo
+    if memo[2] is not None:
+        raise memo[2]
+    return memo[1]
+
+
 ISSUE_COLUMNS = {
     "row": ("Dòng", "Row"),
     "sheet": ("Trang tính", "Sheet"),
@@ -207,61 +266,91 @@ ISSUE_COLUMNS = {
 
 st.title(t("data_title", L))
 st.caption(t("data_intro", L))
+show_flash()
 enabled = auth.uploads_enabled()
 if not enabled:
     st.warning(escape_markdown(auth.not_configured_error().message(L)), icon="🔒")
+elif editor is None:
+    with st.expander(t("data_signin", L), expanded=True, icon="🔑"):
+        st.caption(t("data_signin_why", L))
+        with st.form("signin_form", clear_on_submit=True, enter_to_submit=True):
+            typed = st.text_input(t("data_password", L), type="password", key="signin_password")
+            signing_in = st.form_submit_button(t("data_signin_button", L), type="primary")
+        if signing_in:
+            st.session_state.pop("signin_password", None)  # the typed value is kept nowhere
+            try:
+                editor = sign_in(typed)
+            except NtmGeoError as error:
+                _err(error)
+            else:
+                st.rerun()  # the page again, with the upload widgets
+            finally:
+                del typed
+else:
+    c_in, c_out = st.columns([4, 1], vertical_alignment="center")
+    c_in.caption(t("data_signed_in", L, minutes=auth.IDLE_TIMEOUT_S // 60))
+    if c_out.button(t("data_signout", L), key="signout"):
+        sign_out()
+        st.rerun()
+if editor is not None:  # Streamlit's uploader texts are English only ("Upload", "10MB per file"): ours
+    st.html(
+        "<style>[data-testid='stFileUploaderDropzoneInstructions'],"
+        " [data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] {display: none}"
+        f" [data-testid='stFileUploaderDropzone'] button [data-has-shortcut]::after"
+        f" {{content: '{t('data_uploader_button', L)}'; font-size: 0.875rem}}"
+        f" [data-testid='stFileUploaderDropzone']::before {{content: '{t('data_uploader_hint', L)}';"
+        " font-size: 0.875rem; opacity: 0.7; flex: 1; align-self: center}</style>"
+    )
 
 # ---------------------------------------------------------------- 1. template
 st.subheader(t("data_template", L))
-try:
-    from ntm_geo.datasets import template as tpl
-except ImportError:
-    tpl = None
-if tpl is None:
-    st.caption(t("data_template_missing", L))
-else:
 
-    @st.cache_data(show_spinner=False, max_entries=8)
-    def _template(year: int, lang_: str, kind: str) -> bytes:
-        return tpl.template_xlsx(year, lang_) if kind == "xlsx" else tpl.template_csv(year)
 
-    col_year, col_x, col_c = st.columns([1, 2, 2], vertical_alignment="bottom")
-    t_year = col_year.selectbox(
-        t("data_template_year", L), TEMPLATE_YEARS, index=TEMPLATE_YEARS.index(2015), key="template_year"
-    )
-    col_x.download_button(
-        t("data_template_xlsx", L),
-        _template(t_year, L, "xlsx"),
-        file_name=f"mau_ntm_lang_son_{t_year}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    col_c.download_button(
-        t("data_template_csv", L),
-        _template(t_year, L, "csv"),
-        file_name=f"mau_ntm_lang_son_{t_year}.csv",
-        mime="text/csv",
-    )
+@st.cache_data(show_spinner=False, max_entries=8)
+def _template(year: int, lang_: str, kind: str) -> bytes:
+    return tpl.template_xlsx(year, lang_) if kind == "xlsx" else tpl.template_csv(year)
+
+
+col_year, col_x, col_c = st.columns([1, 2, 2], vertical_alignment="bottom")
+t_year = col_year.selectbox(
+    t("data_template_year", L), TEMPLATE_YEARS, index=TEMPLATE_YEARS.index(2015), key="template_year"
+)
+col_x.download_button(
+    t("data_template_xlsx", L),
+    _template(t_year, L, "xlsx"),
+    file_name=f"mau_ntm_lang_son_{t_year}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+col_c.download_button(
+    t("data_template_csv", L),
+    _template(t_year, L, "csv"),
+    file_name=f"mau_ntm_lang_son_{t_year}.csv",
+    mime="text/csv",
+)
+st.caption(escape_markdown(tpl.table_framework(t_year).label(L)))  # the template's criteria (issue 13)
 
 # ---------------------------------------------------------------- 2. upload and match report
 st.subheader(t("data_upload", L))
-col_file, col_year = st.columns([3, 1])
-upload = col_file.file_uploader(
-    t("data_upload_file", L, mb=MAX_TABLE_MB),
-    type=["csv", "txt", "tsv", "xlsx", "xlsm"],
-    max_upload_size=MAX_TABLE_MB,
-    disabled=not enabled,
-    key="table_file",
-)
-year_choice = col_year.selectbox(
-    t("data_year", L),
-    [None, *TEMPLATE_YEARS],
-    format_func=lambda y: t("data_year_auto", L) if y is None else str(y),
-    key="table_year",
-    disabled=not enabled,
-)
+upload = year_choice = None
+if editor is None:
+    st.caption(t("data_upload_file", L, mb=MAX_TABLE_MB) + ". " + t("data_signin_first", L))
+else:
+    col_file, col_year = st.columns([3, 1])
+    upload = col_file.file_uploader(
+        t("data_upload_file", L, mb=MAX_TABLE_MB),
+        type=["csv", "txt", "tsv", "xlsx", "xlsm"],
+        accept_multiple_files=False,
+        max_upload_size=MAX_TABLE_MB,
+        key="table_file",
+    )
+    year_choice = col_year.selectbox(
+        t("data_year", L),
+        [None, *TEMPLATE_YEARS],
+        format_func=lambda y: t("data_year_auto", L) if y is None else str(y),
+        key="table_year",
+    )
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
 def _import(data: bytes, filename: str, year: int | None, confirmed: tuple[tuple[int, str], ...]):
     from ntm_geo.datasets.importing import import_table
 
@@ -269,15 +358,19 @@ def _import(data: bytes, filename: str, year: int | None, confirmed: tuple[tuple
 
 
 report = None
-if upload is not None and enabled:
-    data = upload.getvalue()
-    if len(data) > MAX_TABLE_MB * 2**20:
-        st.error(t("data_too_big", L, size=len(data) / 2**20, mb=MAX_TABLE_MB))
+if upload is not None and editor is not None:
+    if upload.size > MAX_TABLE_MB * 2**20:  # checked on the server, before reading
+        st.error(t("data_too_big", L, size=upload.size / 2**20, mb=MAX_TABLE_MB))
     else:
+        data = upload.getvalue()
         confirmed_key = f"confirmed::{upload.file_id}"
         confirmed = st.session_state.setdefault(confirmed_key, {})
         try:
-            report = _import(data, upload.name, year_choice, tuple(sorted(confirmed.items())))
+            report = _session_memo(
+                "table",
+                (upload.file_id, year_choice, tuple(sorted(confirmed.items()))),
+                lambda: _import(data, upload.name, year_choice, tuple(sorted(confirmed.items()))),
+            )
         except NtmGeoError as error:
             _err(error)
 
@@ -296,8 +389,8 @@ if report is not None:
             year=report.year,
         )
     )
-    if report.year not in MAP_YEARS:
-        st.info(t("data_map_years", L, years=", ".join(map(str, sorted(MAP_YEARS)))))
+    if report.framework_id:  # which criteria framework the table is read under, and why (issue 13)
+        st.caption(escape_markdown(report.framework_reason_vi if L == "vi" else report.framework_reason_en))
     if report.notices:
         with st.expander(t("data_notices", L) + f" ({len(report.notices)})"):
             st.dataframe(
@@ -316,7 +409,7 @@ if report is not None:
         raw_cells = dict(report.raw.rows) if report.raw else {}
         for row, options in list(sorted(report.suggestions.items()))[:40]:
             labels = {code: f"{label} ({score:.0f})" for code, label, score in options}
-            written = " · ".join(c for c in raw_cells.get(row, ()) if c)[:80]
+            written = escape_markdown(" · ".join(str(c) for c in raw_cells.get(row, ()) if c)[:80])
             current = st.session_state[confirmed_key].get(row, "")
             choice = st.selectbox(
                 t("data_suggest_row", L, row=row, value=written),
@@ -384,22 +477,15 @@ if report is not None:
         )
         st.caption(t("data_rejected_note", L))
 
-    if report.year in REPORT_YEARS and len(report.table):
+    units = boundaries().communes.drop(columns="geometry")
+    try:
+        rows = check_table(report.table, units, report.year)
+    except NtmGeoError as error:
+        rows = []
+        _err(error)
+    if rows:
         with st.expander(t("data_check", L, year=report.year)):
-            units = boundaries().communes.drop(columns="geometry")
-            rows = compare(report.table, units, report.year)
-            st.dataframe(
-                pd.DataFrame(
-                    {
-                        t("figure", L): [r.label_vi if vi else r.label_en for r in rows],
-                        t("report_value", L): [r.report_value for r in rows],
-                        t("computed_value", L): [r.computed_value for r in rows],
-                        t("match", L): ["✓" if r.ok else "✗" for r in rows],
-                    }
-                ),
-                hide_index=True,
-                width="stretch",
-            )
+            st.dataframe(display_table(rows, L), hide_index=True, width="stretch")
     else:
         st.caption(t("data_check_none", L))
 
@@ -417,7 +503,6 @@ if report is not None:
         name = st.text_input(t("data_name", L), value=Path(report.file).stem, max_chars=store.MAX_NAME_CHARS)
         source = st.text_input(t("data_source", L), value="Văn phòng Điều phối NTM tỉnh Lạng Sơn")
         uploader = st.text_input(t("data_uploader", L))
-        password = st.text_input(t("data_password", L), type="password")
         n_rejected = len({r for r in rejected["row"].dropna()}) if len(rejected) else 0
         submitted = st.form_submit_button(
             t("data_save_button", L, n=len(report.table), rejected=n_rejected),
@@ -427,32 +512,23 @@ if report is not None:
     if not len(report.table):
         st.warning(t("data_nothing", L))
     if submitted:
-        table = report.table.drop(
-            columns=[c for c in ("name_as_written", "population") if c in report.table.columns]
-        )
         try:
-            if target:
-                old = store.get_record(target)
-                tables = {y: store.load_table(target, y) for y in old.years if y != report.year}
-                reports = {y: store.get_report(target, y) for y in tables}
-                tables[report.year], reports[report.year] = table, report.to_json()
-                info = store.replace_dataset(
-                    target, name, source, uploader, tables, reports, password=password
-                )
-            else:
-                info = store.save_dataset(
-                    name,
-                    source,
-                    uploader,
-                    {report.year: table},
-                    {report.year: report.to_json()},
-                    password=password,
-                )
+            info = store.save_import(
+                report.table,
+                report.year,
+                report.to_json(),
+                name=name,
+                source=source,
+                uploaded_by=uploader,
+                password=editor_session(),  # re-checked by the store: signed in and not expired
+                into=target or None,
+            )
         except NtmGeoError as error:
             _err(error)
         else:
             clear_data_caches()
-            st.success(t("data_saved", L, name=escape_markdown(info.name_vi), id=info.id), icon="✅")
+            flash("success", "✅ " + t("data_saved", L, name=escape_markdown(info.name_vi), id=info.id))
+            st.rerun()  # the saved list below shows it; the confirmation stays for that run
 
 # ---------------------------------------------------------------- saved datasets
 st.subheader(t("data_list", L))
@@ -480,19 +556,18 @@ else:
         hide_index=True,
         width="stretch",
     )
-    if enabled:
+    if editor is not None:
         with st.expander(t("data_delete", L)), st.form("delete_form"):
             victim = st.selectbox(t("data_col_id", L), [r.id for r in records])
             sure = st.checkbox(t("data_delete_confirm", L))
-            password = st.text_input(t("data_password", L), type="password")
             if st.form_submit_button(t("data_delete_button", L), disabled=False) and sure:
                 try:
-                    store.delete_dataset(victim, password=password)
+                    store.delete_dataset(victim, password=editor_session())
                 except NtmGeoError as error:
                     _err(error)
                 else:
                     clear_data_caches()
-                    st.success(t("data_deleted", L, id=victim))
+                    flash("success", t("data_deleted", L, id=escape_markdown(victim)))
                     st.rerun()
 
 # ---------------------------------------------------------------- 4. boundaries
@@ -514,13 +589,17 @@ else:
     st.caption(t("data_bnd_builtin", L))
 with st.expander(t("data_bnd_open", L), expanded=False):
     st.caption(t("data_bnd_intro", L, mb=MAX_BOUNDARY_MB))
-    b_file = st.file_uploader(
-        t("data_bnd_file", L),
-        type=["zip", "gpkg", "geojson", "json"],
-        max_upload_size=MAX_BOUNDARY_MB,
-        disabled=not enabled,
-        key="boundary_file",
-    )
+    b_file = None
+    if editor is None:
+        st.caption(t("data_signin_first", L))
+    else:
+        b_file = st.file_uploader(
+            t("data_bnd_file", L),
+            type=["zip", "gpkg", "geojson", "json"],
+            accept_multiple_files=False,
+            max_upload_size=MAX_BOUNDARY_MB,
+            key="boundary_file",
+        )
     c1, c2 = st.columns(2)
     crs_key = c1.selectbox(
         t("data_bnd_crs", L),
@@ -533,78 +612,96 @@ with st.expander(t("data_bnd_open", L), expanded=False):
         format_func=lambda e: e or t("data_year_auto", L),
     )
 
-    @st.cache_data(show_spinner=False, max_entries=2)
     def _import_boundaries(data: bytes, filename: str, crs: str, enc: str):
         return bu.import_boundaries(
             data, filename, crs=crs or None, encoding=enc or None, reference=boundaries().communes
         )
 
-    if b_file is not None and enabled:
-        b_data = b_file.getvalue()
-        try:
-            result = _import_boundaries(b_data, b_file.name, crs_key, encoding)
-        except NtmGeoError as error:
-            _err(error)
+    result = None
+    if b_file is not None and editor is not None:
+        if b_file.size > MAX_BOUNDARY_MB * 2**20:  # checked on the server, before reading
+            st.error(t("data_too_big", L, size=b_file.size / 2**20, mb=MAX_BOUNDARY_MB))
         else:
-            st.markdown(f"**{escape_markdown(b_file.name)}** — {escape_markdown(result.summary(L))}")
-            for note_vi, note_en in result.notes:
-                st.info(escape_markdown(note_vi if vi else note_en))
-            r = result.report
-            if r["unmatched"]:
-                frame = pd.DataFrame(r["unmatched"])
-                frame["suggestions"] = frame["suggestions"].map(
-                    lambda s: "; ".join(
-                        f"{x['name']} — {x['district']} ({x['code']}, {x['score']})" for x in s
-                    )
+            try:
+                result = _session_memo(
+                    "boundary",
+                    (b_file.file_id, crs_key, encoding),
+                    lambda: _import_boundaries(b_file.getvalue(), b_file.name, crs_key, encoding),
                 )
-                st.dataframe(
-                    _issues(
-                        frame.to_dict("records"),
-                        {
-                            "row": ("Đối tượng", "Feature"),
-                            "code": ("Mã", "Code"),
-                            "name": ("Tên", "Name"),
-                            "district": ("Huyện", "District"),
-                            "suggestions": ("Gợi ý", "Suggestions"),
-                        },
-                    ),
-                    hide_index=True,
-                    width="stretch",
-                )
-            if r["duplicates"]:
-                st.dataframe(
-                    _issues(
-                        r["duplicates"],
-                        {"row": ("Đối tượng", "Feature"), "code": ("Mã", "Code"), "name": ("Tên", "Name")},
-                    ),
-                    hide_index=True,
-                    width="stretch",
-                )
-            if r["units_without_feature"]:
-                st.dataframe(pd.DataFrame(r["units_without_feature"]), hide_index=True, width="stretch")
-            if not result.complete:
-                st.warning(t("data_bnd_incomplete", L))
-            else:
-                with st.form("boundary_save"):
-                    b_name = st.text_input(t("data_name", L), value=Path(b_file.name).stem)
-                    b_by = st.text_input(t("data_uploader", L))
-                    b_pw = st.text_input(t("data_password", L), type="password")
-                    if st.form_submit_button(t("data_bnd_save", L), type="primary"):
-                        try:
-                            record = bu.save(result, b_name, b_by, password=b_pw)
-                        except NtmGeoError as error:
-                            _err(error)
-                        else:
-                            clear_data_caches(boundaries=True)
-                            st.success(t("data_bnd_saved", L, id=record.id))
-    if sets and enabled:
+            except NtmGeoError as error:
+                _err(error)
+    if result is not None:
+        st.markdown(f"**{escape_markdown(b_file.name)}** — {escape_markdown(result.summary(L))}")
+        for note_vi, note_en in result.notes:
+            st.info(escape_markdown(note_vi if vi else note_en))
+        r = result.report
+        if r["unmatched"]:
+            frame = pd.DataFrame(r["unmatched"])
+            frame["suggestions"] = frame["suggestions"].map(
+                lambda s: "; ".join(f"{x['name']} — {x['district']} ({x['code']}, {x['score']})" for x in s)
+            )
+            st.dataframe(
+                _issues(
+                    frame.to_dict("records"),
+                    {
+                        "row": ("Đối tượng", "Feature"),
+                        "code": ("Mã", "Code"),
+                        "name": ("Tên", "Name"),
+                        "district": ("Huyện", "District"),
+                        "suggestions": ("Gợi ý", "Suggestions"),
+                    },
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+        if r["duplicates"]:
+            st.dataframe(
+                _issues(
+                    r["duplicates"],
+                    {"row": ("Đối tượng", "Feature"), "code": ("Mã", "Code"), "name": ("Tên", "Name")},
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+        if r["units_without_feature"]:
+            st.dataframe(pd.DataFrame(r["units_without_feature"]), hide_index=True, width="stretch")
+        if r.get("misplaced"):  # polygons not where the reference has the unit (codes shifted?)
+            st.dataframe(
+                _issues(
+                    r["misplaced"],
+                    {
+                        "row": ("Đối tượng", "Feature"),
+                        "code": ("Mã", "Code"),
+                        "name": ("Tên", "Name"),
+                        "district": ("Huyện", "District"),
+                    },
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+        if not result.complete:
+            st.warning(t("data_bnd_incomplete", L))
+        else:
+            with st.form("boundary_save"):
+                b_name = st.text_input(t("data_name", L), value=Path(b_file.name).stem)
+                b_by = st.text_input(t("data_uploader", L))
+                if st.form_submit_button(t("data_bnd_save", L), type="primary"):
+                    try:
+                        record = bu.save(result, b_name, b_by, password=editor_session())
+                    except NtmGeoError as error:
+                        _err(error)
+                    else:
+                        clear_data_caches(boundaries=True)
+                        flash("success", t("data_bnd_saved", L, id=escape_markdown(record.id)))
+                        st.rerun()  # the caption above names the boundaries now in use
+    if sets and editor is not None:
         with st.form("boundary_delete"):
-            pw = st.text_input(t("data_password", L), type="password", key="bnd_del_pw")
             if st.form_submit_button(t("data_bnd_delete", L)):
                 try:
-                    store.delete_boundaries(sets[-1].id, password=pw)
+                    store.delete_boundaries(sets[-1].id, password=editor_session())
                 except NtmGeoError as error:
                     _err(error)
                 else:
                     clear_data_caches(boundaries=True)
+                    flash("success", t("data_deleted", L, id=escape_markdown(sets[-1].id)))
                     st.rerun()

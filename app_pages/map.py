@@ -33,16 +33,19 @@ from app_pages.common import (
 from app_pages.export_ui import render_exports
 from app_pages.leaflet_map import clicked, show_map
 from app_pages.urlsync import share_url, sync_query
+from ntm_geo.criteria.frameworks import default_framework
 from ntm_geo.datasets import catalog
 from ntm_geo.errors import NtmGeoError
 from ntm_geo.exports.formats import display_table, view_table
 from ntm_geo.exports.tables import table_csv_bytes
+from ntm_geo.geo.boundary_upload import boundaries_source_line
 from ntm_geo.geo.units import official_units, vi_sort_key
 from ntm_geo.i18n import t
 from ntm_geo.maps.classify import K_RANGE, SCHEMES, scheme_label
-from ntm_geo.maps.themes import THEMES, VARIABLES
+from ntm_geo.maps.themes import THEMES, theme_variables
+from ntm_geo.maps.themes import variable as variable_def
 from ntm_geo.planning.profile import commune_profile, escape_markdown
-from ntm_geo.views.viewstate import Notice, ViewState, from_query, to_query
+from ntm_geo.views.viewstate import DEFAULT, Notice, ViewState, from_query, to_query
 
 MAP_HEIGHT = 560
 # In CSS: at most MAP_HEIGHT, less on a short screen (a 768-pixel projector shows the whole map
@@ -118,7 +121,7 @@ def current_state() -> ViewState:
     return replace(
         st.session_state["link_state"],
         dataset=v.get("dataset", "illustrative"),
-        year=v.get("year") or 2015,
+        year=v.get("year") or DEFAULT.year,
         theme=theme_key,
         var=var,
         scheme=v.get("scheme", "natural_breaks"),
@@ -190,24 +193,32 @@ theme_key = sidebar_widget(
     "criteria",
 )
 remember("theme", theme_key)
-theme = THEMES[theme_key]
-if len(theme.variables) > 1:
+try:  # the criteria are those of the year's framework (19, or 10 from 2026; issue 13)
+    year_framework = default_framework(int(year))
+except NtmGeoError:
+    year_framework = None
+theme_vars = theme_variables(theme_key, year_framework)
+if len(theme_vars) > 1:
     label = t("criterion_view", L) if theme_key == "criteria" else t("variable", L)
     variable_key = sidebar_widget(
         lambda key: st.sidebar.selectbox(
             label,
-            theme.variables,
-            format_func=lambda k: t("all_criteria", L) if k == "criteria_met" else VARIABLES[k].label(L),
+            theme_vars,
+            format_func=lambda k: (
+                t("all_criteria", L)
+                if k == "criteria_met" and year_framework is None
+                else variable_def(k, year_framework).label(L)
+            ),
             key=key,
         ),
         f"variable_{theme_key}",
-        list(theme.variables),
-        theme.variables[0],
+        list(theme_vars),
+        theme_vars[0],
     )
 else:
-    variable_key = theme.variables[0]
+    variable_key = theme_vars[0]
 remember(f"variable_{theme_key}", variable_key)
-variable = VARIABLES[variable_key]
+variable = variable_def(variable_key, year_framework)
 scheme, k = st.session_state["view"].get("scheme", "natural_breaks"), st.session_state["view"].get("k", 5)
 if variable.kind == "scheme":
     scheme = sidebar_widget(
@@ -300,7 +311,7 @@ show_map(
     on_ready=(lambda: st.session_state.update(map_drawn=True)) if FIRST_PAINT else None,
     title=title,  # the heading, the illustrative-data warning and the source line are drawn by the
     note=note if info.illustrative else "",  # map component: no other element before the map
-    caption=t("source_line", L) + " " + ("" if tiles else t("no_tiles_note", L)),
+    caption=boundaries_source_line(L) + " " + ("" if tiles else t("no_tiles_note", L)),
     tiles="openstreetmap" if tiles else None,
 )
 if FIRST_PAINT:
@@ -344,9 +355,12 @@ with profile_col:
             st.info(t("not_assessed_unit", L))
         elif profile.criteria_met is not None:
             done = f" — {t('meets_standard', L)} ✅" if profile.meets_standard else ""
-            st.markdown(f"**{t('criteria_met_of', L, n=profile.criteria_met)}**{done}")
+            met_of = t("criteria_met_of_total", L, n=profile.criteria_met, total=profile.criteria_total)
+            st.markdown(f"**{met_of}**{done}")
         if profile.criteria is not None:
-            st.dataframe(profile.criteria, hide_index=True, width="stretch", height=38 + 35 * 19)
+            st.dataframe(
+                profile.criteria, hide_index=True, width="stretch", height=38 + 35 * profile.criteria_total
+            )
 if pick:
     with details_col:
         st.subheader(t("indicators", L))

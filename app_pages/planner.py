@@ -32,8 +32,9 @@ from app_pages.common import (
     view,
 )
 from app_pages.leaflet_map import clicked, map_spec, show_map
+from app_pages.urlsync import sync_query
 from ntm_geo.criteria.framework import CRITERION_COLUMNS, load_criteria
-from ntm_geo.datasets import catalog
+from ntm_geo.datasets import catalog, schema
 from ntm_geo.errors import NtmGeoError
 from ntm_geo.i18n import register, t
 from ntm_geo.maps.mapbuild import build_view_spec
@@ -41,17 +42,7 @@ from ntm_geo.maps.themes import NO_COLOR, YES_COLOR
 from ntm_geo.planning import ranking as pl
 from ntm_geo.planning.decision_sheet import decision_sheet_xlsx, shortlist_map_png
 from ntm_geo.planning.profile import escape_markdown
-from ntm_geo.views.viewstate import DEFAULT, YEARS, from_query, to_query
-
-try:  # the lead's address-bar helper; plain st.query_params before it exists
-    from app_pages.urlsync import sync_query
-except ImportError:  # pragma: no cover - depends on the checkout
-
-    def sync_query(query):  # type: ignore[no-redef]
-        if st.query_params.to_dict() != dict(query):
-            st.query_params.from_dict(query)
-        return True
-
+from ntm_geo.views.viewstate import DEFAULT, from_query, to_query
 
 STRINGS: dict[str, tuple[str, str]] = {
     "pl_title": (
@@ -137,7 +128,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "pl_meeting_change": ("Tăng số xã đạt chuẩn", "Change in xã meeting"),
     "pl_mean": ("Bình quân tiêu chí/xã", "Mean criteria per xã"),
     "pl_mean_change": ("Tăng bình quân từ 2011", "Mean change since 2011"),
-    "pl_poverty": ("Tỷ lệ hộ nghèo (%)", "Poverty rate (%)"),
     "pl_poverty_change": ("Thay đổi hộ nghèo từ 2011 (điểm %)", "Poverty change since 2011 (pp)"),
     "pl_poverty_note": (
         "Tỷ lệ hộ nghèo của huyện: bình quân các xã, phường, thị trấn theo dân số 2009.",
@@ -237,7 +227,7 @@ dataset_id = st.sidebar.selectbox(
     ),
 )
 info = infos[dataset_id]
-years = [y for y in YEARS if y in info.years]
+years = sorted(info.years, reverse=True)
 if ss.get("pl_year") not in years:
     ss["pl_year"] = years[0]
 year = st.sidebar.segmented_control(t("year", L), years, key="pl_year") or years[0]
@@ -726,7 +716,7 @@ with tabs[3]:
                     t("pl_meeting_change", L): summary["meeting_standard_change"],
                     t("pl_mean", L): summary["mean_criteria_met"].round(2),
                     t("pl_mean_change", L): summary["mean_change"].round(2),
-                    t("pl_poverty", L): summary["poverty_rate_pct"].round(1),
+                    schema.header("poverty_rate_pct", L): summary["poverty_rate_pct"].round(1),
                     t("pl_poverty_change", L): summary["poverty_change_pp"].round(1),
                 }
             )

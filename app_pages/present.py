@@ -25,12 +25,13 @@ from app_pages.leaflet_map import map_spec, show_map
 from app_pages.urlsync import sync_query
 from ntm_geo.datasets import catalog
 from ntm_geo.errors import NtmGeoError
+from ntm_geo.geo.boundary_upload import boundaries_source_line
 from ntm_geo.geo.units import official_units
 from ntm_geo.i18n import register, t
 from ntm_geo.maps.change import change_table, compute_change_view
 from ntm_geo.maps.labels import commune_label_spec, district_label_spec, short_district_name
 from ntm_geo.maps.mapbuild import ViewSpec, build_view_spec
-from ntm_geo.maps.themes import VARIABLES
+from ntm_geo.maps.themes import year_variable
 from ntm_geo.planning.profile import escape_markdown
 from ntm_geo.views.slides import CHANGE_YEARS, Slide, format_slides, parse_slides, slide_index
 from ntm_geo.views.viewstate import DEFAULT, from_query, to_query
@@ -182,7 +183,7 @@ def _change(dataset: str, lang_key: str):
 
 def _source_text() -> str:
     source = t("present_illustrative_source", L) if info.illustrative else info.source[:200]
-    return t("present_source", L, source=source) + " " + t("source_line", L)
+    return t("present_source", L, source=source) + " " + boundaries_source_line(L)
 
 
 def _decorate(spec: ViewSpec, caption: str, *, source: bool = True, district_labels: bool = True) -> dict:
@@ -237,13 +238,17 @@ try:
         maps = []
         same_var = slide.views[0].var == slide.views[1].var
         for side, spec in zip(("left", "right"), slide.views, strict=True):
-            caption = str(spec.year) if same_var else f"{VARIABLES[spec.var].label(L)} — {spec.year}"
+            caption = (
+                str(spec.year) if same_var else f"{year_variable(spec.var, spec.year).label(L)} — {spec.year}"
+            )
             # district names on the left map only: the same geography twice, the right one uncluttered
             spec, _ = _map_spec(spec.var, spec.year, caption, source=False, district_labels=side == "left")
             maps.append((spec, f"pcmp_{side}"))
         left, right = slide.views
         if same_var:
-            title = f"{VARIABLES[left.var].label(L)}: {left.year} ↔ {right.year} — {source_label}"
+            title = (
+                f"{year_variable(left.var, left.year).label(L)}: {left.year} ↔ {right.year} — {source_label}"
+            )
         else:
             years = str(left.year) if left.year == right.year else f"{left.year} ↔ {right.year}"
             title = f"{t('present_compare', L)} — {years} — {source_label}"

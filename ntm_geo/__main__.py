@@ -6,8 +6,15 @@ function pair and one row (or a call to :func:`register`):
 ``check-report --year {2011,2015} [--dataset CSV] [--json] [--lang {vi,en}]``
     Recompute the report's province figures from a dataset (default: the illustrative one) and
     print them side by side with the report; exit status 1 if any differs.
+``crosswalk --from 2015 --to 2025 [--json]``
+    For every 2015 unit, its 2025 unit(s) with area shares (:mod:`ntm_geo.cli.crosswalk`).
+``vintage FILE [--json]``
+    Which unit vintage a table is keyed by; notices for rows naming former units.
 ``generate-illustrative [--out DIR] [--seed N]``
     Regenerate the illustrative CSVs (default into ``data/illustrative/``).
+``frameworks [--json] [--lang {vi,en}] [--id ID] [--file F.yaml ...]``
+    List the criteria frameworks (years, criteria, indicators, sources); see
+    :mod:`ntm_geo.cli.frameworks`.
 
 Errors of the application (:class:`~ntm_geo.errors.NtmGeoError`) are printed in both languages
 and give exit status 2.
@@ -197,11 +204,21 @@ register(
 
 def _configure_build_shapes(p: argparse.ArgumentParser) -> None:
     p.add_argument("--force", action="store_true", help="rebuild even when the cache is fresh")
+    p.add_argument(
+        "--vintage",
+        choices=("2015", "2025"),
+        default="2015",
+        help="unit vintage: 2015 (censusVN2009, default) or 2025 (65 units, NTM_GEO_BOUNDARY_MIRROR_2025)",
+    )
 
 
 def _build_shapes(args: argparse.Namespace) -> int:
     from ntm_geo.geo import boundaries
 
+    if args.vintage == "2025":
+        from ntm_geo.cli.crosswalk import build_shapes_2025
+
+        return build_shapes_2025(force=args.force)
     cache = boundaries.shapes_dir()
     if args.force:
         for name in ("lang_son_meta.json",):
@@ -234,6 +251,16 @@ register(*IMPORT_TABLE)
 from ntm_geo.cli.export_map import EXPORT_MAP  # noqa: E402 - export-map (issue 4)
 
 register(*EXPORT_MAP)
+from ntm_geo.cli.import_boundaries import IMPORT_BOUNDARIES  # noqa: E402 - import-boundaries (issue 10)
+
+register(*IMPORT_BOUNDARIES)
+from ntm_geo.cli.crosswalk import CROSSWALK, VINTAGE  # noqa: E402 - unit vintages (issue 12)
+
+register(*CROSSWALK)
+register(*VINTAGE)
+from ntm_geo.cli.frameworks import FRAMEWORKS  # noqa: E402 - frameworks (issue 13)
+
+register(*FRAMEWORKS)
 
 
 # --- entry point ----------------------------------------------------------------------------

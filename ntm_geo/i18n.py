@@ -7,6 +7,7 @@ languages and the same ``{placeholders}``).
 
 from __future__ import annotations
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.errors import ConfigError
 
 LANGUAGES: dict[str, str] = {"vi": "Tiếng Việt", "en": "English"}
@@ -54,8 +55,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "profile": ("Hồ sơ xã", "Commune profile"),
     "profile_below": ("Hồ sơ {name} ở bên dưới bản đồ ↓", "The profile of {name} is below the map ↓"),
     "profile_hint": (
-        "Bấm vào một xã trên bản đồ (hoặc chọn ở đây) để xem hồ sơ: 19 tiêu chí, chỉ tiêu hạ tầng, dân số.",
-        "Click a commune on the map (or pick one here) to see its profile: 19 criteria, indicators, population.",
+        "Bấm vào một xã trên bản đồ (hoặc chọn ở đây) để xem hồ sơ: các tiêu chí (✓/✗), chỉ tiêu hạ tầng, dân số.",
+        "Click a commune on the map (or pick one here) to see its profile: its criteria (✓/✗), indicators, population.",
     ),
     "pick_commune": ("Chọn xã", "Pick a commune"),
     "none": ("— chưa chọn —", "— none —"),
@@ -63,6 +64,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "area": ("Diện tích", "Area"),
     "unit_type": ("Loại đơn vị", "Unit type"),
     "criteria_met_of": ("Đạt {n}/19 tiêu chí", "{n} of 19 criteria met"),
+    "criteria_met_of_total": ("Đạt {n}/{total} tiêu chí", "{n} of {total} criteria met"),
+    "framework_is": ("Bộ tiêu chí: QĐ {decision}", "Criteria framework: Decision {decision}"),
+    "commune_group_is": ("Nhóm xã: {group}", "Commune group: {group}"),
     "meets_standard": ("Đạt chuẩn nông thôn mới", "Meets the NTM standard"),
     "not_assessed_unit": (
         "Phường và thị trấn không đánh giá theo Bộ tiêu chí quốc gia về nông thôn mới.",
@@ -155,5 +159,5 @@ def t(key: str, lang: str = "vi", **values: object) -> str:
         )
     if key not in STRINGS:
         raise ConfigError(f"No interface text {key!r}.", f"Không có chuỗi giao diện {key!r}.")
-    text = STRINGS[key][0 if lang == "vi" else 1]
+    text = Bilingual(*STRINGS[key]).pick(lang)
     return text.format(**values) if values else text

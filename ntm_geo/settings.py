@@ -27,6 +27,15 @@ SETTINGS: tuple[Setting, ...] = (
         "Thư mục chứa communes.rda của censusVN2009, cho máy không có internet (vẫn kiểm tra sha256).",
     ),
     Setting(
+        "NTM_GEO_BOUNDARY_MIRROR_2025",
+        None,
+        "(download from GitHub)",
+        "Folder holding the 2025 boundary files (wards/*.geojson, 20_lang_son.geojson), for machines "
+        "without internet (sha256 still checked).",
+        "Thư mục chứa các tệp ranh giới 2025 (wards/*.geojson, 20_lang_son.geojson), cho máy không có "
+        "internet (vẫn kiểm tra sha256).",
+    ),
+    Setting(
         "NTM_GEO_SHAPES_DIR",
         None,
         "shapes/",
@@ -46,5 +55,12 @@ SETTINGS: tuple[Setting, ...] = (
         "(none: uploads disabled)",
         "Editor password (or token) needed to upload, replace or delete datasets; viewing needs none.",
         "Mật khẩu biên tập để tải lên, thay thế, xóa dữ liệu; xem không cần mật khẩu.",
+    ),
+    Setting(
+        "NTM_GEO_FRAMEWORKS_DIR",
+        None,
+        "(none: the national frameworks only)",
+        "Folder of the province's own criteria framework files (*.yaml, the format of data/frameworks/).",
+        "Thư mục chứa các tệp bộ tiêu chí riêng của tỉnh (*.yaml, cùng định dạng data/frameworks/).",
     ),
 )

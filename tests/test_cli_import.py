@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -120,6 +119,8 @@ def test_saves_to_the_store(capsys, store_dir):
     table = store_dir.load_table(saved.group(1), 2015)
     assert list(table["commune_code"]) == ["05971", "06628"]
     assert store_dir.get_report(saved.group(1), 2015)["matched"][0]["row"] == 6
+    # the data page's save path: the import's own columns are not saved (the CLI kept them)
+    assert not {"name_as_written", "population"} & set(table.columns)
 
 
 def test_json_reports_the_saved_dataset(capsys, store_dir):
@@ -135,16 +136,6 @@ def test_without_password_exits_2_with_how_to_enable(capsys, store_dir, monkeypa
     assert "NTM_GEO_EDITOR_PASSWORD" in err
     assert out.startswith("Tệp duplicates.csv")  # the report is still printed
     assert not store_dir.db_path().exists()
-
-
-def test_without_store_module_exits_2(capsys, monkeypatch):
-    monkeypatch.setitem(sys.modules, "ntm_geo.datasets.store", None)  # import fails
-    status, _, err = run(capsys, str(IMPORT_DIR / "duplicates.csv"))
-    assert status == 2
-    assert "the dataset store (ntm_geo.datasets.store) is not installed" in err
-    assert "không có kho dữ liệu (ntm_geo.datasets.store)" in err
-    status, _, _ = run(capsys, str(IMPORT_DIR / "duplicates.csv"), "--dry-run")
-    assert status == 0
 
 
 def test_sheet_and_encoding_options(capsys, tmp_path):
@@ -167,3 +158,23 @@ def _two_sheets() -> bytes:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.two_sheets_xlsx()
+
+
+def test_criteria_only_table_gives_the_same_report_check_as_the_data_page(capsys, tmp_path):
+    """One report-check path (report_check.check_table) for the page and the command line."""
+    from ntm_geo.criteria.report_check import check_table
+    from ntm_geo.datasets.contract import load_illustrative
+    from ntm_geo.datasets.illustrative import load_units
+    from ntm_geo.datasets.importing import import_table
+
+    data = load_illustrative(2015)[["commune_code", "year", *[f"c{n:02d}" for n in range(1, 20)]]]
+    path = tmp_path / "criteria_only.csv"
+    path.write_text(
+        data.astype(object).where(data.notna(), "").replace({True: 1, False: 0}).to_csv(index=False)
+    )
+    status, out, _ = run(capsys, str(path), "--dry-run", "--json")
+    assert status == 0
+    cli_rows = json.loads(out)["report_check"]
+    page_rows = check_table(import_table(path.read_bytes(), path.name).table, load_units(), 2015)
+    assert [(r["key"], r["ok"]) for r in cli_rows] == [(r.key, r.ok) for r in page_rows]
+    assert len(cli_rows) == 29 and "poverty_rate_pct" not in {r["key"] for r in cli_rows}

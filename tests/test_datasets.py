@@ -196,3 +196,39 @@ def test_unreadable_csv_files_give_clear_errors(tmp_path, content, match_en, mat
         load_dataset_csv(path)
     assert match_vi in err.value.message_vi
     assert "bad.csv" in str(err.value)
+
+
+# --- validation under the year's criteria framework (issue 13) -----------------------------
+
+
+def test_2026_rows_have_ten_criteria(tmp_path):
+    row = "05986,2026," + ",".join(["1"] * 7 + ["0"] * 3 + [""] * 9) + ",7,12.5,1,ok"
+    df = ds.load_dataset_csv(write(tmp_path, HEADER, row))
+    assert df["criteria_met"].iloc[0] == 7 and df["c11"].isna().iloc[0]
+
+
+def test_2026_row_with_criterion_11_is_refused(tmp_path):
+    row = "05986,2026," + ",".join(["1"] * 11 + [""] * 8) + ",11,12.5,1,ok"
+    _expect(
+        write(tmp_path, HEADER, row),
+        2,
+        "c11",
+        r"year 2026 is assessed under Decision 51/2025/QĐ-TTg, which has 10 criteria: leave c11 empty",
+    )
+
+
+def test_2026_partial_and_mismatch_count_ten(tmp_path):
+    partial = "05986,2026," + ",".join(["1"] * 9 + [""] * 10) + ",9,12.5,1,ok"
+    _expect(write(tmp_path, HEADER, partial), 2, "c10", r"fill all 10 \(1/0\)")
+    wrong = "05986,2026," + ",".join(["1"] * 10 + [""] * 9) + ",9,12.5,1,ok"
+    _expect(write(tmp_path, HEADER, wrong), 2, "criteria_met", r"criteria_met is 9 but 10 of c01..c10 are 1")
+
+
+def test_2017_row_still_needs_nineteen(tmp_path):
+    partial = "05986,2017," + ",".join(["1"] * 10 + [""] * 9) + ",10,12.5,1,ok"
+    _expect(write(tmp_path, HEADER, partial), 2, "c11", r"fill all 19 \(1/0\)")
+
+
+def test_year_without_framework(tmp_path):
+    row = "05986,2040," + ",".join(["1"] * 19) + ",19,12.5,1,ok"
+    _expect(write(tmp_path, HEADER, row), 2, "year", r"No criteria framework covers the year 2040")

@@ -209,6 +209,6 @@ def test_display_table_is_translated_and_keeps_numbers(real_table):
     assert set(vi.loc[vi["Loại"] == "Xã", "TC2"]) == {"✓", "✗"}
     assert vi["Tỷ lệ hộ nghèo (%)"].dtype.kind == "f"  # numbers stay numbers (the table sorts by value)
     en = display_table(real_table, "en")
-    assert {"Code", "Unit", "C1", "Poverty rate (% of households)"} <= set(en.columns)
+    assert {"Code", "Unit", "C1", "Poverty rate (%)"} <= set(en.columns)
     assert set(en["Type"]) == {"Rural commune", "Ward", "Township"}
     assert not any(c in en.columns for c in ("commune_code", "unit_type", "c01"))

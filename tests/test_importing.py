@@ -405,7 +405,15 @@ def test_xlsx_text_starting_with_equals_stays_text():
             r"zip_not_excel.xlsx: the name ends in .xlsx but the content is a ZIP archive",
         ),
         ("old_excel.xls", r"old_excel.xls: old Excel 97-2003 format \(.xls\) is not read"),
-        ("picture.csv", r"picture.csv: the file contains binary data, not a text table"),
+        ("picture.csv", r"picture.csv: the name ends in .csv but the content is a PNG image"),
+        # issue 14, item 9: a picture renamed .xlsx was called "a text file"
+        ("picture.xlsx", r"picture.xlsx: the name ends in .xlsx but the content is a PNG image"),
+        ("scan.xlsx", r"scan.xlsx: the name ends in .xlsx but the content is a JPEG image"),
+        ("web_page.xlsx", r"web_page.xlsx: the name ends in .xlsx but the content is a web page \(HTML\)"),
+        (
+            "unknown_binary.csv",
+            r"unknown_binary.csv: .* the content is binary data of an unknown kind, not text",
+        ),
         ("empty.csv", r"empty.csv: the file is empty"),
         (
             "tcvn3.csv",

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
-common = pytest.importorskip("app_pages.common")
+import app_pages.common as common
 
 FRAME = pd.DataFrame(
     {

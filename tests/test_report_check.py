@@ -139,3 +139,49 @@ def test_incomplete_dataset_and_blank_flag_column(real_units):
     assert (
         pd.isna(rows["car_access_all_season_pct"].computed_value) and not rows["car_access_all_season_pct"].ok
     )
+
+
+def _criteria_only_import(year: int):
+    """A table as an office sends it with criteria only, read by the import (indicator columns empty)."""
+    from ntm_geo.datasets.importing import import_table
+
+    data = load_illustrative(year)[["commune_code", "year", *[f"c{n:02d}" for n in range(1, 20)]]]
+    csv = data.astype(object).where(data.notna(), "").replace({True: 1, False: 0}).to_csv(index=False)
+    return import_table(csv.encode(), f"criteria_only_{year}.csv")
+
+
+@pytest.mark.parametrize("year", [2011, 2015])
+def test_criteria_only_table_has_no_false_mismatches(real_units, year):
+    """Issue 11: the data page listed 31 rows with 2 false ✗ (poverty figures of an absent column),
+    the command line 29. One core function now gives both the same rows: an indicator the table
+    gives no value at all is "no data", left out — never a mismatch."""
+    report = _criteria_only_import(year)
+    assert report.table["poverty_rate_pct"].isna().all()  # the import keeps the column, empty
+    rows = rc.check_table(report.table, real_units, year)
+    keys = {r.key for r in rows}
+    assert not keys & {"poverty_rate_pct", "districts_poverty_below_10pct"}
+    # every figure the table can give matches; the 2015 infrastructure figures it cannot give
+    # are listed without a value ("—"), as the command line always did
+    assert all(r.ok for r in rows if r.computed_value == r.computed_value), [r for r in rows if not r.ok]
+    unchecked = {r.key for r in rows if r.computed_value != r.computed_value}
+    assert unchecked == ({k for k, *_ in rc.INFRASTRUCTURE} if year == 2015 else set())
+    again = rc.compare(report.table, real_units, year)  # compare itself agrees
+    assert [(r.key, r.ok) for r in rows] == [(r.key, r.ok) for r in again]
+    if year == 2015:
+        assert len(rows) == 29
+
+
+def test_check_table_only_for_report_years():
+    table = load_illustrative(2015)
+    assert rc.report_years() == (2011, 2015)
+    assert rc.check_table(table.assign(year=2016), synthetic_units(), 2016) == []
+    assert rc.check_table(table.iloc[:0], synthetic_units(), 2015) == []
+
+
+def test_display_table_is_what_both_pages_show():
+    rows = rc.check_table(load_illustrative(2011), synthetic_units(), 2011)
+    vi, en = rc.display_table(rows, "vi"), rc.display_table(rows, "en")
+    assert list(vi.columns) == ["Số liệu", "Báo cáo", "Tính từ dữ liệu", "Khớp"]
+    assert list(en.columns) == ["Figure", "Report", "Computed", "Match"]
+    assert len(vi) == len(rows) and set(vi["Khớp"]) <= {"✓", "✗"}
+    assert en["Figure"].iloc[0] == rows[0].label_en and vi["Số liệu"].iloc[0] == rows[0].label_vi

@@ -13,7 +13,7 @@ def test_every_setting_the_code_reads_is_documented():
         *REPO.joinpath("app_pages").rglob("*.py"),
         REPO / "app.py",
     ]:
-        used |= set(re.findall(r"NTM_GEO_[A-Z_]+", path.read_text(encoding="utf-8")))
+        used |= set(re.findall(r"NTM_GEO_[A-Z0-9_]+", path.read_text(encoding="utf-8")))
     listed = {s.env for s in SETTINGS}
     assert used <= listed, f"undocumented settings: {sorted(used - listed)}"
 

@@ -229,3 +229,57 @@ def test_boundary_sets(boundaries, monkeypatch):
     with pytest.raises(auth.PasswordError, match="Wrong"):
         store.save_boundaries("x", "A", communes, None, source_crs="EPSG:4326", password="no")
     assert json.loads(json.dumps(store.list_boundary_sets()[0].__dict__))["source_crs"] == "EPSG:4326"
+
+
+def _import(year: int, codes: tuple[str, ...]):
+    from ntm_geo.datasets.importing import import_table
+
+    csv = "Mã xã,Năm,Tỷ lệ hộ nghèo (%),Dân số\n" + "".join(
+        f"{code},{year},{10 + i},1000\n" for i, code in enumerate(codes)
+    )
+    return import_table(csv.encode(), f"t{year}.csv")
+
+
+def test_save_import_drops_the_imports_columns_and_merges_a_year(_store):
+    """The one save path of the data page and the command line (was page logic only)."""
+    first = _import(2015, ("05971", "06628"))
+    info = store.save_import(
+        first.table, 2015, first.to_json(), name="Nhập", source="VPĐP", uploaded_by="a", password=PW
+    )
+    saved = store.load_table(info.id, 2015)
+    assert not set(store.IMPORT_ONLY_COLUMNS) & set(saved.columns)
+    assert list(saved["poverty_rate_pct"]) == [10.0, 11.0]
+    # a second year merged into the same dataset: the id stays, 2015 is kept
+    second = _import(2011, ("05971",))
+    merged = store.save_import(
+        second.table,
+        2011,
+        second.to_json(),
+        name="Nhập",
+        source="VPĐP",
+        uploaded_by="b",
+        password=PW,
+        into=info.id,
+    )
+    assert merged.id == info.id and merged.years == (2011, 2015)
+    pd.testing.assert_frame_equal(store.load_table(info.id, 2015), saved)
+    assert (
+        store.get_report(info.id, 2015)["file"] == "t2015.csv"
+        and store.get_report(info.id, 2011)["file"] == "t2011.csv"
+    )
+    # the same year again replaces it
+    again = _import(2015, ("06628",))
+    store.save_import(
+        again.table, 2015, again.to_json(), name="Nhập", source="", uploaded_by="c", password=PW, into=info.id
+    )
+    assert list(store.load_table(info.id, 2015)["commune_code"]) == ["06628"]
+    assert list(store.load_table(info.id, 2011)["commune_code"]) == ["05971"]
+
+
+def test_save_import_checks_the_password_before_reading(_store):
+    report = _import(2015, ("05971",))
+    with pytest.raises(auth.PasswordError):
+        store.save_import(
+            report.table, 2015, None, name="x", source="", uploaded_by="", password="wrong", into="nope"
+        )
+    assert store.list_infos() == []

@@ -11,7 +11,7 @@ import pytest
 from ntm_geo.criteria.framework import CRITERION_COLUMNS
 from ntm_geo.datasets.contract import load_illustrative
 from ntm_geo.datasets.importing import import_table
-from ntm_geo.datasets.template import HEADER_ROW, ID_COLUMNS, INDICATOR_COLUMNS, template_csv, template_xlsx
+from ntm_geo.datasets.template import HEADER_ROW, ID_COLUMNS, indicator_columns, template_csv, template_xlsx
 from ntm_geo.errors import ConfigError
 
 FIRST = HEADER_ROW + 2
@@ -54,7 +54,7 @@ def test_layout_and_prefilled_units(book):
     assert (
         ws.cell(HEADER_ROW, 6).value == "TC1. Quy hoạch" and ws.cell(HEADER_ROW + 1, 6).value == "C1 Planning"
     )
-    assert ws.max_column == len(ID_COLUMNS) + 19 + len(INDICATOR_COLUMNS)
+    assert ws.max_column == len(ID_COLUMNS) + 19 + len(indicator_columns())
     rows = [[ws.cell(r, j).value for j in range(1, 6)] for r in range(FIRST, FIRST + 226)]
     assert rows[0] == ["05971", "Thành phố Lạng Sơn", "Phường", "Phường Hoàng Văn Thụ", 2015]
     assert len({r[0] for r in rows}) == 226 and ws.cell(FIRST + 226, 1).value is None
@@ -149,3 +149,59 @@ def test_filled_template_imports_to_the_illustrative_table(book_bytes):
     )
     pd.testing.assert_frame_equal(report.table.drop(columns="name_as_written"), ref)
     assert report.table["name_as_written"].iloc[0] == "Phường Hoàng Văn Thụ"
+
+
+# --- templates per criteria framework (issue 13) -------------------------------------------
+
+
+def _fill_xa(ws, n_crit: int, met: int) -> list[int]:
+    """Fill the criteria of every xã row: the first ``met`` criteria met, the rest not met."""
+    rows = []
+    for r in range(FIRST, FIRST + 226):
+        if ws.cell(r, 3).value == "Xã":
+            for k in range(n_crit):
+                ws.cell(r, len(ID_COLUMNS) + 1 + k, 1 if k < met else 0)
+            rows.append(r)
+    return rows
+
+
+def test_2026_template_follows_51_2025_and_imports_back():
+    data = template_xlsx(2026)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    ws = book["Dữ liệu"]
+    crit = [ws.cell(HEADER_ROW, len(ID_COLUMNS) + 1 + k).value for k in range(10)]
+    assert crit[0] == "TC1. Quy hoạch" and crit[5] == "TC6. Giảm nghèo và an sinh xã hội"
+    assert crit[9] == "TC10. Tiếp cận pháp luật và an ninh, quốc phòng"
+    assert ws.cell(HEADER_ROW, len(ID_COLUMNS) + 11).value == indicator_columns()[0][0]
+    assert ws.max_column == len(ID_COLUMNS) + 10 + len(indicator_columns())
+    help_lines = [c.value for c in book["Hướng dẫn"]["A"] if c.value]
+    assert help_lines[1].startswith("Bộ tiêu chí: QĐ 51/2025/QĐ-TTg (2026–2030, 10 tiêu chí)")
+    assert any(line.startswith("3. 10 tiêu chí (TC1–TC10)") for line in help_lines)
+    assert any(line.startswith("3. The 10 criteria (TC1–TC10)") for line in help_lines)
+    rows = _fill_xa(ws, 10, 6)
+    out = io.BytesIO()
+    book.save(out)
+    report = import_table(out.getvalue(), "mau_2026.xlsx")
+    assert report.framework_id == "qd51_2025" and report.year == 2026
+    assert len(report.matched) == 226 and not report.out_of_range
+    xa = report.table.dropna(subset=["criteria_met"])
+    assert len(xa) == len(rows) and (xa["criteria_met"] == 6).all()
+    assert xa[[f"c{i:02d}" for i in range(11, 20)]].isna().all().all()
+
+
+def test_2017_template_names_1980_criteria_and_imports_under_it():
+    csv_text = template_csv(2017).decode("utf-8-sig")
+    header = csv_text.splitlines()[0].split(",")
+    assert "TC11. Hộ nghèo" in header and "TC13. Tổ chức sản xuất" in header
+    assert "TC11. Hộ nghèo" not in template_csv(2022).decode("utf-8-sig")
+    assert "TC11. Nghèo đa chiều" in template_csv(2022).decode("utf-8-sig")
+    report = import_table(template_csv(2017), "mau_2017.csv")
+    assert report.framework_id == "qd1980"
+
+
+def test_template_of_a_named_framework_and_unknown_ones():
+    assert "TC3. Thủy lợi và phòng, chống thiên tai" in template_csv(2019, "qd318").decode("utf-8-sig")
+    with pytest.raises(ConfigError, match=r"Unknown criteria framework 'qd1'"):
+        template_csv(2019, "qd1")
+    with pytest.raises(ConfigError, match=r"No criteria framework covers the year 2040"):
+        template_xlsx(2040)

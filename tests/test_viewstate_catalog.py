@@ -110,3 +110,22 @@ def test_repeated_codes_count_once_and_unknown_codes_are_named_even_after_many_r
     by_reason = {n.reason_en: n.value for n in notices}
     assert by_reason["unknown commune codes ignored"] == "99999"  # named once, not cut off
     assert by_reason["repeated commune codes counted once"] == "06625"  # a valid code, not called invalid
+
+
+def test_years_come_from_the_datasets_not_a_constant(monkeypatch):
+    """A saved dataset of 2020 makes 2020 a year of links and slides (there was a YEARS constant)."""
+    from dataclasses import replace
+
+    from ntm_geo.datasets import catalog
+    from ntm_geo.datasets.contract import ILLUSTRATIVE
+    from ntm_geo.views import slides
+    from ntm_geo.views.viewstate import from_query
+
+    saved = replace(ILLUSTRATIVE, id="saved-1", years=(2020,), illustrative=False)
+    monkeypatch.setattr(catalog, "list_datasets", lambda: [ILLUSTRATIVE, saved])
+    assert catalog.all_years() == (2020, 2015, 2011)
+    state, notices = from_query({"year": "2020"})
+    assert state.year == 2020 and notices == []
+    assert slides.parse_slide("poverty_rate_pct.2020").views[0].year == 2020
+    _, notices = from_query({"year": "2019"})
+    assert notices[0].reason_en == "year must be one of 2020, 2015, 2011"

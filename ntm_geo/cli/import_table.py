@@ -5,9 +5,9 @@
 
 Prints the match report of :func:`ntm_geo.datasets.importing.import_table` (or, with ``--json``, the
 object of :meth:`~ntm_geo.datasets.importing.ImportReport.to_json` plus ``report_check`` and ``saved``),
-then — for 2011 and 2015 — the comparison with the province figures of report 48/BC-BCĐ
-(:func:`ntm_geo.criteria.report_check.compare`), and unless ``--dry-run`` saves the table with
-:func:`ntm_geo.datasets.store.save_dataset` (editor password from ``$NTM_GEO_EDITOR_PASSWORD``).
+then — for the report's years (2011, 2015) — the comparison with the province figures of report 48/BC-BCĐ
+(:func:`ntm_geo.criteria.report_check.check_table`), and unless ``--dry-run`` saves the table with
+:func:`ntm_geo.datasets.store.save_import` (editor password from ``$NTM_GEO_EDITOR_PASSWORD``).
 
 Exit status: 0 imported (or checked, with ``--dry-run``); 1 nothing could be matched (nothing
 saved); 2 an error of the file, or saving unavailable (no store, uploads disabled, wrong
@@ -20,15 +20,17 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import importlib
 import json
 import math
 import os
 import sys
 from pathlib import Path
 
+from ntm_geo.criteria.report_check import check_table
+from ntm_geo.datasets import store
+from ntm_geo.datasets.contract import DatasetInfo
 from ntm_geo.datasets.importing import ImportReport, RowIssue, import_table, issue_message
-from ntm_geo.errors import ConfigError, DataError, NtmGeoError
+from ntm_geo.errors import DataError, NtmGeoError
 
 TEXT: dict[str, tuple[str, str]] = {
     "summary": (
@@ -69,6 +71,10 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--year", type=int, help="year of the table (default: from the 'Năm' column or the title)")
     p.add_argument("--sheet", help="Excel sheet (default: the first with a recognisable header)")
     p.add_argument("--encoding", help="text encoding of a CSV (default: detected), e.g. utf-16, cp1258")
+    p.add_argument(
+        "--framework",
+        help="id of the criteria framework the table follows (default: by the year; see `frameworks`)",
+    )
     p.add_argument("--dry-run", action="store_true", help="print the report, save nothing")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--name", help="dataset name (default: the file name without extension)")
@@ -79,18 +85,14 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def _comparison(report: ImportReport) -> tuple[list, str | None]:
-    """(rows of report_check.compare, reason when not available)."""
-    if report.year not in (2011, 2015) or not report.ok_rows():
+    """(rows of :func:`~ntm_geo.criteria.report_check.check_table` — the data page's path too —,
+    reason when not available)."""
+    if not report.ok_rows():
         return [], None
-    try:
-        from ntm_geo.criteria.report_check import compare
-        from ntm_geo.datasets.illustrative import load_units
-        from ntm_geo.datasets.importing import FLAG_COLUMNS, PCT_COLUMNS
+    from ntm_geo.datasets.illustrative import load_units  # boundaries: loaded only when needed
 
-        # An indicator the file does not give at all is "no data": leave it out of the comparison
-        # (report_check computes nothing for a missing column).
-        empty = [c for c in (*PCT_COLUMNS, *FLAG_COLUMNS) if report.table[c].isna().all()]
-        return compare(report.table.drop(columns=empty), load_units(), report.year), None
+    try:
+        return check_table(report.table, load_units(), report.year), None
     except NtmGeoError as err:
         return [], f"{err.message_vi} / {err.message_en}"
 
@@ -135,6 +137,8 @@ def print_report(report: ImportReport, lang: str = "vi") -> None:
             without=len(report.units_without_row),
         )
     )
+    if report.framework_id:  # which criteria framework the table was read under, and why (issue 13)
+        print(report.framework_reason_vi if lang == "vi" else report.framework_reason_en)
     print(
         _t(
             "rules",
@@ -159,25 +163,18 @@ def print_report(report: ImportReport, lang: str = "vi") -> None:
         print(f"\n{_t('without', lang)} ({len(report.units_without_row)}): {listed}{more}")
 
 
-def _save(args: argparse.Namespace, report: ImportReport, path: Path):
-    try:
-        store = importlib.import_module("ntm_geo.datasets.store")  # optional module, imported lazily
-    except ImportError:
-        raise ConfigError(
-            "Saving is not available: the dataset store (ntm_geo.datasets.store) is not installed. Use --dry-run to check "
-            "the file only.",
-            "Chưa lưu được: không có kho dữ liệu (ntm_geo.datasets.store). Dùng --dry-run để chỉ kiểm tra tệp.",
-        ) from None
+def _save(args: argparse.Namespace, report: ImportReport, path: Path) -> DatasetInfo:
     try:
         user = getpass.getuser()
     except Exception:
         user = "unknown"
-    return store.save_dataset(
-        args.name or path.stem,
-        args.source or path.name,
-        f"cli:{user}",
-        tables={report.year: report.table},
-        reports={report.year: report.to_json()},
+    return store.save_import(  # the data page's save path too
+        report.table,
+        report.year,
+        report.to_json(),
+        name=args.name or path.stem,
+        source=args.source or path.name,
+        uploaded_by=f"cli:{user}",
         password=os.environ.get("NTM_GEO_EDITOR_PASSWORD"),
     )
 
@@ -193,7 +190,9 @@ def run(args: argparse.Namespace) -> int:
             f"{path}: không đọc được tệp ({err.strerror}).",
             file=str(path),
         ) from None
-    report = import_table(data, path.name, year=args.year, sheet=args.sheet, encoding=args.encoding)
+    report = import_table(
+        data, path.name, year=args.year, sheet=args.sheet, encoding=args.encoding, framework=args.framework
+    )
     rows, why = _comparison(report)
     status = 0 if report.ok_rows() else 1
     lang = args.lang

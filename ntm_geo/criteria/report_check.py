@@ -1,7 +1,7 @@
 """Compare a per-commune dataset with the province figures of report 48/BC-BCĐ (2016).
 
 Each figure the report prints for a year is recomputed from the per-commune data, the documented
-way (:data:`ntm_geo.datasets.illustrative.WEIGHTING`):
+way (the ``weighting`` of each column in :mod:`ntm_geo.datasets.schema`):
 
 * counts of xã meeting each criterion (2015), groups by number of criteria met, mean criteria
   per xã (over the 207 xã; tolerance: half a unit of the last printed digit);
@@ -22,57 +22,36 @@ True
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.criteria.framework import CRITERION_COLUMNS, criterion
 from ntm_geo.criteria.reference import ReportReference, load_reference
-from ntm_geo.datasets.illustrative import WEIGHTING
+from ntm_geo.datasets import schema
 from ntm_geo.errors import ConfigError, DataError
 
-YEARS: tuple[int, ...] = (2011, 2015)
 POVERTY_DISTRICT_THRESHOLD_PCT = 10.0
 
-#: 2015 infrastructure figures: (key, report field, label_vi, label_en, column)
-INFRASTRUCTURE: tuple[tuple[str, str, str, str, str], ...] = (
-    (
-        "road_hardened_pct",
-        "rural_road_hardened_pct",
-        "Tỷ lệ cứng hóa đường GTNT",
-        "Rural roads hardened",
-        "road_hardened_pct",
-    ),
-    (
-        "electricity_hh_pct",
-        "households_using_electricity_pct",
-        "Tỷ lệ hộ sử dụng điện",
-        "Households using electricity",
-        "electricity_hh_pct",
-    ),
-    (
-        "irrigated_cropland_pct",
-        "irrigated_cropland_pct",
-        "Diện tích trồng trọt được tưới tiêu",
-        "Cropland irrigated",
-        "irrigated_cropland_pct",
-    ),
-    (
-        "hygienic_water_hh_pct",
-        "households_hygienic_water_pct",
-        "Tỷ lệ hộ dùng nước hợp vệ sinh",
-        "Households with hygienic water",
-        "hygienic_water_hh_pct",
-    ),
-    (
-        "car_access_all_season_pct",
-        "road_car_access_commune_centre_all_season_pct",
-        "Đường ô tô đến trung tâm xã đi lại 4 mùa",
-        "All-season car road to commune centre",
-        "car_access_all_season",
-    ),
+#: 2015 infrastructure figures: (key, report field, dataset column). Labels come from the schema
+#: registry: a percentage's header without its unit, a flag's label (as a share of xã).
+INFRASTRUCTURE: tuple[tuple[str, str, str], ...] = (
+    ("road_hardened_pct", "rural_road_hardened_pct", "road_hardened_pct"),
+    ("electricity_hh_pct", "households_using_electricity_pct", "electricity_hh_pct"),
+    ("irrigated_cropland_pct", "irrigated_cropland_pct", "irrigated_cropland_pct"),
+    ("hygienic_water_hh_pct", "households_hygienic_water_pct", "hygienic_water_hh_pct"),
+    ("car_access_all_season_pct", "road_car_access_commune_centre_all_season_pct", "car_access_all_season"),
 )
+
+
+def _figure_label(col: str) -> Bilingual:
+    c = schema.column(col)
+    if c.kind == "flag":
+        return c.label
+    return Bilingual(*(re.sub(r"\s*\([^)]*\)$", "", h) for h in (c.header.vi, c.header.en)))
 
 
 @dataclass(frozen=True)
@@ -92,9 +71,21 @@ class FigureComparison:
     unit: str
     ok: bool
 
+    @property
+    def label(self) -> Bilingual:
+        return Bilingual(self.label_vi, self.label_en)
 
-def _figure(key, label_vi, label_en, report, computed, tolerance, unit) -> FigureComparison:
-    computed = float(computed) if computed is not None else float("nan")
+
+def _figure(
+    key: str,
+    label_vi: str,
+    label_en: str,
+    report: float,
+    computed_or_none: float | None,
+    tolerance: float,
+    unit: str,
+) -> FigureComparison:
+    computed = float(computed_or_none) if computed_or_none is not None else float("nan")
     ok = bool(np.isfinite(computed) and abs(computed - float(report)) <= tolerance + 1e-9)
     return FigureComparison(key, label_vi, label_en, float(report), computed, float(tolerance), unit, ok)
 
@@ -140,10 +131,35 @@ def _merge(dataset: pd.DataFrame, units: pd.DataFrame, year: int) -> pd.DataFram
     return merged
 
 
+def report_years(reference: ReportReference | None = None) -> tuple[int, ...]:
+    """Years the report gives commune figures for (from the reference file: 2011, 2015; its
+    targets, keyed by text such as ``"2020_target"``, are not years of data)."""
+    return tuple(sorted(y for y in (reference or load_reference()).distributions if isinstance(y, int)))
+
+
+def check_table(
+    table: pd.DataFrame, units: pd.DataFrame, year: int, reference: ReportReference | None = None
+) -> list[FigureComparison]:
+    """The report check of an imported or saved table — the one path of the data page and the
+    command line.
+
+    Returns :func:`compare`'s rows, or ``[]`` when the report has no figures for ``year`` (see
+    :func:`report_years`) or the table has no rows. Raises as :func:`compare` does.
+    """
+    ref = reference or load_reference()
+    if year not in report_years(ref) or not len(table):
+        return []
+    return compare(table, units, year, ref)
+
+
 def compare(
     dataset: pd.DataFrame, units: pd.DataFrame, year: int, reference: ReportReference | None = None
 ) -> list[FigureComparison]:
     """All report figures for ``year`` (2011 or 2015), each recomputed from ``dataset``.
+
+    An indicator or flag column without any value (a table with criteria only, read by the
+    import, has them empty) is no data, exactly like an absent column: its figures are left out
+    (poverty) or listed without a computed value (2015 infrastructure), never counted as zero.
 
     Parameters
     ----------
@@ -162,13 +178,15 @@ def compare(
     DataError
         When the dataset has no rows for the year or codes are missing from the unit table.
     """
-    if year not in YEARS:
-        raise ConfigError(
-            f"The report has no figures for year {year!r}; allowed years: {', '.join(map(str, YEARS))}.",
-            f"Báo cáo không có số liệu cho năm {year!r}; các năm hợp lệ: {', '.join(map(str, YEARS))}.",
-        )
     ref = reference or load_reference()
-    data = _merge(dataset, units, year)
+    years = report_years(ref)
+    if year not in years:
+        raise ConfigError(
+            f"The report has no figures for year {year!r}; allowed years: {', '.join(map(str, years))}.",
+            f"Báo cáo không có số liệu cho năm {year!r}; các năm hợp lệ: {', '.join(map(str, years))}.",
+        )
+    empty = [k for k in schema.column_keys("indicator", "flag") if k in dataset and dataset[k].isna().all()]
+    data = _merge(dataset.drop(columns=empty), units, year)
     xa = data[data["unit_type"] == "xa"]
     met = xa["criteria_met"].astype("Float64")
     out: list[FigureComparison] = [
@@ -279,19 +297,36 @@ def compare(
         )
 
     if year == 2015:
-        for key, field, label_vi, label_en, col in INFRASTRUCTURE:
+        for key, field, col in INFRASTRUCTURE:
+            label = _figure_label(col)
             report = ref.infrastructure_2015[field]
-            scope, weight = WEIGHTING[col]
+            scope, weight = schema.column(col).weighting or ("all", "count")
             rows = xa if scope == "xa" else data
+            value: float | None
             if col not in rows.columns:
-                computed = None
+                value = None
             elif weight == "count":
                 flags = rows[col].astype("boolean").astype("Float64")
-                computed = 100.0 * float(flags.mean()) if flags.notna().any() else None
+                value = 100.0 * float(flags.mean()) if flags.notna().any() else None
             else:
-                computed = _weighted(rows[col].astype(float), rows[weight])
-            out.append(_figure(key, label_vi, label_en, report, computed, 0.5, "%"))
+                value = _weighted(rows[col].astype(float), rows[weight])
+            out.append(_figure(key, label.vi, label.en, report, value, 0.5, "%"))
     return out
+
+
+def display_table(rows: list[FigureComparison], lang: str = "vi") -> pd.DataFrame:
+    """The comparison as the pages show it: columns figure, report value, computed value and
+    ✓/✗, headers in ``lang`` (one row per figure, in ``rows`` order; computed NaN = no data)."""
+    from ntm_geo.i18n import t
+
+    return pd.DataFrame(
+        {
+            t("figure", lang): [r.label.pick(lang) for r in rows],
+            t("report_value", lang): [r.report_value for r in rows],
+            t("computed_value", lang): [r.computed_value for r in rows],
+            t("match", lang): ["✓" if r.ok else "✗" for r in rows],
+        }
+    )
 
 
 def all_ok(rows: list[FigureComparison]) -> bool:

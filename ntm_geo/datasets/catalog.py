@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ntm_geo.datasets import store
 from ntm_geo.datasets.contract import ILLUSTRATIVE, DatasetInfo, load_illustrative
 from ntm_geo.errors import ConfigError
 
@@ -22,16 +23,17 @@ ILLUSTRATIVE_ID = ILLUSTRATIVE.id
 
 def _stored() -> list[DatasetInfo]:
     """Saved datasets from the store (none when no store is configured)."""
-    try:
-        from ntm_geo.datasets import store
-    except ImportError:  # the store module is optional
-        return []
     return store.list_infos() if store.is_configured() else []
 
 
 def list_datasets() -> list[DatasetInfo]:
     """All datasets, the illustrative one first."""
     return [ILLUSTRATIVE, *_stored()]
+
+
+def all_years() -> tuple[int, ...]:
+    """Every year some dataset has a table for, newest first (the years come from the data)."""
+    return tuple(sorted({y for d in list_datasets() for y in d.years}, reverse=True))
 
 
 def dataset_exists(dataset_id: str) -> bool:
@@ -68,6 +70,4 @@ def load_year(dataset_id: str, year: int) -> pd.DataFrame:
         )
     if info.illustrative and info.id == ILLUSTRATIVE_ID:
         return load_illustrative(year)
-    from ntm_geo.datasets import store
-
     return store.load_table(dataset_id, year)

@@ -36,6 +36,7 @@ import datetime as dt
 import io
 import math
 import re
+import time
 import unicodedata
 import zipfile
 from collections.abc import Mapping
@@ -44,50 +45,55 @@ from pathlib import PurePath
 
 import pandas as pd
 
+from ntm_geo.criteria.detect import choose_framework
 from ntm_geo.criteria.framework import CRITERION_COLUMNS, load_criteria
+from ntm_geo.criteria.frameworks import builtin_frameworks
+from ntm_geo.datasets import schema
 from ntm_geo.datasets.matching import UnitIndex, ascii_fold, is_district_heading, normalise_code
 from ntm_geo.errors import DataError
 from ntm_geo.geo.units import official_units
 
-PCT_COLUMNS: tuple[str, ...] = (
-    "poverty_rate_pct",
-    "road_hardened_pct",
-    "electricity_hh_pct",
-    "irrigated_cropland_pct",
-    "hygienic_water_hh_pct",
-)
-FLAG_COLUMNS: tuple[str, ...] = ("car_access_all_season", "especially_difficult")
-TABLE_COLUMNS: tuple[str, ...] = (
-    "commune_code",
-    "year",
-    *CRITERION_COLUMNS,
-    "criteria_met",
-    *PCT_COLUMNS,
-    *FLAG_COLUMNS,
-)
+PCT_COLUMNS: tuple[str, ...] = schema.pct_keys()
+INDICATOR_COLUMNS: tuple[str, ...] = schema.column_keys("indicator")  # numbers, range from the registry
+_INDICATOR_SPECS: dict[str, schema.Column] = {
+    c.key: c for c in schema.value_columns() if c.kind == "indicator"
+}
+FLAG_COLUMNS: tuple[str, ...] = schema.column_keys("flag")
+TABLE_COLUMNS: tuple[str, ...] = schema.column_keys()
 TEXT_EXTENSIONS = (".csv", ".txt", ".tsv")
 EXCEL_EXTENSIONS = (".xlsx", ".xlsm")
 HEADER_SCAN_ROWS = 40
 
+# ---------------------------------------------------------------------------- bounds
+# Every upload is bounded in size, rows, columns and time before any per-row work (issue 10): a
+# province table has 226 units, so a few hundred rows (several years, title rows, notes) and a
+# few dozen columns. Measured on hostile files in bench/hostile_uploads.py.
+
+#: Largest file read (bytes). The data page's uploader allows the same.
+MAX_FILE_BYTES = 10 * 2**20
+#: Most non-empty rows a sheet or CSV may have (title, header and data rows).
+MAX_ROWS = 2_000
+#: Most columns a table may use (a non-empty cell further right refuses the file).
+MAX_COLUMNS = 200
+#: This many consecutive empty rows end a sheet: formatted empty cells far below the table
+#: (a "ghost" cell at row 1,048,576) are never read, whatever the sheet's declared size.
+EMPTY_RUN_END = 1_000
+#: Longest cell (characters); a commune table's cells hold a name, a number or a short note.
+MAX_CELL_CHARS = 10_000
+#: Workbook (zip) limits, checked on the zip directory before anything is decompressed: the
+#: largest member, all members together (uncompressed bytes), and the largest compression ratio
+#: of a member over 1 MiB (real workbooks: 3-30; a zip bomb: hundreds to millions).
+MAX_XLSX_MEMBER_BYTES = 64 * 2**20
+MAX_XLSX_TOTAL_BYTES = 128 * 2**20
+MAX_XLSX_RATIO = 100
+#: Wall-clock budget of one import (read + match + check), seconds.
+IMPORT_TIME_BUDGET_S = 15.0
+#: Unmatched rows that get name suggestions (rapidfuzz over 226 units costs ~3 ms a row).
+MAX_SUGGESTED_ROWS = 100
+
 #: Recognised headers -> field. Compared after folding (no diacritics, lower case, punctuation
 #: and a trailing "(unit)" removed), so "Mã xã", "MÃ XÃ", "Ma xa" and "Mã xã (GSO)" all match.
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "commune_code": (
-        "mã xã",
-        "mã đvhc",
-        "mã đơn vị hành chính",
-        "mã đơn vị",
-        "mã số",
-        "mã",
-        "mã gso",
-        "mã xã gso",
-        "mã số xã",
-        "commune_code",
-        "commune code",
-        "code",
-        "gso code",
-        "unit code",
-    ),
     "name": (
         "tên xã",
         "xã",
@@ -120,86 +126,9 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "district_code": ("mã huyện", "district_code", "district code"),
     "unit_type": ("loại", "loại đơn vị", "loại đvhc", "cấp", "type", "unit type", "unit_type"),
-    "year": ("năm", "year", "năm đánh giá", "năm báo cáo"),
-    "criteria_met": (
-        "số tiêu chí đạt",
-        "tổng số tiêu chí đạt",
-        "số tc đạt",
-        "tổng số tc đạt",
-        "tiêu chí đạt",
-        "số tiêu chí đã đạt",
-        "criteria_met",
-        "criteria met",
-        "number of criteria met",
-    ),
-    "poverty_rate_pct": (
-        "tỷ lệ hộ nghèo",
-        "tỉ lệ hộ nghèo",
-        "hộ nghèo %",
-        "poverty",
-        "poverty rate",
-        "poverty_rate_pct",
-        "poor households %",
-    ),
-    "road_hardened_pct": (
-        "tỷ lệ cứng hóa đường gtnt",
-        "tỉ lệ cứng hóa đường gtnt",
-        "tỷ lệ đường được cứng hóa",
-        "cứng hóa đường gtnt",
-        "đường gtnt cứng hóa",
-        "road_hardened_pct",
-        "roads hardened",
-        "rural roads hardened",
-    ),
-    "electricity_hh_pct": (
-        "tỷ lệ hộ sử dụng điện",
-        "tỉ lệ hộ sử dụng điện",
-        "hộ sử dụng điện",
-        "hộ dùng điện",
-        "electricity_hh_pct",
-        "electricity",
-        "households using electricity",
-    ),
-    "irrigated_cropland_pct": (
-        "diện tích trồng trọt được tưới tiêu",
-        "tỷ lệ diện tích được tưới",
-        "tỉ lệ diện tích được tưới",
-        "diện tích được tưới tiêu",
-        "tưới tiêu",
-        "irrigated_cropland_pct",
-        "irrigated",
-        "cropland irrigated",
-    ),
-    "hygienic_water_hh_pct": (
-        "tỷ lệ hộ dùng nước hợp vệ sinh",
-        "tỉ lệ hộ dùng nước hợp vệ sinh",
-        "hộ dùng nước hợp vệ sinh",
-        "nước hợp vệ sinh",
-        "tỷ lệ hộ sử dụng nước hợp vệ sinh",
-        "hygienic_water_hh_pct",
-        "hygienic water",
-        "households with hygienic water",
-    ),
-    "car_access_all_season": (
-        "đường ô tô 4 mùa",
-        "đường ô tô đến trung tâm xã",
-        "đường ô tô 4 mùa đến trung tâm xã",
-        "ô tô đi lại 4 mùa",
-        "car_access_all_season",
-        "car access",
-        "all season car access",
-        "all season car road",
-    ),
-    "especially_difficult": (
-        "xã đặc biệt khó khăn",
-        "đặc biệt khó khăn",
-        "xã đbkk",
-        "đbkk",
-        "especially_difficult",
-        "especially difficult",
-        "especially difficult commune",
-    ),
     "population": ("dân số", "số dân", "dân số người", "tổng dân số", "population", "population_2009"),
+    # 51/2025/QĐ-TTg sets its thresholds for three commune groups (xã nhóm 1, 2, 3)
+    "commune_group": ("nhóm xã", "xã nhóm", "nhóm xã (1/2/3)", "commune group", "group"),
     "_ignore": ("stt", "tt", "số tt", "số thứ tự", "no", "#", "ghi chú", "note", "notes", "year imported"),
 }
 #: Extra criterion names seen in provincial tables (older titles of the 19 criteria).
@@ -365,18 +294,48 @@ def _fold_header(text: str) -> str:
     return re.sub(r"\s+", " ", t).strip()
 
 
+def _column_aliases(col: schema.Column) -> tuple[str, ...]:
+    unit_free = (re.sub(r"\([^)]*\)\s*$", "", h) for h in (col.header.vi, col.header.en))
+    return (col.key, *col.aliases, col.label.vi, col.label.en, col.header.vi, col.header.en, *unit_free)
+
+
 def _alias_table() -> dict[str, str]:
+    """Folded header -> field: the registry's columns (:mod:`ntm_geo.datasets.schema`: key, aliases,
+    labels, headers), then the identification fields of :data:`HEADER_ALIASES`, then criterion names."""
     table: dict[str, str] = {}
-    for key, aliases in HEADER_ALIASES.items():
+    registry = [(c.key, _column_aliases(c)) for c in schema.columns() if c.kind != "criterion"]
+    for key, aliases in (*registry, *HEADER_ALIASES.items()):
         for alias in aliases:
             table.setdefault(_fold_header(alias), key)
     for c in load_criteria():
         for name in (c.name_vi, c.name_en, *EXTRA_CRITERION_NAMES.get(c.number, ())):
             table.setdefault(_fold_header(name), c.code)
+    for fw in builtin_frameworks():  # names of 1980, 318, 51/2025 (no name means two numbers)
+        for fc in fw.criteria:
+            for name in (fc.name_vi, fc.name_en):
+                table.setdefault(_fold_header(name), fc.key)
     return table
 
 
 _ALIASES = _alias_table()
+
+
+def _registry_changed() -> None:
+    """Rebuild what this module derives from the schema registry (see :func:`schema.extended`)."""
+    global PCT_COLUMNS, INDICATOR_COLUMNS, FLAG_COLUMNS, TABLE_COLUMNS
+    PCT_COLUMNS, INDICATOR_COLUMNS, FLAG_COLUMNS, TABLE_COLUMNS = (
+        schema.pct_keys(),
+        schema.column_keys("indicator"),
+        schema.column_keys("flag"),
+        schema.column_keys(),
+    )
+    _ALIASES.clear()
+    _ALIASES.update(_alias_table())
+    _INDICATOR_SPECS.clear()
+    _INDICATOR_SPECS.update({c.key: c for c in schema.value_columns() if c.kind == "indicator"})
+
+
+schema.on_change(_registry_changed)
 _CRITERION_RE = re.compile(r"^(?:tieu chi(?: so)?|tc|c|criterion|crit)\s?0?([1-9]|1[0-9])(?:\s.*)?$")
 _NUMBERED_RE = re.compile(r"^0?([1-9]|1[0-9])\s+(.+)$")
 
@@ -477,31 +436,189 @@ def _error(
     return DataError(f"{where_en}: {en}", f"{where_vi}: {vi}", file=file, row=row, column=column)
 
 
+def _n(value: int, lang: str) -> str:
+    """Thousands grouped as each language writes them (2,000 / 2.000)."""
+    return f"{value:,}" if lang == "en" else f"{value:,}".replace(",", ".")
+
+
+class ImportBudget:
+    """Wall-clock budget of one import (:data:`IMPORT_TIME_BUDGET_S` by default).
+
+    :meth:`check` is called inside every loop over rows or cells and raises
+    :class:`~ntm_geo.errors.DataError` (naming the file and the row reached) once the time is spent.
+    """
+
+    def __init__(self, file: str, seconds: float = IMPORT_TIME_BUDGET_S) -> None:
+        self.file = file
+        self.seconds = float(seconds)
+        self.deadline = time.monotonic() + self.seconds
+
+    def check(self, row: int | None = None, sheet: str | None = None) -> None:
+        """Raise DataError when the budget is spent (``row``: the file row reached)."""
+        if time.monotonic() > self.deadline:
+            raise _error(
+                self.file,
+                f"the import took more than {self.seconds:g} s and was stopped. A province table "
+                "(a few hundred rows) takes about a second: check that the file holds only the table.",
+                f"việc nhập tệp quá {self.seconds:g} giây nên đã dừng. Bảng của tỉnh (vài trăm dòng) "
+                "chỉ mất khoảng một giây: hãy kiểm tra tệp chỉ chứa bảng số liệu.",
+                sheet=sheet,
+                row=row,
+            )
+
+
+def _too_many_rows(file: str, sheet: str | None, row: int) -> DataError:
+    return _error(
+        file,
+        f"the table has more than {_n(MAX_ROWS, 'en')} non-empty rows (limit reached at row "
+        f"{_n(row, 'en')}); a province table has a few hundred rows (226 communes, one row each "
+        "per year). Remove the rows that are not the table, or split the file; the file is refused.",
+        f"bảng có hơn {_n(MAX_ROWS, 'vi')} dòng có dữ liệu (vượt giới hạn ở dòng {_n(row, 'vi')}); "
+        "bảng của tỉnh chỉ có vài trăm dòng (226 xã, mỗi xã một dòng cho mỗi năm). Hãy xóa các dòng "
+        "không thuộc bảng hoặc tách tệp; tệp bị từ chối.",
+        sheet=sheet,
+        row=row,
+    )
+
+
+def _too_many_columns(file: str, sheet: str | None, row: int) -> DataError:
+    letter = column_letter(MAX_COLUMNS)
+    return _error(
+        file,
+        f"the table uses more than {MAX_COLUMNS} columns (a value in column {letter} or further "
+        f"right); a commune table has a few dozen. Delete the columns beyond {column_letter(MAX_COLUMNS - 1)}; "
+        "the file is refused.",
+        f"bảng dùng quá {MAX_COLUMNS} cột (có giá trị ở cột {letter} hoặc xa hơn); bảng số liệu xã "
+        f"chỉ có vài chục cột. Hãy xóa các cột sau cột {column_letter(MAX_COLUMNS - 1)}; tệp bị từ chối.",
+        sheet=sheet,
+        row=row,
+        column=letter,
+    )
+
+
+def _too_long_cell(
+    file: str, sheet: str | None, row: int, column: str | None, length: int | None
+) -> DataError:
+    size_en = f"{_n(length, 'en')} characters" if length else "too many characters"
+    size_vi = f"{_n(length, 'vi')} ký tự" if length else "quá nhiều ký tự"
+    return _error(
+        file,
+        f"the cell holds {size_en}; a cell of a commune table holds at most "
+        f"{_n(MAX_CELL_CHARS, 'en')} (a name, a number or a short note). The file is refused.",
+        f"ô có {size_vi}; ô của bảng số liệu xã chứa tối đa {_n(MAX_CELL_CHARS, 'vi')} ký tự (tên, "
+        "số hoặc ghi chú ngắn). Tệp bị từ chối.",
+        sheet=sheet,
+        row=row,
+        column=column,
+    )
+
+
+def _bounded_row(cells: list[str], file: str, sheet: str | None, row: int, nonempty: int) -> list[str]:
+    """The row's cells cut to :data:`MAX_COLUMNS`; raises when a bound is passed."""
+    if nonempty > MAX_ROWS:
+        raise _too_many_rows(file, sheet, row)
+    if any(c.strip() for c in cells[MAX_COLUMNS:]):
+        raise _too_many_columns(file, sheet, row)
+    cells = cells[:MAX_COLUMNS]
+    while cells and not cells[-1].strip():
+        cells.pop()
+    for i, c in enumerate(cells):
+        if len(c) > MAX_CELL_CHARS:
+            raise _too_long_cell(file, sheet, row, column_letter(i), len(c))
+    return cells
+
+
+#: Magic bytes -> kind, for files that are none of the accepted ones (the message says what they are).
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF87a", "gif"),
+    (b"GIF89a", "gif"),
+    (b"%PDF-", "pdf"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "xls"),
+    (b"\x1f\x8b", "gzip"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (b"Rar!\x1a\x07", "rar"),
+    (b"SQLite format 3\x00", "sqlite"),
+    (b"\x00\x00\x27\x0a", "shp"),
+    (b"\x7fELF", "program"),
+    (b"MZ", "program"),
+)
+
+
 def _file_kind(data: bytes) -> str:
-    if data[:4] == b"PK\x03\x04":
+    """What the content is, from its first bytes (never from the name): "xlsx", "text" or
+    another key of :data:`_KIND_LABEL`."""
+    if data[:4] == b"PK\x03\x04" or data[:4] == b"PK\x05\x06":
         try:
             names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
             return "zip"
-        return "xlsx" if "xl/workbook.xml" in names else "zip"
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        return "xls"
-    if data[:5] == b"%PDF-":
-        return "pdf"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        if "word/document.xml" in names:
+            return "docx"
+        if "mimetype" in names and "content.xml" in names:
+            return "ods"
+        return "zip"
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return kind
+    head = data[:4096]
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:15].lower().startswith((b"<!doctype html", b"<html")):
+        return "html"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "text"
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if head and min(even, odd) * 10 <= len(head) // 2 < max(even, odd) * 2:
+        return "text"  # ASCII letters of UTF-16 without a BOM: one NUL byte in two
+    control = sum(b < 32 and b not in (9, 10, 13, 12) for b in head)
+    if control * 20 > len(head):
+        return "binary"
     return "text"
 
 
 _KIND_LABEL = {
     "xlsx": ("an Excel workbook (.xlsx)", "bảng tính Excel (.xlsx)"),
-    "xls": ("an old Excel 97-2003 workbook (.xls)", "bảng tính Excel 97-2003 (.xls)"),
+    "xls": (
+        "an old Office 97-2003 file (Excel .xls or Word .doc)",
+        "tệp Office 97-2003 (Excel .xls hoặc Word .doc)",
+    ),
+    "docx": ("a Word document (.docx)", "văn bản Word (.docx)"),
+    "ods": ("an OpenDocument spreadsheet (.ods)", "bảng tính OpenDocument (.ods)"),
     "zip": ("a ZIP archive", "tệp nén ZIP"),
     "pdf": ("a PDF document", "tài liệu PDF"),
+    "png": ("a PNG image", "ảnh PNG"),
+    "jpeg": ("a JPEG image (photo or scan)", "ảnh JPEG (ảnh chụp hoặc ảnh quét)"),
+    "gif": ("a GIF image", "ảnh GIF"),
+    "gzip": ("a gzip archive", "tệp nén gzip"),
+    "7z": ("a 7-Zip archive", "tệp nén 7-Zip"),
+    "rar": ("a RAR archive", "tệp nén RAR"),
+    "sqlite": ("an SQLite database (or GeoPackage)", "cơ sở dữ liệu SQLite (hoặc GeoPackage)"),
+    "shp": ("a shapefile geometry file (.shp)", "tệp hình học shapefile (.shp)"),
+    "program": ("a program (executable)", "chương trình (tệp thực thi)"),
+    "html": (
+        "a web page (HTML), e.g. Excel's 'Web Page' format",
+        "trang web (HTML), ví dụ dạng 'Web Page' của Excel",
+    ),
+    "binary": (
+        "binary data of an unknown kind, not text",
+        "dữ liệu nhị phân không rõ loại, không phải văn bản",
+    ),
     "text": ("a text file", "tệp văn bản"),
 }
 
 
 def _check_kind(data: bytes, filename: str) -> str:
     ext = PurePath(filename).suffix.lower()
+    if len(data) > MAX_FILE_BYTES:
+        raise _error(
+            filename,
+            f"the file is {len(data) / 2**20:.1f} MB; a commune table is at most "
+            f"{MAX_FILE_BYTES // 2**20} MB. The file is refused.",
+            f"tệp có dung lượng {len(data) / 2**20:.1f} MB; bảng số liệu xã tối đa "
+            f"{MAX_FILE_BYTES // 2**20} MB. Tệp bị từ chối.".replace(".", ",", 1),
+        )
     kind = _file_kind(data)
     if not data.strip():
         raise _error(filename, "the file is empty.", "tệp rỗng.")
@@ -681,23 +798,82 @@ def _strict(data: bytes, name: str, filename: str) -> str:
     return text
 
 
-def _csv_grid(text: str) -> list[tuple[int, list[str]]]:
-    sample = text.splitlines()[:60]
-    best, best_score = ",", -1.0
+def _csv_grid(text: str, filename: str, budget: ImportBudget) -> list[tuple[int, list[str]]]:
+    """The CSV text as [(first line of the record, cells)], bounded like a sheet.
+
+    The delimiter (``,`` ``;`` tab ``|``) is the one giving the most rows of one width in the
+    first 60 lines. A quote opened in a cell and not closed on its line (``Văn Lãng,"Xã Tân Tác,2015``)
+    makes the CSV reader swallow the following lines into that cell: such a cell — one holding
+    line breaks followed by whole rows of the table — is refused, naming its row and column.
+    """
+    sample = text[:200_000].splitlines()[:60]
+    best, best_score, best_width = ",", -1.0, 1
     for delim in (",", ";", "\t", "|"):
-        widths = [len(r) for r in csv.reader(sample, delimiter=delim) if len(r) > 1]
+        try:
+            widths = [len(r) for r in csv.reader(sample, delimiter=delim) if len(r) > 1]
+        except csv.Error:
+            continue
         if not widths:
             continue
         mode = max(set(widths), key=lambda w: (widths.count(w), w))
         score = widths.count(mode) * mode
         if score > best_score:
-            best, best_score = delim, score
+            best, best_score, best_width = delim, score, mode
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=best)
-    rows, start = [], 1
-    for cells in reader:
-        rows.append((start, cells))
+    rows: list[tuple[int, list[str]]] = []
+    start = nonempty = empty_run = 0
+    while True:
         start = reader.line_num + 1
+        if start % 128 == 0:
+            budget.check(start)
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as err:
+            if "field larger than field limit" in str(err):
+                raise _too_long_cell(filename, None, start, None, None) from None
+            raise _error(
+                filename,
+                f"the CSV cannot be read from this row on ({err}); save the file again as 'CSV UTF-8'.",
+                f"không đọc được CSV từ dòng này ({err}); hãy lưu lại tệp dạng 'CSV UTF-8'.",
+                row=start,
+            ) from None
+        if not any(c.strip() for c in cells):
+            empty_run += 1
+            if empty_run >= EMPTY_RUN_END:
+                break
+            rows.append((start, []))
+            continue
+        empty_run = 0
+        nonempty += 1
+        if reader.line_num > start:
+            _check_quotes(cells, filename, start, reader.line_num, best, best_width)
+        rows.append((start, _bounded_row(cells, filename, None, start, nonempty)))
+    while rows and not rows[-1][1]:
+        rows.pop()
     return rows
+
+
+def _check_quotes(cells: list[str], filename: str, start: int, end: int, delim: str, width: int) -> None:
+    """Refuse a cell that swallowed whole rows after an unbalanced opening quote."""
+    for i, cell in enumerate(cells):
+        if "\n" not in cell and "\r" not in cell:
+            continue
+        swallowed = [line for line in cell.splitlines()[1:] if line.count(delim) >= max(1, (width - 1) // 2)]
+        if swallowed:
+            first = cell.splitlines()[0][:40]
+            raise _error(
+                filename,
+                f'the cell starts with a quote (") that is not closed on its line, so lines {start}–{end} '
+                f'were read as one cell (it begins «"{first}»). Remove the stray quote or close it, then '
+                "import again; the file is refused.",
+                f'ô bắt đầu bằng dấu ngoặc kép (") không được đóng trên cùng dòng, nên các dòng {start}–{end} '
+                f'bị đọc thành một ô (ô bắt đầu «"{first}»). Hãy xóa dấu ngoặc kép thừa hoặc đóng nó lại '
+                "rồi nhập lại; tệp bị từ chối.",
+                row=start,
+                column=column_letter(i),
+            )
 
 
 # ---------------------------------------------------------------------------- Excel
@@ -720,11 +896,125 @@ def _cell_text(value: object, number_format: str) -> str:
     return str(value)
 
 
-def _xlsx_grids(data: bytes, filename: str) -> list[tuple[str, list[tuple[int, list[str]]]]]:
+def _check_zip(data: bytes, filename: str) -> None:
+    """Refuse a workbook whose zip directory promises more than a table (a zip bomb), before
+    anything is decompressed. Decompression never yields more than a member's declared size
+    (Python's zipfile stops there and checks the CRC), so the declared sizes bound the work."""
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+        raise _error(
+            filename,
+            "the Excel file is damaged (its zip structure cannot be read); open it in Excel and save it again as .xlsx.",
+            "tệp Excel bị hỏng (không đọc được cấu trúc zip); hãy mở bằng Excel và lưu lại dạng .xlsx.",
+        ) from None
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if (
+            info.file_size > MAX_XLSX_MEMBER_BYTES
+            or total > MAX_XLSX_TOTAL_BYTES
+            or (info.file_size > 2**20 and ratio > MAX_XLSX_RATIO)
+        ):
+            part = info.filename[:60]
+            raise _error(
+                filename,
+                f"the workbook unpacks to far more than a table: its part «{part}» is "
+                f"{info.file_size / 2**20:,.0f} MB from {info.compress_size / 2**10:,.0f} KB (ratio "
+                f"{ratio:,.0f}; limits {MAX_XLSX_MEMBER_BYTES // 2**20} MB a part, "
+                f"{MAX_XLSX_TOTAL_BYTES // 2**20} MB in all, ratio {MAX_XLSX_RATIO}). The file is refused; "
+                "copy the table alone into a new workbook and save it.",
+                f"bảng tính khi giải nén lớn hơn nhiều so với một bảng số liệu: phần «{part}» có "
+                f"{info.file_size / 2**20:,.0f} MB từ {info.compress_size / 2**10:,.0f} KB (tỷ lệ "
+                f"{ratio:,.0f}; giới hạn {MAX_XLSX_MEMBER_BYTES // 2**20} MB mỗi phần, "
+                f"{MAX_XLSX_TOTAL_BYTES // 2**20} MB tổng cộng, tỷ lệ {MAX_XLSX_RATIO}). Tệp bị từ chối; "
+                "hãy chép riêng bảng sang một bảng tính mới rồi lưu.",
+            )
+
+
+_MERGE_RE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]{1,3}[0-9]{1,7}):([A-Z]{1,3}[0-9]{1,7})\"")
+_REF_RE = re.compile(r"([A-Z]+)([0-9]+)")
+MAX_MERGED_RANGES = 10_000
+
+
+def _ref(text: bytes) -> tuple[int, int]:
+    """'B12' -> (row 12, column 2)."""
+    letters, digits = _REF_RE.fullmatch(text.decode()).groups()  # type: ignore[union-attr]
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return int(digits), col
+
+
+def _merged_ranges(book: object, ws: object, budget: ImportBudget) -> list[tuple[int, int, int, int]]:
+    """(min_row, min_col, max_row, max_col) of the sheet's merged cells.
+
+    openpyxl's read-only sheets do not report them, so the sheet's XML is scanned for
+    ``<mergeCell ref=…>`` in 1 MiB chunks (bounded by :func:`_check_zip`'s member limit).
+    """
+    found: list[tuple[int, int, int, int]] = []
+    # Private attributes of openpyxl 3.1's read-only workbook and sheet (pinned in requirements.txt).
+    with book._archive.open(ws._worksheet_path) as src:  # type: ignore[attr-defined]
+        tail = b""
+        while chunk := src.read(2**20):
+            budget.check(sheet=ws.title)  # type: ignore[attr-defined]
+            buf = tail + chunk
+            cut = max(0, len(buf) - 100)
+            for m in _MERGE_RE.finditer(buf):  # a match starting before `cut` is complete in buf
+                if m.start() < cut:
+                    (r1, c1), (r2, c2) = _ref(m.group(1)), _ref(m.group(2))
+                    found.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
+                    if len(found) >= MAX_MERGED_RANGES:
+                        return found
+            tail = buf[cut:]
+        for m in _MERGE_RE.finditer(tail):
+            (r1, c1), (r2, c2) = _ref(m.group(1)), _ref(m.group(2))
+            found.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
+    return found
+
+
+def _sheet_rows(ws: object, filename: str, budget: ImportBudget) -> list[tuple[int, list[str]]]:
+    """The sheet's rows as text, streamed and bounded (:data:`MAX_ROWS`, :data:`MAX_COLUMNS`,
+    :data:`EMPTY_RUN_END`). The sheet's declared size is never trusted."""
+    title = ws.title  # type: ignore[attr-defined]
+    ws.reset_dimensions()  # type: ignore[attr-defined]  # ignore <dimension ref="A1:XFD1048576">
+    rows: list[tuple[int, list[str]]] = []
+    empty_run = nonempty = 0
+    for number, row in enumerate(ws.iter_rows(min_row=1, max_col=MAX_COLUMNS + 1), start=1):  # type: ignore[attr-defined]
+        if number % 128 == 0:
+            budget.check(number, title)
+        cells = [_cell_text(c.value, getattr(c, "number_format", None) or "") for c in row]
+        if not any(c.strip() for c in cells):
+            empty_run += 1
+            if empty_run >= EMPTY_RUN_END:
+                break
+            rows.append((number, []))
+            continue
+        empty_run = 0
+        nonempty += 1
+        rows.append((number, _bounded_row(cells, filename, title, number, nonempty)))
+    while rows and not rows[-1][1]:
+        rows.pop()
+    return rows
+
+
+def _xlsx_grids(
+    data: bytes, filename: str, budget: ImportBudget
+) -> list[tuple[str, list[tuple[int, list[str]]]]]:
+    """Every sheet as (name, [(row, cells)]), read with openpyxl in read-only (streaming) mode.
+
+    openpyxl ``read_only=True`` was measured against python-calamine on the hostile files of
+    ``bench/hostile_uploads.py`` (--readers): it stops after the first rows that pass a bound,
+    where calamine decodes the whole sheet first (9 s and 200 MB on the zip bomb, 0.9 s and 145 MB
+    on 1,000,001 rows, against 0.3-0.6 s and 40 MB), and it keeps the cells' number formats
+    (a cell shown as 12% is 0.12).
+    """
     import openpyxl
 
+    _check_zip(data, filename)
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as err:
         raise _error(
             filename,
@@ -733,15 +1023,37 @@ def _xlsx_grids(data: bytes, filename: str) -> list[tuple[str, list[tuple[int, l
             f"không đọc được tệp Excel ({type(err).__name__}); hãy mở bằng Excel và lưu lại dạng .xlsx.",
         ) from None
     grids = []
-    for ws in book.worksheets:
-        grid = [[_cell_text(c.value, c.number_format) for c in row] for row in ws.iter_rows()]
-        for merged in ws.merged_cells.ranges:
-            top = grid[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(grid) else ""
-            for r in range(merged.min_row, min(merged.max_row, len(grid)) + 1):
-                for c in range(merged.min_col, merged.max_col + 1):
-                    if c - 1 < len(grid[r - 1]):
-                        grid[r - 1][c - 1] = top
-        grids.append((ws.title, [(i + 1, cells) for i, cells in enumerate(grid)]))
+    try:
+        for ws in book.worksheets:
+            rows = _sheet_rows(ws, filename, budget)
+            grid = {number: cells for number, cells in rows}
+            last = rows[-1][0] if rows else 0
+            for r1, c1, r2, c2 in _merged_ranges(book, ws, budget):
+                budget.check(r1, ws.title)
+                top = grid.get(r1, [])
+                value = top[c1 - 1] if c1 - 1 < len(top) else ""
+                if not value or c1 > MAX_COLUMNS:
+                    continue
+                for r in range(r1 + 1, min(r2, last) + 1):
+                    cells = grid.setdefault(r, [])
+                    cells.extend([""] * (min(c2, MAX_COLUMNS) - len(cells)))
+                    for c in range(c1, min(c2, MAX_COLUMNS) + 1):
+                        cells[c - 1] = value
+                for c in range(c1 + 1, min(c2, MAX_COLUMNS) + 1):
+                    top.extend([""] * (c - len(top)))
+                    top[c - 1] = value
+            grids.append((ws.title, sorted(grid.items())))
+    except DataError:
+        raise
+    except Exception as err:  # a damaged part (bad CRC, bad XML, row numbers out of range...)
+        raise _error(
+            filename,
+            f"the Excel file is damaged and cannot be read ({type(err).__name__}); open it in Excel "
+            "and save it again as .xlsx.",
+            f"tệp Excel bị hỏng, không đọc được ({type(err).__name__}); hãy mở bằng Excel và lưu lại dạng .xlsx.",
+        ) from None
+    finally:
+        book.close()
     return grids
 
 
@@ -832,7 +1144,12 @@ def _pad(grid: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
 
 
 def read_table(
-    data: bytes, filename: str, *, sheet: str | None = None, encoding: str | None = None
+    data: bytes,
+    filename: str,
+    *,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    budget: ImportBudget | None = None,
 ) -> RawTable:
     """Read a CSV or .xlsx upload into a :class:`RawTable` (cells as text, header recognised).
 
@@ -847,16 +1164,25 @@ def read_table(
         Excel sheet; default: the first sheet with a recognisable header.
     encoding : str, optional
         Text encoding of a CSV (any Python codec name); default: detected.
+    budget : ImportBudget, optional
+        Wall-clock budget (default: a new one of :data:`IMPORT_TIME_BUDGET_S`).
+
+    Bounds (checked while reading, before any per-row work): :data:`MAX_FILE_BYTES`,
+    :data:`MAX_ROWS` non-empty rows, :data:`MAX_COLUMNS` columns, :data:`MAX_CELL_CHARS` per
+    cell, workbook zip limits (:func:`_check_zip`); a sheet ends after :data:`EMPTY_RUN_END`
+    consecutive empty rows.
 
     Raises
     ------
     DataError
-        Wrong or unsupported file type, undetectable encoding, unknown sheet, no header found
-        (the message lists the recognised header names).
+        Wrong or unsupported file type (named from its content), undetectable encoding, unknown
+        sheet, no header found (the message lists the recognised header names), a bound passed,
+        an unbalanced quote, the time budget spent.
     """
+    budget = budget or ImportBudget(filename)
     kind = _check_kind(data, filename)
     if kind == "xlsx":
-        grids = _xlsx_grids(data, filename)
+        grids = _xlsx_grids(data, filename, budget)
         names = tuple(name for name, _ in grids)
         if sheet is not None:
             if sheet not in names:
@@ -869,7 +1195,7 @@ def read_table(
         enc = None
     else:
         text, enc = _decode(data, filename, encoding)
-        grids, names = [(None, _csv_grid(text))], ()
+        grids, names = [(None, _csv_grid(text, filename, budget))], ()
     for name, grid in grids:
         grid = _pad(grid)
         found = _find_header(grid)
@@ -951,6 +1277,12 @@ class ImportReport:
         an unknown code matched by name, ignored columns).
     columns : dict
         Header text -> recognised field.
+    framework_id, framework_reason_vi, framework_reason_en
+        The criteria framework the table was read under (:mod:`ntm_geo.criteria.detect`: by
+        year, confirmed by the criterion names of the columns) and why, one sentence per language.
+        Under a framework of N criteria only ``c01``..``cNN`` are read; the others stay NA. A
+        framework given to :func:`import_table` (not the year's default) is also kept in a
+        ``framework_id`` column of :attr:`table`, so the saved dataset is mapped under it.
     """
 
     file: str
@@ -969,6 +1301,9 @@ class ImportReport:
     notices: list[RowIssue] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)
     raw: RawTable | None = field(default=None, repr=False)
+    framework_id: str = ""
+    framework_reason_vi: str = ""
+    framework_reason_en: str = ""
 
     def ok_rows(self) -> int:
         """Number of rows imported (= rows of :attr:`table`)."""
@@ -1025,6 +1360,11 @@ class ImportReport:
                 for row, s in self.suggestions.items()
             },
             "columns": dict(self.columns),
+            "framework": {
+                "id": self.framework_id,
+                "reason_vi": self.framework_reason_vi,
+                "reason_en": self.framework_reason_en,
+            },
         }
 
     def rejected_rows(self) -> pd.DataFrame:
@@ -1151,7 +1491,7 @@ class _Row:
 
 
 def _has_data(row: _Row) -> bool:
-    value_fields = {*CRITERION_COLUMNS, "criteria_met", *PCT_COLUMNS, *FLAG_COLUMNS, "population"}
+    value_fields = {*CRITERION_COLUMNS, "criteria_met", *INDICATOR_COLUMNS, *FLAG_COLUMNS, "population"}
     return any(row.cells[i].strip() for i, f in enumerate(row.raw.fields) if f in value_fields)
 
 
@@ -1159,13 +1499,15 @@ def _num(value: float) -> str:
     return f"{value:.15g}"
 
 
-def _parse_values(row: _Row, unit_type: str) -> dict:
-    """Typed values of a matched row; problems are added to ``row.issues``."""
+def _parse_values(row: _Row, unit_type: str, keys: tuple[str, ...] = CRITERION_COLUMNS) -> dict:
+    """Typed values of a matched row; problems are added to ``row.issues``. ``keys`` are the
+    criterion columns of the table's framework (``c01``..``cNN``); the others stay NA."""
     raw = row.raw
-    out: dict[str, object] = {"criteria_met": None}
-    present = [c for c in CRITERION_COLUMNS if raw.column_of(c) is not None]
+    n = len(keys)
+    out: dict[str, object] = {"criteria_met": None, **{c: None for c in CRITERION_COLUMNS}}
+    present = [c for c in keys if raw.column_of(c) is not None]
     invalid = False
-    for c in CRITERION_COLUMNS:
+    for c in keys:
         value = None
         if c in present:
             try:
@@ -1187,11 +1529,11 @@ def _parse_values(row: _Row, unit_type: str) -> dict:
         row.issue(
             "criteria_met", "số tiêu chí đạt không phải là số.", "the number of criteria met is not a number."
         )
-    if met is not None and not (float(met).is_integer() and 0 <= met <= 19):
+    if met is not None and not (float(met).is_integer() and 0 <= met <= n):
         row.issue(
             "criteria_met",
-            f"số tiêu chí đạt {_num(met)} nằm ngoài 0–19 (số nguyên).",
-            f"criteria met {_num(met)} is outside 0–19 (whole number).",
+            f"số tiêu chí đạt {_num(met)} nằm ngoài 0–{n} (số nguyên).",
+            f"criteria met {_num(met)} is outside 0–{n} (whole number).",
         )
         met = None
     filled = [c for c in present if out[c] is not None]
@@ -1212,41 +1554,51 @@ def _parse_values(row: _Row, unit_type: str) -> dict:
         out["criteria_met"] = None
     elif invalid:
         pass  # reported above
-    elif len(present) == 19 and 0 < len(filled) < 19:
+    elif len(present) == n and 0 < len(filled) < n:
         blank = next(c for c in present if out[c] is None)
         row.issue(
             blank,
-            f"{19 - len(filled)} tiêu chí để trống trong khi {len(filled)} tiêu chí có giá trị; hãy "
-            "điền đủ 19 (Chưa đạt = 0, không để trống) hoặc để trống cả 19.",
-            f"{19 - len(filled)} criteria are blank while {len(filled)} are filled; fill all 19 (not met = 0, "
-            "never blank) or leave all 19 blank.",
+            f"{n - len(filled)} tiêu chí để trống trong khi {len(filled)} tiêu chí có giá trị; hãy "
+            f"điền đủ {n} (Chưa đạt = 0, không để trống) hoặc để trống cả {n}.",
+            f"{n - len(filled)} criteria are blank while {len(filled)} are filled; fill all {n} (not met = 0, "
+            f"never blank) or leave all {n} blank.",
         )
-    elif len(present) == 19 and len(filled) == 19:
+    elif len(present) == n and len(filled) == n:
         computed = sum(bool(out[c]) for c in present)
         if met is not None and met != computed:
             row.issue(
                 "criteria_met",
-                f"số tiêu chí đạt ghi {_num(met)} nhưng 19 cột tiêu chí có {computed} tiêu chí đạt.",
-                f"criteria met is given as {_num(met)} but {computed} of the 19 criterion columns are met.",
+                f"số tiêu chí đạt ghi {_num(met)} nhưng {n} cột tiêu chí có {computed} tiêu chí đạt.",
+                f"criteria met is given as {_num(met)} but {computed} of the {n} criterion columns are met.",
             )
         out["criteria_met"] = computed
-    elif len(present) == 19 and met is not None:
+    elif len(present) == n and met is not None:
         row.issue(
             "criteria_met",
-            f"số tiêu chí đạt ghi {_num(met)} nhưng 19 cột tiêu chí để trống.",
-            f"criteria met is given as {_num(met)} but the 19 criterion columns are blank.",
+            f"số tiêu chí đạt ghi {_num(met)} nhưng {n} cột tiêu chí để trống.",
+            f"criteria met is given as {_num(met)} but the {n} criterion columns are blank.",
         )
     else:
         out["criteria_met"] = met
-    for c in PCT_COLUMNS:
+    for c in INDICATOR_COLUMNS:
+        spec = _INDICATOR_SPECS[c]
+        low, high = spec.valid_range or (-math.inf, math.inf)
         value = None
+        pct = spec.unit == "%"
+        vi_what, en_what = ("tỷ lệ", "percentage") if pct else ("giá trị", "value")
+        bounds = f"{_num(low)}–{_num(high)}"
+        span = f"{bounds} {spec.unit}".strip()
         try:
             value = parse_number(row.get(c))
         except ValueError:
-            row.issue(c, "không phải là số (tỷ lệ %, 0–100).", "not a number (percentage, 0–100).")
-        if value is not None and not 0 <= value <= 100:
             row.issue(
-                c, f"tỷ lệ {_num(value)} nằm ngoài 0–100 %.", f"percentage {_num(value)} is outside 0–100 %."
+                c,
+                f"không phải là số ({vi_what}{' %' if pct else ''}, {bounds}).",
+                f"not a number ({en_what}, {bounds}).",
+            )
+        if value is not None and not low <= value <= high:
+            row.issue(
+                c, f"{vi_what} {_num(value)} nằm ngoài {span}.", f"{en_what} {_num(value)} is outside {span}."
             )
             value = None
         out[c] = value
@@ -1270,13 +1622,32 @@ def _parse_values(row: _Row, unit_type: str) -> dict:
             row.issue("population", f"dân số âm ({_num(value)}).", f"negative population ({_num(value)}).")
             value = None
         out["population"] = value
+    if raw.column_of("commune_group") is not None:
+        text = _clean(row.get("commune_group"))
+        group = None
+        if text and text not in _BLANK:
+            m = re.fullmatch(r"(?:(?:xa )?nhom |xã nhóm |nhóm |group )?([123])(?:[.,]0+)?", text)
+            if m:
+                group = int(m.group(1))
+            else:
+                row.issue(
+                    "commune_group",
+                    "nhóm xã phải là 1, 2 hoặc 3 (QĐ 51/2025/QĐ-TTg).",
+                    "the commune group must be 1, 2 or 3 (Decision 51/2025/QĐ-TTg).",
+                )
+        out["commune_group"] = group
     return out
 
 
-def _empty_table(with_population: bool) -> pd.DataFrame:
+def _empty_table(with_population: bool, with_group: bool = False) -> pd.DataFrame:
     return _typed(
         pd.DataFrame(
-            columns=[*TABLE_COLUMNS, "name_as_written", *(["population"] if with_population else [])]
+            columns=[
+                *TABLE_COLUMNS,
+                "name_as_written",
+                *(["population"] if with_population else []),
+                *(["commune_group"] if with_group else []),
+            ]
         )
     )
 
@@ -1288,9 +1659,11 @@ def _typed(table: pd.DataFrame) -> pd.DataFrame:
     for c in (*CRITERION_COLUMNS, *FLAG_COLUMNS):
         out[c] = out[c].astype("boolean")
     out["criteria_met"] = out["criteria_met"].astype("Int64")
-    for c in PCT_COLUMNS + (("population",) if "population" in out.columns else ()):
+    for c in INDICATOR_COLUMNS + (("population",) if "population" in out.columns else ()):
         out[c] = pd.to_numeric(out[c]).astype("float64")
     out["name_as_written"] = out["name_as_written"].astype(str)
+    if "commune_group" in out.columns:
+        out["commune_group"] = out["commune_group"].astype("Int64")
     return out.sort_values("commune_code").reset_index(drop=True)
 
 
@@ -1303,6 +1676,8 @@ def import_table(
     units: pd.DataFrame | None = None,
     sheet: str | None = None,
     encoding: str | None = None,
+    time_budget_s: float = IMPORT_TIME_BUDGET_S,
+    framework: str | None = None,
 ) -> ImportReport:
     """Read, match and check an uploaded table; returns the match report (nothing is saved).
 
@@ -1320,14 +1695,43 @@ def import_table(
         Unit table (default :func:`ntm_geo.geo.units.official_units`).
     sheet, encoding
         Passed to :func:`read_table`.
+    framework : str, optional
+        Id of the criteria framework the table follows (default: chosen by the year and checked
+        against the columns' criterion names, :func:`ntm_geo.criteria.detect.choose_framework`).
+    time_budget_s : float
+        Wall-clock budget of the whole import, seconds (:data:`IMPORT_TIME_BUDGET_S`).
+
+    Name suggestions are computed for the first :data:`MAX_SUGGESTED_ROWS` unmatched rows only
+    (a notice says so when there are more).
 
     Raises
     ------
     DataError
-        File-level problems (see :func:`read_table`), several years without ``year``, no year.
+        File-level problems (see :func:`read_table`), several years without ``year``, no year,
+        no framework for the year, a column naming a criterion of a framework numbered
+        differently, or a criterion column beyond the framework's count (``TC11`` under the 10
+        criteria of 51/2025), or the time budget spent.
     """
-    raw = read_table(data, filename, sheet=sheet, encoding=encoding)
+    budget = ImportBudget(filename, time_budget_s)
+    raw = read_table(data, filename, sheet=sheet, encoding=encoding, budget=budget)
     year, notices = _choose_year(raw, year)
+    choice = choose_framework(year, raw.headers, declared=framework, file=filename)
+    keys = choice.framework.criterion_keys
+    for c in CRITERION_COLUMNS[len(keys) :]:
+        i = raw.column_of(c)
+        if i is not None:
+            header = raw.headers[i] or f"(cột {column_letter(i)})"
+            fw = choice.framework
+            raise DataError(
+                f"{filename}: column '{header}' is criterion {int(c[1:])}, but Decision {fw.decision} "
+                f"({fw.years[0]}–{fw.years[1]}, the framework of {year}) has {len(keys)} criteria. If the table "
+                "is of another year, give that year; else use the template of this framework.",
+                f"{filename}: cột '{header}' là tiêu chí {int(c[1:])}, nhưng QĐ {fw.decision} "
+                f"({fw.years[0]}–{fw.years[1]}, bộ tiêu chí của năm {year}) chỉ có {len(keys)} tiêu chí. Nếu bảng "
+                "là của năm khác, hãy ghi đúng năm; nếu không, hãy dùng mẫu của bộ tiêu chí này.",
+                file=filename,
+                column=header,
+            )
     index = UnitIndex(official_units() if units is None else units)
     confirmed = dict(confirmed or {})
     columns = {
@@ -1335,8 +1739,8 @@ def import_table(
         for i, (h, f) in enumerate(zip(raw.headers, raw.fields, strict=True))
         if f
     }
-    missing = [c for c in CRITERION_COLUMNS if raw.column_of(c) is None]
-    if 0 < len(missing) < 19:
+    missing = [c for c in keys if raw.column_of(c) is None]
+    if 0 < len(missing) < len(keys):
         notices.append(
             RowIssue(
                 None,
@@ -1370,7 +1774,9 @@ def import_table(
     first_row: dict[str, int] = {}
     records = []
     heading_district: str | None = None
+    unmatched_named = 0
     for file_row, cells in raw.rows:
+        budget.check(file_row, raw.sheet)
         if not any(c.strip() for c in cells):
             continue
         row = _Row(raw, file_row, cells)
@@ -1427,7 +1833,9 @@ def import_table(
                 )
                 continue
         district = row.get("district").strip() or row.get("district_code").strip() or heading_district
-        found = index.match(code, name, district, row.get("unit_type"))
+        found = index.match(
+            code, name, district, row.get("unit_type"), suggest=unmatched_named < MAX_SUGGESTED_ROWS
+        )
         rule = found.rule
         unit = found.commune_code
         if unit is None and file_row in confirmed:
@@ -1439,6 +1847,7 @@ def import_table(
                 found.column, found.column
             )
             unmatched.append(row.issue(field_name, found.reason_vi or "", found.reason_en or ""))
+            unmatched_named += 1
             if found.suggestions:
                 suggestions[file_row] = list(found.suggestions)
             continue
@@ -1467,7 +1876,7 @@ def import_table(
                     found.note_en or "",
                 )
             )
-        values = _parse_values(row, index.unit_type(unit))
+        values = _parse_values(row, index.unit_type(unit), keys)
         if row.issues:
             out_of_range.extend(row.issues)
             continue
@@ -1475,12 +1884,33 @@ def import_table(
         records.append({"commune_code": unit, "year": year, **values, "name_as_written": written})
         matched.append({"row": file_row, "commune_code": unit, "rule": rule, "name_as_written": written})
 
+    if unmatched_named > MAX_SUGGESTED_ROWS:
+        notices.append(
+            RowIssue(
+                None,
+                raw.sheet,
+                None,
+                None,
+                None,
+                f"{unmatched_named} dòng không khớp: chỉ {MAX_SUGGESTED_ROWS} dòng đầu có gợi ý tên.",
+                f"{unmatched_named} rows did not match: name suggestions are given for the first "
+                f"{MAX_SUGGESTED_ROWS} only.",
+            )
+        )
     with_pop = raw.column_of("population") is not None
-    table = _typed(pd.DataFrame(records)) if records else _empty_table(with_pop)
+    with_group = raw.column_of("commune_group") is not None
+    table = _typed(pd.DataFrame(records)) if records else _empty_table(with_pop, with_group)
     if not with_pop and "population" in table.columns:
         table = table.drop(columns="population")
-    order = [*TABLE_COLUMNS, "name_as_written", *(["population"] if with_pop else [])]
+    order = [
+        *TABLE_COLUMNS,
+        "name_as_written",
+        *(["population"] if with_pop else []),
+        *(["commune_group"] if with_group else []),
+    ]
     table = table[order]
+    if framework:  # a declared framework travels with the table (the year's default needs no column)
+        table = table.assign(framework_id=pd.Series([choice.framework.id] * len(table), dtype="string"))
     without = [c for c in index.codes() if c not in first_row]
     return ImportReport(
         file=filename,
@@ -1499,6 +1929,9 @@ def import_table(
         notices=notices,
         columns=columns,
         raw=raw,
+        framework_id=choice.framework.id,
+        framework_reason_vi=choice.reason_vi,
+        framework_reason_en=choice.reason_en,
     )
 
 

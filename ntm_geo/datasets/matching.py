@@ -23,11 +23,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 from rapidfuzz import fuzz
 
-from ntm_geo.geo.units import UNIT_TYPES, name_key, split_unit_name
+from ntm_geo.geo.units import UNIT_TYPES, ascii_fold, name_key, split_unit_name
 
 #: A suggestion: (commune_code, "name_with_type — district_name", score 0-100).
 Suggestion = tuple[str, str, float]
@@ -74,12 +75,6 @@ def normalise_code(text: str | None) -> str | None:
     return t.zfill(5) if re.fullmatch(r"\d{1,5}", t) else None
 
 
-def ascii_fold(text: str) -> str:
-    """Lower-case text without any diacritics (đ -> d), for similarity scores only."""
-    decomposed = unicodedata.normalize("NFD", str(text).lower().replace("đ", "d").replace("Đ", "d"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 def unit_type_from_text(text: str | None) -> str | None:
     """Unit type key from a type cell ("Xã", "TT", "ward"...), or None."""
     if not text or not str(text).strip():
@@ -124,7 +119,7 @@ class UnitIndex:
     """Lookup structures over a unit table (see module docstring for the columns)."""
 
     units: pd.DataFrame
-    _by_code: dict[str, dict] = field(init=False, repr=False)
+    _by_code: dict[str, dict[str, Any]] = field(init=False, repr=False)
     _district_by_key: dict[str, str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -142,6 +137,12 @@ class UnitIndex:
         for code, name in zip(districts["district_code"], districts["district_name"], strict=True):
             self._district_by_key[name_key(name)] = code
             self._district_by_key[code] = code
+        self._district_list = ", ".join(districts["district_name"])
+        # Plain tuples for the per-row loops (pandas indexing costs ~1 ms a call).
+        self._records = list(self.units.to_dict("records"))
+        self._by_key: dict[str, list[dict[str, Any]]] = {}
+        for r in self._records:
+            self._by_key.setdefault(r["match_key"], []).append(r)
 
     # ------------------------------------------------------------------ lookups
     def codes(self) -> list[str]:
@@ -178,17 +179,20 @@ class UnitIndex:
         """
         type_, key = split_unit_name(name)
         fold = ascii_fold(key)
-        pools = [self.units]
+        pools = [self._records]
         if district_code is not None:
-            pools = [self.units[self.units["district_code"] == district_code], self.units]
+            pools = [[r for r in self._records if r["district_code"] == district_code], self._records]
         for pool in pools:
             scored = []
-            for row in pool.itertuples(index=False):
-                score = max(fuzz.ratio(key, row.match_key), fuzz.ratio(fold, row.match_fold) - FOLD_PENALTY)
-                if type_ is not None and row.match_type != type_:
+            for row in pool:
+                score = max(
+                    fuzz.ratio(key, row["match_key"]), fuzz.ratio(fold, row["match_fold"]) - FOLD_PENALTY
+                )
+                if type_ is not None and row["match_type"] != type_:
                     score -= 10
                 if score >= SUGGESTION_MIN_SCORE:
-                    scored.append((row.commune_code, self.label(row.commune_code), round(float(score), 1)))
+                    code = row["commune_code"]
+                    scored.append((code, self.label(code), round(float(score), 1)))
             if scored:
                 scored.sort(key=lambda s: (-s[2], s[0]))
                 return scored[:SUGGESTION_LIMIT]
@@ -201,8 +205,13 @@ class UnitIndex:
         name: str | None = None,
         district: str | None = None,
         unit_type: str | None = None,
+        *,
+        suggest: bool = True,
     ) -> Match:
         """Match one row given its code, name, district and type cells (any may be None/blank).
+
+        With ``suggest=False`` no fuzzy name suggestions are computed (~3 ms a row; the importer
+        caps them at its first unmatched rows); exact candidates are still listed.
 
         Returns
         -------
@@ -215,18 +224,18 @@ class UnitIndex:
         type_hint = unit_type_from_text(unit_type)
         district_code = self.district_code(district)
         if district and district_code is None:
-            known = ", ".join(self.units["district_name"].drop_duplicates())
+            known = self._district_list
             return Match(
                 reason_vi=f"không có huyện/thành phố «{district}» trong tỉnh; các huyện: {known}.",
                 reason_en=f"unknown district «{district}»; districts: {known}.",
                 column="district",
-                suggestions=tuple(self.suggest(name)) if name else (),
+                suggestions=tuple(self.suggest(name)) if name and suggest else (),
             )
         note: tuple[str | None, str | None] = (None, None)
         if code is not None:
             gso = normalise_code(code)
             if gso is not None and gso in self._by_code:
-                return self._check_code(gso, name, district, district_code, type_hint)
+                return self._check_code(gso, name, district, district_code, type_hint, suggest)
             why_vi = (
                 f"mã «{code}» không phải mã GSO 5 chữ số"
                 if gso is None
@@ -246,7 +255,7 @@ class UnitIndex:
                 reason_en="the row has neither a commune code nor a commune name.",
                 column="name",
             )
-        found = self._match_name(name, district_code, type_hint)
+        found = self._match_name(name, district_code, type_hint, suggest)
         if found.commune_code is not None and note[0]:
             return Match(found.commune_code, found.rule, note_vi=note[0], note_en=note[1])
         return found
@@ -258,6 +267,7 @@ class UnitIndex:
         district: str | None,
         district_code: str | None,
         type_hint: str | None,
+        suggest: bool = True,
     ) -> Match:
         unit = self._by_code[code]
         conflicts_vi, conflicts_en = [], []
@@ -273,7 +283,7 @@ class UnitIndex:
                 conflicts_en.append("name")
         if not conflicts_vi:
             return Match(code, "code")
-        others = [s for s in (self.suggest(name, district_code) if name else []) if s[0] != code]
+        others = [s for s in (self.suggest(name, district_code) if name and suggest else []) if s[0] != code]
         suggestions = ((code, self.label(code), 100.0), *others)
         given_vi = ", ".join(f"{w} «{v}»" for w, v in (("tên", name), ("huyện", district)) if v)
         given_en = ", ".join(f"{w} «{v}»" for w, v in (("name", name), ("district", district)) if v)
@@ -290,15 +300,20 @@ class UnitIndex:
             suggestions=suggestions,
         )
 
-    def _match_name(self, name: str, district_code: str | None, type_hint: str | None) -> Match:
+    def _match_name(
+        self, name: str, district_code: str | None, type_hint: str | None, suggest: bool = True
+    ) -> Match:
         type_, key = split_unit_name(name)
         type_ = type_ or type_hint
-        units = self.units
-        candidates = units[units["match_key"] == key]
-        if district_code is not None:
-            candidates = candidates[candidates["district_code"] == district_code]
-        if type_ is not None:
-            candidates = candidates[candidates["match_type"] == type_]
+        candidates = pd.DataFrame(
+            [
+                r
+                for r in self._by_key.get(key, [])
+                if (district_code is None or r["district_code"] == district_code)
+                and (type_ is None or r["match_type"] == type_)
+            ],
+            columns=self.units.columns,
+        )
         if len(candidates) == 1:
             return Match(str(candidates["commune_code"].iloc[0]), "name")
         if len(candidates) == 0:
@@ -309,7 +324,7 @@ class UnitIndex:
                 reason_vi=f"không tìm thấy đơn vị tên «{name}»{kind}{where_vi}.",
                 reason_en=f"no unit named «{name}»{kind}{where_en}.",
                 column="name",
-                suggestions=tuple(self.suggest(name, district_code)),
+                suggestions=tuple(self.suggest(name, district_code)) if suggest else (),
             )
         options = tuple((c, self.label(c), 100.0) for c in candidates["commune_code"])
         listed = "; ".join(label for _, label, _ in options)

@@ -37,9 +37,10 @@ from typing import Any
 import pandas as pd
 
 from ntm_geo import auth
-from ntm_geo.criteria.framework import CRITERION_COLUMNS
-from ntm_geo.datasets.contract import FLAG_COLUMNS, DatasetInfo
+from ntm_geo.datasets import schema
+from ntm_geo.datasets.contract import DatasetInfo
 from ntm_geo.errors import ConfigError, DataError
+from ntm_geo.geo.units import ascii_fold
 
 DATA_ENV = "NTM_GEO_DATA_DIR"
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "ntm_data"
@@ -212,8 +213,7 @@ def _now() -> str:
 
 def slug(name: str) -> str:
     """Short ASCII id stem of a name: "Kết quả NTM 2015" -> "ket-qua-ntm-2015" (at most 24 chars)."""
-    text = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
-    text = text.encode("ascii", "ignore").decode().lower()
+    text = ascii_fold(unicodedata.normalize("NFKC", name)).encode("ascii", "ignore").decode()
     text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:24].strip("-")
     return text or "dataset"
 
@@ -222,15 +222,18 @@ def slug(name: str) -> str:
 def conform_table(table: pd.DataFrame, year: int) -> pd.DataFrame:
     """A copy of ``table`` in the exact dtypes of the dataset contract (see :mod:`ntm_geo.datasets.contract`).
 
-    ``commune_code`` str; ``year`` int64 (set to ``year`` when missing); ``c01``..``c19`` and
-    flags "boolean"; ``criteria_met`` "Int64"; ``*_pct`` float64; other columns kept.
+    ``commune_code`` str; ``year`` int64 (set to ``year`` when missing); every other column of
+    the schema registry (:mod:`ntm_geo.datasets.schema`) in its dtype — ``c01``..``c19`` and
+    flags "boolean", ``criteria_met`` "Int64", indicators float64; other ``*_pct`` columns
+    float64; other columns kept.
 
     Raises
     ------
     DataError
         A required column is missing, codes repeat, or the year column disagrees with ``year``.
     """
-    missing = [c for c in ("commune_code", *CRITERION_COLUMNS, "criteria_met") if c not in table.columns]
+    required = schema.column_keys("criterion", "total")
+    missing = [c for c in ("commune_code", *required) if c not in table.columns]
     if missing:
         raise DataError(
             f"The {year} table lacks column(s) {', '.join(missing)}; it cannot be saved.",
@@ -257,12 +260,16 @@ def conform_table(table: pd.DataFrame, year: int) -> pd.DataFrame:
             f"Bảng năm {year} có đơn vị {code} hai lần; hãy xử lý các dòng trùng trước khi lưu.",
             column="commune_code",
         )
-    for col in (*CRITERION_COLUMNS, *[c for c in FLAG_COLUMNS if c in out.columns]):
-        out[col] = out[col].astype("boolean")
-    out["criteria_met"] = out["criteria_met"].astype("Int64")
-    for col in out.columns:
-        if col.endswith("_pct"):
-            out[col] = pd.to_numeric(out[col]).astype("float64")
+    for col in schema.columns():
+        if col.kind == "key" or col.key not in out.columns:
+            continue
+        if col.dtype == "float64":
+            out[col.key] = pd.to_numeric(out[col.key]).astype("float64")
+        else:
+            out[col.key] = out[col.key].astype(col.dtype)
+    for key in out.columns:  # a percentage the registry does not list yet is still a number
+        if key.endswith("_pct") and out[key].dtype != "float64":
+            out[key] = pd.to_numeric(out[key]).astype("float64")
     return out
 
 
@@ -329,7 +336,7 @@ def save_dataset(
     tables: Mapping[int, pd.DataFrame],
     reports: Mapping[int, Any] | None = None,
     *,
-    password: str | None,
+    password: str | auth.EditorSession | None,
 ) -> DatasetInfo:
     """Save a new dataset (one table per year) in one transaction; returns its catalogue entry.
 
@@ -380,7 +387,7 @@ def replace_dataset(
     tables: Mapping[int, pd.DataFrame],
     reports: Mapping[int, Any] | None = None,
     *,
-    password: str | None,
+    password: str | auth.EditorSession | None,
 ) -> DatasetInfo:
     """Replace every table and the metadata of a saved dataset, keeping its id (links keep working).
 
@@ -403,6 +410,59 @@ def replace_dataset(
         )
         _write_years(conn, dataset_id, conformed, reports)
     return get_record(dataset_id).info()
+
+
+#: Columns an import adds for its match report that are not part of a saved table.
+IMPORT_ONLY_COLUMNS: tuple[str, ...] = ("name_as_written", "population")
+
+
+def save_import(
+    table: pd.DataFrame,
+    year: int,
+    report: Mapping[str, Any] | None,
+    *,
+    name: str,
+    source: str,
+    uploaded_by: str,
+    password: str | auth.EditorSession | None,
+    into: str | None = None,
+) -> DatasetInfo:
+    """Save one year's imported table — the one save path of the data page and the command line.
+
+    Drops the import's own columns (:data:`IMPORT_ONLY_COLUMNS`), then saves a new dataset, or
+    with ``into`` (a saved dataset's id) merges the year into it: its other years are kept, this
+    year's table and match report are replaced, its id stays (links keep working).
+
+    Parameters
+    ----------
+    table : DataFrame
+        ``ImportReport.table`` (one row per matched unit, dataset contract columns).
+    year : int
+        The table's year.
+    report : dict, optional
+        ``ImportReport.to_json()``, kept with the year.
+    name, source, uploaded_by, password
+        As for :func:`save_dataset`.
+    into : str, optional
+        Id of the saved dataset to merge into.
+
+    Raises
+    ------
+    ConfigError, PasswordError, DataError
+        As :func:`save_dataset` / :func:`replace_dataset` (nothing written; the password is
+        checked before anything is read).
+    """
+    auth.check_password(password)
+    clean = table.drop(columns=[c for c in IMPORT_ONLY_COLUMNS if c in table.columns])
+    if not into:
+        return save_dataset(
+            name, source, uploaded_by, {year: clean}, {year: dict(report or {})}, password=password
+        )
+    old = get_record(into)
+    tables = {y: load_table(into, y) for y in old.years if y != year}
+    reports: dict[int, Any] = {y: get_report(into, y) for y in tables}
+    tables[year], reports[year] = clean, dict(report or {})
+    return replace_dataset(into, name, source, uploaded_by, tables, reports, password=password)
 
 
 def delete_dataset(dataset_id: str, *, password: str | None) -> None:
@@ -442,7 +502,12 @@ def list_records() -> list[DatasetRecord]:
             years.setdefault(dataset_id, []).append((year, n_rows))
     return [
         DatasetRecord(
-            *head,
+            id=head[0],
+            name=head[1],
+            source=head[2],
+            uploaded_by=head[3],
+            uploaded_at=head[4],
+            sha256=head[5],
             years=tuple(y for y, _ in years.get(head[0], [])),
             rows=tuple(n for _, n in years.get(head[0], [])),
         )
@@ -485,7 +550,8 @@ def load_table(dataset_id: str, year: int) -> pd.DataFrame:
 
 def get_report(dataset_id: str, year: int) -> dict[str, Any]:
     """The match report saved with that year's table (``{}`` when none was given)."""
-    return json.loads(_year_row(dataset_id, year, "report_json"))
+    report: dict[str, Any] = json.loads(_year_row(dataset_id, year, "report_json"))
+    return report
 
 
 # ---------------------------------------------------------------- boundaries
@@ -496,7 +562,7 @@ def save_boundaries(
     report: Mapping[str, Any] | None = None,
     *,
     source_crs: str,
-    password: str | None,
+    password: str | auth.EditorSession | None,
 ) -> BoundaryRecord:
     """Save replacement commune boundaries (a GeoDataFrame in the contract of
     :data:`ntm_geo.geo.boundaries.COMMUNE_COLUMNS`, EPSG:4326); the newest saved set is active."""

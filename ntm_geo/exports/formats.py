@@ -31,15 +31,17 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from ntm_geo.criteria.framework import CRITERION_COLUMNS
-from ntm_geo.datasets import catalog
+from ntm_geo.datasets import schema
 from ntm_geo.errors import ConfigError
 from ntm_geo.exports.static_map import ILLUSTRATIVE_COLOR, MapSpec, check_spec
 from ntm_geo.exports.tables import neutralise_formulas
 from ntm_geo.geo.boundaries import Boundaries, load_boundaries
+from ntm_geo.geo.boundary_upload import boundaries_source_line
 from ntm_geo.i18n import register, t
 from ntm_geo.maps.mapbuild import build_view_layers
 from ntm_geo.maps.mapview import build_base_map, map_html
-from ntm_geo.maps.themes import ChoroplethView, compute_view, join_dataset
+from ntm_geo.maps.themes import ChoroplethView, table_framework
+from ntm_geo.views import pipeline
 
 __all__ = ["TABLE_COLUMNS", "export_filename", "standalone_html", "table_xlsx", "view_table"]
 
@@ -62,12 +64,7 @@ TABLE_COLUMNS: tuple[str, ...] = (
     "area_km2",
     "criteria_met",
     "infra_criteria_met",
-    "poverty_rate_pct",
-    "road_hardened_pct",
-    "electricity_hh_pct",
-    "irrigated_cropland_pct",
-    "hygienic_water_hh_pct",
-    "car_access_all_season",
+    *(c.key for c in schema.value_columns() if c.theme is not None),
     *CRITERION_COLUMNS,
 )
 """Columns of :func:`view_table` (those present), in this order, before the shown value."""
@@ -90,10 +87,13 @@ def view_table(joined: pd.DataFrame, view: ChoroplethView, lang: str = "vi") -> 
     -------
     DataFrame
         :data:`TABLE_COLUMNS` that exist (dataset contract names, so the file can be imported
-        again), then one column named after the variable with the value as the map shows it
-        ("12/19", "Không đánh giá", "11,9 %").
+        again; the criterion columns of the table's framework only), then one column named after
+        the variable with the value as the map shows it ("12/19", "Không đánh giá", "11,9 %").
     """
     columns = [c for c in TABLE_COLUMNS if c in joined.columns]
+    fw = table_framework(joined)
+    if fw is not None:  # only the criteria of the table's framework (10 under 51/2025; issue 13)
+        columns = [c for c in columns if c not in CRITERION_COLUMNS or c in fw.criterion_keys]
     table = pd.DataFrame(joined[columns]).reset_index(drop=True)
     table[view.variable.label(lang)] = list(view.display_values)
     return table
@@ -109,13 +109,7 @@ _HEADERS: dict[str, tuple[str, str]] = {
     "area_km2": ("Diện tích (km²)", "Area (km²)"),
     "criteria_met": ("Số tiêu chí đạt", "Criteria met"),
     "infra_criteria_met": ("Tiêu chí hạ tầng đạt (2–9)", "Infrastructure criteria met (2–9)"),
-    "poverty_rate_pct": ("Tỷ lệ hộ nghèo (%)", "Poverty rate (% of households)"),
-    "road_hardened_pct": ("Đường được cứng hóa (%)", "Roads hardened (%)"),
-    "electricity_hh_pct": ("Hộ dùng điện (%)", "Households with electricity (%)"),
-    "irrigated_cropland_pct": ("Đất canh tác được tưới (%)", "Cropland irrigated (%)"),
-    "hygienic_water_hh_pct": ("Hộ dùng nước hợp vệ sinh (%)", "Households with hygienic water (%)"),
-    "car_access_all_season": ("Ô tô đến trung tâm xã 4 mùa", "All-season car access"),
-}
+} | {c.key: (c.header.vi, c.header.en) for c in schema.value_columns()}
 
 
 def display_table(table: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
@@ -131,7 +125,7 @@ def display_table(table: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
         out["unit_type"] = out["unit_type"].map(lambda k: UNIT_TYPES[k][i] if k in UNIT_TYPES else k)
     if "area_km2" in out:
         out["area_km2"] = out["area_km2"].astype(float).round(1)
-    for column in (*CRITERION_COLUMNS, "car_access_all_season"):
+    for column in (*CRITERION_COLUMNS, *schema.column_keys("flag")):
         if column in out:
             out[column] = out[column].map(
                 lambda v: "" if v is None or pd.isna(v) else ("✓" if bool(v) else "✗")
@@ -303,10 +297,9 @@ def standalone_html(spec: MapSpec, *, boundaries: Boundaries | None = None, toda
     b = boundaries or load_boundaries()
     info = check_spec(spec, b)
     lang = spec.lang
-    table = join_dataset(b.communes_web, catalog.load_year(spec.dataset_id, spec.year))
-    view = compute_view(table, spec.variable, scheme=spec.scheme, k=spec.k, lang=lang)
+    resolved = pipeline.resolve(spec.view_state(), b.communes_web)
+    table, view, source = resolved.joined, resolved.view, resolved.source
     name = info.name_vi if lang == "vi" else info.name_en
-    source = t("illustrative_data", lang) if info.illustrative else name
     layers = build_view_layers(
         table,
         b.districts_web,
@@ -343,7 +336,7 @@ def standalone_html(spec: MapSpec, *, boundaries: Boundaries | None = None, toda
     )
     data_source = name if info.illustrative else f"{name} ({info.source})"
     footer = (
-        f'<footer class="ntm-export-footer">{html.escape(t("source_line", lang))} '
+        f'<footer class="ntm-export-footer">{html.escape(boundaries_source_line(lang))} '
         f"{html.escape(t('static_data_source', lang, source=data_source))} "
         f"{html.escape(t('static_exported', lang, date=day_text))}<br>"
         f"{html.escape(t('export_offline_note', lang))}</footer>"

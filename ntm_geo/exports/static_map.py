@@ -55,6 +55,8 @@ from ntm_geo.datasets import catalog
 from ntm_geo.datasets.contract import DatasetInfo
 from ntm_geo.errors import ConfigError
 from ntm_geo.geo.boundaries import WORK_CRS, Boundaries, dissolve_districts, load_boundaries
+from ntm_geo.geo.boundary_upload import boundaries_source_line
+from ntm_geo.geo.units import ascii_fold
 from ntm_geo.i18n import register, t
 from ntm_geo.maps.classify import (
     K_RANGE,
@@ -68,7 +70,9 @@ from ntm_geo.maps.classify import (
     scheme_label,
 )
 from ntm_geo.maps.mapbuild import legend_title
-from ntm_geo.maps.themes import ChoroplethView, compute_view, join_dataset, variable
+from ntm_geo.maps.themes import ChoroplethView, variable
+from ntm_geo.views import pipeline
+from ntm_geo.views.viewstate import ViewState
 
 __all__ = [
     "FONT_BOLD",
@@ -138,6 +142,20 @@ class MapSpec:
     district: str = ""
     lang: str = "vi"
 
+    def view_state(self) -> ViewState:
+        """This map as the app's view (what :func:`ntm_geo.views.pipeline.resolve` takes); call
+        after :func:`check_spec` (an unknown variable raises :class:`ConfigError`)."""
+        return ViewState(
+            dataset=self.dataset_id,
+            year=self.year,
+            theme=variable(self.variable).theme,
+            var=self.variable,
+            scheme=self.scheme,
+            k=self.k,
+            district=self.district,
+            lang=self.lang,
+        )
+
 
 @dataclass(frozen=True)
 class PageSize:
@@ -202,8 +220,7 @@ def district_names(boundaries: Boundaries) -> dict[str, str]:
 
 def _ascii(text: str) -> str:
     """``text`` without diacritics (đ -> d): "hữu lũng" -> "huu lung"."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return ascii_fold(text, lower=False)
 
 
 def _ascii_key(name: str) -> str:
@@ -299,8 +316,8 @@ def prepare(spec: MapSpec, boundaries: Boundaries | None = None) -> MapData:
     """Check ``spec``, join the dataset to the full-resolution communes and classify (as the app does)."""
     b = boundaries or load_boundaries()
     info = check_spec(spec, b)
-    joined = join_dataset(b.communes, catalog.load_year(spec.dataset_id, spec.year))
-    view = compute_view(joined, spec.variable, scheme=spec.scheme, k=spec.k, lang=spec.lang)
+    resolved = pipeline.resolve(spec.view_state(), b.communes)
+    joined, view = resolved.joined, resolved.view
     communes = joined.to_crs(WORK_CRS)
     districts = dissolve_districts(communes)
     name = district_names(b).get(spec.district, "") if spec.district else ""
@@ -876,7 +893,7 @@ def _footer(data: MapData, spec: MapSpec, today: date) -> list[str]:
     source = name if data.info.illustrative else f"{name} ({data.info.source})"
     day = today.strftime("%d/%m/%Y") if lang == "vi" else today.isoformat()
     return [
-        t("source_line", lang),
+        boundaries_source_line(lang),
         t("static_data_source", lang, source=source) + "  " + t("static_exported", lang, date=day),
     ]
 
@@ -952,7 +969,7 @@ def render_map(
         metadata = {
             "Title": _nfc(title),
             "Creator": "ntm-geo (matplotlib)",
-            "Subject": t("source_line", spec.lang),
+            "Subject": boundaries_source_line(spec.lang),
         }
     with matplotlib.rc_context({"pdf.fonttype": 42, "pdf.compression": 9}):
         fig.savefig(buf, format=fmt, dpi=page.dpi, metadata=metadata, facecolor="white")

@@ -32,4 +32,4 @@ def table_csv_bytes(df: pd.DataFrame, *, note: str | None = None) -> bytes:
     comment line starting with ``#`` so the provenance travels with the file."""
     body = neutralise_formulas(df).to_csv(index=False, lineterminator="\r\n")
     head = f"# {note}\r\n" if note else ""
-    return ("\ufeff" + head + body).encode("utf-8")
+    return ("\ufeff" + head + str(body)).encode("utf-8")

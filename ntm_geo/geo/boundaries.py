@@ -39,6 +39,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -113,7 +114,7 @@ def shapes_dir() -> Path:
     return Path(os.environ.get(SHAPES_ENV) or DEFAULT_SHAPES_DIR)
 
 
-def _mirror_downloader(mirror: Path) -> Callable[..., None]:
+def _mirror_downloader(mirror: Path) -> Callable[..., bool | None]:
     def download(url: str, output_file: str, pooch_obj: object, check_only: bool = False) -> bool | None:
         source = mirror / SOURCE_FILE
         if check_only:
@@ -189,7 +190,8 @@ def _unescape(text: object) -> str:
 
 
 def _polygon_of(r_polygons: object) -> shapely.Geometry:
-    shells, holes = [], []
+    shells: list[Any] = []
+    holes: list[Any] = []
     for ring in r_polygons.Polygons:  # type: ignore[attr-defined]
         coords = np.asarray(getattr(ring.coords, "values", ring.coords), dtype=float)
         (holes if bool(np.asarray(ring.hole).ravel()[0]) else shells).append(coords)

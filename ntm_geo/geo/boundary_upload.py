@@ -5,115 +5,60 @@ Accepted files (at most :data:`MAX_BYTES`): a **zipped shapefile** (``.shp`` + `
 (``.gpkg``, one polygon layer) or **GeoJSON**. A file whose first bytes do not fit its extension
 is refused.
 
-Coordinate systems
-------------------
-Any CRS PROJ understands: WGS84 lon/lat, WGS84 / UTM, VN-2000 geographic (EPSG:4756), VN-2000 /
-UTM 48N and 49N (EPSG:3405, EPSG:3406), and the provincial VN-2000 TM-3° zone of Lạng Sơn
-(central meridian 107°15′, k = 0.9999, :data:`VN2000_LANG_SON_TM3`). A file without ``.prj``
-raises :class:`~ntm_geo.errors.BoundaryError` asking for the CRS; the caller then passes one of
-:data:`CRS_CHOICES` (or any EPSG code / PROJ string) as ``crs=``.
-
-VN-2000 definitions **without datum parameters** (a ``.prj`` written by most GIS software loses
-the ``TOWGS84`` clause: Esri WKT has none) are read by PROJ as "WGS84 ellipsoid, no datum shift",
-which puts Lạng Sơn features **≈ 224 m** off (measured at 106.76° E, 21.85° N; see
-``tests/test_boundary_upload.py``). A transverse Mercator CRS on the WGS84 ellipsoid with scale
-factor 0.9999 (the VN-2000 provincial TM-3° convention) or a datum named VN-2000, without a datum
-transformation, is therefore completed with the official 7 parameters of Decision
-05/2007/QĐ-BTNMT (:data:`VN2000_TOWGS84`) and the report says so, with the shift it corrected.
-(EPSG's own transformation 6960 for EPSG:3405/3406 uses the same numbers in the coordinate-frame
-convention; the two differ by ≈ 0.8 m here, within the 1 m accuracy EPSG states.)
-
-After reprojection to EPSG:4326 every feature must lie inside Lạng Sơn's bounding box with a
-margin (:data:`PROVINCE_BBOX`); otherwise the file is refused with a hint (x/y swapped, wrong UTM
-or TM-3° zone, naming the choice that would fit).
-
-Text
-----
-Shapefile text is decoded from the ``.cpg`` code page; without ``.cpg`` the ``.dbf`` bytes are
-tried as UTF-8, then as Windows-1258 (Vietnamese ANSI). GDAL's own CP1258 conversion drops the
-last character of every string, so legacy code pages are decoded here in Python; every name is
-then normalised to Unicode NFC.
+Reading and content checks are in :mod:`ntm_geo.geo.upload_files`, coordinates and the check
+against the map in :mod:`ntm_geo.geo.boundary_crs`; their public names are re-exported here.
 
 Matching
 --------
-Features are matched to the 226 official units by GSO code (``commune_code``/``MA_XA``/...), or
-by district + canonical name (:func:`ntm_geo.geo.units.split_unit_name`), never by similarity: fuzzy
-candidates (rapidfuzz) are only suggestions the user confirms (``confirmed={feature: code}``).
+Features are matched to the 226 official units as uploaded tables are
+(:class:`ntm_geo.datasets.matching.UnitIndex`): by GSO code (``commune_code``/``MA_XA``/...) unless
+the feature's name names another unit, or by district + canonical name
+(:func:`ntm_geo.geo.units.split_unit_name`), never by similarity: fuzzy candidates (rapidfuzz)
+are only suggestions the user confirms (``confirmed={feature: code}``). Each matched polygon is
+then checked against the boundaries in use (:func:`misplaced_units`), and the median offset from
+them measured (a CRS that fits clearly better is suggested).
+
 The result is a GeoDataFrame in the commune contract of :mod:`ntm_geo.geo.boundaries`
 (:data:`~ntm_geo.geo.boundaries.COMMUNE_COLUMNS`, EPSG:4326) plus a match report; it can be saved
-only when every official unit has exactly one polygon.
+only when every official unit has exactly one polygon, in its place, and the CRS is not in
+question (:attr:`BoundaryImport.complete`).
 """
 
 from __future__ import annotations
 
-import codecs
-import io
-import re
-import tempfile
-import unicodedata
-import warnings
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from functools import lru_cache
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import CRS, Geod, Transformer
 
 from ntm_geo.datasets import store
+from ntm_geo.datasets.matching import Match, UnitIndex, normalise_code
 from ntm_geo.errors import BoundaryError, DataError
 from ntm_geo.geo import boundaries as bnd
-from ntm_geo.geo.units import name_key, official_units, split_unit_name
-
-MAX_BYTES = 50 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 300 * 1024 * 1024
-EXTENSIONS = (".zip", ".gpkg", ".geojson", ".json")
-
-VN2000_TOWGS84 = (
-    "+towgs84=-191.90441429,-39.30318279,-111.45032835,-0.00928836,0.01975479,-0.00427372,0.252906278"
-)
-VN2000_LANG_SON_TM3 = (
-    f"+proj=tmerc +lat_0=0 +lon_0=107.25 +k=0.9999 +x_0=500000 +y_0=0 +ellps=WGS84 {VN2000_TOWGS84} "
-    "+units=m +no_defs +type=crs"
-)
-
-#: CRS a user can pick when the file has none: key -> (label_vi, label_en, definition)
-CRS_CHOICES: dict[str, tuple[str, str, str]] = {
-    "wgs84": ("WGS84 kinh độ/vĩ độ (EPSG:4326)", "WGS84 lon/lat (EPSG:4326)", "EPSG:4326"),
-    "vn2000-lang-son-tm3": (
-        "VN-2000 múi 3° Lạng Sơn, KTT 107°15′",
-        "VN-2000 TM-3° Lạng Sơn, CM 107°15′",
-        VN2000_LANG_SON_TM3,
-    ),
-    "vn2000-utm48": ("VN-2000 / UTM múi 48N (EPSG:3405)", "VN-2000 / UTM zone 48N (EPSG:3405)", "EPSG:3405"),
-    "vn2000-utm49": ("VN-2000 / UTM múi 49N (EPSG:3406)", "VN-2000 / UTM zone 49N (EPSG:3406)", "EPSG:3406"),
-    "vn2000": ("VN-2000 kinh độ/vĩ độ (EPSG:4756)", "VN-2000 lon/lat (EPSG:4756)", "EPSG:4756"),
-    "wgs84-utm48": ("WGS84 / UTM múi 48N (EPSG:32648)", "WGS84 / UTM zone 48N (EPSG:32648)", "EPSG:32648"),
-    "wgs84-utm49": ("WGS84 / UTM múi 49N (EPSG:32649)", "WGS84 / UTM zone 49N (EPSG:32649)", "EPSG:32649"),
-}
-
-#: Lạng Sơn (lon_min, lat_min, lon_max, lat_max), EPSG:4326: the units' extent
-#: (106.095, 21.325, 107.364, 22.461) plus a 0.1° margin (≈ 10 km).
-PROVINCE_BBOX = (105.99, 21.22, 107.47, 22.57)
-
-CODE_COLUMNS = (
-    "commune_code",
-    "ma_xa",
-    "maxa",
-    "ma_dvhc",
-    "madvhc",
-    "ma_gso",
-    "ma",
-    "code",
-    "gso_code",
-    "ma_dv",
-)
-NAME_COLUMNS = ("name_with_type", "ten_xa", "tenxa", "ten_dvhc", "ten", "name", "commune", "commune_vn", "xa")
-DISTRICT_COLUMNS = ("district_name", "ten_huyen", "tenhuyen", "huyen", "district", "district_vn")
+from ntm_geo.geo import boundary_crs as boundary_crs
+from ntm_geo.geo import safe_ogr as safe_ogr
+from ntm_geo.geo import upload_files as upload_files
+from ntm_geo.geo.boundary_crs import CRS_CHOICES as CRS_CHOICES
+from ntm_geo.geo.boundary_crs import PROVINCE_BBOX as PROVINCE_BBOX
+from ntm_geo.geo.boundary_crs import VN2000_LANG_SON_TM3 as VN2000_LANG_SON_TM3
+from ntm_geo.geo.boundary_crs import VN2000_TOWGS84 as VN2000_TOWGS84
+from ntm_geo.geo.boundary_crs import crs_suggestion, median_offset_m
+from ntm_geo.geo.boundary_crs import datum_shift_m as datum_shift_m
+from ntm_geo.geo.boundary_crs import misplaced_units as misplaced_units
+from ntm_geo.geo.boundary_crs import to_wgs84 as to_wgs84
+from ntm_geo.geo.units import official_units
+from ntm_geo.geo.upload_files import CODE_COLUMNS, DISTRICT_COLUMNS, NAME_COLUMNS, find_column
+from ntm_geo.geo.upload_files import EXTENSIONS as EXTENSIONS
+from ntm_geo.geo.upload_files import MAX_BYTES as MAX_BYTES
+from ntm_geo.geo.upload_files import MAX_UNZIPPED_BYTES as MAX_UNZIPPED_BYTES
+from ntm_geo.geo.upload_files import MAX_ZIP_MEMBERS as MAX_ZIP_MEMBERS
+from ntm_geo.geo.upload_files import RawBoundaries as RawBoundaries
+from ntm_geo.geo.upload_files import read_file as read_file
 
 
 # ---------------------------------------------------------------- errors
@@ -121,423 +66,13 @@ def _error(filename: str, en: str, vi: str) -> BoundaryError:
     return BoundaryError(f"{filename}: {en}", f"{filename}: {vi}", file=filename)
 
 
-def _crs_list(lang: str) -> str:
-    return "; ".join(f"{key} = {v[0] if lang == 'vi' else v[1]}" for key, v in CRS_CHOICES.items())
-
-
-# ---------------------------------------------------------------- reading
-def _check_kind(data: bytes, filename: str) -> str:
-    suffix = Path(filename).suffix.lower()
-    if len(data) > MAX_BYTES:
-        raise _error(
-            filename,
-            f"the file has {len(data) / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB.",
-            f"tệp có dung lượng {len(data) / 2**20:.1f} MB; giới hạn là {MAX_BYTES // 2**20} MB.",
-        )
-    if suffix == ".shp":
-        raise _error(
-            filename,
-            "a .shp file alone has no attributes or CRS: zip it together with its .shx, "
-            ".dbf, .prj and .cpg files and upload the .zip.",
-            "tệp .shp đứng riêng không có thuộc tính và hệ tọa độ: hãy nén nó cùng các tệp .shx, .dbf, "
-            ".prj, .cpg thành một tệp .zip rồi tải lên.",
-        )
-    if suffix not in EXTENSIONS:
-        raise _error(
-            filename,
-            f"unsupported file type {suffix or '(none)'}; upload {', '.join(EXTENSIONS)}.",
-            f"không hỗ trợ loại tệp {suffix or '(không có)'}; hãy tải lên {', '.join(EXTENSIONS)}.",
-        )
-    head = data[:64]
-    expected = {".zip": b"PK\x03\x04", ".gpkg": b"SQLite format 3\x00"}
-    ok = (
-        head.startswith(expected[suffix])
-        if suffix in expected
-        else head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
-    )
-    if not ok:
-        raise _error(
-            filename,
-            f"the content is not a {suffix} file (its first bytes do not match); check "
-            "that the file was not renamed.",
-            f"nội dung không phải tệp {suffix} (các byte đầu không khớp); hãy kiểm tra tệp có bị đổi "
-            "tên đuôi không.",
-        )
-    return suffix
-
-
-def _codec(name: str) -> str | None:
-    text = name.strip().lower().replace("ansi", "").replace("windows-", "cp").replace("windows", "cp").strip()
-    text = re.sub(r"^(\d{3,5})$", r"cp\1", text)
-    if text in {"cp65001", "utf8"}:
-        text = "utf-8"
-    try:
-        return codecs.lookup(text).name
-    except LookupError:
-        return None
-
-
-def _dbf_encoding(dbf: bytes) -> str:
-    body = dbf[32:]
-    if all(b < 0x80 for b in body):
-        return "ascii"
-    try:
-        body.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        return "cp1258"
-
-
-def _extract_shapefile(
-    data: bytes, filename: str, folder: Path, encoding: str | None
-) -> tuple[Path, str, str]:
-    """Write the shapefile members of a zip to ``folder``; return (.shp path, codec, how it was chosen)."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = [m for m in archive.infolist() if not m.is_dir()]
-    except zipfile.BadZipFile as exc:
-        raise _error(filename, f"the zip archive is damaged ({exc}).", f"tệp zip bị hỏng ({exc}).") from exc
-    if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
-        raise _error(
-            filename,
-            f"the zip unpacks to more than {MAX_UNZIPPED_BYTES // 2**20} MB.",
-            f"tệp zip giải nén ra hơn {MAX_UNZIPPED_BYTES // 2**20} MB.",
-        )
-    shps = [
-        m for m in members if m.filename.lower().endswith(".shp") and "__macosx" not in m.filename.lower()
-    ]
-    if not shps:
-        raise _error(
-            filename,
-            "the zip holds no .shp file; zip the shapefile's .shp, .shx, .dbf and .prj.",
-            "tệp zip không chứa tệp .shp nào; hãy nén các tệp .shp, .shx, .dbf và .prj của shapefile.",
-        )
-    if len(shps) > 1:
-        names = ", ".join(m.filename for m in shps)
-        raise _error(
-            filename,
-            f"the zip holds {len(shps)} shapefiles ({names}); upload one at a time.",
-            f"tệp zip chứa {len(shps)} shapefile ({names}); hãy tải lên từng cái một.",
-        )
-    stem = str(PurePosixPath(shps[0].filename).with_suffix(""))
-    found: dict[str, bytes] = {}
-    for member in members:
-        path = PurePosixPath(member.filename)
-        if str(path.with_suffix("")) == stem:
-            found[path.suffix.lower()] = archive.read(member)
-    missing = [ext for ext in (".shx", ".dbf") if ext not in found]
-    if missing:
-        raise _error(
-            filename,
-            f"{stem}.shp comes without {' and '.join(missing)}; add the missing file(s) to the zip.",
-            f"{stem}.shp thiếu tệp {' và '.join(missing)}; hãy thêm vào tệp zip.",
-        )
-    for ext in (".shp", ".shx", ".dbf", ".prj"):
-        if ext in found:
-            (folder / f"layer{ext}").write_bytes(found[ext])
-    if encoding:
-        codec, how = _codec(encoding), "chosen"
-        if codec is None:
-            raise _error(
-                filename,
-                f"unknown text encoding {encoding!r}; use e.g. utf-8 or cp1258.",
-                f"bảng mã {encoding!r} không hợp lệ; hãy dùng ví dụ utf-8 hoặc cp1258.",
-            )
-    elif ".cpg" in found:
-        label = found[".cpg"].decode("ascii", "replace").strip()
-        codec, how = _codec(label), "cpg"
-        if codec is None:
-            raise _error(
-                filename,
-                f"the .cpg names an unknown code page {label!r}; fix the .cpg (e.g. UTF-8 or "
-                "1258) or remove it.",
-                f"tệp .cpg ghi bảng mã không rõ {label!r}; hãy sửa .cpg (ví dụ UTF-8 "
-                "hoặc 1258) hoặc bỏ tệp này.",
-            )
-    else:
-        codec, how = _dbf_encoding(found[".dbf"]), "detected"
-    return folder / "layer.shp", codec, how
-
-
-def _read_vector(path: Path | bytes, filename: str, encoding: str | None = None) -> gpd.GeoDataFrame:
-    import pyogrio
-
-    layer = None
-    if isinstance(path, bytes) and filename.lower().endswith(".gpkg"):
-        with tempfile.NamedTemporaryFile(suffix=".gpkg", delete=False) as handle:
-            handle.write(path)
-        path = Path(handle.name)
-    if isinstance(path, Path) and path.suffix == ".gpkg":
-        try:
-            layers = pyogrio.list_layers(path)
-        except Exception as exc:
-            raise _error(
-                filename,
-                f"could not be read as vector data ({exc}).",
-                f"không đọc được dữ liệu vector ({exc}).",
-            ) from exc
-        polygonal = [str(n) for n, kind in layers if kind and "polygon" in str(kind).lower()]
-        if len(polygonal) > 1:
-            raise _error(
-                filename,
-                f"the GeoPackage has {len(polygonal)} polygon layers ({', '.join(polygonal)}); "
-                "keep only the commune layer.",
-                f"GeoPackage có {len(polygonal)} lớp vùng "
-                f"({', '.join(polygonal)}); hãy chỉ giữ lớp ranh giới xã.",
-            )
-        layer = polygonal[0] if polygonal else None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return pyogrio.read_dataframe(path, layer=layer, encoding=encoding)
-    except Exception as exc:  # GDAL: corrupt or unreadable
-        raise _error(
-            filename, f"could not be read as vector data ({exc}).", f"không đọc được dữ liệu vector ({exc})."
-        ) from exc
-
-
-def _nfc_text(frame: pd.DataFrame, decode: str | None) -> pd.DataFrame:
-    """NFC-normalise text columns (and re-decode latin-1-read bytes with ``decode``)."""
-
-    def fix(value: Any) -> Any:
-        if not isinstance(value, str):
-            return value
-        if decode:
-            value = value.encode("latin-1", "replace").decode(decode, "replace")
-        return unicodedata.normalize("NFC", value)
-
-    out = frame.copy()
-    renamed = {c: fix(c) for c in out.columns if c != out.geometry.name}
-    out = out.rename(columns=renamed)
-    for col in out.columns:
-        if col != out.geometry.name and (out[col].dtype == object or pd.api.types.is_string_dtype(out[col])):
-            out[col] = out[col].map(fix)
-    return out
-
-
-@dataclass(frozen=True)
-class RawBoundaries:
-    """A boundary file as read, before reprojection checks and matching."""
-
-    features: gpd.GeoDataFrame  # in the file's CRS (None when unknown), NFC text
-    encoding: str  # text codec used ("" for formats that define it: GPKG/GeoJSON are UTF-8)
-    encoding_how: str  # "cpg", "detected", "chosen" or ""
-
-
-def read_file(data: bytes, filename: str, *, encoding: str | None = None) -> RawBoundaries:
-    """Read an uploaded boundary file (checks size, type, archive content, geometry type)."""
-    suffix = _check_kind(data, filename)
-    with tempfile.TemporaryDirectory() as tmp:
-        if suffix == ".zip":
-            shp, codec, how = _extract_shapefile(data, filename, Path(tmp), encoding)
-            gdal_encoding = "UTF-8" if codec in {"utf-8", "ascii"} else "ISO-8859-1"
-            features = _read_vector(shp, filename, gdal_encoding)
-            features = _nfc_text(features, None if gdal_encoding == "UTF-8" else codec)
-        else:
-            path = Path(tmp) / f"upload{suffix}"
-            path.write_bytes(data)
-            features = _nfc_text(_read_vector(path, filename), None)
-            codec, how = "utf-8", ""
-    if len(features) == 0:
-        raise _error(filename, "the file has no features.", "tệp không có đối tượng nào.")
-    kinds = set(features.geometry.dropna().geom_type)
-    if not kinds or not kinds <= {"Polygon", "MultiPolygon"}:
-        shown = ", ".join(sorted(kinds)) or "none"
-        raise _error(
-            filename,
-            f"the geometries are {shown}; commune boundaries must be polygons.",
-            f"hình học là {shown}; ranh giới xã phải là vùng (polygon).",
-        )
-    return RawBoundaries(features, codec, how)
-
-
-# ---------------------------------------------------------------- coordinates
-def _is_vn2000_without_datum(crs: CRS) -> bool:
-    if crs.is_bound:
-        return False
-    geodetic = crs.geodetic_crs
-    if geodetic is not None and geodetic.to_epsg() == 4756:
-        return False
-    datum = (crs.datum.name if crs.datum else "").lower()
-    if re.search(r"vn[-_ ]?2000|vietnam[-_ ]?2000", datum):
-        return True
-    params = {
-        p.name.lower(): p.value for p in (crs.coordinate_operation.params if crs.coordinate_operation else [])
-    }
-    scale = params.get("scale factor at natural origin")
-    ellipsoid = crs.ellipsoid.name if crs.ellipsoid else ""
-    method = crs.coordinate_operation.method_name.lower() if crs.coordinate_operation else ""
-    return (
-        "transverse mercator" in method
-        and scale is not None
-        and abs(scale - 0.9999) < 1e-9
-        and "WGS 84" in ellipsoid
-    )
-
-
-def _with_vn2000_datum(crs: CRS) -> CRS:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        proj4 = crs.to_proj4()
-    proj4 = re.sub(r"\+(datum|towgs84|nadgrids)=\S+", "", proj4)
-    return CRS.from_proj4(f"{proj4} {VN2000_TOWGS84}")
-
-
-def datum_shift_m(crs_without: CRS, crs_with: CRS, lon: float = 106.76, lat: float = 21.85) -> float:
-    """Ground distance (m) between reading VN-2000 coordinates without and with datum parameters."""
-    x, y = Transformer.from_crs("EPSG:4326", crs_with, always_xy=True).transform(lon, lat)
-    lon2, lat2 = Transformer.from_crs(crs_without, "EPSG:4326", always_xy=True).transform(x, y)
-    return float(Geod(ellps="WGS84").inv(lon, lat, lon2, lat2)[2])
-
-
-def _inside(points: gpd.GeoSeries) -> np.ndarray:
-    x0, y0, x1, y1 = PROVINCE_BBOX
-    return ((points.x >= x0) & (points.x <= x1) & (points.y >= y0) & (points.y <= y1)).to_numpy()
-
-
-def _fitting_choice(features: gpd.GeoDataFrame, tried: CRS) -> str | None:
-    points = features.geometry.representative_point()
-    for key, (_, _, definition) in CRS_CHOICES.items():
-        if CRS(definition) == tried:
-            continue
-        try:
-            moved = gpd.GeoSeries(points.to_numpy(), crs=definition).to_crs(bnd.WEB_CRS)
-        except Exception:
-            continue
-        if _inside(moved).all():
-            return key
-    return None
-
-
-def to_wgs84(
-    raw: RawBoundaries, filename: str, *, crs: str | None = None
-) -> tuple[gpd.GeoDataFrame, str, list[tuple[str, str]]]:
-    """Reproject to EPSG:4326 and check the features land in Lạng Sơn.
-
-    Returns (features in EPSG:4326, source CRS description, notes as (vi, en) pairs).
-
-    Raises
-    ------
-    BoundaryError
-        No CRS in the file and none chosen; unknown ``crs``; features outside Lạng Sơn.
-    """
-    features = raw.features
-    notes: list[tuple[str, str]] = []
-    if crs:
-        definition = CRS_CHOICES[crs][2] if crs in CRS_CHOICES else crs
-        try:
-            source = CRS(definition)
-        except Exception as exc:
-            raise _error(
-                filename,
-                f"unknown CRS {crs!r}; choose one of: {_crs_list('en')}.",
-                f"hệ tọa độ {crs!r} không hợp lệ; hãy chọn một trong: {_crs_list('vi')}.",
-            ) from exc
-        if features.crs is not None and CRS(features.crs) != source:
-            notes.append(
-                (
-                    f"Dùng hệ tọa độ đã chọn ({crs}) thay cho hệ ghi trong tệp.",
-                    f"Using the chosen CRS ({crs}) instead of the one in the file.",
-                )
-            )
-        features = features.set_crs(source, allow_override=True)
-    elif features.crs is None:
-        raise _error(
-            filename,
-            "the file does not say its coordinate reference system (no .prj). Choose the CRS "
-            f"the coordinates were made in: {_crs_list('en')}.",
-            f"tệp không ghi hệ tọa độ (thiếu tệp .prj). Hãy chọn hệ tọa độ của dữ liệu: {_crs_list('vi')}.",
-        )
-    source = CRS(features.crs)
-    if _is_vn2000_without_datum(source):
-        fixed = _with_vn2000_datum(source)
-        shift = (
-            datum_shift_m(source, fixed, *features.geometry.union_all().centroid.coords[0])
-            if source.is_geographic
-            else datum_shift_m(source, fixed, *_centroid_lonlat(features, source))
-        )
-        notes.append(
-            (
-                f"Hệ tọa độ VN-2000 trong tệp thiếu tham số chuyển đổi datum; đã áp dụng 7 tham số chính thức "
-                f"(QĐ 05/2007/QĐ-BTNMT). Nếu không, ranh giới sẽ lệch khoảng {shift:.0f} m.",
-                f"The file's VN-2000 CRS lacks datum parameters; the official 7 parameters (Decision "
-                f"05/2007/QĐ-BTNMT) were applied. Without them the boundaries would be off by about {shift:.0f} m.",
-            )
-        )
-        features = features.set_crs(fixed, allow_override=True)
-    label = source.name if source.name and source.name != "unknown" else (source.to_proj4() or str(source))
-    try:
-        moved = features.to_crs(bnd.WEB_CRS)
-    except Exception as exc:
-        raise _error(
-            filename,
-            f"cannot reproject from {label} to WGS84 ({exc}).",
-            f"không chuyển được từ {label} sang WGS84 ({exc}).",
-        ) from exc
-    points = moved.geometry.representative_point()
-    inside = _inside(points)
-    if not inside.all():
-        n_out = int((~inside).sum())
-        x, y = points[~inside].iloc[0].x, points[~inside].iloc[0].y
-        swapped = gpd.GeoSeries(
-            shapely.transform(features.geometry.representative_point().to_numpy(), lambda c: c[:, ::-1]),
-            crs=features.crs,
-        ).to_crs(bnd.WEB_CRS)
-        if _inside(swapped).all():
-            hint_en, hint_vi = (
-                "x and y look swapped (latitude given first): swap the columns or axes and upload again.",
-                "x và y có vẻ bị đảo (vĩ độ đứng trước): hãy đổi chỗ hai trục rồi tải lại.",
-            )
-        else:
-            key = _fitting_choice(features, CRS(features.crs))
-            if key:
-                hint_en = (
-                    f"the coordinates fit Lạng Sơn in {CRS_CHOICES[key][1]}: the CRS or zone in the file is "
-                    f"probably wrong; choose {key}."
-                )
-                hint_vi = (
-                    f"tọa độ khớp với Lạng Sơn nếu dùng {CRS_CHOICES[key][0]}: hệ tọa độ hoặc múi chiếu ghi "
-                    f"trong tệp có lẽ sai; hãy chọn {key}."
-                )
-            else:
-                hint_en = (
-                    "check the CRS (a wrong UTM/TM-3° zone or x/y swapped) and that the file is Lạng Sơn's."
-                )
-                hint_vi = "hãy kiểm tra hệ tọa độ (sai múi UTM/TM-3° hoặc đảo x/y) và tệp có đúng của Lạng Sơn không."
-        raise _error(
-            filename,
-            f"{n_out} of {len(moved)} features land outside Lạng Sơn after reprojection from {label} "
-            f"(e.g. feature {int(np.flatnonzero(~inside)[0]) + 1} at lon {x:.4f}, lat {y:.4f}); {hint_en}",
-            f"{n_out}/{len(moved)} đối tượng nằm ngoài Lạng Sơn sau khi chuyển từ {label} (ví dụ đối tượng "
-            f"{int(np.flatnonzero(~inside)[0]) + 1} ở kinh độ {x:.4f}, vĩ độ {y:.4f}); {hint_vi}",
-        )
-    return moved, label, notes
-
-
-def _centroid_lonlat(features: gpd.GeoDataFrame, source: CRS) -> tuple[float, float]:
-    centre = features.geometry.union_all().centroid
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return Transformer.from_crs(source, "EPSG:4326", always_xy=True).transform(centre.x, centre.y)
-
-
 # ---------------------------------------------------------------- matching
-def _column_key(name: str) -> str:
-    text = unicodedata.normalize("NFKD", str(name).replace("đ", "d").replace("Đ", "D"))
-    return re.sub(r"[^a-z0-9]+", "_", text.encode("ascii", "ignore").decode().lower()).strip("_")
-
-
-def _find_column(columns: list[str], aliases: tuple[str, ...]) -> str | None:
-    keys = {_column_key(c): c for c in columns}
-    return next((keys[a] for a in aliases if a in keys), None)
-
-
-def _code(value: Any) -> str | None:
+def _cell(value: Any) -> str | None:
+    """A feature attribute as the text a table cell would hold (None when empty)."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return None
     text = str(value).strip()
-    text = text[:-2] if re.fullmatch(r"\d+\.0", text) else text
-    return text.zfill(5) if re.fullmatch(r"\d{1,5}", text) else None
+    return text or None
 
 
 def _row(
@@ -561,18 +96,14 @@ def _row(
     }
 
 
-def _suggest(key: str, district_code: str | None, official: pd.DataFrame) -> list[dict[str, Any]]:
-    from rapidfuzz import fuzz, process
+@lru_cache(maxsize=1)
+def _unit_index() -> UnitIndex:
+    return UnitIndex(official_units())
 
-    pool = official[official["district_code"] == district_code] if district_code else official
-    found = process.extract(
-        key,
-        dict(zip(pool["commune_code"], pool["name_key"], strict=True)),
-        scorer=fuzz.WRatio,
-        limit=3,
-        score_cutoff=70,
-    )
-    by_code = official.set_index("commune_code")
+
+def _suggestions(match: Match) -> list[dict[str, Any]]:
+    """The match's suggestions as report rows (code, name, district, score)."""
+    by_code = official_units().set_index("commune_code")
     return [
         {
             "code": code,
@@ -580,27 +111,34 @@ def _suggest(key: str, district_code: str | None, official: pd.DataFrame) -> lis
             "district": by_code.at[code, "district_name"],
             "score": round(float(score)),
         }
-        for _, score, code in found
+        for code, _, score in match.suggestions
     ]
+
+
+#: rule of :class:`ntm_geo.datasets.matching.Match` -> rule in the boundary report
+_RULES = {"code": "code", "name": "district+name"}
 
 
 def match_features(
     features: gpd.GeoDataFrame, filename: str, confirmed: Mapping[int, str] | None = None
-) -> tuple[list[int | None], dict[str, Any]]:
+) -> tuple[list[str | None], dict[str, Any]]:
     """Match each feature to an official unit; returns (unit code per feature or None, report).
 
-    Rules, in order: GSO code; district + canonical name (type word respected when written);
-    a user-confirmed suggestion (``confirmed``: 1-based feature number -> code). Report keys:
-    ``matched``, ``unmatched`` (with reason and fuzzy ``suggestions``), ``duplicates`` (features
+    The rules are those of uploaded tables (:class:`ntm_geo.datasets.matching.UnitIndex`): GSO
+    code — refused when the feature's name or district names another unit (codes shifted by a
+    row) —, then district + canonical name (type word respected when written; a name unique in
+    the province needs no district), then a user-confirmed suggestion (``confirmed``: 1-based
+    feature number -> code). Report keys: ``matched`` (``rule`` "code", "district+name" or
+    "confirmed"), ``unmatched`` (with reason and fuzzy ``suggestions``), ``duplicates`` (features
     claiming one unit), ``units_without_feature``; each row has ``row`` (1-based feature number),
     ``code``, ``name``, ``district`` (as written), ``rule``, ``reason_vi``, ``reason_en``.
     """
     official = official_units()
-    codes_known = set(official["commune_code"])
+    index = _unit_index()
     columns = [c for c in features.columns if c != features.geometry.name]
-    code_col = _find_column(columns, CODE_COLUMNS)
-    name_col = _find_column(columns, NAME_COLUMNS)
-    district_col = _find_column(columns, DISTRICT_COLUMNS)
+    code_col = find_column(columns, CODE_COLUMNS)
+    name_col = find_column(columns, NAME_COLUMNS)
+    district_col = find_column(columns, DISTRICT_COLUMNS)
     if code_col is None and name_col is None:
         raise _error(
             filename,
@@ -609,76 +147,40 @@ def match_features(
             f"không thấy cột mã hay tên đơn vị trong các cột: {', '.join(columns) or '(không có)'}. Hãy "
             "đặt tên cột mã là commune_code (hoặc MA_XA) và cột tên là TEN_XA (kèm cột HUYEN).",
         )
-    district_of = dict(zip(official["district_key"], official["district_code"], strict=False))
-    by_key: dict[tuple[str, str], list[int]] = {}
-    for i, unit in official.iterrows():
-        by_key.setdefault((unit["district_code"], unit["name_key"]), []).append(i)
     confirmed = {int(k): str(v) for k, v in (confirmed or {}).items()}
 
-    assigned: list[int | None] = []
+    assigned: list[str | None] = []
     rows: list[dict[str, Any]] = []
     for i, feature in enumerate(features.itertuples(index=False)):
         values = feature._asdict()
-        name = str(values.get(name_col) or "") if name_col else ""
-        district = str(values.get(district_col) or "") if district_col else ""
-        raw_code = values.get(code_col) if code_col else None
-        code = _code(raw_code)
+        name = _cell(values.get(name_col)) if name_col else None
+        district = _cell(values.get(district_col)) if district_col else None
+        raw_code = _cell(values.get(code_col)) if code_col else None
+        shown = (name or "", district or "")
         if feature_geometry_empty(values[features.geometry.name]):
             assigned.append(None)
             rows.append(
-                _row(i, code, name, district, None, ("đối tượng không có hình học", "empty geometry"))
-            )
-            continue
-        if code in codes_known:
-            assigned.append(code)
-            rows.append(_row(i, code, name, district, "code", None))
-            continue
-        district_code = district_of.get(name_key(district)) if district else None
-        kind, key = split_unit_name(name) if name else (None, "")
-        candidates = by_key.get((district_code, key), []) if district_code else []
-        if kind is not None:
-            candidates = [c for c in candidates if official.at[c, "unit_type"] == kind]
-        bad_code = code_col is not None and str(raw_code or "").strip() not in ("", "nan", "None")
-        if len(candidates) == 1:
-            unit_code = official.at[candidates[0], "commune_code"]
-            assigned.append(unit_code)
-            note = (
-                (
-                    f"mã {raw_code!s} không có trong danh mục; khớp theo huyện và tên",
-                    f"code {raw_code!s} is not in the list; matched by district and name",
+                _row(
+                    i,
+                    normalise_code(raw_code),
+                    *shown,
+                    None,
+                    ("đối tượng không có hình học", "empty geometry"),
                 )
-                if bad_code
-                else None
             )
-            rows.append(_row(i, unit_code, name, district, "district+name", note))
             continue
-        if confirmed.get(i + 1) in codes_known:
+        match = index.match(code=raw_code, name=name, district=district)
+        if match.commune_code is not None:
+            assigned.append(match.commune_code)
+            note = (match.note_vi, match.note_en or "") if match.note_vi else None
+            rows.append(_row(i, match.commune_code, *shown, _RULES[match.rule or "name"], note))
+        elif index.has(confirmed.get(i + 1, "")):
             assigned.append(confirmed[i + 1])
-            rows.append(_row(i, confirmed[i + 1], name, district, "confirmed", None))
-            continue
-        if bad_code:
-            reason = (
-                f"mã {raw_code!s} không có trong danh mục GSO 2015 của Lạng Sơn",
-                f"code {raw_code!s} is not in Lạng Sơn's GSO 2015 list",
-            )
-        elif not name:
-            reason = ("không có mã và không có tên", "no code and no name")
-        elif not district_code:
-            reason = (
-                f"không xác định được huyện {district!r}" if district else "thiếu tên huyện để khớp theo tên",
-                f"district {district!r} not recognised" if district else "no district to match the name in",
-            )
-        elif len(candidates) > 1:
-            reason = (
-                "tên khớp nhiều đơn vị cùng huyện; hãy ghi rõ Xã/Phường/Thị trấn",
-                "name matches several units of the district; write Xã/Phường/Thị trấn",
-            )
+            rows.append(_row(i, confirmed[i + 1], *shown, "confirmed", None))
         else:
-            reason = (f"không có đơn vị tên {name!r} ở huyện này", f"no unit named {name!r} in that district")
-        assigned.append(None)
-        rows.append(
-            _row(i, code, name, district, None, reason, _suggest(key, district_code, official) if key else [])
-        )
+            assigned.append(None)
+            reason = (match.reason_vi or "", match.reason_en or "")
+            rows.append(_row(i, normalise_code(raw_code), *shown, None, reason, _suggestions(match)))
 
     counts = pd.Series([c for c in assigned if c is not None]).value_counts()
     twice = set(counts[counts > 1].index)
@@ -724,17 +226,26 @@ class BoundaryImport:
     encoding: str
     notes: tuple[tuple[str, str], ...] = field(default=())
 
+    offset_m: float | None = None
+
     @property
     def complete(self) -> bool:
-        """Every official unit has exactly one polygon (required to save)."""
-        return not self.report["duplicates"] and not self.report["units_without_feature"]
+        """Every official unit has exactly one polygon, none disagrees with the reference and the
+        CRS is not in question (required to save)."""
+        r = self.report
+        return not (
+            r["duplicates"] or r["units_without_feature"] or r.get("misplaced") or r.get("crs_suggestion")
+        )
 
     def summary(self, lang: str = "vi") -> str:
         r = self.report
         n = (len(r["matched"]), len(r["unmatched"]), len(r["duplicates"]), len(r["units_without_feature"]))
+        bad = len(r.get("misplaced", []))
         if lang == "vi":
-            return f"{n[0]} khớp, {n[1]} không khớp, {n[2]} trùng, {n[3]} đơn vị chưa có ranh giới"
-        return f"{n[0]} matched, {n[1]} unmatched, {n[2]} duplicates, {n[3]} units without a polygon"
+            text = f"{n[0]} khớp, {n[1]} không khớp, {n[2]} trùng, {n[3]} đơn vị chưa có ranh giới"
+            return text + (f", {bad} đơn vị lệch khỏi ranh giới tham chiếu" if bad else "")
+        text = f"{n[0]} matched, {n[1]} unmatched, {n[2]} duplicates, {n[3]} units without a polygon"
+        return text + (f", {bad} units disagreeing with the reference boundaries" if bad else "")
 
 
 def import_boundaries(
@@ -754,7 +265,9 @@ def import_boundaries(
     crs : key of :data:`CRS_CHOICES`, EPSG code or PROJ string; needed when the file has no CRS.
     encoding : shapefile text codec, overriding ``.cpg`` and detection ("utf-8", "cp1258", ...).
     confirmed : {1-based feature number: unit code} — fuzzy suggestions the user accepted.
-    reference : the built-in communes (for ``population_2009``); loaded when not given.
+    reference : the boundaries in use (for ``population_2009`` and the check of each unit's place,
+        :func:`misplaced_units`, and of the CRS: median offset, a better-fitting choice); loaded
+        when not given.
 
     Raises
     ------
@@ -797,14 +310,84 @@ def import_boundaries(
     communes = bnd.clean_coverage(communes)
     communes["area_km2"] = bnd.area_km2(communes).to_numpy()
     communes = communes[bnd.COMMUNE_COLUMNS]
-    if raw.encoding_how == "detected" and raw.encoding != "ascii":
+    if raw.encoding_note:
+        notes.append(raw.encoding_note)
+    elif raw.encoding_how == "detected" and raw.encoding != "ascii":
         notes.append(
             (
                 f"Tệp không có .cpg; đã đọc chữ theo bảng mã {raw.encoding}.",
                 f"No .cpg in the file; text was read as {raw.encoding}.",
             )
         )
-    return BoundaryImport(filename, communes, report, label, raw.encoding, tuple(notes))
+    rows = {str(codes[i]): i + 1 for i in keep}
+    report["misplaced"] = misplaced_units(communes, reference, rows)
+    ref_points = gpd.GeoSeries(
+        reference.set_index("commune_code")
+        .loc[communes["commune_code"]]
+        .to_crs(bnd.WORK_CRS)
+        .centroid.to_numpy(),
+        crs=bnd.WORK_CRS,
+    )
+    offset = median_offset_m(communes.to_crs(bnd.WORK_CRS).centroid.reset_index(drop=True), ref_points)
+    notes.append(
+        (
+            f"Hệ tọa độ đã dùng: {label}. Độ lệch trung vị so với ranh giới tham chiếu: {offset:.0f} m.",
+            f"CRS used: {label}. Median offset from the reference boundaries: {offset:.0f} m.",
+        )
+    )
+    suggestion = (
+        None if crs else crs_suggestion(raw.features, keep, [str(codes[i]) for i in keep], reference, offset)
+    )
+    report["crs_suggestion"] = (
+        {
+            "key": suggestion[0],
+            "offset_m": round(suggestion[1], 1),
+            "label_vi": CRS_CHOICES[suggestion[0]][0],
+            "label_en": CRS_CHOICES[suggestion[0]][1],
+        }
+        if suggestion
+        else None
+    )
+    if suggestion:
+        key, better = suggestion
+        notes.append(
+            (
+                f"Ranh giới lệch {offset:.0f} m so với tham chiếu; nếu đọc theo {CRS_CHOICES[key][0]} thì chỉ "
+                f"lệch {better:.0f} m. Tệp .prj có lẽ ghi định nghĩa VN-2000 chung (ví dụ k = 0,9996, không "
+                f"có tham số datum): hãy chọn hệ tọa độ {key} rồi nhập lại (hoặc chọn rõ hệ trong tệp nếu "
+                "đúng là nó).",
+                f"The boundaries are {offset:.0f} m off the reference; read in {CRS_CHOICES[key][1]} they "
+                f"would be {better:.0f} m off. The .prj probably holds a generic VN-2000 definition (e.g. "
+                f"k = 0.9996, no datum parameters): choose the CRS {key} and import again (or choose the "
+                "file's own CRS explicitly if it is right).",
+            )
+        )
+    return BoundaryImport(filename, communes, report, label, raw.encoding, tuple(notes), round(offset, 1))
+
+
+def boundaries_source_line(lang: str = "vi") -> str:
+    """The maps' source line, naming the boundaries in use (issue 14 item 4).
+
+    The built-in censusVN2009 boundaries (``i18n`` key ``source_line``), or — when a boundary
+    set was uploaded and is active (:func:`ntm_geo.datasets.store.list_boundary_sets`, last one)
+    — its name, id, upload date and source CRS. Unit codes are GSO 2015 in both cases.
+    """
+    from ntm_geo.i18n import t
+
+    sets = store.list_boundary_sets()
+    if not sets:
+        return t("source_line", lang)
+    active = sets[-1]
+    day = active.uploaded_at[:10]
+    if lang == "vi":
+        return (
+            f"Ranh giới: «{active.name}» do tỉnh tải lên ngày {day} ({active.id}; hệ tọa độ gốc "
+            f"{active.source_crs}); mã đơn vị: Tổng cục Thống kê 2015."
+        )
+    return (
+        f"Boundaries: «{active.name}», uploaded by the province on {day} ({active.id}; source CRS "
+        f"{active.source_crs}); unit codes: GSO 2015."
+    )
 
 
 def to_boundaries(communes: gpd.GeoDataFrame) -> bnd.Boundaries:
@@ -820,12 +403,21 @@ def save(
     if not result.complete:
         r = result.report
         missing = ", ".join(f"{u['name']} ({u['district']})" for u in r["units_without_feature"][:10])
+        wrong = ", ".join(f"{u['name']} ({u['district']})" for u in r.get("misplaced", [])[:10])
+        crs_en = crs_vi = ""
+        if r.get("crs_suggestion"):
+            key = r["crs_suggestion"]["key"]
+            crs_en = f" The CRS is in question: import again choosing {key}."
+            crs_vi = f" Hệ tọa độ cần xem lại: hãy nhập lại và chọn {key}."
         raise DataError(
             f"{result.filename}: cannot save: {len(r['units_without_feature'])} unit(s) have no polygon "
-            f"({missing}) and {len(r['duplicates'])} feature(s) claim an already matched unit. Every one of "
-            "the 226 units needs exactly one polygon.",
+            f"({missing}), {len(r['duplicates'])} feature(s) claim an already matched unit and "
+            f"{len(r.get('misplaced', []))} unit(s) disagree with the reference boundaries ({wrong}). Every "
+            f"one of the 226 units needs exactly one polygon, in its place.{crs_en}",
             f"{result.filename}: không lưu được: {len(r['units_without_feature'])} đơn vị chưa có ranh giới "
-            f"({missing}) và {len(r['duplicates'])} đối tượng trùng đơn vị. Cả 226 đơn vị đều cần đúng một vùng.",
+            f"({missing}), {len(r['duplicates'])} đối tượng trùng đơn vị và {len(r.get('misplaced', []))} "
+            f"đơn vị lệch khỏi ranh giới tham chiếu ({wrong}). Cả 226 đơn vị đều cần đúng một vùng, đúng "
+            f"vị trí.{crs_vi}",
             file=result.filename,
         )
     return store.save_boundaries(

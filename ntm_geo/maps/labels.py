@@ -108,7 +108,7 @@ def district_label_spec(
     font_px: int = 24,
     exclude: Iterable[str] = (),
     hide_crowded: bool = False,
-) -> dict:
+) -> dict[str, object]:
     """District names (short form), always shown, at ``font_px`` CSS px.
 
     ``districts``: one row per district with ``district_name``, ``district_code`` and geometry
@@ -162,7 +162,7 @@ def commune_label_spec(
     font_px: int = 18,
     min_zoom: float = 11.0,
     always_district: str = "",
-) -> dict:
+) -> dict[str, object]:
     """Commune names (without the type word, unless two units of a district share the name and
     ``name_with_type`` is given), shown at zoom >= ``min_zoom``.
 

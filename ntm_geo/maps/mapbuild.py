@@ -255,7 +255,7 @@ def build_view_spec(
     """
     var = view.variable
     has_districts = "district_code" in table.columns and districts is not None
-    if district and has_districts:
+    if district and has_districts and districts is not None:
         inside = set(table.loc[table["district_code"] == district, "commune_code"])
         dimmed = set(table["commune_code"]) - inside
         minx, miny, maxx, maxy = districts.loc[districts["district_code"] == district].total_bounds

@@ -84,7 +84,7 @@ import math
 import os
 import re
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -434,7 +434,9 @@ def encode_topology(
         frame = geopandas.GeoDataFrame({"i": [gi for gi, _ in grid]}, geometry=[p for _, p in grid])
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # (no CRS: grid units)
-            topo = topojson.Topology(frame, prequantize=False, topology=True, toposimplify=False).to_dict()
+            topo = topojson.Topology(  # type: ignore[attr-defined]  # (the package does not re-export it)
+                frame, prequantize=False, topology=True, toposimplify=False
+            ).to_dict()
         for g in topo["objects"]["data"]["geometries"]:
             out_geoms[int(g["properties"]["i"])] = {"type": g["type"], "arcs": g["arcs"]}
         for arc in topo["arcs"]:
@@ -544,7 +546,7 @@ def commune_topology(
 
     disk = shapes_dir() / "topology" / f"{fingerprint}.json"
     try:  # encoded once per boundary set, kept beside the boundary cache (git-ignored)
-        topo = json.loads(disk.read_text(encoding="utf-8"))
+        topo: dict[str, Any] = json.loads(disk.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         topo = _encode_communes(gdf, codes, names, dists)
         try:
@@ -868,7 +870,7 @@ class _Legend(branca.element.MacroElement):
         self.html_js = json.dumps(inner_html).replace("</", "<\\/")
 
 
-def check_legend(entries: list[tuple[str, str, int | None]], font_px: int) -> None:
+def check_legend(entries: Sequence[tuple[str, str, int | None]], font_px: int) -> None:
     """Check legend rows (colour, label, count) and the font size.
 
     Raises

@@ -12,6 +12,15 @@ Three themes (lookup tables, not if/elif chains):
 Palettes are ColorBrewer schemes (Cynthia Brewer, colorbrewer2.org) taken from
 :func:`branca.utilities.color_brewer`; the sequential schemes used and the blue/orange pair
 for yes/no are colour-blind safe.
+
+Criteria frameworks (issue 13): the criteria theme follows the framework of the table
+(:mod:`ntm_geo.criteria.frameworks`). :func:`join_dataset` records it in a ``framework_id``
+column (the dataset's year decides unless given), :func:`compute_view` then labels the
+criteria with that framework's names (the schema registry's columns of that framework) and
+classes the number met over 0–N (N = 19, or 10 under 51/2025, :func:`criteria_classes`); the
+infrastructure count uses the framework's "infrastructure" group (criteria 2–9 of the
+19-criteria frameworks) and is "no data" under a framework without one. :data:`VARIABLES` keeps
+the registry's default framework for callers that name none.
 """
 
 from __future__ import annotations
@@ -23,7 +32,10 @@ import numpy as np
 import pandas as pd
 from branca.utilities import color_brewer
 
-from ntm_geo.criteria.framework import CRITERION_COLUMNS, load_criteria
+from ntm_geo.bilingual import Bilingual
+from ntm_geo.criteria.frameworks import Framework, default_framework
+from ntm_geo.criteria.frameworks import framework as framework_by_id
+from ntm_geo.datasets import schema
 from ntm_geo.errors import ConfigError
 from ntm_geo.maps.classify import (
     NO_DATA,
@@ -57,6 +69,31 @@ INFRA_CLASSES = (
 )
 
 
+def criteria_classes(n: int) -> tuple[ClassDef, ...]:
+    """Fixed classes of "criteria met" over 0–``n``: the report's classes for 19 (< 5, 5–9,
+    10–14, 15–18, 19); for another ``n``, 0–(n-1) split into four near-equal ranges, and ``n``
+    alone (meets the standard).
+
+    >>> [(c.low, c.high) for c in criteria_classes(10)]
+    [(0, 2), (3, 5), (6, 7), (8, 9), (10, 10)]
+    """
+    if n == 19:
+        return CRITERIA_CLASSES
+    if n < 1:
+        raise ConfigError(
+            f"A framework needs at least one criterion (got {n}).",
+            f"Bộ tiêu chí cần ít nhất một tiêu chí ({n}).",
+        )
+    parts = [p for p in np.array_split(np.arange(n), min(4, n)) if len(p)]
+    out = []
+    for p in parts:
+        low, high = int(p[0]), int(p[-1])
+        span = f"{low}" if low == high else f"{low}–{high}"
+        out.append(ClassDef(low, high, f"{span} tiêu chí", f"{span} criteria"))
+    out.append(ClassDef(n, n, f"{n} tiêu chí (đạt chuẩn NTM)", f"{n} criteria (meets the NTM standard)"))
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class Variable:
     """One mappable variable.
@@ -81,7 +118,18 @@ class Variable:
     decimals: int = 1
 
     def label(self, lang: str = "vi") -> str:
-        return self.label_vi if lang == "vi" else self.label_en
+        return Bilingual(self.label_vi, self.label_en).pick(lang)
+
+    def unit(self, lang: str = "vi") -> str:
+        """The unit appended to values ("%"; empty for counts and yes/no)."""
+        return Bilingual(self.unit_vi, self.unit_en).pick(lang)
+
+    def binary_labels(self, lang: str = "vi") -> tuple[str, str]:
+        """(not met / no, met / yes) in ``lang``."""
+        no, yes = (
+            Bilingual(vi, en) for vi, en in zip(self.binary_labels_vi, self.binary_labels_en, strict=True)
+        )
+        return no.pick(lang), yes.pick(lang)
 
 
 @dataclass(frozen=True)
@@ -92,16 +140,17 @@ class Theme:
     variables: tuple[str, ...]  # variable keys; the first is the default
 
     def label(self, lang: str = "vi") -> str:
-        return self.label_vi if lang == "vi" else self.label_en
+        return Bilingual(self.label_vi, self.label_en).pick(lang)
 
 
 def _variables() -> dict[str, Variable]:
+    total = schema.column("criteria_met").label
     table = [
         Variable(
             "criteria_met",
             "criteria",
-            "Số tiêu chí đạt (0–19)",
-            "Criteria met (0–19)",
+            total.vi,
+            total.en,
             "fixed",
             "YlGn",
             True,
@@ -109,30 +158,9 @@ def _variables() -> dict[str, Variable]:
             decimals=0,
         ),
     ]
-    for c in load_criteria():
-        table.append(
-            Variable(
-                c.code,
-                "criteria",
-                f"Tiêu chí {c.number}: {c.name_vi}",
-                f"Criterion {c.number}: {c.name_en}",
-                "binary",
-                "",
-                True,
-            )
-        )
-    table += [
-        Variable(
-            "poverty_rate_pct",
-            "poverty",
-            "Tỷ lệ hộ nghèo",
-            "Poverty rate",
-            "scheme",
-            "OrRd",
-            False,
-            unit_vi="%",
-            unit_en="%",
-        ),
+    for c in schema.criterion_columns():
+        table.append(Variable(c.key, "criteria", c.label.vi, c.label.en, "binary", "", True))
+    table.append(
         Variable(
             "infra_criteria_met",
             "infrastructure",
@@ -143,86 +171,65 @@ def _variables() -> dict[str, Variable]:
             True,
             classes=INFRA_CLASSES,
             decimals=0,
-        ),
-        Variable(
-            "road_hardened_pct",
-            "infrastructure",
-            "Đường giao thông nông thôn được cứng hóa",
-            "Rural road length hardened",
-            "scheme",
-            "Blues",
-            False,
-            unit_vi="%",
-            unit_en="%",
-        ),
-        Variable(
-            "electricity_hh_pct",
-            "infrastructure",
-            "Hộ sử dụng điện",
-            "Households using electricity",
-            "scheme",
-            "Blues",
-            False,
-            unit_vi="%",
-            unit_en="%",
-        ),
-        Variable(
-            "irrigated_cropland_pct",
-            "infrastructure",
-            "Diện tích trồng trọt được tưới tiêu",
-            "Cropland irrigated",
-            "scheme",
-            "Blues",
-            False,
-            unit_vi="%",
-            unit_en="%",
-        ),
-        Variable(
-            "hygienic_water_hh_pct",
-            "infrastructure",
-            "Hộ dùng nước hợp vệ sinh",
-            "Households with hygienic water",
-            "scheme",
-            "Blues",
-            False,
-            unit_vi="%",
-            unit_en="%",
-        ),
-        Variable(
-            "car_access_all_season",
-            "infrastructure",
-            "Đường ô tô đến trung tâm xã đi lại 4 mùa",
-            "All-season car access to the commune centre",
-            "binary",
-            "",
-            True,
-            binary_labels_vi=("Không", "Có"),
-            binary_labels_en=("No", "Yes"),
-        ),
-    ]
+        )
+    )
+    table += [_indicator_variable(c) for c in schema.value_columns() if c.theme is not None]
     return {v.key: v for v in table}
 
 
+def _indicator_variable(c: schema.Column) -> Variable:
+    """The map variable of an indicator or flag of the schema registry."""
+    if c.kind == "flag":
+        no, yes = c.yes_no
+        return Variable(
+            c.key,
+            str(c.theme),
+            c.label.vi,
+            c.label.en,
+            "binary",
+            "",
+            c.assessed_only,
+            binary_labels_vi=(no.vi, yes.vi),
+            binary_labels_en=(no.en, yes.en),
+        )
+    return Variable(
+        c.key,
+        str(c.theme),
+        c.label.vi,
+        c.label.en,
+        "scheme",
+        c.palette,
+        c.assessed_only,
+        unit_vi=c.unit,
+        unit_en=c.unit,
+    )
+
+
+def _themes(variables: dict[str, Variable]) -> dict[str, Theme]:
+    def of(theme_key: str) -> tuple[str, ...]:
+        return tuple(v.key for v in variables.values() if v.theme == theme_key)
+
+    return {
+        "criteria": Theme("criteria", "Tiêu chí nông thôn mới", "NTM criteria met", of("criteria")),
+        "poverty": Theme("poverty", "Tỷ lệ hộ nghèo", "Poverty rate", of("poverty")),
+        "infrastructure": Theme("infrastructure", "Hạ tầng", "Infrastructure coverage", of("infrastructure")),
+    }
+
+
+#: Map variables by key, and themes: built from the schema registry (an indicator with a
+#: ``theme`` is a variable of that theme), rebuilt in place when the registry changes.
 VARIABLES: dict[str, Variable] = _variables()
-THEMES: dict[str, Theme] = {
-    "criteria": Theme(
-        "criteria", "Tiêu chí nông thôn mới", "NTM criteria met", ("criteria_met", *CRITERION_COLUMNS)
-    ),
-    "poverty": Theme("poverty", "Tỷ lệ hộ nghèo", "Poverty rate", ("poverty_rate_pct",)),
-    "infrastructure": Theme(
-        "infrastructure",
-        "Hạ tầng",
-        "Infrastructure coverage",
-        (
-            "infra_criteria_met",
-            "road_hardened_pct",
-            "electricity_hh_pct",
-            "irrigated_cropland_pct",
-            "hygienic_water_hh_pct",
-            "car_access_all_season",
-        ),
-    ),
-}
+THEMES: dict[str, Theme] = _themes(VARIABLES)
+
+
+def _registry_changed() -> None:
+    VARIABLES.clear()
+    VARIABLES.update(_variables())
+    THEMES.clear()
+    THEMES.update(_themes(VARIABLES))
+
+
+schema.on_change(_registry_changed)
 
 
 def theme(key: str) -> Theme:
@@ -236,8 +243,73 @@ def theme(key: str) -> Theme:
     return THEMES[key]
 
 
-def variable(key: str) -> Variable:
-    """Look a variable up; raises :class:`ConfigError` listing the allowed keys."""
+def framework_variables(fw: Framework) -> dict[str, Variable]:
+    """The criteria variables of a framework: ``criteria_met`` (0–N, :func:`criteria_classes`)
+    and one met/not-met variable per criterion, labelled as the schema registry labels that
+    framework's columns."""
+    schema.register_framework(fw.id, fw.criteria)
+    total = schema.column("criteria_met", framework=fw.id).label
+    n = len(fw.criteria)
+    out = {
+        "criteria_met": Variable(
+            "criteria_met",
+            "criteria",
+            total.vi,
+            total.en,
+            "fixed",
+            "YlGn",
+            True,
+            classes=criteria_classes(n),
+            decimals=0,
+        )
+    }
+    for c in schema.criterion_columns(fw.id):
+        out[c.key] = Variable(c.key, "criteria", c.label.vi, c.label.en, "binary", "", True)
+    return out
+
+
+def theme_variables(theme_key: str, fw: Framework | None = None) -> tuple[str, ...]:
+    """The variables a theme offers under framework ``fw`` (default: :data:`THEMES`' list, the
+    registry's default framework): the criteria theme lists ``criteria_met`` and the framework's
+    criteria."""
+    th = theme(theme_key)
+    if fw is None or theme_key != "criteria":
+        return th.variables
+    return ("criteria_met", *fw.criterion_keys)
+
+
+def year_variable(key: str, year: int) -> Variable:
+    """The variable ``key`` as a map of ``year`` shows it: criteria labelled after the year's
+    framework ("Số tiêu chí đạt (0–10)" in 2026), other variables as :func:`variable`."""
+    try:
+        fw = default_framework(int(year))
+    except ConfigError:
+        fw = None
+    return variable(key, fw)
+
+
+def table_framework(table: pd.DataFrame) -> Framework | None:
+    """The framework recorded by :func:`join_dataset` in ``framework_id``, or None."""
+    if "framework_id" not in table.columns or not len(table):
+        return None
+    fid = table["framework_id"].iloc[0]
+    return framework_by_id(str(fid)) if isinstance(fid, str) and fid else None
+
+
+def variable(key: str, fw: Framework | None = None) -> Variable:
+    """Look a variable up (its criteria labelled after framework ``fw`` when given); raises
+    :class:`ConfigError` listing the allowed keys."""
+    if fw is not None:
+        own = framework_variables(fw)
+        if key in own:
+            return own[key]
+        if key in schema.column_keys("criterion"):
+            raise ConfigError(
+                f"Criterion column {key!r} is not part of Decision {fw.decision} ({len(fw.criteria)} criteria); "
+                f"allowed: {', '.join(own)}.",
+                f"Cột tiêu chí {key!r} không thuộc QĐ {fw.decision} ({len(fw.criteria)} tiêu chí); "
+                f"các giá trị hợp lệ: {', '.join(own)}.",
+            )
     if key not in VARIABLES:
         allowed = ", ".join(VARIABLES)
         raise ConfigError(
@@ -247,7 +319,9 @@ def variable(key: str) -> Variable:
     return VARIABLES[key]
 
 
-def join_dataset(units: gpd.GeoDataFrame, dataset: pd.DataFrame) -> gpd.GeoDataFrame:
+def join_dataset(
+    units: gpd.GeoDataFrame, dataset: pd.DataFrame, framework: Framework | None = None
+) -> gpd.GeoDataFrame:
     """Join a year's criteria/indicator table to the units by ``commune_code``.
 
     Parameters
@@ -257,22 +331,39 @@ def join_dataset(units: gpd.GeoDataFrame, dataset: pd.DataFrame) -> gpd.GeoDataF
     dataset : DataFrame
         One row per unit (``commune_code``; ``c01``..``c19``, ``criteria_met``, indicators).
         Units without a row get NA everywhere (= no data).
+    framework : Framework, optional
+        The table's criteria framework; default: the one its ``framework_id`` column declares,
+        else the framework of the table's single ``year`` (none when the table has no year).
 
     Returns
     -------
     GeoDataFrame
-        ``units`` (same order, CRS) plus the dataset columns and ``infra_criteria_met``
-        (Int64: number of criteria 2–9 met; NA when any of them is blank).
+        ``units`` (same order, CRS) plus the dataset columns, ``infra_criteria_met``
+        (Int64: number of the framework's infrastructure criteria met — 2–9 of the 19-criteria
+        frameworks; NA when any of them is blank or the framework has no such group) and
+        ``framework_id`` (str, "" when unknown).
     """
-    data = dataset.drop(columns=[c for c in ("year",) if c in dataset.columns])
+    if framework is None and "framework_id" in dataset.columns:  # declared by the table
+        ids = [str(v) for v in dataset["framework_id"].dropna().unique() if str(v)]
+        if len(ids) == 1:
+            framework = framework_by_id(ids[0])
+    if framework is None and "year" in dataset.columns:
+        years = pd.to_numeric(dataset["year"], errors="coerce").dropna().unique()
+        if len(years) == 1:
+            framework = default_framework(int(years[0]))
+    data = dataset.drop(columns=[c for c in ("year", "framework_id") if c in dataset.columns])
     overlap = [c for c in data.columns if c in units.columns and c != "commune_code"]
     joined = units.merge(data.drop(columns=overlap), on="commune_code", how="left")
-    present = [c for c in INFRA_CRITERIA if c in joined.columns]
-    if len(present) == len(INFRA_CRITERIA):
+    infra = INFRA_CRITERIA
+    if framework is not None:
+        infra = tuple(c.key for c in framework.criteria if c.group == "infrastructure")
+    present = [c for c in infra if c in joined.columns]
+    if infra and len(present) == len(infra):
         block = joined[present].astype("Float64")
         joined["infra_criteria_met"] = block.sum(axis=1, skipna=False).astype("Int64")
     else:
         joined["infra_criteria_met"] = pd.array([pd.NA] * len(joined), dtype="Int64")
+    joined["framework_id"] = framework.id if framework is not None else ""
     return gpd.GeoDataFrame(joined, geometry="geometry", crs=units.crs)
 
 
@@ -301,7 +392,8 @@ def compute_view(
     ConfigError
         Unknown variable or scheme, or ``k`` out of range (see :mod:`ntm_geo.maps.classify`).
     """
-    var = variable(variable_key)
+    fw = table_framework(joined)
+    var = variable(variable_key, fw)
     assessed = joined["assessed"].to_numpy(dtype=bool) if var.assessed_only else None
     if var.key in joined.columns:
         values = joined[var.key]
@@ -316,7 +408,7 @@ def compute_view(
             values, var.binary_labels_vi, var.binary_labels_en, (NO_COLOR, YES_COLOR), assessed
         )
     elif _has_values(values, assessed):
-        unit = var.unit_vi if lang == "vi" else var.unit_en
+        unit = var.unit(lang)
         result = classify_scheme(
             values,
             scheme,
@@ -328,8 +420,9 @@ def compute_view(
         )
     else:  # e.g. 2015-only indicators in 2011: a map of "no data", not an error page
         result = classify_fixed(values, (), (), assessed)
+    n = len(fw.criteria) if fw is not None else 19
     return ChoroplethView(
-        var, result, tuple(result.fill_colors()), tuple(_display(values, result, var, lang))
+        var, result, tuple(result.fill_colors()), tuple(_display(values, result, var, lang, n))
     )
 
 
@@ -340,11 +433,11 @@ def _has_values(values: pd.Series, assessed: np.ndarray | None) -> bool:
     return bool(usable.any())
 
 
-def _display(values: pd.Series, result: Classification, var: Variable, lang: str) -> list[str]:
+def _display(values: pd.Series, result: Classification, var: Variable, lang: str, n: int = 19) -> list[str]:
     labels_no = {"vi": "Không có dữ liệu", "en": "No data"}[lang]
     labels_na = {"vi": "Không đánh giá", "en": "Not assessed"}[lang]
-    binary = var.binary_labels_vi if lang == "vi" else var.binary_labels_en
-    unit = var.unit_vi if lang == "vi" else var.unit_en
+    binary = var.binary_labels(lang)
+    unit = var.unit(lang)
     out = []
     for value, cls in zip(values.to_numpy(dtype=float, na_value=np.nan), result.yb, strict=True):
         if cls == NOT_ASSESSED:
@@ -354,7 +447,7 @@ def _display(values: pd.Series, result: Classification, var: Variable, lang: str
         elif var.kind == "binary":
             out.append(binary[int(value)])
         elif var.key == "criteria_met":
-            out.append(f"{int(value)}/19")
+            out.append(f"{int(value)}/{n}")
         elif var.kind == "fixed":
             out.append(f"{int(value)}/8")
         else:

@@ -38,6 +38,7 @@ import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import rjsmin
 
@@ -365,13 +366,13 @@ def map_module_url(static_dir: Path | str | None = None, url_prefix: str = DEFAU
     return f"{url_prefix.rstrip('/')}/{_publish(data, static_dir, MODULE_SUBDIR, 'ntm_map-', '.js')}"
 
 
-def topology_bytes(topo: dict) -> bytes:
+def topology_bytes(topo: dict[str, Any]) -> bytes:
     """The topology as the file the browser fetches: compact JSON, UTF-8."""
     return json.dumps(topo, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def publish_topology(
-    topo: dict, static_dir: Path | str | None = None, url_prefix: str = DEFAULT_URL_PREFIX
+    topo: dict[str, Any], static_dir: Path | str | None = None, url_prefix: str = DEFAULT_URL_PREFIX
 ) -> str:
     """Write a map topology (:func:`ntm_geo.maps.mapview.commune_topology`) once per boundary set
     as ``static/topo/<sha256[:16]>.json`` and return its URL path. The file is derived from the

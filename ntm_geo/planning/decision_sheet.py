@@ -22,6 +22,7 @@ import io
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import cast
 
 import geopandas as gpd
 import pandas as pd
@@ -33,6 +34,7 @@ from openpyxl import Workbook
 from openpyxl.drawing.image import Image as XLImage
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from ntm_geo.datasets.contract import DatasetInfo
 from ntm_geo.exports.tables import neutralise_formulas
@@ -153,7 +155,7 @@ def decision_sheet_xlsx(
     today : export date (default: today), for reproducible files in tests.
     """
     wb = Workbook()
-    ws = wb.active
+    ws = cast(Worksheet, wb.active)  # a new workbook always has one worksheet
     ws.title = t("ds_sheet_shortlist", lang)
     table = shortlist_table.copy()
     codes = [str(c) for c in table.index]
@@ -176,8 +178,8 @@ def decision_sheet_xlsx(
         ws_map["A3"] = t("ds_no_map", lang)
 
     ws_data = wb.create_sheet(t("ds_sheet_dataset", lang))
-    name = dataset_info.name_vi if lang == "vi" else dataset_info.name_en
-    note = dataset_info.note_vi if lang == "vi" else dataset_info.note_en
+    name = dataset_info.name.pick(lang)
+    note = dataset_info.note.pick(lang)
     rows = [
         (t("ds_title", lang), ""),
         (t("ds_dataset_name", lang), name),

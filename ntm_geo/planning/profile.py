@@ -1,4 +1,9 @@
-"""The profile of one commune: its 19 criteria (✓/✗), indicators, population and area.
+"""The profile of one commune: its criteria (✓/✗), indicators, population and area.
+
+The criteria are those of the table's framework (19, or 10 under 51/2025; ``framework_id`` of
+the joined table, :func:`ntm_geo.maps.themes.join_dataset`); under a framework whose thresholds
+are set per commune group (51/2025: xã nhóm 1, 2, 3) the commune's group is shown when the table
+gives it (``commune_group``).
 
 Pure function of one row of a joined table (:func:`ntm_geo.maps.themes.join_dataset`), returning a
 value the interface only displays. Every text that may come from a data file is escaped for
@@ -13,18 +18,18 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ntm_geo.criteria.framework import load_criteria
+from ntm_geo.criteria.frameworks import Framework
+from ntm_geo.criteria.frameworks import framework as framework_by_id
+from ntm_geo.datasets import schema
 from ntm_geo.i18n import t
 from ntm_geo.maps.classify import format_number
 from ntm_geo.maps.themes import VARIABLES
 
-INDICATORS = (
-    "poverty_rate_pct",
-    "road_hardened_pct",
-    "electricity_hh_pct",
-    "irrigated_cropland_pct",
-    "hygienic_water_hh_pct",
-    "car_access_all_season",
-)
+
+def indicator_keys() -> tuple[str, ...]:
+    """Indicators the profile shows: those of the schema registry that a map theme shows."""
+    return tuple(c.key for c in schema.value_columns() if c.theme is not None)
+
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -43,8 +48,11 @@ class CommuneProfile:
     """What the profile panel shows.
 
     ``header_md`` and ``facts_md`` are Markdown with all data text escaped; ``criteria`` is a
-    DataFrame (19 rows: criterion, status) or ``None`` for units not assessed; ``indicators``
-    has one row per indicator of :data:`INDICATORS` (label, formatted value with unit).
+    DataFrame (one row per criterion of the framework: criterion, status) or ``None`` for units
+    not assessed; ``indicators`` has one row per indicator of :func:`indicator_keys` (label,
+    formatted value with unit). ``criteria_total`` is the framework's number of criteria (19 or
+    10), ``framework_id`` its id ("" when the table names none: the 19 criteria of 491/342 are
+    shown), ``commune_group`` the commune's group (1-3) when the table gives one.
     """
 
     code: str
@@ -55,9 +63,19 @@ class CommuneProfile:
     meets_standard: bool
     criteria: pd.DataFrame | None
     indicators: pd.DataFrame
+    criteria_total: int = 19
+    framework_id: str = ""
+    commune_group: int | None = None
 
 
-def commune_profile(row: pd.Series, lang: str = "vi") -> CommuneProfile:
+def _row_framework(row: pd.Series, framework: Framework | None) -> Framework | None:
+    if framework is not None:
+        return framework
+    fid = row.get("framework_id")
+    return framework_by_id(fid) if isinstance(fid, str) and fid else None
+
+
+def commune_profile(row: pd.Series, lang: str = "vi", framework: Framework | None = None) -> CommuneProfile:
     """Build the profile of one unit.
 
     Parameters
@@ -65,9 +83,13 @@ def commune_profile(row: pd.Series, lang: str = "vi") -> CommuneProfile:
     row : Series
         One row of a joined table: ``commune_code``, ``name_with_type``, ``district_name``,
         ``population_2009`` (people), ``area_km2`` (km²), ``assessed``, ``criteria_met``,
-        ``c01``..``c19`` and the indicator columns (missing ones count as no data).
+        ``c01``..``c19`` and the indicator columns (missing ones count as no data); optional
+        ``framework_id`` and ``commune_group``.
     lang : "vi" or "en"
+    framework : Framework, optional
+        The criteria framework (default: the row's ``framework_id``, else 491/342's 19 criteria).
     """
+    fw = _row_framework(row, framework)
     code = str(row["commune_code"])
     header = (
         f"**{escape_markdown(row['name_with_type'])}** · {escape_markdown(row['district_name'])} · `{code}`"
@@ -83,13 +105,26 @@ def commune_profile(row: pd.Series, lang: str = "vi") -> CommuneProfile:
         else t("no_data", lang)
     )
     facts = f"{t('population', lang)}: **{population}** · {t('area', lang)}: **{area} km²**"
+    group_value = row.get("commune_group")
+    commune_group = int(group_value) if group_value is not None and pd.notna(group_value) else None
+    if fw is not None:
+        facts += f" · {t('framework_is', lang, decision=escape_markdown(fw.decision))}"
+        if commune_group is not None and fw.area_kind == "commune_group":
+            area_item = next((a for a in fw.areas if a.key == f"g{commune_group}"), None)
+            name = (
+                (area_item.name_vi if lang == "vi" else area_item.name_en)
+                if area_item
+                else str(commune_group)
+            )
+            facts += f" · {t('commune_group_is', lang, group=escape_markdown(name))}"
     assessed = bool(row["assessed"])
     met = row.get("criteria_met")
     criteria_met = int(met) if assessed and pd.notna(met) else None
     criteria = None
     if assessed:
         rows = []
-        for c in load_criteria():
+        items = fw.criteria if fw is not None else load_criteria()
+        for c in items:
             value = row.get(c.code)
             status = (
                 t("no_data", lang)
@@ -101,15 +136,15 @@ def commune_profile(row: pd.Series, lang: str = "vi") -> CommuneProfile:
             rows.append({t("criterion", lang): c.label(lang), t("status", lang): status})
         criteria = pd.DataFrame(rows)
     indicators = []
-    for key in INDICATORS:
+    for key in indicator_keys():
         var = VARIABLES[key]
         value = row.get(key)
         if value is None or pd.isna(value):
             shown = t("no_data", lang)
         elif var.kind == "binary":
-            shown = (var.binary_labels_vi if lang == "vi" else var.binary_labels_en)[int(bool(value))]
+            shown = var.binary_labels(lang)[int(bool(value))]
         else:
-            unit = var.unit_vi if lang == "vi" else var.unit_en
+            unit = var.unit(lang)
             shown = f"{format_number(float(value), lang, var.decimals)} {unit}".strip()
         indicators.append({t("indicators", lang): var.label(lang), t("value", lang): shown})
     return CommuneProfile(
@@ -118,7 +153,10 @@ def commune_profile(row: pd.Series, lang: str = "vi") -> CommuneProfile:
         facts_md=facts,
         assessed=assessed,
         criteria_met=criteria_met,
-        meets_standard=criteria_met == 19,
+        meets_standard=criteria_met == (len(fw.criteria) if fw is not None else 19),
         criteria=criteria,
         indicators=pd.DataFrame(indicators),
+        criteria_total=len(fw.criteria) if fw is not None else 19,
+        framework_id=fw.id if fw is not None else "",
+        commune_group=commune_group,
     )

@@ -31,24 +31,27 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.criteria.framework import CRITERION_COLUMNS, load_criteria
 from ntm_geo.criteria.reference import Distribution, load_reference
+from ntm_geo.datasets import schema
 from ntm_geo.errors import ConfigError
 from ntm_geo.i18n import register
 from ntm_geo.maps.classify import format_number
-from ntm_geo.maps.themes import INFRA_CRITERIA
+from ntm_geo.maps.themes import INFRA_CRITERIA, table_framework
 
 STANDARD = 19  # criteria: a xã meeting all 19 "đạt chuẩn nông thôn mới"
 INFRA_TOTAL = len(INFRA_CRITERIA)  # 8 infrastructure criteria (2–9)
-INDICATOR_COLUMNS: tuple[str, ...] = (
-    "road_hardened_pct",
-    "electricity_hh_pct",
-    "irrigated_cropland_pct",
-    "hygienic_water_hh_pct",
-    "car_access_all_season",
+#: The infrastructure indicators of the schema registry (:mod:`ntm_geo.datasets.schema`).
+INDICATOR_COLUMNS: tuple[str, ...] = tuple(
+    c.key for c in schema.value_columns() if c.theme == "infrastructure"
 )
 NOT_ASSESSED_GROUP = "not_assessed"
 NO_DATA_GROUP = "no_data"
+#: Groups of a table under a framework other than the 19 criteria (the report's five groups count
+#: 19 criteria): meets all of its criteria, or not yet (issue 13).
+ALL_MET_GROUP = "all_met"
+NOT_ALL_MET_GROUP = "not_all_met"
 
 
 # --------------------------------------------------------------------------- groups of the report
@@ -63,7 +66,7 @@ class GroupBand:
     label_en: str
 
     def label(self, lang: str = "vi") -> str:
-        return self.label_vi if lang == "vi" else self.label_en
+        return Bilingual(self.label_vi, self.label_en).pick(lang)
 
 
 #: The report's five groups, in its order (nhóm 1 … nhóm 5); keys match ``report_48_2016_lang_son.yaml``.
@@ -78,17 +81,23 @@ GROUPS: dict[str, GroupBand] = {g.key: g for g in GROUP_BANDS}
 _SPECIAL_GROUPS = {
     NOT_ASSESSED_GROUP: ("Không đánh giá (phường, thị trấn)", "Not assessed (ward, township)"),
     NO_DATA_GROUP: ("Không có dữ liệu", "No data"),
+    ALL_MET_GROUP: ("Đạt đủ các tiêu chí (đạt chuẩn)", "All criteria met (meets the standard)"),
+    NOT_ALL_MET_GROUP: ("Chưa đạt đủ các tiêu chí", "Not all criteria met"),
 }
 
 
-def group_key(criteria_met: object, assessed: bool = True) -> str:
+def group_key(criteria_met: object, assessed: bool = True, total: int = STANDARD) -> str:
     """The report group of a unit: ``"19"``, ``"15-18"``, ``"10-14"``, ``"5-9"``, ``"<5"``,
-    ``"not_assessed"`` (phường, thị trấn) or ``"no_data"`` (xã without a count)."""
+    ``"not_assessed"`` (phường, thị trấn) or ``"no_data"`` (xã without a count). Under a
+    framework of ``total`` ≠ 19 criteria (51/2025: 10) the report's groups do not apply: the
+    group is ``"all_met"`` or ``"not_all_met"``."""
     if not assessed:
         return NOT_ASSESSED_GROUP
     if criteria_met is None or pd.isna(criteria_met):
         return NO_DATA_GROUP
     n = int(criteria_met)
+    if total != STANDARD and 0 <= n <= total:
+        return ALL_MET_GROUP if n == total else NOT_ALL_MET_GROUP
     for band in GROUP_BANDS:
         if band.low <= n <= band.high:
             return band.key
@@ -103,7 +112,7 @@ def group_label(key: str, lang: str = "vi") -> str:
     if key in GROUPS:
         return GROUPS[key].label(lang)
     if key in _SPECIAL_GROUPS:
-        return _SPECIAL_GROUPS[key][0 if lang == "vi" else 1]
+        return Bilingual(*_SPECIAL_GROUPS[key]).pick(lang)
     allowed = ", ".join([*GROUPS, *_SPECIAL_GROUPS])
     raise ConfigError(
         f"Unknown group {key!r}; allowed: {allowed}.",
@@ -136,9 +145,18 @@ def candidate_table(joined: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     (people, 2009 census); the infrastructure indicators of :data:`INDICATOR_COLUMNS` (% or
     yes/no); ``infra_criteria_met`` (Int64, of criteria 2–9) and ``infra_missing`` (Int64,
     8 − infra_criteria_met); ``especially_difficult`` (boolean); ``c01``..``c19`` (boolean); and
-    every other yes/no column of the dataset (usable as a filter flag).
+    every other yes/no column of the dataset (usable as a filter flag); ``criteria_total`` (Int64:
+    the number of criteria of the table's framework, 19, or 10 under 51/2025 — ``gap`` and
+    ``missing`` count that framework's criteria, named after it).
     """
-    names = {c.number: c.label(lang) for c in load_criteria()}
+    fw = table_framework(joined)
+    if fw is not None:
+        names = {c.number: c.label(lang) for c in fw.criteria}
+        keys = fw.criterion_keys
+    else:
+        names = {c.number: c.label(lang) for c in load_criteria()}
+        keys = CRITERION_COLUMNS
+    total = len(keys)
     n = len(joined)
 
     def column(name: str, dtype: str) -> pd.Series:
@@ -148,14 +166,14 @@ def candidate_table(joined: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
                 if dtype != "boolean"
                 else joined[name].astype("boolean").reset_index(drop=True)
             )
-        return pd.Series([pd.NA] * n, dtype=dtype)
+        return pd.Series([np.nan if dtype == "float64" else pd.NA] * n, dtype=dtype)  # absent: no data
 
     assessed = pd.Series(joined["assessed"].to_numpy(dtype=bool))
     met = column("criteria_met", "Int64").where(assessed, pd.NA)
     crit = {c: column(c, "boolean").where(assessed, pd.NA) for c in CRITERION_COLUMNS}
-    not_met = pd.DataFrame({c: (crit[c] == False).fillna(False).astype(bool) for c in CRITERION_COLUMNS})  # noqa: E712
-    missing = [tuple(int(c[1:]) for c in CRITERION_COLUMNS if row[c]) for _, row in not_met.iterrows()]
-    groups = [group_key(m, a) for m, a in zip(met, assessed, strict=True)]
+    not_met = pd.DataFrame({c: (crit[c] == False).fillna(False).astype(bool) for c in keys})  # noqa: E712
+    missing = [tuple(int(c[1:]) for c in keys if row[c]) for _, row in not_met.iterrows()]
+    groups = [group_key(m, a, total) for m, a in zip(met, assessed, strict=True)]
     infra_met = column("infra_criteria_met", "Int64").where(assessed, pd.NA)
     out = pd.DataFrame(
         {
@@ -166,7 +184,7 @@ def candidate_table(joined: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
             "unit_type": joined["unit_type"].astype(str).to_numpy() if "unit_type" in joined.columns else "",
             "assessed": assessed,
             "criteria_met": met,
-            "gap": (STANDARD - met).astype("Int64"),
+            "gap": (total - met).astype("Int64"),
             "group": groups,
             "group_label": [group_label(g, lang) for g in groups],
             "missing": missing,
@@ -176,12 +194,13 @@ def candidate_table(joined: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
         }
     )
     for name in INDICATOR_COLUMNS:
-        out[name] = column(name, "boolean" if name == "car_access_all_season" else "float64")
+        out[name] = column(name, schema.column(name).dtype)
     out["infra_criteria_met"] = infra_met
     out["infra_missing"] = (INFRA_TOTAL - infra_met).astype("Int64")
     out["especially_difficult"] = column("especially_difficult", "boolean")
     for c in CRITERION_COLUMNS:
         out[c] = crit[c]
+    out["criteria_total"] = pd.array([total] * n, dtype="Int64")
     for name in joined.columns:  # any other yes/no column of the dataset
         if name not in out.columns and name != "assessed" and isinstance(joined[name].dtype, pd.BooleanDtype):
             out[name] = joined[name].astype("boolean").reset_index(drop=True)
@@ -228,7 +247,7 @@ def apply_filters(table: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     if filters.districts:
         keep &= table["district_code"].isin(filters.districts)
     if filters.groups:
-        allowed = [*GROUPS, NOT_ASSESSED_GROUP, NO_DATA_GROUP]
+        allowed = [*GROUPS, NOT_ASSESSED_GROUP, NO_DATA_GROUP, ALL_MET_GROUP, NOT_ALL_MET_GROUP]
         bad = [g for g in filters.groups if g not in allowed]
         if bad:
             raise ConfigError(
@@ -237,13 +256,14 @@ def apply_filters(table: pd.DataFrame, filters: Filters) -> pd.DataFrame:
             )
         keep &= table["group"].isin(filters.groups)
     if filters.not_meeting_standard:
-        keep &= table["assessed"] & (table["criteria_met"] < STANDARD).fillna(False).astype(bool)
+        keep &= table["assessed"] & (table["criteria_met"] < _total(table)).fillna(False).astype(bool)
     if filters.criterion_not_met is not None:
         number = filters.criterion_not_met
-        if not isinstance(number, (int, np.integer)) or not 1 <= int(number) <= STANDARD:
+        top = _total(table)
+        if not isinstance(number, (int, np.integer)) or not 1 <= int(number) <= top:
             raise ConfigError(
-                f"criterion_not_met = {number!r}; use a criterion number 1–19 or None.",
-                f"criterion_not_met = {number!r}; hãy dùng số tiêu chí 1–19 hoặc None.",
+                f"criterion_not_met = {number!r}; use a criterion number 1–{top} or None.",
+                f"criterion_not_met = {number!r}; hãy dùng số tiêu chí 1–{top} hoặc None.",
             )
         col = CRITERION_COLUMNS[int(number) - 1]
         keep &= (table[col] == False).fillna(False).astype(bool)  # noqa: E712 - NA (no data) is not "not met"
@@ -273,7 +293,7 @@ class Component:
     direction_en: str
 
     def label(self, lang: str = "vi") -> str:
-        return self.label_vi if lang == "vi" else self.label_en
+        return Bilingual(self.label_vi, self.label_en).pick(lang)
 
 
 #: The four components of the priority score, in the order of :class:`RankingWeights`.
@@ -345,10 +365,10 @@ class Preset:
     filters: Filters = Filters()
 
     def label(self, lang: str = "vi") -> str:
-        return self.label_vi if lang == "vi" else self.label_en
+        return Bilingual(self.label_vi, self.label_en).pick(lang)
 
     def description(self, lang: str = "vi") -> str:
-        return self.description_vi if lang == "vi" else self.description_en
+        return Bilingual(self.description_vi, self.description_en).pick(lang)
 
 
 #: Presets for the report's strategy groups (section 9 of "Nhiệm vụ và giải pháp 2016–2020").
@@ -407,12 +427,19 @@ class RankingResult:
     weights: RankingWeights = field(default_factory=RankingWeights)
 
     def explanation(self, lang: str = "vi") -> str:
-        return self.explanation_vi if lang == "vi" else self.explanation_en
+        return Bilingual(self.explanation_vi, self.explanation_en).pick(lang)
+
+
+def _total(table: pd.DataFrame) -> int:
+    """The number of criteria of a candidate table's framework (``criteria_total``; 19 when absent)."""
+    if "criteria_total" in table.columns and len(table) and pd.notna(table["criteria_total"].iloc[0]):
+        return int(table["criteria_total"].iloc[0])
+    return STANDARD
 
 
 def _raw_components(table: pd.DataFrame) -> dict[str, pd.Series]:
     return {
-        "closeness": 1.0 - table["gap"].astype("Float64").astype(float) / STANDARD,
+        "closeness": 1.0 - table["gap"].astype("Float64").astype(float) / _total(table),
         "poverty": table["poverty_rate_pct"].astype(float),
         "population": table["population"].astype("Float64").astype(float),
         "missing_infrastructure": table["infra_missing"].astype("Float64").astype(float),
@@ -485,13 +512,18 @@ def _facts(row: pd.Series, lang: str) -> str:
     )
     pop = "—" if pd.isna(row["population"]) else format_number(float(row["population"]), lang, 0)
     infra = "—" if pd.isna(row["infra_missing"]) else str(int(row["infra_missing"]))
+    total = (
+        int(row["criteria_total"])
+        if "criteria_total" in row.index and pd.notna(row["criteria_total"])
+        else 19
+    )
     if vi:
         return (
-            f"đạt {int(row['criteria_met'])}/19 tiêu chí (còn thiếu {int(row['gap'])}), tỷ lệ hộ nghèo {pov}, "
+            f"đạt {int(row['criteria_met'])}/{total} tiêu chí (còn thiếu {int(row['gap'])}), tỷ lệ hộ nghèo {pov}, "
             f"dân số {pop} người, thiếu {infra}/8 tiêu chí hạ tầng"
         )
     return (
-        f"{int(row['criteria_met'])}/19 criteria met ({int(row['gap'])} missing), poverty rate {pov}, "
+        f"{int(row['criteria_met'])}/{total} criteria met ({int(row['gap'])} missing), poverty rate {pov}, "
         f"population {pop}, {infra} of 8 infrastructure criteria missing"
     )
 
@@ -511,7 +543,7 @@ def _explain(ranked: pd.DataFrame, weights: RankingWeights, lang: str) -> str:
         )
     else:
         parts = [
-            f"{COMPONENTS[k].label(lang)} {_pct(shares[k], lang)} ({COMPONENTS[k].direction_vi if vi else COMPONENTS[k].direction_en})"
+            f"{COMPONENTS[k].label(lang)} {_pct(shares[k], lang)} ({Bilingual(COMPONENTS[k].direction_vi, COMPONENTS[k].direction_en).pick(lang)})"
             for k in used
         ]
         head = (
@@ -599,7 +631,7 @@ def shortlist_rows(table: pd.DataFrame, codes: Iterable[str], lang: str = "vi") 
     by_code = table.set_index("commune_code")
     wanted = [c for c in codes if c in by_code.index]
     rows = by_code.loc[wanted]
-    yes, no = ("Có", "Không") if lang == "vi" else ("Yes", "No")
+    yes, no = Bilingual("Có", "Yes").pick(lang), Bilingual("Không", "No").pick(lang)
 
     def yn(v: object) -> str:
         return "—" if pd.isna(v) else (yes if bool(v) else no)
@@ -616,9 +648,9 @@ def shortlist_rows(table: pd.DataFrame, codes: Iterable[str], lang: str = "vi") 
     out[column_label("missing_label", lang)] = rows["missing_label"].to_numpy()
     out[column_label("poverty_rate_pct", lang)] = [num(v, 1) for v in rows["poverty_rate_pct"]]
     out[column_label("population", lang)] = [None if pd.isna(v) else int(v) for v in rows["population"]]
-    for col in ("road_hardened_pct", "electricity_hh_pct", "irrigated_cropland_pct", "hygienic_water_hh_pct"):
-        out[column_label(col, lang)] = [num(v, 1) for v in rows[col]]
-    out[column_label("car_access_all_season", lang)] = [yn(v) for v in rows["car_access_all_season"]]
+    for col in INDICATOR_COLUMNS:  # the registry's infrastructure indicators: numbers, then yes/no
+        kind = schema.column(col).kind
+        out[column_label(col, lang)] = [num(v, 1) if kind == "indicator" else yn(v) for v in rows[col]]
     out[column_label("infra_criteria_met", lang)] = [
         None if pd.isna(v) else int(v) for v in rows["infra_criteria_met"]
     ]
@@ -797,7 +829,7 @@ class ScenarioResult:
     explanation_en: str
 
     def explanation(self, lang: str = "vi") -> str:
-        return self.explanation_vi if lang == "vi" else self.explanation_en
+        return Bilingual(self.explanation_vi, self.explanation_en).pick(lang)
 
 
 def scenario(
@@ -910,18 +942,11 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "gap": ("Còn thiếu", "Missing"),
     "group_label": ("Nhóm", "Group"),
     "missing_label": ("Các tiêu chí chưa đạt", "Criteria not met"),
-    "poverty_rate_pct": ("Tỷ lệ hộ nghèo (%)", "Poverty rate (%)"),
     "population": ("Dân số 2009", "Population 2009"),
-    "road_hardened_pct": ("Đường cứng hóa (%)", "Roads hardened (%)"),
-    "electricity_hh_pct": ("Hộ dùng điện (%)", "Households with electricity (%)"),
-    "irrigated_cropland_pct": ("Đất được tưới (%)", "Cropland irrigated (%)"),
-    "hygienic_water_hh_pct": ("Nước hợp vệ sinh (%)", "Hygienic water (%)"),
-    "car_access_all_season": ("Ô tô 4 mùa", "All-season car access"),
     "infra_criteria_met": ("Tiêu chí hạ tầng đạt (/8)", "Infrastructure criteria met (/8)"),
     "infra_missing": ("Tiêu chí hạ tầng thiếu", "Infrastructure criteria missing"),
-    "especially_difficult": ("Đặc biệt khó khăn", "Especially difficult"),
     "shortlisted": ("Rút gọn", "Shortlisted"),
-}
+} | {c.key: (c.header.vi, c.header.en) for c in schema.value_columns()}
 
 
 def column_label(column: str, lang: str = "vi") -> str:
@@ -929,7 +954,7 @@ def column_label(column: str, lang: str = "vi") -> str:
     pair = _COLUMNS.get(column)
     if pair is None:
         return column
-    return pair[0] if lang == "vi" else pair[1]
+    return Bilingual(*pair).pick(lang)
 
 
 register({f"pl_col_{k}": v for k, v in _COLUMNS.items()})

@@ -24,14 +24,17 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ntm_geo.datasets import catalog
+from ntm_geo.datasets.contract import ILLUSTRATIVE
 from ntm_geo.errors import ConfigError
 from ntm_geo.i18n import register, t
-from ntm_geo.maps.themes import VARIABLES
-from ntm_geo.views.viewstate import _SLIDES, YEARS, Notice
+from ntm_geo.maps.themes import VARIABLES, year_variable
+from ntm_geo.views.viewstate import _SLIDES, Notice
 
 SEPARATOR = "~"
 MAX_SLIDES = 50  # the ``slide`` URL parameter accepts 1-50
-CHANGE_YEARS = (2011, 2015)  # the change map compares these two years
+#: The change map compares these two years: the first and last of the illustrative dataset.
+CHANGE_YEARS: tuple[int, int] = (min(ILLUSTRATIVE.years), max(ILLUSTRATIVE.years))
 
 _DISTRICT = re.compile(r"^d(\d{3})$")
 
@@ -97,7 +100,8 @@ class Slide:
             text = t("slide_change", lang, before=CHANGE_YEARS[0], after=CHANGE_YEARS[1])
         else:
             parts = [
-                t("slide_map", lang, variable=VARIABLES[v.var].label(lang), year=v.year) for v in self.views
+                t("slide_map", lang, variable=year_variable(v.var, v.year).label(lang), year=v.year)
+                for v in self.views
             ]
             text = parts[0] if self.kind == "map" else t("slide_compare", lang, left=parts[0], right=parts[1])
         if self.district:
@@ -134,8 +138,9 @@ def _map_spec(text: str, spec: str) -> MapSpec:
             f"unknown variable {var!r} (allowed: {', '.join(VARIABLES)})",
             f"chỉ tiêu {var!r} không tồn tại (hợp lệ: {', '.join(VARIABLES)})",
         )
-    if not (year.isdigit() and int(year) in YEARS):
-        years = ", ".join(map(str, sorted(YEARS)))
+    known = catalog.all_years()
+    if not (year.isdigit() and int(year) in known):
+        years = ", ".join(map(str, sorted(known)))
         raise _bad(spec, f"year {year!r} must be one of {years}", f"năm {year!r} phải là một trong {years}")
     return MapSpec(var, int(year))
 

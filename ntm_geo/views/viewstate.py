@@ -15,7 +15,7 @@ Parameters (all optional):
 
 =============  ===============================================================================
 ``dataset``    dataset id (``illustrative`` or a saved dataset's id)
-``year``       2011 or 2015
+``year``       a year some dataset has (2011 or 2015 for the illustrative data)
 ``theme``      ``criteria`` | ``poverty`` | ``infrastructure``
 ``var``        a variable of that theme (``criteria_met``, ``c01``..``c19``, ``road_hardened_pct`` …)
 ``scheme``     ``natural_breaks`` | ``quantiles`` | ``equal_interval``
@@ -38,10 +38,12 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 
+from ntm_geo.bilingual import Bilingual
+from ntm_geo.datasets import catalog
+from ntm_geo.datasets.contract import ILLUSTRATIVE
 from ntm_geo.maps.classify import K_RANGE, SCHEMES
 from ntm_geo.maps.themes import THEMES
 
-YEARS: tuple[int, ...] = (2015, 2011)
 LANGS: tuple[str, ...] = ("vi", "en")
 MAX_CODES = 226  # a link can name at most every unit once
 _CODE = re.compile(r"^\d{5}$")
@@ -56,7 +58,7 @@ class ViewState:
     """Everything that decides what a map view shows. Defaults = the app's opening view."""
 
     dataset: str = "illustrative"
-    year: int = 2015
+    year: int = max(ILLUSTRATIVE.years)  # the newest year of the dataset the app opens with
     theme: str = "criteria"
     var: str = "criteria_met"
     scheme: str = "natural_breaks"
@@ -76,6 +78,20 @@ class ViewState:
     def present(self) -> bool:
         return self.mode == "present"
 
+    def map_key(self) -> ViewState:
+        """Only what decides a map's colours and legend (dataset, year, variable, scheme, k,
+        language): the key caches of joined and classified frames use, so a selection, a
+        shortlist or a slide number does not make a new entry."""
+        return ViewState(
+            dataset=self.dataset,
+            year=self.year,
+            theme=self.theme,
+            var=self.var,
+            scheme=self.scheme,
+            k=self.k,
+            lang=self.lang,
+        )
+
 
 DEFAULT = ViewState()
 
@@ -89,8 +105,12 @@ class Notice:
     reason_vi: str
     reason_en: str
 
+    @property
+    def reason(self) -> Bilingual:
+        return Bilingual(self.reason_vi, self.reason_en)
+
     def message(self, lang: str = "vi") -> str:
-        reason = self.reason_vi if lang == "vi" else self.reason_en
+        reason = self.reason.pick(lang)
         return f"{self.param}={self.value!r}: {reason}"
 
 
@@ -132,7 +152,7 @@ def from_query(
     known_datasets: Callable[[str], bool] = lambda d: d == "illustrative",
     known_districts: Iterable[str] | None = None,
     known_communes: Iterable[str] | None = None,
-    known_years: Iterable[int] = YEARS,
+    known_years: Iterable[int] | None = None,
 ) -> tuple[ViewState, list[Notice]]:
     """Parse URL query parameters into a :class:`ViewState` and the list of what was ignored.
 
@@ -144,14 +164,14 @@ def from_query(
         Whether a dataset id exists (a deleted dataset's link falls back to the default).
     known_districts, known_communes : iterables of codes, optional
         When given, codes not in them are ignored with a notice.
-    known_years : iterable of int
-        Years some dataset has (default: the report's 2011 and 2015).
+    known_years : iterable of int, optional
+        Years some dataset has (default: :func:`ntm_geo.datasets.catalog.all_years`).
 
     Never raises: every problem becomes a :class:`Notice` and the default value is kept.
     """
     notices: list[Notice] = []
     values: dict[str, object] = {}
-    years = sorted(set(known_years), reverse=True)
+    years = sorted(set(catalog.all_years() if known_years is None else known_years), reverse=True)
     districts = set(known_districts) if known_districts is not None else None
     communes = set(known_communes) if known_communes is not None else None
 
@@ -210,7 +230,9 @@ def from_query(
         elif name in ("communes", "shortlist"):
             # each unknown code is named once (also past the 226th entry); a repeated known code
             # counts once and is said so, not called invalid
-            codes, rejected, repeated = [], [], []
+            codes: list[str] = []
+            rejected: list[str] = []
+            repeated: list[str] = []
             for code in raw.split(",") if raw else []:
                 code = code.strip()
                 if _CODE.match(code) and (communes is None or code in communes):

@@ -95,6 +95,20 @@ def data_app(tmp_path) -> Iterator:
         server.stop()
 
 
+def sign_in(page, password: str = PASSWORD) -> None:
+    """Sign in as editor on the data page (the form clears itself on submit)."""
+    form = page.locator("[data-testid='stForm']").filter(has_text="Đăng nhập")
+    form.get_by_label("Mật khẩu biên tập").fill(password)
+    form.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_text("Đã đăng nhập biên tập").wait_for(timeout=60_000)
+
+
+def password_in_page(page) -> bool:
+    """Whether the password is in the page's HTML or in the value of any input."""
+    values = page.evaluate("[...document.querySelectorAll('input, textarea')].map(e => e.value)")
+    return PASSWORD in page.content() or any(PASSWORD in v for v in values)
+
+
 def test_upload_report_save_restart_and_map(data_app, new_page, tmp_path):
     xlsx = filled_template(tmp_path / "ket_qua_2015.xlsx")
     server = data_app()
@@ -102,6 +116,9 @@ def test_upload_report_save_restart_and_map(data_app, new_page, tmp_path):
     page.goto(f"{server.base_url}/data")
     page.get_by_text("1. Tải mẫu nhập liệu").wait_for()
     page.get_by_text("tối đa 10 MB").first.wait_for(timeout=30_000)  # the size limit is stated
+    assert page.locator("input[type=file]").count() == 0  # a visitor cannot upload anything
+    sign_in(page)
+    assert not password_in_page(page)  # the sign-in form was cleared and is gone
     page.locator("input[type=file]").first.set_input_files(str(xlsx))
 
     page.get_by_text("Báo cáo khớp dữ liệu (chưa lưu)").first.wait_for(timeout=60_000)
@@ -118,8 +135,7 @@ def test_upload_report_save_restart_and_map(data_app, new_page, tmp_path):
 
     page.get_by_label("Tên bộ dữ liệu").fill(DATASET_NAME)
     page.get_by_label("Người tải lên").fill("VP Điều phối")
-    page.get_by_label("Mật khẩu biên tập").first.fill(PASSWORD)
-    page.get_by_role("button", name="Lưu 225 dòng").click()
+    page.get_by_role("button", name="Lưu 225 dòng").click()  # no password: the signed-in session
     page.get_by_text("Đã lưu bộ dữ liệu").wait_for(timeout=60_000)
     assert "<thử>" in page.get_by_text("Đã lưu bộ dữ liệu").inner_text()  # shown as text, escaped
     harness.screenshot(page, "data-page-saved")
@@ -140,6 +156,16 @@ def test_upload_report_save_restart_and_map(data_app, new_page, tmp_path):
     page.get_by_text(DATASET_NAME).first.wait_for()  # title / legend name the saved dataset
     assert page.get_by_text("Dữ liệu minh họa:").count() == 0  # a saved dataset is not labelled illustrative
     harness.screenshot(page, "data-page-map-saved-dataset")
+
+    page.goto(f"{server.base_url}/data")  # delete it: the confirmation is seen after the rerun
+    sign_in(page)
+    page.get_by_text("Xóa bộ dữ liệu").click()
+    form = page.locator("[data-testid='stForm']").filter(has_text="Tôi chắc chắn muốn xóa")
+    form.get_by_text("Tôi chắc chắn muốn xóa").click()
+    form.get_by_role("button", name="Xóa").click()
+    page.get_by_text("Đã xóa ket-qua-ntm-2015-thu-1.").wait_for(timeout=60_000)
+    page.get_by_text("Chưa có bộ dữ liệu nào được lưu").wait_for()
+    assert not password_in_page(page)
     assert network.external() == []
 
 
@@ -158,8 +184,77 @@ def test_without_password_uploads_are_disabled_with_instructions(monkeypatch, tm
     assert not app.exception
     (warning,) = [w.value for w in app.warning]
     assert message in warning and "NTM\\_GEO\\_EDITOR\\_PASSWORD" in warning and "secrets\\.toml" in warning
-    assert [u.disabled for u in app.get("file_uploader")] == [True, True]
+    assert app.get("file_uploader") == []  # no upload widget at all: nothing can be sent or parsed
     assert not (tmp_path / "data").exists()  # viewing the page wrote nothing
+
+
+@pytest.fixture
+def page_test(monkeypatch, tmp_path):
+    """The data page in Streamlit's AppTest (no browser), with an editor password, a temp data
+    folder and a fresh sign-in throttle."""
+    from streamlit.testing.v1 import AppTest
+
+    from ntm_geo import auth
+
+    monkeypatch.setenv("NTM_GEO_EDITOR_PASSWORD", PASSWORD)
+    monkeypatch.setenv("NTM_GEO_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(auth, "THROTTLE", auth.Throttle())
+    app = AppTest.from_file(str(harness.REPO / "app_pages" / "data.py"), default_timeout=120)
+    app.session_state["lang"] = "vi"
+    return app
+
+
+def _submit_password(app, password: str) -> None:
+    (field,) = [w for w in app.text_input if w.label == "Mật khẩu biên tập"]
+    field.input(password)
+    app.button(key="FormSubmitter:signin_form-Đăng nhập").click()
+    app.run()
+
+
+def test_a_visitor_gets_no_uploader_until_signed_in_and_wrong_passwords_wait(page_test, caplog):
+    app = page_test
+    app.run()
+    assert not app.exception
+    assert app.get("file_uploader") == []  # anonymous: no uploader rendered, nothing parsed
+    assert any("Đăng nhập biên tập (ở trên) để tải tệp lên" in c.value for c in app.caption)
+
+    _submit_password(app, "sai")
+    (error,) = [e.value for e in app.error]
+    assert error.startswith("Sai mật khẩu biên tập")
+    assert app.get("file_uploader") == []
+    assert "editor sign-in failed: client local" in caplog.text and "sai" not in caplog.text.split()
+    _submit_password(app, PASSWORD)  # at once: refused without looking at the password
+    assert "hãy chờ 1 giây" in app.error[0].value and app.get("file_uploader") == []
+    assert "editor_session" not in app.session_state
+
+
+def test_signed_in_editor_gets_both_uploaders_and_the_password_is_kept_nowhere(page_test):
+    app = page_test
+    app.run()
+    _submit_password(app, PASSWORD)
+    assert not app.exception and not app.error
+    assert len(app.get("file_uploader")) == 2  # table and boundaries
+    assert "signin_password" not in app.session_state
+    assert not [w for w in app.text_input if w.label == "Mật khẩu biên tập"]  # no password field left
+    assert PASSWORD not in repr(app.session_state)  # every key and value of the session
+    assert "Đã đăng nhập biên tập" in " ".join(c.value for c in app.caption)
+    app.button(key="signout").click()
+    app.run()
+    assert app.get("file_uploader") == []
+
+
+def test_an_expired_editor_session_loses_the_uploaders_with_a_notice(page_test, monkeypatch):
+    from ntm_geo import auth
+
+    app = page_test
+    app.run()
+    _submit_password(app, PASSWORD)
+    assert len(app.get("file_uploader")) == 2
+    later = auth.time.monotonic() + auth.IDLE_TIMEOUT_S + 1
+    monkeypatch.setattr(auth.time, "monotonic", lambda: later)
+    app.run()
+    assert app.get("file_uploader") == []
+    assert any("Phiên biên tập đã hết hạn" in w.value for w in app.warning)
 
 
 def _shapefile_zip(folder: Path, *, with_prj: bool) -> Path:
@@ -194,6 +289,7 @@ def test_boundary_upload_refuses_a_shapefile_without_crs_then_saves_and_maps_one
     page, network = new_page(1600, 1000)
     page.goto(f"{server.base_url}/data")
     page.get_by_text("Đang dùng ranh giới có sẵn (censusVN2009).").wait_for(timeout=60_000)
+    sign_in(page)
     page.get_by_text("Tải lên ranh giới thay thế").click()  # open the expander
     uploader = page.locator("input[type=file]").last
 
@@ -208,7 +304,6 @@ def test_boundary_upload_refuses_a_shapefile_without_crs_then_saves_and_maps_one
     )
     harness.screenshot(page, "data-page-boundaries-report")
     form = page.locator("[data-testid='stForm']").filter(has_text="Lưu và dùng ranh giới này")
-    form.get_by_label("Mật khẩu biên tập").fill(PASSWORD)
     form.get_by_role("button", name="Lưu và dùng ranh giới này").click()
     page.get_by_text("Đã lưu ranh giới").first.wait_for(timeout=90_000)
 
@@ -217,11 +312,170 @@ def test_boundary_upload_refuses_a_shapefile_without_crs_then_saves_and_maps_one
     assert len(fills) == 226
     page.goto(f"{server.base_url}/data")
     page.get_by_text("Đang dùng ranh giới tải lên: ranh_gioi").first.wait_for(timeout=60_000)
+    page.get_by_text("Đăng nhập biên tập").first.wait_for()  # a new page load is a new session
+    assert page.get_by_text("Xóa ranh giới đang dùng").count() == 0  # no delete before signing in
+    sign_in(page)
     assert "VN-2000 / UTM zone 48N" in page.get_by_text("Đang dùng ranh giới tải lên").first.inner_text()
 
     page.get_by_text("Tải lên ranh giới thay thế").click()  # delete: back to the built-in boundaries
     form = page.locator("[data-testid='stForm']").filter(has_text="Xóa ranh giới đang dùng")
-    form.get_by_label("Mật khẩu biên tập").fill(PASSWORD)
     form.get_by_role("button", name="Xóa ranh giới đang dùng (quay về bản trước)").click()
     page.get_by_text("Đang dùng ranh giới có sẵn (censusVN2009).").wait_for(timeout=60_000)
+    assert network.external() == []
+
+
+def test_a_page_that_raises_shows_an_error_id_never_a_traceback_or_path(monkeypatch, tmp_path, caplog):
+    """app.py runs each page inside one handler (app_pages.common.run_page): an unexpected
+    exception is logged with an id and its traceback; the visitor sees only the id, in both
+    languages."""
+    import re
+
+    from streamlit.testing.v1 import AppTest
+
+    from ntm_geo.datasets import store
+
+    def broken() -> list:
+        raise RuntimeError("cannot open /srv/ntm/secret/ntm_data/store.sqlite")
+
+    monkeypatch.setenv("NTM_GEO_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(store, "list_records", broken)
+    app = AppTest.from_file(str(harness.REPO / "app.py"), default_timeout=120)
+    app.run()
+    app.switch_page("app_pages/data.py")
+    app.run()
+    assert not app.exception  # nothing left for Streamlit to show with a traceback
+    (error,) = [e.value for e in app.error]
+    error_id = re.search(r"mã lỗi \*\*([0-9a-f]{8})\*\*", error).group(1)
+    assert f"error id **{error_id}**" in error  # Vietnamese first, then English
+    shown = " ".join(str(e.value) for e in app.main if hasattr(e, "value"))
+    assert "/srv/" not in shown and "Traceback" not in shown and "RuntimeError" not in shown
+    assert f"unexpected error {error_id} on page data" in caplog.text
+    assert "Traceback" in caplog.text and "/srv/ntm/secret" in caplog.text  # the details go to the log
+
+
+def test_markdown_in_an_uploaded_cell_is_shown_as_text_and_fetches_nothing(data_app, new_page, tmp_path):
+    """A cell ``![](http://127.0.0.1:PORT/x)`` in a row with a suggested match: the suggestion's
+    label shows it literally; the browser requests nothing from that address."""
+    port = harness.free_port()
+    image = f"![](http://127.0.0.1:{port}/x)"
+    table = tmp_path / "goi_y.csv"
+    table.write_text(
+        "Huyện,Tên xã,Năm,Số tiêu chí đạt,Ghi chú\n"
+        f"Văn Lãng,Xã Tân Tácc,2015,10,{image}\n"
+        "Văn Lãng,Xã Hoàng Việt,2015,12,\n",
+        encoding="utf-8",
+    )
+    server = data_app()
+    page, network = new_page(1600, 1000)
+    page.goto(f"{server.base_url}/data")
+    sign_in(page)
+    page.locator("input[type=file]").first.set_input_files(str(table))
+    page.get_by_text("Gợi ý khớp (chỉ áp dụng khi bạn xác nhận)").wait_for(timeout=60_000)
+    label = page.get_by_text("Dòng 2: Văn Lãng")
+    label.wait_for()
+    assert page.locator(f"img[src*='127.0.0.1:{port}']").count() == 0
+    assert not [u for u in network.urls if f"127.0.0.1:{port}" in u]
+    assert image in label.inner_text()  # the cell as written, as text
+
+
+def test_the_deploy_menu_is_hidden_and_the_uploader_speaks_the_users_language(data_app, new_page):
+    """No "Deploy" button or developer menu (client.toolbarMode = "minimal"); the uploader's
+    English "Upload" / "10MB per file" replaced by the page's own Vietnamese texts."""
+    server = data_app()
+    page, _ = new_page(1280, 900)
+    page.goto(f"{server.base_url}/data")
+    sign_in(page)
+    zone = page.locator("[data-testid='stFileUploaderDropzone']").first
+    zone.wait_for()
+    assert page.locator("[data-testid='stAppDeployButton'], [data-testid='stMainMenu']").count() == 0
+    assert page.get_by_text("Deploy", exact=True).count() == 0
+    shown = zone.inner_text()
+    assert "Upload" not in shown and "per file" not in shown
+    assert (
+        zone.evaluate("e => getComputedStyle(e, '::before').content")
+        == '"Kéo thả tệp vào đây hoặc bấm «Chọn tệp»"'
+    )
+    button = zone.locator("button [data-has-shortcut]")
+    assert button.evaluate("e => getComputedStyle(e, '::after').content") == '"Chọn tệp"'
+    page.get_by_text("tối đa 10 MB").first.wait_for()  # the limit, in the label
+
+
+def test_an_oversized_table_is_refused_on_the_server_before_it_is_read(page_test, monkeypatch):
+    """A client that ignores the uploader's 10 MB limit (the browser enforces it too) gets the
+    refusal from the server; the table reader is never called."""
+    from ntm_geo.datasets import importing
+
+    def must_not_read(*args, **kwargs):
+        raise AssertionError("an oversized upload was read")
+
+    monkeypatch.setattr(importing, "import_table", must_not_read)
+    app = page_test
+    app.run()
+    _submit_password(app, PASSWORD)
+    table, _boundary = app.get("file_uploader")
+    table.set_value(("lon.csv", b"x" * (10 * 2**20 + 1), "text/csv")).run()
+    assert not app.exception
+    assert [e.value for e in app.error] == ["Tệp có 10.0 MB, vượt giới hạn 10 MB."]
+
+
+def test_what_was_read_from_an_upload_stays_in_the_session_and_goes_with_sign_out(page_test):
+    app = page_test
+    app.run()
+    _submit_password(app, PASSWORD)
+    table, _boundary = app.get("file_uploader")
+    csv = "Huyện,Tên xã,Năm,Số tiêu chí đạt\nVăn Lãng,Xã Hoàng Việt,2015,12\n".encode()
+    table.set_value(("mot_xa.csv", csv, "text/csv")).run()
+    assert not app.exception
+    assert any("**1** dòng khớp" in m.value for m in app.markdown)  # the match report
+    memo = app.session_state["_upload_memo::table"]
+    assert memo[1].file == "mot_xa.csv"  # read once, kept for this session only
+    app.button(key="signout").click().run()
+    assert "_upload_memo::table" not in app.session_state  # freed with the sign-out
+
+
+def test_a_2026_table_under_51_2025_is_read_saved_and_mapped_over_10_criteria(data_app, new_page, tmp_path):
+    """Issue 13: the 2026 template follows Decision 51/2025 (10 criteria); the match report says
+    which framework it read the table under; the map classes criteria met over 0–10."""
+    import csv
+    import io
+
+    from ntm_geo.datasets.template import template_csv
+
+    text = template_csv(2026).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    header, body = rows[0], rows[1:]
+    assert header[5] == "TC1. Quy hoạch" and header[14] == "TC10. Tiếp cận pháp luật và an ninh, quốc phòng"
+    for row in body:
+        if row[2] == "Xã":
+            row[5:15] = ["1"] * 6 + ["0"] * 4
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows([header, *body])
+    path = tmp_path / "ket_qua_2026.csv"
+    path.write_bytes(("\ufeff" + out.getvalue()).encode("utf-8"))
+
+    server = data_app()
+    page, network = new_page(1600, 1000)
+    page.goto(f"{server.base_url}/data")
+    page.get_by_text("QĐ 491/QĐ-TTg; 342/QĐ-TTg (2011–2015, 19 tiêu chí)").wait_for(
+        timeout=60_000
+    )  # 2015 template
+    sign_in(page)
+    page.locator("input[type=file]").first.set_input_files(str(path))
+    page.get_by_text("Báo cáo khớp dữ liệu (chưa lưu)").first.wait_for(timeout=60_000)
+    page.get_by_text(
+        "Bộ tiêu chí: QĐ 51/2025/QĐ-TTg (2026–2030, 10 tiêu chí), chọn theo năm 2026"
+    ).first.wait_for()
+    page.get_by_label("Tên bộ dữ liệu").fill("NTM 2026")
+    page.get_by_role("button", name="Lưu 226 dòng").click()
+    page.get_by_text("Đã lưu bộ dữ liệu").wait_for(timeout=60_000)
+
+    page.goto(server.base_url)
+    before = harness.wait_for_communes(page, 226)
+    harness.choose_selectbox(page, "Bộ dữ liệu", "NTM 2026")
+    fills = harness.wait_for_fills_change(page, before, timeout=60)
+    assert len(fills) == 226 and NO_DATA_GREY not in fills
+    page.get_by_text("6–7 tiêu chí").first.wait_for(timeout=30_000)  # the legend's classes are 0–10
+    page.get_by_text("10 tiêu chí (đạt chuẩn NTM)").first.wait_for()
+    assert page.get_by_text("15–18 tiêu chí").count() == 0
+    harness.screenshot(page, "data-page-map-2026-51-2025")
     assert network.external() == []

@@ -187,6 +187,10 @@ FILES: dict[str, Callable[[], bytes]] = {
     "old_excel.xls": old_excel,
     "zip_not_excel.xlsx": zip_not_excel,
     "picture.csv": picture,
+    "picture.xlsx": picture,
+    "scan.xlsx": lambda: b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)),
+    "unknown_binary.csv": lambda: bytes(range(256)) * 4,
+    "web_page.xlsx": lambda: b"<!DOCTYPE html><html><body><table><tr><td>X</td></tr></table></body></html>",
     "empty.csv": lambda: b"",
 }
 
