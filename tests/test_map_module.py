@@ -8,6 +8,7 @@ installed by ``.ci/run``): without it this test fails rather than skips.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -40,6 +41,24 @@ def test_module_unit_tests_pass():
     )
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     assert "# fail 0" in done.stdout and "# pass 0" not in done.stdout
+
+
+def test_module_passes_eslint():
+    """ESLint (pinned in package.json, installed by ``npm ci``; config eslint.config.mjs). CI
+    (``NTM_GEO_CI=1``, set by .ci/run) fails without it; a checkout without ``npm ci`` skips."""
+    eslint = REPO / "node_modules" / ".bin" / "eslint"
+    if not eslint.exists():
+        if os.environ.get("NTM_GEO_CI"):
+            pytest.fail("eslint is not installed: run `npm ci` in the repository (package.json)")
+        pytest.skip("eslint not installed (run `npm ci`; CI does)")
+    done = subprocess.run(
+        [_node(), str(eslint), "ntm_geo/maps/static/ntm_map.js", "tests/js/"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+    )
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
 
 
 def test_module_evaluates_no_code_from_data():

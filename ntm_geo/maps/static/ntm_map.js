@@ -221,7 +221,7 @@ function loadScript(src) {
 async function loadScriptRetry(src) {
   try {
     return await loadScript(src);
-  } catch (err) {
+  } catch {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     return loadScript(src);
   }
@@ -382,7 +382,6 @@ function draw(root, state, spec, geo) {
   state.bounds = spec.bounds; // what fit() needs
   state.outlineStyle = spec.outline || null;
   if (!state.map) createMap(root, state, spec);
-  const map = state.map;
   state.box.className = "ntm-map-box " + (options.cls || "") + (options.look ? " ntm-" + options.look : "");
   state.box.style.height = cssLength(options.height || 560);
   if (state.topoUrl !== spec.topology.url) {
