@@ -1,7 +1,11 @@
 """Command ``python -m ntm_geo import-table FILE``: import a commune table from the shell.
 
 ``import-table FILE [--year Y] [--sheet S] [--encoding E] [--dry-run] [--json] [--name NAME]
-[--source TEXT] [--lang {vi,en}]``
+[--source TEXT] [--lang {vi,en}] [--accept-illustrative]``
+
+A table exported from the app's illustrative data (its provenance rows say so,
+:mod:`ntm_geo.datasets.provenance`) is refused unless ``--accept-illustrative`` is given; then a
+notice in the report says the values are not the province's.
 
 Prints the match report of :func:`ntm_geo.datasets.importing.import_table` (or, with ``--json``, the
 object of :meth:`~ntm_geo.datasets.importing.ImportReport.to_json` plus ``report_check`` and ``saved``),
@@ -60,6 +64,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "saved": ("Đã lưu bộ dữ liệu «{name}» (mã {id}).", "Saved dataset «{name}» (id {id})."),
 }
 MAX_LISTED = 50
+#: Appended to the source of a dataset saved from an illustrative export (``--accept-illustrative``),
+#: so every map of it names its origin.
+ILLUSTRATIVE_SOURCE_NOTE = (
+    "xuất từ dữ liệu minh họa của ntm-geo, nhập theo --accept-illustrative / "
+    "exported from ntm-geo's illustrative data, imported with --accept-illustrative"
+)
 
 
 def _t(key: str, lang: str, **fmt: object) -> str:
@@ -70,7 +80,9 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", help="CSV or .xlsx file")
     p.add_argument("--year", type=int, help="year of the table (default: from the 'Năm' column or the title)")
     p.add_argument("--sheet", help="Excel sheet (default: the first with a recognisable header)")
-    p.add_argument("--encoding", help="text encoding of a CSV (default: detected), e.g. utf-16, cp1258")
+    p.add_argument(
+        "--encoding", help="text encoding of a CSV (default: detected), e.g. utf-16, cp1258, tcvn3"
+    )
     p.add_argument(
         "--framework",
         help="id of the criteria framework the table follows (default: by the year; see `frameworks`)",
@@ -82,11 +94,25 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--lang", choices=("vi", "en"), default="vi", help="language of the text report (default vi)"
     )
+    p.add_argument(
+        "--accept-illustrative",
+        action="store_true",
+        help="import a table exported from the app's illustrative data anyway (refused by default)",
+    )
 
 
 def _comparison(report: ImportReport) -> tuple[list, str | None]:
     """(rows of :func:`~ntm_geo.criteria.report_check.check_table` — the data page's path too —,
     reason when not available)."""
+    from ntm_geo.criteria.report_check import report_years
+
+    years = report_years()
+    if report.year not in years:
+        listed = ", ".join(map(str, years))
+        return [], (
+            f"báo cáo không có số liệu năm {report.year} (chỉ có năm {listed}) / the report has no figures "
+            f"for {report.year} (only for {listed})"
+        )
     if not report.ok_rows():
         return [], None
     from ntm_geo.datasets.illustrative import load_units  # boundaries: loaded only when needed
@@ -168,12 +194,15 @@ def _save(args: argparse.Namespace, report: ImportReport, path: Path) -> Dataset
         user = getpass.getuser()
     except Exception:
         user = "unknown"
+    source = args.source or path.name
+    if report.provenance is not None and report.provenance.illustrative:  # accepted knowingly: say so
+        source += f" — {ILLUSTRATIVE_SOURCE_NOTE}"
     return store.save_import(  # the data page's save path too
         report.table,
         report.year,
         report.to_json(),
         name=args.name or path.stem,
-        source=args.source or path.name,
+        source=source,
         uploaded_by=f"cli:{user}",
         password=os.environ.get("NTM_GEO_EDITOR_PASSWORD"),
     )
@@ -191,7 +220,13 @@ def run(args: argparse.Namespace) -> int:
             file=str(path),
         ) from None
     report = import_table(
-        data, path.name, year=args.year, sheet=args.sheet, encoding=args.encoding, framework=args.framework
+        data,
+        path.name,
+        year=args.year,
+        sheet=args.sheet,
+        encoding=args.encoding,
+        framework=args.framework,
+        accept_illustrative=args.accept_illustrative,
     )
     rows, why = _comparison(report)
     status = 0 if report.ok_rows() else 1

@@ -124,7 +124,7 @@ def district_label_spec(
         Not a GeoDataFrame with a CRS, no ``district_name`` column, or ``font_px`` not 8-60.
     """
     _check_font(font_px, "district_label_spec")
-    gdf = _require(districts, ["district_name", "district_code"], "district_label_layer")
+    gdf = _require(districts, ["district_name", "district_code"], "district_label_spec")
     skip = set(exclude)
     items = []
     for code, label, geom, point in zip(
@@ -182,7 +182,7 @@ def commune_label_spec(
         Not a GeoDataFrame with a CRS, a column missing, or ``font_px`` not 8-60.
     """
     _check_font(font_px, "commune_label_spec")
-    gdf = _require(communes, ["name", "district_code"], "commune_label_layer")
+    gdf = _require(communes, ["name", "district_code"], "commune_label_spec")
     # The same name twice in a district (xã Đình Lập and thị trấn Đình Lập) keeps the type word.
     twice = gdf.duplicated(["district_code", "name"], keep=False).to_numpy()
     full = gdf["name_with_type"] if "name_with_type" in gdf else gdf["name"]

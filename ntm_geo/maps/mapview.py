@@ -1,24 +1,31 @@
-"""Build the folium map: base map, commune choropleth layer, district outlines, legend.
+"""The map geometry (TopoJSON) and the folium map of the standalone HTML export.
 
-Pure logic (no Streamlit import); every function returns a folium/branca object or a string.
-All geometries are in EPSG:4326 (longitude, latitude in degrees) when they reach the browser.
+The app's pages do not use folium: they send data to the one map component
+(:func:`ntm_geo.maps.mapbuild.build_view_spec`, ``app_pages/leaflet_map.py``,
+``static/ntm_map.js``). This module owns what both need -- the topology of the units
+(:func:`encode_topology`, :func:`commune_topology`), the legend check, the path styles -- and the
+folium layers of the one-file HTML export (``ntm_geo/exports/formats.py``), where folium is the
+right tool.
+
+Pure logic (no Streamlit import). All geometries are in EPSG:4326 (longitude, latitude in
+degrees) when they reach the browser.
 
 Prepare-for-the-web checklist (:func:`choropleth_layer`, :func:`commune_topology` and
 :func:`district_outline_layer` do it all, in one place): reproject to EPSG:4326, drop empty
 geometries, keep only the properties shown, make values JSON-safe (numpy scalars -> Python,
-NaN/NaT/None -> ``null``) and HTML-escape every text shown (names may come from uploaded files and
-contain ``<script>``).
+NaN/NaT/None -> ``null``) and HTML-escape every text shown in folium's HTML (names may come from
+uploaded files and contain ``<script>``; the map component gets them raw and sets them as text).
 
 Geometry transport: a TopoJSON topology (:func:`encode_topology`). Coordinates are snapped to a
 1e-4 degree grid (:data:`TOPO_SCALE`: <= 5.6 m per axis, a tenth of the 60 m simplification
-tolerance, under a pixel up to zoom 14), every ring is cut into *arcs* at the junctions of the
-coverage, each arc is stored once (a shared commune edge is sent once, not twice) and
-delta-encoded as small integers; district borders are lists of commune arcs (no coordinates of
-their own). Compact JSON, short property keys (``n`` name, ``d`` district index). The ~3 KB
-runtime ``ntm_geo/maps/static/folium_runtime.js`` (inlined into the base map by :func:`build_base_map`:
-no request, no CDN) decodes it and draws SVG paths; :func:`decode_topology` is its Python twin
-(tests; GDAL's TopoJSON driver reads the same data). For the real communes: 671 arcs, 4,967
-points, ~85 KB of arguments instead of ~300 KB of GeoJSON.
+tolerance, under a pixel up to zoom 14); the ``topojson`` library cuts the rings into *arcs* at
+the junctions of the coverage, each arc is stored once (a shared commune edge is sent once, not
+twice) and delta-encoded as small integers; district borders are lists of commune arcs (no
+coordinates of their own). Short property keys (``n`` name, ``d`` district index). In the app the
+topology is a static file (``static/topo/<sha>.json``); in the HTML export the small runtime
+``static/folium_runtime.js`` is inlined into the page. :func:`decode_topology` is the Python
+twin of both decoders (tests; GDAL's TopoJSON driver reads the same data). For the real
+communes: 673 arcs, ~75 KB instead of ~300 KB of GeoJSON.
 
 DOM hooks for browser tests: every commune path carries the CSS class ``ntm-commune`` (plus
 ``ntm-dimmed`` / ``ntm-highlight``), district outlines ``ntm-district``, the legend box
@@ -26,52 +33,14 @@ DOM hooks for browser tests: every commune path carries the CSS class ``ntm-comm
 (``prefer_canvas=False``); 226 communes are far below the size where canvas pays off, and with
 canvas no path is in the DOM.
 
-Rerun behaviour in Streamlit
-----------------------------
-The map and planner pages hand the folium objects to ``app_pages.leaflet_map.leaflet_map``, which
-renders them to strings with streamlit-folium's own functions and draws them *in the page* (a
-Streamlit components-v2 element: no iframe, Leaflet loaded once per page); the presentation page
-uses ``st_folium`` itself (an iframe per map: full-screen CSS and two synchronised maps stay
-isolated). Both follow the same rules, described here for ``st_folium`` (0.27.x, read from its
-source). The map page calls, on every rerun::
-
-    layers = mapbuild.build_view_layers(...)            # cached topology, cheap (~15 ms)
-    leaflet_map(layers.base_map(tiles=None), feature_group_to_add=layers.feature_groups, key="map",
-                height=560, on_click=...)
-
-* ``st_folium`` hashes the *base map's* JavaScript (random ids stripped) plus ``key`` into the
-  component key (``leaflet_map``: into ``data.hash``). The map is **re-created** (iframe
-  reloaded or, in the page, a new map element; view reset to the bounds) only when
-  that changes: other ``bounds``, ``tiles``, ``prefer_canvas``, ``key``, geometry, or anything
-  added directly to the base map. ``layers.base_map()`` holds the geometry (a
-  :func:`geometry_element`: communes + district borders), which is the same for every colour,
-  language, highlight or legend change, so the map is kept.
-* Everything passed in ``feature_group_to_add`` is sent as a JavaScript string; when it differs
-  from the previous run, the iframe removes the old groups and evaluates the new ones. Ours is
-  one :func:`style_element` (palette + palette index, tooltip value, dimmed/highlight mode per
-  commune, in the topology's commune order) + the legend: the runtime **restyles the existing
-  paths** -- no path is re-created, no flicker, zoom and pan kept. Identical string: nothing
-  happens in the browser.
-* What goes over the websocket: Streamlit re-serialises *all* component arguments on every
-  rerun (its message cache works per whole element), so the unchanged base script (~85 KB) is
-  re-sent with the new style (~8 KB); the browser ignores it (same component key). ~100 KB per
-  colour change instead of ~310 KB before; removing the rest would need the geometry outside
-  the component arguments (e.g. a static file), see bench/README.md.
-* ``center`` / ``zoom`` are applied only when their value changes; leave them ``None`` so the
-  map fits ``bounds`` once and then keeps the user's view.
-* The map object must be fresh each rerun (``base_map()`` / ``build_base_map`` are cheap):
-  ``st_folium`` adds the groups to the map it is given, so a cached map would carry last run's
-  layer into its hash and be re-created on every colour change. Cache data, not folium objects.
-* Self-contained groups still work (``build_base_map(bounds)`` + ``[layers.communes,
-  layers.outlines]``, or :func:`choropleth_layer` + :func:`district_outline_layer`): the
-  commune group then carries the geometry and is re-sent and re-drawn on every change.
-* ``returned_objects`` decides which browser events rerun the app: with
-  ``["last_active_drawing"]`` only a click on a commune does (pan/zoom do not); the clicked
-  path's feature has ``id`` = ``commune_code``: read it with :func:`clicked_commune_code`.
-  (``leaflet_map`` reruns only on a commune click, a one-off trigger value read with
-  ``app_pages.leaflet_map.clicked``: a map drawn again never re-sends an old click.)
-* Assets: Leaflet comes from the base map's ``default_js`` / ``default_css`` (see
-  :mod:`ntm_geo.maps.webassets`), loaded once when the iframe is created; the runtime is inline.
+The folium layers (HTML export)
+------------------------------
+``build_base_map(bounds)`` + the groups of :func:`ntm_geo.maps.mapbuild.build_view_layers`
+(or :func:`choropleth_layer` + :func:`district_outline_layer`): the commune group carries the
+geometry (:func:`geometry_element`) and the style (:func:`style_element`: palette + palette
+index, tooltip value, dimmed/highlight mode per commune, in the topology's order), the runtime
+draws SVG paths. Leaflet comes from the base map's ``default_js`` / ``default_css`` and is inlined
+by :func:`ntm_geo.maps.webassets.inline_assets` for a file that works offline.
 """
 
 from __future__ import annotations
