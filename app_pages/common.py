@@ -225,22 +225,18 @@ def map_data(
     source: str,
     district: str = "",
     highlight: tuple[str, ...] = (),
-    tiles: bool = False,
-    height: int = 560,
-    key: str = "map",
     units: str = "2015",
     former_districts: bool = False,
 ) -> tuple[str, dict]:
-    """One view's map for :func:`app_pages.leaflet_map.show_map`: (title, component data).
+    """One view's map for :func:`app_pages.leaflet_map.show_map`: (title, spec).
 
-    The base map carries the geometry, the style group the colours, tooltips and legend
-    (``mapbuild``); ``highlight``: commune codes drawn with a thick outline. Cached per view for
-    all sessions: building the layers and rendering the folium map to strings (~40 ms) is done
-    once per view -- every visitor's first map is the default view. Cleared with the other data
-    caches (:func:`clear_data_caches`).
+    The spec is data (:func:`ntm_geo.maps.mapbuild.build_view_spec`): styles, legend, bounds and
+    the URL of the topology, published once per boundary set. ``highlight``: unit codes drawn
+    with a thick outline. Cached per view for all sessions; cleared with the other data caches
+    (:func:`clear_data_caches`).
     """
-    from app_pages.leaflet_map import component_data
-    from ntm_geo.maps.mapbuild import build_view_layers
+    from app_pages.leaflet_map import map_spec
+    from ntm_geo.maps.mapbuild import build_view_spec
 
     table = joined_table(dataset_id, year, units)
     if units == "2025" and former_districts:  # outlines of the 2015 districts, along the 2025 unit edges
@@ -248,15 +244,12 @@ def map_data(
 
         former = former_districts_2025().set_index("commune_code")["district_name"]
         table = table.assign(district_name=table["commune_code"].map(former) + " (2015)")
-    layers = build_view_layers(
+    spec = build_view_spec(
         table, unit_boundaries(units).districts_web,
         view(dataset_id, year, variable_key, scheme, k, lang, units),
         year=year, source=source, lang=lang, scheme=scheme, district=district, highlight=set(highlight),
     )  # fmt: skip
-    base = layers.base_map(tiles="openstreetmap" if tiles else None)  # geometry sent once per map
-    return layers.title, component_data(
-        base, key=key, feature_group_to_add=layers.feature_groups, height=height
-    )
+    return spec.title, map_spec(spec)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -279,17 +272,15 @@ def timeline_map_data(
 ) -> tuple[str, dict]:  # fmt: skip
     """:func:`map_data` for the years page's timeline: ``year`` coloured with the classes shared
     by all ``years`` (:func:`shared_views_of`), legend at 16 px."""
-    from app_pages.leaflet_map import component_data
-    from ntm_geo.maps.mapbuild import build_view_layers
+    from app_pages.leaflet_map import map_spec
+    from ntm_geo.maps.mapbuild import build_view_spec
 
     shared = shared_views_of(dataset_id, years, variable_key, scheme, k, lang)
-    layers = build_view_layers(
+    spec = build_view_spec(
         joined_table(dataset_id, year), _boundaries().districts_web, shared.by_year[year],
-        year=year, source=source, lang=lang, scheme=scheme, legend_font_px=16, name="yrmap",
+        year=year, source=source, lang=lang, scheme=scheme, legend_font_px=16,
     )  # fmt: skip
-    return layers.title, component_data(
-        layers.base_map(), key=key, feature_group_to_add=layers.feature_groups
-    )
+    return spec.title, map_spec(spec)
 
 
 @st.cache_resource(show_spinner=False)

@@ -320,8 +320,6 @@ title, map_component = map_data(
     source=source_label,
     district=district or "",
     highlight=(selected,) if selected else (),
-    tiles=tiles,
-    height=MAP_HEIGHT,
     units=units,
     former_districts=former_districts,
 )
@@ -342,7 +340,7 @@ if (
 # Leaflet fits the bounds to the real map size (unknown here). A district change re-creates the
 # map with that district's bounds; colour changes only swap the layer (zoom and pan kept).
 show_map(
-    map_component,  # base map (geometry, sent once per map) + colours, tooltips, legend
+    map_component,  # styles, legend, bounds; the geometry is a static file fetched once
     key="map",
     height=MAP_BOX_HEIGHT,
     on_click=on_map_click,
@@ -352,6 +350,7 @@ show_map(
     caption=(t("units_source_2025", L) if on_2025 else boundaries_source_line(L))
     + " "
     + ("" if tiles else t("no_tiles_note", L)),
+    tiles="openstreetmap" if tiles else None,
 )
 if FIRST_PAINT:
     st.stop()  # the rest comes with the rerun the drawn map asks for

@@ -31,14 +31,13 @@ from app_pages.common import (
     show_notices,
     view,
 )
-from app_pages.leaflet_map import clicked, leaflet_map
+from app_pages.leaflet_map import clicked, map_spec, show_map
 from app_pages.urlsync import sync_query
 from ntm_geo.criteria.framework import CRITERION_COLUMNS, load_criteria
 from ntm_geo.datasets import catalog, schema
 from ntm_geo.errors import NtmGeoError
 from ntm_geo.i18n import register, t
-from ntm_geo.maps.mapbuild import build_view_layers
-from ntm_geo.maps.mapview import build_base_map
+from ntm_geo.maps.mapbuild import build_view_spec
 from ntm_geo.maps.themes import NO_COLOR, YES_COLOR
 from ntm_geo.planning import ranking as pl
 from ntm_geo.planning.decision_sheet import decision_sheet_xlsx, shortlist_map_png
@@ -523,7 +522,7 @@ with tabs[0]:
             except NtmGeoError as err:
                 st.error(err.message(L))
                 st.stop()
-            layers = build_view_layers(
+            spec = build_view_spec(
                 table_full,
                 districts,
                 result,
@@ -532,17 +531,14 @@ with tabs[0]:
                 lang=L,
                 district=sel_districts[0] if len(sel_districts) == 1 else "",
                 highlight=set(ss["pl_selected"]),
-                name="planner",
                 legend_font_px=13,
             )
-            shortlist_group = pl.shortlist_layer(table_full, ss["pl_shortlist_codes"])
-            leaflet_map(
-                build_base_map(layers.bounds),
-                feature_group_to_add=[layers.communes, layers.outlines, shortlist_group],
-                key="pl_map",
-                height=520,
-                on_click=on_map_click,
-            )
+            shortlist = {
+                "codes": list(ss["pl_shortlist_codes"]),
+                "style": pl.SHORTLIST_STYLE,
+                "cls": pl.SHORTLIST_CLASS,
+            }
+            show_map(map_spec(spec, marked=shortlist), key="pl_map", height=520, on_click=on_map_click)
             st.caption(t("pl_map_caption", L))
         b1, b2, b3 = st.columns([2, 1.4, 1])
         b1.button(
