@@ -92,10 +92,18 @@ class FigureComparison:
     ok: bool
 
 
-def _figure(key, label_vi, label_en, report, computed, tolerance, unit) -> FigureComparison:
-    computed = float(computed) if computed is not None else float("nan")
-    ok = bool(np.isfinite(computed) and abs(computed - float(report)) <= tolerance + 1e-9)
-    return FigureComparison(key, label_vi, label_en, float(report), computed, float(tolerance), unit, ok)
+def _figure(
+    key: str,
+    label_vi: str,
+    label_en: str,
+    report: float,
+    computed: float | None,
+    tolerance: float,
+    unit: str,
+) -> FigureComparison:
+    value = float(computed) if computed is not None else float("nan")
+    ok = bool(np.isfinite(value) and abs(value - float(report)) <= tolerance + 1e-9)
+    return FigureComparison(key, label_vi, label_en, float(report), value, float(tolerance), unit, ok)
 
 
 def _group_key(label: str) -> str:
@@ -222,7 +230,7 @@ def compare(
         for n, item in sorted(ref.criteria_met_2015.items()):
             c = criterion(n)
             col = CRITERION_COLUMNS[n - 1]
-            computed = int(xa[col].astype("boolean").fillna(False).sum())
+            computed: float | None = int(xa[col].astype("boolean").fillna(False).sum())
             out.append(
                 _figure(
                     f"criterion_{n:02d}_met",

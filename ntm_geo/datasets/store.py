@@ -502,11 +502,16 @@ def list_records() -> list[DatasetRecord]:
             years.setdefault(dataset_id, []).append((year, n_rows))
     return [
         DatasetRecord(
-            *head,
-            years=tuple(y for y, _ in years.get(head[0], [])),
-            rows=tuple(n for _, n in years.get(head[0], [])),
+            id=dataset_id,
+            name=name,
+            source=source,
+            uploaded_by=uploaded_by,
+            uploaded_at=uploaded_at,
+            sha256=sha256,
+            years=tuple(y for y, _ in years.get(dataset_id, [])),
+            rows=tuple(n for _, n in years.get(dataset_id, [])),
         )
-        for head in heads
+        for dataset_id, name, source, uploaded_by, uploaded_at, sha256 in heads
     ]
 
 
@@ -545,7 +550,8 @@ def load_table(dataset_id: str, year: int) -> pd.DataFrame:
 
 def get_report(dataset_id: str, year: int) -> dict[str, Any]:
     """The match report saved with that year's table (``{}`` when none was given)."""
-    return json.loads(_year_row(dataset_id, year, "report_json"))
+    report: dict[str, Any] = json.loads(_year_row(dataset_id, year, "report_json"))  # saved from a dict
+    return report
 
 
 # ---------------------------------------------------------------- boundaries
