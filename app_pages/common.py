@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from ntm_geo import auth
-from ntm_geo.criteria.report_check import compare
+from ntm_geo.criteria.report_check import compare, display_table
 from ntm_geo.datasets import catalog, store
 from ntm_geo.errors import NtmGeoError
 from ntm_geo.geo import background
@@ -235,14 +235,7 @@ def candidates(dataset_id: str, year: int, lang: str) -> pd.DataFrame:
 def report_rows(dataset_id: str, year: int, lang: str) -> pd.DataFrame:
     """The report comparison as a display table (figure, report, computed, ✓/✗)."""
     rows = compare(catalog.load_year(dataset_id, year), _boundaries().communes.drop(columns="geometry"), year)
-    return pd.DataFrame(
-        {
-            t("figure", lang): [r.label_vi if lang == "vi" else r.label_en for r in rows],
-            t("report_value", lang): [r.report_value for r in rows],
-            t("computed_value", lang): [r.computed_value for r in rows],
-            t("match", lang): ["✓" if r.ok else "✗" for r in rows],
-        }
-    )
+    return display_table(rows, lang)
 
 
 def clear_data_caches(*, boundaries: bool = False) -> None:
@@ -326,7 +319,7 @@ def show_notices(notices: list[Notice], lang: str) -> None:
     if notices:
         items = "\n".join(
             f"- **{escape_markdown(n.param)}** = {escape_markdown(n.value)} — "
-            f"{escape_markdown(n.reason_vi if lang == 'vi' else n.reason_en)}"
+            f"{escape_markdown(n.reason.pick(lang))}"
             for n in notices
         )
         st.warning(f"{t('link_ignored', lang)}\n\n{items}", icon=":material/link:")

@@ -35,7 +35,7 @@ from app_pages.common import (
     sign_out,
 )
 from ntm_geo import auth
-from ntm_geo.criteria.report_check import check_table
+from ntm_geo.criteria.report_check import check_table, display_table
 from ntm_geo.datasets import store
 from ntm_geo.datasets import template as tpl
 from ntm_geo.errors import NtmGeoError
@@ -485,18 +485,7 @@ if report is not None:
         _err(error)
     if rows:
         with st.expander(t("data_check", L, year=report.year)):
-            st.dataframe(
-                pd.DataFrame(
-                    {
-                        t("figure", L): [r.label_vi if vi else r.label_en for r in rows],
-                        t("report_value", L): [r.report_value for r in rows],
-                        t("computed_value", L): [r.computed_value for r in rows],
-                        t("match", L): ["✓" if r.ok else "✗" for r in rows],
-                    }
-                ),
-                hide_index=True,
-                width="stretch",
-            )
+            st.dataframe(display_table(rows, L), hide_index=True, width="stretch")
     else:
         st.caption(t("data_check_none", L))
 

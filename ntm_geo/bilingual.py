@@ -4,7 +4,9 @@
 >>> title.pick("vi"), title.pick("en"), title("en")
 ('Tỷ lệ hộ nghèo', 'Poverty rate', 'Poverty rate')
 
-Any language other than ``"en"`` gives the Vietnamese text: Vietnamese is the app's first language.
+``"vi"`` gives the Vietnamese text and any other language the English one, as every
+``x_vi if lang == "vi" else x_en`` this type replaces did (languages are checked where they
+enter: links, widgets, the command line).
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ class Bilingual:
     en: str
 
     def pick(self, lang: str) -> str:
-        """The text in ``lang`` (``"vi"`` or ``"en"``; anything else gives Vietnamese)."""
-        return self.en if lang == "en" else self.vi
+        """The text in ``lang`` (``"vi"``; anything else gives English)."""
+        return self.vi if lang == "vi" else self.en
 
     __call__ = pick
 

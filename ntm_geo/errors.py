@@ -9,6 +9,8 @@ the problem is. ``str(err)`` is the English message followed by the Vietnamese o
 
 from __future__ import annotations
 
+from ntm_geo.bilingual import Bilingual
+
 
 class NtmGeoError(Exception):
     """Base error of ntm-geo with bilingual messages.
@@ -41,7 +43,7 @@ class NtmGeoError(Exception):
 
     def message(self, lang: str = "vi") -> str:
         """The message in ``lang`` ("vi" or "en")."""
-        return self.message_vi if lang == "vi" else self.message_en
+        return Bilingual(self.message_vi, self.message_en).pick(lang)
 
 
 class BoundaryError(NtmGeoError):

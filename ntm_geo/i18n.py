@@ -7,6 +7,7 @@ languages and the same ``{placeholders}``).
 
 from __future__ import annotations
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.errors import ConfigError
 
 LANGUAGES: dict[str, str] = {"vi": "Tiếng Việt", "en": "English"}
@@ -158,5 +159,5 @@ def t(key: str, lang: str = "vi", **values: object) -> str:
         )
     if key not in STRINGS:
         raise ConfigError(f"No interface text {key!r}.", f"Không có chuỗi giao diện {key!r}.")
-    text = STRINGS[key][0 if lang == "vi" else 1]
+    text = Bilingual(*STRINGS[key]).pick(lang)
     return text.format(**values) if values else text

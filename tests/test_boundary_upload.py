@@ -96,7 +96,7 @@ def test_zipped_shapefile_in_subfolder_vn2000_tm3_without_datum(table, communes,
 
 
 def test_datum_shift_without_parameters_is_hundreds_of_metres(table, communes):
-    shift = bu.datum_shift_m(bu.CRS(BAD_TM3), bu.CRS(bu.VN2000_LANG_SON_TM3))
+    shift = bu.datum_shift_m(bu.boundary_crs.CRS(BAD_TM3), bu.boundary_crs.CRS(bu.VN2000_LANG_SON_TM3))
     assert 200 < shift < 250  # measured: 223.7 m at 106.76 E, 21.85 N
     # reading true VN-2000 coordinates with the datum-less definition moves every commune that far
     naive = table.to_crs(bu.VN2000_LANG_SON_TM3).set_crs(BAD_TM3, allow_override=True).to_crs(4326)
@@ -104,8 +104,8 @@ def test_datum_shift_without_parameters_is_hundreds_of_metres(table, communes):
     assert moved.min() > 215 and moved.max() < 235
     # EPSG:3405 (PROJ uses EPSG transformation 6960, coordinate-frame rotations) vs the +towgs84 string
     utm = "+proj=utm +zone=48 +ellps=WGS84 " + bu.VN2000_TOWGS84
-    a = bu.Transformer.from_crs(4326, 3405, always_xy=True).transform(106.76, 21.85)
-    b = bu.Transformer.from_crs(4326, utm, always_xy=True).transform(106.76, 21.85)
+    a = bu.boundary_crs.Transformer.from_crs(4326, 3405, always_xy=True).transform(106.76, 21.85)
+    b = bu.boundary_crs.Transformer.from_crs(4326, utm, always_xy=True).transform(106.76, 21.85)
     assert 0.5 < ((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5 < 1.0
 
 
@@ -199,7 +199,7 @@ def test_encoding_choice_overrides_and_bad_names(table, tmp_path):
 
 # ---------------------------------------------------------------- refusals
 def test_size_limit(monkeypatch, table, tmp_path):
-    monkeypatch.setattr(bu, "MAX_BYTES", 100)
+    monkeypatch.setattr(bu.upload_files, "MAX_BYTES", 100)
     with pytest.raises(BoundaryError, match=r"MB; the limit is 0 MB"):
         bu.read_file(b"{" + b" " * 200, "x.geojson")
 
@@ -241,7 +241,7 @@ def test_zip_content_errors(table, tmp_path):
 
 
 def test_zip_bomb_is_refused(monkeypatch, table, tmp_path):
-    monkeypatch.setattr(bu, "MAX_UNZIPPED_BYTES", 10)
+    monkeypatch.setattr(bu.upload_files, "MAX_UNZIPPED_BYTES", 10)
     with pytest.raises(BoundaryError, match="the zip unpacks to more than"):
         bu.read_file(shapefile_zip(table.head(1), tmp_path / "a"), "x.zip")
 
@@ -285,7 +285,7 @@ def test_nothing_matched(table, communes, tmp_path):
 
 
 def test_unmatched_reasons_suggestions_confirmation_duplicates(table, communes, tmp_path):
-    rows = table.head(6).copy()
+    rows = table.head(7).copy()
     rows["MA_XA"] = rows["MA_XA"].astype(object)
     rows.iloc[0, rows.columns.get_loc("MA_XA")] = None
     rows.iloc[0, rows.columns.get_loc("TEN_XA")] = "Phường Hoàng Văn Thu"  # misspelt: suggestion only
@@ -293,22 +293,27 @@ def test_unmatched_reasons_suggestions_confirmation_duplicates(table, communes, 
     rows.iloc[1, rows.columns.get_loc("TEN_XA")] = "<script>alert(1)</script>"
     rows.iloc[5, rows.columns.get_loc("MA_XA")] = "54321"  # unknown code, name still matches
     rows.iloc[2, rows.columns.get_loc("MA_XA")] = rows.iloc[3]["MA_XA"]  # two features, one unit
+    rows.iloc[2, rows.columns.get_loc("TEN_XA")] = rows.iloc[3]["TEN_XA"]
     rows.iloc[4, rows.columns.get_loc("MA_XA")] = None
     rows.iloc[4, rows.columns.get_loc("HUYEN")] = "Huyện Không Có"
+    rows.iloc[6, rows.columns.get_loc("MA_XA")] = table["MA_XA"].iloc[0]  # a code naming another unit
     data = written(rows, tmp_path / "x.geojson")
     result = bu.import_boundaries(data, "x.geojson", reference=communes)
     unmatched = {r["row"]: r for r in result.report["unmatched"]}
-    assert set(unmatched) == {1, 2, 5}
-    assert unmatched[1]["reason_en"] == "no unit named 'Phường Hoàng Văn Thu' in that district"
+    assert set(unmatched) == {1, 2, 5, 7}
+    assert unmatched[1]["reason_en"].startswith("no unit named «Phường Hoàng Văn Thu» (Phường) in ")
     assert unmatched[1]["suggestions"][0]["code"] == "05971" and unmatched[1]["code"] is None
-    assert unmatched[2]["reason_en"] == "code 12345 is not in Lạng Sơn's GSO 2015 list"
-    assert unmatched[5]["reason_en"] == "district 'Huyện Không Có' not recognised"
+    assert unmatched[2]["reason_en"].startswith("no unit named «<script>alert(1)</script>» in ")
+    assert unmatched[5]["reason_en"].startswith("unknown district «Huyện Không Có»; districts: ")
+    assert unmatched[7]["reason_en"].startswith(f"code {table['MA_XA'].iloc[0]} is Phường Hoàng Văn Thụ")
+    assert "but the row gives another name" in unmatched[7]["reason_en"]
     assert [r["row"] for r in result.report["duplicates"]] == [3, 4]
     assert result.report["duplicates"][0]["reason_en"] == "several features match this unit"
     assert len(result.communes) == 1  # only the unit matched exactly once (row 6)
     (row6,) = result.report["matched"]
     assert row6["rule"] == "district+name"
-    assert row6["reason_en"] == "code 54321 is not in the list; matched by district and name"
+    assert row6["reason_en"].startswith("code 54321 is not a Lạng Sơn commune-level unit")
+    assert row6["reason_en"].endswith("matched by name instead.")
     assert unmatched[2]["name"] == "<script>alert(1)</script>"  # kept as written; the page escapes it
     again = bu.import_boundaries(data, "x.geojson", confirmed={1: "05971"}, reference=communes)
     assert [r["rule"] for r in again.report["matched"] if r["row"] == 1] == ["confirmed"]
@@ -331,11 +336,11 @@ def test_same_name_in_two_districts_is_never_merged(communes):
     )
     codes, report = bu.match_features(features, "x")
     assert codes == list(rows["commune_code"]) and not report["duplicates"]
-    codes, report = bu.match_features(features.drop(columns="HUYEN"), "x")
-    assert (
-        codes == [None] * len(rows)
-        and report["unmatched"][0]["reason_en"] == "no district to match the name in"
-    )
+    # without the district, a name shared by two districts is never given to either
+    bare = features.drop(columns="HUYEN").assign(TEN_XA=[n.split(" ", 1)[1] for n in rows["name_with_type"]])
+    codes, report = bu.match_features(bare, "x")
+    assert codes == [None] * len(rows)
+    assert report["unmatched"][0]["reason_en"].startswith("missing district: several units are named")
 
 
 # ---------------------------------------------------------------- saving
@@ -360,8 +365,18 @@ def test_save_and_activate(table, communes, tmp_path, monkeypatch):
 
 
 # ---------------------------------------------------------------- checks against the reference (issue 14)
-def test_codes_shifted_by_one_row_are_refused_naming_the_units(table, communes, tmp_path, monkeypatch):
+def test_codes_shifted_by_one_row_beside_names_are_not_matched(table):
     shifted = table.copy()
+    shifted["MA_XA"] = [*table["MA_XA"].iloc[1:], table["MA_XA"].iloc[0]]  # every code one row up
+    codes, report = bu.match_features(shifted, "x.gpkg")
+    assert codes == [None] * 226  # the name beside each code names another unit
+    first = report["unmatched"][0]
+    assert first["reason_en"].startswith(f"code {table['MA_XA'].iloc[1]} is Phường Tam Thanh")
+    assert first["suggestions"][0]["code"] == table["MA_XA"].iloc[1]
+
+
+def test_codes_shifted_by_one_row_are_refused_naming_the_units(table, communes, tmp_path, monkeypatch):
+    shifted = table[["MA_XA", "geometry"]].copy()  # codes only: nothing to contradict them but the map
     shifted["MA_XA"] = [*table["MA_XA"].iloc[1:], table["MA_XA"].iloc[0]]  # every code one row up
     result = bu.import_boundaries(written(shifted, tmp_path / "x.gpkg"), "x.gpkg", reference=communes)
     assert len(result.report["matched"]) == 226  # every code is a real code: matching alone accepts it
@@ -404,3 +419,29 @@ def test_generic_vn2000_prj_is_measured_and_the_provincial_definition_suggested(
     assert any(f"CRS used: {result.source_crs}" in en for _, en in result.notes)
     again = bu.import_boundaries(data, "x.zip", crs="vn2000-lang-son-tm3", reference=communes)
     assert again.complete and again.offset_m < 1
+
+
+@pytest.mark.parametrize(
+    "encoding, cpg, expected",
+    [
+        ("cp1258", "UTF-8", "cp1258"),  # legacy ANSI text, .cpg claims UTF-8
+        ("cp1258", "1252", "cp1258"),  # Western European code page named instead of Vietnamese
+        ("UTF-8", "1258", "utf-8"),  # UTF-8 text, .cpg says Windows-1258
+    ],
+)
+def test_a_cpg_naming_the_wrong_code_page_is_detected_with_a_sample(
+    table, communes, tmp_path, encoding, cpg, expected
+):
+    named = table.drop(columns="MA_XA").head(20)  # matched by name only: the names must decode
+    data = shapefile_zip(named, tmp_path / "s", encoding=encoding, cpg=cpg)
+    raw = bu.read_file(data, "x.zip")
+    assert raw.encoding == expected and raw.encoding_how == "cpg"
+    assert list(raw.features["TEN_XA"]) == list(named["TEN_XA"])
+    vi, en = raw.encoding_note
+    assert f"the .cpg says {bu.upload_files._codec(cpg)} but the names decode better as {expected}" in en
+    assert "e.g. «" in en and "instead of «" in en and "tệp .cpg ghi" in vi
+    result = bu.import_boundaries(data, "x.zip", reference=communes)
+    assert len(result.report["matched"]) == 20 and (vi, en) in result.notes
+    assert (
+        bu.read_file(data, "x.zip", encoding=bu.upload_files._codec(cpg)).encoding_note is None
+    )  # a choice is kept

@@ -291,3 +291,12 @@ def test_genuine_files_still_read(small_shapefile, boundaries, tmp_path):
     for name in ("x.gpkg", "x.geojson"):
         got = bu.read_file((tmp_path / name).read_bytes(), name).features
         assert isinstance(got, gpd.GeoDataFrame) and list(got["commune_code"]) == list(frame["commune_code"])
+
+
+def test_a_reader_over_its_memory_budget_is_stopped_with_a_clear_message(
+    small_shapefile, monkeypatch, tmp_path
+):
+    monkeypatch.setattr(bu.safe_ogr, "CHILD_MEMORY_BYTES", 64 * 2**20)  # too little to even start GDAL
+    data = zipped({f"xa{e}": b for e, b in small_shapefile.items()})
+    err = assert_refused_cleanly(data, "x.zip", tmp_path, match="needs more memory or time than an upload")
+    assert "giây CPU" in err.message_vi

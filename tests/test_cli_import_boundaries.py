@@ -52,7 +52,7 @@ def test_missing_file_and_oversize_are_json_errors(tmp_path, capsys, monkeypatch
     assert str(tmp_path) not in json.dumps(payload)
     from ntm_geo.geo import boundary_upload as bu
 
-    monkeypatch.setattr(bu, "MAX_BYTES", 10)
+    monkeypatch.setattr(bu.upload_files, "MAX_BYTES", 10)
     big = tmp_path / "big.geojson"
     big.write_bytes(b"{" + b" " * 100)
     assert cli.main(["import-boundaries", str(big), "--json"]) == 2

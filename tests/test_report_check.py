@@ -176,3 +176,12 @@ def test_check_table_only_for_report_years():
     assert rc.report_years() == (2011, 2015)
     assert rc.check_table(table.assign(year=2016), synthetic_units(), 2016) == []
     assert rc.check_table(table.iloc[:0], synthetic_units(), 2015) == []
+
+
+def test_display_table_is_what_both_pages_show():
+    rows = rc.check_table(load_illustrative(2011), synthetic_units(), 2011)
+    vi, en = rc.display_table(rows, "vi"), rc.display_table(rows, "en")
+    assert list(vi.columns) == ["Số liệu", "Báo cáo", "Tính từ dữ liệu", "Khớp"]
+    assert list(en.columns) == ["Figure", "Report", "Computed", "Match"]
+    assert len(vi) == len(rows) and set(vi["Khớp"]) <= {"✓", "✗"}
+    assert en["Figure"].iloc[0] == rows[0].label_en and vi["Số liệu"].iloc[0] == rows[0].label_vi

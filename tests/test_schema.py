@@ -171,3 +171,58 @@ def test_a_new_indicator_is_one_entry_and_flows_through_template_import_theme_an
     assert "school_solid_pct" not in themes.VARIABLES
     assert "school_solid_pct" not in themes.THEMES["infrastructure"].variables
     assert importing.header_field("Trường kiên cố") is None
+
+
+def test_the_contract_checks_a_new_indicator_with_its_registry_range(tmp_path):
+    from ntm_geo.errors import DataError
+
+    counts = schema.Column(
+        "health_staff_per_1000",
+        "indicator",
+        "float64",
+        Bilingual("Nhân viên y tế trên 1000 dân", "Health staff per 1000 people"),
+        Bilingual("Nhân viên y tế (/1000 dân)", "Health staff (/1000 people)"),
+        unit="/1000",
+        valid_range=(0.0, 50.0),
+    )
+    table = pd.read_csv(
+        contract.ILLUSTRATIVE_DIR / contract.file_name(2015), dtype=str, keep_default_na=False
+    )
+    table["health_staff_per_1000"] = ["2,5"] + ["3"] * (len(table) - 2) + ["60"]
+    path = tmp_path / "with_health.csv"
+    table.to_csv(path, index=False)
+    with (
+        schema.extended(counts),
+        pytest.raises(DataError, match=r"row 227, column health_staff_per_1000: value 60 is outside 0-50"),
+    ):
+        contract.load_dataset_csv(path)
+    table.loc[len(table) - 1, "health_staff_per_1000"] = "4"
+    table.to_csv(path, index=False)
+    with schema.extended(counts):
+        loaded = contract.load_dataset_csv(path)
+    assert (
+        loaded["health_staff_per_1000"].dtype == "float64" and loaded["health_staff_per_1000"].iloc[0] == 2.5
+    )
+
+
+def test_the_import_reads_a_new_non_percentage_indicator_with_its_range():
+    staff = schema.Column(
+        "health_staff_per_1000",
+        "indicator",
+        "float64",
+        Bilingual("Nhân viên y tế trên 1000 dân", "Health staff per 1000 people"),
+        Bilingual("Nhân viên y tế (/1000 dân)", "Health staff (/1000 people)"),
+        unit="/1000",
+        valid_range=(0.0, 50.0),
+    )
+    csv_text = 'Mã xã,Năm,Nhân viên y tế (/1000 dân)\n05971,2015,"2,5"\n06628,2015,60\n06625,2015,abc\n'
+    with schema.extended(staff):
+        report = importing.import_table(csv_text.encode(), "staff.csv")
+        assert (
+            "Nhân viên y tế (/1000 dân)",
+            "Health staff (/1000 people)",
+            "number",
+        ) in template.indicator_columns()
+    assert report.table["health_staff_per_1000"].tolist() == [2.5]
+    reasons = sorted(i.reason_en for i in report.out_of_range)
+    assert reasons == ["not a number (value, 0–50).", "value 60 is outside 0–50 /1000."]

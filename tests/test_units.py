@@ -83,3 +83,16 @@ def test_vietnamese_alphabetical_order():
         "Xã Hữu Liên",
         "Xã Yên Bình",
     ]
+
+
+def test_ascii_fold_is_the_one_accent_folding():
+    from ntm_geo.datasets import matching, store
+    from ntm_geo.exports import static_map
+    from ntm_geo.geo.units import ascii_fold
+
+    assert ascii_fold("Hữu Lũng") == "huu lung" and ascii_fold("ĐÌNH LẬP") == "dinh lap"
+    assert ascii_fold("Đình Lập", lower=False) == "Dinh Lap" and ascii_fold("\u00d0ồng Đăng") == "dong dang"
+    assert matching.ascii_fold is ascii_fold
+    assert (
+        static_map._ascii("Đồng Đăng") == "Dong Dang" and store.slug("Kết quả NTM 2015") == "ket-qua-ntm-2015"
+    )

@@ -74,14 +74,15 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 def _read(path: Path) -> bytes:
     """The file's bytes, refusing before reading one that is over the upload limit."""
-    from ntm_geo.geo.boundary_upload import MAX_BYTES
+    from ntm_geo.geo import upload_files
 
+    limit = upload_files.MAX_BYTES
     try:
         size = path.stat().st_size
-        if size > MAX_BYTES:
+        if size > limit:
             raise BoundaryError(
-                f"{path.name}: the file has {size / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB.",
-                f"{path.name}: tệp có dung lượng {size / 2**20:.1f} MB; giới hạn là {MAX_BYTES // 2**20} MB.",
+                f"{path.name}: the file has {size / 2**20:.1f} MB; the limit is {limit // 2**20} MB.",
+                f"{path.name}: tệp có dung lượng {size / 2**20:.1f} MB; giới hạn là {limit // 2**20} MB.",
                 file=path.name,
             )
         return path.read_bytes()

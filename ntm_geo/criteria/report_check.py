@@ -22,11 +22,13 @@ True
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.criteria.framework import CRITERION_COLUMNS, criterion
 from ntm_geo.criteria.reference import ReportReference, load_reference
 from ntm_geo.datasets import schema
@@ -34,44 +36,22 @@ from ntm_geo.errors import ConfigError, DataError
 
 POVERTY_DISTRICT_THRESHOLD_PCT = 10.0
 
-#: 2015 infrastructure figures: (key, report field, label_vi, label_en, column)
-INFRASTRUCTURE: tuple[tuple[str, str, str, str, str], ...] = (
-    (
-        "road_hardened_pct",
-        "rural_road_hardened_pct",
-        "Tỷ lệ cứng hóa đường GTNT",
-        "Rural roads hardened",
-        "road_hardened_pct",
-    ),
-    (
-        "electricity_hh_pct",
-        "households_using_electricity_pct",
-        "Tỷ lệ hộ sử dụng điện",
-        "Households using electricity",
-        "electricity_hh_pct",
-    ),
-    (
-        "irrigated_cropland_pct",
-        "irrigated_cropland_pct",
-        "Diện tích trồng trọt được tưới tiêu",
-        "Cropland irrigated",
-        "irrigated_cropland_pct",
-    ),
-    (
-        "hygienic_water_hh_pct",
-        "households_hygienic_water_pct",
-        "Tỷ lệ hộ dùng nước hợp vệ sinh",
-        "Households with hygienic water",
-        "hygienic_water_hh_pct",
-    ),
-    (
-        "car_access_all_season_pct",
-        "road_car_access_commune_centre_all_season_pct",
-        "Đường ô tô đến trung tâm xã đi lại 4 mùa",
-        "All-season car road to commune centre",
-        "car_access_all_season",
-    ),
+#: 2015 infrastructure figures: (key, report field, dataset column). Labels come from the schema
+#: registry: a percentage's header without its unit, a flag's label (as a share of xã).
+INFRASTRUCTURE: tuple[tuple[str, str, str], ...] = (
+    ("road_hardened_pct", "rural_road_hardened_pct", "road_hardened_pct"),
+    ("electricity_hh_pct", "households_using_electricity_pct", "electricity_hh_pct"),
+    ("irrigated_cropland_pct", "irrigated_cropland_pct", "irrigated_cropland_pct"),
+    ("hygienic_water_hh_pct", "households_hygienic_water_pct", "hygienic_water_hh_pct"),
+    ("car_access_all_season_pct", "road_car_access_commune_centre_all_season_pct", "car_access_all_season"),
 )
+
+
+def _figure_label(col: str) -> Bilingual:
+    c = schema.column(col)
+    if c.kind == "flag":
+        return c.label
+    return Bilingual(*(re.sub(r"\s*\([^)]*\)$", "", h) for h in (c.header.vi, c.header.en)))
 
 
 @dataclass(frozen=True)
@@ -91,19 +71,23 @@ class FigureComparison:
     unit: str
     ok: bool
 
+    @property
+    def label(self) -> Bilingual:
+        return Bilingual(self.label_vi, self.label_en)
+
 
 def _figure(
     key: str,
     label_vi: str,
     label_en: str,
     report: float,
-    computed: float | None,
+    computed_or_none: float | None,
     tolerance: float,
     unit: str,
 ) -> FigureComparison:
-    value = float(computed) if computed is not None else float("nan")
-    ok = bool(np.isfinite(value) and abs(value - float(report)) <= tolerance + 1e-9)
-    return FigureComparison(key, label_vi, label_en, float(report), value, float(tolerance), unit, ok)
+    computed = float(computed_or_none) if computed_or_none is not None else float("nan")
+    ok = bool(np.isfinite(computed) and abs(computed - float(report)) <= tolerance + 1e-9)
+    return FigureComparison(key, label_vi, label_en, float(report), computed, float(tolerance), unit, ok)
 
 
 def _group_key(label: str) -> str:
@@ -230,7 +214,7 @@ def compare(
         for n, item in sorted(ref.criteria_met_2015.items()):
             c = criterion(n)
             col = CRITERION_COLUMNS[n - 1]
-            computed: float | None = int(xa[col].astype("boolean").fillna(False).sum())
+            computed = int(xa[col].astype("boolean").fillna(False).sum())
             out.append(
                 _figure(
                     f"criterion_{n:02d}_met",
@@ -313,19 +297,36 @@ def compare(
         )
 
     if year == 2015:
-        for key, field, label_vi, label_en, col in INFRASTRUCTURE:
+        for key, field, col in INFRASTRUCTURE:
+            label = _figure_label(col)
             report = ref.infrastructure_2015[field]
             scope, weight = schema.column(col).weighting or ("all", "count")
             rows = xa if scope == "xa" else data
+            value: float | None
             if col not in rows.columns:
-                computed = None
+                value = None
             elif weight == "count":
                 flags = rows[col].astype("boolean").astype("Float64")
-                computed = 100.0 * float(flags.mean()) if flags.notna().any() else None
+                value = 100.0 * float(flags.mean()) if flags.notna().any() else None
             else:
-                computed = _weighted(rows[col].astype(float), rows[weight])
-            out.append(_figure(key, label_vi, label_en, report, computed, 0.5, "%"))
+                value = _weighted(rows[col].astype(float), rows[weight])
+            out.append(_figure(key, label.vi, label.en, report, value, 0.5, "%"))
     return out
+
+
+def display_table(rows: list[FigureComparison], lang: str = "vi") -> pd.DataFrame:
+    """The comparison as the pages show it: columns figure, report value, computed value and
+    ✓/✗, headers in ``lang`` (one row per figure, in ``rows`` order; computed NaN = no data)."""
+    from ntm_geo.i18n import t
+
+    return pd.DataFrame(
+        {
+            t("figure", lang): [r.label.pick(lang) for r in rows],
+            t("report_value", lang): [r.report_value for r in rows],
+            t("computed_value", lang): [r.computed_value for r in rows],
+            t("match", lang): ["✓" if r.ok else "✗" for r in rows],
+        }
+    )
 
 
 def all_ok(rows: list[FigureComparison]) -> bool:

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.criteria.frameworks import default_framework
 from ntm_geo.criteria.reference import SOURCE_EN, SOURCE_VI
 from ntm_geo.datasets import schema
@@ -55,6 +56,14 @@ class DatasetInfo:
     illustrative: bool
     note_vi: str
     note_en: str
+
+    @property
+    def name(self) -> Bilingual:
+        return Bilingual(self.name_vi, self.name_en)
+
+    @property
+    def note(self) -> Bilingual:
+        return Bilingual(self.note_vi, self.note_en)
 
 
 ILLUSTRATIVE_NOTE_VI = (
@@ -323,21 +332,25 @@ def load_dataset_csv(path: Path | str) -> pd.DataFrame:
             )
     out["criteria_met"] = met.astype("Int64")
 
+    registry = {c.key: c for c in schema.value_columns()}
     for col in raw.columns:
-        if col.endswith("_pct"):
+        spec = registry.get(col)
+        if (spec is not None and spec.kind == "indicator") or col.endswith("_pct"):
+            low, high = spec.valid_range if spec is not None and spec.valid_range else (0.0, 100.0)
             values = _number_series(raw[col], path, col)
-            bad = (values < 0) | (values > 100)
+            bad = (values < low) | (values > high)
             if bad.any():
                 i = int(np.flatnonzero(bad.to_numpy())[0])
+                unit = spec.unit if spec is not None else "%"
                 raise _fail(
                     path,
                     i + 2,
                     col,
-                    f"percentage {values.iloc[i]:g} is outside 0-100.",
-                    f"tỷ lệ {values.iloc[i]:g} nằm ngoài khoảng 0-100.",
+                    f"{'percentage' if unit == '%' else 'value'} {values.iloc[i]:g} is outside {low:g}-{high:g}.",
+                    f"{'tỷ lệ' if unit == '%' else 'giá trị'} {values.iloc[i]:g} nằm ngoài khoảng {low:g}-{high:g}.",
                 )
             out[col] = values
-        elif col in FLAG_COLUMNS:
+        elif spec is not None and spec.kind == "flag":
             out[col] = _flag_series(raw[col], path, col)
     return out
 

@@ -54,6 +54,10 @@ from ntm_geo.errors import DataError
 from ntm_geo.geo.units import official_units
 
 PCT_COLUMNS: tuple[str, ...] = schema.pct_keys()
+INDICATOR_COLUMNS: tuple[str, ...] = schema.column_keys("indicator")  # numbers, range from the registry
+_INDICATOR_SPECS: dict[str, schema.Column] = {
+    c.key: c for c in schema.value_columns() if c.kind == "indicator"
+}
 FLAG_COLUMNS: tuple[str, ...] = schema.column_keys("flag")
 TABLE_COLUMNS: tuple[str, ...] = schema.column_keys()
 TEXT_EXTENSIONS = (".csv", ".txt", ".tsv")
@@ -318,14 +322,17 @@ _ALIASES = _alias_table()
 
 def _registry_changed() -> None:
     """Rebuild what this module derives from the schema registry (see :func:`schema.extended`)."""
-    global PCT_COLUMNS, FLAG_COLUMNS, TABLE_COLUMNS
-    PCT_COLUMNS, FLAG_COLUMNS, TABLE_COLUMNS = (
+    global PCT_COLUMNS, INDICATOR_COLUMNS, FLAG_COLUMNS, TABLE_COLUMNS
+    PCT_COLUMNS, INDICATOR_COLUMNS, FLAG_COLUMNS, TABLE_COLUMNS = (
         schema.pct_keys(),
+        schema.column_keys("indicator"),
         schema.column_keys("flag"),
         schema.column_keys(),
     )
     _ALIASES.clear()
     _ALIASES.update(_alias_table())
+    _INDICATOR_SPECS.clear()
+    _INDICATOR_SPECS.update({c.key: c for c in schema.value_columns() if c.kind == "indicator"})
 
 
 schema.on_change(_registry_changed)
@@ -1484,7 +1491,7 @@ class _Row:
 
 
 def _has_data(row: _Row) -> bool:
-    value_fields = {*CRITERION_COLUMNS, "criteria_met", *PCT_COLUMNS, *FLAG_COLUMNS, "population"}
+    value_fields = {*CRITERION_COLUMNS, "criteria_met", *INDICATOR_COLUMNS, *FLAG_COLUMNS, "population"}
     return any(row.cells[i].strip() for i, f in enumerate(row.raw.fields) if f in value_fields)
 
 
@@ -1573,15 +1580,25 @@ def _parse_values(row: _Row, unit_type: str, keys: tuple[str, ...] = CRITERION_C
         )
     else:
         out["criteria_met"] = met
-    for c in PCT_COLUMNS:
+    for c in INDICATOR_COLUMNS:
+        spec = _INDICATOR_SPECS[c]
+        low, high = spec.valid_range or (-math.inf, math.inf)
         value = None
+        pct = spec.unit == "%"
+        vi_what, en_what = ("tỷ lệ", "percentage") if pct else ("giá trị", "value")
+        bounds = f"{_num(low)}–{_num(high)}"
+        span = f"{bounds} {spec.unit}".strip()
         try:
             value = parse_number(row.get(c))
         except ValueError:
-            row.issue(c, "không phải là số (tỷ lệ %, 0–100).", "not a number (percentage, 0–100).")
-        if value is not None and not 0 <= value <= 100:
             row.issue(
-                c, f"tỷ lệ {_num(value)} nằm ngoài 0–100 %.", f"percentage {_num(value)} is outside 0–100 %."
+                c,
+                f"không phải là số ({vi_what}{' %' if pct else ''}, {bounds}).",
+                f"not a number ({en_what}, {bounds}).",
+            )
+        if value is not None and not low <= value <= high:
+            row.issue(
+                c, f"{vi_what} {_num(value)} nằm ngoài {span}.", f"{en_what} {_num(value)} is outside {span}."
             )
             value = None
         out[c] = value
@@ -1642,7 +1659,7 @@ def _typed(table: pd.DataFrame) -> pd.DataFrame:
     for c in (*CRITERION_COLUMNS, *FLAG_COLUMNS):
         out[c] = out[c].astype("boolean")
     out["criteria_met"] = out["criteria_met"].astype("Int64")
-    for c in PCT_COLUMNS + (("population",) if "population" in out.columns else ()):
+    for c in INDICATOR_COLUMNS + (("population",) if "population" in out.columns else ()):
         out[c] = pd.to_numeric(out[c]).astype("float64")
     out["name_as_written"] = out["name_as_written"].astype(str)
     if "commune_group" in out.columns:

@@ -28,7 +28,7 @@ from typing import Any
 import pandas as pd
 from rapidfuzz import fuzz
 
-from ntm_geo.geo.units import UNIT_TYPES, name_key, split_unit_name
+from ntm_geo.geo.units import UNIT_TYPES, ascii_fold, name_key, split_unit_name
 
 #: A suggestion: (commune_code, "name_with_type — district_name", score 0-100).
 Suggestion = tuple[str, str, float]
@@ -73,12 +73,6 @@ def normalise_code(text: str | None) -> str | None:
     t = str(text).strip().lstrip("'").strip()
     t = re.sub(r"\.0+$", "", t)
     return t.zfill(5) if re.fullmatch(r"\d{1,5}", t) else None
-
-
-def ascii_fold(text: str) -> str:
-    """Lower-case text without any diacritics (đ -> d), for similarity scores only."""
-    decomposed = unicodedata.normalize("NFD", str(text).lower().replace("đ", "d").replace("Đ", "d"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def unit_type_from_text(text: str | None) -> str | None:

@@ -40,6 +40,7 @@ from ntm_geo import auth
 from ntm_geo.datasets import schema
 from ntm_geo.datasets.contract import DatasetInfo
 from ntm_geo.errors import ConfigError, DataError
+from ntm_geo.geo.units import ascii_fold
 
 DATA_ENV = "NTM_GEO_DATA_DIR"
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "ntm_data"
@@ -212,8 +213,7 @@ def _now() -> str:
 
 def slug(name: str) -> str:
     """Short ASCII id stem of a name: "Kết quả NTM 2015" -> "ket-qua-ntm-2015" (at most 24 chars)."""
-    text = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
-    text = text.encode("ascii", "ignore").decode().lower()
+    text = ascii_fold(unicodedata.normalize("NFKC", name)).encode("ascii", "ignore").decode()
     text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:24].strip("-")
     return text or "dataset"
 
@@ -502,16 +502,16 @@ def list_records() -> list[DatasetRecord]:
             years.setdefault(dataset_id, []).append((year, n_rows))
     return [
         DatasetRecord(
-            id=dataset_id,
-            name=name,
-            source=source,
-            uploaded_by=uploaded_by,
-            uploaded_at=uploaded_at,
-            sha256=sha256,
-            years=tuple(y for y, _ in years.get(dataset_id, [])),
-            rows=tuple(n for _, n in years.get(dataset_id, [])),
+            id=head[0],
+            name=head[1],
+            source=head[2],
+            uploaded_by=head[3],
+            uploaded_at=head[4],
+            sha256=head[5],
+            years=tuple(y for y, _ in years.get(head[0], [])),
+            rows=tuple(n for _, n in years.get(head[0], [])),
         )
-        for dataset_id, name, source, uploaded_by, uploaded_at, sha256 in heads
+        for head in heads
     ]
 
 
@@ -550,7 +550,7 @@ def load_table(dataset_id: str, year: int) -> pd.DataFrame:
 
 def get_report(dataset_id: str, year: int) -> dict[str, Any]:
     """The match report saved with that year's table (``{}`` when none was given)."""
-    report: dict[str, Any] = json.loads(_year_row(dataset_id, year, "report_json"))  # saved from a dict
+    report: dict[str, Any] = json.loads(_year_row(dataset_id, year, "report_json"))
     return report
 
 

@@ -40,15 +40,15 @@ NOTES_HEADER = ("Ghi chú", "Notes")
 
 
 def indicator_columns() -> tuple[tuple[str, str, str], ...]:
-    """Columns after the criteria: (Vietnamese header, English header, kind ``pct``/``flag``/``text``).
+    """Columns after the criteria: (Vietnamese header, English header, kind ``pct``/``number``/``flag``/``text``).
 
     The template's indicators and flags of the schema registry (:mod:`ntm_geo.datasets.schema`,
     ``in_template``), in registry order, then a free-text notes column.
     """
     cols = tuple(
-        (c.header.vi, c.header.en, "pct")
-        if c.unit == "%"
-        else (f"{c.header.vi} (1/0)", f"{c.header.en} (1/0)", "flag")
+        (f"{c.header.vi} (1/0)", f"{c.header.en} (1/0)", "flag")
+        if c.kind == "flag"
+        else (c.header.vi, c.header.en, "pct" if c.unit == "%" else "number")
         for c in schema.value_columns()
         if c.in_template
     )
@@ -281,6 +281,9 @@ def template_xlsx(year: int, lang: str = "vi", framework_id: str | None = None) 
                 ws.cell(r, j).number_format = "0.0"
         elif kind == "flag":
             dv_flag.add(f"{letter}{first}:{letter}{end}")
+        elif kind == "number":  # range checked by the import (the registry's valid_range)
+            for r in range(first, end + 1):
+                ws.cell(r, j).number_format = "0.0"
     year_letter = get_column_letter(n_id)
     dv_year.add(f"{year_letter}{first}:{year_letter}{end}")
     ws.freeze_panes = f"{crit_first}{first}"  # the first criterion cell of the first unit

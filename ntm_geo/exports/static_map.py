@@ -56,6 +56,7 @@ from ntm_geo.datasets.contract import DatasetInfo
 from ntm_geo.errors import ConfigError
 from ntm_geo.geo.boundaries import WORK_CRS, Boundaries, dissolve_districts, load_boundaries
 from ntm_geo.geo.boundary_upload import boundaries_source_line
+from ntm_geo.geo.units import ascii_fold
 from ntm_geo.i18n import register, t
 from ntm_geo.maps.classify import (
     K_RANGE,
@@ -219,8 +220,7 @@ def district_names(boundaries: Boundaries) -> dict[str, str]:
 
 def _ascii(text: str) -> str:
     """``text`` without diacritics (đ -> d): "hữu lũng" -> "huu lung"."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return ascii_fold(text, lower=False)
 
 
 def _ascii_key(name: str) -> str:

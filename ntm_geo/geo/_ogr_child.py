@@ -24,8 +24,20 @@ def _limit(memory: int, cpu: int) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
 
 
+def _peak_rss_mb() -> float | None:
+    """This process's peak resident memory (MB; Linux ``VmHWM``), reported for the bench."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
+
+
 def _answer(payload: dict[str, Any]) -> None:
-    print(json.dumps(payload, ensure_ascii=False), flush=True)
+    print(json.dumps(payload | {"peak_rss_mb": _peak_rss_mb()}, ensure_ascii=False), flush=True)
 
 
 def main(spec: dict[str, Any]) -> None:

@@ -57,6 +57,9 @@ CHILD_CPU_S = 60
 
 _CHILD = Path(__file__).with_name("_ogr_child.py")
 
+#: peak resident memory (MB) of the last reader child (Linux), for ``bench/boundary_uploads.py``
+last_reader_peak_mb: float | None = None
+
 
 def harden_process() -> None:
     """Turn GDAL's (and PROJ's) network access off in this process and for its children."""
@@ -65,7 +68,7 @@ def harden_process() -> None:
     try:
         import pyproj.network
 
-        pyproj.network.set_network_enabled(False)  # type: ignore[attr-defined]  # pyproj re-exports it without __all__
+        pyproj.network.set_network_enabled(False)  # type: ignore[attr-defined]  # compiled module, no __all__
     except ImportError:  # pragma: no cover - pyproj is a dependency of geopandas
         pass
 
@@ -97,9 +100,11 @@ def _run_child(spec: dict[str, Any]) -> dict[str, Any]:
     lines = completed.stdout.decode("utf-8", "replace").strip().splitlines()
     try:
         answer: dict[str, Any] = json.loads(lines[-1])
-        return answer
     except (IndexError, json.JSONDecodeError):
         return {"error": f"the reader stopped (exit status {completed.returncode})", "crashed": True}
+    global last_reader_peak_mb
+    last_reader_peak_mb = answer.get("peak_rss_mb")
+    return answer
 
 
 def child_drivers() -> list[str]:
@@ -176,6 +181,14 @@ def read_vector(path: Path, filename: str, *, encoding: str | None = None) -> gp
             filename,
             f"the GeoPackage has {n} polygon layers ({names}); keep only the commune layer.",
             f"GeoPackage có {n} lớp vùng ({names}); hãy chỉ giữ lớp ranh giới xã.",
+        )
+    if answer.get("crashed"):
+        raise _error(
+            filename,
+            "reading the file was stopped: it needs more memory or time than an upload may use "
+            f"({CHILD_MEMORY_BYTES // 2**30} GB, {CHILD_CPU_S} s of CPU), or it is damaged.",
+            "việc đọc tệp đã bị dừng: tệp cần nhiều bộ nhớ hoặc thời gian hơn mức cho phép của một lần "
+            f"tải lên ({CHILD_MEMORY_BYTES // 2**30} GB, {CHILD_CPU_S} giây CPU), hoặc tệp bị hỏng.",
         )
     if "error" in answer:
         detail = scrub(str(answer["error"]), path.parent, filename)

@@ -40,6 +40,23 @@ _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 _LOOKALIKE_D = str.maketrans({"\u00d0": "đ", "\u0189": "đ", "\u00f0": "đ", "\u0111": "đ", "\u0110": "đ"})
 
 
+# Đ/đ and their look-alikes -> D/d (NFD does not decompose them).
+_FOLD_D = str.maketrans({"\u0110": "D", "\u00d0": "D", "\u0189": "D", "\u0111": "d", "\u00f0": "d"})
+
+
+def ascii_fold(text: str, *, lower: bool = True) -> str:
+    """``text`` without any diacritics, đ/Đ -> d/D, lower-cased unless ``lower=False``: the one
+    accent folding of the project (similarity scores, column aliases, ASCII ids, file names).
+
+    >>> ascii_fold("Hữu Lũng"), ascii_fold("Đình Lập", lower=False)
+    ('huu lung', 'Dinh Lap')
+    """
+    text = str(text).translate(_FOLD_D)
+    text = text.lower() if lower else text
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def _syllable_key(syllable: str) -> str:
     """Move the tone mark of one decomposed syllable to its end (hoà/hòa -> hoa + grave)."""
     tones = [ch for ch in syllable if ch in _TONES]

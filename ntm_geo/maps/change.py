@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from branca.utilities import color_brewer
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.errors import DataError
 from ntm_geo.maps.classify import NO_DATA, NOT_ASSESSED, ClassDef, classify_fixed
 from ntm_geo.maps.themes import ChoroplethView, Variable
@@ -110,8 +111,8 @@ def compute_change_view(
     result = classify_fixed(
         table["criteria_gained"], GAIN_CLASSES, colors, table["assessed"].to_numpy(dtype=bool)
     )
-    labels_na = "Không đánh giá" if lang == "vi" else "Not assessed"
-    labels_no = "Không có dữ liệu" if lang == "vi" else "No data"
+    labels_na = Bilingual("Không đánh giá", "Not assessed").pick(lang)
+    labels_no = Bilingual("Không có dữ liệu", "No data").pick(lang)
     shown = []
     for gain, b, a, cls in zip(
         table["criteria_gained"].to_numpy(dtype=float, na_value=np.nan),

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.errors import ConfigError
 
 #: scheme key -> (name for :func:`mapclassify.classify`, Vietnamese label, English label).
@@ -109,24 +110,23 @@ class Classification:
         yb = self.yb if within is None else self.yb[np.asarray(within, dtype=bool)]
         counts = [int((yb == i).sum()) for i in range(self.k)]
         rows = [
-            (color, c.label_vi if lang == "vi" else c.label_en, count)
+            (color, Bilingual(c.label_vi, c.label_en).pick(lang), count)
             for c, color, count in zip(self.classes, self.colors, counts, strict=True)
         ]
         if high_first:
             rows.reverse()
-        idx = 0 if lang == "vi" else 1
         n_no_data, n_not_assessed = int((yb == NO_DATA).sum()), int((yb == NOT_ASSESSED).sum())
         if n_no_data:
-            rows.append((NO_DATA_COLOR, NO_DATA_LABEL[idx], n_no_data))
+            rows.append((NO_DATA_COLOR, Bilingual(*NO_DATA_LABEL).pick(lang), n_no_data))
         if n_not_assessed:
-            rows.append((NOT_ASSESSED_COLOR, NOT_ASSESSED_LABEL[idx], n_not_assessed))
+            rows.append((NOT_ASSESSED_COLOR, Bilingual(*NOT_ASSESSED_LABEL).pick(lang), n_not_assessed))
         return rows
 
 
 def scheme_label(key: str, lang: str = "vi") -> str:
     """Human label of a scheme key; raises :class:`ConfigError` for an unknown key."""
     check_scheme(key)
-    return SCHEMES[key][1 if lang == "vi" else 2]
+    return Bilingual(*SCHEMES[key][1:3]).pick(lang)
 
 
 def check_scheme(key: str) -> str:

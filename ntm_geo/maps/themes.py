@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 from branca.utilities import color_brewer
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.criteria.frameworks import Framework, default_framework
 from ntm_geo.criteria.frameworks import framework as framework_by_id
 from ntm_geo.datasets import schema
@@ -117,7 +118,18 @@ class Variable:
     decimals: int = 1
 
     def label(self, lang: str = "vi") -> str:
-        return self.label_vi if lang == "vi" else self.label_en
+        return Bilingual(self.label_vi, self.label_en).pick(lang)
+
+    def unit(self, lang: str = "vi") -> str:
+        """The unit appended to values ("%"; empty for counts and yes/no)."""
+        return Bilingual(self.unit_vi, self.unit_en).pick(lang)
+
+    def binary_labels(self, lang: str = "vi") -> tuple[str, str]:
+        """(not met / no, met / yes) in ``lang``."""
+        no, yes = (
+            Bilingual(vi, en) for vi, en in zip(self.binary_labels_vi, self.binary_labels_en, strict=True)
+        )
+        return no.pick(lang), yes.pick(lang)
 
 
 @dataclass(frozen=True)
@@ -128,7 +140,7 @@ class Theme:
     variables: tuple[str, ...]  # variable keys; the first is the default
 
     def label(self, lang: str = "vi") -> str:
-        return self.label_vi if lang == "vi" else self.label_en
+        return Bilingual(self.label_vi, self.label_en).pick(lang)
 
 
 def _variables() -> dict[str, Variable]:
@@ -396,7 +408,7 @@ def compute_view(
             values, var.binary_labels_vi, var.binary_labels_en, (NO_COLOR, YES_COLOR), assessed
         )
     elif _has_values(values, assessed):
-        unit = var.unit_vi if lang == "vi" else var.unit_en
+        unit = var.unit(lang)
         result = classify_scheme(
             values,
             scheme,
@@ -424,8 +436,8 @@ def _has_values(values: pd.Series, assessed: np.ndarray | None) -> bool:
 def _display(values: pd.Series, result: Classification, var: Variable, lang: str, n: int = 19) -> list[str]:
     labels_no = {"vi": "Không có dữ liệu", "en": "No data"}[lang]
     labels_na = {"vi": "Không đánh giá", "en": "Not assessed"}[lang]
-    binary = var.binary_labels_vi if lang == "vi" else var.binary_labels_en
-    unit = var.unit_vi if lang == "vi" else var.unit_en
+    binary = var.binary_labels(lang)
+    unit = var.unit(lang)
     out = []
     for value, cls in zip(values.to_numpy(dtype=float, na_value=np.nan), result.yb, strict=True):
         if cls == NOT_ASSESSED:

@@ -177,8 +177,8 @@ def decision_sheet_xlsx(
         ws_map["A3"] = t("ds_no_map", lang)
 
     ws_data = wb.create_sheet(t("ds_sheet_dataset", lang))
-    name = dataset_info.name_vi if lang == "vi" else dataset_info.name_en
-    note = dataset_info.note_vi if lang == "vi" else dataset_info.note_en
+    name = dataset_info.name.pick(lang)
+    note = dataset_info.note.pick(lang)
     rows = [
         (t("ds_title", lang), ""),
         (t("ds_dataset_name", lang), name),

@@ -142,9 +142,9 @@ def commune_profile(row: pd.Series, lang: str = "vi", framework: Framework | Non
         if value is None or pd.isna(value):
             shown = t("no_data", lang)
         elif var.kind == "binary":
-            shown = (var.binary_labels_vi if lang == "vi" else var.binary_labels_en)[int(bool(value))]
+            shown = var.binary_labels(lang)[int(bool(value))]
         else:
-            unit = var.unit_vi if lang == "vi" else var.unit_en
+            unit = var.unit(lang)
             shown = f"{format_number(float(value), lang, var.decimals)} {unit}".strip()
         indicators.append({t("indicators", lang): var.label(lang), t("value", lang): shown})
     return CommuneProfile(

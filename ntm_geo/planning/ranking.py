@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.criteria.framework import CRITERION_COLUMNS, load_criteria
 from ntm_geo.criteria.reference import Distribution, load_reference
 from ntm_geo.datasets import schema
@@ -65,7 +66,7 @@ class GroupBand:
     label_en: str
 
     def label(self, lang: str = "vi") -> str:
-        return self.label_vi if lang == "vi" else self.label_en
+        return Bilingual(self.label_vi, self.label_en).pick(lang)
 
 
 #: The report's five groups, in its order (nhóm 1 … nhóm 5); keys match ``report_48_2016_lang_son.yaml``.
@@ -111,7 +112,7 @@ def group_label(key: str, lang: str = "vi") -> str:
     if key in GROUPS:
         return GROUPS[key].label(lang)
     if key in _SPECIAL_GROUPS:
-        return _SPECIAL_GROUPS[key][0 if lang == "vi" else 1]
+        return Bilingual(*_SPECIAL_GROUPS[key]).pick(lang)
     allowed = ", ".join([*GROUPS, *_SPECIAL_GROUPS])
     raise ConfigError(
         f"Unknown group {key!r}; allowed: {allowed}.",
@@ -292,7 +293,7 @@ class Component:
     direction_en: str
 
     def label(self, lang: str = "vi") -> str:
-        return self.label_vi if lang == "vi" else self.label_en
+        return Bilingual(self.label_vi, self.label_en).pick(lang)
 
 
 #: The four components of the priority score, in the order of :class:`RankingWeights`.
@@ -364,10 +365,10 @@ class Preset:
     filters: Filters = Filters()
 
     def label(self, lang: str = "vi") -> str:
-        return self.label_vi if lang == "vi" else self.label_en
+        return Bilingual(self.label_vi, self.label_en).pick(lang)
 
     def description(self, lang: str = "vi") -> str:
-        return self.description_vi if lang == "vi" else self.description_en
+        return Bilingual(self.description_vi, self.description_en).pick(lang)
 
 
 #: Presets for the report's strategy groups (section 9 of "Nhiệm vụ và giải pháp 2016–2020").
@@ -426,7 +427,7 @@ class RankingResult:
     weights: RankingWeights = field(default_factory=RankingWeights)
 
     def explanation(self, lang: str = "vi") -> str:
-        return self.explanation_vi if lang == "vi" else self.explanation_en
+        return Bilingual(self.explanation_vi, self.explanation_en).pick(lang)
 
 
 def _total(table: pd.DataFrame) -> int:
@@ -542,7 +543,7 @@ def _explain(ranked: pd.DataFrame, weights: RankingWeights, lang: str) -> str:
         )
     else:
         parts = [
-            f"{COMPONENTS[k].label(lang)} {_pct(shares[k], lang)} ({COMPONENTS[k].direction_vi if vi else COMPONENTS[k].direction_en})"
+            f"{COMPONENTS[k].label(lang)} {_pct(shares[k], lang)} ({Bilingual(COMPONENTS[k].direction_vi, COMPONENTS[k].direction_en).pick(lang)})"
             for k in used
         ]
         head = (
@@ -630,7 +631,7 @@ def shortlist_rows(table: pd.DataFrame, codes: Iterable[str], lang: str = "vi") 
     by_code = table.set_index("commune_code")
     wanted = [c for c in codes if c in by_code.index]
     rows = by_code.loc[wanted]
-    yes, no = ("Có", "Không") if lang == "vi" else ("Yes", "No")
+    yes, no = Bilingual("Có", "Yes").pick(lang), Bilingual("Không", "No").pick(lang)
 
     def yn(v: object) -> str:
         return "—" if pd.isna(v) else (yes if bool(v) else no)
@@ -647,9 +648,9 @@ def shortlist_rows(table: pd.DataFrame, codes: Iterable[str], lang: str = "vi") 
     out[column_label("missing_label", lang)] = rows["missing_label"].to_numpy()
     out[column_label("poverty_rate_pct", lang)] = [num(v, 1) for v in rows["poverty_rate_pct"]]
     out[column_label("population", lang)] = [None if pd.isna(v) else int(v) for v in rows["population"]]
-    for col in ("road_hardened_pct", "electricity_hh_pct", "irrigated_cropland_pct", "hygienic_water_hh_pct"):
-        out[column_label(col, lang)] = [num(v, 1) for v in rows[col]]
-    out[column_label("car_access_all_season", lang)] = [yn(v) for v in rows["car_access_all_season"]]
+    for col in INDICATOR_COLUMNS:  # the registry's infrastructure indicators: numbers, then yes/no
+        kind = schema.column(col).kind
+        out[column_label(col, lang)] = [num(v, 1) if kind == "indicator" else yn(v) for v in rows[col]]
     out[column_label("infra_criteria_met", lang)] = [
         None if pd.isna(v) else int(v) for v in rows["infra_criteria_met"]
     ]
@@ -828,7 +829,7 @@ class ScenarioResult:
     explanation_en: str
 
     def explanation(self, lang: str = "vi") -> str:
-        return self.explanation_vi if lang == "vi" else self.explanation_en
+        return Bilingual(self.explanation_vi, self.explanation_en).pick(lang)
 
 
 def scenario(
@@ -953,7 +954,7 @@ def column_label(column: str, lang: str = "vi") -> str:
     pair = _COLUMNS.get(column)
     if pair is None:
         return column
-    return pair[0] if lang == "vi" else pair[1]
+    return Bilingual(*pair).pick(lang)
 
 
 register({f"pl_col_{k}": v for k, v in _COLUMNS.items()})

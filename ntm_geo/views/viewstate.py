@@ -38,6 +38,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.datasets import catalog
 from ntm_geo.datasets.contract import ILLUSTRATIVE
 from ntm_geo.maps.classify import K_RANGE, SCHEMES
@@ -104,8 +105,12 @@ class Notice:
     reason_vi: str
     reason_en: str
 
+    @property
+    def reason(self) -> Bilingual:
+        return Bilingual(self.reason_vi, self.reason_en)
+
     def message(self, lang: str = "vi") -> str:
-        reason = self.reason_vi if lang == "vi" else self.reason_en
+        reason = self.reason.pick(lang)
         return f"{self.param}={self.value!r}: {reason}"
 
 
