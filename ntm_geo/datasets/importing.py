@@ -39,9 +39,10 @@ import re
 import time
 import unicodedata
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import Any
 
 import pandas as pd
 
@@ -49,9 +50,9 @@ from ntm_geo.criteria.detect import choose_framework
 from ntm_geo.criteria.framework import CRITERION_COLUMNS, load_criteria
 from ntm_geo.criteria.frameworks import builtin_frameworks
 from ntm_geo.datasets import schema
-from ntm_geo.datasets.matching import UnitIndex, ascii_fold, is_district_heading, normalise_code
+from ntm_geo.datasets.matching import UnitIndex, is_district_heading, normalise_code
 from ntm_geo.errors import DataError
-from ntm_geo.geo.units import official_units
+from ntm_geo.geo.units import ascii_fold, official_units
 
 PCT_COLUMNS: tuple[str, ...] = schema.pct_keys()
 INDICATOR_COLUMNS: tuple[str, ...] = schema.column_keys("indicator")  # numbers, range from the registry
@@ -197,7 +198,7 @@ class RowIssue:
     reason_vi: str
     reason_en: str
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "row": self.row,
             "sheet": self.sheet,
@@ -1095,7 +1096,7 @@ def _score(fields: list[str | None]) -> int:
 
 def _dedupe_fields(fields: list[str | None]) -> list[str | None]:
     seen: set[str] = set()
-    out = []
+    out: list[str | None] = []
     for f in fields:
         if f and f != "_ignore" and f in seen:
             out.append(None)
@@ -1181,9 +1182,11 @@ def read_table(
     """
     budget = budget or ImportBudget(filename)
     kind = _check_kind(data, filename)
+    grids: Sequence[tuple[str | None, list[tuple[int, list[str]]]]]  # (sheet name or None for CSV, rows)
+    names: tuple[str, ...]
     if kind == "xlsx":
-        grids = _xlsx_grids(data, filename, budget)
-        names = tuple(name for name, _ in grids)
+        sheets = _xlsx_grids(data, filename, budget)
+        names = tuple(name for name, _ in sheets)
         if sheet is not None:
             if sheet not in names:
                 raise _error(
@@ -1191,7 +1194,8 @@ def read_table(
                     f"no sheet «{sheet}»; sheets: {', '.join(names)}.",
                     f"không có trang tính «{sheet}»; các trang tính: {', '.join(names)}.",
                 )
-            grids = [g for g in grids if g[0] == sheet]
+            sheets = [g for g in sheets if g[0] == sheet]
+        grids = sheets
         enc = None
     else:
         text, enc = _decode(data, filename, encoding)
@@ -1289,7 +1293,7 @@ class ImportReport:
     sheet: str | None
     year: int
     table: pd.DataFrame
-    matched: list[dict]
+    matched: list[dict[str, Any]]
     unmatched: list[RowIssue]
     duplicates: list[RowIssue]
     units_without_row: list[str]
@@ -1317,7 +1321,7 @@ class ImportReport:
             ("skipped", self.skipped),
         ]
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """JSON-safe dict: file, sheet, year, encoding, header_row, counts, matched, unmatched,
         duplicates, units_without_row (with name, district and reason), out_of_range, skipped,
         notices, suggestions (keys are row numbers as text), columns."""
@@ -1376,8 +1380,8 @@ class ImportReport:
         several problems appears once, reasons joined with " | ".
         """
         headers = _unique_headers(self.raw.headers) if self.raw else []
-        cells = {r: c for r, c in self.raw.rows} if self.raw else {}
-        by_row: dict[int | None, dict] = {}
+        cells: dict[int | None, tuple[str, ...]] = {r: c for r, c in self.raw.rows} if self.raw else {}
+        by_row: dict[int | None, dict[str, Any]] = {}
         for kind, issues in self._issue_groups():
             for issue in issues:
                 entry = by_row.setdefault(issue.row, {"issue": kind, "column": [], "vi": [], "en": []})
@@ -1499,7 +1503,7 @@ def _num(value: float) -> str:
     return f"{value:.15g}"
 
 
-def _parse_values(row: _Row, unit_type: str, keys: tuple[str, ...] = CRITERION_COLUMNS) -> dict:
+def _parse_values(row: _Row, unit_type: str, keys: tuple[str, ...] = CRITERION_COLUMNS) -> dict[str, object]:
     """Typed values of a matched row; problems are added to ``row.issues``. ``keys`` are the
     criterion columns of the table's framework (``c01``..``cNN``); the others stay NA."""
     raw = row.raw
@@ -1508,7 +1512,7 @@ def _parse_values(row: _Row, unit_type: str, keys: tuple[str, ...] = CRITERION_C
     present = [c for c in keys if raw.column_of(c) is not None]
     invalid = False
     for c in keys:
-        value = None
+        value: bool | float | None = None  # a criterion flag here; numbers below
         if c in present:
             try:
                 value = parse_flag(row.get(c))
@@ -1843,9 +1847,10 @@ def import_table(
             if index.has(chosen):
                 unit, rule = chosen, "confirmed_suggestion"
         if unit is None:
-            field_name = {"district": "district" if row.get("district").strip() else None}.get(
-                found.column, found.column
-            )
+            blank_district: dict[str | None, str | None] = {
+                "district": "district" if row.get("district").strip() else None
+            }
+            field_name = blank_district.get(found.column, found.column)
             unmatched.append(row.issue(field_name, found.reason_vi or "", found.reason_en or ""))
             unmatched_named += 1
             if found.suggestions:
