@@ -679,6 +679,16 @@ with st.expander(t("data_bnd_open", L), expanded=False):
                 hide_index=True,
                 width="stretch",
             )
+        st.image(  # the upload over the boundaries in use, before saving (issue 14 item 3)
+            bu.boundary_crs.preview_png(
+                result.communes,
+                boundaries().communes,
+                misplaced=[m["code"] for m in r.get("misplaced", [])],
+                offset_m=result.offset_m,
+                lang=L,
+            ),
+            width=480,
+        )
         if not result.complete:
             st.warning(t("data_bnd_incomplete", L))
         else:

@@ -6,6 +6,8 @@ Each builder returns the bytes of one file; :data:`HOSTILE` maps a file name to 
 
 - ``rows_1000001.xlsx``: a header and 1,000,000 short data rows (one shared string each, no row numbers), ~0.2 MB
   zipped, ~50 MB of sheet XML: the workbook that cost ~8 GB and ~1 CPU-hour.
+- ``rows_1000001_numbered.xlsx``: the same with row and cell numbers, ~5 MB (ratio ~11: it passes
+  the zip checks and meets the row cap).
 - ``ghost_200000.xlsx`` / ``ghost_1048576.xlsx``: a 3-row table plus one formatted *empty* cell
   at row 200,000 / 1,048,576 (the last row Excel has), a few KB: ``max_row`` says 1,048,576.
 - ``wide_16384.xlsx``: a 3-row table plus one formatted empty cell in column XFD (16,384).
@@ -14,6 +16,8 @@ Each builder returns the bytes of one file; :data:`HOSTILE` maps a file name to 
 - ``rows_1000001.csv``: the same million rows as a 19 MB CSV; ``unmatched_1999.csv``: 1,999 rows
   (under the row cap), every name unknown; ``baseline.csv``: a correct one-row table (the cost of
   starting Python and importing the app's modules).
+- ``worst_utf8.csv`` / ``worst_cp1258.csv``: just under every cap, ~2 MB: 1,990 unknown communes
+  of a real district, each with a 1,000-character Vietnamese note (UTF-8 / Windows-1258).
 - ``bomb.xlsx``: a zip bomb, ~0.5 MB holding a 500 MB sheet whose last row is 2,000,000
   (``ValueError: Row numbers must be between 1 and 1048576`` after reading it all).
 """
@@ -134,6 +138,18 @@ def rows_1000001() -> bytes:
     return _workbook(parts(), "A1:C1000001")
 
 
+def rows_1000001_numbered() -> bytes:
+    """The same million rows with their row and cell numbers: ~5 MB, a compression ratio of ~11 that
+    passes the zip checks, so the row cap is what stops it."""
+
+    def parts() -> Iterator[str]:
+        yield '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c></row>'
+        for r in range(2, 1_000_002):
+            yield f'<row r="{r}"><c r="A{r}" t="s"><v>3</v></c></row>'
+
+    return _workbook(parts(), "A1:C1000001")
+
+
 def _ghost(row: int, column: str = "A") -> bytes:
     def parts() -> Iterator[str]:
         yield _header_rows()
@@ -182,6 +198,36 @@ def unmatched_1999() -> bytes:
     return ("Tên xã,Huyện,Năm\r\n" + rows).encode()
 
 
+def _worst_text() -> str:
+    """Just under every cap: 1,990 rows, each an unknown commune of a real district and a
+    1,000-character Vietnamese note (~2 MB)."""
+    note = "Thị trấn Đồng Đăng Cao Lộc Việt Nam ghi chú dài " * 20
+    rows = "".join(f"Xã Không Có {i},Cao Lộc,2015,{note}\r\n" for i in range(1990))
+    return "Tên xã,Huyện,Năm,Ghi chú\r\n" + rows
+
+
+def worst_utf8() -> bytes:
+    return _worst_text().encode()
+
+
+def worst_cp1258() -> bytes:
+    """The same in Windows-1258, precomposed letters where the code page has them, else a base
+    letter and a combining tone mark (as Windows writes it); decoding it validates every letter."""
+    import unicodedata
+
+    out = bytearray()
+    for ch in _worst_text():
+        try:
+            out += ch.encode("cp1258")
+        except UnicodeEncodeError:
+            nfd = unicodedata.normalize("NFD", ch)
+            base = unicodedata.normalize(
+                "NFC", "".join(c for c in nfd if c not in "\u0300\u0301\u0303\u0309\u0323")
+            )
+            out += (base + "".join(c for c in nfd if c in "\u0300\u0301\u0303\u0309\u0323")).encode("cp1258")
+    return bytes(out)
+
+
 def baseline() -> bytes:
     """A correct one-row table: the cost of starting Python and importing the app's modules."""
     return "Mã xã,Tên xã,Năm\r\n06628,Xã Đình Lập,2015\r\n".encode()
@@ -190,6 +236,7 @@ def baseline() -> bytes:
 HOSTILE: dict[str, Callable[[], bytes]] = {
     "baseline.csv": baseline,
     "rows_1000001.xlsx": rows_1000001,
+    "rows_1000001_numbered.xlsx": rows_1000001_numbered,
     "ghost_200000.xlsx": ghost_200000,
     "ghost_1048576.xlsx": ghost_1048576,
     "wide_16384.xlsx": wide_16384,
@@ -197,6 +244,8 @@ HOSTILE: dict[str, Callable[[], bytes]] = {
     "bomb.xlsx": bomb,
     "rows_1000001.csv": rows_1000001_csv,
     "unmatched_1999.csv": unmatched_1999,
+    "worst_utf8.csv": worst_utf8,
+    "worst_cp1258.csv": worst_cp1258,
 }
 
 

@@ -25,7 +25,12 @@ on a free loopback port) and stops it at the end, also on error or Ctrl-C. Only 
 every wait has a deadline.
 
     python bench/load_sessions.py [--sessions 20,100] [--query "year=2015&theme=criteria"]
-                                  [--timeout 180] [--json FILE]
+                                  [--vary] [--with-uploads] [--timeout 180] [--json FILE]
+
+``--with-uploads`` runs each round (10 rounds of N, 1 s apart) without, then with
+``bench/hostile_uploads.py`` importing every hostile table in another process: the other viewers' time to the map during hostile uploads,
+as far as CPU contention on the shared cores goes (the import does not run inside this server:
+uploads need an editor's sign-in on the data page).
 """
 
 from __future__ import annotations
@@ -127,18 +132,71 @@ def _pct(values: list[float], q: float) -> float | None:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
-async def round_of(n: int, base_url: str, pid: int, query: str, timeout: float) -> dict:
+#: ``--vary``: twelve views (2 years x 3 themes x 2 schemes x the province or one district), so
+#: the per-view caches are cold for most sessions of the first round.
+VARIED = [
+    f"year={y}&theme={t}&scheme={s}" + (f"&district={d}" if d else "")
+    for y in (2011, 2015)
+    for t in ("criteria", "poverty", "infrastructure")
+    for s, d in (("natural_breaks", ""), ("quantiles", "186"))
+]
+
+
+async def _uploads_meanwhile(timeout: float, nice: int = 0) -> asyncio.subprocess.Process:
+    """``bench/hostile_uploads.py`` (every hostile table, one after another) in its own process,
+    at ``nice`` (0: the server's priority)."""
+    return await asyncio.create_subprocess_exec(
+        *(["nice", "-n", str(nice)] if nice else []),
+        sys.executable,
+        str(REPO / "bench" / "hostile_uploads.py"),
+        "--timeout",
+        str(min(timeout, 60)),
+        cwd=REPO,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+
+
+async def round_of(
+    n: int,
+    base_url: str,
+    pid: int,
+    query: str | list[str],
+    timeout: float,
+    uploads: bool = False,
+    repeats: int = 1,
+    nice: int = 0,
+) -> dict:
     cpu0, mem0 = cpu_seconds(pid), memory_mb(pid)
+    importer = await _uploads_meanwhile(timeout, nice) if uploads else None
+    if importer is not None:
+        await asyncio.sleep(3)  # the importer's interpreter is up and importing the first file
     wall0 = time.perf_counter()
-    results = await asyncio.gather(*(session(base_url, query, timeout) for _ in range(n)))
+    queries = [query] if isinstance(query, str) else list(query)
+    results: list[dict] = []
+    for _ in range(repeats):
+        # Repeated rounds (1 s apart) so that, with uploads, several hostile files meet some
+        # sessions; the same repeats without uploads give the baseline. Figures over all sessions.
+        results += await asyncio.gather(
+            *(session(base_url, queries[i % len(queries)], timeout) for i in range(n))
+        )
+        await asyncio.sleep(1)
     wall = time.perf_counter() - wall0
     cpu1, mem1 = cpu_seconds(pid), memory_mb(pid)
+    if importer is not None:
+        try:
+            await asyncio.wait_for(importer.wait(), timeout=15 * 60)
+        except TimeoutError:
+            importer.kill()
+            await importer.wait()
     await asyncio.sleep(10)  # sessions closed: what the server keeps
     mem2 = memory_mb(pid)
     maps = [r["map_s"] for r in results if r["map_s"] is not None]
     done = [r["finished_s"] for r in results if r["finished_s"] is not None]
     return {
         "sessions": n,
+        "hostile_uploads_meanwhile": uploads,
+        "uploads_nice": nice if uploads else None,
         "ok": len(maps),
         "errors": sorted({r["error"] for r in results if r["error"]}),
         "wall_s": round(wall, 2),
@@ -148,7 +206,8 @@ async def round_of(n: int, base_url: str, pid: int, query: str, timeout: float) 
         "finished_p50_s": _pct(done, 0.5),
         "finished_p95_s": _pct(done, 0.95),
         "server_cpu_s": round(cpu1 - cpu0, 2),
-        "server_cpu_per_session_s": round((cpu1 - cpu0) / n, 3),
+        "sessions_opened": len(results),
+        "server_cpu_per_session_s": round((cpu1 - cpu0) / len(results), 3),
         "rss_before_mb": round(mem0["VmRSS"]),
         "rss_after_mb": round(mem1["VmRSS"]),
         "rss_10s_after_close_mb": round(mem2["VmRSS"]),
@@ -161,6 +220,19 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sessions", default="20,100", help="comma-separated N per round")
     p.add_argument("--query", default="year=2015&theme=criteria", help="the page's query string")
+    p.add_argument("--vary", action="store_true", help="cycle over 12 views instead of one query")
+    p.add_argument(
+        "--repeats", type=int, help="rounds of N per figure, 1 s apart (default 1; 10 with --with-uploads)"
+    )
+    p.add_argument(
+        "--uploads-nice", type=int, default=0, help="run the uploads' process at this nice level (e.g. 19)"
+    )
+    p.add_argument(
+        "--with-uploads",
+        action="store_true",
+        help="also run each round again while bench/hostile_uploads.py imports every hostile table "
+        "in another process (CPU contention on the same cores; not inside the server)",
+    )
     p.add_argument("--timeout", type=float, default=180.0, help="deadline per session, s")
     p.add_argument("--json", type=Path, help="write the figures here too")
     args = p.parse_args(argv)
@@ -182,11 +254,20 @@ def main(argv: list[str] | None = None) -> int:
         if warm["map_s"] is None:
             print("the map's message never came; server log tail:\n" + server.log()[-2000:])
             return 1
-        for n in (int(x) for x in args.sessions.split(",")):
-            r = asyncio.run(round_of(n, server.base_url, pid, args.query, args.timeout))
+        plan = [
+            (int(x), u)
+            for x in args.sessions.split(",")
+            for u in ((False, True) if args.with_uploads else (False,))
+        ]
+        for n, uploads in plan:
+            query = VARIED if args.vary else args.query
+            repeats = args.repeats or (10 if args.with_uploads else 1)
+            r = asyncio.run(
+                round_of(n, server.base_url, pid, query, args.timeout, uploads, repeats, args.uploads_nice)
+            )
             rounds.append(r)
             print(
-                f"N={n:4}: {r['ok']}/{n} maps; to the map's message p50 {r['map_p50_s']:.2f} s, "
+                f"N={n:4}{' + hostile uploads' if uploads else ''}: {r['ok']}/{r['sessions_opened']} maps; to the map's message p50 {r['map_p50_s']:.2f} s, "
                 f"p95 {r['map_p95_s']:.2f} s, max {r['map_max_s']:.2f} s; script_finished p50 "
                 f"{r['finished_p50_s']:.2f} s; server CPU {r['server_cpu_s']:.1f} s = "
                 f"{r['server_cpu_per_session_s']:.3f} s/session; RSS {r['rss_before_mb']} -> "
@@ -199,7 +280,8 @@ def main(argv: list[str] | None = None) -> int:
         server.stop()
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"query": args.query, "rounds": rounds}, indent=2))
+        queries = VARIED if args.vary else [args.query]
+        args.json.write_text(json.dumps({"queries": queries, "rounds": rounds}, indent=2))
     return 0
 
 

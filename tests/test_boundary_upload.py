@@ -445,3 +445,20 @@ def test_a_cpg_naming_the_wrong_code_page_is_detected_with_a_sample(
     assert (
         bu.read_file(data, "x.zip", encoding=bu.upload_files._codec(cpg)).encoding_note is None
     )  # a choice is kept
+
+
+def test_preview_over_the_reference(table, communes, tmp_path):
+    from PIL import Image
+
+    shifted = table[["MA_XA", "geometry"]].head(30).copy()
+    shifted["MA_XA"] = [*shifted["MA_XA"].iloc[1:], shifted["MA_XA"].iloc[0]]
+    result = bu.import_boundaries(written(shifted, tmp_path / "x.gpkg"), "x.gpkg", reference=communes)
+    codes = [m["code"] for m in result.report["misplaced"]]
+    png = bu.boundary_crs.preview_png(result.communes, communes, misplaced=codes, offset_m=result.offset_m)
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    assert image.size == (640, 640)
+    reds = sum(1 for r, g, b in image.getdata() if r > 200 and g < 140 and b < 140)
+    assert reds > 500  # the misplaced units are filled in red
+    clean = bu.boundary_crs.preview_png(result.communes, communes, misplaced=[], lang="en")
+    image = Image.open(io.BytesIO(clean)).convert("RGB")
+    assert sum(1 for r, g, b in image.getdata() if r > 200 and g < 140 and b < 140) < 50

@@ -160,6 +160,26 @@ def _two_sheets() -> bytes:
     return module.two_sheets_xlsx()
 
 
+def test_a_year_without_report_figures_is_said_not_skipped_silently(capsys, tmp_path):
+    """Issue 14, item 11: a 2013 table imported without a word about the report check."""
+    path = tmp_path / "ket_qua_2013.csv"
+    path.write_text("Mã xã,Năm,Số tiêu chí đạt\r\n06628,2013,9\r\n", encoding="utf-8")
+    status, out, _ = run(capsys, str(path), "--dry-run", "--lang", "en")
+    assert status == 0
+    assert "Report comparison not available: báo cáo không có số liệu năm 2013" in out
+    assert "report 48/BC-BCĐ has no figures for 2013 (only for 2011, 2015)" in out
+
+
+def test_ghost_cell_workbook_imports_its_one_row_from_the_command_line(capsys, tmp_path):
+    from bench.hostile_files import ghost_1048576
+
+    path = tmp_path / "ghost.xlsx"
+    path.write_bytes(ghost_1048576())
+    status, out, _ = run(capsys, str(path), "--dry-run", "--json")
+    assert status == 0  # read in bounds: the one real row imports
+    assert json.loads(out)["counts"]["matched"] == 1
+
+
 def test_criteria_only_table_gives_the_same_report_check_as_the_data_page(capsys, tmp_path):
     """One report-check path (report_check.check_table) for the page and the command line."""
     from ntm_geo.criteria.report_check import check_table

@@ -139,3 +139,33 @@ def test_name_suggestions_are_capped_with_a_notice():
     assert 0 < len(report.suggestions) <= importing.MAX_SUGGESTED_ROWS
     assert max(report.suggestions) <= importing.MAX_SUGGESTED_ROWS + 1  # the first rows (file rows 2…)
     assert any("name suggestions are given for the first 100 only" in n.reason_en for n in report.notices)
+
+
+def test_damaged_workbook_part_is_a_clear_error_not_a_traceback():
+    """A part whose data is corrupt (read lazily by the streaming reader) -> DataError, no traceback."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["Mã xã", "Năm", "Tỷ lệ hộ nghèo (%)"])
+    for i in range(1500):
+        ws.append([f"{6000 + i:05d}", 2015, (i * 7919) % 1000 / 10])
+    buf = io.BytesIO()
+    book.save(buf)
+    data = bytearray(buf.getvalue())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as z:
+        info = z.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    middle = start + info.compress_size // 2
+    data[middle : middle + 64] = bytes(64)  # rows far into the sheet: found only while streaming
+    with pytest.raises(DataError, match=r"crc.xlsx: the Excel file is damaged and cannot be read \(\w+\)"):
+        read_table(bytes(data), "crc.xlsx")
+
+
+def test_the_data_page_offers_exactly_the_importers_size_bound():
+    import re
+    from pathlib import Path
+
+    source = (Path(__file__).resolve().parents[1] / "app_pages" / "data.py").read_text(encoding="utf-8")
+    page_mb = int(re.search(r"^MAX_TABLE_MB = (\d+)$", source, re.M).group(1))
+    assert page_mb * 2**20 == importing.MAX_FILE_BYTES

@@ -416,9 +416,9 @@ def test_xlsx_text_starting_with_equals_stays_text():
         ),
         ("empty.csv", r"empty.csv: the file is empty"),
         (
-            "tcvn3.csv",
-            r"tcvn3.csv, row 1: the text looks typed with a TCVN3 \(ABC, .VnTime\) or VNI font, not "
-            r"Unicode \(e.g. «Tªn x·»\)",
+            "vni.csv",
+            r"vni.csv, row 1: the text looks typed with a VNI or TCVN3 \(ABC, .VnTime\) font, not "
+            r"Unicode \(e.g. «Teân xaõ»\), and could not be converted automatically .* Unikey",
         ),
         ("koi8r.csv", r"koi8r.csv: cannot tell the text encoding .* import-table FILE --encoding"),
         ("no_header.csv", r"no_header.csv: no header row found in the first 40 rows"),
@@ -502,11 +502,14 @@ def test_issue_message_names_file_sheet_row_column_in_both_languages():
 
 
 def test_font_encoded_cell_is_named_by_row_and_column():
-    data = "Ma xa,Ten don vi,Nam\r\n06628,Dinh Lap,2015\r\n06631,X· B¾c X¹,2015\r\n".encode("cp1252")
+    data = "Ma xa,Ten don vi,Nam\r\n06628,Dinh Lap,2015\r\n06631,Xaõ Baéc Xa Huyeän Ñình Laäp,2015\r\n"
     with pytest.raises(DataError) as err:
-        import_table(data, "xa_tcvn3.csv", year=2015)
+        import_table(data.encode("cp1252"), "xa_vni.csv", year=2015)
     assert (err.value.row, err.value.column) == (3, "Ten don vi")
     assert err.value.message_vi.startswith(
-        "xa_tcvn3.csv, dòng 3, cột «Ten don vi»: văn bản có vẻ gõ bằng phông TCVN3"
+        "xa_vni.csv, dòng 3, cột «Ten don vi»: văn bản có vẻ gõ bằng phông VNI"
     )
-    assert "«X· B¾c X¹»" in err.value.message_en
+    assert "«Xaõ Baéc Xa Huyeän Ñình Laäp»" in err.value.message_en
+    # issue 14, item 7: the advice must work -- it no longer sends the user to --encoding cp1258,
+    # which cannot read such a file
+    assert "--encoding cp1258" not in err.value.message_en and "Công cụ chuyển mã" in err.value.message_en

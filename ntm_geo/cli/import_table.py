@@ -70,7 +70,9 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", help="CSV or .xlsx file")
     p.add_argument("--year", type=int, help="year of the table (default: from the 'Năm' column or the title)")
     p.add_argument("--sheet", help="Excel sheet (default: the first with a recognisable header)")
-    p.add_argument("--encoding", help="text encoding of a CSV (default: detected), e.g. utf-16, cp1258")
+    p.add_argument(
+        "--encoding", help="text encoding of a CSV (default: detected), e.g. utf-16, cp1258, tcvn3"
+    )
     p.add_argument(
         "--framework",
         help="id of the criteria framework the table follows (default: by the year; see `frameworks`)",
@@ -87,6 +89,15 @@ def configure(p: argparse.ArgumentParser) -> None:
 def _comparison(report: ImportReport) -> tuple[list[FigureComparison], str | None]:
     """(rows of :func:`~ntm_geo.criteria.report_check.check_table` — the data page's path too —,
     reason when not available)."""
+    from ntm_geo.criteria.report_check import report_years
+
+    years = report_years()
+    if report.year not in years:
+        listed = ", ".join(map(str, years))
+        return [], (
+            f"báo cáo không có số liệu năm {report.year} (chỉ có năm {listed}) / the report has no figures "
+            f"for {report.year} (only for {listed})"
+        )
     if not report.ok_rows():
         return [], None
     from ntm_geo.datasets.illustrative import load_units  # boundaries: loaded only when needed

@@ -33,6 +33,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import functools
 import io
 import math
 import re
@@ -388,6 +389,15 @@ class RawTable:
         Every row below the header: (file row, cells), cells padded to ``len(headers)``.
     title : tuple of str
         Text of the rows above the header (e.g. "Kết quả ... năm 2015").
+    repaired : tuple of (int, int, str, str)
+        Cells repaired from double-encoded UTF-8 (:func:`repair_mojibake`): (file row, column
+        index, text as found, text repaired).
+    tcvn3_cells : int
+        Cells of a Unicode file typed in a TCVN3 font and converted (:func:`tcvn3_to_unicode`).
+    same_as, same_fields : tuple
+        Per column: for a second column naming a field an earlier column already names (two
+        "Tỷ lệ hộ nghèo" columns), the index of that earlier column and the field; else None.
+        Its ``fields`` entry is None; :func:`import_table` compares the two row by row.
     """
 
     file: str
@@ -400,6 +410,10 @@ class RawTable:
     fields: tuple[str | None, ...]
     rows: tuple[tuple[int, tuple[str, ...]], ...]
     title: tuple[str, ...] = ()
+    repaired: tuple[tuple[int, int, str, str], ...] = ()
+    tcvn3_cells: int = 0
+    same_as: tuple[int | None, ...] = ()
+    same_fields: tuple[str | None, ...] = ()
 
     def column_of(self, field_name: str) -> int | None:
         """Index of the first column recognised as ``field_name``."""
@@ -457,7 +471,7 @@ class ImportBudget:
     def check(self, row: int | None = None, sheet: str | None = None) -> None:
         """Raise DataError when the budget is spent (``row``: the file row reached)."""
         if time.monotonic() > self.deadline:
-            raise _error(
+            err = _error(
                 self.file,
                 f"the import took more than {self.seconds:g} s and was stopped. A province table "
                 "(a few hundred rows) takes about a second: check that the file holds only the table.",
@@ -466,6 +480,11 @@ class ImportBudget:
                 sheet=sheet,
                 row=row,
             )
+            raise BudgetSpentError(err.message_en, err.message_vi, file=err.file, row=err.row)
+
+
+class BudgetSpentError(DataError):
+    """The import's wall-clock budget is spent (:class:`ImportBudget`)."""
 
 
 def _too_many_rows(file: str, sheet: str | None, row: int) -> DataError:
@@ -654,9 +673,16 @@ def _check_kind(data: bytes, filename: str) -> str:
 
 _VIET_BASE = set("abcdefghijklmnopqrstuvwxyzđ")
 _VIET_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0302", "\u0306", "\u031b"}
-_OK_SYMBOLS = set("“”‘’–—…°•·€±×÷§²³½¼¾µ\u00a0\ufeff\u2026\u2212✓✔✗✘☑☐")
+_OK_SYMBOLS = set("“”‘’–—…°•·€±×÷§²³½¼¾µ«»\u00a0\ufeff\u2026\u2212✓✔✗✘☑☐")
 # Bytes of TCVN3 (ABC, ".VnTime" fonts) and VNI font-encoded text, as Windows code pages show them.
 _FONT_GARBAGE = set("¸¹µ¶·¨¬®©ª«¤¥¦§¡¢£¾½¼»ºÞß¿")
+#: VNI Windows text read as Windows-1252: a vowel followed by a tone/shape byte ("Huyeän",
+#: "Xaõ", "Ñình Laäp") -- letters each on its own, so only the pairs give it away.
+_VNI_PAIR = re.compile("[aeiouyAEIOUY][øùûõïâàáåãäèéúüëöôÂÀÁÅÃÄÈÉÚÜËÖÔ]|[Ññ][a-zì]")
+
+
+def _is_font_text(cell: str) -> bool:
+    return any(ch in _FONT_GARBAGE for ch in cell) or bool(_VNI_PAIR.search(cell))
 
 
 def _is_viet_letter(ch: str) -> bool:
@@ -664,22 +690,224 @@ def _is_viet_letter(ch: str) -> bool:
     return decomposed[0] in _VIET_BASE and all(m in _VIET_MARKS for m in decomposed[1:])
 
 
+@functools.lru_cache(maxsize=8192)
+def _odd_char(ch: str) -> bool:
+    """A character a correctly decoded Vietnamese/English table would not contain."""
+    if ch in "\t\r\n" or (" " <= ch <= "~"):
+        return False
+    return bool(
+        unicodedata.combining(ch)
+        or unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cn", "Cs")
+        or not (_is_viet_letter(ch) or ch in _OK_SYMBOLS)
+    )
+
+
 def _suspicious(text: str) -> int:
-    """Characters a correctly decoded Vietnamese/English table would not contain."""
-    bad = 0
-    for ch in unicodedata.normalize("NFC", text):
-        if ch in "\t\r\n" or (" " <= ch <= "~"):
+    """How many characters a correctly decoded Vietnamese/English table would not contain
+    (each distinct character classified once)."""
+    if text.isascii():
+        return 0
+    nfc = unicodedata.normalize("NFC", text)
+    return sum(nfc.count(ch) for ch in set(nfc) if _odd_char(ch))
+
+
+#: TCVN3 (TCVN 5712:1993 "ABC", the .VnTime fonts): byte -> letter. One byte per lower-case letter
+#: with its tone, plus the seven capitals without tone (toned capitals are the same bytes shown in
+#: an upper-case font, .VnTimeH). Checked letter by letter on the 226 unit names and the header
+#: aliases in tests/test_import_text.py.
+TCVN3: dict[int, str] = {
+    0xA1: "Ă", 0xA2: "Â", 0xA3: "Ê", 0xA4: "Ô", 0xA5: "Ơ", 0xA6: "Ư", 0xA7: "Đ",
+    0xA8: "ă", 0xA9: "â", 0xAA: "ê", 0xAB: "ô", 0xAC: "ơ", 0xAD: "ư", 0xAE: "đ",
+    0xB5: "à", 0xB6: "ả", 0xB7: "ã", 0xB8: "á", 0xB9: "ạ",
+    0xBB: "ằ", 0xBC: "ẳ", 0xBD: "ẵ", 0xBE: "ắ", 0xC6: "ặ",
+    0xC7: "ầ", 0xC8: "ẩ", 0xC9: "ẫ", 0xCA: "ấ", 0xCB: "ậ",
+    0xCC: "è", 0xCE: "ẻ", 0xCF: "ẽ", 0xD0: "é", 0xD1: "ẹ",
+    0xD2: "ề", 0xD3: "ể", 0xD4: "ễ", 0xD5: "ế", 0xD6: "ệ",
+    0xD7: "ì", 0xD8: "ỉ", 0xDC: "ĩ", 0xDD: "í", 0xDE: "ị",
+    0xDF: "ò", 0xE1: "ỏ", 0xE2: "õ", 0xE3: "ó", 0xE4: "ọ",
+    0xE5: "ồ", 0xE6: "ổ", 0xE7: "ỗ", 0xE8: "ố", 0xE9: "ộ",
+    0xEA: "ờ", 0xEB: "ở", 0xEC: "ỡ", 0xED: "ớ", 0xEE: "ợ",
+    0xEF: "ù", 0xF1: "ủ", 0xF2: "ũ", 0xF3: "ú", 0xF4: "ụ",
+    0xF5: "ừ", 0xF6: "ử", 0xF7: "ữ", 0xF8: "ứ", 0xF9: "ự",
+    0xFA: "ỳ", 0xFB: "ỷ", 0xFC: "ỹ", 0xFD: "ý", 0xFE: "ỵ",
+}  # fmt: skip
+
+
+def tcvn3_to_unicode(text: str) -> str | None:
+    """Text typed in a TCVN3 font (its bytes read as Latin-1/Windows-1252) -> Unicode (NFC), or
+    None when a character is not part of TCVN3.
+
+    >>> tcvn3_to_unicode("X· §×nh LËp"), tcvn3_to_unicode("HuyÖn B¾c S¬n")
+    ('Xã Đình Lập', 'Huyện Bắc Sơn')
+    """
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if code < 0x80:
+            out.append(ch)
+        elif code in TCVN3:
+            out.append(TCVN3[code])
+        else:
+            return None
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+@functools.lru_cache(maxsize=1)
+def _vocabulary() -> frozenset[str]:
+    """Words with diacritics of the unit names, district names, header aliases and criteria."""
+    texts = [a for aliases in HEADER_ALIASES.values() for a in aliases]
+    units = official_units()
+    texts += list(units["name_with_type"]) + list(units["district_name"])
+    texts += [c.name_vi for c in load_criteria()]
+    words = {w for t in texts for w in re.findall(r"\w+", unicodedata.normalize("NFC", t).lower())}
+    return frozenset(w for w in words if not w.isascii())
+
+
+def _known_share(text: str) -> float:
+    """Share of the distinct non-ASCII words of ``text`` that are in :func:`_vocabulary`."""
+    words = {w for w in re.findall(r"\w+", text.lower()) if not w.isascii()}
+    if not words:
+        return 0.0
+    vocab = _vocabulary()
+    return sum(w in vocab for w in words) / len(words)
+
+
+def _sloppy_encode(text: str, codec: str) -> bytes:
+    out = bytearray()
+    for ch in text:
+        try:
+            out += ch.encode(codec)
+        except UnicodeEncodeError:
+            if ord(ch) > 0xFF:
+                raise
+            out.append(ord(ch))  # a byte the code page leaves undefined, kept as U+0080..U+00FF
+    return bytes(out)
+
+
+def repair_mojibake(text: str) -> str | None:
+    """UTF-8 text that was read as Windows-1252/Latin-1 or Windows-1258 and saved again
+    (``BÃ¬nh Gia``, ``XĂ£``) -> the original, or None when no unambiguous repair exists.
+
+    ftfy (``fix_encoding``) first; then the Windows-1258 reading, which ftfy does not know. A
+    repair counts only when the result holds no character a Vietnamese/English table would not
+    contain. Measured on the 237 unit and district names double-encoded each way
+    (``bench/mojibake_vietnamese.py``).
+
+    >>> repair_mojibake("BÃ¬nh Gia"), repair_mojibake("Bình Gia")
+    ('Bình Gia', None)
+    """
+    import ftfy
+
+    if _suspicious(text) == 0:
+        return None
+    # A whole-text reversal that yields valid UTF-8 first (random text almost never does), then
+    # ftfy, which also mends mixed or partly garbled text.
+    for codec in ("cp1252", "cp1258"):
+        try:
+            fixed = unicodedata.normalize("NFC", _sloppy_encode(text, codec).decode("utf-8"))
+        except (UnicodeEncodeError, UnicodeDecodeError):
             continue
-        if (
-            unicodedata.combining(ch)
-            or unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cn", "Cs")
-            or not (_is_viet_letter(ch) or ch in _OK_SYMBOLS)
-        ):
-            bad += 1
-    return bad
+        if fixed != text and _suspicious(fixed) == 0:
+            return fixed
+    fixed = unicodedata.normalize("NFC", ftfy.fix_encoding(text))
+    return fixed if fixed != text and _suspicious(fixed) == 0 else None
+
+
+def _looks_mojibake(text: str) -> bool:
+    from ftfy.badness import is_bad
+
+    return is_bad(text) or bool(re.search("[ÃÄÆáĂ][\u0080-\u00bf\u2018-\u203a¬]", text))
+
+
+def _convert_tcvn3_cells(
+    grid: list[tuple[int, list[str]]], filename: str, sheet: str | None
+) -> list[tuple[int, int, str, str]]:
+    """Convert cells typed in a TCVN3 font inside a Unicode file (an .xlsx, or a CSV saved as
+    UTF-8 from such a sheet): [(row, column index, before, after)].
+
+    A cell is a candidate when it holds TCVN3 letters and characters a Vietnamese table would not
+    contain; the candidates are converted together only when most Vietnamese words they yield are
+    known ones (unit names, headers), so VNI text is never "converted" into other letters. Three or
+    more candidates that do not convert are refused with the Unikey steps.
+    """
+    candidates = [
+        (number, i, cell)
+        for number, cells in grid
+        for i, cell in enumerate(cells)
+        if not cell.isascii()
+        and max(cell) <= "\u00ff"  # a font-typed cell holds single-byte characters only
+        and any(ch in _FONT_GARBAGE for ch in cell)
+        and _suspicious(cell)
+    ]
+    vni = [
+        (number, i, cell)
+        for number, cells in grid
+        for i, cell in enumerate(cells)
+        if not cell.isascii() and _VNI_PAIR.search(cell) and _suspicious(cell)
+    ]
+    converted: list[tuple[int, int, str, str]] = []
+    for number, i, cell in candidates:
+        after = tcvn3_to_unicode(cell)
+        if after is None or _suspicious(after):
+            converted = []
+            break
+        converted.append((number, i, cell, after))
+    if converted and _known_share(" ".join(after for *_, after in converted)) >= 0.5:
+        rows = dict(grid)
+        for number, i, _, after in converted:
+            rows[number][i] = after
+        return converted
+    bad = candidates if len(candidates) >= 3 else vni if len(vni) >= 3 else []
+    if bad:
+        number, i, cell = bad[0]
+        raise _error(filename, *_font_advice(cell[:40]), sheet=sheet, row=number, column=column_letter(i))
+    return []
+
+
+def _repair_grid(
+    grid: list[tuple[int, list[str]]], filename: str, sheet: str | None, budget: ImportBudget
+) -> list[tuple[int, int, str, str]]:
+    """Repair double-encoded UTF-8 cells in place; [(row, column index, before, after)].
+
+    Raises DataError naming the first cell that looks double-encoded but has no unambiguous repair.
+    """
+    repairs = []
+    for number, cells in grid:
+        if number % 128 == 0:
+            budget.check(number, sheet)
+        for i, cell in enumerate(cells):
+            if cell.isascii():
+                continue
+            fixed = repair_mojibake(cell)
+            if fixed is not None:
+                repairs.append((number, i, cell, fixed))
+                cells[i] = fixed
+            elif _suspicious(cell) and _looks_mojibake(cell):
+                raise _error(
+                    filename,
+                    f"the text «{cell[:40]}» looks like Vietnamese saved with the wrong encoding (UTF-8 "
+                    "read as another code page and saved again), and it cannot be repaired "
+                    "unambiguously. Open the original file and save it as 'CSV UTF-8' (or .xlsx).",
+                    f"văn bản «{cell[:40]}» có vẻ là tiếng Việt bị lưu sai bảng mã (UTF-8 bị đọc theo bảng "
+                    "mã khác rồi lưu lại) và không sửa lại chắc chắn được. Hãy mở tệp gốc và lưu dạng "
+                    "'CSV UTF-8' (hoặc .xlsx).",
+                    sheet=sheet,
+                    row=number,
+                    column=column_letter(i),
+                )
+    return repairs
 
 
 def _decode(data: bytes, filename: str, encoding: str | None) -> tuple[str, str]:
+    if encoding and encoding.lower().replace("-", "").replace(" ", "") in ("tcvn3", "abc", "vntime"):
+        converted = tcvn3_to_unicode(data.decode("latin-1"))
+        if converted is None:
+            raise _error(
+                filename,
+                "the file cannot be read as TCVN3 (ABC): it holds bytes TCVN3 does not use.",
+                "không đọc được tệp theo bảng mã TCVN3 (ABC): tệp có byte TCVN3 không dùng.",
+            )
+        return converted, "tcvn3"
     if encoding:
         try:
             codecs.lookup(encoding)
@@ -728,18 +956,17 @@ def _decode(data: bytes, filename: str, encoding: str | None) -> tuple[str, str]
             return unicodedata.normalize("NFC", text), name
     text = data.decode("cp1252", errors="replace")
     if sum(ch in _FONT_GARBAGE for ch in text) >= 3:
+        converted = tcvn3_to_unicode(data.decode("latin-1"))
+        # Accepted only when most Vietnamese words it yields are known ones (unit names, headers):
+        # VNI text read as TCVN3 also gives Vietnamese letters, but not words.
+        if converted is not None and _suspicious(converted) == 0 and _known_share(converted) >= 0.5:
+            _refuse_binary(converted, filename)
+            return converted, "tcvn3"
         row, column, value = _first_font_garbage(text)
-        raise _error(
-            filename,
-            f"the text looks typed with a TCVN3 (ABC, .VnTime) or VNI font, not Unicode (e.g. "
-            f"«{value}»). Convert it to Unicode (e.g. Unikey > Công cụ chuyển mã) and save as 'CSV UTF-8', "
-            "or give its encoding to the command line (python -m ntm_geo import-table FILE --encoding cp1258).",
-            f"văn bản có vẻ gõ bằng phông TCVN3 (ABC, .VnTime) hoặc VNI, không phải Unicode (ví dụ "
-            f"«{value}»). Hãy chuyển sang Unicode (ví dụ Unikey > Công cụ chuyển mã) rồi lưu dạng "
-            "'CSV UTF-8', hoặc nêu bảng mã khi nhập bằng dòng lệnh (python -m ntm_geo import-table TỆP --encoding cp1258).",
-            row=row,
-            column=column,
-        )
+        raise _error(filename, *_font_advice(value), row=row, column=column)
+    if len(_VNI_PAIR.findall(text)) >= 3:
+        row, column, value = _first_font_garbage(text)
+        raise _error(filename, *_font_advice(value), row=row, column=column)
     raise _error(
         filename,
         "cannot tell the text encoding (not UTF-8, and not valid Vietnamese in Windows-1258). "
@@ -751,6 +978,23 @@ def _decode(data: bytes, filename: str, encoding: str | None) -> tuple[str, str]
     )
 
 
+def _font_advice(value: str) -> tuple[str, str]:
+    """(en, vi) advice for text typed in a VNI (or unconvertible TCVN3) font: steps that work."""
+    return (
+        f"the text looks typed with a VNI or TCVN3 (ABC, .VnTime) font, not Unicode (e.g. «{value}»), "
+        "and could not be converted automatically (TCVN3 is; VNI is not). Convert it with Unikey: copy "
+        "the table's cells, open Unikey > 'Công cụ chuyển mã' (Ctrl+Shift+F6), source 'VNI Windows' "
+        "(or 'TCVN3 (ABC)'), target 'Unicode', press 'Chuyển mã clipboard', paste the cells back and "
+        "save as 'CSV UTF-8' or .xlsx. (No --encoding makes such a file readable: it is not a code page.)",
+        f"văn bản có vẻ gõ bằng phông VNI hoặc TCVN3 (ABC, .VnTime), không phải Unicode (ví dụ "
+        f"«{value}»), và không tự chuyển được (tự chuyển được TCVN3, không chuyển được VNI). Hãy chuyển "
+        "bằng Unikey: chép các ô của bảng, mở Unikey > 'Công cụ chuyển mã' (Ctrl+Shift+F6), bảng mã "
+        "nguồn 'VNI Windows' (hoặc 'TCVN3 (ABC)'), bảng mã đích 'Unicode', bấm 'Chuyển mã clipboard', "
+        "dán lại các ô rồi lưu dạng 'CSV UTF-8' hoặc .xlsx. (Không có --encoding nào đọc được tệp "
+        "như vậy: đây không phải một bảng mã.)",
+    )
+
+
 def _first_font_garbage(text: str) -> tuple[int | None, str | None, str]:
     """(file row, header text of its column, cell text) of the first cell typed in a font encoding,
     for the error message; the header is the first row (title rows make it approximate)."""
@@ -758,10 +1002,10 @@ def _first_font_garbage(text: str) -> tuple[int | None, str | None, str]:
     dialect = csv.excel_tab if lines and lines[0].count("\t") > lines[0].count(",") else csv.excel
     header = next(csv.reader(lines[:1], dialect), [])
     for number, line in enumerate(lines, start=1):
-        if any(ch in _FONT_GARBAGE for ch in line):
+        if _is_font_text(line):
             cells = next(csv.reader([line], dialect), [line])
             for i, cell in enumerate(cells):
-                if any(ch in _FONT_GARBAGE for ch in cell):
+                if _is_font_text(cell):
                     return (
                         number,
                         (header[i].strip() or None) if i < len(header) and number > 1 else None,
@@ -771,7 +1015,9 @@ def _first_font_garbage(text: str) -> tuple[int | None, str | None, str]:
 
 
 def _has_binary(text: str) -> bool:
-    return any(unicodedata.category(ch) == "Cc" and ch not in "\t\r\n" for ch in text[:20000])
+    """C0 control characters (NUL…) other than tab and line ends; the C1 ones (U+0080-U+009F)
+    are left to :func:`repair_mojibake` (UTF-8 read as Latin-1 and saved again holds them)."""
+    return any((ch < " " and ch not in "\t\r\n\f") or ch == "\x7f" for ch in text[:20000])
 
 
 def _refuse_binary(text: str, filename: str) -> None:
@@ -848,7 +1094,7 @@ def _csv_grid(text: str, filename: str, budget: ImportBudget) -> list[tuple[int,
             continue
         empty_run = 0
         nonempty += 1
-        if reader.line_num > start:
+        if reader.line_num > start or any(c.endswith(("\n", "\r")) for c in cells):
             _check_quotes(cells, filename, start, reader.line_num, best, best_width)
         rows.append((start, _bounded_row(cells, filename, None, start, nonempty)))
     while rows and not rows[-1][1]:
@@ -862,7 +1108,8 @@ def _check_quotes(cells: list[str], filename: str, start: int, end: int, delim: 
         if "\n" not in cell and "\r" not in cell:
             continue
         swallowed = [line for line in cell.splitlines()[1:] if line.count(delim) >= max(1, (width - 1) // 2)]
-        if swallowed:
+        # A quoted cell never ends with a line break unless its quote ran to the end of the file.
+        if swallowed or (cell.endswith(("\n", "\r")) and delim in cell):
             first = cell.splitlines()[0][:40]
             raise _error(
                 filename,
@@ -1127,7 +1374,7 @@ def _find_header(grid: list[tuple[int, list[str]]]) -> tuple[int, int, list[str]
     if best is None:
         return None
     (_, lines, headers, fields), i = best
-    return i, lines, headers, _dedupe_fields(fields)
+    return i, lines, headers, list(fields)
 
 
 def _is_numbering_row(cells: list[str]) -> bool:
@@ -1200,12 +1447,33 @@ def read_table(
     else:
         text, enc = _decode(data, filename, encoding)
         grids, names = [(None, _csv_grid(text, filename, budget))], ()
+    first_text_error: DataError | None = None  # raised when no sheet has a header (garbled headers)
     for name, grid in grids:
+        # Text problems count only on the sheet that holds the table (not on an instructions sheet).
+        text_error: DataError | None = None
+        repaired, tcvn3_cells = [], []
+        try:
+            repaired = _repair_grid(grid, filename, name, budget)
+            tcvn3_cells = _convert_tcvn3_cells(grid, filename, name) if enc != "tcvn3" else []
+        except BudgetSpentError:
+            raise
+        except DataError as err:
+            text_error = err
         grid = _pad(grid)
         found = _find_header(grid)
         if found is None:
+            first_text_error = first_text_error or text_error
             continue
-        i, lines, headers, fields = found
+        if text_error is not None:
+            raise text_error
+        i, lines, headers, all_fields = found
+        fields = _dedupe_fields(all_fields)
+        first_of: dict[str, int] = {}
+        same_as: list[int | None] = []
+        for k, f in enumerate(all_fields):
+            same_as.append(first_of.get(f) if f and f != "_ignore" and fields[k] is None else None)
+            if f and f not in first_of:
+                first_of[f] = k
         body = grid[i + lines :]
         while body and _is_numbering_row(body[0][1]):
             body = body[1:]
@@ -1221,7 +1489,15 @@ def read_table(
             fields=tuple(fields),
             rows=tuple((r, tuple(c)) for r, c in body),
             title=tuple(t for t in title if t),
+            repaired=tuple(repaired),
+            tcvn3_cells=len(tcvn3_cells),
+            same_as=tuple(same_as),
+            same_fields=tuple(
+                all_fields[k] if same_as[k] is not None else None for k in range(len(all_fields))
+            ),
         )
+    if first_text_error is not None:
+        raise first_text_error
     where = f" (sheet(s): {', '.join(names)})" if names else ""
     where_vi = f" (trang tính: {', '.join(names)})" if names else ""
     raise _error(
@@ -1743,6 +2019,8 @@ def import_table(
         for i, (h, f) in enumerate(zip(raw.headers, raw.fields, strict=True))
         if f
     }
+    notices.extend(_text_notices(raw))
+    notices.extend(_year_notices(raw, year))
     missing = [c for c in keys if raw.column_of(c) is None]
     if 0 < len(missing) < len(keys):
         notices.append(
@@ -1758,7 +2036,40 @@ def import_table(
                 "data) and the criteria count is taken from the file's column.",
             )
         )
+    value_fields = {
+        *CRITERION_COLUMNS,
+        *keys,
+        "criteria_met",
+        *PCT_COLUMNS,
+        *INDICATOR_COLUMNS,
+        *FLAG_COLUMNS,
+        "population",
+        "year",
+    }
+    flag_fields = {*CRITERION_COLUMNS, *keys, *FLAG_COLUMNS}
+    compared: list[tuple[int, int, str]] = []  # (first column, second column, field)
+    for j, i in enumerate(raw.same_as):
+        if i is None:
+            continue
+        f = raw.same_fields[j]
+        first, second = _col_label(raw, i), _col_label(raw, j)
+        if f in value_fields:
+            compared.append((i, j, f))
+            vi = (
+                f"cột «{second}» cho cùng số liệu với cột «{first}» ({f}): hai cột được so từng dòng; dòng nào "
+                "hai cột khác nhau thì không nhập."
+            )
+            en = (
+                f"column «{second}» gives the same field as column «{first}» ({f}): the two are compared row by row; "
+                "a row where they differ is not imported."
+            )
+        else:
+            vi = f"cột «{second}» cho cùng thông tin với cột «{first}» ({f}): chỉ dùng cột «{first}» để khớp đơn vị."
+            en = f"column «{second}» gives the same field as column «{first}» ({f}): only «{first}» is used for matching."
+        notices.append(RowIssue(None, raw.sheet, second, None, None, vi, en))
     for i, (h, f) in enumerate(zip(raw.headers, raw.fields, strict=True)):
+        if i < len(raw.same_as) and raw.same_as[i] is not None:
+            continue
         if f is None and (h.strip() or any(cells[i].strip() for _, cells in raw.rows)):
             label = h.strip() or f"(cột {column_letter(i)})"
             notices.append(
@@ -1881,6 +2192,24 @@ def import_table(
                     found.note_en or "",
                 )
             )
+        for i, j, f in compared:
+            a, b = cells[i], cells[j]
+            if _same_value(a, b, f in flag_fields):
+                continue
+            first, second = _col_label(raw, i), _col_label(raw, j)
+            row.issues.append(
+                RowIssue(
+                    file_row,
+                    raw.sheet,
+                    f"{first} / {second}",
+                    unit,
+                    f"{a} / {b}",
+                    f"hai cột cùng cho {f} nhưng khác nhau: «{first}» = «{a}», «{second}» = «{b}»; hãy giữ "
+                    "một cột hoặc sửa cho khớp.",
+                    f"two columns both give {f} and differ: «{first}» = «{a}», «{second}» = «{b}»; keep one "
+                    "column or make them agree.",
+                )
+            )
         values = _parse_values(row, index.unit_type(unit), keys)
         if row.issues:
             out_of_range.extend(row.issues)
@@ -1938,6 +2267,82 @@ def import_table(
         framework_reason_vi=choice.reason_vi,
         framework_reason_en=choice.reason_en,
     )
+
+
+def _col_label(raw: RawTable, i: int) -> str:
+    return raw.headers[i].strip() or f"(cột {column_letter(i)})"
+
+
+def _same_value(a: str, b: str, flag: bool) -> bool:
+    """Do two cells give the same value (``11,9`` = ``11.9``, ``x`` = ``1`` for a ``flag``; blank = blank)?"""
+    if _clean(a) == _clean(b):
+        return True
+    parse = parse_flag if flag else parse_number
+    try:
+        return parse(a) == parse(b)
+    except ValueError:
+        return False
+
+
+def _year_notices(raw: RawTable, year: int) -> list[RowIssue]:
+    """A notice when report 48/BC-BCĐ has no figures for ``year``: its checks cannot run."""
+    from ntm_geo.criteria.report_check import report_years
+
+    known = report_years()
+    if year in known:
+        return []
+    years = ", ".join(map(str, known))
+    return [
+        RowIssue(
+            None,
+            raw.sheet,
+            None,
+            None,
+            str(year),
+            f"Báo cáo 48/BC-BCĐ không có số liệu năm {year} (chỉ có năm {years}): không đối chiếu được số "
+            "xã đạt từng tiêu chí, số xã theo nhóm số tiêu chí đạt, số tiêu chí bình quân một xã, tỷ lệ hộ "
+            "nghèo và các chỉ tiêu hạ tầng với báo cáo. Số liệu vẫn nhập được; hãy kiểm tra năm.",
+            f"report 48/BC-BCĐ has no figures for {year} (only for {years}): the checks of criteria met "
+            "per criterion, communes by number of criteria met, mean criteria per commune, poverty rate "
+            "and infrastructure against the report cannot run. The table still imports; check the year.",
+        )
+    ]
+
+
+def _text_notices(raw: RawTable) -> list[RowIssue]:
+    """Notices of text the reader converted: TCVN3 letters, double-encoded UTF-8 repaired."""
+    out = []
+    if raw.encoding == "tcvn3" or raw.tcvn3_cells:
+        out.append(
+            RowIssue(
+                None,
+                raw.sheet,
+                None,
+                None,
+                None,
+                "tệp gõ bằng phông TCVN3 (ABC, .VnTime), đã chuyển sang Unicode; hãy kiểm tra tên xã.",
+                "the file was typed with a TCVN3 (ABC, .VnTime) font and was converted to Unicode; "
+                "check the commune names.",
+            )
+        )
+    if raw.repaired:
+        row, col, before, after = raw.repaired[0]
+        n = len(raw.repaired)
+        out.append(
+            RowIssue(
+                row,
+                raw.sheet,
+                f"(cột {column_letter(col)})",
+                None,
+                before,
+                f"tệp bị lưu sai bảng mã (chữ UTF-8 bị đọc theo bảng mã Windows-1252/1258 rồi lưu lại): đã "
+                f"sửa {n} ô, ví dụ «{before}» → «{after}». Hãy kiểm tra tên xã, và lần sau lưu dạng 'CSV UTF-8'.",
+                f"the file was saved with the wrong encoding (UTF-8 text read as Windows-1252/1258 and saved "
+                f"again): {n} cell(s) repaired, e.g. «{before}» → «{after}». Check the commune names, and "
+                "save as 'CSV UTF-8' next time.",
+            )
+        )
+    return out
 
 
 def _norm_code(text: str) -> str:

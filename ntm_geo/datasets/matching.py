@@ -138,6 +138,7 @@ class UnitIndex:
             self._district_by_key[name_key(name)] = code
             self._district_by_key[code] = code
         self._district_list = ", ".join(districts["district_name"])
+        self._district_names = dict(zip(districts["district_code"], districts["district_name"], strict=True))
         # Plain tuples for the per-row loops (pandas indexing costs ~1 ms a call).
         self._records = list(self.units.to_dict("records"))
         self._by_key: dict[str, list[dict[str, Any]]] = {}
@@ -305,17 +306,14 @@ class UnitIndex:
     ) -> Match:
         type_, key = split_unit_name(name)
         type_ = type_ or type_hint
-        candidates = pd.DataFrame(
-            [
-                r
-                for r in self._by_key.get(key, [])
-                if (district_code is None or r["district_code"] == district_code)
-                and (type_ is None or r["match_type"] == type_)
-            ],
-            columns=self.units.columns,
-        )
+        candidates = [
+            r
+            for r in self._by_key.get(key, [])
+            if (district_code is None or r["district_code"] == district_code)
+            and (type_ is None or r["match_type"] == type_)
+        ]
         if len(candidates) == 1:
-            return Match(str(candidates["commune_code"].iloc[0]), "name")
+            return Match(str(candidates[0]["commune_code"]), "name")
         if len(candidates) == 0:
             where_vi = f" trong {self._district_name(district_code)}" if district_code else " trong tỉnh"
             where_en = f" in {self._district_name(district_code)}" if district_code else " in the province"
@@ -326,9 +324,9 @@ class UnitIndex:
                 column="name",
                 suggestions=tuple(self.suggest(name, district_code)) if suggest else (),
             )
-        options = tuple((c, self.label(c), 100.0) for c in candidates["commune_code"])
+        options = tuple((r["commune_code"], self.label(r["commune_code"]), 100.0) for r in candidates)
         listed = "; ".join(label for _, label, _ in options)
-        if district_code is None and candidates["district_code"].nunique() > 1:
+        if district_code is None and len({r["district_code"] for r in candidates}) > 1:
             return Match(
                 reason_vi=f"thiếu huyện: có nhiều đơn vị tên «{name}» ({listed}); hãy ghi huyện hoặc mã xã.",
                 reason_en=f"missing district: several units are named «{name}» ({listed}); give the district "
@@ -346,5 +344,4 @@ class UnitIndex:
         )
 
     def _district_name(self, district_code: str) -> str:
-        rows = self.units[self.units["district_code"] == district_code]
-        return str(rows["district_name"].iloc[0])
+        return str(self._district_names[district_code])

@@ -354,3 +354,55 @@ def crs_suggestion(
     if best is not None and best[1] < min(used / 2, OFFSET_QUESTION_M):
         return best
     return None
+
+
+def preview_png(
+    communes: gpd.GeoDataFrame,
+    reference: gpd.GeoDataFrame,
+    *,
+    misplaced: list[str] | None = None,
+    offset_m: float | None = None,
+    lang: str = "vi",
+) -> bytes:
+    """A PNG (about 640 × 640 px) of the uploaded units over the reference boundaries.
+
+    Reference units in grey, uploaded ones outlined in blue, units in ``misplaced`` (codes) filled
+    in red; the title gives the median offset (m). Both frames in any CRS (drawn in
+    :data:`ntm_geo.geo.boundaries.WORK_CRS`, metres). For the data page, before saving.
+    """
+    import io
+
+    from matplotlib.figure import Figure  # no pyplot state: saved through the Agg canvas
+
+    figure = Figure(figsize=(6.4, 6.4), dpi=100)
+    axes = figure.add_subplot()
+    ref = reference.to_crs(bnd.WORK_CRS)
+    up = communes.to_crs(bnd.WORK_CRS)
+    ref.plot(ax=axes, facecolor="#f2f2f2", edgecolor="#9e9e9e", linewidth=0.6)
+    bad = up[up["commune_code"].isin(misplaced or [])]
+    if len(bad):
+        bad.plot(ax=axes, facecolor="#e53935", edgecolor="#b71c1c", alpha=0.6, linewidth=0.8)
+    up.plot(ax=axes, facecolor="none", edgecolor="#1565c0", linewidth=0.7)
+    axes.set_axis_off()
+    title = (
+        ("Xám: ranh giới đang dùng; xanh: tệp tải lên", "Grey: boundaries in use; blue: the upload")
+        if offset_m is None
+        else (
+            f"Xám: ranh giới đang dùng; xanh: tệp tải lên (lệch trung vị {offset_m:.0f} m)",
+            f"Grey: boundaries in use; blue: the upload (median offset {offset_m:.0f} m)",
+        )
+    )
+    axes.set_title(title[0 if lang == "vi" else 1], fontsize=9)
+    if len(bad):
+        axes.text(
+            0.01,
+            0.01,
+            "Đỏ: đơn vị lệch chỗ" if lang == "vi" else "Red: units out of place",
+            transform=axes.transAxes,
+            fontsize=8,
+            color="#b71c1c",
+        )
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()

@@ -60,6 +60,11 @@ def tcvn3() -> bytes:
     return "Tªn x·,HuyÖn,N¨m\r\nX· §×nh LËp,§×nh LËp,2015\r\nX· B¾c X¹,§×nh LËp,2015\r\n".encode("cp1252")
 
 
+def vni() -> bytes:
+    """ "Tên xã, Huyện, Năm / Xã Đình Lập, Đình Lập" typed with a VNI Windows font."""
+    return "Teân xaõ,Huyeän,Naêm\r\nXaõ Ñình Laäp,Ñình Laäp,2015\r\n".encode("cp1252")
+
+
 def koi8r() -> bytes:
     """A table in a code page the importer does not guess (KOI8-R)."""
     return "Ma xa,Ten xa,Ghi chu\r\n06628,Dinh Lap,Москва и область\r\n".encode("koi8-r")
@@ -179,6 +184,7 @@ FILES: dict[str, Callable[[], bytes]] = {
     "utf16_no_bom.csv": utf16_no_bom,
     "windows_1258.csv": windows_1258,
     "tcvn3.csv": tcvn3,
+    "vni.csv": vni,
     "koi8r.csv": koi8r,
     "merged_header.xlsx": merged_header_xlsx,
     "two_sheets.xlsx": two_sheets_xlsx,
