@@ -250,20 +250,20 @@ register(
     _build_shapes,
 )
 
-from ntm_geo.cli.import_table import IMPORT_TABLE  # noqa: E402 - import-table (issue 3)
+from ntm_geo.cli.import_table import IMPORT_TABLE  # noqa: E402 - registered here, after the commands above (their order in --help): import-table (issue 3)
 
 register(*IMPORT_TABLE)
-from ntm_geo.cli.export_map import EXPORT_MAP  # noqa: E402 - export-map (issue 4)
+from ntm_geo.cli.export_map import EXPORT_MAP  # noqa: E402 - registered here, after the commands above (their order in --help): export-map (issue 4)
 
 register(*EXPORT_MAP)
-from ntm_geo.cli.import_boundaries import IMPORT_BOUNDARIES  # noqa: E402 - import-boundaries (issue 10)
+from ntm_geo.cli.import_boundaries import IMPORT_BOUNDARIES  # noqa: E402 - registered here, after the commands above (their order in --help): import-boundaries (issue 10)
 
 register(*IMPORT_BOUNDARIES)
-from ntm_geo.cli.crosswalk import CROSSWALK, VINTAGE  # noqa: E402 - unit vintages (issue 12)
+from ntm_geo.cli.crosswalk import CROSSWALK, VINTAGE  # noqa: E402 - registered here, after the commands above (their order in --help): unit vintages (issue 12)
 
 register(*CROSSWALK)
 register(*VINTAGE)
-from ntm_geo.cli.frameworks import FRAMEWORKS  # noqa: E402 - frameworks (issue 13)
+from ntm_geo.cli.frameworks import FRAMEWORKS  # noqa: E402 - registered here, after the commands above (their order in --help): frameworks (issue 13)
 
 register(*FRAMEWORKS)
 

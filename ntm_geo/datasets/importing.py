@@ -1188,7 +1188,7 @@ MAX_MERGED_RANGES = 10_000
 
 def _ref(text: bytes) -> tuple[int, int]:
     """'B12' -> (row 12, column 2)."""
-    letters, digits = _REF_RE.fullmatch(text.decode()).groups()  # type: ignore[union-attr]
+    letters, digits = _REF_RE.fullmatch(text.decode()).groups()  # type: ignore[union-attr]  # _MERGE_RE captured it
     col = 0
     for ch in letters:
         col = col * 26 + ord(ch) - 64
@@ -1203,10 +1203,10 @@ def _merged_ranges(book: object, ws: object, budget: ImportBudget) -> list[tuple
     """
     found: list[tuple[int, int, int, int]] = []
     # Private attributes of openpyxl 3.1's read-only workbook and sheet (pinned in requirements.txt).
-    with book._archive.open(ws._worksheet_path) as src:  # type: ignore[attr-defined]
+    with book._archive.open(ws._worksheet_path) as src:  # type: ignore[attr-defined]  # private, see above
         tail = b""
         while chunk := src.read(2**20):
-            budget.check(sheet=ws.title)  # type: ignore[attr-defined]
+            budget.check(sheet=ws.title)  # type: ignore[attr-defined]  # ws: a ReadOnlyWorksheet
             buf = tail + chunk
             cut = max(0, len(buf) - 100)
             for m in _MERGE_RE.finditer(buf):  # a match starting before `cut` is complete in buf
@@ -1225,11 +1225,11 @@ def _merged_ranges(book: object, ws: object, budget: ImportBudget) -> list[tuple
 def _sheet_rows(ws: object, filename: str, budget: ImportBudget) -> list[tuple[int, list[str]]]:
     """The sheet's rows as text, streamed and bounded (:data:`MAX_ROWS`, :data:`MAX_COLUMNS`,
     :data:`EMPTY_RUN_END`). The sheet's declared size is never trusted."""
-    title = ws.title  # type: ignore[attr-defined]
+    title = ws.title  # type: ignore[attr-defined]  # ws: a ReadOnlyWorksheet
     ws.reset_dimensions()  # type: ignore[attr-defined]  # ignore <dimension ref="A1:XFD1048576">
     rows: list[tuple[int, list[str]]] = []
     empty_run = nonempty = 0
-    for number, row in enumerate(ws.iter_rows(min_row=1, max_col=MAX_COLUMNS + 1), start=1):  # type: ignore[attr-defined]
+    for number, row in enumerate(ws.iter_rows(min_row=1, max_col=MAX_COLUMNS + 1), start=1):  # type: ignore[attr-defined]  # ws: a ReadOnlyWorksheet
         if number % 128 == 0:
             budget.check(number, title)
         cells = [_cell_text(c.value, getattr(c, "number_format", None) or "") for c in row]

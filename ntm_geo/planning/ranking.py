@@ -176,7 +176,7 @@ def candidate_table(joined: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     assessed = pd.Series(joined["assessed"].to_numpy(dtype=bool))
     met = column("criteria_met", "Int64").where(assessed, pd.NA)
     crit = {c: column(c, "boolean").where(assessed, pd.NA) for c in CRITERION_COLUMNS}
-    not_met = pd.DataFrame({c: (crit[c] == False).fillna(False).astype(bool) for c in keys})  # noqa: E712
+    not_met = pd.DataFrame({c: (crit[c] == False).fillna(False).astype(bool) for c in keys})  # noqa: E712 - elementwise; NA is not "not met"
     missing = [tuple(int(c[1:]) for c in keys if row[c]) for _, row in not_met.iterrows()]
     groups = [group_key(m, a, total) for m, a in zip(met, assessed, strict=True)]
     infra_met = column("infra_criteria_met", "Int64").where(assessed, pd.NA)
@@ -621,7 +621,7 @@ def gap_matrix(table: pd.DataFrame) -> pd.DataFrame:
 
 def not_met_counts(matrix: pd.DataFrame) -> pd.Series:
     """For each criterion column ``c01``..``c19``: how many xã of the matrix do not meet it."""
-    return pd.Series({c: int((matrix[c] == False).fillna(False).sum()) for c in CRITERION_COLUMNS})  # noqa: E712
+    return pd.Series({c: int((matrix[c] == False).fillna(False).sum()) for c in CRITERION_COLUMNS})  # noqa: E712 - elementwise; NA is not "not met"
 
 
 # --------------------------------------------------------------------------- shortlist
