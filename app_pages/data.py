@@ -352,9 +352,12 @@ else:
 
 
 def _import(data: bytes, filename: str, year: int | None, confirmed: tuple[tuple[int, str], ...]):
-    from ntm_geo.datasets.importing import import_table
+    """The import in a child process at low priority, killed when its time budget runs out, so a
+    hostile upload neither holds the server's memory nor slows other viewers' maps
+    (:mod:`ntm_geo.datasets.import_worker`; bench/README.md, "Other viewers during hostile uploads")."""
+    from ntm_geo.datasets.import_worker import import_in_worker
 
-    return import_table(data, filename, year=year, confirmed=dict(confirmed))
+    return import_in_worker(data, filename, year=year, confirmed=dict(confirmed))
 
 
 report = None
