@@ -37,6 +37,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
+from typing import TypedDict
 
 from ntm_geo.bilingual import Bilingual
 from ntm_geo.datasets import catalog
@@ -94,6 +95,26 @@ class ViewState:
 
 
 DEFAULT = ViewState()
+
+
+class _ParsedValues(TypedDict, total=False):
+    """The fields of :class:`ViewState` a link set, each checked (what :func:`from_query` builds)."""
+
+    dataset: str
+    year: int
+    theme: str
+    var: str
+    scheme: str
+    k: int
+    district: str
+    communes: tuple[str, ...]
+    shortlist: tuple[str, ...]
+    lang: str
+    mode: str
+    slide: int
+    slides: str
+    compare: str
+    tiles: str
 
 
 @dataclass(frozen=True)
@@ -170,7 +191,7 @@ def from_query(
     Never raises: every problem becomes a :class:`Notice` and the default value is kept.
     """
     notices: list[Notice] = []
-    values: dict[str, object] = {}
+    values: _ParsedValues = {}
     years = sorted(set(catalog.all_years() if known_years is None else known_years), reverse=True)
     districts = set(known_districts) if known_districts is not None else None
     communes = set(known_communes) if known_communes is not None else None
@@ -251,7 +272,10 @@ def from_query(
                     "mã xã lặp lại, chỉ tính một lần",
                     "repeated commune codes counted once",
                 )
-            values[name] = tuple(codes)
+            if name == "communes":
+                values["communes"] = tuple(codes)
+            else:
+                values["shortlist"] = tuple(codes)
         elif name == "lang":
             if raw in LANGS:
                 values["lang"] = raw
@@ -300,4 +324,4 @@ def from_query(
             f"not a variable of theme {theme_key}",
         )
         values["var"] = allowed_vars[0]
-    return replace(DEFAULT, **values), notices  # type: ignore[arg-type]  # each value was checked above against its field
+    return replace(DEFAULT, **values), notices
