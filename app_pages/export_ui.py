@@ -1,5 +1,6 @@
 """Download buttons for the current map view: static map (PNG slide, PNG A4 300 dpi, PDF), standalone
-HTML map, Excel and CSV table.
+HTML map, GeoPackage for QGIS (with the app's style), Excel and CSV table (in the reader's
+language, importable again, carrying their provenance).
 
 Call from a page, after the view is chosen::
 
@@ -23,12 +24,11 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from app_pages.common import _boundaries, boundaries, joined_table, view
-from ntm_geo.datasets import catalog
+from app_pages.common import _boundaries, boundaries, joined_table
 from ntm_geo.errors import NtmGeoError
-from ntm_geo.exports.formats import export_filename, standalone_html, table_xlsx, view_table
+from ntm_geo.exports.formats import export_filename, standalone_html, table_export
+from ntm_geo.exports.geopackage import build_geopackage
 from ntm_geo.exports.static_map import MapSpec, render_map
-from ntm_geo.exports.tables import table_csv_bytes
 from ntm_geo.i18n import register, t
 
 STRINGS: dict[str, tuple[str, str]] = {
@@ -53,12 +53,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "exportui_png_a4": ("PNG A4 300 dpi", "PNG A4 300 dpi"),
     "exportui_pdf": ("PDF A4", "PDF A4"),
     "exportui_html": ("Bản đồ HTML (không cần mạng)", "HTML map (offline)"),
+    "exportui_gpkg": ("GeoPackage cho QGIS (có sẵn màu)", "GeoPackage for QGIS (styled)"),
     "exportui_xlsx": ("Bảng Excel", "Excel table"),
     "exportui_csv": ("Bảng CSV", "CSV table"),
     "exportui_table_note": (
-        "Bảng: {n} đơn vị{where}, cột theo mẫu nhập dữ liệu (có thể nhập lại).",
-        "Table: {n} units{where}, columns as in the import template (can be imported again).",
+        "Bảng: {n} đơn vị{where}; tiêu đề cột tiếng Việt, dòng mã cột phía trên để nhập lại được. "
+        "GeoPackage: ranh giới đầy đủ (WGS84 và VN-2000 Lạng Sơn), mọi số liệu, lớp huyện, màu như bản đồ.",
+        "Table: {n} units{where}; headers in English over a row of column keys, so it imports again. "
+        "GeoPackage: full boundaries (WGS84 and VN-2000 Lạng Sơn), every value, districts, the map's colours.",
     ),
+    "exportui_unavailable": ("{name}: không tạo được — {why}", "{name}: not available — {why}"),
     "exportui_failed": ("Không tạo được tệp", "Could not create the file"),
 }
 register(STRINGS)
@@ -69,6 +73,7 @@ FILES: tuple[tuple[str, str, str, str, str], ...] = (
     ("png_a4", "exportui_png_a4", "image/png", "png", "a4"),
     ("pdf", "exportui_pdf", "application/pdf", "pdf", "a4"),
     ("html", "exportui_html", "text/html", "html", ""),
+    ("gpkg", "exportui_gpkg", "application/geopackage+sqlite3", "gpkg", ""),
     (
         "xlsx",
         "exportui_xlsx",
@@ -109,38 +114,9 @@ def _file(key: tuple, which: str) -> bytes:
         return render_map(spec, "pdf", "a4", boundaries=b)
     if which == "html":
         return standalone_html(spec, boundaries=b).encode("utf-8")
-    table, title, note = _table(spec)
-    if which == "xlsx":
-        return table_xlsx(table, title=title, note=note, sheet=t("export_sheet", spec.lang))
-    return table_csv_bytes(table, note=note)
-
-
-def _table(spec: MapSpec) -> tuple[pd.DataFrame, str, str | None]:
-    """The view's table (the district's units when one is chosen), its title and the illustrative note."""
-    lang = spec.lang
-    joined = joined_table(spec.dataset_id, spec.year)
-    result = view(spec.dataset_id, spec.year, spec.variable, spec.scheme, spec.k, lang)
-    table = view_table(joined, result, lang)
-    info = catalog.get_dataset(spec.dataset_id)
-    title = t("static_title", lang, variable=result.variable.label(lang), year=spec.year)
-    if spec.district:
-        inside = joined["district_code"].to_numpy() == spec.district
-        table = view_table(joined[inside], _subset(result, inside), lang)
-        title += " — " + str(joined.loc[inside, "district_name"].iloc[0])
-    title += " — " + (info.name_vi if lang == "vi" else info.name_en)
-    note = (info.note_vi if lang == "vi" else info.note_en) if info.illustrative else None
-    return table, title, note
-
-
-def _subset(result, inside):
-    """The view restricted to the rows ``inside`` (display values only are used by ``view_table``)."""
-    from dataclasses import replace
-
-    return replace(
-        result,
-        fills=tuple(f for f, i in zip(result.fills, inside, strict=True) if i),
-        display_values=tuple(v for v, i in zip(result.display_values, inside, strict=True) if i),
-    )
+    if which == "gpkg":
+        return build_geopackage(spec, boundaries=b)
+    return table_export(spec, which, boundaries=b)
 
 
 def _prepare(key: tuple) -> None:
@@ -187,18 +163,21 @@ def render_exports(
             return
         spec = _spec(key)
         files: dict[str, bytes] = {}
+        unavailable: dict[str, str] = {}
         bar = st.progress(0.0)
-        try:
-            for i, (which, label, *_rest) in enumerate(FILES):
-                bar.progress(i / len(FILES), text=t("exportui_rendering", lang, name=t(label, lang)))
+        for i, (which, label, *_rest) in enumerate(FILES):
+            bar.progress(i / len(FILES), text=t("exportui_rendering", lang, name=t(label, lang)))
+            try:
                 files[which] = _file(key, which)
-        except NtmGeoError as err:
-            bar.empty()
-            st.error(f"**{t('exportui_failed', lang)}**\n\n{err.message(lang)}")
-            return
+            except NtmGeoError as err:  # e.g. a GeoPackage of a variable the dataset lacks
+                unavailable[which] = err.message(lang)
         bar.empty()
+        if not files:
+            st.error(f"**{t('exportui_failed', lang)}**\n\n{next(iter(unavailable.values()))}")
+            return
         columns = st.columns(2)
-        for i, (which, label, mime, ext, size) in enumerate(FILES):
+        shown = [f for f in FILES if f[0] in files]
+        for i, (which, label, mime, ext, size) in enumerate(shown):
             data = files[which]
             with columns[i % 2]:
                 st.download_button(
@@ -211,9 +190,20 @@ def render_exports(
                     icon=":material/download:",
                     width="stretch",
                 )
-        table, _, _ = _table(spec)
+        for which, label, *_rest in FILES:
+            if which in unavailable:
+                st.caption(t("exportui_unavailable", lang, name=t(label, lang), why=unavailable[which]))
+        inside = _units_in_view(spec)
         where = f" ({district_name})" if (district_name := _district_name(spec)) else ""
-        st.caption(t("exportui_table_note", lang, n=len(table), where=where))
+        st.caption(t("exportui_table_note", lang, n=inside, where=where))
+
+
+def _units_in_view(spec: MapSpec) -> int:
+    """Units in the exported table: the district's when one is chosen, else all."""
+    units = _boundaries().communes_web
+    if spec.district:
+        return int((units["district_code"] == spec.district).sum())
+    return len(units)
 
 
 def _district_name(spec: MapSpec) -> str:

@@ -110,7 +110,14 @@ def _read_dataset(path_text: str, year: int) -> pd.DataFrame:
             f"{path}: không đọc được tệp ({err.strerror}).",
             file=str(path),
         ) from None
-    report = import_table(data, path.name, year=year)
+    # only compared, never saved: an export of the illustrative data is read, with a note (stderr)
+    report = import_table(data, path.name, year=year, accept_illustrative=True)
+    if report.provenance is not None and report.provenance.illustrative:
+        print(
+            f"Lưu ý: {path.name} được xuất từ dữ liệu minh họa, không phải số liệu thật của tỉnh.\n"
+            f"Note: {path.name} is an export of the illustrative data, not the province's real figures.",
+            file=sys.stderr,
+        )
     if not report.ok_rows():
         raise DataError(
             f"{path.name}: no row could be matched to a unit; see `python -m ntm_geo import-table "

@@ -194,7 +194,8 @@ def test_export_filename():
     )
     assert export_filename(MapSpec(), "xlsx") == "ntm_lang_son_illustrative_2015_criteria_met.xlsx"
     with pytest.raises(
-        ConfigError, match=r"Unknown export file type 'doc'; allowed: png, pdf, html, xlsx, csv.*Loại tệp"
+        ConfigError,
+        match=r"Unknown export file type 'doc'; allowed: png, pdf, html, gpkg, xlsx, csv.*Loại tệp",
     ):
         export_filename(MapSpec(), "doc")
 

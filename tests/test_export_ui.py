@@ -31,14 +31,49 @@ def test_nothing_is_rendered_until_prepare(boundaries, monkeypatch):
     assert _downloads(at) == [] and calls == []
 
 
-def test_prepare_shows_six_downloads(boundaries):
-    at = AppTest.from_string(_script("186"), default_timeout=180).run()
+def test_prepare_shows_seven_downloads(boundaries):
+    at = AppTest.from_string(_script("186"), default_timeout=240).run()
     at.button[0].click().run()
     assert not at.exception, at.exception
     labels = [d.proto.label for d in _downloads(at)]
-    assert len(labels) == 6
-    assert labels[0].startswith("PNG trình chiếu 1920×1080 · ") and labels[-1].startswith("Bảng CSV · ")
+    assert len(labels) == 7
+    names = sorted(label.split(" · ")[0] for label in labels)
+    assert names == sorted(
+        [
+            "PNG trình chiếu 1920×1080",
+            "PNG A4 300 dpi",
+            "PDF A4",
+            "Bản đồ HTML (không cần mạng)",
+            "GeoPackage cho QGIS (có sẵn màu)",
+            "Bảng Excel",
+            "Bảng CSV",
+        ]
+    )
     assert any("26 đơn vị (Huyện Hữu Lũng)" in c.value for c in at.caption)
     # a rerun keeps the files (no button to press again)
     at.run()
-    assert len(_downloads(at)) == 6 and not at.button
+    assert len(_downloads(at)) == 7 and not at.button
+
+
+def test_a_file_that_cannot_be_made_says_why_and_the_others_stay(boundaries, monkeypatch):
+    """A GeoPackage of a variable without values is refused; the other files are still offered."""
+    script = (
+        "from app_pages.export_ui import render_exports\n"
+        "render_exports('illustrative', 2011, 'road_hardened_pct', 'quantiles', 4, '186', 'en')\n"
+    )
+    import app_pages.export_ui as ui
+
+    monkeypatch.setattr(ui, "render_map", lambda *a, **k: b"png")  # the pictures are tested elsewhere
+    monkeypatch.setattr(ui, "standalone_html", lambda *a, **k: "<html></html>")
+    at = AppTest.from_string(script, default_timeout=240).run()
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    labels = [d.proto.label for d in _downloads(at)]
+    assert len(labels) == 6 and not any(label.startswith("GeoPackage") for label in labels)
+    assert any(
+        c.value.startswith(
+            "GeoPackage for QGIS (styled): not available — Dataset 'illustrative', year 2011: "
+            "variable 'road_hardened_pct'"
+        )
+        for c in at.caption
+    )

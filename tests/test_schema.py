@@ -15,7 +15,7 @@ from ntm_geo.bilingual import Bilingual
 from ntm_geo.criteria.framework import CRITERION_COLUMNS, load_criteria
 from ntm_geo.datasets import contract, importing, schema, store, template
 from ntm_geo.errors import ConfigError
-from ntm_geo.exports import formats
+from ntm_geo.exports import tables
 from ntm_geo.maps import themes
 from ntm_geo.planning import profile, ranking
 
@@ -69,7 +69,9 @@ def test_unknown_keys_kinds_and_frameworks_list_the_allowed_ones():
         schema.column("nope")
     with pytest.raises(ConfigError, match="Unknown column kind 'size'; allowed: key, criterion"):
         schema.column_keys("size")
-    with pytest.raises(ConfigError, match="Unknown criteria framework 'x'; allowed: 491-342"):
+    with pytest.raises(
+        ConfigError, match="Unknown criteria framework 'x'; allowed: qd491_342, qd1980, qd318, qd51_2025"
+    ):
         schema.criterion_columns("x")
     with pytest.raises(ConfigError, match="unknown kind 'weird'"):
         schema.Column("a", "weird", "float64", Bilingual("a", "a"), Bilingual("a", "a"))
@@ -92,7 +94,8 @@ def test_the_column_lists_of_every_part_are_the_registry():
     for key in schema.pct_keys():
         assert importing.header_field(schema.header(key, "vi")) == key
         assert importing.header_field(schema.header(key, "en")) == key
-        assert formats._HEADERS[key] == (schema.header(key, "vi"), schema.header(key, "en"))
+        assert tables.column_label(key, "vi") == schema.header(key, "vi")  # the exports' one label lookup
+        assert tables.column_label(key, "en") == schema.header(key, "en")
         assert ranking.column_label(key, "en") == schema.header(key, "en")
     for var in themes.VARIABLES.values():
         if var.key in schema.column_keys("indicator", "flag"):

@@ -3,10 +3,13 @@
 ::
 
     python -m ntm_geo export-map --theme T --year Y [--var V] [--dataset ID] [--district D]
-        [--scheme S] [--k K] [--lang vi|en] [--size slide|a4] [--format png|pdf|html] OUT
+        [--scheme S] [--k K] [--lang vi|en] [--size slide|a4] [--format png|pdf|html|gpkg|xlsx|csv] OUT
 
 * ``--theme`` criteria | poverty | infrastructure; ``--var`` one of the theme's variables
   (default: its first, e.g. ``criteria_met``);
+* ``--format gpkg``: a GeoPackage for QGIS with the app's style
+  (:func:`ntm_geo.exports.geopackage.build_geopackage`); ``xlsx`` / ``csv``: the table behind the
+  view in the reader's language, importable again (:func:`ntm_geo.exports.formats.table_export`);
 * ``--district`` a GSO code ("186") or a name ("Hữu Lũng", "huu lung");
 * ``--format`` defaults to OUT's extension; ``--size`` defaults to ``slide`` (1920×1080) for
   PNG and ``a4`` (portrait, 300 dpi) for PDF; the HTML map has no page size.
@@ -39,7 +42,8 @@ if TYPE_CHECKING:  # imported lazily at run time: the CLI starts fast
     from ntm_geo.exports.static_map import MapSpec
     from ntm_geo.geo.boundaries import Boundaries
 
-FORMATS = ("png", "pdf", "html")
+FORMATS = ("png", "pdf", "html", "gpkg", "xlsx", "csv")
+PAGE_FORMATS = ("png", "pdf")
 DEFAULT_SIZE = {"png": "slide", "pdf": "a4"}
 
 
@@ -70,7 +74,9 @@ def _missing(option: str, allowed: str) -> ConfigError:
 
 def configure(p: argparse.ArgumentParser) -> None:
     """Options of ``export-map`` (all checked by :func:`parse_request`, with bilingual messages)."""
-    p.add_argument("out", nargs="?", metavar="OUT", help="output file (.png, .pdf or .html)")
+    p.add_argument(
+        "out", nargs="?", metavar="OUT", help="output file (.png, .pdf, .html, .gpkg, .xlsx or .csv)"
+    )
     p.add_argument("--theme", help="criteria | poverty | infrastructure (required)")
     p.add_argument("--year", help="year of the dataset, e.g. 2015 (required)")
     p.add_argument("--var", help="variable of the theme (default: the theme's first, e.g. criteria_met)")
@@ -84,7 +90,9 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--size", help="slide (1920x1080 px) | a4 (portrait, 300 dpi); default slide for png, a4 for pdf"
     )
-    p.add_argument("--format", dest="fmt", help="png | pdf | html (default: from OUT's extension)")
+    p.add_argument(
+        "--format", dest="fmt", help="png | pdf | html | gpkg | xlsx | csv (default: from OUT's extension)"
+    )
 
 
 def parse_request(args: argparse.Namespace, boundaries: Boundaries | None = None) -> ExportRequest:
@@ -100,8 +108,8 @@ def parse_request(args: argparse.Namespace, boundaries: Boundaries | None = None
     # output and format first: a typo there should not cost a render
     if not args.out:
         raise ConfigError(
-            "OUT (the output file) is required, e.g. map.png; formats: png, pdf, html.",
-            "Thiếu OUT (tệp kết quả), ví dụ map.png; định dạng: png, pdf, html.",
+            "OUT (the output file) is required, e.g. map.png; formats: png, pdf, html, gpkg, xlsx, csv.",
+            "Thiếu OUT (tệp kết quả), ví dụ map.png; định dạng: png, pdf, html, gpkg, xlsx, csv.",
         )
     out = Path(args.out)
     if out.is_dir():
@@ -115,8 +123,8 @@ def parse_request(args: argparse.Namespace, boundaries: Boundaries | None = None
         fmt = out.suffix.lower().lstrip(".")
         if fmt not in FORMATS:
             raise ConfigError(
-                f"Cannot tell the format from OUT {str(out)!r}; give --format or end OUT with one of: .png, .pdf, .html.",
-                f"Không xác định được định dạng từ OUT {str(out)!r}; hãy dùng --format hoặc đặt đuôi tệp: .png, .pdf, .html.",
+                f"Cannot tell the format from OUT {str(out)!r}; give --format or end OUT with one of: .png, .pdf, .html, .gpkg, .xlsx, .csv.",
+                f"Không xác định được định dạng từ OUT {str(out)!r}; hãy dùng --format hoặc đặt đuôi tệp: .png, .pdf, .html, .gpkg, .xlsx, .csv.",
             )
     elif fmt not in FORMATS:
         raise _bad("--format", args.fmt, listing(FORMATS))
@@ -125,11 +133,11 @@ def parse_request(args: argparse.Namespace, boundaries: Boundaries | None = None
             f"The folder of OUT {str(out.parent)!r} does not exist; create it first.",
             f"Thư mục của OUT {str(out.parent)!r} không tồn tại; hãy tạo trước.",
         )
-    if fmt == "html":
+    if fmt not in PAGE_FORMATS:
         if args.size:
             raise ConfigError(
-                "--size applies to png and pdf only; the HTML map fills the browser window.",
-                "--size chỉ dùng cho png và pdf; bản đồ HTML tự vừa cửa sổ trình duyệt.",
+                f"--size applies to png and pdf only, not to {fmt} (it has no page size).",
+                f"--size chỉ dùng cho png và pdf, không dùng cho {fmt} (không có khổ trang).",
             )
         size = ""
     else:
@@ -191,6 +199,14 @@ def render(request: ExportRequest, boundaries: Boundaries | None = None) -> byte
         from ntm_geo.exports.formats import standalone_html
 
         return standalone_html(request.spec, boundaries=boundaries).encode("utf-8")
+    if request.fmt == "gpkg":
+        from ntm_geo.exports.geopackage import build_geopackage
+
+        return build_geopackage(request.spec, boundaries=boundaries)
+    if request.fmt in ("xlsx", "csv"):
+        from ntm_geo.exports.formats import table_export
+
+        return table_export(request.spec, request.fmt, boundaries=boundaries)
     from ntm_geo.exports.static_map import render_map
 
     return render_map(request.spec, request.fmt, request.size, boundaries=boundaries)
@@ -210,11 +226,41 @@ def describe(data: bytes, fmt: str, lang: str) -> str:
         box = re.search(rb"/MediaBox\s*\[\s*\S+\s+\S+\s+(\S+)\s+(\S+)\s*\]", data)
         w_mm, h_mm = (round(float(v) / 72 * 25.4) for v in box.groups()) if box else (0, 0)
         return f"PDF {pages} {'trang' if vi else 'page' if pages == 1 else 'pages'}, {w_mm}×{h_mm} mm"
+    if fmt == "gpkg":
+        return _describe_gpkg(data, vi)
+    if fmt in ("xlsx", "csv"):
+        return _describe_table(data, fmt, vi)
     return (
         "HTML, mở không cần internet (script, kiểu và dữ liệu nằm trong tệp)"
         if vi
         else "HTML, opens offline (scripts, styles and data inlined)"
     )
+
+
+def _describe_gpkg(data: bytes, vi: bool) -> str:
+    """Layers and rows of a GeoPackage, read back with pyogrio from a temporary copy."""
+    import pyogrio
+
+    with tempfile.TemporaryDirectory(prefix="ntm_gpkg_") as tmp:
+        path = Path(tmp) / "check.gpkg"
+        path.write_bytes(data)
+        layers = [str(name) for name, _ in pyogrio.list_layers(path)]
+        units = pyogrio.read_info(path, layer="communes")["features"]
+    names = ", ".join(layers)
+    if vi:
+        return f"GeoPackage {units} đơn vị, lớp: {names}; kiểu QGIS như trong ứng dụng"
+    return f"GeoPackage, {units} units, layers: {names}; QGIS style as in the app"
+
+
+def _describe_table(data: bytes, fmt: str, vi: bool) -> str:
+    """Rows of the exported table, read back with the importer's reader."""
+    from ntm_geo.datasets.importing import read_table
+
+    rows = len(read_table(data, f"table.{fmt}").rows)
+    kind = "Excel" if fmt == "xlsx" else "CSV (UTF-8)"
+    if vi:
+        return f"{kind} {rows} dòng, tiêu đề tiếng Việt, dòng mã cột để nhập lại"
+    return f"{kind}, {rows} rows, headers in English, a row of column keys for re-import"
 
 
 def _write(out: Path, data: bytes) -> None:
@@ -278,7 +324,7 @@ def export_map(args: argparse.Namespace) -> int:
 
 EXPORT_MAP = (
     "export-map",
-    "export a map view as PNG (slide or A4 300 dpi), PDF or offline HTML",
+    "export a map view as PNG (slide or A4 300 dpi), PDF, offline HTML, GeoPackage (QGIS) or Excel/CSV table",
     configure,
     export_map,
 )

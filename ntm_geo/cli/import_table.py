@@ -1,7 +1,11 @@
 """Command ``python -m ntm_geo import-table FILE``: import a commune table from the shell.
 
 ``import-table FILE [--year Y] [--sheet S] [--encoding E] [--dry-run] [--json] [--name NAME]
-[--source TEXT] [--lang {vi,en}]``
+[--source TEXT] [--lang {vi,en}] [--accept-illustrative]``
+
+A table exported from the app's illustrative data (its provenance rows say so,
+:mod:`ntm_geo.datasets.provenance`) is refused unless ``--accept-illustrative`` is given; then a
+notice in the report says the values are not the province's.
 
 Prints the match report of :func:`ntm_geo.datasets.importing.import_table` (or, with ``--json``, the
 object of :meth:`~ntm_geo.datasets.importing.ImportReport.to_json` plus ``report_check`` and ``saved``),
@@ -60,6 +64,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "saved": ("Đã lưu bộ dữ liệu «{name}» (mã {id}).", "Saved dataset «{name}» (id {id})."),
 }
 MAX_LISTED = 50
+#: Appended to the source of a dataset saved from an illustrative export (``--accept-illustrative``),
+#: so every map of it names its origin.
+ILLUSTRATIVE_SOURCE_NOTE = (
+    "xuất từ dữ liệu minh họa của ntm-geo, nhập theo --accept-illustrative / "
+    "exported from ntm-geo's illustrative data, imported with --accept-illustrative"
+)
 
 
 def _t(key: str, lang: str, **fmt: object) -> str:
@@ -83,6 +93,11 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--source", help="source text shown with the dataset (default: the file name)")
     p.add_argument(
         "--lang", choices=("vi", "en"), default="vi", help="language of the text report (default vi)"
+    )
+    p.add_argument(
+        "--accept-illustrative",
+        action="store_true",
+        help="import a table exported from the app's illustrative data anyway (refused by default)",
     )
 
 
@@ -179,12 +194,15 @@ def _save(args: argparse.Namespace, report: ImportReport, path: Path) -> Dataset
         user = getpass.getuser()
     except Exception:
         user = "unknown"
+    source = args.source or path.name
+    if report.provenance is not None and report.provenance.illustrative:  # accepted knowingly: say so
+        source += f" — {ILLUSTRATIVE_SOURCE_NOTE}"
     return store.save_import(  # the data page's save path too
         report.table,
         report.year,
         report.to_json(),
         name=args.name or path.stem,
-        source=args.source or path.name,
+        source=source,
         uploaded_by=f"cli:{user}",
         password=os.environ.get("NTM_GEO_EDITOR_PASSWORD"),
     )
@@ -202,7 +220,13 @@ def run(args: argparse.Namespace) -> int:
             file=str(path),
         ) from None
     report = import_table(
-        data, path.name, year=args.year, sheet=args.sheet, encoding=args.encoding, framework=args.framework
+        data,
+        path.name,
+        year=args.year,
+        sheet=args.sheet,
+        encoding=args.encoding,
+        framework=args.framework,
+        accept_illustrative=args.accept_illustrative,
     )
     rows, why = _comparison(report)
     status = 0 if report.ok_rows() else 1

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import datetime as dt
 import functools
 import io
@@ -52,6 +53,12 @@ from ntm_geo.criteria.framework import CRITERION_COLUMNS, load_criteria
 from ntm_geo.criteria.frameworks import builtin_frameworks
 from ntm_geo.datasets import schema
 from ntm_geo.datasets.matching import UnitIndex, is_district_heading, normalise_code
+from ntm_geo.datasets.provenance import (
+    Provenance,
+    has_illustrative_note,
+    illustrative_title,
+    read_provenance,
+)
 from ntm_geo.errors import DataError
 from ntm_geo.geo.units import ascii_fold, official_units
 
@@ -1563,6 +1570,9 @@ class ImportReport:
         Under a framework of N criteria only ``c01``..``cNN`` are read; the others stay NA. A
         framework given to :func:`import_table` (not the year's default) is also kept in a
         ``framework_id`` column of :attr:`table`, so the saved dataset is mapped under it.
+    provenance : Provenance or None
+        Where the table comes from when it is an export of this app
+        (:mod:`ntm_geo.datasets.provenance`), else None.
     """
 
     file: str
@@ -1584,6 +1594,7 @@ class ImportReport:
     framework_id: str = ""
     framework_reason_vi: str = ""
     framework_reason_en: str = ""
+    provenance: Provenance | None = None
 
     def ok_rows(self) -> int:
         """Number of rows imported (= rows of :attr:`table`)."""
@@ -1645,6 +1656,7 @@ class ImportReport:
                 "reason_vi": self.framework_reason_vi,
                 "reason_en": self.framework_reason_en,
             },
+            "provenance": None if self.provenance is None else dataclasses.asdict(self.provenance),
         }
 
     def rejected_rows(self) -> pd.DataFrame:
@@ -1958,6 +1970,7 @@ def import_table(
     encoding: str | None = None,
     time_budget_s: float = IMPORT_TIME_BUDGET_S,
     framework: str | None = None,
+    accept_illustrative: bool = False,
 ) -> ImportReport:
     """Read, match and check an uploaded table; returns the match report (nothing is saved).
 
@@ -1980,6 +1993,9 @@ def import_table(
         against the columns' criterion names, :func:`ntm_geo.criteria.detect.choose_framework`).
     time_budget_s : float
         Wall-clock budget of the whole import, seconds (:data:`IMPORT_TIME_BUDGET_S`).
+    accept_illustrative : bool
+        Import a table that is an export of the app's illustrative data (its provenance rows, or
+        the illustrative note in its title, say so) knowingly; a notice says so. Default: refuse.
 
     Name suggestions are computed for the first :data:`MAX_SUGGESTED_ROWS` unmatched rows only
     (a notice says so when there are more).
@@ -1988,13 +2004,16 @@ def import_table(
     ------
     DataError
         File-level problems (see :func:`read_table`), several years without ``year``, no year,
-        no framework for the year, a column naming a criterion of a framework numbered
+        a table exported from illustrative data without ``accept_illustrative``, no framework
+        for the year, a column naming a criterion of a framework numbered
         differently, or a criterion column beyond the framework's count (``TC11`` under the 10
         criteria of 51/2025), or the time budget spent.
     """
     budget = ImportBudget(filename, time_budget_s)
     raw = read_table(data, filename, sheet=sheet, encoding=encoding, budget=budget)
-    year, notices = _choose_year(raw, year)
+    provenance, notices = _check_provenance(data, raw, accept_illustrative)
+    year, year_notices = _choose_year(raw, year)
+    notices.extend(year_notices)
     choice = choose_framework(year, raw.headers, declared=framework, file=filename)
     keys = choice.framework.criterion_keys
     for c in CRITERION_COLUMNS[len(keys) :]:
@@ -2266,6 +2285,7 @@ def import_table(
         framework_id=choice.framework.id,
         framework_reason_vi=choice.reason_vi,
         framework_reason_en=choice.reason_en,
+        provenance=provenance,
     )
 
 
@@ -2343,6 +2363,45 @@ def _text_notices(raw: RawTable) -> list[RowIssue]:
             )
         )
     return out
+
+
+def _check_provenance(
+    data: bytes, raw: RawTable, accept_illustrative: bool
+) -> tuple[Provenance | None, list[RowIssue]]:
+    """The upload's provenance; refuses (or, accepted, notes) an export of illustrative data."""
+    provenance = read_provenance(data, raw.file)
+    if provenance is None and (illustrative_title(raw.title) or has_illustrative_note(data, raw.file)):
+        provenance = Provenance(illustrative=True)
+    if provenance is None or not provenance.illustrative:
+        return provenance, []
+    what_vi = f"bộ dữ liệu «{provenance.dataset_id}»" if provenance.dataset_id else "dữ liệu minh họa"
+    what_en = f"dataset «{provenance.dataset_id}»" if provenance.dataset_id else "the illustrative data"
+    when_vi = f", xuất lúc {provenance.exported_at}" if provenance.exported_at else ""
+    when_en = f", exported {provenance.exported_at}" if provenance.exported_at else ""
+    if not accept_illustrative:
+        raise _error(
+            raw.file,
+            f"this table is an export of the app's ILLUSTRATIVE data ({what_en}{when_en}): its values "
+            "are generated by a model, not the province's figures, so it is not imported as province "
+            "data. To import it anyway (e.g. to test), say so knowingly: --accept-illustrative on the "
+            "command line.",
+            f"bảng này được xuất từ DỮ LIỆU MINH HỌA của ứng dụng ({what_vi}{when_vi}): số liệu do mô "
+            "hình sinh ra, không phải số liệu của tỉnh, nên không được nhập như số liệu của tỉnh. Nếu vẫn "
+            "muốn nhập (ví dụ để thử), hãy xác nhận rõ: --accept-illustrative khi dùng dòng lệnh.",
+            sheet=raw.sheet,
+        )
+    notice = RowIssue(
+        None,
+        raw.sheet,
+        None,
+        None,
+        provenance.dataset_id or None,
+        f"bảng được xuất từ dữ liệu minh họa ({what_vi}{when_vi}) và được nhập theo xác nhận của người "
+        "dùng: số liệu này không phải số liệu thật của tỉnh.",
+        f"the table is an export of illustrative data ({what_en}{when_en}), imported as the user "
+        "confirmed: these values are not the province's real figures.",
+    )
+    return provenance, [notice]
 
 
 def _norm_code(text: str) -> str:

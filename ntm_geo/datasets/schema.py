@@ -27,9 +27,10 @@ Criteria frameworks
 -------------------
 Criterion columns come from a framework loader in :data:`FRAMEWORKS` (framework id → function
 returning the framework's criteria, each with ``number``, ``code``, ``name_vi``, ``name_en``).
-Today one framework is known: ``"491-342"`` (Decisions 491/QĐ-TTg 2009 and 342/QĐ-TTg 2013,
-19 criteria, ``data/criteria.csv``). A new framework (e.g. 51/2025 with 10 criteria) is one more
-row of :data:`FRAMEWORKS`; its columns are then ``c01``..``c10`` with ``framework`` set to its id.
+The default is ``"qd491_342"`` (Decisions 491/QĐ-TTg 2009 and 342/QĐ-TTg 2013, 19 criteria, with
+the groups and thresholds of ``data/criteria.csv``); the national frameworks of ``data/frameworks/``
+(:mod:`ntm_geo.criteria.frameworks`, same ids) are registered at import, e.g. ``qd51_2025`` with
+10 criteria, whose columns are then ``c01``..``c10`` with ``framework`` set to its id.
 
 Examples
 --------
@@ -53,7 +54,8 @@ from ntm_geo.errors import ConfigError
 
 Kind = Literal["key", "criterion", "total", "indicator", "flag"]
 KINDS: tuple[str, ...] = ("key", "criterion", "total", "indicator", "flag")
-DEFAULT_FRAMEWORK = "491-342"
+#: The id of 491/342 in ``data/frameworks/qd491_342.yaml`` (one id per framework across the app).
+DEFAULT_FRAMEWORK = "qd491_342"
 
 
 class CriterionLike(Protocol):

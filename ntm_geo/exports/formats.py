@@ -11,6 +11,9 @@
   and filtered header row, column widths, numbers stored as numbers, text cells that could start
   a formula neutralised (:func:`ntm_geo.exports.tables.neutralise_formulas`) and always stored as text.
   CSV stays :func:`ntm_geo.exports.tables.table_csv_bytes` (UTF-8 with BOM).
+* :func:`table_export` — the reader's Excel or CSV table of a view (headers and coded values in
+  the view's language over a row of machine keys, provenance rows): the map page's export menu
+  and ``export-map --format xlsx|csv``.
 
 Pure logic: no Streamlit import.
 """
@@ -20,7 +23,8 @@ from __future__ import annotations
 import html
 import io
 import math
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime
 from typing import cast
 
 import branca.element
@@ -29,12 +33,23 @@ import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from ntm_geo.criteria.framework import CRITERION_COLUMNS
-from ntm_geo.datasets import schema
+from ntm_geo.datasets import catalog, schema
+from ntm_geo.datasets.provenance import SHEET as PROVENANCE_SHEET
+from ntm_geo.datasets.provenance import Provenance
 from ntm_geo.errors import ConfigError
 from ntm_geo.exports.static_map import ILLUSTRATIVE_COLOR, MapSpec, check_spec
-from ntm_geo.exports.tables import CellValue, neutralise_formulas, new_workbook
+from ntm_geo.exports.tables import (
+    CellValue,
+    column_label,
+    localized_table,
+    neutralise_formulas,
+    new_workbook,
+    provenance_for,
+    table_csv_bytes_localized,
+)
 from ntm_geo.geo.boundaries import Boundaries, load_boundaries
 from ntm_geo.geo.boundary_upload import boundaries_source_line
 from ntm_geo.i18n import register, t
@@ -43,7 +58,14 @@ from ntm_geo.maps.mapview import build_base_map, map_html
 from ntm_geo.maps.themes import ChoroplethView, table_framework
 from ntm_geo.views import pipeline
 
-__all__ = ["TABLE_COLUMNS", "export_filename", "standalone_html", "table_xlsx", "view_table"]
+__all__ = [
+    "TABLE_COLUMNS",
+    "export_filename",
+    "standalone_html",
+    "table_export",
+    "table_xlsx",
+    "view_table",
+]
 
 STRINGS: dict[str, tuple[str, str]] = {
     "export_offline_note": (
@@ -99,19 +121,6 @@ def view_table(joined: pd.DataFrame, view: ChoroplethView, lang: str = "vi") -> 
     return table
 
 
-_HEADERS: dict[str, tuple[str, str]] = {
-    "commune_code": ("Mã xã", "Code"),
-    "name_with_type": ("Đơn vị", "Unit"),
-    "district_code": ("Mã huyện", "District code"),
-    "district_name": ("Huyện", "District"),
-    "unit_type": ("Loại", "Type"),
-    "population_2009": ("Dân số 2009 (người)", "Population 2009 (people)"),
-    "area_km2": ("Diện tích (km²)", "Area (km²)"),
-    "criteria_met": ("Số tiêu chí đạt", "Criteria met"),
-    "infra_criteria_met": ("Tiêu chí hạ tầng đạt (2–9)", "Infrastructure criteria met (2–9)"),
-} | {c.key: (c.header.vi, c.header.en) for c in schema.value_columns()}
-
-
 def display_table(table: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     """:func:`view_table` for reading on screen: headers in the user's language ("TC1".."TC19"
     for the criteria), unit types as words, yes/no as ✓/✗ (blank = not assessed or no data),
@@ -130,11 +139,9 @@ def display_table(table: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
             out[column] = out[column].map(
                 lambda v: "" if v is None or pd.isna(v) else ("✓" if bool(v) else "✗")
             )
-    names = {c: _HEADERS[c][i] for c in out.columns if c in _HEADERS}
-    names |= {
-        c: f"{'TC' if lang == 'vi' else 'C'}{int(c[1:])}" for c in CRITERION_COLUMNS if c in out.columns
-    }
-    return out.rename(columns=names)
+    return out.rename(
+        columns={c: column_label(str(c), lang, short=True, default=str(c)) for c in out.columns}
+    )
 
 
 def _excel_value(value: object) -> CellValue:
@@ -172,13 +179,23 @@ def _sheet_name(name: str) -> str:
 
 
 def table_xlsx(
-    df: pd.DataFrame, *, title: str, note: str | None = None, sheet: str = "Bảng số liệu"
+    df: pd.DataFrame,
+    *,
+    title: str,
+    note: str | None = None,
+    sheet: str = "Bảng số liệu",
+    headers: Sequence[str] | None = None,
+    keys: Sequence[str] | None = None,
+    provenance: Provenance | None = None,
 ) -> bytes:
     """The table as an Excel workbook (.xlsx bytes).
 
     Layout: row 1 the title (bold); row 2 the note when given (e.g. "Dữ liệu minh họa: …",
-    wrapped across the table's width); one empty row; then the header row (bold, grey, frozen
-    with everything above it, with filter buttons) and one row per record.
+    wrapped across the table's width); one empty row; then, when ``keys`` are given, a small grey
+    row of machine keys (``commune_code``, ``c01`` … — what the importer reads, so the file
+    imports again); then the header row (bold, grey, frozen with everything above it, with
+    filter buttons) and one row per record. With ``provenance``, a second sheet
+    (:data:`ntm_geo.datasets.provenance.SHEET`) holds its rows (read back by the importer).
 
     Cells: numbers stay numbers (integers ``#,##0``, percentages ``0.0``, other decimals
     ``#,##0.00``), booleans stay TRUE/FALSE, NA becomes an empty cell. Every text cell — header
@@ -189,20 +206,27 @@ def table_xlsx(
     Parameters
     ----------
     df : DataFrame
-        E.g. :func:`view_table`. Column names become the header.
+        E.g. :func:`view_table`. Column names become the header unless ``headers`` are given.
     title, note : str
         Header block. ``note`` None: no note row.
     sheet : str
         Sheet name (cut to Excel's 31 characters, without ``[]:*?/\\``).
+    headers, keys : sequence of str, optional
+        The reader's header (one per column) and the machine keys row above it.
+    provenance : Provenance, optional
+        Where the table comes from (dataset, illustrative …).
     """
     safe = neutralise_formulas(df.reset_index(drop=True))
+    header_texts = [str(h) for h in (headers if headers is not None else safe.columns)]
+    if len(header_texts) != len(safe.columns) or (keys is not None and len(keys) != len(safe.columns)):
+        raise ValueError("headers and keys need one entry per column")
     wb, ws = new_workbook()
     ws.title = _sheet_name(sheet)
     n_cols = max(1, len(safe.columns))
     last_col = get_column_letter(n_cols)
 
-    def put(row: int, col: int, value: object) -> Cell | MergedCell:
-        cell = ws.cell(row=row, column=col)
+    def put(row: int, col: int, value: object, target: Worksheet = ws) -> Cell | MergedCell:
+        cell = target.cell(row=row, column=col)
         stored = _excel_value(value)
         cell.value = stored
         if isinstance(stored, str):
@@ -217,13 +241,18 @@ def table_xlsx(
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if n_cols > 1:
             ws.merge_cells(f"A2:{last_col}2")
-        width_chars = sum(min(40, max(10, len(str(c)) + 2)) for c in safe.columns[:n_cols])
+        width_chars = sum(min(40, max(10, len(str(c)) + 2)) for c in header_texts[:n_cols])
         ws.row_dimensions[2].height = 15 * max(1, math.ceil(len(note) * 1.1 / max(width_chars, 40)))
         header_row = 4
+    if keys is not None:
+        for j, key in enumerate(keys, start=1):
+            cell = put(header_row, j, _text(str(key)))
+            cell.font = Font(italic=True, size=8, color="777777")
+        header_row += 1
     grey = PatternFill("solid", fgColor="E8E8E8")
     rule = Border(bottom=Side(style="thin", color="888888"))
-    for j, name in enumerate(safe.columns, start=1):
-        cell = put(header_row, j, str(name))
+    for j, name in enumerate(header_texts, start=1):
+        cell = put(header_row, j, _text(name))
         cell.font = Font(bold=True)
         cell.fill = grey
         cell.border = rule
@@ -235,8 +264,8 @@ def table_xlsx(
             fmt = formats[j]
             if fmt and isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
                 cell.number_format = fmt
-    for j, name in enumerate(safe.columns, start=1):
-        lengths = [len(str(name))] + [
+    for j, name in enumerate(header_texts, start=1):
+        lengths = [min(len(name), 24)] + [
             len(str(v)) for v in safe.iloc[:, j - 1].tolist() if _excel_value(v) is not None
         ]
         ws.column_dimensions[get_column_letter(j)].width = min(50, max(8, max(lengths) + 2))
@@ -247,9 +276,87 @@ def table_xlsx(
     wb.properties.creator = "ntm-geo"
     if note:
         wb.properties.description = _text(note)[:1000]
+    if provenance is not None:
+        meta = wb.create_sheet(PROVENANCE_SHEET)
+        for i, row in enumerate(provenance.rows(), start=1):
+            for j, value in enumerate(row, start=1):
+                put(i, j, _text(value), target=meta)
+        meta.column_dimensions["A"].width = 20
+        meta.column_dimensions["B"].width = 16
+        meta.column_dimensions["C"].width = 80
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def table_export(
+    spec: MapSpec,
+    fmt: str,
+    *,
+    boundaries: Boundaries | None = None,
+    now: datetime | None = None,
+) -> bytes:
+    """The table behind a view as the reader's Excel (``fmt`` "xlsx") or CSV ("csv") file.
+
+    One row per unit (the district's units when ``spec.district`` is set; classes are those of
+    the whole province, as on the map), headers and coded values in ``spec.lang``
+    (:func:`ntm_geo.exports.tables.localized_table`) over a row of machine keys, the title, the
+    illustrative note when it applies, and the provenance rows
+    (:mod:`ntm_geo.datasets.provenance`): importing the file again gives the same values, and
+    an illustrative export is refused as province data unless accepted knowingly.
+
+    Raises
+    ------
+    ConfigError
+        Invalid ``spec`` or ``fmt`` (messages list the allowed values).
+    """
+    if fmt not in ("xlsx", "csv"):
+        raise ConfigError(
+            f"Unknown table format {fmt!r}; allowed: xlsx, csv.",
+            f"Định dạng bảng không hợp lệ {fmt!r}; các giá trị hợp lệ: xlsx, csv.",
+        )
+    b = boundaries or load_boundaries()
+    info = check_spec(spec, b)
+    lang = spec.lang
+    dataset = catalog.load_year(spec.dataset_id, spec.year)
+    resolved = pipeline.resolve(
+        spec.view_state(), b.communes_web, joined=pipeline.join(spec.view_state(), b.communes_web, dataset)
+    )
+    joined, view = resolved.joined, resolved.view
+    table = view_table(joined, view, lang)
+    # every value of the dataset, also those the map table leaves out (e.g. especially_difficult)
+    extras = [c for c in dataset.columns if c not in table.columns and c not in ("year", "commune_code")]
+    for column in extras:
+        table.insert(len(table.columns) - 1, column, joined[column].array)
+    derived = "derived" in dataset.columns and bool(dataset["derived"].fillna(False).astype(bool).any())
+    title = t("static_title", lang, variable=view.variable.label(lang), year=spec.year)
+    if spec.district:
+        inside = joined["district_code"].to_numpy() == spec.district
+        table = table[inside].reset_index(drop=True)
+        title += " — " + str(joined.loc[inside, "district_name"].iloc[0])
+    title += " — " + (info.name_vi if lang == "vi" else info.name_en)
+    note = (info.note_vi if lang == "vi" else info.note_en) if info.illustrative else None
+    provenance = provenance_for(info, spec.year, now=now, derived=derived)
+    label = view.variable.label(lang)
+    keyed = table.rename(columns={label: "map_value"})
+    keyed.insert(list(keyed.columns).index("district_name") + 1, "year", spec.year)
+    if "area_km2" in keyed:
+        keyed["area_km2"] = keyed["area_km2"].astype(float).round(2)
+    values, headers = localized_table(keyed, lang)
+    headers[-1] = f"{column_label('map_value', lang)}: {label}"
+    if fmt == "csv":
+        return table_csv_bytes_localized(
+            keyed, lang=lang, title=title, note=note, provenance=provenance, headers=headers
+        )
+    return table_xlsx(
+        values,
+        title=title,
+        note=note,
+        sheet=t("export_sheet", lang),
+        headers=headers,
+        keys=list(keyed.columns),
+        provenance=provenance,
+    )
 
 
 # --------------------------------------------------------------------------- standalone HTML
@@ -354,7 +461,7 @@ def standalone_html(spec: MapSpec, *, boundaries: Boundaries | None = None, toda
 
 # --------------------------------------------------------------------------- names
 
-_EXTENSIONS = {"png": "png", "pdf": "pdf", "html": "html", "xlsx": "xlsx", "csv": "csv"}
+_EXTENSIONS = {"png": "png", "pdf": "pdf", "html": "html", "gpkg": "gpkg", "xlsx": "xlsx", "csv": "csv"}
 
 
 def export_filename(spec: MapSpec, ext: str, size: str = "") -> str:

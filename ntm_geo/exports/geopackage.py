@@ -1,0 +1,514 @@
+"""A map view as a GeoPackage for QGIS: units, values, classes, districts, metadata and the app's style.
+
+:func:`build_geopackage` writes (with pyogrio/GDAL, then :mod:`sqlite3` for the GeoPackage
+tables GDAL does not write):
+
+``communes`` (EPSG:4326)
+    One row per unit of the view (the district's units when ``spec.district`` is set; units
+    without data are kept with empty values), boundary geometry at full precision (the cleaned
+    censusVN2009 polygons, not the web-simplified ones). Columns: :data:`UNIT_COLUMNS`, ``year``,
+    every column of the view's dataset (``c01``..``c19`` boolean, ``criteria_met``, ``*_pct`` in %,
+    flags), ``infra_criteria_met``, then the map: ``map_value`` (the value as the map shows it),
+    ``map_class`` (class index 0..k-1 from low to high; -1 no data, -2 not assessed — the app's
+    :data:`~ntm_geo.maps.classify.NO_DATA`, :data:`~ntm_geo.maps.classify.NOT_ASSESSED`),
+    ``class_label`` (the legend's label), ``class_color`` (hex), ``class_low``/``class_high``
+    (the class's inclusive range; empty for the two special classes).
+``communes_vn2000``
+    The same rows in the provincial VN-2000 CRS of Lạng Sơn (transverse Mercator, central
+    meridian 107°15′, k = 0.9999, false easting 500 km, with the VN-2000 → WGS84 datum shift of
+    Decision 05/2007/QĐ-BTNMT): :data:`ntm_geo.geo.boundary_upload.VN2000_LANG_SON_TM3`, metres.
+``districts`` (EPSG:4326)
+    The districts dissolved from the full-precision units (``district_code``, ``district_name``,
+    ``population_2009``, ``area_km2``, ``units``).
+``ntm_metadata`` (no geometry)
+    ``key``, ``value``, ``label_vi``, ``label_en``: dataset, year, boundary vintage, source,
+    illustrative, derived, variable, scheme, classes, app version, export time, CRSs — and the
+    provenance rows the table exports carry (:mod:`ntm_geo.datasets.provenance`).
+
+Column aliases (Vietnamese and English, :func:`ntm_geo.exports.tables.column_label`) go into the
+``gpkg_data_columns`` table (GeoPackage schema extension: ``name`` and ``title`` in the export's
+language, ``description`` both) and into the QML. The style — a categorized renderer on
+``map_class`` with the app's colours and legend labels, the not-assessed and no-data classes
+included; white unit edges — is stored in the ``layer_styles`` table (as QGIS writes it) as the
+default style of both commune layers, so QGIS opens them coloured as in the app; ``districts``
+gets an outline style.
+
+Shapefile is not offered: it truncates column names to 10 bytes and cannot hold Vietnamese text
+safely (code pages), see the README.
+
+Pure logic: no Streamlit import.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from xml.sax.saxutils import quoteattr
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+from pyproj import CRS
+
+from ntm_geo.datasets import catalog
+from ntm_geo.datasets.contract import DatasetInfo
+from ntm_geo.errors import ConfigError
+from ntm_geo.exports.static_map import DISTRICT_EDGE, EDGE_COLOR, MapSpec, check_spec
+from ntm_geo.exports.tables import column_label, provenance_for
+from ntm_geo.geo.boundaries import Boundaries, load_boundaries
+from ntm_geo.geo.boundary_upload import VN2000_LANG_SON_TM3, boundaries_source_line
+from ntm_geo.maps.classify import NO_DATA, NO_DATA_COLOR, NOT_ASSESSED, NOT_ASSESSED_COLOR
+from ntm_geo.maps.themes import INFRA_CRITERIA, ChoroplethView, variable
+from ntm_geo.views import pipeline
+
+__all__ = [
+    "LAYER_COMMUNES",
+    "LAYER_COMMUNES_VN2000",
+    "LAYER_DISTRICTS",
+    "TABLE_METADATA",
+    "build_geopackage",
+    "commune_layer",
+    "require_variable",
+    "style_qml",
+    "vn2000_crs",
+]
+
+LAYER_COMMUNES = "communes"
+LAYER_COMMUNES_VN2000 = "communes_vn2000"
+LAYER_DISTRICTS = "districts"
+TABLE_METADATA = "ntm_metadata"
+STYLE_NAME = "ntm-geo"
+UNIT_COLUMNS: tuple[str, ...] = (
+    "commune_code",
+    "name_with_type",
+    "name",
+    "district_code",
+    "district_name",
+    "unit_type",
+    "assessed",
+    "population_2009",
+    "area_km2",
+)
+MAP_COLUMNS: tuple[str, ...] = (
+    "map_value",
+    "map_class",
+    "class_label",
+    "class_color",
+    "class_low",
+    "class_high",
+)
+VN2000_NAME = "VN-2000 / Lạng Sơn TM-3° (KTT 107°15′, k=0.9999)"
+
+
+def vn2000_crs() -> CRS:
+    """The provincial VN-2000 CRS of Lạng Sơn (:data:`~ntm_geo.geo.boundary_upload.VN2000_LANG_SON_TM3`),
+    named so QGIS shows which it is.
+
+    The datum is deliberately *not* named "Vietnam 2000": PROJ would identify it as EPSG:6756 and
+    replace the app's datum shift by an EPSG transformation (see :func:`_fix_srs`)."""
+    crs = CRS.from_proj4(VN2000_LANG_SON_TM3)
+    spec = crs.to_json_dict()
+    if spec.get("type") == "BoundCRS":  # the datum shift (towgs84) kept; the projected CRS named
+        spec["source_crs"]["name"] = VN2000_NAME
+        spec["source_crs"]["base_crs"]["name"] = "VN-2000"
+        spec["source_crs"]["base_crs"]["datum"]["name"] = "VN-2000 (QĐ 05/2007/QĐ-BTNMT)"
+    return CRS.from_json_dict(spec)
+
+
+def _fix_srs(con: sqlite3.Connection, layer: str, crs: CRS) -> None:
+    """Store ``crs`` of ``layer`` as PROJ writes it (WKT1 ``definition``, WKT2 ``definition_12_063``).
+
+    The app's datum shift (:data:`~ntm_geo.geo.boundary_upload.VN2000_TOWGS84`, a PROJ
+    ``+towgs84``: position-vector rotations) uses the numbers of EPSG's "VN-2000 to WGS 84 (2)",
+    which EPSG gives as *coordinate-frame* rotations: the two readings are 0.77 m apart in Lạng Sơn.
+    GDAL, handed the CRS by pyogrio, stores the rotations with the sign flipped (EPSG's reading).
+    Here the file stores the app's own definition, so GDAL (``ogr2ogr``, tests/test_geopackage.py)
+    reprojects the VN-2000 layer onto the WGS84 one within a centimetre. Which reading is right is
+    the boundary upload's question (one definition, in :mod:`ntm_geo.geo.boundary_upload`)."""
+    (srs_id,) = con.execute(
+        "SELECT srs_id FROM gpkg_geometry_columns WHERE table_name = ?", (layer,)
+    ).fetchone()
+    con.execute(
+        "UPDATE gpkg_spatial_ref_sys SET definition = ?, definition_12_063 = ? WHERE srs_id = ?",
+        (crs.to_wkt("WKT1_GDAL"), crs.to_wkt("WKT2_2019"), srs_id),
+    )
+
+
+def require_variable(dataset: pd.DataFrame, spec: MapSpec) -> None:
+    """Refuse a view whose dataset lacks the chosen variable (rather than writing an empty layer).
+
+    Raises
+    ------
+    ConfigError
+        The dataset has no column for ``spec.variable`` (for ``infra_criteria_met``: one of the
+        criteria 2–9), or no unit has a value for it; the message names the dataset, year and
+        variable and lists the variables that do have values.
+    """
+    var = variable(spec.variable)
+    needed = list(INFRA_CRITERIA) if var.key == "infra_criteria_met" else [var.key]
+    missing = [c for c in needed if c not in dataset.columns]
+    empty = not missing and not dataset[needed].notna().to_numpy().any()
+    if not (missing or empty):
+        return
+    has = [
+        k
+        for k in (
+            "criteria_met",
+            "poverty_rate_pct",
+            "road_hardened_pct",
+            "electricity_hh_pct",
+            "irrigated_cropland_pct",
+            "hygienic_water_hh_pct",
+            "car_access_all_season",
+        )
+        if k in dataset.columns and dataset[k].notna().any()
+    ]
+    listing = ", ".join(has) or "—"
+    why_en = f"has no column {', '.join(missing)}" if missing else "has no value in any unit"
+    why_vi = f"không có cột {', '.join(missing)}" if missing else "không có giá trị ở đơn vị nào"
+    raise ConfigError(
+        f"Dataset {spec.dataset_id!r}, year {spec.year}: variable {var.key!r} ({var.label_en}) {why_en}; "
+        f"nothing to export. Variables with values: {listing}.",
+        f"Bộ dữ liệu {spec.dataset_id!r}, năm {spec.year}: biến {var.key!r} ({var.label_vi}) {why_vi}; "
+        f"không có gì để xuất. Các biến có số liệu: {listing}.",
+    )
+
+
+def commune_layer(
+    spec: MapSpec, boundaries: Boundaries | None = None
+) -> tuple[gpd.GeoDataFrame, ChoroplethView, DatasetInfo]:
+    """The ``communes`` layer (EPSG:4326, full precision; columns in the module docstring), the
+    view it was classified with (all units of the province, as the app does) and the dataset.
+
+    Raises
+    ------
+    ConfigError
+        Invalid ``spec`` (:func:`ntm_geo.exports.static_map.check_spec`), or the dataset lacks the
+        variable (:func:`require_variable`).
+    """
+    b = boundaries or load_boundaries()
+    info = check_spec(spec, b)
+    dataset = catalog.load_year(spec.dataset_id, spec.year)
+    require_variable(dataset, spec)
+    state = spec.view_state()
+    joined = pipeline.join(state, b.communes, dataset)  # the app's view pipeline, full precision
+    view = pipeline.classify(state, joined)
+    result = view.classification
+    data_columns = [c for c in dataset.columns if c not in ("commune_code", "year")]
+    layer = pd.DataFrame(joined[[c for c in UNIT_COLUMNS if c in joined.columns]])
+    layer.insert(layer.columns.get_loc("district_name") + 1, "year", np.int32(spec.year))
+    for column in [*data_columns, "infra_criteria_met"]:
+        layer[column] = joined[column].array
+    yb = np.asarray(result.yb, dtype=int)
+    labels = _class_labels(view, spec.lang)
+    layer["map_value"] = list(view.display_values)
+    layer["map_class"] = yb.astype(np.int32)
+    layer["class_label"] = [labels[c] for c in yb]
+    layer["class_color"] = list(view.fills)
+    low = {i: c.low for i, c in enumerate(result.classes)}
+    high = {i: c.high for i, c in enumerate(result.classes)}
+    layer["class_low"] = pd.array([low.get(c) for c in yb], dtype="Float64")
+    layer["class_high"] = pd.array([high.get(c) for c in yb], dtype="Float64")
+    out = gpd.GeoDataFrame(layer, geometry=joined.geometry.to_numpy(), crs=joined.crs)
+    if spec.district:
+        out = out[out["district_code"] == spec.district]
+    return out.reset_index(drop=True), view, info
+
+
+def _class_labels(view: ChoroplethView, lang: str) -> dict[int, str]:
+    """Class index -> the legend's label (special classes included)."""
+    from ntm_geo.maps.classify import NO_DATA_LABEL, NOT_ASSESSED_LABEL
+
+    i = 0 if lang == "vi" else 1
+    labels = {
+        n: (c.label_vi if lang == "vi" else c.label_en) for n, c in enumerate(view.classification.classes)
+    }
+    labels[NO_DATA] = NO_DATA_LABEL[i]
+    labels[NOT_ASSESSED] = NOT_ASSESSED_LABEL[i]
+    return labels
+
+
+def legend_classes(view: ChoroplethView, lang: str) -> list[tuple[int, str, str]]:
+    """``(map_class, colour, label)`` in the app legend's order (high values first, then no data
+    and not assessed — always listed, so a filtered layer keeps its legend)."""
+    labels = _class_labels(view, lang)
+    result = view.classification
+    rows = [(n, result.colors[n], labels[n]) for n in range(result.k)]
+    rows.reverse()
+    rows.append((NO_DATA, NO_DATA_COLOR, labels[NO_DATA]))
+    rows.append((NOT_ASSESSED, NOT_ASSESSED_COLOR, labels[NOT_ASSESSED]))
+    return rows
+
+
+# --------------------------------------------------------------------------- QML
+
+
+def _rgba(hex_color: str, alpha: int = 255) -> str:
+    h = hex_color.lstrip("#")
+    return f"{int(h[0:2], 16)},{int(h[2:4], 16)},{int(h[4:6], 16)},{alpha}"
+
+
+def _fill_symbol(name: str, fill: str | None, outline: str, width_mm: float) -> str:
+    options = {
+        "color": _rgba(fill) if fill else "0,0,0,0",
+        "style": "solid" if fill else "no",
+        "outline_color": _rgba(outline),
+        "outline_style": "solid",
+        "outline_width": f"{width_mm:g}",
+        "outline_width_unit": "MM",
+        "joinstyle": "bevel",
+    }
+    # both forms of the properties: <Option> (QGIS >= 3.26 reads it) and <prop> (older QGIS 3)
+    opts = "".join(
+        f'<Option type="QString" name={quoteattr(k)} value={quoteattr(v)}/>' for k, v in options.items()
+    )
+    props = "".join(f"<prop k={quoteattr(k)} v={quoteattr(v)}/>" for k, v in options.items())
+    return (
+        f'<symbol type="fill" name={quoteattr(name)} alpha="1" clip_to_extent="1" force_rhr="0">'
+        f'<layer class="SimpleFill" enabled="1" pass="0" locked="0"><Option type="Map">{opts}</Option>'
+        f"{props}</layer></symbol>"
+    )
+
+
+def _aliases(fields: list[str], lang: str) -> str:
+    rows = "".join(
+        f'<alias field={quoteattr(f)} index="{i}" name={quoteattr(column_label(f, lang, default=f))}/>'
+        for i, f in enumerate(fields)
+    )
+    return f"<aliases>{rows}</aliases>"
+
+
+def style_qml(view: ChoroplethView, lang: str, fields: list[str]) -> str:
+    """QGIS style (QML) of a commune layer: categorized renderer on ``map_class`` with the app's
+    classes (:func:`legend_classes`: colour and legend label each), white unit edges, and the
+    field aliases in ``lang``."""
+    categories, symbols = [], []
+    for n, (value, color, label) in enumerate(legend_classes(view, lang)):
+        categories.append(f'<category value="{value}" label={quoteattr(label)} symbol="{n}" render="true"/>')
+        symbols.append(_fill_symbol(str(n), color, EDGE_COLOR, 0.2))
+    return (
+        "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
+        '<qgis version="3.28.0" styleCategories="AllStyleCategories">\n'
+        '<renderer-v2 type="categorizedSymbol" attr="map_class" symbollevels="0" enableorderby="0" '
+        'forceraster="0" referencescale="-1">\n'
+        f"<categories>{''.join(categories)}</categories>\n"
+        f"<symbols>{''.join(symbols)}</symbols>\n"
+        "</renderer-v2>\n"
+        f"{_aliases(fields, lang)}\n"
+        "<layerGeometryType>2</layerGeometryType>\n"
+        "</qgis>\n"
+    )
+
+
+def district_qml(lang: str, fields: list[str]) -> str:
+    """QGIS style of the district layer: no fill, dark outline (as the app's district lines)."""
+    return (
+        "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
+        '<qgis version="3.28.0" styleCategories="AllStyleCategories">\n'
+        '<renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" forceraster="0" '
+        'referencescale="-1">\n'
+        f"<symbols>{_fill_symbol('0', None, DISTRICT_EDGE, 0.6)}</symbols>\n"
+        "</renderer-v2>\n"
+        f"{_aliases(fields, lang)}\n"
+        "<layerGeometryType>2</layerGeometryType>\n"
+        "</qgis>\n"
+    )
+
+
+# --------------------------------------------------------------------------- layers
+
+
+def district_layer(communes: gpd.GeoDataFrame, boundaries: Boundaries) -> gpd.GeoDataFrame:
+    """Districts dissolved from full-precision units (a coverage: ``shapely.coverage_union_all``)."""
+    rows = []
+    web = boundaries.districts_web.set_index("district_code")
+    for code, group in communes.groupby("district_code", sort=True):
+        rows.append(
+            {
+                "district_code": code,
+                "district_name": str(web.loc[code, "district_name"]),
+                "population_2009": int(group["population_2009"].sum()),
+                "area_km2": float(group["area_km2"].sum()),
+                "units": np.int32(len(group)),
+                "geometry": shapely.coverage_union_all(group.geometry.to_numpy()),
+            }
+        )
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=communes.crs)
+
+
+def _metadata(
+    spec: MapSpec,
+    info: DatasetInfo,
+    view: ChoroplethView,
+    units: int,
+    stamp: datetime,
+    boundary_vintage: str,
+    derived: bool,
+) -> pd.DataFrame:
+    from ntm_geo.maps.classify import scheme_label
+
+    provenance = provenance_for(info, spec.year, now=stamp, derived=derived)
+    var = view.variable
+    scheme = view.classification.scheme
+    scheme_text = scheme_label(scheme, "en") if scheme not in ("fixed", "binary") else scheme
+    rows = [
+        ("dataset_id", info.id, "Mã bộ dữ liệu", "Dataset id"),
+        ("dataset_name", f"{info.name_vi} / {info.name_en}", "Bộ dữ liệu", "Dataset"),
+        ("year", str(spec.year), "Năm", "Year"),
+        ("vintage", boundary_vintage, "Ranh giới (phiên bản)", "Boundary vintage"),
+        ("source", info.source, "Nguồn số liệu", "Data source"),
+        (
+            "illustrative",
+            "illustrative — DỮ LIỆU MINH HỌA, không phải số liệu thật / not real figures"
+            if info.illustrative
+            else "false",
+            "Dữ liệu minh họa",
+            "Illustrative data",
+        ),
+        ("derived", "derived" if provenance.derived else "false", "Dữ liệu suy ra", "Derived data"),
+        ("note", (f"{info.note_vi} / {info.note_en}" if info.illustrative else ""), "Ghi chú", "Note"),
+        ("variable", f"{var.key}: {var.label_vi} / {var.label_en}", "Biến bản đồ", "Map variable"),
+        ("scheme", f"{scheme_text}, k={view.classification.k}", "Phân lớp", "Classification"),
+        ("district", spec.district or "", "Huyện (mã)", "District (code)"),
+        ("units", str(units), "Số đơn vị", "Units"),
+        (
+            "crs",
+            f"EPSG:4326 ({LAYER_COMMUNES}, {LAYER_DISTRICTS}); {VN2000_NAME} ({LAYER_COMMUNES_VN2000})",
+            "Hệ tọa độ",
+            "CRS",
+        ),
+        ("app_version", provenance.app_version, "Phiên bản ntm-geo", "ntm-geo version"),
+        ("exported_at", provenance.exported_at, "Thời điểm xuất (UTC)", "Export time (UTC)"),
+    ]
+    table = pd.DataFrame(rows, columns=["key", "value", "label_vi", "label_en"])
+    marks = pd.DataFrame(
+        [(f"provenance.{k}", v, "", "") for _, k, v in provenance.rows()],
+        columns=["key", "value", "label_vi", "label_en"],
+    )
+    return pd.concat([table, marks], ignore_index=True)
+
+
+def _write_extras(
+    path: Path, styles: dict[str, str], aliases: dict[str, list[str]], lang: str, vn2000: CRS
+) -> None:
+    """``layer_styles`` (QGIS's table, default styles), ``gpkg_data_columns`` (aliases), the
+    VN-2000 CRS definition (:func:`_fix_srs`)."""
+    con = sqlite3.connect(path)
+    try:
+        _fix_srs(con, LAYER_COMMUNES_VN2000, vn2000)
+        cur = con.cursor()
+        cur.execute(
+            "CREATE TABLE layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), "
+            "f_table_schema TEXT(256), f_table_name TEXT(256), f_geometry_column TEXT(256), "
+            "styleName TEXT(30), styleQML TEXT, styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, "
+            "owner TEXT(30), ui TEXT(30), update_time DATETIME DEFAULT CURRENT_TIMESTAMP)"
+        )
+        for table, qml in styles.items():
+            cur.execute(
+                "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
+                "styleName, styleQML, styleSLD, useAsDefault, description, owner) "
+                "VALUES ('', '', ?, 'geom', ?, ?, '', 1, ?, 'ntm-geo')",
+                (table, STYLE_NAME, qml, "Màu như trong ứng dụng / colours as in the app"),
+            )
+        cur.execute(
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change) "
+            "VALUES ('layer_styles', 'attributes', 'layer_styles', 'QGIS styles', "
+            "strftime('%Y-%m-%dT%H:%M:%fZ','now'))"
+        )
+        cur.execute(
+            "CREATE TABLE IF NOT EXISTS gpkg_data_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL, "
+            "name TEXT, title TEXT, description TEXT, mime_type TEXT, constraint_name TEXT, "
+            "CONSTRAINT pk_gdc PRIMARY KEY (table_name, column_name), "
+            "CONSTRAINT gdc_tn UNIQUE (table_name, name))"
+        )
+        cur.execute(
+            "CREATE TABLE IF NOT EXISTS gpkg_extensions (table_name TEXT, column_name TEXT, "
+            "extension_name TEXT NOT NULL, definition TEXT NOT NULL, scope TEXT NOT NULL, "
+            "CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))"
+        )
+        for ext_table in ("gpkg_data_columns", "gpkg_data_column_constraints"):
+            cur.execute(
+                "INSERT OR IGNORE INTO gpkg_extensions VALUES (?, NULL, 'gpkg_schema', "
+                "'http://www.geopackage.org/spec/#extension_schema', 'read-write')",
+                (ext_table,),
+            )
+        for table, fields in aliases.items():
+            for f in fields:
+                label = column_label(f, lang, default=f)
+                both = f"{column_label(f, 'vi', default=f)} / {column_label(f, 'en', default=f)}"
+                cur.execute(
+                    "INSERT OR REPLACE INTO gpkg_data_columns (table_name, column_name, name, title, description) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (table, f, label, label, both),
+                )
+        con.commit()
+    finally:
+        con.close()
+
+
+def build_geopackage(
+    spec: MapSpec,
+    *,
+    boundaries: Boundaries | None = None,
+    now: datetime | None = None,
+    boundary_vintage: str | None = None,
+) -> bytes:
+    """The view as GeoPackage bytes (layers and tables in the module docstring).
+
+    Parameters
+    ----------
+    spec : MapSpec
+        The view (dataset, year, variable, scheme, k, district, language of labels and aliases).
+    boundaries : Boundaries, optional
+        Default: the boundary cache (:func:`ntm_geo.geo.boundaries.load_boundaries`).
+    now : datetime, optional
+        Export time (default: now, UTC).
+    boundary_vintage : str, optional
+        Which boundaries these are (default: the maps' source line,
+        :func:`ntm_geo.geo.boundary_upload.boundaries_source_line`, in both languages).
+
+    Raises
+    ------
+    ConfigError
+        Invalid ``spec``, or the dataset lacks the variable (:func:`require_variable`).
+    """
+    b = boundaries or load_boundaries()
+    stamp = (now or datetime.now(UTC)).astimezone(UTC)
+    communes, view, info = commune_layer(spec, b)
+    districts = district_layer(b.communes, b)  # all districts: context for a district view
+    vintage = boundary_vintage or f"{boundaries_source_line('vi')} / {boundaries_source_line('en')}"
+    derived = "derived" in communes.columns and bool(communes["derived"].fillna(False).astype(bool).any())
+    meta = _metadata(spec, info, view, len(communes), stamp, vintage, derived)
+    fields = [c for c in communes.columns if c != "geometry"]
+    district_fields = [c for c in districts.columns if c != "geometry"]
+    with tempfile.TemporaryDirectory(prefix="ntm_gpkg_") as tmp:
+        path = Path(tmp) / "export.gpkg"
+        # GeoPackage 1.2 (read by GDAL 2.x/3.x and every QGIS 3) with the WKT2 CRS column
+        options = {"VERSION": "1.2", "CRS_WKT_EXTENSION": "YES"}
+        pyogrio.write_dataframe(communes, path, layer=LAYER_COMMUNES, driver="GPKG", dataset_options=options)
+        vn2000 = vn2000_crs()
+        pyogrio.write_dataframe(communes.to_crs(vn2000), path, layer=LAYER_COMMUNES_VN2000, driver="GPKG")
+        pyogrio.write_dataframe(districts, path, layer=LAYER_DISTRICTS, driver="GPKG")
+        pyogrio.write_dataframe(meta, path, layer=TABLE_METADATA, driver="GPKG")
+        qml = style_qml(view, spec.lang, fields)
+        _write_extras(
+            path,
+            {
+                LAYER_COMMUNES: qml,
+                LAYER_COMMUNES_VN2000: qml,
+                LAYER_DISTRICTS: district_qml(spec.lang, district_fields),
+            },
+            {
+                LAYER_COMMUNES: fields,
+                LAYER_COMMUNES_VN2000: fields,
+                LAYER_DISTRICTS: district_fields,
+                TABLE_METADATA: ["key", "value", "label_vi", "label_en"],
+            },
+            spec.lang,
+            vn2000,
+        )
+        return path.read_bytes()
