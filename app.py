@@ -26,6 +26,7 @@ PAGES: list[tuple[str, str, str, str]] = [
     ("app_pages/map.py", "page_map", "🗺️", "map"),
     ("app_pages/present.py", "page_present", "📽️", "present"),
     ("app_pages/planner.py", "page_planner", "🎯", "planner"),
+    ("app_pages/years.py", "page_years", "📅", "years"),
     ("app_pages/data.py", "page_data", "📥", "data"),
 ]
 

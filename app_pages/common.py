@@ -166,9 +166,32 @@ def boundaries_or_stop(lang: str) -> bnd.Boundaries:
         raise  # unreachable: st.stop() ends the run
 
 
+@st.cache_resource(show_spinner="Ranh giới 2025… / 2025 boundaries…")
+def _boundaries_2025() -> bnd.Boundaries:
+    from ntm_geo.geo.boundaries_2025 import load_boundaries_2025
+
+    return load_boundaries_2025()
+
+
+def unit_boundaries(units: str = "2015") -> bnd.Boundaries:
+    """The boundaries of a unit vintage: "2015" (the active set) or "2025" (65 units, no districts)."""
+    return _boundaries_2025() if units == "2025" else _boundaries()
+
+
 @st.cache_resource(show_spinner=False)
-def joined_table(dataset_id: str, year: int):
-    """Web-simplified communes joined to a dataset's year table (read-only, shared)."""
+def joined_table(dataset_id: str, year: int, units: str = "2015"):
+    """Web-simplified units joined to a dataset's year table (read-only, shared). On the 2025
+    units the table is the dataset carried by :func:`ntm_geo.datasets.carry.carry_to_2025`
+    (every value derived; criteria as k of n former communes)."""
+    if units == "2025":
+        from ntm_geo.datasets.carry import carry_to_2025
+
+        carried = carry_to_2025(catalog.load_year(dataset_id, year)).table
+        return pipeline.join(
+            ViewState(dataset=dataset_id, year=year),
+            _boundaries_2025().communes_web.assign(district_name=""),
+            carried,
+        )
     return pipeline.join(ViewState(dataset=dataset_id, year=year), _boundaries().communes_web)
 
 
@@ -176,13 +199,17 @@ def joined_table(dataset_id: str, year: int):
 def view_of(state: ViewState) -> ChoroplethView:
     """Classification, fill colours, legend and display values of a view (cached per view: pass
     :meth:`ViewState.map_key`, which keeps only what changes the colours)."""
-    return pipeline.classify(state, joined_table(state.dataset, state.year))
+    return pipeline.classify(state, joined_table(state.dataset, state.year, state.units))
 
 
-def view(dataset_id: str, year: int, variable_key: str, scheme: str, k: int, lang: str) -> ChoroplethView:
+def view(
+    dataset_id: str, year: int, variable_key: str, scheme: str, k: int, lang: str, units: str = "2015"
+) -> ChoroplethView:
     """:func:`view_of` for callers that hold the view's parts."""
     return view_of(
-        ViewState(dataset=dataset_id, year=year, var=variable_key, scheme=scheme, k=k, lang=lang).map_key()
+        ViewState(
+            dataset=dataset_id, year=year, var=variable_key, scheme=scheme, k=k, lang=lang, units=units
+        ).map_key()
     )
 
 
@@ -198,29 +225,71 @@ def map_data(
     source: str,
     district: str = "",
     highlight: tuple[str, ...] = (),
-    tiles: bool = False,
-    height: int = 560,
-    key: str = "map",
+    units: str = "2015",
+    former_districts: bool = False,
 ) -> tuple[str, dict]:
-    """One view's map for :func:`app_pages.leaflet_map.show_map`: (title, component data).
+    """One view's map for :func:`app_pages.leaflet_map.show_map`: (title, spec).
 
-    The base map carries the geometry, the style group the colours, tooltips and legend
-    (``mapbuild``); ``highlight``: commune codes drawn with a thick outline. Cached per view for
-    all sessions: building the layers and rendering the folium map to strings (~40 ms) is done
-    once per view -- every visitor's first map is the default view. Cleared with the other data
-    caches (:func:`clear_data_caches`).
+    The spec is data (:func:`ntm_geo.maps.mapbuild.build_view_spec`): styles, legend, bounds and
+    the URL of the topology, published once per boundary set. ``highlight``: unit codes drawn
+    with a thick outline. Cached per view for all sessions; cleared with the other data caches
+    (:func:`clear_data_caches`).
     """
-    from app_pages.leaflet_map import component_data
-    from ntm_geo.maps.mapbuild import build_view_layers
+    from app_pages.leaflet_map import map_spec
+    from ntm_geo.maps.mapbuild import build_view_spec
 
-    layers = build_view_layers(
-        joined_table(dataset_id, year), _boundaries().districts_web, view(dataset_id, year, variable_key, scheme, k, lang),
+    table = joined_table(dataset_id, year, units)
+    if units == "2025" and former_districts:  # outlines of the 2015 districts, along the 2025 unit edges
+        from ntm_geo.geo.crosswalk import former_districts_2025
+
+        former = former_districts_2025().set_index("commune_code")["district_name"]
+        table = table.assign(district_name=table["commune_code"].map(former) + " (2015)")
+    spec = build_view_spec(
+        table, unit_boundaries(units).districts_web,
+        view(dataset_id, year, variable_key, scheme, k, lang, units),
         year=year, source=source, lang=lang, scheme=scheme, district=district, highlight=set(highlight),
     )  # fmt: skip
-    base = layers.base_map(tiles="openstreetmap" if tiles else None)  # geometry sent once per map
-    return layers.title, component_data(
-        base, key=key, feature_group_to_add=layers.feature_groups, height=height
-    )
+    return spec.title, map_spec(spec)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def shared_views_of(
+    dataset_id: str, years: tuple[int, ...], variable_key: str, scheme: str, k: int, lang: str
+):
+    """One classification of ``variable_key`` over ``years`` of a dataset, split per year
+    (:func:`ntm_geo.views.years.shared_views`; read-only, shared): the timeline and the small
+    multiples of the years page."""
+    from ntm_geo.views.years import shared_views
+
+    joined = {y: joined_table(dataset_id, y) for y in years}
+    return shared_views(joined, variable_key, scheme=scheme, k=k, lang=lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def timeline_map_data(
+    dataset_id: str, year: int, years: tuple[int, ...], variable_key: str, scheme: str, k: int, lang: str,
+    *, source: str, key: str = "yr_map",
+) -> tuple[str, dict]:  # fmt: skip
+    """:func:`map_data` for the years page's timeline: ``year`` coloured with the classes shared
+    by all ``years`` (:func:`shared_views_of`), legend at 16 px."""
+    from app_pages.leaflet_map import map_spec
+    from ntm_geo.maps.mapbuild import build_view_spec
+
+    shared = shared_views_of(dataset_id, years, variable_key, scheme, k, lang)
+    spec = build_view_spec(
+        joined_table(dataset_id, year), _boundaries().districts_web, shared.by_year[year],
+        year=year, source=source, lang=lang, scheme=scheme, legend_font_px=16,
+    )  # fmt: skip
+    return spec.title, map_spec(spec)
+
+
+@st.cache_resource(show_spinner=False)
+def panels_geometry():
+    """The small multiples' SVG outlines of the boundaries in use (:func:`ntm_geo.maps.multiples.panel_geometry`)."""
+    from ntm_geo.maps.multiples import panel_geometry
+
+    b = _boundaries()
+    return panel_geometry(b.communes_web, b.districts_web)
 
 
 @st.cache_data(show_spinner=False)
@@ -246,8 +315,11 @@ def clear_data_caches(*, boundaries: bool = False) -> None:
     map_data.clear()
     candidates.clear()
     report_rows.clear()
+    shared_views_of.clear()
+    timeline_map_data.clear()
     if boundaries:
         _boundaries.clear()
+        panels_geometry.clear()
 
 
 def view_widget(name: str, options: list, default: object) -> str:

@@ -1,187 +1,158 @@
-"""A folium map drawn in the app page itself: a Streamlit custom component v2, no iframe.
+"""The one map component of every page: a Streamlit custom component v2 (public API, no iframe)
+that takes DATA, not code.
 
-Why not ``st_folium``: its map lives in an iframe that must load its own document, the
-component's 54 KB script and then Leaflet, one after the other, each waiting behind the page's
-widget scripts; the map was painted ~0.8 s after the empty page (bench/README.md). Here the map's
-scripts run in the page as soon as the element arrives; Leaflet (served by this app, never a CDN)
-is fetched once per page and shared by every map on it.
+* Python sends a JSON spec (:func:`ntm_geo.maps.mapbuild.build_view_spec` plus labels, texts and
+  options): styles per unit, legend, bounds, texts -- a few KB; a theme change sends nothing else.
+* The topology is a content-hashed static file (``/app/static/topo/<sha>.json``, written once per
+  boundary set by :func:`ntm_geo.maps.webassets.publish_topology`) that the browser fetches once.
+* ONE versioned JavaScript module owns Leaflet: ``ntm_geo/maps/static/ntm_map.js``, published as
+  ``/app/static/ntm/ntm_map-<sha>.js``. The component's own script is a one-line loader that
+  imports it, so the module is not resent with every rerun and the browser caches it.
 
-The folium map is rendered to strings exactly as streamlit-folium does (its helper functions),
-so everything in :mod:`ntm_geo.maps.mapview` (base map with the geometry, feature groups with the
-colours and legend) is unchanged:
+When the app reruns: a click on a unit (``on_click``, the code is in :func:`clicked`) and, once,
+when the map is drawn (``on_ready``). A style, legend, label or text change restyles the existing
+map (zoom and pan kept); new bounds re-fit it; a new topology redraws the units in the same map.
 
-* the **base map** script is hashed; the map is re-created only when that hash changes (other
-  bounds, tiles, geometry) -- colour changes keep the zoom and pan;
-* the **feature groups** are re-evaluated when their script changes (old groups removed first);
-* a click on a commune reruns the app with ``on_click`` and returns the commune code
-  (:func:`leaflet_map`); the same commune clicked twice is two clicks.
-
-DOM hooks: the map box is ``div.ntm-map-box`` (plus ``cls``) inside the component's element
-(``.st-key-<key>``); paths, legend and tooltips keep their ``ntm-*`` classes.
+DOM hooks (browser tests, page CSS): the map box is ``div.ntm-map-box`` (plus ``cls``) inside the
+component's element (``.st-key-<key>``), its Leaflet map is ``box.__ntmMap``; paths, legend,
+labels and tooltips keep their ``ntm-*`` classes.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
-from collections.abc import Callable, Iterable
-from pathlib import Path
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
 
-import folium
 import streamlit as st
-from streamlit_folium import _get_feature_group_string, _get_header, _get_map_string
 
 from app_pages.common import APP_CSS, lang
 from ntm_geo.i18n import t
+from ntm_geo.maps.mapbuild import ViewSpec
+from ntm_geo.maps.webassets import local_asset_urls, map_module_url, publish_topology
 
-_JS = (Path(__file__).with_name("leaflet_map.js")).read_text(encoding="utf-8")
-_COMPONENT = st.components.v2.component("ntm_geo.leaflet_map", js=_JS, isolate_styles=False)
+MODULE_URL = map_module_url()
+"""URL path of the published map module (content-hashed: a new version is a new URL)."""
 
-_STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL | re.IGNORECASE)
-_RANDOM_IDS = re.compile(r"_[0-9a-f]{32}")
+# The component's script: import the one module (absolute URL: the inline script itself has no
+# base URL) and hand it the component. It starts with a comment line: Streamlit treats a one-line
+# string holding "/" as a file path, a string with a newline as inline code.
+LOADER_JS = (
+    "// ntm-geo map component loader\n"
+    "export default (component) => import(new URL("
+    + json.dumps(MODULE_URL)
+    + ", window.location.href).href).then((m) => m.default(component));"
+)
+_COMPONENT = st.components.v2.component("ntm_geo.map", js=LOADER_JS, isolate_styles=False)
+
+TILES: dict[str, dict[str, str]] = {
+    "openstreetmap": {
+        "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "attribution": "© OpenStreetMap contributors",
+    }
+}
+"""Base tiles the map may show (only with internet; off by default)."""
+
+_ASSETS = local_asset_urls()
 
 
 def _ignore() -> None:
     """Default callback: a trigger without a callback still reruns the app, which is all it needs."""
 
 
-def _styles(header: str) -> list[str]:
-    """The ``<style>`` texts of a folium header, minus its full-page rules (``html, body``,
-    ``#map``), which would restyle the whole app page."""
-    return [s.strip() for s in _STYLE.findall(header) if "html, body" not in s and "#map {" not in s]
+_PUBLISHED: dict[int, tuple[dict, str]] = {}
 
 
-def _links(m: folium.Map) -> tuple[list[str], list[str]]:
-    """Leaflet's JS and CSS URLs of the map and its elements (deduplicated, in order)."""
-    js: list[str] = []
-    css: list[str] = []
+def _topology_url(topo: dict) -> str:
+    """The published topology's URL, written once per boundary set. Remembered per topology
+    object (``commune_topology`` returns the same cached object for the same boundaries), so a
+    rerun does not serialise it again."""
+    hit = _PUBLISHED.get(id(topo))
+    if hit is not None and hit[0] is topo:
+        return hit[1]
+    url = publish_topology(topo)
+    if len(_PUBLISHED) >= 16:
+        _PUBLISHED.pop(next(iter(_PUBLISHED)))
+    _PUBLISHED[id(topo)] = (topo, url)  # (the topology is kept alive with its URL)
+    return url
 
-    def walk(el) -> None:
-        js.extend(src for _, src in getattr(el, "default_js", []))
-        css.extend(href for _, href in getattr(el, "default_css", []))
-        for child in getattr(el, "_children", {}).values():
-            walk(child)
 
-    walk(m)
-    return list(dict.fromkeys(js)), list(dict.fromkeys(css))
+def map_spec(view: ViewSpec, **extra: Any) -> dict[str, Any]:
+    """The spec of ``view`` with its topology published (URL instead of geometry) and ``extra``
+    fields (``labels``, ``texts``, ``marked``...: see ``ntm_map.js``)."""
+    return view.with_topology_url(_topology_url(view.topology), **extra)
 
 
-def component_data(
-    m: folium.Map,
+def payload(
+    spec: Mapping[str, Any],
     *,
-    key: str,
-    feature_group_to_add: Iterable[folium.FeatureGroup] | None = None,
-    height: int = 560,
-    cls: str = "",
-    ready: bool = False,
-    error: str = "",
-) -> dict:
-    """What :func:`leaflet_map` sends to the browser (see ``leaflet_map.js``): the folium map
-    rendered to strings as streamlit-folium renders it. Also used by ``bench/`` to weigh it
-    (``len(json.dumps(data))`` = bytes of the map's message)."""
-    m.get_root().render()
-    header = _get_header(m)  # before _get_map_string, which renames the map ("map_div")
-    script = _get_map_string(m)
-    groups = "".join(
-        _get_feature_group_string(g, map=m, idx=i) for i, g in enumerate(feature_group_to_add or [])
-    )
-    js, css = _links(m)
+    ready: bool,
+    error: str,
+    options: Mapping[str, Any] | None = None,
+    page: Mapping[str, str] | None = None,
+    page_css: bool = False,
+) -> dict[str, Any]:
+    """What the browser receives for one run: ``spec`` (not mutated) with the options, the texts
+    around the map (``page``: title, note, caption; set as text, never HTML), Leaflet's URLs, the
+    ready flag, the error text and, with ``page_css``, the app's CSS (for a first paint that
+    comes before the page's own CSS element; the module keeps it)."""
     return {
-        "uid": "ntm_map_" + re.sub(r"[^0-9A-Za-z_]", "_", key),
-        "hash": hashlib.sha256(_RANDOM_IDS.sub("", script).encode()).hexdigest()[:16],
-        "script": script,
-        "groups": groups,
-        "styles": _styles(header),
-        "js": js,
-        "css": css,
-        "height": height,
-        "cls": cls,
+        **spec,
+        "options": {**spec.get("options", {}), **(options or {})},
+        "page": dict(page or {}),
+        "css": APP_CSS if page_css else "",
+        "assets": {"js": [u for _, u in _ASSETS.js], "css": [u for _, u in _ASSETS.css]},
         "ready": ready,
         "error": error,
     }
 
 
-def leaflet_map(
-    m: folium.Map,
+def show_map(
+    spec: Mapping[str, Any],
     *,
     key: str,
-    feature_group_to_add: Iterable[folium.FeatureGroup] | None = None,
-    height: int = 560,
     on_click: Callable[[], None] | None = None,
     on_ready: Callable[[], None] | None = None,
-    cls: str = "",
+    height: int | str = 560,
+    title: str = "",
+    note: str = "",
+    caption: str = "",
+    **options: Any,
 ) -> str | None:
-    """Show ``m`` (a fresh folium map each run) with ``feature_group_to_add`` in the page.
+    """Show the map of ``spec`` (from :func:`map_spec`) in the page.
 
     Parameters
     ----------
-    m : folium.Map
-        The base map (re-created in the browser only when its script changes).
     key : str
-        Widget key; the clicked commune is in ``st.session_state[key]["click"]`` inside
-        ``on_click``.
-    feature_group_to_add : folium feature groups, swapped without re-creating the map.
-    height : int
-        Map height in CSS pixels (the width fills the column).
+        Widget key; the clicked unit is in ``st.session_state[key]["click"]`` inside ``on_click``.
     on_click : callable, optional
-        Called (as a widget callback, before the rerun) when a commune is clicked.
+        Called (as a widget callback, before the rerun) when a unit is clicked.
     on_ready : callable, optional
-        Called (as a widget callback, then the app reruns) once the map is drawn in the
-        browser -- or could not be drawn: the page may hold back its other elements until then
-        so that their scripts do not delay the map (see ``app_pages/map.py``).
-    cls : str
-        Extra CSS class of the map box (page CSS can size it, e.g. a projector slide).
+        Called (then the app reruns) once the map is drawn in the browser -- or could not be:
+        the page may hold back its other elements until then (see ``app_pages/map.py``).
+    height : int or str
+        Map height in CSS px, or a CSS length such as ``"calc(100vh - 92px)"``.
+    title, note, caption : str
+        A heading and a warning above the map, a line under it: plain texts drawn by the
+        component itself, so the page's first paint needs no other element before the map.
+    **options
+        ``cls`` (CSS class of the box), ``look`` ("projector"), ``tiles`` (a key of
+        :data:`TILES` or None), ``keyboard`` (Leaflet's arrow-key panning), ``sync`` (maps of one
+        sync group keep the same view), ``keys`` ({key name: button key} clicked by the key).
 
     Returns
     -------
     str or None
-        The commune code clicked in the browser just before this run, else None.
+        The unit code clicked in the browser just before this run, else None.
     """
-    data = component_data(m, key=key, feature_group_to_add=feature_group_to_add, height=height, cls=cls)
-    return show_map(data, key=key, on_click=on_click, on_ready=on_ready)
-
-
-def payload(data: dict, *, ready: bool, error: str, height: int | str | None, texts: dict[str, str]) -> dict:
-    """The component's data for one run: ``data`` (:func:`component_data`) with the ready flag,
-    the error text, the texts around the map and the app's CSS (see :func:`show_map`)."""
-    out = {
-        **data,
-        "ready": ready,
-        "error": error,
-        "texts": dict(texts),
-        "styles": [*data.get("styles", []), APP_CSS],
-    }
-    if height is not None:
-        out["height"] = height
-    return out
-
-
-def show_map(
-    data: dict,
-    *,
-    key: str,
-    on_click: Callable[[], None] | None = None,
-    on_ready: Callable[[], None] | None = None,
-    height: int | str | None = None,
-    title: str = "",
-    note: str = "",
-    caption: str = "",
-) -> str | None:
-    """:func:`leaflet_map` for data already made by :func:`component_data` (e.g. cached: the
-    same view in every new session costs no folium rendering). Same arguments and result;
-    ``height`` (px, or a CSS length such as ``"min(560px, calc(100vh - 250px))"``) replaces the
-    data's.
-
-    ``title`` (a heading above the map), ``note`` (a warning box under the title) and
-    ``caption`` (a line under the map) are plain texts drawn by the component itself (as text,
-    never HTML), with the app's CSS (:data:`app_pages.common.APP_CSS`): the map page's first
-    paint then needs no other element, and no other renderer script, before the map."""
+    tiles = options.pop("tiles", None)
     data = payload(
-        data,
+        spec,
         ready=on_ready is not None,
         error=t("map_error", lang()),
-        height=height,
-        texts={"title": title, "note": note, "caption": caption},
+        options={"height": height, "tiles": TILES.get(tiles) if tiles else None, **options},
+        page={"title": title, "note": note, "caption": caption},
+        page_css=on_ready is not None,  # the first paint: the page's CSS element comes later
     )
     result = _COMPONENT(
         data=data, key=key, on_click_change=on_click or _ignore, on_ready_change=on_ready or _ignore
@@ -191,7 +162,7 @@ def show_map(
 
 
 def clicked(key: str) -> str | None:
-    """Inside an ``on_click`` callback: the commune code that was clicked on map ``key``."""
+    """Inside an ``on_click`` callback: the unit code that was clicked on map ``key``."""
     value = st.session_state.get(key)
     click = value.get("click") if hasattr(value, "get") else None
     return click.get("id") if isinstance(click, dict) else None

@@ -15,6 +15,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from app_pages import vintage_view
 from app_pages.common import (
     bare_query,
     boundaries_or_stop,
@@ -68,7 +69,6 @@ def _apply_link(query: dict | None = None) -> None:
     state, notices = from_query(
         st.query_params.to_dict() if query is None else query,
         known_datasets=catalog.dataset_exists,
-        known_years={y for d in catalog.list_datasets() for y in d.years},
         known_districts=set(districts["district_code"]),
         known_communes=set(official_units()["commune_code"]),
     )
@@ -81,6 +81,7 @@ def _apply_link(query: dict | None = None) -> None:
         "scheme": state.scheme,
         "k": state.k,
         "district": state.district,
+        "units": state.units,
     }
     ss["tiles"] = state.tiles == "osm"  # the background toggle (drawn after the first paint)
     ss["selected_commune"] = state.communes[0] if state.communes else None
@@ -127,6 +128,7 @@ def current_state() -> ViewState:
         scheme=v.get("scheme", "natural_breaks"),
         k=v.get("k", 5),
         district=v.get("district") or "",
+        units=v.get("units") or "2015",
         communes=(selected,) if selected else (),
         lang=ss.get("lang", "vi"),
         tiles="osm" if ss.get("tiles") else "",
@@ -184,13 +186,30 @@ year = sidebar_widget(
     years[0],
 )
 remember("year", year)
-theme_key = sidebar_widget(
-    lambda key: st.sidebar.radio(
-        t("theme", L), list(THEMES), format_func=lambda k: THEMES[k].label(L), key=key
+# unit vintage (issue 12): 2015 units, or the 65 units of 2025 with the data carried to them
+units = sidebar_widget(
+    lambda key: (
+        st.sidebar.segmented_control(
+            t("units", L),
+            vintage_view.OPTIONS,
+            format_func=lambda u: vintage_view.label(u, L),
+            key=key,
+            required=True,
+        )
+        or "2015"
     ),
+    "units",
+    vintage_view.OPTIONS,
+    "2015",
+)
+remember("units", units)
+on_2025 = units == "2025"
+themes = [k for k in THEMES if not (on_2025 and k == "criteria")]  # criteria: k of n, below the map
+theme_key = sidebar_widget(
+    lambda key: st.sidebar.radio(t("theme", L), themes, format_func=lambda k: THEMES[k].label(L), key=key),
     "theme",
-    list(THEMES),
-    "criteria",
+    themes,
+    themes[0],
 )
 remember("theme", theme_key)
 try:  # the criteria are those of the year's framework (19, or 10 from 2026; issue 13)
@@ -198,6 +217,9 @@ try:  # the criteria are those of the year's framework (19, or 10 from 2026; iss
 except NtmGeoError:
     year_framework = None
 theme_vars = theme_variables(theme_key, year_framework)
+if on_2025:  # only what was carried as a value (criteria and flags become k of n, shown below)
+    carried = joined_table(dataset_id, year, units)
+    theme_vars = [v for v in theme_vars if v in carried.columns and carried[v].notna().any()]
 if len(theme_vars) > 1:
     label = t("criterion_view", L) if theme_key == "criteria" else t("variable", L)
     variable_key = sidebar_widget(
@@ -235,18 +257,27 @@ if variable.kind == "scheme":
     remember("scheme", scheme)
     remember("k", k)
 district_names = dict(zip(districts["district_code"], districts["district_name"], strict=True))
-district = sidebar_widget(
-    lambda key: st.sidebar.selectbox(
-        t("district", L),
+if on_2025:
+    st.sidebar.caption(t("units_no_districts", L) + " " + t("units_no_criteria", L))
+district = (
+    ""
+    if on_2025
+    else sidebar_widget(
+        lambda key: st.sidebar.selectbox(
+            t("district", L),
+            ["", *districts["district_code"]],
+            format_func=lambda c: district_names.get(c, t("all_districts", L)),
+            key=key,
+        ),
+        "district",
         ["", *districts["district_code"]],
-        format_func=lambda c: district_names.get(c, t("all_districts", L)),
-        key=key,
-    ),
-    "district",
-    ["", *districts["district_code"]],
-    "",
+        "",
+    )
 )
 remember("district", district)
+former_districts = bool(st.session_state.get("former_districts", False)) and on_2025
+if on_2025 and not FIRST_PAINT:  # the 2015 districts drawn along the 2025 unit edges
+    former_districts = st.sidebar.toggle(t("units_former_districts", L), key="former_districts")
 if FIRST_PAINT:
     tiles = bool(st.session_state.get("tiles", False))
     st.sidebar.text(t("loading_controls", L))  # plain text: no renderer script to load first
@@ -266,9 +297,9 @@ sync_query(query)  # the address bar is always a link to this view (ignored link
 st.session_state["map_synced"] = query
 
 # ---------------------------------------------------------------- core
-table = joined_table(dataset_id, year)
+table = joined_table(dataset_id, year, units)
 try:
-    result = view(dataset_id, year, variable_key, scheme, k, L)
+    result = view(dataset_id, year, variable_key, scheme, k, L, units)
 except NtmGeoError as err:
     st.error(err.message(L))
     st.stop()
@@ -276,6 +307,9 @@ note = info.note_vi if L == "vi" else info.note_en
 source_label = (
     t("illustrative_data", L) if info.illustrative else (info.name_vi if L == "vi" else info.name_en)
 )
+if on_2025:  # every value on the 2025 units is derived, and the map says so
+    source_label += f" · {t('units_derived_source', L)} · {vintage_view.label('2025', L)}"
+    note = (note + " " if info.illustrative else "") + t("units_derived_note", L)
 title, map_component = map_data(
     dataset_id,
     year,
@@ -286,8 +320,8 @@ title, map_component = map_data(
     source=source_label,
     district=district or "",
     highlight=(selected,) if selected else (),
-    tiles=tiles,
-    height=MAP_HEIGHT,
+    units=units,
+    former_districts=former_districts,
 )
 
 # ---------------------------------------------------------------- display
@@ -306,14 +340,17 @@ if (
 # Leaflet fits the bounds to the real map size (unknown here). A district change re-creates the
 # map with that district's bounds; colour changes only swap the layer (zoom and pan kept).
 show_map(
-    map_component,  # base map (geometry, sent once per map) + colours, tooltips, legend
+    map_component,  # styles, legend, bounds; the geometry is a static file fetched once
     key="map",
     height=MAP_BOX_HEIGHT,
     on_click=on_map_click,
     on_ready=(lambda: st.session_state.update(map_drawn=True)) if FIRST_PAINT else None,
     title=title,  # the heading, the illustrative-data warning and the source line are drawn by the
-    note=note if info.illustrative else "",  # map component: no other element before the map
-    caption=boundaries_source_line(L) + " " + ("" if tiles else t("no_tiles_note", L)),
+    note=note if info.illustrative or on_2025 else "",  # map component: no other element before the map
+    caption=(t("units_source_2025", L) if on_2025 else boundaries_source_line(L))
+    + " "
+    + ("" if tiles else t("no_tiles_note", L)),
+    tiles="openstreetmap" if tiles else None,
 )
 if FIRST_PAINT:
     st.stop()  # the rest comes with the rerun the drawn map asks for
@@ -324,6 +361,14 @@ if st.toggle(t("share_link", L), key="show_link"):
     st.code(link, language=None)
     st.caption(t("share_link_help", L))
 
+if on_2025:  # below the map on the 2025 units: the unit's carried values, the table, its CSV
+    from ntm_geo.datasets.carry import carried_csv
+
+    csv_bytes, _ = carried_csv(dataset_id, year)
+    vintage_view.details(
+        table, selected, L, csv_bytes, f"ntm_lang_son_{dataset_id}_{year}_units2025.csv", note
+    )
+    st.stop()
 render_exports(dataset_id, year, variable_key, scheme, k, district or "", L)  # files made on request only
 
 # ---------------------------------------------------------------- commune profile

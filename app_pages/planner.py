@@ -31,14 +31,13 @@ from app_pages.common import (
     show_notices,
     view,
 )
-from app_pages.leaflet_map import clicked, leaflet_map
+from app_pages.leaflet_map import clicked, map_spec, show_map
 from app_pages.urlsync import sync_query
 from ntm_geo.criteria.framework import CRITERION_COLUMNS, load_criteria
 from ntm_geo.datasets import catalog, schema
 from ntm_geo.errors import NtmGeoError
 from ntm_geo.i18n import register, t
-from ntm_geo.maps.mapbuild import build_view_layers
-from ntm_geo.maps.mapview import build_base_map
+from ntm_geo.maps.mapbuild import build_view_spec
 from ntm_geo.maps.themes import NO_COLOR, YES_COLOR
 from ntm_geo.planning import ranking as pl
 from ntm_geo.planning.decision_sheet import decision_sheet_xlsx, shortlist_map_png
@@ -120,16 +119,21 @@ STRINGS: dict[str, tuple[str, str]] = {
     "pl_png_title": ("Các xã đề xuất — {year} — {source}", "Shortlisted communes — {year} — {source}"),
     "pl_district_table": ("Tổng hợp theo huyện", "Summary by district"),
     "pl_district_chart": (
-        "Số xã đạt chuẩn theo huyện, 2011 và 2015",
-        "Xã meeting the standard by district, 2011 and 2015",
+        "Số xã đạt chuẩn theo huyện, {before} và {now}",
+        "Xã meeting the standard by district, {before} and {now}",
     ),
+    "pl_district_one_year": (
+        "Số xã đạt chuẩn theo huyện, {now} (bộ dữ liệu không có năm nào trước đó để so sánh)",
+        "Xã meeting the standard by district, {now} (the dataset has no earlier year to compare)",
+    ),
+    "pl_series_year": ("Năm {year}", "{year}"),
     "pl_xa": ("Số xã", "Xã"),
     "pl_meeting": ("Xã đạt chuẩn", "Meeting the standard"),
-    "pl_meeting_2011": ("Xã đạt chuẩn 2011", "Meeting 2011"),
+    "pl_meeting_before": ("Xã đạt chuẩn {year}", "Meeting {year}"),
     "pl_meeting_change": ("Tăng số xã đạt chuẩn", "Change in xã meeting"),
     "pl_mean": ("Bình quân tiêu chí/xã", "Mean criteria per xã"),
-    "pl_mean_change": ("Tăng bình quân từ 2011", "Mean change since 2011"),
-    "pl_poverty_change": ("Thay đổi hộ nghèo từ 2011 (điểm %)", "Poverty change since 2011 (pp)"),
+    "pl_mean_change": ("Tăng bình quân từ {year}", "Mean change since {year}"),
+    "pl_poverty_change": ("Thay đổi hộ nghèo từ {year} (điểm %)", "Poverty change since {year} (pp)"),
     "pl_poverty_note": (
         "Tỷ lệ hộ nghèo của huyện: bình quân các xã, phường, thị trấn theo dân số 2009.",
         "District poverty rate: mean of its units weighted by 2009 population.",
@@ -518,7 +522,7 @@ with tabs[0]:
             except NtmGeoError as err:
                 st.error(err.message(L))
                 st.stop()
-            layers = build_view_layers(
+            spec = build_view_spec(
                 table_full,
                 districts,
                 result,
@@ -527,17 +531,14 @@ with tabs[0]:
                 lang=L,
                 district=sel_districts[0] if len(sel_districts) == 1 else "",
                 highlight=set(ss["pl_selected"]),
-                name="planner",
                 legend_font_px=13,
             )
-            shortlist_group = pl.shortlist_layer(table_full, ss["pl_shortlist_codes"])
-            leaflet_map(
-                build_base_map(layers.bounds),
-                feature_group_to_add=[layers.communes, layers.outlines, shortlist_group],
-                key="pl_map",
-                height=520,
-                on_click=on_map_click,
-            )
+            shortlist = {
+                "codes": list(ss["pl_shortlist_codes"]),
+                "style": pl.SHORTLIST_STYLE,
+                "cls": pl.SHORTLIST_CLASS,
+            }
+            show_map(map_spec(spec, marked=shortlist), key="pl_map", height=520, on_click=on_map_click)
             st.caption(t("pl_map_caption", L))
         b1, b2, b3 = st.columns([2, 1.4, 1])
         b1.button(
@@ -704,71 +705,78 @@ with tabs[2]:
 # ---------------------------------------------------------------- tab 4: districts
 joined_2015 = joined_table(dataset_id, 2015) if 2015 in info.years else None
 joined_2011 = joined_table(dataset_id, 2011) if 2011 in info.years else None
+# The district summary compares the year shown with the dataset's first year (years from the data).
+first_year = min(info.years)
 with tabs[3]:
     if is_open(3):
-        if joined_2015 is None:
-            st.info(t("pl_no_year", L, year=2015))
-        else:
-            summary = pl.district_summary(joined_2015, joined_2011)
-            st.markdown(f"**{t('pl_district_table', L)}**")
-            shown_d = pd.DataFrame(
-                {
-                    pl.column_label("district_name", L): summary["district_name"],
-                    t("pl_xa", L): summary["xa"],
-                    t("pl_meeting", L): summary["meeting_standard"],
-                    t("pl_meeting_2011", L): summary["meeting_standard_2011"],
-                    t("pl_meeting_change", L): summary["meeting_standard_change"],
-                    t("pl_mean", L): summary["mean_criteria_met"].round(2),
-                    t("pl_mean_change", L): summary["mean_change"].round(2),
-                    schema.header("poverty_rate_pct", L): summary["poverty_rate_pct"].round(1),
-                    t("pl_poverty_change", L): summary["poverty_change_pp"].round(1),
-                }
+        summary = pl.district_summary(
+            joined_table(dataset_id, year),
+            joined_table(dataset_id, first_year) if first_year < year else None,
+        )
+        st.markdown(f"**{t('pl_district_table', L)}**")
+        shown_d = pd.DataFrame(
+            {
+                pl.column_label("district_name", L): summary["district_name"],
+                t("pl_xa", L): summary["xa"],
+                t("pl_meeting", L): summary["meeting_standard"],
+                t("pl_meeting_before", L, year=first_year): summary["meeting_standard_2011"],
+                t("pl_meeting_change", L): summary["meeting_standard_change"],
+                t("pl_mean", L): summary["mean_criteria_met"].round(2),
+                t("pl_mean_change", L, year=first_year): summary["mean_change"].round(2),
+                schema.header("poverty_rate_pct", L): summary["poverty_rate_pct"].round(1),
+                t("pl_poverty_change", L, year=first_year): summary["poverty_change_pp"].round(1),
+            }
+        )
+        st.dataframe(shown_d, hide_index=True, width="stretch", height=38 + 35 * len(shown_d))
+        st.caption(t("pl_poverty_note", L))
+        chart_title = (
+            t("pl_district_chart", L, before=first_year, now=year)
+            if first_year < year
+            else t("pl_district_one_year", L, now=year)
+        )
+        st.markdown(f"**{chart_title}**")
+        long = pd.concat(
+            [
+                pd.DataFrame(
+                    {
+                        "d": summary["district_name"],
+                        "y": t("pl_series_year", L, year=first_year),
+                        "n": summary["meeting_standard_2011"],
+                    }
+                ),
+                pd.DataFrame(
+                    {
+                        "d": summary["district_name"],
+                        "y": t("pl_series_year", L, year=year),
+                        "n": summary["meeting_standard"],
+                    }
+                ),
+            ]
+        ).dropna()
+        chart = (
+            alt.Chart(long)
+            .mark_bar()
+            .encode(
+                x=alt.X(
+                    "d:N",
+                    title=None,
+                    sort=list(summary["district_name"]),
+                    axis=alt.Axis(labelAngle=-30, labelFontSize=13),
+                ),
+                xOffset="y:N",
+                y=alt.Y("n:Q", title=t("pl_meeting", L)),
+                color=alt.Color(
+                    "y:N", title=t("pl_year_col", L), scale=alt.Scale(range=["#a6bddb", "#0570b0"])
+                ),
+                tooltip=[
+                    alt.Tooltip("d:N", title=pl.column_label("district_name", L)),
+                    alt.Tooltip("y:N", title=t("pl_year_col", L)),
+                    alt.Tooltip("n:Q", title=t("pl_meeting", L)),
+                ],
             )
-            st.dataframe(shown_d, hide_index=True, width="stretch", height=38 + 35 * len(shown_d))
-            st.caption(t("pl_poverty_note", L))
-            st.markdown(f"**{t('pl_district_chart', L)}**")
-            long = pd.concat(
-                [
-                    pd.DataFrame(
-                        {
-                            "d": summary["district_name"],
-                            "y": t("pl_series_2011", L),
-                            "n": summary["meeting_standard_2011"],
-                        }
-                    ),
-                    pd.DataFrame(
-                        {
-                            "d": summary["district_name"],
-                            "y": t("pl_series_2015", L),
-                            "n": summary["meeting_standard"],
-                        }
-                    ),
-                ]
-            ).dropna()
-            chart = (
-                alt.Chart(long)
-                .mark_bar()
-                .encode(
-                    x=alt.X(
-                        "d:N",
-                        title=None,
-                        sort=list(summary["district_name"]),
-                        axis=alt.Axis(labelAngle=-30, labelFontSize=13),
-                    ),
-                    xOffset="y:N",
-                    y=alt.Y("n:Q", title=t("pl_meeting", L)),
-                    color=alt.Color(
-                        "y:N", title=t("pl_year_col", L), scale=alt.Scale(range=["#a6bddb", "#0570b0"])
-                    ),
-                    tooltip=[
-                        alt.Tooltip("d:N", title=pl.column_label("district_name", L)),
-                        alt.Tooltip("y:N", title=t("pl_year_col", L)),
-                        alt.Tooltip("n:Q", title=t("pl_meeting", L)),
-                    ],
-                )
-                .properties(height=340)
-            )
-            st.altair_chart(chart, width="stretch")
+            .properties(height=340)
+        )
+        st.altair_chart(chart, width="stretch")
 
 # ---------------------------------------------------------------- tab 5: progress and scenario
 with tabs[4]:

@@ -1,14 +1,15 @@
 """Presentation page (projector): the map alone, full screen, stepping through a slide sequence.
 
 * Chrome hidden by static CSS (no data text in any HTML): header, toolbar, sidebar, padding.
-  The map iframe(s) get ``height: calc(100vh - BAR_PX)`` — Streamlit cannot read the viewport,
-  CSS can — and the Leaflet div inside follows (``100vh`` of the iframe), so the map fills the
-  screen at any size.
+  The map(s) are the app's one map component (:mod:`app_pages.leaflet_map`, in the page, no
+  iframe) with ``height: calc(100vh - BAR_PX - 20px)`` — Streamlit cannot read the viewport, CSS
+  can — so the map fills the screen at any size; two maps side by side are one sync group.
 * Large title (escaped Markdown), legend and labels >= 24 px, a source line on the map,
   high-contrast styling (opaque fills, thicker white commune borders, black district outlines).
 * Slides (:mod:`ntm_geo.views.slides`) from the ``slides`` URL parameter (default sequence when
   absent), current one in ``slide``; ◀ / ▶ buttons, and the keys ←/→, PageUp/PageDown (what
-  presentation clickers send) through a tiny script that clicks those buttons.
+  presentation clickers send), which the map module turns into clicks on those buttons
+  (``keys`` option: data, no page script).
 * The URL is rewritten after every step (:func:`app_pages.urlsync.sync_query`), so the address
   bar is always a link to this very slide; a bad link opens the default with a notice.
 """
@@ -17,11 +18,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import branca.element
 import streamlit as st
-from streamlit_folium import st_folium
 
 from app_pages.common import boundaries_or_stop, joined_table, lang, show_notices, url_changed_outside, view
+from app_pages.leaflet_map import map_spec, show_map
 from app_pages.urlsync import sync_query
 from ntm_geo.datasets import catalog
 from ntm_geo.errors import NtmGeoError
@@ -29,19 +29,11 @@ from ntm_geo.geo.boundary_upload import boundaries_source_line
 from ntm_geo.geo.units import official_units
 from ntm_geo.i18n import register, t
 from ntm_geo.maps.change import change_table, compute_change_view
-from ntm_geo.maps.labels import (
-    add_label_css,
-    commune_label_layer,
-    district_label_layer,
-    short_district_name,
-    text_control,
-    view_sync_element,
-)
-from ntm_geo.maps.mapbuild import build_view_layers
-from ntm_geo.maps.mapview import build_base_map
+from ntm_geo.maps.labels import commune_label_spec, district_label_spec, short_district_name
+from ntm_geo.maps.mapbuild import ViewSpec, build_view_spec
 from ntm_geo.maps.themes import year_variable
 from ntm_geo.planning.profile import escape_markdown
-from ntm_geo.views.slides import CHANGE_YEARS, Slide, format_slides, parse_slides, slide_index
+from ntm_geo.views.slides import Slide, format_slides, parse_slides, slide_index
 from ntm_geo.views.viewstate import DEFAULT, from_query, to_query
 
 register(
@@ -69,18 +61,19 @@ LABEL_PX = 24
 COMMUNE_LABEL_PX = 24
 BAR_PX = 72  # title bar above the map (kept in step with the CSS below)
 COMMUNE_LABEL_ZOOM = 11.5
-LEGEND_CLEARANCE_PX = 440  # width of the 24 px legend: a district is fitted left of it
-COMPARE_LEGEND_PX = 276  # height of a comparison map's 24 px legend (bottom): the province is fitted above it
 SOURCE_LINE_PX = 30  # the source line under the two comparison maps
+MAP_HEIGHT = f"calc(100vh - {BAR_PX + 20}px)"
+COMPARE_HEIGHT = f"calc(100vh - {BAR_PX + 20 + SOURCE_LINE_PX}px)"
+# ←/→ and PageUp/PageDown (what clickers send) click the ◀/▶ buttons (by their st-key-* class)
+SLIDE_KEYS = {"ArrowRight": "ntm_next", "PageDown": "ntm_next", "ArrowLeft": "ntm_prev", "PageUp": "ntm_prev"}
 
-# Static CSS only (no data text): hide Streamlit's chrome, size the map iframes to the viewport.
+# Static CSS only (no data text): hide Streamlit's chrome.
 PAGE_CSS = f"""<style>
 header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stStatusWidget"],
 [data-testid="stSidebarNav"], footer {{ display: none !important; }}
 [data-testid="stMainBlockContainer"], .block-container {{ padding: 2px 10px 0 10px !important; max-width: none !important; }}
 [data-testid="stMain"] [data-testid="stVerticalBlock"] {{ gap: 4px; }}
-iframe[title="streamlit_folium.st_folium"] {{ height: calc(100vh - {BAR_PX + 20}px) !important; }}
 .st-key-ntm_title {{ overflow: visible; }}
 .st-key-ntm_title p {{ font-size: clamp(22px, 2.3vw, 40px); font-weight: 700; line-height: 1.15; margin: 0; color: #111;
   display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; }}
@@ -89,78 +82,9 @@ iframe[title="streamlit_folium.st_folium"] {{ height: calc(100vh - {BAR_PX + 20}
   white-space: nowrap; line-height: 2.2; }}
 .st-key-ntm_bar button {{ padding: 2px 8px; min-height: 40px; }}
 .st-key-ntm_bar button p {{ font-size: clamp(16px, 1.4vw, 24px); font-weight: 600; white-space: nowrap; }}
-.st-key-ntm_keys {{ display: none; }}
-.st-key-ntm_compare iframe[title="streamlit_folium.st_folium"] {{ height: calc(100vh - {BAR_PX + 20 + SOURCE_LINE_PX}px) !important; }}
 .st-key-ntm_compare_source p {{ font-size: 14px; margin: 0; color: #222; white-space: nowrap; overflow: hidden;
   text-overflow: ellipsis; }}
 </style>"""
-
-# Inside the map iframe (base map header): fill the iframe, projector contrast.
-MAP_CSS = """<style>
-html, body { margin: 0; }
-#map_div, #map_div2, .folium-map { height: 100vh !important; }
-path.ntm-commune { stroke: #ffffff; stroke-width: 1.6px; fill-opacity: 1; }
-path.ntm-commune.ntm-dimmed { stroke: #cccccc; stroke-width: 0.8px; fill-opacity: 0.25; }
-path.ntm-commune.ntm-highlight { stroke: #000000; stroke-width: 4px; }
-path.ntm-district { stroke: #111111; stroke-width: 3.5px; stroke-opacity: 1; }
-.ntm-legend > div { box-shadow: 0 1px 6px rgba(0,0,0,0.45) !important; }
-</style>"""
-
-# Two maps side by side (half a 1024-pixel projector each): the 24 px legend goes to the bottom
-# right without its title (the slide title names the variable) and note (the caption names the
-# year), and the province is fitted above it; the source line is shown once, under the maps.
-COMPARE_CSS = """<style>
-.leaflet-top.leaflet-right { top: auto; bottom: 26px; }
-.ntm-legend > div > div:first-child, .ntm-legend table ~ div { display: none; }
-</style>"""
-
-# Keyboard: ←/→ and PageUp/PageDown click the ◀/▶ buttons (found by their st-key-* class). The
-# same handler runs in the page (installed from a 1-px st.iframe) and inside every map iframe
-# (a script in the map itself, whose Leaflet keyboard panning is switched off), so the keys work
-# wherever the focus is, with no polling and no race with a map iframe that is being replaced.
-SLIDE_KEY_JS = """function (e, doc) {
-  if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
-  const el = e.target, tag = ((el && el.tagName) || "").toLowerCase();
-  if (tag === "input" || tag === "textarea" || tag === "select" || (el && el.isContentEditable)) return;
-  const which = {ArrowRight: "next", PageDown: "next", ArrowLeft: "prev", PageUp: "prev"}[e.key];
-  if (!which || !doc.querySelector(".st-key-ntm_next")) return;
-  // the visible, live button (Streamlit also keeps a hidden measuring copy, and a stale one
-  // during a rerun)
-  const all = Array.from(doc.querySelectorAll(".st-key-ntm_" + which + " button[data-testid^=stBaseButton]"));
-  const b = all.find(x => x.offsetParent && !x.closest("[data-stale=true]")) || all.find(x => x.offsetParent);
-  if (b && !b.disabled) { b.click(); e.preventDefault(); }
-}"""
-
-# (installed once per script run; a rerun that re-creates the iframe replaces the old handler)
-KEYS_JS = f"""<script>
-(function () {{
-  const top = window.parent, doc = top.document, key = {SLIDE_KEY_JS};
-  const onKey = (e) => key(e, doc);
-  for (const [d, h] of (top.__ntmSlideKeys || [])) {{ try {{ d.removeEventListener("keydown", h, true); }} catch (err) {{}} }}
-  top.__ntmSlideKeys = [[doc, onKey]];
-  doc.addEventListener("keydown", onKey, true);
-}})();
-</script>"""
-
-
-class _MapSlideKeys(branca.element.MacroElement):
-    """The slide keys inside a map iframe (same origin as the page): a key pressed after a click
-    on the map clicks the page's ◀/▶ button. Re-running the map script replaces the handler."""
-
-    _template = branca.element.Template(
-        "{% macro script(this, kwargs) %}(function () {"
-        " let doc; try { doc = window.parent.document; } catch (err) { return; }"
-        " if (window.parent === window) return;"
-        " const key = " + SLIDE_KEY_JS + ";"
-        " if (document.__ntmSlideKeys) document.removeEventListener('keydown', document.__ntmSlideKeys, true);"
-        " document.__ntmSlideKeys = (e) => key(e, doc);"
-        " document.addEventListener('keydown', document.__ntmSlideKeys, true);"
-        "})();{% endmacro %}"
-    )
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._name = "NtmSlideKeys"
 
 
 L = lang()
@@ -197,7 +121,7 @@ def _query() -> dict[str, str]:
         dataset=ss["present_dataset"],
         lang=L,
         slide=ss["present_index"] + 1,
-        slides=format_slides(ss["present_slides"]),
+        slides=format_slides(ss["present_slides"], infos[ss["present_dataset"]].years),
     )
     return to_query(state)
 
@@ -231,13 +155,13 @@ source_label = (
 maps_planned = slide.views if slide.kind == "compare" else (None,)  # how many maps this slide shows
 
 
-# ---------------------------------------------------------------- layers of one view
-def _map_layers(
-    var: str, year: int, key: str, caption: str = "", *, source: bool = True, district_labels: bool = True
-) -> tuple[list, tuple, str]:
+# ---------------------------------------------------------------- spec of one view
+def _map_spec(
+    var: str, year: int, caption: str = "", *, source: bool = True, district_labels: bool = True
+) -> tuple[dict, str]:
     table = joined_table(dataset_id, year)
     result = view(dataset_id, year, var, "natural_breaks", 5, L)
-    layers = build_view_layers(
+    spec = build_view_spec(
         table,
         districts,
         result,
@@ -247,19 +171,14 @@ def _map_layers(
         scheme="natural_breaks",
         district=slide.district,
         legend_font_px=LEGEND_PX,
-        name=key,
     )
-    return (
-        _decorate(layers, key, caption, source=source, district_labels=district_labels),
-        layers.bounds,
-        layers.title,
-    )
+    return _decorate(spec, caption, source=source, district_labels=district_labels), spec.title
 
 
 @st.cache_resource(show_spinner=False)
-def _change(dataset: str, lang_key: str):
-    table = change_table(joined_table(dataset, CHANGE_YEARS[0]), joined_table(dataset, CHANGE_YEARS[1]))
-    return table, compute_change_view(table, before=CHANGE_YEARS[0], after=CHANGE_YEARS[1], lang=lang_key)
+def _change(dataset: str, before: int, after: int, lang_key: str):
+    table = change_table(joined_table(dataset, before), joined_table(dataset, after))
+    return table, compute_change_view(table, before=before, after=after, lang=lang_key)
 
 
 def _source_text() -> str:
@@ -267,71 +186,54 @@ def _source_text() -> str:
     return t("present_source", L, source=source) + " " + boundaries_source_line(L)
 
 
-def _decorate(layers, key: str, caption: str, *, source: bool = True, district_labels: bool = True) -> list:
-    """Commune layer (+ source line, caption), outlines, district and commune labels."""
+def _decorate(spec: ViewSpec, caption: str, *, source: bool = True, district_labels: bool = True) -> dict:
+    """The view's spec with the source line, the caption, district and commune labels."""
+    texts = []
     if source:
-        layers.communes.add_child(text_control(_source_text(), position="bottomleft", font_px=14))
+        texts.append({"text": _source_text(), "position": "bottomleft", "font_px": 14, "cls": "ntm-source"})
     if caption:
-        layers.communes.add_child(
-            text_control(
-                caption, position="topleft", font_px=40 if caption.isdigit() else 24, css_class="ntm-caption"
-            )
-        )
-    table = bounds_data.communes_web
-    return [
-        layers.communes,
-        layers.outlines,
-        district_label_layer(
+        big = caption.isdigit()
+        texts.append({"text": caption, "position": "topleft", "font_px": 40 if big else 24, "cls": "ntm-big"})
+    labels = [
+        district_label_spec(
             districts,
             font_px=LABEL_PX,
-            name=f"{key}-dlabels",
             hide_crowded=len(maps_planned) > 1,
             exclude={slide.district} if district_labels else set(district_codes),
         ),
-        commune_label_layer(
-            table,
+        commune_label_spec(
+            bounds_data.communes_web,
             font_px=COMMUNE_LABEL_PX,
             min_zoom=COMMUNE_LABEL_ZOOM,
             always_district=slide.district,
-            name=f"{key}-clabels",
         ),
     ]
+    out = map_spec(spec, texts=texts, labels=labels)
+    if len(maps_planned) > 1:
+        # half a 1024-pixel projector each: the 24 px legend at the bottom right without its title
+        # (the slide title names the variable) and note (the caption names the year)
+        out["legend"] = {**out["legend"], "position": "bottomright", "compact": True}
+    return out
 
 
-def _base(bounds, fit_padding: tuple[int, int] = (0, 0), compare: bool = False) -> object:
-    base = build_base_map(bounds)
-    if any(fit_padding):  # keep the communes clear of the legend
-        for child in base._children.values():
-            if type(child).__name__ == "FitBounds":
-                child.options["paddingBottomRight"] = list(fit_padding)
-    if compare:
-        base.get_root().header.add_child(branca.element.Element(COMPARE_CSS), name="ntm_compare_css")
-    base.options["keyboard"] = False  # arrow keys step slides, even after a click on the map
-    base.add_child(_MapSlideKeys())
-    add_label_css(base)
-    base.get_root().header.add_child(branca.element.Element(MAP_CSS), name="ntm_present_css")
-    return base
-
-
-def _show(groups: list, bounds, key: str) -> None:
-    compare = len(maps) > 1
-    padding = (0, COMPARE_LEGEND_PX) if compare else (LEGEND_CLEARANCE_PX, 0) if slide.district else (0, 0)
-    st_folium(
-        _base(bounds, padding, compare),
-        feature_group_to_add=groups,
+def _show(spec: dict, key: str, compare: bool) -> None:
+    show_map(
+        spec,
         key=key,
-        height=600,
-        use_container_width=True,
-        returned_objects=[],
+        height=COMPARE_HEIGHT if compare else MAP_HEIGHT,
+        look="projector",
+        keyboard=False,  # arrow keys step slides, even after a click on the map
+        keys=SLIDE_KEYS,
+        sync="present" if compare else None,
     )
 
 
 # ---------------------------------------------------------------- title bar
 try:
     if slide.kind == "map":
-        spec = slide.views[0]
-        groups, bounds, title = _map_layers(spec.var, spec.year, "pmap")  # variable — year — source
-        maps = [(groups, bounds, "pmap")]
+        one = slide.views[0]
+        spec, title = _map_spec(one.var, one.year)  # variable — year — source
+        maps = [(spec, "pmap")]
     elif slide.kind == "compare":
         maps = []
         same_var = slide.views[0].var == slide.views[1].var
@@ -340,11 +242,8 @@ try:
                 str(spec.year) if same_var else f"{year_variable(spec.var, spec.year).label(L)} — {spec.year}"
             )
             # district names on the left map only: the same geography twice, the right one uncluttered
-            groups, bounds, _ = _map_layers(
-                spec.var, spec.year, f"pcmp_{side}", caption, source=False, district_labels=side == "left"
-            )
-            groups[0].add_child(view_sync_element())
-            maps.append((groups, bounds, f"pcmp_{side}"))
+            spec, _ = _map_spec(spec.var, spec.year, caption, source=False, district_labels=side == "left")
+            maps.append((spec, f"pcmp_{side}"))
         left, right = slide.views
         if same_var:
             title = (
@@ -353,23 +252,15 @@ try:
         else:
             years = str(left.year) if left.year == right.year else f"{left.year} ↔ {right.year}"
             title = f"{t('present_compare', L)} — {years} — {source_label}"
-        bounds = maps[0][1]
-        maps = [(g, bounds, k) for g, _, k in maps]  # the same extent for both
     else:
-        table, result = _change(dataset_id, L)
-        years = f"{CHANGE_YEARS[0]}→{CHANGE_YEARS[1]}"
-        layers = build_view_layers(
-            table,
-            districts,
-            result,
-            year=years,
-            source=source_label,
-            lang=L,  # type: ignore[arg-type]
-            district=slide.district,
-            legend_font_px=LEGEND_PX,
-            name="pchange",
-        )
-        maps = [(_decorate(layers, "pchange", ""), layers.bounds, "pmap")]
+        before, after = (v.year for v in slide.views)  # any two years of the dataset
+        table, result = _change(dataset_id, before, after, L)
+        years = f"{before}→{after}"
+        change = build_view_spec(
+            table, districts, result, year=years, source=source_label, lang=L,
+            district=slide.district, legend_font_px=LEGEND_PX,
+        )  # fmt: skip
+        maps = [(_decorate(change, ""), "pmap")]
         title = slide.label(L) + " — " + source_label
 except NtmGeoError as err:
     st.error(err.message(L))
@@ -426,14 +317,11 @@ ss["present_synced"] = query
 
 # ---------------------------------------------------------------- map(s)
 if len(maps) == 1:
-    _show(*maps[0])
+    _show(*maps[0], compare=False)
 else:
     with st.container(key="ntm_compare"):
-        for column, (groups, bounds, key) in zip(st.columns(2, gap="small"), maps, strict=True):
+        for column, (spec, key) in zip(st.columns(2, gap="small"), maps, strict=True):
             with column:
-                _show(groups, bounds, key)
+                _show(spec, key, compare=True)
     with st.container(key="ntm_compare_source"):
         st.markdown(escape_markdown(_source_text()))
-
-with st.container(key="ntm_keys"):
-    st.iframe(KEYS_JS, height=1)

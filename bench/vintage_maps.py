@@ -19,8 +19,8 @@ Run from the repository root (boundary mirrors as for the tests)::
 
 ``--screenshots`` also saves the 2025 page at 1024×768 and 1920×1080 in
 ``artifacts/screenshots/`` (with the former district borders switched on in the second).
-This measures the map pages as files, not the Streamlit app (the app's map page does not show the
-2025 vintage yet: see the README).
+This measures the map pages as files, not the Streamlit app (whose map page shows the 2025 units
+with ``units=2025``; its figures are bench/run_bench.py's job).
 """
 
 from __future__ import annotations

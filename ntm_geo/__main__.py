@@ -8,6 +8,8 @@ function pair and one row (or a call to :func:`register`):
     print them side by side with the report; exit status 1 if any differs.
 ``crosswalk --from 2015 --to 2025 [--json]``
     For every 2015 unit, its 2025 unit(s) with area shares (:mod:`ntm_geo.cli.crosswalk`).
+``carry OUT.csv [--dataset ID] [--year Y]``
+    A dataset year carried to the 65 units of 2025, every value marked derived.
 ``vintage FILE [--json]``
     Which unit vintage a table is keyed by; notices for rows naming former units.
 ``generate-illustrative [--out DIR] [--seed N]``
@@ -266,10 +268,11 @@ register(*EXPORT_MAP)
 from ntm_geo.cli.import_boundaries import IMPORT_BOUNDARIES  # noqa: E402 - registered here, after the commands above (their order in --help): import-boundaries (issue 10)
 
 register(*IMPORT_BOUNDARIES)
-from ntm_geo.cli.crosswalk import CROSSWALK, VINTAGE  # noqa: E402 - registered here, after the commands above (their order in --help): unit vintages (issue 12)
+from ntm_geo.cli.crosswalk import CARRY, CROSSWALK, VINTAGE  # noqa: E402 - registered here, after the commands above (their order in --help): unit vintages (issue 12)
 
 register(*CROSSWALK)
 register(*VINTAGE)
+register(*CARRY)
 from ntm_geo.cli.frameworks import FRAMEWORKS  # noqa: E402 - registered here, after the commands above (their order in --help): frameworks (issue 13)
 
 register(*FRAMEWORKS)

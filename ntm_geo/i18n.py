@@ -120,6 +120,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page_present": ("Trình chiếu", "Presentation"),
     "page_planner": ("Lập kế hoạch", "Planner"),
     "page_data": ("Dữ liệu của tỉnh", "Province data"),
+    "page_years": ("Theo năm", "Over the years"),
     "no_tiles_note": (
         "Không dùng nền bản đồ: bản đồ chạy hoàn toàn không cần internet.",
         "No background tiles: the map works fully offline.",

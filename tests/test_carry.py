@@ -120,3 +120,41 @@ def test_each_year_carried_on_its_own():
     assert t.loc[("X", 2011), "poverty_rate_pct"] == pytest.approx(20.0)
     assert t.loc[("X", 2015), "poverty_rate_pct"] == pytest.approx((10 * 1000 + 20 * 3000 + 40 * 700) / 4700)
     assert len(t) == 4
+
+
+def test_cli_carry_writes_derived_csv(boundaries, boundaries_2025, tmp_path, capsys):
+    from ntm_geo.__main__ import main
+
+    out = tmp_path / "carried.csv"
+    assert main(["carry", str(out), "--year", "2015"]) == 0
+    assert "65 đơn vị 2025 / units" in capsys.readouterr().out
+    text = out.read_text(encoding="utf-8-sig")
+    first, header = text.splitlines()[:2]
+    assert first.startswith("# Dữ liệu minh họa") and "Derived values" in first  # illustrative AND derived
+    assert header.startswith("commune_code,name_with_type,year,c01_met,c01_of,")
+    assert "criteria_met" not in header.split(",")  # never a criterion count for a new unit
+    assert header.endswith("sources,split_sources,apportioned,derived")
+    assert main(["carry", str(out), "--year", "2019"]) == 2
+    assert "has no table for 2019" in capsys.readouterr().err
+
+
+def test_kinds_come_from_the_schema_registry():
+    """A new indicator added to the registry is carried by the indicator rule (population-weighted)."""
+    from ntm_geo.bilingual import Bilingual
+    from ntm_geo.datasets import schema
+
+    schools = schema.Column(
+        "school_solid_pct",
+        "indicator",
+        "float64",
+        Bilingual("Trường học kiên cố", "Schools built solid"),
+        Bilingual("Tỷ lệ trường kiên cố (%)", "Schools built solid (%)"),
+        unit="%",
+        valid_range=(0.0, 100.0),
+    )
+    assert column_kind("school_solid_pct") is None
+    with schema.extended(schools):
+        assert column_kind("school_solid_pct") == "indicator"
+        carried = carry(tiny().assign(school_solid_pct=[100.0, 0.0, 0.0, 50.0]), WEIGHTS, POP, n_criteria=2)
+    x = carried.table.set_index("commune_code").loc["X", "school_solid_pct"]
+    assert x == pytest.approx(100 * 1000 / 4700)

@@ -205,3 +205,11 @@ def test_build_shapes_2025(boundaries_2025, capsys):
     assert "units 65 ({'xa': 61, 'phuong': 4}), no district level" in out
     assert "sum of unit areas 8307.7 km²" in out and "gaps 0" in out
     assert "tolerance 140 m" in out
+
+
+def test_former_districts_of_2025_units(cw):
+    f = cwm.former_districts_2025()
+    assert len(f) == 65 and f["commune_code"].is_unique
+    assert (f["share"] >= 0.9).sum() == 62  # the 2025 units mostly nest in one former district
+    assert f.set_index("commune_code").loc["06613", "district_name"] == "Huyện Đình Lập"
+    assert f["district_code"].nunique() == 11

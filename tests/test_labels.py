@@ -1,11 +1,9 @@
-"""ntm_geo.maps.labels: label layers and text boxes, checked by rendering the folium HTML."""
+"""ntm_geo.maps.labels: the label specs the map module draws (text set with textContent)."""
 
 from __future__ import annotations
 
 import json
-import re
 
-import folium
 import geopandas as gpd
 import pytest
 from shapely.geometry import Polygon, box
@@ -34,18 +32,6 @@ def districts() -> gpd.GeoDataFrame:
     )
 
 
-def _render(*children) -> str:
-    m = folium.Map(location=[21, 106], zoom_start=9, tiles=None)
-    for child in children:
-        child.add_to(m)
-    labels.add_label_css(m)
-    return m.get_root().render()
-
-
-def _items(html: str) -> list[list]:
-    return [json.loads(s) for s in re.findall(r"var items = (\[.*?\]);\n", html)]
-
-
 def test_short_district_names():
     assert labels.short_district_name("Huyện Đình Lập") == "Đình Lập"
     assert labels.short_district_name("Thành phố Lạng Sơn") == "TP Lạng Sơn"
@@ -64,51 +50,33 @@ def test_label_point_of_empty_geometry_raises():
 
 
 def test_district_labels_short_names_font_and_exclusion(districts):
-    html = _render(labels.district_label_layer(districts, font_px=26, exclude={"180"}))
-    (items,) = _items(html)
-    assert [i[2] for i in items] == ["TP Lạng Sơn"]
-    assert items[0][3] == "ntm-district-label"
-    assert 'el.style.fontSize = 26 + "px"' in html
-    assert ".ntm-label-text" in html and "text-shadow" in html  # halo CSS in the header
+    spec = labels.district_label_spec(districts, font_px=26, exclude={"180"}, hide_crowded=True)
+    assert [i[2] for i in spec["items"]] == ["TP Lạng Sơn"]
+    assert spec["items"][0][3] == "ntm-district-label"
+    assert spec["font_px"] == 26 and spec["nudge"] and spec["hide_crowded"] and spec["min_zoom"] is None
+    json.dumps(spec)  # plain data
 
 
-def test_commune_labels_text_is_never_html(communes):
-    html = _render(labels.commune_label_layer(communes, always_district="181"))
-    (items,) = _items(html)
-    assert XSS not in html  # only JSON-escaped ("<\/script>") and set with textContent
-    assert "el.textContent = it[2]" in html and "innerHTML" not in html
+def test_commune_labels_are_data_in_priority_order(communes):
+    spec = labels.commune_label_spec(communes, always_district="181")
+    items = spec["items"]
     assert items[0][2] == "Ba" and items[0][3] == "ntm-commune-label ntm-always"  # selected district first
-    assert [i[2] for i in items[1:]] == [XSS, "Một"]  # then the larger unit first
-    assert "map.getZoom() >= 11.0" in html and '"ntm-zoomed"' in html
+    assert [i[2] for i in items[1:]] == [XSS, "Một"]  # then the larger unit first; text kept as text
+    assert spec["min_zoom"] == 11.0 and spec["cull"] and not spec["nudge"]
 
 
 def test_labels_reject_bad_font_and_columns(communes, districts):
     with pytest.raises(ConfigError, match="font_px must be an integer from 8 to 60"):
-        labels.district_label_layer(districts, font_px=4)
+        labels.district_label_spec(districts, font_px=4)
     with pytest.raises(ConfigError, match=r"missing column\(s\) \['district_name'\]"):
-        labels.district_label_layer(communes)
+        labels.district_label_spec(communes)
     with pytest.raises(ConfigError, match="needs a GeoDataFrame with a CRS"):
-        labels.commune_label_layer(communes.set_crs(None, allow_override=True))
-
-
-def test_text_control_escapes_and_checks_position():
-    html = _render(labels.text_control(XSS + " Nguồn", position="bottomleft", font_px=14))
-    assert XSS not in html and "div.textContent" in html and "Nguồn" in html
-    with pytest.raises(ConfigError, match="position 'middle' must be one of"):
-        labels.text_control("x", position="middle")
-
-
-def test_view_sync_element_renders():
-    group = folium.FeatureGroup(name="g")
-    group.add_child(labels.view_sync_element())
-    html = _render(group)
-    assert "__ntmSyncMap" in html and "setView(c, z, {animate: false})" in html
+        labels.commune_label_spec(communes.set_crs(None, allow_override=True))
 
 
 def test_real_district_labels_are_inside_their_districts(boundaries):
     districts = boundaries.districts_web
-    html = _render(labels.district_label_layer(districts))
-    (items,) = _items(html)
+    items = labels.district_label_spec(districts)["items"]
     assert len(items) == 11
     from shapely.geometry import Point
 
@@ -123,8 +91,7 @@ def test_real_district_labels_are_inside_their_districts(boundaries):
 
 
 def test_commune_labels_keep_the_type_word_when_two_units_share_a_name(boundaries):
-    html = _render(labels.commune_label_layer(boundaries.communes_web))
-    (items,) = _items(html)
+    items = labels.commune_label_spec(boundaries.communes_web)["items"]
     texts = [it[2] for it in items]
     assert "Xã Đình Lập" in texts and "Thị trấn Đình Lập" in texts and "Đình Lập" not in texts
     assert "Hoàng Văn Thụ" in texts  # a unique name stays short

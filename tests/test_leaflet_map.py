@@ -1,88 +1,79 @@
-"""The in-page map component's data (app_pages/leaflet_map.py): what the browser receives.
+"""The map component's Python side (app_pages/leaflet_map.py): what the browser receives.
 
 The browser side (drawing, clicks, the first-paint signal, no re-creation on a recolour) is
-covered by tests/browser/test_app.py and test_planner.py.
+covered by tests/browser/test_app.py, test_planner.py and test_present.py; the module's pure parts
+by tests/js (run from test_map_module.py).
 """
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
-import pyproj
-import pytest
+import rjsmin
 
 import app_pages.leaflet_map as lm
-from ntm_geo.maps import mapview
+from ntm_geo.maps import webassets
+from ntm_geo.maps.mapbuild import ViewSpec
 
-BOUNDS = (106.0, 21.3, 107.4, 22.6)
-SQUARE = {
-    "type": "Polygon",
-    "coordinates": [[[106.5, 21.8], [106.6, 21.8], [106.6, 21.9], [106.5, 21.9], [106.5, 21.8]]],
+TOPO = {
+    "type": "Topology",
+    "key": "abc",
+    "transform": {"scale": [1e-4, 1e-4], "translate": [106.0, 21.0]},
+    "arcs": [[[0, 0], [10, 0], [0, 10], [-10, 0], [0, -10]]],
+    "objects": {
+        "c": {"type": "GeometryCollection", "geometries": [{"type": "Polygon", "arcs": [[0]], "id": "1"}]}
+    },
 }
 
 
-def _data(bounds=BOUNDS, **kw):
-    return lm.component_data(mapview.build_base_map(bounds), key="map", **kw)
+def test_the_component_script_only_imports_the_published_module():
+    assert lm.MODULE_URL.startswith("/app/static/ntm/ntm_map-") and lm.MODULE_URL.endswith(".js")
+    published = webassets.REPO_ROOT / "static" / lm.MODULE_URL.removeprefix("/app/static/")
+    source = webassets.MAP_MODULE.read_text(encoding="utf-8")
+    assert published.read_text(encoding="utf-8") == rjsmin.jsmin(source)  # versioned by content
+    assert len(published.read_bytes()) < 0.75 * len(source.encode())  # comments and indentation dropped
+    assert "\n" in lm.LOADER_JS and lm.MODULE_URL in lm.LOADER_JS and len(lm.LOADER_JS) < 300
 
 
-def test_data_holds_the_map_script_local_assets_and_no_page_wide_css():
-    data = _data(height=480, ready=True, error="Không vẽ được bản đồ")
-    assert "L.map(" in data["script"] and "map_div" in data["script"]  # the browser renames it per map
-    assert data["js"] == ["/app/static/vendor/leaflet/leaflet.js"]
-    assert data["css"] == ["/app/static/vendor/leaflet/leaflet.css"]
-    styles = "\n".join(data["styles"])
-    assert "#map_div" in styles and ".ntm-tooltip" in styles  # the map's own rules are kept...
-    assert "html, body" not in styles and "#map {" not in styles  # ...folium's full-page ones dropped
-    assert data["uid"] == "ntm_map_map" and data["height"] == 480 and data["ready"] is True
-    assert data["error"] == "Không vẽ được bản đồ"
-    json.dumps(data)  # what Streamlit sends: plain JSON
+def test_publish_topology_writes_one_content_hashed_file(tmp_path: Path):
+    url = webassets.publish_topology(TOPO, tmp_path)
+    path = tmp_path / url.removeprefix("/app/static/")
+    assert url.startswith("/app/static/topo/") and path.is_file()
+    assert json.loads(path.read_text(encoding="utf-8")) == TOPO
+    before = path.stat().st_mtime_ns
+    assert webassets.publish_topology(dict(TOPO), tmp_path) == url  # same content, same file
+    assert path.stat().st_mtime_ns == before  # not rewritten
+    other = webassets.publish_topology({**TOPO, "key": "def"}, tmp_path)
+    assert other != url and len(list((tmp_path / "topo").iterdir())) == 2
 
 
-def test_hash_is_stable_for_the_same_map_and_follows_the_extent():
-    first, again = _data(), _data()  # two fresh folium maps (random element ids) of the same view
-    assert first["hash"] == again["hash"]  # the browser keeps its map
-    assert _data((106.2, 21.5, 106.9, 22.0))["hash"] != first["hash"]  # a district zoom does
+def test_map_spec_sends_a_url_not_the_geometry():
+    view = ViewSpec({"v": 1, "bounds": [[21, 106], [22, 107]]}, TOPO, "title")
+    spec = lm.map_spec(view, texts=[{"text": "Nguồn"}])
+    assert spec["topology"]["key"] == "abc" and spec["topology"]["url"].startswith("/app/static/topo/")
+    assert "arcs" not in json.dumps(spec) and spec["texts"] == [{"text": "Nguồn"}]
+    assert lm.map_spec(view)["topology"] == spec["topology"]  # published once
 
 
-def test_feature_groups_are_sent_apart_from_the_base_map():
-    import folium
-
-    group = folium.FeatureGroup(name="style")
-    folium.GeoJson({"type": "Feature", "id": "06040", "geometry": SQUARE, "properties": {}}).add_to(group)
-    data = _data(feature_group_to_add=[group])
-    assert "feature_group_feature_group_0" in data["groups"] and "06040" in data["groups"]
-    assert "06040" not in data["script"]
-    assert _data()["groups"] == ""
-
-
-def test_uid_is_a_safe_dom_id():
-    data = lm.component_data(mapview.build_base_map(BOUNDS), key="pl map<x>")
-    assert data["uid"] == "ntm_map_pl_map_x_"
-
-
-@pytest.mark.parametrize(
-    ("crs", "expected"), [(4326, True), ("EPSG:4326", True), (3405, False), (32648, False)]
-)
-def test_is_wgs84(crs, expected):
-    assert mapview.is_wgs84(pyproj.CRS.from_user_input(crs)) is expected
-
-
-def test_payload_adds_texts_css_and_height_without_changing_the_cached_data():
-    data = _data(height=480)
-    before = json.dumps(data, sort_keys=True)
+def test_payload_adds_options_texts_css_and_assets_without_changing_the_cached_spec():
+    spec = {"v": 1, "options": {"cls": "x"}}
+    before = json.dumps(spec, sort_keys=True)
     out = lm.payload(
-        data,
-        ready=True,
-        error="Lỗi",
-        height="min(560px, 80vh)",
-        texts={"title": "Số tiêu chí đạt — năm 2015", "note": "<b>x</b>", "caption": ""},
+        spec, ready=True, error="Lỗi", options={"height": "80vh"}, page={"title": "<b>T</b>"}, page_css=True
     )
-    assert json.dumps(data, sort_keys=True) == before  # the cached dict is not mutated
-    assert out["texts"] == {
-        "title": "Số tiêu chí đạt — năm 2015",
-        "note": "<b>x</b>",
-        "caption": "",
-    }  # text: the JS sets textContent
-    assert out["styles"][-1] == lm.APP_CSS and ".ntm-title" in lm.APP_CSS and ".ntm-map-head" in lm.APP_CSS
-    assert out["height"] == "min(560px, 80vh)" and out["ready"] is True and out["error"] == "Lỗi"
-    assert lm.payload(data, ready=False, error="", height=None, texts={})["height"] == 480
+    assert json.dumps(spec, sort_keys=True) == before  # the cached dict is not mutated
+    assert out["options"] == {"cls": "x", "height": "80vh"}
+    assert out["page"] == {"title": "<b>T</b>"}  # text: the module sets textContent
+    assert out["css"] == lm.APP_CSS and out["ready"] is True and out["error"] == "Lỗi"
+    assert out["assets"] == {
+        "js": ["/app/static/vendor/leaflet/leaflet.js"],
+        "css": ["/app/static/vendor/leaflet/leaflet.css"],
+    }
+    json.dumps(out)  # what Streamlit sends: plain JSON
+    assert lm.payload(spec, ready=False, error="")["css"] == ""  # later runs: the page has its CSS
+
+
+def test_tiles_are_opt_in_and_known():
+    assert set(lm.TILES) == {"openstreetmap"}
+    assert lm.TILES["openstreetmap"]["url"].startswith("https://tile.openstreetmap.org/")

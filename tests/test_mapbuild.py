@@ -107,3 +107,45 @@ def test_feature_groups_fall_back_to_self_contained(table, boundaries):
     assert "ntmMap.geometry(" not in "".join(
         c.data_js for c in legacy.base_map()._children.values() if hasattr(c, "data_js")
     )
+
+
+# ------------------------------------------------------------------ the map component's spec
+def _spec(table, boundaries, var="criteria_met", districts=True, **kwargs):
+    from ntm_geo.maps.mapbuild import build_view_spec
+
+    view = compute_view(table, var, scheme="natural_breaks", k=5, lang=kwargs.get("lang", "vi"))
+    kwargs.setdefault("lang", "vi")
+    return build_view_spec(table, boundaries.districts_web if districts else None, view, year=2015,
+                           source="Dữ liệu minh họa", scheme="natural_breaks", **kwargs)  # fmt: skip
+
+
+def test_view_spec_is_data_and_a_theme_change_is_small(table, boundaries):
+    spec = _spec(table, boundaries)
+    text = json.dumps(spec.spec, ensure_ascii=False)
+    assert "<tr" not in text and "function" not in text and "L.map" not in text  # data: no markup, no code
+    n = len(spec.topology["objects"]["c"]["geometries"])
+    assert len(spec.spec["style"]["f"]) == n == len(spec.spec["style"]["v"])  # one character per unit
+    assert spec.spec["style"]["m"] == ""  # nothing dimmed or highlighted: no mode string at all
+    (south, west), (north, east) = spec.spec["bounds"]
+    assert 21 < south < north < 23 and 106 < west < east < 108
+    legend = spec.spec["legend"]
+    assert sum(count for *_, count in legend["entries"]) == n  # legend counts = painted units
+    # what a theme change sends (the topology is a static file): well under 12 KiB
+    poverty = _spec(table, boundaries, "poverty_rate_pct").spec
+    assert len(json.dumps(poverty, ensure_ascii=False, separators=(",", ":")).encode()) < 12 * 1024
+
+
+def test_view_spec_keeps_names_as_text_and_dims_outside_the_district(table, boundaries):
+    spec = _spec(table, boundaries, district="186")
+    names = [g["properties"]["n"] for g in spec.topology["objects"]["c"]["geometries"]]
+    assert all("&" not in name for name in names)  # set with textContent: not HTML-escaped
+    modes = spec.spec["style"]["m"]
+    inside = int((table["district_code"] == "186").sum())
+    assert modes.count("0") == inside and modes.count("1") == len(modes) - inside
+    assert "huyện" in spec.spec["legend"]["note"].lower() or "district" in spec.spec["legend"]["note"].lower()
+
+
+def test_view_spec_without_districts_has_no_group_rows(table, boundaries):
+    spec = _spec(table.drop(columns=["district_name"]), boundaries, districts=False)
+    assert "d" not in spec.topology["objects"] and spec.spec["style"]["l"][1] != "Huyện"
+    assert len(spec.spec["style"]["l"]) == 2

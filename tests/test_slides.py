@@ -26,8 +26,12 @@ DISTRICTS = {"178", "186", "189"}
         ("criteria_met.2015", Slide("map", (MapSpec("criteria_met", 2015),))),
         ("poverty_rate_pct.2011", Slide("map", (MapSpec("poverty_rate_pct", 2011),))),
         ("c05.2011.d186", Slide("map", (MapSpec("c05", 2011),), "186")),
-        ("change", Slide("change")),
-        ("change.d189", Slide("change", (), "189")),
+        ("change", Slide("change", (MapSpec("criteria_met", 2011), MapSpec("criteria_met", 2015)))),
+        (
+            "change.d189",
+            Slide("change", (MapSpec("criteria_met", 2011), MapSpec("criteria_met", 2015)), "189"),
+        ),
+        ("change:2011:2015", Slide("change", (MapSpec("criteria_met", 2011), MapSpec("criteria_met", 2015)))),
         ("compare:year", Slide("compare", (MapSpec("criteria_met", 2011), MapSpec("criteria_met", 2015)))),
         (
             "compare:criteria_met.2015:poverty_rate_pct.2015.d178",
@@ -132,3 +136,44 @@ def test_labels_are_bilingual():
     assert slide.label("en", "Đình Lập").endswith("district Đình Lập")
     assert "2011 → 2015" in parse_slide("change").label("vi")
     assert parse_slide("compare:year").label("en").startswith("Compare: Criteria met")
+
+
+def test_defaults_and_change_follow_the_dataset_years():
+    years = (2016, 2017, 2018, 2019)
+    got, notices = parse_slides("", years=years)
+    assert notices == []
+    assert [s.spec() for s in got] == [
+        "criteria_met.2016",
+        "criteria_met.2019",
+        "compare:year",
+        "change",
+        "poverty_rate_pct.2019",
+        "infra_criteria_met.2019",
+        "criteria_met.2019.d189",
+    ]
+    change = next(s for s in got if s.kind == "change")
+    assert change.years() == {2016, 2019}
+    assert "2016 → 2019" in change.label("vi")
+    assert format_slides(got, years) == ""  # the dataset's default stays out of the link
+    assert format_slides(got) != ""  # ...but is not the illustrative default
+
+
+def test_change_between_any_two_years_of_the_dataset():
+    years = (2016, 2017, 2018, 2019)
+    slide = parse_slide("change:2017:2018.d186", years=years)
+    assert slide.years() == {2017, 2018} and slide.district == "186"
+    assert slide.spec() == "change:2017:2018.d186"
+    got, notices = parse_slides("change:2016:2019~change:2015:2019~change:2019:2016", years=years)
+    assert [s.spec() for s in got] == ["change:2016:2019"]
+    assert [n.value for n in notices] == ["change:2015:2019", "change:2019:2016"]
+    with pytest.raises(ConfigError, match="first year must be before"):
+        parse_slide("change:2019:2017", years=years)
+    with pytest.raises(ConfigError, match="only one year"):
+        parse_slide("change", years=[2017])
+
+
+def test_one_year_dataset_has_a_default_sequence():
+    got, _ = parse_slides("", years=[2026])
+    assert [s.kind for s in got] == ["map", "map", "map", "map"] and {y for s in got for y in s.years()} == {
+        2026
+    }

@@ -99,8 +99,14 @@ def test_catalog_lists_illustrative_first_and_rejects_unknowns():
 def test_years_of_saved_datasets_are_accepted():
     state, notices = from_query({"year": "2020"}, known_years=(2011, 2015, 2020))
     assert state.year == 2020 and notices == []
-    _, notices = from_query({"year": "2020"})
-    assert notices[0].reason_en == "year must be one of 2015, 2011"
+    state, notices = from_query({"year": "2020"})  # the illustrative data has no 2020: nearest year
+    assert state.year == 2015
+    assert (
+        notices[0].reason_en
+        == "no data for 2020; showing the nearest year, 2015 (years with data: 2011, 2015)"
+    )
+    state, notices = from_query({"year": "20x5"})
+    assert state.year == 2015 and notices[0].reason_en == "year must be one of 2011, 2015"
 
 
 def test_repeated_codes_count_once_and_unknown_codes_are_named_even_after_many_repeats():
@@ -124,8 +130,11 @@ def test_years_come_from_the_datasets_not_a_constant(monkeypatch):
     saved = replace(ILLUSTRATIVE, id="saved-1", years=(2020,), illustrative=False)
     monkeypatch.setattr(catalog, "list_datasets", lambda: [ILLUSTRATIVE, saved])
     assert catalog.all_years() == (2020, 2015, 2011)
-    state, notices = from_query({"year": "2020"})
+    state, notices = from_query({"dataset": "saved-1", "year": "2020"}, known_datasets=catalog.dataset_exists)
     assert state.year == 2020 and notices == []
     assert slides.parse_slide("poverty_rate_pct.2020").views[0].year == 2020
-    _, notices = from_query({"year": "2019"})
-    assert notices[0].reason_en == "year must be one of 2020, 2015, 2011"
+    state, notices = from_query({"dataset": "saved-1", "year": "2011"}, known_datasets=catalog.dataset_exists)
+    assert state.year == 2020  # a year of another dataset: the nearest year of this one, said so
+    assert notices[0].reason_en.startswith("no data for 2011; showing the nearest year, 2020")
+    state, notices = from_query({"dataset": "saved-1"}, known_datasets=catalog.dataset_exists)
+    assert state.year == 2020 and notices == []  # no year: the dataset's newest, not 2015

@@ -148,6 +148,48 @@ def build_shapes_2025(*, force: bool = False) -> int:
     return 0
 
 
+# --- carry --------------------------------------------------------------------------------------
+
+
+def configure_carry(p: argparse.ArgumentParser) -> None:
+    p.add_argument("out", help="CSV file to write, or - for standard output")
+    p.add_argument("--dataset", default="illustrative", help="dataset id (default: illustrative)")
+    p.add_argument("--year", type=int, default=2015, help="year of the dataset (default 2015)")
+    p.add_argument("--from", dest="source", default="2015", help="vintage of the dataset (2015)")
+    p.add_argument("--to", dest="target", default="2025", help="vintage to carry it to (2025)")
+
+
+def run_carry(args: argparse.Namespace) -> int:
+    import sys
+    from pathlib import Path
+
+    from ntm_geo.datasets.carry import carried_csv
+    from ntm_geo.geo.crosswalk import _check_pair
+
+    _check_pair(str(args.source), str(args.target))
+    data, carried = carried_csv(args.dataset, args.year)
+    if args.out == "-":
+        sys.stdout.write(data.decode("utf-8-sig"))
+    else:
+        Path(args.out).write_bytes(data)
+        apportioned = int(carried.table["apportioned"].sum())
+        print(
+            f"{args.out}: {len(carried.table)} đơn vị {carried.target} / units, {apportioned} có giá trị chia theo "
+            f"diện tích / with values apportioned by area; không chuyển / not carried: "
+            f"{', '.join(carried.not_carried) or '—'}"
+        )
+    return 0
+
+
+CARRY = (
+    "carry",
+    "carry a dataset year from the 2015 units to the 65 units of 2025 (derived values, stated rules) as CSV",
+    configure_carry,
+    run_carry,
+)
+"""A row for :func:`ntm_geo.__main__.register`."""
+
+
 # --- vintage FILE ----------------------------------------------------------------------------
 
 

@@ -5,10 +5,9 @@ rule of its column's kind, and the result says so (``derived`` column, :attr:`Ca
 :attr:`Carried.note_en` for legends, tooltips, profiles and exports).
 
 The rule per column kind is in ONE place, :data:`CARRY_RULES` (kind → rule). The kind of a
-column comes from :func:`column_kind`; the kinds are those of the schema registry
-(``key``, ``criterion``, ``total``, ``indicator``, ``flag``) plus ``count`` (people, households:
-summed). When the schema registry (``ntm_geo/datasets/schema.py``) is on main, this table moves
-there as a field of each kind and :func:`column_kind` reads the registry.
+column comes from the schema registry (:mod:`ntm_geo.datasets.schema`, read by
+:func:`column_kind`): ``key``, ``criterion``, ``total``, ``indicator``, ``flag``, plus ``count``
+(people, households: summed) for the columns the registry does not hold.
 
 Rules (weights ``w`` from :class:`ntm_geo.geo.crosswalk.Crosswalk`: 1 for a former unit that
 went whole into the new one; its area share for a split unit — no finer population data exists
@@ -76,27 +75,25 @@ CARRY_RULES: dict[str, CarryRule] = {
 }
 
 _CRITERION = re.compile(r"^c\d{2}$")
-_KEYS = ("commune_code", "year")
-_FLAGS = ("car_access_all_season", "especially_difficult")
 
 
 def column_kind(name: str) -> str | None:
     """The kind of a dataset column (a key of :data:`CARRY_RULES`), or None when unknown.
 
-    ``commune_code``/``year`` → key; ``c01``.. → criterion; ``criteria_met`` → total;
-    ``*_pct`` → indicator; the two flags → flag; ``population*``/``*_count``/``households*`` →
-    count.
+    Read from the schema registry (:func:`ntm_geo.datasets.schema.column`: ``key``,
+    ``criterion``, ``total``, ``indicator``, ``flag``); columns the registry does not hold
+    (``population*``, ``households*``, ``*_count``: people and households, made by the carrying
+    itself or by a province's table) are ``count``.
     """
-    if name in _KEYS:
-        return "key"
-    if _CRITERION.match(name):
+    from ntm_geo.datasets.schema import column
+    from ntm_geo.errors import ConfigError
+
+    try:
+        return column(name).kind
+    except ConfigError:
+        pass
+    if _CRITERION.match(name):  # a criterion of another framework than the registry's default
         return "criterion"
-    if name == "criteria_met":
-        return "total"
-    if name.endswith("_pct"):
-        return "indicator"
-    if name in _FLAGS:
-        return "flag"
     if name.startswith(("population", "households")) or name.endswith("_count"):
         return "count"
     return None
@@ -133,6 +130,12 @@ class Carried:
         """The stated rule that produced ``column``'s values (input column name)."""
         r = CARRY_RULES[self.kinds[column]]
         return r.rule_vi if lang == "vi" else r.rule_en
+
+
+def carry_note(lang: str = "vi", source: str = "2015", target: str = "2025") -> str:
+    """The sentence that labels carried values as derived (legend notes, tooltips, exports)."""
+    vi, en = _note(source, target)
+    return vi if lang == "vi" else en
 
 
 def _note(source: str, target: str) -> tuple[str, str]:
@@ -281,3 +284,26 @@ def carry_to_2025(dataset: pd.DataFrame) -> Carried:
         data = data.assign(population_2009=data["commune_code"].map(population))
     codes = get_vintage("2025").load_units()["commune_code"].tolist()
     return carry(data, cw.pieces, population, source="2015", target="2025", target_codes=codes)
+
+
+def carried_csv(dataset_id: str, year: int) -> tuple[bytes, Carried]:
+    """CSV bytes of a dataset year carried to the 2025 units, and the :class:`Carried` result.
+
+    Columns: ``commune_code``, ``name_with_type`` (2025 unit), then the carried columns (see
+    :mod:`ntm_geo.datasets.carry`), ``sources``, ``split_sources``, ``apportioned``, ``derived``.
+    The first line is a ``#`` comment saying the values are derived (and illustrative, for the
+    illustrative dataset) and how.
+    """
+    from ntm_geo.datasets import catalog
+    from ntm_geo.exports.tables import table_csv_bytes
+    from ntm_geo.geo.vintages import units_2025
+
+    info = catalog.get_dataset(dataset_id)
+    carried = carry_to_2025(catalog.load_year(dataset_id, year))
+    names = units_2025().set_index("commune_code")["name_with_type"]
+    table = carried.table
+    table.insert(1, "name_with_type", table["commune_code"].map(names))
+    notes = [carried.note_vi, carried.note_en]
+    if info.illustrative:
+        notes = [info.note_vi, info.note_en, *notes]
+    return table_csv_bytes(table, note=" | ".join(notes)), carried

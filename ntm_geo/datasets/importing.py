@@ -2293,10 +2293,15 @@ def _col_label(raw: RawTable, i: int) -> str:
     return raw.headers[i].strip() or f"(cột {column_letter(i)})"
 
 
+#: "k/n" (criteria met as the app's tables display it): compared by its numerator ``k``.
+_FRACTION = re.compile(r"^\s*(\d+)\s*/\s*\d+\s*$")
+
+
 def _same_value(a: str, b: str, flag: bool) -> bool:
     """Do two cells give the same value (``11,9`` = ``11.9``, ``x`` = ``1`` for a ``flag``; blank = blank)?"""
     if _clean(a) == _clean(b):
         return True
+    a, b = _FRACTION.sub(r"\1", a), _FRACTION.sub(r"\1", b)  # "19/19" as a display writes criteria met
     parse = parse_flag if flag else parse_number
     try:
         return parse(a) == parse(b)

@@ -377,3 +377,28 @@ def former_units() -> list[FormerUnit]:
             )
         )
     return sorted(out, key=lambda f: (f.code, f.basis != "legal"))
+
+
+def former_districts_2025() -> pd.DataFrame:
+    """For each 2025 unit, the former (2015) district holding most of its area.
+
+    Used to draw the former district outlines along the 2025 unit edges (there is no district
+    level since 1 July 2025). Measured: 62 of the 65 units have at least 90 % of their area in
+    one former district (median 99.6 %); the three others straddle two (05977 Phường Đông Kinh,
+    06286 Xã Khánh Khê, 06316 Xã Tân Đoàn).
+
+    Returns
+    -------
+    DataFrame
+        65 rows: ``commune_code`` (2025), ``district_code``, ``district_name`` (2015 district),
+        ``share`` (of the unit's overlapped area in that district, 0-1).
+    """
+    cw = build_crosswalk("2015", "2025")
+    districts = get_vintage("2015").load_units()[["commune_code", "district_code", "district_name"]]
+    pieces = cw.pieces.merge(districts, left_on="from_code", right_on="commune_code")
+    area = pieces.groupby(["to_code", "district_code", "district_name"], as_index=False)["area_km2"].sum()
+    area["share"] = area["area_km2"] / area.groupby("to_code")["area_km2"].transform("sum")
+    best = area.sort_values("share").groupby("to_code").tail(1).sort_values("to_code")
+    return best.rename(columns={"to_code": "commune_code"})[
+        ["commune_code", "district_code", "district_name", "share"]
+    ].reset_index(drop=True)

@@ -1,4 +1,4 @@
-"""The change map: criteria gained per xã between two years (2011 -> 2015).
+"""The change map: criteria gained per xã between any two years of a dataset (e.g. 2011 -> 2015).
 
 Only xã are assessed against the 19 criteria, so phường and thị trấn are *not assessed* here
 too (never "0 gained"); a xã with a blank ``criteria_met`` in either year has *no data*.

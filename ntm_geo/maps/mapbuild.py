@@ -1,5 +1,14 @@
-"""From a classified view to the map's layers: one place that every page (map, presentation,
-planner) and every export uses, so they all show the same colours, legend and labels.
+"""From a classified view to the map: one place that every page (map, presentation, planner)
+and every export uses, so they all show the same colours, legend and labels.
+
+The app's pages use :func:`build_view_spec`: the map as DATA (a JSON-safe dict read by the one
+map module ``ntm_geo/maps/static/ntm_map.js``, see its header for every field) plus the topology,
+which the app publishes once per boundary set as a content-hashed static file
+(:func:`ntm_geo.maps.webassets.publish_topology`). A colour, legend or language change sends only
+the style (palette indices, tooltip values, legend: a few KB); the geometry is fetched once.
+
+The standalone HTML export keeps folium (:func:`build_view_layers`, below), where it is the
+right tool: one self-contained file.
 
 Two ways to hand a view to the map element (``app_pages.leaflet_map.leaflet_map`` on the map and
 planner pages, ``st_folium`` on the presentation page; both draw the same map):
@@ -20,18 +29,27 @@ planner pages, ``st_folium`` on the presentation page; both draw the same map):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 import folium
 import geopandas as gpd
 
-from ntm_geo.i18n import t
+from ntm_geo.errors import ConfigError
+from ntm_geo.i18n import register, t
 from ntm_geo.maps.classify import scheme_label
 from ntm_geo.maps.mapview import (
+    _COMMUNE_STYLE,
+    _DIMMED_STYLE,
+    _DISTRICT_STYLE,
+    _HIGHLIGHT_STYLE,
+    _HOVER_STYLE,
     NO_DATA_FILL,
     _json_safe,
+    _style_modes,
     build_base_map,
+    check_legend,
     commune_topology,
     geometry_element,
     legend_element,
@@ -39,6 +57,13 @@ from ntm_geo.maps.mapview import (
     style_element,
 )
 from ntm_geo.maps.themes import ChoroplethView
+
+register(
+    {
+        "legend_show": ("Hiện chú giải", "Show the legend"),
+        "legend_hide": ("Thu gọn chú giải", "Hide the legend"),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -180,3 +205,131 @@ def build_view_layers(
 def _display(value) -> object:
     """A display value for the tooltip: numbers as they are, text HTML-escaped, NaN -> None."""
     return _json_safe(value)
+
+
+SPEC_VERSION = 1
+"""Version of the map spec (``spec["v"]``) that ``ntm_map.js`` reads."""
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    """One view as data for the map component.
+
+    ``spec``: JSON-safe dict (``v``, ``bounds`` [[south, west], [north, east]] in EPSG:4326
+    degrees, ``style`` -- ``f`` palette index and ``m`` mode per unit as base-36 strings, ``m``
+    "" when every unit is normal --, ``legend``, ``outline``); ``topology``: the TopoJSON topology of the units
+    (:func:`ntm_geo.maps.mapview.commune_topology`, names not escaped), published apart;
+    ``title``: the map title.
+    """
+
+    spec: dict[str, Any]
+    topology: dict[str, Any] = field(repr=False)
+    title: str
+
+    def with_topology_url(self, url: str, **extra: Any) -> dict[str, Any]:
+        """The spec with ``topology = {url, key}`` and ``extra`` fields (labels, texts...)."""
+        return {**self.spec, "topology": {"url": url, "key": self.topology["key"]}, **extra}
+
+
+def build_view_spec(
+    table: gpd.GeoDataFrame,
+    districts: gpd.GeoDataFrame | None,
+    view: ChoroplethView,
+    *,
+    year: int | str,
+    source: str,
+    lang: str = "vi",
+    scheme: str | None = None,
+    district: str = "",
+    highlight: Iterable[str] = (),
+    legend_font_px: int = 15,
+) -> ViewSpec:
+    """One view as data (:class:`ViewSpec`) for ``ntm_map.js``; same arguments as
+    :func:`build_view_layers`. ``districts`` may be ``None`` (a unit vintage without districts:
+    no borders, bounds of the units); nothing here assumes a number of units.
+
+    Raises
+    ------
+    ConfigError
+        From the legend check (no entries, a colour that is not hex, a negative count).
+    """
+    var = view.variable
+    has_districts = "district_code" in table.columns and districts is not None
+    if district and has_districts and districts is not None:
+        inside = set(table.loc[table["district_code"] == district, "commune_code"])
+        dimmed = set(table["commune_code"]) - inside
+        minx, miny, maxx, maxy = districts.loc[districts["district_code"] == district].total_bounds
+    else:
+        district, dimmed = "", set()
+        minx, miny, maxx, maxy = table.total_bounds
+    group_column = "district_name" if "district_name" in table.columns else None
+    columns = ["commune_code", "name_with_type", *([group_column] if group_column else []), "geometry"]
+    topo = commune_topology(
+        table[columns], name_column="name_with_type", district_column=group_column, escape=False
+    )
+    row_codes = table["commune_code"].astype(str).tolist()
+    order = sorted(range(len(row_codes)), key=row_codes.__getitem__)  # the topology's order
+    codes = [row_codes[i] for i in order]
+    fills = [NO_DATA_FILL if _json_safe(view.fills[i]) is None else str(view.fills[i]).lower() for i in order]
+    values = [_json_safe(view.display_values[i], escape=False) for i in order]
+    labels = [t("tooltip_commune", lang), *([t("tooltip_district", lang)] if group_column else [])]
+    labels.append(var.label(lang))
+    note = f"{year} · {source}"
+    if var.kind == "scheme" and scheme:
+        note += f" · {scheme_label(scheme, lang)}"
+    within = (table["district_code"] == district).to_numpy() if district else None
+    if district:  # counts for the district shown; classes (and colours) stay the province's
+        note += " · " + t("legend_counts_district", lang)
+    entries = view.classification.legend_entries(lang, within=within)
+    check_legend(entries, legend_font_px)
+    palette = list(dict.fromkeys(fills))
+    spec = {
+        "v": SPEC_VERSION,
+        "bounds": [[float(miny), float(minx)], [float(maxy), float(maxx)]],
+        "style": {
+            "p": palette,
+            "f": _digits([palette.index(f) for f in fills]),
+            "v": values,
+            "l": labels,
+            "m": _digits(_style_modes(codes, dimmed, set(highlight))),
+            "st": [_COMMUNE_STYLE, _DIMMED_STYLE, _HIGHLIGHT_STYLE, _HOVER_STYLE],
+        },
+        "legend": {
+            "title": legend_title(view, lang),
+            "entries": [[c, str(label), None if n is None else int(n)] for c, label, n in entries],
+            "note": note,
+            "font_px": legend_font_px,
+            "show_text": t("legend_show", lang),
+            "hide_text": t("legend_hide", lang),
+        },
+        "outline": {k: v for k, v in _DISTRICT_STYLE.items() if k != "fill"},
+    }
+    title = view_title(view, year=year, source=source, lang=lang)  # type: ignore[arg-type]
+    return ViewSpec(spec, topo, title)
+
+
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def _digits(indices: list[int]) -> str:
+    """Small indices (palette index, mode) as one base-36 character each, "" when all are 0:
+    226 units cost 226 bytes instead of ~680 of a JSON list (a theme change sends this).
+
+    Raises
+    ------
+    ConfigError
+        An index outside 0-35 (more than 36 palette colours).
+    """
+    if any(not 0 <= i < len(_DIGITS) for i in indices):
+        raise ConfigError(
+            f"The map spec holds at most {len(_DIGITS)} colours; got index {max(indices)}.",
+            f"Bản đồ chỉ có tối đa {len(_DIGITS)} màu; nhận được chỉ số {max(indices)}.",
+        )
+    return "" if not any(indices) else "".join(_DIGITS[i] for i in indices)
+
+
+def spec_payload_bytes(spec: Mapping[str, Any]) -> int:
+    """Bytes of a spec as JSON (what Streamlit sends for it, give or take the envelope)."""
+    import json
+
+    return len(json.dumps(spec, ensure_ascii=False, separators=(",", ":")).encode())

@@ -1,24 +1,31 @@
-"""Build the folium map: base map, commune choropleth layer, district outlines, legend.
+"""The map geometry (TopoJSON) and the folium map of the standalone HTML export.
 
-Pure logic (no Streamlit import); every function returns a folium/branca object or a string.
-All geometries are in EPSG:4326 (longitude, latitude in degrees) when they reach the browser.
+The app's pages do not use folium: they send data to the one map component
+(:func:`ntm_geo.maps.mapbuild.build_view_spec`, ``app_pages/leaflet_map.py``,
+``static/ntm_map.js``). This module owns what both need -- the topology of the units
+(:func:`encode_topology`, :func:`commune_topology`), the legend check, the path styles -- and the
+folium layers of the one-file HTML export (``ntm_geo/exports/formats.py``), where folium is the
+right tool.
+
+Pure logic (no Streamlit import). All geometries are in EPSG:4326 (longitude, latitude in
+degrees) when they reach the browser.
 
 Prepare-for-the-web checklist (:func:`choropleth_layer`, :func:`commune_topology` and
 :func:`district_outline_layer` do it all, in one place): reproject to EPSG:4326, drop empty
 geometries, keep only the properties shown, make values JSON-safe (numpy scalars -> Python,
-NaN/NaT/None -> ``null``) and HTML-escape every text shown (names may come from uploaded files and
-contain ``<script>``).
+NaN/NaT/None -> ``null``) and HTML-escape every text shown in folium's HTML (names may come from
+uploaded files and contain ``<script>``; the map component gets them raw and sets them as text).
 
 Geometry transport: a TopoJSON topology (:func:`encode_topology`). Coordinates are snapped to a
 1e-4 degree grid (:data:`TOPO_SCALE`: <= 5.6 m per axis, a tenth of the 60 m simplification
-tolerance, under a pixel up to zoom 14), every ring is cut into *arcs* at the junctions of the
-coverage, each arc is stored once (a shared commune edge is sent once, not twice) and
-delta-encoded as small integers; district borders are lists of commune arcs (no coordinates of
-their own). Compact JSON, short property keys (``n`` name, ``d`` district index). The ~3 KB
-runtime ``ntm_geo/maps/static/ntm_map.js`` (inlined into the base map by :func:`build_base_map`:
-no request, no CDN) decodes it and draws SVG paths; :func:`decode_topology` is its Python twin
-(tests; GDAL's TopoJSON driver reads the same data). For the real communes: 671 arcs, 4,967
-points, ~85 KB of arguments instead of ~300 KB of GeoJSON.
+tolerance, under a pixel up to zoom 14); the ``topojson`` library cuts the rings into *arcs* at
+the junctions of the coverage, each arc is stored once (a shared commune edge is sent once, not
+twice) and delta-encoded as small integers; district borders are lists of commune arcs (no
+coordinates of their own). Short property keys (``n`` name, ``d`` district index). In the app the
+topology is a static file (``static/topo/<sha>.json``); in the HTML export the small runtime
+``static/folium_runtime.js`` is inlined into the page. :func:`decode_topology` is the Python
+twin of both decoders (tests; GDAL's TopoJSON driver reads the same data). For the real
+communes: 673 arcs, ~75 KB instead of ~300 KB of GeoJSON.
 
 DOM hooks for browser tests: every commune path carries the CSS class ``ntm-commune`` (plus
 ``ntm-dimmed`` / ``ntm-highlight``), district outlines ``ntm-district``, the legend box
@@ -26,52 +33,14 @@ DOM hooks for browser tests: every commune path carries the CSS class ``ntm-comm
 (``prefer_canvas=False``); 226 communes are far below the size where canvas pays off, and with
 canvas no path is in the DOM.
 
-Rerun behaviour in Streamlit
-----------------------------
-The map and planner pages hand the folium objects to ``app_pages.leaflet_map.leaflet_map``, which
-renders them to strings with streamlit-folium's own functions and draws them *in the page* (a
-Streamlit components-v2 element: no iframe, Leaflet loaded once per page); the presentation page
-uses ``st_folium`` itself (an iframe per map: full-screen CSS and two synchronised maps stay
-isolated). Both follow the same rules, described here for ``st_folium`` (0.27.x, read from its
-source). The map page calls, on every rerun::
-
-    layers = mapbuild.build_view_layers(...)            # cached topology, cheap (~15 ms)
-    leaflet_map(layers.base_map(tiles=None), feature_group_to_add=layers.feature_groups, key="map",
-                height=560, on_click=...)
-
-* ``st_folium`` hashes the *base map's* JavaScript (random ids stripped) plus ``key`` into the
-  component key (``leaflet_map``: into ``data.hash``). The map is **re-created** (iframe
-  reloaded or, in the page, a new map element; view reset to the bounds) only when
-  that changes: other ``bounds``, ``tiles``, ``prefer_canvas``, ``key``, geometry, or anything
-  added directly to the base map. ``layers.base_map()`` holds the geometry (a
-  :func:`geometry_element`: communes + district borders), which is the same for every colour,
-  language, highlight or legend change, so the map is kept.
-* Everything passed in ``feature_group_to_add`` is sent as a JavaScript string; when it differs
-  from the previous run, the iframe removes the old groups and evaluates the new ones. Ours is
-  one :func:`style_element` (palette + palette index, tooltip value, dimmed/highlight mode per
-  commune, in the topology's commune order) + the legend: the runtime **restyles the existing
-  paths** -- no path is re-created, no flicker, zoom and pan kept. Identical string: nothing
-  happens in the browser.
-* What goes over the websocket: Streamlit re-serialises *all* component arguments on every
-  rerun (its message cache works per whole element), so the unchanged base script (~85 KB) is
-  re-sent with the new style (~8 KB); the browser ignores it (same component key). ~100 KB per
-  colour change instead of ~310 KB before; removing the rest would need the geometry outside
-  the component arguments (e.g. a static file), see bench/README.md.
-* ``center`` / ``zoom`` are applied only when their value changes; leave them ``None`` so the
-  map fits ``bounds`` once and then keeps the user's view.
-* The map object must be fresh each rerun (``base_map()`` / ``build_base_map`` are cheap):
-  ``st_folium`` adds the groups to the map it is given, so a cached map would carry last run's
-  layer into its hash and be re-created on every colour change. Cache data, not folium objects.
-* Self-contained groups still work (``build_base_map(bounds)`` + ``[layers.communes,
-  layers.outlines]``, or :func:`choropleth_layer` + :func:`district_outline_layer`): the
-  commune group then carries the geometry and is re-sent and re-drawn on every change.
-* ``returned_objects`` decides which browser events rerun the app: with
-  ``["last_active_drawing"]`` only a click on a commune does (pan/zoom do not); the clicked
-  path's feature has ``id`` = ``commune_code``: read it with :func:`clicked_commune_code`.
-  (``leaflet_map`` reruns only on a commune click, a one-off trigger value read with
-  ``app_pages.leaflet_map.clicked``: a map drawn again never re-sends an old click.)
-* Assets: Leaflet comes from the base map's ``default_js`` / ``default_css`` (see
-  :mod:`ntm_geo.maps.webassets`), loaded once when the iframe is created; the runtime is inline.
+The folium layers (HTML export)
+------------------------------
+``build_base_map(bounds)`` + the groups of :func:`ntm_geo.maps.mapbuild.build_view_layers`
+(or :func:`choropleth_layer` + :func:`district_outline_layer`): the commune group carries the
+geometry (:func:`geometry_element`) and the style (:func:`style_element`: palette + palette
+index, tooltip value, dimmed/highlight mode per commune, in the topology's order), the runtime
+draws SVG paths. Leaflet comes from the base map's ``default_js`` / ``default_css`` and is inlined
+by :func:`ntm_geo.maps.webassets.inline_assets` for a file that works offline.
 """
 
 from __future__ import annotations
@@ -79,12 +48,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
-import itertools
 import json
 import math
+import os
 import re
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -95,6 +64,7 @@ import numpy as np
 import pandas as pd
 import pyproj
 import shapely
+import topojson
 
 from ntm_geo.errors import ConfigError, DataError
 from ntm_geo.maps.webassets import AssetUrls, client_script, inline_assets, local_asset_urls
@@ -275,8 +245,9 @@ def _check_bounds(bounds: Any) -> tuple[float, float, float, float]:
 # --------------------------------------------------------------------------- web preparation
 
 
-def _json_safe(value: Any) -> Any:
-    """A value JSON can carry: numpy scalars -> Python, NaN/NaT/None -> None, text escaped."""
+def _json_safe(value: Any, escape: bool = True) -> Any:
+    """A value JSON can carry: numpy scalars -> Python, NaN/NaT/None -> None, text HTML-escaped
+    (with ``escape``; the map component sets text with ``textContent`` and needs it raw)."""
     if value is None or value is pd.NaT:
         return None
     if isinstance(value, (np.generic,)):
@@ -292,7 +263,7 @@ def _json_safe(value: Any) -> Any:
             return None
     except (TypeError, ValueError):
         pass
-    return html.escape(str(value))
+    return html.escape(str(value)) if escape else str(value)
 
 
 def _to_wgs84(gdf: Any, what: str) -> geopandas.GeoDataFrame:
@@ -395,12 +366,12 @@ def encode_topology(
 ) -> dict[str, Any]:
     """Polygons as a TopoJSON topology: shared edges stored once, quantised, delta-encoded.
 
-    Each ring is cut where the set of rings using its edges changes (a junction); the pieces
-    between junctions are *arcs*, stored once and referenced by index (``~i`` = arc ``i``
-    reversed) by every ring that uses them. On a clean coverage (identical shared edges, as
-    :mod:`ntm_geo.geo.boundaries` makes them) every commune edge is stored once and district
-    borders cost no coordinates at all. Correct on any input: edges that are not identical are
-    simply not shared.
+    Coordinates are first snapped to a ``scale`` grid (duplicate points and rings that collapse
+    below one step dropped); the shared-edge detection (junctions, arcs stored once, ``~i`` =
+    arc ``i`` reversed) is the ``topojson`` library's (PyPI, pinned in requirements.txt), which
+    gave a 3 % smaller payload than the hand-written encoder it replaced on the 226 communes
+    (bench/README.md). On a clean coverage every commune edge is stored once and district
+    borders cost no coordinates at all.
 
     Parameters
     ----------
@@ -421,78 +392,42 @@ def encode_topology(
     bounds = shapely.total_bounds(np.asarray(geoms, dtype=object))
     origin = (math.floor(bounds[0] / scale) * scale, math.floor(bounds[1] / scale) * scale)
     origin = (round(origin[0], 10), round(origin[1], 10))
-    polys = [_quantised_rings(g, origin, scale) for g in geoms]
+    grid = []  # (input index, polygon in grid units)
+    for gi, g in enumerate(geoms):
+        polys = [shapely.Polygon(rs[0], rs[1:]) for rs in _quantised_rings(g, origin, scale)]
+        if polys:
+            grid.append((gi, polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)))
+    out_geoms: list[dict[str, Any]] = [{"type": None} for _ in geoms]
+    arcs: list[list[list[int]]] = []
+    if grid:
+        frame = geopandas.GeoDataFrame({"i": [gi for gi, _ in grid]}, geometry=[p for _, p in grid])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (no CRS: grid units)
+            topo = topojson.Topology(  # type: ignore[attr-defined]  # (the package does not re-export it)
+                frame, prequantize=False, topology=True, toposimplify=False
+            ).to_dict()
+        for g in topo["objects"]["data"]["geometries"]:
+            out_geoms[int(g["properties"]["i"])] = {"type": g["type"], "arcs": g["arcs"]}
+        for arc in topo["arcs"]:
+            pts = np.rint(np.asarray(arc, dtype=float)).astype(np.int64)
+            arcs.append(np.vstack([pts[:1], np.diff(pts, axis=0)]).tolist())
+    users: list[set[int]] = [set() for _ in arcs]
 
-    # 1. every edge -> the rings that use it
-    rings = [(gi, ring) for gi, poly in enumerate(polys) for rs in poly for ring in rs]
-    edge_users: dict[tuple, set[int]] = {}
-    for r, (_, ring) in enumerate(rings):
-        n = len(ring)
-        for k in range(n):
-            a, b = ring[k], ring[(k + 1) % n]
-            edge_users.setdefault((a, b) if a < b else (b, a), set()).add(r)
+    def walk(refs: Any, gi: int) -> None:
+        for ref in refs:
+            if isinstance(ref, list):
+                walk(ref, gi)
+            else:
+                users[ref if ref >= 0 else ~ref].add(gi)
 
-    def users(a: tuple, b: tuple) -> set[int]:
-        return edge_users[(a, b) if a < b else (b, a)]
-
-    # 2. junctions: vertices where the set of rings on the incoming and outgoing edge differs
-    junctions: set[tuple] = set()
-    for _, ring in rings:
-        n = len(ring)
-        for k in range(n):
-            if users(ring[k - 1], ring[k]) != users(ring[k], ring[(k + 1) % n]):
-                junctions.add(ring[k])
-
-    # 3. cut rings at junctions, store each arc once
-    arc_index: dict[tuple, int] = {}
-    arcs: list[tuple] = []
-    arc_users: list[set[int]] = []
-
-    def add_arc(points: tuple, gi: int) -> int:
-        i = arc_index.get(points)
-        if i is None:
-            j = arc_index.get(points[::-1])
-            if j is not None:
-                arc_users[j].add(gi)
-                return ~j
-            i = arc_index[points] = len(arcs)
-            arcs.append(points)
-            arc_users.append(set())
-        arc_users[i].add(gi)
-        return i
-
-    def ring_arcs(ring: list[tuple], gi: int) -> list[int]:
-        cuts = [k for k, p in enumerate(ring) if p in junctions]
-        if not cuts:  # a closed loop (island, enclave): canonical start so both sides match
-            k = ring.index(min(ring))
-            loop = ring[k:] + ring[:k]
-            return [add_arc(tuple([*loop, loop[0]]), gi)]
-        k0 = cuts[0]
-        rot = ring[k0:] + ring[:k0] + [ring[k0]]
-        cut_pos = [c - k0 for c in cuts] + [len(ring)]
-        return [add_arc(tuple(rot[a : b + 1]), gi) for a, b in itertools.pairwise(cut_pos)]
-
-    out_geoms = []
-    for gi, poly in enumerate(polys):
-        refs = [[ring_arcs(ring, gi) for ring in rs] for rs in poly]
-        if not refs:
-            out_geoms.append({"type": None})
-        elif len(refs) == 1:
-            out_geoms.append({"type": "Polygon", "arcs": refs[0]})
-        else:
-            out_geoms.append({"type": "MultiPolygon", "arcs": refs})
-
-    encoded = []
-    for points in arcs:
-        pts = np.asarray(points, dtype=np.int64)
-        deltas = np.vstack([pts[:1], np.diff(pts, axis=0)])
-        encoded.append(deltas.tolist())
+    for gi, g in enumerate(out_geoms):
+        walk(g.get("arcs", []), gi)
     return {
         "type": "Topology",
         "transform": {"scale": [scale, scale], "translate": list(origin)},
-        "arcs": encoded,
+        "arcs": arcs,
         "objects": {"c": {"type": "GeometryCollection", "geometries": out_geoms}},
-        "_users": [sorted(u) for u in arc_users],
+        "_users": [sorted(u) for u in users],
     }
 
 
@@ -542,6 +477,7 @@ def _border_arcs(arc_users: list[list[int]], group_of: list[Any], groups: list[A
 
 
 _TOPO_CACHE: dict[str, dict[str, Any]] = {}
+_ENCODER_VERSION = f"topojson-{topojson.__version__}-1"  # part of the cache key
 
 
 def commune_topology(
@@ -549,6 +485,7 @@ def commune_topology(
     *,
     name_column: str | None = None,
     district_column: str | None = None,
+    escape: bool = True,
 ) -> dict[str, Any]:
     """The communes of ``gdf`` (sorted by ``commune_code``) as a TopoJSON topology for the map.
 
@@ -557,6 +494,7 @@ def commune_topology(
     ``district_column``: ``districts`` (the district names, escaped, in index order) and object
     ``d``: one ``MultiLineString`` per district made of the arcs on its border (no coordinate
     is sent twice). ``key`` identifies the commune order (a style must carry the same key).
+    ``escape=False`` keeps names as they are (for the map component, which sets text, not HTML).
     Cached on the geometry and column values (a rerun costs one hash).
     """
     gdf = _to_wgs84(gdf, "commune_topology: gdf")
@@ -564,14 +502,39 @@ def commune_topology(
                      "commune_topology: gdf")  # fmt: skip
     gdf = gdf.sort_values("commune_code", kind="stable")
     codes = gdf["commune_code"].astype(str).tolist()
-    names = gdf[name_column].map(_json_safe).tolist() if name_column else None
-    dists = gdf[district_column].map(_json_safe).tolist() if district_column else None
+    safe = functools.partial(_json_safe, escape=escape)
+    names = gdf[name_column].map(safe).tolist() if name_column else None
+    dists = gdf[district_column].map(safe).tolist() if district_column else None
     digest = hashlib.sha1(b"".join(shapely.to_wkb(np.asarray(gdf.geometry.values, dtype=object))))
-    digest.update(json.dumps([codes, names, dists]).encode())
+    digest.update(json.dumps([codes, names, dists, escape, _ENCODER_VERSION]).encode())
     fingerprint = digest.hexdigest()
     cached = _TOPO_CACHE.get(fingerprint)
     if cached is not None:
         return cached
+    from ntm_geo.geo.boundaries import shapes_dir  # (the boundary cache folder)
+
+    disk = shapes_dir() / "topology" / f"{fingerprint}.json"
+    try:  # encoded once per boundary set, kept beside the boundary cache (git-ignored)
+        topo: dict[str, Any] = json.loads(disk.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        topo = _encode_communes(gdf, codes, names, dists)
+        try:
+            disk.parent.mkdir(parents=True, exist_ok=True)
+            tmp = disk.with_name(f".{disk.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(topo, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, disk)
+        except OSError:
+            pass  # a read-only cache folder: encoded again by the next process
+    if len(_TOPO_CACHE) >= 8:
+        _TOPO_CACHE.pop(next(iter(_TOPO_CACHE)))
+    _TOPO_CACHE[fingerprint] = topo
+    return topo
+
+
+def _encode_communes(
+    gdf: geopandas.GeoDataFrame, codes: list[str], names: list[Any] | None, dists: list[Any] | None
+) -> dict[str, Any]:
+    """:func:`commune_topology`'s encoding step (ids, names, district borders added)."""
     topo = encode_topology(gdf.geometry.values)
     users = topo.pop("_users")
     district_names = list(dict.fromkeys(dists)) if dists is not None else []
@@ -594,14 +557,11 @@ def commune_topology(
         }
     topo["outline"] = {k: v for k, v in _DISTRICT_STYLE.items() if k != "fill"}
     topo["key"] = hashlib.sha1("\n".join(codes).encode()).hexdigest()[:10]
-    if len(_TOPO_CACHE) >= 8:
-        _TOPO_CACHE.pop(next(iter(_TOPO_CACHE)))
-    _TOPO_CACHE[fingerprint] = topo
     return topo
 
 
 class _NtmCall(branca.element.MacroElement):
-    """``ntmMap.<fn>(map, host, data)`` in the map script (runtime: ``static/ntm_map.js``)."""
+    """``ntmMap.<fn>(map, host, data)`` in the map script (runtime: ``static/folium_runtime.js``)."""
 
     _template = branca.element.Template(
         """
@@ -625,7 +585,7 @@ class _NtmCall(branca.element.MacroElement):
 
 
 class _NtmRuntime(branca.element.MacroElement):
-    """The map runtime (``ntm_geo/maps/static/ntm_map.js``) inlined into the base map's script."""
+    """The map runtime (``ntm_geo/maps/static/folium_runtime.js``) inlined into the base map's script."""
 
     _template = branca.element.Template("{% macro script(this, kwargs) %}{{ this.code }}{% endmacro %}")
 
@@ -879,6 +839,38 @@ class _Legend(branca.element.MacroElement):
         self.html_js = json.dumps(inner_html).replace("</", "<\\/")
 
 
+def check_legend(entries: Sequence[tuple[str, str, int | None]], font_px: int) -> None:
+    """Check legend rows (colour, label, count) and the font size.
+
+    Raises
+    ------
+    ConfigError
+        If ``entries`` is empty, a colour is not hex, a count is negative, or ``font_px`` is out
+        of range (8-40).
+    """
+    if not entries:
+        raise ConfigError(
+            "legend_element: entries is empty; give at least one (colour, label, count).",
+            "legend_element: danh sách chú giải rỗng; cần ít nhất một (màu, nhãn, số lượng).",
+        )
+    if isinstance(font_px, bool) or not isinstance(font_px, int) or not 8 <= font_px <= 40:
+        raise ConfigError(
+            f"legend_element: font_px must be an integer from 8 to 40, got {font_px!r}.",
+            f"legend_element: font_px phải là số nguyên từ 8 đến 40, nhận được {font_px!r}.",
+        )
+    for colour, label, count in entries:
+        if not isinstance(colour, str) or not _HEX.match(colour):
+            raise ConfigError(
+                f"legend_element: colour {colour!r} of entry {label!r} is not a hex colour like '#1a9850'.",
+                f"legend_element: màu {colour!r} của mục {label!r} không phải mã màu dạng '#1a9850'.",
+            )
+        if count is not None and (isinstance(count, bool) or int(count) != count or count < 0):
+            raise ConfigError(
+                f"legend_element: count {count!r} of entry {label!r} must be a whole number >= 0 or None.",
+                f"legend_element: số lượng {count!r} của mục {label!r} phải là số nguyên >= 0 hoặc None.",
+            )
+
+
 def legend_element(
     title: str,
     entries: list[tuple[str, str, int | None]],
@@ -915,28 +907,9 @@ def legend_element(
         If ``entries`` is empty, a colour is not hex, a count is negative, or ``font_px`` is out
         of range.
     """
-    if not entries:
-        raise ConfigError(
-            "legend_element: entries is empty; give at least one (colour, label, count).",
-            "legend_element: danh sách chú giải rỗng; cần ít nhất một (màu, nhãn, số lượng).",
-        )
-    if isinstance(font_px, bool) or not isinstance(font_px, int) or not 8 <= font_px <= 40:
-        raise ConfigError(
-            f"legend_element: font_px must be an integer from 8 to 40, got {font_px!r}.",
-            f"legend_element: font_px phải là số nguyên từ 8 đến 40, nhận được {font_px!r}.",
-        )
+    check_legend(entries, font_px)
     rows = []
     for colour, label, count in entries:
-        if not isinstance(colour, str) or not _HEX.match(colour):
-            raise ConfigError(
-                f"legend_element: colour {colour!r} of entry {label!r} is not a hex colour like '#1a9850'.",
-                f"legend_element: màu {colour!r} của mục {label!r} không phải mã màu dạng '#1a9850'.",
-            )
-        if count is not None and (isinstance(count, bool) or int(count) != count or count < 0):
-            raise ConfigError(
-                f"legend_element: count {count!r} of entry {label!r} must be a whole number >= 0 or None.",
-                f"legend_element: số lượng {count!r} của mục {label!r} phải là số nguyên >= 0 hoặc None.",
-            )
         count_cell = "" if count is None else f"{int(count):,}".replace(",", ".")
         rows.append(
             '<tr><td style="padding:2px 6px 2px 0">'

@@ -29,13 +29,18 @@ Pure logic: no Streamlit import.
 from __future__ import annotations
 
 import base64
+import hashlib
 import importlib
+import json
 import os
 import re
 import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import rjsmin
 
 from ntm_geo.errors import ConfigError
 
@@ -49,6 +54,8 @@ __all__ = [
     "install_leaflet",
     "leaflet_source_dir",
     "local_asset_urls",
+    "map_module_url",
+    "publish_topology",
 ]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -131,14 +138,14 @@ def local_asset_urls(url_prefix: str = DEFAULT_URL_PREFIX) -> AssetUrls:
     )
 
 
-CLIENT_JS = Path(__file__).resolve().parent / "static" / "ntm_map.js"
+CLIENT_JS = Path(__file__).resolve().parent / "static" / "folium_runtime.js"
 """The map runtime (decodes the compact geometry, draws and restyles communes)."""
 
 _CLIENT_CACHE: dict[str, str] = {}
 
 
 def client_script() -> str:
-    """The map runtime ``ntm_geo/maps/static/ntm_map.js`` (~3 KB), to inline in the base map's script.
+    """The folium map runtime ``ntm_geo/maps/static/folium_runtime.js`` (standalone HTML export) (~3 KB), to inline in the base map's script.
 
     Inlined rather than served as ``static/vendor/...``: the st_folium iframe loads its scripts
     one after another, so a separate file would add a request to the chain before the first
@@ -315,6 +322,63 @@ def inline_assets(html: str, urls: AssetUrls | None = None) -> str:
             f"build_base_map(..., asset_urls=local_asset_urls()) trước khi xuất.",
         )
     return html
+
+
+MAP_MODULE = Path(__file__).resolve().parent / "static" / "ntm_map.js"
+"""The map component's one JavaScript module (ES module; owns Leaflet in the app)."""
+
+MODULE_SUBDIR = "ntm"
+TOPOLOGY_SUBDIR = "topo"
+
+
+def _publish(data: bytes, static_dir: Path | str | None, subdir: str, stem: str, suffix: str) -> str:
+    """Write ``data`` once as ``<static_dir>/<subdir>/<stem><sha256[:16]><suffix>``; return the
+    path relative to ``static/``. The name changes with the content, so the browser may cache it
+    for good; an existing file is not rewritten (written to a temporary name, then renamed)."""
+    target = (Path(static_dir) if static_dir is not None else REPO_ROOT / "static") / subdir
+    name = f"{stem}{hashlib.sha256(data).hexdigest()[:16]}{suffix}"
+    dest = target / name
+    if not dest.is_file() or dest.stat().st_size != len(data):
+        target.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_name(f".{name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, dest)
+    return f"{subdir}/{name}"
+
+
+def map_module_url(static_dir: Path | str | None = None, url_prefix: str = DEFAULT_URL_PREFIX) -> str:
+    """Publish :data:`MAP_MODULE`, minified (comments and indentation dropped by ``rjsmin``:
+    34 -> 23 KB), as ``static/ntm/ntm_map-<sha>.js`` and return its URL path (e.g.
+    ``/app/static/ntm/ntm_map-0123456789abcdef.js``): versioned by its content.
+
+    Raises
+    ------
+    ConfigError
+        If the module file is missing (a broken installation).
+    """
+    try:
+        data = rjsmin.jsmin(MAP_MODULE.read_text(encoding="utf-8")).encode("utf-8")
+    except OSError as exc:
+        raise ConfigError(
+            f"The map module {MAP_MODULE.name} is missing; reinstall ntm-geo from its repository.",
+            f"Thiếu tệp bản đồ {MAP_MODULE.name}; hãy cài lại ntm-geo từ kho mã.",
+        ) from exc
+    return f"{url_prefix.rstrip('/')}/{_publish(data, static_dir, MODULE_SUBDIR, 'ntm_map-', '.js')}"
+
+
+def topology_bytes(topo: dict[str, Any]) -> bytes:
+    """The topology as the file the browser fetches: compact JSON, UTF-8."""
+    return json.dumps(topo, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def publish_topology(
+    topo: dict[str, Any], static_dir: Path | str | None = None, url_prefix: str = DEFAULT_URL_PREFIX
+) -> str:
+    """Write a map topology (:func:`ntm_geo.maps.mapview.commune_topology`) once per boundary set
+    as ``static/topo/<sha256[:16]>.json`` and return its URL path. The file is derived from the
+    boundaries, so ``static/topo/`` is git-ignored like ``shapes/``."""
+    path = _publish(topology_bytes(topo), static_dir, TOPOLOGY_SUBDIR, "", ".json")
+    return f"{url_prefix.rstrip('/')}/{path}"
 
 
 def main(argv: list[str] | None = None) -> int:

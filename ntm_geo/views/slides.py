@@ -8,8 +8,13 @@ in the ``slides`` URL parameter (specs joined by ``~``; the characters allowed a
     criteria_met.2015.d189       the same, zoomed to one district (3-digit GSO code)
     compare:year                 criteria met, 2011 and 2015 side by side (same extent)
     compare:criteria_met.2015:poverty_rate_pct.2015   two views side by side
-    change                       criteria gained 2011 -> 2015 per xã (see ntm_geo.maps.change)
+    change                       criteria gained, first -> last year of the dataset, per xã
+    change:2016:2019             criteria gained between any two years the dataset has
     change.d186                  the same for one district
+
+``compare:year`` and ``change`` name no year: they mean the first and the last year of the
+dataset shown (2011 and 2015 for the illustrative data), so the default sequence
+(:func:`default_slides`) fits any dataset; a link keeps their short form.
 
 Variables are the keys of :data:`ntm_geo.maps.themes.VARIABLES` (the theme follows from the
 variable). Parsing one spec (:func:`parse_slide`) raises :class:`~ntm_geo.errors.ConfigError`
@@ -22,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ntm_geo.datasets import catalog
 from ntm_geo.datasets.contract import ILLUSTRATIVE
@@ -33,8 +38,15 @@ from ntm_geo.views.viewstate import _SLIDES, Notice
 
 SEPARATOR = "~"
 MAX_SLIDES = 50  # the ``slide`` URL parameter accepts 1-50
-#: The change map compares these two years: the first and last of the illustrative dataset.
-CHANGE_YEARS: tuple[int, int] = (min(ILLUSTRATIVE.years), max(ILLUSTRATIVE.years))
+_CHANGE = re.compile(r"^change:(\d{4}):(\d{4})$")
+
+
+def end_years(years: Iterable[int] | None = None) -> tuple[int, int]:
+    """The first and last of ``years`` (default: the illustrative dataset's): the two years
+    ``compare:year`` and ``change`` mean."""
+    have = sorted(set(ILLUSTRATIVE.years if years is None else years))
+    return (have[0], have[-1])
+
 
 _DISTRICT = re.compile(r"^d(\d{3})$")
 
@@ -68,36 +80,35 @@ class Slide:
     """One slide.
 
     ``kind`` is ``"map"`` (one view in ``views``), ``"compare"`` (two views, same extent) or
-    ``"change"`` (criteria gained between :data:`CHANGE_YEARS`; ``views`` empty);
-    ``district`` is a 3-digit GSO code or ``""`` for the whole province.
+    ``"change"`` (criteria gained from ``views[0].year`` to ``views[1].year``, both
+    ``criteria_met``); ``district`` is a 3-digit GSO code or ``""`` for the whole province.
+    ``short``: written as ``compare:year`` / ``change`` (first and last year of the dataset).
     """
 
     kind: str
     views: tuple[MapSpec, ...] = ()
     district: str = ""
+    short: bool = field(default=False, compare=False)
 
     def spec(self) -> str:
         """The compact text form (inverse of :func:`parse_slide`)."""
         if self.kind == "change":
-            text = "change"
+            text = "change" if self.short else f"change:{self.views[0].year}:{self.views[1].year}"
         elif self.kind == "compare":
             left, right = self.views
-            if left.var == right.var == "criteria_met" and (left.year, right.year) == CHANGE_YEARS:
-                text = "compare:year"
-            else:
-                text = f"compare:{left.spec()}:{right.spec()}"
+            text = "compare:year" if self.short else f"compare:{left.spec()}:{right.spec()}"
         else:
             text = self.views[0].spec()
         return f"{text}.d{self.district}" if self.district else text
 
     def years(self) -> set[int]:
         """The dataset years this slide needs."""
-        return set(CHANGE_YEARS) if self.kind == "change" else {v.year for v in self.views}
+        return {v.year for v in self.views}
 
     def label(self, lang: str = "vi", district_name: str = "") -> str:
         """Short human label, e.g. "Số tiêu chí đạt (0–19) — 2015"."""
         if self.kind == "change":
-            text = t("slide_change", lang, before=CHANGE_YEARS[0], after=CHANGE_YEARS[1])
+            text = t("slide_change", lang, before=self.views[0].year, after=self.views[1].year)
         else:
             parts = [
                 t("slide_map", lang, variable=year_variable(v.var, v.year).label(lang), year=v.year)
@@ -128,7 +139,7 @@ def _bad(spec: str, why_en: str, why_vi: str) -> ConfigError:
     )
 
 
-def _map_spec(text: str, spec: str) -> MapSpec:
+def _map_spec(text: str, spec: str, years: Iterable[int] | None = None) -> MapSpec:
     var, _, year = text.rpartition(".")
     if not var:
         raise _bad(spec, "not of the form VARIABLE.YEAR", "không có dạng CHỈ_TIÊU.NĂM")
@@ -138,21 +149,31 @@ def _map_spec(text: str, spec: str) -> MapSpec:
             f"unknown variable {var!r} (allowed: {', '.join(VARIABLES)})",
             f"chỉ tiêu {var!r} không tồn tại (hợp lệ: {', '.join(VARIABLES)})",
         )
-    known = catalog.all_years()
-    if not (year.isdigit() and int(year) in known):
-        years = ", ".join(map(str, sorted(known)))
-        raise _bad(spec, f"year {year!r} must be one of {years}", f"năm {year!r} phải là một trong {years}")
+    _check_year(year, spec, years)
     return MapSpec(var, int(year))
 
 
-def parse_slide(spec: str, known_districts: Iterable[str] | None = None) -> Slide:
+def _check_year(year: str, spec: str, years: Iterable[int] | None) -> None:
+    known = set(catalog.all_years() if years is None else years)
+    if not (year.isdigit() and int(year) in known):
+        listed = ", ".join(map(str, sorted(known)))
+        raise _bad(spec, f"year {year!r} must be one of {listed}", f"năm {year!r} phải là một trong {listed}")
+
+
+def parse_slide(
+    spec: str, known_districts: Iterable[str] | None = None, *, years: Iterable[int] | None = None
+) -> Slide:
     """Parse one slide spec (see the module docstring).
+
+    ``years``: the years of the dataset shown (default: every year some dataset has, and the
+    illustrative dataset's first and last for ``change`` and ``compare:year``).
 
     Raises
     ------
     ConfigError
         Unknown form, variable, year or district (message names the spec and the allowed forms).
     """
+    years = None if years is None else tuple(years)
     text = str(spec).strip()
     if not text or not _SLIDES.match(text) or SEPARATOR in text:
         raise _bad(
@@ -166,10 +187,20 @@ def parse_slide(spec: str, known_districts: Iterable[str] | None = None) -> Slid
         district, text = m.group(1), head
         if known_districts is not None and district not in set(known_districts):
             raise _bad(spec, f"unknown district code {district!r}", f"mã huyện {district!r} không tồn tại")
-    if text == "change":
-        return Slide("change", (), district)
-    if text == "compare:year":
-        return Slide("compare", tuple(MapSpec("criteria_met", y) for y in CHANGE_YEARS), district)
+    if text in ("change", "compare:year"):
+        if years is not None and len(set(years)) < 2:
+            raise _bad(spec, "the dataset has only one year", "bộ dữ liệu chỉ có một năm")
+        pair = tuple(MapSpec("criteria_met", y) for y in end_years(years))
+        return Slide("change" if text == "change" else "compare", pair, district, short=True)
+    if m := _CHANGE.match(text):
+        before, after = m.group(1), m.group(2)
+        for year in (before, after):
+            _check_year(year, spec, years)
+        if int(before) >= int(after):
+            raise _bad(spec, "the first year must be before the second", "năm đầu phải trước năm sau")
+        return Slide(
+            "change", (MapSpec("criteria_met", int(before)), MapSpec("criteria_met", int(after))), district
+        )
     if text.startswith("compare:"):
         parts = text.split(":")
         if len(parts) != 3:
@@ -178,34 +209,47 @@ def parse_slide(spec: str, known_districts: Iterable[str] | None = None) -> Slid
                 "a comparison needs two views, compare:VAR.YEAR:VAR.YEAR",
                 "so sánh cần hai bản đồ, compare:CHỈ_TIÊU.NĂM:CHỈ_TIÊU.NĂM",
             )
-        left, right = _map_spec(parts[1], spec), _map_spec(parts[2], spec)
+        left, right = _map_spec(parts[1], spec, years), _map_spec(parts[2], spec, years)
         if left == right:
             raise _bad(spec, "the two views are the same", "hai bản đồ giống nhau")
         return Slide("compare", (left, right), district)
     if ":" in text:
         raise _bad(spec, "unknown slide form", "dạng trang chiếu không hợp lệ")
-    return Slide("map", (_map_spec(text, spec),), district)
+    return Slide("map", (_map_spec(text, spec, years),), district)
 
 
-DEFAULT_SPECS = (
-    "criteria_met.2011",
-    "criteria_met.2015",
-    "compare:year",
-    "change",
-    "poverty_rate_pct.2015",
-    "infra_criteria_met.2015",
-    "criteria_met.2015.d189",
-)
-"""The app's default presentation: criteria met 2011 → 2015 → both side by side → criteria
+def default_specs(years: Iterable[int] | None = None) -> tuple[str, ...]:
+    """The default presentation of a dataset with ``years`` (default: the illustrative one's).
+
+    Two years or more: criteria met in the first year → the last → both side by side →
+    criteria gained → poverty (last year) → infrastructure (last year) → one district (Đình
+    Lập, last year). One year: its criteria, poverty, infrastructure and the district.
+    """
+    first, last = end_years(years)
+    tail = (f"poverty_rate_pct.{last}", f"infra_criteria_met.{last}", f"criteria_met.{last}.d189")
+    if first == last:
+        return (f"criteria_met.{last}", *tail)
+    return (f"criteria_met.{first}", f"criteria_met.{last}", "compare:year", "change", *tail)
+
+
+def default_slides(years: Iterable[int] | None = None) -> tuple[Slide, ...]:
+    """:func:`default_specs` parsed for a dataset with ``years``."""
+    years = tuple(ILLUSTRATIVE.years if years is None else years)
+    return tuple(parse_slide(s, years=years) for s in default_specs(years))
+
+
+DEFAULT_SPECS = default_specs()
+"""The illustrative data's presentation: criteria met 2011 → 2015 → both side by side → criteria
 gained → poverty 2015 → infrastructure 2015 → one district (Đình Lập)."""
 
-DEFAULT_SLIDES: tuple[Slide, ...] = tuple(parse_slide(s) for s in DEFAULT_SPECS)
+DEFAULT_SLIDES: tuple[Slide, ...] = default_slides()
 
 
-def format_slides(slides: Iterable[Slide]) -> str:
-    """The ``slides`` URL value; ``""`` for :data:`DEFAULT_SLIDES` (kept out of the link)."""
+def format_slides(slides: Iterable[Slide], years: Iterable[int] | None = None) -> str:
+    """The ``slides`` URL value; ``""`` for the default sequence of a dataset with ``years``
+    (:func:`default_slides`; kept out of the link)."""
     slides = tuple(slides)
-    return "" if slides == DEFAULT_SLIDES else SEPARATOR.join(s.spec() for s in slides)
+    return "" if slides == default_slides(years) else SEPARATOR.join(s.spec() for s in slides)
 
 
 def parse_slides(
@@ -219,26 +263,23 @@ def parse_slides(
     Parameters
     ----------
     raw : str
-        Specs joined by ``~``; ``""`` means :data:`DEFAULT_SLIDES`.
+        Specs joined by ``~``; ``""`` means :func:`default_slides` of ``years``.
     known_districts : iterable of str, optional
         District codes that exist; slides naming another are dropped.
     years : iterable of int, optional
-        Years the chosen dataset has; slides needing another year are dropped.
+        Years the chosen dataset has; slides needing another year are dropped, and ``change``
+        / ``compare:year`` mean its first and last year.
 
     Returns
     -------
     (slides, notices)
-        At least one slide (the defaults, filtered by ``years``, when nothing usable is left).
+        At least one slide (the dataset's defaults when nothing usable is left).
     """
     notices: list[Notice] = []
     districts = set(known_districts) if known_districts is not None else None
-    have = set(years) if years is not None else None
-
-    def usable(slide: Slide) -> bool:
-        return have is None or slide.years() <= have
-
+    have = tuple(sorted(set(years))) if years is not None else None
     if not raw:
-        return tuple(s for s in DEFAULT_SLIDES if usable(s)) or DEFAULT_SLIDES[:1], notices
+        return default_slides(have), notices
     slides: list[Slide] = []
     specs = [s for s in str(raw).split(SEPARATOR) if s]
     if len(specs) > MAX_SLIDES:
@@ -253,17 +294,20 @@ def parse_slides(
         specs = specs[:MAX_SLIDES]
     for spec in specs:
         try:
-            slide = parse_slide(spec, districts)
+            slide = parse_slide(spec, districts, years=have)
         except _SlideError as err:
-            notices.append(Notice("slides", spec, err.why_vi, err.why_en))
-            continue
-        if not usable(slide):
-            missing = ", ".join(map(str, sorted(slide.years() - (have or set()))))
-            notices.append(
-                Notice(
-                    "slides", spec, f"bộ dữ liệu không có năm {missing}", f"the dataset has no year {missing}"
-                )
-            )
+            other = None
+            if have is not None:  # a good slide of another dataset: say which year is missing
+                try:
+                    other = parse_slide(spec, districts)
+                except _SlideError:
+                    other = None
+            missing = ", ".join(map(str, sorted(other.years() - set(have or ())))) if other else ""
+            if missing:
+                vi, en = f"bộ dữ liệu không có năm {missing}", f"the dataset has no year {missing}"
+            else:
+                vi, en = err.why_vi, err.why_en
+            notices.append(Notice("slides", spec, vi, en))
             continue
         slides.append(slide)
     if not slides:
@@ -275,7 +319,7 @@ def parse_slides(
                 "no valid slide left; using the default sequence",
             )
         )
-        return parse_slides("", years=years)[0], notices
+        return default_slides(have), notices
     return tuple(slides), notices
 
 

@@ -15,7 +15,8 @@ Parameters (all optional):
 
 =============  ===============================================================================
 ``dataset``    dataset id (``illustrative`` or a saved dataset's id)
-``year``       a year some dataset has (2011 or 2015 for the illustrative data)
+``year``       a year the dataset has (2011 or 2015 for the illustrative data); another
+               year opens the nearest one the dataset has, with a notice
 ``theme``      ``criteria`` | ``poverty`` | ``infrastructure``
 ``var``        a variable of that theme (``criteria_met``, ``c01``..``c19``, ``road_hardened_pct`` …)
 ``scheme``     ``natural_breaks`` | ``quantiles`` | ``equal_interval``
@@ -24,11 +25,13 @@ Parameters (all optional):
 ``communes``   selected commune codes, comma-separated (5 digits each)
 ``shortlist``  planner's shortlist, commune codes, comma-separated
 ``lang``       ``vi`` | ``en``
-``mode``       ``present`` for presentation mode
+``mode``       ``present`` for presentation mode; ``multiples`` for small multiples (years page)
 ``slide``      slide number in presentation mode, 1-based
 ``slides``     the slide sequence: view names separated by ``~`` (see :mod:`ntm_geo.views.slides`)
 ``compare``    second view for side-by-side comparison, e.g. ``year:2011`` or ``theme:poverty``
+``panels``     years of the small multiples, comma-separated (at most 6, years of the dataset)
 ``tiles``      ``osm``: OpenStreetMap background tiles (needs internet); absent = no background
+``units``      unit vintage: ``2015`` (226 units, default) or ``2025`` (65 units, data carried)
 =============  ===============================================================================
 """
 
@@ -37,11 +40,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
-from typing import TypedDict
 
 from ntm_geo.bilingual import Bilingual
 from ntm_geo.datasets import catalog
 from ntm_geo.datasets.contract import ILLUSTRATIVE
+from ntm_geo.geo.vintages import DEFAULT_VINTAGE, VINTAGES
 from ntm_geo.maps.classify import K_RANGE, SCHEMES
 from ntm_geo.maps.themes import THEMES
 
@@ -72,7 +75,9 @@ class ViewState:
     slide: int = 1
     slides: str = ""
     compare: str = ""
+    panels: tuple[int, ...] = ()
     tiles: str = ""
+    units: str = DEFAULT_VINTAGE
     extra: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # not encoded
 
     @property
@@ -81,8 +86,8 @@ class ViewState:
 
     def map_key(self) -> ViewState:
         """Only what decides a map's colours and legend (dataset, year, variable, scheme, k,
-        language): the key caches of joined and classified frames use, so a selection, a
-        shortlist or a slide number does not make a new entry."""
+        language, unit vintage): the key caches of joined and classified frames use, so a
+        selection, a shortlist or a slide number does not make a new entry."""
         return ViewState(
             dataset=self.dataset,
             year=self.year,
@@ -91,30 +96,11 @@ class ViewState:
             scheme=self.scheme,
             k=self.k,
             lang=self.lang,
+            units=self.units,
         )
 
 
 DEFAULT = ViewState()
-
-
-class _ParsedValues(TypedDict, total=False):
-    """The fields of :class:`ViewState` a link set, each checked (what :func:`from_query` builds)."""
-
-    dataset: str
-    year: int
-    theme: str
-    var: str
-    scheme: str
-    k: int
-    district: str
-    communes: tuple[str, ...]
-    shortlist: tuple[str, ...]
-    lang: str
-    mode: str
-    slide: int
-    slides: str
-    compare: str
-    tiles: str
 
 
 @dataclass(frozen=True)
@@ -146,7 +132,7 @@ def to_query(state: ViewState) -> dict[str, str]:
             continue
         if f.name == "var" and value == THEMES[state.theme].variables[0]:
             continue  # the theme's default variable
-        out[f.name] = ",".join(value) if isinstance(value, tuple) else str(value)
+        out[f.name] = ",".join(map(str, value)) if isinstance(value, tuple) else str(value)
     if "var" in out and "theme" not in out and state.theme != DEFAULT.theme:
         out["theme"] = state.theme
     return out
@@ -186,13 +172,14 @@ def from_query(
     known_districts, known_communes : iterables of codes, optional
         When given, codes not in them are ignored with a notice.
     known_years : iterable of int, optional
-        Years some dataset has (default: :func:`ntm_geo.datasets.catalog.all_years`).
+        Years the link may name (default: the years of the link's dataset, from the catalogue).
+        A year outside them opens the nearest one, with a notice ("no data for 2013; showing
+        2015"); a link with no year opens the dataset's newest year when it lacks the default.
 
     Never raises: every problem becomes a :class:`Notice` and the default value is kept.
     """
     notices: list[Notice] = []
-    values: _ParsedValues = {}
-    years = sorted(set(catalog.all_years() if known_years is None else known_years), reverse=True)
+    values: dict[str, object] = {}
     districts = set(known_districts) if known_districts is not None else None
     communes = set(known_communes) if known_communes is not None else None
 
@@ -212,15 +199,7 @@ def from_query(
                     "no such dataset (it may have been deleted); using the illustrative data",
                 )
         elif name == "year":
-            if raw.isdigit() and int(raw) in years:
-                values["year"] = int(raw)
-            else:
-                bad(
-                    name,
-                    raw,
-                    f"năm phải là {', '.join(map(str, years))}",
-                    f"year must be one of {', '.join(map(str, years))}",
-                )
+            values["year"] = raw  # checked against the dataset's years below
         elif name == "theme":
             if raw in THEMES:
                 values["theme"] = raw
@@ -272,17 +251,14 @@ def from_query(
                     "mã xã lặp lại, chỉ tính một lần",
                     "repeated commune codes counted once",
                 )
-            if name == "communes":
-                values["communes"] = tuple(codes)
-            else:
-                values["shortlist"] = tuple(codes)
+            values[name] = tuple(codes)
         elif name == "lang":
             if raw in LANGS:
                 values["lang"] = raw
             else:
                 bad(name, raw, "ngôn ngữ phải là vi hoặc en", "language must be vi or en")
         elif name == "mode":
-            if raw == "present":
+            if raw in ("present", "multiples"):
                 values["mode"] = raw
             else:
                 bad(name, raw, "chế độ không hợp lệ", "unknown mode")
@@ -296,11 +272,24 @@ def from_query(
                 values["slides"] = raw
             else:
                 bad(name, raw, "danh sách trang chiếu không hợp lệ", "invalid slide list")
+        elif name == "panels":
+            values["panels"] = raw  # checked against the dataset's years below
         elif name == "tiles":
             if raw == "osm":
                 values["tiles"] = raw
             else:
                 bad(name, raw, "nền bản đồ chỉ có thể là osm", "background tiles can only be osm")
+        elif name == "units":
+            if raw in VINTAGES:
+                values["units"] = raw
+            else:
+                allowed = ", ".join(VINTAGES)
+                bad(
+                    name,
+                    raw,
+                    f"bộ đơn vị hành chính phải là {allowed}",
+                    f"unit vintage must be one of {allowed}",
+                )
         elif name == "compare":
             if _COMPARE.match(raw):
                 values["compare"] = raw
@@ -309,6 +298,7 @@ def from_query(
         else:
             bad(name, raw, "tham số không được hỗ trợ", "unsupported parameter")
 
+    _resolve_year(values, known_years, bad)
     theme_key = str(values.get("theme", DEFAULT.theme))
     allowed_vars = THEMES[theme_key].variables
     var = values.pop("var", None)
@@ -324,4 +314,72 @@ def from_query(
             f"not a variable of theme {theme_key}",
         )
         values["var"] = allowed_vars[0]
-    return replace(DEFAULT, **values), notices
+    return replace(DEFAULT, **values), notices  # type: ignore[arg-type]  # each value was checked above against its field
+
+
+def _resolve_year(
+    values: dict[str, object], known_years: Iterable[int] | None, bad: Callable[[str, str, str, str], None]
+) -> None:
+    """Check ``values["year"]`` (raw text, if the link had one) against the link's dataset's
+    years; a 4-digit year the data lacks becomes the nearest year it has (with a notice)."""
+    from ntm_geo.views.years import nearest_year  # years imports themes, as this module does
+
+    if known_years is None:
+        dataset = str(values.get("dataset", DEFAULT.dataset))
+        known_years = catalog.get_dataset(dataset).years if catalog.dataset_exists(dataset) else ()
+    years = sorted(set(known_years))
+    if not years:
+        values.pop("year", None)
+        values.pop("panels", None)
+        return
+    listed = ", ".join(map(str, years))
+    _resolve_panels(values, years, bad)
+    raw = values.pop("year", None)
+    if raw is None:
+        if DEFAULT.year not in years:
+            values["year"] = years[-1]  # the dataset's newest year is its opening view
+        return
+    raw = str(raw)
+    if raw.isdigit() and int(raw) in years:
+        values["year"] = int(raw)
+    elif raw.isdigit() and len(raw) == 4:
+        near = nearest_year(int(raw), years)
+        values["year"] = near
+        bad(
+            "year",
+            raw,
+            f"không có số liệu năm {raw}; mở năm gần nhất {near} (các năm có: {listed})",
+            f"no data for {raw}; showing the nearest year, {near} (years with data: {listed})",
+        )
+    else:
+        if DEFAULT.year not in years:
+            values["year"] = years[-1]
+        bad("year", raw, f"năm phải là một trong {listed}", f"year must be one of {listed}")
+
+
+def _resolve_panels(
+    values: dict[str, object], years: list[int], bad: Callable[[str, str, str, str], None]
+) -> None:
+    """``values["panels"]`` (raw text) to at most six years of ``years``; the rest is named in a notice."""
+    from ntm_geo.views.years import MAX_PANELS
+
+    raw = values.pop("panels", None)
+    if raw is None:
+        return
+    kept: list[int] = []
+    dropped: list[str] = []
+    for item in str(raw).split(","):
+        item = item.strip()
+        if item.isdigit() and int(item) in years and len(kept) < MAX_PANELS:
+            if int(item) not in kept:
+                kept.append(int(item))
+        elif item:
+            dropped.append(item)
+    if dropped:
+        bad(
+            "panels",
+            ",".join(dropped),
+            f"bỏ qua: chỉ tối đa {MAX_PANELS} năm có số liệu ({', '.join(map(str, years))})",
+            f"ignored: at most {MAX_PANELS} years with data ({', '.join(map(str, years))})",
+        )
+    values["panels"] = tuple(sorted(kept))

@@ -191,8 +191,8 @@ MAP_BOX_SELECTOR = ".ntm-map-box"
 
 
 def map_frame(page, *, timeout: float = 30.0):
-    """Where the map's paths live (``playwright.sync_api.Frame``): the page itself for a map
-    drawn in the page (map and planner pages), else the ``st_folium`` iframe (presentation).
+    """Where the map's paths live (``playwright.sync_api.Frame``): the page itself for the app's
+    map component (every page), else an ``st_folium`` iframe (the fixture app's demo).
 
     With one map in the page, ``frame.evaluate("document.querySelectorAll(...)")`` and
     ``frame.inner_text(".ntm-legend")`` read that map, as they read the iframe's document.

@@ -45,16 +45,52 @@ def _title(page) -> str:
     )
 
 
+LIVE_BOXES = (
+    "Array.from(document.querySelectorAll('.ntm-map-box')).filter(b => !b.closest('[data-stale=true]'))"
+)
+
+
+class MapView:
+    """One live map of the page (the app's map component, in the page, no iframe), read like a
+    frame: ``evaluate`` runs with ``document`` scoped to the map's box and ``map`` (or
+    ``window.map``) = its Leaflet map; ``inner_text`` reads inside the box."""
+
+    def __init__(self, page, index: int = 0) -> None:
+        self.page, self.index = page, index
+
+    def evaluate(self, js: str, arg=None):
+        js = js.replace("window.map", "map")
+        code = (
+            "(arg) => { const box = "
+            + LIVE_BOXES.replace("document.", "window.document.")
+            + f"[{self.index}];"
+            " if (!box) return null;"
+            " const map = box.__ntmMap;"
+            " const document = {querySelector: (s) => box.querySelector(s),"
+            " querySelectorAll: (s) => box.querySelectorAll(s), documentElement: window.document.documentElement};"
+            f" const f = ({js}); return typeof f === 'function' ? f(arg) : f; }}"
+        )
+        return self.page.evaluate(code, arg)
+
+    def query_selector(self, selector: str):
+        return self.evaluate("(s) => !!document.querySelector(s)", selector) or None
+
+    def inner_text(self, selector: str) -> str:
+        return self.evaluate(
+            "(s) => { const e = document.querySelector(s); return e ? e.innerText : ''; }", selector
+        )
+
+
 def _frames(page, n: int):
-    """The ``n`` map iframes once each has all 226 communes painted (a stale iframe of the
-    previous slide can linger during a rerun: poll until exactly ``n`` live ones are painted)."""
+    """The ``n`` live maps once each has all 226 communes painted (a stale map of the previous
+    slide can linger during a rerun: poll until exactly ``n`` live ones are painted)."""
 
     def ready():
-        handles = page.query_selector_all(f"iframe[title*='{harness.FOLIUM_FRAME_HINT}']")
-        frames = [h.content_frame() for h in handles if h.evaluate("e => !e.closest('[data-stale=true]')")]
-        return len(frames) == n and all(len(harness.painted_fills(f)) == 226 for f in frames) and frames
+        count = page.evaluate(f"{LIVE_BOXES}.length")
+        maps = [MapView(page, i) for i in range(count)]
+        return count == n and all(len(harness.painted_fills(m)) == 226 for m in maps) and maps
 
-    return harness.wait_until(ready, timeout=45, what=f"{n} painted map iframe(s)")
+    return harness.wait_until(ready, timeout=45, what=f"{n} painted map(s)")
 
 
 @pytest.mark.parametrize(("width", "height"), [(1024, 768), (1920, 1080)])
@@ -68,7 +104,7 @@ def test_presentation_fills_the_screen_with_large_text(app_server, new_page, wid
     assert not page.locator("header[data-testid='stHeader']").is_visible()
     assert not page.locator("[data-testid='stSidebar']").is_visible()
     assert page.evaluate("document.documentElement.scrollHeight") <= height
-    frame = harness.folium_frame(page)
+    frame = _frames(page, 1)[0]
     harness.wait_until(
         lambda: frame.query_selector(".ntm-district-label .ntm-label-text"), timeout=20, what="labels"
     )
@@ -85,9 +121,7 @@ def test_presentation_fills_the_screen_with_large_text(app_server, new_page, wid
             };
         }"""
     )
-    iframe_box = page.locator(f"iframe[title*='{harness.FOLIUM_FRAME_HINT}']").bounding_box()
-    assert iframe_box["height"] >= 0.85 * height, (iframe_box, height)
-    assert m["map"][1] >= 0.85 * height and m["map"][0] >= 0.95 * width, m["map"]  # Leaflet fills the iframe
+    assert m["map"][1] >= 0.85 * height and m["map"][0] >= 0.95 * width, m["map"]  # the map fills the screen
     assert len(m["legend"]) >= 5 and all(size >= 24 and h >= 24 for size, h, _ in m["legend"]), m["legend"]
     assert len(m["labels"]) == 11 and all(size >= 24 and h >= 24 for size, h, _ in m["labels"]), m["labels"]
     assert {"Đình Lập", "TP Lạng Sơn", "Tràng Định"} <= {text for *_, text in m["labels"]}
@@ -95,8 +129,8 @@ def test_presentation_fills_the_screen_with_large_text(app_server, new_page, wid
     # commune names appear when zoomed in
     assert frame.evaluate("document.querySelector('.ntm-commune-label').offsetParent") is None
 
-    def visible_commune_labels() -> int:  # look the iframe up each time: the page may re-create it
-        f = harness.folium_frame(page)
+    def visible_commune_labels() -> int:  # zoomed in, off-screen communes are not painted
+        f = MapView(page, 0)
         f.evaluate(
             "() => { if (window.map && window.map.getZoom() < 12) window.map.setZoom(12, {animate: false}); }"
         )
@@ -126,7 +160,7 @@ def test_keys_and_buttons_step_slides_and_the_url_follows(app_server, new_page):
     page.goto(app_server + "/present")
     before = harness.wait_for_communes(page, 226)
     page.locator(".st-key-ntm_title").click()  # focus in the main document
-    page.wait_for_function("window.__ntmSlideKeys && window.__ntmSlideKeys.length > 0")  # key script loaded
+    page.wait_for_function("!!window.__ntmKeyHandler")  # the map module's slide keys are on
     page.keyboard.press("ArrowRight")
     wait_for_query(page, {"slide": "2"})
     after = harness.wait_for_fills_change(page, before)
@@ -173,8 +207,8 @@ def test_keys_and_buttons_step_slides_and_the_url_follows(app_server, new_page):
         lambda: "Số tiêu chí tăng thêm" in frame.inner_text(".ntm-legend"), timeout=30, what="change legend"
     )
     assert "tăng thêm 2011 → 2015" in _title(page)
-    # keys also work after a click on the map (focus inside the map iframe)
-    frame.locator(".leaflet-container").click(position={"x": 30, "y": 400})
+    # keys also work after a click on the map (focus inside the map)
+    page.locator(".ntm-map-box .leaflet-container").last.click(position={"x": 30, "y": 400})
     page.keyboard.press("ArrowRight")
     wait_for_query(page, {"slide": "5"})
     harness.wait_until(
@@ -192,7 +226,7 @@ def test_link_reopens_the_same_slide_in_a_fresh_browser(app_server, new_page):
     query = wait_for_query(
         page, {"slides": "criteria_met.2015~poverty_rate_pct.2011~change", "slide": "2", "lang": "en"}
     )
-    frame = harness.folium_frame(page)
+    frame = _frames(page, 1)[0]
     harness.wait_until(
         lambda: "Poverty rate" in frame.inner_text(".ntm-legend"), timeout=30, what="poverty legend"
     )
@@ -203,7 +237,7 @@ def test_link_reopens_the_same_slide_in_a_fresh_browser(app_server, new_page):
     other, _ = new_page(1280, 800)  # new browser context: no shared session
     other.goto(link)
     assert harness.wait_for_communes(other, 226) == fills
-    assert harness.folium_frame(other).inner_text(".ntm-legend") == legend
+    assert _frames(other, 1)[0].inner_text(".ntm-legend") == legend
     assert _title(other) == title
     wait_for_query(other, query)
 
@@ -251,7 +285,7 @@ def test_back_button_returns_to_the_previous_slide_and_menu_switch_keeps_the_map
     page.goto(app_server + "/present")
     first = harness.wait_for_communes(page, 226)
     page.locator(".st-key-ntm_title").click()
-    page.wait_for_function("window.__ntmSlideKeys && window.__ntmSlideKeys.length > 0")
+    page.wait_for_function("!!window.__ntmKeyHandler")  # the map module's slide keys are on
     page.keyboard.press("ArrowRight")
     wait_for_query(page, {"slide": "2"})
     harness.wait_for_fills_change(page, first)
@@ -267,7 +301,7 @@ def test_back_button_returns_to_the_previous_slide_and_menu_switch_keeps_the_map
     # the map page's view survives a visit to another page through the menu
     page.goto(app_server + "/?theme=poverty&year=2011")
     harness.wait_until(
-        lambda: "Tỷ lệ hộ nghèo (%)" in harness.map_frame(page).inner_text(".ntm-legend"),
+        lambda: "Tỷ lệ hộ nghèo (%)" in _frames(page, 1)[0].inner_text(".ntm-legend"),
         timeout=60,
         what="poverty map",
     )
@@ -282,7 +316,7 @@ def test_back_button_returns_to_the_previous_slide_and_menu_switch_keeps_the_map
         timeout=URL_TIMEOUT_MS,
     )
     harness.wait_until(
-        lambda: "2011" in harness.map_frame(page).inner_text(".ntm-legend"),
+        lambda: "2011" in _frames(page, 1)[0].inner_text(".ntm-legend"),
         timeout=60,
         what="the same poverty 2011 map",
     )

@@ -1,0 +1,86 @@
+"""The map module ntm_geo/maps/static/ntm_map.js: syntax check and its unit tests, run with node.
+
+``node --check`` catches a syntax error before any browser does; ``node --test tests/js/`` runs
+the module's pure parts (topology decoding, tooltip rows, legend rows, label placement, the fit
+that keeps units clear of the legend, slide keys). Node is a CI requirement (Debian ``nodejs``,
+installed by ``.ci/run``): without it this test fails rather than skips.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+MODULE = REPO / "ntm_geo" / "maps" / "static" / "ntm_map.js"
+
+
+def _node() -> str:
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is not installed: apt-get install nodejs (the map module's checks need it)")
+    return node
+
+
+def test_module_parses():
+    done = subprocess.run([_node(), "--check", str(MODULE)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
+def test_module_unit_tests_pass():
+    done = subprocess.run(
+        [_node(), "--test", str(REPO / "tests" / "js")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+    )
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert "# fail 0" in done.stdout and "# pass 0" not in done.stdout
+
+
+def test_module_passes_eslint():
+    """ESLint (pinned in package.json, installed by ``npm ci``; config eslint.config.mjs). CI
+    (``NTM_GEO_CI=1``, set by .ci/run) fails without it; a checkout without ``npm ci`` skips."""
+    eslint = REPO / "node_modules" / ".bin" / "eslint"
+    if not eslint.exists():
+        if os.environ.get("NTM_GEO_CI"):
+            pytest.fail("eslint is not installed: run `npm ci` in the repository (package.json)")
+        pytest.skip("eslint not installed (run `npm ci`; CI does)")
+    done = subprocess.run(
+        [_node(), str(eslint), "ntm_geo/maps/static/ntm_map.js", "tests/js/"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+    )
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+
+
+def test_module_evaluates_no_code_from_data():
+    text = MODULE.read_text(encoding="utf-8")
+    for banned in ("new Function", "eval(", "innerHTML", "._layers", "insertAdjacentHTML"):
+        assert banned not in text, banned
+
+
+def test_the_published_minified_module_parses_and_exports_the_same_names(tmp_path):
+    import json
+
+    from ntm_geo.maps import webassets
+
+    url = webassets.map_module_url(tmp_path)
+    published = tmp_path / url.removeprefix("/app/static/")
+    names = (
+        "import * as m from "
+        + json.dumps(published.as_uri())
+        + "; console.log(Object.keys(m).sort().join(','));"
+    )
+    done = subprocess.run(
+        [_node(), "--input-type=module", "-e", names], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert "default" in done.stdout and "decodeArcs" in done.stdout and "placeLabels" in done.stdout
