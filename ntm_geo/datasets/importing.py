@@ -44,7 +44,7 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
@@ -61,6 +61,10 @@ from ntm_geo.datasets.provenance import (
 )
 from ntm_geo.errors import DataError
 from ntm_geo.geo.units import ascii_fold, official_units
+
+if TYPE_CHECKING:  # openpyxl is imported when a workbook is read
+    from openpyxl import Workbook
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 PCT_COLUMNS: tuple[str, ...] = schema.pct_keys()
 INDICATOR_COLUMNS: tuple[str, ...] = schema.column_keys("indicator")  # numbers, range from the registry
@@ -1202,7 +1206,9 @@ def _ref(text: bytes) -> tuple[int, int]:
     return int(digits), col
 
 
-def _merged_ranges(book: object, ws: object, budget: ImportBudget) -> list[tuple[int, int, int, int]]:
+def _merged_ranges(
+    book: Workbook, ws: ReadOnlyWorksheet, budget: ImportBudget
+) -> list[tuple[int, int, int, int]]:
     """(min_row, min_col, max_row, max_col) of the sheet's merged cells.
 
     openpyxl's read-only sheets do not report them, so the sheet's XML is scanned for
@@ -1213,7 +1219,7 @@ def _merged_ranges(book: object, ws: object, budget: ImportBudget) -> list[tuple
     with book._archive.open(ws._worksheet_path) as src:  # type: ignore[attr-defined]  # private, see above
         tail = b""
         while chunk := src.read(2**20):
-            budget.check(sheet=ws.title)  # type: ignore[attr-defined]  # ws: a ReadOnlyWorksheet
+            budget.check(sheet=ws.title)
             buf = tail + chunk
             cut = max(0, len(buf) - 100)
             for m in _MERGE_RE.finditer(buf):  # a match starting before `cut` is complete in buf
@@ -1229,14 +1235,14 @@ def _merged_ranges(book: object, ws: object, budget: ImportBudget) -> list[tuple
     return found
 
 
-def _sheet_rows(ws: object, filename: str, budget: ImportBudget) -> list[tuple[int, list[str]]]:
+def _sheet_rows(ws: ReadOnlyWorksheet, filename: str, budget: ImportBudget) -> list[tuple[int, list[str]]]:
     """The sheet's rows as text, streamed and bounded (:data:`MAX_ROWS`, :data:`MAX_COLUMNS`,
     :data:`EMPTY_RUN_END`). The sheet's declared size is never trusted."""
-    title = ws.title  # type: ignore[attr-defined]  # ws: a ReadOnlyWorksheet
-    ws.reset_dimensions()  # type: ignore[attr-defined]  # ignore <dimension ref="A1:XFD1048576">
+    title = ws.title
+    ws.reset_dimensions()  # ignore <dimension ref="A1:XFD1048576">
     rows: list[tuple[int, list[str]]] = []
     empty_run = nonempty = 0
-    for number, row in enumerate(ws.iter_rows(min_row=1, max_col=MAX_COLUMNS + 1), start=1):  # type: ignore[attr-defined]  # ws: a ReadOnlyWorksheet
+    for number, row in enumerate(ws.iter_rows(min_row=1, max_col=MAX_COLUMNS + 1), start=1):  # type: ignore[misc]  # types-openpyxl declares it as Worksheet.iter_rows (self type)
         if number % 128 == 0:
             budget.check(number, title)
         cells = [_cell_text(c.value, getattr(c, "number_format", None) or "") for c in row]
@@ -1279,7 +1285,8 @@ def _xlsx_grids(
         ) from None
     grids = []
     try:
-        for ws in book.worksheets:
+        for sheet in book.worksheets:
+            ws = cast("ReadOnlyWorksheet", sheet)  # load_workbook(read_only=True) makes only these
             rows = _sheet_rows(ws, filename, budget)
             grid = {number: cells for number, cells in rows}
             last = rows[-1][0] if rows else 0
