@@ -843,7 +843,7 @@ with tabs[4]:
 
             st.markdown(f"**{t('pl_progress_chart', L)}**")
             m1, m2, m3, m4 = st.columns(4)
-            fmt = lambda v: "—" if pd.isna(v) else f"{v:.2f}".replace(".", "," if L == "vi" else ".")  # noqa: E731
+            fmt = lambda v: "—" if pd.isna(v) else f"{v:.2f}".replace(".", "," if L == "vi" else ".")  # noqa: E731 - a one-line formatter for the four metrics below
             m1.metric(t("pl_mean_metric", L, label="2011"), fmt(prog.means["2011"]))
             m2.metric(t("pl_mean_metric", L, label="2015"), fmt(prog.means["2015"]))
             m3.metric(t("pl_mean_metric", L, label=t("pl_series_scenario", L)), fmt(sc.projected_mean))

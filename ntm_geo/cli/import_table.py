@@ -30,7 +30,7 @@ import os
 import sys
 from pathlib import Path
 
-from ntm_geo.criteria.report_check import check_table
+from ntm_geo.criteria.report_check import FigureComparison, check_table
 from ntm_geo.datasets import store
 from ntm_geo.datasets.contract import DatasetInfo
 from ntm_geo.datasets.importing import ImportReport, RowIssue, import_table, issue_message
@@ -101,7 +101,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _comparison(report: ImportReport) -> tuple[list, str | None]:
+def _comparison(report: ImportReport) -> tuple[list[FigureComparison], str | None]:
     """(rows of :func:`~ntm_geo.criteria.report_check.check_table` — the data page's path too —,
     reason when not available)."""
     from ntm_geo.criteria.report_check import report_years

@@ -41,9 +41,10 @@ import re
 import time
 import unicodedata
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
@@ -51,7 +52,7 @@ from ntm_geo.criteria.detect import choose_framework
 from ntm_geo.criteria.framework import CRITERION_COLUMNS, load_criteria
 from ntm_geo.criteria.frameworks import builtin_frameworks
 from ntm_geo.datasets import schema
-from ntm_geo.datasets.matching import UnitIndex, ascii_fold, is_district_heading, normalise_code
+from ntm_geo.datasets.matching import UnitIndex, is_district_heading, normalise_code
 from ntm_geo.datasets.provenance import (
     Provenance,
     has_illustrative_note,
@@ -59,7 +60,11 @@ from ntm_geo.datasets.provenance import (
     read_provenance,
 )
 from ntm_geo.errors import DataError
-from ntm_geo.geo.units import official_units
+from ntm_geo.geo.units import ascii_fold, official_units
+
+if TYPE_CHECKING:  # openpyxl is imported when a workbook is read
+    from openpyxl import Workbook
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 PCT_COLUMNS: tuple[str, ...] = schema.pct_keys()
 INDICATOR_COLUMNS: tuple[str, ...] = schema.column_keys("indicator")  # numbers, range from the registry
@@ -205,7 +210,7 @@ class RowIssue:
     reason_vi: str
     reason_en: str
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "row": self.row,
             "sheet": self.sheet,
@@ -1194,14 +1199,16 @@ MAX_MERGED_RANGES = 10_000
 
 def _ref(text: bytes) -> tuple[int, int]:
     """'B12' -> (row 12, column 2)."""
-    letters, digits = _REF_RE.fullmatch(text.decode()).groups()  # type: ignore[union-attr]
+    letters, digits = _REF_RE.fullmatch(text.decode()).groups()  # type: ignore[union-attr]  # _MERGE_RE captured it
     col = 0
     for ch in letters:
         col = col * 26 + ord(ch) - 64
     return int(digits), col
 
 
-def _merged_ranges(book: object, ws: object, budget: ImportBudget) -> list[tuple[int, int, int, int]]:
+def _merged_ranges(
+    book: Workbook, ws: ReadOnlyWorksheet, budget: ImportBudget
+) -> list[tuple[int, int, int, int]]:
     """(min_row, min_col, max_row, max_col) of the sheet's merged cells.
 
     openpyxl's read-only sheets do not report them, so the sheet's XML is scanned for
@@ -1209,10 +1216,10 @@ def _merged_ranges(book: object, ws: object, budget: ImportBudget) -> list[tuple
     """
     found: list[tuple[int, int, int, int]] = []
     # Private attributes of openpyxl 3.1's read-only workbook and sheet (pinned in requirements.txt).
-    with book._archive.open(ws._worksheet_path) as src:  # type: ignore[attr-defined]
+    with book._archive.open(ws._worksheet_path) as src:  # type: ignore[attr-defined]  # private, see above
         tail = b""
         while chunk := src.read(2**20):
-            budget.check(sheet=ws.title)  # type: ignore[attr-defined]
+            budget.check(sheet=ws.title)
             buf = tail + chunk
             cut = max(0, len(buf) - 100)
             for m in _MERGE_RE.finditer(buf):  # a match starting before `cut` is complete in buf
@@ -1228,14 +1235,14 @@ def _merged_ranges(book: object, ws: object, budget: ImportBudget) -> list[tuple
     return found
 
 
-def _sheet_rows(ws: object, filename: str, budget: ImportBudget) -> list[tuple[int, list[str]]]:
+def _sheet_rows(ws: ReadOnlyWorksheet, filename: str, budget: ImportBudget) -> list[tuple[int, list[str]]]:
     """The sheet's rows as text, streamed and bounded (:data:`MAX_ROWS`, :data:`MAX_COLUMNS`,
     :data:`EMPTY_RUN_END`). The sheet's declared size is never trusted."""
-    title = ws.title  # type: ignore[attr-defined]
-    ws.reset_dimensions()  # type: ignore[attr-defined]  # ignore <dimension ref="A1:XFD1048576">
+    title = ws.title
+    ws.reset_dimensions()  # ignore <dimension ref="A1:XFD1048576">
     rows: list[tuple[int, list[str]]] = []
     empty_run = nonempty = 0
-    for number, row in enumerate(ws.iter_rows(min_row=1, max_col=MAX_COLUMNS + 1), start=1):  # type: ignore[attr-defined]
+    for number, row in enumerate(ws.iter_rows(min_row=1, max_col=MAX_COLUMNS + 1), start=1):  # type: ignore[misc]  # types-openpyxl declares it as Worksheet.iter_rows (self type)
         if number % 128 == 0:
             budget.check(number, title)
         cells = [_cell_text(c.value, getattr(c, "number_format", None) or "") for c in row]
@@ -1278,7 +1285,8 @@ def _xlsx_grids(
         ) from None
     grids = []
     try:
-        for ws in book.worksheets:
+        for sheet in book.worksheets:
+            ws = cast("ReadOnlyWorksheet", sheet)  # load_workbook(read_only=True) makes only these
             rows = _sheet_rows(ws, filename, budget)
             grid = {number: cells for number, cells in rows}
             last = rows[-1][0] if rows else 0
@@ -1349,7 +1357,7 @@ def _score(fields: list[str | None]) -> int:
 
 def _dedupe_fields(fields: list[str | None]) -> list[str | None]:
     seen: set[str] = set()
-    out = []
+    out: list[str | None] = []
     for f in fields:
         if f and f != "_ignore" and f in seen:
             out.append(None)
@@ -1435,9 +1443,11 @@ def read_table(
     """
     budget = budget or ImportBudget(filename)
     kind = _check_kind(data, filename)
+    grids: Sequence[tuple[str | None, list[tuple[int, list[str]]]]]  # (sheet name or None for CSV, rows)
+    names: tuple[str, ...]
     if kind == "xlsx":
-        grids = _xlsx_grids(data, filename, budget)
-        names = tuple(name for name, _ in grids)
+        sheets = _xlsx_grids(data, filename, budget)
+        names = tuple(name for name, _ in sheets)
         if sheet is not None:
             if sheet not in names:
                 raise _error(
@@ -1445,7 +1455,8 @@ def read_table(
                     f"no sheet «{sheet}»; sheets: {', '.join(names)}.",
                     f"không có trang tính «{sheet}»; các trang tính: {', '.join(names)}.",
                 )
-            grids = [g for g in grids if g[0] == sheet]
+            sheets = [g for g in sheets if g[0] == sheet]
+        grids = sheets
         enc = None
     else:
         text, enc = _decode(data, filename, encoding)
@@ -1575,7 +1586,7 @@ class ImportReport:
     sheet: str | None
     year: int
     table: pd.DataFrame
-    matched: list[dict]
+    matched: list[dict[str, Any]]
     unmatched: list[RowIssue]
     duplicates: list[RowIssue]
     units_without_row: list[str]
@@ -1604,7 +1615,7 @@ class ImportReport:
             ("skipped", self.skipped),
         ]
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """JSON-safe dict: file, sheet, year, encoding, header_row, counts, matched, unmatched,
         duplicates, units_without_row (with name, district and reason), out_of_range, skipped,
         notices, suggestions (keys are row numbers as text), columns."""
@@ -1664,8 +1675,8 @@ class ImportReport:
         several problems appears once, reasons joined with " | ".
         """
         headers = _unique_headers(self.raw.headers) if self.raw else []
-        cells = {r: c for r, c in self.raw.rows} if self.raw else {}
-        by_row: dict[int | None, dict] = {}
+        cells: dict[int | None, tuple[str, ...]] = {r: c for r, c in self.raw.rows} if self.raw else {}
+        by_row: dict[int | None, dict[str, Any]] = {}
         for kind, issues in self._issue_groups():
             for issue in issues:
                 entry = by_row.setdefault(issue.row, {"issue": kind, "column": [], "vi": [], "en": []})
@@ -1787,7 +1798,7 @@ def _num(value: float) -> str:
     return f"{value:.15g}"
 
 
-def _parse_values(row: _Row, unit_type: str, keys: tuple[str, ...] = CRITERION_COLUMNS) -> dict:
+def _parse_values(row: _Row, unit_type: str, keys: tuple[str, ...] = CRITERION_COLUMNS) -> dict[str, object]:
     """Typed values of a matched row; problems are added to ``row.issues``. ``keys`` are the
     criterion columns of the table's framework (``c01``..``cNN``); the others stay NA."""
     raw = row.raw
@@ -1796,7 +1807,7 @@ def _parse_values(row: _Row, unit_type: str, keys: tuple[str, ...] = CRITERION_C
     present = [c for c in keys if raw.column_of(c) is not None]
     invalid = False
     for c in keys:
-        value = None
+        value: bool | float | None = None  # a criterion flag here; numbers below
         if c in present:
             try:
                 value = parse_flag(row.get(c))
@@ -2173,9 +2184,10 @@ def import_table(
             if index.has(chosen):
                 unit, rule = chosen, "confirmed_suggestion"
         if unit is None:
-            field_name = {"district": "district" if row.get("district").strip() else None}.get(
-                found.column, found.column
-            )
+            blank_district: dict[str | None, str | None] = {
+                "district": "district" if row.get("district").strip() else None
+            }
+            field_name = blank_district.get(found.column, found.column)
             unmatched.append(row.issue(field_name, found.reason_vi or "", found.reason_en or ""))
             unmatched_named += 1
             if found.suggestions:

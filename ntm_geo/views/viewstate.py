@@ -314,7 +314,7 @@ def from_query(
             f"not a variable of theme {theme_key}",
         )
         values["var"] = allowed_vars[0]
-    return replace(DEFAULT, **values), notices  # type: ignore[arg-type]
+    return replace(DEFAULT, **values), notices  # type: ignore[arg-type]  # each value was checked above against its field
 
 
 def _resolve_year(
