@@ -479,3 +479,32 @@ def test_a_2026_table_under_51_2025_is_read_saved_and_mapped_over_10_criteria(da
     assert page.get_by_text("15–18 tiêu chí").count() == 0
     harness.screenshot(page, "data-page-map-2026-51-2025")
     assert network.external() == []
+
+
+def test_an_illustrative_export_is_refused_unless_the_editor_ticks_the_box(page_test):
+    """The data page's counterpart of --accept-illustrative: editors only, the notice shown, and the
+    saved dataset's source names the illustrative origin."""
+    from ntm_geo.datasets import store
+    from ntm_geo.datasets.contract import ILLUSTRATIVE
+
+    app = page_test
+    app.run()
+    assert not [c for c in app.checkbox if c.key == "accept_illustrative"]  # a visitor has no such box
+    _submit_password(app, PASSWORD)
+    csv = f'"{ILLUSTRATIVE.note_vi}"\nHuyện,Tên xã,Năm,Số tiêu chí đạt\nVăn Lãng,Xã Hoàng Việt,2015,12\n'.encode()
+    table, _boundary = app.get("file_uploader")
+    table.set_value(("ban_do.csv", csv, "text/csv")).run()
+    assert not app.exception
+    assert any("DỮ LIỆU MINH HỌA" in e.value and "Nhập có chủ ý" in e.value for e in app.error)
+    assert not any("dòng khớp" in m.value for m in app.markdown)  # refused: no match report
+    app.checkbox(key="accept_illustrative").check().run()
+    assert not app.exception
+    assert any("**1** dòng khớp" in m.value for m in app.markdown)
+    assert any("được xuất từ dữ liệu minh họa" in w.value for w in app.warning)  # the notice, shown
+    (name,) = [w for w in app.text_input if w.label == "Tên bộ dữ liệu"]
+    name.input("Thử minh họa")
+    (save,) = [b for b in app.button if b.label.startswith("Lưu 1 dòng")]
+    save.click().run()
+    assert not app.exception
+    (info,) = store.list_infos()
+    assert "nhập có chủ ý trên trang Dữ liệu" in info.source
