@@ -214,8 +214,25 @@ if native_2025:
 remember("units", units)
 on_2025 = units == "2025"
 carried_2025 = on_2025 and not native_2025  # values derived from the 2015 units
-# criteria carried to 2025 units are k of n, shown below the map; a 2025 dataset has its own
+try:  # the criteria are those of the year's framework (19, or 10 from 2026; issue 13)
+    year_framework = default_framework(int(year))
+except NtmGeoError:
+    year_framework = None
+
+
+def _on_units(key: str) -> list[str]:
+    """A theme's variables that have values on the 2025 units (carried, or the dataset's own)."""
+    carried = joined_table(dataset_id, year, units)
+    return [
+        v for v in theme_variables(key, year_framework) if v in carried.columns and carried[v].notna().any()
+    ]
+
+
+# criteria carried to 2025 units are k of n, shown below the map; a 2025 dataset has its own, and
+# only its themes with values are offered
 themes = [k for k in THEMES if not (carried_2025 and k == "criteria")]
+if on_2025:
+    themes = [k for k in themes if _on_units(k)] or themes
 theme_key = sidebar_widget(
     lambda key: st.sidebar.radio(t("theme", L), themes, format_func=lambda k: THEMES[k].label(L), key=key),
     "theme",
@@ -223,14 +240,9 @@ theme_key = sidebar_widget(
     themes[0],
 )
 remember("theme", theme_key)
-try:  # the criteria are those of the year's framework (19, or 10 from 2026; issue 13)
-    year_framework = default_framework(int(year))
-except NtmGeoError:
-    year_framework = None
 theme_vars = theme_variables(theme_key, year_framework)
-if on_2025:  # only what was carried as a value (criteria and flags become k of n, shown below)
-    carried = joined_table(dataset_id, year, units)
-    theme_vars = [v for v in theme_vars if v in carried.columns and carried[v].notna().any()]
+if on_2025:  # only what has values (carried criteria and flags become k of n, shown below)
+    theme_vars = _on_units(theme_key) or theme_vars
 if len(theme_vars) > 1:
     label = t("criterion_view", L) if theme_key == "criteria" else t("variable", L)
     variable_key = sidebar_widget(

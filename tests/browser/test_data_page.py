@@ -508,3 +508,52 @@ def test_an_illustrative_export_is_refused_unless_the_editor_ticks_the_box(page_
     assert not app.exception
     (info,) = store.list_infos()
     assert "nhập có chủ ý trên trang Dữ liệu" in info.source
+
+
+def test_a_2026_poverty_table_on_the_2025_units_is_saved_and_mapped_on_65_units(
+    boundaries_2025, data_app, new_page, tmp_path
+):
+    """Issue 12: a table keyed by the 2025 units (codes and names) is matched to that vintage (and
+    says so), a former commune's row is not imported, the saved dataset is drawn on the 65 units."""
+    from ntm_geo.geo.vintages import units_2025
+
+    lines = ["Mã đơn vị,Tên đơn vị,Năm,Tỷ lệ hộ nghèo (%)"]
+    units = units_2025()
+    for i, (code, name) in enumerate(zip(units["commune_code"], units["name_with_type"], strict=True)):
+        if code != "05986":  # Phường Tam Thanh: given below under a former commune's name
+            lines.append(f"{code},{name},2026,{1.5 + (i % 13) * 0.9:.1f}")
+    lines.append(",Xã Hoàng Đồng,2026,3.0")
+    path = tmp_path / "ho_ngheo_2026.csv"
+    path.write_bytes(("\n".join(lines) + "\n").encode("utf-8"))
+
+    server = data_app()
+    page, network = new_page(1600, 1000)
+    page.goto(f"{server.base_url}/data")
+    sign_in(page)
+    page.locator("input[type=file]").first.set_input_files(str(path))
+    page.get_by_text("Báo cáo khớp dữ liệu (chưa lưu)").first.wait_for(timeout=60_000)
+    page.get_by_text("Bảng được khớp với Đơn vị hành chính 2025 (65 xã, phường").first.wait_for()
+    counts = page.get_by_text("dòng khớp").first.inner_text()
+    assert "64 dòng khớp" in counts and "1 không khớp" in counts and "1 đơn vị không có dòng" in counts
+    page.get_by_label("Tên bộ dữ liệu").fill("Ho ngheo 2026")
+    page.get_by_role("button", name="Lưu 64 dòng").click()
+    page.get_by_text("Đã lưu bộ dữ liệu").wait_for(timeout=60_000)
+    harness.screenshot(page, "data-page-saved-2025-units")
+
+    page, _ = new_page(1024, 768)
+    page.goto(server.base_url)
+    harness.wait_for_communes(page, 226)
+    harness.choose_selectbox(page, "Bộ dữ liệu", "Ho ngheo 2026")
+    harness.wait_for_communes(page, 65)  # the dataset's vintage decides the units
+    page.wait_for_function("location.search.includes('units=2025')", timeout=60_000)
+
+    page.goto(f"{server.base_url}/?dataset=ho-ngheo-2026-1&year=2026&theme=poverty&units=2015")
+    fills = harness.wait_for_communes(page, 65)  # units=2015 cannot hold a 2025 dataset: 65 units
+    assert len(set(fills) - {NO_DATA_GREY}) >= 3 and fills.count(NO_DATA_GREY) == 1  # Tam Thanh: no row
+    legend = harness.wait_until(
+        lambda: harness.map_frame(page).inner_text(".ntm-legend"), timeout=60, what="legend"
+    )
+    assert "suy ra" not in legend and "Dữ liệu minh họa" not in legend  # its own values, not carried
+    assert page.get_by_text("số liệu của bộ dữ liệu theo đơn vị 2025", exact=False).first.is_visible()
+    harness.screenshot(page, "app-2025-dataset-1024x768")
+    assert network.external() == []
