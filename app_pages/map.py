@@ -412,17 +412,24 @@ with profile_col:
     names = dict(
         zip(table["commune_code"], table["name_with_type"] + " — " + table["district_name"], strict=True)
     )
-    options = ["", *sorted(names, key=lambda c: vi_sort_key(names[c]))]
-    keep_valid(PICK, options, "")
-    if st.session_state.get(PICK) != (selected or ""):
-        st.session_state[PICK] = selected or ""
-    pick = st.selectbox(
-        t("pick_commune", L),
-        options,
-        format_func=lambda c: names.get(c, t("none", L)),
-        key=PICK,
-        on_change=on_pick,
-    )
+    # The list of every unit's name (~9 KB for 226 units) is sent only while the reader asks for
+    # it: Streamlit re-sends every element on each rerun, and with the list a theme change cost
+    # ~21 KiB instead of ~11 KiB (bench/run_bench.py, "theme change: websocket bytes"). A click on
+    # the map is the main way to open a profile; the list stays open once shown.
+    if st.toggle(t("pick_from_list", L), key="pick_list"):
+        options = ["", *sorted(names, key=lambda c: vi_sort_key(names[c]))]
+        keep_valid(PICK, options, "")
+        if st.session_state.get(PICK) != (selected or ""):
+            st.session_state[PICK] = selected or ""
+        pick = st.selectbox(
+            t("pick_commune", L),
+            options,
+            format_func=lambda c: names.get(c, t("none", L)),
+            key=PICK,
+            on_change=on_pick,
+        )
+    else:
+        pick = selected if selected in names else ""
     if (toast := st.session_state.pop("profile_toast", None)) and toast == pick:  # a click on the map
         st.toast(t("profile_below", L, name=escape_markdown(names.get(pick, pick))))
     if not pick:
