@@ -557,3 +557,43 @@ def test_a_2026_poverty_table_on_the_2025_units_is_saved_and_mapped_on_65_units(
     assert page.get_by_text("số liệu của bộ dữ liệu theo đơn vị 2025", exact=False).first.is_visible()
     harness.screenshot(page, "app-2025-dataset-1024x768")
     assert network.external() == []
+
+
+def test_presentation_of_a_2025_dataset_at_1024x768(
+    boundaries_2025, data_app, new_page, tmp_path, monkeypatch
+):
+    """A dataset keyed by the 2025 units is presented on the 65 units (no district outlines), at 1024x768."""
+    from ntm_geo import auth
+    from ntm_geo.datasets import store
+    from ntm_geo.datasets.importing import import_table
+    from ntm_geo.geo.vintages import units_2025
+
+    monkeypatch.setenv("NTM_GEO_DATA_DIR", str(tmp_path / "ntm_data"))  # the folder data_app gives the app
+    monkeypatch.setenv("NTM_GEO_EDITOR_PASSWORD", PASSWORD)
+    store.configure(None)
+    auth.configure(None)
+    lines = ["Mã đơn vị,Năm,Tỷ lệ hộ nghèo (%)"]
+    lines += [f"{c},2026,{1.5 + (i % 11) * 1.1:.1f}" for i, c in enumerate(units_2025()["commune_code"])]
+    report = import_table(("\n".join(lines) + "\n").encode(), "ho_ngheo_2026.csv")
+    assert report.vintage == "2025"
+    info = store.save_import(
+        report.table,
+        2026,
+        report.to_json(),
+        name="Ho ngheo 2026",
+        source="t",
+        uploaded_by="t",
+        password=PASSWORD,
+    )
+    server = data_app()
+    page, network = new_page(1024, 768)
+    page.goto(f"{server.base_url}/present?dataset={info.id}&slides=poverty_rate_pct.2026")
+    fills = harness.wait_for_communes(page, 65)
+    assert len(set(fills)) >= 3 and NO_DATA_GREY not in fills
+    frame = harness.map_frame(page)
+    assert frame.evaluate("document.querySelectorAll('path.ntm-district').length") <= 1
+    harness.wait_until(
+        lambda: "Ranh giới 65 đơn vị từ 01/7/2025" in frame.inner_text("body"), timeout=30, what="source line"
+    )
+    harness.screenshot(page, "present-2025-dataset-1024x768")
+    assert network.external() == []
