@@ -2076,7 +2076,9 @@ def import_table(
     decision = _decide_vintage(raw, year) if units is None else None
     vintage = decision.vintage if decision is not None else "2015"
     # former units are those gone by 2025: their notices concern tables on the 2025 units only
-    former: dict[int, RowNotice] = {n.row: n for n in decision.notices} if vintage == "2025" else {}
+    former: dict[int, RowNotice] = (
+        {n.row: n for n in decision.notices} if decision is not None and vintage == "2025" else {}
+    )
     with_districts = get_vintage(vintage).has_districts
     index = UnitIndex(vintage_units(vintage) if units is None else units)
     confirmed = dict(confirmed or {})
@@ -2227,10 +2229,10 @@ def import_table(
                 unit, rule = chosen, "confirmed_suggestion"
         if unit is None and file_row in former:
             moved = former[file_row]
-            field_name = "name" if name else "commune_code"
+            moved_field = "name" if name else "commune_code"
             unmatched.append(
                 row.issue(
-                    field_name,
+                    moved_field,
                     f"đơn vị cũ, không còn trong {get_vintage(vintage).label_vi}: {moved.message_vi}. Dòng "
                     "không được nhập; hãy ghi số liệu cho đơn vị mới.",
                     f"a former unit, not of the {get_vintage(vintage).label_en}: {moved.message_en}. The row is "
@@ -2242,7 +2244,7 @@ def import_table(
                 RowIssue(
                     file_row,
                     raw.sheet,
-                    row.header(field_name),
+                    row.header(moved_field),
                     None,
                     moved.value,
                     moved.message_vi,
