@@ -597,3 +597,38 @@ def test_presentation_of_a_2025_dataset_at_1024x768(
     )
     harness.screenshot(page, "present-2025-dataset-1024x768")
     assert network.external() == []
+
+
+def test_planner_on_a_2025_dataset_at_1024x768(boundaries_2025, data_app, new_page, tmp_path, monkeypatch):
+    """A 2026 table under 51/2025 (10 criteria) on the 2025 units is planned on the 65 units."""
+    from ntm_geo import auth
+    from ntm_geo.datasets import store
+    from ntm_geo.datasets.importing import import_table
+    from ntm_geo.geo.vintages import units_2025
+
+    monkeypatch.setenv("NTM_GEO_DATA_DIR", str(tmp_path / "ntm_data"))  # the folder data_app gives the app
+    monkeypatch.setenv("NTM_GEO_EDITOR_PASSWORD", PASSWORD)
+    store.configure(None)
+    auth.configure(None)
+    units = units_2025()
+    header = ["Mã đơn vị", "Tên đơn vị", "Năm", *[f"TC{i}" for i in range(1, 11)], "Tỷ lệ hộ nghèo (%)"]
+    lines = [",".join(header)]
+    for i, (code, name, kind) in enumerate(
+        zip(units["commune_code"], units["name_with_type"], units["unit_type"], strict=True)
+    ):
+        met = ["1" if j < 4 + i % 7 else "0" for j in range(10)] if kind == "xa" else [""] * 10
+        lines.append(",".join([code, name, "2026", *met, f"{1.5 + (i % 11) * 1.1:.1f}"]))
+    report = import_table(("\n".join(lines) + "\n").encode(), "ntm_2026.csv")
+    assert report.vintage == "2025" and report.framework_id == "qd51_2025" and report.ok_rows() == 65
+    info = store.save_import(
+        report.table, 2026, report.to_json(), name="NTM 2026", source="t", uploaded_by="t", password=PASSWORD
+    )
+    server = data_app()
+    page, network = new_page(1024, 768)
+    page.goto(f"{server.base_url}/planner?dataset={info.id}")
+    fills = harness.wait_for_communes(page, 65)
+    assert len(set(fills)) >= 3
+    frame = harness.map_frame(page)
+    assert frame.evaluate("document.querySelectorAll('path.ntm-district').length") <= 1
+    harness.screenshot(page, "planner-2025-dataset-1024x768")
+    assert network.external() == []
