@@ -56,6 +56,7 @@ class DatasetInfo:
     illustrative: bool
     note_vi: str
     note_en: str
+    vintage: str = "2015"  # the unit vintage its tables are keyed by (ntm_geo.geo.vintages)
 
     @property
     def name(self) -> Bilingual:

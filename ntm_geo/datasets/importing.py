@@ -61,6 +61,8 @@ from ntm_geo.datasets.provenance import (
 )
 from ntm_geo.errors import DataError
 from ntm_geo.geo.units import ascii_fold, official_units
+from ntm_geo.geo.vintage_match import RowNotice, VintageDecision, detect_table_vintage
+from ntm_geo.geo.vintages import get_vintage
 
 if TYPE_CHECKING:  # openpyxl is imported when a workbook is read
     from openpyxl import Workbook
@@ -1580,6 +1582,12 @@ class ImportReport:
     provenance : Provenance or None
         Where the table comes from when it is an export of this app
         (:mod:`ntm_geo.datasets.provenance`), else None.
+    vintage, vintage_vi, vintage_en
+        The unit vintage the rows were matched against ("2015" | "2025",
+        :mod:`ntm_geo.geo.vintages`), decided on the whole table by
+        :func:`ntm_geo.geo.vintage_match.detect_vintage`, and one sentence per language saying so.
+        A row naming a former unit of a 2025 table is not imported; its issue (and a notice) names
+        the unit it became part of and the resolution.
     """
 
     file: str
@@ -1602,6 +1610,9 @@ class ImportReport:
     framework_reason_vi: str = ""
     framework_reason_en: str = ""
     provenance: Provenance | None = None
+    vintage: str = "2015"
+    vintage_vi: str = ""
+    vintage_en: str = ""
 
     def ok_rows(self) -> int:
         """Number of rows imported (= rows of :attr:`table`)."""
@@ -1619,7 +1630,7 @@ class ImportReport:
         """JSON-safe dict: file, sheet, year, encoding, header_row, counts, matched, unmatched,
         duplicates, units_without_row (with name, district and reason), out_of_range, skipped,
         notices, suggestions (keys are row numbers as text), columns."""
-        index = UnitIndex(official_units())
+        index = UnitIndex(vintage_units(self.vintage))
         without = []
         for code in self.units_without_row:
             label = index.label(code) if index.has(code) else code
@@ -1664,6 +1675,7 @@ class ImportReport:
                 "reason_en": self.framework_reason_en,
             },
             "provenance": None if self.provenance is None else dataclasses.asdict(self.provenance),
+            "vintage": {"key": self.vintage, "reason_vi": self.vintage_vi, "reason_en": self.vintage_en},
         }
 
     def rejected_rows(self) -> pd.DataFrame:
@@ -1966,6 +1978,36 @@ def _typed(table: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("commune_code").reset_index(drop=True)
 
 
+def vintage_units(vintage: str) -> pd.DataFrame:
+    """The unit table rows are matched against for a vintage ("2015" | "2025").
+
+    "2015": :func:`ntm_geo.geo.units.official_units` (226 units, 11 districts). "2025": the 65
+    units of ``data/units_2025.tsv`` with empty ``district_code``/``district_name`` (no district
+    level since 1 July 2025). Unknown vintage raises :class:`~ntm_geo.errors.ConfigError`.
+    """
+    if str(vintage) == "2015":
+        return official_units()
+    units = get_vintage(vintage).load_units().copy()
+    units["district_code"] = units["district_code"].fillna("").astype(str)
+    units["district_name"] = units["district_name"].fillna("").astype(str)
+    return units
+
+
+#: First year whose tables are on the 2025 units (they took effect on 1 July 2025).
+FIRST_YEAR_2025_UNITS = 2026
+
+
+def _decide_vintage(raw: RawTable, year: int) -> VintageDecision | None:
+    """The table's vintage from all its rows, or None when it has no code or name column.
+
+    On a tie (e.g. only codes that both vintages know) the year decides: 2025 units from
+    :data:`FIRST_YEAR_2025_UNITS`, else 2015.
+    """
+    if raw.column_of("commune_code") is None and raw.column_of("name") is None:
+        return None
+    return detect_table_vintage(raw, prefer="2025" if year >= FIRST_YEAR_2025_UNITS else "2015")
+
+
 def import_table(
     data: bytes,
     filename: str,
@@ -1992,7 +2034,11 @@ def import_table(
         File row -> commune code the user confirmed (e.g. from :attr:`ImportReport.suggestions`)
         for rows that did not match; applied with rule ``"confirmed_suggestion"``.
     units : DataFrame, optional
-        Unit table (default :func:`ntm_geo.geo.units.official_units`).
+        Unit table. Default: the units of the vintage the whole table is keyed by
+        (:func:`ntm_geo.geo.vintage_match.detect_vintage`: 2015 or 2025, said in
+        :attr:`ImportReport.vintage_vi`/``vintage_en``; see :func:`vintage_units`). A row of a
+        2025 table naming a former commune is not imported: its issue names the 2025 unit it
+        became part of and the resolution ("Xã Hoàng Đồng → Phường Tam Thanh, 1672/NQ-UBTVQH15").
     sheet, encoding
         Passed to :func:`read_table`.
     framework : str, optional
@@ -2038,7 +2084,14 @@ def import_table(
                 file=filename,
                 column=header,
             )
-    index = UnitIndex(official_units() if units is None else units)
+    decision = _decide_vintage(raw, year) if units is None else None
+    vintage = decision.vintage if decision is not None else "2015"
+    # former units are those gone by 2025: their notices concern tables on the 2025 units only
+    former: dict[int, RowNotice] = (
+        {n.row: n for n in decision.notices} if decision is not None and vintage == "2025" else {}
+    )
+    with_districts = get_vintage(vintage).has_districts
+    index = UnitIndex(vintage_units(vintage) if units is None else units)
     confirmed = dict(confirmed or {})
     columns = {
         h or f"(cột {column_letter(i)})": f
@@ -2174,6 +2227,8 @@ def import_table(
                 )
                 continue
         district = row.get("district").strip() or row.get("district_code").strip() or heading_district
+        if not with_districts:  # 2025 units have no district: a former district names nothing
+            district = None
         found = index.match(
             code, name, district, row.get("unit_type"), suggest=unmatched_named < MAX_SUGGESTED_ROWS
         )
@@ -2183,6 +2238,34 @@ def import_table(
             chosen = _norm_code(confirmed[file_row])
             if index.has(chosen):
                 unit, rule = chosen, "confirmed_suggestion"
+        if unit is None and file_row in former:
+            moved = former[file_row]
+            moved_field = "name" if name else "commune_code"
+            unmatched.append(
+                row.issue(
+                    moved_field,
+                    f"đơn vị cũ, không còn trong {get_vintage(vintage).label_vi}: {moved.message_vi}. Dòng "
+                    "không được nhập; hãy ghi số liệu cho đơn vị mới.",
+                    f"a former unit, not of the {get_vintage(vintage).label_en}: {moved.message_en}. The row is "
+                    "not imported; give its values on the new unit.",
+                    moved.value,
+                )
+            )
+            notices.append(
+                RowIssue(
+                    file_row,
+                    raw.sheet,
+                    row.header(moved_field),
+                    None,
+                    moved.value,
+                    moved.message_vi,
+                    moved.message_en,
+                )
+            )
+            unmatched_named += 1
+            if found.suggestions:
+                suggestions[file_row] = list(found.suggestions)
+            continue
         if unit is None:
             blank_district: dict[str | None, str | None] = {
                 "district": "district" if row.get("district").strip() else None
@@ -2293,6 +2376,9 @@ def import_table(
         framework_reason_vi=choice.reason_vi,
         framework_reason_en=choice.reason_en,
         provenance=provenance,
+        vintage=vintage,
+        vintage_vi=decision.message("vi") if decision is not None else "",
+        vintage_en=decision.message("en") if decision is not None else "",
     )
 
 
@@ -2396,10 +2482,11 @@ def _check_provenance(
             f"this table is an export of the app's ILLUSTRATIVE data ({what_en}{when_en}): its values "
             "are generated by a model, not the province's figures, so it is not imported as province "
             "data. To import it anyway (e.g. to test), say so knowingly: --accept-illustrative on the "
-            "command line.",
+            "command line, or the box 'Import an export of the illustrative data knowingly' on the data page.",
             f"bảng này được xuất từ DỮ LIỆU MINH HỌA của ứng dụng ({what_vi}{when_vi}): số liệu do mô "
             "hình sinh ra, không phải số liệu của tỉnh, nên không được nhập như số liệu của tỉnh. Nếu vẫn "
-            "muốn nhập (ví dụ để thử), hãy xác nhận rõ: --accept-illustrative khi dùng dòng lệnh.",
+            "muốn nhập (ví dụ để thử), hãy xác nhận rõ: --accept-illustrative khi dùng dòng lệnh, hoặc ô "
+            "'Nhập có chủ ý bảng xuất từ dữ liệu minh họa' trên trang Dữ liệu.",
             sheet=raw.sheet,
         )
     notice = RowIssue(
