@@ -282,8 +282,9 @@ register(*FRAMEWORKS)
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, but a bad argument on a command line that asked for ``--json`` also prints the
-    error as JSON on stdout (scripts read stdout); the usage still goes to stderr, exit status 2."""
+    """argparse, but a bad argument is said in Vietnamese and English (argparse's own text is
+    English), and on a command line that asked for ``--json`` also as JSON on stdout (scripts read
+    stdout); the usage still goes to stderr, exit status 2."""
 
     def error(self, message: str) -> NoReturn:
         if "--json" in sys.argv[1:] or "--json" in _ARGV:
@@ -302,7 +303,13 @@ class _Parser(argparse.ArgumentParser):
                     indent=2,
                 )
             )
-        super().error(message)
+        # argparse's own words are English: the line says it in Vietnamese first (trial 5, C1)
+        self.print_usage(sys.stderr)
+        self.exit(
+            2,
+            f"{self.prog}: lỗi: tham số không hợp lệ — {message}\n"
+            f"{self.prog}: error: invalid arguments — {message}\n",
+        )
 
 
 _ARGV: list[str] = []

@@ -177,3 +177,14 @@ def test_build_shapes_reports_topology(boundaries, capsys):
     assert main(["build-shapes"]) == 0
     out = capsys.readouterr().out
     assert "units 226" in out and "districts 11" in out and "gaps 0" in out
+
+
+def test_bad_arguments_are_said_in_vietnamese_too(capsys):
+    """argparse's errors were English only (trial 5, finding C1)."""
+    from ntm_geo.__main__ import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["check-report"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "lỗi: tham số không hợp lệ" in err and "--year" in err and "usage:" in err
