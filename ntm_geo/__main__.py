@@ -31,6 +31,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from ntm_geo.cli import argerrors
 from ntm_geo.errors import NtmGeoError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -277,16 +278,19 @@ register(*FRAMEWORKS)
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, but a bad argument on a command line that asked for ``--json`` also prints the
-    error as JSON on stdout (scripts read stdout); the usage still goes to stderr, exit status 2."""
+    """argparse, but its errors are in Vietnamese and English ("Lỗi: …" / "Error: …", as every
+    other error of the command line), and a bad argument on a command line that asked for
+    ``--json`` also prints the error as JSON on stdout (scripts read stdout); the usage goes to
+    stderr, exit status 2."""
 
     def error(self, message: str):  # type: ignore[override]
+        vi = argerrors.message_vi(message)
         if "--json" in sys.argv[1:] or "--json" in _ARGV:
             print(
                 json.dumps(
                     {
                         "error": {
-                            "message_vi": f"Tham số không hợp lệ: {message}",
+                            "message_vi": f"Tham số không hợp lệ: {vi}",
                             "message_en": f"Invalid arguments: {message}",
                             "file": None,
                             "row": None,
@@ -297,7 +301,8 @@ class _Parser(argparse.ArgumentParser):
                     indent=2,
                 )
             )
-        super().error(message)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"Lỗi: {vi}\nError: {message}\n")
 
 
 _ARGV: list[str] = []
