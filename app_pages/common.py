@@ -11,6 +11,7 @@ survive a rerun (:func:`flash`, :func:`show_flash`).
 from __future__ import annotations
 
 import logging
+import re
 import secrets as _secrets
 from collections.abc import Callable
 
@@ -27,7 +28,7 @@ from ntm_geo.i18n import register, t
 from ntm_geo.maps.themes import ChoroplethView
 from ntm_geo.planning.profile import escape_markdown
 from ntm_geo.views import pipeline
-from ntm_geo.views.viewstate import Notice, ViewState
+from ntm_geo.views.viewstate import Notice, ViewState, view_units
 
 log = logging.getLogger("ntm_geo.app")
 
@@ -182,7 +183,14 @@ def unit_boundaries(units: str = "2015") -> bnd.Boundaries:
 def joined_table(dataset_id: str, year: int, units: str = "2015"):
     """Web-simplified units joined to a dataset's year table (read-only, shared). On the 2025
     units the table is the dataset carried by :func:`ntm_geo.datasets.carry.carry_to_2025`
-    (every value derived; criteria as k of n former communes)."""
+    (every value derived; criteria as k of n former communes), unless the dataset is keyed by
+    the 2025 units (``DatasetInfo.vintage``): then its own values, not derived. A 2025 dataset is
+    always joined to the 2025 units (:func:`ntm_geo.views.viewstate.view_units`)."""
+    units = view_units(catalog.get_dataset(dataset_id).vintage, units)
+    if units == "2025" and catalog.get_dataset(dataset_id).vintage == "2025":  # keyed by the 2025 units
+        return pipeline.join(
+            ViewState(dataset=dataset_id, year=year), _boundaries_2025().communes_web.assign(district_name="")
+        )
     if units == "2025":
         from ntm_geo.datasets.carry import carry_to_2025
 
@@ -420,6 +428,8 @@ APP_CSS = (
     # a 1024-pixel projector: the heading with a district name stays on one line, the map in view
     " .ntm-title {font-size: 1.25rem} .ntm-note {font-size: 0.9rem; padding: 0.75rem 1rem}}"
 )
+# Without the spaces around punctuation: it is re-sent with every rerun (a theme change <= 12 KiB).
+APP_CSS = re.sub(r"\s*([{}:;,>])\s*", r"\1", APP_CSS)
 
 
 def localized_numbers(frame: pd.DataFrame, lang: str):

@@ -76,6 +76,20 @@ register(
         ),
         "data_year": ("Năm của bảng", "Year of the table"),
         "data_year_auto": ("Tự nhận từ tệp", "From the file"),
+        "data_accept_illustrative": (
+            "Nhập có chủ ý bảng xuất từ dữ liệu minh họa",
+            "Import an export of the illustrative data knowingly",
+        ),
+        "data_accept_illustrative_help": (
+            "Bảng xuất từ dữ liệu minh họa bị từ chối vì số liệu do mô hình sinh ra, không phải số liệu "
+            "của tỉnh. Chỉ đánh dấu khi cố ý nhập nó (ví dụ để thử); nguồn của bộ dữ liệu sẽ ghi rõ.",
+            "An export of the illustrative data is refused: its values come from a model, not the "
+            "province. Tick only to import it on purpose (e.g. to test); the dataset's source will say so.",
+        ),
+        "data_illustrative_source": (
+            "xuất từ dữ liệu minh họa của ntm-geo, nhập có chủ ý trên trang Dữ liệu",
+            "exported from ntm-geo's illustrative data, imported knowingly on the data page",
+        ),
         "data_report": ("Báo cáo khớp dữ liệu (chưa lưu)", "Match report (not saved yet)"),
         "data_counts": (
             "**{matched}** dòng khớp · **{unmatched}** không khớp · **{duplicates}** trùng · "
@@ -332,6 +346,7 @@ st.caption(escape_markdown(tpl.table_framework(t_year).label(L)))  # the templat
 # ---------------------------------------------------------------- 2. upload and match report
 st.subheader(t("data_upload", L))
 upload = year_choice = None
+accept_illustrative = False
 if editor is None:
     st.caption(t("data_upload_file", L, mb=MAX_TABLE_MB) + ". " + t("data_signin_first", L))
 else:
@@ -349,15 +364,28 @@ else:
         format_func=lambda y: t("data_year_auto", L) if y is None else str(y),
         key="table_year",
     )
+    accept_illustrative = st.checkbox(  # editors only: the upload section is drawn for them alone
+        t("data_accept_illustrative", L),
+        key="accept_illustrative",
+        help=t("data_accept_illustrative_help", L),
+    )
 
 
-def _import(data: bytes, filename: str, year: int | None, confirmed: tuple[tuple[int, str], ...]):
+def _import(
+    data: bytes,
+    filename: str,
+    year: int | None,
+    confirmed: tuple[tuple[int, str], ...],
+    accept_illustrative: bool = False,
+):
     """The import in a child process at low priority, killed when its time budget runs out, so a
     hostile upload neither holds the server's memory nor slows other viewers' maps
     (:mod:`ntm_geo.datasets.import_worker`; bench/README.md, "Other viewers during hostile uploads")."""
     from ntm_geo.datasets.import_worker import import_in_worker
 
-    return import_in_worker(data, filename, year=year, confirmed=dict(confirmed))
+    return import_in_worker(
+        data, filename, year=year, confirmed=dict(confirmed), accept_illustrative=accept_illustrative
+    )
 
 
 report = None
@@ -371,8 +399,10 @@ if upload is not None and editor is not None:
         try:
             report = _session_memo(
                 "table",
-                (upload.file_id, year_choice, tuple(sorted(confirmed.items()))),
-                lambda: _import(data, upload.name, year_choice, tuple(sorted(confirmed.items()))),
+                (upload.file_id, year_choice, tuple(sorted(confirmed.items())), accept_illustrative),
+                lambda: _import(
+                    data, upload.name, year_choice, tuple(sorted(confirmed.items())), accept_illustrative
+                ),
             )
         except NtmGeoError as error:
             _err(error)
@@ -392,6 +422,11 @@ if report is not None:
             year=report.year,
         )
     )
+    if report.provenance is not None and report.provenance.illustrative:  # accepted knowingly: say so
+        accepted = next(n for n in report.notices if n.row is None and "illustrative" in n.reason_en)
+        st.warning(escape_markdown(accepted.reason_vi if vi else accepted.reason_en))
+    if report.vintage_vi:  # which unit vintage the rows are matched against, and how (issue 12)
+        st.caption(escape_markdown(report.vintage_vi if vi else report.vintage_en))
     if report.framework_id:  # which criteria framework the table is read under, and why (issue 13)
         st.caption(escape_markdown(report.framework_reason_vi if L == "vi" else report.framework_reason_en))
     if report.notices:
@@ -480,12 +515,13 @@ if report is not None:
         )
         st.caption(t("data_rejected_note", L))
 
-    units = boundaries().communes.drop(columns="geometry")
-    try:
-        rows = check_table(report.table, units, report.year)
-    except NtmGeoError as error:
-        rows = []
-        _err(error)
+    rows = []
+    if report.vintage == "2015":  # the report's figures are of the 2015 units
+        units = boundaries().communes.drop(columns="geometry")
+        try:
+            rows = check_table(report.table, units, report.year)
+        except NtmGeoError as error:
+            _err(error)
     if rows:
         with st.expander(t("data_check", L, year=report.year)):
             st.dataframe(display_table(rows, L), hide_index=True, width="stretch")
@@ -515,6 +551,8 @@ if report is not None:
     if not len(report.table):
         st.warning(t("data_nothing", L))
     if submitted:
+        if report.provenance is not None and report.provenance.illustrative:  # every map names its origin
+            source = f"{source} — {t('data_illustrative_source', L)}"
         try:
             info = store.save_import(
                 report.table,

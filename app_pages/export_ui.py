@@ -34,10 +34,8 @@ from ntm_geo.i18n import register, t
 STRINGS: dict[str, tuple[str, str]] = {
     "exportui_title": ("⬇️ Tải bản đồ và bảng số liệu", "⬇️ Download the map and the table"),
     "exportui_intro": (
-        "Bản đồ tĩnh cho trình chiếu và báo cáo (tiêu đề, chú giải, thước tỷ lệ, hướng bắc, nguồn), bản đồ HTML mở "
-        "không cần internet, và bảng số liệu của bản đồ đang xem.",
-        "Static maps for slides and reports (title, legend, scale bar, north arrow, sources), an HTML map that "
-        "opens without internet, and the table behind the current map.",
+        "PNG/PDF cho trình chiếu, HTML mở không cần internet, GeoPackage cho QGIS, bảng Excel/CSV của bản đồ này.",
+        "PNG/PDF for slides, HTML that opens offline, GeoPackage for QGIS, Excel/CSV table of this map.",
     ),
     "exportui_prepare": ("Tạo tệp", "Prepare files"),
     "exportui_prepare_help": (

@@ -46,7 +46,7 @@ from ntm_geo.maps.classify import K_RANGE, SCHEMES, scheme_label
 from ntm_geo.maps.themes import THEMES, theme_variables
 from ntm_geo.maps.themes import variable as variable_def
 from ntm_geo.planning.profile import commune_profile, escape_markdown
-from ntm_geo.views.viewstate import DEFAULT, Notice, ViewState, from_query, to_query
+from ntm_geo.views.viewstate import DEFAULT, Notice, ViewState, from_query, to_query, view_units
 
 MAP_HEIGHT = 560
 # In CSS: at most MAP_HEIGHT, less on a short screen (a 768-pixel projector shows the whole map
@@ -186,25 +186,53 @@ year = sidebar_widget(
     years[0],
 )
 remember("year", year)
-# unit vintage (issue 12): 2015 units, or the 65 units of 2025 with the data carried to them
-units = sidebar_widget(
-    lambda key: (
-        st.sidebar.segmented_control(
-            t("units", L),
-            vintage_view.OPTIONS,
-            format_func=lambda u: vintage_view.label(u, L),
-            key=key,
-            required=True,
-        )
-        or "2015"
-    ),
-    "units",
-    vintage_view.OPTIONS,
-    "2015",
+# unit vintage (issue 12): 2015 units, or the 65 units of 2025 with the data carried to them; a
+# dataset keyed by the 2025 units is drawn on them (view_units), with its own values
+native_2025 = info.vintage == "2025"
+units = (
+    sidebar_widget(
+        lambda key: (
+            st.sidebar.segmented_control(
+                t("units", L),
+                vintage_view.OPTIONS,
+                format_func=lambda u: vintage_view.label(u, L),
+                key=key,
+                required=True,
+            )
+            or "2015"
+        ),
+        "units",
+        vintage_view.OPTIONS,
+        "2015",
+    )
+    if not native_2025
+    else "2025"
 )
+units = view_units(info.vintage, units)
+if native_2025:
+    st.sidebar.caption(f"{t('units', L)}: {vintage_view.label('2025', L)} — {t('units_native', L)}")
 remember("units", units)
 on_2025 = units == "2025"
-themes = [k for k in THEMES if not (on_2025 and k == "criteria")]  # criteria: k of n, below the map
+carried_2025 = on_2025 and not native_2025  # values derived from the 2015 units
+try:  # the criteria are those of the year's framework (19, or 10 from 2026; issue 13)
+    year_framework = default_framework(int(year))
+except NtmGeoError:
+    year_framework = None
+
+
+def _on_units(key: str) -> list[str]:
+    """A theme's variables that have values on the 2025 units (carried, or the dataset's own)."""
+    carried = joined_table(dataset_id, year, units)
+    return [
+        v for v in theme_variables(key, year_framework) if v in carried.columns and carried[v].notna().any()
+    ]
+
+
+# criteria carried to 2025 units are k of n, shown below the map; a 2025 dataset has its own, and
+# only its themes with values are offered
+themes = [k for k in THEMES if not (carried_2025 and k == "criteria")]
+if on_2025:
+    themes = [k for k in themes if _on_units(k)] or themes
 theme_key = sidebar_widget(
     lambda key: st.sidebar.radio(t("theme", L), themes, format_func=lambda k: THEMES[k].label(L), key=key),
     "theme",
@@ -212,14 +240,9 @@ theme_key = sidebar_widget(
     themes[0],
 )
 remember("theme", theme_key)
-try:  # the criteria are those of the year's framework (19, or 10 from 2026; issue 13)
-    year_framework = default_framework(int(year))
-except NtmGeoError:
-    year_framework = None
 theme_vars = theme_variables(theme_key, year_framework)
-if on_2025:  # only what was carried as a value (criteria and flags become k of n, shown below)
-    carried = joined_table(dataset_id, year, units)
-    theme_vars = [v for v in theme_vars if v in carried.columns and carried[v].notna().any()]
+if on_2025:  # only what has values (carried criteria and flags become k of n, shown below)
+    theme_vars = _on_units(theme_key) or theme_vars
 if len(theme_vars) > 1:
     label = t("criterion_view", L) if theme_key == "criteria" else t("variable", L)
     variable_key = sidebar_widget(
@@ -307,9 +330,11 @@ note = info.note_vi if L == "vi" else info.note_en
 source_label = (
     t("illustrative_data", L) if info.illustrative else (info.name_vi if L == "vi" else info.name_en)
 )
-if on_2025:  # every value on the 2025 units is derived, and the map says so
+if carried_2025:  # every value carried to the 2025 units is derived, and the map says so
     source_label += f" · {t('units_derived_source', L)} · {vintage_view.label('2025', L)}"
     note = (note + " " if info.illustrative else "") + t("units_derived_note", L)
+elif native_2025:  # the dataset's own values on the 65 units
+    source_label += f" · {vintage_view.label('2025', L)}"
 title, map_component = map_data(
     dataset_id,
     year,
@@ -346,8 +371,14 @@ show_map(
     on_click=on_map_click,
     on_ready=(lambda: st.session_state.update(map_drawn=True)) if FIRST_PAINT else None,
     title=title,  # the heading, the illustrative-data warning and the source line are drawn by the
-    note=note if info.illustrative or on_2025 else "",  # map component: no other element before the map
-    caption=(t("units_source_2025", L) if on_2025 else boundaries_source_line(L))
+    note=note if info.illustrative or carried_2025 else "",  # map component: no other element before the map
+    caption=(
+        t("units_source_2025_native", L)
+        if native_2025
+        else t("units_source_2025", L)
+        if on_2025
+        else boundaries_source_line(L)
+    )
     + " "
     + ("" if tiles else t("no_tiles_note", L)),
     tiles="openstreetmap" if tiles else None,
@@ -361,6 +392,9 @@ if st.toggle(t("share_link", L), key="show_link"):
     st.code(link, language=None)
     st.caption(t("share_link_help", L))
 
+if native_2025:  # the profile, exports and report check are of the 2015 units
+    st.caption(t("units_native_no_profile", L))
+    st.stop()
 if on_2025:  # below the map on the 2025 units: the unit's carried values, the table, its CSV
     from ntm_geo.datasets.carry import carried_csv
 
@@ -378,17 +412,24 @@ with profile_col:
     names = dict(
         zip(table["commune_code"], table["name_with_type"] + " — " + table["district_name"], strict=True)
     )
-    options = ["", *sorted(names, key=lambda c: vi_sort_key(names[c]))]
-    keep_valid(PICK, options, "")
-    if st.session_state.get(PICK) != (selected or ""):
-        st.session_state[PICK] = selected or ""
-    pick = st.selectbox(
-        t("pick_commune", L),
-        options,
-        format_func=lambda c: names.get(c, t("none", L)),
-        key=PICK,
-        on_change=on_pick,
-    )
+    # The list of every unit's name (~9 KB for 226 units) is sent only while the reader asks for
+    # it: Streamlit re-sends every element on each rerun, and with the list a theme change cost
+    # ~21 KiB instead of ~11 KiB (bench/run_bench.py, "theme change: websocket bytes"). A click on
+    # the map is the main way to open a profile; the list stays open once shown.
+    if st.toggle(t("pick_from_list", L), key="pick_list"):
+        options = ["", *sorted(names, key=lambda c: vi_sort_key(names[c]))]
+        keep_valid(PICK, options, "")
+        if st.session_state.get(PICK) != (selected or ""):
+            st.session_state[PICK] = selected or ""
+        pick = st.selectbox(
+            t("pick_commune", L),
+            options,
+            format_func=lambda c: names.get(c, t("none", L)),
+            key=PICK,
+            on_change=on_pick,
+        )
+    else:
+        pick = selected if selected in names else ""
     if (toast := st.session_state.pop("profile_toast", None)) and toast == pick:  # a click on the map
         st.toast(t("profile_below", L, name=escape_markdown(names.get(pick, pick))))
     if not pick:

@@ -21,6 +21,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+import app_pages.vintage_view  # noqa: F401  registers the texts of the 2025 units (t keys)
 from app_pages.common import (
     boundaries,
     boundaries_or_stop,
@@ -29,6 +30,7 @@ from app_pages.common import (
     lang,
     lang_keyed,
     show_notices,
+    unit_boundaries,
     view,
 )
 from app_pages.leaflet_map import clicked, map_spec, show_map
@@ -42,7 +44,7 @@ from ntm_geo.maps.themes import NO_COLOR, YES_COLOR
 from ntm_geo.planning import ranking as pl
 from ntm_geo.planning.decision_sheet import decision_sheet_xlsx, shortlist_map_png
 from ntm_geo.planning.profile import escape_markdown
-from ntm_geo.views.viewstate import DEFAULT, from_query, to_query
+from ntm_geo.views.viewstate import DEFAULT, from_query, to_query, view_units
 
 STRINGS: dict[str, tuple[str, str]] = {
     "pl_title": (
@@ -236,6 +238,11 @@ years = sorted(info.years, reverse=True)
 if ss.get("pl_year") not in years:
     ss["pl_year"] = years[0]
 year = st.sidebar.segmented_control(t("year", L), years, key="pl_year") or years[0]
+units = view_units(info.vintage, "2015")  # a dataset keyed by the 2025 units is planned on them (issue 12)
+if units == "2025":  # 65 units and no district level: no district filter, outlines or summary
+    bounds_data = unit_boundaries(units)
+    districts = bounds_data.districts_web
+    district_names = {}
 
 # ---------------------------------------------------------------- ranking state (before the widgets)
 # The ranking widgets live in the first tab, which is not rendered while another tab is open, so
@@ -518,7 +525,7 @@ with tabs[0]:
                 st.warning(escape_markdown(t("pl_outside", L, name=name)))
         with map_col:
             try:
-                result = view(dataset_id, year, "criteria_met", "natural_breaks", 5, L)
+                result = view(dataset_id, year, "criteria_met", "natural_breaks", 5, L, units)
             except NtmGeoError as err:
                 st.error(err.message(L))
                 st.stop()
@@ -675,7 +682,7 @@ with tabs[2]:
             def _png(
                 dataset: str, yr: int, shortlist: tuple[str, ...], title: str, note: str, lg: str
             ) -> bytes:
-                b = boundaries()
+                b = unit_boundaries(units) if units == "2025" else boundaries()
                 return shortlist_map_png(
                     b.communes_web, b.districts_web, shortlist, title=title, note=note, lang=lg
                 )
@@ -708,7 +715,9 @@ joined_2011 = joined_table(dataset_id, 2011) if 2011 in info.years else None
 # The district summary compares the year shown with the dataset's first year (years from the data).
 first_year = min(info.years)
 with tabs[3]:
-    if is_open(3):
+    if is_open(3) and units == "2025":
+        st.caption(t("units_no_districts", L))
+    elif is_open(3):
         summary = pl.district_summary(
             joined_table(dataset_id, year),
             joined_table(dataset_id, first_year) if first_year < year else None,
@@ -843,7 +852,7 @@ with tabs[4]:
 
             st.markdown(f"**{t('pl_progress_chart', L)}**")
             m1, m2, m3, m4 = st.columns(4)
-            fmt = lambda v: "—" if pd.isna(v) else f"{v:.2f}".replace(".", "," if L == "vi" else ".")  # noqa: E731
+            fmt = lambda v: "—" if pd.isna(v) else f"{v:.2f}".replace(".", "," if L == "vi" else ".")  # noqa: E731 - a one-line formatter for the four metrics below
             m1.metric(t("pl_mean_metric", L, label="2011"), fmt(prog.means["2011"]))
             m2.metric(t("pl_mean_metric", L, label="2015"), fmt(prog.means["2015"]))
             m3.metric(t("pl_mean_metric", L, label=t("pl_series_scenario", L)), fmt(sc.projected_mean))

@@ -20,7 +20,16 @@ from dataclasses import replace
 
 import streamlit as st
 
-from app_pages.common import boundaries_or_stop, joined_table, lang, show_notices, url_changed_outside, view
+import app_pages.vintage_view  # noqa: F401  registers the texts of the 2025 units (t keys)
+from app_pages.common import (
+    boundaries_or_stop,
+    joined_table,
+    lang,
+    show_notices,
+    unit_boundaries,
+    url_changed_outside,
+    view,
+)
 from app_pages.leaflet_map import map_spec, show_map
 from app_pages.urlsync import sync_query
 from ntm_geo.datasets import catalog
@@ -34,7 +43,7 @@ from ntm_geo.maps.mapbuild import ViewSpec, build_view_spec
 from ntm_geo.maps.themes import year_variable
 from ntm_geo.planning.profile import escape_markdown
 from ntm_geo.views.slides import Slide, format_slides, parse_slides, present_link_notices, slide_index
-from ntm_geo.views.viewstate import DEFAULT, from_query, to_query
+from ntm_geo.views.viewstate import DEFAULT, from_query, to_query, view_units
 
 register(
     {
@@ -149,6 +158,10 @@ index: int = ss["present_index"]
 slide = slides[index]
 dataset_id = ss["present_dataset"]
 info = infos[dataset_id]
+units = view_units(info.vintage, "2015")  # a dataset keyed by the 2025 units is shown on them (issue 12)
+if units == "2025":  # 65 units, no district level: no district outlines or labels
+    bounds_data = unit_boundaries(units)
+    districts = bounds_data.districts_web
 source_label = (
     t("illustrative_data", L) if info.illustrative else (info.name_vi if L == "vi" else info.name_en)
 )
@@ -161,8 +174,8 @@ maps_planned = slide.views if slide.kind == "compare" else (None,)  # how many m
 def _map_spec(
     var: str, year: int, caption: str = "", *, source: bool = True, district_labels: bool = True
 ) -> tuple[dict, str]:
-    table = joined_table(dataset_id, year)
-    result = view(dataset_id, year, var, "natural_breaks", 5, L)
+    table = joined_table(dataset_id, year, units)
+    result = view(dataset_id, year, var, "natural_breaks", 5, L, units)
     spec = build_view_spec(
         table,
         districts,
@@ -179,13 +192,15 @@ def _map_spec(
 
 @st.cache_resource(show_spinner=False)
 def _change(dataset: str, before: int, after: int, lang_key: str):
-    table = change_table(joined_table(dataset, before), joined_table(dataset, after))
+    units_of = view_units(catalog.get_dataset(dataset).vintage, "2015")
+    table = change_table(joined_table(dataset, before, units_of), joined_table(dataset, after, units_of))
     return table, compute_change_view(table, before=before, after=after, lang=lang_key)
 
 
 def _source_text() -> str:
     source = t("present_illustrative_source", L) if info.illustrative else info.source[:200]
-    return t("present_source", L, source=source) + " " + boundaries_source_line(L)
+    boundaries_line = t("units_source_2025_native", L) if units == "2025" else boundaries_source_line(L)
+    return t("present_source", L, source=source) + " " + boundaries_line
 
 
 def _decorate(spec: ViewSpec, caption: str, *, source: bool = True, district_labels: bool = True) -> dict:

@@ -58,6 +58,23 @@ register(
             "vietnamese-provinces-database (thanglequoc, MIT licence) @cd58063; data carried from the 2015 "
             "units (censusVN2009, area overlay, 2009 population weights).",
         ),
+        "units_native": (
+            "bộ dữ liệu theo đơn vị 2025 (số liệu của chính nó, không suy ra)",
+            "a dataset keyed by the 2025 units (its own values, not derived)",
+        ),
+        "units_source_2025_native": (
+            "Ranh giới 65 đơn vị từ 01/7/2025 (Nghị quyết 1672/NQ-UBTVQH15): vietnamese-provinces-database "
+            "(thanglequoc, giấy phép MIT), bản cd58063; số liệu của bộ dữ liệu theo đơn vị 2025.",
+            "Boundaries of the 65 units from 1 July 2025 (Resolution 1672/NQ-UBTVQH15): "
+            "vietnamese-provinces-database (thanglequoc, MIT licence) @cd58063; data of a dataset keyed by "
+            "the 2025 units.",
+        ),
+        "units_native_no_profile": (
+            "Hồ sơ xã, xuất bản đồ và đối chiếu Báo cáo 48/BC-BCĐ dùng đơn vị 2015; bộ dữ liệu này theo "
+            "đơn vị 2025.",
+            "The commune profile, map exports and the report check use the 2015 units; this dataset is "
+            "keyed by the 2025 units.",
+        ),
         "units_met": ("{k}/{n} xã cũ đạt", "{k} of {n} former communes met"),
         "units_standard": ("Đạt chuẩn NTM", "Met the NTM standard"),
         "units_table": ("Bảng số liệu trên đơn vị 2025 (suy ra)", "Table on the 2025 units (derived)"),

@@ -30,9 +30,13 @@ import math
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, NoReturn
 
 from ntm_geo.cli import argerrors
 from ntm_geo.errors import NtmGeoError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Handler = Callable[[argparse.Namespace], int]
 Configure = Callable[[argparse.ArgumentParser], None]
@@ -88,7 +92,7 @@ def _json_value(value: float) -> float | int | None:
     return int(value) if float(value).is_integer() else round(value, 4)
 
 
-def _read_dataset(path_text: str, year: int):
+def _read_dataset(path_text: str, year: int) -> pd.DataFrame:
     """The table of ``path_text`` read and matched as ``import-table`` does; rows that could not
     be used are counted on stderr (``import-table FILE --dry-run`` lists them)."""
     from pathlib import Path
@@ -187,7 +191,8 @@ def _check_report(args: argparse.Namespace) -> int:
 
 
 def _configure_generate(p: argparse.ArgumentParser) -> None:
-    from ntm_geo.datasets.illustrative import DATA_DIR, SEED
+    from ntm_geo.datasets.contract import ILLUSTRATIVE_DIR as DATA_DIR
+    from ntm_geo.datasets.illustrative import SEED
 
     p.add_argument("--out", default=str(DATA_DIR), help=f"output folder (default {DATA_DIR})")
     p.add_argument("--seed", type=int, default=SEED, help=f"random seed (default {SEED})")
@@ -255,21 +260,21 @@ register(
     _build_shapes,
 )
 
-from ntm_geo.cli.import_table import IMPORT_TABLE  # noqa: E402 - import-table (issue 3)
+from ntm_geo.cli.import_table import IMPORT_TABLE  # noqa: E402 - registered here, after the commands above (their order in --help): import-table (issue 3)
 
 register(*IMPORT_TABLE)
-from ntm_geo.cli.export_map import EXPORT_MAP  # noqa: E402 - export-map (issue 4)
+from ntm_geo.cli.export_map import EXPORT_MAP  # noqa: E402 - registered here, after the commands above (their order in --help): export-map (issue 4)
 
 register(*EXPORT_MAP)
-from ntm_geo.cli.import_boundaries import IMPORT_BOUNDARIES  # noqa: E402 - import-boundaries (issue 10)
+from ntm_geo.cli.import_boundaries import IMPORT_BOUNDARIES  # noqa: E402 - registered here, after the commands above (their order in --help): import-boundaries (issue 10)
 
 register(*IMPORT_BOUNDARIES)
-from ntm_geo.cli.crosswalk import CARRY, CROSSWALK, VINTAGE  # noqa: E402 - unit vintages (issue 12)
+from ntm_geo.cli.crosswalk import CARRY, CROSSWALK, VINTAGE  # noqa: E402 - registered here, after the commands above (their order in --help): unit vintages (issue 12)
 
 register(*CROSSWALK)
 register(*VINTAGE)
 register(*CARRY)
-from ntm_geo.cli.frameworks import FRAMEWORKS  # noqa: E402 - frameworks (issue 13)
+from ntm_geo.cli.frameworks import FRAMEWORKS  # noqa: E402 - registered here, after the commands above (their order in --help): frameworks (issue 13)
 
 register(*FRAMEWORKS)
 
@@ -283,7 +288,7 @@ class _Parser(argparse.ArgumentParser):
     ``--json`` also prints the error as JSON on stdout (scripts read stdout); the usage goes to
     stderr, exit status 2."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         vi = argerrors.message_vi(message)
         if "--json" in sys.argv[1:] or "--json" in _ARGV:
             print(
@@ -325,7 +330,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     _ARGV[:] = list(argv) if argv is not None else []
     args = build_parser().parse_args(argv)
     try:
-        return args.handler(args)
+        status: int = args.handler(args)  # every command's handler returns its exit status
+        return status
     except NtmGeoError as err:
         if getattr(args, "json", False):  # a script asked for JSON: the error is JSON too (stdout)
             print(

@@ -55,10 +55,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "profile": ("Hồ sơ xã", "Commune profile"),
     "profile_below": ("Hồ sơ {name} ở bên dưới bản đồ ↓", "The profile of {name} is below the map ↓"),
     "profile_hint": (
-        "Bấm vào một xã trên bản đồ (hoặc chọn ở đây) để xem hồ sơ: các tiêu chí (✓/✗), chỉ tiêu hạ tầng, dân số.",
-        "Click a commune on the map (or pick one here) to see its profile: its criteria (✓/✗), indicators, population.",
+        "Bấm vào một xã trên bản đồ để xem hồ sơ: tiêu chí (✓/✗), chỉ tiêu hạ tầng, dân số.",
+        "Click a commune on the map to see its profile: criteria (✓/✗), indicators, population.",
     ),
     "pick_commune": ("Chọn xã", "Pick a commune"),
+    "pick_from_list": ("Chọn xã từ danh sách", "Pick a commune from a list"),
     "none": ("— chưa chọn —", "— none —"),
     "population": ("Dân số (Tổng điều tra 2009)", "Population (2009 census)"),
     "area": ("Diện tích", "Area"),

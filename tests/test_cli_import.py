@@ -112,7 +112,7 @@ def test_saves_to_the_store(capsys, store_dir):
         "en",
     )
     assert status == 0
-    saved = re.search(r"Saved dataset «Kết quả 2015» \(id (\S+)\)\.", out)
+    saved = re.search(r"Saved dataset «Kết quả 2015» \(id (\S+), 2015 units\)\.", out)
     assert saved
     infos = {i.id: i for i in store_dir.list_infos()}
     assert infos[saved.group(1)].years == (2015,)

@@ -290,3 +290,17 @@ def test_plausible_correlations(real):
     assert mean_met[remote].max() < mean_met[["178", "183", "187"]].min()
     assert sp(xa.especially_difficult, xa.criteria_met) < -0.3
     assert d.loc[d.unit_type != "xa", "especially_difficult"].isna().all()
+
+
+def test_a_criterion_without_threshold_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The generator reads the % thresholds of criteria 4, 11, 17; one missing is named, not a TypeError."""
+    from dataclasses import replace
+
+    real = il.criterion
+    monkeypatch.setattr(
+        il, "criterion", lambda n: replace(real(n), threshold_pct=None) if n == 11 else real(n)
+    )
+    with pytest.raises(DataError, match="Criterion 11 has no percentage threshold") as err:
+        il._threshold_pct(11)
+    assert "Tiêu chí 11" in err.value.message("vi")
+    assert il._threshold_pct(4) == float(real(4).threshold_pct or 0)

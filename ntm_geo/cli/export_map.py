@@ -31,10 +31,16 @@ import os
 import re
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ntm_geo.errors import ConfigError
+
+if TYPE_CHECKING:  # imported lazily at run time: the CLI starts fast
+    from ntm_geo.exports.static_map import MapSpec
+    from ntm_geo.geo.boundaries import Boundaries
 
 FORMATS = ("png", "pdf", "html", "gpkg", "xlsx", "csv")
 PAGE_FORMATS = ("png", "pdf")
@@ -45,7 +51,7 @@ DEFAULT_SIZE = {"png": "slide", "pdf": "a4"}
 class ExportRequest:
     """A checked command line: what to render, how, and where."""
 
-    spec: object  # ntm_geo.exports.static_map.MapSpec (imported lazily: the CLI starts fast)
+    spec: MapSpec
     fmt: str
     size: str
     out: Path
@@ -89,14 +95,14 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
 
 
-def parse_request(args: argparse.Namespace, boundaries=None) -> ExportRequest:
+def parse_request(args: argparse.Namespace, boundaries: Boundaries | None = None) -> ExportRequest:
     """Check every option; raises :class:`ConfigError` (bilingual, allowed values listed) on the first bad one."""
     from ntm_geo.datasets import catalog
     from ntm_geo.exports.static_map import LANGS, SIZES, MapSpec, resolve_district
     from ntm_geo.maps.classify import K_RANGE, SCHEMES
     from ntm_geo.maps.themes import THEMES
 
-    def listing(values) -> str:
+    def listing(values: Iterable[object]) -> str:
         return ", ".join(str(v) for v in values)
 
     # output and format first: a typo there should not cost a render
@@ -187,7 +193,7 @@ def parse_request(args: argparse.Namespace, boundaries=None) -> ExportRequest:
     return ExportRequest(spec, fmt, size, out)
 
 
-def render(request: ExportRequest, boundaries=None) -> bytes:
+def render(request: ExportRequest, boundaries: Boundaries | None = None) -> bytes:
     """The file's bytes (PNG/PDF from :mod:`ntm_geo.exports.static_map`, HTML from :mod:`ntm_geo.exports.formats`)."""
     if request.fmt == "html":
         from ntm_geo.exports.formats import standalone_html
@@ -276,7 +282,7 @@ def _write(out: Path, data: bytes) -> None:
         ) from None
 
 
-def active_boundaries():
+def active_boundaries() -> Boundaries:
     """The boundaries the app shows: the replacement set saved on the data page when there is one
     (:func:`ntm_geo.datasets.store.active_boundaries`), else the built-in censusVN2009 cache."""
     from ntm_geo.datasets import store

@@ -30,7 +30,7 @@ import os
 import sys
 from pathlib import Path
 
-from ntm_geo.criteria.report_check import check_table
+from ntm_geo.criteria.report_check import FigureComparison, check_table
 from ntm_geo.datasets import store
 from ntm_geo.datasets.contract import DatasetInfo
 from ntm_geo.datasets.importing import ImportReport, RowIssue, import_table, issue_message
@@ -61,7 +61,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "check_skip": ("Không đối chiếu được với báo cáo: {why}", "Report comparison not available: {why}"),
     "nothing": ("Không khớp được dòng nào: không lưu.", "No row could be matched: nothing saved."),
     "dry_run": ("--dry-run: không lưu.", "--dry-run: nothing saved."),
-    "saved": ("Đã lưu bộ dữ liệu «{name}» (mã {id}).", "Saved dataset «{name}» (id {id})."),
+    "saved": (
+        "Đã lưu bộ dữ liệu «{name}» (mã {id}, đơn vị hành chính {vintage}).",
+        "Saved dataset «{name}» (id {id}, {vintage} units).",
+    ),
 }
 MAX_LISTED = 50
 #: Appended to the source of a dataset saved from an illustrative export (``--accept-illustrative``),
@@ -101,7 +104,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _comparison(report: ImportReport) -> tuple[list, str | None]:
+def _comparison(report: ImportReport) -> tuple[list[FigureComparison], str | None]:
     """(rows of :func:`~ntm_geo.criteria.report_check.check_table` — the data page's path too —,
     reason when not available)."""
     from ntm_geo.criteria.report_check import report_years
@@ -163,6 +166,8 @@ def print_report(report: ImportReport, lang: str = "vi") -> None:
             without=len(report.units_without_row),
         )
     )
+    if report.vintage_vi:  # which unit vintage the rows were matched against, and how (issue 12)
+        print(report.vintage_vi if lang == "vi" else report.vintage_en)
     if report.framework_id:  # which criteria framework the table was read under, and why (issue 13)
         print(report.framework_reason_vi if lang == "vi" else report.framework_reason_en)
     print(
@@ -251,7 +256,9 @@ def run(args: argparse.Namespace) -> int:
             }
             for r in rows
         ]
-        payload["saved"] = {"id": saved.id, "name": saved.name_vi} if saved is not None else None
+        payload["saved"] = (
+            {"id": saved.id, "name": saved.name_vi, "vintage": saved.vintage} if saved is not None else None
+        )
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         print_report(report, lang)
@@ -271,7 +278,7 @@ def run(args: argparse.Namespace) -> int:
         elif args.dry_run:
             print("\n" + _t("dry_run", lang))
         elif saved is not None:
-            print("\n" + _t("saved", lang, name=saved.name_vi, id=saved.id))
+            print("\n" + _t("saved", lang, name=saved.name_vi, id=saved.id, vintage=saved.vintage))
     if save_error is not None:
         raise save_error
     return status

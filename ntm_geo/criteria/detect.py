@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ntm_geo.criteria.frameworks import Framework, all_frameworks, default_framework, framework
-from ntm_geo.errors import DataError
+from ntm_geo.errors import ConfigError, DataError
 
 
 def fold(text: str) -> str:
@@ -97,8 +97,8 @@ def choose_framework(
     else:
         try:
             fw = default_framework(year, items)
-        except Exception as err:  # ConfigError: no framework for the year
-            raise DataError(err.message_en, err.message_vi, file=file, column="year") from None  # type: ignore[attr-defined]
+        except ConfigError as err:  # no framework for the year
+            raise DataError(err.message_en, err.message_vi, file=file, column="year") from None
         why_vi, why_en = f"chọn theo năm {year}", f"chosen by the year {year}"
     names = criterion_names(items)
     every = {f.id for f in items}

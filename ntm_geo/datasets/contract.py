@@ -56,6 +56,7 @@ class DatasetInfo:
     illustrative: bool
     note_vi: str
     note_en: str
+    vintage: str = "2015"  # the unit vintage its tables are keyed by (ntm_geo.geo.vintages)
 
     @property
     def name(self) -> Bilingual:
@@ -289,13 +290,13 @@ def load_dataset_csv(path: Path | str) -> pd.DataFrame:
         empty_keys = int(crit[keys].iloc[i].isna().sum())
         true_keys = int(crit[keys].iloc[i].fillna(False).astype(bool).sum())
         if unit_type[i] in NOT_ASSESSED_TYPES and (n_empty[i] < 19 or not np.isnan(met.iloc[i])):
-            col = next(
+            filled = next(
                 (c for c in (*CRITERION_COLUMNS, "criteria_met") if raw[c].iloc[i].strip() != ""), None
             )
             raise _fail(
                 path,
                 row,
-                col,
+                filled,
                 f"{codes.iloc[i]} is a {'ward (phường)' if unit_type[i] == 'phuong' else 'township (thị trấn)'}, "
                 "not assessed against the NTM criteria: leave c01..c19 and criteria_met empty.",
                 f"{codes.iloc[i]} là {'phường' if unit_type[i] == 'phuong' else 'thị trấn'}, không đánh giá theo "

@@ -195,9 +195,9 @@ def report_targets() -> Targets:
         groups=groups,
         total_met=total,
         poverty_pct={y: ref.poverty_rate_pct[y] for y in YEARS},
-        poverty_threshold_pct=float(criterion(11).threshold_pct),
-        electricity_threshold_pct=float(criterion(4).threshold_pct),
-        water_threshold_pct=float(criterion(17).threshold_pct),
+        poverty_threshold_pct=_threshold_pct(11),
+        electricity_threshold_pct=_threshold_pct(4),
+        water_threshold_pct=_threshold_pct(17),
         districts_below_10=ref.districts_below_10pct_poverty_2015,
         road_hardened_pct=float(infra["rural_road_hardened_pct"]),
         electricity_hh_pct=float(infra["households_using_electricity_pct"]),
@@ -241,7 +241,20 @@ def scaled_targets(n_xa: int, n_districts: int) -> Targets:
     )
 
 
-def _largest_remainder(shares: Mapping, total: int, caps: Mapping | None = None) -> dict:
+def _threshold_pct(number: int) -> float:
+    """The percentage threshold of criterion ``number`` (criteria 4, 11 and 17 have one)."""
+    pct = criterion(number).threshold_pct
+    if pct is None:
+        raise DataError(
+            f"Criterion {number} has no percentage threshold; the generator needs one.",
+            f"Tiêu chí {number} không có ngưỡng tỷ lệ %; bộ sinh dữ liệu cần ngưỡng này.",
+        )
+    return float(pct)
+
+
+def _largest_remainder(
+    shares: Mapping[int, float], total: int, caps: Mapping[int, int] | None = None
+) -> dict[int, int]:
     raw = {k: v * total for k, v in shares.items()}
     out = {k: math.floor(v) for k, v in raw.items()}
     if caps:
@@ -449,7 +462,8 @@ def _assign_criteria(
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
+    out: np.ndarray = 1.0 / (1.0 + np.exp(-x))
+    return out
 
 
 def _weighted_mean(values: np.ndarray, weights: np.ndarray) -> float:
@@ -500,7 +514,8 @@ def _calibrate(
 
 def _logit(p: np.ndarray) -> np.ndarray:
     p = np.clip(p, 1e-4, 1 - 1e-4)
-    return np.log(p / (1 - p))
+    out: np.ndarray = np.log(p / (1 - p))
+    return out
 
 
 @dataclass(frozen=True)
@@ -591,7 +606,8 @@ def _infrastructure(
     base = 0.6 * ctx.score + 0.4 * _z(met) * xa + 0.4 * ctx.score * ~xa
 
     def noisy(sd: float) -> np.ndarray:
-        return base + rng.normal(0.0, sd, n)
+        out: np.ndarray = base + rng.normal(0.0, sd, n)
+        return out
 
     out: dict[str, np.ndarray] = {}
     c2 = crit(2)
@@ -711,7 +727,10 @@ def generate(units: gpd.GeoDataFrame, seed: int = SEED) -> dict[int, pd.DataFram
 
 def csv_text(frame: pd.DataFrame) -> str:
     """The CSV text of one generated frame (UTF-8, ``\\n``, empty cells for missing values)."""
-    return frame.to_csv(index=False, lineterminator="\n", na_rep="", float_format="%.1f")
+    text: str = frame.to_csv(
+        index=False, lineterminator="\n", na_rep="", float_format="%.1f"
+    )  # no path: a str
+    return text
 
 
 def write_csvs(frames: Mapping[int, pd.DataFrame], out_dir: Path | str = DATA_DIR) -> list[Path]:

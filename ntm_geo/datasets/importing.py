@@ -41,9 +41,10 @@ import re
 import time
 import unicodedata
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
@@ -51,7 +52,7 @@ from ntm_geo.criteria.detect import choose_framework
 from ntm_geo.criteria.framework import CRITERION_COLUMNS, load_criteria
 from ntm_geo.criteria.frameworks import builtin_frameworks
 from ntm_geo.datasets import schema
-from ntm_geo.datasets.matching import UnitIndex, ascii_fold, is_district_heading, normalise_code
+from ntm_geo.datasets.matching import UnitIndex, is_district_heading, normalise_code
 from ntm_geo.datasets.provenance import (
     Provenance,
     has_illustrative_note,
@@ -59,7 +60,13 @@ from ntm_geo.datasets.provenance import (
     read_provenance,
 )
 from ntm_geo.errors import DataError
-from ntm_geo.geo.units import official_units
+from ntm_geo.geo.units import ascii_fold, official_units
+from ntm_geo.geo.vintage_match import RowNotice, VintageDecision, detect_table_vintage
+from ntm_geo.geo.vintages import get_vintage
+
+if TYPE_CHECKING:  # openpyxl is imported when a workbook is read
+    from openpyxl import Workbook
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 PCT_COLUMNS: tuple[str, ...] = schema.pct_keys()
 INDICATOR_COLUMNS: tuple[str, ...] = schema.column_keys("indicator")  # numbers, range from the registry
@@ -205,7 +212,7 @@ class RowIssue:
     reason_vi: str
     reason_en: str
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "row": self.row,
             "sheet": self.sheet,
@@ -1194,14 +1201,16 @@ MAX_MERGED_RANGES = 10_000
 
 def _ref(text: bytes) -> tuple[int, int]:
     """'B12' -> (row 12, column 2)."""
-    letters, digits = _REF_RE.fullmatch(text.decode()).groups()  # type: ignore[union-attr]
+    letters, digits = _REF_RE.fullmatch(text.decode()).groups()  # type: ignore[union-attr]  # _MERGE_RE captured it
     col = 0
     for ch in letters:
         col = col * 26 + ord(ch) - 64
     return int(digits), col
 
 
-def _merged_ranges(book: object, ws: object, budget: ImportBudget) -> list[tuple[int, int, int, int]]:
+def _merged_ranges(
+    book: Workbook, ws: ReadOnlyWorksheet, budget: ImportBudget
+) -> list[tuple[int, int, int, int]]:
     """(min_row, min_col, max_row, max_col) of the sheet's merged cells.
 
     openpyxl's read-only sheets do not report them, so the sheet's XML is scanned for
@@ -1209,10 +1218,10 @@ def _merged_ranges(book: object, ws: object, budget: ImportBudget) -> list[tuple
     """
     found: list[tuple[int, int, int, int]] = []
     # Private attributes of openpyxl 3.1's read-only workbook and sheet (pinned in requirements.txt).
-    with book._archive.open(ws._worksheet_path) as src:  # type: ignore[attr-defined]
+    with book._archive.open(ws._worksheet_path) as src:  # type: ignore[attr-defined]  # private, see above
         tail = b""
         while chunk := src.read(2**20):
-            budget.check(sheet=ws.title)  # type: ignore[attr-defined]
+            budget.check(sheet=ws.title)
             buf = tail + chunk
             cut = max(0, len(buf) - 100)
             for m in _MERGE_RE.finditer(buf):  # a match starting before `cut` is complete in buf
@@ -1228,14 +1237,14 @@ def _merged_ranges(book: object, ws: object, budget: ImportBudget) -> list[tuple
     return found
 
 
-def _sheet_rows(ws: object, filename: str, budget: ImportBudget) -> list[tuple[int, list[str]]]:
+def _sheet_rows(ws: ReadOnlyWorksheet, filename: str, budget: ImportBudget) -> list[tuple[int, list[str]]]:
     """The sheet's rows as text, streamed and bounded (:data:`MAX_ROWS`, :data:`MAX_COLUMNS`,
     :data:`EMPTY_RUN_END`). The sheet's declared size is never trusted."""
-    title = ws.title  # type: ignore[attr-defined]
-    ws.reset_dimensions()  # type: ignore[attr-defined]  # ignore <dimension ref="A1:XFD1048576">
+    title = ws.title
+    ws.reset_dimensions()  # ignore <dimension ref="A1:XFD1048576">
     rows: list[tuple[int, list[str]]] = []
     empty_run = nonempty = 0
-    for number, row in enumerate(ws.iter_rows(min_row=1, max_col=MAX_COLUMNS + 1), start=1):  # type: ignore[attr-defined]
+    for number, row in enumerate(ws.iter_rows(min_row=1, max_col=MAX_COLUMNS + 1), start=1):  # type: ignore[misc]  # types-openpyxl declares it as Worksheet.iter_rows (self type)
         if number % 128 == 0:
             budget.check(number, title)
         cells = [_cell_text(c.value, getattr(c, "number_format", None) or "") for c in row]
@@ -1278,7 +1287,8 @@ def _xlsx_grids(
         ) from None
     grids = []
     try:
-        for ws in book.worksheets:
+        for sheet in book.worksheets:
+            ws = cast("ReadOnlyWorksheet", sheet)  # load_workbook(read_only=True) makes only these
             rows = _sheet_rows(ws, filename, budget)
             grid = {number: cells for number, cells in rows}
             last = rows[-1][0] if rows else 0
@@ -1349,7 +1359,7 @@ def _score(fields: list[str | None]) -> int:
 
 def _dedupe_fields(fields: list[str | None]) -> list[str | None]:
     seen: set[str] = set()
-    out = []
+    out: list[str | None] = []
     for f in fields:
         if f and f != "_ignore" and f in seen:
             out.append(None)
@@ -1435,9 +1445,11 @@ def read_table(
     """
     budget = budget or ImportBudget(filename)
     kind = _check_kind(data, filename)
+    grids: Sequence[tuple[str | None, list[tuple[int, list[str]]]]]  # (sheet name or None for CSV, rows)
+    names: tuple[str, ...]
     if kind == "xlsx":
-        grids = _xlsx_grids(data, filename, budget)
-        names = tuple(name for name, _ in grids)
+        sheets = _xlsx_grids(data, filename, budget)
+        names = tuple(name for name, _ in sheets)
         if sheet is not None:
             if sheet not in names:
                 raise _error(
@@ -1445,7 +1457,8 @@ def read_table(
                     f"no sheet «{sheet}»; sheets: {', '.join(names)}.",
                     f"không có trang tính «{sheet}»; các trang tính: {', '.join(names)}.",
                 )
-            grids = [g for g in grids if g[0] == sheet]
+            sheets = [g for g in sheets if g[0] == sheet]
+        grids = sheets
         enc = None
     else:
         text, enc = _decode(data, filename, encoding)
@@ -1569,13 +1582,19 @@ class ImportReport:
     provenance : Provenance or None
         Where the table comes from when it is an export of this app
         (:mod:`ntm_geo.datasets.provenance`), else None.
+    vintage, vintage_vi, vintage_en
+        The unit vintage the rows were matched against ("2015" | "2025",
+        :mod:`ntm_geo.geo.vintages`), decided on the whole table by
+        :func:`ntm_geo.geo.vintage_match.detect_vintage`, and one sentence per language saying so.
+        A row naming a former unit of a 2025 table is not imported; its issue (and a notice) names
+        the unit it became part of and the resolution.
     """
 
     file: str
     sheet: str | None
     year: int
     table: pd.DataFrame
-    matched: list[dict]
+    matched: list[dict[str, Any]]
     unmatched: list[RowIssue]
     duplicates: list[RowIssue]
     units_without_row: list[str]
@@ -1591,6 +1610,9 @@ class ImportReport:
     framework_reason_vi: str = ""
     framework_reason_en: str = ""
     provenance: Provenance | None = None
+    vintage: str = "2015"
+    vintage_vi: str = ""
+    vintage_en: str = ""
 
     def ok_rows(self) -> int:
         """Number of rows imported (= rows of :attr:`table`)."""
@@ -1604,11 +1626,11 @@ class ImportReport:
             ("skipped", self.skipped),
         ]
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """JSON-safe dict: file, sheet, year, encoding, header_row, counts, matched, unmatched,
         duplicates, units_without_row (with name, district and reason), out_of_range, skipped,
         notices, suggestions (keys are row numbers as text), columns."""
-        index = UnitIndex(official_units())
+        index = UnitIndex(vintage_units(self.vintage))
         without = []
         for code in self.units_without_row:
             label = index.label(code) if index.has(code) else code
@@ -1653,6 +1675,7 @@ class ImportReport:
                 "reason_en": self.framework_reason_en,
             },
             "provenance": None if self.provenance is None else dataclasses.asdict(self.provenance),
+            "vintage": {"key": self.vintage, "reason_vi": self.vintage_vi, "reason_en": self.vintage_en},
         }
 
     def rejected_rows(self) -> pd.DataFrame:
@@ -1664,8 +1687,8 @@ class ImportReport:
         several problems appears once, reasons joined with " | ".
         """
         headers = _unique_headers(self.raw.headers) if self.raw else []
-        cells = {r: c for r, c in self.raw.rows} if self.raw else {}
-        by_row: dict[int | None, dict] = {}
+        cells: dict[int | None, tuple[str, ...]] = {r: c for r, c in self.raw.rows} if self.raw else {}
+        by_row: dict[int | None, dict[str, Any]] = {}
         for kind, issues in self._issue_groups():
             for issue in issues:
                 entry = by_row.setdefault(issue.row, {"issue": kind, "column": [], "vi": [], "en": []})
@@ -1787,7 +1810,7 @@ def _num(value: float) -> str:
     return f"{value:.15g}"
 
 
-def _parse_values(row: _Row, unit_type: str, keys: tuple[str, ...] = CRITERION_COLUMNS) -> dict:
+def _parse_values(row: _Row, unit_type: str, keys: tuple[str, ...] = CRITERION_COLUMNS) -> dict[str, object]:
     """Typed values of a matched row; problems are added to ``row.issues``. ``keys`` are the
     criterion columns of the table's framework (``c01``..``cNN``); the others stay NA."""
     raw = row.raw
@@ -1796,7 +1819,7 @@ def _parse_values(row: _Row, unit_type: str, keys: tuple[str, ...] = CRITERION_C
     present = [c for c in keys if raw.column_of(c) is not None]
     invalid = False
     for c in keys:
-        value = None
+        value: bool | float | None = None  # a criterion flag here; numbers below
         if c in present:
             try:
                 value = parse_flag(row.get(c))
@@ -1955,6 +1978,36 @@ def _typed(table: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("commune_code").reset_index(drop=True)
 
 
+def vintage_units(vintage: str) -> pd.DataFrame:
+    """The unit table rows are matched against for a vintage ("2015" | "2025").
+
+    "2015": :func:`ntm_geo.geo.units.official_units` (226 units, 11 districts). "2025": the 65
+    units of ``data/units_2025.tsv`` with empty ``district_code``/``district_name`` (no district
+    level since 1 July 2025). Unknown vintage raises :class:`~ntm_geo.errors.ConfigError`.
+    """
+    if str(vintage) == "2015":
+        return official_units()
+    units = get_vintage(vintage).load_units().copy()
+    units["district_code"] = units["district_code"].fillna("").astype(str)
+    units["district_name"] = units["district_name"].fillna("").astype(str)
+    return units
+
+
+#: First year whose tables are on the 2025 units (they took effect on 1 July 2025).
+FIRST_YEAR_2025_UNITS = 2026
+
+
+def _decide_vintage(raw: RawTable, year: int) -> VintageDecision | None:
+    """The table's vintage from all its rows, or None when it has no code or name column.
+
+    On a tie (e.g. only codes that both vintages know) the year decides: 2025 units from
+    :data:`FIRST_YEAR_2025_UNITS`, else 2015.
+    """
+    if raw.column_of("commune_code") is None and raw.column_of("name") is None:
+        return None
+    return detect_table_vintage(raw, prefer="2025" if year >= FIRST_YEAR_2025_UNITS else "2015")
+
+
 def import_table(
     data: bytes,
     filename: str,
@@ -1981,7 +2034,11 @@ def import_table(
         File row -> commune code the user confirmed (e.g. from :attr:`ImportReport.suggestions`)
         for rows that did not match; applied with rule ``"confirmed_suggestion"``.
     units : DataFrame, optional
-        Unit table (default :func:`ntm_geo.geo.units.official_units`).
+        Unit table. Default: the units of the vintage the whole table is keyed by
+        (:func:`ntm_geo.geo.vintage_match.detect_vintage`: 2015 or 2025, said in
+        :attr:`ImportReport.vintage_vi`/``vintage_en``; see :func:`vintage_units`). A row of a
+        2025 table naming a former commune is not imported: its issue names the 2025 unit it
+        became part of and the resolution ("Xã Hoàng Đồng → Phường Tam Thanh, 1672/NQ-UBTVQH15").
     sheet, encoding
         Passed to :func:`read_table`.
     framework : str, optional
@@ -2027,7 +2084,14 @@ def import_table(
                 file=filename,
                 column=header,
             )
-    index = UnitIndex(official_units() if units is None else units)
+    decision = _decide_vintage(raw, year) if units is None else None
+    vintage = decision.vintage if decision is not None else "2015"
+    # former units are those gone by 2025: their notices concern tables on the 2025 units only
+    former: dict[int, RowNotice] = (
+        {n.row: n for n in decision.notices} if decision is not None and vintage == "2025" else {}
+    )
+    with_districts = get_vintage(vintage).has_districts
+    index = UnitIndex(vintage_units(vintage) if units is None else units)
     confirmed = dict(confirmed or {})
     columns = {
         h or f"(cột {column_letter(i)})": f
@@ -2163,6 +2227,8 @@ def import_table(
                 )
                 continue
         district = row.get("district").strip() or row.get("district_code").strip() or heading_district
+        if not with_districts:  # 2025 units have no district: a former district names nothing
+            district = None
         found = index.match(
             code, name, district, row.get("unit_type"), suggest=unmatched_named < MAX_SUGGESTED_ROWS
         )
@@ -2172,10 +2238,39 @@ def import_table(
             chosen = _norm_code(confirmed[file_row])
             if index.has(chosen):
                 unit, rule = chosen, "confirmed_suggestion"
-        if unit is None:
-            field_name = {"district": "district" if row.get("district").strip() else None}.get(
-                found.column, found.column
+        if unit is None and file_row in former:
+            moved = former[file_row]
+            moved_field = "name" if name else "commune_code"
+            unmatched.append(
+                row.issue(
+                    moved_field,
+                    f"đơn vị cũ, không còn trong {get_vintage(vintage).label_vi}: {moved.message_vi}. Dòng "
+                    "không được nhập; hãy ghi số liệu cho đơn vị mới.",
+                    f"a former unit, not of the {get_vintage(vintage).label_en}: {moved.message_en}. The row is "
+                    "not imported; give its values on the new unit.",
+                    moved.value,
+                )
             )
+            notices.append(
+                RowIssue(
+                    file_row,
+                    raw.sheet,
+                    row.header(moved_field),
+                    None,
+                    moved.value,
+                    moved.message_vi,
+                    moved.message_en,
+                )
+            )
+            unmatched_named += 1
+            if found.suggestions:
+                suggestions[file_row] = list(found.suggestions)
+            continue
+        if unit is None:
+            blank_district: dict[str | None, str | None] = {
+                "district": "district" if row.get("district").strip() else None
+            }
+            field_name = blank_district.get(found.column, found.column)
             unmatched.append(row.issue(field_name, found.reason_vi or "", found.reason_en or ""))
             unmatched_named += 1
             if found.suggestions:
@@ -2281,6 +2376,9 @@ def import_table(
         framework_reason_vi=choice.reason_vi,
         framework_reason_en=choice.reason_en,
         provenance=provenance,
+        vintage=vintage,
+        vintage_vi=decision.message("vi") if decision is not None else "",
+        vintage_en=decision.message("en") if decision is not None else "",
     )
 
 
@@ -2387,10 +2485,11 @@ def _check_provenance(
             f"this table is an export of the app's ILLUSTRATIVE data ({what_en}{when_en}): its values "
             "are generated by a model, not the province's figures, so it is not imported as province "
             "data. To import it anyway (e.g. to test), say so knowingly: --accept-illustrative on the "
-            "command line.",
+            "command line, or the box 'Import an export of the illustrative data knowingly' on the data page.",
             f"bảng này được xuất từ DỮ LIỆU MINH HỌA của ứng dụng ({what_vi}{when_vi}): số liệu do mô "
             "hình sinh ra, không phải số liệu của tỉnh, nên không được nhập như số liệu của tỉnh. Nếu vẫn "
-            "muốn nhập (ví dụ để thử), hãy xác nhận rõ: --accept-illustrative khi dùng dòng lệnh.",
+            "muốn nhập (ví dụ để thử), hãy xác nhận rõ: --accept-illustrative khi dùng dòng lệnh, hoặc ô "
+            "'Nhập có chủ ý bảng xuất từ dữ liệu minh họa' trên trang Dữ liệu.",
             sheet=raw.sheet,
         )
     notice = RowIssue(

@@ -41,6 +41,7 @@ from ntm_geo.datasets import schema
 from ntm_geo.datasets.contract import DatasetInfo
 from ntm_geo.errors import ConfigError, DataError
 from ntm_geo.geo.units import ascii_fold
+from ntm_geo.geo.vintages import get_vintage
 
 DATA_ENV = "NTM_GEO_DATA_DIR"
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "ntm_data"
@@ -148,9 +149,21 @@ def _connect(*, write: bool) -> Iterator[sqlite3.Connection]:
                 f"{SCHEMA_VERSION}). Hãy cập nhật ứng dụng.",
                 file=str(path),
             )
+        if write:
+            _add_vintage_column(conn)
         yield conn
     finally:
         conn.close()
+
+
+def _add_vintage_column(conn: sqlite3.Connection) -> None:
+    """Databases written before datasets recorded their unit vintage get the column (all 2015)."""
+    if not _has_vintage_column(conn):
+        conn.execute("ALTER TABLE datasets ADD COLUMN vintage TEXT NOT NULL DEFAULT '2015'")
+
+
+def _has_vintage_column(conn: sqlite3.Connection) -> bool:
+    return any(row[1] == "vintage" for row in conn.execute("PRAGMA table_info(datasets)"))
 
 
 @contextmanager
@@ -179,6 +192,7 @@ class DatasetRecord:
     sha256: str  # of the content (see content_sha256)
     years: tuple[int, ...]
     rows: tuple[int, ...]  # rows per year, same order as years
+    vintage: str = "2015"  # unit vintage the tables are keyed by (ntm_geo.geo.vintages)
 
     def info(self) -> DatasetInfo:
         """As the catalogue shows it (never illustrative; note says source, uploader and time)."""
@@ -192,6 +206,7 @@ class DatasetRecord:
             illustrative=False,
             note_vi=f"Nguồn: {self.source}. Tải lên bởi {self.uploaded_by}, {when} UTC.",
             note_en=f"Source: {self.source}. Uploaded by {self.uploaded_by}, {when} UTC.",
+            vintage=self.vintage,
         )
 
 
@@ -337,6 +352,7 @@ def save_dataset(
     reports: Mapping[int, Any] | None = None,
     *,
     password: str | auth.EditorSession | None,
+    vintage: str = "2015",
 ) -> DatasetInfo:
     """Save a new dataset (one table per year) in one transaction; returns its catalogue entry.
 
@@ -350,19 +366,24 @@ def save_dataset(
         The import's match report per year (``ImportReport.to_json()``), kept as JSON.
     password : str
         The editor password (:func:`ntm_geo.auth.check_password`).
+    vintage : str
+        The unit vintage the tables are keyed by ("2015" | "2025", :mod:`ntm_geo.geo.vintages`);
+        kept with the dataset (``DatasetInfo.vintage``) so its maps are drawn on those units.
 
     Raises
     ------
     ConfigError, PasswordError
-        Uploads disabled, or wrong password (nothing written).
+        Uploads disabled, or wrong password (nothing written); an unknown vintage.
     DataError
         No name, no table, a table outside the contract.
     """
     auth.check_password(password)
+    vintage = get_vintage(vintage).key
     name, conformed = _checked_inputs(name, tables, reports)
     with _transaction() as conn:
         cursor = conn.execute(
-            "INSERT INTO datasets (id, name, source, uploaded_by, uploaded_at, sha256) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO datasets (id, name, source, uploaded_by, uploaded_at, sha256, vintage) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 f"pending-{os.getpid()}",
                 name,
@@ -370,6 +391,7 @@ def save_dataset(
                 (uploaded_by or "").strip(),
                 _now(),
                 content_sha256(conformed),
+                vintage,
             ),
         )
         seq = cursor.lastrowid
@@ -388,23 +410,27 @@ def replace_dataset(
     reports: Mapping[int, Any] | None = None,
     *,
     password: str | auth.EditorSession | None,
+    vintage: str = "2015",
 ) -> DatasetInfo:
     """Replace every table and the metadata of a saved dataset, keeping its id (links keep working).
 
     Same rules as :func:`save_dataset`; unknown ``dataset_id`` raises :class:`ConfigError`.
     """
     auth.check_password(password)
+    vintage = get_vintage(vintage).key
     name, conformed = _checked_inputs(name, tables, reports)
     with _transaction() as conn:
         _require(conn, dataset_id)
         conn.execute(
-            "UPDATE datasets SET name = ?, source = ?, uploaded_by = ?, uploaded_at = ?, sha256 = ? WHERE id = ?",
+            "UPDATE datasets SET name = ?, source = ?, uploaded_by = ?, uploaded_at = ?, sha256 = ?, vintage = ? "
+            "WHERE id = ?",
             (
                 name,
                 (source or "").strip(),
                 (uploaded_by or "").strip(),
                 _now(),
                 content_sha256(conformed),
+                vintage,
                 dataset_id,
             ),
         )
@@ -426,6 +452,7 @@ def save_import(
     uploaded_by: str,
     password: str | auth.EditorSession | None,
     into: str | None = None,
+    vintage: str | None = None,
 ) -> DatasetInfo:
     """Save one year's imported table — the one save path of the data page and the command line.
 
@@ -445,24 +472,45 @@ def save_import(
         As for :func:`save_dataset`.
     into : str, optional
         Id of the saved dataset to merge into.
+    vintage : str, optional
+        Unit vintage of the table; default the one the import detected (``report["vintage"]["key"]``),
+        else "2015".
 
     Raises
     ------
     ConfigError, PasswordError, DataError
         As :func:`save_dataset` / :func:`replace_dataset` (nothing written; the password is
-        checked before anything is read).
+        checked before anything is read); DataError also when ``into`` is keyed by another unit
+        vintage (its years could not share one map).
     """
     auth.check_password(password)
+    if vintage is None:
+        vintage = str(((report or {}).get("vintage") or {}).get("key") or "2015")
     clean = table.drop(columns=[c for c in IMPORT_ONLY_COLUMNS if c in table.columns])
     if not into:
         return save_dataset(
-            name, source, uploaded_by, {year: clean}, {year: dict(report or {})}, password=password
+            name,
+            source,
+            uploaded_by,
+            {year: clean},
+            {year: dict(report or {})},
+            password=password,
+            vintage=vintage,
         )
     old = get_record(into)
+    if old.vintage != vintage:
+        raise DataError(
+            f"Dataset {into} is keyed by the {old.vintage} units, this table by the {vintage} units; "
+            "save it as a new dataset.",
+            f"Bộ dữ liệu {into} theo đơn vị hành chính {old.vintage}, bảng này theo đơn vị {vintage}; "
+            "hãy lưu thành bộ dữ liệu mới.",
+        )
     tables = {y: load_table(into, y) for y in old.years if y != year}
     reports: dict[int, Any] = {y: get_report(into, y) for y in tables}
     tables[year], reports[year] = clean, dict(report or {})
-    return replace_dataset(into, name, source, uploaded_by, tables, reports, password=password)
+    return replace_dataset(
+        into, name, source, uploaded_by, tables, reports, password=password, vintage=vintage
+    )
 
 
 def delete_dataset(dataset_id: str, *, password: str | None) -> None:
@@ -492,8 +540,9 @@ def list_records() -> list[DatasetRecord]:
     if not is_configured():
         return []
     with _connect(write=False) as conn:
+        vintage = "vintage" if _has_vintage_column(conn) else "'2015'"
         heads = conn.execute(
-            "SELECT id, name, source, uploaded_by, uploaded_at, sha256 FROM datasets ORDER BY seq"
+            f"SELECT id, name, source, uploaded_by, uploaded_at, sha256, {vintage} FROM datasets ORDER BY seq"
         ).fetchall()
         years: dict[str, list[tuple[int, int]]] = {}
         for dataset_id, year, n_rows in conn.execute(
@@ -510,6 +559,7 @@ def list_records() -> list[DatasetRecord]:
             sha256=head[5],
             years=tuple(y for y, _ in years.get(head[0], [])),
             rows=tuple(n for _, n in years.get(head[0], [])),
+            vintage=head[6],
         )
         for head in heads
     ]

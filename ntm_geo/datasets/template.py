@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import cast
 
 from ntm_geo.criteria.frameworks import Framework, default_framework, framework
 from ntm_geo.datasets import schema
 from ntm_geo.errors import ConfigError
+from ntm_geo.exports.tables import new_workbook
 from ntm_geo.geo.units import UNIT_TYPES, official_units
 
 #: Fixed columns before the criteria: (Vietnamese header, English header, width).
@@ -145,7 +145,7 @@ def instructions(fw: Framework) -> list[str]:
     return [*vi, "", *en]
 
 
-def _unit_rows(year: int) -> list[list[object]]:
+def _unit_rows(year: int) -> list[list[str | int]]:
     units = official_units()
     return [
         [code, district, UNIT_TYPES[kind][0], name, year]
@@ -177,17 +177,14 @@ def template_xlsx(year: int, lang: str = "vi", framework_id: str | None = None) 
     ConfigError
         Unknown ``lang``, unknown ``framework_id``, or no framework for ``year``.
     """
-    from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
-    from openpyxl.worksheet.worksheet import Worksheet
 
     li = _check_lang(lang)
     fw = table_framework(year, framework_id)
-    book = Workbook()
-    ws = cast(Worksheet, book.active)  # a new workbook always has one worksheet
+    book, ws = new_workbook()
     ws.title = TEXTS["data_sheet"][li]
     cols = headers(fw)
     n_id, n_crit = len(ID_COLUMNS), len(fw.criteria)
@@ -258,9 +255,9 @@ def template_xlsx(year: int, lang: str = "vi", framework_id: str | None = None) 
     for i, (values, kind) in enumerate(zip(_unit_rows(year), units["unit_type"], strict=True)):
         r = first + i
         for j, value in enumerate(values, start=1):
-            cell = ws.cell(r, j, value)
+            written = ws.cell(r, j, value)
             if j == 1:
-                cell.number_format = "@"
+                written.number_format = "@"
         ws.cell(r, n_id).protection = unlocked  # year
         for j in range(n_id + 1, n_id + n_crit + 1):
             cell = ws.cell(r, j)
@@ -289,7 +286,7 @@ def template_xlsx(year: int, lang: str = "vi", framework_id: str | None = None) 
                 ws.cell(r, j).number_format = "0.0"
     year_letter = get_column_letter(n_id)
     dv_year.add(f"{year_letter}{first}:{year_letter}{end}")
-    ws.freeze_panes = ws.cell(first, n_id + 1)
+    ws.freeze_panes = f"{crit_first}{first}"  # the first criterion cell of the first unit
     ws.protection.sheet = True
     for option in ("formatColumns", "formatRows", "formatCells", "autoFilter", "sort"):
         setattr(ws.protection, option, False)

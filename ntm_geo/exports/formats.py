@@ -25,14 +25,15 @@ import io
 import math
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import cast
 
 import branca.element
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from ntm_geo.criteria.framework import CRITERION_COLUMNS
 from ntm_geo.datasets import catalog, schema
@@ -41,9 +42,11 @@ from ntm_geo.datasets.provenance import Provenance
 from ntm_geo.errors import ConfigError
 from ntm_geo.exports.static_map import ILLUSTRATIVE_COLOR, MapSpec, check_spec
 from ntm_geo.exports.tables import (
+    CellValue,
     column_label,
     localized_table,
     neutralise_formulas,
+    new_workbook,
     provenance_for,
     table_csv_bytes_localized,
 )
@@ -141,7 +144,7 @@ def display_table(table: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     )
 
 
-def _excel_value(value: object) -> object:
+def _excel_value(value: object) -> CellValue:
     """A cell value openpyxl stores as the right type: numbers as numbers, NA as empty."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
@@ -151,7 +154,7 @@ def _excel_value(value: object) -> object:
         return None
     if isinstance(value, str):
         return ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters make Excel refuse the file
-    return value
+    return value  # type: ignore[return-value]  # other types go to openpyxl, which rejects what it cannot store
 
 
 def _text(value: str) -> str:
@@ -217,17 +220,16 @@ def table_xlsx(
     header_texts = [str(h) for h in (headers if headers is not None else safe.columns)]
     if len(header_texts) != len(safe.columns) or (keys is not None and len(keys) != len(safe.columns)):
         raise ValueError("headers and keys need one entry per column")
-    wb = Workbook()
-    ws = wb.active
+    wb, ws = new_workbook()
     ws.title = _sheet_name(sheet)
     n_cols = max(1, len(safe.columns))
     last_col = get_column_letter(n_cols)
 
-    def put(row: int, col: int, value: object, target=ws):
+    def put(row: int, col: int, value: object, target: Worksheet = ws) -> Cell | MergedCell:
         cell = target.cell(row=row, column=col)
-        value = _excel_value(value)
-        cell.value = value
-        if isinstance(value, str):
+        stored = _excel_value(value)
+        cell.value = stored
+        if isinstance(stored, str):
             cell.data_type = "s"  # openpyxl would make "=..." a formula; text stays text
         return cell
 
@@ -259,14 +261,15 @@ def table_xlsx(
     for i, record in enumerate(safe.itertuples(index=False, name=None), start=header_row + 1):
         for j, value in enumerate(record, start=1):
             cell = put(i, j, value)
-            if formats[j] and isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
-                cell.number_format = formats[j]
+            fmt = formats[j]
+            if fmt and isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                cell.number_format = fmt
     for j, name in enumerate(header_texts, start=1):
         lengths = [min(len(name), 24)] + [
             len(str(v)) for v in safe.iloc[:, j - 1].tolist() if _excel_value(v) is not None
         ]
         ws.column_dimensions[get_column_letter(j)].width = min(50, max(8, max(lengths) + 2))
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    ws.freeze_panes = f"A{header_row + 1}"
     last_row = header_row + len(safe)
     ws.auto_filter.ref = f"A{header_row}:{last_col}{max(last_row, header_row)}"
     wb.properties.title = _text(title)[:255]
@@ -445,7 +448,8 @@ def standalone_html(spec: MapSpec, *, boundaries: Boundaries | None = None, toda
         f"{html.escape(t('static_exported', lang, date=day_text))}<br>"
         f"{html.escape(t('export_offline_note', lang))}</footer>"
     )
-    root = m.get_root()
+    # folium.Map adds itself to a branca Figure when created; get_root() is typed as any Element
+    root = cast(branca.element.Figure, m.get_root())
     root.header.add_child(branca.element.Element(_page_css(m.get_name())), name="ntm_export_css")
     root.header.add_child(
         branca.element.Element(f"<title>{html.escape(title)}</title>"), name="ntm_export_title"

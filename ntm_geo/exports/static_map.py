@@ -35,21 +35,27 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import matplotlib
 import numpy as np
 from matplotlib import patheffects
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import PathPatch, Polygon, Rectangle
 from matplotlib.path import Path as MplPath
+from matplotlib.patheffects import AbstractPathEffect
+from matplotlib.text import Text
 from matplotlib.textpath import TextToPath
+from matplotlib.transforms import Bbox
 
 from ntm_geo.datasets import catalog
 from ntm_geo.datasets.contract import DatasetInfo
@@ -188,7 +194,7 @@ LANGS = ("vi", "en")
 # --------------------------------------------------------------------------- validation
 
 
-def _allowed(values) -> str:
+def _allowed(values: Iterable[object]) -> str:
     return ", ".join(str(v) for v in values)
 
 
@@ -438,7 +444,7 @@ class _Page:
         color: str = "#111111",
         ha: str = "left",
         va: str = "top",
-        **kw,
+        **kw: Any,
     ) -> None:
         font = (self.bold if bold else self.regular).copy()
         font.set_size(pt)
@@ -454,7 +460,9 @@ class _Page:
             **kw,
         )
 
-    def lines(self, x: float, y: float, lines: list[str], pt: float, *, spacing: float = 1.3, **kw) -> float:
+    def lines(
+        self, x: float, y: float, lines: list[str], pt: float, *, spacing: float = 1.3, **kw: Any
+    ) -> float:
         """Draw lines top-down from ``y``; return the y below the last one."""
         for line in lines:
             self.text(x, y, line, pt, **kw)
@@ -474,9 +482,9 @@ def _short_district(name: str, lang: str) -> str:
 
 
 def _draw_polygons(
-    ax,
+    ax: Axes,
     gdf: gpd.GeoDataFrame,
-    facecolors,
+    facecolors: Iterable[str],
     *,
     edgecolor: str,
     linewidth: float,
@@ -509,7 +517,7 @@ def _draw_polygons(
     ax.add_collection(coll)
 
 
-def _halo(width: float) -> list:
+def _halo(width: float) -> list[AbstractPathEffect]:
     return [patheffects.withStroke(linewidth=width, foreground="white")]
 
 
@@ -522,7 +530,7 @@ def _nice_length(max_m: float) -> float:
     return float(exponent)
 
 
-def _scale_bar(ax, page: _Page, pt: float, lang: str) -> None:
+def _scale_bar(ax: Axes, page: _Page, pt: float, lang: str) -> None:
     """Four-segment black/white scale bar in the map's lower-left corner (map units are metres)."""
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
@@ -573,7 +581,7 @@ def _scale_bar(ax, page: _Page, pt: float, lang: str) -> None:
     )
 
 
-def _north_arrow(ax, page: _Page, pt: float, lang: str) -> None:
+def _north_arrow(ax: Axes, page: _Page, pt: float, lang: str) -> None:
     """Arrow pointing to grid north (= true north within 0.6° here) in the map's upper-right corner."""
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
@@ -674,14 +682,14 @@ def _legend(page: _Page, lay: _Layout, data: MapData, spec: MapSpec, x: float, y
     return y
 
 
-def _declutter(page: _Page, ax, labels: list) -> None:
+def _declutter(page: _Page, ax: Axes, labels: list[Text]) -> None:
     """Move labels that overlap an earlier one (labels come largest unit first) to a free spot nearby.
 
     Tries half a line up or down, then a line up or down, then sideways; a label with no free
     spot stays where it was (better an overlap than a missing name).
     """
-    renderer = FigureCanvasAgg(page.fig).get_renderer()
-    placed = []
+    renderer = FigureCanvasAgg(page.fig).get_renderer()  # type: ignore[no-untyped-call]  # matplotlib's backend_agg is not annotated
+    placed: list[Bbox] = []
     to_data = ax.transData.inverted()
     for label in labels:
         box = label.get_window_extent(renderer).expanded(1.08, 1.15)
@@ -702,7 +710,8 @@ def _declutter(page: _Page, ax, labels: list) -> None:
             ):
                 moved = box.translated(dx, dy)
                 if not any(moved.overlaps(p) for p in placed):
-                    label.set_position(to_data.transform((x0 + dx, y0 + dy)))
+                    new_x, new_y = to_data.transform((x0 + dx, y0 + dy))
+                    label.set_position((float(new_x), float(new_y)))
                     box = moved
                     break
         placed.append(box)
@@ -725,7 +734,7 @@ def _fit(
     *,
     fill: bool,
     align_top: bool,
-):
+) -> tuple[tuple[float, float, float, float], tuple[float, float, float, float]]:
     """Axes box (inches) and limits (metres) at 1:1 aspect.
 
     ``fill``: keep the box and widen the extent to its shape (a district with its dimmed
@@ -756,7 +765,7 @@ def _fit(
 
 def _draw_map(
     page: _Page, lay: _Layout, data: MapData, spec: MapSpec, box: tuple[float, float, float, float]
-):
+) -> tuple[float, float, float, float]:
     """Choropleth, outlines, labels, scale bar and north arrow; returns the axes box in inches."""
     box, (minx, miny, maxx, maxy) = _fit(
         box, _extent(data, spec), fill=bool(spec.district), align_top=lay.notes_x is not None
@@ -880,8 +889,9 @@ def _notes(data: MapData, spec: MapSpec) -> list[str]:
     notes = []
     if data.view.variable.kind == "scheme":
         notes.append(t("static_scheme", lang, scheme=scheme_label(spec.scheme, lang), k=c.k))
-    if c.note_vi:
-        notes.append(c.note_vi if lang == "vi" else c.note_en)
+    note = c.note_vi if lang == "vi" else c.note_en
+    if note:  # classify sets note_vi and note_en together
+        notes.append(note)
     if data.info.illustrative:
         notes.append(data.info.note_vi if lang == "vi" else data.info.note_en)
     return notes

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, TypeAlias
 
 import pandas as pd
 
@@ -27,7 +29,14 @@ from ntm_geo.datasets.contract import DatasetInfo
 from ntm_geo.datasets.provenance import Provenance
 from ntm_geo.errors import ConfigError
 
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+CellValue: TypeAlias = bool | int | float | Decimal | str | datetime | date | time | timedelta | None
+"""A value an openpyxl cell stores as that type (pandas' Timestamp is a datetime)."""
 
 
 def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
@@ -235,3 +244,27 @@ def table_csv_bytes_localized(
 
 def _safe_texts(texts: list[str]) -> list[str]:
     return ["'" + s if s.startswith(FORMULA_PREFIXES) else s for s in texts]
+
+
+def new_workbook() -> tuple[Workbook, Worksheet]:
+    """A new openpyxl workbook and the worksheet it is created with.
+
+    openpyxl types ``Workbook.active`` as optional (a workbook may have no sheet, or a chart
+    sheet, active); a new workbook always has one worksheet, and this checks it.
+
+    Raises
+    ------
+    ConfigError
+        If the installed openpyxl creates a workbook without a worksheet.
+    """
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    book = Workbook()
+    sheet = book.active
+    if not isinstance(sheet, Worksheet):
+        raise ConfigError(
+            "openpyxl created a workbook without a worksheet; check the installed openpyxl.",
+            "openpyxl tạo sổ tính không có trang tính; hãy kiểm tra phiên bản openpyxl đã cài.",
+        )
+    return book, sheet

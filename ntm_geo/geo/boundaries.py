@@ -189,10 +189,10 @@ def _unescape(text: object) -> str:
     return unicodedata.normalize("NFC", raw)
 
 
-def _polygon_of(r_polygons: object) -> shapely.Geometry:
+def _polygon_of(r_polygons: Any) -> shapely.Geometry:  # an sp::Polygons object as rdata converts it
     shells: list[Any] = []
     holes: list[Any] = []
-    for ring in r_polygons.Polygons:  # type: ignore[attr-defined]
+    for ring in r_polygons.Polygons:
         coords = np.asarray(getattr(ring.coords, "values", ring.coords), dtype=float)
         (holes if bool(np.asarray(ring.hole).ravel()[0]) else shells).append(coords)
     polygons = [shapely.Polygon(s) for s in shells]

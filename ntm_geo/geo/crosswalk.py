@@ -283,8 +283,8 @@ def build_crosswalk(source: str = "2015", target: str = "2025") -> Crosswalk:
         The boundaries of either vintage cannot be had.
     """
     _check_pair(source, target)
-    src = get_vintage(source).load_boundaries().communes  # type: ignore[attr-defined]
-    dst = get_vintage(target).load_boundaries().communes  # type: ignore[attr-defined]
+    src = get_vintage(source).load_boundaries().communes
+    dst = get_vintage(target).load_boundaries().communes
     status = _status(src).set_axis(src["commune_code"])
     pieces = reconcile(overlay(src, dst), status)
     pieces = pd.concat([pieces, _legal_without_overlap(pieces, status)], ignore_index=True)

@@ -54,7 +54,9 @@ class VintageDecision:
     coverage : dict
         Vintage key → share of that vintage's units the table names (0-1).
     tie : bool
-        The scores tied and coverage decided.
+        The scores tied and coverage (or the preferred vintage) decided.
+    preferred : bool
+        On the tie, the caller's preferred vintage (e.g. by the table's year) decided.
     notices : list of RowNotice
         Rows that name a former unit (not of the chosen vintage), with what it became.
     """
@@ -64,6 +66,7 @@ class VintageDecision:
     coverage: dict[str, float]
     tie: bool
     notices: list[RowNotice] = field(default_factory=list)
+    preferred: bool = False
 
     def message(self, lang: str = "vi") -> str:
         """One sentence for the import report: the vintage detected, and how."""
@@ -72,8 +75,10 @@ class VintageDecision:
         parts = ", ".join(f"{k}: {s}" for k, s in sorted(self.scores.items()))
         if lang == "vi":
             how = " (bằng điểm; chọn theo độ phủ)" if self.tie else ""
+            how = " (bằng điểm; chọn theo năm của bảng)" if self.preferred else how
             return f"Bảng được khớp với {label}{how}. Điểm khớp theo bộ đơn vị: {parts}."
         how = " (scores tied; chosen by coverage)" if self.tie else ""
+        how = " (scores tied; chosen by the table's year)" if self.preferred else how
         return f"Table matched to {label}{how}. Match score per vintage: {parts}."
 
 
@@ -147,13 +152,18 @@ def former_unit_notice(code: str, name: str, row: int) -> RowNotice | None:
     return RowNotice(row, name or code, vi, en)
 
 
-def detect_vintage(codes: Sequence[object], names: Sequence[object]) -> VintageDecision:
+def detect_vintage(
+    codes: Sequence[object], names: Sequence[object], prefer: str | None = None
+) -> VintageDecision:
     """Decide the vintage of a table from all its rows (codes and names, either may be empty).
 
     Parameters
     ----------
     codes, names : sequences of the same length
         The table's unit code and unit name cells (None/NaN/"" when absent).
+    prefer : str, optional
+        The vintage to choose when the scores tie (e.g. by the table's year: a 2026 table is on
+        the 2025 units); without it, or when it is not among the tied, coverage decides.
 
     Returns
     -------
@@ -179,20 +189,22 @@ def detect_vintage(codes: Sequence[object], names: Sequence[object]) -> VintageD
     best = max(scores.values())
     top = [k for k, s in scores.items() if s == best]
     tie = len(top) > 1
-    chosen = max(top, key=lambda k: (coverage[k], k))
+    preferred = tie and prefer in top
+    chosen = str(prefer) if preferred else max(top, key=lambda k: (coverage[k], k))
     notices = []
     for i, ((code, name), unit) in enumerate(zip(rows, named[chosen], strict=True)):
         if unit is None and (code or name):
             notice = former_unit_notice(code, name, i)
             if notice is not None:
                 notices.append(notice)
-    return VintageDecision(chosen, scores, coverage, tie, notices)
+    return VintageDecision(chosen, scores, coverage, tie, notices, preferred)
 
 
-def detect_table_vintage(raw: RawTable) -> VintageDecision:
+def detect_table_vintage(raw: RawTable, prefer: str | None = None) -> VintageDecision:
     """:func:`detect_vintage` on a table read by :func:`ntm_geo.datasets.importing.read_table`.
 
-    Uses its ``commune_code`` and ``name`` columns (either may be missing). Notices keep the
+    Uses its ``commune_code`` and ``name`` columns (either may be missing); ``prefer`` as for
+    :func:`detect_vintage`. Notices keep the
     table's own row numbers (``RowNotice.row`` = the file row, 1-based, header included).
 
     Raises
@@ -214,6 +226,8 @@ def detect_table_vintage(raw: RawTable) -> VintageDecision:
     rows = list(raw.rows)
     codes = [cells[code_col] if code_col is not None else "" for _, cells in rows]
     names = [cells[name_col] if name_col is not None else "" for _, cells in rows]
-    decision = detect_vintage(codes, names)
+    decision = detect_vintage(codes, names, prefer)
     numbered = [RowNotice(rows[n.row][0], n.value, n.message_vi, n.message_en) for n in decision.notices]
-    return VintageDecision(decision.vintage, decision.scores, decision.coverage, decision.tie, numbered)
+    return VintageDecision(
+        decision.vintage, decision.scores, decision.coverage, decision.tie, numbered, decision.preferred
+    )

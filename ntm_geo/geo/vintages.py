@@ -28,11 +28,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ntm_geo.errors import ConfigError
 from ntm_geo.geo.units import UNIT_TYPES, official_units
+
+if TYPE_CHECKING:  # the boundaries modules are imported only when boundaries are loaded
+    from ntm_geo.geo.boundaries import Boundaries
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 UNITS_2025_TSV = DATA_DIR / "units_2025.tsv"
@@ -74,7 +78,7 @@ class Vintage:
     has_districts: bool
     legal_basis: str
     load_units: Callable[[], pd.DataFrame]
-    load_boundaries: Callable[[], object]
+    load_boundaries: Callable[[], Boundaries]
     boundary_source: str
 
     def source_line(self, lang: str = "vi") -> str:
@@ -124,13 +128,13 @@ def _units_2015() -> pd.DataFrame:
     ]
 
 
-def _boundaries_2015() -> object:
+def _boundaries_2015() -> Boundaries:
     from ntm_geo.geo.boundaries import load_boundaries
 
     return load_boundaries()
 
 
-def _boundaries_2025() -> object:
+def _boundaries_2025() -> Boundaries:
     from ntm_geo.geo.boundaries_2025 import load_boundaries_2025
 
     return load_boundaries_2025()

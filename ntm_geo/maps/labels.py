@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import geopandas as gpd
+from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
 
 from ntm_geo.errors import ConfigError
@@ -43,7 +44,7 @@ def short_district_name(name: str) -> str:
     return name
 
 
-def label_point(geometry) -> tuple[float, float]:
+def label_point(geometry: BaseGeometry | None) -> tuple[float, float]:
     """(lat, lon) inside the largest part of ``geometry``, far from its border (EPSG:4326)."""
     if geometry is None or geometry.is_empty:
         raise ConfigError(
@@ -61,7 +62,7 @@ def label_point(geometry) -> tuple[float, float]:
     return round(point.y, 5), round(point.x, 5)
 
 
-_POINTS: dict[int, tuple[object, list[tuple[float, float] | None]]] = {}
+_POINTS: dict[int, tuple[gpd.GeoDataFrame, list[tuple[float, float] | None]]] = {}
 
 
 def _label_points(gdf: gpd.GeoDataFrame) -> list[tuple[float, float] | None]:

@@ -33,6 +33,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import branca.element
 import folium
 import geopandas as gpd
 
@@ -82,7 +83,7 @@ class ViewLayers:
     bounds: tuple[float, float, float, float]
     title: str
     style: folium.FeatureGroup | None = None
-    topology: dict | None = None
+    topology: dict[str, Any] | None = None
 
     def base_map(self, tiles: str | None = None) -> folium.Map:
         """A fresh base map (``build_base_map(bounds, tiles=tiles)``) that draws the communes and
@@ -109,8 +110,8 @@ def legend_title(view: ChoroplethView, lang: str) -> str:
     return f"{var.label(lang)} ({unit})" if unit else var.label(lang)
 
 
-def view_title(view: ChoroplethView, *, year: int, source: str, lang: str) -> str:
-    """Map title: theme variable, year and data source."""
+def view_title(view: ChoroplethView, *, year: int | str, source: str, lang: str) -> str:
+    """Map title: theme variable, year (or a span such as "2011→2015") and data source."""
     return t("map_title", lang, variable=view.variable.label(lang), year=year, source=source)
 
 
@@ -119,7 +120,7 @@ def build_view_layers(
     districts: gpd.GeoDataFrame,
     view: ChoroplethView,
     *,
-    year: int,
+    year: int | str,
     source: str,
     lang: str = "vi",
     scheme: str | None = None,
@@ -172,7 +173,7 @@ def build_view_layers(
     if district:  # counts for the district shown; classes (and colours) stay the province's
         note += " · " + t("legend_counts_district", lang)
 
-    def legend():
+    def legend() -> branca.element.MacroElement:
         entries = view.classification.legend_entries(lang, within=within)
         return legend_element(legend_title(view, lang), entries, note=note, font_px=legend_font_px)
 
@@ -196,13 +197,13 @@ def build_view_layers(
         communes,
         outlines,
         bounds,
-        view_title(view, year=year, source=source, lang=lang),  # type: ignore[arg-type]
+        view_title(view, year=year, source=source, lang=lang),
         style=styled(f"{name}-style"),
         topology=topo,
     )
 
 
-def _display(value) -> object:
+def _display(value: object) -> object:
     """A display value for the tooltip: numbers as they are, text HTML-escaped, NaN -> None."""
     return _json_safe(value)
 
@@ -304,7 +305,7 @@ def build_view_spec(
         },
         "outline": {k: v for k, v in _DISTRICT_STYLE.items() if k != "fill"},
     }
-    title = view_title(view, year=year, source=source, lang=lang)  # type: ignore[arg-type]
+    title = view_title(view, year=year, source=source, lang=lang)
     return ViewSpec(spec, topo, title)
 
 

@@ -55,7 +55,7 @@ import re
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 import branca.element
 import folium
@@ -65,6 +65,7 @@ import pandas as pd
 import pyproj
 import shapely
 import topojson
+from jinja2 import Template  # the class branca.element uses (and imports without re-exporting)
 
 from ntm_geo.errors import ConfigError, DataError
 from ntm_geo.maps.webassets import AssetUrls, client_script, inline_assets, local_asset_urls
@@ -215,7 +216,8 @@ def build_base_map(
     if asset_urls is not None:
         m.default_js = list(asset_urls.js)
         m.default_css = list(asset_urls.css)
-    m.get_root().header.add_child(branca.element.Element(_BASE_CSS), name="ntm_base_css")
+    root = cast(branca.element.Figure, m.get_root())  # a folium.Map is created inside a branca Figure
+    root.header.add_child(branca.element.Element(_BASE_CSS), name="ntm_base_css")
     m.add_child(_NtmRuntime(), name="ntm_runtime")
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m
@@ -239,7 +241,8 @@ def _check_bounds(bounds: Any) -> tuple[float, float, float, float]:
             f"bounds phải là (minx, miny, maxx, maxy) theo độ EPSG:4326, min < max; "
             f"nhận được {bounds!r}; hãy dùng gdf.to_crs(4326).total_bounds.",
         )
-    return values  # type: ignore[return-value]
+    minx, miny, maxx, maxy = values  # four, checked above
+    return minx, miny, maxx, maxy
 
 
 # --------------------------------------------------------------------------- web preparation
@@ -323,7 +326,7 @@ def _drop_empty(gdf: geopandas.GeoDataFrame, what: str) -> geopandas.GeoDataFram
 # --------------------------------------------------------------------------- compact geometry
 
 
-def _rounded_geometries(geoms: geopandas.GeoSeries) -> list[dict]:
+def _rounded_geometries(geoms: geopandas.GeoSeries) -> list[dict[str, Any]]:
     """GeoJSON dicts with coordinates rounded to ``COORD_DECIMALS`` (kept for callers/tests)."""
     rounded = shapely.transform(
         np.asarray(geoms.values, dtype=object), lambda xy: np.round(xy, COORD_DECIMALS)
@@ -336,7 +339,9 @@ def _js_json(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).replace("</", "<\\/")
 
 
-def _quantised_rings(geom: Any, origin: tuple[float, float], scale: float) -> list[list[list[tuple]]]:
+def _quantised_rings(
+    geom: Any, origin: tuple[float, float], scale: float
+) -> list[list[list[tuple[int, ...]]]]:
     """Polygons -> rings -> open lists of integer grid points (duplicates and slivers dropped)."""
     polygons = []
     for poly in shapely.get_parts(geom):
@@ -563,7 +568,7 @@ def _encode_communes(
 class _NtmCall(branca.element.MacroElement):
     """``ntmMap.<fn>(map, host, data)`` in the map script (runtime: ``static/folium_runtime.js``)."""
 
-    _template = branca.element.Template(
+    _template = Template(
         """
         {% macro script(this, kwargs) %}
         ntmMap.{{ this.fn }}({{ this.map_name() }}, {{ this._parent.get_name() }}, {{ this.data_js }});
@@ -572,7 +577,7 @@ class _NtmCall(branca.element.MacroElement):
     )
 
     def __init__(self, fn: str, data_js: str) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement.__init__ is not annotated
         self._name = f"Ntm{fn.title()}"
         self.fn = fn
         self.data_js = data_js
@@ -587,10 +592,10 @@ class _NtmCall(branca.element.MacroElement):
 class _NtmRuntime(branca.element.MacroElement):
     """The map runtime (``ntm_geo/maps/static/folium_runtime.js``) inlined into the base map's script."""
 
-    _template = branca.element.Template("{% macro script(this, kwargs) %}{{ this.code }}{% endmacro %}")
+    _template = Template("{% macro script(this, kwargs) %}{{ this.code }}{% endmacro %}")
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement.__init__ is not annotated
         self._name = "NtmRuntime"
         self.code = client_script()
 
@@ -719,7 +724,13 @@ def choropleth_layer(
     return group
 
 
-def _checked_communes(gdf, fill_column, tooltip_columns, popup_column, what: str) -> geopandas.GeoDataFrame:
+def _checked_communes(
+    gdf: geopandas.GeoDataFrame,
+    fill_column: str,
+    tooltip_columns: list[tuple[str, str]],
+    popup_column: str | None,
+    what: str,
+) -> geopandas.GeoDataFrame:
     gdf = _to_wgs84(gdf, f"{what}: gdf")
     columns = ["commune_code", fill_column, *(c for c, _ in tooltip_columns)]
     if popup_column is not None:
@@ -806,7 +817,7 @@ def district_outline_layer(districts_gdf: geopandas.GeoDataFrame, *, name: str) 
 class _Legend(branca.element.MacroElement):
     """A Leaflet control in the top-right (the empty corner of Lạng Sơn, which runs north-west to south-east); follows its parent feature group on/off the map."""
 
-    _template = branca.element.Template(
+    _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function () {
@@ -832,7 +843,7 @@ class _Legend(branca.element.MacroElement):
     )
 
     def __init__(self, inner_html: str) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement.__init__ is not annotated
         self._name = "NtmLegend"
         self.css_class = LEGEND_CLASS
         # JSON string literal, and no "</" so it can never close the <script> it sits in.
@@ -873,7 +884,7 @@ def check_legend(entries: Sequence[tuple[str, str, int | None]], font_px: int) -
 
 def legend_element(
     title: str,
-    entries: list[tuple[str, str, int | None]],
+    entries: Sequence[tuple[str, str, int | None]],
     *,
     note: str | None = None,
     font_px: int = 14,

@@ -30,14 +30,14 @@ from adjustText import adjust_text
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from openpyxl import Workbook
+from matplotlib.text import Text
 from openpyxl.drawing.image import Image as XLImage
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ntm_geo.datasets.contract import DatasetInfo
-from ntm_geo.exports.tables import neutralise_formulas
+from ntm_geo.exports.tables import CellValue, neutralise_formulas, new_workbook
 from ntm_geo.i18n import register, t
 
 FONT = "DejaVu Sans"
@@ -91,14 +91,14 @@ STRINGS: dict[str, tuple[str, str]] = {
 register(STRINGS)
 
 
-def _clean(value: object) -> object:
+def _clean(value: object) -> CellValue:
     if isinstance(value, str):
         return _ILLEGAL.sub("", value)
     if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
         return None
     if hasattr(value, "item"):  # numpy scalar -> Python
-        return value.item()
-    return value
+        return cast(CellValue, value.item())  # numpy's item() gives a Python bool/int/float/str
+    return value  # type: ignore[return-value]  # other types go to openpyxl, which rejects what it cannot store
 
 
 def _safe_frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -111,7 +111,7 @@ def _safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     return neutralise_formulas(out)
 
 
-def _write_table(ws, df: pd.DataFrame, *, start_row: int = 1, header_fill: str = "DDEBF7") -> None:
+def _write_table(ws: Worksheet, df: pd.DataFrame, *, start_row: int = 1, header_fill: str = "DDEBF7") -> None:
     bold = Font(bold=True)
     for j, name in enumerate(df.columns, start=1):
         cell = ws.cell(row=start_row, column=j, value=_clean(name))
@@ -154,8 +154,7 @@ def decision_sheet_xlsx(
     year : the data year shown (written on the dataset sheet).
     today : export date (default: today), for reproducible files in tests.
     """
-    wb = Workbook()
-    ws = cast(Worksheet, wb.active)  # a new workbook always has one worksheet
+    wb, ws = new_workbook()
     ws.title = t("ds_sheet_shortlist", lang)
     table = shortlist_table.copy()
     codes = [str(c) for c in table.index]
@@ -208,12 +207,22 @@ def decision_sheet_xlsx(
     return buffer.getvalue()
 
 
-def _shortlist_figure(communes, districts, codes, *, title, note, lang, width_in, dpi):
+def _shortlist_figure(
+    communes: gpd.GeoDataFrame,
+    districts: gpd.GeoDataFrame,
+    codes: Iterable[str],
+    *,
+    title: str,
+    note: str,
+    lang: str,
+    width_in: float,
+    dpi: int,
+) -> tuple[Figure, list[Text]]:
     """The figure of :func:`shortlist_map_png` and its commune labels (for tests)."""
-    codes = [str(c) for c in codes]
+    code_list = [str(c) for c in codes]
     gdf = communes.to_crs(4326) if communes.crs is not None else communes
     dist = districts.to_crs(4326) if districts.crs is not None else districts
-    picked = gdf[gdf["commune_code"].isin(codes)]
+    picked = gdf[gdf["commune_code"].isin(code_list)]
     minx, miny, maxx, maxy = gdf.total_bounds
     aspect = (maxy - miny) / ((maxx - minx) * 0.93)  # cos(21.8°) ≈ 0.93
     fig = Figure(figsize=(width_in, width_in * aspect * 0.85 + 1.6), dpi=dpi)
@@ -225,8 +234,8 @@ def _shortlist_figure(communes, districts, codes, *, title, note, lang, width_in
     if len(picked):
         picked.plot(ax=ax, color=SHORTLIST_FILL, edgecolor="#000000", linewidth=1.2)
     dist.boundary.plot(ax=ax, color="#333333", linewidth=1.0)
-    order = {c: i for i, c in enumerate(codes, start=1)}
-    labels = []
+    order = {c: i for i, c in enumerate(code_list, start=1)}
+    labels: list[Text] = []
     for _, row in picked.sort_values("commune_code", key=lambda c: c.map(order)).iterrows():
         point = row.geometry.representative_point()
         labels.append(

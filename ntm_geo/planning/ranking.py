@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -39,6 +40,10 @@ from ntm_geo.errors import ConfigError
 from ntm_geo.i18n import register
 from ntm_geo.maps.classify import format_number
 from ntm_geo.maps.themes import INFRA_CRITERIA, table_framework
+
+if TYPE_CHECKING:  # folium and geopandas are imported where the map layer is built
+    import folium
+    import geopandas as gpd
 
 STANDARD = 19  # criteria: a xã meeting all 19 "đạt chuẩn nông thôn mới"
 INFRA_TOTAL = len(INFRA_CRITERIA)  # 8 infrastructure criteria (2–9)
@@ -86,9 +91,9 @@ _SPECIAL_GROUPS = {
 }
 
 
-def group_key(criteria_met: object, assessed: bool = True, total: int = STANDARD) -> str:
+def group_key(criteria_met: float | None, assessed: bool = True, total: int = STANDARD) -> str:
     """The report group of a unit: ``"19"``, ``"15-18"``, ``"10-14"``, ``"5-9"``, ``"<5"``,
-    ``"not_assessed"`` (phường, thị trấn) or ``"no_data"`` (xã without a count). Under a
+    ``"not_assessed"`` (phường, thị trấn) or ``"no_data"`` (xã without a count: None, NaN or NA). Under a
     framework of ``total`` ≠ 19 criteria (51/2025: 10) the report's groups do not apply: the
     group is ``"all_met"`` or ``"not_all_met"``."""
     if not assessed:
@@ -171,7 +176,7 @@ def candidate_table(joined: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     assessed = pd.Series(joined["assessed"].to_numpy(dtype=bool))
     met = column("criteria_met", "Int64").where(assessed, pd.NA)
     crit = {c: column(c, "boolean").where(assessed, pd.NA) for c in CRITERION_COLUMNS}
-    not_met = pd.DataFrame({c: (crit[c] == False).fillna(False).astype(bool) for c in keys})  # noqa: E712
+    not_met = pd.DataFrame({c: (crit[c] == False).fillna(False).astype(bool) for c in keys})  # noqa: E712 - elementwise; NA is not "not met"
     missing = [tuple(int(c[1:]) for c in keys if row[c]) for _, row in not_met.iterrows()]
     groups = [group_key(m, a, total) for m, a in zip(met, assessed, strict=True)]
     infra_met = column("infra_criteria_met", "Int64").where(assessed, pd.NA)
@@ -616,7 +621,7 @@ def gap_matrix(table: pd.DataFrame) -> pd.DataFrame:
 
 def not_met_counts(matrix: pd.DataFrame) -> pd.Series:
     """For each criterion column ``c01``..``c19``: how many xã of the matrix do not meet it."""
-    return pd.Series({c: int((matrix[c] == False).fillna(False).sum()) for c in CRITERION_COLUMNS})  # noqa: E712
+    return pd.Series({c: int((matrix[c] == False).fillna(False).sum()) for c in CRITERION_COLUMNS})  # noqa: E712 - elementwise; NA is not "not met"
 
 
 # --------------------------------------------------------------------------- shortlist
@@ -636,8 +641,8 @@ def shortlist_rows(table: pd.DataFrame, codes: Iterable[str], lang: str = "vi") 
     def yn(v: object) -> str:
         return "—" if pd.isna(v) else (yes if bool(v) else no)
 
-    def num(v: object, d: int) -> object:
-        return None if pd.isna(v) else round(float(v), d)
+    def num(v: float | None, d: int) -> float | None:
+        return None if v is None or pd.isna(v) else round(float(v), d)
 
     out = pd.DataFrame(index=pd.Index(wanted, name="commune_code"))
     out[column_label("name", lang)] = rows["name"].to_numpy()
@@ -965,7 +970,9 @@ SHORTLIST_CLASS = "ntm-shortlist"
 SHORTLIST_STYLE = {"color": "#7b3294", "weight": 4, "dashArray": "8 5", "fill": False, "opacity": 1.0}
 
 
-def shortlist_layer(communes, codes: Iterable[str], *, name: str = "shortlist"):
+def shortlist_layer(
+    communes: gpd.GeoDataFrame, codes: Iterable[str], *, name: str = "shortlist"
+) -> folium.FeatureGroup:
     """A folium FeatureGroup outlining the shortlisted communes (purple dashed border, no fill,
     not interactive so clicks reach the commune below; CSS class ``ntm-shortlist``).
 

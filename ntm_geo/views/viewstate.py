@@ -103,6 +103,19 @@ class ViewState:
 DEFAULT = ViewState()
 
 
+def view_units(dataset_vintage: str, requested: str) -> str:
+    """The unit vintage a view of a dataset is drawn on ("2015" | "2025").
+
+    A dataset keyed by the 2025 units (``DatasetInfo.vintage``) is drawn on them whatever was
+    asked: its values cannot be carried back to the 226 units of 2015. A 2015 dataset is drawn on
+    the units asked (on the 2025 units its values are carried, :mod:`ntm_geo.datasets.carry`).
+
+    >>> view_units("2025", "2015"), view_units("2015", "2025"), view_units("2015", "2015")
+    ('2025', '2025', '2015')
+    """
+    return requested if dataset_vintage == DEFAULT_VINTAGE else dataset_vintage
+
+
 @dataclass(frozen=True)
 class Notice:
     """One ignored URL parameter: its name, the raw value (escape before showing) and why."""
@@ -357,7 +370,7 @@ def from_query(
             f"not a variable of theme {theme_key}",
         )
         values["var"] = allowed_vars[0]
-    return replace(DEFAULT, **values), notices  # type: ignore[arg-type]
+    return replace(DEFAULT, **values), notices  # type: ignore[arg-type]  # each value was checked above against its field
 
 
 def _resolve_year(

@@ -479,3 +479,156 @@ def test_a_2026_table_under_51_2025_is_read_saved_and_mapped_over_10_criteria(da
     assert page.get_by_text("15–18 tiêu chí").count() == 0
     harness.screenshot(page, "data-page-map-2026-51-2025")
     assert network.external() == []
+
+
+def test_an_illustrative_export_is_refused_unless_the_editor_ticks_the_box(page_test):
+    """The data page's counterpart of --accept-illustrative: editors only, the notice shown, and the
+    saved dataset's source names the illustrative origin."""
+    from ntm_geo.datasets import store
+    from ntm_geo.datasets.contract import ILLUSTRATIVE
+
+    app = page_test
+    app.run()
+    assert not [c for c in app.checkbox if c.key == "accept_illustrative"]  # a visitor has no such box
+    _submit_password(app, PASSWORD)
+    csv = f'"{ILLUSTRATIVE.note_vi}"\nHuyện,Tên xã,Năm,Số tiêu chí đạt\nVăn Lãng,Xã Hoàng Việt,2015,12\n'.encode()
+    table, _boundary = app.get("file_uploader")
+    table.set_value(("ban_do.csv", csv, "text/csv")).run()
+    assert not app.exception
+    assert any("DỮ LIỆU MINH HỌA" in e.value and "Nhập có chủ ý" in e.value for e in app.error)
+    assert not any("dòng khớp" in m.value for m in app.markdown)  # refused: no match report
+    app.checkbox(key="accept_illustrative").check().run()
+    assert not app.exception
+    assert any("**1** dòng khớp" in m.value for m in app.markdown)
+    assert any("được xuất từ dữ liệu minh họa" in w.value for w in app.warning)  # the notice, shown
+    (name,) = [w for w in app.text_input if w.label == "Tên bộ dữ liệu"]
+    name.input("Thử minh họa")
+    (save,) = [b for b in app.button if b.label.startswith("Lưu 1 dòng")]
+    save.click().run()
+    assert not app.exception
+    (info,) = store.list_infos()
+    assert "nhập có chủ ý trên trang Dữ liệu" in info.source
+
+
+def test_a_2026_poverty_table_on_the_2025_units_is_saved_and_mapped_on_65_units(
+    boundaries_2025, data_app, new_page, tmp_path
+):
+    """Issue 12: a table keyed by the 2025 units (codes and names) is matched to that vintage (and
+    says so), a former commune's row is not imported, the saved dataset is drawn on the 65 units."""
+    from ntm_geo.geo.vintages import units_2025
+
+    lines = ["Mã đơn vị,Tên đơn vị,Năm,Tỷ lệ hộ nghèo (%)"]
+    units = units_2025()
+    for i, (code, name) in enumerate(zip(units["commune_code"], units["name_with_type"], strict=True)):
+        if code != "05986":  # Phường Tam Thanh: given below under a former commune's name
+            lines.append(f"{code},{name},2026,{1.5 + (i % 13) * 0.9:.1f}")
+    lines.append(",Xã Hoàng Đồng,2026,3.0")
+    path = tmp_path / "ho_ngheo_2026.csv"
+    path.write_bytes(("\n".join(lines) + "\n").encode("utf-8"))
+
+    server = data_app()
+    page, network = new_page(1600, 1000)
+    page.goto(f"{server.base_url}/data")
+    sign_in(page)
+    page.locator("input[type=file]").first.set_input_files(str(path))
+    page.get_by_text("Báo cáo khớp dữ liệu (chưa lưu)").first.wait_for(timeout=60_000)
+    page.get_by_text("Bảng được khớp với Đơn vị hành chính 2025 (65 xã, phường").first.wait_for()
+    counts = page.get_by_text("dòng khớp").first.inner_text()
+    assert "64 dòng khớp" in counts and "1 không khớp" in counts and "1 đơn vị không có dòng" in counts
+    page.get_by_label("Tên bộ dữ liệu").fill("Ho ngheo 2026")
+    page.get_by_role("button", name="Lưu 64 dòng").click()
+    page.get_by_text("Đã lưu bộ dữ liệu").wait_for(timeout=60_000)
+    harness.screenshot(page, "data-page-saved-2025-units")
+
+    page, _ = new_page(1024, 768)
+    page.goto(server.base_url)
+    harness.wait_for_communes(page, 226)
+    harness.choose_selectbox(page, "Bộ dữ liệu", "Ho ngheo 2026")
+    harness.wait_for_communes(page, 65)  # the dataset's vintage decides the units
+    page.wait_for_function("location.search.includes('units=2025')", timeout=60_000)
+
+    page.goto(f"{server.base_url}/?dataset=ho-ngheo-2026-1&year=2026&theme=poverty&units=2015")
+    fills = harness.wait_for_communes(page, 65)  # units=2015 cannot hold a 2025 dataset: 65 units
+    assert len(set(fills) - {NO_DATA_GREY}) >= 3 and fills.count(NO_DATA_GREY) == 1  # Tam Thanh: no row
+    legend = harness.wait_until(
+        lambda: harness.map_frame(page).inner_text(".ntm-legend"), timeout=60, what="legend"
+    )
+    assert "suy ra" not in legend and "Dữ liệu minh họa" not in legend  # its own values, not carried
+    assert page.get_by_text("số liệu của bộ dữ liệu theo đơn vị 2025", exact=False).first.is_visible()
+    harness.screenshot(page, "app-2025-dataset-1024x768")
+    assert network.external() == []
+
+
+def test_presentation_of_a_2025_dataset_at_1024x768(
+    boundaries_2025, data_app, new_page, tmp_path, monkeypatch
+):
+    """A dataset keyed by the 2025 units is presented on the 65 units (no district outlines), at 1024x768."""
+    from ntm_geo import auth
+    from ntm_geo.datasets import store
+    from ntm_geo.datasets.importing import import_table
+    from ntm_geo.geo.vintages import units_2025
+
+    monkeypatch.setenv("NTM_GEO_DATA_DIR", str(tmp_path / "ntm_data"))  # the folder data_app gives the app
+    monkeypatch.setenv("NTM_GEO_EDITOR_PASSWORD", PASSWORD)
+    store.configure(None)
+    auth.configure(None)
+    lines = ["Mã đơn vị,Năm,Tỷ lệ hộ nghèo (%)"]
+    lines += [f"{c},2026,{1.5 + (i % 11) * 1.1:.1f}" for i, c in enumerate(units_2025()["commune_code"])]
+    report = import_table(("\n".join(lines) + "\n").encode(), "ho_ngheo_2026.csv")
+    assert report.vintage == "2025"
+    info = store.save_import(
+        report.table,
+        2026,
+        report.to_json(),
+        name="Ho ngheo 2026",
+        source="t",
+        uploaded_by="t",
+        password=PASSWORD,
+    )
+    server = data_app()
+    page, network = new_page(1024, 768)
+    page.goto(f"{server.base_url}/present?dataset={info.id}&slides=poverty_rate_pct.2026")
+    fills = harness.wait_for_communes(page, 65)
+    assert len(set(fills)) >= 3 and NO_DATA_GREY not in fills
+    frame = harness.map_frame(page)
+    assert frame.evaluate("document.querySelectorAll('path.ntm-district').length") <= 1
+    harness.wait_until(
+        lambda: "Ranh giới 65 đơn vị từ 01/7/2025" in frame.inner_text("body"), timeout=30, what="source line"
+    )
+    harness.screenshot(page, "present-2025-dataset-1024x768")
+    assert network.external() == []
+
+
+def test_planner_on_a_2025_dataset_at_1024x768(boundaries_2025, data_app, new_page, tmp_path, monkeypatch):
+    """A 2026 table under 51/2025 (10 criteria) on the 2025 units is planned on the 65 units."""
+    from ntm_geo import auth
+    from ntm_geo.datasets import store
+    from ntm_geo.datasets.importing import import_table
+    from ntm_geo.geo.vintages import units_2025
+
+    monkeypatch.setenv("NTM_GEO_DATA_DIR", str(tmp_path / "ntm_data"))  # the folder data_app gives the app
+    monkeypatch.setenv("NTM_GEO_EDITOR_PASSWORD", PASSWORD)
+    store.configure(None)
+    auth.configure(None)
+    units = units_2025()
+    header = ["Mã đơn vị", "Tên đơn vị", "Năm", *[f"TC{i}" for i in range(1, 11)], "Tỷ lệ hộ nghèo (%)"]
+    lines = [",".join(header)]
+    for i, (code, name, kind) in enumerate(
+        zip(units["commune_code"], units["name_with_type"], units["unit_type"], strict=True)
+    ):
+        met = ["1" if j < 4 + i % 7 else "0" for j in range(10)] if kind == "xa" else [""] * 10
+        lines.append(",".join([code, name, "2026", *met, f"{1.5 + (i % 11) * 1.1:.1f}"]))
+    report = import_table(("\n".join(lines) + "\n").encode(), "ntm_2026.csv")
+    assert report.vintage == "2025" and report.framework_id == "qd51_2025" and report.ok_rows() == 65
+    info = store.save_import(
+        report.table, 2026, report.to_json(), name="NTM 2026", source="t", uploaded_by="t", password=PASSWORD
+    )
+    server = data_app()
+    page, network = new_page(1024, 768)
+    page.goto(f"{server.base_url}/planner?dataset={info.id}")
+    fills = harness.wait_for_communes(page, 65)
+    assert len(set(fills)) >= 3
+    frame = harness.map_frame(page)
+    assert frame.evaluate("document.querySelectorAll('path.ntm-district').length") <= 1
+    harness.screenshot(page, "planner-2025-dataset-1024x768")
+    assert network.external() == []
