@@ -42,7 +42,7 @@ from ntm_geo.maps.labels import commune_label_spec, district_label_spec, short_d
 from ntm_geo.maps.mapbuild import ViewSpec, build_view_spec
 from ntm_geo.maps.themes import year_variable
 from ntm_geo.planning.profile import escape_markdown
-from ntm_geo.views.slides import Slide, format_slides, parse_slides, slide_index
+from ntm_geo.views.slides import Slide, format_slides, parse_slides, present_link_notices, slide_index
 from ntm_geo.views.viewstate import DEFAULT, from_query, to_query, view_units
 
 register(
@@ -109,12 +109,14 @@ ss = st.session_state
 
 # ---------------------------------------------------------------- link -> state
 def _apply_link() -> None:
+    params = st.query_params.to_dict()
     state, notices = from_query(
-        st.query_params.to_dict(),
+        params,
         known_datasets=catalog.dataset_exists,
         known_districts=district_codes,
         known_communes=set(official_units()["commune_code"]),
     )
+    notices = [*notices, *present_link_notices(params, state, notices)]  # a map link: say what is not shown
     dataset = state.dataset if state.dataset in infos else "illustrative"
     slides, more = parse_slides(state.slides, known_districts=district_codes, years=infos[dataset].years)
     index, clamp = slide_index(state.slide, len(slides))

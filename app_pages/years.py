@@ -42,8 +42,8 @@ from ntm_geo.maps.classify import K_RANGE, SCHEMES, scheme_label
 from ntm_geo.maps.mapbuild import legend_title
 from ntm_geo.maps.multiples import small_multiples_html
 from ntm_geo.maps.themes import THEMES, VARIABLES
-from ntm_geo.views.viewstate import DEFAULT, from_query, to_query
-from ntm_geo.views.years import MAX_PANELS, check_panels, spread_years, step_year
+from ntm_geo.views.viewstate import DEFAULT, from_query, to_query, unused_notices
+from ntm_geo.views.years import MAX_PANELS, YEARS_PARAMS, YEARS_UNUSED, check_panels, spread_years, step_year
 
 PLAY_SECONDS = 2.0
 # st.html sanitises with DOMPurify's HTML profile, which drops SVG: the small multiples are set
@@ -90,11 +90,13 @@ infos = {d.id: d for d in catalog.list_datasets()}
 
 # ---------------------------------------------------------------- link -> state
 def _apply_link() -> None:
+    params = st.query_params.to_dict()
     state, notices = from_query(
-        st.query_params.to_dict(),
+        params,
         known_datasets=catalog.dataset_exists,
         known_districts=set(bounds.districts_web["district_code"]),
     )
+    notices = [*notices, *unused_notices(params, notices, YEARS_PARAMS, *YEARS_UNUSED)]  # said, not dropped
     years = sorted(infos[state.dataset].years)
     ss["yr_dataset"] = state.dataset
     ss["yr_year"] = state.year if state.year in years else years[-1]

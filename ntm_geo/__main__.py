@@ -32,6 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NoReturn
 
+from ntm_geo.cli import argerrors
 from ntm_geo.errors import NtmGeoError
 
 if TYPE_CHECKING:
@@ -282,17 +283,19 @@ register(*FRAMEWORKS)
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, but a bad argument is said in Vietnamese and English (argparse's own text is
-    English), and on a command line that asked for ``--json`` also as JSON on stdout (scripts read
-    stdout); the usage still goes to stderr, exit status 2."""
+    """argparse, but its errors are in Vietnamese and English ("Lỗi: …" / "Error: …", as every
+    other error of the command line), and a bad argument on a command line that asked for
+    ``--json`` also prints the error as JSON on stdout (scripts read stdout); the usage goes to
+    stderr, exit status 2."""
 
     def error(self, message: str) -> NoReturn:
+        vi = argerrors.message_vi(message)
         if "--json" in sys.argv[1:] or "--json" in _ARGV:
             print(
                 json.dumps(
                     {
                         "error": {
-                            "message_vi": f"Tham số không hợp lệ: {message}",
+                            "message_vi": f"Tham số không hợp lệ: {vi}",
                             "message_en": f"Invalid arguments: {message}",
                             "file": None,
                             "row": None,
@@ -303,13 +306,8 @@ class _Parser(argparse.ArgumentParser):
                     indent=2,
                 )
             )
-        # argparse's own words are English: the line says it in Vietnamese first (trial 5, C1)
         self.print_usage(sys.stderr)
-        self.exit(
-            2,
-            f"{self.prog}: lỗi: tham số không hợp lệ — {message}\n"
-            f"{self.prog}: error: invalid arguments — {message}\n",
-        )
+        self.exit(2, f"Lỗi: {vi}\nError: {message}\n")
 
 
 _ARGV: list[str] = []

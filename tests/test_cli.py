@@ -179,12 +179,48 @@ def test_build_shapes_reports_topology(boundaries, capsys):
     assert "units 226" in out and "districts 11" in out and "gaps 0" in out
 
 
-def test_bad_arguments_are_said_in_vietnamese_too(capsys):
-    """argparse's errors were English only (trial 5, finding C1)."""
-    from ntm_geo.__main__ import main
-
-    with pytest.raises(SystemExit) as stop:
-        main(["check-report"])
-    assert stop.value.code == 2
+@pytest.mark.parametrize(
+    ("argv", "vi", "en"),
+    [
+        (
+            ["check-report"],
+            "Lỗi: thiếu tham số bắt buộc: --year",
+            "the following arguments are required: --year",
+        ),
+        (
+            ["check-report", "--year", "2013"],
+            "Lỗi: tham số --year: giá trị 2013 không hợp lệ (chọn một trong 2011, 2015)",
+            "invalid choice: 2013",
+        ),
+        (
+            ["frameworks", "--bogus"],
+            "Lỗi: tham số không được hỗ trợ: --bogus",
+            "unrecognized arguments: --bogus",
+        ),
+        (
+            ["import-table", "x.csv", "--year", "abc"],
+            "Lỗi: tham số --year: giá trị 'abc' không phải số nguyên",
+            "invalid int value: 'abc'",
+        ),
+        (
+            ["check-report", "--year", "2015", "--dataset"],
+            "Lỗi: tham số --dataset: cần một giá trị",
+            "expected one",
+        ),
+    ],
+)
+def test_argument_errors_are_in_vietnamese_and_english(capsys, argv, vi, en):
+    """argparse's own errors were English only ("the following arguments are required")."""
+    with pytest.raises(SystemExit) as info:
+        cli.main(argv)
+    assert info.value.code == 2
     err = capsys.readouterr().err
-    assert "lỗi: tham số không hợp lệ" in err and "--year" in err and "usage:" in err
+    assert vi in err.splitlines()
+    assert en in err and "usage:" in err and "Traceback" not in err
+
+
+def test_unknown_argparse_message_is_kept_after_a_vietnamese_lead_in():
+    from ntm_geo.cli.argerrors import message_vi
+
+    assert message_vi("something new") == "tham số không hợp lệ: something new"
+    assert message_vi("argument --k: invalid float value: 'x'") == "tham số --k: giá trị 'x' không phải số"

@@ -228,3 +228,20 @@ def test_garbled_text_on_an_instructions_sheet_does_not_refuse_the_table():
     book.save(buf)
     report = import_table(buf.getvalue(), "two_sheets.xlsx")
     assert report.sheet == "Số liệu" and [m["commune_code"] for m in report.matched] == ["06628"]
+
+
+def test_repaired_data_cell_notice_names_its_column_header():
+    """A repaired cell below the header is named by its header ("cột «Huyện»"), not "(cột A)"."""
+    data = "Huyện,Tên xã,Năm,Số tiêu chí đạt\r\nBình Gia,Xã Hoa Thám,2015,10\r\n"
+    garbled = (
+        data.split("\r\n", 1)[0].encode("utf-8")
+        + b"\r\n"
+        + _double_encode(data.split("\r\n", 1)[1], "cp1252")
+    )
+    report = import_table(garbled, "mojibake.csv")
+    assert len(report.matched) == 1  # repaired, then matched
+    notice = next(n for n in report.notices if "wrong encoding" in n.reason_en)
+    assert notice.row == 2 and notice.column == "Huyện"
+    assert issue_message(notice, "mojibake.csv", "vi").startswith(
+        "mojibake.csv, dòng 2, cột «Huyện»: tệp bị lưu sai"
+    )

@@ -177,3 +177,34 @@ def test_one_year_dataset_has_a_default_sequence():
     assert [s.kind for s in got] == ["map", "map", "map", "map"] and {y for s in got for y in s.years()} == {
         2026
     }
+
+
+# ---------------------------------------------------------------- link parameters /present does not use
+def test_present_link_notices_name_every_unused_parameter_and_the_slide_that_shows_the_map():
+    """Issue 14 item 12: a map link opened on /present was dropped from the address bar silently."""
+    query = {"theme": "poverty", "year": "2011", "district": "186", "k": "4", "slides": "change", "foo": "x"}
+    state, notices = from_query(query, known_districts=DISTRICTS)
+    unused = sl.present_link_notices(query, state, notices)
+    assert [n.param for n in unused] == ["theme", "year", "district", "k"]  # link order; foo is from_query's
+    assert all("không dùng tham số này" in n.reason_vi for n in unused)
+    assert "slides=poverty_rate_pct.2011.d186" in unused[0].reason_vi
+    assert "slides=poverty_rate_pct.2011.d186" in unused[0].reason_en
+    assert sum("slides=" in n.reason_vi for n in unused) == 1  # the suggestion once, not per line
+
+
+def test_present_link_notices_are_empty_for_a_presentation_link_and_do_not_repeat_from_query():
+    query = {"slides": "change~poverty_rate_pct.2015", "slide": "2", "lang": "en", "dataset": "illustrative"}
+    state, notices = from_query(query, known_districts=DISTRICTS)
+    assert sl.present_link_notices(query, state, notices) == []
+    bad = {"theme": "<script>", "k": "99"}  # already reported by from_query as invalid
+    state, notices = from_query(bad, known_districts=DISTRICTS)
+    assert {n.param for n in notices} == {"theme", "k"}
+    assert sl.present_link_notices(bad, state, notices) == []
+
+
+def test_present_link_notices_without_a_map_view_suggest_no_slide():
+    query = {"k": "4", "units": "2025"}
+    state, notices = from_query(query, known_districts=DISTRICTS)
+    unused = sl.present_link_notices(query, state, notices)
+    assert [n.param for n in unused] == ["k", "units"]
+    assert not any("slides=" in n.reason_vi for n in unused)

@@ -183,3 +183,20 @@ def test_natural_breaks_over_many_values_use_a_rank_sample_and_cover_every_value
     monkeypatch.setattr(yr, "JENKS_SAMPLE", 1000)  # all 400 values: the exact breaks
     exact = shared_views(joined, "poverty_rate_pct", scheme="natural_breaks", k=5).overall.classification
     assert exact.classes[0].low == c.classes[0].low and exact.classes[-1].high == c.classes[-1].high
+
+
+def test_years_page_reports_the_link_parameters_it_does_not_use():
+    """A map link (district, units=2025, a commune) opened on /years was dropped without a word."""
+    from ntm_geo.views.viewstate import from_query, unused_notices
+    from ntm_geo.views.years import YEARS_PARAMS, YEARS_UNUSED
+
+    query = {"year": "2011", "theme": "poverty", "district": "186", "units": "2025", "communes": "06184"}
+    _state, notices = from_query(query, known_districts={"186"}, known_communes={"06184"})
+    assert notices == []
+    unused = unused_notices(query, notices, YEARS_PARAMS, *YEARS_UNUSED)
+    assert [(n.param, n.value) for n in unused] == [
+        ("district", "186"),
+        ("units", "2025"),
+        ("communes", "06184"),
+    ]
+    assert unused[0].reason_vi == YEARS_UNUSED[0] and unused[0].reason_en == YEARS_UNUSED[1]

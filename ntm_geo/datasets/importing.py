@@ -2446,11 +2446,14 @@ def _text_notices(raw: RawTable) -> list[RowIssue]:
     if raw.repaired:
         row, col, before, after = raw.repaired[0]
         n = len(raw.repaired)
+        below_header = row >= raw.header_row + raw.header_lines and col < len(raw.headers)
         out.append(
             RowIssue(
                 row,
                 raw.sheet,
-                f"(cột {column_letter(col)})",
+                _col_label(raw, col)
+                if below_header
+                else f"(cột {column_letter(col)})",  # a data cell: its header
                 None,
                 before,
                 f"tệp bị lưu sai bảng mã (chữ UTF-8 bị đọc theo bảng mã Windows-1252/1258 rồi lưu lại): đã "

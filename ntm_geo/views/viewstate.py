@@ -159,6 +159,49 @@ def query_string(state: ViewState) -> str:
     return "?" + urlencode(query, safe=",~:") if query else ""
 
 
+LINK_PARAMS: tuple[str, ...] = tuple(f.name for f in fields(ViewState) if f.name != "extra")
+"""Every parameter a link may carry (the encoded :class:`ViewState` fields)."""
+
+
+def unused_notices(
+    params: Mapping[str, str | Iterable[str]],
+    notices: Iterable[Notice],
+    used: Iterable[str],
+    reason_vi: str,
+    reason_en: str,
+) -> list[Notice]:
+    """Notices for the well-formed link parameters a page does not use (issue 14, item 12).
+
+    :func:`from_query` checks every parameter for every page; a page that reads only some of
+    them (the presentation reads ``slides``/``slide``, the years page no ``district``) would
+    otherwise drop the rest from its address bar without a word.
+
+    Parameters
+    ----------
+    params : mapping
+        The link's query parameters, as given to :func:`from_query`.
+    notices : iterable of Notice
+        What :func:`from_query` already reported (those parameters are not reported twice).
+    used : iterable of str
+        The parameters the page reads.
+    reason_vi, reason_en : str
+        Why they are not used, in Vietnamese and English.
+
+    Returns
+    -------
+    list of Notice
+        One per unused parameter of :data:`LINK_PARAMS`, in the link's order; unknown
+        parameters are :func:`from_query`'s to report.
+    """
+    reported = {n.param for n in notices}
+    skip = reported | set(used)
+    return [
+        Notice(name, _first(raw).strip()[:80], reason_vi, reason_en)
+        for name, raw in params.items()
+        if name in LINK_PARAMS and name not in skip
+    ]
+
+
 def _first(value: str | Iterable[str]) -> str:
     if isinstance(value, str):
         return value

@@ -248,6 +248,8 @@ def test_link_reopens_the_same_slide_in_a_fresh_browser(app_server, new_page):
         ("slides=%3Cscript%3Ealert(1)%3C/script%3E&slide=abc", "slides"),
         ("slides=criteria_met.2099~foo.2015~change.d999&slide=2", "criteria_met.2099"),
         ("slides=change~poverty_rate_pct.2015&slide=9", "chỉ có 2 trang chiếu"),
+        # a map-page link on /present: well-formed but not used, said (issue 14, item 12)
+        ("theme=poverty&year=2011&district=186", "slides=poverty_rate_pct.2011.d186"),
     ],
 )
 def test_tampered_presentation_link_opens_a_default_with_a_notice(app_server, new_page, query, shown):

@@ -118,6 +118,19 @@ def test_link_to_a_year_the_data_lacks_says_so(years_server, new_page):
     assert _year_in_url(page) == "2016"
 
 
+def test_map_link_parts_the_years_page_does_not_use_are_said_not_dropped(years_server, new_page):
+    """A map link (district, 2025 units) opened on /years left its address bar without a word."""
+    base, dataset = years_server
+    page, _ = new_page(1024, 768)
+    page.goto(f"{base}/years?dataset={dataset}&year=2017&district=186&units=2025")
+    harness.wait_for_communes(page, 226)
+    notice = page.locator("[data-testid='stAlert']").filter(has_text="trang theo năm không dùng tham số này")
+    notice.first.wait_for()
+    text = notice.first.inner_text()
+    assert "district" in text and "186" in text and "units" in text and "2025" in text
+    assert _year_in_url(page) == "2017"
+
+
 def test_planner_district_summary_compares_the_dataset_years(years_server, new_page):
     base, dataset = years_server
     page, _ = new_page(1280, 900)
