@@ -233,6 +233,21 @@ def _on_units(key: str) -> list[str]:
 themes = [k for k in THEMES if not (carried_2025 and k == "criteria")]
 if on_2025:
     themes = [k for k in themes if _on_units(k)] or themes
+asked_theme = st.session_state.get("view", {}).get("theme")
+if on_2025 and asked_theme in THEMES and asked_theme not in themes and not st.session_state.get("theme_said"):
+    # a link asked for a theme the 2025 units cannot show as a choropleth: say why it changed
+    # (trial 5, M4), once per session
+    st.session_state["theme_said"] = True
+    st.session_state.setdefault("link_notices", []).append(
+        Notice(
+            "theme",
+            asked_theme,
+            "trên 65 đơn vị 2025, tiêu chí của các xã cũ được ghi dạng «k/n xã cũ đạt» ở bảng dưới bản đồ, "
+            f"không tô màu; bản đồ mở chủ đề «{THEMES[themes[0]].label('vi')}»",
+            "on the 65 units of 2025 the former communes' criteria are given as 'k of n former communes "
+            f"met' in the table below the map, not coloured; the map opens on '{THEMES[themes[0]].label('en')}'",
+        )
+    )
 theme_key = sidebar_widget(
     lambda key: st.sidebar.radio(t("theme", L), themes, format_func=lambda k: THEMES[k].label(L), key=key),
     "theme",

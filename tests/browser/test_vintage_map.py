@@ -64,3 +64,15 @@ def test_former_district_outlines_switch(boundaries_2025, app_server, new_page):
     )
     assert len(harness.painted_fills(harness.map_frame(page))) == 65
     harness.screenshot(page, "app-2025-former-districts-1920x1080")
+
+
+def test_a_criteria_link_on_2025_units_says_why_the_theme_changed(boundaries_2025, app_server, new_page):
+    """`/?units=2025` (criteria by default) opened on poverty without a word (trial 5, M4)."""
+    page, _ = new_page(1024, 768)
+    page.goto(app_server + "/?units=2025&theme=criteria")
+    harness.wait_for_communes(page, 65)
+    harness.wait_until(
+        lambda: page.get_by_text("xã cũ đạt» ở bảng dưới bản đồ", exact=False).first.is_visible(),
+        timeout=60,
+        what="the notice saying why the theme changed",
+    )
