@@ -407,10 +407,9 @@ if st.toggle(t("share_link", L), key="show_link"):
     st.code(link, language=None)
     st.caption(t("share_link_help", L))
 
-if native_2025:  # the profile, exports and report check are of the 2015 units
-    st.caption(t("units_native_no_profile", L))
-    st.stop()
-if on_2025:  # below the map on the 2025 units: the unit's carried values, the table, its CSV
+if native_2025:  # the dataset's own values on the 65 units: the profile below; exports and the
+    st.caption(t("units_native_no_profile", L))  # report check are of the 2015 units
+elif on_2025:  # below the map on the 2025 units: the unit's carried values, the table, its CSV
     from ntm_geo.datasets.carry import carried_csv
 
     csv_bytes, _ = carried_csv(dataset_id, year)
@@ -418,15 +417,15 @@ if on_2025:  # below the map on the 2025 units: the unit's carried values, the t
         table, selected, L, csv_bytes, f"ntm_lang_son_{dataset_id}_{year}_units2025.csv", note
     )
     st.stop()
-render_exports(dataset_id, year, variable_key, scheme, k, district or "", L)  # files made on request only
+if not native_2025:
+    render_exports(dataset_id, year, variable_key, scheme, k, district or "", L)  # files made on request only
 
 # ---------------------------------------------------------------- commune profile
 profile_col, details_col = st.columns([1, 1], gap="large")
 with profile_col:
     st.subheader(t("profile", L))
-    names = dict(
-        zip(table["commune_code"], table["name_with_type"] + " — " + table["district_name"], strict=True)
-    )
+    district_part = (" — " + table["district_name"]).fillna("")  # no district level on the 2025 units
+    names = dict(zip(table["commune_code"], table["name_with_type"] + district_part, strict=True))
     # The list of every unit's name (~9 KB for 226 units) is sent only while the reader asks for
     # it: Streamlit re-sends every element on each rerun, and with the list a theme change cost
     # ~21 KiB instead of ~11 KiB (bench/run_bench.py, "theme change: websocket bytes"). A click on
@@ -473,7 +472,7 @@ if pick:
 # ---------------------------------------------------------------- report comparison, table
 # Tables are rendered only on request: a dataframe (even in a collapsed expander) makes the page
 # load ~2.7 MB more JavaScript and delays the map by ~0.6 s (bench/README.md).
-if st.toggle(t("report_check", L) + f" — {year}", key="show_report"):
+if not native_2025 and st.toggle(t("report_check", L) + f" — {year}", key="show_report"):
     st.caption(t("report_check_intro", L))
     try:
         check = report_rows(dataset_id, year, L)

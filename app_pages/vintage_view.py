@@ -70,10 +70,10 @@ register(
             "the 2025 units.",
         ),
         "units_native_no_profile": (
-            "Hồ sơ xã, xuất bản đồ và đối chiếu Báo cáo 48/BC-BCĐ dùng đơn vị 2015; bộ dữ liệu này theo "
-            "đơn vị 2025.",
-            "The commune profile, map exports and the report check use the 2015 units; this dataset is "
-            "keyed by the 2025 units.",
+            "Bộ dữ liệu này theo đơn vị 2025: bấm vào một đơn vị để xem hồ sơ. Xuất bản đồ và đối chiếu "
+            "Báo cáo 48/BC-BCĐ dùng đơn vị 2015.",
+            "This dataset is on the 2025 units: click a unit for its profile. Map exports and the report "
+            "check use the 2015 units.",
         ),
         "units_met": ("{k}/{n} xã cũ đạt", "{k} of {n} former communes met"),
         "units_standard": ("Đạt chuẩn NTM", "Met the NTM standard"),

@@ -48,3 +48,17 @@ def test_hostile_names_are_escaped():
     p = commune_profile(_row(name_with_type="<script>alert(1)</script>[x](javascript:alert(1))"), "vi")
     assert "<script>" not in p.header_md and "](" not in p.header_md
     assert escape_markdown("a*b_c") == "a\\*b\\_c"
+
+
+def test_profile_header_without_a_district_level():
+    """The 2025 units have no district: the header names the unit and its code only (no 'None')."""
+    import pandas as pd
+
+    from ntm_geo.planning.profile import commune_profile
+
+    row = pd.Series(
+        {"commune_code": "06001", "name_with_type": "Xã Đoàn Kết", "district_name": None, "unit_type": "xa",
+         "population_2009": float("nan"), "area_km2": 168.9, "assessed": True, "year": 2026}
+    )  # fmt: skip
+    header = commune_profile(row, "vi").header_md
+    assert header == "**Xã Đoàn Kết** · `06001`"

@@ -91,9 +91,9 @@ def commune_profile(row: pd.Series, lang: str = "vi", framework: Framework | Non
     """
     fw = _row_framework(row, framework)
     code = str(row["commune_code"])
-    header = (
-        f"**{escape_markdown(row['name_with_type'])}** · {escape_markdown(row['district_name'])} · `{code}`"
-    )
+    district = row.get("district_name")  # none on the 2025 units (no district level)
+    where = f" · {escape_markdown(district)}" if isinstance(district, str) and district else ""
+    header = f"**{escape_markdown(row['name_with_type'])}**{where} · `{code}`"
     population = (
         format_number(float(row["population_2009"]), lang, 0)
         if pd.notna(row.get("population_2009"))

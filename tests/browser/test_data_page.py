@@ -599,8 +599,8 @@ def test_presentation_of_a_2025_dataset_at_1024x768(
     assert network.external() == []
 
 
-def test_planner_on_a_2025_dataset_at_1024x768(boundaries_2025, data_app, new_page, tmp_path, monkeypatch):
-    """A 2026 table under 51/2025 (10 criteria) on the 2025 units is planned on the 65 units."""
+def _save_2026_dataset_on_2025_units(tmp_path, monkeypatch):
+    """A 2026 table under 51/2025 (10 criteria) on the 65 units of 2025, saved for ``data_app``."""
     from ntm_geo import auth
     from ntm_geo.datasets import store
     from ntm_geo.datasets.importing import import_table
@@ -623,6 +623,12 @@ def test_planner_on_a_2025_dataset_at_1024x768(boundaries_2025, data_app, new_pa
     info = store.save_import(
         report.table, 2026, report.to_json(), name="NTM 2026", source="t", uploaded_by="t", password=PASSWORD
     )
+    return info
+
+
+def test_planner_on_a_2025_dataset_at_1024x768(boundaries_2025, data_app, new_page, tmp_path, monkeypatch):
+    """A 2026 table under 51/2025 (10 criteria) on the 2025 units is planned on the 65 units."""
+    info = _save_2026_dataset_on_2025_units(tmp_path, monkeypatch)
     server = data_app()
     page, network = new_page(1024, 768)
     page.goto(f"{server.base_url}/planner?dataset={info.id}")
@@ -631,4 +637,30 @@ def test_planner_on_a_2025_dataset_at_1024x768(boundaries_2025, data_app, new_pa
     frame = harness.map_frame(page)
     assert frame.evaluate("document.querySelectorAll('path.ntm-district').length") <= 1
     harness.screenshot(page, "planner-2025-dataset-1024x768")
+    assert network.external() == []
+
+
+def test_profile_of_a_unit_of_a_2025_dataset_shows_its_10_criteria(
+    boundaries_2025, data_app, new_page, tmp_path, monkeypatch
+):
+    """A 2026 table under 51/2025 on the 2025 units: the map page's profile gives the unit's
+    criteria out of 10 (issue 13; the profile used to stop on the 2025 units)."""
+    from ntm_geo.geo.vintages import units_2025
+
+    info = _save_2026_dataset_on_2025_units(tmp_path, monkeypatch)
+    units = units_2025()
+    code, name = next(
+        (c, n)
+        for c, n, k in zip(units["commune_code"], units["name_with_type"], units["unit_type"], strict=True)
+        if k == "xa"
+    )
+    server = data_app()
+    page, network = new_page(1024, 768)
+    page.goto(f"{server.base_url}/?dataset={info.id}&communes={code}")
+    harness.wait_for_communes(page, 65)
+    harness.wait_until(
+        lambda: page.get_by_text("/10", exact=False).first.is_visible(), timeout=60, what="criteria out of 10"
+    )
+    assert page.get_by_text(name, exact=False).first.is_visible()
+    assert page.get_by_text("Bộ tiêu chí: QĐ 51/2025", exact=False).first.is_visible()
     assert network.external() == []
