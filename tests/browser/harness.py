@@ -246,5 +246,20 @@ def choose_selectbox(page, label: str, option: str) -> None:
 
     Streamlit 1.67 renders a selectbox as an ARIA combobox (react-aria) with a listbox of options.
     """
-    page.get_by_role("combobox", name=label).click()
-    page.get_by_role("option", name=option, exact=True).click()
+    # A rerun still under way (Streamlit's running indicator) re-renders the selectbox and closes a
+    # list opened meanwhile: wait until the app is idle, and open it again if it was closed anyway.
+    page.wait_for_function(IDLE_JS, timeout=60_000)
+    box = page.get_by_role("combobox", name=label)
+    wanted = page.get_by_role("option", name=option, exact=True)
+    for _ in range(3):
+        box.click()
+        try:
+            wanted.wait_for(timeout=5_000)
+            break
+        except Exception:  # playwright's TimeoutError: the list did not open; try again
+            page.wait_for_function(IDLE_JS, timeout=60_000)
+    wanted.click()
+
+
+#: True while no script run is under way (Streamlit shows its status widget during a run).
+IDLE_JS = "!document.querySelector('[data-testid=\"stStatusWidget\"]')"
