@@ -407,9 +407,21 @@ if st.toggle(t("share_link", L), key="show_link"):
     st.code(link, language=None)
     st.caption(t("share_link_help", L))
 
-if native_2025:  # the dataset's own values on the 65 units: the profile below; exports and the
-    st.caption(t("units_native_no_profile", L))  # report check are of the 2015 units
-elif on_2025:  # below the map on the 2025 units: the unit's carried values, the table, its CSV
+if native_2025:  # the dataset's own values on the 65 units: the profile below; the report
+    st.caption(t("units_native_no_profile", L))  # check is of the 2015 units
+# files made on request only; on the 2025 units drawn on the 65 units (exports/view_data.py)
+render_exports(
+    dataset_id,
+    year,
+    variable_key,
+    scheme,
+    k,
+    district or "",
+    L,
+    units=units,
+    former_districts=former_districts,
+)
+if on_2025 and not native_2025:  # below the map on the 2025 units: carried values, the table, its CSV
     from ntm_geo.datasets.carry import carried_csv
 
     csv_bytes, _ = carried_csv(dataset_id, year)
@@ -417,8 +429,6 @@ elif on_2025:  # below the map on the 2025 units: the unit's carried values, the
         table, selected, L, csv_bytes, f"ntm_lang_son_{dataset_id}_{year}_units2025.csv", note
     )
     st.stop()
-if not native_2025:
-    render_exports(dataset_id, year, variable_key, scheme, k, district or "", L)  # files made on request only
 
 # ---------------------------------------------------------------- commune profile
 profile_col, details_col = st.columns([1, 1], gap="large")

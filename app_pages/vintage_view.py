@@ -70,17 +70,17 @@ register(
             "the 2025 units.",
         ),
         "units_native_no_profile": (
-            "Bộ dữ liệu này theo đơn vị 2025: bấm vào một đơn vị để xem hồ sơ. Xuất bản đồ và đối chiếu "
-            "Báo cáo 48/BC-BCĐ dùng đơn vị 2015.",
-            "This dataset is on the 2025 units: click a unit for its profile. Map exports and the report "
-            "check use the 2015 units.",
+            "Bộ dữ liệu này theo đơn vị 2025: bấm vào một đơn vị để xem hồ sơ; tệp xuất vẽ trên 65 đơn vị. "
+            "Đối chiếu Báo cáo 48/BC-BCĐ dùng đơn vị 2015.",
+            "This dataset is on the 2025 units: click a unit for its profile; exports are drawn on the 65 "
+            "units. The report check uses the 2015 units.",
         ),
         "units_met": ("{k}/{n} xã cũ đạt", "{k} of {n} former communes met"),
         "units_standard": ("Đạt chuẩn NTM", "Met the NTM standard"),
         "units_table": ("Bảng số liệu trên đơn vị 2025 (suy ra)", "Table on the 2025 units (derived)"),
         "units_no_report": (
-            "Đối chiếu Báo cáo 48/BC-BCĐ và xuất bản đồ dùng đơn vị 2015; chọn '2015' để dùng.",
-            "The report check and map exports use the 2015 units; choose '2015' for them.",
+            "Đối chiếu Báo cáo 48/BC-BCĐ dùng đơn vị 2015; chọn '2015' để dùng.",
+            "The report check uses the 2015 units; choose '2015' for it.",
         ),
     }
 )

@@ -2,15 +2,21 @@
 
 ::
 
-    python -m ntm_geo export-map --theme T --year Y [--var V] [--dataset ID] [--district D]
-        [--scheme S] [--k K] [--lang vi|en] [--size slide|a4] [--format png|pdf|html|gpkg|xlsx|csv] OUT
+    python -m ntm_geo export-map --theme T --year Y [--var V] [--dataset ID|NAME] [--district D]
+        [--units 2015|2025] [--former-districts] [--scheme S] [--k K] [--lang vi|en]
+        [--size slide|a4] [--format png|pdf|html|gpkg|xlsx|csv] OUT
 
 * ``--theme`` criteria | poverty | infrastructure; ``--var`` one of the theme's variables
   (default: its first, e.g. ``criteria_met``);
 * ``--format gpkg``: a GeoPackage for QGIS with the app's style
   (:func:`ntm_geo.exports.geopackage.build_geopackage`); ``xlsx`` / ``csv``: the table behind the
   view in the reader's language, importable again (:func:`ntm_geo.exports.formats.table_export`);
-* ``--district`` a GSO code ("186") or a name ("Hữu Lũng", "huu lung");
+* ``--dataset`` a dataset's id or its name ("NTM 2026"); a dataset keyed by the 2025 units is
+  exported on the 65 units of 1 July 2025 (no district level), its criteria against its own
+  framework (e.g. "6/10" under 51/2025);
+* ``--units 2025``: a 2015 dataset carried to the 65 units of 2025 (every value derived, and the
+  file says so); ``--former-districts`` adds the former (2015) district outlines as context;
+* ``--district`` a GSO code ("186") or a name ("Hữu Lũng", "huu lung"); 2015 units only;
 * ``--format`` defaults to OUT's extension; ``--size`` defaults to ``slide`` (1920×1080) for
   PNG and ``a4`` (portrait, 300 dpi) for PDF; the HTML map has no page size.
 
@@ -80,7 +86,18 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--theme", help="criteria | poverty | infrastructure (required)")
     p.add_argument("--year", help="year of the dataset, e.g. 2015 (required)")
     p.add_argument("--var", help="variable of the theme (default: the theme's first, e.g. criteria_met)")
-    p.add_argument("--dataset", default="illustrative", help="dataset id (default: illustrative)")
+    p.add_argument("--dataset", default="illustrative", help="dataset id or name (default: illustrative)")
+    p.add_argument(
+        "--units",
+        default="2015",
+        help="2015 (226 units, 11 districts; default) | 2025 (65 units, no districts); "
+        "a dataset keyed by the 2025 units is always on them",
+    )
+    p.add_argument(
+        "--former-districts",
+        action="store_true",
+        help="on the 2025 units: draw the former (2015) district outlines as context",
+    )
     p.add_argument(
         "--district", default="", help="district code or name to zoom to (default: whole province)"
     )
@@ -98,9 +115,11 @@ def configure(p: argparse.ArgumentParser) -> None:
 def parse_request(args: argparse.Namespace, boundaries: Boundaries | None = None) -> ExportRequest:
     """Check every option; raises :class:`ConfigError` (bilingual, allowed values listed) on the first bad one."""
     from ntm_geo.datasets import catalog
-    from ntm_geo.exports.static_map import LANGS, SIZES, MapSpec, resolve_district
+    from ntm_geo.exports.spec import LANGS, SIZES, MapSpec, check_spec, resolve_district
+    from ntm_geo.geo.vintages import VINTAGES
     from ntm_geo.maps.classify import K_RANGE, SCHEMES
     from ntm_geo.maps.themes import THEMES
+    from ntm_geo.views.viewstate import view_units
 
     def listing(values: Iterable[object]) -> str:
         return ", ".join(str(v) for v in values)
@@ -156,11 +175,15 @@ def parse_request(args: argparse.Namespace, boundaries: Boundaries | None = None
             f"--var {var!r} is not a variable of theme {theme.key!r}; allowed: {listing(theme.variables)}.",
             f"--var {var!r} không thuộc chủ đề {theme.key!r}; các giá trị hợp lệ: {listing(theme.variables)}.",
         )
-    ids = [d.id for d in catalog.list_datasets()]
-    if args.dataset not in ids:
+    infos = catalog.list_datasets()
+    ids = [d.id for d in infos]
+    by_name = {n.casefold(): d.id for d in infos for n in (d.name_vi, d.name_en)}
+    dataset_id = args.dataset if args.dataset in ids else by_name.get(str(args.dataset).strip().casefold())
+    if dataset_id is None:
         raise _bad(
             "--dataset", args.dataset, listing(ids), en="is not a dataset", vi="không phải bộ dữ liệu có sẵn"
         )
+    args.dataset = dataset_id
     years = catalog.get_dataset(args.dataset).years
     if not args.year:
         raise _missing("--year", listing(years))
@@ -176,6 +199,22 @@ def parse_request(args: argparse.Namespace, boundaries: Boundaries | None = None
         raise _bad("--k", args.k, listing(K_RANGE))
     if args.lang not in LANGS:
         raise _bad("--lang", args.lang, listing(LANGS))
+    units = str(getattr(args, "units", "2015") or "2015")
+    if units not in VINTAGES:
+        raise _bad("--units", units, listing(VINTAGES))
+    on_2025 = view_units(catalog.get_dataset(args.dataset).vintage, units) == "2025"
+    if getattr(args, "former_districts", False) and not on_2025:
+        raise ConfigError(
+            "--former-districts applies to the 2025 units only (add --units 2025).",
+            "--former-districts chỉ dùng trên đơn vị 2025 (thêm --units 2025).",
+        )
+    if on_2025 and args.district:
+        raise ConfigError(
+            f"--district {args.district!r}: the map is on the 65 units of 2025, which have no district "
+            "level (since 1 July 2025); leave --district out.",
+            f"--district {args.district!r}: bản đồ theo 65 đơn vị 2025, không còn cấp huyện (từ "
+            "01/7/2025); bỏ --district.",
+        )
     b = boundaries or active_boundaries()
     try:
         district = resolve_district(args.district, b)
@@ -189,7 +228,10 @@ def parse_request(args: argparse.Namespace, boundaries: Boundaries | None = None
         k=int(args.k),
         district=district,
         lang=args.lang,
+        units=units,
+        former_districts=bool(getattr(args, "former_districts", False)),
     )
+    check_spec(spec, b)  # e.g. a criterion outside the dataset's framework, before any render
     return ExportRequest(spec, fmt, size, out)
 
 

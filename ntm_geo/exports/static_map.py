@@ -33,7 +33,6 @@ in parallel threads do not share state.
 from __future__ import annotations
 
 import io
-import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -50,6 +49,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
+from matplotlib.lines import Line2D
 from matplotlib.patches import PathPatch, Polygon, Rectangle
 from matplotlib.path import Path as MplPath
 from matplotlib.patheffects import AbstractPathEffect
@@ -57,37 +57,48 @@ from matplotlib.text import Text
 from matplotlib.textpath import TextToPath
 from matplotlib.transforms import Bbox
 
-from ntm_geo.datasets import catalog
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.datasets.contract import DatasetInfo
-from ntm_geo.errors import ConfigError
+from ntm_geo.exports.spec import (
+    FORMATS,
+    LANGS,
+    SIZES,
+    MapSpec,
+    PageSize,
+    check_format,
+    check_size,
+    check_spec,
+    district_names,
+    resolve_district,
+)
+from ntm_geo.exports.view_data import FORMER_DISTRICT_LABEL, ExportData, export_data, former_district_outlines
 from ntm_geo.geo.boundaries import WORK_CRS, Boundaries, dissolve_districts, load_boundaries
-from ntm_geo.geo.boundary_upload import boundaries_source_line
-from ntm_geo.geo.units import ascii_fold
 from ntm_geo.i18n import register, t
 from ntm_geo.maps.classify import (
-    K_RANGE,
     NO_DATA,
     NO_DATA_COLOR,
     NO_DATA_LABEL,
     NOT_ASSESSED,
     NOT_ASSESSED_COLOR,
     NOT_ASSESSED_LABEL,
-    check_scheme,
     scheme_label,
 )
 from ntm_geo.maps.mapbuild import legend_title
-from ntm_geo.maps.themes import ChoroplethView, variable
-from ntm_geo.views import pipeline
-from ntm_geo.views.viewstate import ViewState
+from ntm_geo.maps.themes import ChoroplethView
 
 __all__ = [
     "FONT_BOLD",
     "FONT_REGULAR",
     "FORMATS",
+    "LANGS",
     "SIZES",
     "MapSpec",
     "PageSize",
+    "check_format",
+    "check_size",
     "check_spec",
+    "district_names",
+    "prepare",
     "render_map",
     "resolve_district",
 ]
@@ -100,6 +111,7 @@ ILLUSTRATIVE_COLOR = "#b35806"  # dark orange (ColorBrewer PuOr): warning badge,
 DIMMED_ALPHA = 0.22
 EDGE_COLOR = "#ffffff"
 DISTRICT_EDGE = "#303030"
+FORMER_EDGE = "#5a5a5a"  # former district outlines (context on the 2025 units): grey, dashed
 CITY_CODE = "178"  # Thành phố Lạng Sơn
 
 STRINGS: dict[str, tuple[str, str]] = {
@@ -115,193 +127,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "static_scheme": ("Phân lớp: {scheme}, {k} lớp.", "Classes: {scheme}, {k} classes."),
     "static_north": ("B", "N"),
     "static_province": ("Tỉnh Lạng Sơn", "Lạng Sơn province"),
+    "static_derived": (
+        "SỐ LIỆU SUY RA — chuyển từ 226 đơn vị 2015",
+        "DERIVED VALUES — carried from the 226 units of 2015",
+    ),
+    "static_group": ("nhóm", "group"),
+    "static_groups": ("Số đơn vị theo nhóm xã", "Units per commune group"),
 }
 register(STRINGS)
-
-
-@dataclass(frozen=True)
-class MapSpec:
-    """What one exported map shows — the choices of the map page.
-
-    Attributes
-    ----------
-    dataset_id : str
-        A dataset of :mod:`ntm_geo.datasets.catalog` ("illustrative" or a saved dataset's id).
-    year : int
-        A year of that dataset (2011, 2015).
-    variable : str
-        A key of :data:`ntm_geo.maps.themes.VARIABLES` ("criteria_met", "c01".."c19", "poverty_rate_pct", ...).
-    scheme, k : str, int
-        Classification scheme (:data:`ntm_geo.maps.classify.SCHEMES`) and class count (3–7); used by
-        data-driven variables only, but always checked.
-    district : str
-        3-digit GSO district code to zoom to, or "" for the whole province.
-    lang : str
-        "vi" or "en".
-    """
-
-    dataset_id: str = "illustrative"
-    year: int = 2015
-    variable: str = "criteria_met"
-    scheme: str = "natural_breaks"
-    k: int = 5
-    district: str = ""
-    lang: str = "vi"
-
-    def view_state(self) -> ViewState:
-        """This map as the app's view (what :func:`ntm_geo.views.pipeline.resolve` takes); call
-        after :func:`check_spec` (an unknown variable raises :class:`ConfigError`)."""
-        return ViewState(
-            dataset=self.dataset_id,
-            year=self.year,
-            theme=variable(self.variable).theme,
-            var=self.variable,
-            scheme=self.scheme,
-            k=self.k,
-            district=self.district,
-            lang=self.lang,
-        )
-
-
-@dataclass(frozen=True)
-class PageSize:
-    """A page: pixel size at ``dpi`` (PNG), and the same size in inches (PDF page)."""
-
-    key: str
-    width_px: int
-    height_px: int
-    dpi: int
-    label_vi: str
-    label_en: str
-
-    @property
-    def inches(self) -> tuple[float, float]:
-        return self.width_px / self.dpi, self.height_px / self.dpi
-
-
-SIZES: dict[str, PageSize] = {
-    "slide": PageSize(
-        "slide", 1920, 1080, 150, "Trình chiếu 16:9 (1920×1080 px)", "Slide 16:9 (1920×1080 px)"
-    ),
-    "a4": PageSize(
-        "a4", 2480, 3508, 300, "A4 dọc, 300 dpi (2480×3508 px)", "A4 portrait, 300 dpi (2480×3508 px)"
-    ),
-}
-FORMATS: dict[str, str] = {"png": "image/png", "pdf": "application/pdf"}
-LANGS = ("vi", "en")
-
-
-# --------------------------------------------------------------------------- validation
-
-
-def _allowed(values: Iterable[object]) -> str:
-    return ", ".join(str(v) for v in values)
-
-
-def check_size(size: str) -> PageSize:
-    """Look a page size up; raises :class:`ConfigError` listing the allowed keys."""
-    if size not in SIZES:
-        raise ConfigError(
-            f"Unknown page size {size!r}; allowed: {_allowed(SIZES)}.",
-            f"Khổ trang không hợp lệ {size!r}; các giá trị hợp lệ: {_allowed(SIZES)}.",
-        )
-    return SIZES[size]
-
-
-def check_format(fmt: str) -> str:
-    """Check a static map format; raises :class:`ConfigError` listing the allowed formats."""
-    if fmt not in FORMATS:
-        raise ConfigError(
-            f"Unknown static map format {fmt!r}; allowed: {_allowed(FORMATS)}.",
-            f"Định dạng bản đồ tĩnh không hợp lệ {fmt!r}; các giá trị hợp lệ: {_allowed(FORMATS)}.",
-        )
-    return fmt
-
-
-def district_names(boundaries: Boundaries) -> dict[str, str]:
-    """District code -> name ("186" -> "Huyện Hữu Lũng"), in code order."""
-    d = boundaries.districts_web.sort_values("district_code")
-    return dict(zip(d["district_code"], d["district_name"], strict=True))
-
-
-def _ascii(text: str) -> str:
-    """``text`` without diacritics (đ -> d): "hữu lũng" -> "huu lung"."""
-    return ascii_fold(text, lower=False)
-
-
-def _ascii_key(name: str) -> str:
-    """Name key without diacritics or a leading district type word ("Huyen Huu Lung" -> "huu lung")."""
-    from ntm_geo.geo.units import name_key
-
-    return re.sub(r"^(huyen|thanh pho|tp\.?|h\.)\s*", "", _ascii(name_key(name)))
-
-
-def resolve_district(text: str, boundaries: Boundaries) -> str:
-    """A district code from a code ("186") or a name ("Hữu Lũng", "huyen huu lung", "TP Lạng Sơn").
-
-    Names are compared with :func:`ntm_geo.geo.units.name_key` (case, tone-mark placement and the
-    type word ignored), then without diacritics ("huu lung": typed on a keyboard without
-    Vietnamese input) when that is unambiguous. "" stays "" (whole province).
-
-    Raises
-    ------
-    ConfigError
-        No district matches; the message lists every code with its name.
-    """
-    from ntm_geo.geo.units import name_key
-
-    text = str(text).strip()
-    names = district_names(boundaries)
-    if not text or text in names:
-        return text
-    for fold in (name_key, _ascii_key):  # exact letters first, then without tone marks
-        hits = [code for code, name in names.items() if fold(name) == fold(text)]
-        if len(hits) == 1:
-            return hits[0]
-    listing = _allowed(f"{code} ({name})" for code, name in names.items())
-    raise ConfigError(
-        f"Unknown district {text!r}; use a code or a name: {listing}.",
-        f"Không có huyện {text!r}; dùng mã hoặc tên: {listing}.",
-    )
-
-
-def check_spec(spec: MapSpec, boundaries: Boundaries | None = None) -> DatasetInfo:
-    """Check every field of ``spec``; return the dataset's description.
-
-    Raises
-    ------
-    ConfigError
-        Unknown dataset, year not in the dataset, unknown variable or scheme, ``k`` out of
-        3–7, unknown district code, unknown language. Each message lists the allowed values.
-    """
-    if spec.lang not in LANGS:
-        raise ConfigError(
-            f"Unknown language {spec.lang!r}; allowed: {_allowed(LANGS)}.",
-            f"Ngôn ngữ không hợp lệ {spec.lang!r}; các giá trị hợp lệ: {_allowed(LANGS)}.",
-        )
-    info = catalog.get_dataset(spec.dataset_id)
-    if spec.year not in info.years:
-        raise ConfigError(
-            f"Dataset {spec.dataset_id!r} has no table for {spec.year!r}; its years: {_allowed(info.years)}.",
-            f"Bộ dữ liệu {spec.dataset_id!r} không có số liệu năm {spec.year!r}; các năm có: {_allowed(info.years)}.",
-        )
-    variable(spec.variable)
-    check_scheme(spec.scheme)
-    if isinstance(spec.k, bool) or not isinstance(spec.k, int) or spec.k not in K_RANGE:
-        lo, hi = K_RANGE.start, K_RANGE.stop - 1
-        raise ConfigError(
-            f"Number of classes k={spec.k!r} is outside {lo}–{hi}; allowed: {_allowed(K_RANGE)}.",
-            f"Số lớp k={spec.k!r} nằm ngoài khoảng {lo}–{hi}; các giá trị hợp lệ: {_allowed(K_RANGE)}.",
-        )
-    if spec.district:
-        names = district_names(boundaries or load_boundaries())
-        if spec.district not in names:
-            listing = _allowed(f"{code} ({name})" for code, name in names.items())
-            raise ConfigError(
-                f"Unknown district code {spec.district!r}; allowed: {listing}.",
-                f"Mã huyện không hợp lệ {spec.district!r}; các giá trị hợp lệ: {listing}.",
-            )
-    return info
 
 
 # --------------------------------------------------------------------------- data
@@ -309,25 +142,38 @@ def check_spec(spec: MapSpec, boundaries: Boundaries | None = None) -> DatasetIn
 
 @dataclass(frozen=True)
 class MapData:
-    """Everything drawn: projected tables (EPSG:32648), the view, the dataset, labels."""
+    """Everything drawn: projected tables (EPSG:32648), the view, the dataset, labels.
+
+    ``districts`` are the 2015 districts dissolved from ``communes`` (edges match exactly), none
+    on the 2025 units — or there, with ``former_districts``, the former districts drawn along the
+    2025 unit edges (:func:`ntm_geo.exports.view_data.former_district_outlines`)."""
 
     communes: gpd.GeoDataFrame  # joined table, UTM 48N, same row order as ``view``
-    districts: gpd.GeoDataFrame  # dissolved from ``communes`` (edges match exactly)
+    districts: gpd.GeoDataFrame
     view: ChoroplethView
     info: DatasetInfo
     district_name: str
+    data: ExportData
+
+    @property
+    def former(self) -> bool:
+        """Whether ``districts`` are the former districts (context on the 2025 units)."""
+        return not self.data.has_districts and len(self.districts) > 0
 
 
 def prepare(spec: MapSpec, boundaries: Boundaries | None = None) -> MapData:
-    """Check ``spec``, join the dataset to the full-resolution communes and classify (as the app does)."""
-    b = boundaries or load_boundaries()
-    info = check_spec(spec, b)
-    resolved = pipeline.resolve(spec.view_state(), b.communes)
-    joined, view = resolved.joined, resolved.view
-    communes = joined.to_crs(WORK_CRS)
-    districts = dissolve_districts(communes)
-    name = district_names(b).get(spec.district, "") if spec.district else ""
-    return MapData(communes, districts, view, info, name)
+    """Check ``spec``, join the dataset to the full-resolution units and classify (as the app does)."""
+    data = export_data(spec, boundaries)
+    communes = data.joined.to_crs(WORK_CRS)
+    if data.has_districts:
+        districts = dissolve_districts(communes)
+        b = boundaries if boundaries is not None and len(boundaries.districts_web) else load_boundaries()
+        name = district_names(b).get(spec.district, "") if spec.district else ""
+    elif data.spec.former_districts:
+        districts, name = former_district_outlines(communes), ""
+    else:
+        districts, name = communes.iloc[:0][["geometry"]].assign(district_code="", district_name=""), ""
+    return MapData(communes, districts, data.view, data.info, name, data)
 
 
 # --------------------------------------------------------------------------- layout
@@ -490,6 +336,7 @@ def _draw_polygons(
     linewidth: float,
     alpha: float = 1.0,
     zorder: int = 1,
+    linestyle: str | tuple[float, tuple[float, ...]] = "solid",
 ) -> None:
     patches = []
     colours = []
@@ -513,6 +360,7 @@ def _draw_polygons(
         alpha=alpha,
         zorder=zorder,
         joinstyle="round",
+        linestyles=linestyle,
     )
     ax.add_collection(coll)
 
@@ -679,6 +527,19 @@ def _legend(page: _Page, lay: _Layout, data: MapData, spec: MapSpec, x: float, y
         page.text(x + sw + 0.12, y - sh / 2, label, lay.legend_pt, va="center")
         page.text(count_x, y - sh / 2, f"{count:,}".replace(",", "."), lay.legend_pt, va="center", ha="right")
         y -= row
+    if data.former:  # the context outlines, as drawn on the map
+        page.fig.add_artist(
+            Line2D(
+                [x, x + sw],
+                [y - sh / 2] * 2,
+                color=FORMER_EDGE,
+                linewidth=1.6,
+                linestyle=(0, (4, 2)),
+                transform=page.fig.dpi_scale_trans,
+            )
+        )
+        page.text(x + sw + 0.12, y - sh / 2, FORMER_DISTRICT_LABEL.pick(lang), lay.legend_pt, va="center")
+        y -= row
     return y
 
 
@@ -797,27 +658,20 @@ def _draw_map(
             ax, data.districts, ["none"] * len(data.districts), edgecolor="#8a8a8a", linewidth=0.8, zorder=3
         )
         _draw_polygons(ax, focus, ["none"], edgecolor=DISTRICT_EDGE, linewidth=2.0, zorder=4)
-        font = page.regular.copy()
-        font.set_size(lay.commune_label_pt)
-        members = communes[inside].assign(_area=communes[inside].area).sort_values("_area", ascending=False)
-        labels = []
-        for geom, name in zip(members.geometry, members["name"], strict=True):
-            p = geom.representative_point()
-            labels.append(
-                ax.text(
-                    p.x,
-                    p.y,
-                    _nfc(name),
-                    fontproperties=font,
-                    ha="center",
-                    va="center",
-                    zorder=6,
-                    color="#111111",
-                    path_effects=_halo(2.2),
-                    clip_on=True,
-                )
+        _unit_labels(page, ax, communes[inside], lay.commune_label_pt)
+    elif not data.data.has_districts:  # the 65 units of 2025: no district level, units named
+        _draw_polygons(ax, communes, fills, edgecolor=EDGE_COLOR, linewidth=0.5, zorder=1)
+        if data.former:  # context: the former districts along the 2025 unit edges, dashed
+            _draw_polygons(
+                ax,
+                data.districts,
+                ["none"] * len(data.districts),
+                edgecolor=FORMER_EDGE,
+                linewidth=1.3,
+                zorder=3,
+                linestyle=(0, (4, 2)),
             )
-        _declutter(page, ax, labels)
+        _unit_labels(page, ax, communes, lay.commune_label_pt)
     else:
         _draw_polygons(ax, communes, fills, edgecolor=EDGE_COLOR, linewidth=0.35, zorder=1)
         _draw_polygons(
@@ -856,6 +710,32 @@ def _draw_map(
     return box
 
 
+def _unit_labels(page: _Page, ax: Axes, units: gpd.GeoDataFrame, pt: float) -> None:
+    """Unit names (without the type word) at each unit's representative point, largest first,
+    moved off each other (:func:`_declutter`)."""
+    font = page.regular.copy()
+    font.set_size(pt)
+    members = units.assign(_area=units.area).sort_values("_area", ascending=False)
+    labels = []
+    for geom, name in zip(members.geometry, members["name"], strict=True):
+        p = geom.representative_point()
+        labels.append(
+            ax.text(
+                p.x,
+                p.y,
+                _nfc(name),
+                fontproperties=font,
+                ha="center",
+                va="center",
+                zorder=6,
+                color="#111111",
+                path_effects=_halo(2.2),
+                clip_on=True,
+            )
+        )
+    _declutter(page, ax, labels)
+
+
 def _title_block(page: _Page, lay: _Layout, data: MapData, spec: MapSpec) -> float:
     lang = spec.lang
     x, y = lay.margin, page.height - lay.margin
@@ -873,14 +753,27 @@ def _title_block(page: _Page, lay: _Layout, data: MapData, spec: MapSpec) -> flo
             lines += _wrap(part, width, lay.title_pt, page.bold)
     y = page.lines(x, y, lines, lay.title_pt, bold=True, spacing=1.25)
     y -= lay.subtitle_pt * 0.25 / 72
-    name = data.info.name_vi if lang == "vi" else data.info.name_en
+    name = Bilingual(data.info.name_vi, data.info.name_en).pick(lang)
     subtitle = f"{t('static_province', lang)} · {t('dataset', lang)}: {name}"
+    if not data.data.has_districts:  # the 65 units of 2025
+        subtitle += " · " + Bilingual(data.data.vintage.label_vi, data.data.vintage.label_en).pick(lang)
+    if framework := data.data.framework_line(lang):
+        subtitle += " · " + framework
     y = page.lines(x, y, _wrap(subtitle, width, lay.subtitle_pt), lay.subtitle_pt, color="#333333")
-    if data.info.illustrative:
-        y = page.lines(
-            x, y, [t("static_illustrative", lang)], lay.subtitle_pt, bold=True, color=ILLUSTRATIVE_COLOR
-        )
+    badges = [t("static_illustrative", lang)] if data.info.illustrative else []
+    if data.data.derived:
+        badges.append(t("static_derived", lang))
+    for badge in badges:
+        y = page.lines(x, y, [badge], lay.subtitle_pt, bold=True, color=ILLUSTRATIVE_COLOR)
     return y
+
+
+def group_line(groups: dict[int, int], lang: str) -> str:
+    """ "Nhóm xã (ngưỡng theo nhóm): nhóm 1: 20 · nhóm 2: 25 · nhóm 3: 16 đơn vị" ("" when none)."""
+    if not groups:
+        return ""
+    parts = " · ".join(f"{t('static_group', lang)} {g}: {n}" for g, n in groups.items())
+    return f"{t('static_groups', lang)}: {parts}"
 
 
 def _notes(data: MapData, spec: MapSpec) -> list[str]:
@@ -889,23 +782,29 @@ def _notes(data: MapData, spec: MapSpec) -> list[str]:
     notes = []
     if data.view.variable.kind == "scheme":
         notes.append(t("static_scheme", lang, scheme=scheme_label(spec.scheme, lang), k=c.k))
-    note = c.note_vi if lang == "vi" else c.note_en
-    if note:  # classify sets note_vi and note_en together
-        notes.append(note)
-    if data.info.illustrative:
-        notes.append(data.info.note_vi if lang == "vi" else data.info.note_en)
+    if c.note_vi and c.note_en:  # classify sets note_vi and note_en together
+        notes.append(Bilingual(c.note_vi, c.note_en).pick(lang))
+    if groups := group_line(data.data.commune_groups(), lang):
+        notes.append(groups)
+    notes += data.data.notes(lang)
     return notes
 
 
 def _footer(data: MapData, spec: MapSpec, today: date) -> list[str]:
     lang = spec.lang
-    name = data.info.name_vi if lang == "vi" else data.info.name_en
+    name = Bilingual(data.info.name_vi, data.info.name_en).pick(lang)
     source = name if data.info.illustrative else f"{name} ({data.info.source})"
-    day = today.strftime("%d/%m/%Y") if lang == "vi" else today.isoformat()
     return [
-        boundaries_source_line(lang),
-        t("static_data_source", lang, source=source) + "  " + t("static_exported", lang, date=day),
+        data.data.boundary_line(lang),
+        t("static_data_source", lang, source=source)
+        + "  "
+        + t("static_exported", lang, date=day_text(today, lang)),
     ]
+
+
+def day_text(day: date, lang: str) -> str:
+    """ "06/12/2026" (vi) or "2026-12-06" (en)."""
+    return day.strftime("%d/%m/%Y") if lang == "vi" else day.isoformat()
 
 
 def _compose(size: PageSize, data: MapData, spec: MapSpec, today: date) -> Figure:
@@ -970,16 +869,21 @@ def render_map(
     check_format(fmt)
     page = check_size(size)
     data = prepare(spec, boundaries)
+    spec = data.data.spec  # units as drawn
     fig = _compose(page, data, spec, today or date.today())
     title = t("static_title", spec.lang, variable=data.view.variable.label(spec.lang), year=spec.year)
     buf = io.BytesIO()
     if fmt == "png":
-        metadata = {"Title": _nfc(title), "Software": "ntm-geo (matplotlib)", "Source": "censusVN2009 (MIT)"}
+        metadata = {
+            "Title": _nfc(title),
+            "Software": "ntm-geo (matplotlib)",
+            "Source": data.data.vintage.boundary_source,
+        }
     else:
         metadata = {
             "Title": _nfc(title),
             "Creator": "ntm-geo (matplotlib)",
-            "Subject": boundaries_source_line(spec.lang),
+            "Subject": data.data.boundary_line(spec.lang),
         }
     with matplotlib.rc_context({"pdf.fonttype": 42, "pdf.compression": 9}):
         fig.savefig(buf, format=fmt, dpi=page.dpi, metadata=metadata, facecolor="white")
