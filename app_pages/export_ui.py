@@ -25,6 +25,7 @@ import shapely
 import streamlit as st
 
 from app_pages.common import boundaries, joined_table, unit_boundaries
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.errors import NtmGeoError
 from ntm_geo.exports.formats import export_filename, standalone_html, table_export
 from ntm_geo.exports.geopackage import build_geopackage
@@ -243,4 +244,4 @@ def _district_name(spec: MapSpec) -> str:
 def _size_text(n: int, lang: str) -> str:
     """ "1,2 MB" / "1.2 MB", "85 kB"."""
     text = f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{max(1, round(n / 1e3))} kB"
-    return text.replace(".", ",") if lang == "vi" else text
+    return Bilingual(text.replace(".", ","), text).pick(lang)

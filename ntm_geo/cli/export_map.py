@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.errors import ConfigError
 
 if TYPE_CHECKING:  # imported lazily at run time: the CLI starts fast
@@ -256,7 +257,6 @@ def render(request: ExportRequest, boundaries: Boundaries | None = None) -> byte
 
 def describe(data: bytes, fmt: str, lang: str) -> str:
     """What the bytes are, read back from the file: pixels and dpi, PDF pages and page size."""
-    vi = lang == "vi"
     if fmt == "png":
         from PIL import Image
 
@@ -267,19 +267,19 @@ def describe(data: bytes, fmt: str, lang: str) -> str:
         pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", data))
         box = re.search(rb"/MediaBox\s*\[\s*\S+\s+\S+\s+(\S+)\s+(\S+)\s*\]", data)
         w_mm, h_mm = (round(float(v) / 72 * 25.4) for v in box.groups()) if box else (0, 0)
-        return f"PDF {pages} {'trang' if vi else 'page' if pages == 1 else 'pages'}, {w_mm}×{h_mm} mm"
+        word = Bilingual("trang", "page" if pages == 1 else "pages").pick(lang)
+        return f"PDF {pages} {word}, {w_mm}×{h_mm} mm"
     if fmt == "gpkg":
-        return _describe_gpkg(data, vi)
+        return _describe_gpkg(data).pick(lang)
     if fmt in ("xlsx", "csv"):
-        return _describe_table(data, fmt, vi)
-    return (
-        "HTML, mở không cần internet (script, kiểu và dữ liệu nằm trong tệp)"
-        if vi
-        else "HTML, opens offline (scripts, styles and data inlined)"
-    )
+        return _describe_table(data, fmt).pick(lang)
+    return Bilingual(
+        "HTML, mở không cần internet (script, kiểu và dữ liệu nằm trong tệp)",
+        "HTML, opens offline (scripts, styles and data inlined)",
+    ).pick(lang)
 
 
-def _describe_gpkg(data: bytes, vi: bool) -> str:
+def _describe_gpkg(data: bytes) -> Bilingual:
     """Layers and rows of a GeoPackage, read back with pyogrio from a temporary copy."""
     import pyogrio
 
@@ -289,20 +289,22 @@ def _describe_gpkg(data: bytes, vi: bool) -> str:
         layers = [str(name) for name, _ in pyogrio.list_layers(path)]
         units = pyogrio.read_info(path, layer="communes")["features"]
     names = ", ".join(layers)
-    if vi:
-        return f"GeoPackage {units} đơn vị, lớp: {names}; kiểu QGIS như trong ứng dụng"
-    return f"GeoPackage, {units} units, layers: {names}; QGIS style as in the app"
+    return Bilingual(
+        f"GeoPackage {units} đơn vị, lớp: {names}; kiểu QGIS như trong ứng dụng",
+        f"GeoPackage, {units} units, layers: {names}; QGIS style as in the app",
+    )
 
 
-def _describe_table(data: bytes, fmt: str, vi: bool) -> str:
+def _describe_table(data: bytes, fmt: str) -> Bilingual:
     """Rows of the exported table, read back with the importer's reader."""
     from ntm_geo.datasets.importing import read_table
 
     rows = len(read_table(data, f"table.{fmt}").rows)
     kind = "Excel" if fmt == "xlsx" else "CSV (UTF-8)"
-    if vi:
-        return f"{kind} {rows} dòng, tiêu đề tiếng Việt, dòng mã cột để nhập lại"
-    return f"{kind}, {rows} rows, headers in English, a row of column keys for re-import"
+    return Bilingual(
+        f"{kind} {rows} dòng, tiêu đề tiếng Việt, dòng mã cột để nhập lại",
+        f"{kind}, {rows} rows, headers in English, a row of column keys for re-import",
+    )
 
 
 def _write(out: Path, data: bytes) -> None:
@@ -340,7 +342,9 @@ def active_boundaries() -> Boundaries:
 
 
 def _number(n: int, lang: str) -> str:
-    return f"{n:,}".replace(",", "." if lang == "vi" else ",")
+    """ "1.234.567" (vi) or "1,234,567" (en)."""
+    text = f"{n:,}"
+    return Bilingual(text.replace(",", "."), text).pick(lang)
 
 
 def export_map(args: argparse.Namespace) -> int:
@@ -353,14 +357,12 @@ def export_map(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - started
     lang = request.spec.lang
     what = describe(data, request.fmt, lang)
-    if lang == "vi":
-        print(
-            f"Đã ghi {request.out}: {_number(len(data), lang)} byte, {what}, {seconds:.1f} giây.".replace(
-                f"{seconds:.1f} giây", f"{seconds:.1f}".replace(".", ",") + " giây"
-            )
-        )
-    else:
-        print(f"Wrote {request.out}: {_number(len(data), lang)} bytes, {what}, {seconds:.1f} s.")
+    size, secs = _number(len(data), lang), f"{seconds:.1f}"
+    done = Bilingual(
+        f"Đã ghi {request.out}: {size} byte, {what}, {secs.replace('.', ',')} giây.",
+        f"Wrote {request.out}: {size} bytes, {what}, {secs} s.",
+    )
+    print(done.pick(lang))
     return 0
 
 

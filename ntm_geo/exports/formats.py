@@ -130,9 +130,10 @@ def display_table(table: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     from ntm_geo.geo.units import UNIT_TYPES
 
     out = table.copy()
-    i = 0 if lang == "vi" else 1
     if "unit_type" in out:
-        out["unit_type"] = out["unit_type"].map(lambda k: UNIT_TYPES[k][i] if k in UNIT_TYPES else k)
+        out["unit_type"] = out["unit_type"].map(
+            lambda k: Bilingual(*UNIT_TYPES[k][:2]).pick(lang) if k in UNIT_TYPES else k
+        )
     if "area_km2" in out:
         out["area_km2"] = out["area_km2"].astype(float).round(1)
     for column in (*CRITERION_COLUMNS, *schema.column_keys("flag")):

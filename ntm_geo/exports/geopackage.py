@@ -39,7 +39,7 @@ Column aliases (Vietnamese and English, :func:`ntm_geo.exports.tables.column_lab
 language, ``description`` both) and into the QML. The style — a categorized renderer on
 ``map_class`` with the app's colours and legend labels, the not-assessed and no-data classes
 included; white unit edges — is stored in the ``layer_styles`` table (as QGIS writes it) as the
-default style of both commune layers, so QGIS opens them coloured as in the app; ``districts``
+default style of both commune layers (:mod:`ntm_geo.exports.qgis_style`), so QGIS opens them coloured as in the app; ``districts``
 gets an outline style.
 
 Shapefile is not offered: it truncates column names to 10 bytes and cannot hold Vietnamese text
@@ -54,7 +54,6 @@ import sqlite3
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
 
 import geopandas as gpd
 import numpy as np
@@ -65,7 +64,8 @@ from pyproj import CRS
 
 from ntm_geo.datasets.contract import DatasetInfo
 from ntm_geo.errors import ConfigError
-from ntm_geo.exports.static_map import DISTRICT_EDGE, EDGE_COLOR, FORMER_EDGE, MapSpec
+from ntm_geo.exports.qgis_style import class_labels, district_qml, legend_classes, style_qml
+from ntm_geo.exports.static_map import MapSpec
 from ntm_geo.exports.tables import column_label, provenance_for
 from ntm_geo.exports.view_data import (
     FORMER_DISTRICT_LABEL,
@@ -76,7 +76,6 @@ from ntm_geo.exports.view_data import (
 )
 from ntm_geo.geo.boundaries import Boundaries
 from ntm_geo.geo.boundary_upload import VN2000_LANG_SON_TM3
-from ntm_geo.maps.classify import NO_DATA, NO_DATA_COLOR, NOT_ASSESSED, NOT_ASSESSED_COLOR
 from ntm_geo.maps.themes import INFRA_CRITERIA, ChoroplethView, variable
 
 __all__ = [
@@ -87,6 +86,8 @@ __all__ = [
     "TABLE_METADATA",
     "build_geopackage",
     "commune_layer",
+    "district_qml",
+    "legend_classes",
     "require_variable",
     "style_qml",
     "vn2000_crs",
@@ -224,7 +225,7 @@ def commune_layer(
     if data.framework is not None and "framework_id" not in layer:
         layer["framework_id"] = data.framework.id
     yb = np.asarray(result.yb, dtype=int)
-    labels = _class_labels(view, spec.lang)
+    labels = class_labels(view, spec.lang)
     layer["map_value"] = list(view.display_values)
     layer["map_class"] = yb.astype(np.int32)
     layer["class_label"] = [labels[c] for c in yb]
@@ -237,112 +238,6 @@ def commune_layer(
     if spec.district:
         out = out[out["district_code"] == spec.district]
     return out.reset_index(drop=True), view, data
-
-
-def _class_labels(view: ChoroplethView, lang: str) -> dict[int, str]:
-    """Class index -> the legend's label (special classes included)."""
-    from ntm_geo.maps.classify import NO_DATA_LABEL, NOT_ASSESSED_LABEL
-
-    i = 0 if lang == "vi" else 1
-    labels = {
-        n: (c.label_vi if lang == "vi" else c.label_en) for n, c in enumerate(view.classification.classes)
-    }
-    labels[NO_DATA] = NO_DATA_LABEL[i]
-    labels[NOT_ASSESSED] = NOT_ASSESSED_LABEL[i]
-    return labels
-
-
-def legend_classes(view: ChoroplethView, lang: str) -> list[tuple[int, str, str]]:
-    """``(map_class, colour, label)`` in the app legend's order (high values first, then no data
-    and not assessed — always listed, so a filtered layer keeps its legend)."""
-    labels = _class_labels(view, lang)
-    result = view.classification
-    rows = [(n, result.colors[n], labels[n]) for n in range(result.k)]
-    rows.reverse()
-    rows.append((NO_DATA, NO_DATA_COLOR, labels[NO_DATA]))
-    rows.append((NOT_ASSESSED, NOT_ASSESSED_COLOR, labels[NOT_ASSESSED]))
-    return rows
-
-
-# --------------------------------------------------------------------------- QML
-
-
-def _rgba(hex_color: str, alpha: int = 255) -> str:
-    h = hex_color.lstrip("#")
-    return f"{int(h[0:2], 16)},{int(h[2:4], 16)},{int(h[4:6], 16)},{alpha}"
-
-
-def _fill_symbol(name: str, fill: str | None, outline: str, width_mm: float, *, dashed: bool = False) -> str:
-    options = {
-        "color": _rgba(fill) if fill else "0,0,0,0",
-        "style": "solid" if fill else "no",
-        "outline_color": _rgba(outline),
-        "outline_style": "dash" if dashed else "solid",
-        "outline_width": f"{width_mm:g}",
-        "outline_width_unit": "MM",
-        "joinstyle": "bevel",
-    }
-    # both forms of the properties: <Option> (QGIS >= 3.26 reads it) and <prop> (older QGIS 3)
-    opts = "".join(
-        f'<Option type="QString" name={quoteattr(k)} value={quoteattr(v)}/>' for k, v in options.items()
-    )
-    props = "".join(f"<prop k={quoteattr(k)} v={quoteattr(v)}/>" for k, v in options.items())
-    return (
-        f'<symbol type="fill" name={quoteattr(name)} alpha="1" clip_to_extent="1" force_rhr="0">'
-        f'<layer class="SimpleFill" enabled="1" pass="0" locked="0"><Option type="Map">{opts}</Option>'
-        f"{props}</layer></symbol>"
-    )
-
-
-def _aliases(fields: list[str], lang: str) -> str:
-    rows = "".join(
-        f'<alias field={quoteattr(f)} index="{i}" name={quoteattr(column_label(f, lang, default=f))}/>'
-        for i, f in enumerate(fields)
-    )
-    return f"<aliases>{rows}</aliases>"
-
-
-def style_qml(view: ChoroplethView, lang: str, fields: list[str]) -> str:
-    """QGIS style (QML) of a commune layer: categorized renderer on ``map_class`` with the app's
-    classes (:func:`legend_classes`: colour and legend label each), white unit edges, and the
-    field aliases in ``lang``."""
-    categories, symbols = [], []
-    for n, (value, color, label) in enumerate(legend_classes(view, lang)):
-        categories.append(f'<category value="{value}" label={quoteattr(label)} symbol="{n}" render="true"/>')
-        symbols.append(_fill_symbol(str(n), color, EDGE_COLOR, 0.2))
-    return (
-        "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
-        '<qgis version="3.28.0" styleCategories="AllStyleCategories">\n'
-        '<renderer-v2 type="categorizedSymbol" attr="map_class" symbollevels="0" enableorderby="0" '
-        'forceraster="0" referencescale="-1">\n'
-        f"<categories>{''.join(categories)}</categories>\n"
-        f"<symbols>{''.join(symbols)}</symbols>\n"
-        "</renderer-v2>\n"
-        f"{_aliases(fields, lang)}\n"
-        "<layerGeometryType>2</layerGeometryType>\n"
-        "</qgis>\n"
-    )
-
-
-def district_qml(lang: str, fields: list[str], *, dashed: bool = False) -> str:
-    """QGIS style of the district layer: no fill, dark outline (as the app's district lines);
-    ``dashed`` grey for the former districts drawn as context on the 2025 units."""
-    symbol = (
-        _fill_symbol("0", None, FORMER_EDGE, 0.5, dashed=True)
-        if dashed
-        else _fill_symbol("0", None, DISTRICT_EDGE, 0.6)
-    )
-    return (
-        "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
-        '<qgis version="3.28.0" styleCategories="AllStyleCategories">\n'
-        '<renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" forceraster="0" '
-        'referencescale="-1">\n'
-        f"<symbols>{symbol}</symbols>\n"
-        "</renderer-v2>\n"
-        f"{_aliases(fields, lang)}\n"
-        "<layerGeometryType>2</layerGeometryType>\n"
-        "</qgis>\n"
-    )
 
 
 # --------------------------------------------------------------------------- layers
