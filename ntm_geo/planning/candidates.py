@@ -11,14 +11,19 @@ never counted in a group and never "0 criteria".
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import numpy as np
 import pandas as pd
 
 from ntm_geo.bilingual import Bilingual
 from ntm_geo.criteria.framework import CRITERION_COLUMNS, load_criteria
+from ntm_geo.criteria.frameworks import Framework
+from ntm_geo.criteria.frameworks import framework as framework_by_id
 from ntm_geo.datasets import schema
+from ntm_geo.errors import ConfigError
 from ntm_geo.i18n import register
-from ntm_geo.maps.themes import INFRA_CRITERIA, table_framework
+from ntm_geo.maps.themes import INFRA_CRITERIA
 from ntm_geo.planning.groups import STANDARD, group_key, group_label
 
 INFRA_TOTAL = len(INFRA_CRITERIA)  # 8 infrastructure criteria (2–9)
@@ -26,6 +31,88 @@ INFRA_TOTAL = len(INFRA_CRITERIA)  # 8 infrastructure criteria (2–9)
 INDICATOR_COLUMNS: tuple[str, ...] = tuple(
     c.key for c in schema.value_columns() if c.theme == "infrastructure"
 )
+
+
+# --------------------------------------------------------------------------- the table's framework and places
+class CriterionLike(Protocol):
+    """A criterion of a table's framework: :class:`ntm_geo.criteria.frameworks.Criterion`, or the
+    19-criteria catalogue's :class:`ntm_geo.criteria.framework.Criterion` for a table without one."""
+
+    @property
+    def number(self) -> int: ...
+
+    @property
+    def code(self) -> str: ...
+
+    def label(self, lang: str = "vi") -> str: ...
+
+
+#: What names the place of a unit beside its name: its district (2011–2025 units), its commune
+#: group (xã nhóm 1/2/3 of Decision 51/2025, when the table gives it) or nothing (the 2025 units
+#: have no district level).
+PLACE_KINDS: tuple[str, ...] = ("district", "commune_group", "none")
+_PLACE_HEADERS: dict[str, Bilingual] = {
+    "district": Bilingual("Huyện", "District"),
+    "commune_group": Bilingual("Nhóm xã", "Commune group"),
+    "none": Bilingual("", ""),
+}
+
+
+def table_framework_of(table: pd.DataFrame) -> Framework | None:
+    """The framework a joined or candidate table declares in ``framework_id`` (None when it has none)."""
+    if "framework_id" not in table.columns or not len(table):
+        return None
+    ids = [str(v) for v in pd.unique(table["framework_id"].dropna()) if str(v)]
+    return framework_by_id(ids[0]) if ids else None
+
+
+def criteria_of(table: pd.DataFrame) -> tuple[CriterionLike, ...]:
+    """The criteria a joined or candidate table is assessed against, in number order: those of its
+    ``framework_id`` (51/2025: 10), else the 19 criteria of 491/342 (``data/criteria.csv``)."""
+    fw = table_framework_of(table)
+    return tuple(fw.criteria) if fw is not None else tuple(load_criteria())
+
+
+def place_kind(table: pd.DataFrame) -> str:
+    """What names a unit's place in ``table`` (a candidate table): ``"district"`` when any unit has a
+    district name, else ``"commune_group"`` when any unit has a commune group, else ``"none"``."""
+    if "district_name" in table.columns and (table["district_name"].fillna("").astype(str) != "").any():
+        return "district"
+    if "commune_group" in table.columns and table["commune_group"].notna().any():
+        return "commune_group"
+    return "none"
+
+
+def place_header(kind: str, lang: str = "vi") -> str:
+    """Header of the ``place`` column for a :func:`place_kind` ("Huyện", "Nhóm xã", or "")."""
+    if kind not in _PLACE_HEADERS:
+        raise ConfigError(
+            f"Unknown place kind {kind!r}; allowed: {', '.join(PLACE_KINDS)}.",
+            f"Loại địa bàn không hợp lệ {kind!r}; các giá trị hợp lệ: {', '.join(PLACE_KINDS)}.",
+        )
+    return _PLACE_HEADERS[kind].pick(lang)
+
+
+def has_data(table: pd.DataFrame, column: str) -> bool:
+    """Whether ``table`` has ``column`` with at least one value (a column the dataset does not
+    give is all NA after the join: the planner leaves it out rather than show an empty column)."""
+    return column in table.columns and bool(table[column].notna().any())
+
+
+def with_place(name: str, place: object) -> str:
+    """ "Xã Tân Tiến (Huyện Đình Lập)", or the name alone when the unit has no place ("")."""
+    text = "" if place is None or pd.isna(place) else str(place)
+    return f"{name} ({text})" if text else name
+
+
+def _group_names(fw: Framework | None, lang: str) -> dict[int, str]:
+    """Commune group number -> its name under ``fw`` ("Xã nhóm 3"); the number alone otherwise."""
+    names = {}
+    if fw is not None and fw.area_kind == "commune_group":
+        for area in fw.areas:
+            if area.key[1:].isdigit():
+                names[int(area.key[1:])] = Bilingual(area.name_vi, area.name_en).pick(lang)
+    return names
 
 
 # --------------------------------------------------------------------------- candidate table
@@ -36,34 +123,35 @@ def candidate_table(joined: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     ----------
     joined : DataFrame or GeoDataFrame
         A joined table (:func:`ntm_geo.maps.themes.join_dataset`): ``commune_code``, ``name_with_type``,
-        ``district_code``, ``district_name``, ``unit_type``, ``assessed``, ``population_2009``,
-        ``c01``..``c19``, ``criteria_met``, ``infra_criteria_met`` and the indicators (missing
-        indicator columns become NA).
-    lang : "vi" or "en" — language of ``group_label`` and ``missing_label``.
+        ``district_code``, ``district_name`` ("" on the 2025 units), ``unit_type``, ``assessed``,
+        ``population_2009``, ``c01``..``c19``, ``criteria_met``, ``infra_criteria_met``,
+        ``framework_id``, the indicators and, when the table gives it, ``commune_group`` (1–3,
+        Decision 51/2025); absent columns become NA.
+    lang : "vi" or "en" — language of ``group_label``, ``missing_label`` and ``place``.
 
     Returns
     -------
     DataFrame (same row order, no geometry) with columns
 
     ``commune_code``, ``name``, ``district_code``, ``district_name``, ``unit_type``, ``assessed``;
-    ``criteria_met`` (Int64, 0–19; NA if not assessed / no data); ``gap`` (Int64, criteria still
-    missing = 19 − criteria_met); ``group`` (key of :data:`GROUPS`, or ``not_assessed`` /
-    ``no_data``) and ``group_label``; ``missing`` (tuple of criterion numbers not met) and
-    ``missing_label`` ("2. Giao thông; 3. Thủy lợi"); ``poverty_rate_pct`` (%); ``population``
-    (people, 2009 census); the infrastructure indicators of :data:`INDICATOR_COLUMNS` (% or
-    yes/no); ``infra_criteria_met`` (Int64, of criteria 2–9) and ``infra_missing`` (Int64,
-    8 − infra_criteria_met); ``especially_difficult`` (boolean); ``c01``..``c19`` (boolean); and
-    every other yes/no column of the dataset (usable as a filter flag); ``criteria_total`` (Int64:
-    the number of criteria of the table's framework, 19, or 10 under 51/2025 — ``gap`` and
-    ``missing`` count that framework's criteria, named after it).
+    ``commune_group`` (Int64, NA when not given) and ``place`` (the district name, else the
+    commune group's name "Xã nhóm 3", else ""; see :func:`place_kind`); ``criteria_met`` (Int64,
+    0–N; NA if not assessed / no data); ``gap`` (Int64, criteria still missing = N −
+    criteria_met); ``group`` (a key of :func:`ntm_geo.planning.groups.group_keys`, or
+    ``not_assessed`` / ``no_data``) and ``group_label``; ``missing`` (tuple of criterion numbers
+    not met) and ``missing_label`` ("2. Giao thông; 3. Thủy lợi"); ``poverty_rate_pct`` (%);
+    ``population`` (people, 2009 census); the infrastructure indicators of
+    :data:`INDICATOR_COLUMNS` (% or yes/no); ``infra_criteria_met`` (Int64, of criteria 2–9) and
+    ``infra_missing`` (Int64, 8 − infra_criteria_met; NA under a framework without that block);
+    ``especially_difficult`` (boolean); ``c01``..``c19`` (boolean); every other yes/no column of
+    the dataset (usable as a filter flag); ``criteria_total`` (Int64: N, the number of criteria
+    of the table's framework — 19, or 10 under 51/2025; ``gap`` and ``missing`` count that
+    framework's criteria, named after it) and ``framework_id`` (str, "" when none).
     """
-    fw = table_framework(joined)
-    if fw is not None:
-        names = {c.number: c.label(lang) for c in fw.criteria}
-        keys = fw.criterion_keys
-    else:
-        names = {c.number: c.label(lang) for c in load_criteria()}
-        keys = CRITERION_COLUMNS
+    fw = table_framework_of(joined)
+    criteria = criteria_of(joined)
+    names = {c.number: c.label(lang) for c in criteria}
+    keys = tuple(c.code for c in criteria)
     total = len(keys)
     n = len(joined)
 
@@ -83,14 +171,23 @@ def candidate_table(joined: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     missing = [tuple(int(c[1:]) for c in keys if row[c]) for _, row in not_met.iterrows()]
     groups = [group_key(m, a, total) for m, a in zip(met, assessed, strict=True)]
     infra_met = column("infra_criteria_met", "Int64").where(assessed, pd.NA)
+    district_name = joined["district_name"].fillna("").astype(str).to_numpy()
+    commune_group = column("commune_group", "Int64")
+    group_names = _group_names(fw, lang)
+    place = [
+        d if d else ("" if pd.isna(g) else group_names.get(int(g), str(int(g))))
+        for d, g in zip(district_name, commune_group, strict=True)
+    ]
     out = pd.DataFrame(
         {
             "commune_code": joined["commune_code"].astype(str).to_numpy(),
             "name": joined["name_with_type"].astype(str).to_numpy(),
-            "district_code": joined["district_code"].astype(str).to_numpy(),
-            "district_name": joined["district_name"].astype(str).to_numpy(),
+            "district_code": joined["district_code"].fillna("").astype(str).to_numpy(),
+            "district_name": district_name,
             "unit_type": joined["unit_type"].astype(str).to_numpy() if "unit_type" in joined.columns else "",
             "assessed": assessed,
+            "commune_group": commune_group,
+            "place": place,
             "criteria_met": met,
             "gap": (total - met).astype("Int64"),
             "group": groups,
@@ -109,6 +206,7 @@ def candidate_table(joined: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     for c in CRITERION_COLUMNS:
         out[c] = crit[c]
     out["criteria_total"] = pd.array([total] * n, dtype="Int64")
+    out["framework_id"] = fw.id if fw is not None else ""
     for name in joined.columns:  # any other yes/no column of the dataset
         if name not in out.columns and name != "assessed" and isinstance(joined[name].dtype, pd.BooleanDtype):
             out[name] = joined[name].astype("boolean").reset_index(drop=True)
@@ -116,11 +214,15 @@ def candidate_table(joined: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
 
 
 def flag_columns(table: pd.DataFrame) -> tuple[str, ...]:
-    """The yes/no columns of a candidate table usable as filter flags (not the 19 criteria)."""
+    """The yes/no columns of a candidate table usable as filter flags (not the criteria), those
+    with at least one value (a flag the dataset does not give cannot filter anything)."""
     return tuple(
         c
         for c in table.columns
-        if c not in CRITERION_COLUMNS and c != "assessed" and isinstance(table[c].dtype, pd.BooleanDtype)
+        if c not in CRITERION_COLUMNS
+        and c != "assessed"
+        and isinstance(table[c].dtype, pd.BooleanDtype)
+        and has_data(table, c)
     )
 
 
@@ -138,6 +240,7 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "commune_code": ("Mã xã", "Code"),
     "name": ("Xã", "Commune"),
     "district_name": ("Huyện", "District"),
+    "commune_group": ("Nhóm xã", "Commune group"),
     "criteria_met": ("Số tiêu chí đạt", "Criteria met"),
     "gap": ("Còn thiếu", "Missing"),
     "group_label": ("Nhóm", "Group"),

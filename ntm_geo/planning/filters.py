@@ -8,10 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ntm_geo.criteria.framework import CRITERION_COLUMNS
 from ntm_geo.errors import ConfigError
+from ntm_geo.planning.candidates import criteria_of, flag_columns
 from ntm_geo.planning.candidates import criteria_total as _total
-from ntm_geo.planning.candidates import flag_columns
 from ntm_geo.planning.groups import (
     ALL_MET_GROUP,
     GROUPS,
@@ -26,13 +25,16 @@ from ntm_geo.planning.groups import (
 class Filters:
     """What the planner narrows the candidates to. Empty / ``False`` / ``None`` = no filter.
 
-    ``districts``: district codes (3 digits); ``groups``: group keys (:data:`GROUPS`, or
-    ``not_assessed``); ``not_meeting_standard``: only xã with fewer than 19 criteria;
-    ``criterion_not_met``: a criterion number 1–19 the xã must *not* meet; ``flags``: yes/no
-    column names that must be yes — prefix ``!`` for "must be no" (``"!car_access_all_season"``).
+    ``districts``: district codes (3 digits; units of 2011–2025); ``commune_groups``: commune
+    groups 1–3 (Decision 51/2025; units whose table gives one); ``groups``: group keys
+    (:func:`ntm_geo.planning.groups.group_keys`, or ``not_assessed``); ``not_meeting_standard``:
+    only xã with fewer than all N criteria of the table's framework; ``criterion_not_met``: a
+    criterion number 1–N the xã must *not* meet; ``flags``: yes/no column names that must be yes
+    — prefix ``!`` for "must be no" (``"!car_access_all_season"``).
     """
 
     districts: tuple[str, ...] = ()
+    commune_groups: tuple[int, ...] = ()
     groups: tuple[str, ...] = ()
     not_meeting_standard: bool = False
     criterion_not_met: int | None = None
@@ -45,12 +47,19 @@ def apply_filters(table: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     Raises
     ------
     ConfigError
-        Unknown group key, criterion number outside 1–19, or a flag that is not a yes/no column
+        Unknown group key, criterion number outside 1–N (the table's framework), or a flag that is not a yes/no column
         of the table (the message lists the allowed values).
     """
     keep = pd.Series(True, index=table.index)
     if filters.districts:
         keep &= table["district_code"].isin(filters.districts)
+    if filters.commune_groups:
+        if "commune_group" not in table.columns:
+            raise ConfigError(
+                "Commune group filter: this dataset gives no commune group (xã nhóm 1/2/3).",
+                "Bộ lọc nhóm xã: bộ dữ liệu này không có cột nhóm xã (xã nhóm 1/2/3).",
+            )
+        keep &= table["commune_group"].isin(filters.commune_groups).fillna(False).astype(bool)
     if filters.groups:
         allowed = [*GROUPS, NOT_ASSESSED_GROUP, NO_DATA_GROUP, ALL_MET_GROUP, NOT_ALL_MET_GROUP]
         bad = [g for g in filters.groups if g not in allowed]
@@ -70,7 +79,7 @@ def apply_filters(table: pd.DataFrame, filters: Filters) -> pd.DataFrame:
                 f"criterion_not_met = {number!r}; use a criterion number 1–{top} or None.",
                 f"criterion_not_met = {number!r}; hãy dùng số tiêu chí 1–{top} hoặc None.",
             )
-        col = CRITERION_COLUMNS[int(number) - 1]
+        col = criteria_of(table)[int(number) - 1].code
         keep &= (table[col] == False).fillna(False).astype(bool)  # noqa: E712 - NA (no data) is not "not met"
     allowed_flags = flag_columns(table)
     for flag in filters.flags:

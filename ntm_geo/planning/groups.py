@@ -95,3 +95,13 @@ def group_label(key: str, lang: str = "vi") -> str:
         f"Unknown group {key!r}; allowed: {allowed}.",
         f"Nhóm không hợp lệ {key!r}; các nhóm hợp lệ: {allowed}.",
     )
+
+
+def group_keys(total: int = STANDARD) -> tuple[str, ...]:
+    """The groups xã are counted in under a framework of ``total`` criteria, in order: the
+    report's five groups for 19 criteria, else ``("all_met", "not_all_met")``.
+
+    >>> group_keys(10)
+    ('all_met', 'not_all_met')
+    """
+    return tuple(GROUPS) if total == STANDARD else (ALL_MET_GROUP, NOT_ALL_MET_GROUP)

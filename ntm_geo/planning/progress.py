@@ -16,14 +16,21 @@ import pandas as pd
 
 from ntm_geo.bilingual import Bilingual
 from ntm_geo.criteria.framework import load_criteria
-from ntm_geo.criteria.reference import Distribution, load_reference
+from ntm_geo.criteria.reference import Distribution
 from ntm_geo.errors import ConfigError
 from ntm_geo.maps.classify import format_number
+from ntm_geo.planning.candidates import criteria_of, table_framework_of
 from ntm_geo.planning.groups import GROUP_BANDS, GROUPS, STANDARD, group_key
+from ntm_geo.planning.targets import report_48_target
 
 
 # --------------------------------------------------------------------------- district summary
 def _weighted_poverty(frame: pd.DataFrame) -> float:
+    """Poverty rate (%) of a set of units weighted by 2009 population; the plain mean of the units
+    when none has a population (the 2025 units: no census population), NaN without values."""
+    if "population_2009" not in frame.columns or frame["population_2009"].isna().all():
+        values = frame["poverty_rate_pct"].dropna().astype(float)
+        return float(values.mean()) if len(values) else float("nan")
     ok = frame["poverty_rate_pct"].notna() & frame["population_2009"].notna()
     pop = frame.loc[ok, "population_2009"].astype(float)
     if pop.sum() <= 0:
@@ -31,9 +38,41 @@ def _weighted_poverty(frame: pd.DataFrame) -> float:
     return float((frame.loc[ok, "poverty_rate_pct"].astype(float) * pop).sum() / pop.sum())
 
 
-def _district_stats(joined: pd.DataFrame) -> pd.DataFrame:
+#: What :func:`district_summary` groups the units by: their district (2011–2025 units) or their
+#: commune group (xã nhóm 1/2/3 of Decision 51/2025, when the table gives it).
+SUMMARY_BY: tuple[str, ...] = ("district", "commune_group")
+
+
+def _area_columns(joined: pd.DataFrame, by: str) -> pd.DataFrame:
+    """``district_code`` / ``district_name`` of each unit for ``by`` (a commune group's are its
+    number and name, "Xã nhóm 3")."""
+    if by not in SUMMARY_BY:
+        raise ConfigError(
+            f"Summary by {by!r}; allowed: {', '.join(SUMMARY_BY)}.",
+            f"Tổng hợp theo {by!r} không hợp lệ; các giá trị hợp lệ: {', '.join(SUMMARY_BY)}.",
+        )
+    if by == "district":
+        return joined.assign(district_code=joined["district_code"].astype(str))
+    if "commune_group" not in joined.columns:
+        raise ConfigError(
+            "Summary by commune group: this dataset gives no commune group (xã nhóm 1/2/3).",
+            "Tổng hợp theo nhóm xã: bộ dữ liệu này không có cột nhóm xã (xã nhóm 1/2/3).",
+        )
+    group = joined["commune_group"].astype("Int64")
+    fw = table_framework_of(joined)
+    names = {int(a.key[1:]): a.name_vi for a in fw.areas if a.key[1:].isdigit()} if fw is not None else {}
+    keep = joined.loc[group.notna().to_numpy()]
+    g = group.dropna().astype(int)
+    return keep.assign(
+        district_code=[str(v) for v in g], district_name=[names.get(v, f"Nhóm {v}") for v in g]
+    )
+
+
+def _district_stats(joined: pd.DataFrame, by: str = "district") -> pd.DataFrame:
+    total = len(criteria_of(joined))
     rows = []
-    for (code, name), frame in joined.groupby(["district_code", "district_name"], sort=True):
+    areas = _area_columns(joined, by)
+    for (code, name), frame in areas.groupby(["district_code", "district_name"], sort=True):
         xa = frame.loc[frame["assessed"].astype(bool)]
         met = xa["criteria_met"].astype("Float64")
         rows.append(
@@ -41,32 +80,51 @@ def _district_stats(joined: pd.DataFrame) -> pd.DataFrame:
                 "district_code": code,
                 "district_name": name,
                 "xa": len(xa),
-                "meeting_standard": int((met == STANDARD).fillna(False).sum()),
+                "meeting_standard": int((met == total).fillna(False).sum()),
                 "mean_criteria_met": float(met.mean()) if met.notna().any() else float("nan"),
                 "poverty_rate_pct": _weighted_poverty(frame),
             }
         )
-    return pd.DataFrame(rows)
+    columns = [
+        "district_code",
+        "district_name",
+        "xa",
+        "meeting_standard",
+        "mean_criteria_met",
+        "poverty_rate_pct",
+    ]
+    return pd.DataFrame(rows, columns=columns)
 
 
-def district_summary(joined_2015: pd.DataFrame, joined_2011: pd.DataFrame | None) -> pd.DataFrame:
-    """Per district: xã meeting the standard, mean criteria met, poverty rate and change since 2011.
+def district_summary(
+    joined_2015: pd.DataFrame, joined_2011: pd.DataFrame | None, *, by: str = "district"
+) -> pd.DataFrame:
+    """Per district (or per commune group, ``by="commune_group"``): xã meeting the standard, mean
+    criteria met, poverty rate and change since an earlier year.
 
-    Returns one row per district (sorted by district code) with ``district_code``,
-    ``district_name``, ``xa`` (xã assessed), ``meeting_standard`` (xã with 19 criteria),
-    ``mean_criteria_met`` (criteria per xã), ``poverty_rate_pct`` (% of households, all units
-    of the district weighted by their 2009 population), and — NaN when ``joined_2011`` is
-    ``None`` — ``meeting_standard_2011``, ``mean_criteria_met_2011``, ``poverty_rate_pct_2011``,
-    ``meeting_standard_change`` (xã), ``mean_change`` (criteria) and ``poverty_change_pp``
-    (percentage points).
+    ``joined_2015`` is the year shown and ``joined_2011`` the earlier year compared (any years:
+    the names are historical). Returns one row per district (sorted by code) with
+    ``district_code``, ``district_name`` (for a commune group: its number and name, "Xã nhóm 3"),
+    ``xa`` (xã assessed), ``meeting_standard`` (xã meeting all criteria of that year's framework:
+    19, or 10 under 51/2025), ``mean_criteria_met`` (criteria per xã), ``poverty_rate_pct`` (% of
+    households, all units of the district weighted by their 2009 population; the plain mean of
+    the units where there is no population, as on the 2025 units), and — NaN when
+    ``joined_2011`` is ``None`` — ``meeting_standard_2011``, ``mean_criteria_met_2011``,
+    ``poverty_rate_pct_2011``, ``meeting_standard_change`` (xã), ``mean_change`` (criteria) and
+    ``poverty_change_pp`` (percentage points).
+
+    Raises
+    ------
+    ConfigError
+        ``by`` not in :data:`SUMMARY_BY`, or ``"commune_group"`` on a table without that column.
     """
-    now = _district_stats(joined_2015)
-    if joined_2011 is None:
+    now = _district_stats(joined_2015, by)
+    if joined_2011 is None or (by == "commune_group" and "commune_group" not in joined_2011.columns):
         before = now[["district_code"]].assign(
             meeting_standard=np.nan, mean_criteria_met=np.nan, poverty_rate_pct=np.nan
         )
     else:
-        before = _district_stats(joined_2011)[
+        before = _district_stats(joined_2011, by)[
             ["district_code", "meeting_standard", "mean_criteria_met", "poverty_rate_pct"]
         ]
     out = now.merge(before, on="district_code", how="left", suffixes=("", "_2011"))
@@ -91,8 +149,9 @@ def mean_criteria(joined: pd.DataFrame) -> float:
 
 
 def target_2020() -> Distribution:
-    """The report's 2020 target distribution (72 / 8 / 37 / 90 / 0 xã, mean 11.8)."""
-    return load_reference().distributions["2020_target"]
+    """The report's 2020 target distribution (72 / 8 / 37 / 90 / 0 xã, mean 11.8); which datasets
+    it applies to: :func:`ntm_geo.planning.targets.target_for`."""
+    return report_48_target().distribution
 
 
 def _target_counts(targets: Distribution) -> dict[str, int]:

@@ -16,22 +16,33 @@ from ntm_geo.bilingual import Bilingual
 from ntm_geo.errors import ConfigError
 from ntm_geo.maps.classify import format_number
 from ntm_geo.planning.candidates import criteria_total as _total
+from ntm_geo.planning.candidates import flag_columns, has_data, with_place
 from ntm_geo.planning.filters import Filters
+from ntm_geo.planning.groups import STANDARD
 
 
 # --------------------------------------------------------------------------- ranking
 @dataclass(frozen=True)
 class Component:
-    """One ranking component: the raw value it is computed from and its direction."""
+    """One ranking component: the candidate-table ``column`` it is computed from and its direction.
+
+    ``direction_vi`` / ``direction_en`` may hold ``{total}``, the number of criteria of the
+    table's framework (:meth:`direction` fills it in).
+    """
 
     key: str
     label_vi: str
     label_en: str
     direction_vi: str
     direction_en: str
+    column: str = ""
 
     def label(self, lang: str = "vi") -> str:
         return Bilingual(self.label_vi, self.label_en).pick(lang)
+
+    def direction(self, lang: str = "vi", total: int = STANDARD) -> str:
+        """How the component ranks, for a framework of ``total`` criteria ("1 − criteria missing/10 …")."""
+        return Bilingual(self.direction_vi, self.direction_en).format(total=total).pick(lang)
 
 
 #: The four components of the priority score, in the order of :class:`RankingWeights`.
@@ -42,8 +53,9 @@ COMPONENTS: dict[str, Component] = {
             "closeness",
             "gần chuẩn",
             "closeness to the standard",
-            "1 − số tiêu chí còn thiếu/19: càng ít tiêu chí thiếu càng được ưu tiên",
-            "1 − criteria missing/19: the fewer criteria missing, the higher",
+            "1 − số tiêu chí còn thiếu/{total}: càng ít tiêu chí thiếu càng được ưu tiên",
+            "1 − criteria missing/{total}: the fewer criteria missing, the higher",
+            "gap",
         ),
         Component(
             "poverty",
@@ -51,6 +63,7 @@ COMPONENTS: dict[str, Component] = {
             "poverty rate",
             "tỷ lệ hộ nghèo càng cao càng được ưu tiên, vì nhu cầu lớn hơn",
             "the higher the poverty rate, the higher, as the need is greater",
+            "poverty_rate_pct",
         ),
         Component(
             "population",
@@ -58,6 +71,7 @@ COMPONENTS: dict[str, Component] = {
             "population served",
             "dân số năm 2009 càng đông càng được ưu tiên",
             "the more people in 2009, the higher",
+            "population",
         ),
         Component(
             "missing_infrastructure",
@@ -65,9 +79,17 @@ COMPONENTS: dict[str, Component] = {
             "missing infrastructure",
             "càng thiếu nhiều tiêu chí hạ tầng 2–9 càng được ưu tiên",
             "the more infrastructure criteria 2–9 not met, the higher",
+            "infra_missing",
         ),
     )
 }
+
+
+def available_components(table: pd.DataFrame) -> tuple[str, ...]:
+    """Keys of the components ``table`` has data for (a 2026 table under 51/2025 has no
+    infrastructure block 2–9, and the 2025 units no 2009 population): the others score 0 for
+    everyone, so the planner offers no weight for them."""
+    return tuple(k for k, c in COMPONENTS.items() if has_data(table, c.column))
 
 
 @dataclass(frozen=True)
@@ -138,6 +160,13 @@ PRESETS: dict[str, Preset] = {
 }
 
 
+def available_presets(table: pd.DataFrame) -> tuple[str, ...]:
+    """Keys of the presets usable on ``table``: those whose flags (e.g. ``especially_difficult``)
+    are yes/no columns with data in it (:func:`ntm_geo.planning.candidates.flag_columns`)."""
+    flags = set(flag_columns(table))
+    return tuple(k for k, p in PRESETS.items() if all(f.lstrip("!") in flags for f in p.filters.flags))
+
+
 def preset(key: str) -> Preset:
     """Look a preset up; raises :class:`ConfigError` listing the allowed keys."""
     if key not in PRESETS:
@@ -189,9 +218,11 @@ def rank(table: pd.DataFrame, weights: RankingWeights) -> RankingResult:
     """Rank the xã of a candidate table by a weighted priority score.
 
     score = 100 × Σ wᵢ·nᵢ / Σ wᵢ, where nᵢ is component i min–max normalised to 0–1 over the xã
-    being ranked (see :data:`COMPONENTS` for each direction: closeness = 1 − gap/19, higher
+    being ranked (see :data:`COMPONENTS` for each direction: closeness = 1 − gap/N, N the criteria
+    of the table's framework (19; 10 under 51/2025), higher
     poverty = more need, more people = more served, more infrastructure criteria missing = more
-    need). A component with no spread or no data scores 0 for everyone. Ties (equal score to
+    need). A component with no spread scores 0 for everyone; a component ``table`` has no data
+    for (:func:`available_components`) gets weight 0 and the explanation says so. Ties (equal score to
     1e-9) are broken by ``gap`` (fewer missing first), then ``commune_code`` — deterministic.
 
     Raises
@@ -206,9 +237,12 @@ def rank(table: pd.DataFrame, weights: RankingWeights) -> RankingResult:
                 f"Ranking weight {key} = {value!r}; weights must be non-negative numbers.",
                 f"Trọng số xếp hạng {key} = {value!r}; trọng số phải là số không âm.",
             )
-    shares = weights.shares()
     rankable = table["assessed"].astype(bool) & table["criteria_met"].notna()
     ranked = table.loc[rankable].copy()
+    have = available_components(ranked)
+    unused = tuple(k for k in COMPONENTS if w[k] > 0 and len(ranked) and k not in have)
+    effective = RankingWeights(**{k: (0.0 if k in unused else v) for k, v in w.items()})
+    shares = effective.shares()
     rest = table.loc[~rankable].copy()
     raw = _raw_components(ranked)
     score = pd.Series(0.0, index=ranked.index)
@@ -227,105 +261,118 @@ def rank(table: pd.DataFrame, weights: RankingWeights) -> RankingResult:
     rest["rank"] = pd.array([pd.NA] * len(rest), dtype="Int64")
     out = pd.concat([ranked, rest]) if len(rest) else ranked
     out = out.reset_index(drop=True)
-    return RankingResult(out, _explain(ranked, weights, "vi"), _explain(ranked, weights, "en"), weights)
+    explain = {lg: _explain(ranked, effective, lg) + _no_data(unused, lg) for lg in ("vi", "en")}
+    return RankingResult(out, explain["vi"], explain["en"], weights)
+
+
+def _no_data(unused: tuple[str, ...], lang: str) -> str:
+    if not unused:
+        return ""
+    names = ", ".join(COMPONENTS[k].label(lang) for k in unused)
+    return _TEXTS["no_data"].format(names=names).pick(lang)
 
 
 def _pct(value: float, lang: str) -> str:
     return format_number(100 * value, lang, 0) + " %"
 
 
+_FACT_MET = Bilingual(
+    "đạt {met}/{total} tiêu chí (còn thiếu {gap})", "{met}/{total} criteria met ({gap} missing)"
+)
+_FACT_POVERTY = Bilingual("tỷ lệ hộ nghèo {value} %", "poverty rate {value} %")
+_FACT_POPULATION = Bilingual("dân số {value} người", "population {value}")
+_FACT_INFRA = Bilingual("thiếu {value}/8 tiêu chí hạ tầng", "{value} of 8 infrastructure criteria missing")
+_TEXTS: dict[str, Bilingual] = {
+    "none": Bilingual("Không có xã nào để xếp hạng với bộ lọc này.", "No xã to rank with these filters."),
+    "zero": Bilingual(
+        "Tất cả trọng số bằng 0: các xã được xếp theo số tiêu chí còn thiếu (ít trước), rồi theo mã xã.",
+        "All weights are zero: xã are ordered by criteria missing (fewest first), then by code.",
+    ),
+    "head": Bilingual(
+        "Điểm ưu tiên (0–100) là trung bình có trọng số của: {parts}. Mỗi thành phần được quy về "
+        "thang 0–1 (min–max) trong {n} xã đang xét.",
+        "Priority score (0–100) is the weighted mean of: {parts}. Each component is scaled to "
+        "0–1 (min–max) over the {n} xã considered.",
+    ),
+    "why": Bilingual(
+        " Đóng góp lớn nhất: {component} ({points} điểm).",
+        " Largest contribution: {component} ({points} points).",
+    ),
+    "first": Bilingual(
+        " Xếp thứ 1: {name}, {score} điểm — {facts}.{why}",
+        " Ranked 1st: {name}, {score} points — {facts}.{why}",
+    ),
+    "no_data": Bilingual(
+        " Bộ dữ liệu không có số liệu cho: {names} — trọng số của thành phần này không được tính.",
+        " The dataset has no data for: {names} — its weight is not counted.",
+    ),
+    "fewer": Bilingual("vì còn thiếu ít tiêu chí hơn", "because it has fewer criteria missing"),
+    "by_code": Bilingual("theo mã xã (quy tắc phân định cố định)", "by commune code (fixed tie-break rule)"),
+    "tied": Bilingual(
+        " Bằng điểm với {name}; xếp trên {reason}.", " Tied with {name}; placed first {reason}."
+    ),
+    "ahead": Bilingual(
+        " Hơn xã thứ 2, {name}, {diff} điểm, chủ yếu nhờ {component}.",
+        " Ahead of 2nd, {name}, by {diff} points, mainly on {component}.",
+    ),
+}
+
+
 def _facts(row: pd.Series, lang: str) -> str:
-    vi = lang == "vi"
-    pov = (
-        "—"
-        if pd.isna(row["poverty_rate_pct"])
-        else format_number(float(row["poverty_rate_pct"]), lang, 1) + " %"
-    )
-    pop = "—" if pd.isna(row["population"]) else format_number(float(row["population"]), lang, 0)
-    infra = "—" if pd.isna(row["infra_missing"]) else str(int(row["infra_missing"]))
+    """What the explanation says of a ranked xã: criteria met of the framework's total, and the
+    poverty rate, population and infrastructure gap where the table has them (nothing for "—")."""
     total = (
         int(row["criteria_total"])
         if "criteria_total" in row.index and pd.notna(row["criteria_total"])
-        else 19
+        else STANDARD
     )
-    if vi:
-        return (
-            f"đạt {int(row['criteria_met'])}/{total} tiêu chí (còn thiếu {int(row['gap'])}), tỷ lệ hộ nghèo {pov}, "
-            f"dân số {pop} người, thiếu {infra}/8 tiêu chí hạ tầng"
-        )
-    return (
-        f"{int(row['criteria_met'])}/{total} criteria met ({int(row['gap'])} missing), poverty rate {pov}, "
-        f"population {pop}, {infra} of 8 infrastructure criteria missing"
-    )
+    facts = [_FACT_MET.format(met=int(row["criteria_met"]), total=total, gap=int(row["gap"]))]
+    if pd.notna(row["poverty_rate_pct"]):
+        facts.append(_FACT_POVERTY.format(value=format_number(float(row["poverty_rate_pct"]), lang, 1)))
+    if pd.notna(row["population"]):
+        facts.append(_FACT_POPULATION.format(value=format_number(float(row["population"]), lang, 0)))
+    if pd.notna(row["infra_missing"]):
+        facts.append(_FACT_INFRA.format(value=int(row["infra_missing"])))
+    return ", ".join(f.pick(lang) for f in facts)
 
 
 def _explain(ranked: pd.DataFrame, weights: RankingWeights, lang: str) -> str:
-    vi = lang == "vi"
     n = len(ranked)
     if n == 0:
-        return "Không có xã nào để xếp hạng với bộ lọc này." if vi else "No xã to rank with these filters."
+        return _TEXTS["none"].pick(lang)
+    total = _total(ranked)
     shares = weights.shares()
     used = [k for k in COMPONENTS if shares[k] > 0]
     if not used:
-        head = (
-            "Tất cả trọng số bằng 0: các xã được xếp theo số tiêu chí còn thiếu (ít trước), rồi theo mã xã."
-            if vi
-            else "All weights are zero: xã are ordered by criteria missing (fewest first), then by code."
-        )
+        head = _TEXTS["zero"].pick(lang)
     else:
         parts = [
-            f"{COMPONENTS[k].label(lang)} {_pct(shares[k], lang)} ({Bilingual(COMPONENTS[k].direction_vi, COMPONENTS[k].direction_en).pick(lang)})"
+            f"{COMPONENTS[k].label(lang)} {_pct(shares[k], lang)} ({COMPONENTS[k].direction(lang, total)})"
             for k in used
         ]
-        head = (
-            f"Điểm ưu tiên (0–100) là trung bình có trọng số của: {'; '.join(parts)}. Mỗi thành phần được quy về "
-            f"thang 0–1 (min–max) trong {n} xã đang xét."
-            if vi
-            else f"Priority score (0–100) is the weighted mean of: {'; '.join(parts)}. Each component is scaled to "
-            f"0–1 (min–max) over the {n} xã considered."
-        )
+        head = _TEXTS["head"].format(parts="; ".join(parts), n=n).pick(lang)
     first = ranked.iloc[0]
-    name1 = f"{first['name']} ({first['district_name']})"
-    score1 = format_number(float(first["score"]), lang, 1)
+    name1 = with_place(str(first["name"]), first.get("place", first.get("district_name", "")))
+    why = ""
     if used:
         top = max(used, key=lambda k: (float(first[f"p_{k}"]), -list(COMPONENTS).index(k)))
-        top_pts = format_number(float(first[f"p_{top}"]), lang, 1)
-        why = (
-            f" Đóng góp lớn nhất: {COMPONENTS[top].label(lang)} ({top_pts} điểm)."
-            if vi
-            else f" Largest contribution: {COMPONENTS[top].label(lang)} ({top_pts} points)."
-        )
-    else:
-        why = ""
-    text = head + (
-        f" Xếp thứ 1: {name1}, {score1} điểm — {_facts(first, lang)}.{why}"
-        if vi
-        else f" Ranked 1st: {name1}, {score1} points — {_facts(first, lang)}.{why}"
+        points = format_number(float(first[f"p_{top}"]), lang, 1)
+        why = _TEXTS["why"].format(component=COMPONENTS[top].label(lang), points=points).pick(lang)
+    score1 = format_number(float(first["score"]), lang, 1)
+    text = head + _TEXTS["first"].format(name=name1, score=score1, facts=_facts(first, lang), why=why).pick(
+        lang
     )
     if n >= 2:
         second = ranked.iloc[1]
-        name2 = f"{second['name']} ({second['district_name']})"
+        name2 = with_place(str(second["name"]), second.get("place", second.get("district_name", "")))
         diff = float(first["score"]) - float(second["score"])
         if round(diff, 9) == 0:
-            if int(first["gap"]) < int(second["gap"]):
-                reason = "vì còn thiếu ít tiêu chí hơn" if vi else "because it has fewer criteria missing"
-            else:
-                reason = (
-                    "theo mã xã (quy tắc phân định cố định)"
-                    if vi
-                    else "by commune code (fixed tie-break rule)"
-                )
-            text += (
-                f" Bằng điểm với {name2}; xếp trên {reason}."
-                if vi
-                else f" Tied with {name2}; placed first {reason}."
-            )
+            reason = _TEXTS["fewer" if int(first["gap"]) < int(second["gap"]) else "by_code"].pick(lang)
+            text += _TEXTS["tied"].format(name=name2, reason=reason).pick(lang)
         elif used:
             lead = max(used, key=lambda k: float(first[f"p_{k}"]) - float(second[f"p_{k}"]))
             d = format_number(diff, lang, 1)
             text += (
-                f" Hơn xã thứ 2, {name2}, {d} điểm, chủ yếu nhờ {COMPONENTS[lead].label(lang)}."
-                if vi
-                else f" Ahead of 2nd, {name2}, by {d} points, mainly on {COMPONENTS[lead].label(lang)}."
+                _TEXTS["ahead"].format(name=name2, diff=d, component=COMPONENTS[lead].label(lang)).pick(lang)
             )
     return text

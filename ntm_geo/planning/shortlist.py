@@ -9,9 +9,15 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ntm_geo.bilingual import Bilingual
-from ntm_geo.criteria.framework import load_criteria
 from ntm_geo.datasets import schema
-from ntm_geo.planning.candidates import INDICATOR_COLUMNS, column_label
+from ntm_geo.planning.candidates import (
+    INDICATOR_COLUMNS,
+    column_label,
+    criteria_of,
+    has_data,
+    place_header,
+    place_kind,
+)
 
 if TYPE_CHECKING:  # folium and geopandas are imported where the map layer is built
     import folium
@@ -22,9 +28,12 @@ if TYPE_CHECKING:  # folium and geopandas are imported where the map layer is bu
 def shortlist_rows(table: pd.DataFrame, codes: Iterable[str], lang: str = "vi") -> pd.DataFrame:
     """The shortlisted xã, one row each (in ``codes`` order), with localised column headers.
 
-    Index: ``commune_code``. Columns: name, district, criteria met, gap, group, criteria not met,
-    poverty rate (%), population (people), the infrastructure indicators and the 19 criteria
-    as ✓ / ✗ (— = no data). Codes not in ``table`` are skipped. For a side-by-side comparison
+    Index: ``commune_code``. Columns: name, its place (district, or commune group on the 2025
+    units; none when the table has neither, :func:`ntm_geo.planning.candidates.place_kind`),
+    criteria met, gap, group, criteria not met, poverty rate (%), population (people), the
+    infrastructure indicators, infrastructure criteria met and "especially difficult" — each only
+    when ``table`` has data for it — and the criteria of the table's framework (19, or 10 under
+    51/2025) as ✓ / ✗ (— = no data). Codes not in ``table`` are skipped. For a side-by-side comparison
     use ``shortlist_rows(...).set_index(<name column>).T``.
     """
     by_code = table.set_index("commune_code")
@@ -40,21 +49,27 @@ def shortlist_rows(table: pd.DataFrame, codes: Iterable[str], lang: str = "vi") 
 
     out = pd.DataFrame(index=pd.Index(wanted, name="commune_code"))
     out[column_label("name", lang)] = rows["name"].to_numpy()
-    out[column_label("district_name", lang)] = rows["district_name"].to_numpy()
+    kind = place_kind(table)
+    if kind != "none":
+        out[place_header(kind, lang)] = rows["place"].to_numpy()
     out[column_label("criteria_met", lang)] = [None if pd.isna(v) else int(v) for v in rows["criteria_met"]]
     out[column_label("gap", lang)] = [None if pd.isna(v) else int(v) for v in rows["gap"]]
     out[column_label("group_label", lang)] = rows["group_label"].to_numpy()
     out[column_label("missing_label", lang)] = rows["missing_label"].to_numpy()
     out[column_label("poverty_rate_pct", lang)] = [num(v, 1) for v in rows["poverty_rate_pct"]]
-    out[column_label("population", lang)] = [None if pd.isna(v) else int(v) for v in rows["population"]]
+    if has_data(table, "population"):
+        out[column_label("population", lang)] = [None if pd.isna(v) else int(v) for v in rows["population"]]
     for col in INDICATOR_COLUMNS:  # the registry's infrastructure indicators: numbers, then yes/no
-        kind = schema.column(col).kind
-        out[column_label(col, lang)] = [num(v, 1) if kind == "indicator" else yn(v) for v in rows[col]]
-    out[column_label("infra_criteria_met", lang)] = [
-        None if pd.isna(v) else int(v) for v in rows["infra_criteria_met"]
-    ]
-    out[column_label("especially_difficult", lang)] = [yn(v) for v in rows["especially_difficult"]]
-    for c in load_criteria():
+        if has_data(table, col):
+            numeric = schema.column(col).kind == "indicator"
+            out[column_label(col, lang)] = [num(v, 1) if numeric else yn(v) for v in rows[col]]
+    if has_data(table, "infra_criteria_met"):
+        out[column_label("infra_criteria_met", lang)] = [
+            None if pd.isna(v) else int(v) for v in rows["infra_criteria_met"]
+        ]
+    if has_data(table, "especially_difficult"):
+        out[column_label("especially_difficult", lang)] = [yn(v) for v in rows["especially_difficult"]]
+    for c in criteria_of(table):
         out[c.label(lang)] = ["—" if pd.isna(v) else ("✓" if bool(v) else "✗") for v in rows[c.code]]
     return out
 
