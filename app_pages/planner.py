@@ -35,7 +35,6 @@ from app_pages.common import (
 )
 from app_pages.leaflet_map import clicked, map_spec, show_map
 from app_pages.urlsync import sync_query
-from ntm_geo.criteria.framework import CRITERION_COLUMNS, load_criteria
 from ntm_geo.datasets import catalog, schema
 from ntm_geo.errors import NtmGeoError
 from ntm_geo.i18n import register, t
@@ -47,16 +46,36 @@ from ntm_geo.planning.profile import escape_markdown
 from ntm_geo.views.viewstate import DEFAULT, from_query, to_query, view_units
 
 STRINGS: dict[str, tuple[str, str]] = {
-    "pl_title": (
-        "Lập kế hoạch: chọn xã, theo dõi mục tiêu 2020",
-        "Planner: choosing communes, tracking the 2020 targets",
+    "pl_title": ("Lập kế hoạch: chọn xã", "Planner: choosing communes"),
+    "pl_title_target": (
+        "Lập kế hoạch: chọn xã, theo dõi mục tiêu {year}",
+        "Planner: choosing communes, tracking the {year} targets",
+    ),
+    "pl_commune_groups": ("Nhóm xã (1, 2, 3)", "Commune group (1, 2, 3)"),
+    "pl_no_data_weight": (
+        "Bộ dữ liệu không có số liệu cho thành phần này.",
+        "The dataset has no data for this component.",
+    ),
+    "pl_tab_commune_groups": ("🏘️ Theo nhóm xã", "🏘️ Commune groups"),
+    "pl_group_table": ("Tổng hợp theo nhóm xã", "Summary by commune group"),
+    "pl_group_chart": (
+        "Số xã đạt chuẩn theo nhóm xã, {before} và {now}",
+        "Xã meeting the standard by commune group, {before} and {now}",
+    ),
+    "pl_group_one_year": (
+        "Số xã đạt chuẩn theo nhóm xã, {now} (bộ dữ liệu không có năm nào trước đó để so sánh)",
+        "Xã meeting the standard by commune group, {now} (the dataset has no earlier year to compare)",
+    ),
+    "pl_poverty_note_plain": (
+        "Tỷ lệ hộ nghèo của nhóm: bình quân các xã (đơn vị 2025 không có dân số điều tra 2009).",
+        "Poverty rate of a group: plain mean of its units (the 2025 units have no 2009 census population).",
     ),
     "pl_filters": ("Bộ lọc", "Filters"),
     "pl_districts": ("Huyện", "Districts"),
     "pl_groups": ("Nhóm (số tiêu chí đạt)", "Group (criteria met)"),
     "pl_not_standard": (
-        "Chỉ xã chưa đạt chuẩn (dưới 19 tiêu chí)",
-        "Only xã not yet meeting the standard (< 19)",
+        "Chỉ xã chưa đạt chuẩn (dưới {total} tiêu chí)",
+        "Only xã not yet meeting the standard (< {total})",
     ),
     "pl_criterion_not_met": ("Chưa đạt tiêu chí", "Criterion not met"),
     "pl_any": ("— bất kỳ —", "— any —"),
@@ -276,6 +295,8 @@ if "pl_preset_value" not in ss:  # first visit: the report's main strategy (comm
 st.sidebar.subheader(t("pl_filters", L))
 table_full = joined_table(dataset_id, year)
 candidates_all = candidates(dataset_id, year, L)  # cached: filters and sorting rerun often
+if ss["pl_preset_value"] not in ("custom", *pl.available_presets(candidates_all)):
+    apply_preset("near_standard")  # a preset whose flag this dataset does not give
 flag_options: list[str] = []
 for col in pl.flag_columns(candidates_all):
     flag_options += [col, f"!{col}"]
@@ -287,28 +308,55 @@ def _flag_label(flag: str) -> str:
     return t("pl_flag_no" if flag.startswith("!") else "pl_flag_yes", L, label=label)
 
 
-sel_districts = st.sidebar.multiselect(
-    t("pl_districts", L),
-    list(district_names),
-    format_func=district_names.get,
-    key="pl_districts",
-    persist_state="session",
-    placeholder=t("pl_choose", L),
-    select_all=False,
-)
+# The dataset's framework (N criteria and their names) and vintage (districts, commune groups or
+# neither) decide every text, filter and column below (issue 13).
+fw = pl.table_framework_of(candidates_all)
+criteria = pl.criteria_of(candidates_all)
+n_criteria = len(criteria)
+place = pl.place_kind(candidates_all)
+target = pl.target_for(fw)
+sel_districts: list[str] = []
+sel_commune_groups: list[int] = []
+if place == "district" and district_names:
+    sel_districts = st.sidebar.multiselect(
+        t("pl_districts", L),
+        list(district_names),
+        format_func=district_names.get,
+        key="pl_districts",
+        persist_state="session",
+        placeholder=t("pl_choose", L),
+        select_all=False,
+    )
+elif place == "commune_group":
+    group_names = dict(
+        zip(candidates_all["commune_group"].dropna().astype(int), candidates_all["place"], strict=False)
+    )
+    sel_commune_groups = st.sidebar.multiselect(
+        t("pl_commune_groups", L),
+        sorted(group_names),
+        format_func=lambda g: group_names.get(g, str(g)),
+        **lang_keyed("pl_commune_groups", []),
+        placeholder=t("pl_choose", L),
+        select_all=False,
+    )
+# a value kept from a dataset of another framework (its groups, criterion 11..19) is dropped
+ss["pl_groups"] = [g for g in ss.get("pl_groups", []) if g in pl.group_keys(n_criteria)]
+if ss.get("pl_criterion", 0) > n_criteria:
+    ss["pl_criterion"] = 0
 sel_groups = st.sidebar.multiselect(
     t("pl_groups", L),
-    list(pl.GROUPS),
+    list(pl.group_keys(n_criteria)),
     format_func=lambda g: pl.group_label(g, L),
     **lang_keyed("pl_groups", []),
     placeholder=t("pl_choose", L),
     select_all=False,
 )
-not_standard = st.sidebar.checkbox(t("pl_not_standard", L), key="pl_not_standard", persist_state="session")
-criteria = load_criteria()
+not_standard = st.sidebar.checkbox(
+    t("pl_not_standard", L, total=n_criteria), key="pl_not_standard", persist_state="session"
+)
 crit_not_met = st.sidebar.selectbox(
     t("pl_criterion_not_met", L),
-    [0, *range(1, 20)],
+    [0, *range(1, n_criteria + 1)],
     **lang_keyed("pl_criterion", 0),
     format_func=lambda n: t("pl_any", L) if n == 0 else criteria[n - 1].label(L),
     persist_state="session",
@@ -325,6 +373,7 @@ sel_flags = st.sidebar.multiselect(
 )
 filters = pl.Filters(
     districts=tuple(sel_districts),
+    commune_groups=tuple(sel_commune_groups),
     groups=tuple(sel_groups),
     not_meeting_standard=not_standard,
     criterion_not_met=crit_not_met or None,
@@ -340,15 +389,11 @@ except NtmGeoError as err:
 weights = pl.RankingWeights(**{k: float(v) for k, v in ss["pl_weight_values"].items()})
 ranking = pl.rank(filtered, weights)
 ranked = ranking.table
-xa_names = dict(
-    zip(
-        candidates_all.loc[candidates_all["assessed"], "commune_code"],
-        candidates_all.loc[candidates_all["assessed"], "name"]
-        + " — "
-        + candidates_all.loc[candidates_all["assessed"], "district_name"],
-        strict=True,
-    )
-)
+_xa = candidates_all.loc[candidates_all["assessed"]]
+xa_names = {
+    code: f"{name} — {where}" if where else name
+    for code, name, where in zip(_xa["commune_code"], _xa["name"], _xa["place"], strict=True)
+}
 ss["pl_shortlist_codes"] = [c for c in ss["pl_shortlist_codes"] if c in xa_names]
 ranked_codes = list(ranked["commune_code"])
 
@@ -388,7 +433,8 @@ def on_note(code: str) -> None:
 source_label = (
     t("illustrative_data", L) if info.illustrative else (info.name_vi if L == "vi" else info.name_en)
 )
-st.markdown(f"#### {escape_markdown(t('pl_title', L))} — {year} — {escape_markdown(source_label)}")
+title = t("pl_title_target", L, year=target.year) if target is not None else t("pl_title", L)
+st.markdown(f"#### {escape_markdown(title)} — {year} — {escape_markdown(source_label)}")
 show_notices(ss.pop("pl_link_notices", []), L)
 if info.illustrative:
     st.warning(info.note_vi if L == "vi" else info.note_en, icon="⚠️")
@@ -396,18 +442,26 @@ if info.illustrative:
 # Tabs track which one is open so the hidden ones do no work; widget values of hidden tabs are
 # rebuilt from the pl_* codes above. The open tab is remembered by its label, so each language has
 # its own key, opened on the tab (by position) that was open before a language switch.
-tab_labels = [
-    t(k, L)
-    for k in ("pl_tab_rank", "pl_tab_matrix", "pl_tab_shortlist", "pl_tab_districts", "pl_tab_progress")
-]
-if f"pl_tabs@{L}" not in ss:  # (not `default=`: a changed default makes a new widget, losing the click)
-    ss[f"pl_tabs@{L}"] = tab_labels[ss.get("pl_tab_index", 0)]
-tabs = st.tabs(tab_labels, key=f"pl_tabs@{L}", on_change="rerun")
-ss["pl_tab_index"] = next((i for i, tab in enumerate(tabs) if tab.open), 0)
+# The summary tab groups by district, or by commune group where the units have no district; the
+# target tab exists only where the dataset's framework is measured on a target (planning.targets).
+summary_by = {"district": "district", "commune_group": "commune_group"}.get(place)
+tab_keys = ["pl_tab_rank", "pl_tab_matrix", "pl_tab_shortlist"]
+if summary_by is not None:
+    tab_keys.append("pl_tab_districts" if summary_by == "district" else "pl_tab_commune_groups")
+if target is not None:
+    tab_keys.append("pl_tab_progress")
+tab_labels = [t(k, L) for k in tab_keys]
+if (
+    ss.get(f"pl_tabs@{L}") not in tab_labels
+):  # (not `default=`: a changed default makes a new widget, losing the click)
+    ss[f"pl_tabs@{L}"] = tab_labels[min(ss.get("pl_tab_index", 0), len(tab_labels) - 1)]
+tab_list = st.tabs(tab_labels, key=f"pl_tabs@{L}", on_change="rerun")
+ss["pl_tab_index"] = next((i for i, tab in enumerate(tab_list) if tab.open), 0)
+tabs = dict(zip(tab_keys, tab_list, strict=True))
 
 
-def is_open(i: int) -> bool:
-    return tabs[i].open is not False  # None when the tabs do not track state
+def is_open(key: str) -> bool:
+    return key in tabs and tabs[key].open is not False  # None when the tabs do not track state
 
 
 # ---------------------------------------------------------------- tab 1: find and rank
@@ -419,7 +473,7 @@ column_config = {
     ),
     "shortlisted": st.column_config.TextColumn(pl.column_label("shortlisted", L), width="small"),
     "name": st.column_config.TextColumn(pl.column_label("name", L), pinned=True),
-    "district_name": pl.column_label("district_name", L),
+    "place": pl.place_header(place, L),
     "criteria_met": NUM(pl.column_label("criteria_met", L), format="%d"),
     "gap": NUM(pl.column_label("gap", L), format="%d"),
     "group_label": st.column_config.TextColumn(pl.column_label("group_label", L), width="medium"),
@@ -434,11 +488,20 @@ column_config = {
     "car_access_all_season": st.column_config.CheckboxColumn(pl.column_label("car_access_all_season", L)),
     "especially_difficult": st.column_config.CheckboxColumn(pl.column_label("especially_difficult", L)),
 }
-with tabs[0]:
-    if is_open(0):
+# Only the columns the dataset has: no place column on units with neither district nor commune
+# group, no indicator, population or infrastructure count the table does not give.
+column_config = {
+    k: v
+    for k, v in column_config.items()
+    if k in ("rank", "score", "shortlisted", "name")
+    or (k == "place" and place != "none")
+    or (k != "place" and pl.has_data(candidates_all, k))
+}
+with tabs["pl_tab_rank"]:
+    if is_open("pl_tab_rank"):
         c_preset, *c_weights = st.columns([2.2, 1, 1, 1, 1])
         with c_preset:
-            options = ["custom", *pl.PRESETS]
+            options = ["custom", *pl.available_presets(candidates_all)]
             ss["pl_preset"] = ss["pl_preset_value"]
             st.selectbox(
                 t("pl_preset", L),
@@ -449,6 +512,7 @@ with tabs[0]:
             )
             if ss["pl_preset_value"] in pl.PRESETS:
                 st.caption(pl.PRESETS[ss["pl_preset_value"]].description(L))
+        usable = pl.available_components(candidates_all)
         for col, (k, comp) in zip(c_weights, pl.COMPONENTS.items(), strict=True):
             with col:
                 ss[WEIGHT_KEYS[k]] = ss["pl_weight_values"][k]
@@ -459,7 +523,8 @@ with tabs[0]:
                     key=WEIGHT_KEYS[k],
                     on_change=on_weight,
                     args=(k,),
-                    help=comp.direction_vi if L == "vi" else comp.direction_en,
+                    help=comp.direction(L, n_criteria) if k in usable else t("pl_no_data_weight", L),
+                    disabled=k not in usable,
                 )
         st.info(escape_markdown(ranking.explanation(L)), icon="💡")
 
@@ -518,10 +583,8 @@ with tabs[0]:
             if outside := ss.pop("pl_outside", None):
                 row = candidates_all.set_index("commune_code")
                 name = row["name"].get(outside, outside)
-                if (
-                    outside in row.index
-                ):  # the district too: the same commune name exists in several districts
-                    name += f" ({row['district_name'][outside]})"
+                if outside in row.index:  # its place too: the same name exists in several districts
+                    name = pl.with_place(name, row["place"][outside])
                 st.warning(escape_markdown(t("pl_outside", L, name=name)))
         with map_col:
             try:
@@ -571,28 +634,30 @@ with tabs[0]:
         )
 
 # ---------------------------------------------------------------- tab 2: criteria gap matrix
-with tabs[1]:
-    if is_open(1):
+with tabs["pl_tab_matrix"]:
+    if is_open("pl_tab_matrix"):
         matrix = pl.gap_matrix(ranked)
         st.caption(t("pl_matrix_caption", L, n=len(matrix)))
         if len(matrix):
             labels = {c.code: str(c.number) for c in criteria}
+            keys = list(labels)
             grid = pd.DataFrame(
                 {
                     pl.column_label("rank", L): list(ranked.loc[ranked["assessed"], "rank"]),
                     pl.column_label("name", L): matrix["name"],
-                    pl.column_label("district_name", L): matrix["district_name"].str.replace(
-                        "Huyện ", "", regex=False
-                    ),
-                    pl.column_label("criteria_met", L): matrix["criteria_met"],
                 }
             )
-            for code in CRITERION_COLUMNS:
+            if place != "none":  # the district ("Huyện " dropped for width) or the commune group
+                grid[pl.place_header(place, L)] = (
+                    ranked.loc[ranked["assessed"], "place"].str.replace("Huyện ", "", regex=False).to_numpy()
+                )
+            grid[pl.column_label("criteria_met", L)] = matrix["criteria_met"]
+            for code in keys:
                 grid[labels[code]] = ["—" if pd.isna(v) else ("✓" if v else "✗") for v in matrix[code]]
             counts = pl.not_met_counts(matrix)
             footer = {col: None for col in grid.columns}
             footer[pl.column_label("name", L)] = t("pl_not_met_row", L)
-            footer.update({labels[c]: str(int(counts[c])) for c in CRITERION_COLUMNS})
+            footer.update({labels[c]: str(int(counts[c])) for c in keys})
             grid = pd.concat([grid, pd.DataFrame([footer])], ignore_index=True)
 
             def colour(value: object) -> str:
@@ -606,7 +671,7 @@ with tabs[1]:
                     )
                 return ""
 
-            styled = grid.style.map(colour, subset=[labels[c] for c in CRITERION_COLUMNS])
+            styled = grid.style.map(colour, subset=[labels[c] for c in keys])
             st.dataframe(
                 styled,
                 hide_index=True,
@@ -626,8 +691,8 @@ with tabs[1]:
             st.caption(escape_markdown(" · ".join(c.label(L) for c in criteria)))
 
 # ---------------------------------------------------------------- tab 3: shortlist, comparison, notes, export
-with tabs[2]:
-    if is_open(2):
+with tabs["pl_tab_shortlist"]:
+    if is_open("pl_tab_shortlist"):
         st.subheader(t("pl_shortlist", L))
         if ss.get("pl_shortlist_widget") != ss["pl_shortlist_codes"]:
             ss["pl_shortlist_widget"] = list(ss["pl_shortlist_codes"])
@@ -688,7 +753,9 @@ with tabs[2]:
                 )
 
             png = _png(dataset_id, year, tuple(codes), png_title, png_note, L)
-            xlsx = decision_sheet_xlsx(rows, notes, info, png, L, year=year)
+            xlsx = decision_sheet_xlsx(
+                rows, notes, info, png, L, year=year, with_target=target is not None, units=units
+            )
             d1, d2, _ = st.columns([1, 1, 2])
             d1.download_button(
                 t("pl_download_xlsx", L),
@@ -714,18 +781,19 @@ joined_2015 = joined_table(dataset_id, 2015) if 2015 in info.years else None
 joined_2011 = joined_table(dataset_id, 2011) if 2011 in info.years else None
 # The district summary compares the year shown with the dataset's first year (years from the data).
 first_year = min(info.years)
-with tabs[3]:
-    if is_open(3) and units == "2025":
-        st.caption(t("units_no_districts", L))
-    elif is_open(3):
+summary_tab = tab_keys[3] if summary_by is not None else ""
+by_group = summary_by == "commune_group"
+with tabs.get(summary_tab) or st.empty():
+    if summary_by is not None and is_open(summary_tab):
         summary = pl.district_summary(
             joined_table(dataset_id, year),
             joined_table(dataset_id, first_year) if first_year < year else None,
+            by=summary_by,
         )
-        st.markdown(f"**{t('pl_district_table', L)}**")
+        st.markdown(f"**{t('pl_group_table' if by_group else 'pl_district_table', L)}**")
         shown_d = pd.DataFrame(
             {
-                pl.column_label("district_name", L): summary["district_name"],
+                pl.place_header(place, L): summary["district_name"],
                 t("pl_xa", L): summary["xa"],
                 t("pl_meeting", L): summary["meeting_standard"],
                 t("pl_meeting_before", L, year=first_year): summary["meeting_standard_2011"],
@@ -736,12 +804,14 @@ with tabs[3]:
                 t("pl_poverty_change", L, year=first_year): summary["poverty_change_pp"].round(1),
             }
         )
+        if first_year >= year:  # no earlier year: no comparison columns (all empty)
+            shown_d = shown_d.iloc[:, [0, 1, 2, 5, 7]]
         st.dataframe(shown_d, hide_index=True, width="stretch", height=38 + 35 * len(shown_d))
-        st.caption(t("pl_poverty_note", L))
+        st.caption(t("pl_poverty_note_plain" if by_group else "pl_poverty_note", L))
         chart_title = (
-            t("pl_district_chart", L, before=first_year, now=year)
+            t("pl_group_chart" if by_group else "pl_district_chart", L, before=first_year, now=year)
             if first_year < year
-            else t("pl_district_one_year", L, now=year)
+            else t("pl_group_one_year" if by_group else "pl_district_one_year", L, now=year)
         )
         st.markdown(f"**{chart_title}**")
         long = pd.concat(
@@ -778,7 +848,7 @@ with tabs[3]:
                     "y:N", title=t("pl_year_col", L), scale=alt.Scale(range=["#a6bddb", "#0570b0"])
                 ),
                 tooltip=[
-                    alt.Tooltip("d:N", title=pl.column_label("district_name", L)),
+                    alt.Tooltip("d:N", title=pl.place_header(place, L)),
                     alt.Tooltip("y:N", title=t("pl_year_col", L)),
                     alt.Tooltip("n:Q", title=t("pl_meeting", L)),
                 ],
@@ -788,8 +858,8 @@ with tabs[3]:
         st.altair_chart(chart, width="stretch")
 
 # ---------------------------------------------------------------- tab 5: progress and scenario
-with tabs[4]:
-    if is_open(4):
+with tabs.get("pl_tab_progress") or st.empty():
+    if target is not None and is_open("pl_tab_progress"):
         if joined_2015 is None:
             st.info(t("pl_no_year", L, year=2015))
         else:
