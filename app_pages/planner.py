@@ -501,17 +501,22 @@ with tabs["pl_tab_rank"]:
     if is_open("pl_tab_rank"):
         c_preset, *c_weights = st.columns([2.2, 1, 1, 1, 1])
         with c_preset:
-            options = ["custom", *pl.available_presets(candidates_all)]
+            # A radio, not a selectbox: at 1024 px a selectbox cut the preset's name ("Nhóm xã phấn
+            # đấu đạt chuẩn (g"); radio labels wrap, and the full name heads the caption below.
+            options = [*pl.available_presets(candidates_all), "custom"]
             ss["pl_preset"] = ss["pl_preset_value"]
-            st.selectbox(
+            st.radio(
                 t("pl_preset", L),
                 options,
                 key="pl_preset",
                 on_change=on_preset,
-                format_func=lambda k: t("pl_custom", L) if k == "custom" else pl.PRESETS[k].label(L),
+                format_func=lambda k: t("pl_custom", L) if k == "custom" else pl.PRESETS[k].short_label(L),
             )
             if ss["pl_preset_value"] in pl.PRESETS:
-                st.caption(pl.PRESETS[ss["pl_preset_value"]].description(L))
+                chosen = pl.PRESETS[ss["pl_preset_value"]]
+                st.caption(
+                    f"**{escape_markdown(chosen.label(L))}.** {escape_markdown(chosen.description(L))}"
+                )
         usable = pl.available_components(candidates_all)
         for col, (k, comp) in zip(c_weights, pl.COMPONENTS.items(), strict=True):
             with col:

@@ -157,3 +157,9 @@ def test_decision_sheet_of_a_2026_shortlist_has_no_2020_target_nor_district(tabl
     sheet = {r[0]: r[1] for r in wb["Dataset"].iter_rows(values_only=True)}
     assert "2020 targets" not in sheet
     assert sheet["Boundaries"].startswith("Boundaries of the 65 units from 1 July 2025")
+
+
+def test_every_preset_has_a_short_name_for_a_narrow_control():
+    for p in pl.PRESETS.values():
+        for lang in ("vi", "en"):
+            assert p.short_label(lang) != p.label(lang) and len(p.short_label(lang)) <= 24

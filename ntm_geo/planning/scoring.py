@@ -123,9 +123,15 @@ class Preset:
     description_en: str
     weights: RankingWeights
     filters: Filters = field(default_factory=Filters)
+    short_vi: str = ""
+    short_en: str = ""
 
     def label(self, lang: str = "vi") -> str:
         return Bilingual(self.label_vi, self.label_en).pick(lang)
+
+    def short_label(self, lang: str = "vi") -> str:
+        """The label a narrow control shows (a 1024-pixel projector); the full one when none is set."""
+        return Bilingual(self.short_vi or self.label_vi, self.short_en or self.label_en).pick(lang)
 
     def description(self, lang: str = "vi") -> str:
         return Bilingual(self.description_vi, self.description_en).pick(lang)
@@ -144,6 +150,8 @@ PRESETS: dict[str, Preset] = {
             "standard, many people served.",
             RankingWeights(closeness=4, poverty=0, population=1, missing_infrastructure=0),
             Filters(not_meeting_standard=True),
+            "Xã gần chuẩn",
+            "Near the standard",
         ),
         Preset(
             "especially_difficult",
@@ -155,6 +163,8 @@ PRESETS: dict[str, Preset] = {
             "closeness since the 5 pilots must reach the standard in 2016–2018.",
             RankingWeights(closeness=2, poverty=2, population=0, missing_infrastructure=1),
             Filters(not_meeting_standard=True, flags=("especially_difficult",)),
+            "Xã đặc biệt khó khăn",
+            "Especially difficult",
         ),
     )
 }

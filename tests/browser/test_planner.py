@@ -247,6 +247,42 @@ def test_language_switch_keeps_filters_and_the_open_tab(app_server, new_page):
     assert page.get_by_role("combobox", name="Chưa đạt tiêu chí").input_value() == "2. Giao thông"
 
 
+def test_ranking_choice_is_readable_at_1024(app_server, new_page):
+    """At 1024×768 every ranking choice is shown whole (a selectbox cut "Nhóm xã phấn đấu đạt chuẩn
+    (g"): a radio of short names, the full name and its description in the caption below."""
+    page, network = new_page(1024, 768)
+    page.goto(app_server + "/planner")
+    harness.wait_for_communes(page, 226, timeout=60)
+    group = page.get_by_role("radiogroup", name="Cách xếp hạng")
+    group.wait_for(timeout=30_000)
+    wanted = [
+        pl.PRESETS["near_standard"].short_label("vi"),
+        pl.PRESETS["especially_difficult"].short_label("vi"),
+    ]
+    labels = group.locator("label")
+    texts = [labels.nth(i).inner_text().strip() for i in range(labels.count())]
+    assert texts == [*wanted, "Tự đặt trọng số"], texts
+    for i in range(labels.count()):
+        box = labels.nth(i).bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 1024
+        clipped = labels.nth(
+            i
+        ).evaluate(  # text boxes narrower than their text (the radio's own 1-px input aside)
+            "el => [...el.querySelectorAll('*')].filter(e => e.clientWidth > 2 && e.textContent.trim()"
+            " && e.scrollWidth > e.clientWidth + 1).map(e => [e.tagName, e.scrollWidth, e.clientWidth])"
+        )
+        assert not clipped, (texts[i], clipped)
+    assert page.get_by_text(pl.PRESETS["near_standard"].label("vi") + ".").first.is_visible()
+    group.get_by_text(wanted[1]).click()
+    harness.wait_until(
+        lambda: page.get_by_text(pl.PRESETS["especially_difficult"].label("vi") + ".").count() > 0,
+        timeout=30,
+        what="the full name of the chosen preset",
+    )
+    harness.screenshot(page, "planner-ranking-choice-1024x768")
+    assert network.external() == []
+
+
 def _save_2026_dataset_with_commune_groups(tmp_path, monkeypatch):
     """A 2026 table under 51/2025 (10 criteria) on the 65 units of 2025, with each xã's commune
     group (1–3), saved for ``data_app``."""
