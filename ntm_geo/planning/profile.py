@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.criteria.framework import load_criteria
 from ntm_geo.criteria.frameworks import Framework
 from ntm_geo.criteria.frameworks import framework as framework_by_id
@@ -112,7 +113,7 @@ def commune_profile(row: pd.Series, lang: str = "vi", framework: Framework | Non
         if commune_group is not None and fw.area_kind == "commune_group":
             area_item = next((a for a in fw.areas if a.key == f"g{commune_group}"), None)
             name = (
-                (area_item.name_vi if lang == "vi" else area_item.name_en)
+                Bilingual(area_item.name_vi, area_item.name_en).pick(lang)
                 if area_item
                 else str(commune_group)
             )

@@ -305,48 +305,49 @@ def scenario(
     )
 
 
+_SCENARIO: dict[str, Bilingual] = {
+    "head": Bilingual(
+        "Nếu {marked} xã được đánh dấu đạt chuẩn vào năm 2020 ({new} xã mới) và các xã khác giữ nguyên số "
+        "tiêu chí năm 2015, toàn tỉnh có {reached} xã đạt chuẩn",
+        "If the {marked} marked xã reach the standard by 2020 ({new} new) and every other xã keeps its 2015 "
+        "count, the province has {reached} xã meeting the standard",
+    ),
+    "short": Bilingual(
+        " — còn thiếu {short} xã so với mục tiêu {goal}.", " — {short} short of the target of {goal}."
+    ),
+    "met": Bilingual(" — đạt mục tiêu {goal} xã", " — the target of {goal} is met"),
+    "over": Bilingual(" (vượt {over}).", " (by {over} more)."),
+    "below5": Bilingual(
+        " Còn {n} xã dưới 5 tiêu chí (mục tiêu: 0).", " {n} xã remain below 5 criteria (target: 0)."
+    ),
+    "none_below5": Bilingual(
+        " Không còn xã dưới 5 tiêu chí (đạt mục tiêu).", " No xã remains below 5 criteria (target met)."
+    ),
+    "mean": Bilingual(
+        " Bình quân {m} tiêu chí/xã (mục tiêu {tm}).", " Mean {m} criteria per xã (target {tm})."
+    ),
+    "gain": Bilingual(
+        " Các xã còn lại cũng cần tăng tiêu chí để đạt mức bình quân.",
+        " The other xã must also gain criteria to reach the mean.",
+    ),
+}
+
+
 def _explain_scenario(
     table: pd.DataFrame, mean: float, target_mean: float, new: int, marked: int, lang: str
 ) -> str:
-    vi = lang == "vi"
     row = table.set_index("group")
     reached, goal = int(row.loc["19", "projected"]), int(row.loc["19", "target"])
     below5 = int(row.loc["<5", "projected"])
+    parts = [_SCENARIO["head"].format(marked=marked, new=new, reached=reached)]
+    if reached < goal:
+        parts.append(_SCENARIO["short"].format(short=goal - reached, goal=goal))
+    else:
+        parts.append(_SCENARIO["met"].format(goal=goal))
+        parts.append(_SCENARIO["over"].format(over=reached - goal) if reached > goal else Bilingual(".", "."))
+    parts.append(_SCENARIO["below5"].format(n=below5) if below5 else _SCENARIO["none_below5"])
     m, tm = format_number(mean, lang, 1), format_number(target_mean, lang, 1)
-    if vi:
-        text = (
-            f"Nếu {marked} xã được đánh dấu đạt chuẩn vào năm 2020 ({new} xã mới) và các xã khác giữ nguyên số "
-            f"tiêu chí năm 2015, toàn tỉnh có {reached} xã đạt chuẩn"
-        )
-        text += (
-            f" — còn thiếu {goal - reached} xã so với mục tiêu {goal}."
-            if reached < goal
-            else f" — đạt mục tiêu {goal} xã" + (f" (vượt {reached - goal})." if reached > goal else ".")
-        )
-        text += (
-            f" Còn {below5} xã dưới 5 tiêu chí (mục tiêu: 0)."
-            if below5
-            else " Không còn xã dưới 5 tiêu chí (đạt mục tiêu)."
-        )
-        text += f" Bình quân {m} tiêu chí/xã (mục tiêu {tm})."
-        if mean < target_mean:
-            text += " Các xã còn lại cũng cần tăng tiêu chí để đạt mức bình quân."
-        return text
-    text = (
-        f"If the {marked} marked xã reach the standard by 2020 ({new} new) and every other xã keeps its 2015 "
-        f"count, the province has {reached} xã meeting the standard"
-    )
-    text += (
-        f" — {goal - reached} short of the target of {goal}."
-        if reached < goal
-        else f" — the target of {goal} is met" + (f" (by {reached - goal} more)." if reached > goal else ".")
-    )
-    text += (
-        f" {below5} xã remain below 5 criteria (target: 0)."
-        if below5
-        else " No xã remains below 5 criteria (target met)."
-    )
-    text += f" Mean {m} criteria per xã (target {tm})."
+    parts.append(_SCENARIO["mean"].format(m=m, tm=tm))
     if mean < target_mean:
-        text += " The other xã must also gain criteria to reach the mean."
-    return text
+        parts.append(_SCENARIO["gain"])
+    return "".join(p.pick(lang) for p in parts)
