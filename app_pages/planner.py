@@ -55,6 +55,15 @@ districts = bounds_data.districts_web
 district_names = dict(zip(districts["district_code"], districts["district_name"], strict=True))
 
 
+@st.cache_data(show_spinner=False)
+def _former_districts() -> dict[str, str]:
+    """2025 unit code -> the former (2015) district holding most of its area (the crosswalk)."""
+    from ntm_geo.geo.crosswalk import former_districts_2025
+
+    former = former_districts_2025()
+    return dict(zip(former["commune_code"], former["district_name"], strict=True))
+
+
 # ---------------------------------------------------------------- link -> state (once per session)
 def _apply_link() -> None:
     xa_codes = set(bounds_data.communes.loc[bounds_data.communes["assessed"], "commune_code"])
@@ -124,6 +133,8 @@ if "pl_preset_value" not in ss:  # first visit: the report's main strategy (comm
 st.sidebar.subheader(t("pl_filters", L))
 table_full = joined_table(dataset_id, year)
 candidates_all = candidates(dataset_id, year, L)  # cached: filters and sorting rerun often
+if units == "2025":  # no district: name a unit by its commune group, else by its former district (labelled)
+    candidates_all = pl.with_former_districts(candidates_all, _former_districts(), L)
 if ss["pl_preset_value"] not in ("custom", *pl.available_presets(candidates_all)):
     apply_preset("near_standard")  # a preset whose flag this dataset does not give
 flag_options: list[str] = []

@@ -163,3 +163,18 @@ def test_every_preset_has_a_short_name_for_a_narrow_control():
     for p in pl.PRESETS.values():
         for lang in ("vi", "en"):
             assert p.short_label(lang) != p.label(lang) and len(p.short_label(lang)) <= 24
+
+
+def test_former_district_names_a_unit_only_where_it_has_no_place_and_is_labelled_former(units_2025, table):
+    bare = pl.candidate_table(join_dataset(units_2025, table_2026(with_group=False)), "vi")
+    former = {"06001": "Huyện Đình Lập", "06002": "Huyện Lộc Bình"}
+    named = pl.with_former_districts(bare, former, "vi")
+    assert pl.place_kind(named) == "former_district"
+    assert list(named["place"]) == ["Huyện Đình Lập cũ", "Huyện Lộc Bình cũ", "", ""]
+    assert pl.place_header("former_district", "en") == "Former district (before 1 July 2025)"
+    assert pl.with_former_districts(bare, former, "en")["place"].iloc[0] == "former Huyện Đình Lập"
+    text = pl.rank(named, pl.RankingWeights()).explanation("vi")
+    assert "Xã An (Huyện Đình Lập cũ)" in text and "()" not in text
+    rows = pl.shortlist_rows(named, ["06003", "06001"], "vi")
+    assert list(rows["Huyện cũ (trước 1/7/2025)"]) == ["", "Huyện Đình Lập cũ"]
+    assert pl.with_former_districts(table, former, "vi") is table  # a commune group comes first

@@ -11,6 +11,7 @@ never counted in a group and never "0 criteria".
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Protocol
 
 import numpy as np
@@ -48,14 +49,17 @@ class CriterionLike(Protocol):
 
 
 #: What names the place of a unit beside its name: its district (2011–2025 units), its commune
-#: group (xã nhóm 1/2/3 of Decision 51/2025, when the table gives it) or nothing (the 2025 units
-#: have no district level).
-PLACE_KINDS: tuple[str, ...] = ("district", "commune_group", "none")
+#: group (xã nhóm 1/2/3 of Decision 51/2025, when the table gives it), the former district it
+#: lies in, labelled as former (:func:`with_former_districts`), or nothing (the 2025 units have
+#: no district level).
+PLACE_KINDS: tuple[str, ...] = ("district", "commune_group", "former_district", "none")
 _PLACE_HEADERS: dict[str, Bilingual] = {
     "district": Bilingual("Huyện", "District"),
     "commune_group": Bilingual("Nhóm xã", "Commune group"),
+    "former_district": Bilingual("Huyện cũ (trước 1/7/2025)", "Former district (before 1 July 2025)"),
     "none": Bilingual("", ""),
 }
+_FORMER = Bilingual("{name} cũ", "former {name}")
 
 
 def table_framework_of(table: pd.DataFrame) -> Framework | None:
@@ -80,7 +84,25 @@ def place_kind(table: pd.DataFrame) -> str:
         return "district"
     if "commune_group" in table.columns and table["commune_group"].notna().any():
         return "commune_group"
+    if "former_district" in table.columns and (table["former_district"].fillna("").astype(str) != "").any():
+        return "former_district"
     return "none"
+
+
+def with_former_districts(table: pd.DataFrame, former: Mapping[str, str], lang: str = "vi") -> pd.DataFrame:
+    """A copy of a candidate table of units without district or commune group (``place_kind`` =
+    ``"none"``, the 2025 units) whose ``place`` names the former district each unit mostly lies
+    in, labelled as former ("Huyện Đình Lập cũ" / "former Huyện Đình Lập"), and a
+    ``former_district`` column (the plain name). ``former``: commune code -> former district name
+    (:func:`ntm_geo.geo.crosswalk.former_districts_2025`, by area share). Any other table is
+    returned unchanged (a district or commune group is the unit's own place)."""
+    if place_kind(table) != "none":
+        return table
+    names = [str(former.get(str(code), "")) for code in table["commune_code"]]
+    return table.assign(
+        former_district=names,
+        place=[_FORMER.format(name=n).pick(lang) if n else "" for n in names],
+    )
 
 
 def place_header(kind: str, lang: str = "vi") -> str:

@@ -40,6 +40,7 @@ from ntm_geo.planning.candidates import (
     place_header,
     place_kind,
     table_framework_of,
+    with_former_districts,
     with_place,
 )
 from ntm_geo.planning.filters import Filters, apply_filters
@@ -137,5 +138,6 @@ __all__ = [
     "table_framework_of",
     "target_2020",
     "target_for",
+    "with_former_districts",
     "with_place",
 ]

@@ -363,3 +363,33 @@ def test_planner_on_a_2026_dataset_reads_its_framework_at_1024(
     )
     harness.screenshot(page, "planner-2026-groups-1024x768")
     assert network.external() == []
+
+
+def test_planner_on_2025_units_without_commune_group_names_the_former_district(
+    boundaries_2025,
+    data_app,  # noqa: F811 - the fixture imported above from test_data_page
+    new_page,
+    tmp_path,
+    monkeypatch,
+):
+    """A 2026 table on the 2025 units with no commune group: each xã is named by the former
+    district it lies in, labelled as former ("… cũ"; the table's column "Huyện cũ (trước 1/7/2025)"
+    is drawn on a canvas: see the screenshot), never "()"."""
+    from tests.browser.test_data_page import _save_2026_dataset_on_2025_units
+
+    info = _save_2026_dataset_on_2025_units(tmp_path, monkeypatch)
+    server = data_app()
+    page, network = new_page(1024, 768)
+    page.goto(f"{server.base_url}/planner?dataset={info.id}")
+    harness.wait_for_communes(page, 65)
+    explanation = page.get_by_text("Xếp thứ 1:").first
+    harness.wait_until(
+        lambda: "/10 tiêu chí" in explanation.inner_text(), timeout=60, what="/10 in the ranking"
+    )
+    assert " cũ), " in explanation.inner_text()
+    body = page.locator("[data-testid='stMain']").inner_text()
+    assert "()" not in body and "/19" not in body
+    tabs = [t.inner_text() for t in page.get_by_role("tab").all()]
+    assert not any("2020" in t or "huyện" in t.lower() for t in tabs), tabs
+    harness.screenshot(page, "planner-2026-former-districts-1024x768")
+    assert network.external() == []
