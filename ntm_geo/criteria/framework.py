@@ -43,7 +43,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ntm_geo.criteria.framework_file import load_framework
-from ntm_geo.criteria.framework_model import HOME_REGION, Framework
+from ntm_geo.criteria.framework_model import HOME_REGION, Framework, Threshold
 from ntm_geo.criteria.framework_model import Criterion as FrameworkCriterion
 from ntm_geo.errors import ConfigError
 
@@ -118,7 +118,7 @@ class Criterion:
                 f"Tiêu chí {self.number} không có ngưỡng số trong danh mục "
                 f"(chỉ có ngưỡng cho các tiêu chí {', '.join(map(str, _with_threshold()))}).",
             )
-        return value >= self.threshold_pct if self.threshold_op == ">=" else value < self.threshold_pct
+        return Threshold(self.threshold_op, self.threshold_pct).met(value)
 
 
 def _framework() -> Framework:
