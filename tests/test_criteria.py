@@ -117,3 +117,11 @@ def test_catalogue_is_read_from_the_framework_file(tmp_path, monkeypatch):
         cr.load_criteria.cache_clear()
     assert cr.criterion(4).threshold_pct == 95.0
     assert not (cr.CATALOGUE_FILE.parents[1] / "criteria.csv").exists()
+
+
+def test_low_confidence_thresholds_are_listed_but_not_relied_on():
+    from ntm_geo.criteria.frameworks import HOME_REGION, framework
+
+    road = framework("qd491_342").criterion(2).indicators[0]
+    assert road.confidence == "low" and road.threshold(HOME_REGION) is not None
+    assert cr.criterion(2).threshold_pct is None

@@ -109,7 +109,9 @@ def test_491_342_file_is_what_the_legacy_catalogue_reads():
             new.name_en,
             new.group,
         )
-        with_threshold = [i for i in new.indicators if i.threshold(fw.HOME_REGION) is not None]
+        with_threshold = [
+            i for i in new.indicators if i.threshold(fw.HOME_REGION) is not None and i.confidence != "low"
+        ]
         if old.threshold_pct is not None:
             (ind,) = with_threshold
             t = ind.threshold(fw.HOME_REGION)
@@ -424,7 +426,18 @@ def test_indicators_found_are_recorded_with_thresholds_and_sources():
         electricity[1].threshold(fw.HOME_REGION) == fw.Threshold(">=", 95) and electricity[0].thresholds == ()
     )
     assert f1980.criterion(11).indicators[0].thresholds == ()  # the level per region was not found
-    assert [i.number for i in f491.indicators] == ["4.2", "10.1", "11.1", "12.1", "17.1"]
+    assert [i.number for i in f491.indicators] == [
+        "2.1",
+        "2.2",
+        "2.3",
+        "2.4",
+        "4.2",
+        "10.1",
+        "11.1",
+        "12.1",
+        "17.1",
+    ]
+    assert {i.confidence for i in f491.criterion(2).indicators[:3]} == {"low"}
     assert f491.criterion(10).indicators[0].thresholds == ()  # a yearly level: a note, not a threshold
 
 

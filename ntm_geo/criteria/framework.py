@@ -132,13 +132,16 @@ def _framework_at(path: str) -> Framework:
 
 def _legacy(c: FrameworkCriterion) -> Criterion:
     """The flat 2011-2015 shape of one criterion: its first indicator with a threshold for
-    Lạng Sơn's region (:data:`HOME_REGION`), if any, gives the ``threshold_*`` fields."""
+    Lạng Sơn's region (:data:`HOME_REGION`) that the file does not mark ``confidence: low``, if
+    any, gives the ``threshold_*`` fields (the project relies on no low-confidence threshold)."""
     if c.group is None:
         raise ConfigError(
             f"{CATALOGUE_FILE.name}: criterion {c.number} has no group; the 2011-2015 catalogue needs one.",
             f"{CATALOGUE_FILE.name}: tiêu chí {c.number} không có nhóm; danh mục 2011-2015 cần nhóm.",
         )
-    ind = next((i for i in c.indicators if i.threshold(HOME_REGION) is not None), None)
+    ind = next(
+        (i for i in c.indicators if i.threshold(HOME_REGION) is not None and i.confidence != "low"), None
+    )
     if ind is None:
         return Criterion(c.number, c.key, c.name_vi, c.name_en, c.group)
     t = ind.threshold(HOME_REGION)
