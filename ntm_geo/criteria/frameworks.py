@@ -19,7 +19,8 @@ title and URL); what the sources found do not give is listed under ``not_found``
 filled in by guess. A province adds a framework of its own (a provincial set, or a future
 decision) by putting a file of the same format in the folder named by ``NTM_GEO_FRAMEWORKS_DIR``
 — no code change; every file is validated and a bad one is refused with a Vietnamese and English
-message naming the file and the field (``criteria[2].indicators[0].thresholds.g3.value``).
+message naming the file, the field (``criteria[2].indicators[0].thresholds.g3.value``) and its
+line.
 
 File format (``format: ntm-geo/criteria-framework/1``), keys in order:
 
@@ -31,8 +32,15 @@ last]), optional ``signed``/``in_force`` (ISO dates) with ``source``/``in_force_
 optional definition_vi/en), ``groups`` (content groups: key, name_vi, name_en, source; may be
 empty), ``criteria`` (number 1..N in order, key ``c01``..: the dataset column, name_vi, name_en,
 group (a group key, or absent when ``groups`` is empty), source, optional ``indicators``: number
-``"N.M"``, name_vi, name_en, unit, source, note, ``thresholds``: {area key: {op, value}}),
+``"N.M"``, name_vi, name_en, unit, source, note, optional ``confidence`` (``high`` |
+``medium`` | ``low``), ``thresholds``: {area key: {op, value}}; in a table its column is
+``cNN_M``, e.g. ``c04_2``),
 ``notes``, ``not_found`` (lists of text) and ``sources`` (key, title, optional url).
+
+The job is split: the values are :mod:`~ntm_geo.criteria.framework_model`, reading a file
+:mod:`~ntm_geo.criteria.framework_file` (with the checks of
+:mod:`~ntm_geo.criteria.framework_checks`), the JSON and text listings
+:mod:`~ntm_geo.criteria.framework_listing`; this module is the registry and re-exports them.
 
 Safety: a file is read only up to :data:`MAX_BYTES`, must be UTF-8, and is parsed with a safe YAML
 loader that refuses anchors/aliases (no "billion laughs"); nothing in it is executed.
