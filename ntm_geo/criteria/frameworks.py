@@ -64,13 +64,13 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
+from ntm_geo.criteria.framework_checks import FrameworkError
 from ntm_geo.criteria.framework_file import (
     AREA_KINDS,
     CONFIDENCE,
     FORMAT,
     MAX_BYTES,
     OPERATORS,
-    FrameworkError,
     load_framework,
     parse_framework,
 )
