@@ -16,7 +16,7 @@ from PIL import Image
 
 from ntm_geo import __main__ as cli
 from ntm_geo.errors import ConfigError
-from ntm_geo.exports.formats import standalone_html, table_export
+from ntm_geo.exports.formats import export_filename, standalone_html, table_export
 from ntm_geo.exports.geopackage import (
     LAYER_COMMUNES,
     LAYER_COMMUNES_VN2000,
@@ -278,3 +278,15 @@ def test_the_export_panel_offers_every_file_of_a_2025_dataset(dataset_2026):
     labels = [d.proto.label.split(" · ")[0] for d in at.get("download_button")]
     assert len(labels) == 7 and "GeoPackage cho QGIS (có sẵn màu)" in labels
     assert any("65 đơn vị 2025 (không còn cấp huyện)" in c.value for c in at.caption)
+
+
+def test_file_names_on_the_2025_units_say_so():
+    carried = MapSpec("illustrative", 2015, "poverty_rate_pct", units="2025")
+    assert (
+        export_filename(carried, "png", "slide")
+        == "ntm_lang_son_illustrative_2015_units2025_poverty_rate_pct_slide.png"
+    )
+    assert (
+        export_filename(MapSpec(variable="poverty_rate_pct"), "png")
+        == "ntm_lang_son_illustrative_2015_poverty_rate_pct.png"
+    )

@@ -21,7 +21,8 @@
   PNG and ``a4`` (portrait, 300 dpi) for PDF; the HTML map has no page size.
 
 The map uses the boundaries the app shows: the replacement set saved on the data page when there
-is one (:func:`active_boundaries`), else the built-in censusVN2009 cache.
+is one (:func:`active_boundaries`), else the built-in censusVN2009 cache. On the 2025 units it uses the 2025
+boundary cache (vietnamese-provinces-database, :mod:`ntm_geo.geo.boundaries_2025`).
 
 Every argument is checked before anything is rendered; a bad one stops with exit status 2 and a
 message in Vietnamese and English that names the option and lists the allowed values (argparse's

@@ -475,7 +475,9 @@ _EXTENSIONS = {"png": "png", "pdf": "pdf", "html": "html", "gpkg": "gpkg", "xlsx
 
 
 def export_filename(spec: MapSpec, ext: str, size: str = "") -> str:
-    """A descriptive ASCII file name: ``ntm_lang_son_illustrative_2015_criteria_met_186_a4.png``.
+    """A descriptive ASCII file name: ``ntm_lang_son_illustrative_2015_criteria_met_186_a4.png``;
+    ``…_units2025_…`` for a map on the 65 units of 2025 (``spec.units``), so a carried export is
+    never named like the 2015 one.
 
     Raises
     ------
@@ -488,5 +490,6 @@ def export_filename(spec: MapSpec, ext: str, size: str = "") -> str:
             f"Unknown export file type {ext!r}; allowed: {allowed}.",
             f"Loại tệp xuất không hợp lệ {ext!r}; các giá trị hợp lệ: {allowed}.",
         )
-    parts = ["ntm_lang_son", spec.dataset_id, str(spec.year), spec.variable, spec.district, size]
+    units = "units2025" if spec.units == "2025" else ""
+    parts = ["ntm_lang_son", spec.dataset_id, str(spec.year), units, spec.variable, spec.district, size]
     return "_".join(p for p in parts if p) + "." + ext
