@@ -32,7 +32,7 @@ from ntm_geo.exports.spec import MapSpec, check_spec, on_units
 from ntm_geo.geo.boundaries import Boundaries
 from ntm_geo.geo.boundary_upload import boundaries_source_line
 from ntm_geo.geo.vintages import RESOLUTION_2025, Vintage, get_vintage
-from ntm_geo.maps.themes import ChoroplethView, table_framework, variable
+from ntm_geo.maps.themes import VARIABLES, ChoroplethView, table_framework, variable
 from ntm_geo.views import pipeline
 
 __all__ = [
@@ -182,9 +182,7 @@ def _require_values(data: ExportData) -> None:
     if column.notna().any():
         return
     usable = [
-        c
-        for c in data.joined.columns
-        if c in _known_variables() and data.joined[c].notna().any() and c != var.key
+        c for c in data.joined.columns if c in VARIABLES and data.joined[c].notna().any() and c != var.key
     ]
     listing = ", ".join(usable) or "—"
     spec = data.spec
@@ -194,12 +192,6 @@ def _require_values(data: ExportData) -> None:
         f"Bộ dữ liệu {spec.dataset_id!r}, năm {spec.year}, {data.vintage.label_vi}: biến {var.key!r} "
         f"({var.label_vi}) không có giá trị ở đơn vị nào; không có gì để xuất. Các biến có số liệu: {listing}.",
     )
-
-
-def _known_variables() -> set[str]:
-    from ntm_geo.maps.themes import VARIABLES
-
-    return set(VARIABLES)
 
 
 def export_data(
