@@ -32,7 +32,6 @@ from __future__ import annotations
 import codecs
 import json
 import os
-import shutil
 import time
 import unicodedata
 import warnings
@@ -46,7 +45,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.errors import BoundaryError
+from ntm_geo.geo import download
 from ntm_geo.geo.units import official_units, split_unit_name
 
 SOURCE_URL = "https://raw.githubusercontent.com/choisy/censusVN2009/master/data/communes.rda"
@@ -114,71 +115,32 @@ def shapes_dir() -> Path:
     return Path(os.environ.get(SHAPES_ENV) or DEFAULT_SHAPES_DIR)
 
 
-def _mirror_downloader(mirror: Path) -> Callable[..., bool | None]:
-    def download(url: str, output_file: str, pooch_obj: object, check_only: bool = False) -> bool | None:
-        source = mirror / SOURCE_FILE
-        if check_only:
-            return source.exists()
-        if not source.exists():
-            raise BoundaryError(
-                f"{MIRROR_ENV} points to {mirror}, which has no {SOURCE_FILE}. Put the file there "
-                f"(sha256 {SOURCE_SHA256}) or unset {MIRROR_ENV} to download it from {SOURCE_URL}.",
-                f"{MIRROR_ENV} trỏ tới {mirror} nhưng thư mục này không có {SOURCE_FILE}. Hãy chép tệp "
-                f"vào đó (sha256 {SOURCE_SHA256}) hoặc bỏ {MIRROR_ENV} để tải về từ {SOURCE_URL}.",
-                file=str(source),
-            )
-        shutil.copyfile(source, output_file)
-        return None
-
-    return download
+#: The censusVN2009 file as :func:`ntm_geo.geo.download.fetch` fetches it.
+SOURCE = download.Source(
+    base_url=SOURCE_URL[: -len(SOURCE_FILE)],
+    files={SOURCE_FILE: SOURCE_SHA256},
+    mirror_env=MIRROR_ENV,
+    what=Bilingual("tệp ranh giới", "the boundary file"),
+    mirror_holds=Bilingual(
+        f"{SOURCE_FILE} (sha256 {SOURCE_SHA256})", f"{SOURCE_FILE} (sha256 {SOURCE_SHA256})"
+    ),
+    original=Bilingual("tệp communes.rda gốc của censusVN2009", "the original censusVN2009 communes.rda"),
+)
 
 
 def fetch_source(cache: Path | None = None) -> Path:
     """Return the path of a verified copy of ``communes.rda`` in the cache.
 
     Downloads from :data:`SOURCE_URL`, or copies from ``$NTM_GEO_BOUNDARY_MIRROR`` when set;
-    either way pooch checks the sha256 (:data:`SOURCE_SHA256`).
+    either way pooch checks the sha256 (:data:`SOURCE_SHA256`), through
+    :func:`ntm_geo.geo.download.fetch`.
 
     Raises
     ------
     BoundaryError
         The mirror folder lacks the file, the download failed, or the hash differs.
     """
-    import pooch
-
-    cache = Path(cache or shapes_dir()) / "download"
-    mirror = os.environ.get(MIRROR_ENV)
-    downloader = _mirror_downloader(Path(mirror)) if mirror else None
-    if mirror:  # pooch would log "Downloading from <URL>": it is a local copy here
-        pooch.get_logger().setLevel("WARNING")
-    try:
-        path = pooch.retrieve(
-            SOURCE_URL,
-            known_hash=f"sha256:{SOURCE_SHA256}",
-            fname=SOURCE_FILE,
-            path=cache,
-            downloader=downloader,
-        )
-    except BoundaryError:
-        raise
-    except ValueError as exc:  # pooch: hash mismatch
-        where = f"{mirror}/{SOURCE_FILE}" if mirror else SOURCE_URL
-        raise BoundaryError(
-            f"The boundary file from {where} does not have the expected sha256 {SOURCE_SHA256} "
-            f"({exc}). Replace it with the original censusVN2009 communes.rda.",
-            f"Tệp ranh giới lấy từ {where} không đúng mã sha256 {SOURCE_SHA256}. Hãy thay bằng tệp "
-            "communes.rda gốc của censusVN2009.",
-            file=where,
-        ) from exc
-    except Exception as exc:  # network errors and the like
-        raise BoundaryError(
-            f"Could not download the boundary file from {SOURCE_URL} ({exc}). Without internet, "
-            f"set {MIRROR_ENV} to a folder that holds {SOURCE_FILE}.",
-            f"Không tải được tệp ranh giới từ {SOURCE_URL} ({exc}). Nếu máy không có internet, hãy "
-            f"đặt biến môi trường {MIRROR_ENV} trỏ tới thư mục chứa {SOURCE_FILE}.",
-            file=SOURCE_URL,
-        ) from exc
-    return Path(path)
+    return download.fetch(SOURCE, Path(cache or shapes_dir()) / "download")[SOURCE_FILE]
 
 
 def _unescape(text: object) -> str:
