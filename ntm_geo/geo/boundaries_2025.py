@@ -296,8 +296,8 @@ def load_outline(cache: Path | None = None) -> shapely.Geometry:
 
 def web_payload_bytes(communes_web: gpd.GeoDataFrame) -> int:
     """Bytes of the map's geometry payload: the compact TopoJSON the map page sends
-    (:func:`ntm_geo.maps.mapview.encode_topology`, same grid as the 2015 map)."""
-    from ntm_geo.maps.mapview import encode_topology
+    (:func:`ntm_geo.maps.topology.encode_topology`, same grid as the 2015 map)."""
+    from ntm_geo.maps.topology import encode_topology
 
     topology = encode_topology(communes_web.geometry)
     topology.pop("_users", None)
