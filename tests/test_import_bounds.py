@@ -170,3 +170,41 @@ def test_the_data_page_offers_exactly_the_importers_size_bound():
     source = (Path(__file__).resolve().parents[1] / "app_pages" / "data.py").read_text(encoding="utf-8")
     page_mb = int(re.search(r"^MAX_TABLE_MB = (\d+)$", source, re.M).group(1))
     assert page_mb * 2**20 == limits.MAX_FILE_BYTES
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_both_readers_bound_rows_the_same_way(kind):
+    """The CSV and the Excel reader share one bounded grid (limits.BoundedGrid): a run of
+    EMPTY_RUN_END empty rows ends the table, so a row after it is never read, in either format."""
+    gap = limits.EMPTY_RUN_END
+    head = ["Tên xã,Huyện,Năm", "Xã Đình Lập,Đình Lập,2015"]
+    tail = ["Xã Bính Xá,Đình Lập,2015"]
+    if kind == "csv":
+        data, name = "\r\n".join([*head, *[""] * gap, *tail]).encode(), "t.csv"
+    else:
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        ws = book.active
+        for r, line in enumerate(head, start=1):
+            for c, v in enumerate(line.split(","), start=1):
+                ws.cell(r, c, v)
+        for c, v in enumerate(tail[0].split(","), start=1):
+            ws.cell(len(head) + gap + 1, c, v)
+        buf = io.BytesIO()
+        book.save(buf)
+        data, name = buf.getvalue(), "t.xlsx"
+    raw = read_table(data, name)
+    assert [cells[0] for _, cells in raw.rows] == ["Xã Đình Lập"]
+
+
+def test_the_bounded_grid_keeps_inner_empty_rows_and_drops_trailing_ones():
+    grid = limits.BoundedGrid("t.csv")
+    for number, cells in enumerate([["a", ""], [" "], ["b", "", " "], [""], []], start=1):
+        assert grid.add(number, cells)
+    assert grid.rows == [(1, ["a"]), (2, []), (3, ["b"])]
+    wide = limits.BoundedGrid("t.csv", "S")
+    with pytest.raises(
+        DataError, match=r"t\.csv, sheet «S», row 7, column «GS»: the table uses more than 200"
+    ):
+        wide.add(7, [""] * limits.MAX_COLUMNS + ["x"])

@@ -6,9 +6,8 @@ import csv
 import io
 
 from ntm_geo.datasets.importing.limits import (
-    EMPTY_RUN_END,
+    BoundedGrid,
     ImportBudget,
-    bounded_row,
     column_letter,
     file_error,
     too_long_cell,
@@ -37,8 +36,7 @@ def csv_grid(text: str, filename: str, budget: ImportBudget) -> list[tuple[int, 
         if score > best_score:
             best, best_score, best_width = delim, score, mode
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=best)
-    rows: list[tuple[int, list[str]]] = []
-    start = nonempty = empty_run = 0
+    grid = BoundedGrid(filename)
     while True:
         start = reader.line_num + 1
         if start % 128 == 0:
@@ -56,20 +54,13 @@ def csv_grid(text: str, filename: str, budget: ImportBudget) -> list[tuple[int, 
                 f"không đọc được CSV từ dòng này ({err}); hãy lưu lại tệp dạng 'CSV UTF-8'.",
                 row=start,
             ) from None
-        if not any(c.strip() for c in cells):
-            empty_run += 1
-            if empty_run >= EMPTY_RUN_END:
-                break
-            rows.append((start, []))
-            continue
-        empty_run = 0
-        nonempty += 1
-        if reader.line_num > start or any(c.endswith(("\n", "\r")) for c in cells):
+        if not grid.is_empty(cells) and (
+            reader.line_num > start or any(c.endswith(("\n", "\r")) for c in cells)
+        ):
             _check_quotes(cells, filename, start, reader.line_num, best, best_width)
-        rows.append((start, bounded_row(cells, filename, None, start, nonempty)))
-    while rows and not rows[-1][1]:
-        rows.pop()
-    return rows
+        if not grid.add(start, cells):
+            break
+    return grid.rows
 
 
 def _check_quotes(cells: list[str], filename: str, start: int, end: int, delim: str, width: int) -> None:

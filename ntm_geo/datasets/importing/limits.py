@@ -160,19 +160,61 @@ def too_long_cell(
     )
 
 
-def bounded_row(cells: list[str], file: str, sheet: str | None, row: int, nonempty: int) -> list[str]:
-    """The row's cells cut to :data:`MAX_COLUMNS`; raises when a bound is passed."""
-    if nonempty > MAX_ROWS:
-        raise _too_many_rows(file, sheet, row)
-    if any(c.strip() for c in cells[MAX_COLUMNS:]):
-        raise _too_many_columns(file, sheet, row)
-    cells = cells[:MAX_COLUMNS]
-    while cells and not cells[-1].strip():
-        cells.pop()
-    for i, c in enumerate(cells):
-        if len(c) > MAX_CELL_CHARS:
-            raise too_long_cell(file, sheet, row, column_letter(i), len(c))
-    return cells
+class BoundedGrid:
+    """The rows of one sheet or CSV as they are read, bounded before any per-row work.
+
+    :meth:`add` keeps each row's cells cut to :data:`MAX_COLUMNS` (trailing empty cells dropped)
+    and raises :class:`~ntm_geo.errors.DataError` naming the file, sheet, row (and column) once
+    the table passes :data:`MAX_ROWS` non-empty rows, uses a column beyond :data:`MAX_COLUMNS`, or
+    holds a cell longer than :data:`MAX_CELL_CHARS`. :data:`EMPTY_RUN_END` empty rows in a row
+    end the sheet (formatted empty cells far below the table are never read). :attr:`rows` is
+    ``[(file row, cells)]``, empty rows kept as ``[]`` except at the end.
+    """
+
+    def __init__(self, file: str, sheet: str | None = None) -> None:
+        self.file, self.sheet = file, sheet
+        self._rows: list[tuple[int, list[str]]] = []
+        self._empty_run = self._nonempty = 0
+
+    @staticmethod
+    def is_empty(cells: list[str]) -> bool:
+        """True when no cell holds more than white space."""
+        return not any(c.strip() for c in cells)
+
+    def add(self, number: int, cells: list[str]) -> bool:
+        """Add file row ``number``; False when it ends the sheet (the caller stops reading)."""
+        if self.is_empty(cells):
+            self._empty_run += 1
+            if self._empty_run >= EMPTY_RUN_END:
+                return False
+            self._rows.append((number, []))
+            return True
+        self._empty_run = 0
+        self._nonempty += 1
+        self._rows.append((number, self._bounded(cells, number)))
+        return True
+
+    @property
+    def rows(self) -> list[tuple[int, list[str]]]:
+        """The rows added so far, without the empty rows at the end."""
+        rows = list(self._rows)
+        while rows and not rows[-1][1]:
+            rows.pop()
+        return rows
+
+    def _bounded(self, cells: list[str], row: int) -> list[str]:
+        file, sheet = self.file, self.sheet
+        if self._nonempty > MAX_ROWS:
+            raise _too_many_rows(file, sheet, row)
+        if any(c.strip() for c in cells[MAX_COLUMNS:]):
+            raise _too_many_columns(file, sheet, row)
+        cells = cells[:MAX_COLUMNS]
+        while cells and not cells[-1].strip():
+            cells.pop()
+        for i, c in enumerate(cells):
+            if len(c) > MAX_CELL_CHARS:
+                raise too_long_cell(file, sheet, row, column_letter(i), len(c))
+        return cells
 
 
 def column_letter(index: int) -> str:

@@ -13,13 +13,12 @@ import zipfile
 from typing import TYPE_CHECKING, cast
 
 from ntm_geo.datasets.importing.limits import (
-    EMPTY_RUN_END,
     MAX_COLUMNS,
     MAX_XLSX_MEMBER_BYTES,
     MAX_XLSX_RATIO,
     MAX_XLSX_TOTAL_BYTES,
+    BoundedGrid,
     ImportBudget,
-    bounded_row,
     file_error,
 )
 from ntm_geo.errors import DataError
@@ -131,24 +130,14 @@ def _sheet_rows(ws: ReadOnlyWorksheet, filename: str, budget: ImportBudget) -> l
     :data:`EMPTY_RUN_END`). The sheet's declared size is never trusted."""
     title = ws.title
     ws.reset_dimensions()  # ignore <dimension ref="A1:XFD1048576">
-    rows: list[tuple[int, list[str]]] = []
-    empty_run = nonempty = 0
+    grid = BoundedGrid(filename, title)
     for number, row in enumerate(ws.iter_rows(min_row=1, max_col=MAX_COLUMNS + 1), start=1):  # type: ignore[misc]  # types-openpyxl declares it as Worksheet.iter_rows (self type)
         if number % 128 == 0:
             budget.check(number, title)
         cells = [_cell_text(c.value, getattr(c, "number_format", None) or "") for c in row]
-        if not any(c.strip() for c in cells):
-            empty_run += 1
-            if empty_run >= EMPTY_RUN_END:
-                break
-            rows.append((number, []))
-            continue
-        empty_run = 0
-        nonempty += 1
-        rows.append((number, bounded_row(cells, filename, title, number, nonempty)))
-    while rows and not rows[-1][1]:
-        rows.pop()
-    return rows
+        if not grid.add(number, cells):
+            break
+    return grid.rows
 
 
 def xlsx_grids(
