@@ -30,9 +30,7 @@ Processing (once; about 25 s, then cached as GeoParquet and loaded in well under
 from __future__ import annotations
 
 import codecs
-import json
 import os
-import time
 import unicodedata
 import warnings
 from collections.abc import Callable
@@ -48,6 +46,7 @@ import shapely
 from ntm_geo.bilingual import Bilingual
 from ntm_geo.errors import BoundaryError
 from ntm_geo.geo import download
+from ntm_geo.geo.boundary_cache import BuiltCache
 from ntm_geo.geo.units import official_units, split_unit_name
 
 SOURCE_URL = "https://raw.githubusercontent.com/choisy/censusVN2009/master/data/communes.rda"
@@ -347,12 +346,15 @@ def build(source: Path, progress: Progress | None = None) -> Boundaries:
     return Boundaries(communes, communes_web, districts_web)
 
 
-_CACHE_FILES = {
-    "communes": "lang_son_communes.parquet",
-    "communes_web": "lang_son_communes_web.parquet",
-    "districts_web": "lang_son_districts_web.parquet",
-}
-_META_FILE = "lang_son_meta.json"
+_CACHE = BuiltCache(
+    files={
+        "communes": "lang_son_communes.parquet",
+        "communes_web": "lang_son_communes_web.parquet",
+        "districts_web": "lang_son_districts_web.parquet",
+    },
+    meta_file="lang_son_meta.json",
+    what="Boundary",
+)
 
 
 def _cache_meta() -> dict[str, object]:
@@ -366,15 +368,7 @@ def _cache_meta() -> dict[str, object]:
 
 def cache_is_fresh(cache: Path | None = None) -> bool:
     """True when the cached GeoParquet files exist and were built by this version."""
-    cache = Path(cache or shapes_dir())
-    meta = cache / _META_FILE
-    if not meta.exists() or not all((cache / f).exists() for f in _CACHE_FILES.values()):
-        return False
-    try:
-        saved = json.loads(meta.read_text(encoding="utf-8"))
-    except ValueError:
-        return False
-    return all(saved.get(k) == v for k, v in _cache_meta().items())
+    return _CACHE.is_fresh(Path(cache or shapes_dir()), _cache_meta())
 
 
 def load_boundaries(cache: Path | None = None, progress: Progress | None = None) -> Boundaries:
@@ -393,22 +387,12 @@ def load_boundaries(cache: Path | None = None, progress: Progress | None = None)
         The source file cannot be had (see :func:`fetch_source`) or matched to the code list.
     """
     cache = Path(cache or shapes_dir())
-    if cache_is_fresh(cache):
-        try:
-            return Boundaries(
-                **{attr: gpd.read_parquet(cache / fname) for attr, fname in _CACHE_FILES.items()}
-            )
-        except Exception as exc:  # truncated or foreign file: rebuild it rather than fail
-            warnings.warn(f"Boundary cache in {cache} is unreadable ({exc}); rebuilding it.", stacklevel=2)
-            (cache / _META_FILE).unlink(missing_ok=True)
-    started = time.perf_counter()
-    built = build(fetch_source(cache), progress)
-    cache.mkdir(parents=True, exist_ok=True)
-    for attr, fname in _CACHE_FILES.items():
-        getattr(built, attr).to_parquet(cache / fname, index=False)
-    meta = _cache_meta() | {"built_seconds": round(time.perf_counter() - started, 1)}
-    (cache / _META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
-    return built
+    return _CACHE.load_or_build(
+        cache,
+        _cache_meta(),
+        lambda: build(fetch_source(cache), progress),
+        lambda frames: Boundaries(**frames),
+    )
 
 
 def load_communes(cache: Path | None = None) -> gpd.GeoDataFrame:

@@ -42,8 +42,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -55,6 +53,7 @@ from ntm_geo.bilingual import Bilingual
 from ntm_geo.errors import BoundaryError
 from ntm_geo.geo import boundaries as b2015
 from ntm_geo.geo import download
+from ntm_geo.geo.boundary_cache import BuiltCache
 from ntm_geo.geo.units import split_unit_name
 
 SOURCE_COMMIT = "cd58063299585146ded3981f2272946ef19ced54"
@@ -228,11 +227,14 @@ def build(paths: dict[str, Path], progress: Progress | None = None) -> b2015.Bou
     return b2015.Boundaries(communes, communes_web, _no_districts())
 
 
-_CACHE_FILES = {
-    "communes": "lang_son_2025_communes.parquet",
-    "communes_web": "lang_son_2025_communes_web.parquet",
-}
-_META_FILE = "lang_son_2025_meta.json"
+_CACHE = BuiltCache(
+    files={
+        "communes": "lang_son_2025_communes.parquet",
+        "communes_web": "lang_son_2025_communes_web.parquet",
+    },
+    meta_file="lang_son_2025_meta.json",
+    what="2025 boundary",
+)
 
 
 def _cache_meta() -> dict[str, object]:
@@ -248,15 +250,7 @@ def _cache_meta() -> dict[str, object]:
 
 def cache_is_fresh(cache: Path | None = None) -> bool:
     """True when the cached 2025 GeoParquet files exist and were built by this version."""
-    cache = Path(cache or b2015.shapes_dir())
-    meta = cache / _META_FILE
-    if not meta.exists() or not all((cache / f).exists() for f in _CACHE_FILES.values()):
-        return False
-    try:
-        saved = json.loads(meta.read_text(encoding="utf-8"))
-    except ValueError:
-        return False
-    return all(saved.get(k) == v for k, v in _cache_meta().items())
+    return _CACHE.is_fresh(Path(cache or b2015.shapes_dir()), _cache_meta())
 
 
 def load_boundaries_2025(cache: Path | None = None, progress: Progress | None = None) -> b2015.Boundaries:
@@ -268,23 +262,12 @@ def load_boundaries_2025(cache: Path | None = None, progress: Progress | None = 
         The files cannot be had (see :func:`fetch_sources`) or do not match the unit list.
     """
     cache = Path(cache or b2015.shapes_dir())
-    if cache_is_fresh(cache):
-        try:
-            frames = {attr: gpd.read_parquet(cache / fname) for attr, fname in _CACHE_FILES.items()}
-            return b2015.Boundaries(**frames, districts_web=_no_districts())
-        except Exception as exc:  # truncated or foreign file: rebuild rather than fail
-            warnings.warn(
-                f"2025 boundary cache in {cache} is unreadable ({exc}); rebuilding it.", stacklevel=2
-            )
-            (cache / _META_FILE).unlink(missing_ok=True)
-    started = time.perf_counter()
-    built = build(fetch_sources(cache, progress), progress)
-    cache.mkdir(parents=True, exist_ok=True)
-    for attr, fname in _CACHE_FILES.items():
-        getattr(built, attr).to_parquet(cache / fname, index=False)
-    meta = _cache_meta() | {"built_seconds": round(time.perf_counter() - started, 1)}
-    (cache / _META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
-    return built
+    return _CACHE.load_or_build(
+        cache,
+        _cache_meta(),
+        lambda: build(fetch_sources(cache, progress), progress),
+        lambda frames: b2015.Boundaries(**frames, districts_web=_no_districts()),
+    )
 
 
 def load_outline(cache: Path | None = None) -> shapely.Geometry:
