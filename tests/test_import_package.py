@@ -113,3 +113,11 @@ def test_the_projects_own_code_imports_from_the_owners_not_the_facade():
                     if not named <= modules:  # `from ...importing import limits` names an owner
                         offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == []
+
+
+def test_a_table_level_issue_has_no_row_and_no_unit():
+    from ntm_geo.datasets.importing.report import RowIssue
+
+    issue = RowIssue.about_table("Sheet1", "lý do", "reason", column="Năm", value="2031")
+    assert issue == RowIssue(None, "Sheet1", "Năm", None, "2031", "lý do", "reason")
+    assert RowIssue.about_table(None, "a", "b") == RowIssue(None, None, None, None, None, "a", "b")

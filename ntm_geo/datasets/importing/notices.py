@@ -57,14 +57,11 @@ def choose_year(raw: RawTable, year: int | None) -> tuple[int, list[RowIssue]]:
     ):
         found = sorted({int(y) for t in texts for y in _YEAR_RE.findall(t)})
         if len(found) == 1:
-            note = RowIssue(
-                None,
+            note = RowIssue.about_table(
                 raw.sheet,
-                None,
-                None,
-                str(found[0]),
                 f"năm {found[0]} lấy từ {where_vi}; nếu sai, hãy chọn năm.",
                 f"year {found[0]} taken from the {where_en}; choose the year if it is wrong.",
+                value=str(found[0]),
             )
             return found[0], [note]
     raise file_error(
@@ -84,18 +81,15 @@ def year_notices(raw: RawTable, year: int) -> list[RowIssue]:
         return []
     years = ", ".join(map(str, known))
     return [
-        RowIssue(
-            None,
+        RowIssue.about_table(
             raw.sheet,
-            None,
-            None,
-            str(year),
             f"Báo cáo 48/BC-BCĐ không có số liệu năm {year} (chỉ có năm {years}): không đối chiếu được số "
             "xã đạt từng tiêu chí, số xã theo nhóm số tiêu chí đạt, số tiêu chí bình quân một xã, tỷ lệ hộ "
             "nghèo và các chỉ tiêu hạ tầng với báo cáo. Số liệu vẫn nhập được; hãy kiểm tra năm.",
             f"report 48/BC-BCĐ has no figures for {year} (only for {years}): the checks of criteria met "
             "per criterion, communes by number of criteria met, mean criteria per commune, poverty rate "
             "and infrastructure against the report cannot run. The table still imports; check the year.",
+            value=str(year),
         )
     ]
 
@@ -105,12 +99,8 @@ def text_notices(raw: RawTable) -> list[RowIssue]:
     out = []
     if raw.encoding == "tcvn3" or raw.tcvn3_cells:
         out.append(
-            RowIssue(
-                None,
+            RowIssue.about_table(
                 raw.sheet,
-                None,
-                None,
-                None,
                 "tệp gõ bằng phông TCVN3 (ABC, .VnTime), đã chuyển sang Unicode; hãy kiểm tra tên xã.",
                 "the file was typed with a TCVN3 (ABC, .VnTime) font and was converted to Unicode; "
                 "check the commune names.",
@@ -165,15 +155,12 @@ def check_provenance(
             "'Nhập có chủ ý bảng xuất từ dữ liệu minh họa' trên trang Dữ liệu.",
             sheet=raw.sheet,
         )
-    notice = RowIssue(
-        None,
+    notice = RowIssue.about_table(
         raw.sheet,
-        None,
-        None,
-        provenance.dataset_id or None,
         f"bảng được xuất từ dữ liệu minh họa ({what_vi}{when_vi}) và được nhập theo xác nhận của người "
         "dùng: số liệu này không phải số liệu thật của tỉnh.",
         f"the table is an export of illustrative data ({what_en}{when_en}), imported as the user "
         "confirmed: these values are not the province's real figures.",
+        value=provenance.dataset_id or None,
     )
     return provenance, [notice]

@@ -39,6 +39,19 @@ class RowIssue:
     reason_vi: str
     reason_en: str
 
+    @classmethod
+    def about_table(
+        cls,
+        sheet: str | None,
+        reason_vi: str,
+        reason_en: str,
+        *,
+        column: str | None = None,
+        value: str | None = None,
+    ) -> RowIssue:
+        """A remark about the whole table, no row (a notice, or why nothing was imported)."""
+        return cls(None, sheet, column, None, value, reason_vi, reason_en)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "row": self.row,

@@ -142,16 +142,13 @@ def import_table(
     missing = [c for c in keys if raw.column_of(c) is None]
     if 0 < len(missing) < len(keys):
         notices.append(
-            RowIssue(
-                None,
+            RowIssue.about_table(
                 raw.sheet,
-                None,
-                None,
-                ", ".join(missing),
                 f"tệp thiếu cột tiêu chí {', '.join(missing)}: các tiêu chí này để trống (không có số "
                 "liệu) và số tiêu chí đạt lấy theo cột của tệp.",
                 f"the file lacks criterion column(s) {', '.join(missing)}: they are left blank (no "
                 "data) and the criteria count is taken from the file's column.",
+                value=", ".join(missing),
             )
         )
     value_fields = {
@@ -184,21 +181,18 @@ def import_table(
         else:
             vi = f"cột «{second}» cho cùng thông tin với cột «{first}» ({f}): chỉ dùng cột «{first}» để khớp đơn vị."
             en = f"column «{second}» gives the same field as column «{first}» ({f}): only «{first}» is used for matching."
-        notices.append(RowIssue(None, raw.sheet, second, None, None, vi, en))
+        notices.append(RowIssue.about_table(raw.sheet, vi, en, column=second))
     for i, (h, f) in enumerate(zip(raw.headers, raw.fields, strict=True)):
         if i < len(raw.same_as) and raw.same_as[i] is not None:
             continue
         if f is None and (h.strip() or any(cells[i].strip() for _, cells in raw.rows)):
             label = h.strip() or f"(cột {column_letter(i)})"
             notices.append(
-                RowIssue(
-                    None,
+                RowIssue.about_table(
                     raw.sheet,
-                    label,
-                    None,
-                    None,
                     "cột không nhận ra, không nhập.",
                     "column not recognised; not imported.",
+                    column=label,
                 )
             )
 
@@ -368,12 +362,8 @@ def import_table(
 
     if unmatched_named > MAX_SUGGESTED_ROWS:
         notices.append(
-            RowIssue(
-                None,
+            RowIssue.about_table(
                 raw.sheet,
-                None,
-                None,
-                None,
                 f"{unmatched_named} dòng không khớp: chỉ {MAX_SUGGESTED_ROWS} dòng đầu có gợi ý tên.",
                 f"{unmatched_named} rows did not match: name suggestions are given for the first "
                 f"{MAX_SUGGESTED_ROWS} only.",
