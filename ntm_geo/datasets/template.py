@@ -22,9 +22,10 @@ from __future__ import annotations
 import csv
 import io
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.criteria.frameworks import Framework, default_framework, framework
 from ntm_geo.datasets import schema
-from ntm_geo.errors import ConfigError
+from ntm_geo.errors import unknown_key
 from ntm_geo.exports.tables import new_workbook
 from ntm_geo.geo.units import UNIT_TYPES, official_units
 
@@ -107,10 +108,7 @@ INSTRUCTIONS_EN: tuple[str, ...] = (
 
 def _check_lang(lang: str) -> int:
     if lang not in LANGS:
-        raise ConfigError(
-            f"Unknown language {lang!r}; allowed: {', '.join(LANGS)}.",
-            f"Ngôn ngữ không hợp lệ {lang!r}; các giá trị hợp lệ: {', '.join(LANGS)}.",
-        )
+        raise unknown_key(lang, LANGS, Bilingual("Ngôn ngữ", "language"))
     return LANGS.index(lang)
 
 
