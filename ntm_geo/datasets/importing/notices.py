@@ -1,14 +1,17 @@
-"""Table-level decisions and remarks of an import: the year, text conversions, provenance.
+"""Table-level decisions and remarks of an import: the year, text conversions, provenance, columns.
 
 The year (given, the 'Năm' column, the title rows or the file name), a notice when report
-48/BC-BCĐ has no figures for it, notices of text the reader converted, and the refusal (or the
-knowing acceptance) of an export of the app's illustrative data.
+48/BC-BCĐ has no figures for it, notices of text the reader converted, the refusal (or the
+knowing acceptance) of an export of the app's illustrative data, and remarks on the columns
+(missing criteria, two columns for one field, columns not recognised).
 """
 
 from __future__ import annotations
 
 import re
 
+from ntm_geo.criteria.framework import CRITERION_COLUMNS
+from ntm_geo.datasets.importing import registry
 from ntm_geo.datasets.importing.limits import column_letter, file_error
 from ntm_geo.datasets.importing.reading import RawTable, col_label
 from ntm_geo.datasets.importing.report import RowIssue
@@ -164,3 +167,71 @@ def check_provenance(
         value=provenance.dataset_id or None,
     )
     return provenance, [notice]
+
+
+def column_notices(raw: RawTable, keys: tuple[str, ...]) -> tuple[list[RowIssue], list[tuple[int, int, str]]]:
+    """Remarks on the table's columns, and the pairs of columns to compare row by row.
+
+    Notices: criterion columns of the framework (``keys``) missing while others are there; a
+    second column naming a field an earlier one names (a value field: compared row by row; an
+    identification field: only the first is used); columns not recognised (not imported).
+    The pairs are ``(first column, second column, field)`` for the value fields.
+    """
+    notices: list[RowIssue] = []
+    missing = [c for c in keys if raw.column_of(c) is None]
+    if 0 < len(missing) < len(keys):
+        notices.append(
+            RowIssue.about_table(
+                raw.sheet,
+                f"tệp thiếu cột tiêu chí {', '.join(missing)}: các tiêu chí này để trống (không có số "
+                "liệu) và số tiêu chí đạt lấy theo cột của tệp.",
+                f"the file lacks criterion column(s) {', '.join(missing)}: they are left blank (no "
+                "data) and the criteria count is taken from the file's column.",
+                value=", ".join(missing),
+            )
+        )
+    value_fields = {
+        *CRITERION_COLUMNS,
+        *keys,
+        "criteria_met",
+        *registry.PCT_COLUMNS,
+        *registry.INDICATOR_COLUMNS,
+        *registry.FLAG_COLUMNS,
+        "population",
+        "year",
+    }
+    compared: list[tuple[int, int, str]] = []  # (first column, second column, field)
+    for j, i in enumerate(raw.same_as):
+        if i is None:
+            continue
+        f = raw.same_fields[j]
+        first, second = col_label(raw, i), col_label(raw, j)
+        if f in value_fields:
+            compared.append((i, j, f))
+            vi = (
+                f"cột «{second}» cho cùng số liệu với cột «{first}» ({f}): hai cột được so từng dòng; dòng nào "
+                "hai cột khác nhau thì không nhập."
+            )
+            en = (
+                f"column «{second}» gives the same field as column «{first}» ({f}): the two are compared row by row; "
+                "a row where they differ is not imported."
+            )
+        else:
+            vi = f"cột «{second}» cho cùng thông tin với cột «{first}» ({f}): chỉ dùng cột «{first}» để khớp đơn vị."
+            en = f"column «{second}» gives the same field as column «{first}» ({f}): only «{first}» is used for matching."
+        notices.append(RowIssue.about_table(raw.sheet, vi, en, column=second))
+    for i, (h, f) in enumerate(zip(raw.headers, raw.fields, strict=True)):
+        if i < len(raw.same_as) and raw.same_as[i] is not None:
+            continue
+        if f is None and (h.strip() or any(cells[i].strip() for _, cells in raw.rows)):
+            label = h.strip() or f"(cột {column_letter(i)})"
+            notices.append(
+                RowIssue.about_table(
+                    raw.sheet,
+                    "cột không nhận ra, không nhập.",
+                    "column not recognised; not imported.",
+                    column=label,
+                )
+            )
+
+    return notices, compared

@@ -3,11 +3,9 @@
 :func:`import_table` reads the upload (:func:`~.reading.read_table`), decides the year, the
 criteria framework and the unit vintage, matches each row to a unit
 (:mod:`ntm_geo.datasets.matching`), checks its values (:mod:`.rows`) and keeps every row not
-imported with its reason. Nothing is saved here.
-
-Why over 400 lines: :func:`import_table` is one pass over the rows whose branches (district
-headings, totals, other years, former units, suggestions, duplicates, two columns of one field)
-share the per-table state they build; the pass reads best whole.
+imported with its reason. Nothing is saved here. The row loop stays one pass: its branches
+(district headings, totals, other years, former units, suggestions, duplicates, two columns of
+one field) share the per-table state they build.
 """
 
 from __future__ import annotations
@@ -28,6 +26,7 @@ from ntm_geo.datasets.importing.limits import (
 from ntm_geo.datasets.importing.notices import (
     check_provenance,
     choose_year,
+    column_notices,
     text_notices,
     year_notices,
     year_of,
@@ -139,62 +138,9 @@ def import_table(
     }
     notices.extend(text_notices(raw))
     notices.extend(year_notices(raw, year))
-    missing = [c for c in keys if raw.column_of(c) is None]
-    if 0 < len(missing) < len(keys):
-        notices.append(
-            RowIssue.about_table(
-                raw.sheet,
-                f"tệp thiếu cột tiêu chí {', '.join(missing)}: các tiêu chí này để trống (không có số "
-                "liệu) và số tiêu chí đạt lấy theo cột của tệp.",
-                f"the file lacks criterion column(s) {', '.join(missing)}: they are left blank (no "
-                "data) and the criteria count is taken from the file's column.",
-                value=", ".join(missing),
-            )
-        )
-    value_fields = {
-        *CRITERION_COLUMNS,
-        *keys,
-        "criteria_met",
-        *registry.PCT_COLUMNS,
-        *registry.INDICATOR_COLUMNS,
-        *registry.FLAG_COLUMNS,
-        "population",
-        "year",
-    }
+    column_remarks, compared = column_notices(raw, keys)
+    notices.extend(column_remarks)
     flag_fields = {*CRITERION_COLUMNS, *keys, *registry.FLAG_COLUMNS}
-    compared: list[tuple[int, int, str]] = []  # (first column, second column, field)
-    for j, i in enumerate(raw.same_as):
-        if i is None:
-            continue
-        f = raw.same_fields[j]
-        first, second = col_label(raw, i), col_label(raw, j)
-        if f in value_fields:
-            compared.append((i, j, f))
-            vi = (
-                f"cột «{second}» cho cùng số liệu với cột «{first}» ({f}): hai cột được so từng dòng; dòng nào "
-                "hai cột khác nhau thì không nhập."
-            )
-            en = (
-                f"column «{second}» gives the same field as column «{first}» ({f}): the two are compared row by row; "
-                "a row where they differ is not imported."
-            )
-        else:
-            vi = f"cột «{second}» cho cùng thông tin với cột «{first}» ({f}): chỉ dùng cột «{first}» để khớp đơn vị."
-            en = f"column «{second}» gives the same field as column «{first}» ({f}): only «{first}» is used for matching."
-        notices.append(RowIssue.about_table(raw.sheet, vi, en, column=second))
-    for i, (h, f) in enumerate(zip(raw.headers, raw.fields, strict=True)):
-        if i < len(raw.same_as) and raw.same_as[i] is not None:
-            continue
-        if f is None and (h.strip() or any(cells[i].strip() for _, cells in raw.rows)):
-            label = h.strip() or f"(cột {column_letter(i)})"
-            notices.append(
-                RowIssue.about_table(
-                    raw.sheet,
-                    "cột không nhận ra, không nhập.",
-                    "column not recognised; not imported.",
-                    column=label,
-                )
-            )
 
     matched, unmatched, duplicates, out_of_range, skipped = [], [], [], [], []
     suggestions: dict[int, list[tuple[str, str, float]]] = {}
