@@ -81,15 +81,6 @@ def test_the_registry_column_lists_are_live_through_the_package():
         _ = package.NO_SUCH_NAME
 
 
-def test_each_module_is_under_500_lines_or_says_why_at_its_top():
-    for path in sorted(PACKAGE.glob("*.py")):
-        text = path.read_text(encoding="utf-8")
-        doc = ast.get_docstring(ast.parse(text)) or ""
-        assert doc, f"{path.name} has no module docstring"
-        if text.count("\n") > 500:
-            assert "Why over" in doc, f"{path.name} is over 500 lines without a reason at its top"
-
-
 def test_the_projects_own_code_imports_from_the_owners_not_the_facade():
     """Only the package's own ``__init__`` re-exports; everyone else names the owner module."""
     offenders = []

@@ -16,6 +16,10 @@ an error or a crash leaves the previous state; the database runs in WAL mode (re
 block the writer). Writes need the editor password (:mod:`ntm_geo.auth`); reads do not.
 Dataset ids are ``<slug>-<n>`` with ``n`` from an AUTOINCREMENT counter: an id is never reused,
 even after its dataset is deleted, so an old shared link can never show other data.
+
+Why over 500 lines: this is the only module that knows the SQLite schema. Every statement on the
+database (datasets, their years, replacement boundaries) and the one transaction helper are
+here, so a schema change is made and reviewed in one file.
 """
 
 from __future__ import annotations
