@@ -1,4 +1,4 @@
-"""Front-end helpers shared by the pages: cached core calls, language, notices.
+"""Front-end helpers shared by the pages: cached core calls, language, widgets keyed by the view.
 
 Caches: ``st.cache_resource`` for read-only shared objects (boundaries, joined tables — never
 mutated by a page), ``st.cache_data`` for small derived values (classifications, report rows).
@@ -28,7 +28,7 @@ from ntm_geo.i18n import register, t
 from ntm_geo.maps.themes import ChoroplethView
 from ntm_geo.planning.profile import escape_markdown
 from ntm_geo.views import pipeline
-from ntm_geo.views.viewstate import Notice, ViewState, view_units
+from ntm_geo.views.viewstate import ViewState, view_units
 
 log = logging.getLogger("ntm_geo.app")
 
@@ -374,35 +374,6 @@ def lang_keyed(name: str, default: object) -> dict:
         ss[name] = ss[key]
 
     return {"key": key, "on_change": store}
-
-
-def url_changed_outside(synced_key: str) -> bool:
-    """True when the address bar holds a query this page did not write last (the browser's
-    Back/Forward buttons, or a link pasted into the same tab): the page must then show the URL's
-    view. A plain switch to this page from the menu (no query) keeps the session's view.
-    ``synced_key`` is where the page stores the query it last wrote."""
-    ss = st.session_state
-    query = st.query_params.to_dict()
-    if synced_key not in ss or query == ss[synced_key]:
-        return False
-    return not bare_query(query) or not ss.get("page_switched", False)
-
-
-def bare_query(query: dict) -> bool:
-    """True for the address a switch from the menu leaves: no query, or only the language
-    (``?lang=en`` stays in the address in English) -- not a view of its own."""
-    return not {k: v for k, v in query.items() if k != "lang"}
-
-
-def show_notices(notices: list[Notice], lang: str) -> None:
-    """Say which link parameters were ignored (raw values escaped: links are hostile input)."""
-    if notices:
-        items = "\n".join(
-            f"- **{escape_markdown(n.param)}** = {escape_markdown(n.value)} — "
-            f"{escape_markdown(n.reason.pick(lang))}"
-            for n in notices
-        )
-        st.warning(f"{t('link_ignored', lang)}\n\n{items}", icon=":material/link:")
 
 
 #: The app's own CSS: less empty space above the map on a 768-pixel projector, and the classes

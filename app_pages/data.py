@@ -19,6 +19,7 @@ they are Markdown too); never as HTML.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -34,6 +35,7 @@ from app_pages.common import (
     sign_in,
     sign_out,
 )
+from app_pages.urlsync import read_link, show_link_notices, sync_query
 from ntm_geo import auth
 from ntm_geo.criteria.report_check import check_table, display_table
 from ntm_geo.datasets import store
@@ -43,6 +45,7 @@ from ntm_geo.exports.tables import table_csv_bytes
 from ntm_geo.geo import boundary_upload as bu
 from ntm_geo.i18n import register, t
 from ntm_geo.planning.profile import escape_markdown
+from ntm_geo.views.viewstate import DEFAULT, to_query
 
 MAX_TABLE_MB = 10
 """Largest table upload (MB): a province table of a few hundred rows is well under 1 MB."""
@@ -281,6 +284,10 @@ ISSUE_COLUMNS = {
 st.title(t("data_title", L))
 st.caption(t("data_intro", L))
 show_flash()
+# a map link opened on /data: its parameters are said (this page reads none but the language) and
+# dropped from the address
+show_link_notices(read_link("data").notices, L)
+sync_query(to_query(replace(DEFAULT, lang=L)))
 enabled = auth.uploads_enabled()
 if not enabled:
     st.warning(escape_markdown(auth.not_configured_error().message(L)), icon="🔒")

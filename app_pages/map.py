@@ -17,7 +17,6 @@ import streamlit as st
 
 from app_pages import vintage_view
 from app_pages.common import (
-    bare_query,
     boundaries_or_stop,
     joined_table,
     lang,
@@ -25,15 +24,20 @@ from app_pages.common import (
     map_data,
     remember,
     report_rows,
-    show_notices,
-    url_changed_outside,
     view,
     view_widget,
     view_widgets_done,
 )
 from app_pages.export_ui import render_exports
 from app_pages.leaflet_map import clicked, show_map
-from app_pages.urlsync import share_url, sync_query
+from app_pages.urlsync import (
+    bare_query,
+    read_link,
+    share_url,
+    show_link_notices,
+    sync_query,
+    url_changed_outside,
+)
 from ntm_geo.criteria.frameworks import default_framework
 from ntm_geo.datasets import catalog
 from ntm_geo.errors import NtmGeoError
@@ -46,7 +50,7 @@ from ntm_geo.maps.classify import K_RANGE, SCHEMES, scheme_label
 from ntm_geo.maps.themes import THEMES, theme_variables
 from ntm_geo.maps.themes import variable as variable_def
 from ntm_geo.planning.profile import commune_profile, escape_markdown
-from ntm_geo.views.viewstate import DEFAULT, Notice, ViewState, from_query, to_query, view_units
+from ntm_geo.views.viewstate import ADJUSTED, DEFAULT, Notice, ViewState, to_query, view_units
 
 MAP_HEIGHT = 560
 # In CSS: at most MAP_HEIGHT, less on a short screen (a 768-pixel projector shows the whole map
@@ -66,12 +70,8 @@ districts = bounds_data.districts_web
 
 # ---------------------------------------------------------------- link -> widgets (once per session)
 def _apply_link(query: dict | None = None) -> None:
-    state, notices = from_query(
-        st.query_params.to_dict() if query is None else query,
-        known_datasets=catalog.dataset_exists,
-        known_districts=set(districts["district_code"]),
-        known_communes=set(official_units()["commune_code"]),
-    )
+    link = read_link("map", query)  # parameters of other pages (slides, shortlist …): said, then dropped
+    state, notices = link.state, list(link.notices)
     ss = st.session_state
     ss["view"] = {
         "dataset": state.dataset,
@@ -94,6 +94,7 @@ def _apply_link(query: dict | None = None) -> None:
                 ",".join(state.communes[1:]),
                 t("link_one_profile", "vi", code=first),
                 t("link_one_profile", "en", code=first),
+                ADJUSTED,
             ),
         ]
     ss["link_notices"] = notices
@@ -246,6 +247,7 @@ if on_2025 and asked_theme in THEMES and asked_theme not in themes and not st.se
             f"không tô màu; bản đồ mở chủ đề «{THEMES[themes[0]].label('vi')}»",
             "on the 65 units of 2025 the former communes' criteria are given as 'k of n former communes "
             f"met' in the table below the map, not coloured; the map opens on '{THEMES[themes[0]].label('en')}'",
+            ADJUSTED,  # the parameter is valid: the view differs from it, nothing was ignored
         )
     )
 theme_key = sidebar_widget(
@@ -367,7 +369,7 @@ title, map_component = map_data(
 # ---------------------------------------------------------------- display
 title += f" — {district_names[district]}" if district else ""
 # (kept for the rerun that follows the first paint, then shown once more and dropped)
-show_notices(
+show_link_notices(
     st.session_state.get("link_notices", []) if FIRST_PAINT else st.session_state.pop("link_notices", []), L
 )
 if result.classification.note_vi:

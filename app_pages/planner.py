@@ -29,12 +29,11 @@ from app_pages.common import (
     joined_table,
     lang,
     lang_keyed,
-    show_notices,
     unit_boundaries,
     view,
 )
 from app_pages.leaflet_map import clicked, map_spec, show_map
-from app_pages.urlsync import sync_query
+from app_pages.urlsync import read_link, show_link_notices, sync_query
 from ntm_geo.criteria.framework import CRITERION_COLUMNS, load_criteria
 from ntm_geo.datasets import catalog, schema
 from ntm_geo.errors import NtmGeoError
@@ -44,7 +43,7 @@ from ntm_geo.maps.themes import NO_COLOR, YES_COLOR
 from ntm_geo.planning import ranking as pl
 from ntm_geo.planning.decision_sheet import decision_sheet_xlsx, shortlist_map_png
 from ntm_geo.planning.profile import escape_markdown
-from ntm_geo.views.viewstate import DEFAULT, from_query, to_query, view_units
+from ntm_geo.views.viewstate import DEFAULT, to_query, view_units
 
 STRINGS: dict[str, tuple[str, str]] = {
     "pl_title": (
@@ -187,12 +186,8 @@ district_names = dict(zip(districts["district_code"], districts["district_name"]
 # ---------------------------------------------------------------- link -> state (once per session)
 def _apply_link() -> None:
     xa_codes = set(bounds_data.communes.loc[bounds_data.communes["assessed"], "commune_code"])
-    state, notices = from_query(
-        st.query_params.to_dict(),
-        known_datasets=catalog.dataset_exists,
-        known_districts=set(district_names),
-        known_communes=xa_codes,
-    )
+    link = read_link("planner", known_communes=xa_codes)
+    state, notices = link.state, list(link.notices)
     ss["pl_dataset"], ss["pl_year"] = state.dataset, state.year
     ss["pl_shortlist_codes"] = list(state.shortlist)
     ss["pl_link_notices"] = notices
@@ -389,7 +384,7 @@ source_label = (
     t("illustrative_data", L) if info.illustrative else (info.name_vi if L == "vi" else info.name_en)
 )
 st.markdown(f"#### {escape_markdown(t('pl_title', L))} — {year} — {escape_markdown(source_label)}")
-show_notices(ss.pop("pl_link_notices", []), L)
+show_link_notices(ss.pop("pl_link_notices", []), L)
 if info.illustrative:
     st.warning(info.note_vi if L == "vi" else info.note_en, icon="⚠️")
 

@@ -28,12 +28,10 @@ from app_pages.common import (
     lang_keyed,
     panels_geometry,
     shared_views_of,
-    show_notices,
     timeline_map_data,
-    url_changed_outside,
 )
 from app_pages.leaflet_map import show_map
-from app_pages.urlsync import sync_query
+from app_pages.urlsync import read_link, show_link_notices, sync_query, url_changed_outside
 from ntm_geo.datasets import catalog
 from ntm_geo.errors import NtmGeoError
 from ntm_geo.geo.boundary_upload import boundaries_source_line
@@ -42,8 +40,8 @@ from ntm_geo.maps.classify import K_RANGE, SCHEMES, scheme_label
 from ntm_geo.maps.mapbuild import legend_title
 from ntm_geo.maps.multiples import small_multiples_html
 from ntm_geo.maps.themes import THEMES, VARIABLES
-from ntm_geo.views.viewstate import DEFAULT, from_query, to_query, unused_notices
-from ntm_geo.views.years import MAX_PANELS, YEARS_PARAMS, YEARS_UNUSED, check_panels, spread_years, step_year
+from ntm_geo.views.viewstate import DEFAULT, to_query
+from ntm_geo.views.years import MAX_PANELS, check_panels, spread_years, step_year
 
 PLAY_SECONDS = 2.0
 # st.html sanitises with DOMPurify's HTML profile, which drops SVG: the small multiples are set
@@ -90,13 +88,8 @@ infos = {d.id: d for d in catalog.list_datasets()}
 
 # ---------------------------------------------------------------- link -> state
 def _apply_link() -> None:
-    params = st.query_params.to_dict()
-    state, notices = from_query(
-        params,
-        known_datasets=catalog.dataset_exists,
-        known_districts=set(bounds.districts_web["district_code"]),
-    )
-    notices = [*notices, *unused_notices(params, notices, YEARS_PARAMS, *YEARS_UNUSED)]  # said, not dropped
+    link = read_link("years")  # a map link's district, units …: said, then dropped
+    state, notices = link.state, list(link.notices)
     years = sorted(infos[state.dataset].years)
     ss["yr_dataset"] = state.dataset
     ss["yr_year"] = state.year if state.year in years else years[-1]
@@ -148,7 +141,7 @@ scheme = st.sidebar.selectbox(
 k = st.sidebar.select_slider(t("k", L), list(K_RANGE), key="yr_k")
 source = t("illustrative_data", L) if info.illustrative else (info.name_vi if L == "vi" else info.name_en)
 
-show_notices(ss.pop("yr_notices", []), L)
+show_link_notices(ss.pop("yr_notices", []), L)
 mode = st.segmented_control(
     t("yr_mode", L),
     ["timeline", "multiples"],
