@@ -331,16 +331,19 @@ def clear_data_caches(*, boundaries: bool = False) -> None:
 
 
 def view_widget(name: str, options: list, default: object) -> str:
-    """Session key for a view widget whose option labels depend on the language.
+    """Session key of a view widget whose option labels depend on the language: ``view.<name>``,
+    one key per meaning, the same in every language.
 
-    Streamlit keeps a keyed widget's value by its *formatted label*: when the language changes,
-    the old label matches no option and the widget shows nothing or returns a stale value. So
-    each language gets its own key (``name@vi``, ``name@en``), initialised from the canonical
-    view in ``st.session_state["view"]`` (written by :func:`remember`) whenever the language
-    changed since the last run or the widget holds a value that is not an option.
+    Streamlit keeps a keyed widget's value as the *formatted label* the browser sends back: on
+    the run after a language switch that label (Vietnamese) matches no option (English) and the
+    widget would fall back to its default. So on that run -- and whenever the widget holds a
+    value that is not one of ``options`` -- the key is set from the canonical view in
+    ``st.session_state["view"]`` (written by :func:`remember`) before the widget is drawn, and the
+    widget shows the same choice in the new language. (An earlier version keyed each language
+    separately, ``name@vi``/``name@en``: a switch then made a new widget in the browser.)
     """
     ss = st.session_state
-    key = f"{name}@{lang()}"
+    key = f"view.{name}"
     value = ss.setdefault("view", {}).get(name, default)
     if value not in options:
         value = default
@@ -362,18 +365,25 @@ def view_widgets_done() -> None:
 def lang_keyed(name: str, default: object) -> dict:
     """``key`` and ``on_change`` for a widget whose option labels are translated, when its value
     is kept in ``st.session_state[name]`` (the callback form of :func:`view_widget`, for pages
-    whose code reads ``st.session_state[name]``): each language has its own widget key
-    ``name@vi|en``, set from ``st.session_state[name]`` on every run and written back by the
-    widget's callback. Use as ``st.selectbox(..., **lang_keyed("pl_criterion", 0))``."""
+    whose code reads ``st.session_state[name]``, which outlives the widget across page switches):
+    one widget key per meaning, ``name.widget`` in every language, set from
+    ``st.session_state[name]`` on every run (so after a language switch it shows the same choice
+    in the new language) and written back by the widget's callback.
+    Use as ``st.selectbox(..., **lang_keyed("pl_criterion", 0))``."""
     ss = st.session_state
     ss.setdefault(name, default)
-    key = f"{name}@{lang()}"
+    key = widget_key(name)
     ss[key] = list(ss[name]) if isinstance(ss[name], list) else ss[name]
 
     def store() -> None:
         ss[name] = ss[key]
 
     return {"key": key, "on_change": store}
+
+
+def widget_key(name: str) -> str:
+    """The widget key :func:`lang_keyed` gives the value kept in ``st.session_state[name]``."""
+    return f"{name}.widget"
 
 
 #: The app's own CSS: less empty space above the map on a 768-pixel projector, and the classes

@@ -62,7 +62,7 @@ L = lang()
 # ``on_ready``). Their ~40 script files would otherwise be fetched before the map's own and
 # hold the map back by ~0.4 s (bench/README.md). The values come from the link or the defaults.
 FIRST_PAINT = not st.session_state.get("map_drawn")
-PICK = f"pick@{L}"  # per language: the empty option's label is translated (see common.view_widget)
+PICK = "pick"  # one key in every language: set from the selected commune before the list is drawn
 
 bounds_data = boundaries_or_stop(L)
 districts = bounds_data.districts_web
@@ -149,13 +149,6 @@ def on_pick() -> None:
 
 
 # ---------------------------------------------------------------- widgets
-def keep_valid(key: str, options: list, default) -> None:
-    """Reset a widget's session value that is not one of its options (a stale or foreign value
-    must never reach the core: e.g. after a language switch or a tampered session)."""
-    if st.session_state.get(key) not in options:
-        st.session_state[key] = default
-
-
 def sidebar_widget(make, name: str, options: list, default):
     """``make(key)`` draws a view widget and returns its value; on the first paint (no widget
     drawn) the value it would show is returned instead."""
@@ -434,9 +427,9 @@ with profile_col:
     # the map is the main way to open a profile; the list stays open once shown.
     if st.toggle(t("pick_from_list", L), key="pick_list"):
         options = ["", *sorted(names, key=lambda c: vi_sort_key(names[c]))]
-        keep_valid(PICK, options, "")
-        if st.session_state.get(PICK) != (selected or ""):
-            st.session_state[PICK] = selected or ""
+        # every run (the empty option's label is translated: after a language switch the browser's
+        # old label would match no option)
+        st.session_state[PICK] = selected if selected in options else ""
         pick = st.selectbox(
             t("pick_commune", L),
             options,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from app_pages.common import lang_keyed
 from ntm_geo.datasets.carry import CARRY_RULES, carry_note
 from ntm_geo.geo.vintages import VINTAGES
 from ntm_geo.i18n import register, t
@@ -125,10 +126,11 @@ def details(
     st.caption(t("units_no_report", lang))
     names = dict(zip(table["commune_code"], table["name_with_type"], strict=True))
     options = ["", *sorted(names, key=lambda c: names[c])]
-    key = f"pick2025@{lang}"
-    if st.session_state.get(key) not in options:
-        st.session_state[key] = selected if selected in options else ""
-    pick = st.selectbox(t("units_unit", lang), options, format_func=lambda c: names.get(c, "—"), key=key)
+    if st.session_state.get("pick2025") not in options:  # kept across a language switch (one key)
+        st.session_state["pick2025"] = selected if selected in options else ""
+    pick = st.selectbox(
+        t("units_unit", lang), options, format_func=lambda c: names.get(c, "—"), **lang_keyed("pick2025", "")
+    )
     if pick:
         row = table.loc[table["commune_code"] == pick].iloc[0]
         former = _former_names()
