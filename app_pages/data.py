@@ -37,6 +37,7 @@ from app_pages.common import (
 )
 from app_pages.urlsync import read_link, show_link_notices, sync_query
 from ntm_geo import auth
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.criteria.report_check import check_table, display_table
 from ntm_geo.datasets import store
 from ntm_geo.datasets import template as tpl
@@ -231,7 +232,6 @@ RULES = {
 }
 
 L = lang()
-vi = L == "vi"
 editor = editor_session() if auth.uploads_enabled() else None
 if editor is None:  # signed out or ended: forget what was read from this session's uploads
     for _name in [k for k in st.session_state if str(k).startswith(MEMO_PREFIX)]:
@@ -244,9 +244,11 @@ def _err(error: NtmGeoError) -> None:
 
 def _issues(rows: list[dict], columns: dict[str, tuple[str, str]]) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
-    reason = "reason_vi" if vi else "reason_en"
+    reason = f"reason_{L}"
     keep = [c for c in [*columns, reason] if c in frame.columns]
-    labels = {c: columns[c][0 if vi else 1] for c in columns} | {reason: "Lý do" if vi else "Reason"}
+    labels = {c: Bilingual(*columns[c]).pick(L) for c in columns} | {
+        reason: Bilingual("Lý do", "Reason").pick(L)
+    }
     # (blank, not "None", where a row has no sheet or no code)
     return (
         frame[keep].astype(object).where(frame[keep].notna(), "").rename(columns=labels)
@@ -431,11 +433,11 @@ if report is not None:
     )
     if report.provenance is not None and report.provenance.illustrative:  # accepted knowingly: say so
         accepted = next(n for n in report.notices if n.row is None and "illustrative" in n.reason_en)
-        st.warning(escape_markdown(accepted.reason_vi if vi else accepted.reason_en))
+        st.warning(escape_markdown(Bilingual.of(accepted, "reason").pick(L)))
     if report.vintage_vi:  # which unit vintage the rows are matched against, and how (issue 12)
-        st.caption(escape_markdown(report.vintage_vi if vi else report.vintage_en))
+        st.caption(escape_markdown(Bilingual.of(report, "vintage").pick(L)))
     if report.framework_id:  # which criteria framework the table is read under, and why (issue 13)
-        st.caption(escape_markdown(report.framework_reason_vi if L == "vi" else report.framework_reason_en))
+        st.caption(escape_markdown(Bilingual.of(report, "framework_reason").pick(L)))
     if report.notices:
         with st.expander(t("data_notices", L) + f" ({len(report.notices)})"):
             st.dataframe(
@@ -499,14 +501,14 @@ if report is not None:
     with st.expander(t("data_matched", L) + f" ({len(report.matched)})"):
         matched = pd.DataFrame(report.matched)
         if not matched.empty:
-            matched["rule"] = matched["rule"].map(lambda r: RULES.get(r, (r, r))[0 if vi else 1])
+            matched["rule"] = matched["rule"].map(lambda r: Bilingual(*RULES.get(r, (r, r))).pick(L))
             st.dataframe(
                 matched.rename(
                     columns={
-                        "row": ISSUE_COLUMNS["row"][0 if vi else 1],
-                        "commune_code": ISSUE_COLUMNS["commune_code"][0 if vi else 1],
+                        "row": Bilingual(*ISSUE_COLUMNS["row"]).pick(L),
+                        "commune_code": Bilingual(*ISSUE_COLUMNS["commune_code"]).pick(L),
                         "rule": t("data_rule", L),
-                        "name_as_written": "Tên như trong tệp" if vi else "Name as written",
+                        "name_as_written": Bilingual("Tên như trong tệp", "Name as written").pick(L),
                     }
                 ),
                 hide_index=True,
@@ -652,7 +654,7 @@ with st.expander(t("data_bnd_open", L), expanded=False):
     crs_key = c1.selectbox(
         t("data_bnd_crs", L),
         ["", *bu.CRS_CHOICES],
-        format_func=lambda k: t("data_bnd_crs_auto", L) if not k else bu.CRS_CHOICES[k][0 if vi else 1],
+        format_func=lambda k: t("data_bnd_crs_auto", L) if not k else Bilingual(*bu.CRS_CHOICES[k]).pick(L),
     )
     encoding = c2.selectbox(
         t("data_bnd_encoding", L),
@@ -680,8 +682,8 @@ with st.expander(t("data_bnd_open", L), expanded=False):
                 _err(error)
     if result is not None:
         st.markdown(f"**{escape_markdown(b_file.name)}** — {escape_markdown(result.summary(L))}")
-        for note_vi, note_en in result.notes:
-            st.info(escape_markdown(note_vi if vi else note_en))
+        for note in result.notes:
+            st.info(escape_markdown(Bilingual(*note).pick(L)))
         r = result.report
         if r["unmatched"]:
             frame = pd.DataFrame(r["unmatched"])

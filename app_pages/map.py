@@ -38,6 +38,7 @@ from app_pages.urlsync import (
     sync_query,
     url_changed_outside,
 )
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.criteria.frameworks import default_framework
 from ntm_geo.datasets import catalog
 from ntm_geo.errors import NtmGeoError
@@ -163,7 +164,7 @@ dataset_id = sidebar_widget(
     lambda key: st.sidebar.selectbox(
         t("dataset", L),
         list(infos),
-        format_func=lambda d: infos[d].name_vi if L == "vi" else infos[d].name_en,
+        format_func=lambda d: Bilingual.of(infos[d], "name").pick(L),
         key=key,
     ),
     "dataset",
@@ -336,10 +337,8 @@ try:
 except NtmGeoError as err:
     st.error(err.message(L))
     st.stop()
-note = info.note_vi if L == "vi" else info.note_en
-source_label = (
-    t("illustrative_data", L) if info.illustrative else (info.name_vi if L == "vi" else info.name_en)
-)
+note = Bilingual.of(info, "note").pick(L)
+source_label = t("illustrative_data", L) if info.illustrative else (Bilingual.of(info, "name").pick(L))
 if carried_2025:  # every value carried to the 2025 units is derived, and the map says so
     source_label += f" · {t('units_derived_source', L)} · {vintage_view.label('2025', L)}"
     note = (note + " " if info.illustrative else "") + t("units_derived_note", L)
@@ -366,7 +365,7 @@ show_link_notices(
     st.session_state.get("link_notices", []) if FIRST_PAINT else st.session_state.pop("link_notices", []), L
 )
 if result.classification.note_vi:
-    st.info(result.classification.note_vi if L == "vi" else result.classification.note_en)
+    st.info(Bilingual.of(result.classification, "note").pick(L))
 if (
     variable_key in table.columns and table[variable_key].isna().all()
 ):  # e.g. 2011 indicators the report lacks

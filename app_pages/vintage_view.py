@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import lang_keyed
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.datasets.carry import CARRY_RULES, carry_note
 from ntm_geo.geo.vintages import VINTAGES
 from ntm_geo.i18n import register, t
@@ -112,7 +113,7 @@ def _criteria_frame(row: pd.Series, lang: str) -> pd.DataFrame:
         rows.append(
             {
                 "#": c.number,
-                t("units_criterion", lang): c.name_vi if lang == "vi" else c.name_en,
+                t("units_criterion", lang): Bilingual.of(c, "name").pick(lang),
                 "k/n": t("units_met", lang, k=int(k), n=int(n)),
             }
         )
@@ -150,7 +151,7 @@ def details(
         st.caption(note)
         st.caption(carry_note(lang))
         rule = CARRY_RULES["indicator"]
-        st.caption(rule.rule_vi if lang == "vi" else rule.rule_en)
+        st.caption(Bilingual.of(rule, "rule").pick(lang))
         shown = table.drop(columns=[c for c in ("geometry", "district_code", "district_name") if c in table])
         st.dataframe(pd.DataFrame(shown), hide_index=True, width="stretch", placeholder="")
         st.download_button(t("download_csv", lang), data=csv, file_name=file_name, mime="text/csv")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.criteria.frameworks import Framework, all_frameworks, framework, load_framework
 
 
@@ -39,41 +40,38 @@ def _configure(p: argparse.ArgumentParser) -> None:
 def _indicators(fw: Framework, lang: str) -> str:
     listed = len(fw.indicators)
     if fw.indicator_count is None:
-        return (
-            f"số chỉ tiêu: không rõ (tệp có {listed})"
-            if lang == "vi"
-            else f"indicators: not stated (file lists {listed})"
+        text = Bilingual(
+            "số chỉ tiêu: không rõ (tệp có {listed})", "indicators: not stated (file lists {listed})"
         )
-    return (
-        f"{fw.indicator_count} chỉ tiêu (tệp có {listed})"
-        if lang == "vi"
-        else f"{fw.indicator_count} indicators (file lists {listed})"
-    )
+    else:
+        text = Bilingual("{count} chỉ tiêu (tệp có {listed})", "{count} indicators (file lists {listed})")
+    return text.format(count=fw.indicator_count, listed=listed).pick(lang)
 
 
 def _text(fw: Framework, lang: str) -> list[str]:
-    vi = lang == "vi"
-    head = (
-        f"{fw.id}  QĐ {fw.decision}  {fw.years[0]}–{fw.years[1]}  {len(fw.criteria)} tiêu chí, {_indicators(fw, lang)}"
-        if vi
-        else f"{fw.id}  Decision {fw.decision}  {fw.years[0]}–{fw.years[1]}  {len(fw.criteria)} criteria, {_indicators(fw, lang)}"
+    def say(vi: str, en: str) -> str:
+        return Bilingual(vi, en).pick(lang)
+
+    head = f"{fw.id}  {say('QĐ', 'Decision')} {fw.decision}  {fw.years[0]}–{fw.years[1]}  " + say(
+        f"{len(fw.criteria)} tiêu chí", f"{len(fw.criteria)} criteria"
     )
+    head += f", {_indicators(fw, lang)}"
     levels = ", ".join(
-        (lv.name_vi if vi else lv.name_en) + (f" ({lv.decision})" if lv.decision else "") for lv in fw.levels
+        Bilingual.of(lv, "name").pick(lang) + (f" ({lv.decision})" if lv.decision else "") for lv in fw.levels
     )
-    lines = [head, f"  {'cấp' if vi else 'levels'}: {levels}"]
+    lines = [head, f"  {say('cấp', 'levels')}: {levels}"]
     if fw.areas:
         lines.append(
-            f"  {'ngưỡng theo' if vi else 'thresholds by'}: "
-            + ", ".join(a.name_vi if vi else a.name_en for a in fw.areas)
+            f"  {say('ngưỡng theo', 'thresholds by')}: "
+            + ", ".join(Bilingual.of(a, "name").pick(lang) for a in fw.areas)
         )
     lines.append(
-        f"  {'tệp' if vi else 'file'}: {fw.file}{'' if fw.builtin else (' (của tỉnh)' if vi else ' (province)')}"
+        f"  {say('tệp', 'file')}: {fw.file}{'' if fw.builtin else say(' (của tỉnh)', ' (province)')}"
     )
-    lines.append(f"  {'nguồn' if vi else 'sources'}:")
+    lines.append(f"  {say('nguồn', 'sources')}:")
     lines += [f"    - {s.title}" + (f" <{s.url}>" if s.url else "") for s in fw.sources]
     if fw.not_found:
-        lines.append(f"  {'chưa tìm thấy' if vi else 'not found'}:")
+        lines.append(f"  {say('chưa tìm thấy', 'not found')}:")
         lines += [f"    - {t}" for t in fw.not_found]
     return lines
 

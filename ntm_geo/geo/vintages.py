@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.errors import ConfigError
 from ntm_geo.geo.units import UNIT_TYPES, official_units
 
@@ -83,7 +84,7 @@ class Vintage:
 
     def source_line(self, lang: str = "vi") -> str:
         """One line for a map's source note: the vintage and its boundary source."""
-        label = self.label_vi if lang == "vi" else self.label_en
+        label = Bilingual.of(self, "label").pick(lang)
         return f"{label}; {self.boundary_source}"
 
 
