@@ -654,7 +654,9 @@ with st.expander(t("data_bnd_open", L), expanded=False):
     crs_key = c1.selectbox(
         t("data_bnd_crs", L),
         ["", *bu.CRS_CHOICES],
-        format_func=lambda k: t("data_bnd_crs_auto", L) if not k else Bilingual(*bu.CRS_CHOICES[k]).pick(L),
+        format_func=lambda k: (
+            t("data_bnd_crs_auto", L) if not k else Bilingual(*bu.CRS_CHOICES[k][:2]).pick(L)
+        ),
     )
     encoding = c2.selectbox(
         t("data_bnd_encoding", L),
