@@ -164,7 +164,7 @@ dataset_id = sidebar_widget(
     lambda key: st.sidebar.selectbox(
         t("dataset", L),
         list(infos),
-        format_func=lambda d: Bilingual.of(infos[d], "name").pick(L),
+        format_func=lambda d: infos[d].name.pick(L),
         key=key,
     ),
     "dataset",
@@ -337,8 +337,8 @@ try:
 except NtmGeoError as err:
     st.error(err.message(L))
     st.stop()
-note = Bilingual.of(info, "note").pick(L)
-source_label = t("illustrative_data", L) if info.illustrative else (Bilingual.of(info, "name").pick(L))
+note = info.note.pick(L)
+source_label = t("illustrative_data", L) if info.illustrative else info.name.pick(L)
 if carried_2025:  # every value carried to the 2025 units is derived, and the map says so
     source_label += f" · {t('units_derived_source', L)} · {vintage_view.label('2025', L)}"
     note = (note + " " if info.illustrative else "") + t("units_derived_note", L)
@@ -460,6 +460,8 @@ if pick:
     with details_col:
         st.subheader(t("indicators", L))
         st.dataframe(profile.indicators, hide_index=True, width="stretch")
+        if profile.framework_indicators is not None:  # indicator columns of the table's framework
+            st.dataframe(profile.framework_indicators, hide_index=True, width="stretch")
         if info.illustrative:
             st.caption(note)
 

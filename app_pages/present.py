@@ -30,7 +30,6 @@ from app_pages.common import (
 )
 from app_pages.leaflet_map import map_spec, show_map
 from app_pages.urlsync import read_link, show_link_notices, sync_query, url_changed_outside
-from ntm_geo.bilingual import Bilingual
 from ntm_geo.datasets import catalog
 from ntm_geo.errors import NtmGeoError
 from ntm_geo.geo.boundary_upload import boundaries_source_line
@@ -154,7 +153,7 @@ units = view_units(info.vintage, "2015")  # a dataset keyed by the 2025 units is
 if units == "2025":  # 65 units, no district level: no district outlines or labels
     bounds_data = unit_boundaries(units)
     districts = bounds_data.districts_web
-source_label = t("illustrative_data", L) if info.illustrative else (Bilingual.of(info, "name").pick(L))
+source_label = t("illustrative_data", L) if info.illustrative else info.name.pick(L)
 
 
 maps_planned = slide.views if slide.kind == "compare" else (None,)  # how many maps this slide shows

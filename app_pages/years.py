@@ -32,7 +32,6 @@ from app_pages.common import (
 )
 from app_pages.leaflet_map import show_map
 from app_pages.urlsync import read_link, show_link_notices, sync_query, url_changed_outside
-from ntm_geo.bilingual import Bilingual
 from ntm_geo.datasets import catalog
 from ntm_geo.errors import NtmGeoError
 from ntm_geo.geo.boundary_upload import boundaries_source_line
@@ -111,7 +110,7 @@ if ss.get("yr_dataset") not in infos:
 dataset_id = st.sidebar.selectbox(
     t("dataset", L),
     list(infos),
-    format_func=lambda d: Bilingual.of(infos[d], "name").pick(L),
+    format_func=lambda d: infos[d].name.pick(L),
     **lang_keyed("yr_dataset", "illustrative"),
 )
 info = infos[dataset_id]
@@ -140,7 +139,7 @@ scheme = st.sidebar.selectbox(
     **lang_keyed("yr_scheme", "natural_breaks"),
 )
 k = st.sidebar.select_slider(t("k", L), list(K_RANGE), key="yr_k")
-source = t("illustrative_data", L) if info.illustrative else (Bilingual.of(info, "name").pick(L))
+source = t("illustrative_data", L) if info.illustrative else info.name.pick(L)
 
 show_link_notices(ss.pop("yr_notices", []), L)
 mode = st.segmented_control(
@@ -235,7 +234,7 @@ def timeline() -> None:
         key="yr_map",
         height=MAP_HEIGHT,
         title=title,
-        note=(Bilingual.of(info, "note").pick(L)) if info.illustrative else "",
+        note=info.note.pick(L) if info.illustrative else "",
         caption=t("yr_shared_note", L, years=f"{years[0]}–{years[-1]}") + " " + boundaries_source_line(L),
     )
     if ss.pop("yr_stopped", False):
@@ -256,7 +255,7 @@ def multiples() -> None:
         return
     st.markdown(f"#### {VARIABLES[var].label(L)} — {', '.join(map(str, shown))} — {source}")
     if info.illustrative:
-        st.caption(Bilingual.of(info, "note").pick(L))
+        st.captioninfo.note.pick(L)
     names = list(bounds.communes_web["name_with_type"] + " (" + bounds.communes_web["district_name"] + ")")
     markup = small_multiples_html(
         panels_geometry(), shared, names, legend_title=legend_title(shared.overall, L), lang=L
