@@ -289,7 +289,7 @@ show_flash()
 # a map link opened on /data: its parameters are said (this page reads none but the language) and
 # dropped from the address
 show_link_notices(read_link("data").notices, L)
-sync_query(to_query(replace(DEFAULT, lang=L)))
+sync_query(to_query(replace(DEFAULT, lang=L)), "data")
 enabled = auth.uploads_enabled()
 if not enabled:
     st.warning(escape_markdown(auth.not_configured_error().message(L)), icon="🔒")

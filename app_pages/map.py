@@ -32,6 +32,7 @@ from app_pages.export_ui import render_exports
 from app_pages.leaflet_map import clicked, show_map
 from app_pages.urlsync import (
     bare_query,
+    last_synced,
     read_link,
     share_url,
     show_link_notices,
@@ -106,9 +107,9 @@ def _apply_link(query: dict | None = None) -> None:
 # A switch to this page from the menu leaves a bare "/" in the browser's history before the view's
 # own address; Back to that entry shows the view the switch showed, not a default view.
 bare_address = bare_query(st.query_params.to_dict())
-if st.session_state.get("page_switched") and bare_address and "map_synced" in st.session_state:
-    st.session_state["map_switch_query"] = st.session_state["map_synced"]
-if "link_state" not in st.session_state or url_changed_outside("map_synced"):
+if st.session_state.get("page_switched") and bare_address and last_synced("map") is not None:
+    st.session_state["map_switch_query"] = last_synced("map")
+if "link_state" not in st.session_state or url_changed_outside("map"):
     _apply_link((bare_address and st.session_state.get("map_switch_query")) or None)
 link_state: ViewState = st.session_state["link_state"]
 
@@ -327,8 +328,7 @@ if district and st.session_state.get("_map_district") not in (None, district):
 st.session_state["_map_district"] = district
 selected = st.session_state.get("selected_commune")
 query = to_query(current_state())
-sync_query(query)  # the address bar is always a link to this view (ignored link parts dropped)
-st.session_state["map_synced"] = query
+sync_query(query, "map")  # the address bar is always a link to this view (ignored link parts dropped)
 
 # ---------------------------------------------------------------- core
 table = joined_table(dataset_id, year, units)

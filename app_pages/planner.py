@@ -298,4 +298,4 @@ for key, tab in tabs.items():
             SECTIONS[key](ctx)
 
 # ---------------------------------------------------------------- widgets -> link (after every widget)
-sync_query(current_query())
+sync_query(current_query(), "planner")

@@ -128,7 +128,7 @@ def _query() -> dict[str, str]:
     return to_query(state)
 
 
-if "present_slides" not in ss or url_changed_outside("present_synced"):
+if "present_slides" not in ss or url_changed_outside("present"):
     _apply_link()  # first visit, a pasted link, or the browser's Back/Forward buttons
 
 
@@ -318,8 +318,7 @@ with bar[5]:
 show_link_notices(ss.pop("present_notices", []), L)
 
 query = _query()
-sync_query(query)
-ss["present_synced"] = query
+sync_query(query, "present")
 
 # ---------------------------------------------------------------- map(s)
 if len(maps) == 1:

@@ -5,15 +5,14 @@ Usage::
 
     from app_pages.urlsync import read_link, show_link_notices, sync_query, url_changed_outside
 
-    if "my_state" not in st.session_state or url_changed_outside("my_synced"):
+    if "my_state" not in st.session_state or url_changed_outside("years"):
         link = read_link("years")            # the page's name in ntm_geo.views.links.PAGE_PARAMS
         ...                                  # link.state -> the page's widgets / session state
         st.session_state["my_notices"] = link.notices
     ...                                      # widgets
     show_link_notices(st.session_state.pop("my_notices", []), L)
-    query = to_query(current_state())        # after every widget that changes the view
-    sync_query(query)
-    st.session_state["my_synced"] = query    # so Back/Forward is told from the page's own writes
+    sync_query(to_query(current_state()), "years")  # after every widget that changes the view; the
+                                             # page's last write tells Back/Forward from its own
 
 The parsing is pure (:func:`ntm_geo.views.links.parse_link`): each page declares the parameters
 it reads, and gets its view with the others at their defaults (dropped from the address it
@@ -123,18 +122,33 @@ def show_link_notices(notices: Iterable[Notice], lang: str) -> None:
             st.warning(f"{t(heading, lang)}\n\n{items}", icon=":material/link:")
 
 
-def sync_query(query: Mapping[str, str]) -> bool:
+def sync_query(query: Mapping[str, str], page: str | None = None) -> bool:
     """Make the URL's query parameters exactly ``query``; return True when the URL was changed.
 
     Call it in the script body after the widgets (a callback is not needed). Parameters not in
     ``query`` are removed, so ``query`` must be the complete state of the page
-    (:func:`ntm_geo.views.viewstate.to_query`).
+    (:func:`ntm_geo.views.viewstate.to_query`). With ``page`` (a key of
+    :data:`ntm_geo.views.links.PAGE_PARAMS`), ``query`` is remembered as that page's last write
+    (:func:`last_synced`), which is how :func:`url_changed_outside` tells Back/Forward from the
+    page's own writes.
     """
     wanted = {str(k): str(v) for k, v in query.items()}
+    if page is not None:
+        st.session_state[_synced_key(page)] = wanted
     if st.query_params.to_dict() == wanted:
         return False
     st.query_params.from_dict(wanted)
     return True
+
+
+def last_synced(page: str) -> dict[str, str] | None:
+    """The query ``page`` last wrote with :func:`sync_query` in this session (None: none yet)."""
+    value = st.session_state.get(_synced_key(page))
+    return dict(value) if value is not None else None
+
+
+def _synced_key(page: str) -> str:
+    return f"link_synced.{page}"
 
 
 def share_url(query: Mapping[str, str]) -> str:
@@ -145,14 +159,15 @@ def share_url(query: Mapping[str, str]) -> str:
     return base + ("?" + urlencode(dict(query), safe=SAFE) if query else "")
 
 
-def url_changed_outside(synced_key: str) -> bool:
-    """True when the address bar holds a query this page did not write last (the browser's
+def url_changed_outside(page: str) -> bool:
+    """True when the address bar holds a query ``page`` did not write last (the browser's
     Back/Forward buttons, or a link pasted into the same tab): the page must then show the URL's
-    view. A plain switch to this page from the menu (no query) keeps the session's view.
-    ``synced_key`` is where the page stores the query it last wrote."""
+    view. A plain switch to this page from the menu (no query) keeps the session's view. The
+    page's writes are those of :func:`sync_query` with ``page``."""
     ss = st.session_state
     query = st.query_params.to_dict()
-    if synced_key not in ss or query == ss[synced_key]:
+    synced = last_synced(page)
+    if synced is None or query == synced:
         return False
     return not bare_query(query) or not ss.get("page_switched", False)
 

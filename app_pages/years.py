@@ -101,7 +101,7 @@ def _apply_link() -> None:
     ss["yr_notices"] = notices
 
 
-if "yr_dataset" not in ss or url_changed_outside("yr_synced"):
+if "yr_dataset" not in ss or url_changed_outside("years"):
     _apply_link()
 if ss.get("yr_dataset") not in infos:
     ss["yr_dataset"] = "illustrative"
@@ -175,8 +175,7 @@ def _query() -> dict[str, str]:
 
 def _sync() -> None:
     query = _query()
-    sync_query(query)
-    ss["yr_synced"] = query
+    sync_query(query, "years")
 
 
 # ---------------------------------------------------------------- timeline

@@ -142,3 +142,24 @@ def test_notices_are_grouped_under_one_heading_per_kind_and_the_address_is_the_p
     assert "criteria" not in invalid  # a valid parameter is never called invalid
     assert unused.startswith("This page does not use some") and "**year** = 2011" in unused
     assert dict(at.query_params) == {"lang": "en"}  # the data page's address: the language only
+
+
+_BACK_SCRIPT = """
+import streamlit as st
+from app_pages.urlsync import last_synced, sync_query, url_changed_outside
+
+st.session_state["outside"] = url_changed_outside("years")
+sync_query({"year": "2011"}, "years")
+st.session_state["last"] = last_synced("years")
+"""
+
+
+def test_back_forward_is_told_from_the_pages_own_write():
+    at = AppTest.from_string(_BACK_SCRIPT, default_timeout=30).run()
+    assert at.session_state["outside"] is False  # nothing written yet
+    assert at.session_state["last"] == {"year": "2011"} and dict(at.query_params) == {"year": "2011"}
+    at.run()
+    assert at.session_state["outside"] is False  # the address is the page's own write
+    at.query_params["year"] = "2015"  # Back: the browser shows an earlier address
+    at.run()
+    assert at.session_state["outside"] is True
