@@ -57,7 +57,7 @@ from ntm_geo.geo.units import official_units
 from ntm_geo.i18n import register, t
 from ntm_geo.planning.profile import escape_markdown
 from ntm_geo.views.links import Link, parse_link
-from ntm_geo.views.viewstate import ADJUSTED, INVALID, UNUSED, Notice
+from ntm_geo.views.viewstate import ADJUSTED, INVALID, UNUSED, Notice, NoticeKind
 
 SAFE = ",~:"  # characters left unescaped in links (commune lists, slide lists, compare specs)
 
@@ -79,7 +79,7 @@ register(
 )
 
 #: The heading of each kind of notice (:data:`ntm_geo.views.viewstate.NOTICE_KINDS`), in the order shown.
-NOTICE_HEADINGS: dict[str, str] = {INVALID: "link_ignored", ADJUSTED: "link_adjusted", UNUSED: "link_unused"}
+NOTICE_HEADINGS: dict[NoticeKind, str] = {INVALID: "link_ignored", ADJUSTED: "link_adjusted", UNUSED: "link_unused"}
 
 
 def read_link(

@@ -40,6 +40,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
+from typing import Literal
 
 from ntm_geo.bilingual import Bilingual
 from ntm_geo.datasets import catalog
@@ -116,14 +117,16 @@ def view_units(dataset_vintage: str, requested: str) -> str:
     return requested if dataset_vintage == DEFAULT_VINTAGE else dataset_vintage
 
 
-INVALID = "invalid"
+NoticeKind = Literal["invalid", "unused", "adjusted"]
+"""What a :class:`Notice` says of its parameter (one heading per kind where notices are shown)."""
+INVALID: NoticeKind = "invalid"
 """Notice kind: the parameter is malformed or names nothing the app has; its default is used."""
-UNUSED = "unused"
+UNUSED: NoticeKind = "unused"
 """Notice kind: the parameter is well-formed but the page does not read it; dropped from the address."""
-ADJUSTED = "adjusted"
+ADJUSTED: NoticeKind = "adjusted"
 """Notice kind: the parameter is valid, but the view shown differs from what it asked (the
 nearest year the data has, a theme the 2025 units cannot colour, one profile of several communes)."""
-NOTICE_KINDS: tuple[str, ...] = (INVALID, UNUSED, ADJUSTED)
+NOTICE_KINDS: tuple[NoticeKind, ...] = (INVALID, UNUSED, ADJUSTED)
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,7 @@ class Notice:
     value: str
     reason_vi: str
     reason_en: str
-    kind: str = INVALID
+    kind: NoticeKind = INVALID
 
     @property
     def reason(self) -> Bilingual:
@@ -253,7 +256,7 @@ def from_query(
     districts = set(known_districts) if known_districts is not None else None
     communes = set(known_communes) if known_communes is not None else None
 
-    def bad(name: str, raw: str, vi: str, en: str, kind: str = INVALID) -> None:
+    def bad(name: str, raw: str, vi: str, en: str, kind: NoticeKind = INVALID) -> None:
         notices.append(Notice(name, raw[:80], vi, en, kind))
 
     for name, raw_value in params.items():
