@@ -79,7 +79,11 @@ register(
 )
 
 #: The heading of each kind of notice (:data:`ntm_geo.views.viewstate.NOTICE_KINDS`), in the order shown.
-NOTICE_HEADINGS: dict[NoticeKind, str] = {INVALID: "link_ignored", ADJUSTED: "link_adjusted", UNUSED: "link_unused"}
+NOTICE_HEADINGS: dict[NoticeKind, str] = {
+    INVALID: "link_ignored",
+    ADJUSTED: "link_adjusted",
+    UNUSED: "link_unused",
+}
 
 
 def read_link(
