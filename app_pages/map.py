@@ -106,7 +106,7 @@ def _apply_link(query: dict | None = None) -> None:
 
 # A switch to this page from the menu leaves a bare "/" in the browser's history before the view's
 # own address; Back to that entry shows the view the switch showed, not a default view.
-bare_address = bare_query(st.query_params.to_dict())
+bare_address = bare_query()
 if st.session_state.get("page_switched") and bare_address and last_synced("map") is not None:
     st.session_state["map_switch_query"] = last_synced("map")
 if "link_state" not in st.session_state or url_changed_outside("map"):

@@ -176,7 +176,9 @@ def url_changed_outside(page: str) -> bool:
     return not bare_query(query) or not ss.get("page_switched", False)
 
 
-def bare_query(query: Mapping[str, str]) -> bool:
+def bare_query(query: Mapping[str, str] | None = None) -> bool:
     """True for the address a switch from the menu leaves: no query, or only the language
-    (``?lang=en`` stays in the address in English) -- not a view of its own."""
+    (``?lang=en`` stays in the address in English) -- not a view of its own. ``query``: the
+    address bar's (default) or any query."""
+    query = st.query_params.to_dict() if query is None else query
     return not {k: v for k, v in query.items() if k != "lang"}

@@ -163,3 +163,19 @@ def test_back_forward_is_told_from_the_pages_own_write():
     at.query_params["year"] = "2015"  # Back: the browser shows an earlier address
     at.run()
     assert at.session_state["outside"] is True
+
+
+def test_only_urlsync_reads_or_writes_the_address_among_the_pages():
+    """One owner of link ⇄ state: a page that read st.query_params or parsed a link itself would
+    again give its own notices (or none), as /data did."""
+    from pathlib import Path
+
+    pages = Path(__file__).resolve().parents[1] / "app_pages"
+    found = [
+        f"{path.relative_to(pages.parent)}:{n}"
+        for path in sorted(pages.rglob("*.py"))
+        if path.name != "urlsync.py"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "query_params" in line or "from_query(" in line or "unused_notices(" in line
+    ]
+    assert found == []
