@@ -14,6 +14,7 @@ import logging
 import re
 import secrets as _secrets
 from collections.abc import Callable
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -28,7 +29,7 @@ from ntm_geo.i18n import register, t
 from ntm_geo.maps.themes import ChoroplethView
 from ntm_geo.planning.profile import escape_markdown
 from ntm_geo.views import pipeline
-from ntm_geo.views.viewstate import ViewState, view_units
+from ntm_geo.views.viewstate import DEFAULT, ViewState, view_units
 
 log = logging.getLogger("ntm_geo.app")
 
@@ -330,6 +331,28 @@ def clear_data_caches(*, boundaries: bool = False) -> None:
         panels_geometry.clear()
 
 
+def map_view() -> ViewState:
+    """The map page's view as its widgets last set it (dataset, year, theme, variable, scheme,
+    classes, district, unit vintage; :data:`~ntm_geo.views.viewstate.DEFAULT` before any link was
+    read). One frozen :class:`ViewState` in the session, the same type links and caches use."""
+    view = st.session_state.get("view")
+    return view if isinstance(view, ViewState) else DEFAULT
+
+
+def view_value(name: str, default: object) -> object:
+    """The canonical value of the view widget ``name``: a :class:`ViewState` field, or
+    ``variable_<theme>`` -- the variable last chosen for that theme (each theme keeps its own)."""
+    if name.startswith("variable_"):
+        return st.session_state.get("view_vars", {}).get(name.removeprefix("variable_"), default)
+    return getattr(map_view(), name, default)
+
+
+def set_map_view(state: ViewState) -> None:
+    """Make ``state`` the map page's view (a link was read): its variable is its theme's."""
+    st.session_state["view"] = state
+    st.session_state["view_vars"] = {state.theme: state.var}
+
+
 def view_widget(name: str, options: list, default: object) -> str:
     """Session key of a view widget whose option labels depend on the language: ``view.<name>``,
     one key per meaning, the same in every language.
@@ -337,14 +360,14 @@ def view_widget(name: str, options: list, default: object) -> str:
     Streamlit keeps a keyed widget's value as the *formatted label* the browser sends back: on
     the run after a language switch that label (Vietnamese) matches no option (English) and the
     widget would fall back to its default. So on that run -- and whenever the widget holds a
-    value that is not one of ``options`` -- the key is set from the canonical view in
-    ``st.session_state["view"]`` (written by :func:`remember`) before the widget is drawn, and the
-    widget shows the same choice in the new language. (An earlier version keyed each language
+    value that is not one of ``options`` -- the key is set from the canonical view
+    (:func:`view_value`, written by :func:`remember`) before the widget is drawn, and the widget
+    shows the same choice in the new language. (An earlier version keyed each language
     separately, ``name@vi``/``name@en``: a switch then made a new widget in the browser.)
     """
     ss = st.session_state
     key = f"view.{name}"
-    value = ss.setdefault("view", {}).get(name, default)
+    value = view_value(name, default)
     if value not in options:
         value = default
     if ss.get("_view_lang") != lang() or ss.get(key) not in options:
@@ -353,8 +376,18 @@ def view_widget(name: str, options: list, default: object) -> str:
 
 
 def remember(name: str, value: object) -> None:
-    """Record a view widget's value as the canonical view (see :func:`view_widget`)."""
-    st.session_state.setdefault("view", {})[name] = value
+    """Record a view widget's value in the canonical view (:func:`map_view`; see :func:`view_widget`)."""
+    ss = st.session_state
+    view = map_view()
+    if name.startswith("variable_"):
+        theme = name.removeprefix("variable_")
+        ss.setdefault("view_vars", {})[theme] = value
+        if view.theme == theme:
+            ss["view"] = replace(view, var=str(value))
+        return
+    ss["view"] = replace(view, **{name: value})
+    if name == "theme" and value in ss.get("view_vars", {}):  # the theme's own variable comes back
+        ss["view"] = replace(ss["view"], var=ss["view_vars"][value])
 
 
 def view_widgets_done() -> None:

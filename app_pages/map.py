@@ -22,9 +22,12 @@ from app_pages.common import (
     lang,
     localized_numbers,
     map_data,
+    map_view,
     remember,
     report_rows,
+    set_map_view,
     view,
+    view_value,
     view_widget,
     view_widgets_done,
 )
@@ -52,7 +55,7 @@ from ntm_geo.maps.classify import K_RANGE, SCHEMES, scheme_label
 from ntm_geo.maps.themes import THEMES, theme_variables
 from ntm_geo.maps.themes import variable as variable_def
 from ntm_geo.planning.profile import commune_profile, escape_markdown
-from ntm_geo.views.viewstate import ADJUSTED, DEFAULT, Notice, ViewState, to_query, view_units
+from ntm_geo.views.viewstate import ADJUSTED, Notice, ViewState, to_query, view_units
 
 MAP_HEIGHT = 560
 # In CSS: at most MAP_HEIGHT, less on a short screen (a 768-pixel projector shows the whole map
@@ -75,16 +78,7 @@ def _apply_link(query: dict | None = None) -> None:
     link = read_link("map", query)  # parameters of other pages (slides, shortlist …): said, then dropped
     state, notices = link.state, list(link.notices)
     ss = st.session_state
-    ss["view"] = {
-        "dataset": state.dataset,
-        "year": state.year,
-        "theme": state.theme,
-        f"variable_{state.theme}": state.var,
-        "scheme": state.scheme,
-        "k": state.k,
-        "district": state.district,
-        "units": state.units,
-    }
+    set_map_view(state)  # the widgets take their values from it (common.view_widget)
     ss["tiles"] = state.tiles == "osm"  # the background toggle (drawn after the first paint)
     ss["selected_commune"] = state.communes[0] if state.communes else None
     if len(state.communes) > 1:  # the map page shows one commune's profile: say which, drop none silently
@@ -100,7 +94,6 @@ def _apply_link(query: dict | None = None) -> None:
             ),
         ]
     ss["link_notices"] = notices
-    ss["link_state"] = state
     ss["_view_lang"] = None  # the widgets take their values from the new view (common.view_widget)
 
 
@@ -109,29 +102,18 @@ def _apply_link(query: dict | None = None) -> None:
 bare_address = bare_query()
 if st.session_state.get("page_switched") and bare_address and last_synced("map") is not None:
     st.session_state["map_switch_query"] = last_synced("map")
-if "link_state" not in st.session_state or url_changed_outside("map"):
+if "view" not in st.session_state or url_changed_outside("map"):
     _apply_link((bare_address and st.session_state.get("map_switch_query")) or None)
-link_state: ViewState = st.session_state["link_state"]
 
 
 # ---------------------------------------------------------------- widgets -> link
 def current_state() -> ViewState:
-    """The view as the widgets (session state) describe it."""
+    """The view as the widgets describe it: :func:`~app_pages.common.map_view` with the selected
+    commune, the language and the background tiles."""
     ss = st.session_state
-    v = ss.get("view", {})
-    theme_key = v.get("theme", "criteria")
-    var = v.get(f"variable_{theme_key}") or THEMES[theme_key].variables[0]
     selected = ss.get("selected_commune")
     return replace(
-        st.session_state["link_state"],
-        dataset=v.get("dataset", "illustrative"),
-        year=v.get("year") or DEFAULT.year,
-        theme=theme_key,
-        var=var,
-        scheme=v.get("scheme", "natural_breaks"),
-        k=v.get("k", 5),
-        district=v.get("district") or "",
-        units=v.get("units") or "2015",
+        map_view(),
         communes=(selected,) if selected else (),
         lang=ss.get("lang", "vi"),
         tiles="osm" if ss.get("tiles") else "",
@@ -155,7 +137,7 @@ def sidebar_widget(make, name: str, options: list, default):
     """``make(key)`` draws a view widget and returns its value; on the first paint (no widget
     drawn) the value it would show is returned instead."""
     if FIRST_PAINT:
-        value = st.session_state.setdefault("view", {}).get(name, default)
+        value = view_value(name, default)
         return value if value in options else default
     return make(view_widget(name, options, default))
 
@@ -229,7 +211,7 @@ def _on_units(key: str) -> list[str]:
 themes = [k for k in THEMES if not (carried_2025 and k == "criteria")]
 if on_2025:
     themes = [k for k in themes if _on_units(k)] or themes
-asked_theme = st.session_state.get("view", {}).get("theme")
+asked_theme = map_view().theme
 if on_2025 and asked_theme in THEMES and asked_theme not in themes and not st.session_state.get("theme_said"):
     # a link asked for a theme the 2025 units cannot show as a choropleth: say why it changed
     # (trial 5, M4), once per session
@@ -276,7 +258,7 @@ else:
     variable_key = theme_vars[0]
 remember(f"variable_{theme_key}", variable_key)
 variable = variable_def(variable_key, year_framework)
-scheme, k = st.session_state["view"].get("scheme", "natural_breaks"), st.session_state["view"].get("k", 5)
+scheme, k = map_view().scheme, map_view().k
 if variable.kind == "scheme":
     scheme = sidebar_widget(
         lambda key: st.sidebar.selectbox(
