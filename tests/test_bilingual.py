@@ -40,6 +40,7 @@ def test_format_applies_to_both_texts():
 SCOPE = [
     *sorted((ROOT / "app_pages").glob("*.py")),
     *sorted((ROOT / "ntm_geo" / "cli").glob("*.py")),
+    ROOT / "ntm_geo" / "__main__.py",
     *sorted((ROOT / "ntm_geo" / "geo").glob("*.py")),
     ROOT / "ntm_geo" / "datasets" / "carry.py",
     *sorted((ROOT / "ntm_geo" / "maps").glob("*.py")),
