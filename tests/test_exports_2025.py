@@ -179,7 +179,7 @@ def test_excel_and_csv_tables_of_the_65_units(dataset_2026):
     assert any("51/2025" in str(r[0]) for r in rows[:keys_row])
     csv = table_export(MapSpec(dataset_2026, 2026, "poverty_rate_pct", lang="en"), "csv").decode("utf-8-sig")
     assert "district_name" not in csv and "2025 units" in csv
-    from ntm_geo.datasets.importing import read_table
+    from ntm_geo.datasets.importing.reading import read_table
 
     assert len(read_table(csv.encode("utf-8"), "t.csv").rows) == 65
 
