@@ -15,7 +15,7 @@
  *                            units or that districts exist);
  *     bounds: [[south, west], [north, east]]  extent to fit (a change re-fits, the map is kept);
  *     style: {p: palette, f: palette index per unit (base-36 string), v: tooltip values per
- *             unit, l: tooltip labels, m: mode per unit (0 normal, 1 dimmed, 2 highlight;
+ *             unit (on the wire packed as {vs, vsep, vx}: see unpackStyle), l: tooltip labels, m: mode per unit (0 normal, 1 dimmed, 2 highlight;
  *             base-36 string, "" = all normal),
  *             st: [normal, dimmed, highlight, hover] path styles}   (units in topology order);
  *     legend: {title, entries: [[colour, label, count|null]], note, font_px, position,
@@ -30,6 +30,8 @@
  *     assets: {js: [...], css: [...]}  Leaflet, served by the app (never a CDN),
  *     ready, error   first-paint signal wanted; text shown when Leaflet cannot be loaded.
  *   }
+ *
+ * On the wire the spec is compact UTF-8 JSON bytes (mapbuild.wire_bytes), read by decodeSpec.
  *
  * Triggers sent back: "click" = {id, n} (n counts clicks: the same unit twice is two events) and
  * "ready" (once, when the map is drawn or could not be). Every text is set with textContent.
@@ -79,6 +81,27 @@ export function tooltipRows(topoUnit, groups, style, i) {
   if (topoUnit.properties && topoUnit.properties.d !== undefined) values.push(groups[topoUnit.properties.d]);
   values.push(...((style.v || [])[i] === undefined ? [] : [].concat(style.v[i])));
   return values.map((v, j) => [String((style.l || [])[j] ?? ""), v == null ? "" : String(v)]);
+}
+
+/**
+ * The spec as Python sent it: compact UTF-8 JSON bytes (mapbuild.wire_bytes; Streamlit hands
+ * bytes over as a Uint8Array), a JSON string, or an object already; the style's packed tooltip
+ * values are unpacked into the list `v` (unpackStyle).
+ */
+export function decodeSpec(data) {
+  let spec = data;
+  if (data instanceof Uint8Array || data instanceof ArrayBuffer) spec = JSON.parse(new TextDecoder().decode(data));
+  else if (typeof data === "string") spec = JSON.parse(data);
+  if (spec && spec.style) spec.style = unpackStyle(spec.style);
+  return spec;
+}
+
+/** Tooltip values packed by mapbuild.pack_values ({vs, vsep, vx}) -> the list v ("" = none). */
+export function unpackStyle(style) {
+  if (typeof style.vs !== "string") return style;
+  const { vs, vsep, vx, ...rest } = style;
+  rest.v = vs.split(vsep || "|").map((stem) => (stem === "" ? null : stem + (vx || "")));
+  return rest;
 }
 
 /** Small index i of a base-36 string ("" or missing: 0), as Python's mapbuild._digits writes it. */
@@ -291,6 +314,15 @@ const CSS = `
 .ntm-projector .ntm-legend-box { box-shadow: 0 1px 6px rgba(0,0,0,0.45); }
 `;
 
+// User Timing marks for the bench (bench/run_bench.py reads them); nothing else reads them.
+const PERF = typeof performance === "undefined" ? null : performance;
+function mark(name) {
+  if (PERF && PERF.mark) PERF.mark(name);
+}
+function measure(name, start) {
+  if (PERF && PERF.measure) PERF.measure(name, { start, end: PERF.now() });
+}
+
 function cssLength(h) {
   return typeof h === "number" ? h + "px" : String(h);
 }
@@ -307,7 +339,9 @@ const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 // ------------------------------------------------------------------ mount (Streamlit component)
 
 export default async function mount(component) {
-  const { data: spec, parentElement: root, setTriggerValue } = component;
+  mark("ntm:data"); // (User Timing, read by bench/run_bench.py: the component got new data)
+  const { parentElement: root, setTriggerValue } = component;
+  const spec = decodeSpec(component.data);
   const state = root.__ntm || (root.__ntm = { clicks: 0 });
   state.setTriggerValue = setTriggerValue;
   const ready = () => {
@@ -529,6 +563,7 @@ function drawUnits(state, geo) {
 
 function applyStyle(state, style) {
   if (same(state.appliedStyle, style)) return;
+  const t0 = PERF ? PERF.now() : 0;
   state.style = style;
   state.layers.forEach((layer, i) => {
     const [mode, opts] = unitStyle(style, i);
@@ -540,6 +575,7 @@ function applyStyle(state, style) {
     if (layer._path) layer._path.setAttribute("class", MODE_CLASS[mode] + " leaflet-interactive");
   });
   state.appliedStyle = style;
+  measure("ntm:restyle", t0);
 }
 
 function drawMarked(state, marked) {
