@@ -50,8 +50,9 @@ from ntm_geo.views.viewstate import DEFAULT, Notice, ViewState, from_query, to_q
 
 MAP_HEIGHT = 560
 # In CSS: at most MAP_HEIGHT, less on a short screen (a 768-pixel projector shows the whole map
-# under the title and the banner), at least 360 px.
-MAP_BOX_HEIGHT = f"max(360px, min({MAP_HEIGHT}px, calc(100vh - 250px)))"
+# and the source line under it below the title and the banner: 300 px = the page's top margin,
+# title, banner and two lines of source), at least 360 px.
+MAP_BOX_HEIGHT = f"max(360px, min({MAP_HEIGHT}px, calc(100vh - 300px)))"
 L = lang()
 # First paint: on the session's first run of this page, only the map with its title and notices
 # is sent; the widgets and the rest follow as soon as the browser has drawn the map (the map's

@@ -71,6 +71,8 @@ COMMUNE_LABEL_PX = 24
 BAR_PX = 72  # title bar above the map (kept in step with the CSS below)
 COMMUNE_LABEL_ZOOM = 11.5
 SOURCE_LINE_PX = 30  # the source line under the two comparison maps
+# the source line: read from a meeting room, 18 px and more from 1920 px wide, 14 px at 1024
+SOURCE_FONT = "clamp(14px, 0.95vw, 22px)"
 MAP_HEIGHT = f"calc(100vh - {BAR_PX + 20}px)"
 COMPARE_HEIGHT = f"calc(100vh - {BAR_PX + 20 + SOURCE_LINE_PX}px)"
 # ←/→ and PageUp/PageDown (what clickers send) click the ◀/▶ buttons (by their st-key-* class)
@@ -91,7 +93,7 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
   white-space: nowrap; line-height: 2.2; }}
 .st-key-ntm_bar button {{ padding: 2px 8px; min-height: 40px; }}
 .st-key-ntm_bar button p {{ font-size: clamp(16px, 1.4vw, 24px); font-weight: 600; white-space: nowrap; }}
-.st-key-ntm_compare_source p {{ font-size: 14px; margin: 0; color: #222; white-space: nowrap; overflow: hidden;
+.st-key-ntm_compare_source p {{ font-size: {SOURCE_FONT}; margin: 0; color: #222; white-space: nowrap; overflow: hidden;
   text-overflow: ellipsis; }}
 </style>"""
 
@@ -207,7 +209,9 @@ def _decorate(spec: ViewSpec, caption: str, *, source: bool = True, district_lab
     """The view's spec with the source line, the caption, district and commune labels."""
     texts = []
     if source:
-        texts.append({"text": _source_text(), "position": "bottomleft", "font_px": 14, "cls": "ntm-source"})
+        texts.append(
+            {"text": _source_text(), "position": "bottomleft", "font_px": SOURCE_FONT, "cls": "ntm-source"}
+        )
     if caption:
         big = caption.isdigit()
         texts.append({"text": caption, "position": "topleft", "font_px": 40 if big else 24, "cls": "ntm-big"})

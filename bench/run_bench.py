@@ -178,6 +178,12 @@ def python_side(runs: int) -> dict[str, Any]:
     gdf = peer_gdf()
 
     ours_payload: dict[str, Any] = {}
+    try:  # the map's data as the component sends it (compact UTF-8 JSON since 404cacc)
+        from ntm_geo.maps.mapbuild import wire_bytes as wire
+    except ImportError:  # an older revision (bench --ref): Streamlit's json.dumps of the dict
+
+        def wire(data: dict[str, Any]) -> bytes:
+            return json.dumps(data).encode("utf-8")
 
     def ours() -> dict[str, float]:
         t0 = time.perf_counter()
@@ -186,7 +192,7 @@ def python_side(runs: int) -> dict[str, Any]:
         data = built.component_data()  # what app_pages.leaflet_map sends (a components-v2 map)
         t2 = time.perf_counter()
         files = built.first_load_files()  # + what the browser fetches once (topology, module)
-        ours_payload["bytes"] = len(json.dumps(data).encode("utf-8")) + sum(files.values())
+        ours_payload["bytes"] = len(wire(data)) + sum(files.values())
         ours_payload["parts"] = {k: len(json.dumps(v).encode("utf-8")) for k, v in data.items()
                                  if len(json.dumps(v)) > 200}  # fmt: skip
         ours_payload["parts"].update(files)

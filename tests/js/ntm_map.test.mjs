@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   VERSION, digit, decodeArcs, stitch, latlngs, tooltipRows, unitStyle, legendRows, placeLabels,
-  anyPointIn, paddingCandidates, keyTarget, decodeSpec, unpackStyle,
+  anyPointIn, paddingCandidates, keyTarget, decodeSpec, unpackStyle, labelGap,
 } from "../../ntm_geo/maps/static/ntm_map.js";
 
 const TOPO = {
@@ -112,4 +112,16 @@ test("decodeSpec reads the compact UTF-8 bytes Python sends and unpacks the tool
 
 test("unpackStyle: another separator, no suffix", () => {
   assert.deepEqual(unpackStyle({ vs: "a|b~c~", vsep: "~", vx: "" }).v, ["a|b", "c", null]);
+});
+
+test("nudged labels keep a third of their height clear: stacked Vietnamese marks do not touch", () => {
+  assert.equal(labelGap(26), 9);
+  assert.equal(labelGap(6), 4);
+  // "Cao Lộc" placed first; "TP Lạng Sơn" 5 px below it (a 4 px gap let them touch at 1024 px)
+  const [, second] = placeLabels([R(0, 0, 90, 26), R(0, 31, 140, 26)], [], "nudge");
+  assert.ok(second.dx !== 0 || second.dy !== 0, "moved off the label above");
+  const moved = R(0 + second.dx, 31 + second.dy, 140, 26);
+  const apart = moved.top >= 26 + labelGap(26) || moved.bottom + labelGap(26) <= 0 ||
+    moved.left >= 90 + labelGap(26) || moved.right + labelGap(26) <= 0;
+  assert.ok(apart, JSON.stringify(second));
 });

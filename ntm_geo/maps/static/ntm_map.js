@@ -21,7 +21,8 @@
  *     legend: {title, entries: [[colour, label, count|null]], note, font_px, position,
  *              compact, collapsed} | null;
  *     labels: [{items: [[lat, lng, text, cls]], font_px, min_zoom, cull, nudge, hide_crowded}];
- *     texts: [{text, position, font_px, cls}]   boxes on the map (source line, big year);
+ *     texts: [{text, position, font_px (px, or a CSS length), cls}]   boxes on the map (source
+ *            line, big year);
  *     outline: path style of group borders | null (no borders drawn);
  *     marked: {codes: [...], style, cls} | null   extra outlines (planner's shortlist);
  *     options: {height, cls, look, tiles: {url, attribution} | null, keyboard, sync, keys,
@@ -137,11 +138,17 @@ const MOVES = [[0, 0], [0, -0.75], [0, 0.75], [-0.3, 0], [0.3, 0], [-0.3, -0.75]
   [-0.3, 0.75], [0.3, 0.75], [0, -1.25], [0, 1.25], [-0.45, -1.25], [0.45, -1.25],
   [-0.45, 1.25], [0.45, 1.25], [0, -1.7], [0, 1.7]];
 
+/** Clearance kept between two nudged labels: a third of the line height (Vietnamese letters
+ * stack their marks above and below the line box: ộ, ạ), at least 4 px. */
+export function labelGap(height) {
+  return Math.max(4, Math.round(height / 3));
+}
+
 /**
  * Label placement on rectangles ({left, right, top, bottom}, in priority order) against rects
  * already taken. mode "cull": a label that overlaps is hidden; "nudge": moved by up to 1.7 line
- * heights / 0.45 widths to the place that overlaps least (hidden if it still overlaps and
- * hideCrowded). Returns [{dx, dy, hidden}] per label.
+ * heights / 0.45 widths to the place that overlaps least, keeping labelGap(height) clear of the
+ * others (hidden if it still overlaps and hideCrowded). Returns [{dx, dy, hidden}] per label.
  */
 export function placeLabels(rects, taken, mode, hideCrowded = false) {
   const placed = taken.slice();
@@ -159,7 +166,7 @@ export function placeLabels(rects, taken, mode, hideCrowded = false) {
       const dx = mx * w;
       const dy = my * h;
       const r = { left: r0.left + dx, right: r0.right + dx, top: r0.top + dy, bottom: r0.bottom + dy };
-      const hit = placed.reduce((sum, k) => sum + overlapArea(r, k, 4), 0);
+      const hit = placed.reduce((sum, k) => sum + overlapArea(r, k, labelGap(h)), 0);
       if (best === null || hit < best.hit) best = { dx, dy, r, hit };
       if (hit === 0) break;
     }
@@ -295,6 +302,10 @@ const CSS = `
 .ntm-swatch { display: inline-block; width: 1.4em; height: 1em; border: 1px solid #666; vertical-align: middle; }
 .ntm-legend-note { margin-top: 4px; font-size: 0.8em; color: #444; max-width: 22em; }
 .ntm-legend.ntm-compact .ntm-legend-head, .ntm-legend.ntm-compact .ntm-legend-note { display: none; }
+@media (max-height: 820px) { /* a 768-pixel screen: a smaller legend leaves the map more room (not on a projector) */
+  .ntm-map-box:not(.ntm-projector) .ntm-legend-box { font-size: 13px !important; padding: 5px 8px; }
+  .ntm-map-box:not(.ntm-projector) .ntm-legend td { padding: 1px 6px 1px 0; }
+}
 .ntm-label { background: none; border: none; width: 0 !important; height: 0 !important; pointer-events: none; }
 .ntm-label-text { position: absolute; transform: translate(-50%, -50%); white-space: nowrap; line-height: 1.1;
   font-family: "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", Arial, sans-serif; color: #111; font-weight: 700;
@@ -312,6 +323,8 @@ const CSS = `
 .ntm-projector path.ntm-commune.ntm-highlight { stroke: #000000; stroke-width: 4px; }
 .ntm-projector path.ntm-district { stroke: #111111; stroke-width: 3.5px; stroke-opacity: 1; }
 .ntm-projector .ntm-legend-box { box-shadow: 0 1px 6px rgba(0,0,0,0.45); }
+.ntm-projector .leaflet-control-scale-line { font-size: clamp(14px, 1vw, 20px); line-height: 1.3; padding: 1px 6px;
+  border-width: 3px; border-color: #111; color: #111; background: rgba(255,255,255,0.85); }
 `;
 
 // User Timing marks for the bench (bench/run_bench.py reads them); nothing else reads them.
@@ -470,7 +483,8 @@ function createMap(root, state, spec) {
     // (dimmed) around it and a pan shows no blank edge (a few hundred paths are cheap)
     renderer: L.svg({ padding: 1 }),
   });
-  L.control.scale({ imperial: false }).addTo(map); // metric only (issue 14, item 16)
+  // metric only (issue 14, item 16); on a projector twice as long, its text larger (CSS below)
+  L.control.scale({ imperial: false, maxWidth: options.look === "projector" ? 220 : 100 }).addTo(map);
   box.__ntmMap = map; // for page scripts and browser tests: the Leaflet map of this box
   state.map = map;
   state.box = box;
@@ -659,7 +673,7 @@ function drawTexts(state, texts) {
   (state.texts || []).forEach((c) => c.remove());
   state.texts = texts.map((t) => {
     const div = el("div", "ntm-text " + (t.cls || ""), t.text);
-    div.style.fontSize = (t.font_px || 14) + "px";
+    div.style.fontSize = cssLength(t.font_px || 14); // px, or a CSS length such as clamp(14px, 1vw, 22px)
     return control(t.position || "bottomleft", div).addTo(state.map);
   });
 }
