@@ -467,6 +467,8 @@ if pick:
     with details_col:
         st.subheader(t("indicators", L))
         st.dataframe(profile.indicators, hide_index=True, width="stretch")
+        if profile.framework_indicators is not None:  # indicator columns of the table's framework
+            st.dataframe(profile.framework_indicators, hide_index=True, width="stretch")
         if info.illustrative:
             st.caption(note)
 

@@ -81,6 +81,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "no_data": ("Không có dữ liệu", "No data"),
     "indicators": ("Chỉ tiêu", "Indicators"),
     "value": ("Giá trị", "Value"),
+    "threshold": ("Ngưỡng", "Threshold"),
     "report_check": ("Đối chiếu với Báo cáo 48/BC-BCĐ", "Check against Report 48/BC-BCĐ"),
     "report_check_intro": (
         "Mỗi số liệu cấp tỉnh của báo cáo, bên cạnh giá trị tính từ bộ dữ liệu đang dùng.",

@@ -54,8 +54,18 @@ def test_text_listing_gives_counts_and_sources(capsys):
     assert "<https://www.vietnamplus.vn/" in out and "chưa tìm thấy:" in out
     code, out, _ = run(capsys, "--lang", "en", "--id", "qd1980")
     assert out.startswith(
-        "qd1980  Decision 1980/QĐ-TTg  2016–2020  19 criteria, indicators: not stated (file lists 0)"
+        "qd1980  Decision 1980/QĐ-TTg  2016–2020  19 criteria, indicators: not stated (file lists 4)"
     )
+    # every criterion, and under it each indicator with its thresholds per region and its source
+    assert (
+        "    10. Income\n      10.1 Average rural income per person by 2020 (triệu đồng/người/năm): " in out
+    )
+    assert "Northern midlands and mountains >= 36; Red River Delta >= 50;" in out
+    assert (
+        "11.1 Share of poor households (multidimensional poverty standard 2016-2020) (%): no threshold [molisa_4999_2016]"
+        in out
+    )
+    assert "    19. Defence and security\n" in out
     assert "qd318" not in out
 
 
@@ -82,8 +92,13 @@ def test_a_bad_province_file_exits_2_naming_file_and_field(tmp_path, capsys):
     bad.write_text(PROVINCE.replace("value: 5.5", "value: nhiều"), encoding="utf-8")
     code, out, err = run(capsys, "--file", str(bad))
     assert code == 2 and out == ""
-    assert "Lỗi: bad.yaml: trường `criteria[0].indicators[0].thresholds.g3.value`: cần một số" in err
-    assert "Error: bad.yaml: field `criteria[0].indicators[0].thresholds.g3.value`: expected a number" in err
+    assert (
+        "Lỗi: bad.yaml: trường `criteria[0].indicators[0].thresholds.g3.value` (dòng 26): cần một số" in err
+    )
+    assert (
+        "Error: bad.yaml: field `criteria[0].indicators[0].thresholds.g3.value` (line 26): expected a number"
+        in err
+    )
     assert str(tmp_path) not in err
     code, out, _ = run(capsys, "--json", "--file", str(bad))
     error = json.loads(out)["error"]

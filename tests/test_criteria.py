@@ -1,4 +1,4 @@
-"""Criteria catalogue (data/criteria.csv) and its lookup functions."""
+"""Criteria catalogue of 2011-2015 (a view of data/frameworks/qd491_342.yaml) and its lookup functions."""
 
 from __future__ import annotations
 
@@ -66,26 +66,62 @@ def test_unknown_criterion_lists_allowed(bad):
 
 
 def _write_catalogue(tmp_path, monkeypatch, edit):
-    text = cr.CRITERIA_CSV.read_text(encoding="utf-8")
-    path = tmp_path / "criteria.csv"
+    text = cr.CATALOGUE_FILE.read_text(encoding="utf-8")
+    path = tmp_path / "qd491_342.yaml"
     path.write_text(edit(text), encoding="utf-8")
-    monkeypatch.setattr(cr, "CRITERIA_CSV", path)
+    monkeypatch.setattr(cr, "CATALOGUE_FILE", path)
     cr.load_criteria.cache_clear()
 
 
 def test_catalogue_unknown_group(tmp_path, monkeypatch):
-    _write_catalogue(tmp_path, monkeypatch, lambda t: t.replace(",planning,", ",plannng,"))
+    _write_catalogue(
+        tmp_path, monkeypatch, lambda t: t.replace("group: planning, source", "group: plannng, source")
+    )
     try:
-        with pytest.raises(ConfigError, match=r"criterion 1 has unknown group 'plannng'; allowed: planning"):
+        with pytest.raises(
+            ConfigError,
+            match=r"qd491_342.yaml: field `criteria\[0\].group` \(line \d+\): 'plannng' is not one of the group keys .*planning",
+        ):
             cr.load_criteria()
     finally:
+        monkeypatch.undo()
         cr.load_criteria.cache_clear()
 
 
 def test_catalogue_missing_number(tmp_path, monkeypatch):
-    _write_catalogue(tmp_path, monkeypatch, lambda t: "\n".join(t.splitlines()[:-1]) + "\n")
+    def drop_19(text: str) -> str:
+        return "\n".join(line for line in text.splitlines() if "number: 19," not in line) + "\n"
+
+    _write_catalogue(tmp_path, monkeypatch, drop_19)
     try:
         with pytest.raises(ConfigError, match=r"must list criteria 1\.\.19 once each"):
             cr.load_criteria()
     finally:
+        monkeypatch.undo()
         cr.load_criteria.cache_clear()
+
+
+def test_catalogue_is_read_from_the_framework_file(tmp_path, monkeypatch):
+    """One owner: a threshold changed in the framework file is what the 2011-2015 catalogue says."""
+    _write_catalogue(
+        tmp_path,
+        monkeypatch,
+        lambda t: t.replace(
+            'thresholds: {tdmnpb: {op: ">=", value: 95}}', 'thresholds: {tdmnpb: {op: ">=", value: 97}}'
+        ),
+    )
+    try:
+        assert cr.criterion(4).threshold_pct == 97.0
+    finally:
+        monkeypatch.undo()
+        cr.load_criteria.cache_clear()
+    assert cr.criterion(4).threshold_pct == 95.0
+    assert not (cr.CATALOGUE_FILE.parents[1] / "criteria.csv").exists()
+
+
+def test_low_confidence_thresholds_are_listed_but_not_relied_on():
+    from ntm_geo.criteria.frameworks import HOME_REGION, framework
+
+    road = framework("qd491_342").criterion(2).indicators[0]
+    assert road.confidence == "low" and road.threshold(HOME_REGION) is not None
+    assert cr.criterion(2).threshold_pct is None

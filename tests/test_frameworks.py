@@ -97,9 +97,10 @@ def test_year_without_framework_says_which_periods_exist(year):
         fw.default_framework(year)
 
 
-def test_491_342_file_agrees_with_the_legacy_catalogue():
-    """One concept, two files: the 2011-2015 framework must say what data/criteria.csv says."""
+def test_491_342_file_is_what_the_legacy_catalogue_reads():
+    """One concept, one file: the 2011-2015 catalogue is a view of qd491_342.yaml (was data/criteria.csv)."""
     f = fw.framework("qd491_342")
+    assert legacy.CATALOGUE_FILE.name == f.file
     for old, new in zip(legacy.load_criteria(), f.criteria, strict=True):
         assert (old.number, old.code, old.name_vi, old.name_en, old.group) == (
             new.number,
@@ -108,13 +109,16 @@ def test_491_342_file_agrees_with_the_legacy_catalogue():
             new.name_en,
             new.group,
         )
+        with_threshold = [
+            i for i in new.indicators if i.threshold(fw.HOME_REGION) is not None and i.confidence != "low"
+        ]
         if old.threshold_pct is not None:
-            (ind,) = new.indicators
-            t = ind.threshold("tdmnpb")
+            (ind,) = with_threshold
+            t = ind.threshold(fw.HOME_REGION)
             assert (t.op, t.value) == (old.threshold_op, old.threshold_pct)
-            assert ind.name_vi == old.threshold_indicator_vi
+            assert (ind.name_vi, ind.confidence) == (old.threshold_indicator_vi, old.threshold_confidence)
         else:
-            assert new.indicators == ()
+            assert with_threshold == []
     assert {g.key for g in f.groups} == set(legacy.GROUPS)
 
 
@@ -155,7 +159,7 @@ def test_every_line_names_a_source_with_a_title():
         parts = [*f.criteria, *f.levels, *f.areas, *f.groups, *f.indicators]
         assert parts and all(p.source in keys for p in parts), f.id
         assert all(s.title for s in f.sources)
-        assert all(s.url for s in f.sources if s.key != "criteria_csv"), f.id
+        assert all(s.url for s in f.sources if s.key != "catalogue_2011"), f.id
         assert f.not_found, f"{f.id}: say what could not be found"
         for c in f.criteria:
             assert unicodedata.is_normalized("NFC", c.name_vi)
@@ -303,8 +307,15 @@ def test_bad_field_names_file_and_field_in_both_languages(tmp_path, old, new, fi
         fw.load_framework(path)
     err = info.value
     assert (err.file, err.column) == ("ls_2031.yaml", field)
-    assert err.message_en.startswith(f"ls_2031.yaml: field `{field}`: ") and en in err.message_en
-    assert err.message_vi.startswith(f"ls_2031.yaml: trường `{field}`: ") and vi in err.message_vi
+    assert isinstance(err.row, int) and err.row >= 1  # the line of the field (or its enclosing one)
+    assert (
+        err.message_en.startswith(f"ls_2031.yaml: field `{field}` (line {err.row}): ")
+        and en in err.message_en
+    )
+    assert (
+        err.message_vi.startswith(f"ls_2031.yaml: trường `{field}` (dòng {err.row}): ")
+        and vi in err.message_vi
+    )
     assert str(tmp_path) not in err.message_en + err.message_vi  # never the server's folder
 
 
@@ -374,3 +385,68 @@ def test_a_broken_province_file_never_hides_the_national_frameworks(tmp_path, mo
     assert fw.default_framework(2027).id == "qd51_2025" and fw.framework("qd318").years == (2021, 2025)
     with pytest.raises(fw.FrameworkError, match=r"^broken.yaml: not valid YAML"):
         fw.default_framework(2033)  # only a province file could cover it: the error names the file
+
+
+def test_a_bad_indicator_entry_names_its_line(tmp_path):
+    """A province's own file: the error points at the line of the bad indicator field."""
+    text = PROVINCE.replace("value: 5.5", "value: năm", 1)
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "value: năm" in t)
+    with pytest.raises(fw.FrameworkError) as info:
+        fw.load_framework(write(tmp_path, text))
+    assert info.value.row == line
+    assert f"field `criteria[0].indicators[0].thresholds.g3.value` (line {line}): expected a number" in str(
+        info.value.message_en
+    )
+    text = PROVINCE.replace('number: "1.1"', 'number: "1.1"\n        confidence: sure', 1)
+    with pytest.raises(
+        fw.FrameworkError,
+        match=r"indicators\[0\]\.confidence` \(line \d+\): 'sure' is not one of the confidence keys",
+    ):
+        fw.load_framework(write(tmp_path, text))
+
+
+def test_indicators_found_are_recorded_with_thresholds_and_sources():
+    """What the search found (issue 13), entry by entry; the counts say what is still missing."""
+    f1980, f491 = fw.framework("qd1980"), fw.framework("qd491_342")
+    income = f1980.criterion(10).indicators[0]
+    assert income.number == "10.1" and income.key == "c10_1"
+    assert {a: t.value for a, t in income.thresholds} == {
+        "tdmnpb": 36,
+        "dbsh": 50,
+        "btb": 36,
+        "dhntb": 41,
+        "tn": 41,
+        "dnb": 59,
+        "dbscl": 50,
+    }
+    assert "thuviennhadat.vn" in (f1980.source_of(income.source).url or "")
+    electricity = f1980.criterion(4).indicators
+    assert [i.number for i in electricity] == ["4.1", "4.2"]
+    assert (
+        electricity[1].threshold(fw.HOME_REGION) == fw.Threshold(">=", 95) and electricity[0].thresholds == ()
+    )
+    assert f1980.criterion(11).indicators[0].thresholds == ()  # the level per region was not found
+    assert [i.number for i in f491.indicators] == [
+        "2.1",
+        "2.2",
+        "2.3",
+        "2.4",
+        "4.2",
+        "10.1",
+        "11.1",
+        "12.1",
+        "17.1",
+    ]
+    assert {i.confidence for i in f491.criterion(2).indicators[:3]} == {"low"}
+    assert f491.criterion(10).indicators[0].thresholds == ()  # a yearly level: a note, not a threshold
+
+
+def test_indicator_counts_confirmed_or_not():
+    """318's 57 and 51/2025's 47: counted from what the files list (0 each: the annexes were not
+    readable); 47 is stated by sources, 57 by none found."""
+    f318, f51 = fw.framework("qd318"), fw.framework("qd51_2025")
+    assert len(f318.indicators) == 0 and f318.indicator_count is None
+    assert len(f51.indicators) == 0 and f51.indicator_count == 47
+    assert {"vietnamplus_51", "tbtc_51", "vneconomy_51", "quangtri_51"} <= {s.key for s in f51.sources}
+    assert any("47" in t and "0" in t for t in f51.not_found)
+    assert any("57" in t for t in f318.not_found)

@@ -62,3 +62,38 @@ def test_profile_header_without_a_district_level():
     )  # fmt: skip
     header = commune_profile(row, "vi").header_md
     assert header == "**Xã Đoàn Kết** · `06001`"
+
+
+def test_profile_shows_the_framework_indicators_the_table_has():
+    """Indicator columns of the table's framework (c04_2 = indicator 4.2) get value, threshold for
+    Lạng Sơn's region and ✓/✗; the others are not listed."""
+    p = commune_profile(_row(framework_id="qd1980", c04_2=93.5, c10_1=38.0, c11_1=4.2), "vi")
+    rows = p.framework_indicators.set_index("Chỉ tiêu")
+    assert list(rows.index) == [
+        "4.2 Tỷ lệ hộ sử dụng điện thường xuyên, an toàn từ các nguồn",
+        "10.1 Thu nhập bình quân đầu người khu vực nông thôn đến năm 2020",
+        "11.1 Tỷ lệ hộ nghèo theo chuẩn nghèo tiếp cận đa chiều giai đoạn 2016-2020",
+    ]
+    assert list(rows.iloc[0]) == ["93,5 %", ">= 95,0 %", "✗ Chưa đạt"]
+    assert list(rows.iloc[1]) == ["38,0 triệu đồng/người/năm", ">= 36,0 triệu đồng/người/năm", "✓ Đạt"]
+    assert list(rows.iloc[2]) == ["4,2 %", "—", "—"]  # no threshold found for 11.1: no verdict
+
+
+def test_profile_without_indicator_columns_has_no_framework_indicators():
+    assert commune_profile(_row(), "en").framework_indicators is None
+    p = commune_profile(_row(c11_1=None), "en")  # 491/342 by default; the column is there but empty
+    assert list(p.framework_indicators.iloc[0]) == [
+        "11.1 Share of poor households",
+        "No data",
+        "< 10.0 %",
+        "No data",
+    ]
+
+
+def test_commune_group_thresholds_use_the_commune_group():
+    from ntm_geo.criteria.frameworks import framework
+    from ntm_geo.planning.profile import threshold_area
+
+    f51, f318 = framework("qd51_2025"), framework("qd318")
+    assert threshold_area(f51, 3) == "g3" and threshold_area(f51, None) is None
+    assert threshold_area(f318, None) == "tdmnpb"

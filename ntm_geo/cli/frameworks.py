@@ -7,7 +7,8 @@
 Lists every framework — the national ones of ``data/frameworks/``, the province's own
 (``NTM_GEO_FRAMEWORKS_DIR``) and any ``--file`` given (validated: a province checks its own file
 this way before installing it) — with its years, number of criteria, number of indicators (as the
-legal text states it, and how many the file lists), levels and the source of its lines; ``--id``
+legal text states it, and how many the file lists), levels, every criterion with its indicators
+and their thresholds per region or commune group, and the source of its lines; ``--id``
 keeps one. ``--json`` prints ``{"frameworks": [Framework.to_dict(), …]}`` (see
 :meth:`ntm_geo.criteria.frameworks.Framework.to_dict`). A bad file stops with exit status 2 and
 a Vietnamese and English message naming the file and the field.
@@ -18,7 +19,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from ntm_geo.criteria.frameworks import Framework, all_frameworks, framework, load_framework
+from ntm_geo.criteria.framework_listing import framework_text
+from ntm_geo.criteria.frameworks import all_frameworks, framework, load_framework
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
@@ -36,48 +38,6 @@ def _configure(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _indicators(fw: Framework, lang: str) -> str:
-    listed = len(fw.indicators)
-    if fw.indicator_count is None:
-        return (
-            f"số chỉ tiêu: không rõ (tệp có {listed})"
-            if lang == "vi"
-            else f"indicators: not stated (file lists {listed})"
-        )
-    return (
-        f"{fw.indicator_count} chỉ tiêu (tệp có {listed})"
-        if lang == "vi"
-        else f"{fw.indicator_count} indicators (file lists {listed})"
-    )
-
-
-def _text(fw: Framework, lang: str) -> list[str]:
-    vi = lang == "vi"
-    head = (
-        f"{fw.id}  QĐ {fw.decision}  {fw.years[0]}–{fw.years[1]}  {len(fw.criteria)} tiêu chí, {_indicators(fw, lang)}"
-        if vi
-        else f"{fw.id}  Decision {fw.decision}  {fw.years[0]}–{fw.years[1]}  {len(fw.criteria)} criteria, {_indicators(fw, lang)}"
-    )
-    levels = ", ".join(
-        (lv.name_vi if vi else lv.name_en) + (f" ({lv.decision})" if lv.decision else "") for lv in fw.levels
-    )
-    lines = [head, f"  {'cấp' if vi else 'levels'}: {levels}"]
-    if fw.areas:
-        lines.append(
-            f"  {'ngưỡng theo' if vi else 'thresholds by'}: "
-            + ", ".join(a.name_vi if vi else a.name_en for a in fw.areas)
-        )
-    lines.append(
-        f"  {'tệp' if vi else 'file'}: {fw.file}{'' if fw.builtin else (' (của tỉnh)' if vi else ' (province)')}"
-    )
-    lines.append(f"  {'nguồn' if vi else 'sources'}:")
-    lines += [f"    - {s.title}" + (f" <{s.url}>" if s.url else "") for s in fw.sources]
-    if fw.not_found:
-        lines.append(f"  {'chưa tìm thấy' if vi else 'not found'}:")
-        lines += [f"    - {t}" for t in fw.not_found]
-    return lines
-
-
 def _run(args: argparse.Namespace) -> int:
     extra = [load_framework(path) for path in args.file]
     items = all_frameworks(extra)
@@ -89,7 +49,7 @@ def _run(args: argparse.Namespace) -> int:
     for i, fw in enumerate(items):
         if i:
             print()
-        print("\n".join(_text(fw, args.lang)))
+        print("\n".join(framework_text(fw, args.lang)))
     return 0
 
 

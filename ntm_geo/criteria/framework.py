@@ -1,13 +1,15 @@
-"""Catalogue of the 19 national NTM criteria (Bộ tiêu chí quốc gia về nông thôn mới).
+"""Catalogue of the 19 national NTM criteria of 2011-2015 (Bộ tiêu chí quốc gia về nông thôn mới).
 
 Source: Decision 491/QĐ-TTg of 16/4/2009, as revised by Decision 342/QĐ-TTg of 20/2/2013 (the set
-in force for the 2011-2015 period of the seed report). The catalogue is committed as
-``data/criteria.csv`` with columns
-
-``number`` (1-19), ``code`` (``c01``..``c19``, the column name in dataset tables), ``name_vi``,
-``name_en``, ``group`` (a key of :data:`GROUPS`), and — only for the few thresholds the
-illustrative dataset relies on — ``threshold_indicator_vi/en``, ``threshold_op`` (``>=`` or
-``<``), ``threshold_pct`` (%), ``threshold_source`` and ``threshold_confidence``.
+in force for the 2011-2015 period of the seed report). This module is a view of that framework's
+file, ``data/frameworks/qd491_342.yaml`` (:data:`CATALOGUE_FILE`, read by
+:mod:`ntm_geo.criteria.frameworks`, which owns the concept): it gives each criterion the flat
+shape the 2011-2015 code reads — ``number`` (1-19), ``code`` (``c01``..``c19``, the column name
+in dataset tables), ``name_vi``, ``name_en``, ``group`` (a key of :data:`GROUPS`), and, where the
+file gives the criterion an indicator with a threshold for Trung du miền núi phía Bắc (Lạng Sơn's
+region), ``threshold_indicator_vi/en``, ``threshold_op``, ``threshold_pct`` (%),
+``threshold_source`` (the indicator's note: decision, indicator, region) and
+``threshold_confidence``.
 
 Thresholds recorded (region: Trung du và miền núi phía Bắc, where Lạng Sơn lies):
 
@@ -40,11 +42,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import pandas as pd
-
+from ntm_geo.criteria.framework_file import load_framework
+from ntm_geo.criteria.framework_model import HOME_REGION, Framework, Threshold
+from ntm_geo.criteria.framework_model import Criterion as FrameworkCriterion
 from ntm_geo.errors import ConfigError
 
-CRITERIA_CSV = Path(__file__).resolve().parents[2] / "data" / "criteria.csv"
+#: The framework file this catalogue is read from (the 2011-2015 framework of
+#: :mod:`ntm_geo.criteria.frameworks`; ``data/criteria.csv`` before issue 11 merged the two).
+CATALOGUE_FILE = Path(__file__).resolve().parents[2] / "data" / "frameworks" / "qd491_342.yaml"
 
 #: Column names of the 19 criteria in every dataset table (1 = met, 0 = not met, empty = not assessed).
 CRITERION_COLUMNS: tuple[str, ...] = tuple(f"c{n:02d}" for n in range(1, 20))
@@ -60,26 +65,15 @@ class CriterionGroup:
     numbers: tuple[int, ...]
 
 
-#: The five groups of Decision 491/QĐ-TTg, keyed by the ``group`` column of ``criteria.csv``.
-GROUPS: dict[str, CriterionGroup] = {
-    g.key: g
-    for g in (
-        CriterionGroup("planning", "Quy hoạch", "Planning", (1,)),
-        CriterionGroup(
-            "infrastructure", "Hạ tầng kinh tế - xã hội", "Socio-economic infrastructure", tuple(range(2, 10))
-        ),
-        CriterionGroup(
-            "economy", "Kinh tế và tổ chức sản xuất", "Economy and production organisation", (10, 11, 12, 13)
-        ),
-        CriterionGroup(
-            "culture_society_environment",
-            "Văn hóa - xã hội - môi trường",
-            "Culture, society and environment",
-            (14, 15, 16, 17),
-        ),
-        CriterionGroup("political_security", "Hệ thống chính trị", "Political system and security", (18, 19)),
-    )
-}
+def _groups() -> dict[str, CriterionGroup]:
+    """The framework file's groups, each with the numbers of its criteria."""
+    fw = _framework()
+    return {
+        g.key: CriterionGroup(
+            g.key, g.name_vi, g.name_en, tuple(c.number for c in fw.criteria if c.group == g.key)
+        )
+        for g in fw.groups
+    }
 
 
 @dataclass(frozen=True)
@@ -124,56 +118,75 @@ class Criterion:
                 f"Tiêu chí {self.number} không có ngưỡng số trong danh mục "
                 f"(chỉ có ngưỡng cho các tiêu chí {', '.join(map(str, _with_threshold()))}).",
             )
-        return value >= self.threshold_pct if self.threshold_op == ">=" else value < self.threshold_pct
+        return Threshold(self.threshold_op, self.threshold_pct).met(value)
 
 
-def _opt_str(value: object) -> str | None:
-    return None if pd.isna(value) or value == "" else str(value)
+def _framework() -> Framework:
+    return _framework_at(str(CATALOGUE_FILE))
+
+
+@lru_cache(maxsize=2)
+def _framework_at(path: str) -> Framework:
+    return load_framework(path, builtin=True)
+
+
+def _legacy(c: FrameworkCriterion) -> Criterion:
+    """The flat 2011-2015 shape of one criterion: its first indicator with a threshold for
+    Lạng Sơn's region (:data:`HOME_REGION`) that the file does not mark ``confidence: low``, if
+    any, gives the ``threshold_*`` fields (the project relies on no low-confidence threshold)."""
+    if c.group is None:
+        raise ConfigError(
+            f"{CATALOGUE_FILE.name}: criterion {c.number} has no group; the 2011-2015 catalogue needs one.",
+            f"{CATALOGUE_FILE.name}: tiêu chí {c.number} không có nhóm; danh mục 2011-2015 cần nhóm.",
+        )
+    ind = next(
+        (i for i in c.indicators if i.threshold(HOME_REGION) is not None and i.confidence != "low"), None
+    )
+    if ind is None:
+        return Criterion(c.number, c.key, c.name_vi, c.name_en, c.group)
+    t = ind.threshold(HOME_REGION)
+    assert t is not None
+    return Criterion(
+        number=c.number,
+        code=c.key,
+        name_vi=c.name_vi,
+        name_en=c.name_en,
+        group=c.group,
+        threshold_indicator_vi=ind.name_vi,
+        threshold_indicator_en=ind.name_en,
+        threshold_op=t.op,
+        threshold_pct=t.value,
+        threshold_source=ind.note,
+        threshold_confidence=ind.confidence,
+    )
 
 
 @lru_cache(maxsize=1)
 def load_criteria() -> tuple[Criterion, ...]:
-    """The 19 criteria in number order, read from ``data/criteria.csv``.
+    """The 19 criteria in number order, read from :data:`CATALOGUE_FILE`.
 
     Raises
     ------
+    FrameworkError
+        The file breaks the framework format (an unknown group key, criteria not numbered
+        1, 2, 3…); the message names the file, the field and the line.
     ConfigError
-        If the catalogue does not list exactly the numbers 1..19 or uses an unknown group key.
+        If the file does not list exactly the numbers 1..19.
     """
-    table = pd.read_csv(CRITERIA_CSV, dtype=str, keep_default_na=False)
-    items = []
-    for row in table.itertuples(index=False):
-        if row.group not in GROUPS:
-            raise ConfigError(
-                f"{CRITERIA_CSV.name}: criterion {row.number} has unknown group {row.group!r}; "
-                f"allowed: {', '.join(GROUPS)}.",
-                f"{CRITERIA_CSV.name}: tiêu chí {row.number} có nhóm không hợp lệ {row.group!r}; "
-                f"nhóm hợp lệ: {', '.join(GROUPS)}.",
-            )
-        pct = _opt_str(row.threshold_pct)
-        items.append(
-            Criterion(
-                number=int(row.number),
-                code=row.code,
-                name_vi=row.name_vi,
-                name_en=row.name_en,
-                group=row.group,
-                threshold_indicator_vi=_opt_str(row.threshold_indicator_vi),
-                threshold_indicator_en=_opt_str(row.threshold_indicator_en),
-                threshold_op=_opt_str(row.threshold_op),
-                threshold_pct=None if pct is None else float(pct),
-                threshold_source=_opt_str(row.threshold_source),
-                threshold_confidence=_opt_str(row.threshold_confidence),
-            )
-        )
-    items.sort(key=lambda c: c.number)
+    fw = _framework()
+    items = tuple(_legacy(c) for c in fw.criteria)
     if [c.number for c in items] != list(range(1, 20)):
         raise ConfigError(
-            f"{CRITERIA_CSV.name} must list criteria 1..19 once each; found {[c.number for c in items]}.",
-            f"{CRITERIA_CSV.name} phải liệt kê mỗi tiêu chí 1..19 đúng một lần; "
+            f"{CATALOGUE_FILE.name} must list criteria 1..19 once each; found {[c.number for c in items]}.",
+            f"{CATALOGUE_FILE.name} phải liệt kê mỗi tiêu chí 1..19 đúng một lần; "
             f"đang có {[c.number for c in items]}.",
         )
-    return tuple(items)
+    return items
+
+
+#: The five groups of Decision 491/QĐ-TTg (keys ``planning``, ``infrastructure``, ``economy``,
+#: ``culture_society_environment``, ``political_security``), as the framework file gives them.
+GROUPS: dict[str, CriterionGroup] = _groups()
 
 
 def _with_threshold() -> list[int]:

@@ -28,7 +28,7 @@ Criteria frameworks
 Criterion columns come from a framework loader in :data:`FRAMEWORKS` (framework id → function
 returning the framework's criteria, each with ``number``, ``code``, ``name_vi``, ``name_en``).
 The default is ``"qd491_342"`` (Decisions 491/QĐ-TTg 2009 and 342/QĐ-TTg 2013, 19 criteria, with
-the groups and thresholds of ``data/criteria.csv``); the national frameworks of ``data/frameworks/``
+the groups and thresholds of ``data/frameworks/qd491_342.yaml``); the national frameworks of ``data/frameworks/``
 (:mod:`ntm_geo.criteria.frameworks`, same ids) are registered at import, e.g. ``qd51_2025`` with
 10 criteria, whose columns are then ``c01``..``c10`` with ``framework`` set to its id.
 

@@ -83,6 +83,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ds_map_title": ("Các xã trong danh sách đề xuất", "Shortlisted communes"),
     "ds_map_shortlisted": ("Xã trong danh sách", "Shortlisted"),
     "ds_map_other": ("Xã, phường, thị trấn khác", "Other units"),
+    "ds_boundaries_text_2025": (
+        "Ranh giới 65 đơn vị từ 01/7/2025 (Nghị quyết 1672/NQ-UBTVQH15): vietnamese-provinces-database "
+        "(thanglequoc, giấy phép MIT), bản cd58063; không còn cấp huyện.",
+        "Boundaries of the 65 units from 1 July 2025 (Resolution 1672/NQ-UBTVQH15): "
+        "vietnamese-provinces-database (thanglequoc, MIT licence) @cd58063; no district level.",
+    ),
     "ds_boundaries_text": (
         "censusVN2009 (M. Choisy, L. Contamin, giấy phép MIT), Tổng điều tra 2009; mã đơn vị: Tổng cục Thống kê 2015.",
         "censusVN2009 (M. Choisy, L. Contamin, MIT licence), 2009 census; unit codes: GSO 2015.",
@@ -136,6 +142,8 @@ def decision_sheet_xlsx(
     *,
     year: int | None = None,
     today: date | None = None,
+    with_target: bool = True,
+    units: str = "2015",
 ) -> bytes:
     """The decision sheet as ``.xlsx`` bytes.
 
@@ -153,6 +161,10 @@ def decision_sheet_xlsx(
     lang : "vi" or "en"
     year : the data year shown (written on the dataset sheet).
     today : export date (default: today), for reproducible files in tests.
+    with_target : whether the dataset sheet states the 2020 targets of Report 48/BC-BCĐ — only
+        for a dataset measured on them (:func:`ntm_geo.planning.targets.target_for`); never for
+        2026 data under 51/2025.
+    units : the unit vintage the shortlist is on, "2015" (censusVN2009) or "2025" (65 units).
     """
     wb, ws = new_workbook()
     ws.title = t("ds_sheet_shortlist", lang)
@@ -191,8 +203,11 @@ def decision_sheet_xlsx(
         (t("ds_years", lang), ", ".join(map(str, dataset_info.years))),
         (t("ds_source", lang), dataset_info.source),
         (t("ds_provenance", lang), note),
-        (t("ds_boundaries", lang), t("ds_boundaries_text", lang)),
-        (t("ds_targets", lang), t("ds_targets_text", lang)),
+        (
+            t("ds_boundaries", lang),
+            t("ds_boundaries_text_2025" if units == "2025" else "ds_boundaries_text", lang),
+        ),
+        *([(t("ds_targets", lang), t("ds_targets_text", lang))] if with_target else []),
         (t("ds_exported", lang), (today or date.today()).isoformat()),
     ]
     frame = _safe_frame(pd.DataFrame(rows, columns=[t("ds_field", lang), t("ds_value", lang)]))

@@ -17,13 +17,17 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.criteria.framework import load_criteria
-from ntm_geo.criteria.frameworks import Framework
+from ntm_geo.criteria.frameworks import HOME_REGION, Framework
 from ntm_geo.criteria.frameworks import framework as framework_by_id
 from ntm_geo.datasets import schema
 from ntm_geo.i18n import t
 from ntm_geo.maps.classify import format_number
 from ntm_geo.maps.themes import VARIABLES
+
+#: The framework of a table that names none (2011-2015: the 19 criteria of 491/342).
+DEFAULT_FRAMEWORK_ID = "qd491_342"
 
 
 def indicator_keys() -> tuple[str, ...]:
@@ -52,7 +56,9 @@ class CommuneProfile:
     not assessed; ``indicators`` has one row per indicator of :func:`indicator_keys` (label,
     formatted value with unit). ``criteria_total`` is the framework's number of criteria (19 or
     10), ``framework_id`` its id ("" when the table names none: the 19 criteria of 491/342 are
-    shown), ``commune_group`` the commune's group (1-3) when the table gives one.
+    shown), ``commune_group`` the commune's group (1-3) when the table gives one;
+    ``framework_indicators`` the framework's indicators the table has a column for, with value,
+    threshold and ✓/✗ (:func:`framework_indicator_rows`), or None.
     """
 
     code: str
@@ -66,6 +72,53 @@ class CommuneProfile:
     criteria_total: int = 19
     framework_id: str = ""
     commune_group: int | None = None
+    framework_indicators: pd.DataFrame | None = None
+
+
+def threshold_area(framework: Framework, commune_group: int | None) -> str | None:
+    """The threshold area a commune of this province is held to under ``framework``: Lạng Sơn's
+    region (:data:`ntm_geo.criteria.frameworks.HOME_REGION`) for a region-kind framework, the
+    commune's group (``"g1"``..``"g3"``) for a commune-group one (None when the table gives no
+    group), None when the framework sets no areas."""
+    if framework.area_kind == "region":
+        return HOME_REGION if any(a.key == HOME_REGION for a in framework.areas) else None
+    if framework.area_kind == "commune_group" and commune_group is not None:
+        return f"g{commune_group}"
+    return None
+
+
+def framework_indicator_rows(
+    row: pd.Series, framework: Framework, commune_group: int | None, lang: str = "vi"
+) -> pd.DataFrame | None:
+    """One row per indicator of ``framework`` whose column (``c04_2`` for 4.2,
+    :attr:`ntm_geo.criteria.frameworks.Indicator.key`) the table has: the indicator, its value
+    (with the unit), the threshold for the commune's area (:func:`threshold_area`; "—" when the
+    framework file gives none) and ✓/✗ against it. None when the table has no such column."""
+    area = threshold_area(framework, commune_group)
+    rows = []
+    for ind in framework.indicators:
+        if ind.key not in row.index:
+            continue
+        value = row.get(ind.key)
+        unit = f" {ind.unit}" if ind.unit else ""
+        th = ind.threshold(area) if area is not None else None
+        has_value = value is not None and not pd.isna(value)
+        shown = f"{format_number(float(value), lang, 1)}{unit}" if has_value else t("no_data", lang)
+        if th is None:
+            status = "—"
+        elif not has_value:
+            status = t("no_data", lang)
+        else:
+            status = t("met", lang) if th.met(float(value)) else t("not_met", lang)
+        rows.append(
+            {
+                t("indicators", lang): f"{ind.number} {ind.name(lang)}",
+                t("value", lang): shown,
+                t("threshold", lang): f"{th.op} {format_number(th.value, lang, 1)}{unit}" if th else "—",
+                t("status", lang): status,
+            }
+        )
+    return pd.DataFrame(rows) if rows else None
 
 
 def _row_framework(row: pd.Series, framework: Framework | None) -> Framework | None:
@@ -112,7 +165,7 @@ def commune_profile(row: pd.Series, lang: str = "vi", framework: Framework | Non
         if commune_group is not None and fw.area_kind == "commune_group":
             area_item = next((a for a in fw.areas if a.key == f"g{commune_group}"), None)
             name = (
-                (area_item.name_vi if lang == "vi" else area_item.name_en)
+                Bilingual(area_item.name_vi, area_item.name_en).pick(lang)
                 if area_item
                 else str(commune_group)
             )
@@ -147,6 +200,7 @@ def commune_profile(row: pd.Series, lang: str = "vi", framework: Framework | Non
             unit = var.unit(lang)
             shown = f"{format_number(float(value), lang, var.decimals)} {unit}".strip()
         indicators.append({t("indicators", lang): var.label(lang), t("value", lang): shown})
+    indicator_framework = fw if fw is not None else framework_by_id(DEFAULT_FRAMEWORK_ID)
     return CommuneProfile(
         code=code,
         header_md=header,
@@ -159,4 +213,5 @@ def commune_profile(row: pd.Series, lang: str = "vi", framework: Framework | Non
         criteria_total=len(fw.criteria) if fw is not None else 19,
         framework_id=fw.id if fw is not None else "",
         commune_group=commune_group,
+        framework_indicators=framework_indicator_rows(row, indicator_framework, commune_group, lang),
     )

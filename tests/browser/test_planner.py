@@ -15,6 +15,7 @@ from ntm_geo.geo.boundaries import load_boundaries
 from ntm_geo.maps.themes import join_dataset
 from ntm_geo.planning import ranking as pl
 from tests.browser import harness
+from tests.browser.test_data_page import data_app  # noqa: F401 - a fixture shared with the data page's tests
 
 pytestmark = pytest.mark.browser
 
@@ -244,3 +245,151 @@ def test_language_switch_keeps_filters_and_the_open_tab(app_server, new_page):
         lambda: page.get_by_text(f"{n} xã của bộ lọc").count() > 0, timeout=60, what="back in Vietnamese"
     )
     assert page.get_by_role("combobox", name="Chưa đạt tiêu chí").input_value() == "2. Giao thông"
+
+
+def test_ranking_choice_is_readable_at_1024(app_server, new_page):
+    """At 1024×768 every ranking choice is shown whole (a selectbox cut "Nhóm xã phấn đấu đạt chuẩn
+    (g"): a radio of short names, the full name and its description in the caption below."""
+    page, network = new_page(1024, 768)
+    page.goto(app_server + "/planner")
+    harness.wait_for_communes(page, 226, timeout=60)
+    group = page.get_by_role("radiogroup", name="Cách xếp hạng")
+    group.wait_for(timeout=30_000)
+    wanted = [
+        pl.PRESETS["near_standard"].short_label("vi"),
+        pl.PRESETS["especially_difficult"].short_label("vi"),
+    ]
+    labels = group.locator("label")
+    texts = [labels.nth(i).inner_text().strip() for i in range(labels.count())]
+    assert texts == [*wanted, "Tự đặt trọng số"], texts
+    for i in range(labels.count()):
+        box = labels.nth(i).bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 1024
+        clipped = labels.nth(
+            i
+        ).evaluate(  # text boxes narrower than their text (the radio's own 1-px input aside)
+            "el => [...el.querySelectorAll('*')].filter(e => e.clientWidth > 2 && e.textContent.trim()"
+            " && e.scrollWidth > e.clientWidth + 1).map(e => [e.tagName, e.scrollWidth, e.clientWidth])"
+        )
+        assert not clipped, (texts[i], clipped)
+    assert page.get_by_text(pl.PRESETS["near_standard"].label("vi") + ".").first.is_visible()
+    group.get_by_text(wanted[1]).click()
+    harness.wait_until(
+        lambda: page.get_by_text(pl.PRESETS["especially_difficult"].label("vi") + ".").count() > 0,
+        timeout=30,
+        what="the full name of the chosen preset",
+    )
+    harness.screenshot(page, "planner-ranking-choice-1024x768")
+    assert network.external() == []
+
+
+def _save_2026_dataset_with_commune_groups(tmp_path, monkeypatch):
+    """A 2026 table under 51/2025 (10 criteria) on the 65 units of 2025, with each xã's commune
+    group (1–3), saved for ``data_app``."""
+    from ntm_geo import auth
+    from ntm_geo.datasets import store
+    from ntm_geo.datasets.importing import import_table
+    from ntm_geo.geo.vintages import units_2025
+    from tests.browser.test_data_page import PASSWORD
+
+    monkeypatch.setenv("NTM_GEO_DATA_DIR", str(tmp_path / "ntm_data"))  # the folder data_app gives the app
+    monkeypatch.setenv("NTM_GEO_EDITOR_PASSWORD", PASSWORD)
+    store.configure(None)
+    auth.configure(None)
+    units = units_2025()
+    header = [
+        "Mã đơn vị",
+        "Tên đơn vị",
+        "Năm",
+        "Nhóm xã",
+        *[f"TC{i}" for i in range(1, 11)],
+        "Tỷ lệ hộ nghèo (%)",
+    ]
+    lines = [",".join(header)]
+    for i, (code, name, kind) in enumerate(
+        zip(units["commune_code"], units["name_with_type"], units["unit_type"], strict=True)
+    ):
+        xa = kind == "xa"
+        met = ["1" if j < 4 + i % 7 else "0" for j in range(10)] if xa else [""] * 10
+        group = str(1 + i % 3) if xa else ""
+        lines.append(",".join([code, name, "2026", group, *met, f"{1.5 + (i % 11) * 1.1:.1f}"]))
+    report = import_table(("\n".join(lines) + "\n").encode(), "ntm_2026.csv")
+    assert report.framework_id == "qd51_2025" and report.ok_rows() == 65
+    return store.save_import(
+        report.table, 2026, report.to_json(), name="NTM 2026", source="t", uploaded_by="t", password=PASSWORD
+    )
+
+
+def test_planner_on_a_2026_dataset_reads_its_framework_at_1024(
+    boundaries_2025,
+    data_app,  # noqa: F811 - the fixture imported below from test_data_page (an app with its own data folder)
+    new_page,
+    tmp_path,
+    monkeypatch,
+):
+    """Issue 13 (plan26): a 2026 table under 51/2025 on the 2025 units — the planner counts /10, names
+    each xã by its commune group (no "Xã … ()"), filters by commune group, and has no 2020 tab."""
+    info = _save_2026_dataset_with_commune_groups(tmp_path, monkeypatch)
+    server = data_app()
+    page, network = new_page(1024, 768)
+    page.goto(f"{server.base_url}/planner?dataset={info.id}")
+    harness.wait_for_communes(page, 65)
+    explanation = page.get_by_text("Xếp thứ 1:").first
+    harness.wait_until(
+        lambda: "/10 tiêu chí" in explanation.inner_text(), timeout=60, what="/10 in the ranking"
+    )
+    tabs = [t.inner_text() for t in page.get_by_role("tab").all()]
+    assert not any("2020" in t for t in tabs), tabs
+    assert any("Theo nhóm xã" in t for t in tabs) and not any("Theo huyện" in t for t in tabs), tabs
+    body = page.locator("[data-testid='stMain']").inner_text()
+    assert "/19" not in body and "()" not in body and "mục tiêu 2020" not in body.lower()
+    assert "(Xã nhóm " in explanation.inner_text()
+    sidebar = page.locator("[data-testid='stSidebar']").inner_text()
+    assert "Nhóm xã (1, 2, 3)" in sidebar and "dưới 10 tiêu chí" in sidebar and "Huyện" not in sidebar
+    harness.screenshot(page, "planner-2026-51-2025-1024x768")
+
+    page.get_by_role("tab", name="Ma trận tiêu chí").click()
+    harness.wait_until(
+        lambda: page.get_by_text("10. Tiếp cận pháp luật", exact=False).count() > 0, timeout=30, what="matrix"
+    )
+    body = page.locator("[data-testid='stMain']").inner_text()
+    assert "11. " not in body and "()" not in body
+    harness.screenshot(page, "planner-2026-matrix-1024x768")
+    page.get_by_role("tab", name="Theo nhóm xã").click()
+    harness.wait_until(
+        lambda: page.get_by_text("Tổng hợp theo nhóm xã").count() > 0,
+        timeout=30,
+        what="commune group summary",
+    )
+    harness.screenshot(page, "planner-2026-groups-1024x768")
+    assert network.external() == []
+
+
+def test_planner_on_2025_units_without_commune_group_names_the_former_district(
+    boundaries_2025,
+    data_app,  # noqa: F811 - the fixture imported above from test_data_page
+    new_page,
+    tmp_path,
+    monkeypatch,
+):
+    """A 2026 table on the 2025 units with no commune group: each xã is named by the former
+    district it lies in, labelled as former ("… cũ"; the table's column "Huyện cũ (trước 1/7/2025)"
+    is drawn on a canvas: see the screenshot), never "()"."""
+    from tests.browser.test_data_page import _save_2026_dataset_on_2025_units
+
+    info = _save_2026_dataset_on_2025_units(tmp_path, monkeypatch)
+    server = data_app()
+    page, network = new_page(1024, 768)
+    page.goto(f"{server.base_url}/planner?dataset={info.id}")
+    harness.wait_for_communes(page, 65)
+    explanation = page.get_by_text("Xếp thứ 1:").first
+    harness.wait_until(
+        lambda: "/10 tiêu chí" in explanation.inner_text(), timeout=60, what="/10 in the ranking"
+    )
+    assert " cũ), " in explanation.inner_text()
+    body = page.locator("[data-testid='stMain']").inner_text()
+    assert "()" not in body and "/19" not in body
+    tabs = [t.inner_text() for t in page.get_by_role("tab").all()]
+    assert not any("2020" in t or "huyện" in t.lower() for t in tabs), tabs
+    harness.screenshot(page, "planner-2026-former-districts-1024x768")
+    assert network.external() == []

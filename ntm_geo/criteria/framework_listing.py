@@ -1,0 +1,160 @@
+"""Criteria frameworks, the listings: a framework as JSON-ready data and as lines of text.
+
+:func:`framework_to_dict` is what ``python -m ntm_geo frameworks --json`` prints per framework
+(``{"frameworks": [...]}``), :func:`framework_text` what it prints without ``--json``: the years,
+the number of criteria and of indicators (stated by the legal text, and listed in the file),
+every criterion with its indicators and their thresholds per region or commune group, the
+sources, and what was not found.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ntm_geo.criteria.framework_model import Framework, Indicator
+
+
+def framework_to_dict(fw: Framework) -> dict[str, Any]:
+    """JSON-ready description of ``fw``: id, decision, titles, years ``[first, last]``, levels,
+    threshold areas, groups, ``criteria`` (number, key, names, group, source, ``indicators``:
+    number, key, names, unit, ``thresholds`` {area: {op, value}}, source, note, confidence), the
+    sources (key, title, url), notes and ``not_found``."""
+
+    def src(key: str | None) -> dict[str, Any] | None:
+        if key is None:
+            return None
+        s = fw.source_of(key)
+        return {"key": s.key, "title": s.title, "url": s.url}
+
+    return {
+        "id": fw.id,
+        "decision": fw.decision,
+        "title_vi": fw.title_vi,
+        "title_en": fw.title_en,
+        "years": list(fw.years),
+        "signed": fw.signed,
+        "in_force": fw.in_force,
+        "builtin": fw.builtin,
+        "file": fw.file,
+        "levels": [
+            {
+                "key": lv.key,
+                "name_vi": lv.name_vi,
+                "name_en": lv.name_en,
+                "decision": lv.decision or fw.decision,
+            }
+            for lv in fw.levels
+        ],
+        "threshold_areas": {
+            "kind": fw.area_kind,
+            "items": [
+                {
+                    "key": a.key,
+                    "name_vi": a.name_vi,
+                    "name_en": a.name_en,
+                    "definition_vi": a.definition_vi,
+                    "definition_en": a.definition_en,
+                }
+                for a in fw.areas
+            ],
+        },
+        "groups": [{"key": g.key, "name_vi": g.name_vi, "name_en": g.name_en} for g in fw.groups],
+        "criteria_count": len(fw.criteria),
+        "indicator_count": fw.indicator_count,
+        "indicators_listed": len(fw.indicators),
+        "criteria": [
+            {
+                "number": c.number,
+                "key": c.key,
+                "name_vi": c.name_vi,
+                "name_en": c.name_en,
+                "group": c.group,
+                "source": c.source,
+                "indicators": [
+                    {
+                        "number": i.number,
+                        "key": i.key,
+                        "name_vi": i.name_vi,
+                        "name_en": i.name_en,
+                        "unit": i.unit,
+                        "thresholds": {a: {"op": t.op, "value": t.value} for a, t in i.thresholds},
+                        "source": i.source,
+                        "note": i.note,
+                        "confidence": i.confidence,
+                    }
+                    for i in c.indicators
+                ],
+            }
+            for c in fw.criteria
+        ],
+        "source": src(fw.source),
+        "sources": [{"key": s.key, "title": s.title, "url": s.url} for s in fw.sources],
+        "notes": list(fw.notes),
+        "not_found": list(fw.not_found),
+    }
+
+
+def _count(fw: Framework, lang: str) -> str:
+    listed = len(fw.indicators)
+    if fw.indicator_count is None:
+        return (
+            f"số chỉ tiêu: không rõ (tệp có {listed})"
+            if lang == "vi"
+            else f"indicators: not stated (file lists {listed})"
+        )
+    return (
+        f"{fw.indicator_count} chỉ tiêu (tệp có {listed})"
+        if lang == "vi"
+        else f"{fw.indicator_count} indicators (file lists {listed})"
+    )
+
+
+def _value(v: float) -> str:
+    return f"{v:g}"
+
+
+def indicator_line(fw: Framework, ind: Indicator, lang: str = "vi") -> str:
+    """ "4.2 Tỷ lệ hộ sử dụng điện … (%): Trung du miền núi phía Bắc >= 95 [backan_…]"; areas
+    without a threshold are not listed, and "không có ngưỡng" / "no threshold" when none has one."""
+    vi = lang == "vi"
+    names = {a.key: (a.name_vi if vi else a.name_en) for a in fw.areas}
+    unit = f" ({ind.unit})" if ind.unit else ""
+    ths = "; ".join(f"{names.get(a, a)} {t.op} {_value(t.value)}" for a, t in ind.thresholds)
+    if not ths:
+        ths = "không có ngưỡng" if vi else "no threshold"
+    return f"{ind.number} {ind.name(lang)}{unit}: {ths} [{ind.source}]"
+
+
+def framework_text(fw: Framework, lang: str = "vi") -> list[str]:
+    """The framework as lines of text in ``lang`` ("vi" or "en"): a header line (id, decision,
+    years, counts), levels, threshold areas, the criteria with their indicators, the file, the
+    sources and what was not found."""
+    vi = lang == "vi"
+    head = (
+        f"{fw.id}  QĐ {fw.decision}  {fw.years[0]}–{fw.years[1]}  {len(fw.criteria)} tiêu chí, {_count(fw, lang)}"
+        if vi
+        else f"{fw.id}  Decision {fw.decision}  {fw.years[0]}–{fw.years[1]}  {len(fw.criteria)} criteria, {_count(fw, lang)}"
+    )
+    levels = ", ".join(
+        (lv.name_vi if vi else lv.name_en) + (f" ({lv.decision})" if lv.decision else "") for lv in fw.levels
+    )
+    lines = [head, f"  {'cấp' if vi else 'levels'}: {levels}"]
+    if fw.areas:
+        lines.append(
+            f"  {'ngưỡng theo' if vi else 'thresholds by'}: "
+            + ", ".join(a.name_vi if vi else a.name_en for a in fw.areas)
+        )
+    lines.append(f"  {'tiêu chí' if vi else 'criteria'}:")
+    for c in fw.criteria:
+        lines.append(f"    {c.label(lang)}")
+        lines += [f"      {indicator_line(fw, i, lang)}" for i in c.indicators]
+    lines.append(
+        f"  {'tệp' if vi else 'file'}: {fw.file}{'' if fw.builtin else (' (của tỉnh)' if vi else ' (province)')}"
+    )
+    lines.append(f"  {'nguồn' if vi else 'sources'}:")
+    lines += [f"    - [{s.key}] {s.title}" + (f" <{s.url}>" if s.url else "") for s in fw.sources]
+    if fw.not_found:
+        lines.append(f"  {'chưa tìm thấy' if vi else 'not found'}:")
+        lines += [f"    - {t}" for t in fw.not_found]
+    return lines
