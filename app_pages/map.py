@@ -30,6 +30,7 @@ from app_pages.common import (
     view,
     view_widget,
     view_widgets_done,
+    warm_classifier,
 )
 from app_pages.export_ui import render_exports
 from app_pages.leaflet_map import clicked, show_map
@@ -401,6 +402,7 @@ show_map(
 )
 if FIRST_PAINT:
     st.stop()  # the rest comes with the rerun the drawn map asks for
+warm_classifier()  # the map is drawn: import mapclassify now, not on the first theme change
 
 # Shown on request: st.code pulls a 1.5 MB highlighter script that would delay the first paint.
 if st.toggle(t("share_link", L), key="show_link"):

@@ -29,6 +29,7 @@ from app_pages.common import (
     unit_boundaries,
     url_changed_outside,
     view,
+    warm_classifier,
 )
 from app_pages.leaflet_map import map_spec, show_map
 from app_pages.urlsync import sync_query
@@ -346,3 +347,5 @@ else:
                 _show(spec, key, compare=True)
     with st.container(key="ntm_compare_source"):
         st.markdown(escape_markdown(_source_text()))
+# the map is on its way: mapclassify imported before a classified view is asked for
+warm_classifier(2.0)

@@ -31,6 +31,7 @@ from app_pages.common import (
     show_notices,
     timeline_map_data,
     url_changed_outside,
+    warm_classifier,
 )
 from app_pages.leaflet_map import show_map
 from app_pages.urlsync import sync_query
@@ -283,3 +284,5 @@ if mode == "multiples":
     multiples()
 else:
     timeline()
+# the map is on its way: mapclassify imported before a classified view is asked for
+warm_classifier(2.0)
