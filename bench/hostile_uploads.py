@@ -1,7 +1,7 @@
 """Time and peak memory of importing each hostile table upload (issue 10, item 2).
 
 Every file of :mod:`bench.hostile_files` is imported in a fresh subprocess with
-``ntm_geo.datasets.importing.import_table(data, name, year=2015)`` (the code path of the data page
+``ntm_geo.datasets.importing.table.import_table(data, name, year=2015)`` (the code path of the data page
 and of ``import-table``); the parent prints the wall-clock time, the child's peak RSS
 (``os.wait4``'s ``ru_maxrss`` of that child), the time of the ``import_table`` call alone (the rest
 is starting Python and importing pandas and the app: see ``baseline.csv``) and the outcome (imported, refused with the
@@ -38,7 +38,7 @@ from bench.hostile_files import HOSTILE  # noqa: E402  (after the path set-up ab
 
 _IMPORT_CHILD = r"""
 import json, sys
-from ntm_geo.datasets.importing import import_table
+from ntm_geo.datasets.importing.table import import_table
 from ntm_geo.errors import NtmGeoError
 path, name = sys.argv[1], sys.argv[2]
 data = open(path, "rb").read()

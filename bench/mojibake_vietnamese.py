@@ -4,7 +4,7 @@ Every unit and district name of the GSO list (237 texts) and the 19 criterion na
 as UTF-8, read back as Windows-1252, Latin-1 or Windows-1258 (bytes a code page leaves undefined
 kept as U+0080..U+00FF, as Windows does) and, for "+NFC", normalised as an editor may do; then
 repaired by ``ftfy.fix_encoding`` alone and by
-:func:`ntm_geo.datasets.importing.repair_mojibake`. Prints exact repairs per way and the time per
+:func:`ntm_geo.datasets.importing.encodings.repair_mojibake`. Prints exact repairs per way and the time per
 text. Also checks that no correct text is changed.
 
     python bench/mojibake_vietnamese.py
@@ -34,7 +34,7 @@ def main() -> int:
     import ftfy
 
     from ntm_geo.criteria.framework import load_criteria
-    from ntm_geo.datasets.importing import repair_mojibake
+    from ntm_geo.datasets.importing.encodings import repair_mojibake
     from ntm_geo.geo.units import official_units
 
     units = official_units()

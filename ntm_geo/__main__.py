@@ -97,7 +97,8 @@ def _read_dataset(path_text: str, year: int) -> pd.DataFrame:
     be used are counted on stderr (``import-table FILE --dry-run`` lists them)."""
     from pathlib import Path
 
-    from ntm_geo.datasets.importing import FLAG_COLUMNS, PCT_COLUMNS, import_table
+    from ntm_geo.datasets import schema
+    from ntm_geo.datasets.importing.table import import_table
     from ntm_geo.errors import DataError
 
     path = Path(path_text)
@@ -136,7 +137,9 @@ def _read_dataset(path_text: str, year: int) -> pd.DataFrame:
             f"Note: {unused} row{'s' if unused != 1 else ''} could not be used (see import-table {path} --dry-run).",
             file=sys.stderr,
         )
-    empty = [c for c in (*PCT_COLUMNS, *FLAG_COLUMNS) if report.table[c].isna().all()]  # not given: no data
+    empty = [
+        c for c in (*schema.pct_keys(), *schema.column_keys("flag")) if report.table[c].isna().all()
+    ]  # not given: no data
     return report.table.drop(columns=empty)
 
 

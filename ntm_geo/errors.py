@@ -9,6 +9,8 @@ the problem is. ``str(err)`` is the English message followed by the Vietnamese o
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ntm_geo.bilingual import Bilingual
 
 
@@ -56,3 +58,19 @@ class DataError(NtmGeoError):
 
 class ConfigError(NtmGeoError):
     """An unknown key (theme, scheme, year, criterion...) or a bad setting."""
+
+
+def unknown_key(key: object, allowed: Iterable[object], what: Bilingual) -> ConfigError:
+    """The error of a lookup table that does not know ``key``: what was looked up, the key, and
+    every allowed key ("Unknown unit type 'x'; allowed: xa, phuong, thi-tran." and "Loại đơn vị
+    không hợp lệ 'x'; các giá trị hợp lệ: …"). ``what`` is the looked-up thing as each language
+    names it in that sentence (``Bilingual("Loại đơn vị", "unit type")``).
+
+    >>> unknown_key("x", ["a", "b"], Bilingual("Loại cột", "column kind")).message_en
+    "Unknown column kind 'x'; allowed: a, b."
+    """
+    listed = ", ".join(map(str, allowed))
+    return ConfigError(
+        f"Unknown {what.en} {key!r}; allowed: {listed}.",
+        f"{what.vi} không hợp lệ {key!r}; các giá trị hợp lệ: {listed}.",
+    )

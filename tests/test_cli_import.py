@@ -185,7 +185,7 @@ def test_criteria_only_table_gives_the_same_report_check_as_the_data_page(capsys
     from ntm_geo.criteria.report_check import check_table
     from ntm_geo.datasets.contract import load_illustrative
     from ntm_geo.datasets.illustrative import load_units
-    from ntm_geo.datasets.importing import import_table
+    from ntm_geo.datasets.importing.table import import_table
 
     data = load_illustrative(2015)[["commune_code", "year", *[f"c{n:02d}" for n in range(1, 20)]]]
     path = tmp_path / "criteria_only.csv"

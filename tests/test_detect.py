@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from ntm_geo.criteria.detect import choose_framework, fold
-from ntm_geo.datasets.importing import header_field, import_table
+from ntm_geo.datasets.importing.headers import header_field
+from ntm_geo.datasets.importing.table import import_table
 from ntm_geo.errors import ConfigError, DataError
 
 TC19 = [f"TC{i}" for i in range(1, 20)]

@@ -12,7 +12,7 @@ import pytest
 
 from ntm_geo.__main__ import main
 from ntm_geo.datasets import catalog, schema
-from ntm_geo.datasets.importing import import_table
+from ntm_geo.datasets.importing.table import import_table
 from ntm_geo.datasets.provenance import MARKER, SHEET, Provenance, illustrative_title, read_provenance
 from ntm_geo.errors import ConfigError, DataError
 from ntm_geo.exports.formats import table_export, table_xlsx, view_table

@@ -10,7 +10,7 @@ import pytest
 from shapely.geometry import box
 
 from ntm_geo.criteria.frameworks import framework
-from ntm_geo.datasets.importing import import_table
+from ntm_geo.datasets.importing.table import import_table
 from ntm_geo.errors import ConfigError
 from ntm_geo.maps.themes import (
     CRITERIA_CLASSES,

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from ntm_geo import __main__ as cli
-from ntm_geo.datasets.importing import import_table
+from ntm_geo.datasets.importing.table import import_table
 from ntm_geo.errors import DataError
 from ntm_geo.geo.vintages import units_2025
 

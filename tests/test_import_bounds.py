@@ -12,8 +12,9 @@ import zipfile
 import pytest
 
 from bench import hostile_files
-from ntm_geo.datasets import importing
-from ntm_geo.datasets.importing import import_table, read_table
+from ntm_geo.datasets.importing import limits
+from ntm_geo.datasets.importing.reading import read_table
+from ntm_geo.datasets.importing.table import import_table
 from ntm_geo.errors import DataError
 
 
@@ -54,7 +55,7 @@ def test_declared_sheet_size_is_not_trusted(tmp_path):
 
 
 def test_more_rows_than_a_province_table_is_refused_with_the_cap_in_both_languages():
-    rows = ["Tên xã,Huyện,Năm"] + ["Xã Không Có,Đình Lập,2015"] * importing.MAX_ROWS
+    rows = ["Tên xã,Huyện,Năm"] + ["Xã Không Có,Đình Lập,2015"] * limits.MAX_ROWS
     with pytest.raises(
         DataError, match=r"many.csv, row 2001: the table has more than 2,000 non-empty rows"
     ) as err:
@@ -74,7 +75,7 @@ def test_row_cap_also_applies_to_a_workbook_under_the_zip_limits():
     book = openpyxl.Workbook()
     ws = book.active
     ws.append(["Tên xã", "Huyện", "Năm"])
-    for i in range(importing.MAX_ROWS + 5):
+    for i in range(limits.MAX_ROWS + 5):
         ws.append([f"Xã {i}", "Đình Lập", 2015])
     buf = io.BytesIO()
     book.save(buf)
@@ -116,7 +117,7 @@ def test_long_cell_is_refused_naming_row_and_column():
 
 
 def test_file_over_the_size_limit_is_refused():
-    data = b"Ten xa,Nam\r\n" + b"x" * (importing.MAX_FILE_BYTES + 1)
+    data = b"Ten xa,Nam\r\n" + b"x" * (limits.MAX_FILE_BYTES + 1)
     with pytest.raises(DataError, match=r"huge.csv: the file is 10.0 MB; a commune table is at most 10 MB"):
         read_table(data, "huge.csv")
 
@@ -132,12 +133,12 @@ def test_time_budget_stops_the_import_with_a_clear_message():
 
 def test_name_suggestions_are_capped_with_a_notice():
     rows = ["Tên xã,Huyện,Năm"] + [
-        f"Xã Đình Lậpp {i},Đình Lập,2015" for i in range(importing.MAX_SUGGESTED_ROWS + 20)
+        f"Xã Đình Lậpp {i},Đình Lập,2015" for i in range(limits.MAX_SUGGESTED_ROWS + 20)
     ]
     report = import_table(_csv(rows), "typos.csv")
-    assert len(report.unmatched) == importing.MAX_SUGGESTED_ROWS + 20
-    assert 0 < len(report.suggestions) <= importing.MAX_SUGGESTED_ROWS
-    assert max(report.suggestions) <= importing.MAX_SUGGESTED_ROWS + 1  # the first rows (file rows 2…)
+    assert len(report.unmatched) == limits.MAX_SUGGESTED_ROWS + 20
+    assert 0 < len(report.suggestions) <= limits.MAX_SUGGESTED_ROWS
+    assert max(report.suggestions) <= limits.MAX_SUGGESTED_ROWS + 1  # the first rows (file rows 2…)
     assert any("name suggestions are given for the first 100 only" in n.reason_en for n in report.notices)
 
 
@@ -168,4 +169,42 @@ def test_the_data_page_offers_exactly_the_importers_size_bound():
 
     source = (Path(__file__).resolve().parents[1] / "app_pages" / "data.py").read_text(encoding="utf-8")
     page_mb = int(re.search(r"^MAX_TABLE_MB = (\d+)$", source, re.M).group(1))
-    assert page_mb * 2**20 == importing.MAX_FILE_BYTES
+    assert page_mb * 2**20 == limits.MAX_FILE_BYTES
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_both_readers_bound_rows_the_same_way(kind):
+    """The CSV and the Excel reader share one bounded grid (limits.BoundedGrid): a run of
+    EMPTY_RUN_END empty rows ends the table, so a row after it is never read, in either format."""
+    gap = limits.EMPTY_RUN_END
+    head = ["Tên xã,Huyện,Năm", "Xã Đình Lập,Đình Lập,2015"]
+    tail = ["Xã Bính Xá,Đình Lập,2015"]
+    if kind == "csv":
+        data, name = "\r\n".join([*head, *[""] * gap, *tail]).encode(), "t.csv"
+    else:
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        ws = book.active
+        for r, line in enumerate(head, start=1):
+            for c, v in enumerate(line.split(","), start=1):
+                ws.cell(r, c, v)
+        for c, v in enumerate(tail[0].split(","), start=1):
+            ws.cell(len(head) + gap + 1, c, v)
+        buf = io.BytesIO()
+        book.save(buf)
+        data, name = buf.getvalue(), "t.xlsx"
+    raw = read_table(data, name)
+    assert [cells[0] for _, cells in raw.rows] == ["Xã Đình Lập"]
+
+
+def test_the_bounded_grid_keeps_inner_empty_rows_and_drops_trailing_ones():
+    grid = limits.BoundedGrid("t.csv")
+    for number, cells in enumerate([["a", ""], [" "], ["b", "", " "], [""], []], start=1):
+        assert grid.add(number, cells)
+    assert grid.rows == [(1, ["a"]), (2, []), (3, ["b"])]
+    wide = limits.BoundedGrid("t.csv", "S")
+    with pytest.raises(
+        DataError, match=r"t\.csv, sheet «S», row 7, column «GS»: the table uses more than 200"
+    ):
+        wide.add(7, [""] * limits.MAX_COLUMNS + ["x"])

@@ -10,14 +10,10 @@ import unicodedata
 
 import pytest
 
-from ntm_geo.datasets.importing import (
-    TCVN3,
-    import_table,
-    issue_message,
-    read_table,
-    repair_mojibake,
-    tcvn3_to_unicode,
-)
+from ntm_geo.datasets.importing.encodings import TCVN3, repair_mojibake, tcvn3_to_unicode
+from ntm_geo.datasets.importing.reading import read_table
+from ntm_geo.datasets.importing.report import issue_message
+from ntm_geo.datasets.importing.table import import_table
 from ntm_geo.errors import DataError
 from ntm_geo.geo.units import official_units
 

@@ -6,7 +6,8 @@ import pytest
 
 from bench import hostile_files
 from ntm_geo.datasets import import_worker
-from ntm_geo.datasets.importing import BudgetSpentError, import_table
+from ntm_geo.datasets.importing.limits import BudgetSpentError
+from ntm_geo.datasets.importing.table import import_table
 from ntm_geo.errors import DataError
 
 CSV = 'Mã xã,Tên xã,Năm,Tỷ lệ hộ nghèo (%)\r\n06628,Xã Đình Lập,2015,"11,9"\r\n'.encode()

@@ -10,14 +10,11 @@ import pandas as pd
 import pytest
 
 from ntm_geo.datasets.contract import load_illustrative
-from ntm_geo.datasets.importing import (
-    header_field,
-    import_table,
-    issue_message,
-    parse_flag,
-    parse_number,
-    read_table,
-)
+from ntm_geo.datasets.importing.headers import header_field
+from ntm_geo.datasets.importing.reading import read_table
+from ntm_geo.datasets.importing.report import issue_message
+from ntm_geo.datasets.importing.table import import_table
+from ntm_geo.datasets.importing.values import parse_flag, parse_number
 from ntm_geo.errors import DataError
 
 HERE = Path(__file__).resolve().parent / "data" / "import"

@@ -9,7 +9,8 @@ import pytest
 
 from ntm_geo.datasets.contract import load_illustrative
 from ntm_geo.maps.mapbuild import ViewLayers, build_view_layers, pack_values, wire_bytes
-from ntm_geo.maps.mapview import NO_DATA_FILL, build_base_map
+from ntm_geo.maps.mapstyle import NO_DATA_FILL
+from ntm_geo.maps.mapview import build_base_map
 from ntm_geo.maps.themes import compute_view, join_dataset
 
 

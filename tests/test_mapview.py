@@ -17,7 +17,7 @@ import shapely
 from shapely.geometry import Polygon, box
 
 from ntm_geo.errors import ConfigError, DataError
-from ntm_geo.maps import mapview
+from ntm_geo.maps import legend, mapstyle, mapview, topology
 from ntm_geo.maps.webassets import local_asset_urls
 
 REPO = Path(__file__).resolve().parents[1]
@@ -155,7 +155,7 @@ def test_choropleth_quantises_coordinates(squares):
         Polygon([(106.123456789, 21.0), (106.2, 21.0), (106.2, 21.1234567891)]),
         *squares.geometry[1:],
     ]
-    (triangle, *_) = mapview.decode_topology(_call(_layer(squares), "geometry"))
+    (triangle, *_) = topology.decode_topology(_call(_layer(squares), "geometry"))
     xy = set(map(tuple, np.round(np.asarray(triangle.exterior.coords), 9).tolist()))
     # snapped to the 1e-4 grid (the topology may add a neighbour's vertex on a shared edge)
     assert {(106.1235, 21.0), (106.2, 21.0), (106.2, 21.1235)} <= xy
@@ -163,7 +163,7 @@ def test_choropleth_quantises_coordinates(squares):
 
 
 def test_choropleth_reprojects_to_wgs84(squares):
-    (first, *_) = mapview.decode_topology(
+    (first, *_) = topology.decode_topology(
         _call(_layer(squares.to_crs(3405)), "geometry")
     )  # VN-2000 / UTM 48N
     x, y = first.exterior.coords[0]
@@ -181,7 +181,7 @@ def test_choropleth_null_fill_becomes_no_data(squares):
     squares.loc[2, "fill"] = None
     with pytest.warns(UserWarning, match=r"1 commune\(s\) have no fill in column 'fill'"):
         style = _call(_layer(squares), "style")
-    assert style["p"][style["f"][2]] == mapview.NO_DATA_FILL
+    assert style["p"][style["f"][2]] == mapstyle.NO_DATA_FILL
 
 
 def test_choropleth_orders_by_code(squares):
@@ -246,7 +246,7 @@ def test_district_outlines_no_fill_not_interactive(squares):
     group = mapview.district_outline_layer(districts, name="districts")
     topo = _call(group, "outlines")
     assert topo["outline"] == {"color": "#333333", "weight": 2.2, "opacity": 0.9}
-    (outline,) = mapview.decode_topology(topo, "d")
+    (outline,) = topology.decode_topology(topo, "d")
     assert outline.symmetric_difference(districts.geometry.iloc[0]).area < 1e-12
     page = _render(_layer(squares), group)
     # Drawn after (above) the communes; the runtime gives them class ntm-district, fill false,
@@ -264,18 +264,18 @@ def test_district_outlines_need_crs(squares):
 ENTRIES = [
     ("#1a9850", "≥ 19 tiêu chí", 120),
     ("#d73027", XSS, 3),
-    (mapview.NO_DATA_FILL, mapview.NO_DATA_LABEL, 1500),
-    ("#ffffff", mapview.NOT_ASSESSED_LABEL, None),
+    (mapstyle.NO_DATA_FILL, mapstyle.NO_DATA_LABEL, 1500),
+    ("#ffffff", mapstyle.NOT_ASSESSED_LABEL, None),
 ]
 
 
-def _legend_js(legend) -> str:
-    fg = folium.FeatureGroup(name="c").add_child(legend)
+def _legend_js(element) -> str:
+    fg = folium.FeatureGroup(name="c").add_child(element)
     return _render(fg)
 
 
 def test_legend_entries_counts_and_escaping():
-    page = _legend_js(mapview.legend_element("Số tiêu chí <đạt>", ENTRIES, note="Nguồn: <x>"))
+    page = _legend_js(legend.legend_element("Số tiêu chí <đạt>", ENTRIES, note="Nguồn: <x>"))
     assert "ntm-legend" in page and '{position: "topright"}' in page
     assert "Kh\\u00f4ng c\\u00f3 d\\u1eef li\\u1ec7u / No data" in page
     assert "Not assessed" in page
@@ -287,13 +287,13 @@ def test_legend_entries_counts_and_escaping():
 
 
 def test_legend_follows_its_feature_group():
-    page = _legend_js(mapview.legend_element("T", ENTRIES[:1], font_px=18))
+    page = _legend_js(legend.legend_element("T", ENTRIES[:1], font_px=18))
     assert 'host.on("remove"' in page and "font-size:18px" in page
 
 
 def test_legend_on_map_is_fixed():
     m = mapview.build_base_map(BOUNDS)
-    m.add_child(mapview.legend_element("T", ENTRIES[:1]))
+    m.add_child(legend.legend_element("T", ENTRIES[:1]))
     assert "host instanceof L.Map" in mapview.map_html(m)
 
 
@@ -309,7 +309,7 @@ def test_legend_on_map_is_fixed():
 )
 def test_legend_errors(entries, kwargs, match):
     with pytest.raises(ConfigError, match=match):
-        mapview.legend_element("T", entries, **kwargs)
+        legend.legend_element("T", entries, **kwargs)
 
 
 # ----------------------------------------------------------------------------- rendering
@@ -367,9 +367,9 @@ def _grid() -> list:
 
 def test_topology_round_trip_and_shared_arcs():
     geoms = _grid()
-    topo = mapview.encode_topology(geoms)
+    topo = topology.encode_topology(geoms)
     users = topo.pop("_users")
-    decoded = mapview.decode_topology(topo)
+    decoded = topology.decode_topology(topo)
     for original, back in zip(geoms, decoded, strict=True):
         assert back.is_valid
         assert original.symmetric_difference(back).area < 1e-12
@@ -389,7 +389,7 @@ def test_topology_is_valid_topojson_read_by_gdal(tmp_path):
     """An independent decoder (GDAL's TopoJSON driver) reads the same shapes."""
     geoms = _grid()
     gdf = geopandas.GeoDataFrame({"commune_code": [f"0600{i}" for i in range(5)]}, geometry=geoms, crs=4326)
-    topo = mapview.commune_topology(gdf)
+    topo = topology.commune_topology(gdf)
     path = tmp_path / "c.topojson"
     path.write_text(json.dumps(topo), encoding="utf-8")
     read = geopandas.read_file(path, layer="c")
@@ -400,9 +400,9 @@ def test_topology_is_valid_topojson_read_by_gdal(tmp_path):
 
 def test_topology_quantisation_snaps_to_grid_and_drops_slivers():
     tiny = box(106.0, 21.0, 106.00003, 21.00003)  # below one 1e-4 grid step
-    topo = mapview.encode_topology([box(106.0, 21.0, 106.1, 21.1), tiny])
+    topo = topology.encode_topology([box(106.0, 21.0, 106.1, 21.1), tiny])
     assert topo["objects"]["c"]["geometries"][1] == {"type": None}
-    assert mapview.decode_topology(topo)[1] is None
+    assert topology.decode_topology(topo)[1] is None
 
 
 def test_js_decoder_matches_python(tmp_path):
@@ -410,7 +410,7 @@ def test_js_decoder_matches_python(tmp_path):
     node = shutil.which("node")
     if node is None:
         pytest.skip("node not installed (the browser tests cover the runtime)")
-    topo = mapview.encode_topology(_grid())
+    topo = topology.encode_topology(_grid())
     topo.pop("_users")
     script = tmp_path / "t.js"
     script.write_text(
@@ -426,7 +426,7 @@ def test_js_decoder_matches_python(tmp_path):
     )
     proc = subprocess.run([node, str(script)], capture_output=True, text=True, check=True, timeout=60)
     js = json.loads(proc.stdout)
-    for polys, back in zip(js, mapview.decode_topology(topo), strict=True):
+    for polys, back in zip(js, topology.decode_topology(topo), strict=True):
         parts = [
             shapely.Polygon([(x, y) for y, x in p[0]], [[(x, y) for y, x in r] for r in p[1:]]) for p in polys
         ]
@@ -435,12 +435,12 @@ def test_js_decoder_matches_python(tmp_path):
 
 def test_real_communes_topology(boundaries):
     communes = boundaries.communes_web
-    topo = mapview.commune_topology(communes, name_column="name_with_type", district_column="district_name")
+    topo = topology.commune_topology(communes, name_column="name_with_type", district_column="district_name")
     assert (
-        mapview.commune_topology(communes, name_column="name_with_type", district_column="district_name")
+        topology.commune_topology(communes, name_column="name_with_type", district_column="district_name")
         is topo
     )
-    decoded = mapview.decode_topology(topo)
+    decoded = topology.decode_topology(topo)
     ordered = communes.sort_values("commune_code")
     assert [g["id"] for g in topo["objects"]["c"]["geometries"]] == ordered["commune_code"].tolist()
     # the quantised coverage is still a clean coverage and every vertex moved by < ~8 m (parts
@@ -455,7 +455,7 @@ def test_real_communes_topology(boundaries):
     assert points < 0.7 * shapely.get_num_coordinates(communes.geometry.values).sum()
     # 11 district borders made of commune arcs only, matching the dissolved districts
     assert len(topo["districts"]) == 11
-    borders = mapview.decode_topology(topo, "d")
+    borders = topology.decode_topology(topo, "d")
     for name, border in zip(topo["districts"], borders, strict=True):
         district = boundaries.districts_web.loc[
             boundaries.districts_web["district_name"] == name
@@ -469,13 +469,29 @@ def test_commune_topology_is_encoded_once_per_boundary_set(tmp_path, monkeypatch
     """The encoding (topojson library, slower than reading) is kept beside the boundary cache."""
     monkeypatch.setenv("NTM_GEO_SHAPES_DIR", str(tmp_path))
     gdf = geopandas.GeoDataFrame({"commune_code": [f"0600{i}" for i in range(5)]}, geometry=_grid(), crs=4326)
-    mapview._TOPO_CACHE.clear()
-    first = mapview.commune_topology(gdf)
+    topology._TOPO_CACHE.clear()
+    first = topology.commune_topology(gdf)
     assert len(list((tmp_path / "topology").glob("*.json"))) == 1
-    mapview._TOPO_CACHE.clear()  # a new process
+    topology._TOPO_CACHE.clear()  # a new process
 
     def boom(*args, **kwargs):
         raise AssertionError("encoded again")
 
     monkeypatch.setattr(mapview, "encode_topology", boom)
-    assert mapview.commune_topology(gdf) == first
+    assert topology.commune_topology(gdf) == first
+
+
+def test_mapview_keeps_its_api_and_each_map_module_is_small():
+    """mapview.py (991 lines) was split by job: topology, legend, styles; its API is unchanged."""
+    assert set(mapview.__all__) >= {
+        "COMMUNE_CLASS", "COORD_DECIMALS", "NOT_ASSESSED_LABEL", "NO_DATA_LABEL", "TILE_PROVIDERS",
+        "TOPO_SCALE", "build_base_map", "choropleth_layer", "clicked_commune_code", "commune_topology",
+        "decode_topology", "district_outline_layer", "encode_topology", "geometry_element",
+        "legend_element", "map_html", "map_payload_bytes", "outline_element", "style_element",
+    }  # fmt: skip
+    for name in mapview.__all__:
+        assert getattr(mapview, name) is not None
+    assert mapview.encode_topology is topology.encode_topology
+    assert mapview.legend_element is legend.legend_element
+    for module in (mapview, topology, legend, mapstyle):
+        assert Path(module.__file__).read_text(encoding="utf-8").count("\n") <= 500, module.__name__

@@ -143,7 +143,7 @@ def test_incomplete_dataset_and_blank_flag_column(real_units):
 
 def _criteria_only_import(year: int):
     """A table as an office sends it with criteria only, read by the import (indicator columns empty)."""
-    from ntm_geo.datasets.importing import import_table
+    from ntm_geo.datasets.importing.table import import_table
 
     data = load_illustrative(year)[["commune_code", "year", *[f"c{n:02d}" for n in range(1, 20)]]]
     csv = data.astype(object).where(data.notna(), "").replace({True: 1, False: 0}).to_csv(index=False)

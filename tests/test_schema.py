@@ -13,7 +13,10 @@ from shapely.geometry import box
 
 from ntm_geo.bilingual import Bilingual
 from ntm_geo.criteria.framework import CRITERION_COLUMNS, load_criteria
-from ntm_geo.datasets import contract, importing, schema, store, template
+from ntm_geo.datasets import contract, schema, store, template
+from ntm_geo.datasets.importing import registry as import_registry
+from ntm_geo.datasets.importing.headers import header_field
+from ntm_geo.datasets.importing.table import import_table
 from ntm_geo.errors import ConfigError
 from ntm_geo.exports import tables
 from ntm_geo.maps import themes
@@ -83,17 +86,17 @@ def test_unknown_keys_kinds_and_frameworks_list_the_allowed_ones():
 
 
 def test_the_column_lists_of_every_part_are_the_registry():
-    assert schema.column_keys() == importing.TABLE_COLUMNS
-    assert schema.pct_keys() == importing.PCT_COLUMNS
-    assert contract.FLAG_COLUMNS == importing.FLAG_COLUMNS == schema.column_keys("flag")
+    assert schema.column_keys() == import_registry.TABLE_COLUMNS
+    assert schema.pct_keys() == import_registry.PCT_COLUMNS
+    assert contract.FLAG_COLUMNS == import_registry.FLAG_COLUMNS == schema.column_keys("flag")
     assert ("commune_code", "year", *CRITERION_COLUMNS, "criteria_met") == contract.REQUIRED_COLUMNS
     assert (
         tuple(c.key for c in schema.value_columns() if c.theme == "infrastructure")
         == ranking.INDICATOR_COLUMNS
     )
     for key in schema.pct_keys():
-        assert importing.header_field(schema.header(key, "vi")) == key
-        assert importing.header_field(schema.header(key, "en")) == key
+        assert header_field(schema.header(key, "vi")) == key
+        assert header_field(schema.header(key, "en")) == key
         assert tables.column_label(key, "vi") == schema.header(key, "vi")  # the exports' one label lookup
         assert tables.column_label(key, "en") == schema.header(key, "en")
         assert ranking.column_label(key, "en") == schema.header(key, "en")
@@ -139,12 +142,12 @@ def test_a_new_indicator_is_one_entry_and_flows_through_template_import_theme_an
         assert ("Tỷ lệ trường kiên cố (%)", "Schools built solid (%)") in template.headers()
         assert ("Tỷ lệ trường kiên cố (%)", "Schools built solid (%)", "pct") in template.indicator_columns()
         # import: the template's header and the aliases are recognised, the range is checked
-        assert importing.header_field("Trường kiên cố") == "school_solid_pct"
-        assert importing.header_field("SOLID SCHOOLS") == "school_solid_pct"
-        report = importing.import_table(_filled_template({"Tỷ lệ trường kiên cố (%)": "42,5"}), "t.csv")
+        assert header_field("Trường kiên cố") == "school_solid_pct"
+        assert header_field("SOLID SCHOOLS") == "school_solid_pct"
+        report = import_table(_filled_template({"Tỷ lệ trường kiên cố (%)": "42,5"}), "t.csv")
         assert report.table["school_solid_pct"].tolist()[0] == 42.5
         assert [i.column for i in report.out_of_range] == ["Tỷ lệ trường kiên cố (%)"]
-        assert "school_solid_pct" in importing.TABLE_COLUMNS
+        assert "school_solid_pct" in import_registry.TABLE_COLUMNS
         # store: typed as the registry says
         typed = store.conform_table(report.table.drop(columns=["name_as_written"]), 2015)
         assert typed["school_solid_pct"].dtype == "float64"
@@ -173,7 +176,7 @@ def test_a_new_indicator_is_one_entry_and_flows_through_template_import_theme_an
     assert "school_solid_pct" not in schema.column_keys()
     assert "school_solid_pct" not in themes.VARIABLES
     assert "school_solid_pct" not in themes.THEMES["infrastructure"].variables
-    assert importing.header_field("Trường kiên cố") is None
+    assert header_field("Trường kiên cố") is None
 
 
 def test_the_contract_checks_a_new_indicator_with_its_registry_range(tmp_path):
@@ -220,7 +223,7 @@ def test_the_import_reads_a_new_non_percentage_indicator_with_its_range():
     )
     csv_text = 'Mã xã,Năm,Nhân viên y tế (/1000 dân)\n05971,2015,"2,5"\n06628,2015,60\n06625,2015,abc\n'
     with schema.extended(staff):
-        report = importing.import_table(csv_text.encode(), "staff.csv")
+        report = import_table(csv_text.encode(), "staff.csv")
         assert (
             "Nhân viên y tế (/1000 dân)",
             "Health staff (/1000 people)",

@@ -232,7 +232,7 @@ def test_boundary_sets(boundaries, monkeypatch):
 
 
 def _import(year: int, codes: tuple[str, ...]):
-    from ntm_geo.datasets.importing import import_table
+    from ntm_geo.datasets.importing.table import import_table
 
     csv = "Mã xã,Năm,Tỷ lệ hộ nghèo (%),Dân số\n" + "".join(
         f"{code},{year},{10 + i},1000\n" for i, code in enumerate(codes)

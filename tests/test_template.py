@@ -10,7 +10,7 @@ import pytest
 
 from ntm_geo.criteria.framework import CRITERION_COLUMNS
 from ntm_geo.datasets.contract import load_illustrative
-from ntm_geo.datasets.importing import import_table
+from ntm_geo.datasets.importing.table import import_table
 from ntm_geo.datasets.template import HEADER_ROW, ID_COLUMNS, indicator_columns, template_csv, template_xlsx
 from ntm_geo.errors import ConfigError
 

@@ -80,7 +80,7 @@ FIXTURE = Path(__file__).parent / "data" / "vintage" / "poverty_2026_units_2025.
 def test_2026_poverty_table_on_2025_units_is_detected():
     """A 2026 table keyed by the 65 units of 2025 (synthetic values), with a row naming a former
     commune: 2025 detected on the whole table, the former commune named with its new unit."""
-    from ntm_geo.datasets.importing import read_table
+    from ntm_geo.datasets.importing.reading import read_table
     from ntm_geo.geo.vintage_match import detect_table_vintage
 
     d = detect_table_vintage(read_table(FIXTURE.read_bytes(), FIXTURE.name))
@@ -92,7 +92,7 @@ def test_2026_poverty_table_on_2025_units_is_detected():
 
 def test_table_without_unit_columns():
     """(The reader itself refuses such a file; a RawTable built elsewhere is checked too.)"""
-    from ntm_geo.datasets.importing import RawTable
+    from ntm_geo.datasets.importing.reading import RawTable
     from ntm_geo.errors import DataError
     from ntm_geo.geo.vintage_match import detect_table_vintage
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from ntm_geo.datasets import store
 from ntm_geo.datasets.contract import DatasetInfo, load_illustrative
-from ntm_geo.datasets.importing import import_table
+from ntm_geo.datasets.importing.table import import_table
 
 CRITERIA = [f"c{n:02d}" for n in range(1, 20)]
 

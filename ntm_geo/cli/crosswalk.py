@@ -203,7 +203,7 @@ def run_vintage(args: argparse.Namespace) -> int:
     """Say which unit vintage a table is keyed by, and what each former unit named in it became."""
     from pathlib import Path
 
-    from ntm_geo.datasets.importing import read_table
+    from ntm_geo.datasets.importing.reading import read_table
     from ntm_geo.errors import DataError
     from ntm_geo.geo.vintage_match import detect_table_vintage
 

@@ -254,7 +254,7 @@ def _describe_gpkg(data: bytes, vi: bool) -> str:
 
 def _describe_table(data: bytes, fmt: str, vi: bool) -> str:
     """Rows of the exported table, read back with the importer's reader."""
-    from ntm_geo.datasets.importing import read_table
+    from ntm_geo.datasets.importing.reading import read_table
 
     rows = len(read_table(data, f"table.{fmt}").rows)
     kind = "Excel" if fmt == "xlsx" else "CSV (UTF-8)"

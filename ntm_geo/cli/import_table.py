@@ -7,8 +7,8 @@ A table exported from the app's illustrative data (its provenance rows say so,
 :mod:`ntm_geo.datasets.provenance`) is refused unless ``--accept-illustrative`` is given; then a
 notice in the report says the values are not the province's.
 
-Prints the match report of :func:`ntm_geo.datasets.importing.import_table` (or, with ``--json``, the
-object of :meth:`~ntm_geo.datasets.importing.ImportReport.to_json` plus ``report_check`` and ``saved``),
+Prints the match report of :func:`ntm_geo.datasets.importing.table.import_table` (or, with ``--json``, the
+object of :meth:`~ntm_geo.datasets.importing.report.ImportReport.to_json` plus ``report_check`` and ``saved``),
 then — for the report's years (2011, 2015) — the comparison with the province figures of report 48/BC-BCĐ
 (:func:`ntm_geo.criteria.report_check.check_table`), and unless ``--dry-run`` saves the table with
 :func:`ntm_geo.datasets.store.save_import` (editor password from ``$NTM_GEO_EDITOR_PASSWORD``).
@@ -33,7 +33,8 @@ from pathlib import Path
 from ntm_geo.criteria.report_check import FigureComparison, check_table
 from ntm_geo.datasets import store
 from ntm_geo.datasets.contract import DatasetInfo
-from ntm_geo.datasets.importing import ImportReport, RowIssue, import_table, issue_message
+from ntm_geo.datasets.importing.report import ImportReport, RowIssue, issue_message
+from ntm_geo.datasets.importing.table import import_table
 from ntm_geo.errors import DataError, NtmGeoError
 
 TEXT: dict[str, tuple[str, str]] = {

@@ -19,6 +19,10 @@ the criteria met, with per-unit bounds that make them consistent with the criter
 ⇒ electricity ≥ 95 %, criterion 11 ⇔ poverty < 10 %, ...), and a global offset solved by
 bisection so the weighted province value equals the report's figure.
 
+Why over 500 lines: one seeded model. Its steps (targets, geography and score, criteria,
+indicators) draw from one random stream in a fixed order, which makes the files byte-identical
+on a re-run; they read best, and change safely, together.
+
 Column contract of the CSVs (UTF-8, ``\\n`` line ends, sorted by ``commune_code``):
 
 ========================  =====================================================================

@@ -1,4 +1,4 @@
-"""Run :func:`ntm_geo.datasets.importing.import_table` in a separate, lower-priority process.
+"""Run :func:`ntm_geo.datasets.importing.table.import_table` in a separate, lower-priority process.
 
 The importer bounds its own work (rows, columns, zip sizes, a wall-clock budget checked in its
 loops), but inside the Streamlit server it still shares the interpreter lock and the CPU with
@@ -8,7 +8,7 @@ every viewer. :func:`import_in_worker` runs it in a child process instead:
   within 1.5x at a lower one, ``bench/README.md``);
 - with an address-space limit (:data:`WORKER_MEMORY_BYTES`): a parser that runs away gets a
   MemoryError in the child, never in the server;
-- killed when :data:`~ntm_geo.datasets.importing.IMPORT_TIME_BUDGET_S` plus
+- killed when :data:`~ntm_geo.datasets.importing.limits.IMPORT_TIME_BUDGET_S` plus
   :data:`WORKER_GRACE_S` have passed (the budget is also checked inside the child: this is the
   backstop for a call that never returns to Python), so an upload is always cancellable;
 - its memory goes back to the system when it exits.
@@ -33,7 +33,8 @@ import resource
 from typing import Any
 
 from ntm_geo import errors
-from ntm_geo.datasets.importing import IMPORT_TIME_BUDGET_S, BudgetSpentError, ImportReport
+from ntm_geo.datasets.importing.limits import IMPORT_TIME_BUDGET_S, BudgetSpentError
+from ntm_geo.datasets.importing.report import ImportReport
 from ntm_geo.errors import DataError, NtmGeoError
 
 #: Address-space limit of the worker, bytes (the hostile files peak at ~140 MB of RSS; pandas,
@@ -50,7 +51,7 @@ def _context() -> Any:
     global _CONTEXT
     if _CONTEXT is None:
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["ntm_geo.datasets.importing"])
+        ctx.set_forkserver_preload(["ntm_geo.datasets.importing.table"])
         _CONTEXT = ctx
     return _CONTEXT
 
@@ -59,7 +60,7 @@ def _child(conn: Any, data: bytes, filename: str, kwargs: dict[str, Any], memory
     try:
         os.nice(nice)
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-        from ntm_geo.datasets.importing import import_table
+        from ntm_geo.datasets.importing.table import import_table
 
         conn.send(("ok", import_table(data, filename, **kwargs)))
     except NtmGeoError as err:
@@ -83,7 +84,7 @@ def import_in_worker(
     nice: int = WORKER_NICE,
     **kwargs: Any,
 ) -> ImportReport:
-    """:func:`~ntm_geo.datasets.importing.import_table` in a child process; same arguments and result.
+    """:func:`~ntm_geo.datasets.importing.table.import_table` in a child process; same arguments and result.
 
     Raises
     ------

@@ -12,7 +12,7 @@ Rules, in order (:meth:`UnitIndex.match`):
    disambiguates *Xã Đình Lập* from *Thị trấn Đình Lập*. Without a district, a name is matched
    only when it is unique in the province; the same name in two districts is never merged.
 3. Otherwise the row is unmatched, with a reason and **suggestions** from rapidfuzz (never
-   applied: the user confirms them, see ``confirmed`` in :func:`ntm_geo.datasets.importing.import_table`).
+   applied: the user confirms them, see ``confirmed`` in :func:`ntm_geo.datasets.importing.table.import_table`).
 
 Unit tables need the columns ``commune_code``, ``name_with_type``, ``unit_type``,
 ``district_code`` and ``district_name`` (e.g. :func:`ntm_geo.geo.units.official_units`).

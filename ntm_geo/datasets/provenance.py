@@ -9,7 +9,7 @@ LibreOffice (they are ordinary cells), and the importer's header search skips th
 :func:`read_provenance` finds them in an upload; :func:`illustrative_title` recognises an older
 export (before this module) by the illustrative note in its title rows. The importer refuses a
 table whose provenance says *illustrative* unless the user accepts it knowingly
-(:func:`ntm_geo.datasets.importing.import_table`, ``accept_illustrative``): issue 14, item 1.
+(:func:`ntm_geo.datasets.importing.table.import_table`, ``accept_illustrative``): issue 14, item 1.
 
 Pure logic: no Streamlit import.
 """

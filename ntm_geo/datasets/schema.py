@@ -50,7 +50,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from ntm_geo.bilingual import Bilingual
-from ntm_geo.errors import ConfigError
+from ntm_geo.errors import ConfigError, unknown_key
 
 Kind = Literal["key", "criterion", "total", "indicator", "flag"]
 KINDS: tuple[str, ...] = ("key", "criterion", "total", "indicator", "flag")
@@ -326,11 +326,7 @@ _hooks: list[Callable[[], None]] = []
 
 def _check_framework(framework: str) -> None:
     if framework not in FRAMEWORKS:
-        allowed = ", ".join(FRAMEWORKS)
-        raise ConfigError(
-            f"Unknown criteria framework {framework!r}; allowed: {allowed}.",
-            f"Bộ tiêu chí không hợp lệ {framework!r}; các giá trị hợp lệ: {allowed}.",
-        )
+        raise unknown_key(framework, FRAMEWORKS, Bilingual("Bộ tiêu chí", "criteria framework"))
 
 
 def criterion_columns(framework: str = DEFAULT_FRAMEWORK) -> tuple[Column, ...]:
@@ -411,10 +407,7 @@ def column_keys(*kinds: str, framework: str = DEFAULT_FRAMEWORK) -> tuple[str, .
     """
     for kind in kinds:
         if kind not in KINDS:
-            raise ConfigError(
-                f"Unknown column kind {kind!r}; allowed: {', '.join(KINDS)}.",
-                f"Loại cột không hợp lệ {kind!r}; các loại hợp lệ: {', '.join(KINDS)}.",
-            )
+            raise unknown_key(kind, KINDS, Bilingual("Loại cột", "column kind"))
     return tuple(c.key for c in columns(framework) if not kinds or c.kind in kinds)
 
 
@@ -439,11 +432,7 @@ def column(key: str, framework: str = DEFAULT_FRAMEWORK) -> Column:
     for c in columns(framework):
         if c.key == key:
             return c
-    allowed = ", ".join(column_keys(framework=framework))
-    raise ConfigError(
-        f"Unknown dataset column {key!r}; allowed: {allowed}.",
-        f"Cột dữ liệu không hợp lệ {key!r}; các cột hợp lệ: {allowed}.",
-    )
+    raise unknown_key(key, column_keys(framework=framework), Bilingual("Cột dữ liệu", "dataset column"))
 
 
 def header(key: str, lang: str = "vi") -> str:

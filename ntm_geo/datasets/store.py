@@ -16,6 +16,10 @@ an error or a crash leaves the previous state; the database runs in WAL mode (re
 block the writer). Writes need the editor password (:mod:`ntm_geo.auth`); reads do not.
 Dataset ids are ``<slug>-<n>`` with ``n`` from an AUTOINCREMENT counter: an id is never reused,
 even after its dataset is deleted, so an old shared link can never show other data.
+
+Why over 500 lines: this is the only module that knows the SQLite schema. Every statement on the
+database (datasets, their years, replacement boundaries) and the one transaction helper are
+here, so a schema change is made and reviewed in one file.
 """
 
 from __future__ import annotations
@@ -329,6 +333,32 @@ def _checked_inputs(
     return name, conformed
 
 
+def _checked_dataset(
+    name: str,
+    source: str,
+    uploaded_by: str,
+    tables: Mapping[int, pd.DataFrame],
+    reports: Mapping[int, Any] | None,
+    password: str | auth.EditorSession | None,
+    vintage: str,
+) -> tuple[tuple[str, str, str, str, str, str], dict[int, pd.DataFrame]]:
+    """What :func:`save_dataset` and :func:`replace_dataset` write, checked (password first):
+    the ``datasets`` row (name, source, uploaded_by, uploaded_at, sha256, vintage) and the tables
+    in the contract."""
+    auth.check_password(password)
+    vintage = get_vintage(vintage).key
+    name, conformed = _checked_inputs(name, tables, reports)
+    row = (
+        name,
+        (source or "").strip(),
+        (uploaded_by or "").strip(),
+        _now(),
+        content_sha256(conformed),
+        vintage,
+    )
+    return row, conformed
+
+
 def _write_years(
     conn: sqlite3.Connection,
     dataset_id: str,
@@ -377,25 +407,15 @@ def save_dataset(
     DataError
         No name, no table, a table outside the contract.
     """
-    auth.check_password(password)
-    vintage = get_vintage(vintage).key
-    name, conformed = _checked_inputs(name, tables, reports)
+    row, conformed = _checked_dataset(name, source, uploaded_by, tables, reports, password, vintage)
     with _transaction() as conn:
         cursor = conn.execute(
             "INSERT INTO datasets (id, name, source, uploaded_by, uploaded_at, sha256, vintage) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                f"pending-{os.getpid()}",
-                name,
-                (source or "").strip(),
-                (uploaded_by or "").strip(),
-                _now(),
-                content_sha256(conformed),
-                vintage,
-            ),
+            (f"pending-{os.getpid()}", *row),
         )
         seq = cursor.lastrowid
-        dataset_id = f"{slug(name)}-{seq}"
+        dataset_id = f"{slug(row[0])}-{seq}"
         conn.execute("UPDATE datasets SET id = ? WHERE seq = ?", (dataset_id, seq))
         _write_years(conn, dataset_id, conformed, reports)
     return get_record(dataset_id).info()
@@ -416,23 +436,13 @@ def replace_dataset(
 
     Same rules as :func:`save_dataset`; unknown ``dataset_id`` raises :class:`ConfigError`.
     """
-    auth.check_password(password)
-    vintage = get_vintage(vintage).key
-    name, conformed = _checked_inputs(name, tables, reports)
+    row, conformed = _checked_dataset(name, source, uploaded_by, tables, reports, password, vintage)
     with _transaction() as conn:
         _require(conn, dataset_id)
         conn.execute(
             "UPDATE datasets SET name = ?, source = ?, uploaded_by = ?, uploaded_at = ?, sha256 = ?, vintage = ? "
             "WHERE id = ?",
-            (
-                name,
-                (source or "").strip(),
-                (uploaded_by or "").strip(),
-                _now(),
-                content_sha256(conformed),
-                vintage,
-                dataset_id,
-            ),
+            (*row, dataset_id),
         )
         _write_years(conn, dataset_id, conformed, reports)
     return get_record(dataset_id).info()

@@ -30,10 +30,7 @@ Processing (once; about 25 s, then cached as GeoParquet and loaded in well under
 from __future__ import annotations
 
 import codecs
-import json
 import os
-import shutil
-import time
 import unicodedata
 import warnings
 from collections.abc import Callable
@@ -46,7 +43,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.errors import BoundaryError
+from ntm_geo.geo import download
+from ntm_geo.geo.boundary_cache import BuiltCache
 from ntm_geo.geo.units import official_units, split_unit_name
 
 SOURCE_URL = "https://raw.githubusercontent.com/choisy/censusVN2009/master/data/communes.rda"
@@ -114,71 +114,32 @@ def shapes_dir() -> Path:
     return Path(os.environ.get(SHAPES_ENV) or DEFAULT_SHAPES_DIR)
 
 
-def _mirror_downloader(mirror: Path) -> Callable[..., bool | None]:
-    def download(url: str, output_file: str, pooch_obj: object, check_only: bool = False) -> bool | None:
-        source = mirror / SOURCE_FILE
-        if check_only:
-            return source.exists()
-        if not source.exists():
-            raise BoundaryError(
-                f"{MIRROR_ENV} points to {mirror}, which has no {SOURCE_FILE}. Put the file there "
-                f"(sha256 {SOURCE_SHA256}) or unset {MIRROR_ENV} to download it from {SOURCE_URL}.",
-                f"{MIRROR_ENV} trỏ tới {mirror} nhưng thư mục này không có {SOURCE_FILE}. Hãy chép tệp "
-                f"vào đó (sha256 {SOURCE_SHA256}) hoặc bỏ {MIRROR_ENV} để tải về từ {SOURCE_URL}.",
-                file=str(source),
-            )
-        shutil.copyfile(source, output_file)
-        return None
-
-    return download
+#: The censusVN2009 file as :func:`ntm_geo.geo.download.fetch` fetches it.
+SOURCE = download.Source(
+    base_url=SOURCE_URL[: -len(SOURCE_FILE)],
+    files={SOURCE_FILE: SOURCE_SHA256},
+    mirror_env=MIRROR_ENV,
+    what=Bilingual("tệp ranh giới", "the boundary file"),
+    mirror_holds=Bilingual(
+        f"{SOURCE_FILE} (sha256 {SOURCE_SHA256})", f"{SOURCE_FILE} (sha256 {SOURCE_SHA256})"
+    ),
+    original=Bilingual("tệp communes.rda gốc của censusVN2009", "the original censusVN2009 communes.rda"),
+)
 
 
 def fetch_source(cache: Path | None = None) -> Path:
     """Return the path of a verified copy of ``communes.rda`` in the cache.
 
     Downloads from :data:`SOURCE_URL`, or copies from ``$NTM_GEO_BOUNDARY_MIRROR`` when set;
-    either way pooch checks the sha256 (:data:`SOURCE_SHA256`).
+    either way pooch checks the sha256 (:data:`SOURCE_SHA256`), through
+    :func:`ntm_geo.geo.download.fetch`.
 
     Raises
     ------
     BoundaryError
         The mirror folder lacks the file, the download failed, or the hash differs.
     """
-    import pooch
-
-    cache = Path(cache or shapes_dir()) / "download"
-    mirror = os.environ.get(MIRROR_ENV)
-    downloader = _mirror_downloader(Path(mirror)) if mirror else None
-    if mirror:  # pooch would log "Downloading from <URL>": it is a local copy here
-        pooch.get_logger().setLevel("WARNING")
-    try:
-        path = pooch.retrieve(
-            SOURCE_URL,
-            known_hash=f"sha256:{SOURCE_SHA256}",
-            fname=SOURCE_FILE,
-            path=cache,
-            downloader=downloader,
-        )
-    except BoundaryError:
-        raise
-    except ValueError as exc:  # pooch: hash mismatch
-        where = f"{mirror}/{SOURCE_FILE}" if mirror else SOURCE_URL
-        raise BoundaryError(
-            f"The boundary file from {where} does not have the expected sha256 {SOURCE_SHA256} "
-            f"({exc}). Replace it with the original censusVN2009 communes.rda.",
-            f"Tệp ranh giới lấy từ {where} không đúng mã sha256 {SOURCE_SHA256}. Hãy thay bằng tệp "
-            "communes.rda gốc của censusVN2009.",
-            file=where,
-        ) from exc
-    except Exception as exc:  # network errors and the like
-        raise BoundaryError(
-            f"Could not download the boundary file from {SOURCE_URL} ({exc}). Without internet, "
-            f"set {MIRROR_ENV} to a folder that holds {SOURCE_FILE}.",
-            f"Không tải được tệp ranh giới từ {SOURCE_URL} ({exc}). Nếu máy không có internet, hãy "
-            f"đặt biến môi trường {MIRROR_ENV} trỏ tới thư mục chứa {SOURCE_FILE}.",
-            file=SOURCE_URL,
-        ) from exc
-    return Path(path)
+    return download.fetch(SOURCE, Path(cache or shapes_dir()) / "download")[SOURCE_FILE]
 
 
 def _unescape(text: object) -> str:
@@ -385,12 +346,15 @@ def build(source: Path, progress: Progress | None = None) -> Boundaries:
     return Boundaries(communes, communes_web, districts_web)
 
 
-_CACHE_FILES = {
-    "communes": "lang_son_communes.parquet",
-    "communes_web": "lang_son_communes_web.parquet",
-    "districts_web": "lang_son_districts_web.parquet",
-}
-_META_FILE = "lang_son_meta.json"
+_CACHE = BuiltCache(
+    files={
+        "communes": "lang_son_communes.parquet",
+        "communes_web": "lang_son_communes_web.parquet",
+        "districts_web": "lang_son_districts_web.parquet",
+    },
+    meta_file="lang_son_meta.json",
+    what="Boundary",
+)
 
 
 def _cache_meta() -> dict[str, object]:
@@ -404,15 +368,7 @@ def _cache_meta() -> dict[str, object]:
 
 def cache_is_fresh(cache: Path | None = None) -> bool:
     """True when the cached GeoParquet files exist and were built by this version."""
-    cache = Path(cache or shapes_dir())
-    meta = cache / _META_FILE
-    if not meta.exists() or not all((cache / f).exists() for f in _CACHE_FILES.values()):
-        return False
-    try:
-        saved = json.loads(meta.read_text(encoding="utf-8"))
-    except ValueError:
-        return False
-    return all(saved.get(k) == v for k, v in _cache_meta().items())
+    return _CACHE.is_fresh(Path(cache or shapes_dir()), _cache_meta())
 
 
 def load_boundaries(cache: Path | None = None, progress: Progress | None = None) -> Boundaries:
@@ -431,22 +387,12 @@ def load_boundaries(cache: Path | None = None, progress: Progress | None = None)
         The source file cannot be had (see :func:`fetch_source`) or matched to the code list.
     """
     cache = Path(cache or shapes_dir())
-    if cache_is_fresh(cache):
-        try:
-            return Boundaries(
-                **{attr: gpd.read_parquet(cache / fname) for attr, fname in _CACHE_FILES.items()}
-            )
-        except Exception as exc:  # truncated or foreign file: rebuild it rather than fail
-            warnings.warn(f"Boundary cache in {cache} is unreadable ({exc}); rebuilding it.", stacklevel=2)
-            (cache / _META_FILE).unlink(missing_ok=True)
-    started = time.perf_counter()
-    built = build(fetch_source(cache), progress)
-    cache.mkdir(parents=True, exist_ok=True)
-    for attr, fname in _CACHE_FILES.items():
-        getattr(built, attr).to_parquet(cache / fname, index=False)
-    meta = _cache_meta() | {"built_seconds": round(time.perf_counter() - started, 1)}
-    (cache / _META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
-    return built
+    return _CACHE.load_or_build(
+        cache,
+        _cache_meta(),
+        lambda: build(fetch_source(cache), progress),
+        lambda frames: Boundaries(**frames),
+    )
 
 
 def load_communes(cache: Path | None = None) -> gpd.GeoDataFrame:

@@ -42,10 +42,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
-import time
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -53,8 +49,11 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.errors import BoundaryError
 from ntm_geo.geo import boundaries as b2015
+from ntm_geo.geo import download
+from ntm_geo.geo.boundary_cache import BuiltCache
 from ntm_geo.geo.units import split_unit_name
 
 SOURCE_COMMIT = "cd58063299585146ded3981f2272946ef19ced54"
@@ -88,81 +87,43 @@ def registry() -> dict[str, str]:
     return entries
 
 
-def _mirror_downloader(mirror: Path) -> Callable[..., bool | None]:
-    def download(url: str, output_file: str, pooch_obj: object, check_only: bool = False) -> bool | None:
-        name = url[len(SOURCE_BASE_URL) :] if url.startswith(SOURCE_BASE_URL) else url.rsplit("/", 1)[-1]
-        source = mirror / name
-        if check_only:
-            return source.exists()
-        if not source.exists():
-            raise BoundaryError(
-                f"{MIRROR_ENV} points to {mirror}, which has no {name}. Put the 2025 boundary files "
-                f"there (see data/boundaries_2025.sha256) or unset {MIRROR_ENV} to download them "
-                f"from {SOURCE_BASE_URL}.",
-                f"{MIRROR_ENV} trỏ tới {mirror} nhưng thư mục này không có {name}. Hãy chép các tệp "
-                f"ranh giới 2025 vào đó (xem data/boundaries_2025.sha256) hoặc bỏ {MIRROR_ENV} để tải "
-                f"về từ {SOURCE_BASE_URL}.",
-                file=name,
-            )
-        shutil.copyfile(source, output_file)
-        return None
-
-    return download
+def source() -> download.Source:
+    """The 66 files of the 2025 units as :func:`ntm_geo.geo.download.fetch` fetches them."""
+    return download.Source(
+        base_url=SOURCE_BASE_URL,
+        files=registry(),
+        mirror_env=MIRROR_ENV,
+        what=Bilingual("tệp ranh giới 2025", "the 2025 boundary file"),
+        mirror_holds=Bilingual(
+            f"các tệp ranh giới 2025 (wards/*.geojson, {OUTLINE_FILE}; mã sha256 trong data/boundaries_2025.sha256)",
+            f"the 2025 boundary files (wards/*.geojson, {OUTLINE_FILE}; sha256 in data/boundaries_2025.sha256)",
+        ),
+        original=Bilingual("tệp gốc", "the original file"),
+    )
 
 
 def fetch_sources(cache: Path | None = None, progress: Progress | None = None) -> dict[str, Path]:
     """Verified local copies of the 66 source files (65 units + outline), by registry name.
 
     Downloads from :data:`SOURCE_BASE_URL`, or copies from ``$NTM_GEO_BOUNDARY_MIRROR_2025``
-    when set; either way pooch checks every sha256. ``progress(fraction, message)`` is called
-    once per file.
+    when set; either way pooch checks every sha256 (:func:`ntm_geo.geo.download.fetch`).
+    ``progress(fraction, message)`` is called once per file.
 
     Raises
     ------
     BoundaryError
         A file is missing from the mirror, cannot be downloaded, or has another hash.
     """
-    import pooch
+    say = progress or (lambda fraction, message: None)
+
+    def on_file(i: int, n: int) -> None:
+        say(
+            0.6 * i / n,
+            f"Tải/kiểm tra tệp ranh giới 2025 {i + 1}/{n}… / Fetching 2025 boundary file {i + 1}/{n}…",
+        )
 
     folder = Path(cache or b2015.shapes_dir()) / "download" / "lang-son-2025"
-    mirror = os.environ.get(MIRROR_ENV)
-    downloader = _mirror_downloader(Path(mirror)) if mirror else None
-    if mirror:
-        pooch.get_logger().setLevel("WARNING")
-    fetcher = pooch.create(
-        path=folder, base_url=SOURCE_BASE_URL, registry={k: f"sha256:{v}" for k, v in registry().items()}
-    )
-    say = progress or (lambda fraction, message: None)
-    names = sorted(fetcher.registry)
-    paths: dict[str, Path] = {}
-    for i, name in enumerate(names):
-        say(
-            0.6 * i / len(names),
-            f"Tải/kiểm tra tệp ranh giới 2025 {i + 1}/{len(names)}… / "
-            f"Fetching 2025 boundary file {i + 1}/{len(names)}…",
-        )
-        try:
-            paths[name] = Path(fetcher.fetch(name, downloader=downloader))
-        except BoundaryError:
-            raise
-        except ValueError as exc:  # pooch: hash mismatch
-            where = f"{mirror}/{name}" if mirror else SOURCE_BASE_URL + name
-            raise BoundaryError(
-                f"The 2025 boundary file {where} does not have the expected sha256 "
-                f"{fetcher.registry[name]} ({exc}). Replace it with the original file.",
-                f"Tệp ranh giới 2025 {where} không đúng mã sha256 {fetcher.registry[name]}. Hãy thay "
-                "bằng tệp gốc.",
-                file=name,
-            ) from exc
-        except Exception as exc:  # network errors and the like
-            raise BoundaryError(
-                f"Could not download {SOURCE_BASE_URL}{name} ({exc}). Without internet, set "
-                f"{MIRROR_ENV} to a folder holding the 2025 boundary files.",
-                f"Không tải được {SOURCE_BASE_URL}{name} ({exc}). Nếu máy không có internet, hãy đặt "
-                f"biến môi trường {MIRROR_ENV} trỏ tới thư mục chứa các tệp ranh giới 2025.",
-                file=name,
-            ) from exc
-    return paths
+    return download.fetch(source(), folder, on_file)
 
 
 def read_unit_files(paths: dict[str, Path]) -> gpd.GeoDataFrame:
@@ -266,11 +227,14 @@ def build(paths: dict[str, Path], progress: Progress | None = None) -> b2015.Bou
     return b2015.Boundaries(communes, communes_web, _no_districts())
 
 
-_CACHE_FILES = {
-    "communes": "lang_son_2025_communes.parquet",
-    "communes_web": "lang_son_2025_communes_web.parquet",
-}
-_META_FILE = "lang_son_2025_meta.json"
+_CACHE = BuiltCache(
+    files={
+        "communes": "lang_son_2025_communes.parquet",
+        "communes_web": "lang_son_2025_communes_web.parquet",
+    },
+    meta_file="lang_son_2025_meta.json",
+    what="2025 boundary",
+)
 
 
 def _cache_meta() -> dict[str, object]:
@@ -286,15 +250,7 @@ def _cache_meta() -> dict[str, object]:
 
 def cache_is_fresh(cache: Path | None = None) -> bool:
     """True when the cached 2025 GeoParquet files exist and were built by this version."""
-    cache = Path(cache or b2015.shapes_dir())
-    meta = cache / _META_FILE
-    if not meta.exists() or not all((cache / f).exists() for f in _CACHE_FILES.values()):
-        return False
-    try:
-        saved = json.loads(meta.read_text(encoding="utf-8"))
-    except ValueError:
-        return False
-    return all(saved.get(k) == v for k, v in _cache_meta().items())
+    return _CACHE.is_fresh(Path(cache or b2015.shapes_dir()), _cache_meta())
 
 
 def load_boundaries_2025(cache: Path | None = None, progress: Progress | None = None) -> b2015.Boundaries:
@@ -306,23 +262,12 @@ def load_boundaries_2025(cache: Path | None = None, progress: Progress | None = 
         The files cannot be had (see :func:`fetch_sources`) or do not match the unit list.
     """
     cache = Path(cache or b2015.shapes_dir())
-    if cache_is_fresh(cache):
-        try:
-            frames = {attr: gpd.read_parquet(cache / fname) for attr, fname in _CACHE_FILES.items()}
-            return b2015.Boundaries(**frames, districts_web=_no_districts())
-        except Exception as exc:  # truncated or foreign file: rebuild rather than fail
-            warnings.warn(
-                f"2025 boundary cache in {cache} is unreadable ({exc}); rebuilding it.", stacklevel=2
-            )
-            (cache / _META_FILE).unlink(missing_ok=True)
-    started = time.perf_counter()
-    built = build(fetch_sources(cache, progress), progress)
-    cache.mkdir(parents=True, exist_ok=True)
-    for attr, fname in _CACHE_FILES.items():
-        getattr(built, attr).to_parquet(cache / fname, index=False)
-    meta = _cache_meta() | {"built_seconds": round(time.perf_counter() - started, 1)}
-    (cache / _META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
-    return built
+    return _CACHE.load_or_build(
+        cache,
+        _cache_meta(),
+        lambda: build(fetch_sources(cache, progress), progress),
+        lambda frames: b2015.Boundaries(**frames, districts_web=_no_districts()),
+    )
 
 
 def load_outline(cache: Path | None = None) -> shapely.Geometry:
@@ -334,8 +279,8 @@ def load_outline(cache: Path | None = None) -> shapely.Geometry:
 
 def web_payload_bytes(communes_web: gpd.GeoDataFrame) -> int:
     """Bytes of the map's geometry payload: the compact TopoJSON the map page sends
-    (:func:`ntm_geo.maps.mapview.encode_topology`, same grid as the 2015 map)."""
-    from ntm_geo.maps.mapview import encode_topology
+    (:func:`ntm_geo.maps.topology.encode_topology`, same grid as the 2015 map)."""
+    from ntm_geo.maps.topology import encode_topology
 
     topology = encode_topology(communes_web.geometry)
     topology.pop("_users", None)

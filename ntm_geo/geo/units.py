@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ntm_geo.errors import ConfigError
+from ntm_geo.bilingual import Bilingual
+from ntm_geo.errors import unknown_key
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 UNITS_TSV = DATA_DIR / "units_gso2015.tsv"
@@ -233,11 +234,7 @@ class UnitType:
 def unit_type(key: str) -> UnitType:
     """Look up a unit type by key; raises :class:`ConfigError` listing the allowed keys."""
     if key not in UNIT_TYPES:
-        allowed = ", ".join(UNIT_TYPES)
-        raise ConfigError(
-            f"Unknown unit type {key!r}; allowed: {allowed}.",
-            f"Loại đơn vị không hợp lệ {key!r}; các giá trị hợp lệ: {allowed}.",
-        )
+        raise unknown_key(key, UNIT_TYPES, Bilingual("Loại đơn vị", "unit type"))
     vi, en, assessed = UNIT_TYPES[key]
     return UnitType(key, vi, en, assessed)
 

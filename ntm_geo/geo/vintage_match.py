@@ -28,7 +28,7 @@ from ntm_geo.geo.units import split_unit_name
 from ntm_geo.geo.vintages import VINTAGES, get_vintage
 
 if TYPE_CHECKING:
-    from ntm_geo.datasets.importing import RawTable
+    from ntm_geo.datasets.importing.reading import RawTable
 
 
 @dataclass(frozen=True)
@@ -201,7 +201,7 @@ def detect_vintage(
 
 
 def detect_table_vintage(raw: RawTable, prefer: str | None = None) -> VintageDecision:
-    """:func:`detect_vintage` on a table read by :func:`ntm_geo.datasets.importing.read_table`.
+    """:func:`detect_vintage` on a table read by :func:`ntm_geo.datasets.importing.reading.read_table`.
 
     Uses its ``commune_code`` and ``name`` columns (either may be missing); ``prefer`` as for
     :func:`detect_vintage`. Notices keep the

@@ -32,7 +32,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ntm_geo.errors import ConfigError
+from ntm_geo.bilingual import Bilingual
+from ntm_geo.errors import ConfigError, unknown_key
 from ntm_geo.geo.units import UNIT_TYPES, official_units
 
 if TYPE_CHECKING:  # the boundaries modules are imported only when boundaries are loaded
@@ -177,9 +178,5 @@ def get_vintage(key: str | int) -> Vintage:
     """
     text = str(key).strip()
     if text not in VINTAGES:
-        allowed = ", ".join(VINTAGES)
-        raise ConfigError(
-            f"Unknown unit vintage {text!r}; allowed: {allowed}.",
-            f"Bộ đơn vị hành chính {text!r} không có; các giá trị hợp lệ: {allowed}.",
-        )
+        raise unknown_key(text, VINTAGES, Bilingual("Bộ đơn vị hành chính", "unit vintage"))
     return VINTAGES[text]

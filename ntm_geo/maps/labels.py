@@ -22,7 +22,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
 
 from ntm_geo.errors import ConfigError
-from ntm_geo.maps.mapview import is_wgs84
+from ntm_geo.maps.topology import is_wgs84
 
 DISTRICT_LABEL_CLASS = "ntm-district-label"
 COMMUNE_LABEL_CLASS = "ntm-commune-label"

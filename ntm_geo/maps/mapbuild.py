@@ -41,24 +41,19 @@ import geopandas as gpd
 from ntm_geo.errors import ConfigError
 from ntm_geo.i18n import register, t
 from ntm_geo.maps.classify import scheme_label
-from ntm_geo.maps.mapview import (
-    _COMMUNE_STYLE,
-    _DIMMED_STYLE,
-    _DISTRICT_STYLE,
-    _HIGHLIGHT_STYLE,
-    _HOVER_STYLE,
+from ntm_geo.maps.legend import check_legend, legend_element
+from ntm_geo.maps.mapstyle import (
+    COMMUNE_STYLE,
+    DIMMED_STYLE,
+    DISTRICT_STYLE,
+    HIGHLIGHT_STYLE,
+    HOVER_STYLE,
     NO_DATA_FILL,
-    _json_safe,
-    _style_modes,
-    build_base_map,
-    check_legend,
-    commune_topology,
-    geometry_element,
-    legend_element,
-    outline_element,
-    style_element,
+    style_modes,
 )
+from ntm_geo.maps.mapview import build_base_map, geometry_element, outline_element, style_element
 from ntm_geo.maps.themes import ChoroplethView
+from ntm_geo.maps.topology import commune_topology, json_safe
 
 register(
     {
@@ -206,7 +201,7 @@ def build_view_layers(
 
 def _display(value: object) -> object:
     """A display value for the tooltip: numbers as they are, text HTML-escaped, NaN -> None."""
-    return _json_safe(value)
+    return json_safe(value)
 
 
 SPEC_VERSION = 1
@@ -220,7 +215,7 @@ class ViewSpec:
     ``spec``: JSON-safe dict (``v``, ``bounds`` [[south, west], [north, east]] in EPSG:4326
     degrees, ``style`` -- ``f`` palette index and ``m`` mode per unit as base-36 strings, ``m``
     "" when every unit is normal --, ``legend``, ``outline``); ``topology``: the TopoJSON topology of the units
-    (:func:`ntm_geo.maps.mapview.commune_topology`, names not escaped), published apart;
+    (:func:`ntm_geo.maps.topology.commune_topology`, names not escaped), published apart;
     ``title``: the map title.
     """
 
@@ -272,8 +267,8 @@ def build_view_spec(
     row_codes = table["commune_code"].astype(str).tolist()
     order = sorted(range(len(row_codes)), key=row_codes.__getitem__)  # the topology's order
     codes = [row_codes[i] for i in order]
-    fills = [NO_DATA_FILL if _json_safe(view.fills[i]) is None else str(view.fills[i]).lower() for i in order]
-    values = [_json_safe(view.display_values[i], escape=False) for i in order]
+    fills = [NO_DATA_FILL if json_safe(view.fills[i]) is None else str(view.fills[i]).lower() for i in order]
+    values = [json_safe(view.display_values[i], escape=False) for i in order]
     labels = [t("tooltip_commune", lang), *([t("tooltip_district", lang)] if group_column else [])]
     labels.append(var.label(lang))
     note = f"{year} · {source}"
@@ -293,8 +288,8 @@ def build_view_spec(
             "f": _digits([palette.index(f) for f in fills]),
             "v": values,
             "l": labels,
-            "m": _digits(_style_modes(codes, dimmed, set(highlight))),
-            "st": [_COMMUNE_STYLE, _DIMMED_STYLE, _HIGHLIGHT_STYLE, _HOVER_STYLE],
+            "m": _digits(style_modes(codes, dimmed, set(highlight))),
+            "st": [COMMUNE_STYLE, DIMMED_STYLE, HIGHLIGHT_STYLE, HOVER_STYLE],
         },
         "legend": {
             "title": legend_title(view, lang),
@@ -304,7 +299,7 @@ def build_view_spec(
             "show_text": t("legend_show", lang),
             "hide_text": t("legend_hide", lang),
         },
-        "outline": {k: v for k, v in _DISTRICT_STYLE.items() if k != "fill"},
+        "outline": {k: v for k, v in DISTRICT_STYLE.items() if k != "fill"},
     }
     title = view_title(view, year=year, source=source, lang=lang)
     return ViewSpec(spec, topo, title)

@@ -374,7 +374,7 @@ def topology_bytes(topo: dict[str, Any]) -> bytes:
 def publish_topology(
     topo: dict[str, Any], static_dir: Path | str | None = None, url_prefix: str = DEFAULT_URL_PREFIX
 ) -> str:
-    """Write a map topology (:func:`ntm_geo.maps.mapview.commune_topology`) once per boundary set
+    """Write a map topology (:func:`ntm_geo.maps.topology.commune_topology`) once per boundary set
     as ``static/topo/<sha256[:16]>.json`` and return its URL path. The file is derived from the
     boundaries, so ``static/topo/`` is git-ignored like ``shapes/``."""
     path = _publish(topology_bytes(topo), static_dir, TOPOLOGY_SUBDIR, "", ".json")

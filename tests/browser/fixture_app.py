@@ -16,7 +16,7 @@ import streamlit as st
 from shapely.geometry import box
 from streamlit_folium import st_folium
 
-from ntm_geo.maps import mapview, webassets
+from ntm_geo.maps import legend, mapstyle, mapview, webassets
 
 STATIC_DIR = Path(os.environ.get("NTM_GEO_FIXTURE_STATIC", Path(__file__).parent / "static"))
 
@@ -61,10 +61,10 @@ layer = mapview.choropleth_layer(
     dimmed_codes={"06013"},
 )
 layer.add_child(
-    mapview.legend_element(
+    legend.legend_element(
         palette_name,
         [(c, f"Lớp {i + 1}", 1) for i, c in enumerate(colours)]
-        + [(mapview.NO_DATA_FILL, mapview.NO_DATA_LABEL, 0)],
+        + [(mapstyle.NO_DATA_FILL, mapstyle.NO_DATA_LABEL, 0)],
         note="Dữ liệu giả / Made-up data",
     )
 )

@@ -403,12 +403,12 @@ def test_the_deploy_menu_is_hidden_and_the_uploader_speaks_the_users_language(da
 def test_an_oversized_table_is_refused_on_the_server_before_it_is_read(page_test, monkeypatch):
     """A client that ignores the uploader's 10 MB limit (the browser enforces it too) gets the
     refusal from the server; the table reader is never called."""
-    from ntm_geo.datasets import importing
+    from ntm_geo.datasets.importing import table as importing_table
 
     def must_not_read(*args, **kwargs):
         raise AssertionError("an oversized upload was read")
 
-    monkeypatch.setattr(importing, "import_table", must_not_read)
+    monkeypatch.setattr(importing_table, "import_table", must_not_read)
     app = page_test
     app.run()
     _submit_password(app, PASSWORD)
@@ -565,7 +565,7 @@ def test_presentation_of_a_2025_dataset_at_1024x768(
     """A dataset keyed by the 2025 units is presented on the 65 units (no district outlines), at 1024x768."""
     from ntm_geo import auth
     from ntm_geo.datasets import store
-    from ntm_geo.datasets.importing import import_table
+    from ntm_geo.datasets.importing.table import import_table
     from ntm_geo.geo.vintages import units_2025
 
     monkeypatch.setenv("NTM_GEO_DATA_DIR", str(tmp_path / "ntm_data"))  # the folder data_app gives the app
@@ -603,7 +603,7 @@ def _save_2026_dataset_on_2025_units(tmp_path, monkeypatch):
     """A 2026 table under 51/2025 (10 criteria) on the 65 units of 2025, saved for ``data_app``."""
     from ntm_geo import auth
     from ntm_geo.datasets import store
-    from ntm_geo.datasets.importing import import_table
+    from ntm_geo.datasets.importing.table import import_table
     from ntm_geo.geo.vintages import units_2025
 
     monkeypatch.setenv("NTM_GEO_DATA_DIR", str(tmp_path / "ntm_data"))  # the folder data_app gives the app

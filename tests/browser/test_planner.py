@@ -288,7 +288,7 @@ def _save_2026_dataset_with_commune_groups(tmp_path, monkeypatch):
     group (1–3), saved for ``data_app``."""
     from ntm_geo import auth
     from ntm_geo.datasets import store
-    from ntm_geo.datasets.importing import import_table
+    from ntm_geo.datasets.importing.table import import_table
     from ntm_geo.geo.vintages import units_2025
     from tests.browser.test_data_page import PASSWORD
 
