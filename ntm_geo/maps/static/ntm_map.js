@@ -38,7 +38,7 @@
  * "ready" (once, when the map is drawn or could not be). Every text is set with textContent.
  */
 
-export const VERSION = "2.0.0";
+export const VERSION = "2.1.0"; // 2.1: the spec as compact UTF-8 JSON bytes (decodeSpec), packed tooltip values
 
 const MODE_CLASS = ["ntm-commune", "ntm-commune ntm-dimmed", "ntm-commune ntm-highlight"];
 
