@@ -107,6 +107,9 @@ test("decodeSpec reads the compact UTF-8 bytes Python sends and unpacks the tool
   assert.deepEqual(decodeSpec(wire).style.v, ["0,8 %", null, "12,6 %"]);
   const plain = { style: { v: [17, null] } };
   assert.deepEqual(decodeSpec(plain).style.v, [17, null]);
+  const packed = { style: { vs: "a|", vsep: "|", vx: "" } };
+  assert.deepEqual(decodeSpec(packed).style.v, ["a", null]);
+  assert.equal(packed.style.vs, "a|"); // the object handed over is not changed
   assert.deepEqual(tooltipRows({ properties: {} }, [], spec.style, 2), [["Xã", "12,6 %"]]);
 });
 

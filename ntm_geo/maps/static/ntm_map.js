@@ -15,8 +15,8 @@
  *                            units or that districts exist);
  *     bounds: [[south, west], [north, east]]  extent to fit (a change re-fits, the map is kept);
  *     style: {p: palette, f: palette index per unit (base-36 string), v: tooltip values per
- *             unit (on the wire packed as {vs, vsep, vx}: see unpackStyle), l: tooltip labels, m: mode per unit (0 normal, 1 dimmed, 2 highlight;
- *             base-36 string, "" = all normal),
+ *             unit (on the wire packed as {vs, vsep, vx}: see unpackStyle), l: tooltip labels,
+ *             m: mode per unit (0 normal, 1 dimmed, 2 highlight; base-36 string, "" = all normal),
  *             st: [normal, dimmed, highlight, hover] path styles}   (units in topology order);
  *     legend: {title, entries: [[colour, label, count|null]], note, font_px, position,
  *              compact, collapsed} | null;
@@ -93,8 +93,7 @@ export function decodeSpec(data) {
   let spec = data;
   if (data instanceof Uint8Array || data instanceof ArrayBuffer) spec = JSON.parse(new TextDecoder().decode(data));
   else if (typeof data === "string") spec = JSON.parse(data);
-  if (spec && spec.style) spec.style = unpackStyle(spec.style);
-  return spec;
+  return spec && spec.style ? { ...spec, style: unpackStyle(spec.style) } : spec; // (the data handed over stays as it is)
 }
 
 /** Tooltip values packed by mapbuild.pack_values ({vs, vsep, vx}) -> the list v ("" = none). */
