@@ -25,26 +25,23 @@ from app_pages.common import (
     boundaries_or_stop,
     joined_table,
     lang,
-    show_notices,
     unit_boundaries,
-    url_changed_outside,
     view,
     warm_classifier,
 )
 from app_pages.leaflet_map import map_spec, show_map
-from app_pages.urlsync import sync_query
+from app_pages.urlsync import read_link, show_link_notices, sync_query, url_changed_outside
 from ntm_geo.datasets import catalog
 from ntm_geo.errors import NtmGeoError
 from ntm_geo.geo.boundary_upload import boundaries_source_line
-from ntm_geo.geo.units import official_units
 from ntm_geo.i18n import register, t
 from ntm_geo.maps.change import change_table, compute_change_view
 from ntm_geo.maps.labels import commune_label_spec, district_label_spec, short_district_name
 from ntm_geo.maps.mapbuild import ViewSpec, build_view_spec
 from ntm_geo.maps.themes import year_variable
 from ntm_geo.planning.profile import escape_markdown
-from ntm_geo.views.slides import Slide, format_slides, parse_slides, present_link_notices, slide_index
-from ntm_geo.views.viewstate import DEFAULT, from_query, to_query, view_units
+from ntm_geo.views.slides import Slide, format_slides, parse_slides, slide_index, with_slide_hint
+from ntm_geo.views.viewstate import DEFAULT, to_query, view_units
 
 register(
     {
@@ -112,14 +109,8 @@ ss = st.session_state
 
 # ---------------------------------------------------------------- link -> state
 def _apply_link() -> None:
-    params = st.query_params.to_dict()
-    state, notices = from_query(
-        params,
-        known_datasets=catalog.dataset_exists,
-        known_districts=district_codes,
-        known_communes=set(official_units()["commune_code"]),
-    )
-    notices = [*notices, *present_link_notices(params, state, notices)]  # a map link: say what is not shown
+    link = read_link("present")  # a map link's theme, year …: said (with the slide that shows it), dropped
+    state, notices = link.state, with_slide_hint(link.notices, link.asked)
     dataset = state.dataset if state.dataset in infos else "illustrative"
     slides, more = parse_slides(state.slides, known_districts=district_codes, years=infos[dataset].years)
     index, clamp = slide_index(state.slide, len(slides))
@@ -140,7 +131,7 @@ def _query() -> dict[str, str]:
     return to_query(state)
 
 
-if "present_slides" not in ss or url_changed_outside("present_synced"):
+if "present_slides" not in ss or url_changed_outside("present"):
     _apply_link()  # first visit, a pasted link, or the browser's Back/Forward buttons
 
 
@@ -165,9 +156,7 @@ units = view_units(info.vintage, "2015")  # a dataset keyed by the 2025 units is
 if units == "2025":  # 65 units, no district level: no district outlines or labels
     bounds_data = unit_boundaries(units)
     districts = bounds_data.districts_web
-source_label = (
-    t("illustrative_data", L) if info.illustrative else (info.name_vi if L == "vi" else info.name_en)
-)
+source_label = t("illustrative_data", L) if info.illustrative else info.name.pick(L)
 
 
 maps_planned = slide.views if slide.kind == "compare" else (None,)  # how many maps this slide shows
@@ -331,11 +320,10 @@ with bar[4], st.popover("", icon=":material/list:", width="stretch"):
 with bar[5]:
     st.button(t("present_lang", L), key="ntm_lang", on_click=_switch_lang, width="stretch")
 
-show_notices(ss.pop("present_notices", []), L)
+show_link_notices(ss.pop("present_notices", []), L)
 
 query = _query()
-sync_query(query)
-ss["present_synced"] = query
+sync_query(query, "present")
 
 # ---------------------------------------------------------------- map(s)
 if len(maps) == 1:

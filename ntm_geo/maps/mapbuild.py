@@ -38,6 +38,7 @@ import branca.element
 import folium
 import geopandas as gpd
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.errors import ConfigError
 from ntm_geo.i18n import register, t
 from ntm_geo.maps.classify import scheme_label
@@ -102,7 +103,7 @@ class ViewLayers:
 def legend_title(view: ChoroplethView, lang: str) -> str:
     """Legend heading: the variable and its unit, e.g. "Tỷ lệ hộ nghèo (%)"."""
     var = view.variable
-    unit = var.unit_vi if lang == "vi" else var.unit_en
+    unit = Bilingual.of(var, "unit").pick(lang)
     return f"{var.label(lang)} ({unit})" if unit else var.label(lang)
 
 

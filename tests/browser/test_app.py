@@ -219,6 +219,26 @@ def test_tampered_link_opens_default_view_with_notice(app_server, new_page):
     assert network.external() == []
 
 
+def test_link_parameters_a_page_does_not_use_are_said_and_dropped_on_the_map_and_data_pages(
+    app_server, new_page
+):
+    """`/?slides=zzz` kept the unused slide list in the map page's address bar; `/data?…` left a
+    map link's parameters without a word."""
+    page, _ = new_page(1024, 768)
+    page.goto(app_server + "/?slides=zzz&year=2011")
+    harness.wait_for_communes(page, 226)
+    notice = page.locator("[data-testid='stAlert']").filter(has_text="Trang này không dùng một số tham số")
+    notice.first.wait_for()
+    assert "slides" in notice.first.inner_text() and "zzz" in notice.first.inner_text()
+    page.wait_for_function("location.search === '?year=2011'", timeout=60_000)  # slides dropped, year kept
+    page.goto(app_server + "/data?year=2011&theme=poverty")
+    notice = page.locator("[data-testid='stAlert']").filter(has_text="Trang này không dùng một số tham số")
+    notice.first.wait_for(timeout=60_000)
+    text = notice.first.inner_text()
+    assert "year" in text and "2011" in text and "theme" in text and "poverty" in text
+    page.wait_for_function("location.search === ''", timeout=60_000)
+
+
 def test_report_check_and_table_on_request(app_server, new_page):
     page, _ = new_page(1920, 1080)
     page.goto(app_server)

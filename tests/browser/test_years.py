@@ -124,7 +124,7 @@ def test_map_link_parts_the_years_page_does_not_use_are_said_not_dropped(years_s
     page, _ = new_page(1024, 768)
     page.goto(f"{base}/years?dataset={dataset}&year=2017&district=186&units=2025")
     harness.wait_for_communes(page, 226)
-    notice = page.locator("[data-testid='stAlert']").filter(has_text="trang theo năm không dùng tham số này")
+    notice = page.locator("[data-testid='stAlert']").filter(has_text="trang này không dùng tham số này")
     notice.first.wait_for()
     text = notice.first.inner_text()
     assert "district" in text and "186" in text and "units" in text and "2025" in text
