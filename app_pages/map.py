@@ -66,7 +66,7 @@ MAP_HEIGHT = 560
 # title, banner and two lines of source), at least 360 px.
 MAP_BOX_HEIGHT = f"max(360px, min({MAP_HEIGHT}px, calc(100vh - 300px)))"
 L = lang()
-MAP_FLUSH_S = 0.01  # after the map's element: the server sends it before the rest (see below)
+MAP_FLUSH_S = 0.04  # after the map's element: the server sends it before the rest (see below)
 # First paint: on the session's first run of this page, only the map with its title and notices
 # is sent; the widgets and the rest follow as soon as the browser has drawn the map (the map's
 # ``on_ready``). Their ~40 script files would otherwise be fetched before the map's own and
@@ -447,11 +447,14 @@ show_map(
 )
 if FIRST_PAINT:
     st.stop()  # the rest comes with the rerun the drawn map asks for
-# Let the server send the map's message now: Streamlit's event loop writes the queued messages to
-# the websocket in its own thread, which waits for the GIL while this script runs; without a pause
-# the map's message left with the rest of the run, ~30-40 ms later (bench/ab_recolour.py: click ->
-# map message 118 -> 79 ms, click -> recoloured -52 ms paired, with the order above). A pause of
-# 10 ms on each rerun, after the map.
+# Let the server send the map's message now, alone: Streamlit's event loop writes the queued
+# messages to the websocket in its own thread, which waits for the GIL while this script runs, so
+# without a pause the map's message left with the rest of the run, ~30-40 ms later. And the
+# browser's React renders the messages that arrive together in one pass (45-65 ms at load ~8)
+# before the map module gets its data; the map's message alone is handed over in ~5 ms. Paired
+# A/B (bench/ab_recolour.py, bench/README.md session 7): this order with a 10 ms pause -52 ms
+# click -> recoloured against the old order; 40 ms instead of 10 ms, another -8 / -25 ms. The
+# rest of the page (sidebar widgets, profile, exports) comes 40 ms later on each rerun.
 time.sleep(MAP_FLUSH_S)
 drawn = controls(draw=True)  # the sidebar widgets, after the map's element (see Controls)
 if _view_parts(drawn) != _view_parts(view_now) and not st.session_state.pop("_controls_rerun", False):
