@@ -328,7 +328,9 @@ def test_back_and_forward_buttons_restore_earlier_views(app_server, new_page):
         timeout=60,
         what="the default colours again",
     )
-    assert page.get_by_role("radio", name="Tiêu chí nông thôn mới").is_checked()  # the theme control too
+    # the theme control too (it comes just after the map: app_pages/map.py sends the map first)
+    radio = page.get_by_role("radio", name="Tiêu chí nông thôn mới")
+    harness.wait_until(radio.is_checked, timeout=60, what="the theme control back on criteria")
 
     page.go_forward()  # -> poverty 2015 again
     page.wait_for_function("new URLSearchParams(location.search).get('theme') === 'poverty'", timeout=60_000)
@@ -337,7 +339,8 @@ def test_back_and_forward_buttons_restore_earlier_views(app_server, new_page):
         timeout=60,
         what="forward to poverty 2015",
     )
-    assert page.get_by_role("radio", name="Tỷ lệ hộ nghèo").is_checked()
+    radio = page.get_by_role("radio", name="Tỷ lệ hộ nghèo")
+    harness.wait_until(radio.is_checked, timeout=60, what="the theme control forward on poverty")
 
 
 def test_switching_pages_in_english_keeps_the_map_view(app_server, new_page):
