@@ -15,7 +15,7 @@ import unicodedata
 
 from ntm_geo.criteria.framework import load_criteria
 from ntm_geo.criteria.frameworks import builtin_frameworks
-from ntm_geo.datasets import schema
+from ntm_geo.datasets import framework_indicators, schema
 from ntm_geo.geo.units import ascii_fold
 
 HEADER_SCAN_ROWS = 40
@@ -114,6 +114,9 @@ def _registry_changed() -> None:
 
 
 schema.on_change(_registry_changed)
+# an indicator by its number, folded: "c04 2" (c04_2), "chi tieu 4 2", "ct 4 2", "indicator 4 2"
+_INDICATOR_RE = re.compile(r"^(?:chi tieu(?: so)?|ct|c|indicator)\s?0?([1-9]|1[0-9]) 0?([1-9][0-9]?)$")
+_BARE_INDICATOR_RE = re.compile(r"^\s*([1-9]|1[0-9])\.([1-9][0-9]?)\s*$")  # "4.2" as written (not "4,2")
 _CRITERION_RE = re.compile(r"^(?:tieu chi(?: so)?|tc|c|criterion|crit)\s?0?([1-9]|1[0-9])(?:\s.*)?$")
 _NUMBERED_RE = re.compile(r"^0?([1-9]|1[0-9])\s+(.+)$")
 
@@ -123,14 +126,25 @@ def header_field(text: str) -> str | None:
 
     >>> header_field("Tỷ lệ hộ nghèo (%)"), header_field("Tiêu chí 1"), header_field("c19"), header_field("Ghi chú")
     ('poverty_rate_pct', 'c01', 'c19', '_ignore')
+
+    A framework's indicator N.M (:mod:`ntm_geo.datasets.framework_indicators`) by number or name:
+
+    >>> header_field("c04_2"), header_field("Chỉ tiêu 4.2 (%)"), header_field("CT 17.1"), header_field("4.2")
+    ('c04_2', 'c04_2', 'c17_1', 'c04_2')
+    >>> header_field("Share of households using electricity regularly and safely")
+    'c04_2'
     """
     folded = _fold_header(text)
     if not folded:
         return None
-    candidates = [folded, _fold_header(re.sub(r"\([^)]*\)\s*$", "", str(text)))]
+    unit_free = re.sub(r"\([^)]*\)\s*$", "", str(text))
+    candidates = [folded, _fold_header(unit_free)]
     for cand in candidates:
         if cand in _ALIASES:
             return _ALIASES[cand]
+        indicator = _indicator_field(cand, unit_free)
+        if indicator:
+            return indicator
         m = _CRITERION_RE.match(cand)
         if m:
             return f"c{int(m.group(1)):02d}"
@@ -138,6 +152,35 @@ def header_field(text: str) -> str | None:
         if m and _ALIASES.get(m.group(2)) == f"c{int(m.group(1)):02d}":
             return f"c{int(m.group(1)):02d}"
     return None
+
+
+def _indicator_field(folded: str, written: str) -> str | None:
+    """The indicator column (``c04_2``) a folded header names by number, or by an indicator name
+    of a framework (national or the province's, :mod:`ntm_geo.datasets.framework_indicators`); a
+    bare "4.2" counts only when some framework lists indicator 4.2 (else it may be a value)."""
+    m = _INDICATOR_RE.match(folded)
+    if m:
+        return f"c{int(m.group(1)):02d}_{int(m.group(2))}"
+    bare = _BARE_INDICATOR_RE.match(written)
+    if bare:
+        key = f"c{int(bare.group(1)):02d}_{int(bare.group(2))}"
+        return key if key in framework_indicators.known_indicator_keys() else None
+    return _indicator_names().get(folded)
+
+
+_NAMES_CACHE: dict[tuple[int, ...], dict[str, str]] = {}
+
+
+def _indicator_names() -> dict[str, str]:
+    """Folded indicator name -> key over the frameworks in use (rebuilt when they change)."""
+    from ntm_geo.criteria.frameworks import all_frameworks
+
+    stamp = tuple(id(fw) for fw in all_frameworks())
+    if stamp not in _NAMES_CACHE:
+        _NAMES_CACHE.clear()
+        names = framework_indicators.indicator_names()
+        _NAMES_CACHE[stamp] = {_fold_header(n): k for n, k in reversed(list(names.items()))}
+    return _NAMES_CACHE[stamp]
 
 
 def _join_header(upper: str, lower: str) -> str:
