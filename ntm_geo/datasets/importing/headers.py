@@ -114,8 +114,12 @@ def _registry_changed() -> None:
 
 
 schema.on_change(_registry_changed)
-# an indicator by its number, folded: "c04 2" (c04_2), "chi tieu 4 2", "ct 4 2", "indicator 4 2"
-_INDICATOR_RE = re.compile(r"^(?:chi tieu(?: so)?|ct|c|indicator)\s?0?([1-9]|1[0-9]) 0?([1-9][0-9]?)$")
+# an indicator by its number, folded: "c04 2" (c04_2), "chi tieu 4 2", "ct 4 2", "indicator 4 2"; after
+# "chỉ tiêu", "CT", "Indicator" or "I" a name may follow, as the template writes it ("CT4.2. Tỷ lệ…", "I4.2 Share…")
+_INDICATOR_RE = re.compile(
+    r"^(?:(?:chi tieu(?: so)?|ct|indicator|i)\s?0?([1-9]|1[0-9]) 0?([1-9][0-9]?)(?:\s.*)?"
+    r"|c\s?0?([1-9]|1[0-9]) 0?([1-9][0-9]?))$"
+)
 _BARE_INDICATOR_RE = re.compile(r"^\s*([1-9]|1[0-9])\.([1-9][0-9]?)\s*$")  # "4.2" as written (not "4,2")
 _CRITERION_RE = re.compile(r"^(?:tieu chi(?: so)?|tc|c|criterion|crit)\s?0?([1-9]|1[0-9])(?:\s.*)?$")
 _NUMBERED_RE = re.compile(r"^0?([1-9]|1[0-9])\s+(.+)$")
@@ -160,7 +164,8 @@ def _indicator_field(folded: str, written: str) -> str | None:
     bare "4.2" counts only when some framework lists indicator 4.2 (else it may be a value)."""
     m = _INDICATOR_RE.match(folded)
     if m:
-        return f"c{int(m.group(1)):02d}_{int(m.group(2))}"
+        crit, sub = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        return f"c{int(crit):02d}_{int(sub)}"
     bare = _BARE_INDICATOR_RE.match(written)
     if bare:
         key = f"c{int(bare.group(1)):02d}_{int(bare.group(2))}"
