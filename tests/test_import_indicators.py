@@ -12,6 +12,7 @@ from ntm_geo.criteria import frameworks as fw
 from ntm_geo.datasets import framework_indicators, schema, store
 from ntm_geo.datasets.importing.headers import header_field
 from ntm_geo.datasets.importing.table import import_table
+from ntm_geo.errors import DataError
 from ntm_geo.maps.themes import join_dataset
 from ntm_geo.planning.profile import commune_profile
 
@@ -233,3 +234,30 @@ def test_the_export_table_carries_the_indicator_columns(boundaries):
     table = view_table(joined, compute_view(joined, "criteria_met", lang="vi"), "vi")
     assert {"c04_2", "c17_1"} <= set(table.columns)
     assert table.set_index("commune_code").loc["06628", "c04_2"] == 96.5
+
+
+def test_the_contract_reads_indicator_columns_as_numbers_in_their_range(tmp_path):
+    """A dataset CSV (the contract) with c04_2: numbers, 0–100 checked naming row and column."""
+    from ntm_geo.datasets.contract import load_dataset_csv, load_illustrative
+
+    table = load_illustrative(2015).head(3).copy()
+    table["c04_2"] = ["97.125", "", "90"]
+    path = tmp_path / "ds.csv"
+    table.astype(object).to_csv(path, index=False)
+    text = path.read_text(encoding="utf-8").replace("True", "1").replace("False", "0").replace("<NA>", "")
+    path.write_text(text, encoding="utf-8")
+    loaded = load_dataset_csv(path)
+    assert loaded["c04_2"].dtype == "float64" and loaded["c04_2"].iloc[0] == 97.125
+    path.write_text(text.replace("97.125", "197.125"), encoding="utf-8")
+    with pytest.raises(DataError, match=r"ds.csv, row 2, column c04_2: percentage 197.125 is outside 0-100"):
+        load_dataset_csv(path)
+
+
+def test_conform_table_types_indicator_columns_as_numbers():
+    from ntm_geo.datasets.contract import load_illustrative
+
+    table = load_illustrative(2015).head(2).assign(c04_2=["96,5", None])
+    table["c04_2"] = pd.to_numeric(table["c04_2"].str.replace(",", "."))
+    table["c17_1"] = pd.Series([70, 80], dtype="Int64", index=table.index)
+    out = store.conform_table(table, 2015)
+    assert out["c04_2"].dtype == "float64" and out["c17_1"].dtype == "float64"
