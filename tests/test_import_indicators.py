@@ -261,3 +261,24 @@ def test_conform_table_types_indicator_columns_as_numbers():
     table["c17_1"] = pd.Series([70, 80], dtype="Int64", index=table.index)
     out = store.conform_table(table, 2015)
     assert out["c04_2"].dtype == "float64" and out["c17_1"].dtype == "float64"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_csv_and_excel_exports_carry_the_indicators_and_import_back(data_store, boundaries, fmt):
+    """The exported table of a saved dataset with c04_2/c17_1 has them under their headers
+    ("CT4.2. …") and imports again to the same values."""
+    from ntm_geo.exports.formats import table_export
+    from ntm_geo.exports.static_map import MapSpec
+
+    report = import_table(table_2015(), "chi_tieu_2015.csv")
+    info = store.save_import(
+        report.table, 2015, report.to_json(), name="Chỉ tiêu", source="VPĐP", uploaded_by="a", password=PW
+    )
+    data = table_export(MapSpec(dataset_id=info.id, year=2015), fmt, boundaries=boundaries)
+    if fmt == "csv":
+        assert "CT4.2. Tỷ lệ hộ sử dụng điện thường xuyên, an toàn từ các nguồn (%)" in data.decode(
+            "utf-8-sig"
+        )
+    again = import_table(data, f"xuat.{fmt}").table.set_index("commune_code")
+    assert again.loc["06628", "c04_2"] == 96.5 and again.loc["05971", "c17_1"] == 71.2
+    assert pd.isna(again.loc["06625", "c04_2"])
