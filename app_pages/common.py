@@ -1,4 +1,4 @@
-"""Front-end helpers shared by the pages: cached core calls, language, notices.
+"""Front-end helpers shared by the pages: cached core calls, language, widgets keyed by the view.
 
 Caches: ``st.cache_resource`` for read-only shared objects (boundaries, joined tables — never
 mutated by a page), ``st.cache_data`` for small derived values (classifications, report rows).
@@ -10,10 +10,13 @@ survive a rerun (:func:`flash`, :func:`show_flash`).
 
 from __future__ import annotations
 
+import importlib
 import logging
 import re
 import secrets as _secrets
+import threading
 from collections.abc import Callable
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -28,7 +31,7 @@ from ntm_geo.i18n import register, t
 from ntm_geo.maps.themes import ChoroplethView
 from ntm_geo.planning.profile import escape_markdown
 from ntm_geo.views import pipeline
-from ntm_geo.views.viewstate import Notice, ViewState, view_units
+from ntm_geo.views.viewstate import DEFAULT, ViewState, view_units
 
 log = logging.getLogger("ntm_geo.app")
 
@@ -177,6 +180,22 @@ def _boundaries_2025() -> bnd.Boundaries:
 def unit_boundaries(units: str = "2015") -> bnd.Boundaries:
     """The boundaries of a unit vintage: "2015" (the active set) or "2025" (65 units, no districts)."""
     return _boundaries_2025() if units == "2025" else _boundaries()
+
+
+@st.cache_resource(show_spinner=False)
+def warm_classifier(delay_s: float = 0.0) -> threading.Timer:
+    """Import :mod:`mapclassify` (and with it scipy.stats: 1.5-5 s on this project's machines) in
+    a background thread, once per server process, ``delay_s`` seconds from now.
+
+    :func:`ntm_geo.maps.classify.classify_scheme` imports it lazily (the core's warm start stays
+    short), so without this the first theme change to a classified variable after a server start
+    (poverty, infrastructure, natural breaks) waited for that import: 1.1-1.7 s instead of
+    ~0.15 s (``bench/run_bench.py``, figure 7's warm-up rerun). Pages call it once their map is
+    on its way, so the import does not compete with the first paint."""
+    timer = threading.Timer(delay_s, importlib.import_module, args=("mapclassify",))
+    timer.name, timer.daemon = "ntm-warm-mapclassify", True
+    timer.start()
+    return timer
 
 
 @st.cache_resource(show_spinner=False)
@@ -330,18 +349,43 @@ def clear_data_caches(*, boundaries: bool = False) -> None:
         panels_geometry.clear()
 
 
-def view_widget(name: str, options: list, default: object) -> str:
-    """Session key for a view widget whose option labels depend on the language.
+def map_view() -> ViewState:
+    """The map page's view as its widgets last set it (dataset, year, theme, variable, scheme,
+    classes, district, unit vintage; :data:`~ntm_geo.views.viewstate.DEFAULT` before any link was
+    read). One frozen :class:`ViewState` in the session, the same type links and caches use."""
+    view = st.session_state.get("view")
+    return view if isinstance(view, ViewState) else DEFAULT
 
-    Streamlit keeps a keyed widget's value by its *formatted label*: when the language changes,
-    the old label matches no option and the widget shows nothing or returns a stale value. So
-    each language gets its own key (``name@vi``, ``name@en``), initialised from the canonical
-    view in ``st.session_state["view"]`` (written by :func:`remember`) whenever the language
-    changed since the last run or the widget holds a value that is not an option.
+
+def view_value(name: str, default: object) -> object:
+    """The canonical value of the view widget ``name``: a :class:`ViewState` field, or
+    ``variable_<theme>`` -- the variable last chosen for that theme (each theme keeps its own)."""
+    if name.startswith("variable_"):
+        return st.session_state.get("view_vars", {}).get(name.removeprefix("variable_"), default)
+    return getattr(map_view(), name, default)
+
+
+def set_map_view(state: ViewState) -> None:
+    """Make ``state`` the map page's view (a link was read): its variable is its theme's."""
+    st.session_state["view"] = state
+    st.session_state["view_vars"] = {state.theme: state.var}
+
+
+def view_widget(name: str, options: list, default: object) -> str:
+    """Session key of a view widget whose option labels depend on the language: ``view.<name>``,
+    one key per meaning, the same in every language.
+
+    Streamlit keeps a keyed widget's value as the *formatted label* the browser sends back: on
+    the run after a language switch that label (Vietnamese) matches no option (English) and the
+    widget would fall back to its default. So on that run -- and whenever the widget holds a
+    value that is not one of ``options`` -- the key is set from the canonical view
+    (:func:`view_value`, written by :func:`remember`) before the widget is drawn, and the widget
+    shows the same choice in the new language. (An earlier version keyed each language
+    separately, ``name@vi``/``name@en``: a switch then made a new widget in the browser.)
     """
     ss = st.session_state
-    key = f"{name}@{lang()}"
-    value = ss.setdefault("view", {}).get(name, default)
+    key = f"view.{name}"
+    value = view_value(name, default)
     if value not in options:
         value = default
     if ss.get("_view_lang") != lang() or ss.get(key) not in options:
@@ -350,8 +394,18 @@ def view_widget(name: str, options: list, default: object) -> str:
 
 
 def remember(name: str, value: object) -> None:
-    """Record a view widget's value as the canonical view (see :func:`view_widget`)."""
-    st.session_state.setdefault("view", {})[name] = value
+    """Record a view widget's value in the canonical view (:func:`map_view`; see :func:`view_widget`)."""
+    ss = st.session_state
+    view = map_view()
+    if name.startswith("variable_"):
+        theme = name.removeprefix("variable_")
+        ss.setdefault("view_vars", {})[theme] = value
+        if view.theme == theme:
+            ss["view"] = replace(view, var=str(value))
+        return
+    ss["view"] = replace(view, **{name: value})
+    if name == "theme" and value in ss.get("view_vars", {}):  # the theme's own variable comes back
+        ss["view"] = replace(ss["view"], var=ss["view_vars"][value])
 
 
 def view_widgets_done() -> None:
@@ -362,12 +416,14 @@ def view_widgets_done() -> None:
 def lang_keyed(name: str, default: object) -> dict:
     """``key`` and ``on_change`` for a widget whose option labels are translated, when its value
     is kept in ``st.session_state[name]`` (the callback form of :func:`view_widget`, for pages
-    whose code reads ``st.session_state[name]``): each language has its own widget key
-    ``name@vi|en``, set from ``st.session_state[name]`` on every run and written back by the
-    widget's callback. Use as ``st.selectbox(..., **lang_keyed("pl_criterion", 0))``."""
+    whose code reads ``st.session_state[name]``, which outlives the widget across page switches):
+    one widget key per meaning, ``name.widget`` in every language, set from
+    ``st.session_state[name]`` on every run (so after a language switch it shows the same choice
+    in the new language) and written back by the widget's callback.
+    Use as ``st.selectbox(..., **lang_keyed("pl_criterion", 0))``."""
     ss = st.session_state
     ss.setdefault(name, default)
-    key = f"{name}@{lang()}"
+    key = widget_key(name)
     ss[key] = list(ss[name]) if isinstance(ss[name], list) else ss[name]
 
     def store() -> None:
@@ -376,33 +432,9 @@ def lang_keyed(name: str, default: object) -> dict:
     return {"key": key, "on_change": store}
 
 
-def url_changed_outside(synced_key: str) -> bool:
-    """True when the address bar holds a query this page did not write last (the browser's
-    Back/Forward buttons, or a link pasted into the same tab): the page must then show the URL's
-    view. A plain switch to this page from the menu (no query) keeps the session's view.
-    ``synced_key`` is where the page stores the query it last wrote."""
-    ss = st.session_state
-    query = st.query_params.to_dict()
-    if synced_key not in ss or query == ss[synced_key]:
-        return False
-    return not bare_query(query) or not ss.get("page_switched", False)
-
-
-def bare_query(query: dict) -> bool:
-    """True for the address a switch from the menu leaves: no query, or only the language
-    (``?lang=en`` stays in the address in English) -- not a view of its own."""
-    return not {k: v for k, v in query.items() if k != "lang"}
-
-
-def show_notices(notices: list[Notice], lang: str) -> None:
-    """Say which link parameters were ignored (raw values escaped: links are hostile input)."""
-    if notices:
-        items = "\n".join(
-            f"- **{escape_markdown(n.param)}** = {escape_markdown(n.value)} — "
-            f"{escape_markdown(n.reason.pick(lang))}"
-            for n in notices
-        )
-        st.warning(f"{t('link_ignored', lang)}\n\n{items}", icon=":material/link:")
+def widget_key(name: str) -> str:
+    """The widget key :func:`lang_keyed` gives the value kept in ``st.session_state[name]``."""
+    return f"{name}.widget"
 
 
 #: The app's own CSS: less empty space above the map on a 768-pixel projector, and the classes

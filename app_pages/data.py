@@ -19,6 +19,7 @@ they are Markdown too); never as HTML.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -34,7 +35,9 @@ from app_pages.common import (
     sign_in,
     sign_out,
 )
+from app_pages.urlsync import read_link, show_link_notices, sync_query
 from ntm_geo import auth
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.criteria.report_check import check_table, display_table
 from ntm_geo.datasets import store
 from ntm_geo.datasets import template as tpl
@@ -43,6 +46,7 @@ from ntm_geo.exports.tables import table_csv_bytes
 from ntm_geo.geo import boundary_upload as bu
 from ntm_geo.i18n import register, t
 from ntm_geo.planning.profile import escape_markdown
+from ntm_geo.views.viewstate import DEFAULT, to_query
 
 MAX_TABLE_MB = 10
 """Largest table upload (MB): a province table of a few hundred rows is well under 1 MB."""
@@ -228,7 +232,6 @@ RULES = {
 }
 
 L = lang()
-vi = L == "vi"
 editor = editor_session() if auth.uploads_enabled() else None
 if editor is None:  # signed out or ended: forget what was read from this session's uploads
     for _name in [k for k in st.session_state if str(k).startswith(MEMO_PREFIX)]:
@@ -241,9 +244,11 @@ def _err(error: NtmGeoError) -> None:
 
 def _issues(rows: list[dict], columns: dict[str, tuple[str, str]]) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
-    reason = "reason_vi" if vi else "reason_en"
+    reason = f"reason_{L}"
     keep = [c for c in [*columns, reason] if c in frame.columns]
-    labels = {c: columns[c][0 if vi else 1] for c in columns} | {reason: "Lý do" if vi else "Reason"}
+    labels = {c: Bilingual(*columns[c]).pick(L) for c in columns} | {
+        reason: Bilingual("Lý do", "Reason").pick(L)
+    }
     # (blank, not "None", where a row has no sheet or no code)
     return (
         frame[keep].astype(object).where(frame[keep].notna(), "").rename(columns=labels)
@@ -281,6 +286,10 @@ ISSUE_COLUMNS = {
 st.title(t("data_title", L))
 st.caption(t("data_intro", L))
 show_flash()
+# a map link opened on /data: its parameters are said (this page reads none but the language) and
+# dropped from the address
+show_link_notices(read_link("data").notices, L)
+sync_query(to_query(replace(DEFAULT, lang=L)), "data")
 enabled = auth.uploads_enabled()
 if not enabled:
     st.warning(escape_markdown(auth.not_configured_error().message(L)), icon="🔒")
@@ -424,11 +433,11 @@ if report is not None:
     )
     if report.provenance is not None and report.provenance.illustrative:  # accepted knowingly: say so
         accepted = next(n for n in report.notices if n.row is None and "illustrative" in n.reason_en)
-        st.warning(escape_markdown(accepted.reason_vi if vi else accepted.reason_en))
+        st.warning(escape_markdown(Bilingual.of(accepted, "reason").pick(L)))
     if report.vintage_vi:  # which unit vintage the rows are matched against, and how (issue 12)
-        st.caption(escape_markdown(report.vintage_vi if vi else report.vintage_en))
+        st.caption(escape_markdown(Bilingual.of(report, "vintage").pick(L)))
     if report.framework_id:  # which criteria framework the table is read under, and why (issue 13)
-        st.caption(escape_markdown(report.framework_reason_vi if L == "vi" else report.framework_reason_en))
+        st.caption(escape_markdown(Bilingual.of(report, "framework_reason").pick(L)))
     if report.notices:
         with st.expander(t("data_notices", L) + f" ({len(report.notices)})"):
             st.dataframe(
@@ -492,14 +501,14 @@ if report is not None:
     with st.expander(t("data_matched", L) + f" ({len(report.matched)})"):
         matched = pd.DataFrame(report.matched)
         if not matched.empty:
-            matched["rule"] = matched["rule"].map(lambda r: RULES.get(r, (r, r))[0 if vi else 1])
+            matched["rule"] = matched["rule"].map(lambda r: Bilingual(*RULES.get(r, (r, r))).pick(L))
             st.dataframe(
                 matched.rename(
                     columns={
-                        "row": ISSUE_COLUMNS["row"][0 if vi else 1],
-                        "commune_code": ISSUE_COLUMNS["commune_code"][0 if vi else 1],
+                        "row": Bilingual(*ISSUE_COLUMNS["row"]).pick(L),
+                        "commune_code": Bilingual(*ISSUE_COLUMNS["commune_code"]).pick(L),
                         "rule": t("data_rule", L),
-                        "name_as_written": "Tên như trong tệp" if vi else "Name as written",
+                        "name_as_written": Bilingual("Tên như trong tệp", "Name as written").pick(L),
                     }
                 ),
                 hide_index=True,
@@ -645,7 +654,9 @@ with st.expander(t("data_bnd_open", L), expanded=False):
     crs_key = c1.selectbox(
         t("data_bnd_crs", L),
         ["", *bu.CRS_CHOICES],
-        format_func=lambda k: t("data_bnd_crs_auto", L) if not k else bu.CRS_CHOICES[k][0 if vi else 1],
+        format_func=lambda k: (
+            t("data_bnd_crs_auto", L) if not k else Bilingual(*bu.CRS_CHOICES[k][:2]).pick(L)
+        ),
     )
     encoding = c2.selectbox(
         t("data_bnd_encoding", L),
@@ -673,8 +684,8 @@ with st.expander(t("data_bnd_open", L), expanded=False):
                 _err(error)
     if result is not None:
         st.markdown(f"**{escape_markdown(b_file.name)}** — {escape_markdown(result.summary(L))}")
-        for note_vi, note_en in result.notes:
-            st.info(escape_markdown(note_vi if vi else note_en))
+        for note in result.notes:
+            st.info(escape_markdown(Bilingual(*note).pick(L)))
         r = result.report
         if r["unmatched"]:
             frame = pd.DataFrame(r["unmatched"])

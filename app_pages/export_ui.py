@@ -5,7 +5,7 @@ language, importable again, carrying their provenance).
 Call from a page, after the view is chosen::
 
     from app_pages.export_ui import render_exports
-    render_exports(dataset_id, year, variable_key, scheme, k, district or "", L)
+    render_exports(dataset_id, year, variable_key, scheme, k, district or "", L, units=units)
 
 Reruns: nothing is rendered until the user presses **Tạo tệp / Prepare files**; the map page's
 reruns only draw a button. The press remembers the view (in ``st.session_state``), so the files
@@ -24,7 +24,8 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from app_pages.common import _boundaries, boundaries, joined_table
+from app_pages.common import boundaries, joined_table, unit_boundaries
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.errors import NtmGeoError
 from ntm_geo.exports.formats import export_filename, standalone_html, table_export
 from ntm_geo.exports.geopackage import build_geopackage
@@ -60,6 +61,17 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Table: {n} units{where}; headers in English over a row of column keys, so it imports again. "
         "GeoPackage: full boundaries (WGS84 and VN-2000 Lạng Sơn), every value, districts, the map's colours.",
     ),
+    "exportui_table_note_2025": (
+        "Bảng: {n} đơn vị 2025 (không còn cấp huyện); tiêu đề cột tiếng Việt, dòng mã cột phía trên để nhập lại "
+        "được. GeoPackage: ranh giới 65 đơn vị (WGS84 và VN-2000 Lạng Sơn), mọi số liệu, màu như bản đồ{former}.",
+        "Table: {n} units of 2025 (no district level); headers in English over a row of column keys, so it "
+        "imports again. GeoPackage: the 65 unit boundaries (WGS84 and VN-2000 Lạng Sơn), every value, the "
+        "map's colours{former}.",
+    ),
+    "exportui_former": (
+        "; ranh giới huyện cũ (trước 1/7/2025)",
+        "; former district outlines (before 1 July 2025)",
+    ),
     "exportui_unavailable": ("{name}: không tạo được — {why}", "{name}: not available — {why}"),
     "exportui_failed": ("Không tạo được tệp", "Could not create the file"),
 }
@@ -83,9 +95,9 @@ FILES: tuple[tuple[str, str, str, str, str], ...] = (
 )
 
 
-def _fingerprint(dataset_id: str, year: int) -> str:
+def _fingerprint(dataset_id: str, year: int, units: str = "2015") -> str:
     """Digest of the joined table the view is drawn from (attributes and geometry)."""
-    table = joined_table(dataset_id, year)
+    table = joined_table(dataset_id, year, units)
     digest = hashlib.sha256()
     attributes = pd.DataFrame(table.drop(columns="geometry"))
     digest.update(pd.util.hash_pandas_object(attributes.astype(str), index=False).to_numpy().tobytes())
@@ -95,15 +107,15 @@ def _fingerprint(dataset_id: str, year: int) -> str:
 
 
 def _spec(key: tuple) -> MapSpec:
-    dataset_id, year, variable_key, scheme, k, district, lang, _ = key
-    return MapSpec(dataset_id, year, variable_key, scheme, k, district, lang)
+    dataset_id, year, variable_key, scheme, k, district, lang, units, former, _ = key
+    return MapSpec(dataset_id, year, variable_key, scheme, k, district, lang, units, former)
 
 
 @st.cache_data(show_spinner=False, max_entries=24)
 def _file(key: tuple, which: str) -> bytes:
     """One export file of the view ``key`` (cached: a view's files are rendered once)."""
     spec = _spec(key)
-    b = _boundaries()
+    b = unit_boundaries(spec.units)  # the 226 units of 2015 or the 65 units of 2025
     if which == "png_slide":
         return render_map(spec, "png", "slide", boundaries=b)
     if which == "png_a4":
@@ -122,11 +134,22 @@ def _prepare(key: tuple) -> None:
 
 
 def render_exports(
-    dataset_id: str, year: int, variable_key: str, scheme: str, k: int, district: str, lang: str
+    dataset_id: str,
+    year: int,
+    variable_key: str,
+    scheme: str,
+    k: int,
+    district: str,
+    lang: str,
+    *,
+    units: str = "2015",
+    former_districts: bool = False,
 ) -> None:
-    """An expander with a prepare button, then six download buttons for the current view.
+    """An expander with a prepare button, then seven download buttons for the current view.
 
-    Parameters are the map page's current choices (``district`` "" for the whole province).
+    Parameters are the map page's current choices (``district`` "" for the whole province;
+    ``units`` the unit vintage the map is on, "2015" or "2025" — a dataset keyed by the 2025
+    units is exported on them; ``former_districts`` the former district outlines on the 2025 units).
     """
     with st.expander(t("exportui_title", lang)):
         st.caption(t("exportui_intro", lang))
@@ -140,14 +163,16 @@ def render_exports(
                 int(k),
                 district or "",
                 lang,
-                _fingerprint(dataset_id, int(year)),
+                units,
+                bool(former_districts and units == "2025"),
+                _fingerprint(dataset_id, int(year), units),
             )
         except NtmGeoError as err:
             st.error(err.message(lang))
             return
         ready = st.session_state.get("exportui_ready")
         if ready != key:
-            if ready is not None and ready[:7] != key[:7]:
+            if ready is not None and ready[:-1] != key[:-1]:
                 st.caption(t("exportui_changed", lang))
             # the callback runs before the rerun, so the button is gone when the files appear
             st.button(
@@ -192,13 +217,17 @@ def render_exports(
             if which in unavailable:
                 st.caption(t("exportui_unavailable", lang, name=t(label, lang), why=unavailable[which]))
         inside = _units_in_view(spec)
-        where = f" ({district_name})" if (district_name := _district_name(spec)) else ""
-        st.caption(t("exportui_table_note", lang, n=inside, where=where))
+        if spec.units == "2025":
+            former = t("exportui_former", lang) if spec.former_districts else ""
+            st.caption(t("exportui_table_note_2025", lang, n=inside, former=former))
+        else:
+            where = f" ({district_name})" if (district_name := _district_name(spec)) else ""
+            st.caption(t("exportui_table_note", lang, n=inside, where=where))
 
 
 def _units_in_view(spec: MapSpec) -> int:
     """Units in the exported table: the district's when one is chosen, else all."""
-    units = _boundaries().communes_web
+    units = unit_boundaries(spec.units).communes_web
     if spec.district:
         return int((units["district_code"] == spec.district).sum())
     return len(units)
@@ -207,7 +236,7 @@ def _units_in_view(spec: MapSpec) -> int:
 def _district_name(spec: MapSpec) -> str:
     if not spec.district:
         return ""
-    d = _boundaries().districts_web
+    d = unit_boundaries(spec.units).districts_web
     names = dict(zip(d["district_code"], d["district_name"], strict=True))
     return names.get(spec.district, "")
 
@@ -215,4 +244,4 @@ def _district_name(spec: MapSpec) -> str:
 def _size_text(n: int, lang: str) -> str:
     """ "1,2 MB" / "1.2 MB", "85 kB"."""
     text = f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{max(1, round(n / 1e3))} kB"
-    return text.replace(".", ",") if lang == "vi" else text
+    return Bilingual(text.replace(".", ","), text).pick(lang)

@@ -17,23 +17,33 @@ import streamlit as st
 
 from app_pages import vintage_view
 from app_pages.common import (
-    bare_query,
     boundaries_or_stop,
     joined_table,
     lang,
     localized_numbers,
     map_data,
+    map_view,
     remember,
     report_rows,
-    show_notices,
-    url_changed_outside,
+    set_map_view,
     view,
+    view_value,
     view_widget,
     view_widgets_done,
+    warm_classifier,
 )
 from app_pages.export_ui import render_exports
 from app_pages.leaflet_map import clicked, show_map
-from app_pages.urlsync import share_url, sync_query
+from app_pages.urlsync import (
+    bare_query,
+    last_synced,
+    read_link,
+    share_url,
+    show_link_notices,
+    sync_query,
+    url_changed_outside,
+)
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.criteria.frameworks import default_framework
 from ntm_geo.datasets import catalog
 from ntm_geo.errors import NtmGeoError
@@ -46,19 +56,20 @@ from ntm_geo.maps.classify import K_RANGE, SCHEMES, scheme_label
 from ntm_geo.maps.themes import THEMES, theme_variables
 from ntm_geo.maps.themes import variable as variable_def
 from ntm_geo.planning.profile import commune_profile, escape_markdown
-from ntm_geo.views.viewstate import DEFAULT, Notice, ViewState, from_query, to_query, view_units
+from ntm_geo.views.viewstate import ADJUSTED, Notice, ViewState, to_query, view_units
 
 MAP_HEIGHT = 560
 # In CSS: at most MAP_HEIGHT, less on a short screen (a 768-pixel projector shows the whole map
-# under the title and the banner), at least 360 px.
-MAP_BOX_HEIGHT = f"max(360px, min({MAP_HEIGHT}px, calc(100vh - 250px)))"
+# and the source line under it below the title and the banner: 300 px = the page's top margin,
+# title, banner and two lines of source), at least 360 px.
+MAP_BOX_HEIGHT = f"max(360px, min({MAP_HEIGHT}px, calc(100vh - 300px)))"
 L = lang()
 # First paint: on the session's first run of this page, only the map with its title and notices
 # is sent; the widgets and the rest follow as soon as the browser has drawn the map (the map's
 # ``on_ready``). Their ~40 script files would otherwise be fetched before the map's own and
 # hold the map back by ~0.4 s (bench/README.md). The values come from the link or the defaults.
 FIRST_PAINT = not st.session_state.get("map_drawn")
-PICK = f"pick@{L}"  # per language: the empty option's label is translated (see common.view_widget)
+PICK = "pick"  # one key in every language: set from the selected commune before the list is drawn
 
 bounds_data = boundaries_or_stop(L)
 districts = bounds_data.districts_web
@@ -66,23 +77,10 @@ districts = bounds_data.districts_web
 
 # ---------------------------------------------------------------- link -> widgets (once per session)
 def _apply_link(query: dict | None = None) -> None:
-    state, notices = from_query(
-        st.query_params.to_dict() if query is None else query,
-        known_datasets=catalog.dataset_exists,
-        known_districts=set(districts["district_code"]),
-        known_communes=set(official_units()["commune_code"]),
-    )
+    link = read_link("map", query)  # parameters of other pages (slides, shortlist …): said, then dropped
+    state, notices = link.state, list(link.notices)
     ss = st.session_state
-    ss["view"] = {
-        "dataset": state.dataset,
-        "year": state.year,
-        "theme": state.theme,
-        f"variable_{state.theme}": state.var,
-        "scheme": state.scheme,
-        "k": state.k,
-        "district": state.district,
-        "units": state.units,
-    }
+    set_map_view(state)  # the widgets take their values from it (common.view_widget)
     ss["tiles"] = state.tiles == "osm"  # the background toggle (drawn after the first paint)
     ss["selected_commune"] = state.communes[0] if state.communes else None
     if len(state.communes) > 1:  # the map page shows one commune's profile: say which, drop none silently
@@ -94,41 +92,30 @@ def _apply_link(query: dict | None = None) -> None:
                 ",".join(state.communes[1:]),
                 t("link_one_profile", "vi", code=first),
                 t("link_one_profile", "en", code=first),
+                ADJUSTED,
             ),
         ]
     ss["link_notices"] = notices
-    ss["link_state"] = state
     ss["_view_lang"] = None  # the widgets take their values from the new view (common.view_widget)
 
 
 # A switch to this page from the menu leaves a bare "/" in the browser's history before the view's
 # own address; Back to that entry shows the view the switch showed, not a default view.
-bare_address = bare_query(st.query_params.to_dict())
-if st.session_state.get("page_switched") and bare_address and "map_synced" in st.session_state:
-    st.session_state["map_switch_query"] = st.session_state["map_synced"]
-if "link_state" not in st.session_state or url_changed_outside("map_synced"):
+bare_address = bare_query()
+if st.session_state.get("page_switched") and bare_address and last_synced("map") is not None:
+    st.session_state["map_switch_query"] = last_synced("map")
+if "view" not in st.session_state or url_changed_outside("map"):
     _apply_link((bare_address and st.session_state.get("map_switch_query")) or None)
-link_state: ViewState = st.session_state["link_state"]
 
 
 # ---------------------------------------------------------------- widgets -> link
 def current_state() -> ViewState:
-    """The view as the widgets (session state) describe it."""
+    """The view as the widgets describe it: :func:`~app_pages.common.map_view` with the selected
+    commune, the language and the background tiles."""
     ss = st.session_state
-    v = ss.get("view", {})
-    theme_key = v.get("theme", "criteria")
-    var = v.get(f"variable_{theme_key}") or THEMES[theme_key].variables[0]
     selected = ss.get("selected_commune")
     return replace(
-        st.session_state["link_state"],
-        dataset=v.get("dataset", "illustrative"),
-        year=v.get("year") or DEFAULT.year,
-        theme=theme_key,
-        var=var,
-        scheme=v.get("scheme", "natural_breaks"),
-        k=v.get("k", 5),
-        district=v.get("district") or "",
-        units=v.get("units") or "2015",
+        map_view(),
         communes=(selected,) if selected else (),
         lang=ss.get("lang", "vi"),
         tiles="osm" if ss.get("tiles") else "",
@@ -148,18 +135,11 @@ def on_pick() -> None:
 
 
 # ---------------------------------------------------------------- widgets
-def keep_valid(key: str, options: list, default) -> None:
-    """Reset a widget's session value that is not one of its options (a stale or foreign value
-    must never reach the core: e.g. after a language switch or a tampered session)."""
-    if st.session_state.get(key) not in options:
-        st.session_state[key] = default
-
-
 def sidebar_widget(make, name: str, options: list, default):
     """``make(key)`` draws a view widget and returns its value; on the first paint (no widget
     drawn) the value it would show is returned instead."""
     if FIRST_PAINT:
-        value = st.session_state.setdefault("view", {}).get(name, default)
+        value = view_value(name, default)
         return value if value in options else default
     return make(view_widget(name, options, default))
 
@@ -169,7 +149,7 @@ dataset_id = sidebar_widget(
     lambda key: st.sidebar.selectbox(
         t("dataset", L),
         list(infos),
-        format_func=lambda d: infos[d].name_vi if L == "vi" else infos[d].name_en,
+        format_func=lambda d: infos[d].name.pick(L),
         key=key,
     ),
     "dataset",
@@ -233,7 +213,7 @@ def _on_units(key: str) -> list[str]:
 themes = [k for k in THEMES if not (carried_2025 and k == "criteria")]
 if on_2025:
     themes = [k for k in themes if _on_units(k)] or themes
-asked_theme = st.session_state.get("view", {}).get("theme")
+asked_theme = map_view().theme
 if on_2025 and asked_theme in THEMES and asked_theme not in themes and not st.session_state.get("theme_said"):
     # a link asked for a theme the 2025 units cannot show as a choropleth: say why it changed
     # (trial 5, M4), once per session
@@ -246,6 +226,7 @@ if on_2025 and asked_theme in THEMES and asked_theme not in themes and not st.se
             f"không tô màu; bản đồ mở chủ đề «{THEMES[themes[0]].label('vi')}»",
             "on the 65 units of 2025 the former communes' criteria are given as 'k of n former communes "
             f"met' in the table below the map, not coloured; the map opens on '{THEMES[themes[0]].label('en')}'",
+            ADJUSTED,  # the parameter is valid: the view differs from it, nothing was ignored
         )
     )
 theme_key = sidebar_widget(
@@ -279,7 +260,7 @@ else:
     variable_key = theme_vars[0]
 remember(f"variable_{theme_key}", variable_key)
 variable = variable_def(variable_key, year_framework)
-scheme, k = st.session_state["view"].get("scheme", "natural_breaks"), st.session_state["view"].get("k", 5)
+scheme, k = map_view().scheme, map_view().k
 if variable.kind == "scheme":
     scheme = sidebar_widget(
         lambda key: st.sidebar.selectbox(
@@ -331,8 +312,7 @@ if district and st.session_state.get("_map_district") not in (None, district):
 st.session_state["_map_district"] = district
 selected = st.session_state.get("selected_commune")
 query = to_query(current_state())
-sync_query(query)  # the address bar is always a link to this view (ignored link parts dropped)
-st.session_state["map_synced"] = query
+sync_query(query, "map")  # the address bar is always a link to this view (ignored link parts dropped)
 
 # ---------------------------------------------------------------- core
 table = joined_table(dataset_id, year, units)
@@ -341,10 +321,8 @@ try:
 except NtmGeoError as err:
     st.error(err.message(L))
     st.stop()
-note = info.note_vi if L == "vi" else info.note_en
-source_label = (
-    t("illustrative_data", L) if info.illustrative else (info.name_vi if L == "vi" else info.name_en)
-)
+note = info.note.pick(L)
+source_label = t("illustrative_data", L) if info.illustrative else info.name.pick(L)
 if carried_2025:  # every value carried to the 2025 units is derived, and the map says so
     source_label += f" · {t('units_derived_source', L)} · {vintage_view.label('2025', L)}"
     note = (note + " " if info.illustrative else "") + t("units_derived_note", L)
@@ -367,11 +345,11 @@ title, map_component = map_data(
 # ---------------------------------------------------------------- display
 title += f" — {district_names[district]}" if district else ""
 # (kept for the rerun that follows the first paint, then shown once more and dropped)
-show_notices(
+show_link_notices(
     st.session_state.get("link_notices", []) if FIRST_PAINT else st.session_state.pop("link_notices", []), L
 )
 if result.classification.note_vi:
-    st.info(result.classification.note_vi if L == "vi" else result.classification.note_en)
+    st.info(Bilingual.of(result.classification, "note").pick(L))
 if (
     variable_key in table.columns and table[variable_key].isna().all()
 ):  # e.g. 2011 indicators the report lacks
@@ -400,6 +378,7 @@ show_map(
 )
 if FIRST_PAINT:
     st.stop()  # the rest comes with the rerun the drawn map asks for
+warm_classifier()  # the map is drawn: import mapclassify now, not on the first theme change
 
 # Shown on request: st.code pulls a 1.5 MB highlighter script that would delay the first paint.
 if st.toggle(t("share_link", L), key="show_link"):
@@ -407,9 +386,21 @@ if st.toggle(t("share_link", L), key="show_link"):
     st.code(link, language=None)
     st.caption(t("share_link_help", L))
 
-if native_2025:  # the dataset's own values on the 65 units: the profile below; exports and the
-    st.caption(t("units_native_no_profile", L))  # report check are of the 2015 units
-elif on_2025:  # below the map on the 2025 units: the unit's carried values, the table, its CSV
+if native_2025:  # the dataset's own values on the 65 units: the profile below; the report
+    st.caption(t("units_native_no_profile", L))  # check is of the 2015 units
+# files made on request only; on the 2025 units drawn on the 65 units (exports/view_data.py)
+render_exports(
+    dataset_id,
+    year,
+    variable_key,
+    scheme,
+    k,
+    district or "",
+    L,
+    units=units,
+    former_districts=former_districts,
+)
+if on_2025 and not native_2025:  # below the map on the 2025 units: carried values, the table, its CSV
     from ntm_geo.datasets.carry import carried_csv
 
     csv_bytes, _ = carried_csv(dataset_id, year)
@@ -417,8 +408,6 @@ elif on_2025:  # below the map on the 2025 units: the unit's carried values, the
         table, selected, L, csv_bytes, f"ntm_lang_son_{dataset_id}_{year}_units2025.csv", note
     )
     st.stop()
-if not native_2025:
-    render_exports(dataset_id, year, variable_key, scheme, k, district or "", L)  # files made on request only
 
 # ---------------------------------------------------------------- commune profile
 profile_col, details_col = st.columns([1, 1], gap="large")
@@ -432,9 +421,9 @@ with profile_col:
     # the map is the main way to open a profile; the list stays open once shown.
     if st.toggle(t("pick_from_list", L), key="pick_list"):
         options = ["", *sorted(names, key=lambda c: vi_sort_key(names[c]))]
-        keep_valid(PICK, options, "")
-        if st.session_state.get(PICK) != (selected or ""):
-            st.session_state[PICK] = selected or ""
+        # every run (the empty option's label is translated: after a language switch the browser's
+        # old label would match no option)
+        st.session_state[PICK] = selected if selected in options else ""
         pick = st.selectbox(
             t("pick_commune", L),
             options,

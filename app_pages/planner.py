@@ -33,19 +33,18 @@ from app_pages.common import (
     joined_table,
     lang,
     lang_keyed,
-    show_notices,
     unit_boundaries,
 )
 from app_pages.planner_sections import matrix, progress, rank, shortlist, summary
 from app_pages.planner_sections.context import PlannerContext
 from app_pages.planner_sections.rank import apply_preset
-from app_pages.urlsync import sync_query
+from app_pages.urlsync import read_link, show_link_notices, sync_query
 from ntm_geo.datasets import catalog
 from ntm_geo.errors import NtmGeoError
 from ntm_geo.i18n import t
 from ntm_geo.planning import ranking as pl
 from ntm_geo.planning.profile import escape_markdown
-from ntm_geo.views.viewstate import DEFAULT, from_query, to_query, view_units
+from ntm_geo.views.viewstate import DEFAULT, to_query, view_units
 
 L = lang()
 ss = st.session_state
@@ -67,12 +66,8 @@ def _former_districts() -> dict[str, str]:
 # ---------------------------------------------------------------- link -> state (once per session)
 def _apply_link() -> None:
     xa_codes = set(bounds_data.communes.loc[bounds_data.communes["assessed"], "commune_code"])
-    state, notices = from_query(
-        st.query_params.to_dict(),
-        known_datasets=catalog.dataset_exists,
-        known_districts=set(district_names),
-        known_communes=xa_codes,
-    )
+    link = read_link("planner", known_communes=xa_codes)
+    state, notices = link.state, list(link.notices)
     ss["pl_dataset"], ss["pl_year"] = state.dataset, state.year
     ss["pl_shortlist_codes"] = list(state.shortlist)
     ss["pl_link_notices"] = notices
@@ -240,7 +235,7 @@ ss["pl_shortlist_codes"] = [c for c in ss["pl_shortlist_codes"] if c in xa_names
 source_label = t("illustrative_data", L) if info.illustrative else info.name.pick(L)
 title = t("pl_title_target", L, year=target.year) if target is not None else t("pl_title", L)
 st.markdown(f"#### {escape_markdown(title)} — {year} — {escape_markdown(source_label)}")
-show_notices(ss.pop("pl_link_notices", []), L)
+show_link_notices(ss.pop("pl_link_notices", []), L)
 if info.illustrative:
     st.warning(info.note.pick(L), icon="⚠️")
 
@@ -303,4 +298,4 @@ for key, tab in tabs.items():
             SECTIONS[key](ctx)
 
 # ---------------------------------------------------------------- widgets -> link (after every widget)
-sync_query(current_query())
+sync_query(current_query(), "planner")

@@ -25,25 +25,23 @@ from app_pages.common import (
     boundaries_or_stop,
     joined_table,
     lang,
-    show_notices,
     unit_boundaries,
-    url_changed_outside,
     view,
+    warm_classifier,
 )
 from app_pages.leaflet_map import map_spec, show_map
-from app_pages.urlsync import sync_query
+from app_pages.urlsync import read_link, show_link_notices, sync_query, url_changed_outside
 from ntm_geo.datasets import catalog
 from ntm_geo.errors import NtmGeoError
 from ntm_geo.geo.boundary_upload import boundaries_source_line
-from ntm_geo.geo.units import official_units
 from ntm_geo.i18n import register, t
 from ntm_geo.maps.change import change_table, compute_change_view
 from ntm_geo.maps.labels import commune_label_spec, district_label_spec, short_district_name
 from ntm_geo.maps.mapbuild import ViewSpec, build_view_spec
 from ntm_geo.maps.themes import year_variable
 from ntm_geo.planning.profile import escape_markdown
-from ntm_geo.views.slides import Slide, format_slides, parse_slides, present_link_notices, slide_index
-from ntm_geo.views.viewstate import DEFAULT, from_query, to_query, view_units
+from ntm_geo.views.slides import Slide, format_slides, parse_slides, slide_index, with_slide_hint
+from ntm_geo.views.viewstate import DEFAULT, to_query, view_units
 
 register(
     {
@@ -71,6 +69,8 @@ COMMUNE_LABEL_PX = 24
 BAR_PX = 72  # title bar above the map (kept in step with the CSS below)
 COMMUNE_LABEL_ZOOM = 11.5
 SOURCE_LINE_PX = 30  # the source line under the two comparison maps
+# the source line: read from a meeting room, 18 px and more from 1920 px wide, 14 px at 1024
+SOURCE_FONT = "clamp(14px, 0.95vw, 22px)"
 MAP_HEIGHT = f"calc(100vh - {BAR_PX + 20}px)"
 COMPARE_HEIGHT = f"calc(100vh - {BAR_PX + 20 + SOURCE_LINE_PX}px)"
 # ←/→ and PageUp/PageDown (what clickers send) click the ◀/▶ buttons (by their st-key-* class)
@@ -91,7 +91,7 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
   white-space: nowrap; line-height: 2.2; }}
 .st-key-ntm_bar button {{ padding: 2px 8px; min-height: 40px; }}
 .st-key-ntm_bar button p {{ font-size: clamp(16px, 1.4vw, 24px); font-weight: 600; white-space: nowrap; }}
-.st-key-ntm_compare_source p {{ font-size: 14px; margin: 0; color: #222; white-space: nowrap; overflow: hidden;
+.st-key-ntm_compare_source p {{ font-size: {SOURCE_FONT}; margin: 0; color: #222; white-space: nowrap; overflow: hidden;
   text-overflow: ellipsis; }}
 </style>"""
 
@@ -109,14 +109,8 @@ ss = st.session_state
 
 # ---------------------------------------------------------------- link -> state
 def _apply_link() -> None:
-    params = st.query_params.to_dict()
-    state, notices = from_query(
-        params,
-        known_datasets=catalog.dataset_exists,
-        known_districts=district_codes,
-        known_communes=set(official_units()["commune_code"]),
-    )
-    notices = [*notices, *present_link_notices(params, state, notices)]  # a map link: say what is not shown
+    link = read_link("present")  # a map link's theme, year …: said (with the slide that shows it), dropped
+    state, notices = link.state, with_slide_hint(link.notices, link.asked)
     dataset = state.dataset if state.dataset in infos else "illustrative"
     slides, more = parse_slides(state.slides, known_districts=district_codes, years=infos[dataset].years)
     index, clamp = slide_index(state.slide, len(slides))
@@ -137,7 +131,7 @@ def _query() -> dict[str, str]:
     return to_query(state)
 
 
-if "present_slides" not in ss or url_changed_outside("present_synced"):
+if "present_slides" not in ss or url_changed_outside("present"):
     _apply_link()  # first visit, a pasted link, or the browser's Back/Forward buttons
 
 
@@ -162,9 +156,7 @@ units = view_units(info.vintage, "2015")  # a dataset keyed by the 2025 units is
 if units == "2025":  # 65 units, no district level: no district outlines or labels
     bounds_data = unit_boundaries(units)
     districts = bounds_data.districts_web
-source_label = (
-    t("illustrative_data", L) if info.illustrative else (info.name_vi if L == "vi" else info.name_en)
-)
+source_label = t("illustrative_data", L) if info.illustrative else info.name.pick(L)
 
 
 maps_planned = slide.views if slide.kind == "compare" else (None,)  # how many maps this slide shows
@@ -207,7 +199,9 @@ def _decorate(spec: ViewSpec, caption: str, *, source: bool = True, district_lab
     """The view's spec with the source line, the caption, district and commune labels."""
     texts = []
     if source:
-        texts.append({"text": _source_text(), "position": "bottomleft", "font_px": 14, "cls": "ntm-source"})
+        texts.append(
+            {"text": _source_text(), "position": "bottomleft", "font_px": SOURCE_FONT, "cls": "ntm-source"}
+        )
     if caption:
         big = caption.isdigit()
         texts.append({"text": caption, "position": "topleft", "font_px": 40 if big else 24, "cls": "ntm-big"})
@@ -326,11 +320,10 @@ with bar[4], st.popover("", icon=":material/list:", width="stretch"):
 with bar[5]:
     st.button(t("present_lang", L), key="ntm_lang", on_click=_switch_lang, width="stretch")
 
-show_notices(ss.pop("present_notices", []), L)
+show_link_notices(ss.pop("present_notices", []), L)
 
 query = _query()
-sync_query(query)
-ss["present_synced"] = query
+sync_query(query, "present")
 
 # ---------------------------------------------------------------- map(s)
 if len(maps) == 1:
@@ -342,3 +335,5 @@ else:
                 _show(spec, key, compare=True)
     with st.container(key="ntm_compare_source"):
         st.markdown(escape_markdown(_source_text()))
+# the map is on its way: mapclassify imported before a classified view is asked for
+warm_classifier(2.0)

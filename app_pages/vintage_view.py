@@ -12,6 +12,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from app_pages.common import lang_keyed
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.datasets.carry import CARRY_RULES, carry_note
 from ntm_geo.geo.vintages import VINTAGES
 from ntm_geo.i18n import register, t
@@ -70,17 +72,17 @@ register(
             "the 2025 units.",
         ),
         "units_native_no_profile": (
-            "Bộ dữ liệu này theo đơn vị 2025: bấm vào một đơn vị để xem hồ sơ. Xuất bản đồ và đối chiếu "
-            "Báo cáo 48/BC-BCĐ dùng đơn vị 2015.",
-            "This dataset is on the 2025 units: click a unit for its profile. Map exports and the report "
-            "check use the 2015 units.",
+            "Bộ dữ liệu này theo đơn vị 2025: bấm vào một đơn vị để xem hồ sơ; tệp xuất vẽ trên 65 đơn vị. "
+            "Đối chiếu Báo cáo 48/BC-BCĐ dùng đơn vị 2015.",
+            "This dataset is on the 2025 units: click a unit for its profile; exports are drawn on the 65 "
+            "units. The report check uses the 2015 units.",
         ),
         "units_met": ("{k}/{n} xã cũ đạt", "{k} of {n} former communes met"),
         "units_standard": ("Đạt chuẩn NTM", "Met the NTM standard"),
         "units_table": ("Bảng số liệu trên đơn vị 2025 (suy ra)", "Table on the 2025 units (derived)"),
         "units_no_report": (
-            "Đối chiếu Báo cáo 48/BC-BCĐ và xuất bản đồ dùng đơn vị 2015; chọn '2015' để dùng.",
-            "The report check and map exports use the 2015 units; choose '2015' for them.",
+            "Đối chiếu Báo cáo 48/BC-BCĐ dùng đơn vị 2015; chọn '2015' để dùng.",
+            "The report check uses the 2015 units; choose '2015' for it.",
         ),
     }
 )
@@ -111,7 +113,7 @@ def _criteria_frame(row: pd.Series, lang: str) -> pd.DataFrame:
         rows.append(
             {
                 "#": c.number,
-                t("units_criterion", lang): c.name_vi if lang == "vi" else c.name_en,
+                t("units_criterion", lang): Bilingual.of(c, "name").pick(lang),
                 "k/n": t("units_met", lang, k=int(k), n=int(n)),
             }
         )
@@ -125,10 +127,11 @@ def details(
     st.caption(t("units_no_report", lang))
     names = dict(zip(table["commune_code"], table["name_with_type"], strict=True))
     options = ["", *sorted(names, key=lambda c: names[c])]
-    key = f"pick2025@{lang}"
-    if st.session_state.get(key) not in options:
-        st.session_state[key] = selected if selected in options else ""
-    pick = st.selectbox(t("units_unit", lang), options, format_func=lambda c: names.get(c, "—"), key=key)
+    if st.session_state.get("pick2025") not in options:  # kept across a language switch (one key)
+        st.session_state["pick2025"] = selected if selected in options else ""
+    pick = st.selectbox(
+        t("units_unit", lang), options, format_func=lambda c: names.get(c, "—"), **lang_keyed("pick2025", "")
+    )
     if pick:
         row = table.loc[table["commune_code"] == pick].iloc[0]
         former = _former_names()
@@ -148,7 +151,7 @@ def details(
         st.caption(note)
         st.caption(carry_note(lang))
         rule = CARRY_RULES["indicator"]
-        st.caption(rule.rule_vi if lang == "vi" else rule.rule_en)
+        st.caption(Bilingual.of(rule, "rule").pick(lang))
         shown = table.drop(columns=[c for c in ("geometry", "district_code", "district_name") if c in table])
         st.dataframe(pd.DataFrame(shown), hide_index=True, width="stretch", placeholder="")
         st.download_button(t("download_csv", lang), data=csv, file_name=file_name, mime="text/csv")

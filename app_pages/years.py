@@ -28,12 +28,11 @@ from app_pages.common import (
     lang_keyed,
     panels_geometry,
     shared_views_of,
-    show_notices,
     timeline_map_data,
-    url_changed_outside,
+    warm_classifier,
 )
 from app_pages.leaflet_map import show_map
-from app_pages.urlsync import sync_query
+from app_pages.urlsync import read_link, show_link_notices, sync_query, url_changed_outside
 from ntm_geo.datasets import catalog
 from ntm_geo.errors import NtmGeoError
 from ntm_geo.geo.boundary_upload import boundaries_source_line
@@ -42,8 +41,8 @@ from ntm_geo.maps.classify import K_RANGE, SCHEMES, scheme_label
 from ntm_geo.maps.mapbuild import legend_title
 from ntm_geo.maps.multiples import small_multiples_html
 from ntm_geo.maps.themes import THEMES, VARIABLES
-from ntm_geo.views.viewstate import DEFAULT, from_query, to_query, unused_notices
-from ntm_geo.views.years import MAX_PANELS, YEARS_PARAMS, YEARS_UNUSED, check_panels, spread_years, step_year
+from ntm_geo.views.viewstate import DEFAULT, to_query
+from ntm_geo.views.years import MAX_PANELS, check_panels, spread_years, step_year
 
 PLAY_SECONDS = 2.0
 # st.html sanitises with DOMPurify's HTML profile, which drops SVG: the small multiples are set
@@ -59,7 +58,9 @@ export default function (component) {
 }
 """
 _PANELS = st.components.v2.component("ntm_geo.small_multiples", js=_PANELS_JS, isolate_styles=False)
-MAP_HEIGHT = "max(340px, min(560px, calc(100vh - 300px)))"
+# at 1024x768 the map and its source line fit under the heading, the year buttons, the title and
+# the banner (400 px); at most 560 px, at least 340 px
+MAP_HEIGHT = "max(340px, min(560px, calc(100vh - 400px)))"
 
 register(
     {
@@ -90,13 +91,8 @@ infos = {d.id: d for d in catalog.list_datasets()}
 
 # ---------------------------------------------------------------- link -> state
 def _apply_link() -> None:
-    params = st.query_params.to_dict()
-    state, notices = from_query(
-        params,
-        known_datasets=catalog.dataset_exists,
-        known_districts=set(bounds.districts_web["district_code"]),
-    )
-    notices = [*notices, *unused_notices(params, notices, YEARS_PARAMS, *YEARS_UNUSED)]  # said, not dropped
+    link = read_link("years")  # a map link's district, units …: said, then dropped
+    state, notices = link.state, list(link.notices)
     years = sorted(infos[state.dataset].years)
     ss["yr_dataset"] = state.dataset
     ss["yr_year"] = state.year if state.year in years else years[-1]
@@ -108,7 +104,7 @@ def _apply_link() -> None:
     ss["yr_notices"] = notices
 
 
-if "yr_dataset" not in ss or url_changed_outside("yr_synced"):
+if "yr_dataset" not in ss or url_changed_outside("years"):
     _apply_link()
 if ss.get("yr_dataset") not in infos:
     ss["yr_dataset"] = "illustrative"
@@ -117,7 +113,7 @@ if ss.get("yr_dataset") not in infos:
 dataset_id = st.sidebar.selectbox(
     t("dataset", L),
     list(infos),
-    format_func=lambda d: infos[d].name_vi if L == "vi" else infos[d].name_en,
+    format_func=lambda d: infos[d].name.pick(L),
     **lang_keyed("yr_dataset", "illustrative"),
 )
 info = infos[dataset_id]
@@ -146,10 +142,15 @@ scheme = st.sidebar.selectbox(
     **lang_keyed("yr_scheme", "natural_breaks"),
 )
 k = st.sidebar.select_slider(t("k", L), list(K_RANGE), key="yr_k")
-source = t("illustrative_data", L) if info.illustrative else (info.name_vi if L == "vi" else info.name_en)
+source = t("illustrative_data", L) if info.illustrative else info.name.pick(L)
 
-show_notices(ss.pop("yr_notices", []), L)
-mode = st.segmented_control(
+show_link_notices(ss.pop("yr_notices", []), L)
+heading, mode_column = st.columns([1, 1.4], vertical_alignment="center")
+# the page's heading, as the other pages have one (beside the view switch: no room lost at 768 px)
+heading.markdown(
+    f"#### {t('page_years', L)} · {years[0]}–{years[-1]}" if len(years) > 1 else f"#### {t('page_years', L)}"
+)
+mode = mode_column.segmented_control(
     t("yr_mode", L),
     ["timeline", "multiples"],
     format_func=lambda m: t(f"yr_{m}", L),
@@ -182,8 +183,7 @@ def _query() -> dict[str, str]:
 
 def _sync() -> None:
     query = _query()
-    sync_query(query)
-    ss["yr_synced"] = query
+    sync_query(query, "years")
 
 
 # ---------------------------------------------------------------- timeline
@@ -241,7 +241,7 @@ def timeline() -> None:
         key="yr_map",
         height=MAP_HEIGHT,
         title=title,
-        note=(info.note_vi if L == "vi" else info.note_en) if info.illustrative else "",
+        note=info.note.pick(L) if info.illustrative else "",
         caption=t("yr_shared_note", L, years=f"{years[0]}–{years[-1]}") + " " + boundaries_source_line(L),
     )
     if ss.pop("yr_stopped", False):
@@ -262,7 +262,7 @@ def multiples() -> None:
         return
     st.markdown(f"#### {VARIABLES[var].label(L)} — {', '.join(map(str, shown))} — {source}")
     if info.illustrative:
-        st.caption(info.note_vi if L == "vi" else info.note_en)
+        st.captioninfo.note.pick(L)
     names = list(bounds.communes_web["name_with_type"] + " (" + bounds.communes_web["district_name"] + ")")
     markup = small_multiples_html(
         panels_geometry(), shared, names, legend_title=legend_title(shared.overall, L), lang=L
@@ -276,3 +276,5 @@ if mode == "multiples":
     multiples()
 else:
     timeline()
+# the map is on its way: mapclassify imported before a classified view is asked for
+warm_classifier(2.0)

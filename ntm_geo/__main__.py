@@ -32,6 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NoReturn
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.cli import argerrors
 from ntm_geo.errors import NtmGeoError
 
@@ -153,7 +154,7 @@ def _check_report(args: argparse.Namespace) -> int:
     if args.json:
         payload = {
             r.key: {
-                "label": r.label_vi if args.lang == "vi" else r.label_en,
+                "label": Bilingual.of(r, "label").pick(args.lang),
                 "report": _json_value(r.report_value),
                 "computed": _json_value(r.computed_value),
                 "tolerance": r.tolerance,
@@ -165,13 +166,14 @@ def _check_report(args: argparse.Namespace) -> int:
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         head = (
-            ("Số liệu", "Báo cáo", "Tính lại", "")
-            if args.lang == "vi"
-            else ("Figure", "Report", "Computed", "")
+            Bilingual("Số liệu", "Figure").pick(args.lang),
+            Bilingual("Báo cáo", "Report").pick(args.lang),
+            Bilingual("Tính lại", "Computed").pick(args.lang),
+            "",
         )
         table = [
             (
-                r.label_vi if args.lang == "vi" else r.label_en,
+                Bilingual.of(r, "label").pick(args.lang),
                 _fmt(r.report_value, r.unit),
                 _fmt(r.computed_value, r.unit),
                 "✓" if r.ok else "✗",
@@ -183,10 +185,11 @@ def _check_report(args: argparse.Namespace) -> int:
         for label, rep, comp, mark in table:
             print(f"{label:<{width[0]}}  {rep:>{width[1]}}  {comp:>{width[2]}}  {mark}")
         bad = sum(not r.ok for r in rows)
-        if args.lang == "vi":
-            print(f"\n{len(rows) - bad}/{len(rows)} số liệu khớp với Báo cáo 48/BC-BCĐ năm {args.year}.")
-        else:
-            print(f"\n{len(rows) - bad}/{len(rows)} figures match report 48/BC-BCĐ for {args.year}.")
+        summary = Bilingual(
+            "{ok}/{n} số liệu khớp với Báo cáo 48/BC-BCĐ năm {year}.",
+            "{ok}/{n} figures match report 48/BC-BCĐ for {year}.",
+        )
+        print("\n" + summary.format(ok=len(rows) - bad, n=len(rows), year=args.year).pick(args.lang))
     return 0 if all(r.ok for r in rows) else 1
 
 

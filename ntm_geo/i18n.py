@@ -109,10 +109,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "trang bản đồ chỉ mở hồ sơ một xã ({code}); các mã sau bị bỏ qua",
         "the map page opens one commune's profile ({code}); the others are ignored",
     ),
-    "link_ignored": (
-        "Một số tham số của liên kết không hợp lệ và đã được bỏ qua; bản đồ dùng giá trị mặc định cho chúng:",
-        "Some link parameters were invalid and have been ignored; the map uses the defaults for them:",
-    ),
     "share_link": ("🔗 Chia sẻ liên kết tới đúng bản đồ này", "🔗 Share a link to exactly this map"),
     "share_link_help": (
         "Sao chép liên kết (nút ở góc phải ô trên). Người mở liên kết sẽ thấy đúng chủ đề, năm, bộ dữ liệu, cách phân lớp, huyện và xã đang chọn.",

@@ -159,7 +159,7 @@ def test_units_missing_from_the_dataset_are_kept_as_no_data(boundaries, tmp_path
     full = catalog.load_year("illustrative", 2015)
     dropped = list(full.loc[full["commune_code"].isin(["06628", "06631", "05971"]), "commune_code"])
     monkeypatch.setattr(
-        "ntm_geo.exports.geopackage.catalog.load_year", lambda *_: full[~full["commune_code"].isin(dropped)]
+        "ntm_geo.exports.view_data.catalog.load_year", lambda *_: full[~full["commune_code"].isin(dropped)]
     )
     path = tmp_path / "partial.gpkg"
     path.write_bytes(build_geopackage(MapSpec(variable="poverty_rate_pct"), boundaries=boundaries, now=NOW))

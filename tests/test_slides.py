@@ -6,6 +6,7 @@ import pytest
 
 from ntm_geo.errors import ConfigError
 from ntm_geo.views import slides as sl
+from ntm_geo.views.links import parse_link
 from ntm_geo.views.slides import (
     DEFAULT_SLIDES,
     MapSpec,
@@ -15,7 +16,7 @@ from ntm_geo.views.slides import (
     parse_slides,
     slide_index,
 )
-from ntm_geo.views.viewstate import _SLIDES, ViewState, from_query, to_query
+from ntm_geo.views.viewstate import _SLIDES, INVALID, UNUSED, ViewState, from_query, to_query
 
 DISTRICTS = {"178", "186", "189"}
 
@@ -183,28 +184,31 @@ def test_one_year_dataset_has_a_default_sequence():
 def test_present_link_notices_name_every_unused_parameter_and_the_slide_that_shows_the_map():
     """Issue 14 item 12: a map link opened on /present was dropped from the address bar silently."""
     query = {"theme": "poverty", "year": "2011", "district": "186", "k": "4", "slides": "change", "foo": "x"}
-    state, notices = from_query(query, known_districts=DISTRICTS)
-    unused = sl.present_link_notices(query, state, notices)
-    assert [n.param for n in unused] == ["theme", "year", "district", "k"]  # link order; foo is from_query's
+    link = parse_link(query, "present", known_districts=DISTRICTS)
+    notices = sl.with_slide_hint(link.notices, link.asked)
+    unused = [n for n in notices if n.kind == UNUSED]
+    assert [n.param for n in unused] == ["theme", "year", "district", "k"]  # link order
+    assert [n.param for n in notices if n.kind == INVALID] == ["foo"]
     assert all("không dùng tham số này" in n.reason_vi for n in unused)
     assert "slides=poverty_rate_pct.2011.d186" in unused[0].reason_vi
     assert "slides=poverty_rate_pct.2011.d186" in unused[0].reason_en
     assert sum("slides=" in n.reason_vi for n in unused) == 1  # the suggestion once, not per line
+    assert link.state.slides == "change" and to_query(link.state) == {"slides": "change"}  # the rest dropped
 
 
 def test_present_link_notices_are_empty_for_a_presentation_link_and_do_not_repeat_from_query():
     query = {"slides": "change~poverty_rate_pct.2015", "slide": "2", "lang": "en", "dataset": "illustrative"}
-    state, notices = from_query(query, known_districts=DISTRICTS)
-    assert sl.present_link_notices(query, state, notices) == []
-    bad = {"theme": "<script>", "k": "99"}  # already reported by from_query as invalid
-    state, notices = from_query(bad, known_districts=DISTRICTS)
-    assert {n.param for n in notices} == {"theme", "k"}
-    assert sl.present_link_notices(bad, state, notices) == []
+    link = parse_link(query, "present", known_districts=DISTRICTS)
+    assert sl.with_slide_hint(link.notices, link.asked) == []
+    bad = {"theme": "<script>", "k": "99"}  # reported as invalid, not again as unused
+    link = parse_link(bad, "present", known_districts=DISTRICTS)
+    assert [(n.param, n.kind) for n in link.notices] == [("theme", INVALID), ("k", INVALID)]
+    assert sl.with_slide_hint(link.notices, link.asked) == list(link.notices)
 
 
 def test_present_link_notices_without_a_map_view_suggest_no_slide():
     query = {"k": "4", "units": "2025"}
-    state, notices = from_query(query, known_districts=DISTRICTS)
-    unused = sl.present_link_notices(query, state, notices)
+    link = parse_link(query, "present", known_districts=DISTRICTS)
+    unused = sl.with_slide_hint(link.notices, link.asked)
     assert [n.param for n in unused] == ["k", "units"]
     assert not any("slides=" in n.reason_vi for n in unused)

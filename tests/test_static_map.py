@@ -18,13 +18,14 @@ from ntm_geo.exports.static_map import (
     FONT_REGULAR,
     SIZES,
     MapSpec,
-    _legend_rows,
-    _Page,
     check_spec,
     prepare,
     render_map,
     resolve_district,
 )
+from ntm_geo.exports.static_map.drawing import nice_length
+from ntm_geo.exports.static_map.legend import legend_rows
+from ntm_geo.exports.static_map.page import Page
 
 VIETNAMESE = "ạ ả ấ ầ ẩ ẫ ậ ắ ằ ẳ ẵ ặ ẹ ẻ ẽ ế ề ể ễ ệ ỉ ị ọ ỏ ố ồ ổ ỗ ộ ớ ờ ở ỡ ợ ụ ủ ứ ừ ử ữ ự ỳ ỵ ỷ ỹ đ Đ"
 VIETNAMESE_ALL = VIETNAMESE + " " + VIETNAMESE.upper() + " à á â ã è é ê ì í ò ó ô õ ù ú ý ă ơ ư Ă Ơ Ư"
@@ -105,7 +106,7 @@ def test_font_has_every_vietnamese_letter():
 
 @pytest.mark.parametrize("fmt", ["png", "pdf"])
 def test_vietnamese_text_renders_without_glyph_warnings(fmt):
-    page = _Page(SIZES["slide"])
+    page = Page(SIZES["slide"])
     page.text(0.5, 6, VIETNAMESE_ALL, 14)
     page.text(0.5, 5, VIETNAMESE_ALL, 14, bold=True)
     page.text(0.5, 4, "Xã Hoà Bình".encode().decode(), 14)  # NFD input is normalised to NFC
@@ -117,7 +118,7 @@ def test_vietnamese_text_renders_without_glyph_warnings(fmt):
 
 def test_glyph_warning_capture_works():
     """Control: a letter DejaVu Sans lacks does raise the warning the tests look for."""
-    page = _Page(SIZES["slide"])
+    page = Page(SIZES["slide"])
     page.text(0.5, 6, "漢", 14)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -135,16 +136,16 @@ def test_png_shows_every_legend_colour(renders, boundaries):
 
 
 def _colours(boundaries, spec):
-    return [row[0] for row in _legend_rows(prepare(spec, boundaries).view, spec.lang, None)]
+    return [row[0] for row in legend_rows(prepare(spec, boundaries).view, spec.lang, None)]
 
 
 def test_district_legend_counts_the_district(boundaries):
     spec = MapSpec(district="186", variable="poverty_rate_pct")
     data = prepare(spec, boundaries)
     inside = (data.communes["district_code"] == "186").to_numpy()
-    rows = _legend_rows(data.view, "vi", inside)
+    rows = legend_rows(data.view, "vi", inside)
     assert sum(n for _, _, n in rows) == int(inside.sum()) == 26
-    province = _legend_rows(data.view, "vi", None)
+    province = legend_rows(data.view, "vi", None)
     assert [r[:2] for r in rows[: data.view.classification.k]] == [
         r[:2] for r in province[: data.view.classification.k]
     ]
@@ -152,7 +153,7 @@ def test_district_legend_counts_the_district(boundaries):
 
 
 def test_province_legend_has_not_assessed_row(boundaries):
-    rows = _legend_rows(prepare(MapSpec(), boundaries).view, "vi", None)
+    rows = legend_rows(prepare(MapSpec(), boundaries).view, "vi", None)
     assert rows[-1][1].startswith("Không đánh giá") and rows[-1][2] == 19
     assert sum(n for _, _, n in rows) == 226
 
@@ -229,13 +230,12 @@ def test_no_data_units_get_their_own_legend_row_and_render(boundaries, monkeypat
 
     monkeypatch.setattr(catalog, "load_year", blanked)
     spec = MapSpec(variable="poverty_rate_pct")
-    rows = _legend_rows(prepare(spec, boundaries).view, "vi", None)
+    rows = legend_rows(prepare(spec, boundaries).view, "vi", None)
     assert ("#9e9e9e", "Không có dữ liệu", 10) in rows
     image = Image.open(io.BytesIO(render_map(spec, "png", "slide", boundaries=boundaries)))
     assert image.size == (1920, 1080)
 
 
 def test_nice_scale_lengths():
-    from ntm_geo.exports.static_map import _nice_length
 
-    assert [_nice_length(m) for m in (31_000, 9_000, 2_100, 650)] == [20_000, 5_000, 2_000, 500]
+    assert [nice_length(m) for m in (31_000, 9_000, 2_100, 650)] == [20_000, 5_000, 2_000, 500]

@@ -87,7 +87,7 @@ def test_vietnamese_alphabetical_order():
 
 def test_ascii_fold_is_the_one_accent_folding():
     from ntm_geo.datasets import matching, store
-    from ntm_geo.exports import static_map
+    from ntm_geo.exports import spec as static_map
     from ntm_geo.geo.units import ascii_fold
 
     assert ascii_fold("Hữu Lũng") == "huu lung" and ascii_fold("ĐÌNH LẬP") == "dinh lap"

@@ -187,16 +187,16 @@ def test_natural_breaks_over_many_values_use_a_rank_sample_and_cover_every_value
 
 def test_years_page_reports_the_link_parameters_it_does_not_use():
     """A map link (district, units=2025, a commune) opened on /years was dropped without a word."""
-    from ntm_geo.views.viewstate import from_query, unused_notices
-    from ntm_geo.views.years import YEARS_PARAMS, YEARS_UNUSED
+    from ntm_geo.views.links import UNUSED_REASON, parse_link
+    from ntm_geo.views.viewstate import UNUSED
 
     query = {"year": "2011", "theme": "poverty", "district": "186", "units": "2025", "communes": "06184"}
-    _state, notices = from_query(query, known_districts={"186"}, known_communes={"06184"})
-    assert notices == []
-    unused = unused_notices(query, notices, YEARS_PARAMS, *YEARS_UNUSED)
-    assert [(n.param, n.value) for n in unused] == [
-        ("district", "186"),
-        ("units", "2025"),
-        ("communes", "06184"),
+    link = parse_link(query, "years", known_districts={"186"}, known_communes={"06184"})
+    assert [(n.param, n.value, n.kind) for n in link.notices] == [
+        ("district", "186", UNUSED),
+        ("units", "2025", UNUSED),
+        ("communes", "06184", UNUSED),
     ]
-    assert unused[0].reason_vi == YEARS_UNUSED[0] and unused[0].reason_en == YEARS_UNUSED[1]
+    assert link.notices[0].reason == UNUSED_REASON
+    assert link.state.district == "" and link.state.units == "2015" and link.state.communes == ()
+    assert link.asked.district == "186"  # what the link asked is kept for hints

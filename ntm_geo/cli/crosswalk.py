@@ -20,6 +20,7 @@ import argparse
 import json
 from typing import Any
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.geo.vintages import VINTAGES
 
 
@@ -79,7 +80,6 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(cw.to_json() | {"summary": figures}, ensure_ascii=False, indent=1))
         return 0
-    vi = args.lang == "vi"
     names = get_vintage(cw.target).load_units().set_index("commune_code")["name_with_type"]
     weighted = cw.pieces[cw.pieces["weight"] > 0]
     for row in cw.units.itertuples(index=False):
@@ -88,11 +88,11 @@ def run(args: argparse.Namespace) -> int:
             f"{t.to_code} {names[t.to_code]}{'*' if t.legal else ''} {t.area_share:.0%}"
             for t in targets.itertuples()
         )
-        status = STATUSES[row.status][0 if vi else 1]
+        status = Bilingual(*STATUSES[row.status]).pick(args.lang)
         print(f"{row.from_code} {row.name_with_type} ({row.district_name}; {status}) → {parts}")
     s = figures
     merged = "; ".join(f"{m['code']} {m['name']} → {'+'.join(m['targets'])}" for m in s["merged_before_2024"])
-    if vi:
+    if args.lang == "vi":
         print(
             f"\n{s['units']} đơn vị {cw.source} → {len(names)} đơn vị {cw.target}. Đích chính theo chồng lớp "
             f"khớp với ánh xạ pháp lý (1672/NQ-UBTVQH15): {s['main_target_legal']}/{s['persisting_codes']} mã. "
@@ -229,10 +229,11 @@ def run_vintage(args: argparse.Namespace) -> int:
         }
         print(json.dumps(payload, ensure_ascii=False, indent=1))
         return 0
-    vi = args.lang == "vi"
     print(decision.message(args.lang))
     for n in decision.notices:
-        print(f"{'Dòng' if vi else 'Row'} {n.row}: {n.message_vi if vi else n.message_en}")
+        print(
+            f"{Bilingual('Dòng', 'Row').pick(args.lang)} {n.row}: {Bilingual.of(n, 'message').pick(args.lang)}"
+        )
     return 0
 
 

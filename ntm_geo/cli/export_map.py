@@ -2,20 +2,27 @@
 
 ::
 
-    python -m ntm_geo export-map --theme T --year Y [--var V] [--dataset ID] [--district D]
-        [--scheme S] [--k K] [--lang vi|en] [--size slide|a4] [--format png|pdf|html|gpkg|xlsx|csv] OUT
+    python -m ntm_geo export-map --theme T --year Y [--var V] [--dataset ID|NAME] [--district D]
+        [--units 2015|2025] [--former-districts] [--scheme S] [--k K] [--lang vi|en]
+        [--size slide|a4] [--format png|pdf|html|gpkg|xlsx|csv] OUT
 
 * ``--theme`` criteria | poverty | infrastructure; ``--var`` one of the theme's variables
   (default: its first, e.g. ``criteria_met``);
 * ``--format gpkg``: a GeoPackage for QGIS with the app's style
   (:func:`ntm_geo.exports.geopackage.build_geopackage`); ``xlsx`` / ``csv``: the table behind the
   view in the reader's language, importable again (:func:`ntm_geo.exports.formats.table_export`);
-* ``--district`` a GSO code ("186") or a name ("Hữu Lũng", "huu lung");
+* ``--dataset`` a dataset's id or its name ("NTM 2026"); a dataset keyed by the 2025 units is
+  exported on the 65 units of 1 July 2025 (no district level), its criteria against its own
+  framework (e.g. "6/10" under 51/2025);
+* ``--units 2025``: a 2015 dataset carried to the 65 units of 2025 (every value derived, and the
+  file says so); ``--former-districts`` adds the former (2015) district outlines as context;
+* ``--district`` a GSO code ("186") or a name ("Hữu Lũng", "huu lung"); 2015 units only;
 * ``--format`` defaults to OUT's extension; ``--size`` defaults to ``slide`` (1920×1080) for
   PNG and ``a4`` (portrait, 300 dpi) for PDF; the HTML map has no page size.
 
 The map uses the boundaries the app shows: the replacement set saved on the data page when there
-is one (:func:`active_boundaries`), else the built-in censusVN2009 cache.
+is one (:func:`active_boundaries`), else the built-in censusVN2009 cache. On the 2025 units it uses the 2025
+boundary cache (vietnamese-provinces-database, :mod:`ntm_geo.geo.boundaries_2025`).
 
 Every argument is checked before anything is rendered; a bad one stops with exit status 2 and a
 message in Vietnamese and English that names the option and lists the allowed values (argparse's
@@ -36,6 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.errors import ConfigError
 
 if TYPE_CHECKING:  # imported lazily at run time: the CLI starts fast
@@ -80,7 +88,18 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--theme", help="criteria | poverty | infrastructure (required)")
     p.add_argument("--year", help="year of the dataset, e.g. 2015 (required)")
     p.add_argument("--var", help="variable of the theme (default: the theme's first, e.g. criteria_met)")
-    p.add_argument("--dataset", default="illustrative", help="dataset id (default: illustrative)")
+    p.add_argument("--dataset", default="illustrative", help="dataset id or name (default: illustrative)")
+    p.add_argument(
+        "--units",
+        default="2015",
+        help="2015 (226 units, 11 districts; default) | 2025 (65 units, no districts); "
+        "a dataset keyed by the 2025 units is always on them",
+    )
+    p.add_argument(
+        "--former-districts",
+        action="store_true",
+        help="on the 2025 units: draw the former (2015) district outlines as context",
+    )
     p.add_argument(
         "--district", default="", help="district code or name to zoom to (default: whole province)"
     )
@@ -98,9 +117,11 @@ def configure(p: argparse.ArgumentParser) -> None:
 def parse_request(args: argparse.Namespace, boundaries: Boundaries | None = None) -> ExportRequest:
     """Check every option; raises :class:`ConfigError` (bilingual, allowed values listed) on the first bad one."""
     from ntm_geo.datasets import catalog
-    from ntm_geo.exports.static_map import LANGS, SIZES, MapSpec, resolve_district
+    from ntm_geo.exports.spec import LANGS, SIZES, MapSpec, check_spec, resolve_district
+    from ntm_geo.geo.vintages import VINTAGES
     from ntm_geo.maps.classify import K_RANGE, SCHEMES
     from ntm_geo.maps.themes import THEMES
+    from ntm_geo.views.viewstate import view_units
 
     def listing(values: Iterable[object]) -> str:
         return ", ".join(str(v) for v in values)
@@ -156,11 +177,15 @@ def parse_request(args: argparse.Namespace, boundaries: Boundaries | None = None
             f"--var {var!r} is not a variable of theme {theme.key!r}; allowed: {listing(theme.variables)}.",
             f"--var {var!r} không thuộc chủ đề {theme.key!r}; các giá trị hợp lệ: {listing(theme.variables)}.",
         )
-    ids = [d.id for d in catalog.list_datasets()]
-    if args.dataset not in ids:
+    infos = catalog.list_datasets()
+    ids = [d.id for d in infos]
+    by_name = {n.casefold(): d.id for d in infos for n in (d.name_vi, d.name_en)}
+    dataset_id = args.dataset if args.dataset in ids else by_name.get(str(args.dataset).strip().casefold())
+    if dataset_id is None:
         raise _bad(
             "--dataset", args.dataset, listing(ids), en="is not a dataset", vi="không phải bộ dữ liệu có sẵn"
         )
+    args.dataset = dataset_id
     years = catalog.get_dataset(args.dataset).years
     if not args.year:
         raise _missing("--year", listing(years))
@@ -176,6 +201,22 @@ def parse_request(args: argparse.Namespace, boundaries: Boundaries | None = None
         raise _bad("--k", args.k, listing(K_RANGE))
     if args.lang not in LANGS:
         raise _bad("--lang", args.lang, listing(LANGS))
+    units = str(getattr(args, "units", "2015") or "2015")
+    if units not in VINTAGES:
+        raise _bad("--units", units, listing(VINTAGES))
+    on_2025 = view_units(catalog.get_dataset(args.dataset).vintage, units) == "2025"
+    if getattr(args, "former_districts", False) and not on_2025:
+        raise ConfigError(
+            "--former-districts applies to the 2025 units only (add --units 2025).",
+            "--former-districts chỉ dùng trên đơn vị 2025 (thêm --units 2025).",
+        )
+    if on_2025 and args.district:
+        raise ConfigError(
+            f"--district {args.district!r}: the map is on the 65 units of 2025, which have no district "
+            "level (since 1 July 2025); leave --district out.",
+            f"--district {args.district!r}: bản đồ theo 65 đơn vị 2025, không còn cấp huyện (từ "
+            "01/7/2025); bỏ --district.",
+        )
     b = boundaries or active_boundaries()
     try:
         district = resolve_district(args.district, b)
@@ -189,7 +230,10 @@ def parse_request(args: argparse.Namespace, boundaries: Boundaries | None = None
         k=int(args.k),
         district=district,
         lang=args.lang,
+        units=units,
+        former_districts=bool(getattr(args, "former_districts", False)),
     )
+    check_spec(spec, b)  # e.g. a criterion outside the dataset's framework, before any render
     return ExportRequest(spec, fmt, size, out)
 
 
@@ -214,7 +258,6 @@ def render(request: ExportRequest, boundaries: Boundaries | None = None) -> byte
 
 def describe(data: bytes, fmt: str, lang: str) -> str:
     """What the bytes are, read back from the file: pixels and dpi, PDF pages and page size."""
-    vi = lang == "vi"
     if fmt == "png":
         from PIL import Image
 
@@ -225,19 +268,19 @@ def describe(data: bytes, fmt: str, lang: str) -> str:
         pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", data))
         box = re.search(rb"/MediaBox\s*\[\s*\S+\s+\S+\s+(\S+)\s+(\S+)\s*\]", data)
         w_mm, h_mm = (round(float(v) / 72 * 25.4) for v in box.groups()) if box else (0, 0)
-        return f"PDF {pages} {'trang' if vi else 'page' if pages == 1 else 'pages'}, {w_mm}×{h_mm} mm"
+        word = Bilingual("trang", "page" if pages == 1 else "pages").pick(lang)
+        return f"PDF {pages} {word}, {w_mm}×{h_mm} mm"
     if fmt == "gpkg":
-        return _describe_gpkg(data, vi)
+        return _describe_gpkg(data).pick(lang)
     if fmt in ("xlsx", "csv"):
-        return _describe_table(data, fmt, vi)
-    return (
-        "HTML, mở không cần internet (script, kiểu và dữ liệu nằm trong tệp)"
-        if vi
-        else "HTML, opens offline (scripts, styles and data inlined)"
-    )
+        return _describe_table(data, fmt).pick(lang)
+    return Bilingual(
+        "HTML, mở không cần internet (script, kiểu và dữ liệu nằm trong tệp)",
+        "HTML, opens offline (scripts, styles and data inlined)",
+    ).pick(lang)
 
 
-def _describe_gpkg(data: bytes, vi: bool) -> str:
+def _describe_gpkg(data: bytes) -> Bilingual:
     """Layers and rows of a GeoPackage, read back with pyogrio from a temporary copy."""
     import pyogrio
 
@@ -247,20 +290,22 @@ def _describe_gpkg(data: bytes, vi: bool) -> str:
         layers = [str(name) for name, _ in pyogrio.list_layers(path)]
         units = pyogrio.read_info(path, layer="communes")["features"]
     names = ", ".join(layers)
-    if vi:
-        return f"GeoPackage {units} đơn vị, lớp: {names}; kiểu QGIS như trong ứng dụng"
-    return f"GeoPackage, {units} units, layers: {names}; QGIS style as in the app"
+    return Bilingual(
+        f"GeoPackage {units} đơn vị, lớp: {names}; kiểu QGIS như trong ứng dụng",
+        f"GeoPackage, {units} units, layers: {names}; QGIS style as in the app",
+    )
 
 
-def _describe_table(data: bytes, fmt: str, vi: bool) -> str:
+def _describe_table(data: bytes, fmt: str) -> Bilingual:
     """Rows of the exported table, read back with the importer's reader."""
     from ntm_geo.datasets.importing.reading import read_table
 
     rows = len(read_table(data, f"table.{fmt}").rows)
     kind = "Excel" if fmt == "xlsx" else "CSV (UTF-8)"
-    if vi:
-        return f"{kind} {rows} dòng, tiêu đề tiếng Việt, dòng mã cột để nhập lại"
-    return f"{kind}, {rows} rows, headers in English, a row of column keys for re-import"
+    return Bilingual(
+        f"{kind} {rows} dòng, tiêu đề tiếng Việt, dòng mã cột để nhập lại",
+        f"{kind}, {rows} rows, headers in English, a row of column keys for re-import",
+    )
 
 
 def _write(out: Path, data: bytes) -> None:
@@ -298,7 +343,9 @@ def active_boundaries() -> Boundaries:
 
 
 def _number(n: int, lang: str) -> str:
-    return f"{n:,}".replace(",", "." if lang == "vi" else ",")
+    """ "1.234.567" (vi) or "1,234,567" (en)."""
+    text = f"{n:,}"
+    return Bilingual(text.replace(",", "."), text).pick(lang)
 
 
 def export_map(args: argparse.Namespace) -> int:
@@ -311,14 +358,12 @@ def export_map(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - started
     lang = request.spec.lang
     what = describe(data, request.fmt, lang)
-    if lang == "vi":
-        print(
-            f"Đã ghi {request.out}: {_number(len(data), lang)} byte, {what}, {seconds:.1f} giây.".replace(
-                f"{seconds:.1f} giây", f"{seconds:.1f}".replace(".", ",") + " giây"
-            )
-        )
-    else:
-        print(f"Wrote {request.out}: {_number(len(data), lang)} bytes, {what}, {seconds:.1f} s.")
+    size, secs = _number(len(data), lang), f"{seconds:.1f}"
+    done = Bilingual(
+        f"Đã ghi {request.out}: {size} byte, {what}, {secs.replace('.', ',')} giây.",
+        f"Wrote {request.out}: {size} bytes, {what}, {secs} s.",
+    )
+    print(done.pick(lang))
     return 0
 
 

@@ -30,6 +30,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.errors import BoundaryError
 
 TEXT: dict[str, tuple[str, str]] = {
@@ -52,7 +53,7 @@ MAX_LISTED = 50
 
 
 def _t(key: str, lang: str, **fmt: object) -> str:
-    return TEXT[key][0 if lang == "vi" else 1].format(**fmt)
+    return Bilingual(*TEXT[key]).pick(lang).format(**fmt)
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -100,7 +101,7 @@ def _print_rows(title: str, rows: list[dict[str, Any]], lang: str) -> None:
     print(f"\n{title} ({len(rows)}):")
     for r in rows[:MAX_LISTED]:
         where = f"#{r['row']} " if "row" in r else ""
-        reason = r.get("reason_vi" if lang == "vi" else "reason_en", "")
+        reason = Bilingual.of(r, "reason").pick(lang)
         print(
             f"  {where}{r.get('code') or '—'} {r.get('name', '')} ({r.get('district', '')}) {reason}".rstrip()
         )

@@ -30,6 +30,7 @@ import os
 import sys
 from pathlib import Path
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.criteria.report_check import FigureComparison, check_table
 from ntm_geo.datasets import store
 from ntm_geo.datasets.contract import DatasetInfo
@@ -77,7 +78,7 @@ ILLUSTRATIVE_SOURCE_NOTE = (
 
 
 def _t(key: str, lang: str, **fmt: object) -> str:
-    return TEXT[key][0 if lang == "vi" else 1].format(**fmt)
+    return Bilingual(*TEXT[key]).pick(lang).format(**fmt)
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -168,9 +169,9 @@ def print_report(report: ImportReport, lang: str = "vi") -> None:
         )
     )
     if report.vintage_vi:  # which unit vintage the rows were matched against, and how (issue 12)
-        print(report.vintage_vi if lang == "vi" else report.vintage_en)
+        print(Bilingual.of(report, "vintage").pick(lang))
     if report.framework_id:  # which criteria framework the table was read under, and why (issue 13)
-        print(report.framework_reason_vi if lang == "vi" else report.framework_reason_en)
+        print(Bilingual.of(report, "framework_reason").pick(lang))
     print(
         _t(
             "rules",
@@ -248,7 +249,7 @@ def run(args: argparse.Namespace) -> int:
         payload["report_check"] = [
             {
                 "key": r.key,
-                "label": r.label_vi if lang == "vi" else r.label_en,
+                "label": Bilingual.of(r, "label").pick(lang),
                 "report": _json_number(r.report_value),
                 "computed": _json_number(r.computed_value),
                 "tolerance": r.tolerance,
@@ -266,7 +267,7 @@ def run(args: argparse.Namespace) -> int:
         if rows:
             print("\n" + _t("check", lang, year=report.year, ok=sum(r.ok for r in rows), n=len(rows)))
             for r in rows:
-                label = r.label_vi if lang == "vi" else r.label_en
+                label = Bilingual.of(r, "label").pick(lang)
                 report_value, computed = (_json_number(v) for v in (r.report_value, r.computed_value))
                 print(
                     f"  {'✓' if r.ok else '✗'} {label}: {report_value} / "

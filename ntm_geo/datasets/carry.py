@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.errors import DataError
 
 
@@ -129,13 +130,12 @@ class Carried:
     def rule(self, column: str, lang: str = "vi") -> str:
         """The stated rule that produced ``column``'s values (input column name)."""
         r = CARRY_RULES[self.kinds[column]]
-        return r.rule_vi if lang == "vi" else r.rule_en
+        return Bilingual.of(r, "rule").pick(lang)
 
 
 def carry_note(lang: str = "vi", source: str = "2015", target: str = "2025") -> str:
     """The sentence that labels carried values as derived (legend notes, tooltips, exports)."""
-    vi, en = _note(source, target)
-    return vi if lang == "vi" else en
+    return Bilingual(*_note(source, target)).pick(lang)
 
 
 def _note(source: str, target: str) -> tuple[str, str]:

@@ -35,12 +35,13 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.criteria.framework import CRITERION_COLUMNS
-from ntm_geo.datasets import catalog, schema
+from ntm_geo.datasets import schema
 from ntm_geo.datasets.provenance import SHEET as PROVENANCE_SHEET
 from ntm_geo.datasets.provenance import Provenance
 from ntm_geo.errors import ConfigError
-from ntm_geo.exports.static_map import ILLUSTRATIVE_COLOR, MapSpec, check_spec
+from ntm_geo.exports.static_map import ILLUSTRATIVE_COLOR, MapSpec, day_text, group_line
 from ntm_geo.exports.tables import (
     CellValue,
     column_label,
@@ -50,13 +51,13 @@ from ntm_geo.exports.tables import (
     provenance_for,
     table_csv_bytes_localized,
 )
-from ntm_geo.geo.boundaries import Boundaries, load_boundaries
-from ntm_geo.geo.boundary_upload import boundaries_source_line
+from ntm_geo.exports.view_data import FORMER_DISTRICT_LABEL, boundaries_for, export_data
+from ntm_geo.geo.boundaries import Boundaries
+from ntm_geo.geo.crosswalk import former_districts_2025
 from ntm_geo.i18n import register, t
 from ntm_geo.maps.mapbuild import build_view_layers
 from ntm_geo.maps.mapview import build_base_map, map_html
 from ntm_geo.maps.themes import ChoroplethView, table_framework
-from ntm_geo.views import pipeline
 
 __all__ = [
     "TABLE_COLUMNS",
@@ -131,9 +132,10 @@ def display_table(table: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     from ntm_geo.geo.units import UNIT_TYPES
 
     out = table.copy()
-    i = 0 if lang == "vi" else 1
     if "unit_type" in out:
-        out["unit_type"] = out["unit_type"].map(lambda k: UNIT_TYPES[k][i] if k in UNIT_TYPES else k)
+        out["unit_type"] = out["unit_type"].map(
+            lambda k: Bilingual(*UNIT_TYPES[k][:2]).pick(lang) if k in UNIT_TYPES else k
+        )
     if "area_km2" in out:
         out["area_km2"] = out["area_km2"].astype(float).round(1)
     for column in (*CRITERION_COLUMNS, *schema.column_keys("flag")):
@@ -317,31 +319,33 @@ def table_export(
             f"Unknown table format {fmt!r}; allowed: xlsx, csv.",
             f"Định dạng bảng không hợp lệ {fmt!r}; các giá trị hợp lệ: xlsx, csv.",
         )
-    b = boundaries or load_boundaries()
-    info = check_spec(spec, b)
-    lang = spec.lang
-    dataset = catalog.load_year(spec.dataset_id, spec.year)
-    resolved = pipeline.resolve(
-        spec.view_state(), b.communes_web, joined=pipeline.join(spec.view_state(), b.communes_web, dataset)
-    )
-    joined, view = resolved.joined, resolved.view
+    data = export_data(spec, boundaries, web=True)
+    spec, info, lang = data.spec, data.info, spec.lang
+    joined, view = data.joined, data.view
     table = view_table(joined, view, lang)
+    if not data.has_districts:  # no district level since 1 July 2025: no empty district columns
+        table = table.drop(columns=[c for c in ("district_code", "district_name") if c in table])
     # every value of the dataset, also those the map table leaves out (e.g. especially_difficult)
-    extras = [c for c in dataset.columns if c not in table.columns and c not in ("year", "commune_code")]
+    extras = [c for c in data.value_columns() if c not in table.columns]
     for column in extras:
         table.insert(len(table.columns) - 1, column, joined[column].array)
-    derived = "derived" in dataset.columns and bool(dataset["derived"].fillna(False).astype(bool).any())
     title = t("static_title", lang, variable=view.variable.label(lang), year=spec.year)
     if spec.district:
         inside = joined["district_code"].to_numpy() == spec.district
         table = table[inside].reset_index(drop=True)
         title += " — " + str(joined.loc[inside, "district_name"].iloc[0])
-    title += " — " + (info.name_vi if lang == "vi" else info.name_en)
-    note = (info.note_vi if lang == "vi" else info.note_en) if info.illustrative else None
-    provenance = provenance_for(info, spec.year, now=now, derived=derived)
+    title += " — " + Bilingual(info.name_vi, info.name_en).pick(lang)
+    if not data.has_districts:
+        title += " — " + Bilingual(data.vintage.label_vi, data.vintage.label_en).pick(lang)
+    notes = data.notes(lang)  # illustrative, derived, no district level (none for a 2015 dataset's own)
+    if not data.has_districts and (framework := data.framework_line(lang)):
+        notes.append(framework)
+    note = " ".join(notes) or None
+    provenance = provenance_for(info, spec.year, now=now, derived=data.derived)
     label = view.variable.label(lang)
     keyed = table.rename(columns={label: "map_value"})
-    keyed.insert(list(keyed.columns).index("district_name") + 1, "year", spec.year)
+    after = "district_name" if data.has_districts else "name_with_type"
+    keyed.insert(list(keyed.columns).index(after) + 1, "year", spec.year)
     if "area_km2" in keyed:
         keyed["area_km2"] = keyed["area_km2"].astype(float).round(2)
     values, headers = localized_table(keyed, lang)
@@ -403,15 +407,21 @@ def standalone_html(spec: MapSpec, *, boundaries: Boundaries | None = None, toda
     ConfigError
         Invalid ``spec`` (messages list the allowed values).
     """
-    b = boundaries or load_boundaries()
-    info = check_spec(spec, b)
-    lang = spec.lang
-    resolved = pipeline.resolve(spec.view_state(), b.communes_web)
-    table, view, source = resolved.joined, resolved.view, resolved.source
-    name = info.name_vi if lang == "vi" else info.name_en
+    data = export_data(spec, boundaries, web=True)
+    spec, info, lang = data.spec, data.info, spec.lang
+    table, view, source = data.joined, data.view, data.source(spec.lang)
+    name = Bilingual(info.name_vi, info.name_en).pick(lang)
+    if data.has_districts:
+        districts = boundaries_for(spec, boundaries).districts_web
+    else:  # no district level: outlines only between former districts, when asked
+        districts = table.iloc[:0][["geometry"]].assign(district_code="", district_name="")
+        if spec.former_districts:
+            former = former_districts_2025().set_index("commune_code")["district_name"]
+            label = FORMER_DISTRICT_LABEL.pick(lang)
+            table = table.assign(district_name=table["commune_code"].map(former) + f" — {label}")
     layers = build_view_layers(
         table,
-        b.districts_web,
+        districts,
         view,
         year=spec.year,
         source=source,
@@ -425,29 +435,29 @@ def standalone_html(spec: MapSpec, *, boundaries: Boundaries | None = None, toda
     m.add_child(layers.outlines)
     title = t("static_title", lang, variable=view.variable.label(lang), year=spec.year)
     if spec.district:
-        district_name = dict(
-            zip(b.districts_web["district_code"], b.districts_web["district_name"], strict=True)
-        )
+        district_name = dict(zip(districts["district_code"], districts["district_name"], strict=True))
         title += f" — {district_name[spec.district]}"
-    day = today or date.today()
-    day_text = day.strftime("%d/%m/%Y") if lang == "vi" else day.isoformat()
-    badge = ""
-    if info.illustrative:
-        note = info.note_vi if lang == "vi" else info.note_en
-        badge = (
-            f'<div class="badge">{html.escape(t("static_illustrative", lang))}</div>'
-            f'<div class="sub">{html.escape(note)}</div>'
-        )
+    badges = [t("static_illustrative", lang)] if info.illustrative else []
+    if data.derived:
+        badges.append(t("static_derived", lang))
+    badge = "".join(f'<div class="badge">{html.escape(text)}</div>' for text in badges)
+    badge += "".join(f'<div class="sub">{html.escape(text)}</div>' for text in data.notes(lang))
+    sub = f"{t('static_province', lang)} · {t('dataset', lang)}: {name}"
+    if not data.has_districts:
+        sub += " · " + Bilingual(data.vintage.label_vi, data.vintage.label_en).pick(lang)
+    if framework := data.framework_line(lang):
+        sub += " · " + framework
+    if groups := group_line(data.commune_groups(), lang):
+        sub += " · " + groups
     header = (
         f'<header class="ntm-export-header"><h1>{html.escape(title)}</h1>'
-        f'<div class="sub">{html.escape(t("static_province", lang))} · {html.escape(t("dataset", lang))}: '
-        f"{html.escape(name)}</div>{badge}</header>"
+        f'<div class="sub">{html.escape(sub)}</div>{badge}</header>'
     )
     data_source = name if info.illustrative else f"{name} ({info.source})"
     footer = (
-        f'<footer class="ntm-export-footer">{html.escape(boundaries_source_line(lang))} '
+        f'<footer class="ntm-export-footer">{html.escape(data.boundary_line(lang))} '
         f"{html.escape(t('static_data_source', lang, source=data_source))} "
-        f"{html.escape(t('static_exported', lang, date=day_text))}<br>"
+        f"{html.escape(t('static_exported', lang, date=day_text(today or date.today(), lang)))}<br>"
         f"{html.escape(t('export_offline_note', lang))}</footer>"
     )
     # folium.Map adds itself to a branca Figure when created; get_root() is typed as any Element
@@ -467,7 +477,9 @@ _EXTENSIONS = {"png": "png", "pdf": "pdf", "html": "html", "gpkg": "gpkg", "xlsx
 
 
 def export_filename(spec: MapSpec, ext: str, size: str = "") -> str:
-    """A descriptive ASCII file name: ``ntm_lang_son_illustrative_2015_criteria_met_186_a4.png``.
+    """A descriptive ASCII file name: ``ntm_lang_son_illustrative_2015_criteria_met_186_a4.png``;
+    ``…_units2025_…`` for a map on the 65 units of 2025 (``spec.units``), so a carried export is
+    never named like the 2015 one.
 
     Raises
     ------
@@ -480,5 +492,6 @@ def export_filename(spec: MapSpec, ext: str, size: str = "") -> str:
             f"Unknown export file type {ext!r}; allowed: {allowed}.",
             f"Loại tệp xuất không hợp lệ {ext!r}; các giá trị hợp lệ: {allowed}.",
         )
-    parts = ["ntm_lang_son", spec.dataset_id, str(spec.year), spec.variable, spec.district, size]
+    units = "units2025" if spec.units == "2025" else ""
+    parts = ["ntm_lang_son", spec.dataset_id, str(spec.year), units, spec.variable, spec.district, size]
     return "_".join(p for p in parts if p) + "." + ext

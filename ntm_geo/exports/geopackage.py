@@ -6,7 +6,9 @@ tables GDAL does not write):
 ``communes`` (EPSG:4326)
     One row per unit of the view (the district's units when ``spec.district`` is set; units
     without data are kept with empty values), boundary geometry at full precision (the cleaned
-    censusVN2009 polygons, not the web-simplified ones). Columns: :data:`UNIT_COLUMNS`, ``year``,
+    censusVN2009 polygons, not the web-simplified ones; on the 2025 units the 65 polygons of
+    vietnamese-provinces-database). Columns: :data:`UNIT_COLUMNS` (on the 2025 units
+    :data:`UNIT_COLUMNS_2025`: no ``district_code``/``district_name``, there is no district level), ``year``,
     every column of the view's dataset (``c01``..``c19`` boolean, ``criteria_met``, ``*_pct`` in %,
     flags), ``infra_criteria_met``, then the map: ``map_value`` (the value as the map shows it),
     ``map_class`` (class index 0..k-1 from low to high; -1 no data, -2 not assessed — the app's
@@ -17,12 +19,19 @@ tables GDAL does not write):
     The same rows in the provincial VN-2000 CRS of Lạng Sơn (transverse Mercator, central
     meridian 107°15′, k = 0.9999, false easting 500 km, with the VN-2000 → WGS84 datum shift of
     Decision 05/2007/QĐ-BTNMT): :data:`ntm_geo.geo.boundary_upload.VN2000_LANG_SON_TM3`, metres.
-``districts`` (EPSG:4326)
+``districts`` (EPSG:4326; 2015 units only)
     The districts dissolved from the full-precision units (``district_code``, ``district_name``,
     ``population_2009``, ``area_km2``, ``units``).
+``former_districts`` (EPSG:4326; 2025 units, only with ``spec.former_districts``)
+    Context: the former (2015) districts along the 2025 unit edges (each 2025 unit in the former
+    district holding most of its area, :func:`ntm_geo.exports.view_data.former_district_outlines`):
+    ``district_code``, ``district_name`` (2015), ``units`` (2025 units), ``label`` ("huyện cũ
+    (trước 1/7/2025)"); dashed grey outline style.
 ``ntm_metadata`` (no geometry)
-    ``key``, ``value``, ``label_vi``, ``label_en``: dataset, year, boundary vintage, source,
-    illustrative, derived, variable, scheme, classes, app version, export time, CRSs — and the
+    ``key``, ``value``, ``label_vi``, ``label_en``: dataset, year, boundary vintage, unit vintage
+    (``unit_vintage`` "2015" | "2025"), criteria framework, source, illustrative, derived
+    (values carried from the 2015 units), variable, scheme, classes, app version, export time,
+    CRSs — and the
     provenance rows the table exports carry (:mod:`ntm_geo.datasets.provenance`).
 
 Column aliases (Vietnamese and English, :func:`ntm_geo.exports.tables.column_label`) go into the
@@ -30,7 +39,7 @@ Column aliases (Vietnamese and English, :func:`ntm_geo.exports.tables.column_lab
 language, ``description`` both) and into the QML. The style — a categorized renderer on
 ``map_class`` with the app's colours and legend labels, the not-assessed and no-data classes
 included; white unit edges — is stored in the ``layer_styles`` table (as QGIS writes it) as the
-default style of both commune layers, so QGIS opens them coloured as in the app; ``districts``
+default style of both commune layers (:mod:`ntm_geo.exports.qgis_style`), so QGIS opens them coloured as in the app; ``districts``
 gets an outline style.
 
 Shapefile is not offered: it truncates column names to 10 bytes and cannot hold Vietnamese text
@@ -45,7 +54,6 @@ import sqlite3
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
 
 import geopandas as gpd
 import numpy as np
@@ -54,24 +62,32 @@ import pyogrio
 import shapely
 from pyproj import CRS
 
-from ntm_geo.datasets import catalog
 from ntm_geo.datasets.contract import DatasetInfo
 from ntm_geo.errors import ConfigError
-from ntm_geo.exports.static_map import DISTRICT_EDGE, EDGE_COLOR, MapSpec, check_spec
+from ntm_geo.exports.qgis_style import class_labels, district_qml, legend_classes, style_qml
+from ntm_geo.exports.static_map import MapSpec
 from ntm_geo.exports.tables import column_label, provenance_for
-from ntm_geo.geo.boundaries import Boundaries, load_boundaries
-from ntm_geo.geo.boundary_upload import VN2000_LANG_SON_TM3, boundaries_source_line
-from ntm_geo.maps.classify import NO_DATA, NO_DATA_COLOR, NOT_ASSESSED, NOT_ASSESSED_COLOR
+from ntm_geo.exports.view_data import (
+    FORMER_DISTRICT_LABEL,
+    ExportData,
+    boundaries_for,
+    export_data,
+    former_district_outlines,
+)
+from ntm_geo.geo.boundaries import Boundaries
+from ntm_geo.geo.boundary_upload import VN2000_LANG_SON_TM3
 from ntm_geo.maps.themes import INFRA_CRITERIA, ChoroplethView, variable
-from ntm_geo.views import pipeline
 
 __all__ = [
     "LAYER_COMMUNES",
     "LAYER_COMMUNES_VN2000",
     "LAYER_DISTRICTS",
+    "LAYER_FORMER_DISTRICTS",
     "TABLE_METADATA",
     "build_geopackage",
     "commune_layer",
+    "district_qml",
+    "legend_classes",
     "require_variable",
     "style_qml",
     "vn2000_crs",
@@ -80,6 +96,7 @@ __all__ = [
 LAYER_COMMUNES = "communes"
 LAYER_COMMUNES_VN2000 = "communes_vn2000"
 LAYER_DISTRICTS = "districts"
+LAYER_FORMER_DISTRICTS = "former_districts"
 TABLE_METADATA = "ntm_metadata"
 STYLE_NAME = "ntm-geo"
 UNIT_COLUMNS: tuple[str, ...] = (
@@ -93,6 +110,8 @@ UNIT_COLUMNS: tuple[str, ...] = (
     "population_2009",
     "area_km2",
 )
+UNIT_COLUMNS_2025: tuple[str, ...] = tuple(c for c in UNIT_COLUMNS if not c.startswith("district_"))
+"""Unit columns on the 65 units of 2025 (no district level; ``year`` follows ``name``)."""
 MAP_COLUMNS: tuple[str, ...] = (
     "map_value",
     "map_class",
@@ -180,9 +199,10 @@ def require_variable(dataset: pd.DataFrame, spec: MapSpec) -> None:
 
 def commune_layer(
     spec: MapSpec, boundaries: Boundaries | None = None
-) -> tuple[gpd.GeoDataFrame, ChoroplethView, DatasetInfo]:
+) -> tuple[gpd.GeoDataFrame, ChoroplethView, ExportData]:
     """The ``communes`` layer (EPSG:4326, full precision; columns in the module docstring), the
-    view it was classified with (all units of the province, as the app does) and the dataset.
+    view it was classified with (all units of the province, as the app does) and the resolved
+    export (:class:`~ntm_geo.exports.view_data.ExportData`: dataset, units, derived or not).
 
     Raises
     ------
@@ -190,21 +210,22 @@ def commune_layer(
         Invalid ``spec`` (:func:`ntm_geo.exports.static_map.check_spec`), or the dataset lacks the
         variable (:func:`require_variable`).
     """
-    b = boundaries or load_boundaries()
-    info = check_spec(spec, b)
-    dataset = catalog.load_year(spec.dataset_id, spec.year)
-    require_variable(dataset, spec)
-    state = spec.view_state()
-    joined = pipeline.join(state, b.communes, dataset)  # the app's view pipeline, full precision
-    view = pipeline.classify(state, joined)
+    data = export_data(spec, boundaries)
+    if data.has_districts:
+        require_variable(data.dataset, spec)
+    view, joined = data.view, data.joined
     result = view.classification
-    data_columns = [c for c in dataset.columns if c not in ("commune_code", "year")]
-    layer = pd.DataFrame(joined[[c for c in UNIT_COLUMNS if c in joined.columns]])
-    layer.insert(layer.columns.get_loc("district_name") + 1, "year", np.int32(spec.year))
+    data_columns = data.value_columns()
+    unit_columns = UNIT_COLUMNS if data.has_districts else UNIT_COLUMNS_2025
+    layer = pd.DataFrame(joined[[c for c in unit_columns if c in joined.columns]])
+    after = "district_name" if data.has_districts else "name"
+    layer.insert(layer.columns.get_loc(after) + 1, "year", np.int32(spec.year))
     for column in [*data_columns, "infra_criteria_met"]:
         layer[column] = joined[column].array
+    if data.framework is not None and "framework_id" not in layer:
+        layer["framework_id"] = data.framework.id
     yb = np.asarray(result.yb, dtype=int)
-    labels = _class_labels(view, spec.lang)
+    labels = class_labels(view, spec.lang)
     layer["map_value"] = list(view.display_values)
     layer["map_class"] = yb.astype(np.int32)
     layer["class_label"] = [labels[c] for c in yb]
@@ -216,107 +237,7 @@ def commune_layer(
     out = gpd.GeoDataFrame(layer, geometry=joined.geometry.to_numpy(), crs=joined.crs)
     if spec.district:
         out = out[out["district_code"] == spec.district]
-    return out.reset_index(drop=True), view, info
-
-
-def _class_labels(view: ChoroplethView, lang: str) -> dict[int, str]:
-    """Class index -> the legend's label (special classes included)."""
-    from ntm_geo.maps.classify import NO_DATA_LABEL, NOT_ASSESSED_LABEL
-
-    i = 0 if lang == "vi" else 1
-    labels = {
-        n: (c.label_vi if lang == "vi" else c.label_en) for n, c in enumerate(view.classification.classes)
-    }
-    labels[NO_DATA] = NO_DATA_LABEL[i]
-    labels[NOT_ASSESSED] = NOT_ASSESSED_LABEL[i]
-    return labels
-
-
-def legend_classes(view: ChoroplethView, lang: str) -> list[tuple[int, str, str]]:
-    """``(map_class, colour, label)`` in the app legend's order (high values first, then no data
-    and not assessed — always listed, so a filtered layer keeps its legend)."""
-    labels = _class_labels(view, lang)
-    result = view.classification
-    rows = [(n, result.colors[n], labels[n]) for n in range(result.k)]
-    rows.reverse()
-    rows.append((NO_DATA, NO_DATA_COLOR, labels[NO_DATA]))
-    rows.append((NOT_ASSESSED, NOT_ASSESSED_COLOR, labels[NOT_ASSESSED]))
-    return rows
-
-
-# --------------------------------------------------------------------------- QML
-
-
-def _rgba(hex_color: str, alpha: int = 255) -> str:
-    h = hex_color.lstrip("#")
-    return f"{int(h[0:2], 16)},{int(h[2:4], 16)},{int(h[4:6], 16)},{alpha}"
-
-
-def _fill_symbol(name: str, fill: str | None, outline: str, width_mm: float) -> str:
-    options = {
-        "color": _rgba(fill) if fill else "0,0,0,0",
-        "style": "solid" if fill else "no",
-        "outline_color": _rgba(outline),
-        "outline_style": "solid",
-        "outline_width": f"{width_mm:g}",
-        "outline_width_unit": "MM",
-        "joinstyle": "bevel",
-    }
-    # both forms of the properties: <Option> (QGIS >= 3.26 reads it) and <prop> (older QGIS 3)
-    opts = "".join(
-        f'<Option type="QString" name={quoteattr(k)} value={quoteattr(v)}/>' for k, v in options.items()
-    )
-    props = "".join(f"<prop k={quoteattr(k)} v={quoteattr(v)}/>" for k, v in options.items())
-    return (
-        f'<symbol type="fill" name={quoteattr(name)} alpha="1" clip_to_extent="1" force_rhr="0">'
-        f'<layer class="SimpleFill" enabled="1" pass="0" locked="0"><Option type="Map">{opts}</Option>'
-        f"{props}</layer></symbol>"
-    )
-
-
-def _aliases(fields: list[str], lang: str) -> str:
-    rows = "".join(
-        f'<alias field={quoteattr(f)} index="{i}" name={quoteattr(column_label(f, lang, default=f))}/>'
-        for i, f in enumerate(fields)
-    )
-    return f"<aliases>{rows}</aliases>"
-
-
-def style_qml(view: ChoroplethView, lang: str, fields: list[str]) -> str:
-    """QGIS style (QML) of a commune layer: categorized renderer on ``map_class`` with the app's
-    classes (:func:`legend_classes`: colour and legend label each), white unit edges, and the
-    field aliases in ``lang``."""
-    categories, symbols = [], []
-    for n, (value, color, label) in enumerate(legend_classes(view, lang)):
-        categories.append(f'<category value="{value}" label={quoteattr(label)} symbol="{n}" render="true"/>')
-        symbols.append(_fill_symbol(str(n), color, EDGE_COLOR, 0.2))
-    return (
-        "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
-        '<qgis version="3.28.0" styleCategories="AllStyleCategories">\n'
-        '<renderer-v2 type="categorizedSymbol" attr="map_class" symbollevels="0" enableorderby="0" '
-        'forceraster="0" referencescale="-1">\n'
-        f"<categories>{''.join(categories)}</categories>\n"
-        f"<symbols>{''.join(symbols)}</symbols>\n"
-        "</renderer-v2>\n"
-        f"{_aliases(fields, lang)}\n"
-        "<layerGeometryType>2</layerGeometryType>\n"
-        "</qgis>\n"
-    )
-
-
-def district_qml(lang: str, fields: list[str]) -> str:
-    """QGIS style of the district layer: no fill, dark outline (as the app's district lines)."""
-    return (
-        "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
-        '<qgis version="3.28.0" styleCategories="AllStyleCategories">\n'
-        '<renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" forceraster="0" '
-        'referencescale="-1">\n'
-        f"<symbols>{_fill_symbol('0', None, DISTRICT_EDGE, 0.6)}</symbols>\n"
-        "</renderer-v2>\n"
-        f"{_aliases(fields, lang)}\n"
-        "<layerGeometryType>2</layerGeometryType>\n"
-        "</qgis>\n"
-    )
+    return out.reset_index(drop=True), view, data
 
 
 # --------------------------------------------------------------------------- layers
@@ -348,6 +269,8 @@ def _metadata(
     stamp: datetime,
     boundary_vintage: str,
     derived: bool,
+    data: ExportData,
+    district_table: str,
 ) -> pd.DataFrame:
     from ntm_geo.maps.classify import scheme_label
 
@@ -374,10 +297,19 @@ def _metadata(
         ("variable", f"{var.key}: {var.label_vi} / {var.label_en}", "Biến bản đồ", "Map variable"),
         ("scheme", f"{scheme_text}, k={view.classification.k}", "Phân lớp", "Classification"),
         ("district", spec.district or "", "Huyện (mã)", "District (code)"),
+        ("unit_vintage", data.vintage.key, "Bộ đơn vị hành chính", "Unit vintage"),
+        (
+            "unit_vintage_label",
+            f"{data.vintage.label_vi} / {data.vintage.label_en}",
+            "Bộ đơn vị hành chính",
+            "Unit vintage",
+        ),
+        ("framework", data.framework.decision if data.framework else "", "Bộ tiêu chí", "Criteria framework"),
         ("units", str(units), "Số đơn vị", "Units"),
         (
             "crs",
-            f"EPSG:4326 ({LAYER_COMMUNES}, {LAYER_DISTRICTS}); {VN2000_NAME} ({LAYER_COMMUNES_VN2000})",
+            f"EPSG:4326 ({LAYER_COMMUNES}{', ' + district_table if district_table else ''}); "
+            f"{VN2000_NAME} ({LAYER_COMMUNES_VN2000})",
             "Hệ tọa độ",
             "CRS",
         ),
@@ -476,15 +408,21 @@ def build_geopackage(
     ConfigError
         Invalid ``spec``, or the dataset lacks the variable (:func:`require_variable`).
     """
-    b = boundaries or load_boundaries()
     stamp = (now or datetime.now(UTC)).astimezone(UTC)
-    communes, view, info = commune_layer(spec, b)
-    districts = district_layer(b.communes, b)  # all districts: context for a district view
-    vintage = boundary_vintage or f"{boundaries_source_line('vi')} / {boundaries_source_line('en')}"
-    derived = "derived" in communes.columns and bool(communes["derived"].fillna(False).astype(bool).any())
-    meta = _metadata(spec, info, view, len(communes), stamp, vintage, derived)
+    communes, view, data = commune_layer(spec, boundaries)
+    spec, info = data.spec, data.info
+    if data.has_districts:  # all districts: context for a district view
+        b = boundaries_for(spec, boundaries)
+        districts, district_table = district_layer(b.communes, b), LAYER_DISTRICTS
+    else:  # no district level since 1 July 2025: the former districts only when asked, named so
+        districts = former_district_outlines(data.joined) if spec.former_districts else None
+        district_table = LAYER_FORMER_DISTRICTS if districts is not None else ""
+        if districts is not None:
+            districts["label"] = FORMER_DISTRICT_LABEL.pick(spec.lang)
+    vintage = boundary_vintage or " / ".join(data.boundary_line(lang) for lang in ("vi", "en"))
+    meta = _metadata(spec, info, view, len(communes), stamp, vintage, data.derived, data, district_table)
     fields = [c for c in communes.columns if c != "geometry"]
-    district_fields = [c for c in districts.columns if c != "geometry"]
+    district_fields = [c for c in districts.columns if c != "geometry"] if districts is not None else []
     with tempfile.TemporaryDirectory(prefix="ntm_gpkg_") as tmp:
         path = Path(tmp) / "export.gpkg"
         # GeoPackage 1.2 (read by GDAL 2.x/3.x and every QGIS 3) with the WKT2 CRS column
@@ -492,23 +430,20 @@ def build_geopackage(
         pyogrio.write_dataframe(communes, path, layer=LAYER_COMMUNES, driver="GPKG", dataset_options=options)
         vn2000 = vn2000_crs()
         pyogrio.write_dataframe(communes.to_crs(vn2000), path, layer=LAYER_COMMUNES_VN2000, driver="GPKG")
-        pyogrio.write_dataframe(districts, path, layer=LAYER_DISTRICTS, driver="GPKG")
+        if districts is not None:
+            pyogrio.write_dataframe(districts, path, layer=district_table, driver="GPKG")
         pyogrio.write_dataframe(meta, path, layer=TABLE_METADATA, driver="GPKG")
         qml = style_qml(view, spec.lang, fields)
-        _write_extras(
-            path,
-            {
-                LAYER_COMMUNES: qml,
-                LAYER_COMMUNES_VN2000: qml,
-                LAYER_DISTRICTS: district_qml(spec.lang, district_fields),
-            },
-            {
-                LAYER_COMMUNES: fields,
-                LAYER_COMMUNES_VN2000: fields,
-                LAYER_DISTRICTS: district_fields,
-                TABLE_METADATA: ["key", "value", "label_vi", "label_en"],
-            },
-            spec.lang,
-            vn2000,
-        )
+        styles = {LAYER_COMMUNES: qml, LAYER_COMMUNES_VN2000: qml}
+        aliases = {
+            LAYER_COMMUNES: fields,
+            LAYER_COMMUNES_VN2000: fields,
+            TABLE_METADATA: ["key", "value", "label_vi", "label_en"],
+        }
+        if districts is not None:
+            styles[district_table] = district_qml(
+                spec.lang, district_fields, dashed=district_table == LAYER_FORMER_DISTRICTS
+            )
+            aliases[district_table] = district_fields
+        _write_extras(path, styles, aliases, spec.lang, vn2000)
         return path.read_bytes()

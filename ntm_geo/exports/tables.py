@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 import pandas as pd
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.datasets.contract import DatasetInfo
 from ntm_geo.datasets.provenance import Provenance
 from ntm_geo.errors import ConfigError
@@ -120,13 +121,12 @@ def column_label(key: str, lang: str = "vi", *, short: bool = False, default: st
     from ntm_geo.criteria.framework import CRITERION_COLUMNS
     from ntm_geo.datasets import schema
 
-    i = 0 if lang == "vi" else 1
     if short and key in CRITERION_COLUMNS:
-        return f"{'TC' if lang == 'vi' else 'C'}{int(key[1:])}"
+        return Bilingual("TC{n}", "C{n}").format(n=int(key[1:])).pick(lang)
     if short and key in _SHORT:
-        return _SHORT[key][i]
+        return Bilingual(*_SHORT[key]).pick(lang)
     if key in _LABELS:
-        return _LABELS[key][i]
+        return Bilingual(*_LABELS[key]).pick(lang)
     try:
         return schema.header(key, lang)
     except ConfigError:
@@ -151,11 +151,10 @@ def value_words(key: str, value: object, lang: str = "vi") -> object:
 
     if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
         return value
-    i = 0 if lang == "vi" else 1
     if key == "unit_type":
-        return UNIT_TYPES[value][i] if value in UNIT_TYPES else value
+        return Bilingual(*UNIT_TYPES[value][:2]).pick(lang) if value in UNIT_TYPES else value
     if key in ("assessed", "derived"):
-        return _FLAG_WORDS[bool(value)][i]
+        return Bilingual(*_FLAG_WORDS[bool(value)]).pick(lang)
     if key in schema.column_keys("criterion", "flag"):
         return schema.column(key).yes_no[int(bool(value))].pick(lang)
     return value

@@ -44,6 +44,7 @@ import numpy as np
 import shapely
 from pyproj import CRS, Geod, Transformer
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.errors import BoundaryError
 from ntm_geo.geo import boundaries as bnd
 from ntm_geo.geo.upload_files import RawBoundaries
@@ -392,12 +393,12 @@ def preview_png(
             f"Grey: boundaries in use; blue: the upload (median offset {offset_m:.0f} m)",
         )
     )
-    axes.set_title(title[0 if lang == "vi" else 1], fontsize=9)
+    axes.set_title(Bilingual(*title).pick(lang), fontsize=9)
     if len(bad):
         axes.text(
             0.01,
             0.01,
-            "Đỏ: đơn vị lệch chỗ" if lang == "vi" else "Red: units out of place",
+            Bilingual("Đỏ: đơn vị lệch chỗ", "Red: units out of place").pick(lang),
             transform=axes.transAxes,
             fontsize=8,
             color="#b71c1c",

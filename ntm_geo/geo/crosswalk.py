@@ -59,6 +59,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.errors import ConfigError
 from ntm_geo.geo.boundaries import AREA_CRS
 from ntm_geo.geo.units import split_unit_name
@@ -326,17 +327,14 @@ class FormerUnit:
         """'Xã Hoàng Đồng → Phường Tam Thanh, 1672/NQ-UBTVQH15' (or the overlay's wording)."""
         targets = " + ".join(self.new_names)
         if self.basis == "legal":
-            split = (" (chia)" if lang == "vi" else " (split)") if len(self.new_codes) > 1 else ""
+            split = Bilingual(" (chia)", " (split)").pick(lang) if len(self.new_codes) > 1 else ""
             return f"{self.name_with_type} → {targets}{split}, {RESOLUTION_2025}"
-        if lang == "vi":
-            return (
-                f"{self.name_with_type} ({self.district_name}) đã nhập trước 2024 ({RESOLUTION_2019} "
-                f"hoặc đợt 2024); theo chồng lớp ranh giới nay thuộc {targets}, {RESOLUTION_2025}"
-            )
-        return (
+        return Bilingual(
+            f"{self.name_with_type} ({self.district_name}) đã nhập trước 2024 ({RESOLUTION_2019} "
+            f"hoặc đợt 2024); theo chồng lớp ranh giới nay thuộc {targets}, {RESOLUTION_2025}",
             f"{self.name_with_type} ({self.district_name}) merged before 2024 ({RESOLUTION_2019} or the "
-            f"2024 round); by boundary overlay now in {targets}, {RESOLUTION_2025}"
-        )
+            f"2024 round); by boundary overlay now in {targets}, {RESOLUTION_2025}",
+        ).pick(lang)
 
 
 def former_units() -> list[FormerUnit]:

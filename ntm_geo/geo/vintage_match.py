@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.geo.crosswalk import FormerUnit, former_units
 from ntm_geo.geo.units import split_unit_name
 from ntm_geo.geo.vintages import VINTAGES, get_vintage
@@ -71,15 +72,19 @@ class VintageDecision:
     def message(self, lang: str = "vi") -> str:
         """One sentence for the import report: the vintage detected, and how."""
         v = get_vintage(self.vintage)
-        label = v.label_vi if lang == "vi" else v.label_en
+        label = Bilingual.of(v, "label").pick(lang)
         parts = ", ".join(f"{k}: {s}" for k, s in sorted(self.scores.items()))
-        if lang == "vi":
-            how = " (bằng điểm; chọn theo độ phủ)" if self.tie else ""
-            how = " (bằng điểm; chọn theo năm của bảng)" if self.preferred else how
-            return f"Bảng được khớp với {label}{how}. Điểm khớp theo bộ đơn vị: {parts}."
-        how = " (scores tied; chosen by coverage)" if self.tie else ""
-        how = " (scores tied; chosen by the table's year)" if self.preferred else how
-        return f"Table matched to {label}{how}. Match score per vintage: {parts}."
+        how = Bilingual("", "")
+        if self.tie:
+            how = Bilingual(" (bằng điểm; chọn theo độ phủ)", " (scores tied; chosen by coverage)")
+        if self.preferred:
+            how = Bilingual(
+                " (bằng điểm; chọn theo năm của bảng)", " (scores tied; chosen by the table's year)"
+            )
+        return Bilingual(
+            f"Bảng được khớp với {label}{how.vi}. Điểm khớp theo bộ đơn vị: {parts}.",
+            f"Table matched to {label}{how.en}. Match score per vintage: {parts}.",
+        ).pick(lang)
 
 
 @lru_cache(maxsize=4)

@@ -84,7 +84,7 @@ class Vintage:
 
     def source_line(self, lang: str = "vi") -> str:
         """One line for a map's source note: the vintage and its boundary source."""
-        label = self.label_vi if lang == "vi" else self.label_en
+        label = Bilingual.of(self, "label").pick(lang)
         return f"{label}; {self.boundary_source}"
 
 

@@ -31,6 +31,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.views.years import SharedViews
 
 WIDTH = 1000.0  # viewBox width; the height follows the province's shape
@@ -169,7 +170,7 @@ def small_multiples_html(
         f"{html.escape(label)}</td>" + "".join(f"<td>{c}</td>" for c in counts) + "</tr>"
         for color, label, counts in shared.legend_rows(lang)
     )
-    units = "Số đơn vị theo năm" if lang == "vi" else "Units per year"
+    units = Bilingual("Số đơn vị theo năm", "Units per year").pick(lang)
     legend = (
         f'<table class="ntm-shared-legend"><caption>{html.escape(legend_title)}</caption>'
         f'<thead><tr><th class="ntm-label" style="text-align:left">{units}</th>{head}</tr></thead>'

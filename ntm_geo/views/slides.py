@@ -26,7 +26,7 @@ dropped with a :class:`~ntm_geo.views.viewstate.Notice`, and a link with no usab
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from ntm_geo.datasets import catalog
@@ -34,7 +34,7 @@ from ntm_geo.datasets.contract import ILLUSTRATIVE
 from ntm_geo.errors import ConfigError
 from ntm_geo.i18n import register, t
 from ntm_geo.maps.themes import VARIABLES, year_variable
-from ntm_geo.views.viewstate import _SLIDES, Notice, ViewState, unused_notices
+from ntm_geo.views.viewstate import _SLIDES, UNUSED, Notice, ViewState
 
 SEPARATOR = "~"
 MAX_SLIDES = 50  # the ``slide`` URL parameter accepts 1-50
@@ -323,50 +323,40 @@ def parse_slides(
     return tuple(slides), notices
 
 
-PRESENT_PARAMS: tuple[str, ...] = ("dataset", "lang", "mode", "slide", "slides")
-"""The link parameters the presentation page reads; the others are reported by
-:func:`present_link_notices`."""
-
 _VIEW_PARAMS = ("theme", "var", "year", "district")
 
 
-def present_link_notices(
-    params: Mapping[str, str | Iterable[str]], state: ViewState, notices: Iterable[Notice]
-) -> list[Notice]:
-    """Notices for the link parameters the presentation page does not use (issue 14, item 12).
+def with_slide_hint(notices: Iterable[Notice], asked: ViewState) -> list[Notice]:
+    """The presentation's link notices, the first unused map-view parameter saying how to show it.
 
-    A map-page link opened on ``/present`` (``?theme=poverty&year=2011&district=186``) shows
-    the slide sequence, not that map: say so for each such parameter, and when the link names a
-    map view (theme, variable, year or district), give the ``slides`` value that shows it
-    (``slides=poverty_rate_pct.2011.d186``).
+    A map-page link opened on ``/present`` (``?theme=poverty&year=2011&district=186``) shows the
+    slide sequence, not that map: :func:`ntm_geo.views.links.parse_link` says so for each such
+    parameter (kind ``unused``); the first one of a map view (theme, variable, year or district)
+    also gives the ``slides`` value that shows it (``slides=poverty_rate_pct.2011.d186``).
 
     Parameters
     ----------
-    params : mapping
-        The link's query parameters.
-    state : ViewState
-        :func:`~ntm_geo.views.viewstate.from_query` of ``params`` (valid values only).
     notices : iterable of Notice
-        :func:`~ntm_geo.views.viewstate.from_query`'s notices (not reported twice).
+        :attr:`ntm_geo.views.links.Link.notices` of the link on the ``present`` page.
+    asked : ViewState
+        :attr:`ntm_geo.views.links.Link.asked` (every valid value of the link).
 
     Returns
     -------
     list of Notice
-        One per unused parameter, in the link's order; empty for a presentation link.
+        ``notices`` in the same order, one of them with the suggestion (none without a map view).
     """
-    vi = "trang trình chiếu chỉ chiếu danh sách trang chiếu (slides), không dùng tham số này"
-    en = "the presentation shows its slide list (slides) and does not use this parameter"
-    unused = unused_notices(params, notices, PRESENT_PARAMS, vi, en)
-    for i, notice in enumerate(unused):
-        if notice.param in _VIEW_PARAMS:  # the first one of the map view says how to show it
-            spec = Slide("map", (MapSpec(state.var, state.year),), state.district).spec()
-            unused[i] = replace(
+    out = list(notices)
+    for i, notice in enumerate(out):
+        if notice.kind == UNUSED and notice.param in _VIEW_PARAMS:
+            spec = Slide("map", (MapSpec(asked.var, asked.year),), asked.district).spec()
+            out[i] = replace(
                 notice,
-                reason_vi=f"{vi}; để chiếu bản đồ này, dùng slides={spec}",
-                reason_en=f"{en}; to show this map, use slides={spec}",
+                reason_vi=f"{notice.reason_vi}; để chiếu bản đồ này, dùng slides={spec}",
+                reason_en=f"{notice.reason_en}; to show this map, use slides={spec}",
             )
             break
-    return unused
+    return out
 
 
 def slide_index(number: int, count: int) -> tuple[int, list[Notice]]:

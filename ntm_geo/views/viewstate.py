@@ -40,6 +40,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
+from typing import Literal
 
 from ntm_geo.bilingual import Bilingual
 from ntm_geo.datasets import catalog
@@ -116,14 +117,29 @@ def view_units(dataset_vintage: str, requested: str) -> str:
     return requested if dataset_vintage == DEFAULT_VINTAGE else dataset_vintage
 
 
+NoticeKind = Literal["invalid", "unused", "adjusted"]
+"""What a :class:`Notice` says of its parameter (one heading per kind where notices are shown)."""
+INVALID: NoticeKind = "invalid"
+"""Notice kind: the parameter is malformed or names nothing the app has; its default is used."""
+UNUSED: NoticeKind = "unused"
+"""Notice kind: the parameter is well-formed but the page does not read it; dropped from the address."""
+ADJUSTED: NoticeKind = "adjusted"
+"""Notice kind: the parameter is valid, but the view shown differs from what it asked (the
+nearest year the data has, a theme the 2025 units cannot colour, one profile of several communes)."""
+NOTICE_KINDS: tuple[NoticeKind, ...] = (INVALID, UNUSED, ADJUSTED)
+
+
 @dataclass(frozen=True)
 class Notice:
-    """One ignored URL parameter: its name, the raw value (escape before showing) and why."""
+    """One link parameter not shown as given: its name, the raw value (escape before showing),
+    why, and which of :data:`NOTICE_KINDS` it is (pages group notices by kind under one heading
+    each, :func:`app_pages.urlsync.show_link_notices`)."""
 
     param: str
     value: str
     reason_vi: str
     reason_en: str
+    kind: NoticeKind = INVALID
 
     @property
     def reason(self) -> Bilingual:
@@ -170,7 +186,8 @@ def unused_notices(
     reason_vi: str,
     reason_en: str,
 ) -> list[Notice]:
-    """Notices for the well-formed link parameters a page does not use (issue 14, item 12).
+    """Notices (kind :data:`UNUSED`) for the well-formed link parameters a page does not use
+    (issue 14, item 12). Pages get them through :func:`ntm_geo.views.links.parse_link`.
 
     :func:`from_query` checks every parameter for every page; a page that reads only some of
     them (the presentation reads ``slides``/``slide``, the years page no ``district``) would
@@ -196,7 +213,7 @@ def unused_notices(
     reported = {n.param for n in notices}
     skip = reported | set(used)
     return [
-        Notice(name, _first(raw).strip()[:80], reason_vi, reason_en)
+        Notice(name, _first(raw).strip()[:80], reason_vi, reason_en, UNUSED)
         for name, raw in params.items()
         if name in LINK_PARAMS and name not in skip
     ]
@@ -239,8 +256,8 @@ def from_query(
     districts = set(known_districts) if known_districts is not None else None
     communes = set(known_communes) if known_communes is not None else None
 
-    def bad(name: str, raw: str, vi: str, en: str) -> None:
-        notices.append(Notice(name, raw[:80], vi, en))
+    def bad(name: str, raw: str, vi: str, en: str, kind: NoticeKind = INVALID) -> None:
+        notices.append(Notice(name, raw[:80], vi, en, kind))
 
     for name, raw_value in params.items():
         raw = _first(raw_value).strip()
@@ -306,6 +323,7 @@ def from_query(
                     ",".join(repeated),
                     "mã xã lặp lại, chỉ tính một lần",
                     "repeated commune codes counted once",
+                    ADJUSTED,
                 )
             values[name] = tuple(codes)
         elif name == "lang":
@@ -374,7 +392,7 @@ def from_query(
 
 
 def _resolve_year(
-    values: dict[str, object], known_years: Iterable[int] | None, bad: Callable[[str, str, str, str], None]
+    values: dict[str, object], known_years: Iterable[int] | None, bad: Callable[..., None]
 ) -> None:
     """Check ``values["year"]`` (raw text, if the link had one) against the link's dataset's
     years; a 4-digit year the data lacks becomes the nearest year it has (with a notice)."""
@@ -406,6 +424,7 @@ def _resolve_year(
             raw,
             f"không có số liệu năm {raw}; mở năm gần nhất {near} (các năm có: {listed})",
             f"no data for {raw}; showing the nearest year, {near} (years with data: {listed})",
+            ADJUSTED,
         )
     else:
         if DEFAULT.year not in years:
@@ -413,9 +432,7 @@ def _resolve_year(
         bad("year", raw, f"năm phải là một trong {listed}", f"year must be one of {listed}")
 
 
-def _resolve_panels(
-    values: dict[str, object], years: list[int], bad: Callable[[str, str, str, str], None]
-) -> None:
+def _resolve_panels(values: dict[str, object], years: list[int], bad: Callable[..., None]) -> None:
     """``values["panels"]`` (raw text) to at most six years of ``years``; the rest is named in a notice."""
     from ntm_geo.views.years import MAX_PANELS
 

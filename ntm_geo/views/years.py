@@ -44,14 +44,6 @@ FIRST_YEAR = 2011  # the programme's first year (Decision 800/QĐ-TTg of 2010, c
 MAX_PANELS = 6  # small multiples: at most six maps side by side stay readable at 1024×768
 
 
-YEARS_PARAMS: tuple[str, ...] = ("dataset", "year", "theme", "var", "scheme", "k", "mode", "panels", "lang")
-"""The link parameters the years page reads (the others get a notice: ``YEARS_UNUSED``)."""
-YEARS_UNUSED = (
-    "trang theo năm không dùng tham số này (chỉ dùng trên trang bản đồ)",
-    "the years page does not use this parameter (the map page does)",
-)
-
-
 def dataset_years(dataset_id: str) -> tuple[int, ...]:
     """The years ``dataset_id`` has a table for, oldest first (raises ``ConfigError`` when unknown)."""
     return tuple(sorted(catalog.get_dataset(dataset_id).years))

@@ -76,3 +76,8 @@ def test_a_criteria_link_on_2025_units_says_why_the_theme_changed(boundaries_202
         timeout=60,
         what="the notice saying why the theme changed",
     )
+    # a valid parameter the view differs from: its own heading, never "invalid … ignored"
+    notice = page.locator("[data-testid='stAlert']").filter(has_text="xã cũ đạt» ở bảng dưới bản đồ").first
+    heading = notice.inner_text().split("theme = criteria")[0]  # (after the icon's ligature text)
+    assert "Trang hiển thị khác một chút so với liên kết yêu cầu" in heading
+    assert page.get_by_text("không hợp lệ và đã được bỏ qua").count() == 0
