@@ -52,6 +52,9 @@ def test_2015_table_with_c04_2_and_c17_1_imports_them_under_491_342():
         "4.2",
         "CT 4.2",
         "Indicator 4.2",
+        "Tiêu chí 4.2 (%)",
+        "TC4.2",
+        "4.2 Tỷ lệ hộ sử dụng điện thường xuyên, an toàn từ các nguồn",
         "Tỷ lệ hộ sử dụng điện thường xuyên, an toàn từ các nguồn",
         "TY LE HO SU DUNG DIEN THUONG XUYEN, AN TOAN TU CAC NGUON (%)",
         "Share of households using electricity regularly and safely",
@@ -68,6 +71,9 @@ def test_a_decimal_comma_value_is_not_a_header_and_criteria_stay_criteria():
     and "TC4" / "c04" stay criterion 4."""
     assert header_field("4,2") is None and header_field("9.9") is None
     assert header_field("TC4") == "c04" and header_field("c04") == "c04"
+    assert header_field("Tiêu chí 4 (%)") == "c04" and header_field("11 Hộ nghèo") == "c11"
+    # a number and the name of another indicator: not read as either
+    assert header_field("4.3 Tỷ lệ hộ sử dụng điện thường xuyên, an toàn từ các nguồn") is None
 
 
 @pytest.mark.parametrize(

@@ -118,8 +118,10 @@ schema.on_change(_registry_changed)
 # "chỉ tiêu", "CT", "Indicator" or "I" a name may follow, as the template writes it ("CT4.2. Tỷ lệ…", "I4.2 Share…")
 _INDICATOR_RE = re.compile(
     r"^(?:(?:chi tieu(?: so)?|ct|indicator|i)\s?0?([1-9]|1[0-9]) 0?([1-9][0-9]?)(?:\s.*)?"
-    r"|c\s?0?([1-9]|1[0-9]) 0?([1-9][0-9]?))$"
+    r"|(?:c|tc|tieu chi(?: so)?)\s?0?([1-9]|1[0-9]) 0?([1-9][0-9]?))$"
 )
+# "4.2 Tỷ lệ hộ sử dụng điện …": the number, then the indicator's own name
+_NUMBERED_INDICATOR_RE = re.compile(r"^0?([1-9]|1[0-9]) 0?([1-9][0-9]?)\s+(.+)$")
 _BARE_INDICATOR_RE = re.compile(r"^\s*([1-9]|1[0-9])\.([1-9][0-9]?)\s*$")  # "4.2" as written (not "4,2")
 _CRITERION_RE = re.compile(r"^(?:tieu chi(?: so)?|tc|c|criterion|crit)\s?0?([1-9]|1[0-9])(?:\s.*)?$")
 _NUMBERED_RE = re.compile(r"^0?([1-9]|1[0-9])\s+(.+)$")
@@ -143,12 +145,13 @@ def header_field(text: str) -> str | None:
         return None
     unit_free = re.sub(r"\([^)]*\)\s*$", "", str(text))
     candidates = [folded, _fold_header(unit_free)]
-    for cand in candidates:
+    for cand in candidates:  # a known header or an indicator ("Tiêu chí 4.2 (%)"), before a criterion
         if cand in _ALIASES:
             return _ALIASES[cand]
         indicator = _indicator_field(cand, unit_free)
         if indicator:
             return indicator
+    for cand in candidates:
         m = _CRITERION_RE.match(cand)
         if m:
             return f"c{int(m.group(1)):02d}"
@@ -159,8 +162,9 @@ def header_field(text: str) -> str | None:
 
 
 def _indicator_field(folded: str, written: str) -> str | None:
-    """The indicator column (``c04_2``) a folded header names by number, or by an indicator name
-    of a framework (national or the province's, :mod:`ntm_geo.datasets.framework_indicators`); a
+    """The indicator column (``c04_2``) a folded header names by number ("Chỉ tiêu 4.2", "CT4.2. …",
+    "Tiêu chí 4.2", "TC4.2"), by an indicator name of a framework (national or the province's,
+    :mod:`ntm_geo.datasets.framework_indicators`) or by both ("4.2 Tỷ lệ hộ sử dụng điện …"); a
     bare "4.2" counts only when some framework lists indicator 4.2 (else it may be a value)."""
     m = _INDICATOR_RE.match(folded)
     if m:
@@ -170,6 +174,10 @@ def _indicator_field(folded: str, written: str) -> str | None:
     if bare:
         key = f"c{int(bare.group(1)):02d}_{int(bare.group(2))}"
         return key if key in framework_indicators.known_indicator_keys() else None
+    numbered = _NUMBERED_INDICATOR_RE.match(folded)
+    if numbered:
+        key = f"c{int(numbered.group(1)):02d}_{int(numbered.group(2))}"
+        return key if _indicator_names().get(numbered.group(3)) == key else None
     return _indicator_names().get(folded)
 
 
