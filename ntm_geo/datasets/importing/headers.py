@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from contextvars import ContextVar
 
 from ntm_geo.criteria.framework import load_criteria
 from ntm_geo.criteria.frameworks import builtin_frameworks
@@ -173,27 +174,36 @@ def _indicator_field(folded: str, written: str) -> str | None:
     bare = _BARE_INDICATOR_RE.match(written)
     if bare:
         key = f"c{int(bare.group(1)):02d}_{int(bare.group(2))}"
-        return key if key in framework_indicators.known_indicator_keys() else None
+        return key if key in _indicator_tables()[1] else None
     numbered = _NUMBERED_INDICATOR_RE.match(folded)
     if numbered:
         key = f"c{int(numbered.group(1)):02d}_{int(numbered.group(2))}"
-        return key if _indicator_names().get(numbered.group(3)) == key else None
-    return _indicator_names().get(folded)
+        return key if _indicator_tables()[0].get(numbered.group(3)) == key else None
+    return _indicator_tables()[0].get(folded)
 
 
-_NAMES_CACHE: dict[tuple[int, ...], dict[str, str]] = {}
+_Tables = tuple[dict[str, str], frozenset[str]]
+_TABLES_CACHE: dict[tuple[int, ...], _Tables] = {}
+#: The tables of one header search (:func:`find_header`): the frameworks are looked up once per
+#: file, not once per cell (a province folder is listed and stat'ed on each look-up).
+_SNAPSHOT: ContextVar[_Tables | None] = ContextVar("indicator_tables", default=None)
 
 
-def _indicator_names() -> dict[str, str]:
-    """Folded indicator name -> key over the frameworks in use (rebuilt when they change)."""
+def _indicator_tables() -> _Tables:
+    """(folded indicator name -> key, every indicator key) over the frameworks in use (national and
+    the province's), rebuilt when they change."""
+    snapshot = _SNAPSHOT.get()
+    if snapshot is not None:
+        return snapshot
     from ntm_geo.criteria.frameworks import all_frameworks
 
     stamp = tuple(id(fw) for fw in all_frameworks())
-    if stamp not in _NAMES_CACHE:
-        _NAMES_CACHE.clear()
+    if stamp not in _TABLES_CACHE:
+        _TABLES_CACHE.clear()
         names = framework_indicators.indicator_names()
-        _NAMES_CACHE[stamp] = {_fold_header(n): k for n, k in reversed(list(names.items()))}
-    return _NAMES_CACHE[stamp]
+        folded = {_fold_header(n): k for n, k in reversed(list(names.items()))}
+        _TABLES_CACHE[stamp] = (folded, frozenset(framework_indicators.known_indicator_keys()))
+    return _TABLES_CACHE[stamp]
 
 
 def _join_header(upper: str, lower: str) -> str:
@@ -245,6 +255,14 @@ def dedupe_fields(fields: list[str | None]) -> list[str | None]:
 
 def find_header(grid: list[tuple[int, list[str]]]) -> tuple[int, int, list[str], list[str | None]] | None:
     """(index in grid, header lines, header texts, fields) of the best header candidate."""
+    token = _SNAPSHOT.set(_indicator_tables())
+    try:
+        return _find_header(grid)
+    finally:
+        _SNAPSHOT.reset(token)
+
+
+def _find_header(grid: list[tuple[int, list[str]]]) -> tuple[int, int, list[str], list[str | None]] | None:
     best = None
     nonempty = [i for i, (_, cells) in enumerate(grid) if any(c.strip() for c in cells)]
     for i in nonempty[:HEADER_SCAN_ROWS]:
