@@ -288,3 +288,16 @@ def test_csv_and_excel_exports_carry_the_indicators_and_import_back(data_store, 
     again = import_table(data, f"xuat.{fmt}").table.set_index("commune_code")
     assert again.loc["06628", "c04_2"] == 96.5 and again.loc["05971", "c17_1"] == 71.2
     assert pd.isna(again.loc["06625", "c04_2"])
+
+
+def test_the_header_search_looks_the_frameworks_up_once_not_per_cell(province, monkeypatch):
+    """With a province folder each look-up lists and stats its files: the header search of a
+    41-column template (~19,000 header_field calls) looks the frameworks up once."""
+    from ntm_geo.datasets.importing.reading import read_table
+    from ntm_geo.datasets.template import template_csv
+
+    calls = []
+    real = fw.all_frameworks
+    monkeypatch.setattr(fw, "all_frameworks", lambda *a: calls.append(1) or real(*a))
+    raw = read_table(template_csv(2015), "mau.csv")
+    assert "c04_2" in raw.fields and len(calls) == 1
