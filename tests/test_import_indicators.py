@@ -292,7 +292,7 @@ def test_csv_and_excel_exports_carry_the_indicators_and_import_back(data_store, 
 
 def test_the_header_search_looks_the_frameworks_up_once_not_per_cell(province, monkeypatch):
     """With a province folder each look-up lists and stats its files: the header search of a
-    41-column template (~19,000 header_field calls) looks the frameworks up once."""
+    41-column template (~3,900 header_field calls) looks the frameworks up once."""
     from ntm_geo.datasets.importing.reading import read_table
     from ntm_geo.datasets.template import template_csv
 
