@@ -10,9 +10,11 @@ survive a rerun (:func:`flash`, :func:`show_flash`).
 
 from __future__ import annotations
 
+import importlib
 import logging
 import re
 import secrets as _secrets
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -178,6 +180,22 @@ def _boundaries_2025() -> bnd.Boundaries:
 def unit_boundaries(units: str = "2015") -> bnd.Boundaries:
     """The boundaries of a unit vintage: "2015" (the active set) or "2025" (65 units, no districts)."""
     return _boundaries_2025() if units == "2025" else _boundaries()
+
+
+@st.cache_resource(show_spinner=False)
+def warm_classifier(delay_s: float = 0.0) -> threading.Timer:
+    """Import :mod:`mapclassify` (and with it scipy.stats: 1.5-5 s on this project's machines) in
+    a background thread, once per server process, ``delay_s`` seconds from now.
+
+    :func:`ntm_geo.maps.classify.classify_scheme` imports it lazily (the core's warm start stays
+    short), so without this the first theme change to a classified variable after a server start
+    (poverty, infrastructure, natural breaks) waited for that import: 1.1-1.7 s instead of
+    ~0.15 s (``bench/run_bench.py``, figure 7's warm-up rerun). Pages call it once their map is
+    on its way, so the import does not compete with the first paint."""
+    timer = threading.Timer(delay_s, importlib.import_module, args=("mapclassify",))
+    timer.name, timer.daemon = "ntm-warm-mapclassify", True
+    timer.start()
+    return timer
 
 
 @st.cache_resource(show_spinner=False)

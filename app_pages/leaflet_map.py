@@ -3,6 +3,8 @@ that takes DATA, not code.
 
 * Python sends a JSON spec (:func:`ntm_geo.maps.mapbuild.build_view_spec` plus labels, texts and
   options): styles per unit, legend, bounds, texts -- a few KB; a theme change sends nothing else.
+  It goes as compact UTF-8 JSON bytes (:func:`ntm_geo.maps.mapbuild.wire_bytes`: Streamlit's own
+  JSON of a dict escapes every Vietnamese letter to 6 bytes), decoded by the module.
 * The topology is a content-hashed static file (``/app/static/topo/<sha>.json``, written once per
   boundary set by :func:`ntm_geo.maps.webassets.publish_topology`) that the browser fetches once.
 * ONE versioned JavaScript module owns Leaflet: ``ntm_geo/maps/static/ntm_map.js``, published as
@@ -28,7 +30,7 @@ import streamlit as st
 
 from app_pages.common import APP_CSS, lang
 from ntm_geo.i18n import t
-from ntm_geo.maps.mapbuild import ViewSpec
+from ntm_geo.maps.mapbuild import ViewSpec, wire_bytes
 from ntm_geo.maps.webassets import local_asset_urls, map_module_url, publish_topology
 
 MODULE_URL = map_module_url()
@@ -155,7 +157,10 @@ def show_map(
         page_css=on_ready is not None,  # the first paint: the page's CSS element comes later
     )
     result = _COMPONENT(
-        data=data, key=key, on_click_change=on_click or _ignore, on_ready_change=on_ready or _ignore
+        data=wire_bytes(data),  # compact UTF-8 JSON, values packed: a theme change stays small
+        key=key,
+        on_click_change=on_click or _ignore,
+        on_ready_change=on_ready or _ignore,
     )
     click = getattr(result, "click", None)
     return click.get("id") if isinstance(click, dict) else None

@@ -30,6 +30,7 @@ from app_pages.common import (
     view_value,
     view_widget,
     view_widgets_done,
+    warm_classifier,
 )
 from app_pages.export_ui import render_exports
 from app_pages.leaflet_map import clicked, show_map
@@ -59,8 +60,9 @@ from ntm_geo.views.viewstate import ADJUSTED, Notice, ViewState, to_query, view_
 
 MAP_HEIGHT = 560
 # In CSS: at most MAP_HEIGHT, less on a short screen (a 768-pixel projector shows the whole map
-# under the title and the banner), at least 360 px.
-MAP_BOX_HEIGHT = f"max(360px, min({MAP_HEIGHT}px, calc(100vh - 250px)))"
+# and the source line under it below the title and the banner: 300 px = the page's top margin,
+# title, banner and two lines of source), at least 360 px.
+MAP_BOX_HEIGHT = f"max(360px, min({MAP_HEIGHT}px, calc(100vh - 300px)))"
 L = lang()
 # First paint: on the session's first run of this page, only the map with its title and notices
 # is sent; the widgets and the rest follow as soon as the browser has drawn the map (the map's
@@ -376,6 +378,7 @@ show_map(
 )
 if FIRST_PAINT:
     st.stop()  # the rest comes with the rerun the drawn map asks for
+warm_classifier()  # the map is drawn: import mapclassify now, not on the first theme change
 
 # Shown on request: st.code pulls a 1.5 MB highlighter script that would delay the first paint.
 if st.toggle(t("share_link", L), key="show_link"):

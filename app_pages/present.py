@@ -27,6 +27,7 @@ from app_pages.common import (
     lang,
     unit_boundaries,
     view,
+    warm_classifier,
 )
 from app_pages.leaflet_map import map_spec, show_map
 from app_pages.urlsync import read_link, show_link_notices, sync_query, url_changed_outside
@@ -68,6 +69,8 @@ COMMUNE_LABEL_PX = 24
 BAR_PX = 72  # title bar above the map (kept in step with the CSS below)
 COMMUNE_LABEL_ZOOM = 11.5
 SOURCE_LINE_PX = 30  # the source line under the two comparison maps
+# the source line: read from a meeting room, 18 px and more from 1920 px wide, 14 px at 1024
+SOURCE_FONT = "clamp(14px, 0.95vw, 22px)"
 MAP_HEIGHT = f"calc(100vh - {BAR_PX + 20}px)"
 COMPARE_HEIGHT = f"calc(100vh - {BAR_PX + 20 + SOURCE_LINE_PX}px)"
 # ←/→ and PageUp/PageDown (what clickers send) click the ◀/▶ buttons (by their st-key-* class)
@@ -88,7 +91,7 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
   white-space: nowrap; line-height: 2.2; }}
 .st-key-ntm_bar button {{ padding: 2px 8px; min-height: 40px; }}
 .st-key-ntm_bar button p {{ font-size: clamp(16px, 1.4vw, 24px); font-weight: 600; white-space: nowrap; }}
-.st-key-ntm_compare_source p {{ font-size: 14px; margin: 0; color: #222; white-space: nowrap; overflow: hidden;
+.st-key-ntm_compare_source p {{ font-size: {SOURCE_FONT}; margin: 0; color: #222; white-space: nowrap; overflow: hidden;
   text-overflow: ellipsis; }}
 </style>"""
 
@@ -196,7 +199,9 @@ def _decorate(spec: ViewSpec, caption: str, *, source: bool = True, district_lab
     """The view's spec with the source line, the caption, district and commune labels."""
     texts = []
     if source:
-        texts.append({"text": _source_text(), "position": "bottomleft", "font_px": 14, "cls": "ntm-source"})
+        texts.append(
+            {"text": _source_text(), "position": "bottomleft", "font_px": SOURCE_FONT, "cls": "ntm-source"}
+        )
     if caption:
         big = caption.isdigit()
         texts.append({"text": caption, "position": "topleft", "font_px": 40 if big else 24, "cls": "ntm-big"})
@@ -330,3 +335,5 @@ else:
                 _show(spec, key, compare=True)
     with st.container(key="ntm_compare_source"):
         st.markdown(escape_markdown(_source_text()))
+# the map is on its way: mapclassify imported before a classified view is asked for
+warm_classifier(2.0)

@@ -29,6 +29,7 @@ from app_pages.common import (
     panels_geometry,
     shared_views_of,
     timeline_map_data,
+    warm_classifier,
 )
 from app_pages.leaflet_map import show_map
 from app_pages.urlsync import read_link, show_link_notices, sync_query, url_changed_outside
@@ -57,7 +58,9 @@ export default function (component) {
 }
 """
 _PANELS = st.components.v2.component("ntm_geo.small_multiples", js=_PANELS_JS, isolate_styles=False)
-MAP_HEIGHT = "max(340px, min(560px, calc(100vh - 300px)))"
+# at 1024x768 the map and its source line fit under the heading, the year buttons, the title and
+# the banner (400 px); at most 560 px, at least 340 px
+MAP_HEIGHT = "max(340px, min(560px, calc(100vh - 400px)))"
 
 register(
     {
@@ -142,7 +145,12 @@ k = st.sidebar.select_slider(t("k", L), list(K_RANGE), key="yr_k")
 source = t("illustrative_data", L) if info.illustrative else info.name.pick(L)
 
 show_link_notices(ss.pop("yr_notices", []), L)
-mode = st.segmented_control(
+heading, mode_column = st.columns([1, 1.4], vertical_alignment="center")
+# the page's heading, as the other pages have one (beside the view switch: no room lost at 768 px)
+heading.markdown(
+    f"#### {t('page_years', L)} · {years[0]}–{years[-1]}" if len(years) > 1 else f"#### {t('page_years', L)}"
+)
+mode = mode_column.segmented_control(
     t("yr_mode", L),
     ["timeline", "multiples"],
     format_func=lambda m: t(f"yr_{m}", L),
@@ -268,3 +276,5 @@ if mode == "multiples":
     multiples()
 else:
     timeline()
+# the map is on its way: mapclassify imported before a classified view is asked for
+warm_classifier(2.0)

@@ -60,7 +60,7 @@ def dataset_2026(tmp_path_factory, boundaries, boundaries_2025):
     """The id of a saved 2026 dataset under 51/2025 on the 2025 units (store in a temporary folder)."""
     from ntm_geo import auth
     from ntm_geo.datasets import store
-    from ntm_geo.datasets.importing import import_table
+    from ntm_geo.datasets.importing.table import import_table
 
     mp = pytest.MonkeyPatch()
     mp.setenv("NTM_GEO_DATA_DIR", str(tmp_path_factory.mktemp("store") / "data"))
@@ -184,7 +184,7 @@ def test_excel_and_csv_tables_of_the_65_units(dataset_2026):
         "utf-8-sig"
     )
     assert "district_name" not in csv and "2025 units" in csv
-    from ntm_geo.datasets.importing import read_table
+    from ntm_geo.datasets.importing.reading import read_table
 
     assert len(read_table(csv.encode("utf-8"), "t.csv").rows) == 65
 

@@ -77,3 +77,25 @@ def test_payload_adds_options_texts_css_and_assets_without_changing_the_cached_s
 def test_tiles_are_opt_in_and_known():
     assert set(lm.TILES) == {"openstreetmap"}
     assert lm.TILES["openstreetmap"]["url"].startswith("https://tile.openstreetmap.org/")
+
+
+def test_warm_classifier_imports_mapclassify_in_the_background_once():
+    """The first classified theme change after a server start no longer waits 1-5 s for the
+    mapclassify/scipy import (bench/run_bench.py, figure 7's warm-up rerun): the pages start it
+    in a thread once their map is on its way."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from app_pages.common import warm_classifier\n"
+        "assert 'mapclassify' not in sys.modules\n"
+        "timer = warm_classifier(0.0)\n"
+        "assert warm_classifier(0.0) is timer  # once per server process\n"
+        "timer.join(120)\n"
+        "assert 'mapclassify' in sys.modules and timer.daemon and timer.name == 'ntm-warm-mapclassify'\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=180, cwd=webassets.REPO_ROOT
+    )
+    assert done.returncode == 0, done.stderr[-3000:]

@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from ntm_geo.datasets.contract import load_illustrative
-from ntm_geo.maps.mapbuild import ViewLayers, build_view_layers
+from ntm_geo.maps.mapbuild import ViewLayers, build_view_layers, pack_values, wire_bytes
 from ntm_geo.maps.mapstyle import NO_DATA_FILL
 from ntm_geo.maps.mapview import build_base_map
 from ntm_geo.maps.themes import compute_view, join_dataset
@@ -150,3 +150,50 @@ def test_view_spec_without_districts_has_no_group_rows(table, boundaries):
     spec = _spec(table.drop(columns=["district_name"]), boundaries, districts=False)
     assert "d" not in spec.topology["objects"] and spec.spec["style"]["l"][1] != "Huyện"
     assert len(spec.spec["style"]["l"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("values", "packed"),
+    [
+        (["0,8 %", None, "12,6 %"], {"vs": "0,8||12,6", "vsep": "|", "vx": " %"}),
+        (["17", "9"], {"vs": "17|9", "vsep": "|", "vx": ""}),  # no common suffix
+        (["0 %", "10 %"], {"vs": "0|10", "vsep": "|", "vx": " %"}),  # every stem stays non-empty
+        (["a|b", "c"], {"vs": "a|b~c", "vsep": "~", "vx": ""}),  # a separator no value holds
+        ([None, None], {"vs": "|", "vsep": "|", "vx": ""}),
+    ],
+)
+def test_pack_values_joins_stems_and_keeps_the_common_suffix_once(values, packed):
+    assert pack_values(values) == packed
+    # unpacked as ntm_map.js does (unpackStyle): the same values, None for empty
+    stems = packed["vs"].split(packed["vsep"])
+    assert [None if s == "" else s + packed["vx"] for s in stems] == values
+
+
+def test_pack_values_leaves_numbers_and_unseparable_values_as_a_list():
+    assert pack_values([17, "x"]) is None  # numbers: JSON keeps their type
+    assert pack_values(["|~^`;\t"]) is None
+
+
+def test_wire_bytes_is_compact_utf8_and_smaller_than_streamlits_json(table, boundaries):
+    from app_pages.leaflet_map import payload
+
+    poverty = payload(
+        _spec(table, boundaries, "poverty_rate_pct").with_topology_url("/app/static/topo/x.json"),
+        ready=False,
+        error="Lỗi",
+        page={"title": "Tỷ lệ hộ nghèo — năm 2015", "note": "Dữ liệu minh họa", "caption": "Ranh giới"},
+    )
+    before = json.dumps(poverty, sort_keys=True)
+    wire = wire_bytes(poverty)
+    assert json.dumps(poverty, sort_keys=True) == before  # the cached spec is not mutated
+    assert "Tỷ lệ hộ nghèo".encode() in wire and b"\\u" not in wire and b", " not in wire
+    decoded = json.loads(wire)
+    style = decoded["style"]
+    assert "v" not in style and style["vx"] == " %"
+    stems = style["vs"].split(style["vsep"])
+    assert [None if s == "" else s + style["vx"] for s in stems] == poverty["style"]["v"]
+    assert {k: v for k, v in decoded.items() if k != "style"} == {
+        k: v for k, v in poverty.items() if k != "style"
+    }
+    # Streamlit's json.dumps of the dict (what was sent before) is ~40 % larger
+    assert len(wire) < 0.7 * len(json.dumps(poverty).encode())

@@ -31,6 +31,9 @@ ZOOMED_CLASS = "ntm-zoomed"
 
 DISTRICT_LABEL_OFFSETS: dict[str, tuple[float, float]] = {
     "184": (0.0, -0.09),  # Văn Quan: its pole lies on the city's border; move west, off "TP Lạng Sơn"
+    # Cao Lộc wraps around the city: its pole lies just above "TP Lạng Sơn" (the two names
+    # touched at 1024 px); north-east into its wide northern part, still 0.03° inside
+    "183": (0.02, 0.05),
 }
 """Hand placement (degrees lat, lon) where the automatic point collides, as cartographers do."""
 
@@ -116,7 +119,8 @@ def district_label_spec(
     (any CRS); ``exclude``: district codes left unlabelled (e.g. the one a slide is about, whose
     communes are labelled instead). Positions: :func:`label_point`, moved by
     :data:`DISTRICT_LABEL_OFFSETS`; in the browser a label that overlaps one placed before it
-    (smallest district first) is moved by up to 1.7 line heights or 0.45 label widths; with
+    (smallest district first), or comes within a third of its line height of it (``labelGap`` in
+    ``ntm_map.js``), is moved by up to 1.7 line heights or 0.45 label widths; with
     ``hide_crowded`` (small maps) a label that still overlaps is hidden instead of misplaced.
 
     Raises

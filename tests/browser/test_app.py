@@ -545,3 +545,27 @@ def test_no_commune_hides_under_the_legend_or_the_source_box_at_1024(app_server,
     page.wait_for_timeout(500)  # (a late re-fit after the legend's fonts load)
     assert page.evaluate(UNITS_UNDER_BOXES) == []
     harness.screenshot(page, "clear-boxes-" + ("map" if path == "/" else "present-" + path[-1]) + "-1024x768")
+
+
+def test_map_page_at_1024_shows_the_map_and_its_source_line_on_screen(app_server, new_page):
+    """Issue 11, item 7: on a 768-pixel projector the map's height follows the viewport, so the
+    source line under it is on screen (it was cut at the bottom), and no commune hides under the
+    (smaller, 13 px) legend."""
+    page, _ = new_page(1024, 768)
+    page.goto(app_server)
+    harness.wait_for_communes(page, 226)
+    page.wait_for_timeout(500)  # (a late re-fit after the legend's fonts load)
+    m = page.evaluate(
+        """() => {
+            const r = (s) => { const b = document.querySelector(s).getBoundingClientRect();
+                               return {top: b.top, bottom: b.bottom, height: b.height}; };
+            return {vh: window.innerHeight, foot: r('.ntm-map-foot'), map: r('.ntm-map-box'),
+                    legend: parseFloat(getComputedStyle(document.querySelector('.ntm-legend-box')).fontSize),
+                    province: document.querySelector('path.ntm-district').ownerSVGElement.getBBox()};
+        }"""
+    )
+    assert m["foot"]["height"] > 10 and m["foot"]["bottom"] <= m["vh"], m  # the whole source line
+    assert m["map"]["height"] >= 360, m
+    assert m["legend"] <= 13, m
+    assert page.evaluate(UNITS_UNDER_BOXES) == []
+    harness.screenshot(page, "app-1024x768")

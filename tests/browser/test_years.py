@@ -177,3 +177,25 @@ def test_presentation_of_the_dataset_shows_the_change_between_its_first_and_last
     page.goto(f"{base}/present?dataset={dataset}&slide=4")
     harness.wait_for_communes(page, 226)
     page.get_by_text(re.compile("Số tiêu chí tăng thêm 2016 → 2019")).first.wait_for(timeout=30_000)
+
+
+def test_years_page_has_a_heading_and_fits_a_1024_screen(years_server, new_page):
+    """Issue 11, item 7: the page has a heading as the other pages do, and at 1024x768 the map's
+    source line is on screen."""
+    base, dataset = years_server
+    page, _ = new_page(1024, 768)
+    page.goto(f"{base}/years?dataset={dataset}&year=2018")
+    harness.wait_for_communes(page, 226)
+    heading = page.locator("[data-testid='stMain'] h4").first
+    harness.wait_until(
+        lambda: "Theo năm · 2016–2019" in heading.inner_text(), timeout=30, what="page heading"
+    )
+    page.wait_for_function(harness.IDLE_JS, timeout=60_000)
+    box = page.evaluate(
+        """() => ({vh: window.innerHeight,
+                   heading: document.querySelector("[data-testid='stMain'] h4").getBoundingClientRect().top,
+                   map: document.querySelector('.ntm-map-box').getBoundingClientRect().top,
+                   foot: document.querySelector('.ntm-map-foot').getBoundingClientRect().bottom})"""
+    )
+    assert box["heading"] < box["map"] and box["foot"] <= box["vh"], box
+    harness.screenshot(page, "years-timeline-heading-1024x768")

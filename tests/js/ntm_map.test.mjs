@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   VERSION, digit, decodeArcs, stitch, latlngs, tooltipRows, unitStyle, legendRows, placeLabels,
-  anyPointIn, paddingCandidates, keyTarget,
+  anyPointIn, paddingCandidates, keyTarget, decodeSpec, unpackStyle, labelGap,
 } from "../../ntm_geo/maps/static/ntm_map.js";
 
 const TOPO = {
@@ -93,4 +93,38 @@ test("keyTarget maps slide keys and ignores typing and modifiers", () => {
   assert.equal(keyTarget({ key: "ArrowRight", ctrlKey: true, target: null }, keys), null);
   assert.equal(keyTarget({ key: "x", target: null }, keys), null);
   assert.equal(keyTarget({ key: "ArrowRight", target: null }, null), null);
+});
+
+test("decodeSpec reads the compact UTF-8 bytes Python sends and unpacks the tooltip values", () => {
+  // as mapbuild.wire_bytes writes it (tests/test_mapbuild.py checks the Python side)
+  const wire = '{"v":1,"page":{"title":"Tỷ lệ hộ nghèo"},"style":{"p":["#fff"],"f":"","vs":"0,8||12,6","vsep":"|","vx":" %","l":["Xã"]}}';
+  const spec = decodeSpec(new TextEncoder().encode(wire));
+  assert.equal(spec.page.title, "Tỷ lệ hộ nghèo");
+  assert.deepEqual(spec.style.v, ["0,8 %", null, "12,6 %"]);
+  assert.equal(spec.style.vs, undefined);
+  assert.deepEqual(spec.style.l, ["Xã"]);
+  // a JSON string, or an object (a list of values sent as it is), reads the same way
+  assert.deepEqual(decodeSpec(wire).style.v, ["0,8 %", null, "12,6 %"]);
+  const plain = { style: { v: [17, null] } };
+  assert.deepEqual(decodeSpec(plain).style.v, [17, null]);
+  const packed = { style: { vs: "a|", vsep: "|", vx: "" } };
+  assert.deepEqual(decodeSpec(packed).style.v, ["a", null]);
+  assert.equal(packed.style.vs, "a|"); // the object handed over is not changed
+  assert.deepEqual(tooltipRows({ properties: {} }, [], spec.style, 2), [["Xã", "12,6 %"]]);
+});
+
+test("unpackStyle: another separator, no suffix", () => {
+  assert.deepEqual(unpackStyle({ vs: "a|b~c~", vsep: "~", vx: "" }).v, ["a|b", "c", null]);
+});
+
+test("nudged labels keep a third of their height clear: stacked Vietnamese marks do not touch", () => {
+  assert.equal(labelGap(26), 9);
+  assert.equal(labelGap(6), 4);
+  // "Cao Lộc" placed first; "TP Lạng Sơn" 5 px below it (a 4 px gap let them touch at 1024 px)
+  const [, second] = placeLabels([R(0, 0, 90, 26), R(0, 31, 140, 26)], [], "nudge");
+  assert.ok(second.dx !== 0 || second.dy !== 0, "moved off the label above");
+  const moved = R(0 + second.dx, 31 + second.dy, 140, 26);
+  const apart = moved.top >= 26 + labelGap(26) || moved.bottom + labelGap(26) <= 0 ||
+    moved.left >= 90 + labelGap(26) || moved.right + labelGap(26) <= 0;
+  assert.ok(apart, JSON.stringify(second));
 });

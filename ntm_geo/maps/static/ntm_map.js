@@ -15,13 +15,14 @@
  *                            units or that districts exist);
  *     bounds: [[south, west], [north, east]]  extent to fit (a change re-fits, the map is kept);
  *     style: {p: palette, f: palette index per unit (base-36 string), v: tooltip values per
- *             unit, l: tooltip labels, m: mode per unit (0 normal, 1 dimmed, 2 highlight;
- *             base-36 string, "" = all normal),
+ *             unit (on the wire packed as {vs, vsep, vx}: see unpackStyle), l: tooltip labels,
+ *             m: mode per unit (0 normal, 1 dimmed, 2 highlight; base-36 string, "" = all normal),
  *             st: [normal, dimmed, highlight, hover] path styles}   (units in topology order);
  *     legend: {title, entries: [[colour, label, count|null]], note, font_px, position,
  *              compact, collapsed} | null;
  *     labels: [{items: [[lat, lng, text, cls]], font_px, min_zoom, cull, nudge, hide_crowded}];
- *     texts: [{text, position, font_px, cls}]   boxes on the map (source line, big year);
+ *     texts: [{text, position, font_px (px, or a CSS length), cls}]   boxes on the map (source
+ *            line, big year);
  *     outline: path style of group borders | null (no borders drawn);
  *     marked: {codes: [...], style, cls} | null   extra outlines (planner's shortlist);
  *     options: {height, cls, look, tiles: {url, attribution} | null, keyboard, sync, keys,
@@ -31,11 +32,13 @@
  *     ready, error   first-paint signal wanted; text shown when Leaflet cannot be loaded.
  *   }
  *
+ * On the wire the spec is compact UTF-8 JSON bytes (mapbuild.wire_bytes), read by decodeSpec.
+ *
  * Triggers sent back: "click" = {id, n} (n counts clicks: the same unit twice is two events) and
  * "ready" (once, when the map is drawn or could not be). Every text is set with textContent.
  */
 
-export const VERSION = "2.0.0";
+export const VERSION = "2.1.0"; // 2.1: the spec as compact UTF-8 JSON bytes (decodeSpec), packed tooltip values
 
 const MODE_CLASS = ["ntm-commune", "ntm-commune ntm-dimmed", "ntm-commune ntm-highlight"];
 
@@ -81,6 +84,26 @@ export function tooltipRows(topoUnit, groups, style, i) {
   return values.map((v, j) => [String((style.l || [])[j] ?? ""), v == null ? "" : String(v)]);
 }
 
+/**
+ * The spec as Python sent it: compact UTF-8 JSON bytes (mapbuild.wire_bytes; Streamlit hands
+ * bytes over as a Uint8Array), a JSON string, or an object already; the style's packed tooltip
+ * values are unpacked into the list `v` (unpackStyle).
+ */
+export function decodeSpec(data) {
+  let spec = data;
+  if (data instanceof Uint8Array || data instanceof ArrayBuffer) spec = JSON.parse(new TextDecoder().decode(data));
+  else if (typeof data === "string") spec = JSON.parse(data);
+  return spec && spec.style ? { ...spec, style: unpackStyle(spec.style) } : spec; // (the data handed over stays as it is)
+}
+
+/** Tooltip values packed by mapbuild.pack_values ({vs, vsep, vx}) -> the list v ("" = none). */
+export function unpackStyle(style) {
+  if (typeof style.vs !== "string") return style;
+  const { vs, vsep, vx, ...rest } = style;
+  rest.v = vs.split(vsep || "|").map((stem) => (stem === "" ? null : stem + (vx || "")));
+  return rest;
+}
+
 /** Small index i of a base-36 string ("" or missing: 0), as Python's mapbuild._digits writes it. */
 export function digit(text, i) {
   const c = (text || "")[i];
@@ -114,11 +137,17 @@ const MOVES = [[0, 0], [0, -0.75], [0, 0.75], [-0.3, 0], [0.3, 0], [-0.3, -0.75]
   [-0.3, 0.75], [0.3, 0.75], [0, -1.25], [0, 1.25], [-0.45, -1.25], [0.45, -1.25],
   [-0.45, 1.25], [0.45, 1.25], [0, -1.7], [0, 1.7]];
 
+/** Clearance kept between two nudged labels: a third of the line height (Vietnamese letters
+ * stack their marks above and below the line box: ộ, ạ), at least 4 px. */
+export function labelGap(height) {
+  return Math.max(4, Math.round(height / 3));
+}
+
 /**
  * Label placement on rectangles ({left, right, top, bottom}, in priority order) against rects
  * already taken. mode "cull": a label that overlaps is hidden; "nudge": moved by up to 1.7 line
- * heights / 0.45 widths to the place that overlaps least (hidden if it still overlaps and
- * hideCrowded). Returns [{dx, dy, hidden}] per label.
+ * heights / 0.45 widths to the place that overlaps least, keeping labelGap(height) clear of the
+ * others (hidden if it still overlaps and hideCrowded). Returns [{dx, dy, hidden}] per label.
  */
 export function placeLabels(rects, taken, mode, hideCrowded = false) {
   const placed = taken.slice();
@@ -136,7 +165,7 @@ export function placeLabels(rects, taken, mode, hideCrowded = false) {
       const dx = mx * w;
       const dy = my * h;
       const r = { left: r0.left + dx, right: r0.right + dx, top: r0.top + dy, bottom: r0.bottom + dy };
-      const hit = placed.reduce((sum, k) => sum + overlapArea(r, k, 4), 0);
+      const hit = placed.reduce((sum, k) => sum + overlapArea(r, k, labelGap(h)), 0);
       if (best === null || hit < best.hit) best = { dx, dy, r, hit };
       if (hit === 0) break;
     }
@@ -272,6 +301,10 @@ const CSS = `
 .ntm-swatch { display: inline-block; width: 1.4em; height: 1em; border: 1px solid #666; vertical-align: middle; }
 .ntm-legend-note { margin-top: 4px; font-size: 0.8em; color: #444; max-width: 22em; }
 .ntm-legend.ntm-compact .ntm-legend-head, .ntm-legend.ntm-compact .ntm-legend-note { display: none; }
+@media (max-height: 820px) { /* a 768-pixel screen: a smaller legend leaves the map more room (not on a projector) */
+  .ntm-map-box:not(.ntm-projector) .ntm-legend-box { font-size: 13px !important; padding: 5px 8px; }
+  .ntm-map-box:not(.ntm-projector) .ntm-legend td { padding: 1px 6px 1px 0; }
+}
 .ntm-label { background: none; border: none; width: 0 !important; height: 0 !important; pointer-events: none; }
 .ntm-label-text { position: absolute; transform: translate(-50%, -50%); white-space: nowrap; line-height: 1.1;
   font-family: "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", Arial, sans-serif; color: #111; font-weight: 700;
@@ -289,7 +322,18 @@ const CSS = `
 .ntm-projector path.ntm-commune.ntm-highlight { stroke: #000000; stroke-width: 4px; }
 .ntm-projector path.ntm-district { stroke: #111111; stroke-width: 3.5px; stroke-opacity: 1; }
 .ntm-projector .ntm-legend-box { box-shadow: 0 1px 6px rgba(0,0,0,0.45); }
+.ntm-projector .leaflet-control-scale-line { font-size: clamp(14px, 1vw, 20px); line-height: 1.3; padding: 1px 6px;
+  border-width: 3px; border-color: #111; color: #111; background: rgba(255,255,255,0.85); }
 `;
+
+// User Timing marks for the bench (bench/run_bench.py reads them); nothing else reads them.
+const PERF = typeof performance === "undefined" ? null : performance;
+function mark(name) {
+  if (PERF && PERF.mark) PERF.mark(name);
+}
+function measure(name, start) {
+  if (PERF && PERF.measure) PERF.measure(name, { start, end: PERF.now() });
+}
 
 function cssLength(h) {
   return typeof h === "number" ? h + "px" : String(h);
@@ -307,7 +351,9 @@ const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 // ------------------------------------------------------------------ mount (Streamlit component)
 
 export default async function mount(component) {
-  const { data: spec, parentElement: root, setTriggerValue } = component;
+  mark("ntm:data"); // (User Timing, read by bench/run_bench.py: the component got new data)
+  const { parentElement: root, setTriggerValue } = component;
+  const spec = decodeSpec(component.data);
   const state = root.__ntm || (root.__ntm = { clicks: 0 });
   state.setTriggerValue = setTriggerValue;
   const ready = () => {
@@ -436,7 +482,8 @@ function createMap(root, state, spec) {
     // (dimmed) around it and a pan shows no blank edge (a few hundred paths are cheap)
     renderer: L.svg({ padding: 1 }),
   });
-  L.control.scale({ imperial: false }).addTo(map); // metric only (issue 14, item 16)
+  // metric only (issue 14, item 16); on a projector twice as long, its text larger (CSS below)
+  L.control.scale({ imperial: false, maxWidth: options.look === "projector" ? 220 : 100 }).addTo(map);
   box.__ntmMap = map; // for page scripts and browser tests: the Leaflet map of this box
   state.map = map;
   state.box = box;
@@ -529,6 +576,7 @@ function drawUnits(state, geo) {
 
 function applyStyle(state, style) {
   if (same(state.appliedStyle, style)) return;
+  const t0 = PERF ? PERF.now() : 0;
   state.style = style;
   state.layers.forEach((layer, i) => {
     const [mode, opts] = unitStyle(style, i);
@@ -540,6 +588,7 @@ function applyStyle(state, style) {
     if (layer._path) layer._path.setAttribute("class", MODE_CLASS[mode] + " leaflet-interactive");
   });
   state.appliedStyle = style;
+  measure("ntm:restyle", t0);
 }
 
 function drawMarked(state, marked) {
@@ -623,7 +672,7 @@ function drawTexts(state, texts) {
   (state.texts || []).forEach((c) => c.remove());
   state.texts = texts.map((t) => {
     const div = el("div", "ntm-text " + (t.cls || ""), t.text);
-    div.style.fontSize = (t.font_px || 14) + "px";
+    div.style.fontSize = cssLength(t.font_px || 14); // px, or a CSS length such as clamp(14px, 1vw, 22px)
     return control(t.position || "bottomleft", div).addTo(state.map);
   });
 }
