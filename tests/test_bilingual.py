@@ -35,8 +35,7 @@ def test_format_applies_to_both_texts():
     assert (text("vi"), text("en")) == ("47 chỉ tiêu", "47 indicators")
 
 
-# the parts of the code issue 11 (item 3) moved to Bilingual / i18n tables (datasets/importing is
-# the import work's, not yet moved)
+# the parts of the code issue 11 (item 3) moved to Bilingual / i18n tables
 SCOPE = [
     *sorted((ROOT / "app_pages").glob("**/*.py")),
     *sorted((ROOT / "ntm_geo" / "cli").glob("*.py")),
@@ -44,7 +43,8 @@ SCOPE = [
     *sorted((ROOT / "ntm_geo" / "criteria").glob("*.py")),
     *sorted((ROOT / "ntm_geo" / "exports").glob("**/*.py")),
     *sorted((ROOT / "ntm_geo" / "geo").glob("*.py")),
-    ROOT / "ntm_geo" / "datasets" / "carry.py",
+    *sorted((ROOT / "ntm_geo" / "datasets").glob("**/*.py")),
+    *sorted((ROOT / "ntm_geo" / "planning").glob("*.py")),
     *sorted((ROOT / "ntm_geo" / "maps").glob("*.py")),
     *sorted((ROOT / "ntm_geo" / "views").glob("*.py")),
 ]
