@@ -16,6 +16,10 @@
   and ``export-map --format xlsx|csv``.
 
 Pure logic: no Streamlit import.
+
+Why over 500 lines: the standalone HTML map and the reader's table share one resolved view
+(:func:`~ntm_geo.exports.view_data.export_data`), its provenance rows and its file names; splitting
+the two formats would split those helpers across modules that always change together.
 """
 
 from __future__ import annotations

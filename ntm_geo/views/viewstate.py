@@ -33,6 +33,10 @@ Parameters (all optional):
 ``tiles``      ``osm``: OpenStreetMap background tiles (needs internet); absent = no background
 ``units``      unit vintage: ``2015`` (226 units, default) or ``2025`` (65 units, data carried)
 =============  ===============================================================================
+
+Why over 500 lines: the view's fields, their defaults, their URL encoding and the defensive parser
+of every parameter (with its notice) are one contract: a parameter is added, encoded, parsed and
+reported in one place, so a link and its view cannot drift apart.
 """
 
 from __future__ import annotations
