@@ -231,3 +231,18 @@ def test_into_an_unknown_dataset_exits_2_naming_the_saved_ones(capsys, tmp_path,
     assert status == 2
     assert "no-such-id" in err and first in err
     assert store_dir.list_infos()[0].years == (2016,)
+
+
+def test_units_without_a_row_are_named(capsys, tmp_path):
+    """trial6: 'Đơn vị không có dòng nào (1): 05983' made the editor look the code up; the JSON
+    report already had the unit's name."""
+    lines = ILLUSTRATIVE_2015.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    code_col = header.index("commune_code")
+    kept = [line for line in lines[1:] if line.split(",")[code_col] != "05983"]
+    path = tmp_path / "without_one.csv"
+    path.write_text("\n".join([lines[0], *kept]) + "\n", encoding="utf-8")
+    status, out, _ = run(capsys, str(path), "--year", "2015", "--dry-run")
+    assert status == 0
+    listed = next(line for line in out.splitlines() if line.startswith("Đơn vị không có dòng nào"))
+    assert "05983 Phường Chi Lăng — Thành phố Lạng Sơn" in listed

@@ -197,8 +197,12 @@ def print_report(report: ImportReport, lang: str = "vi") -> None:
     _print_issues(_t("out_of_range", lang), report.out_of_range, report, lang)
     _print_issues(_t("skipped", lang), report.skipped, report, lang)
     _print_issues(_t("notices", lang), report.notices, report, lang)
-    if report.units_without_row:
-        listed = ", ".join(report.units_without_row[:MAX_LISTED])
+    if report.units_without_row:  # named as in the JSON report (code, unit, district): no look-up
+        named = report.to_json()["units_without_row"]
+        listed = ", ".join(
+            f"{u['commune_code']} {u['unit']}" if u["unit"] != u["commune_code"] else u["commune_code"]
+            for u in named[:MAX_LISTED]
+        )
         more = (
             f" … (+{len(report.units_without_row) - MAX_LISTED})"
             if len(report.units_without_row) > MAX_LISTED
