@@ -48,13 +48,19 @@ def test_json_lists_every_framework_with_years_criteria_and_indicators(capsys):
 def test_text_listing_gives_counts_and_sources(capsys):
     code, out, _ = run(capsys)
     assert code == 0
-    assert "qd51_2025  QĐ 51/2025/QĐ-TTg  2026–2030  10 tiêu chí, 47 chỉ tiêu (tệp có 0)" in out
-    assert "qd318  QĐ 318/QĐ-TTg  2021–2025  19 tiêu chí, số chỉ tiêu: không rõ (tệp có 0)" in out
+    assert (
+        "qd51_2025  QĐ 51/2025/QĐ-TTg  2026–2030  10 tiêu chí, 47 chỉ tiêu theo quyết định; tệp mô tả 0"
+        in out
+    )
+    assert (
+        "qd318  QĐ 318/QĐ-TTg  2021–2025  19 tiêu chí, tổng số chỉ tiêu: chưa ghi trong tệp; tệp mô tả 0 chỉ tiêu"
+        in out
+    )
     assert "Xã nông thôn mới kiểu mẫu (319/QĐ-TTg)" in out
     assert "<https://www.vietnamplus.vn/" in out and "chưa tìm thấy:" in out
     code, out, _ = run(capsys, "--lang", "en", "--id", "qd1980")
     assert out.startswith(
-        "qd1980  Decision 1980/QĐ-TTg  2016–2020  19 criteria, indicators: not stated (file lists 4)"
+        "qd1980  Decision 1980/QĐ-TTg  2016–2020  19 criteria, total indicators: not recorded in the file; the file describes 4"
     )
     # every criterion, and under it each indicator with its thresholds per region and its source
     assert (

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ntm_geo.bilingual import Bilingual
+
 if TYPE_CHECKING:
     from ntm_geo.criteria.framework_model import Framework, Indicator
 
@@ -96,18 +98,18 @@ def framework_to_dict(fw: Framework) -> dict[str, Any]:
 
 
 def _count(fw: Framework, lang: str) -> str:
+    """The decision's number of indicators and how many the file describes: "không rõ (tệp có 9)"
+    read as "unclear" to a new user (trial6), so both numbers say what they count."""
     listed = len(fw.indicators)
     if fw.indicator_count is None:
-        return (
-            f"số chỉ tiêu: không rõ (tệp có {listed})"
-            if lang == "vi"
-            else f"indicators: not stated (file lists {listed})"
-        )
-    return (
-        f"{fw.indicator_count} chỉ tiêu (tệp có {listed})"
-        if lang == "vi"
-        else f"{fw.indicator_count} indicators (file lists {listed})"
-    )
+        return Bilingual(
+            f"tổng số chỉ tiêu: chưa ghi trong tệp; tệp mô tả {listed} chỉ tiêu",
+            f"total indicators: not recorded in the file; the file describes {listed}",
+        ).pick(lang)
+    return Bilingual(
+        f"{fw.indicator_count} chỉ tiêu theo quyết định; tệp mô tả {listed}",
+        f"{fw.indicator_count} indicators in the decision; the file describes {listed}",
+    ).pick(lang)
 
 
 def _value(v: float) -> str:
