@@ -283,6 +283,9 @@ register(*CARRY)
 from ntm_geo.cli.frameworks import FRAMEWORKS  # noqa: E402 - registered here, after the commands above (their order in --help): frameworks (issue 13)
 
 register(*FRAMEWORKS)
+from ntm_geo.cli.template import TEMPLATE  # noqa: E402 - registered here, after the commands above (their order in --help): template (issue 13)
+
+register(*TEMPLATE)
 
 
 # --- entry point ----------------------------------------------------------------------------

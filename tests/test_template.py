@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from ntm_geo.criteria.framework import CRITERION_COLUMNS
+from ntm_geo.criteria.frameworks import framework
 from ntm_geo.datasets.contract import load_illustrative
 from ntm_geo.datasets.importing.table import import_table
 from ntm_geo.datasets.template import HEADER_ROW, ID_COLUMNS, indicator_columns, template_csv, template_xlsx
@@ -54,7 +55,7 @@ def test_layout_and_prefilled_units(book):
     assert (
         ws.cell(HEADER_ROW, 6).value == "TC1. Quy hoạch" and ws.cell(HEADER_ROW + 1, 6).value == "C1 Planning"
     )
-    assert ws.max_column == len(ID_COLUMNS) + 19 + len(indicator_columns())
+    assert ws.max_column == len(ID_COLUMNS) + 19 + len(indicator_columns(framework("qd491_342")))
     rows = [[ws.cell(r, j).value for j in range(1, 6)] for r in range(FIRST, FIRST + 226)]
     assert rows[0] == ["05971", "Thành phố Lạng Sơn", "Phường", "Phường Hoàng Văn Thụ", 2015]
     assert len({r[0] for r in rows}) == 226 and ws.cell(FIRST + 226, 1).value is None
@@ -68,7 +69,11 @@ def test_data_validation(book):
     assert crit.type == "list"
     pct = next(dv for dv in ws.data_validations.dataValidation if dv.type == "decimal")
     assert (pct.operator, pct.formula1, pct.formula2) == ("between", "0", "100")
-    assert str(pct.sqref) == "Y6:Y231 Z6:Z231 AA6:AA231 AB6:AB231 AC6:AC231"
+    # the registry's five percentages, then 491/342's indicators in % (2.1-2.3, 4.2, 11.1, 12.1, 17.1)
+    assert str(pct.sqref) == (
+        "Y6:Y231 Z6:Z231 AA6:AA231 AB6:AB231 AC6:AC231 "
+        "AF6:AF231 AG6:AG231 AH6:AH231 AJ6:AJ231 AL6:AL231 AM6:AM231 AN6:AN231"
+    )
     assert rules['"1,0"'].type == "list"
     # criteria validation only on xã rows (row 6 is Phường Hoàng Văn Thụ)
     sqref = str(crit.sqref)
@@ -147,7 +152,9 @@ def test_filled_template_imports_to_the_illustrative_table(book_bytes):
     assert (
         report.unmatched == report.out_of_range == report.duplicates == [] and report.units_without_row == []
     )
-    pd.testing.assert_frame_equal(report.table.drop(columns="name_as_written"), ref)
+    own = [i.key for i in framework("qd491_342").indicators]  # the template's indicator columns, left blank
+    assert report.table[own].isna().all().all()
+    pd.testing.assert_frame_equal(report.table.drop(columns=["name_as_written", *own]), ref)
     assert report.table["name_as_written"].iloc[0] == "Phường Hoàng Văn Thụ"
 
 
@@ -205,3 +212,62 @@ def test_template_of_a_named_framework_and_unknown_ones():
         template_csv(2019, "qd1")
     with pytest.raises(ConfigError, match=r"No criteria framework covers the year 2040"):
         template_xlsx(2040)
+
+
+# --- the framework's indicator columns (issue 13) -------------------------------------------
+
+
+def test_2015_template_has_491_342_indicators_with_units_and_thresholds(book_bytes):
+    """After the registry's columns: CT2.1 … CT17.1 over I2.1 … I17.1, each header's comment and
+    the instructions give the unit and the threshold for Lạng Sơn's region; ≥ 0 for other units."""
+    book = openpyxl.load_workbook(io.BytesIO(book_bytes))
+    ws = book["Dữ liệu"]
+    heads = {ws.cell(HEADER_ROW, j).value: j for j in range(1, ws.max_column + 1)}
+    j = heads["CT4.2. Tỷ lệ hộ sử dụng điện thường xuyên, an toàn từ các nguồn (%)"]
+    assert (
+        ws.cell(HEADER_ROW + 1, j).value
+        == "I4.2 Share of households using electricity regularly and safely (%)"
+    )
+    comment = ws.cell(HEADER_ROW, j).comment.text
+    assert "ngưỡng: Trung du và miền núi phía Bắc: ≥ 95 %" in comment
+    assert "threshold: Northern midlands and mountains: ≥ 95 %" in comment
+    assert (
+        "ngưỡng: Trung du và miền núi phía Bắc: < 10 %"
+        in ws.cell(HEADER_ROW, heads["CT11.1. Tỷ lệ hộ nghèo (%)"]).comment.text
+    )
+    income = heads["CT10.1. Thu nhập bình quân đầu người khu vực nông thôn (triệu đồng/người/năm)"]
+    assert "no threshold in the framework file" in ws.cell(HEADER_ROW, income).comment.text
+    number = next(dv for dv in ws.data_validations.dataValidation if dv.operator == "greaterThanOrEqual")
+    assert (number.formula1, str(number.sqref)) == ("0", "AI6:AI231 AK6:AK231")  # 2.4 (no unit), 10.1
+    help_lines = [c.value for c in book["Hướng dẫn"]["A"] if c.value]
+    assert any(line.startswith("9. Các chỉ tiêu của bộ tiêu chí") for line in help_lines)
+    assert any(
+        "«CT17.1. Tỷ lệ hộ được sử dụng nước hợp vệ sinh (%)»: số từ 0 đến 100; ngưỡng: Trung du và miền núi phía Bắc: ≥ 70 %."
+        in line
+        for line in help_lines
+    )
+    assert any(
+        "«I2.4 Main field roads for farm vehicles (where needed)»: 1 = met, 0 = not met" in line
+        for line in help_lines
+    )
+
+
+def test_filled_indicator_columns_of_the_template_import_back(book_bytes):
+    book = openpyxl.load_workbook(io.BytesIO(book_bytes))
+    ws = book["Dữ liệu"]
+    heads = {ws.cell(HEADER_ROW + 1, j).value: j for j in range(1, ws.max_column + 1)}
+    electricity = heads["I4.2 Share of households using electricity regularly and safely (%)"]
+    water = heads["I17.1 Share of households with hygienic water (%)"]
+    ws.cell(FIRST, electricity, 96.5)
+    ws.cell(FIRST, water, 65)
+    out = io.BytesIO()
+    book.save(out)
+    report = import_table(out.getvalue(), "mau_2015.xlsx")
+    row = report.table.set_index("commune_code").loc[ws.cell(FIRST, 1).value]
+    assert (row["c04_2"], row["c17_1"]) == (96.5, 65.0)
+
+
+def test_the_template_csv_has_the_framework_indicators_and_51_2025_has_none_listed():
+    header = template_csv(2017).decode("utf-8-sig").splitlines()[0]
+    assert "CT4.1. Hệ thống điện đạt chuẩn" in header and "CT10.1." in header
+    assert "CT" not in template_csv(2027).decode("utf-8-sig").splitlines()[0].replace("TC", "")

@@ -3,8 +3,9 @@
 A dataset CSV has one row per commune-level unit and year. Required columns:
 ``commune_code`` (5-digit GSO 2015 code, text), ``year``, ``c01`` .. ``c19`` (1 / 0 / empty =
 not assessed) and ``criteria_met``. Optional, validated when present: every ``*_pct`` column
-(percent, 0-100), ``car_access_all_season`` and ``especially_difficult`` (1 / 0 / empty). Other
-columns are kept as text. The columns, their dtypes and ranges are those of the schema registry
+(percent, 0-100), a framework's indicator columns (``c04_2``: numbers in the range of the
+indicator's unit, :mod:`ntm_geo.datasets.framework_indicators`), ``car_access_all_season`` and
+``especially_difficult`` (1 / 0 / empty). Other columns are kept as text. The columns, their dtypes and ranges are those of the schema registry
 (:mod:`ntm_geo.datasets.schema`).
 
 Loaded dtypes: ``commune_code`` str; ``year`` int64; ``c01``..``c19`` pandas ``"boolean"``
@@ -31,7 +32,7 @@ import pandas as pd
 from ntm_geo.bilingual import Bilingual
 from ntm_geo.criteria.frameworks import default_framework
 from ntm_geo.criteria.reference import SOURCE_EN, SOURCE_VI
-from ntm_geo.datasets import schema
+from ntm_geo.datasets import framework_indicators, schema
 from ntm_geo.errors import ConfigError, DataError
 
 UNITS_TSV = Path(__file__).resolve().parents[2] / "data" / "units_gso2015.tsv"
@@ -336,6 +337,16 @@ def load_dataset_csv(path: Path | str) -> pd.DataFrame:
     registry = {c.key: c for c in schema.value_columns()}
     for col in raw.columns:
         spec = registry.get(col)
+        if framework_indicators.is_indicator_key(col):  # a framework's indicator (c04_2): its unit's range
+            spec = framework_indicators.indicator_column(col, schema.DEFAULT_FRAMEWORK)
+            spec = spec or schema.Column(
+                col,
+                "indicator",
+                "float64",
+                Bilingual(col, col),
+                Bilingual(col, col),
+                valid_range=(0.0, float("inf")),
+            )
         if (spec is not None and spec.kind == "indicator") or col.endswith("_pct"):
             low, high = spec.valid_range if spec is not None and spec.valid_range else (0.0, 100.0)
             values = _number_series(raw[col], path, col)

@@ -15,7 +15,8 @@ Kinds
                generated per framework from :mod:`ntm_geo.criteria.framework` (``c01``…), never
                written here one by one.
 ``total``      ``criteria_met``: number of the framework's criteria met (derived, checked).
-``indicator``  a number with a unit (today every indicator is a percentage 0–100).
+``indicator``  a number with a unit (here all percentages 0–100); a framework's (``c04_2``: 4.2)
+               come from its file (:mod:`ntm_geo.datasets.framework_indicators`, :func:`column`).
 ``flag``       a yes/no fact (1 / 0 / empty = no data).
 
 Adding an indicator is one :class:`Column` entry in :data:`_VALUE_COLUMNS` (and its tests): the
@@ -325,6 +326,12 @@ _hooks: list[Callable[[], None]] = []
 
 
 def _check_framework(framework: str) -> None:
+    """Known, or a province's framework (``NTM_GEO_FRAMEWORKS_DIR``) registered on first use."""
+    from ntm_geo.criteria.frameworks import all_frameworks
+
+    for found in () if framework in FRAMEWORKS else all_frameworks():
+        if found.id == framework:
+            register_framework(found.id, found.criteria)
     if framework not in FRAMEWORKS:
         raise unknown_key(framework, FRAMEWORKS, Bilingual("Bộ tiêu chí", "criteria framework"))
 
@@ -424,6 +431,8 @@ def pct_keys() -> tuple[str, ...]:
 def column(key: str, framework: str = DEFAULT_FRAMEWORK) -> Column:
     """Look a column up by key.
 
+    A framework's indicator (``c04_2``) is found too (:mod:`ntm_geo.datasets.framework_indicators`).
+
     Raises
     ------
     ConfigError
@@ -432,6 +441,11 @@ def column(key: str, framework: str = DEFAULT_FRAMEWORK) -> Column:
     for c in columns(framework):
         if c.key == key:
             return c
+    from ntm_geo.datasets.framework_indicators import indicator_column
+
+    found = indicator_column(key, framework)
+    if found is not None:
+        return found
     raise unknown_key(key, column_keys(framework=framework), Bilingual("Cột dữ liệu", "dataset column"))
 
 

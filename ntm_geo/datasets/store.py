@@ -41,7 +41,7 @@ from typing import Any
 import pandas as pd
 
 from ntm_geo import auth
-from ntm_geo.datasets import schema
+from ntm_geo.datasets import framework_indicators, schema
 from ntm_geo.datasets.contract import DatasetInfo
 from ntm_geo.errors import ConfigError, DataError
 from ntm_geo.geo.units import ascii_fold
@@ -243,8 +243,8 @@ def conform_table(table: pd.DataFrame, year: int) -> pd.DataFrame:
 
     ``commune_code`` str; ``year`` int64 (set to ``year`` when missing); every other column of
     the schema registry (:mod:`ntm_geo.datasets.schema`) in its dtype — ``c01``..``c19`` and
-    flags "boolean", ``criteria_met`` "Int64", indicators float64; other ``*_pct`` columns
-    float64; other columns kept.
+    flags "boolean", ``criteria_met`` "Int64", indicators float64; other ``*_pct`` columns and a
+    framework's indicator columns (``c04_2``) float64; other columns kept.
 
     Raises
     ------
@@ -286,8 +286,10 @@ def conform_table(table: pd.DataFrame, year: int) -> pd.DataFrame:
             out[col.key] = pd.to_numeric(out[col.key]).astype("float64")
         else:
             out[col.key] = out[col.key].astype(col.dtype)
-    for key in out.columns:  # a percentage the registry does not list yet is still a number
-        if key.endswith("_pct") and out[key].dtype != "float64":
+    for key in out.columns:  # a percentage the registry does not list, a framework indicator (c04_2): numbers
+        if (key.endswith("_pct") or framework_indicators.is_indicator_key(key)) and out[
+            key
+        ].dtype != "float64":
             out[key] = pd.to_numeric(out[key]).astype("float64")
     return out
 

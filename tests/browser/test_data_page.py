@@ -704,3 +704,43 @@ def test_adding_a_year_keeps_the_datasets_name_and_the_years_page_steps_through_
     page.goto(f"{server.base_url}/years?dataset=ntm-nhieu-nam-1")
     page.get_by_text("Theo năm · 2016–2017").wait_for(timeout=60_000)
     assert network.external() == []
+
+
+def test_an_indicator_column_uploaded_on_the_data_page_shows_in_the_commune_profile(
+    data_app, new_page, tmp_path, monkeypatch
+):
+    """Issue 13: a 2015 table with indicator columns of 491/342 (c04_2 = 4.2, "Chỉ tiêu 17.1") is
+    uploaded and saved on the data page; the commune's profile on the map page shows each
+    indicator with its value, the threshold for Lạng Sơn's region and ✓/✗."""
+    from ntm_geo.datasets import store
+
+    path = tmp_path / "chi_tieu_2015.csv"
+    path.write_text(
+        'Mã xã,Năm,c04_2,Chỉ tiêu 17.1 (%)\n06628,2015,"96,5",65\n05971,2015,90,"71,2"\n', encoding="utf-8"
+    )
+    server = data_app()
+    page, network = new_page(1600, 1000)
+    page.goto(f"{server.base_url}/data")
+    page.get_by_text("1. Tải mẫu nhập liệu").wait_for(timeout=60_000)
+    sign_in(page)
+    page.locator("input[type=file]").first.set_input_files(str(path))
+    page.get_by_text("Báo cáo khớp dữ liệu (chưa lưu)").first.wait_for(timeout=60_000)
+    assert page.get_by_text("cột không nhận ra").count() == 0  # c04_2 used to be "not recognised"
+    page.get_by_label("Tên bộ dữ liệu").fill("Chỉ tiêu 2015")
+    page.get_by_role("button", name="Lưu 2 dòng").click()
+    page.get_by_text("Đã lưu bộ dữ liệu").wait_for(timeout=60_000)
+
+    monkeypatch.setenv("NTM_GEO_DATA_DIR", str(tmp_path / "ntm_data"))  # the folder data_app gives the app
+    store.configure(None)
+    [record] = store.list_records()
+    page.goto(f"{server.base_url}/?dataset={record.id}&year=2015&communes=06628")
+    harness.wait_for_communes(page, 226)
+    grid = page.locator("[data-testid='stDataFrame']").filter(has_text="4.2 Tỷ lệ hộ sử dụng điện")
+    harness.wait_until(lambda: grid.count() == 1, timeout=60, what="the profile's indicator table")
+    text = grid.first.text_content() or ""
+    assert "96,5 %" in text and ">= 95,0 %" in text and "< 10" not in text, text
+    assert "17.1 Tỷ lệ hộ được sử dụng nước hợp vệ sinh" in text and "65,0 %" in text, text
+    assert text.count("✓ Đạt") == 1 and text.count("✗ Chưa đạt") == 1, text
+    grid.first.scroll_into_view_if_needed()
+    page.screenshot(path=str(harness.SCREENSHOTS / "map-profile-indicators-2015.png"))
+    assert network.external() == []

@@ -29,7 +29,8 @@ One module per job (the project's own code imports from these owners):
 ``encodings``       CSV text encodings, TCVN3 font text, double-encoded UTF-8 (ftfy)
 ``csv_reader``      CSV text -> bounded rows of cells
 ``xlsx_reader``     .xlsx -> bounded rows of cells per sheet (zip-bomb check, merged cells)
-``headers``         header aliases (with :mod:`ntm_geo.datasets.schema`), the header row
+``headers``         header aliases (with :mod:`ntm_geo.datasets.schema`; framework indicators
+                    ``c04_2`` by number or name), the header row
 ``reading``         step 1: :class:`~.reading.RawTable` and :func:`~.reading.read_table`
 ``values``          flags and numbers as offices write them
 ``registry``        the column lists derived from the schema registry (kept current)

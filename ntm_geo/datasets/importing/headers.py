@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from contextvars import ContextVar
 
 from ntm_geo.criteria.framework import load_criteria
 from ntm_geo.criteria.frameworks import builtin_frameworks
-from ntm_geo.datasets import schema
+from ntm_geo.datasets import framework_indicators, schema
 from ntm_geo.geo.units import ascii_fold
 
 HEADER_SCAN_ROWS = 40
@@ -114,6 +115,15 @@ def _registry_changed() -> None:
 
 
 schema.on_change(_registry_changed)
+# an indicator by its number, folded: "c04 2" (c04_2), "chi tieu 4 2", "ct 4 2", "indicator 4 2"; after
+# "chỉ tiêu", "CT", "Indicator" or "I" a name may follow, as the template writes it ("CT4.2. Tỷ lệ…", "I4.2 Share…")
+_INDICATOR_RE = re.compile(
+    r"^(?:(?:chi tieu(?: so)?|ct|indicator|i)\s?0?([1-9]|1[0-9]) 0?([1-9][0-9]?)(?:\s.*)?"
+    r"|(?:c|tc|tieu chi(?: so)?)\s?0?([1-9]|1[0-9]) 0?([1-9][0-9]?))$"
+)
+# "4.2 Tỷ lệ hộ sử dụng điện …": the number, then the indicator's own name
+_NUMBERED_INDICATOR_RE = re.compile(r"^0?([1-9]|1[0-9]) 0?([1-9][0-9]?)\s+(.+)$")
+_BARE_INDICATOR_RE = re.compile(r"^\s*([1-9]|1[0-9])\.([1-9][0-9]?)\s*$")  # "4.2" as written (not "4,2")
 _CRITERION_RE = re.compile(r"^(?:tieu chi(?: so)?|tc|c|criterion|crit)\s?0?([1-9]|1[0-9])(?:\s.*)?$")
 _NUMBERED_RE = re.compile(r"^0?([1-9]|1[0-9])\s+(.+)$")
 
@@ -123,14 +133,26 @@ def header_field(text: str) -> str | None:
 
     >>> header_field("Tỷ lệ hộ nghèo (%)"), header_field("Tiêu chí 1"), header_field("c19"), header_field("Ghi chú")
     ('poverty_rate_pct', 'c01', 'c19', '_ignore')
+
+    A framework's indicator N.M (:mod:`ntm_geo.datasets.framework_indicators`) by number or name:
+
+    >>> header_field("c04_2"), header_field("Chỉ tiêu 4.2 (%)"), header_field("CT 17.1"), header_field("4.2")
+    ('c04_2', 'c04_2', 'c17_1', 'c04_2')
+    >>> header_field("Share of households using electricity regularly and safely")
+    'c04_2'
     """
     folded = _fold_header(text)
     if not folded:
         return None
-    candidates = [folded, _fold_header(re.sub(r"\([^)]*\)\s*$", "", str(text)))]
-    for cand in candidates:
+    unit_free = re.sub(r"\([^)]*\)\s*$", "", str(text))
+    candidates = [folded, _fold_header(unit_free)]
+    for cand in candidates:  # a known header or an indicator ("Tiêu chí 4.2 (%)"), before a criterion
         if cand in _ALIASES:
             return _ALIASES[cand]
+        indicator = _indicator_field(cand, unit_free)
+        if indicator:
+            return indicator
+    for cand in candidates:
         m = _CRITERION_RE.match(cand)
         if m:
             return f"c{int(m.group(1)):02d}"
@@ -138,6 +160,50 @@ def header_field(text: str) -> str | None:
         if m and _ALIASES.get(m.group(2)) == f"c{int(m.group(1)):02d}":
             return f"c{int(m.group(1)):02d}"
     return None
+
+
+def _indicator_field(folded: str, written: str) -> str | None:
+    """The indicator column (``c04_2``) a folded header names by number ("Chỉ tiêu 4.2", "CT4.2. …",
+    "Tiêu chí 4.2", "TC4.2"), by an indicator name of a framework (national or the province's,
+    :mod:`ntm_geo.datasets.framework_indicators`) or by both ("4.2 Tỷ lệ hộ sử dụng điện …"); a
+    bare "4.2" counts only when some framework lists indicator 4.2 (else it may be a value)."""
+    m = _INDICATOR_RE.match(folded)
+    if m:
+        crit, sub = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        return f"c{int(crit):02d}_{int(sub)}"
+    bare = _BARE_INDICATOR_RE.match(written)
+    if bare:
+        key = f"c{int(bare.group(1)):02d}_{int(bare.group(2))}"
+        return key if key in _indicator_tables()[1] else None
+    numbered = _NUMBERED_INDICATOR_RE.match(folded)
+    if numbered:
+        key = f"c{int(numbered.group(1)):02d}_{int(numbered.group(2))}"
+        return key if _indicator_tables()[0].get(numbered.group(3)) == key else None
+    return _indicator_tables()[0].get(folded)
+
+
+_Tables = tuple[dict[str, str], frozenset[str]]
+_TABLES_CACHE: dict[tuple[int, ...], _Tables] = {}
+#: The tables of one header search (:func:`find_header`): the frameworks are looked up once per
+#: file, not once per cell (a province folder is listed and stat'ed on each look-up).
+_SNAPSHOT: ContextVar[_Tables | None] = ContextVar("indicator_tables", default=None)
+
+
+def _indicator_tables() -> _Tables:
+    """(folded indicator name -> key, every indicator key) over the frameworks in use (national and
+    the province's), rebuilt when they change."""
+    snapshot = _SNAPSHOT.get()
+    if snapshot is not None:
+        return snapshot
+    from ntm_geo.criteria.frameworks import all_frameworks
+
+    stamp = tuple(id(fw) for fw in all_frameworks())
+    if stamp not in _TABLES_CACHE:
+        _TABLES_CACHE.clear()
+        names = framework_indicators.indicator_names()
+        folded = {_fold_header(n): k for n, k in reversed(list(names.items()))}
+        _TABLES_CACHE[stamp] = (folded, frozenset(framework_indicators.known_indicator_keys()))
+    return _TABLES_CACHE[stamp]
 
 
 def _join_header(upper: str, lower: str) -> str:
@@ -189,6 +255,14 @@ def dedupe_fields(fields: list[str | None]) -> list[str | None]:
 
 def find_header(grid: list[tuple[int, list[str]]]) -> tuple[int, int, list[str], list[str | None]] | None:
     """(index in grid, header lines, header texts, fields) of the best header candidate."""
+    token = _SNAPSHOT.set(_indicator_tables())
+    try:
+        return _find_header(grid)
+    finally:
+        _SNAPSHOT.reset(token)
+
+
+def _find_header(grid: list[tuple[int, list[str]]]) -> tuple[int, int, list[str], list[str | None]] | None:
     best = None
     nonempty = [i for i, (_, cells) in enumerate(grid) if any(c.strip() for c in cells)]
     for i in nonempty[:HEADER_SCAN_ROWS]:

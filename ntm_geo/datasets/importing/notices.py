@@ -3,7 +3,8 @@
 The year (given, the 'Năm' column, the title rows or the file name), a notice when report
 48/BC-BCĐ has no figures for it, notices of text the reader converted, the refusal (or the
 knowing acceptance) of an export of the app's illustrative data, and remarks on the columns
-(missing criteria, two columns for one field, columns not recognised).
+(missing criteria, two columns for one field, columns not recognised, indicator columns of
+another framework).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import re
 
 from ntm_geo.criteria.framework import CRITERION_COLUMNS
+from ntm_geo.criteria.frameworks import Framework, all_frameworks
+from ntm_geo.datasets import framework_indicators
 from ntm_geo.datasets.importing import registry
 from ntm_geo.datasets.importing.limits import column_letter, file_error
 from ntm_geo.datasets.importing.reading import RawTable, col_label
@@ -199,6 +202,7 @@ def column_notices(raw: RawTable, keys: tuple[str, ...]) -> tuple[list[RowIssue]
         *registry.FLAG_COLUMNS,
         "population",
         "year",
+        *(f for f in raw.fields if f and framework_indicators.is_indicator_key(f)),
     }
     compared: list[tuple[int, int, str]] = []  # (first column, second column, field)
     for j, i in enumerate(raw.same_as):
@@ -235,3 +239,44 @@ def column_notices(raw: RawTable, keys: tuple[str, ...]) -> tuple[list[RowIssue]
             )
 
     return notices, compared
+
+
+def _span(fw: Framework) -> str:
+    return f"{fw.years[0]}–{fw.years[1]}"
+
+
+def indicator_notices(raw: RawTable, fw: Framework) -> list[RowIssue]:
+    """One notice per column naming an indicator (``c10_1``, "Chỉ tiêu 10.1", its name) that the
+    table's framework ``fw`` does not list: it is not imported, and the notice says which
+    frameworks list it (or that none does) and how to have it read (the year, or a framework
+    file of the province that lists it)."""
+    listed = {ind.key for ind in fw.indicators}
+    owners = framework_indicators.known_indicator_keys()
+    by_id = {f.id: f for f in all_frameworks()}
+    notices = []
+    for i, f in enumerate(raw.fields):
+        if not f or not framework_indicators.is_indicator_key(f) or f in listed:
+            continue
+        number = framework_indicators.indicator_number(f)
+        others = [by_id[o] for o in owners.get(f, ()) if o in by_id]
+        if others:
+            of_vi = "; ".join(f"QĐ {o.decision} ({_span(o)})" for o in others)
+            of_en = "; ".join(f"Decision {o.decision} ({_span(o)})" for o in others)
+            what_vi, what_en = f"là chỉ tiêu {number} của {of_vi}", f"is indicator {number} of {of_en}"
+        else:
+            what_vi = f"là chỉ tiêu {number}, không có trong tệp bộ tiêu chí nào"
+            what_en = f"is indicator {number}, listed in no framework file"
+        notices.append(
+            RowIssue.about_table(
+                raw.sheet,
+                f"cột {what_vi}, nhưng bảng được đọc theo QĐ {fw.decision} ({_span(fw)}), bộ tiêu chí không "
+                f"liệt kê chỉ tiêu {number}: cột không được nhập. Nếu bảng là của năm khác, hãy ghi đúng năm; "
+                "nếu tỉnh theo dõi chỉ tiêu này, hãy thêm nó vào tệp bộ tiêu chí của tỉnh (NTM_GEO_FRAMEWORKS_DIR).",
+                f"the column {what_en}, but the table is read under Decision {fw.decision} ({_span(fw)}), "
+                f"which lists no indicator {number}: the column is not imported. If the table is of another "
+                "year, give that year; if the province tracks this indicator, add it to the province's "
+                "framework file (NTM_GEO_FRAMEWORKS_DIR).",
+                column=col_label(raw, i),
+            )
+        )
+    return notices

@@ -7,12 +7,14 @@ and the commune group; :func:`typed_table` gives the dtypes of the dataset contr
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 
 import pandas as pd
 
 from ntm_geo.criteria.framework import CRITERION_COLUMNS
+from ntm_geo.datasets import framework_indicators, schema
 from ntm_geo.datasets.importing import registry
 from ntm_geo.datasets.importing.limits import column_letter
 from ntm_geo.datasets.importing.reading import RawTable
@@ -54,18 +56,66 @@ def has_data(row: DataRow) -> bool:
         *registry.FLAG_COLUMNS,
         "population",
     }
-    return any(row.cells[i].strip() for i, f in enumerate(row.raw.fields) if f in value_fields)
+    return any(
+        row.cells[i].strip()
+        for i, f in enumerate(row.raw.fields)
+        if f in value_fields or (f and framework_indicators.is_indicator_key(f))
+    )
 
 
 def _num(value: float) -> str:
     return f"{value:.15g}"
 
 
+def _indicator_value(row: DataRow, spec: schema.Column) -> float | None:
+    """The value of indicator ``spec`` in ``row`` (None for a blank or a bad cell, reported in
+    ``row.issues`` with its range): a number in ``spec.valid_range``; an indicator without a unit
+    (a framework's yes/no standard, e.g. 4.1) also takes Đạt/Chưa đạt, 1/0, x (stored 1 / 0)."""
+    low, high = spec.valid_range or (-math.inf, math.inf)
+    pct = spec.unit == "%"
+    vi_what, en_what = ("tỷ lệ", "percentage") if pct else ("giá trị", "value")
+    bounds = f"{_num(low)}–{_num(high)}" if high < math.inf else f"≥ {_num(low)}"
+    span = f"{bounds} {spec.unit}".strip()
+    text = row.get(spec.key)
+    try:
+        value = parse_number(text)
+    except ValueError:
+        flag = None
+        if not spec.unit and spec.framework is not None:
+            with contextlib.suppress(ValueError):
+                flag = parse_flag(text)
+        if flag is None:
+            yes_no_vi, yes_no_en = (
+                ("" if spec.unit else ", hoặc Đạt/Chưa đạt"),
+                ("" if spec.unit else ", or Đạt/Chưa đạt"),
+            )
+            row.issue(
+                spec.key,
+                f"không phải là số ({vi_what}{' %' if pct else ''}, {bounds}{yes_no_vi}).",
+                f"not a number ({en_what}, {bounds}{yes_no_en}).",
+            )
+            return None
+        value = 1.0 if flag else 0.0
+    if value is not None and not low <= value <= high:
+        row.issue(
+            spec.key,
+            f"{vi_what} {_num(value)} nằm ngoài {span}.",
+            f"{en_what} {_num(value)} is outside {span}.",
+        )
+        return None
+    return value
+
+
 def parse_values(
-    row: DataRow, unit_type: str, keys: tuple[str, ...] = CRITERION_COLUMNS
+    row: DataRow,
+    unit_type: str,
+    keys: tuple[str, ...] = CRITERION_COLUMNS,
+    indicators: tuple[schema.Column, ...] = (),
 ) -> dict[str, object]:
     """Typed values of a matched row; problems are added to ``row.issues``. ``keys`` are the
-    criterion columns of the table's framework (``c01``..``cNN``); the others stay NA."""
+    criterion columns of the table's framework (``c01``..``cNN``); the others stay NA.
+    ``indicators`` are the framework's indicator columns the table has (``c04_2``,
+    :mod:`ntm_geo.datasets.framework_indicators`), read as the registry's indicators are."""
     raw = row.raw
     n = len(keys)
     out: dict[str, object] = {"criteria_met": None, **{c: None for c in CRITERION_COLUMNS}}
@@ -144,28 +194,8 @@ def parse_values(
         )
     else:
         out["criteria_met"] = met
-    for c in registry.INDICATOR_COLUMNS:
-        spec = registry.INDICATOR_SPECS[c]
-        low, high = spec.valid_range or (-math.inf, math.inf)
-        value = None
-        pct = spec.unit == "%"
-        vi_what, en_what = ("tỷ lệ", "percentage") if pct else ("giá trị", "value")
-        bounds = f"{_num(low)}–{_num(high)}"
-        span = f"{bounds} {spec.unit}".strip()
-        try:
-            value = parse_number(row.get(c))
-        except ValueError:
-            row.issue(
-                c,
-                f"không phải là số ({vi_what}{' %' if pct else ''}, {bounds}).",
-                f"not a number ({en_what}, {bounds}).",
-            )
-        if value is not None and not low <= value <= high:
-            row.issue(
-                c, f"{vi_what} {_num(value)} nằm ngoài {span}.", f"{en_what} {_num(value)} is outside {span}."
-            )
-            value = None
-        out[c] = value
+    for spec in (*(registry.INDICATOR_SPECS[c] for c in registry.INDICATOR_COLUMNS), *indicators):
+        out[spec.key] = _indicator_value(row, spec)
     for c in registry.FLAG_COLUMNS:
         try:
             out[c] = parse_flag(row.get(c))
@@ -203,12 +233,16 @@ def parse_values(
     return out
 
 
-def empty_table(with_population: bool, with_group: bool = False) -> pd.DataFrame:
-    """The import's table with no rows, typed as :func:`typed_table` makes it."""
+def empty_table(
+    with_population: bool, with_group: bool = False, indicators: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """The import's table with no rows, typed as :func:`typed_table` makes it (``indicators``:
+    the framework's indicator columns of the table, after the registry's columns)."""
     return typed_table(
         pd.DataFrame(
             columns=[
                 *registry.TABLE_COLUMNS,
+                *indicators,
                 "name_as_written",
                 *(["population"] if with_population else []),
                 *(["commune_group"] if with_group else []),
@@ -219,14 +253,20 @@ def empty_table(with_population: bool, with_group: bool = False) -> pd.DataFrame
 
 def typed_table(table: pd.DataFrame) -> pd.DataFrame:
     """The matched records typed as the dataset contract says (codes str, year int64, criteria and
-    flags "boolean", ``criteria_met`` and ``commune_group`` "Int64", numbers float64), sorted by code."""
+    flags "boolean", ``criteria_met`` and ``commune_group`` "Int64", numbers — the registry's and
+    the framework's indicators ``cNN_M`` — float64), sorted by code."""
     out = table.copy()
     out["commune_code"] = out["commune_code"].astype(str)
     out["year"] = out["year"].astype("int64")
     for c in (*CRITERION_COLUMNS, *registry.FLAG_COLUMNS):
         out[c] = out[c].astype("boolean")
     out["criteria_met"] = out["criteria_met"].astype("Int64")
-    for c in registry.INDICATOR_COLUMNS + (("population",) if "population" in out.columns else ()):
+    framework_keys = tuple(c for c in out.columns if framework_indicators.is_indicator_key(c))
+    for c in (
+        *registry.INDICATOR_COLUMNS,
+        *framework_keys,
+        *(("population",) if "population" in out.columns else ()),
+    ):
         out[c] = pd.to_numeric(out[c]).astype("float64")
     out["name_as_written"] = out["name_as_written"].astype(str)
     if "commune_group" in out.columns:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ntm_geo.criteria.detect import choose_framework
 from ntm_geo.criteria.framework import CRITERION_COLUMNS
+from ntm_geo.datasets import framework_indicators
 from ntm_geo.datasets.importing import registry
 from ntm_geo.datasets.importing.limits import (
     IMPORT_TIME_BUDGET_S,
@@ -27,6 +28,7 @@ from ntm_geo.datasets.importing.notices import (
     check_provenance,
     choose_year,
     column_notices,
+    indicator_notices,
     text_notices,
     year_notices,
     year_of,
@@ -91,6 +93,12 @@ def import_table(
     Name suggestions are computed for the first :data:`MAX_SUGGESTED_ROWS` unmatched rows only
     (a notice says so when there are more).
 
+    The framework's indicator columns the table has (``c04_2`` for indicator 4.2, by number or
+    name: :mod:`ntm_geo.datasets.framework_indicators`) are read per their unit and range and
+    kept in :attr:`ImportReport.table` (float64, after the registry's columns); a column naming
+    an indicator the framework does not list is not imported and a notice names it
+    (:func:`~.notices.indicator_notices`).
+
     Raises
     ------
     DataError
@@ -131,15 +139,25 @@ def import_table(
     with_districts = get_vintage(vintage).has_districts
     index = UnitIndex(vintage_units(vintage) if units is None else units)
     confirmed = dict(confirmed or {})
+    # the framework's indicator columns the table has (c04_2 …); others are reported, not imported
+    indicators = tuple(
+        c
+        for c in framework_indicators.indicator_columns(choice.framework.id)
+        if raw.column_of(c.key) is not None
+    )
+    foreign = {f for f in raw.fields if f and framework_indicators.is_indicator_key(f)} - {
+        c.key for c in indicators
+    }
     columns = {
         h or f"(cột {column_letter(i)})": f
         for i, (h, f) in enumerate(zip(raw.headers, raw.fields, strict=True))
-        if f
+        if f and f not in foreign
     }
     notices.extend(text_notices(raw))
     notices.extend(year_notices(raw, year))
     column_remarks, compared = column_notices(raw, keys)
     notices.extend(column_remarks)
+    notices.extend(indicator_notices(raw, choice.framework))
     flag_fields = {*CRITERION_COLUMNS, *keys, *registry.FLAG_COLUMNS}
 
     matched, unmatched, duplicates, out_of_range, skipped = [], [], [], [], []
@@ -298,7 +316,7 @@ def import_table(
                     "column or make them agree.",
                 )
             )
-        values = parse_values(row, index.unit_type(unit), keys)
+        values = parse_values(row, index.unit_type(unit), keys, indicators)
         if row.issues:
             out_of_range.extend(row.issues)
             continue
@@ -317,11 +335,15 @@ def import_table(
         )
     with_pop = raw.column_of("population") is not None
     with_group = raw.column_of("commune_group") is not None
-    table = typed_table(pd.DataFrame(records)) if records else empty_table(with_pop, with_group)
+    indicator_keys = tuple(c.key for c in indicators)
+    table = (
+        typed_table(pd.DataFrame(records)) if records else empty_table(with_pop, with_group, indicator_keys)
+    )
     if not with_pop and "population" in table.columns:
         table = table.drop(columns="population")
     order = [
         *registry.TABLE_COLUMNS,
+        *indicator_keys,
         "name_as_written",
         *(["population"] if with_pop else []),
         *(["commune_group"] if with_group else []),

@@ -1,0 +1,56 @@
+"""``python -m ntm_geo template``: the import template of a year's criteria framework, as a file.
+
+::
+
+    python -m ntm_geo template --year 2015 [--framework ID] [--format xlsx|csv] [--lang vi|en] [-o FILE]
+
+Writes the same template the data page offers (:func:`ntm_geo.datasets.template.template_xlsx` /
+:func:`~ntm_geo.datasets.template.template_csv`): one row per unit, the criteria of the year's
+framework (or ``--framework``, e.g. a province's own in ``NTM_GEO_FRAMEWORKS_DIR``), its indicator
+columns with their units and thresholds. Default file: ``mau_ntm_<year>_<framework>.<format>``
+in the current folder. Prints the file written and the framework; an unknown framework or a year
+no framework covers stops with exit status 2 and a Vietnamese and English message.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ntm_geo.datasets.template import table_framework, template_csv, template_xlsx
+
+
+def _configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--year", type=int, required=True, help="year of the table (pre-filled; chooses the framework)"
+    )
+    p.add_argument("--framework", dest="framework_id", help="criteria framework id (default: the year's)")
+    p.add_argument("--format", choices=("xlsx", "csv"), default="xlsx", help="file format (default xlsx)")
+    p.add_argument(
+        "--lang", choices=("vi", "en"), default="vi", help="sheet names and title (xlsx; default vi)"
+    )
+    p.add_argument(
+        "-o", "--output", type=Path, help="file to write (default mau_ntm_<year>_<framework>.<format>)"
+    )
+
+
+def _run(args: argparse.Namespace) -> int:
+    fw = table_framework(args.year, args.framework_id)
+    data = (
+        template_xlsx(args.year, args.lang, fw.id)
+        if args.format == "xlsx"
+        else template_csv(args.year, fw.id)
+    )
+    path: Path = args.output or Path(f"mau_ntm_{args.year}_{fw.id}.{args.format}")
+    path.write_bytes(data)
+    print(f"{path} — {fw.label('vi')} / {fw.label('en')}; {len(fw.indicators)} chỉ tiêu / indicators")
+    return 0
+
+
+#: (name, help, configure, handler) for :func:`ntm_geo.__main__.register`.
+TEMPLATE = (
+    "template",
+    "write the import template (Excel or CSV) of a year's criteria framework",
+    _configure,
+    _run,
+)

@@ -1,0 +1,135 @@
+"""The indicator columns of a criteria framework: ``cNN_M`` per indicator (chỉ tiêu) N.M.
+
+A framework file (``data/frameworks/*.yaml``, or a province's own in ``NTM_GEO_FRAMEWORKS_DIR``,
+:mod:`ntm_geo.criteria.frameworks`) lists indicators under its criteria; each is a dataset column
+``cNN_M`` (:attr:`ntm_geo.criteria.frameworks.Indicator.key`: ``c04_2`` for indicator 4.2). This
+module turns them into schema registry entries (:class:`ntm_geo.datasets.schema.Column`, kind
+``indicator``, ``framework`` set) so that the import, the store, the template, the exports and
+the profile read them as they read the registry's own indicators.
+
+Units and valid ranges (the import checks every value against them):
+
+=========================  ==============================  ===================================
+indicator unit             range                           values read
+=========================  ==============================  ===================================
+``%``                      0–100                           numbers (``11,9``, ``95%``)
+any other unit (e.g.       0 or more                       numbers (``36``, ``1.474.000``)
+``triệu đồng/người/năm``)
+none (a yes/no standard,   0 or more                       numbers, or Đạt/Chưa đạt, 1/0, x
+e.g. 4.1 "Hệ thống điện                                    (stored 1 / 0)
+đạt chuẩn")
+=========================  ==============================  ===================================
+
+Headers the import recognises for indicator N.M (:func:`ntm_geo.datasets.importing.headers.header_field`,
+compared folded as every alias): ``cNN_M``, ``Chỉ tiêu N.M``, ``CT N.M``, ``Indicator N.M``, a bare
+``N.M`` when some framework lists that indicator, and the indicator's Vietnamese and English names.
+
+Examples
+--------
+>>> [c.key for c in indicator_columns("qd491_342")][:3]
+['c02_1', 'c02_2', 'c02_3']
+>>> col = indicator_columns("qd491_342")[4]
+>>> col.key, col.unit, col.valid_range, col.label.vi
+('c04_2', '%', (0.0, 100.0), 'Chỉ tiêu 4.2: Tỷ lệ hộ sử dụng điện thường xuyên, an toàn từ các nguồn')
+>>> known_indicator_keys()["c04_2"]
+('qd491_342', 'qd1980')
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+
+from ntm_geo.bilingual import Bilingual
+from ntm_geo.criteria.frameworks import Framework, all_frameworks, framework
+from ntm_geo.datasets.schema import Column
+
+#: An indicator column key: ``c04_2`` (criterion 4, indicator 2).
+KEY_RE = re.compile(r"^c(\d{2})_(\d{1,2})$")
+_PCT = (0.0, 100.0)
+_NON_NEGATIVE = (0.0, math.inf)
+
+
+def is_indicator_key(key: str) -> bool:
+    """Whether ``key`` is an indicator column (``c04_2``)."""
+    return bool(KEY_RE.match(str(key)))
+
+
+def indicator_number(key: str) -> str:
+    """``"c04_2"`` -> ``"4.2"``; ValueError for a key that is not an indicator column."""
+    m = KEY_RE.match(key)
+    if not m:
+        raise ValueError(key)
+    return f"{int(m.group(1))}.{int(m.group(2))}"
+
+
+def _frameworks() -> Sequence[Framework]:
+    return all_frameworks()
+
+
+def indicator_columns(framework_id: str) -> tuple[Column, ...]:
+    """The indicator columns of framework ``framework_id``, in criterion order, as registry entries
+    (kind ``indicator``, dtype float64, unit and range as in the module docstring, ``framework``
+    set, no map theme).
+
+    Raises
+    ------
+    ConfigError
+        Unknown framework id (the message lists the known ones).
+    """
+    fw = framework(framework_id)
+    out = []
+    for ind in fw.indicators:
+        unit = ind.unit or ""
+        shown_vi = f" ({unit})" if unit else ""
+        out.append(
+            Column(
+                ind.key,
+                "indicator",
+                "float64",
+                Bilingual(f"Chỉ tiêu {ind.number}: {ind.name_vi}", f"Indicator {ind.number}: {ind.name_en}"),
+                Bilingual(
+                    f"CT{ind.number}. {ind.name_vi}{shown_vi}", f"I{ind.number} {ind.name_en}{shown_vi}"
+                ),
+                unit=unit,
+                valid_range=_PCT if unit == "%" else _NON_NEGATIVE,
+                aliases=(
+                    f"chỉ tiêu {ind.number}",
+                    f"ct {ind.number}",
+                    f"indicator {ind.number}",
+                    ind.name_vi,
+                    ind.name_en,
+                ),
+                framework=fw.id,
+                in_template=True,
+            )
+        )
+    return tuple(out)
+
+
+def known_indicator_keys() -> dict[str, tuple[str, ...]]:
+    """Indicator key -> ids of the frameworks listing it (national, then the province's)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for fw in _frameworks():
+        for ind in fw.indicators:
+            out[ind.key] = (*out.get(ind.key, ()), fw.id)
+    return out
+
+
+def indicator_names() -> dict[str, str]:
+    """Folded-later indicator name (Vietnamese and English, as written) -> key, over every
+    framework; a name two frameworks give different keys keeps the first (national first)."""
+    out: dict[str, str] = {}
+    for fw in _frameworks():
+        for ind in fw.indicators:
+            for name in (ind.name_vi, ind.name_en):
+                out.setdefault(name, ind.key)
+    return out
+
+
+def indicator_column(key: str, framework_id: str) -> Column | None:
+    """Indicator column ``key`` (``c04_2``) of ``framework_id`` when it lists it, else of the first
+    framework that does (its name and unit), else None."""
+    owners = sorted(known_indicator_keys().get(key, ()), key=lambda f: f != framework_id)
+    return next((c for c in indicator_columns(owners[0]) if c.key == key), None) if owners else None

@@ -1,0 +1,45 @@
+"""python -m ntm_geo template --year [--framework] [--format] [-o]: the data page's template as a file."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+
+from ntm_geo import __main__ as cli
+from ntm_geo.datasets.template import HEADER_ROW
+
+
+def test_the_2015_excel_template_has_the_491_342_indicator_columns(tmp_path, capsys):
+    out = tmp_path / "mau.xlsx"
+    assert cli.main(["template", "--year", "2015", "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert (
+        "QĐ 491/QĐ-TTg; 342/QĐ-TTg (2011–2015, 19 tiêu chí)" in printed
+        and "9 chỉ tiêu / indicators" in printed
+    )
+    ws = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))["Dữ liệu"]
+    heads = [ws.cell(HEADER_ROW, j).value for j in range(1, ws.max_column + 1)]
+    assert "CT4.2. Tỷ lệ hộ sử dụng điện thường xuyên, an toàn từ các nguồn (%)" in heads
+
+
+def test_csv_of_a_named_framework_in_the_default_file(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["template", "--year", "2018", "--framework", "qd1980", "--format", "csv"]) == 0
+    text = (tmp_path / "mau_ntm_2018_qd1980.csv").read_bytes().decode("utf-8-sig")
+    assert "CT4.1. Hệ thống điện đạt chuẩn" in text.splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--year", "2040"], "No criteria framework covers the year 2040"),
+        (["--year", "2015", "--framework", "qd1"], "Unknown criteria framework 'qd1'"),
+    ],
+)
+def test_unknown_framework_or_year_is_refused_in_both_languages(tmp_path, capsys, args, message):
+    assert cli.main(["template", *args, "-o", str(tmp_path / "x.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Lỗi:" in err
+    assert not (tmp_path / "x.xlsx").exists()
