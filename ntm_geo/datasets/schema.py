@@ -97,9 +97,6 @@ def _register_national_frameworks() -> None:
         register_framework(fw.id, fw.criteria)
 
 
-_register_national_frameworks()
-
-
 @dataclass(frozen=True)
 class Column:
     """One dataset column.
@@ -325,6 +322,17 @@ _extra: list[Column] = []
 _hooks: list[Callable[[], None]] = []
 
 
+def linkable_column(key: str) -> Column | None:
+    """The registry indicator ``key`` that a framework indicator may declare as its column
+    (``column: poverty_rate_pct`` in a framework file, :mod:`ntm_geo.criteria.frameworks`), or None."""
+    return next((c for c in (*_VALUE_COLUMNS, *_extra) if c.key == key and c.kind == "indicator"), None)
+
+
+def linkable_keys() -> tuple[str, ...]:
+    """Keys of the registry indicators a framework indicator may be linked to."""
+    return tuple(c.key for c in (*_VALUE_COLUMNS, *_extra) if c.kind == "indicator")
+
+
 def _check_framework(framework: str) -> None:
     """Known, or a province's framework (``NTM_GEO_FRAMEWORKS_DIR``) registered on first use."""
     from ntm_geo.criteria.frameworks import all_frameworks
@@ -495,3 +503,7 @@ def extended(*extra: Column) -> Iterator[None]:
         for c in extra:
             _extra.remove(c)
         _changed()
+
+
+# last: reading the framework files checks their indicators' ``column`` against the entries above
+_register_national_frameworks()
