@@ -109,3 +109,14 @@ def test_commune_group_thresholds_use_the_commune_group():
     f51, f318 = framework("qd51_2025"), framework("qd318")
     assert threshold_area(f51, 3) == "g3" and threshold_area(f51, None) is None
     assert threshold_area(f318, None) == "tdmnpb"
+
+
+def test_markdown_table_escapes_cells_and_keeps_values_on_one_line():
+    from ntm_geo.planning.profile import markdown_table
+
+    shown = commune_profile(_row(poverty_rate_pct=32.3), "vi").framework_indicators
+    out = markdown_table(shown)
+    assert list(out.columns) == list(shown.columns)
+    name, value, threshold, status = out.iloc[0]
+    assert name == "11\\.1 Tỷ lệ hộ nghèo"  # Markdown escaped: no list, link or quote
+    assert (value, threshold, status) == ("32,3\u00a0%", "\\<\u00a010,0\u00a0%", "✗\u00a0Chưa\u00a0đạt")

@@ -47,6 +47,18 @@ def escape_markdown(text: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
+def markdown_table(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` ready for a static Markdown table (``st.table``) in a narrow column: every cell
+    escaped (:func:`escape_markdown`: a threshold ">= 95" is no quote, a name from a framework file
+    no link) and, after the first column, spaces made non-breaking, so that "32,3 %" and
+    "✗ Chưa đạt" stay on one line and the long first column (the names) wraps instead.
+    """
+    out = table.map(escape_markdown)
+    for name in out.columns[1:]:
+        out[name] = out[name].str.replace(" ", "\u00a0", regex=False)
+    return out
+
+
 @dataclass(frozen=True)
 class CommuneProfile:
     """What the profile panel shows.
