@@ -31,7 +31,7 @@ from ntm_geo.i18n import register, t
 from ntm_geo.maps.themes import ChoroplethView
 from ntm_geo.planning.profile import escape_markdown
 from ntm_geo.views import pipeline
-from ntm_geo.views.viewstate import DEFAULT, ViewState, view_units
+from ntm_geo.views.viewstate import DEFAULT, LANGS, ViewState, view_units
 
 log = logging.getLogger("ntm_geo.app")
 
@@ -63,7 +63,7 @@ def run_page(run: Callable[[], None]) -> None:
         error_id = _secrets.token_hex(4)
         log.exception("unexpected error %s on page %s", error_id, st.session_state.get("page_now", "?"))
         first = lang()
-        other = "en" if first == "vi" else "vi"
+        other = next(code for code in LANGS if code != first)  # the message in both languages
         st.error(
             f"{t('unexpected_error', first, id=error_id)}\n\n{t('unexpected_error', other, id=error_id)}"
         )
@@ -464,12 +464,16 @@ APP_CSS = (
 APP_CSS = re.sub(r"\s*([{}:;,>])\s*", r"\1", APP_CSS)
 
 
+NUMBER_SEPARATORS: dict[str, tuple[str, str]] = {"vi": (",", "."), "en": (".", ",")}
+"""Decimal and thousands separators per language (Vietnamese ``11.455,7``; English ``11,455.7``)."""
+
+
 def localized_numbers(frame: pd.DataFrame, lang: str):
     """``frame`` for ``st.dataframe`` with its numbers written as the reader writes them:
     Vietnamese ``24,7`` and ``11.455``, English ``24.7`` and ``11,455`` (a pandas Styler: only the
     shown text changes, the table still sorts by value). Whole-number columns get no decimals,
     others as many as their values need (at most 2); missing values are blank."""
-    decimal, thousands = (",", ".") if lang == "vi" else (".", ",")
+    decimal, thousands = NUMBER_SEPARATORS[lang]
     styler = frame.style
     for column in frame.select_dtypes("number").columns:
         values = frame[column].dropna().astype(float)

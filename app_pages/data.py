@@ -15,6 +15,10 @@ stale data, and the page reruns with the confirmation kept for it (:func:`~app_p
 All text from uploads (names, cell values, reasons quoting them, file names) is shown through
 ``st.dataframe`` or :func:`~ntm_geo.planning.profile.escape_markdown` (widget labels included:
 they are Markdown too); never as HTML.
+
+Why over 500 lines: one page with four sections (template, upload with the match report, saved
+datasets, boundaries) that share the editor session and the flash message of one rerun; the
+parsing, matching and store logic it shows lives in :mod:`ntm_geo.datasets`, not here.
 """
 
 from __future__ import annotations

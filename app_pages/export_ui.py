@@ -5,7 +5,7 @@ language, importable again, carrying their provenance).
 Call from a page, after the view is chosen::
 
     from app_pages.export_ui import render_exports
-    render_exports(dataset_id, year, variable_key, scheme, k, district or "", L, units=units)
+    render_exports(current_state(), former_districts=former_districts)  # the page's ViewState
 
 Reruns: nothing is rendered until the user presses **Tạo tệp / Prepare files**; the map page's
 reruns only draw a button. The press remembers the view (in ``st.session_state``), so the files
@@ -19,6 +19,7 @@ the page.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 
 import pandas as pd
 import shapely
@@ -29,8 +30,10 @@ from ntm_geo.bilingual import Bilingual
 from ntm_geo.errors import NtmGeoError
 from ntm_geo.exports.formats import export_filename, standalone_html, table_export
 from ntm_geo.exports.geopackage import build_geopackage
-from ntm_geo.exports.static_map import MapSpec, render_map
+from ntm_geo.exports.spec import on_units
+from ntm_geo.exports.static_map import render_map
 from ntm_geo.i18n import register, t
+from ntm_geo.views.viewstate import ViewState
 
 STRINGS: dict[str, tuple[str, str]] = {
     "exportui_title": ("⬇️ Tải bản đồ và bảng số liệu", "⬇️ Download the map and the table"),
@@ -106,66 +109,59 @@ def _fingerprint(dataset_id: str, year: int, units: str = "2015") -> str:
     return digest.hexdigest()[:16]
 
 
-def _spec(key: tuple) -> MapSpec:
-    dataset_id, year, variable_key, scheme, k, district, lang, units, former, _ = key
-    return MapSpec(dataset_id, year, variable_key, scheme, k, district, lang, units, former)
-
-
 @st.cache_data(show_spinner=False, max_entries=24)
-def _file(key: tuple, which: str) -> bytes:
-    """One export file of the view ``key`` (cached: a view's files are rendered once)."""
-    spec = _spec(key)
-    b = unit_boundaries(spec.units)  # the 226 units of 2015 or the 65 units of 2025
+def _file(key: tuple[ViewState, bool, str], which: str) -> bytes:
+    """One export file of the view ``key`` = (view, former districts, data fingerprint); cached: a
+    view's files are rendered once."""
+    state, former, _ = key
+    b = unit_boundaries(state.units)  # the 226 units of 2015 or the 65 units of 2025
     if which == "png_slide":
-        return render_map(spec, "png", "slide", boundaries=b)
+        return render_map(state, "png", "slide", boundaries=b, former_districts=former)
     if which == "png_a4":
-        return render_map(spec, "png", "a4", boundaries=b)
+        return render_map(state, "png", "a4", boundaries=b, former_districts=former)
     if which == "pdf":
-        return render_map(spec, "pdf", "a4", boundaries=b)
+        return render_map(state, "pdf", "a4", boundaries=b, former_districts=former)
     if which == "html":
-        return standalone_html(spec, boundaries=b).encode("utf-8")
+        return standalone_html(state, boundaries=b, former_districts=former).encode("utf-8")
     if which == "gpkg":
-        return build_geopackage(spec, boundaries=b)
-    return table_export(spec, which, boundaries=b)
+        return build_geopackage(state, boundaries=b, former_districts=former)
+    return table_export(state, which, boundaries=b)
 
 
 def _prepare(key: tuple) -> None:
     st.session_state["exportui_ready"] = key
 
 
-def render_exports(
-    dataset_id: str,
-    year: int,
-    variable_key: str,
-    scheme: str,
-    k: int,
-    district: str,
-    lang: str,
-    *,
-    units: str = "2015",
-    former_districts: bool = False,
-) -> None:
-    """An expander with a prepare button, then seven download buttons for the current view.
+def export_view(state: ViewState) -> ViewState:
+    """What of a page's view an export shows: :meth:`ViewState.map_key` (dataset, year, theme,
+    variable, scheme, k, language, units) and the district; a selected commune, a shortlist or
+    the background tiles do not make new files."""
+    return replace(state.map_key(), district=state.district)
 
-    Parameters are the map page's current choices (``district`` "" for the whole province;
-    ``units`` the unit vintage the map is on, "2015" or "2025" — a dataset keyed by the 2025
-    units is exported on them; ``former_districts`` the former district outlines on the 2025 units).
+
+def render_exports(state: ViewState, *, former_districts: bool = False) -> None:
+    """An expander with a prepare button, then seven download buttons for the page's view.
+
+    Parameters
+    ----------
+    state : ViewState
+        The page's current view, the one its link encodes (``district`` "" for the whole
+        province; ``units`` the unit vintage asked — a dataset keyed by the 2025 units is
+        exported on them; ``lang`` the language of the files).
+    former_districts : bool
+        Export option: the former district outlines on the 2025 units.
     """
+    view = export_view(state)
+    lang = view.lang
     with st.expander(t("exportui_title", lang)):
         st.caption(t("exportui_intro", lang))
         try:
             boundaries()  # first run: builds the boundary cache with a progress bar
+            drawn = on_units(view)  # the units it is drawn on (a 2025 dataset: always its own)
             key = (
-                dataset_id,
-                int(year),
-                variable_key,
-                scheme,
-                int(k),
-                district or "",
-                lang,
-                units,
-                bool(former_districts and units == "2025"),
-                _fingerprint(dataset_id, int(year), units),
+                view,
+                bool(former_districts and drawn.units == "2025"),
+                _fingerprint(view.dataset, view.year, view.units),
             )
         except NtmGeoError as err:
             st.error(err.message(lang))
@@ -184,7 +180,6 @@ def render_exports(
                 args=(key,),
             )
             return
-        spec = _spec(key)
         files: dict[str, bytes] = {}
         unavailable: dict[str, str] = {}
         bar = st.progress(0.0)
@@ -206,7 +201,7 @@ def render_exports(
                 st.download_button(
                     f"{t(label, lang)} · {_size_text(len(data), lang)}",
                     data=data,
-                    file_name=export_filename(spec, ext, size),
+                    file_name=export_filename(drawn, ext, size),
                     mime=mime,
                     key=f"exportui_{which}",
                     on_click="ignore",
@@ -216,29 +211,29 @@ def render_exports(
         for which, label, *_rest in FILES:
             if which in unavailable:
                 st.caption(t("exportui_unavailable", lang, name=t(label, lang), why=unavailable[which]))
-        inside = _units_in_view(spec)
-        if spec.units == "2025":
-            former = t("exportui_former", lang) if spec.former_districts else ""
+        inside = _units_in_view(drawn)
+        if drawn.units == "2025":
+            former = t("exportui_former", lang) if key[1] else ""
             st.caption(t("exportui_table_note_2025", lang, n=inside, former=former))
         else:
-            where = f" ({district_name})" if (district_name := _district_name(spec)) else ""
+            where = f" ({district_name})" if (district_name := _district_name(drawn)) else ""
             st.caption(t("exportui_table_note", lang, n=inside, where=where))
 
 
-def _units_in_view(spec: MapSpec) -> int:
+def _units_in_view(state: ViewState) -> int:
     """Units in the exported table: the district's when one is chosen, else all."""
-    units = unit_boundaries(spec.units).communes_web
-    if spec.district:
-        return int((units["district_code"] == spec.district).sum())
+    units = unit_boundaries(state.units).communes_web
+    if state.district:
+        return int((units["district_code"] == state.district).sum())
     return len(units)
 
 
-def _district_name(spec: MapSpec) -> str:
-    if not spec.district:
+def _district_name(state: ViewState) -> str:
+    if not state.district:
         return ""
-    d = unit_boundaries(spec.units).districts_web
+    d = unit_boundaries(state.units).districts_web
     names = dict(zip(d["district_code"], d["district_name"], strict=True))
-    return names.get(spec.district, "")
+    return names.get(state.district, "")
 
 
 def _size_text(n: int, lang: str) -> str:

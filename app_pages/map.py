@@ -389,17 +389,7 @@ if st.toggle(t("share_link", L), key="show_link"):
 if native_2025:  # the dataset's own values on the 65 units: the profile below; the report
     st.caption(t("units_native_no_profile", L))  # check is of the 2015 units
 # files made on request only; on the 2025 units drawn on the 65 units (exports/view_data.py)
-render_exports(
-    dataset_id,
-    year,
-    variable_key,
-    scheme,
-    k,
-    district or "",
-    L,
-    units=units,
-    former_districts=former_districts,
-)
+render_exports(current_state(), former_districts=former_districts)  # the view its link encodes
 if on_2025 and not native_2025:  # below the map on the 2025 units: carried values, the table, its CSV
     from ntm_geo.datasets.carry import carried_csv
 

@@ -38,7 +38,7 @@ from app_pages.common import (
 from app_pages.planner_sections import matrix, progress, rank, shortlist, summary
 from app_pages.planner_sections.context import PlannerContext
 from app_pages.planner_sections.rank import apply_preset
-from app_pages.urlsync import read_link, show_link_notices, sync_query
+from app_pages.urlsync import read_link, show_link_notices, sync_query, url_changed_outside
 from ntm_geo.datasets import catalog
 from ntm_geo.errors import NtmGeoError
 from ntm_geo.i18n import t
@@ -63,7 +63,10 @@ def _former_districts() -> dict[str, str]:
     return dict(zip(former["commune_code"], former["district_name"], strict=True))
 
 
-# ---------------------------------------------------------------- link -> state (once per session)
+# ---------------------------------------------------------------- link -> state
+# Read on the first visit and whenever the address bar holds a query the planner did not write
+# last (Back/Forward, a link pasted into the tab): the planner follows the address as the map
+# page does (app_pages.urlsync.url_changed_outside). A switch from the menu keeps the session's view.
 def _apply_link() -> None:
     xa_codes = set(bounds_data.communes.loc[bounds_data.communes["assessed"], "commune_code"])
     link = read_link("planner", known_communes=xa_codes)
@@ -73,7 +76,7 @@ def _apply_link() -> None:
     ss["pl_link_notices"] = notices
 
 
-if "pl_shortlist_codes" not in ss:
+if "pl_shortlist_codes" not in ss or url_changed_outside("planner"):
     _apply_link()
 ss.setdefault("pl_selected", [])
 ss.setdefault("pl_notes", {})
@@ -240,8 +243,10 @@ if info.illustrative:
     st.warning(info.note.pick(L), icon="⚠️")
 
 # Tabs track which one is open so the hidden ones do no work; widget values of hidden tabs are
-# rebuilt from the pl_* codes above. The open tab is remembered by its label, so each language has
-# its own key, opened on the tab (by position) that was open before a language switch.
+# rebuilt from the pl_* codes above. One key per meaning (``pl_tabs``, as common.view_widget): the
+# widget's value is the open tab's label, so after a language switch (a label of the other
+# language) it is set, before the widget is drawn, to the label of the tab open before
+# (``pl_tab_index``, by position; a tab list without that tab opens the last).
 # The summary tab groups by district, or by commune group where the units have no district; the
 # target tab exists only where the dataset's framework is measured on a target (planning.targets).
 summary_by = {"district": "district", "commune_group": "commune_group"}.get(place)
@@ -252,10 +257,10 @@ if target is not None:
     tab_keys.append("pl_tab_progress")
 tab_labels = [t(k, L) for k in tab_keys]
 if (
-    ss.get(f"pl_tabs@{L}") not in tab_labels
+    ss.get("pl_tabs") not in tab_labels
 ):  # (not `default=`: a changed default makes a new widget, losing the click)
-    ss[f"pl_tabs@{L}"] = tab_labels[min(ss.get("pl_tab_index", 0), len(tab_labels) - 1)]
-tab_list = st.tabs(tab_labels, key=f"pl_tabs@{L}", on_change="rerun")
+    ss["pl_tabs"] = tab_labels[min(ss.get("pl_tab_index", 0), len(tab_labels) - 1)]
+tab_list = st.tabs(tab_labels, key="pl_tabs", on_change="rerun")
 ss["pl_tab_index"] = next((i for i, tab in enumerate(tab_list) if tab.open), 0)
 tabs = dict(zip(tab_keys, tab_list, strict=True))
 

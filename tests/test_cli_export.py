@@ -71,7 +71,7 @@ def test_parse_request_defaults(tmp_path, boundaries):
     )
     request = parse_request(args, boundaries)
     assert (request.fmt, request.size) == ("pdf", "a4")
-    assert request.spec.variable == "criteria_met" and request.spec.district == ""
+    assert request.state.var == "criteria_met" and request.state.district == ""
     args = build_parser().parse_args(
         [
             "export-map",
@@ -89,7 +89,7 @@ def test_parse_request_defaults(tmp_path, boundaries):
         ]
     )
     request = parse_request(args, boundaries)
-    assert (request.fmt, request.size, request.spec.k, request.spec.district) == ("png", "slide", 4, "178")
+    assert (request.fmt, request.size, request.state.k, request.state.district) == ("png", "slide", 4, "178")
 
 
 ERRORS = [
@@ -127,13 +127,13 @@ ERRORS = [
     ),
     (
         ["--theme", "roads", "{tmp}/map.png"],
-        r"--theme 'roads' is not valid; allowed: criteria, poverty, infrastructure",
-        "--theme 'roads' không hợp lệ",
+        r"--theme 'roads': unknown theme; allowed: criteria, poverty, infrastructure",
+        "--theme 'roads': chủ đề không hợp lệ",
     ),
     (
         ["--theme", "poverty", "--var", "c01", "{tmp}/map.png"],
-        r"--var 'c01' is not a variable of theme 'poverty'; allowed: poverty_rate_pct",
-        "không thuộc chủ đề 'poverty'",
+        r"--var 'c01': not a variable of theme poverty; allowed: poverty_rate_pct",
+        "không thuộc chủ đề poverty",
     ),
     (
         ["--theme", "criteria", "--dataset", "x1", "{tmp}/map.png"],
@@ -143,33 +143,33 @@ ERRORS = [
     (["--theme", "criteria", "{tmp}/map.png"], r"--year is required; allowed: 2011, 2015", "Thiếu --year"),
     (
         ["--theme", "criteria", "--year", "2013", "{tmp}/map.png"],
-        r"--year '2013' is not a year of dataset 'illustrative'; allowed: 2011, 2015",
-        "không phải năm có trong bộ dữ liệu",
+        r"--year '2013': no data for 2013; years with data: 2011, 2015",
+        "--year '2013': không có số liệu năm 2013",
     ),
     (
         ["--theme", "criteria", "--year", "20x5", "{tmp}/map.png"],
-        r"--year '20x5' is not a year",
+        r"--year '20x5': year must be one of 2011, 2015",
         "--year '20x5'",
     ),
     (
         ["--theme", "poverty", "--year", "2015", "--scheme", "jenks", "{tmp}/map.png"],
-        r"--scheme 'jenks' is not valid; allowed: natural_breaks, quantiles, equal_interval",
-        "--scheme 'jenks' không hợp lệ",
+        r"--scheme 'jenks': unknown classification scheme; allowed: natural_breaks, quantiles, equal_interval",
+        "--scheme 'jenks': phương pháp phân lớp không hợp lệ",
     ),
     (
         ["--theme", "poverty", "--year", "2015", "--k", "9", "{tmp}/map.png"],
-        r"--k '9' is not valid; allowed: 3, 4, 5, 6, 7",
-        "--k '9' không hợp lệ",
+        r"--k '9': number of classes must be 3–7",
+        "--k '9': số lớp phải từ 3 đến 7",
     ),
     (
         ["--theme", "poverty", "--year", "2015", "--k", "four", "{tmp}/map.png"],
-        r"--k 'four' is not valid",
+        r"--k 'four': number of classes must be 3–7",
         "--k 'four'",
     ),
     (
         ["--theme", "poverty", "--year", "2015", "--lang", "fr", "{tmp}/map.png"],
-        r"--lang 'fr' is not valid; allowed: vi, en",
-        "--lang 'fr' không hợp lệ",
+        r"--lang 'fr': language must be vi or en",
+        "--lang 'fr': ngôn ngữ phải là vi hoặc en",
     ),
     (
         ["--theme", "poverty", "--year", "2015", "--district", "Hà Nội", "{tmp}/map.png"],
@@ -193,7 +193,9 @@ def test_errors_are_bilingual_and_exit_2(argv, en, vi, tmp_path, capsys, boundar
 
 def test_parse_request_raises_config_error(tmp_path, boundaries):
     args = build_parser().parse_args(["export-map", "--theme", "nope", str(tmp_path / "a.png")])
-    with pytest.raises(ConfigError, match=r"--theme 'nope' is not valid.*--theme 'nope' không hợp lệ"):
+    with pytest.raises(
+        ConfigError, match=r"--theme 'nope': unknown theme.*--theme 'nope': chủ đề không hợp lệ"
+    ):
         parse_request(args, boundaries)
 
 
@@ -223,4 +225,28 @@ def test_module_entry_point_registers_export_map(tmp_path):
         timeout=120,
     )
     assert result.returncode == 2
-    assert "Error: --theme 'x' is not valid" in result.stderr
+    assert "Error: --theme 'x': unknown theme" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "param"),
+    [
+        ("--k", "9", "k"),
+        ("--scheme", "jenks", "scheme"),
+        ("--lang", "fr", "lang"),
+        ("--units", "2030", "units"),
+    ],
+)
+def test_the_command_line_and_a_link_give_the_same_reason(option, value, param, tmp_path, boundaries):
+    """``--k 9`` and ``?k=9`` are checked by one validator (views.viewstate) with one wording."""
+    from ntm_geo.views.viewstate import from_query
+
+    args = build_parser().parse_args(
+        ["export-map", "--theme", "poverty", "--year", "2015", option, value, str(tmp_path / "a.png")]
+    )
+    with pytest.raises(ConfigError) as err:
+        parse_request(args, boundaries)
+    _, notices = from_query({param: value})
+    assert [n.param for n in notices] == [param]
+    assert err.value.message_en == f"{option} {value!r}: {notices[0].reason_en}."
+    assert err.value.message_vi == f"{option} {value!r}: {notices[0].reason_vi}."

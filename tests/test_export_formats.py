@@ -20,8 +20,8 @@ from ntm_geo.exports.formats import (
     table_xlsx,
     view_table,
 )
-from ntm_geo.exports.static_map import MapSpec
 from ntm_geo.maps.themes import compute_view, join_dataset
+from ntm_geo.views.viewstate import ViewState
 
 # ----------------------------------------------------------------------------- HTML
 
@@ -29,7 +29,7 @@ from ntm_geo.maps.themes import compute_view, join_dataset
 @pytest.fixture(scope="module")
 def page(boundaries) -> str:
     return standalone_html(
-        MapSpec(variable="poverty_rate_pct", district="186"), boundaries=boundaries, today=date(2026, 5, 4)
+        ViewState(var="poverty_rate_pct", district="186"), boundaries=boundaries, today=date(2026, 5, 4)
     )
 
 
@@ -70,20 +70,20 @@ def test_html_escapes_text(boundaries, monkeypatch):
     info = datasets.ILLUSTRATIVE
     evil = type(info)(**{**info.__dict__, "name_vi": "<script>alert(1)</script>", "note_vi": "<b>x</b>"})
     monkeypatch.setattr(catalog, "list_datasets", lambda: [evil])
-    out = standalone_html(MapSpec(), boundaries=boundaries)
+    out = standalone_html(ViewState(), boundaries=boundaries)
     assert "<script>alert(1)</script>" not in out
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
     assert "<b>x</b>" not in out
 
 
 def test_html_english(boundaries):
-    out = standalone_html(MapSpec(lang="en", variable="c05"), boundaries=boundaries)
+    out = standalone_html(ViewState(lang="en", var="c05"), boundaries=boundaries)
     assert "ILLUSTRATIVE DATA" in out and "Boundaries: censusVN2009" in out
 
 
 def test_html_rejects_bad_spec(boundaries):
     with pytest.raises(ConfigError, match=r"Unknown map variable 'x'.*Biến bản đồ không hợp lệ"):
-        standalone_html(MapSpec(variable="x"), boundaries=boundaries)
+        standalone_html(ViewState(var="x"), boundaries=boundaries)
 
 
 # ----------------------------------------------------------------------------- table
@@ -189,15 +189,15 @@ def test_xlsx_empty_table_and_sheet_name():
 
 def test_export_filename():
     assert (
-        export_filename(MapSpec(district="186"), "png", "a4")
+        export_filename(ViewState(district="186"), "png", "a4")
         == "ntm_lang_son_illustrative_2015_criteria_met_186_a4.png"
     )
-    assert export_filename(MapSpec(), "xlsx") == "ntm_lang_son_illustrative_2015_criteria_met.xlsx"
+    assert export_filename(ViewState(), "xlsx") == "ntm_lang_son_illustrative_2015_criteria_met.xlsx"
     with pytest.raises(
         ConfigError,
         match=r"Unknown export file type 'doc'; allowed: png, pdf, html, gpkg, xlsx, csv.*Loại tệp",
     ):
-        export_filename(MapSpec(), "doc")
+        export_filename(ViewState(), "doc")
 
 
 def test_display_table_is_translated_and_keeps_numbers(real_table):

@@ -16,7 +16,6 @@ from ntm_geo.datasets.importing.table import import_table
 from ntm_geo.datasets.provenance import MARKER, SHEET, Provenance, illustrative_title, read_provenance
 from ntm_geo.errors import ConfigError, DataError
 from ntm_geo.exports.formats import table_export, table_xlsx, view_table
-from ntm_geo.exports.static_map import MapSpec
 from ntm_geo.exports.tables import (
     column_label,
     localized_table,
@@ -25,6 +24,7 @@ from ntm_geo.exports.tables import (
     value_words,
 )
 from ntm_geo.maps.themes import compute_view, join_dataset
+from ntm_geo.views.viewstate import ViewState
 
 NOW = datetime(2026, 12, 6, 4, 0, tzinfo=UTC)
 
@@ -33,7 +33,7 @@ NOW = datetime(2026, 12, 6, 4, 0, tzinfo=UTC)
 def exports(boundaries) -> dict[tuple[str, str], bytes]:
     """(format, lang) -> the map page's table export of criteria met, 2015."""
     return {
-        (fmt, lang): table_export(MapSpec(lang=lang), fmt, boundaries=boundaries, now=NOW)
+        (fmt, lang): table_export(ViewState(lang=lang), fmt, boundaries=boundaries, now=NOW)
         for fmt in ("xlsx", "csv")
         for lang in ("vi", "en")
     }
@@ -146,7 +146,7 @@ def test_round_trip_through_the_importer(exports, fmt, lang):
 
 
 def test_a_district_table_has_its_units_only(boundaries):
-    data = table_export(MapSpec(district="186", lang="en"), "xlsx", boundaries=boundaries)
+    data = table_export(ViewState(district="186", lang="en"), "xlsx", boundaries=boundaries)
     ws = openpyxl.load_workbook(io.BytesIO(data)).active
     assert (
         ws["A1"].value.endswith("— Hữu Lũng — NTM results per commune (illustrative)")
@@ -157,7 +157,7 @@ def test_a_district_table_has_its_units_only(boundaries):
 
 def test_unknown_table_format():
     with pytest.raises(ConfigError, match=r"Unknown table format 'ods'; allowed: xlsx, csv.*Định dạng bảng"):
-        table_export(MapSpec(), "ods")
+        table_export(ViewState(), "ods")
 
 
 # ------------------------------------------------------------------ provenance (issue 14, item 1)

@@ -11,7 +11,9 @@ from streamlit.testing.v1 import AppTest
 def _script(district: str = "", lang: str = "vi") -> str:
     return (
         "from app_pages.export_ui import render_exports\n"
-        f"render_exports('illustrative', 2015, 'poverty_rate_pct', 'quantiles', 4, {district!r}, {lang!r})\n"
+        "from ntm_geo.views.viewstate import ViewState\n"
+        "render_exports(ViewState(year=2015, theme='poverty', var='poverty_rate_pct', scheme='quantiles', "
+        f"k=4, district={district!r}, lang={lang!r}))\n"
     )
 
 
@@ -59,7 +61,9 @@ def test_a_file_that_cannot_be_made_says_why_and_the_others_stay(boundaries, mon
     """A GeoPackage of a variable without values is refused; the other files are still offered."""
     script = (
         "from app_pages.export_ui import render_exports\n"
-        "render_exports('illustrative', 2011, 'road_hardened_pct', 'quantiles', 4, '186', 'en')\n"
+        "from ntm_geo.views.viewstate import ViewState\n"
+        "render_exports(ViewState(year=2011, theme='infrastructure', var='road_hardened_pct', "
+        "scheme='quantiles', k=4, district='186', lang='en'))\n"
     )
     import app_pages.export_ui as ui
 
@@ -77,3 +81,17 @@ def test_a_file_that_cannot_be_made_says_why_and_the_others_stay(boundaries, mon
         )
         for c in at.caption
     )
+
+
+def test_the_export_key_is_the_view_a_link_encodes_without_selection_or_tiles():
+    """Files are keyed by the page's ViewState; a selected commune or the tiles make no new files."""
+    from dataclasses import replace
+
+    from app_pages.export_ui import export_view
+    from ntm_geo.views.viewstate import ViewState
+
+    base = ViewState(year=2011, theme="poverty", var="poverty_rate_pct", district="186", lang="en")
+    busy = replace(base, communes=("06628",), tiles="osm", shortlist=("06628",))
+    assert export_view(busy) == export_view(base)
+    assert export_view(base).district == "186" and export_view(base).lang == "en"
+    assert export_view(replace(base, k=4)) != export_view(base)

@@ -25,9 +25,10 @@ from ntm_geo.exports.geopackage import (
     TABLE_METADATA,
     build_geopackage,
 )
-from ntm_geo.exports.static_map import MapSpec, prepare, render_map
+from ntm_geo.exports.static_map import prepare, render_map
 from ntm_geo.exports.view_data import export_data
 from ntm_geo.geo.vintages import units_2025
+from ntm_geo.views.viewstate import ViewState
 
 PASSWORD = "s3cret"
 
@@ -83,15 +84,15 @@ def dataset_2026(tmp_path_factory, boundaries, boundaries_2025):
     auth.configure(None)
 
 
-def _gpkg(tmp_path: Path, spec: MapSpec) -> Path:
+def _gpkg(tmp_path: Path, state: ViewState, former_districts: bool = False) -> Path:
     path = tmp_path / "export.gpkg"
-    path.write_bytes(build_geopackage(spec))
+    path.write_bytes(build_geopackage(state, former_districts=former_districts))
     return path
 
 
 def test_the_spec_of_a_2025_dataset_is_on_the_65_units_whatever_was_asked(dataset_2026):
-    data = export_data(MapSpec(dataset_2026, 2026, "criteria_met"))  # units="2015" asked
-    assert data.spec.units == "2025" and len(data.joined) == 65 and not data.has_districts
+    data = export_data(ViewState(dataset_2026, 2026, var="criteria_met"))  # units="2015" asked
+    assert data.state.units == "2025" and len(data.joined) == 65 and not data.has_districts
     assert data.framework is not None and data.framework.decision == "51/2025/QĐ-TTg"
     shown = set(data.view.display_values)
     assert "10/10" in shown and "4/10" in shown and not any("/19" in v for v in shown)
@@ -101,22 +102,24 @@ def test_the_spec_of_a_2025_dataset_is_on_the_65_units_whatever_was_asked(datase
 
 
 def test_static_maps_are_drawn_on_the_65_units_with_the_framework_s_classes(dataset_2026):
-    printed = prepare(MapSpec(dataset_2026, 2026, "criteria_met"))
+    printed = prepare(ViewState(dataset_2026, 2026, var="criteria_met"))
     assert len(printed.communes) == 65 and len(printed.districts) == 0 and not printed.former
     labels = [label for _, label, _ in printed.view.classification.legend_entries("vi")]
     assert labels[0] == "10 tiêu chí (đạt chuẩn NTM)" and "0–2 tiêu chí" in labels
-    slide = Image.open(io.BytesIO(render_map(MapSpec(dataset_2026, 2026, "criteria_met"), "png", "slide")))
+    slide = Image.open(
+        io.BytesIO(render_map(ViewState(dataset_2026, 2026, var="criteria_met"), "png", "slide"))
+    )
     assert slide.size == (1920, 1080)
-    former = prepare(MapSpec(dataset_2026, 2026, "poverty_rate_pct", former_districts=True))
+    former = prepare(ViewState(dataset_2026, 2026, var="poverty_rate_pct"), former_districts=True)
     assert former.former and len(former.districts) == 11  # the 11 former districts as context
-    pdf = render_map(MapSpec(dataset_2026, 2026, "c03", lang="en", former_districts=True), "pdf", "a4")
+    pdf = render_map(ViewState(dataset_2026, 2026, var="c03", lang="en"), "pdf", "a4", former_districts=True)
     from ntm_geo.cli.export_map import describe
 
     assert describe(pdf, "pdf", "en") == "PDF 1 page, 210×297 mm"
 
 
 def test_standalone_html_holds_the_65_units_and_no_district(dataset_2026):
-    page = standalone_html(MapSpec(dataset_2026, 2026, "criteria_met"))
+    page = standalone_html(ViewState(dataset_2026, 2026, var="criteria_met"))
     units = units_2025()
     for code, name in zip(units["commune_code"], units["name_with_type"], strict=True):
         assert code in page
@@ -124,13 +127,13 @@ def test_standalone_html_holds_the_65_units_and_no_district(dataset_2026):
     assert "Đơn vị hành chính 2025" in page and "QĐ 51/2025/QĐ-TTg (2026–2030, 10 tiêu chí)" in page
     assert "Không còn cấp huyện" in page or "không còn cấp huyện" in page
     assert "nhóm 1" in page
-    with_former = standalone_html(MapSpec(dataset_2026, 2026, "criteria_met", former_districts=True))
+    with_former = standalone_html(ViewState(dataset_2026, 2026, var="criteria_met"), former_districts=True)
     label = "huyện cũ (trước 1/7/2025)"
     assert label in with_former or json.dumps(label)[1:-1] in with_former
 
 
 def test_geopackage_has_65_features_in_epsg_4326_and_no_district_columns(dataset_2026, tmp_path):
-    path = _gpkg(tmp_path, MapSpec(dataset_2026, 2026, "criteria_met"))
+    path = _gpkg(tmp_path, ViewState(dataset_2026, 2026, var="criteria_met"))
     communes = gpd.read_file(path, layer=LAYER_COMMUNES)
     assert len(communes) == 65 and communes.crs.to_epsg() == 4326
     assert "district_code" not in communes and "district_name" not in communes
@@ -152,7 +155,7 @@ def test_geopackage_has_65_features_in_epsg_4326_and_no_district_columns(dataset
 
 
 def test_geopackage_former_districts_layer_when_asked(dataset_2026, tmp_path):
-    path = _gpkg(tmp_path, MapSpec(dataset_2026, 2026, "poverty_rate_pct", former_districts=True))
+    path = _gpkg(tmp_path, ViewState(dataset_2026, 2026, var="poverty_rate_pct"), former_districts=True)
     former = gpd.read_file(path, layer=LAYER_FORMER_DISTRICTS)
     assert len(former) == 11 and former.crs.to_epsg() == 4326 and former["units"].sum() == 65
     assert set(former["label"]) == {"huyện cũ (trước 1/7/2025)"}
@@ -164,7 +167,7 @@ def test_geopackage_former_districts_layer_when_asked(dataset_2026, tmp_path):
 
 
 def test_excel_and_csv_tables_of_the_65_units(dataset_2026):
-    book = load_workbook(io.BytesIO(table_export(MapSpec(dataset_2026, 2026, "criteria_met"), "xlsx")))
+    book = load_workbook(io.BytesIO(table_export(ViewState(dataset_2026, 2026, var="criteria_met"), "xlsx")))
     sheet = book.worksheets[0]
     rows = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
     assert "Đơn vị hành chính 2025" in rows[0][0]
@@ -177,7 +180,9 @@ def test_excel_and_csv_tables_of_the_65_units(dataset_2026):
     shown = {r[-1] for r in body}
     assert "10/10" in shown and not any(str(v).endswith("/19") for v in shown)
     assert any("51/2025" in str(r[0]) for r in rows[:keys_row])
-    csv = table_export(MapSpec(dataset_2026, 2026, "poverty_rate_pct", lang="en"), "csv").decode("utf-8-sig")
+    csv = table_export(ViewState(dataset_2026, 2026, var="poverty_rate_pct", lang="en"), "csv").decode(
+        "utf-8-sig"
+    )
     assert "district_name" not in csv and "2025 units" in csv
     from ntm_geo.datasets.importing.reading import read_table
 
@@ -185,7 +190,7 @@ def test_excel_and_csv_tables_of_the_65_units(dataset_2026):
 
 
 def test_a_2015_dataset_carried_to_2025_units_is_labelled_derived(boundaries_2025, tmp_path):
-    spec = MapSpec("illustrative", 2015, "poverty_rate_pct", units="2025", lang="en")
+    spec = ViewState("illustrative", 2015, var="poverty_rate_pct", units="2025", lang="en")
     page = standalone_html(spec)
     assert "DERIVED VALUES" in page and "ILLUSTRATIVE DATA" in page
     path = _gpkg(tmp_path, spec)
@@ -195,25 +200,25 @@ def test_a_2015_dataset_carried_to_2025_units_is_labelled_derived(boundaries_202
     assert meta["derived"] == "derived" and meta["provenance.derived"] == "true"
     # criteria of former communes are 'k of n', not a map: refused with the variables that have values
     with pytest.raises(ConfigError, match="no value in any unit.*poverty_rate_pct"):
-        render_map(MapSpec("illustrative", 2015, "criteria_met", units="2025"))
+        render_map(ViewState("illustrative", 2015, var="criteria_met", units="2025"))
 
 
 @pytest.mark.parametrize(
-    ("spec", "match"),
+    ("state", "former", "match"),
     [
-        (MapSpec(units="2030"), "Unknown unit vintage '2030'; allowed: 2015, 2025"),
-        (MapSpec(units="2025", district="186"), "no district level"),
-        (MapSpec(former_districts=True), "Former district outlines are drawn on the 2025 units only"),
+        (ViewState(units="2030"), False, "Unknown unit vintage '2030'; allowed: 2015, 2025"),
+        (ViewState(units="2025", district="186"), False, "no district level"),
+        (ViewState(), True, "Former district outlines are drawn on the 2025 units only"),
     ],
 )
-def test_bad_specs_on_units_are_refused(spec, match, boundaries):
+def test_bad_specs_on_units_are_refused(state, former, match, boundaries):
     with pytest.raises(ConfigError, match=match):
-        render_map(spec, boundaries=boundaries)
+        render_map(state, boundaries=boundaries, former_districts=former)
 
 
 def test_a_criterion_outside_the_framework_is_refused(dataset_2026):
     with pytest.raises(ConfigError, match="not part of Decision 51/2025"):
-        build_geopackage(MapSpec(dataset_2026, 2026, "c15"))
+        build_geopackage(ViewState(dataset_2026, 2026, var="c15"))
 
 
 def test_cli_exports_a_2025_dataset_by_name(dataset_2026, tmp_path, capsys):
@@ -270,7 +275,8 @@ def test_the_export_panel_offers_every_file_of_a_2025_dataset(dataset_2026):
 
     script = (
         "from app_pages.export_ui import render_exports\n"
-        f"render_exports({dataset_2026!r}, 2026, 'criteria_met', 'natural_breaks', 5, '', 'vi', units='2025')\n"
+        "from ntm_geo.views.viewstate import ViewState\n"
+        f"render_exports(ViewState(dataset={dataset_2026!r}, year=2026, units='2025'))\n"
     )
     at = AppTest.from_string(script, default_timeout=240).run()
     at.button[0].click().run()
@@ -281,12 +287,12 @@ def test_the_export_panel_offers_every_file_of_a_2025_dataset(dataset_2026):
 
 
 def test_file_names_on_the_2025_units_say_so():
-    carried = MapSpec("illustrative", 2015, "poverty_rate_pct", units="2025")
+    carried = ViewState("illustrative", 2015, var="poverty_rate_pct", units="2025")
     assert (
         export_filename(carried, "png", "slide")
         == "ntm_lang_son_illustrative_2015_units2025_poverty_rate_pct_slide.png"
     )
     assert (
-        export_filename(MapSpec(variable="poverty_rate_pct"), "png")
+        export_filename(ViewState(var="poverty_rate_pct"), "png")
         == "ntm_lang_son_illustrative_2015_poverty_rate_pct.png"
     )

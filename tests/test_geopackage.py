@@ -29,26 +29,26 @@ from ntm_geo.exports.geopackage import (
     require_variable,
     vn2000_crs,
 )
-from ntm_geo.exports.static_map import MapSpec
 from ntm_geo.geo.boundary_upload import VN2000_LANG_SON_TM3
 from ntm_geo.maps.classify import NO_DATA, NO_DATA_COLOR, NOT_ASSESSED, NOT_ASSESSED_COLOR
 from ntm_geo.maps.themes import compute_view, join_dataset
+from ntm_geo.views.viewstate import ViewState
 
 NOW = datetime(2026, 12, 6, 4, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
 def poverty_gpkg(boundaries, tmp_path_factory) -> Path:
-    spec = MapSpec(variable="poverty_rate_pct", scheme="quantiles", k=5)
+    spec = ViewState(var="poverty_rate_pct", scheme="quantiles", k=5)
     path = tmp_path_factory.mktemp("gpkg") / "poverty.gpkg"
     path.write_bytes(build_geopackage(spec, boundaries=boundaries, now=NOW))
     return path
 
 
-def _app_view(boundaries, spec: MapSpec):
+def _app_view(boundaries, spec: ViewState):
     """The view exactly as the map page computes it (web-simplified units)."""
-    table = join_dataset(boundaries.communes_web, catalog.load_year(spec.dataset_id, spec.year))
-    return compute_view(table, spec.variable, scheme=spec.scheme, k=spec.k, lang=spec.lang)
+    table = join_dataset(boundaries.communes_web, catalog.load_year(spec.dataset, spec.year))
+    return compute_view(table, spec.var, scheme=spec.scheme, k=spec.k, lang=spec.lang)
 
 
 def _qml(path: Path, layer: str) -> ET.Element:
@@ -105,7 +105,7 @@ def test_vn2000_layer_is_the_provincial_crs_in_metres(poverty_gpkg):
 
 
 def test_style_classes_colours_and_labels_equal_the_app_legend(poverty_gpkg, boundaries):
-    spec = MapSpec(variable="poverty_rate_pct", scheme="quantiles", k=5)
+    spec = ViewState(var="poverty_rate_pct", scheme="quantiles", k=5)
     view = _app_view(boundaries, spec)
     result = view.classification
     for layer in (LAYER_COMMUNES, LAYER_COMMUNES_VN2000):
@@ -145,7 +145,7 @@ def test_style_classes_colours_and_labels_equal_the_app_legend(poverty_gpkg, bou
 def test_units_without_data_stay_with_empty_values(boundaries, tmp_path):
     """Wards are not assessed against the criteria: they stay, with empty criteria, in their class."""
     path = tmp_path / "criteria.gpkg"
-    path.write_bytes(build_geopackage(MapSpec(variable="criteria_met"), boundaries=boundaries, now=NOW))
+    path.write_bytes(build_geopackage(ViewState(var="criteria_met"), boundaries=boundaries, now=NOW))
     communes = pyogrio.read_dataframe(path, layer=LAYER_COMMUNES)
     assert len(communes) == 226
     wards = communes[communes["unit_type"] != "xa"]
@@ -162,7 +162,7 @@ def test_units_missing_from_the_dataset_are_kept_as_no_data(boundaries, tmp_path
         "ntm_geo.exports.view_data.catalog.load_year", lambda *_: full[~full["commune_code"].isin(dropped)]
     )
     path = tmp_path / "partial.gpkg"
-    path.write_bytes(build_geopackage(MapSpec(variable="poverty_rate_pct"), boundaries=boundaries, now=NOW))
+    path.write_bytes(build_geopackage(ViewState(var="poverty_rate_pct"), boundaries=boundaries, now=NOW))
     communes = pyogrio.read_dataframe(path, layer=LAYER_COMMUNES)
     assert len(communes) == 226  # nothing left out
     missing = communes[communes["commune_code"].isin(dropped)]
@@ -208,7 +208,7 @@ def test_aliases_metadata_and_district_layer(poverty_gpkg):
 
 def test_a_district_view_keeps_the_province_classes(boundaries, tmp_path):
     path = tmp_path / "huu_lung.gpkg"
-    spec = MapSpec(variable="poverty_rate_pct", scheme="quantiles", k=5, district="186", lang="en")
+    spec = ViewState(var="poverty_rate_pct", scheme="quantiles", k=5, district="186", lang="en")
     path.write_bytes(build_geopackage(spec, boundaries=boundaries, now=NOW))
     communes = pyogrio.read_dataframe(path, layer=LAYER_COMMUNES)
     assert len(communes) == 26 and set(communes["district_code"]) == {"186"}
@@ -229,16 +229,16 @@ def test_a_dataset_without_the_variable_is_refused(boundaries, year, variable, m
     with pytest.raises(
         ConfigError, match=message + r".*Variables with values: criteria_met, poverty_rate_pct"
     ):
-        build_geopackage(MapSpec(year=year, variable=variable), boundaries=boundaries)
+        build_geopackage(ViewState(year=year, var=variable), boundaries=boundaries)
 
 
 def test_a_missing_column_is_named():
     table = pd.DataFrame({"commune_code": ["06628"], "poverty_rate_pct": [11.9]})
     with pytest.raises(ConfigError, match=r"'criteria_met' \(.*\) has no column criteria_met.*không có cột"):
-        require_variable(table, MapSpec(variable="criteria_met"))
+        require_variable(table, ViewState(var="criteria_met"))
     with pytest.raises(ConfigError, match=r"has no column c02, c03"):
-        require_variable(table, MapSpec(variable="infra_criteria_met"))
-    require_variable(table, MapSpec(variable="poverty_rate_pct"))  # present: no error
+        require_variable(table, ViewState(var="infra_criteria_met"))
+    require_variable(table, ViewState(var="poverty_rate_pct"))  # present: no error
 
 
 def test_vn2000_crs_is_the_upload_definition_named():

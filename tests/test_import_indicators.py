@@ -319,13 +319,13 @@ def test_csv_and_excel_exports_carry_the_indicators_and_import_back(data_store, 
     """The exported table of a saved dataset with c10_1 and the linked 4.2/17.1 has them under
     their headers ("CT10.1. …", the registry's) and imports again to the same values."""
     from ntm_geo.exports.formats import table_export
-    from ntm_geo.exports.static_map import MapSpec
+    from ntm_geo.views.viewstate import ViewState
 
     report = import_table(table_2015(), "chi_tieu_2015.csv")
     info = store.save_import(
         report.table, 2015, report.to_json(), name="Chỉ tiêu", source="VPĐP", uploaded_by="a", password=PW
     )
-    data = table_export(MapSpec(dataset_id=info.id, year=2015), fmt, boundaries=boundaries)
+    data = table_export(ViewState(dataset=info.id, year=2015), fmt, boundaries=boundaries)
     if fmt == "csv":
         text = data.decode("utf-8-sig")
         assert "CT10.1. Thu nhập bình quân đầu người khu vực nông thôn (triệu đồng/người/năm)" in text

@@ -17,7 +17,7 @@ import subprocess
 import pytest
 
 from ntm_geo.exports.formats import table_export
-from ntm_geo.exports.static_map import MapSpec
+from ntm_geo.views.viewstate import ViewState
 
 pytestmark = [
     pytest.mark.office,
@@ -53,7 +53,7 @@ def _calc_to_csv(xlsx: bytes, tmp_path) -> list[list[str]]:
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_libreoffice_reads_the_excel_table_in_the_readers_language(boundaries, tmp_path, lang):
-    rows = _calc_to_csv(table_export(MapSpec(lang=lang), "xlsx", boundaries=boundaries), tmp_path)
+    rows = _calc_to_csv(table_export(ViewState(lang=lang), "xlsx", boundaries=boundaries), tmp_path)
     title, note = rows[0][0], rows[1][0]
     if lang == "vi":
         assert title.startswith("Số tiêu chí đạt (0–19) — năm 2015 — Kết quả NTM từng xã (minh họa)")

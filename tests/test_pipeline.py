@@ -47,15 +47,12 @@ def test_map_key_keeps_only_what_changes_the_colours():
 
 
 def test_static_map_and_html_export_resolve_like_the_app(boundaries):
-    spec = static_map.MapSpec(year=2011, variable="poverty_rate_pct", scheme="quantiles", k=4, lang="en")
-    assert spec.view_state() == ViewState(
-        year=2011, theme="poverty", var="poverty_rate_pct", scheme="quantiles", k=4, lang="en"
-    )
+    spec = ViewState(year=2011, theme="poverty", var="poverty_rate_pct", scheme="quantiles", k=4, lang="en")
     printed = static_map.prepare(spec, boundaries)
-    app = pipeline.resolve(spec.view_state(), boundaries.communes)
+    app = pipeline.resolve(spec, boundaries.communes)
     assert np.array_equal(printed.view.classification.yb, app.view.classification.yb)
     assert printed.view.classification.classes == app.view.classification.classes
     html = formats.standalone_html(spec, boundaries=boundaries, today=date(2026, 1, 1))
-    web = pipeline.resolve(spec.view_state(), boundaries.communes_web)
+    web = pipeline.resolve(spec, boundaries.communes_web)
     for cls in web.view.classification.classes:
         assert cls.label_en.split()[0] in html

@@ -9,8 +9,8 @@ from ntm_geo.views import slides as sl
 from ntm_geo.views.links import parse_link
 from ntm_geo.views.slides import (
     DEFAULT_SLIDES,
-    MapSpec,
     Slide,
+    SlideMap,
     format_slides,
     parse_slide,
     parse_slides,
@@ -24,19 +24,22 @@ DISTRICTS = {"178", "186", "189"}
 @pytest.mark.parametrize(
     ("spec", "expected"),
     [
-        ("criteria_met.2015", Slide("map", (MapSpec("criteria_met", 2015),))),
-        ("poverty_rate_pct.2011", Slide("map", (MapSpec("poverty_rate_pct", 2011),))),
-        ("c05.2011.d186", Slide("map", (MapSpec("c05", 2011),), "186")),
-        ("change", Slide("change", (MapSpec("criteria_met", 2011), MapSpec("criteria_met", 2015)))),
+        ("criteria_met.2015", Slide("map", (SlideMap("criteria_met", 2015),))),
+        ("poverty_rate_pct.2011", Slide("map", (SlideMap("poverty_rate_pct", 2011),))),
+        ("c05.2011.d186", Slide("map", (SlideMap("c05", 2011),), "186")),
+        ("change", Slide("change", (SlideMap("criteria_met", 2011), SlideMap("criteria_met", 2015)))),
         (
             "change.d189",
-            Slide("change", (MapSpec("criteria_met", 2011), MapSpec("criteria_met", 2015)), "189"),
+            Slide("change", (SlideMap("criteria_met", 2011), SlideMap("criteria_met", 2015)), "189"),
         ),
-        ("change:2011:2015", Slide("change", (MapSpec("criteria_met", 2011), MapSpec("criteria_met", 2015)))),
-        ("compare:year", Slide("compare", (MapSpec("criteria_met", 2011), MapSpec("criteria_met", 2015)))),
+        (
+            "change:2011:2015",
+            Slide("change", (SlideMap("criteria_met", 2011), SlideMap("criteria_met", 2015))),
+        ),
+        ("compare:year", Slide("compare", (SlideMap("criteria_met", 2011), SlideMap("criteria_met", 2015)))),
         (
             "compare:criteria_met.2015:poverty_rate_pct.2015.d178",
-            Slide("compare", (MapSpec("criteria_met", 2015), MapSpec("poverty_rate_pct", 2015)), "178"),
+            Slide("compare", (SlideMap("criteria_met", 2015), SlideMap("poverty_rate_pct", 2015)), "178"),
         ),
     ],
 )
@@ -48,8 +51,8 @@ def test_parse_and_format_round_trip(spec, expected):
 
 
 def test_theme_follows_the_variable():
-    assert MapSpec("infra_criteria_met", 2015).theme == "infrastructure"
-    assert MapSpec("c12", 2011).theme == "criteria"
+    assert SlideMap("infra_criteria_met", 2015).theme == "infrastructure"
+    assert SlideMap("c12", 2011).theme == "criteria"
 
 
 @pytest.mark.parametrize(
@@ -85,7 +88,7 @@ def test_default_sequence_is_short_in_the_link_and_tells_the_story():
 
 def test_bad_link_keeps_the_good_slides_and_says_what_was_ignored():
     got, notices = parse_slides("criteria_met.2099~c05.2011.d186~foo~change.d999", known_districts=DISTRICTS)
-    assert got == (Slide("map", (MapSpec("c05", 2011),), "186"),)
+    assert got == (Slide("map", (SlideMap("c05", 2011),), "186"),)
     assert [n.value for n in notices] == ["criteria_met.2099", "foo", "change.d999"]
     assert all(n.param == "slides" and n.reason_vi and n.reason_en for n in notices)
     assert "năm '2099'" in notices[0].reason_vi

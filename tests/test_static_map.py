@@ -17,8 +17,7 @@ from ntm_geo.exports.static_map import (
     FONT_BOLD,
     FONT_REGULAR,
     SIZES,
-    MapSpec,
-    check_spec,
+    check_view,
     prepare,
     render_map,
     resolve_district,
@@ -26,6 +25,7 @@ from ntm_geo.exports.static_map import (
 from ntm_geo.exports.static_map.drawing import nice_length
 from ntm_geo.exports.static_map.legend import legend_rows
 from ntm_geo.exports.static_map.page import Page
+from ntm_geo.views.viewstate import ViewState
 
 VIETNAMESE = "ạ ả ấ ầ ẩ ẫ ậ ắ ằ ẳ ẵ ặ ẹ ẻ ẽ ế ề ể ễ ệ ỉ ị ọ ỏ ố ồ ổ ỗ ộ ớ ờ ở ỡ ợ ụ ủ ứ ừ ử ữ ự ỳ ỵ ỷ ỹ đ Đ"
 VIETNAMESE_ALL = VIETNAMESE + " " + VIETNAMESE.upper() + " à á â ã è é ê ì í ò ó ô õ ù ú ý ă ơ ư Ă Ơ Ư"
@@ -40,10 +40,10 @@ def _glyph_warnings(caught: list[warnings.WarningMessage]) -> list[str]:
 def renders(boundaries):
     """A few renders shared by the tests (each takes about a second); glyph warnings recorded."""
     cases = {
-        "slide_png": (MapSpec(), "png", "slide"),
-        "a4_png": (MapSpec(variable="poverty_rate_pct", scheme="quantiles", k=4), "png", "a4"),
-        "a4_pdf": (MapSpec(district="186", lang="en"), "pdf", "a4"),
-        "slide_pdf": (MapSpec(variable="c17", district="178"), "pdf", "slide"),
+        "slide_png": (ViewState(), "png", "slide"),
+        "a4_png": (ViewState(var="poverty_rate_pct", scheme="quantiles", k=4), "png", "a4"),
+        "a4_pdf": (ViewState(district="186", lang="en"), "pdf", "a4"),
+        "slide_pdf": (ViewState(var="c17", district="178"), "pdf", "slide"),
     }
     out, caught_all = {}, []
     for name, (spec, fmt, size) in cases.items():
@@ -129,7 +129,7 @@ def test_glyph_warning_capture_works():
 def test_png_shows_every_legend_colour(renders, boundaries):
     """The choropleth is drawn: each legend colour is painted (swatch and map)."""
     image = np.asarray(Image.open(io.BytesIO(renders["slide_png"])).convert("RGB"))
-    colours = {tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)) for c in _colours(boundaries, MapSpec())}
+    colours = {tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)) for c in _colours(boundaries, ViewState())}
     flat = image.reshape(-1, 3)
     for rgb in colours:
         assert (np.abs(flat.astype(int) - rgb).max(axis=1) <= 2).sum() > 500, rgb
@@ -140,7 +140,7 @@ def _colours(boundaries, spec):
 
 
 def test_district_legend_counts_the_district(boundaries):
-    spec = MapSpec(district="186", variable="poverty_rate_pct")
+    spec = ViewState(district="186", var="poverty_rate_pct")
     data = prepare(spec, boundaries)
     inside = (data.communes["district_code"] == "186").to_numpy()
     rows = legend_rows(data.view, "vi", inside)
@@ -153,7 +153,7 @@ def test_district_legend_counts_the_district(boundaries):
 
 
 def test_province_legend_has_not_assessed_row(boundaries):
-    rows = legend_rows(prepare(MapSpec(), boundaries).view, "vi", None)
+    rows = legend_rows(prepare(ViewState(), boundaries).view, "vi", None)
     assert rows[-1][1].startswith("Không đánh giá") and rows[-1][2] == 19
     assert sum(n for _, _, n in rows) == 226
 
@@ -178,44 +178,44 @@ def test_resolve_district_unknown(boundaries):
 @pytest.mark.parametrize(
     ("spec", "pattern"),
     [
-        (MapSpec(lang="fr"), r"Unknown language 'fr'; allowed: vi, en.*Ngôn ngữ không hợp lệ"),
-        (MapSpec(dataset_id="nope"), r"Unknown dataset 'nope'; available: illustrative.*Không có bộ dữ liệu"),
-        (MapSpec(year=2013), r"has no table for 2013; its years: 2011, 2015.*không có số liệu năm 2013"),
+        (ViewState(lang="fr"), r"Unknown language 'fr'; allowed: vi, en.*Ngôn ngữ không hợp lệ"),
+        (ViewState(dataset="nope"), r"Unknown dataset 'nope'; available: illustrative.*Không có bộ dữ liệu"),
+        (ViewState(year=2013), r"has no table for 2013; its years: 2011, 2015.*không có số liệu năm 2013"),
         (
-            MapSpec(variable="c20"),
+            ViewState(var="c20"),
             r"Unknown map variable 'c20'; allowed: criteria_met, c01.*Biến bản đồ không hợp lệ",
         ),
         (
-            MapSpec(scheme="jenks"),
+            ViewState(scheme="jenks"),
             r"Unknown classification scheme 'jenks'; allowed: natural_breaks.*Phương pháp",
         ),
-        (MapSpec(k=9), r"k=9 is outside 3–7; allowed: 3, 4, 5, 6, 7.*Số lớp k=9 nằm ngoài"),
-        (MapSpec(k=True), r"k=True is outside 3–7"),
+        (ViewState(k=9), r"k=9 is outside 3–7; allowed: 3, 4, 5, 6, 7.*Số lớp k=9 nằm ngoài"),
+        (ViewState(k=True), r"k=True is outside 3–7"),
         (
-            MapSpec(district="999"),
+            ViewState(district="999"),
             r"Unknown district code '999'; allowed: 178 \(Thành phố Lạng Sơn\).*Mã huyện",
         ),
     ],
 )
-def test_check_spec_errors(spec, pattern, boundaries):
+def test_check_view_errors(spec, pattern, boundaries):
     with pytest.raises(ConfigError, match=pattern):
-        check_spec(spec, boundaries)
+        check_view(spec, boundaries)
 
 
 def test_render_map_rejects_format_and_size(boundaries):
     with pytest.raises(ConfigError, match=r"Unknown static map format 'svg'; allowed: png, pdf.*Định dạng"):
-        render_map(MapSpec(), "svg", "slide", boundaries=boundaries)
+        render_map(ViewState(), "svg", "slide", boundaries=boundaries)
     with pytest.raises(
         ConfigError, match=r"Unknown page size 'a3'; allowed: slide, a4.*Khổ trang không hợp lệ"
     ):
-        render_map(MapSpec(), "png", "a3", boundaries=boundaries)
+        render_map(ViewState(), "png", "a3", boundaries=boundaries)
 
 
 def test_mapspec_is_frozen_and_hashable():
-    spec = MapSpec()
+    spec = ViewState()
     with pytest.raises(AttributeError):
         spec.year = 2011  # type: ignore[misc]
-    assert {spec: 1}[MapSpec()] == 1
+    assert {spec: 1}[ViewState()] == 1
 
 
 def test_no_data_units_get_their_own_legend_row_and_render(boundaries, monkeypatch):
@@ -229,7 +229,7 @@ def test_no_data_units_get_their_own_legend_row_and_render(boundaries, monkeypat
         return table
 
     monkeypatch.setattr(catalog, "load_year", blanked)
-    spec = MapSpec(variable="poverty_rate_pct")
+    spec = ViewState(var="poverty_rate_pct")
     rows = legend_rows(prepare(spec, boundaries).view, "vi", None)
     assert ("#9e9e9e", "Không có dữ liệu", 10) in rows
     image = Image.open(io.BytesIO(render_map(spec, "png", "slide", boundaries=boundaries)))

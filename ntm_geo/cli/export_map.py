@@ -26,7 +26,9 @@ boundary cache (vietnamese-provinces-database, :mod:`ntm_geo.geo.boundaries_2025
 
 Every argument is checked before anything is rendered; a bad one stops with exit status 2 and a
 message in Vietnamese and English that names the option and lists the allowed values (argparse's
-own checks are not used for that reason: its messages are English only). On success one line
+own checks are not used for that reason: its messages are English only). The view's options
+(``--theme --var --year --scheme --k --lang --units``) go through the validator links use
+(:func:`ntm_geo.views.viewstate.check_query`), so ``--k 9`` and ``?k=9`` get the same reason. On success one line
 says what was written: file, bytes, pixels and dpi (PNG), page size (PDF), time taken.
 """
 
@@ -39,7 +41,7 @@ import re
 import tempfile
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,8 +49,8 @@ from ntm_geo.bilingual import Bilingual
 from ntm_geo.errors import ConfigError
 
 if TYPE_CHECKING:  # imported lazily at run time: the CLI starts fast
-    from ntm_geo.exports.static_map import MapSpec
     from ntm_geo.geo.boundaries import Boundaries
+    from ntm_geo.views.viewstate import ViewState
 
 FORMATS = ("png", "pdf", "html", "gpkg", "xlsx", "csv")
 PAGE_FORMATS = ("png", "pdf")
@@ -57,12 +59,14 @@ DEFAULT_SIZE = {"png": "slide", "pdf": "a4"}
 
 @dataclass(frozen=True)
 class ExportRequest:
-    """A checked command line: what to render, how, and where."""
+    """A checked command line: the view to render (built by the links' validator,
+    :func:`ntm_geo.views.viewstate.check_query`), how, and where."""
 
-    spec: MapSpec
+    state: ViewState
     fmt: str
     size: str
     out: Path
+    former_districts: bool = False
 
 
 def _bad(
@@ -117,11 +121,9 @@ def configure(p: argparse.ArgumentParser) -> None:
 def parse_request(args: argparse.Namespace, boundaries: Boundaries | None = None) -> ExportRequest:
     """Check every option; raises :class:`ConfigError` (bilingual, allowed values listed) on the first bad one."""
     from ntm_geo.datasets import catalog
-    from ntm_geo.exports.spec import LANGS, SIZES, MapSpec, check_spec, resolve_district
-    from ntm_geo.geo.vintages import VINTAGES
-    from ntm_geo.maps.classify import K_RANGE, SCHEMES
+    from ntm_geo.exports.spec import SIZES, check_view, resolve_district
     from ntm_geo.maps.themes import THEMES
-    from ntm_geo.views.viewstate import view_units
+    from ntm_geo.views.viewstate import check_query, view_units
 
     def listing(values: Iterable[object]) -> str:
         return ", ".join(str(v) for v in values)
@@ -168,15 +170,6 @@ def parse_request(args: argparse.Namespace, boundaries: Boundaries | None = None
 
     if not args.theme:
         raise _missing("--theme", listing(THEMES))
-    if args.theme not in THEMES:
-        raise _bad("--theme", args.theme, listing(THEMES))
-    theme = THEMES[args.theme]
-    var = args.var or theme.variables[0]
-    if var not in theme.variables:
-        raise ConfigError(
-            f"--var {var!r} is not a variable of theme {theme.key!r}; allowed: {listing(theme.variables)}.",
-            f"--var {var!r} không thuộc chủ đề {theme.key!r}; các giá trị hợp lệ: {listing(theme.variables)}.",
-        )
     infos = catalog.list_datasets()
     ids = [d.id for d in infos]
     by_name = {n.casefold(): d.id for d in infos for n in (d.name_vi, d.name_en)}
@@ -186,26 +179,25 @@ def parse_request(args: argparse.Namespace, boundaries: Boundaries | None = None
             "--dataset", args.dataset, listing(ids), en="is not a dataset", vi="không phải bộ dữ liệu có sẵn"
         )
     args.dataset = dataset_id
-    years = catalog.get_dataset(args.dataset).years
+    # the link's validator: the same checks and bilingual reasons as ?theme=…&year=…&k=…
+    params = {
+        "dataset": dataset_id,
+        "theme": str(args.theme),
+        "scheme": str(args.scheme),
+        "k": str(args.k).strip(),
+        "lang": str(args.lang),
+        "units": str(getattr(args, "units", "2015") or "2015"),
+    }
+    if args.var:
+        params["var"] = str(args.var)
+    if args.year:
+        params["year"] = str(args.year).strip()
+    state = check_query(params, prefix="--", known_datasets=catalog.dataset_exists)
     if not args.year:
-        raise _missing("--year", listing(years))
-    if not re.fullmatch(r"\d{4}", str(args.year).strip()) or int(args.year) not in years:
-        raise ConfigError(
-            f"--year {args.year!r} is not a year of dataset {args.dataset!r}; allowed: {listing(years)}.",
-            f"--year {args.year!r} không phải năm có trong bộ dữ liệu {args.dataset!r}; các giá trị hợp lệ: "
-            f"{listing(years)}.",
-        )
-    if args.scheme not in SCHEMES:
-        raise _bad("--scheme", args.scheme, listing(SCHEMES))
-    if not re.fullmatch(r"\d{1,2}", str(args.k).strip()) or int(args.k) not in K_RANGE:
-        raise _bad("--k", args.k, listing(K_RANGE))
-    if args.lang not in LANGS:
-        raise _bad("--lang", args.lang, listing(LANGS))
-    units = str(getattr(args, "units", "2015") or "2015")
-    if units not in VINTAGES:
-        raise _bad("--units", units, listing(VINTAGES))
-    on_2025 = view_units(catalog.get_dataset(args.dataset).vintage, units) == "2025"
-    if getattr(args, "former_districts", False) and not on_2025:
+        raise _missing("--year", listing(catalog.get_dataset(dataset_id).years))
+    former = bool(getattr(args, "former_districts", False))
+    on_2025 = view_units(catalog.get_dataset(dataset_id).vintage, state.units) == "2025"
+    if former and not on_2025:
         raise ConfigError(
             "--former-districts applies to the 2025 units only (add --units 2025).",
             "--former-districts chỉ dùng trên đơn vị 2025 (thêm --units 2025).",
@@ -219,22 +211,12 @@ def parse_request(args: argparse.Namespace, boundaries: Boundaries | None = None
         )
     b = boundaries or active_boundaries()
     try:
-        district = resolve_district(args.district, b)
+        district = resolve_district(args.district, b)  # a name ("huu lung") or a code
     except ConfigError as err:
         raise ConfigError(f"--district: {err.message_en}", f"--district: {err.message_vi}") from None
-    spec = MapSpec(
-        dataset_id=args.dataset,
-        year=int(args.year),
-        variable=var,
-        scheme=args.scheme,
-        k=int(args.k),
-        district=district,
-        lang=args.lang,
-        units=units,
-        former_districts=bool(getattr(args, "former_districts", False)),
-    )
-    check_spec(spec, b)  # e.g. a criterion outside the dataset's framework, before any render
-    return ExportRequest(spec, fmt, size, out)
+    state = replace(state, district=district)
+    check_view(state, b, former_districts=former)  # e.g. a criterion outside the dataset's framework
+    return ExportRequest(state, fmt, size, out, former)
 
 
 def render(request: ExportRequest, boundaries: Boundaries | None = None) -> bytes:
@@ -242,18 +224,29 @@ def render(request: ExportRequest, boundaries: Boundaries | None = None) -> byte
     if request.fmt == "html":
         from ntm_geo.exports.formats import standalone_html
 
-        return standalone_html(request.spec, boundaries=boundaries).encode("utf-8")
+        html = standalone_html(
+            request.state, boundaries=boundaries, former_districts=request.former_districts
+        )
+        return html.encode("utf-8")
     if request.fmt == "gpkg":
         from ntm_geo.exports.geopackage import build_geopackage
 
-        return build_geopackage(request.spec, boundaries=boundaries)
+        return build_geopackage(
+            request.state, boundaries=boundaries, former_districts=request.former_districts
+        )
     if request.fmt in ("xlsx", "csv"):
         from ntm_geo.exports.formats import table_export
 
-        return table_export(request.spec, request.fmt, boundaries=boundaries)
+        return table_export(request.state, request.fmt, boundaries=boundaries)
     from ntm_geo.exports.static_map import render_map
 
-    return render_map(request.spec, request.fmt, request.size, boundaries=boundaries)
+    return render_map(
+        request.state,
+        request.fmt,
+        request.size,
+        boundaries=boundaries,
+        former_districts=request.former_districts,
+    )
 
 
 def describe(data: bytes, fmt: str, lang: str) -> str:
@@ -356,7 +349,7 @@ def export_map(args: argparse.Namespace) -> int:
     data = render(request, boundaries)
     _write(request.out, data)
     seconds = time.perf_counter() - started
-    lang = request.spec.lang
+    lang = request.state.lang
     what = describe(data, request.fmt, lang)
     size, secs = _number(len(data), lang), f"{seconds:.1f}"
     done = Bilingual(

@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.criteria.framework_file import load_framework
 from ntm_geo.criteria.framework_model import HOME_REGION, Framework, Threshold
 from ntm_geo.criteria.framework_model import Criterion as FrameworkCriterion
@@ -107,7 +108,7 @@ class Criterion:
 
     def label(self, lang: str = "vi") -> str:
         """ "4. Điện" / "4. Electricity"."""
-        return f"{self.number}. {self.name_vi if lang == 'vi' else self.name_en}"
+        return f"{self.number}. {Bilingual.of(self, 'name').pick(lang)}"
 
     def meets_threshold(self, value: float) -> bool:
         """Whether ``value`` (%) satisfies the recorded threshold; ConfigError when none is recorded."""

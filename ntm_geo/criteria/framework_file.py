@@ -365,16 +365,16 @@ def parse_framework(data: bytes, file: str, *, builtin: bool = False) -> Framewo
 
 def _linked_column(ck: Checker, ind: Mapping[str, Any], path: str, number: str) -> str | None:
     """The registry column an indicator declares (``column: poverty_rate_pct``), checked: it must be
-    an indicator of the schema registry (:func:`ntm_geo.datasets.schema.linkable_column`) with the
+    an indicator of the schema registry (:func:`ntm_geo.datasets.schema.linkable_columns`) with the
     indicator's unit."""
     key = ck.text(ind, "column", path, required=False)
     if key is None:
         return None
-    from ntm_geo.datasets.schema import linkable_column, linkable_keys
+    from ntm_geo.datasets.schema import linkable_columns
 
-    found = linkable_column(key)
+    found = linkable_columns().get(key)
     if found is None:
-        known = ", ".join(linkable_keys())
+        known = ", ".join(linkable_columns())
         raise ck.fail(
             f"{path}.column",
             f"indicator {number}: {key!r} is not an indicator column of the schema registry; known: {known}.",

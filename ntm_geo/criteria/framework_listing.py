@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ntm_geo.bilingual import Bilingual
+
 if TYPE_CHECKING:
     from ntm_geo.criteria.framework_model import Framework, Indicator
 
@@ -102,16 +104,24 @@ def framework_to_dict(fw: Framework) -> dict[str, Any]:
 def _count(fw: Framework, lang: str) -> str:
     listed = len(fw.indicators)
     if fw.indicator_count is None:
-        return (
-            f"số chỉ tiêu: không rõ (tệp có {listed})"
-            if lang == "vi"
-            else f"indicators: not stated (file lists {listed})"
-        )
-    return (
-        f"{fw.indicator_count} chỉ tiêu (tệp có {listed})"
-        if lang == "vi"
-        else f"{fw.indicator_count} indicators (file lists {listed})"
-    )
+        return Bilingual(
+            f"số chỉ tiêu: không rõ (tệp có {listed})", f"indicators: not stated (file lists {listed})"
+        ).pick(lang)
+    n = fw.indicator_count
+    return Bilingual(f"{n} chỉ tiêu (tệp có {listed})", f"{n} indicators (file lists {listed})").pick(lang)
+
+
+#: Headings of :func:`framework_text`, in both languages.
+TEXT = {
+    "levels": Bilingual("cấp", "levels"),
+    "thresholds": Bilingual("ngưỡng theo", "thresholds by"),
+    "criteria": Bilingual("tiêu chí", "criteria"),
+    "file": Bilingual("tệp", "file"),
+    "province": Bilingual(" (của tỉnh)", " (province)"),
+    "sources": Bilingual("nguồn", "sources"),
+    "not_found": Bilingual("chưa tìm thấy", "not found"),
+    "no_threshold": Bilingual("không có ngưỡng", "no threshold"),
+}
 
 
 def _value(v: float) -> str:
@@ -121,12 +131,11 @@ def _value(v: float) -> str:
 def indicator_line(fw: Framework, ind: Indicator, lang: str = "vi") -> str:
     """ "4.2 Tỷ lệ hộ sử dụng điện … (%): Trung du miền núi phía Bắc >= 95 [backan_…]"; areas
     without a threshold are not listed, and "không có ngưỡng" / "no threshold" when none has one."""
-    vi = lang == "vi"
-    names = {a.key: (a.name_vi if vi else a.name_en) for a in fw.areas}
+    names = {a.key: Bilingual.of(a, "name").pick(lang) for a in fw.areas}
     unit = f" ({ind.unit})" if ind.unit else ""
     ths = "; ".join(f"{names.get(a, a)} {t.op} {_value(t.value)}" for a, t in ind.thresholds)
     if not ths:
-        ths = "không có ngưỡng" if vi else "no threshold"
+        ths = TEXT["no_threshold"].pick(lang)
     column = f" → {ind.column}" if ind.column else ""
     return f"{ind.number} {ind.name(lang)}{unit}{column}: {ths} [{ind.source}]"
 
@@ -135,31 +144,30 @@ def framework_text(fw: Framework, lang: str = "vi") -> list[str]:
     """The framework as lines of text in ``lang`` ("vi" or "en"): a header line (id, decision,
     years, counts), levels, threshold areas, the criteria with their indicators, the file, the
     sources and what was not found."""
-    vi = lang == "vi"
-    head = (
-        f"{fw.id}  QĐ {fw.decision}  {fw.years[0]}–{fw.years[1]}  {len(fw.criteria)} tiêu chí, {_count(fw, lang)}"
-        if vi
-        else f"{fw.id}  Decision {fw.decision}  {fw.years[0]}–{fw.years[1]}  {len(fw.criteria)} criteria, {_count(fw, lang)}"
-    )
+
+    def say(key: str) -> str:
+        return TEXT[key].pick(lang)
+
+    span, counts = f"{fw.years[0]}–{fw.years[1]}", f"{len(fw.criteria)} {say('criteria')}, {_count(fw, lang)}"
+    head = Bilingual(
+        f"{fw.id}  QĐ {fw.decision}  {span}  {counts}", f"{fw.id}  Decision {fw.decision}  {span}  {counts}"
+    ).pick(lang)
     levels = ", ".join(
-        (lv.name_vi if vi else lv.name_en) + (f" ({lv.decision})" if lv.decision else "") for lv in fw.levels
+        Bilingual.of(lv, "name").pick(lang) + (f" ({lv.decision})" if lv.decision else "") for lv in fw.levels
     )
-    lines = [head, f"  {'cấp' if vi else 'levels'}: {levels}"]
+    lines = [head, f"  {say('levels')}: {levels}"]
     if fw.areas:
         lines.append(
-            f"  {'ngưỡng theo' if vi else 'thresholds by'}: "
-            + ", ".join(a.name_vi if vi else a.name_en for a in fw.areas)
+            f"  {say('thresholds')}: " + ", ".join(Bilingual.of(a, "name").pick(lang) for a in fw.areas)
         )
-    lines.append(f"  {'tiêu chí' if vi else 'criteria'}:")
+    lines.append(f"  {say('criteria')}:")
     for c in fw.criteria:
         lines.append(f"    {c.label(lang)}")
         lines += [f"      {indicator_line(fw, i, lang)}" for i in c.indicators]
-    lines.append(
-        f"  {'tệp' if vi else 'file'}: {fw.file}{'' if fw.builtin else (' (của tỉnh)' if vi else ' (province)')}"
-    )
-    lines.append(f"  {'nguồn' if vi else 'sources'}:")
+    lines.append(f"  {say('file')}: {fw.file}{'' if fw.builtin else say('province')}")
+    lines.append(f"  {say('sources')}:")
     lines += [f"    - [{s.key}] {s.title}" + (f" <{s.url}>" if s.url else "") for s in fw.sources]
     if fw.not_found:
-        lines.append(f"  {'chưa tìm thấy' if vi else 'not found'}:")
+        lines.append(f"  {say('not_found')}:")
         lines += [f"    - {t}" for t in fw.not_found]
     return lines

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.errors import ConfigError
 
 #: Lạng Sơn's region (vùng) in the region-kind frameworks (491/342, 1980, 318): the thresholds a
@@ -77,7 +78,7 @@ class Indicator:
         return f"c{int(crit):02d}_{int(sub)}"
 
     def name(self, lang: str = "vi") -> str:
-        return self.name_vi if lang == "vi" else self.name_en
+        return Bilingual.of(self, "name").pick(lang)
 
     def threshold(self, area: str) -> Threshold | None:
         """The threshold for ``area`` (a region or commune-group key), or None when the text found
@@ -103,7 +104,7 @@ class Criterion:
         return self.key
 
     def name(self, lang: str = "vi") -> str:
-        return self.name_vi if lang == "vi" else self.name_en
+        return Bilingual.of(self, "name").pick(lang)
 
     def label(self, lang: str = "vi") -> str:
         """ "3. Thủy lợi và phòng, chống thiên tai" / "3. Irrigation and disaster prevention"."""
@@ -216,9 +217,10 @@ class Framework:
     def label(self, lang: str = "vi") -> str:
         """ "QĐ 51/2025/QĐ-TTg (2026–2030, 10 tiêu chí)" / "Decision … (2026–2030, 10 criteria)"."""
         span = f"{self.years[0]}–{self.years[1]}"
-        if lang == "vi":
-            return f"QĐ {self.decision} ({span}, {len(self.criteria)} tiêu chí)"
-        return f"Decision {self.decision} ({span}, {len(self.criteria)} criteria)"
+        n = len(self.criteria)
+        return Bilingual(
+            f"QĐ {self.decision} ({span}, {n} tiêu chí)", f"Decision {self.decision} ({span}, {n} criteria)"
+        ).pick(lang)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready description (what ``python -m ntm_geo frameworks --json`` prints); see

@@ -33,6 +33,13 @@ the groups and thresholds of ``data/frameworks/qd491_342.yaml``); the national f
 (:mod:`ntm_geo.criteria.frameworks`, same ids) are registered at import, e.g. ``qd51_2025`` with
 10 criteria, whose columns are then ``c01``..``c10`` with ``framework`` set to its id.
 
+One column per quantity: a framework indicator measuring what a registry indicator measures names
+it (``column: poverty_rate_pct`` under 11.1 of 491/342, :func:`linkable_columns`) and has no
+column of its own (:mod:`ntm_geo.datasets.framework_indicators`).
+
+Why over 500 lines: this is the one table of every column (issue 11, one owner per concept); the
+entries of the key, indicator and flag columns alone are ~150 lines of data.
+
 Examples
 --------
 >>> column("poverty_rate_pct").header.pick("vi"), column("poverty_rate_pct").valid_range
@@ -322,15 +329,10 @@ _extra: list[Column] = []
 _hooks: list[Callable[[], None]] = []
 
 
-def linkable_column(key: str) -> Column | None:
-    """The registry indicator ``key`` that a framework indicator may declare as its column
-    (``column: poverty_rate_pct`` in a framework file, :mod:`ntm_geo.criteria.frameworks`), or None."""
-    return next((c for c in (*_VALUE_COLUMNS, *_extra) if c.key == key and c.kind == "indicator"), None)
-
-
-def linkable_keys() -> tuple[str, ...]:
-    """Keys of the registry indicators a framework indicator may be linked to."""
-    return tuple(c.key for c in (*_VALUE_COLUMNS, *_extra) if c.kind == "indicator")
+def linkable_columns() -> dict[str, Column]:
+    """The registry indicators, by key, a framework indicator may name as the column measuring it
+    (``column: poverty_rate_pct`` in a framework file, :mod:`ntm_geo.criteria.frameworks`)."""
+    return {c.key: c for c in (*_VALUE_COLUMNS, *_extra) if c.kind == "indicator"}
 
 
 def _check_framework(framework: str) -> None:
@@ -505,5 +507,4 @@ def extended(*extra: Column) -> Iterator[None]:
         _changed()
 
 
-# last: reading the framework files checks their indicators' ``column`` against the entries above
-_register_national_frameworks()
+_register_national_frameworks()  # last: the framework files check their ``column`` against the entries above

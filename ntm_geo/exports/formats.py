@@ -16,6 +16,10 @@
   and ``export-map --format xlsx|csv``.
 
 Pure logic: no Streamlit import.
+
+Why over 500 lines: the standalone HTML map and the reader's table share one resolved view
+(:func:`~ntm_geo.exports.view_data.export_data`), its provenance rows and its file names; splitting
+the two formats would split those helpers across modules that always change together.
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ from ntm_geo.datasets import schema
 from ntm_geo.datasets.provenance import SHEET as PROVENANCE_SHEET
 from ntm_geo.datasets.provenance import Provenance
 from ntm_geo.errors import ConfigError
-from ntm_geo.exports.static_map import ILLUSTRATIVE_COLOR, MapSpec, day_text, group_line
+from ntm_geo.exports.static_map import ILLUSTRATIVE_COLOR, day_text, group_line
 from ntm_geo.exports.tables import (
     CellValue,
     column_label,
@@ -58,6 +62,7 @@ from ntm_geo.i18n import register, t
 from ntm_geo.maps.mapbuild import build_view_layers
 from ntm_geo.maps.mapview import build_base_map, map_html
 from ntm_geo.maps.themes import ChoroplethView, table_framework
+from ntm_geo.views.viewstate import ViewState
 
 __all__ = [
     "TABLE_COLUMNS",
@@ -296,7 +301,7 @@ def table_xlsx(
 
 
 def table_export(
-    spec: MapSpec,
+    state: ViewState,
     fmt: str,
     *,
     boundaries: Boundaries | None = None,
@@ -304,8 +309,8 @@ def table_export(
 ) -> bytes:
     """The table behind a view as the reader's Excel (``fmt`` "xlsx") or CSV ("csv") file.
 
-    One row per unit (the district's units when ``spec.district`` is set; classes are those of
-    the whole province, as on the map), headers and coded values in ``spec.lang``
+    One row per unit (the district's units when ``state.district`` is set; classes are those of
+    the whole province, as on the map), headers and coded values in ``state.lang``
     (:func:`ntm_geo.exports.tables.localized_table`) over a row of machine keys, the title, the
     illustrative note when it applies, and the provenance rows
     (:mod:`ntm_geo.datasets.provenance`): importing the file again gives the same values, and
@@ -314,15 +319,15 @@ def table_export(
     Raises
     ------
     ConfigError
-        Invalid ``spec`` or ``fmt`` (messages list the allowed values).
+        Invalid ``state`` or ``fmt`` (messages list the allowed values).
     """
     if fmt not in ("xlsx", "csv"):
         raise ConfigError(
             f"Unknown table format {fmt!r}; allowed: xlsx, csv.",
             f"Định dạng bảng không hợp lệ {fmt!r}; các giá trị hợp lệ: xlsx, csv.",
         )
-    data = export_data(spec, boundaries, web=True)
-    spec, info, lang = data.spec, data.info, spec.lang
+    data = export_data(state, boundaries, web=True)
+    state, info, lang = data.state, data.info, state.lang
     joined, view = data.joined, data.view
     table = view_table(joined, view, lang)
     if not data.has_districts:  # no district level since 1 July 2025: no empty district columns
@@ -331,9 +336,9 @@ def table_export(
     extras = [c for c in data.value_columns() if c not in table.columns]
     for column in extras:
         table.insert(len(table.columns) - 1, column, joined[column].array)
-    title = t("static_title", lang, variable=view.variable.label(lang), year=spec.year)
-    if spec.district:
-        inside = joined["district_code"].to_numpy() == spec.district
+    title = t("static_title", lang, variable=view.variable.label(lang), year=state.year)
+    if state.district:
+        inside = joined["district_code"].to_numpy() == state.district
         table = table[inside].reset_index(drop=True)
         title += " — " + str(joined.loc[inside, "district_name"].iloc[0])
     title += " — " + Bilingual(info.name_vi, info.name_en).pick(lang)
@@ -343,11 +348,11 @@ def table_export(
     if not data.has_districts and (framework := data.framework_line(lang)):
         notes.append(framework)
     note = " ".join(notes) or None
-    provenance = provenance_for(info, spec.year, now=now, derived=data.derived)
+    provenance = provenance_for(info, state.year, now=now, derived=data.derived)
     label = view.variable.label(lang)
     keyed = table.rename(columns={label: "map_value"})
     after = "district_name" if data.has_districts else "name_with_type"
-    keyed.insert(list(keyed.columns).index(after) + 1, "year", spec.year)
+    keyed.insert(list(keyed.columns).index(after) + 1, "year", state.year)
     if "area_km2" in keyed:
         keyed["area_km2"] = keyed["area_km2"].astype(float).round(2)
     values, headers = localized_table(keyed, lang)
@@ -385,18 +390,27 @@ body {{ display: flex; flex-direction: column; font-family: "DejaVu Sans", "Sego
 </style>"""
 
 
-def standalone_html(spec: MapSpec, *, boundaries: Boundaries | None = None, today: date | None = None) -> str:
+def standalone_html(
+    state: ViewState,
+    *,
+    boundaries: Boundaries | None = None,
+    today: date | None = None,
+    former_districts: bool = False,
+) -> str:
     """The view as one self-contained HTML page (opens from disk with no server and no internet).
 
     Parameters
     ----------
-    spec : MapSpec
-        What to show (checked by :func:`ntm_geo.exports.static_map.check_spec`).
+    state : ViewState
+        The view to show, as the page shows it (checked by
+        :func:`ntm_geo.exports.static_map.check_view`).
     boundaries : Boundaries, optional
         Already loaded boundaries; default: load from the cache. The web-simplified communes are
         used (as in the app): about 1 MB for the whole file.
     today : date, optional
         Export date printed in the footer (default: today).
+    former_districts : bool
+        On the 2025 units: name each unit's former (2015) district in its tooltip.
 
     Returns
     -------
@@ -407,17 +421,17 @@ def standalone_html(spec: MapSpec, *, boundaries: Boundaries | None = None, toda
     Raises
     ------
     ConfigError
-        Invalid ``spec`` (messages list the allowed values).
+        Invalid ``state`` (messages list the allowed values).
     """
-    data = export_data(spec, boundaries, web=True)
-    spec, info, lang = data.spec, data.info, spec.lang
-    table, view, source = data.joined, data.view, data.source(spec.lang)
+    data = export_data(state, boundaries, former_districts=former_districts, web=True)
+    state, info, lang = data.state, data.info, state.lang
+    table, view, source = data.joined, data.view, data.source(state.lang)
     name = Bilingual(info.name_vi, info.name_en).pick(lang)
     if data.has_districts:
-        districts = boundaries_for(spec, boundaries).districts_web
+        districts = boundaries_for(state, boundaries).districts_web
     else:  # no district level: outlines only between former districts, when asked
         districts = table.iloc[:0][["geometry"]].assign(district_code="", district_name="")
-        if spec.former_districts:
+        if data.former_districts:
             former = former_districts_2025().set_index("commune_code")["district_name"]
             label = FORMER_DISTRICT_LABEL.pick(lang)
             table = table.assign(district_name=table["commune_code"].map(former) + f" — {label}")
@@ -425,20 +439,20 @@ def standalone_html(spec: MapSpec, *, boundaries: Boundaries | None = None, toda
         table,
         districts,
         view,
-        year=spec.year,
+        year=state.year,
         source=source,
         lang=lang,
-        scheme=spec.scheme,
-        district=spec.district,
+        scheme=state.scheme,
+        district=state.district,
         legend_font_px=15,
     )
     m = build_base_map(layers.bounds, tiles=None)
     m.add_child(layers.communes)
     m.add_child(layers.outlines)
-    title = t("static_title", lang, variable=view.variable.label(lang), year=spec.year)
-    if spec.district:
+    title = t("static_title", lang, variable=view.variable.label(lang), year=state.year)
+    if state.district:
         district_name = dict(zip(districts["district_code"], districts["district_name"], strict=True))
-        title += f" — {district_name[spec.district]}"
+        title += f" — {district_name[state.district]}"
     badges = [t("static_illustrative", lang)] if info.illustrative else []
     if data.derived:
         badges.append(t("static_derived", lang))
@@ -478,9 +492,9 @@ def standalone_html(spec: MapSpec, *, boundaries: Boundaries | None = None, toda
 _EXTENSIONS = {"png": "png", "pdf": "pdf", "html": "html", "gpkg": "gpkg", "xlsx": "xlsx", "csv": "csv"}
 
 
-def export_filename(spec: MapSpec, ext: str, size: str = "") -> str:
+def export_filename(state: ViewState, ext: str, size: str = "") -> str:
     """A descriptive ASCII file name: ``ntm_lang_son_illustrative_2015_criteria_met_186_a4.png``;
-    ``…_units2025_…`` for a map on the 65 units of 2025 (``spec.units``), so a carried export is
+    ``…_units2025_…`` for a map on the 65 units of 2025 (``state.units``), so a carried export is
     never named like the 2015 one.
 
     Raises
@@ -494,6 +508,6 @@ def export_filename(spec: MapSpec, ext: str, size: str = "") -> str:
             f"Unknown export file type {ext!r}; allowed: {allowed}.",
             f"Loại tệp xuất không hợp lệ {ext!r}; các giá trị hợp lệ: {allowed}.",
         )
-    units = "units2025" if spec.units == "2025" else ""
-    parts = ["ntm_lang_son", spec.dataset_id, str(spec.year), units, spec.variable, spec.district, size]
+    units = "units2025" if state.units == "2025" else ""
+    parts = ["ntm_lang_son", state.dataset, str(state.year), units, state.var, state.district, size]
     return "_".join(p for p in parts if p) + "." + ext

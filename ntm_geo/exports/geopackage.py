@@ -4,7 +4,7 @@
 tables GDAL does not write):
 
 ``communes`` (EPSG:4326)
-    One row per unit of the view (the district's units when ``spec.district`` is set; units
+    One row per unit of the view (the district's units when ``state.district`` is set; units
     without data are kept with empty values), boundary geometry at full precision (the cleaned
     censusVN2009 polygons, not the web-simplified ones; on the 2025 units the 65 polygons of
     vietnamese-provinces-database). Columns: :data:`UNIT_COLUMNS` (on the 2025 units
@@ -22,7 +22,7 @@ tables GDAL does not write):
 ``districts`` (EPSG:4326; 2015 units only)
     The districts dissolved from the full-precision units (``district_code``, ``district_name``,
     ``population_2009``, ``area_km2``, ``units``).
-``former_districts`` (EPSG:4326; 2025 units, only with ``spec.former_districts``)
+``former_districts`` (EPSG:4326; 2025 units, only with ``former_districts=True``)
     Context: the former (2015) districts along the 2025 unit edges (each 2025 unit in the former
     district holding most of its area, :func:`ntm_geo.exports.view_data.former_district_outlines`):
     ``district_code``, ``district_name`` (2015), ``units`` (2025 units), ``label`` ("huyện cũ
@@ -65,7 +65,6 @@ from pyproj import CRS
 from ntm_geo.datasets.contract import DatasetInfo
 from ntm_geo.errors import ConfigError
 from ntm_geo.exports.qgis_style import class_labels, district_qml, legend_classes, style_qml
-from ntm_geo.exports.static_map import MapSpec
 from ntm_geo.exports.tables import column_label, provenance_for
 from ntm_geo.exports.view_data import (
     FORMER_DISTRICT_LABEL,
@@ -77,6 +76,7 @@ from ntm_geo.exports.view_data import (
 from ntm_geo.geo.boundaries import Boundaries
 from ntm_geo.geo.boundary_upload import VN2000_LANG_SON_TM3
 from ntm_geo.maps.themes import INFRA_CRITERIA, ChoroplethView, variable
+from ntm_geo.views.viewstate import ViewState
 
 __all__ = [
     "LAYER_COMMUNES",
@@ -157,17 +157,17 @@ def _fix_srs(con: sqlite3.Connection, layer: str, crs: CRS) -> None:
     )
 
 
-def require_variable(dataset: pd.DataFrame, spec: MapSpec) -> None:
+def require_variable(dataset: pd.DataFrame, state: ViewState) -> None:
     """Refuse a view whose dataset lacks the chosen variable (rather than writing an empty layer).
 
     Raises
     ------
     ConfigError
-        The dataset has no column for ``spec.variable`` (for ``infra_criteria_met``: one of the
+        The dataset has no column for ``state.var`` (for ``infra_criteria_met``: one of the
         criteria 2–9), or no unit has a value for it; the message names the dataset, year and
         variable and lists the variables that do have values.
     """
-    var = variable(spec.variable)
+    var = variable(state.var)
     needed = list(INFRA_CRITERIA) if var.key == "infra_criteria_met" else [var.key]
     missing = [c for c in needed if c not in dataset.columns]
     empty = not missing and not dataset[needed].notna().to_numpy().any()
@@ -190,15 +190,15 @@ def require_variable(dataset: pd.DataFrame, spec: MapSpec) -> None:
     why_en = f"has no column {', '.join(missing)}" if missing else "has no value in any unit"
     why_vi = f"không có cột {', '.join(missing)}" if missing else "không có giá trị ở đơn vị nào"
     raise ConfigError(
-        f"Dataset {spec.dataset_id!r}, year {spec.year}: variable {var.key!r} ({var.label_en}) {why_en}; "
+        f"Dataset {state.dataset!r}, year {state.year}: variable {var.key!r} ({var.label_en}) {why_en}; "
         f"nothing to export. Variables with values: {listing}.",
-        f"Bộ dữ liệu {spec.dataset_id!r}, năm {spec.year}: biến {var.key!r} ({var.label_vi}) {why_vi}; "
+        f"Bộ dữ liệu {state.dataset!r}, năm {state.year}: biến {var.key!r} ({var.label_vi}) {why_vi}; "
         f"không có gì để xuất. Các biến có số liệu: {listing}.",
     )
 
 
 def commune_layer(
-    spec: MapSpec, boundaries: Boundaries | None = None
+    state: ViewState, boundaries: Boundaries | None = None, *, former_districts: bool = False
 ) -> tuple[gpd.GeoDataFrame, ChoroplethView, ExportData]:
     """The ``communes`` layer (EPSG:4326, full precision; columns in the module docstring), the
     view it was classified with (all units of the province, as the app does) and the resolved
@@ -207,25 +207,25 @@ def commune_layer(
     Raises
     ------
     ConfigError
-        Invalid ``spec`` (:func:`ntm_geo.exports.static_map.check_spec`), or the dataset lacks the
+        Invalid ``state`` (:func:`ntm_geo.exports.static_map.check_view`), or the dataset lacks the
         variable (:func:`require_variable`).
     """
-    data = export_data(spec, boundaries)
+    data = export_data(state, boundaries, former_districts=former_districts)
     if data.has_districts:
-        require_variable(data.dataset, spec)
+        require_variable(data.dataset, state)
     view, joined = data.view, data.joined
     result = view.classification
     data_columns = data.value_columns()
     unit_columns = UNIT_COLUMNS if data.has_districts else UNIT_COLUMNS_2025
     layer = pd.DataFrame(joined[[c for c in unit_columns if c in joined.columns]])
     after = "district_name" if data.has_districts else "name"
-    layer.insert(layer.columns.get_loc(after) + 1, "year", np.int32(spec.year))
+    layer.insert(layer.columns.get_loc(after) + 1, "year", np.int32(state.year))
     for column in [*data_columns, "infra_criteria_met"]:
         layer[column] = joined[column].array
     if data.framework is not None and "framework_id" not in layer:
         layer["framework_id"] = data.framework.id
     yb = np.asarray(result.yb, dtype=int)
-    labels = class_labels(view, spec.lang)
+    labels = class_labels(view, state.lang)
     layer["map_value"] = list(view.display_values)
     layer["map_class"] = yb.astype(np.int32)
     layer["class_label"] = [labels[c] for c in yb]
@@ -235,8 +235,8 @@ def commune_layer(
     layer["class_low"] = pd.array([low.get(c) for c in yb], dtype="Float64")
     layer["class_high"] = pd.array([high.get(c) for c in yb], dtype="Float64")
     out = gpd.GeoDataFrame(layer, geometry=joined.geometry.to_numpy(), crs=joined.crs)
-    if spec.district:
-        out = out[out["district_code"] == spec.district]
+    if state.district:
+        out = out[out["district_code"] == state.district]
     return out.reset_index(drop=True), view, data
 
 
@@ -262,7 +262,7 @@ def district_layer(communes: gpd.GeoDataFrame, boundaries: Boundaries) -> gpd.Ge
 
 
 def _metadata(
-    spec: MapSpec,
+    state: ViewState,
     info: DatasetInfo,
     view: ChoroplethView,
     units: int,
@@ -274,14 +274,14 @@ def _metadata(
 ) -> pd.DataFrame:
     from ntm_geo.maps.classify import scheme_label
 
-    provenance = provenance_for(info, spec.year, now=stamp, derived=derived)
+    provenance = provenance_for(info, state.year, now=stamp, derived=derived)
     var = view.variable
     scheme = view.classification.scheme
     scheme_text = scheme_label(scheme, "en") if scheme not in ("fixed", "binary") else scheme
     rows = [
         ("dataset_id", info.id, "Mã bộ dữ liệu", "Dataset id"),
         ("dataset_name", f"{info.name_vi} / {info.name_en}", "Bộ dữ liệu", "Dataset"),
-        ("year", str(spec.year), "Năm", "Year"),
+        ("year", str(state.year), "Năm", "Year"),
         ("vintage", boundary_vintage, "Ranh giới (phiên bản)", "Boundary vintage"),
         ("source", info.source, "Nguồn số liệu", "Data source"),
         (
@@ -296,7 +296,7 @@ def _metadata(
         ("note", (f"{info.note_vi} / {info.note_en}" if info.illustrative else ""), "Ghi chú", "Note"),
         ("variable", f"{var.key}: {var.label_vi} / {var.label_en}", "Biến bản đồ", "Map variable"),
         ("scheme", f"{scheme_text}, k={view.classification.k}", "Phân lớp", "Classification"),
-        ("district", spec.district or "", "Huyện (mã)", "District (code)"),
+        ("district", state.district or "", "Huyện (mã)", "District (code)"),
         ("unit_vintage", data.vintage.key, "Bộ đơn vị hành chính", "Unit vintage"),
         (
             "unit_vintage_label",
@@ -383,18 +383,20 @@ def _write_extras(
 
 
 def build_geopackage(
-    spec: MapSpec,
+    state: ViewState,
     *,
     boundaries: Boundaries | None = None,
     now: datetime | None = None,
     boundary_vintage: str | None = None,
+    former_districts: bool = False,
 ) -> bytes:
     """The view as GeoPackage bytes (layers and tables in the module docstring).
 
     Parameters
     ----------
-    spec : MapSpec
-        The view (dataset, year, variable, scheme, k, district, language of labels and aliases).
+    state : ViewState
+        The view as the page shows it (dataset, year, variable, scheme, k, district, language of
+        labels and aliases).
     boundaries : Boundaries, optional
         Default: the boundary cache (:func:`ntm_geo.geo.boundaries.load_boundaries`).
     now : datetime, optional
@@ -402,25 +404,27 @@ def build_geopackage(
     boundary_vintage : str, optional
         Which boundaries these are (default: the maps' source line,
         :func:`ntm_geo.geo.boundary_upload.boundaries_source_line`, in both languages).
+    former_districts : bool
+        On the 2025 units: add the former (2015) districts layer (``former_districts``).
 
     Raises
     ------
     ConfigError
-        Invalid ``spec``, or the dataset lacks the variable (:func:`require_variable`).
+        Invalid ``state``, or the dataset lacks the variable (:func:`require_variable`).
     """
     stamp = (now or datetime.now(UTC)).astimezone(UTC)
-    communes, view, data = commune_layer(spec, boundaries)
-    spec, info = data.spec, data.info
+    communes, view, data = commune_layer(state, boundaries, former_districts=former_districts)
+    state, info = data.state, data.info
     if data.has_districts:  # all districts: context for a district view
-        b = boundaries_for(spec, boundaries)
+        b = boundaries_for(state, boundaries)
         districts, district_table = district_layer(b.communes, b), LAYER_DISTRICTS
     else:  # no district level since 1 July 2025: the former districts only when asked, named so
-        districts = former_district_outlines(data.joined) if spec.former_districts else None
+        districts = former_district_outlines(data.joined) if data.former_districts else None
         district_table = LAYER_FORMER_DISTRICTS if districts is not None else ""
         if districts is not None:
-            districts["label"] = FORMER_DISTRICT_LABEL.pick(spec.lang)
+            districts["label"] = FORMER_DISTRICT_LABEL.pick(state.lang)
     vintage = boundary_vintage or " / ".join(data.boundary_line(lang) for lang in ("vi", "en"))
-    meta = _metadata(spec, info, view, len(communes), stamp, vintage, data.derived, data, district_table)
+    meta = _metadata(state, info, view, len(communes), stamp, vintage, data.derived, data, district_table)
     fields = [c for c in communes.columns if c != "geometry"]
     district_fields = [c for c in districts.columns if c != "geometry"] if districts is not None else []
     with tempfile.TemporaryDirectory(prefix="ntm_gpkg_") as tmp:
@@ -433,7 +437,7 @@ def build_geopackage(
         if districts is not None:
             pyogrio.write_dataframe(districts, path, layer=district_table, driver="GPKG")
         pyogrio.write_dataframe(meta, path, layer=TABLE_METADATA, driver="GPKG")
-        qml = style_qml(view, spec.lang, fields)
+        qml = style_qml(view, state.lang, fields)
         styles = {LAYER_COMMUNES: qml, LAYER_COMMUNES_VN2000: qml}
         aliases = {
             LAYER_COMMUNES: fields,
@@ -442,8 +446,8 @@ def build_geopackage(
         }
         if districts is not None:
             styles[district_table] = district_qml(
-                spec.lang, district_fields, dashed=district_table == LAYER_FORMER_DISTRICTS
+                state.lang, district_fields, dashed=district_table == LAYER_FORMER_DISTRICTS
             )
             aliases[district_table] = district_fields
-        _write_extras(path, styles, aliases, spec.lang, vn2000)
+        _write_extras(path, styles, aliases, state.lang, vn2000)
         return path.read_bytes()

@@ -1,13 +1,16 @@
-"""What an export shows — :class:`MapSpec`, the map page's choices — and their checks.
+"""What an export shows — the page's :class:`~ntm_geo.views.viewstate.ViewState` — and its checks.
 
-Every export (static PNG/PDF map, standalone HTML, GeoPackage, Excel/CSV table) takes one
-:class:`MapSpec` and checks it with :func:`check_spec` before anything is drawn: unknown keys
-raise :class:`~ntm_geo.errors.ConfigError` listing the allowed values, in Vietnamese and English.
+Every export (static PNG/PDF map, standalone HTML, GeoPackage, Excel/CSV table) takes the view a
+page shows (a frozen :class:`~ntm_geo.views.viewstate.ViewState`: dataset, year, ``var``, scheme,
+k, district, lang, units; its other fields are not used) plus export-only options (page size,
+format, ``former_districts``), and checks it with :func:`check_view` before anything is drawn:
+unknown keys raise :class:`~ntm_geo.errors.ConfigError` listing the allowed values, in Vietnamese
+and English. There is no second description of a view for exports.
 
-Units: a spec is on the 2015 units (226, 11 districts) or on the 65 units of 1 July 2025 (no
+Units: a view is on the 2015 units (226, 11 districts) or on the 65 units of 1 July 2025 (no
 district level). A dataset keyed by the 2025 units is always exported on them
 (:func:`ntm_geo.views.viewstate.view_units`); a 2015 dataset asked on the 2025 units is carried to
-them (:mod:`ntm_geo.datasets.carry`, every value derived). :func:`spec_units` gives the units an
+them (:mod:`ntm_geo.datasets.carry`, every value derived). :func:`drawn_units` gives the units an
 export is drawn on.
 
 Pure logic: no Streamlit import.
@@ -34,70 +37,15 @@ __all__ = [
     "FORMATS",
     "LANGS",
     "SIZES",
-    "MapSpec",
     "PageSize",
     "check_format",
     "check_size",
-    "check_spec",
+    "check_view",
     "district_names",
+    "drawn_units",
+    "on_units",
     "resolve_district",
-    "spec_units",
 ]
-
-
-@dataclass(frozen=True)
-class MapSpec:
-    """What one exported map shows — the choices of the map page.
-
-    Attributes
-    ----------
-    dataset_id : str
-        A dataset of :mod:`ntm_geo.datasets.catalog` ("illustrative" or a saved dataset's id).
-    year : int
-        A year of that dataset (2011, 2015, 2026 …).
-    variable : str
-        A key of :data:`ntm_geo.maps.themes.VARIABLES` ("criteria_met", "c01".."c19", "poverty_rate_pct", ...);
-        criteria follow the dataset's framework ("c01".."c10" under 51/2025).
-    scheme, k : str, int
-        Classification scheme (:data:`ntm_geo.maps.classify.SCHEMES`) and class count (3–7); used by
-        data-driven variables only, but always checked.
-    district : str
-        3-digit GSO district code to zoom to, or "" for the whole province ("" on the 2025 units:
-        no district level).
-    lang : str
-        "vi" or "en".
-    units : str
-        Unit vintage asked for: "2015" (default) or "2025" (:data:`ntm_geo.geo.vintages.VINTAGES`).
-        A dataset keyed by the 2025 units is on them whatever is asked (:func:`spec_units`).
-    former_districts : bool
-        On the 2025 units only: draw the former (2015) district outlines as context, labelled
-        "huyện cũ (trước 1/7/2025)".
-    """
-
-    dataset_id: str = "illustrative"
-    year: int = 2015
-    variable: str = "criteria_met"
-    scheme: str = "natural_breaks"
-    k: int = 5
-    district: str = ""
-    lang: str = "vi"
-    units: str = "2015"
-    former_districts: bool = False
-
-    def view_state(self) -> ViewState:
-        """This map as the app's view (what :func:`ntm_geo.views.pipeline.resolve` takes); call
-        after :func:`check_spec` (an unknown variable raises :class:`ConfigError`)."""
-        return ViewState(
-            dataset=self.dataset_id,
-            year=self.year,
-            theme=variable(self.variable).theme,
-            var=self.variable,
-            scheme=self.scheme,
-            k=self.k,
-            district=self.district,
-            lang=self.lang,
-            units=self.units,
-        )
 
 
 @dataclass(frozen=True)
@@ -200,22 +148,28 @@ def resolve_district(text: str, boundaries: Boundaries) -> str:
     )
 
 
-def spec_units(spec: MapSpec, info: DatasetInfo | None = None) -> str:
-    """The unit vintage ``spec`` is drawn on: the dataset's own when it is keyed by the 2025 units,
+def drawn_units(state: ViewState, info: DatasetInfo | None = None) -> str:
+    """The unit vintage ``state`` is drawn on: the dataset's own when it is keyed by the 2025 units,
     else the one asked (:func:`ntm_geo.views.viewstate.view_units`).
 
-    >>> spec_units(MapSpec(units="2025"))
+    >>> drawn_units(ViewState(units="2025"))
     '2025'
     """
-    info = info or catalog.get_dataset(spec.dataset_id)
-    return view_units(info.vintage, str(spec.units))
+    info = info or catalog.get_dataset(state.dataset)
+    return view_units(info.vintage, str(state.units))
 
 
-def check_spec(spec: MapSpec, boundaries: Boundaries | None = None) -> DatasetInfo:
-    """Check every field of ``spec``; return the dataset's description.
+def check_view(
+    state: ViewState, boundaries: Boundaries | None = None, *, former_districts: bool = False
+) -> DatasetInfo:
+    """Check every field of ``state`` an export uses (and ``former_districts``); return the
+    dataset's description.
 
     ``boundaries`` are those of the 2015 units (district codes are checked against them); they are
-    not used for a spec on the 2025 units.
+    not used for a view on the 2025 units. A link's view has passed
+    :func:`ntm_geo.views.viewstate.from_query` already; this check is for views built otherwise
+    (the command line, tests, other callers) and adds what a link cannot know (the dataset's
+    framework is checked by :func:`ntm_geo.exports.view_data.export_data`).
 
     Raises
     ------
@@ -225,52 +179,52 @@ def check_spec(spec: MapSpec, boundaries: Boundaries | None = None) -> DatasetIn
         district level), former district outlines asked on the 2015 units, unknown language.
         Each message lists the allowed values.
     """
-    if spec.lang not in LANGS:
-        raise _unknown(Bilingual("Ngôn ngữ", "language"), spec.lang, LANGS)
-    info = catalog.get_dataset(spec.dataset_id)
-    if spec.year not in info.years:
+    if state.lang not in LANGS:
+        raise _unknown(Bilingual("Ngôn ngữ", "language"), state.lang, LANGS)
+    info = catalog.get_dataset(state.dataset)
+    if state.year not in info.years:
         raise ConfigError(
-            f"Dataset {spec.dataset_id!r} has no table for {spec.year!r}; its years: {_allowed(info.years)}.",
-            f"Bộ dữ liệu {spec.dataset_id!r} không có số liệu năm {spec.year!r}; các năm có: {_allowed(info.years)}.",
+            f"Dataset {state.dataset!r} has no table for {state.year!r}; its years: {_allowed(info.years)}.",
+            f"Bộ dữ liệu {state.dataset!r} không có số liệu năm {state.year!r}; các năm có: {_allowed(info.years)}.",
         )
-    variable(spec.variable)
-    check_scheme(spec.scheme)
-    if isinstance(spec.k, bool) or not isinstance(spec.k, int) or spec.k not in K_RANGE:
+    variable(state.var)
+    check_scheme(state.scheme)
+    if isinstance(state.k, bool) or not isinstance(state.k, int) or state.k not in K_RANGE:
         lo, hi = K_RANGE.start, K_RANGE.stop - 1
         raise ConfigError(
-            f"Number of classes k={spec.k!r} is outside {lo}–{hi}; allowed: {_allowed(K_RANGE)}.",
-            f"Số lớp k={spec.k!r} nằm ngoài khoảng {lo}–{hi}; các giá trị hợp lệ: {_allowed(K_RANGE)}.",
+            f"Number of classes k={state.k!r} is outside {lo}–{hi}; allowed: {_allowed(K_RANGE)}.",
+            f"Số lớp k={state.k!r} nằm ngoài khoảng {lo}–{hi}; các giá trị hợp lệ: {_allowed(K_RANGE)}.",
         )
-    if str(spec.units) not in VINTAGES:
-        raise _unknown(Bilingual("Bộ đơn vị hành chính", "unit vintage"), spec.units, VINTAGES)
-    units = spec_units(spec, info)
+    if str(state.units) not in VINTAGES:
+        raise _unknown(Bilingual("Bộ đơn vị hành chính", "unit vintage"), state.units, VINTAGES)
+    units = drawn_units(state, info)
     if units == "2025":
-        if spec.district:
+        if state.district:
             why = get_vintage("2025")
             raise ConfigError(
-                f"District {spec.district!r}: the dataset is on the {why.label_en}; since 1 July 2025 "
+                f"District {state.district!r}: the dataset is on the {why.label_en}; since 1 July 2025 "
                 'there is no district level, so export the whole province (district "").',
-                f"Huyện {spec.district!r}: bộ dữ liệu theo {why.label_vi}; từ 01/7/2025 không còn cấp "
+                f"Huyện {state.district!r}: bộ dữ liệu theo {why.label_vi}; từ 01/7/2025 không còn cấp "
                 "huyện, hãy xuất cả tỉnh (bỏ chọn huyện).",
             )
         return info
-    if spec.former_districts:
+    if former_districts:
         raise ConfigError(
             "Former district outlines are drawn on the 2025 units only (on the 2015 units the districts are current).",
             "Ranh giới huyện cũ chỉ vẽ trên đơn vị 2025 (trên đơn vị 2015 huyện vẫn là huyện hiện hành).",
         )
-    if spec.district:
+    if state.district:
         names = district_names(boundaries or load_boundaries())
-        if spec.district not in names:
+        if state.district not in names:
             listing = _allowed(f"{code} ({name})" for code, name in names.items())
             raise ConfigError(
-                f"Unknown district code {spec.district!r}; allowed: {listing}.",
-                f"Mã huyện không hợp lệ {spec.district!r}; các giá trị hợp lệ: {listing}.",
+                f"Unknown district code {state.district!r}; allowed: {listing}.",
+                f"Mã huyện không hợp lệ {state.district!r}; các giá trị hợp lệ: {listing}.",
             )
     return info
 
 
-def on_units(spec: MapSpec, info: DatasetInfo | None = None) -> MapSpec:
-    """``spec`` with ``units`` set to the vintage it is drawn on (:func:`spec_units`)."""
-    units = spec_units(spec, info)
-    return spec if units == spec.units else replace(spec, units=units)
+def on_units(state: ViewState, info: DatasetInfo | None = None) -> ViewState:
+    """``state`` with ``units`` set to the vintage it is drawn on (:func:`drawn_units`)."""
+    units = drawn_units(state, info)
+    return state if units == state.units else replace(state, units=units)

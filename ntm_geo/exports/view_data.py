@@ -1,6 +1,6 @@
-"""One step from a :class:`~ntm_geo.exports.spec.MapSpec` to what every export draws or writes.
+"""One step from a view (:class:`~ntm_geo.views.viewstate.ViewState`) to what every export draws or writes.
 
-:func:`export_data` loads the dataset's year, joins it to the units the spec is on (the 226
+:func:`export_data` loads the dataset's year, joins it to the units the view is on (the 226
 units of 2015 with their 11 districts, or the 65 units of 1 July 2025 with no district level),
 classifies the variable with the app's pipeline (:func:`ntm_geo.views.pipeline.classify`: the
 same classes, colours and counts as the map page; criteria against the dataset's own framework,
@@ -28,12 +28,13 @@ from ntm_geo.criteria.frameworks import Framework
 from ntm_geo.datasets import catalog
 from ntm_geo.datasets.contract import DatasetInfo
 from ntm_geo.errors import ConfigError
-from ntm_geo.exports.spec import MapSpec, check_spec, on_units
+from ntm_geo.exports.spec import check_view, on_units
 from ntm_geo.geo.boundaries import Boundaries
 from ntm_geo.geo.boundary_upload import boundaries_source_line
 from ntm_geo.geo.vintages import RESOLUTION_2025, Vintage, get_vintage
 from ntm_geo.maps.themes import VARIABLES, ChoroplethView, table_framework, variable
 from ntm_geo.views import pipeline
+from ntm_geo.views.viewstate import ViewState
 
 __all__ = [
     "FORMER_DISTRICT_LABEL",
@@ -57,12 +58,12 @@ NO_DISTRICTS = Bilingual(
 
 @dataclass(frozen=True, eq=False)
 class ExportData:
-    """A checked spec resolved into the joined, classified table an export is made of.
+    """A checked view resolved into the joined, classified table an export is made of.
 
     Attributes
     ----------
-    spec : MapSpec
-        The spec, ``units`` set to the vintage drawn (:func:`ntm_geo.exports.spec.on_units`).
+    state : ViewState
+        The view, ``units`` set to the vintage drawn (:func:`ntm_geo.exports.spec.on_units`).
     info : DatasetInfo
         The dataset.
     vintage : Vintage
@@ -74,18 +75,21 @@ class ExportData:
         columns (``district_code``/``district_name`` empty on the 2025 units) joined to
         ``dataset`` (:func:`ntm_geo.maps.themes.join_dataset`).
     view : ChoroplethView
-        ``spec.variable`` classified over every unit of the province.
+        ``state.var`` classified over every unit of the province.
     derived : bool
         The values were derived (carried from the 2015 units, or a table marked ``derived``).
+    former_districts : bool
+        Export option: draw the former (2015) district outlines (2025 units only).
     """
 
-    spec: MapSpec
+    state: ViewState
     info: DatasetInfo
     vintage: Vintage
     dataset: pd.DataFrame
     joined: gpd.GeoDataFrame
     view: ChoroplethView
     derived: bool
+    former_districts: bool = False
 
     @property
     def has_districts(self) -> bool:
@@ -154,20 +158,20 @@ class ExportData:
         return {int(g): int(n) for g, n in groups.value_counts().sort_index().items()}
 
 
-def boundaries_for(spec: MapSpec, boundaries: Boundaries | None = None) -> Boundaries:
-    """The boundaries ``spec`` is drawn on: ``boundaries`` when they are of its units (the 2015
+def boundaries_for(state: ViewState, boundaries: Boundaries | None = None) -> Boundaries:
+    """The boundaries ``state`` is drawn on: ``boundaries`` when they are of its units (the 2015
     set has districts, the 2025 set has none), else loaded from the cache of that vintage."""
-    units = on_units(spec).units
+    units = on_units(state).units
     if boundaries is not None and bool(len(boundaries.districts_web)) == get_vintage(units).has_districts:
         return boundaries
     return get_vintage(units).load_boundaries()
 
 
-def _year_table(spec: MapSpec) -> tuple[pd.DataFrame, bool]:
-    """The dataset's year on ``spec.units``, and whether its values are derived."""
-    info = catalog.get_dataset(spec.dataset_id)
-    table = catalog.load_year(spec.dataset_id, spec.year)
-    if spec.units == "2025" and info.vintage != "2025":
+def _year_table(state: ViewState) -> tuple[pd.DataFrame, bool]:
+    """The dataset's year on ``state.units``, and whether its values are derived."""
+    info = catalog.get_dataset(state.dataset)
+    table = catalog.load_year(state.dataset, state.year)
+    if state.units == "2025" and info.vintage != "2025":
         from ntm_geo.datasets.carry import carry_to_2025
 
         return carry_to_2025(table).table, True
@@ -185,27 +189,35 @@ def _require_values(data: ExportData) -> None:
         c for c in data.joined.columns if c in VARIABLES and data.joined[c].notna().any() and c != var.key
     ]
     listing = ", ".join(usable) or "—"
-    spec = data.spec
+    state = data.state
     raise ConfigError(
-        f"Dataset {spec.dataset_id!r}, year {spec.year}, {data.vintage.label_en}: variable {var.key!r} "
+        f"Dataset {state.dataset!r}, year {state.year}, {data.vintage.label_en}: variable {var.key!r} "
         f"({var.label_en}) has no value in any unit; nothing to export. Variables with values: {listing}.",
-        f"Bộ dữ liệu {spec.dataset_id!r}, năm {spec.year}, {data.vintage.label_vi}: biến {var.key!r} "
+        f"Bộ dữ liệu {state.dataset!r}, năm {state.year}, {data.vintage.label_vi}: biến {var.key!r} "
         f"({var.label_vi}) không có giá trị ở đơn vị nào; không có gì để xuất. Các biến có số liệu: {listing}.",
     )
 
 
 def export_data(
-    spec: MapSpec, boundaries: Boundaries | None = None, *, web: bool = False, require_values: bool = False
+    state: ViewState,
+    boundaries: Boundaries | None = None,
+    *,
+    former_districts: bool = False,
+    web: bool = False,
+    require_values: bool = False,
 ) -> ExportData:
-    """Check ``spec``, join its dataset year to its units and classify (as the map page does).
+    """Check ``state``, join its dataset year to its units and classify (as the map page does).
 
     Parameters
     ----------
-    spec : MapSpec
-        What to export (:func:`ntm_geo.exports.spec.check_spec`).
+    state : ViewState
+        The view to export (dataset, year, var, scheme, k, district, lang, units; checked by
+        :func:`ntm_geo.exports.spec.check_view`).
     boundaries : Boundaries, optional
-        Boundaries already loaded (the app's cached copy); used when they are of the spec's units
+        Boundaries already loaded (the app's cached copy); used when they are of the view's units
         (:func:`boundaries_for`), else those are loaded.
+    former_districts : bool
+        Export option: the former (2015) district outlines as context (2025 units only).
     web : bool
         Use the web-simplified units (HTML, tables) instead of the full-precision ones (print,
         GeoPackage).
@@ -216,22 +228,22 @@ def export_data(
     Raises
     ------
     ConfigError
-        Invalid spec; a criterion outside the dataset's framework; a variable without values.
+        Invalid view; a criterion outside the dataset's framework; a variable without values.
     """
     b2015 = boundaries if boundaries is not None and len(boundaries.districts_web) else None
-    info = check_spec(spec, b2015)
-    spec = on_units(spec, info)
-    vintage = get_vintage(spec.units)
-    b = boundaries_for(spec, boundaries)
+    info = check_view(state, b2015, former_districts=former_districts)
+    state = on_units(state, info)
+    vintage = get_vintage(state.units)
+    b = boundaries_for(state, boundaries)
     units = b.communes_web if web else b.communes
-    table, derived = _year_table(spec)
-    if spec.units == "2025":
+    table, derived = _year_table(state)
+    if state.units == "2025":
         units = units.assign(district_code=None, district_name="")
-    state = spec.view_state()
     joined = pipeline.join(state, units, table)
-    variable(spec.variable, table_framework(joined))  # a criterion of another framework: a clear error
-    data = ExportData(spec, info, vintage, table, joined, pipeline.classify(state, joined), derived)
-    if require_values or spec.units == "2025":
+    variable(state.var, table_framework(joined))  # a criterion of another framework: a clear error
+    view = pipeline.classify(state, joined)
+    data = ExportData(state, info, vintage, table, joined, view, derived, former_districts)
+    if require_values or state.units == "2025":
         _require_values(data)
     return data
 

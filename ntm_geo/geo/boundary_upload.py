@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.datasets import store
 from ntm_geo.datasets.matching import Match, UnitIndex, normalise_code
 from ntm_geo.errors import BoundaryError, DataError
@@ -241,11 +242,16 @@ class BoundaryImport:
         r = self.report
         n = (len(r["matched"]), len(r["unmatched"]), len(r["duplicates"]), len(r["units_without_feature"]))
         bad = len(r.get("misplaced", []))
-        if lang == "vi":
-            text = f"{n[0]} khớp, {n[1]} không khớp, {n[2]} trùng, {n[3]} đơn vị chưa có ranh giới"
-            return text + (f", {bad} đơn vị lệch khỏi ranh giới tham chiếu" if bad else "")
-        text = f"{n[0]} matched, {n[1]} unmatched, {n[2]} duplicates, {n[3]} units without a polygon"
-        return text + (f", {bad} units disagreeing with the reference boundaries" if bad else "")
+        text = Bilingual(
+            f"{n[0]} khớp, {n[1]} không khớp, {n[2]} trùng, {n[3]} đơn vị chưa có ranh giới",
+            f"{n[0]} matched, {n[1]} unmatched, {n[2]} duplicates, {n[3]} units without a polygon",
+        )
+        if bad:
+            text = Bilingual(
+                f"{text.vi}, {bad} đơn vị lệch khỏi ranh giới tham chiếu",
+                f"{text.en}, {bad} units disagreeing with the reference boundaries",
+            )
+        return text.pick(lang)
 
 
 def import_boundaries(
@@ -379,15 +385,12 @@ def boundaries_source_line(lang: str = "vi") -> str:
         return t("source_line", lang)
     active = sets[-1]
     day = active.uploaded_at[:10]
-    if lang == "vi":
-        return (
-            f"Ranh giới: «{active.name}» do tỉnh tải lên ngày {day} ({active.id}; hệ tọa độ gốc "
-            f"{active.source_crs}); mã đơn vị: Tổng cục Thống kê 2015."
-        )
-    return (
+    return Bilingual(
+        f"Ranh giới: «{active.name}» do tỉnh tải lên ngày {day} ({active.id}; hệ tọa độ gốc "
+        f"{active.source_crs}); mã đơn vị: Tổng cục Thống kê 2015.",
         f"Boundaries: «{active.name}», uploaded by the province on {day} ({active.id}; source CRS "
-        f"{active.source_crs}); unit codes: GSO 2015."
-    )
+        f"{active.source_crs}); unit codes: GSO 2015.",
+    ).pick(lang)
 
 
 def to_boundaries(communes: gpd.GeoDataFrame) -> bnd.Boundaries:

@@ -142,10 +142,9 @@ def check_scheme(key: str) -> str:
 
 def format_number(value: float, lang: str = "vi", decimals: int = 1) -> str:
     """Format a number with the language's decimal separator (vi: ``11,9``; en: ``11.9``)."""
-    text = f"{value:,.{decimals}f}"
-    if lang == "vi":
-        text = text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
-    return text
+    en = f"{value:,.{decimals}f}"
+    vi = en.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+    return Bilingual(vi, en).pick(lang)
 
 
 def _split(values: pd.Series, assessed: Sequence[bool] | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

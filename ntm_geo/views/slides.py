@@ -61,8 +61,9 @@ register(
 
 
 @dataclass(frozen=True)
-class MapSpec:
-    """One choropleth: a variable key of :data:`~ntm_geo.maps.themes.VARIABLES` and a year."""
+class SlideMap:
+    """One map of a slide: a variable key of :data:`~ntm_geo.maps.themes.VARIABLES` and a year (the
+    rest of the view -- dataset, scheme, language -- is the presentation's :class:`ViewState`)."""
 
     var: str
     year: int
@@ -86,7 +87,7 @@ class Slide:
     """
 
     kind: str
-    views: tuple[MapSpec, ...] = ()
+    views: tuple[SlideMap, ...] = ()
     district: str = ""
     short: bool = field(default=False, compare=False)
 
@@ -139,7 +140,7 @@ def _bad(spec: str, why_en: str, why_vi: str) -> ConfigError:
     )
 
 
-def _map_spec(text: str, spec: str, years: Iterable[int] | None = None) -> MapSpec:
+def _map_spec(text: str, spec: str, years: Iterable[int] | None = None) -> SlideMap:
     var, _, year = text.rpartition(".")
     if not var:
         raise _bad(spec, "not of the form VARIABLE.YEAR", "không có dạng CHỈ_TIÊU.NĂM")
@@ -150,7 +151,7 @@ def _map_spec(text: str, spec: str, years: Iterable[int] | None = None) -> MapSp
             f"chỉ tiêu {var!r} không tồn tại (hợp lệ: {', '.join(VARIABLES)})",
         )
     _check_year(year, spec, years)
-    return MapSpec(var, int(year))
+    return SlideMap(var, int(year))
 
 
 def _check_year(year: str, spec: str, years: Iterable[int] | None) -> None:
@@ -190,7 +191,7 @@ def parse_slide(
     if text in ("change", "compare:year"):
         if years is not None and len(set(years)) < 2:
             raise _bad(spec, "the dataset has only one year", "bộ dữ liệu chỉ có một năm")
-        pair = tuple(MapSpec("criteria_met", y) for y in end_years(years))
+        pair = tuple(SlideMap("criteria_met", y) for y in end_years(years))
         return Slide("change" if text == "change" else "compare", pair, district, short=True)
     if m := _CHANGE.match(text):
         before, after = m.group(1), m.group(2)
@@ -199,7 +200,7 @@ def parse_slide(
         if int(before) >= int(after):
             raise _bad(spec, "the first year must be before the second", "năm đầu phải trước năm sau")
         return Slide(
-            "change", (MapSpec("criteria_met", int(before)), MapSpec("criteria_met", int(after))), district
+            "change", (SlideMap("criteria_met", int(before)), SlideMap("criteria_met", int(after))), district
         )
     if text.startswith("compare:"):
         parts = text.split(":")
@@ -349,7 +350,7 @@ def with_slide_hint(notices: Iterable[Notice], asked: ViewState) -> list[Notice]
     out = list(notices)
     for i, notice in enumerate(out):
         if notice.kind == UNUSED and notice.param in _VIEW_PARAMS:
-            spec = Slide("map", (MapSpec(asked.var, asked.year),), asked.district).spec()
+            spec = Slide("map", (SlideMap(asked.var, asked.year),), asked.district).spec()
             out[i] = replace(
                 notice,
                 reason_vi=f"{notice.reason_vi}; để chiếu bản đồ này, dùng slides={spec}",

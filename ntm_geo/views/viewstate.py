@@ -33,6 +33,10 @@ Parameters (all optional):
 ``tiles``      ``osm``: OpenStreetMap background tiles (needs internet); absent = no background
 ``units``      unit vintage: ``2015`` (226 units, default) or ``2025`` (65 units, data carried)
 =============  ===============================================================================
+
+Why over 500 lines: the view's fields, their defaults, their URL encoding and the defensive parser
+of every parameter (with its notice) are one contract: a parameter is added, encoded, parsed and
+reported in one place, so a link and its view cannot drift apart.
 """
 
 from __future__ import annotations
@@ -233,6 +237,7 @@ def from_query(
     known_districts: Iterable[str] | None = None,
     known_communes: Iterable[str] | None = None,
     known_years: Iterable[int] | None = None,
+    strict: bool = False,
 ) -> tuple[ViewState, list[Notice]]:
     """Parse URL query parameters into a :class:`ViewState` and the list of what was ignored.
 
@@ -248,6 +253,9 @@ def from_query(
         Years the link may name (default: the years of the link's dataset, from the catalogue).
         A year outside them opens the nearest one, with a notice ("no data for 2013; showing
         2015"); a link with no year opens the dataset's newest year when it lacks the default.
+    strict : bool
+        A year the data lacks is not replaced by the nearest one but reported as invalid (for
+        callers that refuse rather than adjust: :func:`check_query`).
 
     Never raises: every problem becomes a :class:`Notice` and the default value is kept.
     """
@@ -277,14 +285,26 @@ def from_query(
             if raw in THEMES:
                 values["theme"] = raw
             else:
-                bad(name, raw, "chủ đề không hợp lệ", "unknown theme")
+                allowed = ", ".join(THEMES)
+                bad(
+                    name,
+                    raw,
+                    f"chủ đề không hợp lệ; các giá trị hợp lệ: {allowed}",
+                    f"unknown theme; allowed: {allowed}",
+                )
         elif name == "var":
             values["var"] = raw  # checked against the theme below
         elif name == "scheme":
             if raw in SCHEMES:
                 values["scheme"] = raw
             else:
-                bad(name, raw, "phương pháp phân lớp không hợp lệ", "unknown classification scheme")
+                allowed = ", ".join(SCHEMES)
+                bad(
+                    name,
+                    raw,
+                    f"phương pháp phân lớp không hợp lệ; các giá trị hợp lệ: {allowed}",
+                    f"unknown classification scheme; allowed: {allowed}",
+                )
         elif name == "k":
             if raw.isdigit() and int(raw) in K_RANGE:
                 values["k"] = int(raw)
@@ -372,7 +392,7 @@ def from_query(
         else:
             bad(name, raw, "tham số không được hỗ trợ", "unsupported parameter")
 
-    _resolve_year(values, known_years, bad)
+    _resolve_year(values, known_years, bad, strict)
     theme_key = str(values.get("theme", DEFAULT.theme))
     allowed_vars = THEMES[theme_key].variables
     var = values.pop("var", None)
@@ -384,15 +404,70 @@ def from_query(
         bad(
             "var",
             str(var),
-            f"chỉ tiêu không thuộc chủ đề {theme_key}",
-            f"not a variable of theme {theme_key}",
+            f"chỉ tiêu không thuộc chủ đề {theme_key}; các giá trị hợp lệ: {', '.join(allowed_vars)}",
+            f"not a variable of theme {theme_key}; allowed: {', '.join(allowed_vars)}",
         )
         values["var"] = allowed_vars[0]
     return replace(DEFAULT, **values), notices  # type: ignore[arg-type]  # each value was checked above against its field
 
 
+def check_query(
+    params: Mapping[str, str | Iterable[str]],
+    *,
+    prefix: str = "",
+    known_datasets: Callable[[str], bool] = lambda d: d == "illustrative",
+    known_districts: Iterable[str] | None = None,
+    known_years: Iterable[int] | None = None,
+) -> ViewState:
+    """The view ``params`` describe, refusing what a link would ignore or adjust.
+
+    The same checks and bilingual reasons as :func:`from_query` (``strict``: a year the data lacks
+    is an error, not the nearest year), for callers that stop instead of showing a default: the
+    command line (``python -m ntm_geo export-map``) builds its view here, so ``--k 9`` and
+    ``?k=9`` get the same reason.
+
+    Parameters
+    ----------
+    params : mapping
+        ``{parameter: value}`` with the names of :data:`LINK_PARAMS`.
+    prefix : str
+        Put before each parameter's name in the message ("--" on the command line).
+    known_datasets, known_districts, known_years
+        As for :func:`from_query`.
+
+    Raises
+    ------
+    ntm_geo.errors.ConfigError
+        Every invalid or adjusted parameter, each as ``--k '9': number of classes must be 3–7``.
+
+    >>> check_query({"k": "4", "theme": "poverty"}).var
+    'poverty_rate_pct'
+    >>> check_query({"k": "9"}, prefix="--")
+    Traceback (most recent call last):
+    ...
+    ntm_geo.errors.ConfigError: --k '9': number of classes must be 3–7. | --k '9': số lớp phải từ 3 đến 7.
+    """
+    from ntm_geo.errors import ConfigError
+
+    state, notices = from_query(
+        params,
+        known_datasets=known_datasets,
+        known_districts=known_districts,
+        known_years=known_years,
+        strict=True,
+    )
+    if notices:
+        en = "; ".join(f"{prefix}{n.param} {n.value!r}: {n.reason_en}" for n in notices)
+        vi = "; ".join(f"{prefix}{n.param} {n.value!r}: {n.reason_vi}" for n in notices)
+        raise ConfigError(en + ".", vi + ".")
+    return state
+
+
 def _resolve_year(
-    values: dict[str, object], known_years: Iterable[int] | None, bad: Callable[..., None]
+    values: dict[str, object],
+    known_years: Iterable[int] | None,
+    bad: Callable[..., None],
+    strict: bool = False,
 ) -> None:
     """Check ``values["year"]`` (raw text, if the link had one) against the link's dataset's
     years; a 4-digit year the data lacks becomes the nearest year it has (with a notice)."""
@@ -416,6 +491,13 @@ def _resolve_year(
     raw = str(raw)
     if raw.isdigit() and int(raw) in years:
         values["year"] = int(raw)
+    elif raw.isdigit() and len(raw) == 4 and strict:
+        bad(
+            "year",
+            raw,
+            f"không có số liệu năm {raw}; các năm có: {listed}",
+            f"no data for {raw}; years with data: {listed}",
+        )
     elif raw.isdigit() and len(raw) == 4:
         near = nearest_year(int(raw), years)
         values["year"] = near

@@ -393,3 +393,43 @@ def test_planner_on_2025_units_without_commune_group_names_the_former_district(
     assert not any("2020" in t or "huyện" in t.lower() for t in tabs), tabs
     harness.screenshot(page, "planner-2026-former-districts-1024x768")
     assert network.external() == []
+
+
+def test_back_and_forward_restore_earlier_planner_views(app_server, new_page):
+    """The planner follows the address bar (app_pages.urlsync.url_changed_outside): Back restores
+    the previous view (year, shortlist), Forward the next; before, the link was read once per
+    session and the planner wrote its own view back over the address Back had restored."""
+    top = _expected_top3()[0][0]
+    page, _ = new_page(1280, 800)
+    page.goto(app_server + f"/planner?shortlist={top}")
+    harness.wait_for_communes(page, 226, timeout=60)
+
+    def heading(year: int) -> bool:
+        return page.locator("h4").filter(has_text=f"— {year} —").count() > 0
+
+    harness.wait_until(lambda: heading(2015), timeout=60, what="the 2015 heading")
+
+    page.get_by_role("button", name="2011").or_(page.get_by_role("radio", name="2011")).first.click()
+    page.wait_for_function("new URLSearchParams(location.search).get('year') === '2011'", timeout=60_000)
+    harness.wait_until(lambda: heading(2011), timeout=60, what="the 2011 heading")
+
+    page.go_back()  # -> 2015 with the shortlist: the heading, the year control and the address agree
+    page.wait_for_function("!new URLSearchParams(location.search).get('year')", timeout=60_000)
+    harness.wait_until(lambda: heading(2015), timeout=60, what="2015 again after Back")
+    harness.wait_until(
+        lambda: "year=2011" not in page.evaluate("location.search"),
+        timeout=10,
+        what="the planner does not write 2011 back over the address",
+    )
+    assert f"shortlist={top}" in page.evaluate("location.search")
+    harness.wait_until(
+        lambda: (
+            harness.map_frame(page).evaluate("document.querySelectorAll('path.ntm-shortlist').length") == 1
+        ),
+        timeout=60,
+        what="the shortlisted commune outlined",
+    )
+
+    page.go_forward()  # -> 2011 again
+    page.wait_for_function("new URLSearchParams(location.search).get('year') === '2011'", timeout=60_000)
+    harness.wait_until(lambda: heading(2011), timeout=60, what="2011 again after Forward")

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.datasets.importing.limits import column_letter, locate
 from ntm_geo.datasets.importing.reading import RawTable
 from ntm_geo.datasets.importing.units import vintage_units
@@ -253,8 +254,8 @@ def _unique_headers(headers: tuple[str, ...]) -> list[str]:
 def issue_message(issue: RowIssue, file: str, lang: str = "vi") -> str:
     """ "file, sheet «S», row R, column «C»: reason" in ``lang`` ("vi" or "en")."""
     where_vi, where_en = locate(file, issue.sheet, issue.row, issue.column)
-    if lang == "vi":
-        value = f" (giá trị «{issue.value}»)" if issue.value not in (None, "") else ""
-        return f"{where_vi}: {issue.reason_vi}{value}"
-    value = f" (value «{issue.value}»)" if issue.value not in (None, "") else ""
-    return f"{where_en}: {issue.reason_en}{value}"
+    shown = issue.value not in (None, "")
+    return Bilingual(
+        f"{where_vi}: {issue.reason_vi}" + (f" (giá trị «{issue.value}»)" if shown else ""),
+        f"{where_en}: {issue.reason_en}" + (f" (value «{issue.value}»)" if shown else ""),
+    ).pick(lang)

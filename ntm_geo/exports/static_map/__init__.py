@@ -1,7 +1,7 @@
 """Static maps rendered on the server with matplotlib (no browser): PNG for slides, PNG/PDF for reports.
 
-One call, :func:`render_map`, turns a :class:`MapSpec` (the same choices as the app: dataset,
-year, variable, classification, district, language) into the bytes of a finished map page:
+One call, :func:`render_map`, turns the page's view (a :class:`~ntm_geo.views.viewstate.ViewState`:
+dataset, year, variable, classification, district, language, units) into the bytes of a finished map page:
 
 * the choropleth of :func:`ntm_geo.maps.themes.compute_view` on the joined commune table — the same
   classes, colours and counts as the interactive map (no data / not assessed included);
@@ -31,7 +31,7 @@ Modules, by job: :mod:`~ntm_geo.exports.static_map.page` (fonts, colours, layout
 :mod:`~ntm_geo.exports.static_map.data` (what is drawn), :mod:`~ntm_geo.exports.static_map.drawing`
 (map frame, outlines, scale bar, north arrow), :mod:`~ntm_geo.exports.static_map.labels`
 (district and unit names), :mod:`~ntm_geo.exports.static_map.legend` (legend and notes) and
-:mod:`~ntm_geo.exports.static_map.render` (the page composed and saved). The spec and its checks
+:mod:`~ntm_geo.exports.static_map.render` (the page composed and saved). The view's export checks
 are :mod:`ntm_geo.exports.spec`; the data step shared with the other exports is
 :mod:`ntm_geo.exports.view_data`.
 
@@ -45,11 +45,10 @@ from ntm_geo.exports.spec import (
     FORMATS,
     LANGS,
     SIZES,
-    MapSpec,
     PageSize,
     check_format,
     check_size,
-    check_spec,
+    check_view,
     district_names,
     resolve_district,
 )
@@ -77,11 +76,10 @@ __all__ = [
     "LANGS",
     "SIZES",
     "MapData",
-    "MapSpec",
     "PageSize",
     "check_format",
     "check_size",
-    "check_spec",
+    "check_view",
     "day_text",
     "district_names",
     "group_line",

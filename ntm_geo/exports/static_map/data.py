@@ -1,4 +1,4 @@
-"""What a static map draws: :class:`MapData`, made by :func:`prepare` from a spec (the units and
+"""What a static map draws: :class:`MapData`, made by :func:`prepare` from a view (the units and
 districts projected to UTM 48N, EPSG:32648, metres, so the scale bar is measured in map units).
 """
 
@@ -9,10 +9,11 @@ from dataclasses import dataclass
 import geopandas as gpd
 
 from ntm_geo.datasets.contract import DatasetInfo
-from ntm_geo.exports.spec import MapSpec, district_names
+from ntm_geo.exports.spec import district_names
 from ntm_geo.exports.view_data import ExportData, export_data, former_district_outlines
 from ntm_geo.geo.boundaries import WORK_CRS, Boundaries, dissolve_districts, load_boundaries
 from ntm_geo.maps.themes import ChoroplethView
+from ntm_geo.views.viewstate import ViewState
 
 
 @dataclass(frozen=True)
@@ -36,15 +37,18 @@ class MapData:
         return not self.data.has_districts and len(self.districts) > 0
 
 
-def prepare(spec: MapSpec, boundaries: Boundaries | None = None) -> MapData:
-    """Check ``spec``, join the dataset to the full-resolution units and classify (as the app does)."""
-    data = export_data(spec, boundaries)
+def prepare(
+    state: ViewState, boundaries: Boundaries | None = None, *, former_districts: bool = False
+) -> MapData:
+    """Check ``state``, join the dataset to the full-resolution units and classify (as the app
+    does); ``former_districts``: the former district outlines on the 2025 units."""
+    data = export_data(state, boundaries, former_districts=former_districts)
     communes = data.joined.to_crs(WORK_CRS)
     if data.has_districts:
         districts = dissolve_districts(communes)
         b = boundaries if boundaries is not None and len(boundaries.districts_web) else load_boundaries()
-        name = district_names(b).get(spec.district, "") if spec.district else ""
-    elif data.spec.former_districts:
+        name = district_names(b).get(state.district, "") if state.district else ""
+    elif data.former_districts:
         districts, name = former_district_outlines(communes), ""
     else:
         districts, name = communes.iloc[:0][["geometry"]].assign(district_code="", district_name=""), ""

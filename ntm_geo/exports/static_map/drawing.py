@@ -18,7 +18,6 @@ from matplotlib.patches import PathPatch, Polygon, Rectangle
 from matplotlib.path import Path as MplPath
 
 from ntm_geo.bilingual import Bilingual
-from ntm_geo.exports.spec import MapSpec
 from ntm_geo.exports.static_map.data import MapData
 from ntm_geo.exports.static_map.labels import district_labels, unit_labels
 from ntm_geo.exports.static_map.page import (
@@ -31,6 +30,7 @@ from ntm_geo.exports.static_map.page import (
     halo,
 )
 from ntm_geo.i18n import t
+from ntm_geo.views.viewstate import ViewState
 
 
 def draw_polygons(
@@ -173,10 +173,10 @@ def north_arrow(ax: Axes, page: Page, pt: float, lang: str) -> None:
     )
 
 
-def extent(data: MapData, spec: MapSpec) -> tuple[float, float, float, float]:
+def extent(data: MapData, state: ViewState) -> tuple[float, float, float, float]:
     """Padded extent (metres) of the province or of the chosen district."""
-    if spec.district:
-        bounds = data.districts.loc[data.districts["district_code"] == spec.district].total_bounds
+    if state.district:
+        bounds = data.districts.loc[data.districts["district_code"] == state.district].total_bounds
     else:
         bounds = data.communes.total_bounds
     minx, miny, maxx, maxy = (float(v) for v in bounds)
@@ -220,11 +220,11 @@ def fit(
 
 
 def draw_map(
-    page: Page, lay: Layout, data: MapData, spec: MapSpec, box: tuple[float, float, float, float]
+    page: Page, lay: Layout, data: MapData, state: ViewState, box: tuple[float, float, float, float]
 ) -> tuple[float, float, float, float]:
     """Choropleth, outlines, labels, scale bar and north arrow; returns the axes box in inches."""
     box, (minx, miny, maxx, maxy) = fit(
-        box, extent(data, spec), fill=bool(spec.district), align_top=lay.notes_x is not None
+        box, extent(data, state), fill=bool(state.district), align_top=lay.notes_x is not None
     )
     left, bottom, width, height = box
     ax = page.fig.add_axes(
@@ -236,8 +236,8 @@ def draw_map(
     ax.set_aspect("equal", adjustable="box")
     communes = data.communes
     fills = np.array(data.view.fills, dtype=object)
-    if spec.district:
-        inside = (communes["district_code"] == spec.district).to_numpy()
+    if state.district:
+        inside = (communes["district_code"] == state.district).to_numpy()
         draw_polygons(
             ax,
             communes[~inside],
@@ -248,7 +248,7 @@ def draw_map(
             zorder=1,
         )
         draw_polygons(ax, communes[inside], fills[inside], edgecolor=EDGE_COLOR, linewidth=0.6, zorder=2)
-        focus = data.districts[data.districts["district_code"] == spec.district]
+        focus = data.districts[data.districts["district_code"] == state.district]
         draw_polygons(
             ax, data.districts, ["none"] * len(data.districts), edgecolor="#8a8a8a", linewidth=0.8, zorder=3
         )
@@ -277,7 +277,7 @@ def draw_map(
             linewidth=1.3,
             zorder=3,
         )
-        district_labels(ax, data.districts, page.bold, lay.label_pt, spec.lang)
-    scale_bar(ax, page, lay.note_pt, spec.lang)
-    north_arrow(ax, page, lay.legend_pt, spec.lang)
+        district_labels(ax, data.districts, page.bold, lay.label_pt, state.lang)
+    scale_bar(ax, page, lay.note_pt, state.lang)
+    north_arrow(ax, page, lay.legend_pt, state.lang)
     return box

@@ -10,7 +10,6 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
 from ntm_geo.bilingual import Bilingual
-from ntm_geo.exports.spec import MapSpec
 from ntm_geo.exports.static_map.data import MapData
 from ntm_geo.exports.static_map.page import FORMER_EDGE, Layout, Page, wrap
 from ntm_geo.exports.view_data import FORMER_DISTRICT_LABEL
@@ -26,6 +25,7 @@ from ntm_geo.maps.classify import (
 )
 from ntm_geo.maps.mapbuild import legend_title
 from ntm_geo.maps.themes import ChoroplethView
+from ntm_geo.views.viewstate import ViewState
 
 
 def legend_rows(view: ChoroplethView, lang: str, inside: np.ndarray | None) -> list[tuple[str, str, int]]:
@@ -51,9 +51,9 @@ def legend_rows(view: ChoroplethView, lang: str, inside: np.ndarray | None) -> l
     return out
 
 
-def draw_legend(page: Page, lay: Layout, data: MapData, spec: MapSpec, x: float, y: float) -> float:
+def draw_legend(page: Page, lay: Layout, data: MapData, state: ViewState, x: float, y: float) -> float:
     """Legend (title, swatch | label | count rows); returns the y below it."""
-    lang = spec.lang
+    lang = state.lang
     y = page.lines(
         x,
         y,
@@ -61,9 +61,9 @@ def draw_legend(page: Page, lay: Layout, data: MapData, spec: MapSpec, x: float,
         lay.legend_title_pt,
         bold=True,
     )
-    inside = (data.communes["district_code"] == spec.district).to_numpy() if spec.district else None
+    inside = (data.communes["district_code"] == state.district).to_numpy() if state.district else None
     count_x = x + lay.legend_width
-    head = t("static_units_district" if spec.district else "static_units", lang)
+    head = t("static_units_district" if state.district else "static_units", lang)
     page.text(count_x, y, head, lay.note_pt, color="#555555", ha="right")
     y -= lay.note_pt * 1.5 / 72
     sw, sh = lay.swatch
@@ -107,12 +107,12 @@ def group_line(groups: dict[int, int], lang: str) -> str:
     return f"{t('static_groups', lang)}: {parts}"
 
 
-def map_notes(data: MapData, spec: MapSpec) -> list[str]:
-    lang = spec.lang
+def map_notes(data: MapData, state: ViewState) -> list[str]:
+    lang = state.lang
     c = data.view.classification
     notes = []
     if data.view.variable.kind == "scheme":
-        notes.append(t("static_scheme", lang, scheme=scheme_label(spec.scheme, lang), k=c.k))
+        notes.append(t("static_scheme", lang, scheme=scheme_label(state.scheme, lang), k=c.k))
     if c.note_vi and c.note_en:  # classify sets note_vi and note_en together
         notes.append(Bilingual(c.note_vi, c.note_en).pick(lang))
     if groups := group_line(data.data.commune_groups(), lang):

@@ -12,7 +12,7 @@ import matplotlib
 from matplotlib.figure import Figure
 
 from ntm_geo.bilingual import Bilingual
-from ntm_geo.exports.spec import MapSpec, PageSize, check_format, check_size
+from ntm_geo.exports.spec import PageSize, check_format, check_size
 from ntm_geo.exports.static_map.data import MapData, prepare
 from ntm_geo.exports.static_map.drawing import draw_map
 from ntm_geo.exports.static_map.legend import draw_legend, map_notes
@@ -28,12 +28,13 @@ from ntm_geo.exports.static_map.page import (
 )
 from ntm_geo.geo.boundaries import Boundaries
 from ntm_geo.i18n import t
+from ntm_geo.views.viewstate import ViewState
 
 
-def title_block(page: Page, lay: Layout, data: MapData, spec: MapSpec) -> float:
-    lang = spec.lang
+def title_block(page: Page, lay: Layout, data: MapData, state: ViewState) -> float:
+    lang = state.lang
     x, y = lay.margin, page.height - lay.margin
-    parts = [t("static_title", lang, variable=data.view.variable.label(lang), year=spec.year)]
+    parts = [t("static_title", lang, variable=data.view.variable.label(lang), year=state.year)]
     if data.district_name:
         parts.append(data.district_name)
     width = page.width - 2 * lay.margin
@@ -62,8 +63,8 @@ def title_block(page: Page, lay: Layout, data: MapData, spec: MapSpec) -> float:
     return y
 
 
-def footer(data: MapData, spec: MapSpec, today: date) -> list[str]:
-    lang = spec.lang
+def footer(data: MapData, state: ViewState, today: date) -> list[str]:
+    lang = state.lang
     name = Bilingual(data.info.name_vi, data.info.name_en).pick(lang)
     source = name if data.info.illustrative else f"{name} ({data.info.source})"
     return [
@@ -74,12 +75,12 @@ def footer(data: MapData, spec: MapSpec, today: date) -> list[str]:
     ]
 
 
-def compose(size: PageSize, data: MapData, spec: MapSpec, today: date) -> Figure:
+def compose(size: PageSize, data: MapData, state: ViewState, today: date) -> Figure:
     lay = LAYOUTS[size.key]
     page = Page(size)
-    top = title_block(page, lay, data, spec) - 0.12
+    top = title_block(page, lay, data, state) - 0.12
     full = page.width - 2 * lay.margin
-    footer_lines = [line for text in footer(data, spec, today) for line in wrap(text, full, lay.footer_pt)]
+    footer_lines = [line for text in footer(data, state, today) for line in wrap(text, full, lay.footer_pt)]
     footer_h = len(footer_lines) * lay.footer_pt * 1.3 / 72
     page.lines(lay.margin, lay.margin * 0.6 + footer_h, footer_lines, lay.footer_pt, color="#444444")
     left, bottom, width, height = lay.map_box
@@ -87,34 +88,36 @@ def compose(size: PageSize, data: MapData, spec: MapSpec, today: date) -> Figure
         box = (left, top - height, width, height)
     else:  # map from the title down to ``bottom`` (slide): legend in the side panel
         box = (left, bottom, width, top - bottom)
-    left, bottom, width, height = draw_map(page, lay, data, spec, box)
+    left, bottom, width, height = draw_map(page, lay, data, state, box)
     notes = [
-        line for text in map_notes(data, spec) for line in [*wrap(text, lay.notes_width, lay.note_pt), ""]
+        line for text in map_notes(data, state) for line in [*wrap(text, lay.notes_width, lay.note_pt), ""]
     ]
     if lay.notes_x is None:
-        y = draw_legend(page, lay, data, spec, lay.legend_x, top - 0.1)
+        y = draw_legend(page, lay, data, state, lay.legend_x, top - 0.1)
         page.lines(lay.legend_x, y - 0.25, notes, lay.note_pt, color="#333333")
     else:
         y = bottom - 0.2
-        draw_legend(page, lay, data, spec, lay.legend_x, y)
+        draw_legend(page, lay, data, state, lay.legend_x, y)
         page.lines(lay.notes_x, y, notes, lay.note_pt, color="#333333")
     return page.fig
 
 
 def render_map(
-    spec: MapSpec,
+    state: ViewState,
     fmt: str = "png",
     size: str = "slide",
     *,
     boundaries: Boundaries | None = None,
     today: date | None = None,
+    former_districts: bool = False,
 ) -> bytes:
     """Render one static map page.
 
     Parameters
     ----------
-    spec : MapSpec
-        What to show (checked by :func:`check_spec`).
+    state : ViewState
+        The view to show, as the page shows it (dataset, year, var, scheme, k, district, lang,
+        units; checked by :func:`check_view`).
     fmt : {"png", "pdf"}
     size : {"slide", "a4"}
         ``slide``: 1920×1080 px at 150 dpi; ``a4``: A4 portrait, 2480×3508 px at 300 dpi (the PNG
@@ -123,6 +126,8 @@ def render_map(
         Already loaded boundaries (the app passes its cached copy); default: load from the cache.
     today : date, optional
         Date printed as the export date (default: today).
+    former_districts : bool
+        On the 2025 units: the former (2015) district outlines drawn dashed as context.
 
     Returns
     -------
@@ -132,15 +137,15 @@ def render_map(
     Raises
     ------
     ConfigError
-        Invalid ``spec``, ``fmt`` or ``size`` (messages list the allowed values), or a variable
+        Invalid ``state``, ``fmt`` or ``size`` (messages list the allowed values), or a variable
         with no value to classify.
     """
     check_format(fmt)
     page = check_size(size)
-    data = prepare(spec, boundaries)
-    spec = data.data.spec  # units as drawn
-    fig = compose(page, data, spec, today or date.today())
-    title = t("static_title", spec.lang, variable=data.view.variable.label(spec.lang), year=spec.year)
+    data = prepare(state, boundaries, former_districts=former_districts)
+    state = data.data.state  # units as drawn
+    fig = compose(page, data, state, today or date.today())
+    title = t("static_title", state.lang, variable=data.view.variable.label(state.lang), year=state.year)
     buf = io.BytesIO()
     if fmt == "png":
         metadata = {
@@ -152,7 +157,7 @@ def render_map(
         metadata = {
             "Title": nfc(title),
             "Creator": "ntm-geo (matplotlib)",
-            "Subject": data.data.boundary_line(spec.lang),
+            "Subject": data.data.boundary_line(state.lang),
         }
     with matplotlib.rc_context({"pdf.fonttype": 42, "pdf.compression": 9}):
         fig.savefig(buf, format=fmt, dpi=page.dpi, metadata=metadata, facecolor="white")
