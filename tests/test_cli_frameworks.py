@@ -42,6 +42,10 @@ def test_json_lists_every_framework_with_years_criteria_and_indicators(capsys):
     assert electricity["number"] == "4.2" and electricity["thresholds"] == {
         "tdmnpb": {"op": ">=", "value": 95.0}
     }
+    # one column per quantity: 4.2 is measured by the registry's electricity column
+    assert (electricity["column"], electricity["linked"]) == ("electricity_hh_pct", True)
+    income = items[0]["criteria"][9]["indicators"][0]
+    assert (income["number"], income["column"], income["linked"]) == ("10.1", "c10_1", False)
     assert all(s["title"] for f in items for s in f["sources"])
 
 
@@ -68,8 +72,8 @@ def test_text_listing_gives_counts_and_sources(capsys):
     )
     assert "Northern midlands and mountains >= 36; Red River Delta >= 50;" in out
     assert (
-        "11.1 Share of poor households (multidimensional poverty standard 2016-2020) (%): no threshold [molisa_4999_2016]"
-        in out
+        "11.1 Share of poor households (multidimensional poverty standard 2016-2020) (%) → poverty_rate_pct: "
+        "no threshold [molisa_4999_2016]" in out
     )
     assert "    19. Defence and security\n" in out
     assert "qd318" not in out

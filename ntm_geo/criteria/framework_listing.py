@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 def framework_to_dict(fw: Framework) -> dict[str, Any]:
     """JSON-ready description of ``fw``: id, decision, titles, years ``[first, last]``, levels,
     threshold areas, groups, ``criteria`` (number, key, names, group, source, ``indicators``:
-    number, key, names, unit, ``thresholds`` {area: {op, value}}, source, note, confidence), the
+    number, key, names, unit, ``thresholds`` {area: {op, value}}, source, note, confidence,
+    ``column``: the dataset column holding its values — the registry column it is linked to, e.g.
+    ``poverty_rate_pct``, with ``linked`` true, else its own ``cNN_M``), the
     sources (key, title, url), notes and ``not_found``."""
 
     def src(key: str | None) -> dict[str, Any] | None:
@@ -84,6 +86,8 @@ def framework_to_dict(fw: Framework) -> dict[str, Any]:
                         "source": i.source,
                         "note": i.note,
                         "confidence": i.confidence,
+                        "column": i.data_column,
+                        "linked": i.column is not None,
                     }
                     for i in c.indicators
                 ],
@@ -137,7 +141,8 @@ def indicator_line(fw: Framework, ind: Indicator, lang: str = "vi") -> str:
     ths = "; ".join(f"{names.get(a, a)} {t.op} {_value(t.value)}" for a, t in ind.thresholds)
     if not ths:
         ths = TEXT["no_threshold"].pick(lang)
-    return f"{ind.number} {ind.name(lang)}{unit}: {ths} [{ind.source}]"
+    column = f" → {ind.column}" if ind.column else ""
+    return f"{ind.number} {ind.name(lang)}{unit}{column}: {ths} [{ind.source}]"
 
 
 def framework_text(fw: Framework, lang: str = "vi") -> list[str]:
