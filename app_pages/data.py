@@ -58,6 +58,7 @@ MAX_BOUNDARY_MB = min(bu.MAX_BYTES // 2**20, 20)
 """Largest boundary upload (MB); ``server.maxUploadSize`` in .streamlit/config.toml is the same."""
 TEMPLATE_YEARS = list(range(2011, 2031))
 MEMO_PREFIX = "_upload_memo::"
+OFFICE_SOURCE = "Văn phòng Điều phối NTM tỉnh Lạng Sơn"  # a new dataset's source when left blank
 """Session-state keys of what was read from this session's uploads (:func:`_session_memo`)."""
 
 register(
@@ -137,9 +138,16 @@ register(
         "data_save": ("Lưu bộ dữ liệu", "Save the dataset"),
         "data_target": ("Lưu thành", "Save as"),
         "data_new": ("Bộ dữ liệu mới", "A new dataset"),
-        "data_replace": ("Thay thế: {name}", "Replace: {name}"),
+        "data_replace": (
+            "Thêm năm {year} vào: {name} (các năm khác giữ nguyên; năm {year} đã có thì được thay)",
+            "Add {year} to: {name} (its other years kept; an existing {year} is replaced)",
+        ),
         "data_name": ("Tên bộ dữ liệu", "Dataset name"),
         "data_source": ("Nguồn", "Source"),
+        "data_keep_blank": (
+            "Để trống khi thêm vào bộ đã lưu: giữ tên và nguồn của bộ đó.",
+            "Leave blank when adding to a saved dataset: its name and source are kept.",
+        ),
         "data_uploader": ("Người tải lên", "Uploaded by"),
         "data_password": ("Mật khẩu biên tập", "Editor password"),
         "data_save_button": (
@@ -549,11 +557,21 @@ if report is not None:
             t("data_target", L),
             ["", *records],
             format_func=lambda i: (
-                t("data_new", L) if not i else t("data_replace", L, name=f"{records[i].name} ({i})")
+                t("data_new", L)
+                if not i
+                else t("data_replace", L, name=f"{records[i].name} ({i})", year=report.year)
             ),
         )
-        name = st.text_input(t("data_name", L), value=Path(report.file).stem, max_chars=store.MAX_NAME_CHARS)
-        source = st.text_input(t("data_source", L), value="Văn phòng Điều phối NTM tỉnh Lạng Sơn")
+        # blank = the file's name / the office for a new dataset, the saved ones when adding a year
+        # (a default value here renamed the dataset to the file's name on every year added; trial6)
+        name = st.text_input(
+            t("data_name", L),
+            placeholder=Path(report.file).stem,
+            max_chars=store.MAX_NAME_CHARS,
+        )
+        source = st.text_input(t("data_source", L), placeholder=OFFICE_SOURCE)
+        if records:
+            st.caption(t("data_keep_blank", L))
         uploader = st.text_input(t("data_uploader", L))
         n_rejected = len({r for r in rejected["row"].dropna()}) if len(rejected) else 0
         submitted = st.form_submit_button(
@@ -564,15 +582,18 @@ if report is not None:
     if not len(report.table):
         st.warning(t("data_nothing", L))
     if submitted:
+        name_or_none = name.strip() or (None if target else Path(report.file).stem)
+        source_or_none = source.strip() or (None if target else OFFICE_SOURCE)
         if report.provenance is not None and report.provenance.illustrative:  # every map names its origin
-            source = f"{source} — {t('data_illustrative_source', L)}"
+            kept = source_or_none if source_or_none is not None else records[target].source
+            source_or_none = f"{kept} — {t('data_illustrative_source', L)}"
         try:
             info = store.save_import(
                 report.table,
                 report.year,
                 report.to_json(),
-                name=name,
-                source=source,
+                name=name_or_none,  # None: the saved dataset's (store.save_import)
+                source=source_or_none,
                 uploaded_by=uploader,
                 password=editor_session(),  # re-checked by the store: signed in and not expired
                 into=target or None,

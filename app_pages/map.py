@@ -57,7 +57,7 @@ from ntm_geo.i18n import t
 from ntm_geo.maps.classify import K_RANGE, SCHEMES, scheme_label
 from ntm_geo.maps.themes import THEMES, theme_variables
 from ntm_geo.maps.themes import variable as variable_def
-from ntm_geo.planning.profile import commune_profile, escape_markdown
+from ntm_geo.planning.profile import commune_profile, escape_markdown, markdown_table
 from ntm_geo.views.viewstate import ADJUSTED, Notice, ViewState, to_query, view_units
 
 MAP_HEIGHT = 560
@@ -529,9 +529,11 @@ with profile_col:
 if pick:
     with details_col:
         st.subheader(t("indicators", L))
-        st.dataframe(profile.indicators, hide_index=True, width="stretch")
+        # static tables wrap the long names, so values, thresholds and ✓/✗ stay inside the column
+        # at 1024×768 (a data grid cut them off); their cells are Markdown: markdown_table escapes
+        st.table(markdown_table(profile.indicators), hide_index=True, border="horizontal")
         if profile.framework_indicators is not None:  # indicator columns of the table's framework
-            st.dataframe(profile.framework_indicators, hide_index=True, width="stretch")
+            st.table(markdown_table(profile.framework_indicators), hide_index=True, border="horizontal")
         if info.illustrative:
             st.caption(note)
 

@@ -42,19 +42,29 @@ def test_json_lists_every_framework_with_years_criteria_and_indicators(capsys):
     assert electricity["number"] == "4.2" and electricity["thresholds"] == {
         "tdmnpb": {"op": ">=", "value": 95.0}
     }
+    # one column per quantity: 4.2 is measured by the registry's electricity column
+    assert (electricity["column"], electricity["linked"]) == ("electricity_hh_pct", True)
+    income = items[0]["criteria"][9]["indicators"][0]
+    assert (income["number"], income["column"], income["linked"]) == ("10.1", "c10_1", False)
     assert all(s["title"] for f in items for s in f["sources"])
 
 
 def test_text_listing_gives_counts_and_sources(capsys):
     code, out, _ = run(capsys)
     assert code == 0
-    assert "qd51_2025  QĐ 51/2025/QĐ-TTg  2026–2030  10 tiêu chí, 47 chỉ tiêu (tệp có 0)" in out
-    assert "qd318  QĐ 318/QĐ-TTg  2021–2025  19 tiêu chí, số chỉ tiêu: không rõ (tệp có 0)" in out
+    assert (
+        "qd51_2025  QĐ 51/2025/QĐ-TTg  2026–2030  10 tiêu chí, 47 chỉ tiêu theo quyết định; tệp mô tả 0"
+        in out
+    )
+    assert (
+        "qd318  QĐ 318/QĐ-TTg  2021–2025  19 tiêu chí, tổng số chỉ tiêu: chưa ghi trong tệp; tệp mô tả 0 chỉ tiêu"
+        in out
+    )
     assert "Xã nông thôn mới kiểu mẫu (319/QĐ-TTg)" in out
     assert "<https://www.vietnamplus.vn/" in out and "chưa tìm thấy:" in out
     code, out, _ = run(capsys, "--lang", "en", "--id", "qd1980")
     assert out.startswith(
-        "qd1980  Decision 1980/QĐ-TTg  2016–2020  19 criteria, indicators: not stated (file lists 4)"
+        "qd1980  Decision 1980/QĐ-TTg  2016–2020  19 criteria, total indicators: not recorded in the file; the file describes 4"
     )
     # every criterion, and under it each indicator with its thresholds per region and its source
     assert (
@@ -62,8 +72,8 @@ def test_text_listing_gives_counts_and_sources(capsys):
     )
     assert "Northern midlands and mountains >= 36; Red River Delta >= 50;" in out
     assert (
-        "11.1 Share of poor households (multidimensional poverty standard 2016-2020) (%): no threshold [molisa_4999_2016]"
-        in out
+        "11.1 Share of poor households (multidimensional poverty standard 2016-2020) (%) → poverty_rate_pct: "
+        "no threshold [molisa_4999_2016]" in out
     )
     assert "    19. Defence and security\n" in out
     assert "qd318" not in out

@@ -198,3 +198,51 @@ def test_criteria_only_table_gives_the_same_report_check_as_the_data_page(capsys
     page_rows = check_table(import_table(path.read_bytes(), path.name).table, load_units(), 2015)
     assert [(r["key"], r["ok"]) for r in cli_rows] == [(r.key, r.ok) for r in page_rows]
     assert len(cli_rows) == 29 and "poverty_rate_pct" not in {r["key"] for r in cli_rows}
+
+
+def _year_table(tmp_path: Path, year: int) -> Path:
+    """The illustrative 2015 table relabelled as ``year`` (a province table of another year)."""
+    text = ILLUSTRATIVE_2015.read_text(encoding="utf-8").replace(",2015,", f",{year},")
+    path = tmp_path / f"ntm_{year}.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_into_adds_a_year_to_a_saved_dataset_and_keeps_its_name(capsys, tmp_path, store_dir):
+    """trial6: one table per year (2016-2019) must build one dataset the timeline can step through;
+    without --into each import made a new dataset (five datasets named alike, one year each)."""
+    status, out, _ = run(capsys, str(_year_table(tmp_path, 2016)), "--name", "NTM Lạng Sơn", "--json")
+    assert status == 0
+    first = json.loads(out)["saved"]["id"]
+    for year in (2017, 2018):
+        status, out, _ = run(capsys, str(_year_table(tmp_path, year)), "--into", first, "--json")
+        assert status == 0
+        assert json.loads(out)["saved"]["id"] == first
+    infos = {i.id: i for i in store_dir.list_infos()}
+    assert list(infos) == [first]
+    assert infos[first].years == (2016, 2017, 2018)
+    assert infos[first].name_vi == "NTM Lạng Sơn"  # not renamed to the file name
+
+
+def test_into_an_unknown_dataset_exits_2_naming_the_saved_ones(capsys, tmp_path, store_dir):
+    status, out, _ = run(capsys, str(_year_table(tmp_path, 2016)), "--name", "A", "--json")
+    first = json.loads(out)["saved"]["id"]
+    status, _, err = run(capsys, str(_year_table(tmp_path, 2017)), "--into", "no-such-id")
+    assert status == 2
+    assert "no-such-id" in err and first in err
+    assert store_dir.list_infos()[0].years == (2016,)
+
+
+def test_units_without_a_row_are_named(capsys, tmp_path):
+    """trial6: 'Đơn vị không có dòng nào (1): 05983' made the editor look the code up; the JSON
+    report already had the unit's name."""
+    lines = ILLUSTRATIVE_2015.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    code_col = header.index("commune_code")
+    kept = [line for line in lines[1:] if line.split(",")[code_col] != "05983"]
+    path = tmp_path / "without_one.csv"
+    path.write_text("\n".join([lines[0], *kept]) + "\n", encoding="utf-8")
+    status, out, _ = run(capsys, str(path), "--year", "2015", "--dry-run")
+    assert status == 0
+    listed = next(line for line in out.splitlines() if line.startswith("Đơn vị không có dòng nào"))
+    assert "05983 Phường Chi Lăng — Thành phố Lạng Sơn" in listed

@@ -298,6 +298,21 @@ def test_frameworks_dir_that_is_not_a_folder(tmp_path, monkeypatch):
             "this file lists no groups",
             "không có danh sách nhóm",
         ),
+        (  # one column per quantity: the linked column must be a registry indicator...
+            'unit: "%"',
+            'unit: "%"\n        column: poverty_rate',
+            "criteria[0].indicators[0].column",
+            "indicator 1.1: 'poverty_rate' is not an indicator column of the schema registry; known: "
+            "poverty_rate_pct, road_hardened_pct",
+            "không phải cột chỉ số trong danh mục cột",
+        ),
+        (  # ... of the indicator's unit
+            'unit: "%"',
+            'unit: "km"\n        column: poverty_rate_pct',
+            "criteria[0].indicators[0].column",
+            "indicator 1.1 is in 'km' but column 'poverty_rate_pct' is in '%'",
+            "tính bằng 'km' nhưng cột 'poverty_rate_pct' tính bằng '%'",
+        ),
     ],
 )
 def test_bad_field_names_file_and_field_in_both_languages(tmp_path, old, new, field, en, vi):
@@ -385,6 +400,25 @@ def test_a_broken_province_file_never_hides_the_national_frameworks(tmp_path, mo
     assert fw.default_framework(2027).id == "qd51_2025" and fw.framework("qd318").years == (2021, 2025)
     with pytest.raises(fw.FrameworkError, match=r"^broken.yaml: not valid YAML"):
         fw.default_framework(2033)  # only a province file could cover it: the error names the file
+
+
+def test_a_province_indicator_may_be_measured_by_a_registry_column(tmp_path):
+    text = PROVINCE.replace('unit: "%"', 'unit: "%"\n        column: road_hardened_pct', 1)
+    ind = fw.load_framework(write(tmp_path, text)).criterion(1).indicators[0]
+    assert (ind.column, ind.data_column, ind.key) == ("road_hardened_pct", "road_hardened_pct", "c01_1")
+
+
+def test_the_national_files_link_the_indicators_the_registry_measures():
+    """Issue 11 (one owner per concept): 491/342 and 1980's poverty, electricity and water
+    indicators are the registry's columns."""
+    linked = {(f.id, i.number): i.column for f in fw.builtin_frameworks() for i in f.indicators if i.column}
+    assert linked == {
+        ("qd491_342", "4.2"): "electricity_hh_pct",
+        ("qd491_342", "11.1"): "poverty_rate_pct",
+        ("qd491_342", "17.1"): "hygienic_water_hh_pct",
+        ("qd1980", "4.2"): "electricity_hh_pct",
+        ("qd1980", "11.1"): "poverty_rate_pct",
+    }
 
 
 def test_a_bad_indicator_entry_names_its_line(tmp_path):

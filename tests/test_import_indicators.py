@@ -1,6 +1,9 @@
-"""Issue 13: the import reads the indicator columns of the table's criteria framework (``c04_2`` for
-indicator 4.2), the store keeps them, the profile shows them with threshold and ✓/✗, the exports
-carry them; columns of another framework's indicators are reported, never silently dropped."""
+"""Issue 13: the import reads the indicator columns of the table's criteria framework (``c10_1`` for
+indicator 10.1), the store keeps them, the profile shows them with threshold and ✓/✗, the exports
+carry them; columns of another framework's indicators are reported, never silently dropped.
+An indicator the framework file links to a registry column (4.2 -> ``electricity_hh_pct``, 11.1 ->
+``poverty_rate_pct``, 17.1 -> ``hygienic_water_hh_pct`` under 491/342) imports into that column:
+one column per quantity (issue 11)."""
 
 from __future__ import annotations
 
@@ -23,23 +26,64 @@ def csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
 
 
 def table_2015() -> bytes:
-    """A 2015 table (491/342) with indicators 4.2 and 17.1 of that framework."""
+    """A 2015 table (491/342) with indicators 4.2 and 17.1 (linked to registry columns) and 10.1
+    (its own column) of that framework."""
     return csv_bytes(
-        ["Mã xã", "Năm", "c04_2", "c17_1"],
-        [["6628", "2015", "96,5", "65"], ["5971", "2015", "90", "71,2"], ["6625", "2015", "", "80"]],
+        ["Mã xã", "Năm", "c04_2", "c17_1", "c10_1"],
+        [
+            ["6628", "2015", "96,5", "65", "14,5"],
+            ["5971", "2015", "90", "71,2", "20"],
+            ["6625", "2015", "", "80", ""],
+        ],
     )
 
 
-def test_2015_table_with_c04_2_and_c17_1_imports_them_under_491_342():
+def test_2015_table_with_c04_2_and_c17_1_imports_them_into_the_registry_columns():
+    """Under 491/342, 4.2 and 17.1 are the registry's electricity and hygienic-water columns: no
+    separate c04_2 / c17_1 column; 10.1 has its own (c10_1)."""
     report = import_table(table_2015(), "chi_tieu_2015.csv")
     assert report.framework_id == "qd491_342"
     assert not report.out_of_range and not report.unmatched
     t = report.table.set_index("commune_code")
-    assert t["c04_2"].dtype == "float64" and t["c17_1"].dtype == "float64"
-    assert t.loc["06628", "c04_2"] == 96.5 and t.loc["05971", "c17_1"] == 71.2
-    assert pd.isna(t.loc["06625", "c04_2"])  # blank = no data, never 0
-    assert report.columns["c04_2"] == "c04_2" and report.columns["c17_1"] == "c17_1"
+    assert "c04_2" not in t.columns and "c17_1" not in t.columns
+    assert t["electricity_hh_pct"].dtype == "float64" and t["c10_1"].dtype == "float64"
+    assert t.loc["06628", "electricity_hh_pct"] == 96.5 and t.loc["05971", "hygienic_water_hh_pct"] == 71.2
+    assert t.loc["06628", "c10_1"] == 14.5
+    assert pd.isna(t.loc["06625", "electricity_hh_pct"])  # blank = no data, never 0
+    assert (
+        report.columns["c04_2"] == "electricity_hh_pct" and report.columns["c17_1"] == "hygienic_water_hh_pct"
+    )
     assert not [n for n in report.notices if n.column in ("c04_2", "c17_1")]  # not "not recognised"
+
+
+def test_c11_1_lands_in_poverty_rate_pct_under_491_342_and_1980():
+    for year, fw_id in (("2015", "qd491_342"), ("2017", "qd1980")):
+        data = csv_bytes(["Mã xã", "Năm", "c11_1"], [["6628", year, "8,5"]])
+        report = import_table(data, f"ngheo_{year}.csv")
+        assert report.framework_id == fw_id and report.columns["c11_1"] == "poverty_rate_pct"
+        assert report.table["poverty_rate_pct"].tolist() == [8.5] and "c11_1" not in report.table.columns
+
+
+def test_a_table_giving_11_1_and_the_poverty_rate_twice_rejects_rows_where_they_differ():
+    """Both "Tỷ lệ hộ nghèo (%)" and "Chỉ tiêu 11.1": a row where they agree is imported once; a
+    row where they differ is rejected naming both columns and values, in Vietnamese and English."""
+    data = csv_bytes(
+        ["Mã xã", "Năm", "Tỷ lệ hộ nghèo (%)", "Chỉ tiêu 11.1"],
+        [["6628", "2015", "8,5", "8.5"], ["5971", "2015", "12", "9"]],
+    )
+    report = import_table(data, "hai_cot.csv")
+    assert report.table.set_index("commune_code")["poverty_rate_pct"].to_dict() == {"06628": 8.5}
+    [issue] = report.out_of_range
+    assert (issue.row, issue.column, issue.value) == (3, "Tỷ lệ hộ nghèo (%) / Chỉ tiêu 11.1", "12 / 9")
+    assert "two columns both give poverty_rate_pct and differ" in issue.reason_en
+    assert "hai cột cùng cho poverty_rate_pct nhưng khác nhau" in issue.reason_vi
+
+
+def test_under_a_framework_without_the_link_the_indicator_keeps_its_own_column(province):
+    """The link is the framework's: ls_2031 lists 2.3 without ``column``, so it stays c02_3."""
+    assert framework_indicators.linked_columns("ls_2031") == {}
+    assert framework_indicators.linked_columns("qd491_342")["c11_1"] == "poverty_rate_pct"
+    assert schema.column("c11_1").key == "poverty_rate_pct"
 
 
 @pytest.mark.parametrize(
@@ -60,10 +104,10 @@ def test_2015_table_with_c04_2_and_c17_1_imports_them_under_491_342():
         "Share of households using electricity regularly and safely",
     ],
 )
-def test_every_header_of_indicator_4_2_is_read_as_c04_2(header):
+def test_every_header_of_indicator_4_2_lands_in_the_electricity_column(header):
     assert header_field(header) == "c04_2"
     report = import_table(csv_bytes(["Mã xã", "Năm", header], [["6628", "2015", "97"]]), "t.csv")
-    assert float(report.table["c04_2"][0]) == 97.0
+    assert float(report.table["electricity_hh_pct"][0]) == 97.0 and "c04_2" not in report.table.columns
 
 
 def test_a_decimal_comma_value_is_not_a_header_and_criteria_stay_criteria():
@@ -103,7 +147,7 @@ def test_an_indicator_of_another_framework_is_reported_not_dropped_silently():
     data = csv_bytes(["Mã xã", "Năm", "c04_2", "Chỉ tiêu 4.1", "c09_9"], [["6628", "2015", "95", "1", "3"]])
     report = import_table(data, "khac.csv")
     assert "c04_1" not in report.table.columns and "c09_9" not in report.table.columns
-    assert "Chỉ tiêu 4.1" not in report.columns and "c04_2" in report.table.columns
+    assert "Chỉ tiêu 4.1" not in report.columns and "electricity_hh_pct" in report.table.columns
     by_column = {n.column: n for n in report.notices}
     assert "Decision 1980/QĐ-TTg (2016–2020)" in by_column["Chỉ tiêu 4.1"].reason_en
     assert "is not imported" in by_column["Chỉ tiêu 4.1"].reason_en
@@ -220,7 +264,7 @@ def test_the_store_keeps_the_indicators_and_the_profile_shows_met_and_not_met(da
         report.table, 2015, report.to_json(), name="Chỉ tiêu", source="VPĐP", uploaded_by="a", password=PW
     )
     saved = store.load_table(info.id, 2015)
-    assert saved["c04_2"].dtype == "float64" and list(saved["c17_1"]) == [71.2, 80.0, 65.0]
+    assert saved["c10_1"].dtype == "float64" and list(saved["hygienic_water_hh_pct"]) == [71.2, 80.0, 65.0]
     joined = join_dataset(boundaries.communes, saved).set_index("commune_code", drop=False)
     met = commune_profile(joined.loc["06628"], "vi").framework_indicators.set_index("Chỉ tiêu")
     electricity = "4.2 Tỷ lệ hộ sử dụng điện thường xuyên, an toàn từ các nguồn"
@@ -238,41 +282,42 @@ def test_the_export_table_carries_the_indicator_columns(boundaries):
     report = import_table(table_2015(), "chi_tieu_2015.csv")
     joined = join_dataset(boundaries.communes, report.table)
     table = view_table(joined, compute_view(joined, "criteria_met", lang="vi"), "vi")
-    assert {"c04_2", "c17_1"} <= set(table.columns)
-    assert table.set_index("commune_code").loc["06628", "c04_2"] == 96.5
+    assert "c10_1" in table.columns and not {"c04_2", "c17_1"} & set(table.columns)
+    assert table.set_index("commune_code").loc["06628", "c10_1"] == 14.5
+    assert table.set_index("commune_code").loc["06628", "electricity_hh_pct"] == 96.5
 
 
 def test_the_contract_reads_indicator_columns_as_numbers_in_their_range(tmp_path):
-    """A dataset CSV (the contract) with c04_2: numbers, 0–100 checked naming row and column."""
+    """A dataset CSV (the contract) with c12_1: numbers, 0–100 checked naming row and column."""
     from ntm_geo.datasets.contract import load_dataset_csv, load_illustrative
 
     table = load_illustrative(2015).head(3).copy()
-    table["c04_2"] = ["97.125", "", "90"]
+    table["c12_1"] = ["97.125", "", "90"]
     path = tmp_path / "ds.csv"
     table.astype(object).to_csv(path, index=False)
     text = path.read_text(encoding="utf-8").replace("True", "1").replace("False", "0").replace("<NA>", "")
     path.write_text(text, encoding="utf-8")
     loaded = load_dataset_csv(path)
-    assert loaded["c04_2"].dtype == "float64" and loaded["c04_2"].iloc[0] == 97.125
+    assert loaded["c12_1"].dtype == "float64" and loaded["c12_1"].iloc[0] == 97.125
     path.write_text(text.replace("97.125", "197.125"), encoding="utf-8")
-    with pytest.raises(DataError, match=r"ds.csv, row 2, column c04_2: percentage 197.125 is outside 0-100"):
+    with pytest.raises(DataError, match=r"ds.csv, row 2, column c12_1: percentage 197.125 is outside 0-100"):
         load_dataset_csv(path)
 
 
 def test_conform_table_types_indicator_columns_as_numbers():
     from ntm_geo.datasets.contract import load_illustrative
 
-    table = load_illustrative(2015).head(2).assign(c04_2=["96,5", None])
-    table["c04_2"] = pd.to_numeric(table["c04_2"].str.replace(",", "."))
-    table["c17_1"] = pd.Series([70, 80], dtype="Int64", index=table.index)
+    table = load_illustrative(2015).head(2).assign(c12_1=["96,5", None])
+    table["c12_1"] = pd.to_numeric(table["c12_1"].str.replace(",", "."))
+    table["c10_1"] = pd.Series([70, 80], dtype="Int64", index=table.index)
     out = store.conform_table(table, 2015)
-    assert out["c04_2"].dtype == "float64" and out["c17_1"].dtype == "float64"
+    assert out["c12_1"].dtype == "float64" and out["c10_1"].dtype == "float64"
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_csv_and_excel_exports_carry_the_indicators_and_import_back(data_store, boundaries, fmt):
-    """The exported table of a saved dataset with c04_2/c17_1 has them under their headers
-    ("CT4.2. …") and imports again to the same values."""
+    """The exported table of a saved dataset with c10_1 and the linked 4.2/17.1 has them under
+    their headers ("CT10.1. …", the registry's) and imports again to the same values."""
     from ntm_geo.exports.formats import table_export
     from ntm_geo.views.viewstate import ViewState
 
@@ -282,12 +327,15 @@ def test_csv_and_excel_exports_carry_the_indicators_and_import_back(data_store, 
     )
     data = table_export(ViewState(dataset=info.id, year=2015), fmt, boundaries=boundaries)
     if fmt == "csv":
-        assert "CT4.2. Tỷ lệ hộ sử dụng điện thường xuyên, an toàn từ các nguồn (%)" in data.decode(
-            "utf-8-sig"
-        )
+        text = data.decode("utf-8-sig")
+        assert "CT10.1. Thu nhập bình quân đầu người khu vực nông thôn (triệu đồng/người/năm)" in text
+        assert "CT4.2." not in text
     again = import_table(data, f"xuat.{fmt}").table.set_index("commune_code")
-    assert again.loc["06628", "c04_2"] == 96.5 and again.loc["05971", "c17_1"] == 71.2
-    assert pd.isna(again.loc["06625", "c04_2"])
+    assert (
+        again.loc["06628", "electricity_hh_pct"] == 96.5
+        and again.loc["05971", "hygienic_water_hh_pct"] == 71.2
+    )
+    assert again.loc["06628", "c10_1"] == 14.5 and pd.isna(again.loc["06625", "c10_1"])
 
 
 def test_the_header_search_looks_the_frameworks_up_once_not_per_cell(province, monkeypatch):
@@ -300,4 +348,4 @@ def test_the_header_search_looks_the_frameworks_up_once_not_per_cell(province, m
     real = fw.all_frameworks
     monkeypatch.setattr(fw, "all_frameworks", lambda *a: calls.append(1) or real(*a))
     raw = read_table(template_csv(2015), "mau.csv")
-    assert "c04_2" in raw.fields and len(calls) == 1
+    assert "c10_1" in raw.fields and len(calls) == 1

@@ -65,9 +65,12 @@ def test_profile_header_without_a_district_level():
 
 
 def test_profile_shows_the_framework_indicators_the_table_has():
-    """Indicator columns of the table's framework (c04_2 = indicator 4.2) get value, threshold for
-    Lạng Sơn's region and ✓/✗; the others are not listed."""
-    p = commune_profile(_row(framework_id="qd1980", c04_2=93.5, c10_1=38.0, c11_1=4.2), "vi")
+    """Indicator columns of the table's framework (c10_1 = indicator 10.1; 4.2 and 11.1 of 1980 are
+    the registry's electricity and poverty columns) get value, threshold for Lạng Sơn's region and
+    ✓/✗; the others are not listed."""
+    p = commune_profile(
+        _row(framework_id="qd1980", electricity_hh_pct=93.5, c10_1=38.0, poverty_rate_pct=4.2), "vi"
+    )
     rows = p.framework_indicators.set_index("Chỉ tiêu")
     assert list(rows.index) == [
         "4.2 Tỷ lệ hộ sử dụng điện thường xuyên, an toàn từ các nguồn",
@@ -79,9 +82,18 @@ def test_profile_shows_the_framework_indicators_the_table_has():
     assert list(rows.iloc[2]) == ["4,2 %", "—", "—"]  # no threshold found for 11.1: no verdict
 
 
+def test_profile_judges_indicator_11_1_from_the_poverty_rate_column():
+    """491/342's 11.1 (< 10 %) is read from ``poverty_rate_pct``: one column per quantity."""
+    rows = commune_profile(_row(poverty_rate_pct=11.9), "en").framework_indicators
+    assert list(rows.iloc[0]) == ["11.1 Share of poor households", "11.9 %", "< 10.0 %", "✗ Not met"]
+    rows = commune_profile(_row(poverty_rate_pct=7.5), "vi").framework_indicators
+    assert list(rows.iloc[0]) == ["11.1 Tỷ lệ hộ nghèo", "7,5 %", "< 10,0 %", "✓ Đạt"]
+
+
 def test_profile_without_indicator_columns_has_no_framework_indicators():
-    assert commune_profile(_row(), "en").framework_indicators is None
-    p = commune_profile(_row(c11_1=None), "en")  # 491/342 by default; the column is there but empty
+    row = _row().drop("poverty_rate_pct")
+    assert commune_profile(row, "en").framework_indicators is None
+    p = commune_profile(_row(poverty_rate_pct=None), "en")  # 491/342 by default; column there but empty
     assert list(p.framework_indicators.iloc[0]) == [
         "11.1 Share of poor households",
         "No data",
@@ -97,3 +109,14 @@ def test_commune_group_thresholds_use_the_commune_group():
     f51, f318 = framework("qd51_2025"), framework("qd318")
     assert threshold_area(f51, 3) == "g3" and threshold_area(f51, None) is None
     assert threshold_area(f318, None) == "tdmnpb"
+
+
+def test_markdown_table_escapes_cells_and_keeps_values_on_one_line():
+    from ntm_geo.planning.profile import markdown_table
+
+    shown = commune_profile(_row(poverty_rate_pct=32.3), "vi").framework_indicators
+    out = markdown_table(shown)
+    assert list(out.columns) == list(shown.columns)
+    name, value, threshold, status = out.iloc[0]
+    assert name == "11\\.1 Tỷ lệ hộ nghèo"  # Markdown escaped: no list, link or quote
+    assert (value, threshold, status) == ("32,3\u00a0%", "\\<\u00a010,0\u00a0%", "✗\u00a0Chưa\u00a0đạt")

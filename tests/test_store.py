@@ -283,3 +283,28 @@ def test_save_import_checks_the_password_before_reading(_store):
             report.table, 2015, None, name="x", source="", uploaded_by="", password="wrong", into="nope"
         )
     assert store.list_infos() == []
+
+
+def test_save_import_into_keeps_the_name_and_source_when_none_are_given(_store):
+    """trial6: adding a year on the data page renamed the dataset to the uploaded file's name (the
+    name field's default) and replaced its source; ``name=None``/``source=None`` keep them."""
+    first = _import(2015, ("05971", "06628"))
+    info = store.save_import(
+        first.table, 2015, first.to_json(), name="NTM Lạng Sơn", source="VPĐP", uploaded_by="a", password=PW
+    )
+    second = _import(2011, ("05971",))
+    merged = store.save_import(
+        second.table,
+        2011,
+        second.to_json(),
+        name=None,
+        source=None,
+        uploaded_by="b",
+        password=PW,
+        into=info.id,
+    )
+    record = store.get_record(info.id)
+    assert merged.years == (2011, 2015)
+    assert (record.name, record.source) == ("NTM Lạng Sơn", "VPĐP")
+    with pytest.raises(DataError, match="Give the dataset a name"):  # a new one needs a name
+        store.save_import(second.table, 2011, None, name=None, source=None, uploaded_by="b", password=PW)

@@ -10,9 +10,17 @@ import pytest
 
 from ntm_geo.criteria.framework import CRITERION_COLUMNS
 from ntm_geo.criteria.frameworks import framework
+from ntm_geo.datasets import framework_indicators
 from ntm_geo.datasets.contract import load_illustrative
 from ntm_geo.datasets.importing.table import import_table
-from ntm_geo.datasets.template import HEADER_ROW, ID_COLUMNS, indicator_columns, template_csv, template_xlsx
+from ntm_geo.datasets.template import (
+    HEADER_ROW,
+    ID_COLUMNS,
+    headers,
+    indicator_columns,
+    template_csv,
+    template_xlsx,
+)
 from ntm_geo.errors import ConfigError
 
 FIRST = HEADER_ROW + 2
@@ -69,10 +77,10 @@ def test_data_validation(book):
     assert crit.type == "list"
     pct = next(dv for dv in ws.data_validations.dataValidation if dv.type == "decimal")
     assert (pct.operator, pct.formula1, pct.formula2) == ("between", "0", "100")
-    # the registry's five percentages, then 491/342's indicators in % (2.1-2.3, 4.2, 11.1, 12.1, 17.1)
+    # the registry's five percentages, then 491/342's own indicators in % (2.1-2.3, 12.1); 4.2,
+    # 11.1 and 17.1 are the registry's electricity, poverty and hygienic-water columns
     assert str(pct.sqref) == (
-        "Y6:Y231 Z6:Z231 AA6:AA231 AB6:AB231 AC6:AC231 "
-        "AF6:AF231 AG6:AG231 AH6:AH231 AJ6:AJ231 AL6:AL231 AM6:AM231 AN6:AN231"
+        "Y6:Y231 Z6:Z231 AA6:AA231 AB6:AB231 AC6:AC231 AF6:AF231 AG6:AG231 AH6:AH231 AK6:AK231"
     )
     assert rules['"1,0"'].type == "list"
     # criteria validation only on xã rows (row 6 is Phường Hoàng Văn Thụ)
@@ -152,7 +160,7 @@ def test_filled_template_imports_to_the_illustrative_table(book_bytes):
     assert (
         report.unmatched == report.out_of_range == report.duplicates == [] and report.units_without_row == []
     )
-    own = [i.key for i in framework("qd491_342").indicators]  # the template's indicator columns, left blank
+    own = [c.key for c in framework_indicators.indicator_columns("qd491_342")]  # left blank
     assert report.table[own].isna().all().all()
     pd.testing.assert_frame_equal(report.table.drop(columns=["name_as_written", *own]), ref)
     assert report.table["name_as_written"].iloc[0] == "Phường Hoàng Văn Thụ"
@@ -218,32 +226,33 @@ def test_template_of_a_named_framework_and_unknown_ones():
 
 
 def test_2015_template_has_491_342_indicators_with_units_and_thresholds(book_bytes):
-    """After the registry's columns: CT2.1 … CT17.1 over I2.1 … I17.1, each header's comment and
-    the instructions give the unit and the threshold for Lạng Sơn's region; ≥ 0 for other units."""
+    """After the registry's columns: CT2.1 … CT12.1 over I2.1 … I12.1 (the indicators with their
+    own column), each header's comment and the instructions give the unit and the threshold for
+    Lạng Sơn's region; ≥ 0 for other units. 4.2, 11.1 and 17.1 are asked once, in the registry's
+    column, whose comment names the indicator and its threshold."""
     book = openpyxl.load_workbook(io.BytesIO(book_bytes))
     ws = book["Dữ liệu"]
     heads = {ws.cell(HEADER_ROW, j).value: j for j in range(1, ws.max_column + 1)}
-    j = heads["CT4.2. Tỷ lệ hộ sử dụng điện thường xuyên, an toàn từ các nguồn (%)"]
-    assert (
-        ws.cell(HEADER_ROW + 1, j).value
-        == "I4.2 Share of households using electricity regularly and safely (%)"
-    )
+    j = heads["Tỷ lệ hộ sử dụng điện (%)"]
     comment = ws.cell(HEADER_ROW, j).comment.text
+    assert "Chỉ tiêu 4.2 (Tỷ lệ hộ sử dụng điện thường xuyên, an toàn từ các nguồn)" in comment
     assert "ngưỡng: Trung du và miền núi phía Bắc: ≥ 95 %" in comment
     assert "threshold: Northern midlands and mountains: ≥ 95 %" in comment
-    assert (
-        "ngưỡng: Trung du và miền núi phía Bắc: < 10 %"
-        in ws.cell(HEADER_ROW, heads["CT11.1. Tỷ lệ hộ nghèo (%)"]).comment.text
-    )
+    poverty = ws.cell(HEADER_ROW, heads["Tỷ lệ hộ nghèo (%)"]).comment.text
+    assert "Chỉ tiêu 11.1" in poverty and "ngưỡng: Trung du và miền núi phía Bắc: < 10 %" in poverty
+    assert "Indicator 11.1 (Share of poor households)" in poverty
+    j = heads["CT12.1. Tỷ lệ người có việc làm trên dân số trong độ tuổi lao động (%)"]
+    assert ws.cell(HEADER_ROW + 1, j).value == "I12.1 Employed share of the working-age population (%)"
+    assert "ngưỡng: Trung du và miền núi phía Bắc: ≥ 90 %" in ws.cell(HEADER_ROW, j).comment.text
     income = heads["CT10.1. Thu nhập bình quân đầu người khu vực nông thôn (triệu đồng/người/năm)"]
     assert "no threshold in the framework file" in ws.cell(HEADER_ROW, income).comment.text
     number = next(dv for dv in ws.data_validations.dataValidation if dv.operator == "greaterThanOrEqual")
-    assert (number.formula1, str(number.sqref)) == ("0", "AI6:AI231 AK6:AK231")  # 2.4 (no unit), 10.1
+    assert (number.formula1, str(number.sqref)) == ("0", "AI6:AI231 AJ6:AJ231")  # 2.4 (no unit), 10.1
     help_lines = [c.value for c in book["Hướng dẫn"]["A"] if c.value]
     assert any(line.startswith("9. Các chỉ tiêu của bộ tiêu chí") for line in help_lines)
     assert any(
-        "«CT17.1. Tỷ lệ hộ được sử dụng nước hợp vệ sinh (%)»: số từ 0 đến 100; ngưỡng: Trung du và miền núi phía Bắc: ≥ 70 %."
-        in line
+        "Chỉ tiêu 17.1 (Tỷ lệ hộ được sử dụng nước hợp vệ sinh): cột «Tỷ lệ hộ dùng nước hợp vệ sinh (%)»: "
+        "số từ 0 đến 100; ngưỡng: Trung du và miền núi phía Bắc: ≥ 70 %." in line
         for line in help_lines
     )
     assert any(
@@ -256,15 +265,27 @@ def test_filled_indicator_columns_of_the_template_import_back(book_bytes):
     book = openpyxl.load_workbook(io.BytesIO(book_bytes))
     ws = book["Dữ liệu"]
     heads = {ws.cell(HEADER_ROW + 1, j).value: j for j in range(1, ws.max_column + 1)}
-    electricity = heads["I4.2 Share of households using electricity regularly and safely (%)"]
-    water = heads["I17.1 Share of households with hygienic water (%)"]
-    ws.cell(FIRST, electricity, 96.5)
+    employed = heads["I12.1 Employed share of the working-age population (%)"]
+    water = heads["Households with hygienic water (%)"]
+    ws.cell(FIRST, employed, 96.5)
     ws.cell(FIRST, water, 65)
     out = io.BytesIO()
     book.save(out)
     report = import_table(out.getvalue(), "mau_2015.xlsx")
     row = report.table.set_index("commune_code").loc[ws.cell(FIRST, 1).value]
-    assert (row["c04_2"], row["c17_1"]) == (96.5, 65.0)
+    assert (row["c12_1"], row["hygienic_water_hh_pct"]) == (96.5, 65.0)
+    assert "c17_1" not in report.table.columns
+
+
+def test_the_2015_template_asks_once_per_quantity():
+    """Issue 11: poverty, electricity and hygienic water are one column each (the registry's),
+    not a registry column and an indicator column "CT11.1 …" side by side."""
+    vi_heads = [vi for vi, _ in headers(framework("qd491_342"))]
+    assert [h for h in vi_heads if "tỷ lệ hộ nghèo" in h.lower()] == ["Tỷ lệ hộ nghèo (%)"]
+    assert [h for h in vi_heads if "sử dụng điện" in h.lower()] == ["Tỷ lệ hộ sử dụng điện (%)"]
+    assert [h for h in vi_heads if "vệ sinh" in h.lower()] == ["Tỷ lệ hộ dùng nước hợp vệ sinh (%)"]
+    csv_head = template_csv(2017).decode("utf-8-sig").splitlines()[0]
+    assert "CT4.2." not in csv_head and "CT11.1." not in csv_head and "CT4.1." in csv_head
 
 
 def test_the_template_csv_has_the_framework_indicators_and_51_2025_has_none_listed():

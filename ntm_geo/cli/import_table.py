@@ -1,7 +1,12 @@
 """Command ``python -m ntm_geo import-table FILE``: import a commune table from the shell.
 
 ``import-table FILE [--year Y] [--sheet S] [--encoding E] [--dry-run] [--json] [--name NAME]
-[--source TEXT] [--lang {vi,en}] [--accept-illustrative]``
+[--source TEXT] [--into ID] [--lang {vi,en}] [--accept-illustrative]``
+
+``--into ID`` adds the table's year to the saved dataset ``ID`` (its other years kept, this year
+replaced, its id, name and source kept unless ``--name``/``--source`` are given) — the data page's
+"replace/add to" choice; without it every import makes a new dataset, so one table a year
+(2016, 2017 …) builds the years the timeline and small multiples step through only with ``--into``.
 
 A table exported from the app's illustrative data (its provenance rows say so,
 :mod:`ntm_geo.datasets.provenance`) is refused unless ``--accept-illustrative`` is given; then a
@@ -97,6 +102,12 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--name", help="dataset name (default: the file name without extension)")
     p.add_argument("--source", help="source text shown with the dataset (default: the file name)")
     p.add_argument(
+        "--into",
+        metavar="ID",
+        help="add the table's year to this saved dataset (its other years kept; see export-map "
+        "--dataset for the ids) instead of saving a new dataset",
+    )
+    p.add_argument(
         "--lang", choices=("vi", "en"), default="vi", help="language of the text report (default vi)"
     )
     p.add_argument(
@@ -186,8 +197,12 @@ def print_report(report: ImportReport, lang: str = "vi") -> None:
     _print_issues(_t("out_of_range", lang), report.out_of_range, report, lang)
     _print_issues(_t("skipped", lang), report.skipped, report, lang)
     _print_issues(_t("notices", lang), report.notices, report, lang)
-    if report.units_without_row:
-        listed = ", ".join(report.units_without_row[:MAX_LISTED])
+    if report.units_without_row:  # named as in the JSON report (code, unit, district): no look-up
+        named = report.to_json()["units_without_row"]
+        listed = ", ".join(
+            f"{u['commune_code']} {u['unit']}" if u["unit"] != u["commune_code"] else u["commune_code"]
+            for u in named[:MAX_LISTED]
+        )
         more = (
             f" … (+{len(report.units_without_row) - MAX_LISTED})"
             if len(report.units_without_row) > MAX_LISTED
@@ -201,17 +216,20 @@ def _save(args: argparse.Namespace, report: ImportReport, path: Path) -> Dataset
         user = getpass.getuser()
     except Exception:
         user = "unknown"
-    source = args.source or path.name
+    into = args.into or None
+    old = store.get_record(into) if into else None  # unknown id: ConfigError listing the saved ids
+    source = args.source or (old.source if old is not None else path.name)
     if report.provenance is not None and report.provenance.illustrative:  # accepted knowingly: say so
         source += f" — {ILLUSTRATIVE_SOURCE_NOTE}"
     return store.save_import(  # the data page's save path too
         report.table,
         report.year,
         report.to_json(),
-        name=args.name or path.stem,
+        name=args.name or (old.name if old is not None else path.stem),
         source=source,
         uploaded_by=f"cli:{user}",
         password=os.environ.get("NTM_GEO_EDITOR_PASSWORD"),
+        into=into,
     )
 
 

@@ -252,7 +252,19 @@ def parse_framework(data: bytes, file: str, *, builtin: bool = False) -> Framewo
             q = f"{p}.indicators[{j}]"
             ind = ck.mapping(ind, q)
             ck.unknown(
-                ind, ("number", "name_vi", "name_en", "unit", "thresholds", "source", "note", "confidence"), q
+                ind,
+                (
+                    "number",
+                    "name_vi",
+                    "name_en",
+                    "unit",
+                    "thresholds",
+                    "source",
+                    "note",
+                    "confidence",
+                    "column",
+                ),
+                q,
             )
             inum = ck.text(ind, "number", q) or ""
             if not re.fullmatch(rf"{number}\.\d{{1,2}}", inum):
@@ -297,6 +309,7 @@ def parse_framework(data: bytes, file: str, *, builtin: bool = False) -> Framewo
                     None
                     if ind.get("confidence") is None
                     else ck.ref(ind, "confidence", q, CONFIDENCE, "confidence", "mức tin cậy"),
+                    _linked_column(ck, ind, q, inum),
                 )
             )
         criteria.append(
@@ -348,6 +361,35 @@ def parse_framework(data: bytes, file: str, *, builtin: bool = False) -> Framewo
         file=file,
         builtin=builtin,
     )
+
+
+def _linked_column(ck: Checker, ind: Mapping[str, Any], path: str, number: str) -> str | None:
+    """The registry column an indicator declares (``column: poverty_rate_pct``), checked: it must be
+    an indicator of the schema registry (:func:`ntm_geo.datasets.schema.linkable_columns`) with the
+    indicator's unit."""
+    key = ck.text(ind, "column", path, required=False)
+    if key is None:
+        return None
+    from ntm_geo.datasets.schema import linkable_columns
+
+    found = linkable_columns().get(key)
+    if found is None:
+        known = ", ".join(linkable_columns())
+        raise ck.fail(
+            f"{path}.column",
+            f"indicator {number}: {key!r} is not an indicator column of the schema registry; known: {known}.",
+            f"chỉ tiêu {number}: {key!r} không phải cột chỉ số trong danh mục cột; các cột hiện có: {known}.",
+        )
+    unit = ind.get("unit") or ""
+    if unit != found.unit:
+        raise ck.fail(
+            f"{path}.column",
+            f"indicator {number} is in {unit or 'no unit'!r} but column {key!r} is in "
+            f"{found.unit or 'no unit'!r}; link a column with the same unit, or remove `column`.",
+            f"chỉ tiêu {number} tính bằng {unit or 'không đơn vị'!r} nhưng cột {key!r} tính bằng "
+            f"{found.unit or 'không đơn vị'!r}; hãy chọn cột cùng đơn vị hoặc bỏ trường `column`.",
+        )
+    return key
 
 
 def load_framework(path: str | os.PathLike[str], *, builtin: bool = False) -> Framework:

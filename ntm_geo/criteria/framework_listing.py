@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 def framework_to_dict(fw: Framework) -> dict[str, Any]:
     """JSON-ready description of ``fw``: id, decision, titles, years ``[first, last]``, levels,
     threshold areas, groups, ``criteria`` (number, key, names, group, source, ``indicators``:
-    number, key, names, unit, ``thresholds`` {area: {op, value}}, source, note, confidence), the
+    number, key, names, unit, ``thresholds`` {area: {op, value}}, source, note, confidence,
+    ``column``: the dataset column holding its values — the registry column it is linked to, e.g.
+    ``poverty_rate_pct``, with ``linked`` true, else its own ``cNN_M``), the
     sources (key, title, url), notes and ``not_found``."""
 
     def src(key: str | None) -> dict[str, Any] | None:
@@ -84,6 +86,8 @@ def framework_to_dict(fw: Framework) -> dict[str, Any]:
                         "source": i.source,
                         "note": i.note,
                         "confidence": i.confidence,
+                        "column": i.data_column,
+                        "linked": i.column is not None,
                     }
                     for i in c.indicators
                 ],
@@ -98,13 +102,18 @@ def framework_to_dict(fw: Framework) -> dict[str, Any]:
 
 
 def _count(fw: Framework, lang: str) -> str:
+    """The decision's number of indicators and how many the file describes: "không rõ (tệp có 9)"
+    read as "unclear" to a new user (trial6), so both numbers say what they count."""
     listed = len(fw.indicators)
     if fw.indicator_count is None:
         return Bilingual(
-            f"số chỉ tiêu: không rõ (tệp có {listed})", f"indicators: not stated (file lists {listed})"
+            f"tổng số chỉ tiêu: chưa ghi trong tệp; tệp mô tả {listed} chỉ tiêu",
+            f"total indicators: not recorded in the file; the file describes {listed}",
         ).pick(lang)
-    n = fw.indicator_count
-    return Bilingual(f"{n} chỉ tiêu (tệp có {listed})", f"{n} indicators (file lists {listed})").pick(lang)
+    return Bilingual(
+        f"{fw.indicator_count} chỉ tiêu theo quyết định; tệp mô tả {listed}",
+        f"{fw.indicator_count} indicators in the decision; the file describes {listed}",
+    ).pick(lang)
 
 
 #: Headings of :func:`framework_text`, in both languages.
@@ -132,7 +141,8 @@ def indicator_line(fw: Framework, ind: Indicator, lang: str = "vi") -> str:
     ths = "; ".join(f"{names.get(a, a)} {t.op} {_value(t.value)}" for a, t in ind.thresholds)
     if not ths:
         ths = TEXT["no_threshold"].pick(lang)
-    return f"{ind.number} {ind.name(lang)}{unit}: {ths} [{ind.source}]"
+    column = f" → {ind.column}" if ind.column else ""
+    return f"{ind.number} {ind.name(lang)}{unit}{column}: {ths} [{ind.source}]"
 
 
 def framework_text(fw: Framework, lang: str = "vi") -> list[str]:

@@ -50,7 +50,9 @@ class Threshold:
 @dataclass(frozen=True)
 class Indicator:
     """One indicator (chỉ tiêu) of a criterion; ``thresholds`` pairs an area key (region or
-    commune group of the framework's ``threshold_areas``) with its threshold."""
+    commune group of the framework's ``threshold_areas``) with its threshold. ``column`` names the
+    schema registry column that measures it (``poverty_rate_pct`` for 11.1 "Tỷ lệ hộ nghèo"), or
+    None when the indicator has its own column ``cNN_M`` (:attr:`key`)."""
 
     number: str
     name_vi: str
@@ -60,6 +62,13 @@ class Indicator:
     note: str | None = None
     thresholds: tuple[tuple[str, Threshold], ...] = ()
     confidence: str | None = None
+    column: str | None = None
+
+    @property
+    def data_column(self) -> str:
+        """The dataset column holding the indicator's values: the registry column it is linked to
+        (``column``), else its own ``cNN_M`` (:attr:`key`)."""
+        return self.column or self.key
 
     @property
     def key(self) -> str:

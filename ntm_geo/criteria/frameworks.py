@@ -33,8 +33,10 @@ optional definition_vi/en), ``groups`` (content groups: key, name_vi, name_en, s
 empty), ``criteria`` (number 1..N in order, key ``c01``..: the dataset column, name_vi, name_en,
 group (a group key, or absent when ``groups`` is empty), source, optional ``indicators``: number
 ``"N.M"``, name_vi, name_en, unit, source, note, optional ``confidence`` (``high`` |
-``medium`` | ``low``), ``thresholds``: {area key: {op, value}}; in a table its column is
-``cNN_M``, e.g. ``c04_2``),
+``medium`` | ``low``), ``thresholds``: {area key: {op, value}}, optional ``column``: the
+schema registry indicator measuring it, same unit (``column: poverty_rate_pct`` for 11.1 "Tỷ lệ hộ
+nghèo"; one column per quantity: its values are that column's, and ``c11_1``, "Chỉ tiêu 11.1" or
+its name import into it); without ``column`` its column in a table is ``cNN_M``, e.g. ``c04_2``),
 ``notes``, ``not_found`` (lists of text) and ``sources`` (key, title, optional url).
 
 The job is split: the values are :mod:`~ntm_geo.criteria.framework_model`, reading a file

@@ -20,6 +20,12 @@ e.g. 4.1 "Hệ thống điện                                    (stored 1 / 0)
 đạt chuẩn")
 =========================  ==============================  ===================================
 
+An indicator linked to a registry column (``column: poverty_rate_pct`` in its framework file: the
+same quantity, one column per quantity) has no ``cNN_M`` column: its values are the registry
+column's, the import reads its headers into that column (:func:`linked_columns`), the template asks
+once (the registry column, with the indicator's number and threshold in its comment) and the profile
+judges it from the registry column.
+
 Headers the import recognises for indicator N.M (:func:`ntm_geo.datasets.importing.headers.header_field`,
 compared folded as every alias): ``cNN_M``, ``Chỉ tiêu N.M``, ``CT N.M``, ``Indicator N.M``, a bare
 ``N.M`` when some framework lists that indicator, and the indicator's Vietnamese and English names.
@@ -30,9 +36,11 @@ Examples
 ['c02_1', 'c02_2', 'c02_3']
 >>> col = indicator_columns("qd491_342")[4]
 >>> col.key, col.unit, col.valid_range, col.label.vi
-('c04_2', '%', (0.0, 100.0), 'Chỉ tiêu 4.2: Tỷ lệ hộ sử dụng điện thường xuyên, an toàn từ các nguồn')
+('c10_1', 'triệu đồng/người/năm', (0.0, inf), 'Chỉ tiêu 10.1: Thu nhập bình quân đầu người khu vực nông thôn')
 >>> known_indicator_keys()["c04_2"]
 ('qd491_342', 'qd1980')
+>>> linked_columns("qd491_342")
+{'c04_2': 'electricity_hh_pct', 'c11_1': 'poverty_rate_pct', 'c17_1': 'hygienic_water_hh_pct'}
 """
 
 from __future__ import annotations
@@ -43,6 +51,7 @@ from collections.abc import Sequence
 
 from ntm_geo.bilingual import Bilingual
 from ntm_geo.criteria.frameworks import Framework, all_frameworks, framework
+from ntm_geo.datasets import schema
 from ntm_geo.datasets.schema import Column
 
 #: An indicator column key: ``c04_2`` (criterion 4, indicator 2).
@@ -71,7 +80,7 @@ def _frameworks() -> Sequence[Framework]:
 def indicator_columns(framework_id: str) -> tuple[Column, ...]:
     """The indicator columns of framework ``framework_id``, in criterion order, as registry entries
     (kind ``indicator``, dtype float64, unit and range as in the module docstring, ``framework``
-    set, no map theme).
+    set, no map theme). An indicator linked to a registry column (:func:`linked_columns`) has none.
 
     Raises
     ------
@@ -81,6 +90,8 @@ def indicator_columns(framework_id: str) -> tuple[Column, ...]:
     fw = framework(framework_id)
     out = []
     for ind in fw.indicators:
+        if ind.column is not None:
+            continue
         unit = ind.unit or ""
         shown_vi = f" ({unit})" if unit else ""
         out.append(
@@ -108,6 +119,18 @@ def indicator_columns(framework_id: str) -> tuple[Column, ...]:
     return tuple(out)
 
 
+def linked_columns(framework_id: str) -> dict[str, str]:
+    """Indicator key (``c11_1``) -> the registry column measuring it (``poverty_rate_pct``), for the
+    indicators of framework ``framework_id`` that declare one (``column`` in the framework file).
+
+    Raises
+    ------
+    ConfigError
+        Unknown framework id.
+    """
+    return {ind.key: ind.column for ind in framework(framework_id).indicators if ind.column is not None}
+
+
 def known_indicator_keys() -> dict[str, tuple[str, ...]]:
     """Indicator key -> ids of the frameworks listing it (national, then the province's)."""
     out: dict[str, tuple[str, ...]] = {}
@@ -130,6 +153,12 @@ def indicator_names() -> dict[str, str]:
 
 def indicator_column(key: str, framework_id: str) -> Column | None:
     """Indicator column ``key`` (``c04_2``) of ``framework_id`` when it lists it, else of the first
-    framework that does (its name and unit), else None."""
+    framework that does (its name and unit), else None; for an indicator linked to a registry
+    column (:func:`linked_columns`), that column (``c11_1`` -> ``poverty_rate_pct``)."""
     owners = sorted(known_indicator_keys().get(key, ()), key=lambda f: f != framework_id)
-    return next((c for c in indicator_columns(owners[0]) if c.key == key), None) if owners else None
+    if not owners:
+        return None
+    linked = linked_columns(owners[0]).get(key)
+    if linked is not None:
+        return schema.column(linked)
+    return next((c for c in indicator_columns(owners[0]) if c.key == key), None)

@@ -33,6 +33,13 @@ the groups and thresholds of ``data/frameworks/qd491_342.yaml``); the national f
 (:mod:`ntm_geo.criteria.frameworks`, same ids) are registered at import, e.g. ``qd51_2025`` with
 10 criteria, whose columns are then ``c01``..``c10`` with ``framework`` set to its id.
 
+One column per quantity: a framework indicator measuring what a registry indicator measures names
+it (``column: poverty_rate_pct`` under 11.1 of 491/342, :func:`linkable_columns`) and has no
+column of its own (:mod:`ntm_geo.datasets.framework_indicators`).
+
+Why over 500 lines: this is the one table of every column (issue 11, one owner per concept); the
+entries of the key, indicator and flag columns alone are ~150 lines of data.
+
 Examples
 --------
 >>> column("poverty_rate_pct").header.pick("vi"), column("poverty_rate_pct").valid_range
@@ -95,9 +102,6 @@ def _register_national_frameworks() -> None:
 
     for fw in builtin_frameworks():
         register_framework(fw.id, fw.criteria)
-
-
-_register_national_frameworks()
 
 
 @dataclass(frozen=True)
@@ -325,6 +329,12 @@ _extra: list[Column] = []
 _hooks: list[Callable[[], None]] = []
 
 
+def linkable_columns() -> dict[str, Column]:
+    """The registry indicators, by key, a framework indicator may name as the column measuring it
+    (``column: poverty_rate_pct`` in a framework file, :mod:`ntm_geo.criteria.frameworks`)."""
+    return {c.key: c for c in (*_VALUE_COLUMNS, *_extra) if c.kind == "indicator"}
+
+
 def _check_framework(framework: str) -> None:
     """Known, or a province's framework (``NTM_GEO_FRAMEWORKS_DIR``) registered on first use."""
     from ntm_geo.criteria.frameworks import all_frameworks
@@ -495,3 +505,6 @@ def extended(*extra: Column) -> Iterator[None]:
         for c in extra:
             _extra.remove(c)
         _changed()
+
+
+_register_national_frameworks()  # last: the framework files check their ``column`` against the entries above

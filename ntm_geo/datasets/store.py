@@ -459,8 +459,8 @@ def save_import(
     year: int,
     report: Mapping[str, Any] | None,
     *,
-    name: str,
-    source: str,
+    name: str | None,
+    source: str | None,
     uploaded_by: str,
     password: str | auth.EditorSession | None,
     into: str | None = None,
@@ -480,7 +480,10 @@ def save_import(
         The table's year.
     report : dict, optional
         ``ImportReport.to_json()``, kept with the year.
-    name, source, uploaded_by, password
+    name, source : str or None
+        As for :func:`save_dataset`; ``None`` (or blank) with ``into`` keeps the saved dataset's
+        name / source (adding a year does not rename it), without ``into`` a name is required.
+    uploaded_by, password
         As for :func:`save_dataset`.
     into : str, optional
         Id of the saved dataset to merge into.
@@ -499,10 +502,12 @@ def save_import(
     if vintage is None:
         vintage = str(((report or {}).get("vintage") or {}).get("key") or "2015")
     clean = table.drop(columns=[c for c in IMPORT_ONLY_COLUMNS if c in table.columns])
-    if not into:
+    name = (name or "").strip() or None
+    source = (source or "").strip() or None
+    if not into:  # a new dataset: no name is refused by save_dataset ("Give the dataset a name")
         return save_dataset(
-            name,
-            source,
+            name or "",
+            source or "",
             uploaded_by,
             {year: clean},
             {year: dict(report or {})},
@@ -510,6 +515,8 @@ def save_import(
             vintage=vintage,
         )
     old = get_record(into)
+    name = name if name is not None else old.name
+    source = source if source is not None else old.source
     if old.vintage != vintage:
         raise DataError(
             f"Dataset {into} is keyed by the {old.vintage} units, this table by the {vintage} units; "
@@ -520,7 +527,7 @@ def save_import(
     tables = {y: load_table(into, y) for y in old.years if y != year}
     reports: dict[int, Any] = {y: get_report(into, y) for y in tables}
     tables[year], reports[year] = clean, dict(report or {})
-    return replace_dataset(
+    return replace_dataset(  # the year added: name and source as given, else the saved ones
         into, name, source, uploaded_by, tables, reports, password=password, vintage=vintage
     )
 

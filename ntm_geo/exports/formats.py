@@ -116,14 +116,16 @@ def view_table(joined: pd.DataFrame, view: ChoroplethView, lang: str = "vi") -> 
     DataFrame
         :data:`TABLE_COLUMNS` that exist (dataset contract names, so the file can be imported
         again; the criterion columns of the table's framework only), the framework's indicator
-        columns the table has (``c04_2``), then one column named after
+        columns the table has (``c10_1``; one linked to a registry column is that column), then one column named after
         the variable with the value as the map shows it ("12/19", "Không đánh giá", "11,9 %").
     """
     columns = [c for c in TABLE_COLUMNS if c in joined.columns]
     fw = table_framework(joined)
     if fw is not None:  # only the criteria of the table's framework (10 under 51/2025; issue 13)
         columns = [c for c in columns if c not in CRITERION_COLUMNS or c in fw.criterion_keys]
-        columns += [i.key for i in fw.indicators if i.key in joined.columns]  # its indicators (c04_2)
+        columns += [  # its own indicator columns (c10_1); a linked one is a registry column already
+            i.key for i in fw.indicators if i.column is None and i.key in joined.columns
+        ]
     table = pd.DataFrame(joined[columns]).reset_index(drop=True)
     table[view.variable.label(lang)] = list(view.display_values)
     return table

@@ -47,6 +47,18 @@ def escape_markdown(text: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
+def markdown_table(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` ready for a static Markdown table (``st.table``) in a narrow column: every cell
+    escaped (:func:`escape_markdown`: a threshold ">= 95" is no quote, a name from a framework file
+    no link) and, after the first column, spaces made non-breaking, so that "32,3 %" and
+    "✗ Chưa đạt" stay on one line and the long first column (the names) wraps instead.
+    """
+    out = table.map(escape_markdown)
+    for name in out.columns[1:]:
+        out[name] = out[name].str.replace(" ", "\u00a0", regex=False)
+    return out
+
+
 @dataclass(frozen=True)
 class CommuneProfile:
     """What the profile panel shows.
@@ -90,16 +102,17 @@ def threshold_area(framework: Framework, commune_group: int | None) -> str | Non
 def framework_indicator_rows(
     row: pd.Series, framework: Framework, commune_group: int | None, lang: str = "vi"
 ) -> pd.DataFrame | None:
-    """One row per indicator of ``framework`` whose column (``c04_2`` for 4.2,
-    :attr:`ntm_geo.criteria.frameworks.Indicator.key`) the table has: the indicator, its value
-    (with the unit), the threshold for the commune's area (:func:`threshold_area`; "—" when the
-    framework file gives none) and ✓/✗ against it. None when the table has no such column."""
+    """One row per indicator of ``framework`` whose column the table has (its own ``c10_1`` for
+    10.1, or the registry column it is linked to, ``poverty_rate_pct`` for 11.1 of 491/342:
+    :attr:`ntm_geo.criteria.frameworks.Indicator.data_column`): the indicator, its value (with the
+    unit), the threshold for the commune's area (:func:`threshold_area`; "—" when the framework
+    file gives none) and ✓/✗ against it. None when the table has no such column."""
     area = threshold_area(framework, commune_group)
     rows = []
     for ind in framework.indicators:
-        if ind.key not in row.index:
+        if ind.data_column not in row.index:
             continue
-        value = row.get(ind.key)
+        value = row.get(ind.data_column)
         unit = f" {ind.unit}" if ind.unit else ""
         th = ind.threshold(area) if area is not None else None
         has_value = value is not None and not pd.isna(value)

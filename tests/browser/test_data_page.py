@@ -666,6 +666,46 @@ def test_profile_of_a_unit_of_a_2025_dataset_shows_its_10_criteria(
     assert network.external() == []
 
 
+def _year_csv(folder: Path, year: int) -> Path:
+    """The illustrative 2015 table relabelled as ``year`` (one province table a year)."""
+    source = harness.REPO / "data" / "illustrative" / "lang_son_ntm_2015.csv"
+    path = folder / f"ntm_{year}.csv"
+    path.write_text(source.read_text(encoding="utf-8").replace(",2015,", f",{year},"), encoding="utf-8")
+    return path
+
+
+def test_adding_a_year_keeps_the_datasets_name_and_the_years_page_steps_through_both(
+    data_app, new_page, tmp_path
+):
+    """trial6: "Lưu thành: Thay thế …" merged the year but renamed the dataset to the file's name
+    (the name field's default), so each year added renamed it; blank now keeps the saved name."""
+    server = data_app()
+    page, network = new_page(1600, 1000)
+    page.goto(f"{server.base_url}/data")
+    sign_in(page)
+    uploader = page.locator("input[type=file]").first
+    uploader.set_input_files(str(_year_csv(tmp_path, 2016)))
+    page.get_by_text("Báo cáo khớp dữ liệu (chưa lưu)").first.wait_for(timeout=60_000)
+    page.get_by_label("Tên bộ dữ liệu").fill("NTM nhiều năm")
+    page.get_by_role("button", name="Lưu 226 dòng").click()
+    page.get_by_text("Đã lưu bộ dữ liệu NTM nhiều năm (mã ntm-nhieu-nam-1)").wait_for(timeout=60_000)
+
+    uploader.set_input_files(str(_year_csv(tmp_path, 2017)))
+    page.get_by_text("Báo cáo khớp dữ liệu (chưa lưu) — ntm_2017.csv").wait_for(timeout=60_000)
+    harness.choose_selectbox(
+        page,
+        "Lưu thành",
+        "Thêm năm 2017 vào: NTM nhiều năm (ntm-nhieu-nam-1) "
+        "(các năm khác giữ nguyên; năm 2017 đã có thì được thay)",
+    )
+    page.get_by_role("button", name="Lưu 226 dòng").click()  # name and source left blank
+    page.get_by_text("Đã lưu bộ dữ liệu NTM nhiều năm (mã ntm-nhieu-nam-1)").wait_for(timeout=60_000)
+
+    page.goto(f"{server.base_url}/years?dataset=ntm-nhieu-nam-1")
+    page.get_by_text("Theo năm · 2016–2017").wait_for(timeout=60_000)
+    assert network.external() == []
+
+
 def test_an_indicator_column_uploaded_on_the_data_page_shows_in_the_commune_profile(
     data_app, new_page, tmp_path, monkeypatch
 ):

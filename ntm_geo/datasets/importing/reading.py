@@ -8,7 +8,7 @@ title rows and finds the header (:mod:`.headers`). Nothing is matched or checked
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ntm_geo.datasets.importing.csv_reader import csv_grid
 from ntm_geo.datasets.importing.encodings import (
@@ -84,6 +84,36 @@ class RawTable:
     def column_of(self, field_name: str) -> int | None:
         """Index of the first column recognised as ``field_name``."""
         return self.fields.index(field_name) if field_name in self.fields else None
+
+
+def _field_layout(
+    all_fields: list[str | None],
+) -> tuple[tuple[str | None, ...], tuple[int | None, ...], tuple[str | None, ...]]:
+    """(fields, same_as, same_fields) of :class:`RawTable` from the field every column names."""
+    fields = dedupe_fields(all_fields)
+    first_of: dict[str, int] = {}
+    same_as: list[int | None] = []
+    for k, f in enumerate(all_fields):
+        same_as.append(first_of.get(f) if f and f != "_ignore" and fields[k] is None else None)
+        if f and f not in first_of:
+            first_of[f] = k
+    same_fields = tuple(all_fields[k] if same_as[k] is not None else None for k in range(len(all_fields)))
+    return tuple(fields), tuple(same_as), same_fields
+
+
+def relabel_fields(raw: RawTable, renamed: dict[str, str]) -> RawTable:
+    """``raw`` with the fields in ``renamed`` read as others: a framework indicator linked to a
+    registry column (``{"c11_1": "poverty_rate_pct"}``,
+    :func:`ntm_geo.datasets.framework_indicators.linked_columns`). A column that then names a field
+    an earlier one names becomes a second column of it (``same_as``), compared row by row."""
+    if not renamed:
+        return raw
+    every = [
+        f if f is not None else (raw.same_fields[k] if raw.same_fields else None)
+        for k, f in enumerate(raw.fields)
+    ]
+    fields, same_as, same_fields = _field_layout([renamed.get(f, f) if f else f for f in every])
+    return replace(raw, fields=fields, same_as=same_as, same_fields=same_fields)
 
 
 def _pad(grid: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
@@ -167,13 +197,7 @@ def read_table(
         if text_error is not None:
             raise text_error
         i, lines, headers, all_fields = found
-        fields = dedupe_fields(all_fields)
-        first_of: dict[str, int] = {}
-        same_as: list[int | None] = []
-        for k, f in enumerate(all_fields):
-            same_as.append(first_of.get(f) if f and f != "_ignore" and fields[k] is None else None)
-            if f and f not in first_of:
-                first_of[f] = k
+        fields, same_as, same_fields = _field_layout(all_fields)
         body = grid[i + lines :]
         while body and is_numbering_row(body[0][1]):
             body = body[1:]
@@ -191,10 +215,8 @@ def read_table(
             title=tuple(t for t in title if t),
             repaired=tuple(repaired),
             tcvn3_cells=len(tcvn3_cells),
-            same_as=tuple(same_as),
-            same_fields=tuple(
-                all_fields[k] if same_as[k] is not None else None for k in range(len(all_fields))
-            ),
+            same_as=same_as,
+            same_fields=same_fields,
         )
     if first_text_error is not None:
         raise first_text_error

@@ -33,7 +33,7 @@ from ntm_geo.datasets.importing.notices import (
     year_notices,
     year_of,
 )
-from ntm_geo.datasets.importing.reading import col_label, read_table
+from ntm_geo.datasets.importing.reading import col_label, read_table, relabel_fields
 from ntm_geo.datasets.importing.report import ImportReport, RowIssue
 from ntm_geo.datasets.importing.rows import DataRow, empty_table, has_data, parse_values, typed_table
 from ntm_geo.datasets.importing.units import decide_vintage, vintage_units
@@ -114,6 +114,8 @@ def import_table(
     year, year_choice = choose_year(raw, year)
     notices.extend(year_choice)
     choice = choose_framework(year, raw.headers, declared=framework, file=filename)
+    # an indicator measured by a registry column (11.1 -> poverty_rate_pct) imports into that column
+    raw = relabel_fields(raw, framework_indicators.linked_columns(choice.framework.id))
     keys = choice.framework.criterion_keys
     for c in CRITERION_COLUMNS[len(keys) :]:
         i = raw.column_of(c)
