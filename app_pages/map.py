@@ -325,7 +325,10 @@ def controls(draw: bool) -> Controls:
         remember("scheme", scheme)
         remember("k", k)
     if on_2025 and draw:
-        sidebar.caption(t("units_no_districts", L) + " " + t("units_no_criteria", L))
+        carried_note = (
+            " " + t("units_no_criteria", L) if carried_2025 else ""
+        )  # a native 2025 table has its own criteria
+        sidebar.caption(t("units_no_districts", L) + carried_note)
     district = (
         ""
         if on_2025
