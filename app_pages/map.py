@@ -1,14 +1,19 @@
 """Map page: choropleth of one variable, district zoom, commune profile, report check, table.
 
 Reruns: any widget change reruns this script. Boundaries, joined tables and classifications come
-from caches (:mod:`app_pages.common`); the folium base map is rebuilt cheaply and only the commune
-layer (colours, legend) is swapped in the browser, so the map keeps its zoom and does not flicker.
-A district change re-fits the map (new bounds). The map is drawn in the page itself
-(:mod:`app_pages.leaflet_map`, no iframe), and a session's first run sends the map alone; the
-controls follow once the browser has drawn it (``FIRST_PAINT``). Every choice is mirrored in the URL
-(:mod:`ntm_geo.views.viewstate`), so the address bar is always a link to exactly this view.
-"""
+from caches (:mod:`app_pages.common`); the map component (:mod:`app_pages.leaflet_map`, one JS
+module, no iframe) receives only the new styles and legend as data, so the map keeps its zoom and
+does not flicker. A district change re-fits the map (new bounds). A session's first run sends the
+map alone; the controls follow once the browser has drawn it (``FIRST_PAINT``). On later runs the
+view is read from the widgets' state first, the map is sent, and the sidebar widgets are drawn
+after a short pause (``MAP_FLUSH_S``) so the browser recolours before React re-renders the sidebar.
+Every choice is mirrored in the URL (:mod:`app_pages.urlsync`), so the address bar is always a link
+to exactly this view.
 
+Why over 500 lines: the page's run order is its speed (the map first, then the controls, then the
+profile, report check and exports), and that order is only visible when the sections stay in one
+script; the logic of each section lives in ``ntm_geo`` and :mod:`app_pages.common`.
+"""
 from __future__ import annotations
 
 import time
