@@ -14,6 +14,7 @@ Why over 500 lines: the page's run order is its speed (the map first, then the c
 profile, report check and exports), and that order is only visible when the sections stay in one
 script; the logic of each section lives in ``ntm_geo`` and :mod:`app_pages.common`.
 """
+
 from __future__ import annotations
 
 import time
