@@ -19,7 +19,12 @@ from ntm_geo.datasets import catalog
 from ntm_geo.datasets.importing.table import import_table
 from ntm_geo.exports.formats import standalone_html, table_export
 from ntm_geo.exports.geopackage import LAYER_COMMUNES, build_geopackage
+from ntm_geo.exports.qgis_style import class_labels
 from ntm_geo.exports.static_map import prepare
+from ntm_geo.exports.static_map.legend import legend_rows
+from ntm_geo.exports.view_data import export_data
+from ntm_geo.maps.classify import NOT_ASSESSED, not_assessed_label
+from ntm_geo.planning.candidates import candidate_table
 from ntm_geo.views.viewstate import ViewState
 from tests.test_exports_2025 import PASSWORD, _table_2026
 from tests.years_data import save_years
@@ -173,3 +178,54 @@ def test_html_and_static_maps_of_a_criterion_use_the_framework_s_name(saved, yea
     assert c.name_vi in page and "Chợ nông thôn" not in page
     printed = prepare(state)
     assert c.name_vi in printed.view.variable.label("vi") and c.name_en in printed.view.variable.label("en")
+
+
+# ---------------------------------------------------------------- no thị trấn on the 2025 units
+
+
+def test_the_not_assessed_label_names_the_kinds_of_unit_it_holds():
+    assert not_assessed_label() == ("Không đánh giá (phường, thị trấn)", "Not assessed (wards, townships)")
+    assert not_assessed_label(["phuong", "thi-tran", "phuong"]) == not_assessed_label()
+    assert not_assessed_label(["phuong", None, "phuong"]) == (
+        "Không đánh giá (phường)",
+        "Not assessed (wards)",
+    )
+    assert not_assessed_label([]) == ("Không đánh giá", "Not assessed")
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_legends_of_the_2025_units_say_ward_only(saved, lang, tmp_path: Path):
+    """Map/presentation legend, PNG/PDF legend, QGIS classes, HTML map and planner groups of the
+    2026 dataset: "(phường)", never thị trấn (abolished on 1 July 2025); 2022 on the 2015 units
+    keeps "(phường, thị trấn)"."""
+    ward, both = ("(phường)", "(phường, thị trấn)") if lang == "vi" else ("(wards)", "(wards, townships)")
+    town = "thị trấn" if lang == "vi" else "township"
+    for year, expected in ((2026, ward), (2022, both)):
+        state = ViewState(saved[year], year, var="criteria_met", lang=lang)
+        data = export_data(state)
+        shown = [label for _, label, _ in data.view.classification.legend_entries(lang)]
+        assert shown[-1].endswith(expected), shown
+        printed = [label for _, label, _ in legend_rows(prepare(state).view, lang, None)]
+        assert printed[-1].endswith(expected)
+        assert class_labels(data.view, lang)[NOT_ASSESSED].endswith(expected)
+        groups = set(candidate_table(data.joined, lang)["group_label"])
+        assert any(g.endswith(expected) for g in groups), groups
+        if year == 2026:
+            assert not any(town in label.lower() for label in [*shown, *printed, *groups])
+            assert town not in standalone_html(state).lower()
+
+
+@pytest.mark.filterwarnings(
+    "ignore:The GeoSeries you are attempting to plot is empty"
+)  # no districts in 2025
+def test_the_decision_sheet_map_of_the_2025_units_has_no_thi_tran(boundaries, boundaries_2025):
+    from ntm_geo.planning.decision_sheet import _shortlist_figure
+
+    def legend(b) -> list[str]:
+        fig, _ = _shortlist_figure(
+            b.communes_web, b.districts_web, [], title="t", note="", lang="vi", width_in=4.0, dpi=50
+        )
+        return [text.get_text() for text in fig.axes[0].get_legend().get_texts()]
+
+    assert "Xã, phường khác" in legend(boundaries_2025)
+    assert "Xã, phường, thị trấn khác" in legend(boundaries)

@@ -22,7 +22,6 @@ from ntm_geo.maps.classify import (
     NO_DATA_LABEL,
     NOT_ASSESSED,
     NOT_ASSESSED_COLOR,
-    NOT_ASSESSED_LABEL,
 )
 from ntm_geo.maps.themes import ChoroplethView
 
@@ -36,7 +35,7 @@ def class_labels(view: ChoroplethView, lang: str) -> dict[int, str]:
         n: Bilingual(c.label_vi, c.label_en).pick(lang) for n, c in enumerate(view.classification.classes)
     }
     labels[NO_DATA] = Bilingual(*NO_DATA_LABEL).pick(lang)
-    labels[NOT_ASSESSED] = Bilingual(*NOT_ASSESSED_LABEL).pick(lang)
+    labels[NOT_ASSESSED] = Bilingual(*view.classification.not_assessed).pick(lang)
     return labels
 
 
