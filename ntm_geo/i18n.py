@@ -44,6 +44,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "tiles": ("Nền bản đồ OpenStreetMap (cần internet)", "OpenStreetMap background (needs internet)"),
     "map_title": ("{variable} — năm {year} — {source}", "{variable} — {year} — {source}"),
     "tooltip_commune": ("Xã/phường/thị trấn", "Commune"),
+    # the 65 units of 1 July 2025 have no thị trấn (abolished with the district level)
+    "tooltip_commune_2025": ("Xã/phường", "Commune"),
     "tooltip_district": ("Huyện", "District"),
     "tooltip_value": ("Giá trị", "Value"),
     "legend_counts": ("Số đơn vị trong ngoặc", "Unit counts in brackets"),
@@ -70,8 +72,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "commune_group_is": ("Nhóm xã: {group}", "Commune group: {group}"),
     "meets_standard": ("Đạt chuẩn nông thôn mới", "Meets the NTM standard"),
     "not_assessed_unit": (
-        "Phường và thị trấn không đánh giá theo Bộ tiêu chí quốc gia về nông thôn mới.",
-        "Wards and townships are not assessed against the national NTM criteria.",
+        "Phường (và thị trấn, đến 1/7/2025) không đánh giá theo Bộ tiêu chí quốc gia về nông thôn mới.",
+        "Wards (and, until 1 July 2025, townships) are not assessed against the national NTM criteria.",
     ),
     "criterion": ("Tiêu chí", "Criterion"),
     "group": ("Nhóm", "Group"),

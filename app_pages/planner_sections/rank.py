@@ -163,6 +163,7 @@ def render(ctx: PlannerContext) -> None:
             na=int((~area["assessed"]).sum()),
             listed=int((~filtered["assessed"]).sum()),
             where=t("pl_where_districts" if sel_districts else "pl_where_province", L),
+            kinds=t("pl_kinds_towns" if (area["unit_type"] == "thi-tran").any() else "pl_kinds_wards", L),
         )
         + " "
         + t("pl_table_help", L)

@@ -52,11 +52,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "pl_custom": ("Tự đặt trọng số", "Custom weights"),
     "pl_weights": ("Trọng số (0–10)", "Weights (0–10)"),
     "pl_count": (
-        "{n} xã phù hợp bộ lọc (trên {total} xã); {na} phường, thị trấn {where} không đánh giá theo bộ "
+        "{n} xã phù hợp bộ lọc (trên {total} xã); {na} {kinds} {where} không đánh giá theo bộ "
         "tiêu chí ({listed} có trong bảng).",
-        "{n} xã match the filters (of {total}); {na} wards/townships {where} are not assessed against the "
+        "{n} xã match the filters (of {total}); {na} {kinds} {where} are not assessed against the "
         "criteria ({listed} listed).",
     ),
+    "pl_kinds_towns": ("phường, thị trấn", "wards/townships"),
+    "pl_kinds_wards": ("phường", "wards"),  # the 2025 units: no thị trấn since 1 July 2025
     "pl_where_province": ("của tỉnh", "of the province"),
     "pl_where_districts": ("của huyện đã chọn", "of the chosen districts"),
     "pl_table_help": (

@@ -49,6 +49,7 @@ from ntm_geo.exports.static_map import ILLUSTRATIVE_COLOR, day_text, group_line
 from ntm_geo.exports.tables import (
     CellValue,
     column_label,
+    infra_criteria,
     localized_table,
     neutralise_formulas,
     new_workbook,
@@ -123,6 +124,8 @@ def view_table(joined: pd.DataFrame, view: ChoroplethView, lang: str = "vi") -> 
     fw = table_framework(joined)
     if fw is not None:  # only the criteria of the table's framework (10 under 51/2025; issue 13)
         columns = [c for c in columns if c not in CRITERION_COLUMNS or c in fw.criterion_keys]
+        if not infra_criteria(fw.id):  # no infrastructure block (51/2025): no "criteria 2–9" count
+            columns = [c for c in columns if c != "infra_criteria_met"]
         columns += [  # its own indicator columns (c10_1); a linked one is a registry column already
             i.key for i in fw.indicators if i.column is None and i.key in joined.columns
         ]
@@ -345,7 +348,7 @@ def table_export(
     if not data.has_districts:
         title += " — " + Bilingual(data.vintage.label_vi, data.vintage.label_en).pick(lang)
     notes = data.notes(lang)  # illustrative, derived, no district level (none for a 2015 dataset's own)
-    if not data.has_districts and (framework := data.framework_line(lang)):
+    if framework := data.framework_line(lang):  # every table names the framework its criteria are of
         notes.append(framework)
     note = " ".join(notes) or None
     provenance = provenance_for(info, state.year, now=now, derived=data.derived)
@@ -355,11 +358,12 @@ def table_export(
     keyed.insert(list(keyed.columns).index(after) + 1, "year", state.year)
     if "area_km2" in keyed:
         keyed["area_km2"] = keyed["area_km2"].astype(float).round(2)
-    values, headers = localized_table(keyed, lang)
+    fid = data.framework.id if data.framework is not None else None
+    values, headers = localized_table(keyed, lang, framework=fid)
     headers[-1] = f"{column_label('map_value', lang)}: {label}"
     if fmt == "csv":
         return table_csv_bytes_localized(
-            keyed, lang=lang, title=title, note=note, provenance=provenance, headers=headers
+            keyed, lang=lang, title=title, note=note, provenance=provenance, headers=headers, framework=fid
         )
     return table_xlsx(
         values,

@@ -65,7 +65,7 @@ from pyproj import CRS
 from ntm_geo.datasets.contract import DatasetInfo
 from ntm_geo.errors import ConfigError
 from ntm_geo.exports.qgis_style import class_labels, district_qml, legend_classes, style_qml
-from ntm_geo.exports.tables import column_label, provenance_for
+from ntm_geo.exports.tables import column_label, infra_criteria, provenance_for
 from ntm_geo.exports.view_data import (
     FORMER_DISTRICT_LABEL,
     ExportData,
@@ -220,7 +220,9 @@ def commune_layer(
     layer = pd.DataFrame(joined[[c for c in unit_columns if c in joined.columns]])
     after = "district_name" if data.has_districts else "name"
     layer.insert(layer.columns.get_loc(after) + 1, "year", np.int32(state.year))
-    for column in [*data_columns, "infra_criteria_met"]:
+    # the count of criteria 2–9 only under a framework with that infrastructure block (not 51/2025)
+    infra = ["infra_criteria_met"] if data.framework is None or infra_criteria(data.framework.id) else []
+    for column in [*data_columns, *infra]:
         layer[column] = joined[column].array
     if data.framework is not None and "framework_id" not in layer:
         layer["framework_id"] = data.framework.id
@@ -325,10 +327,15 @@ def _metadata(
 
 
 def _write_extras(
-    path: Path, styles: dict[str, str], aliases: dict[str, list[str]], lang: str, vn2000: CRS
+    path: Path,
+    styles: dict[str, str],
+    aliases: dict[str, list[str]],
+    lang: str,
+    vn2000: CRS,
+    framework: str | None = None,
 ) -> None:
-    """``layer_styles`` (QGIS's table, default styles), ``gpkg_data_columns`` (aliases), the
-    VN-2000 CRS definition (:func:`_fix_srs`)."""
+    """``layer_styles`` (QGIS's table, default styles), ``gpkg_data_columns`` (aliases; criteria
+    named by ``framework``, the layers' framework id), the VN-2000 CRS definition (:func:`_fix_srs`)."""
     con = sqlite3.connect(path)
     try:
         _fix_srs(con, LAYER_COMMUNES_VN2000, vn2000)
@@ -370,8 +377,9 @@ def _write_extras(
             )
         for table, fields in aliases.items():
             for f in fields:
-                label = column_label(f, lang, default=f)
-                both = f"{column_label(f, 'vi', default=f)} / {column_label(f, 'en', default=f)}"
+                label = column_label(f, lang, default=f, framework=framework)
+                vi = column_label(f, "vi", default=f, framework=framework)
+                both = f"{vi} / {column_label(f, 'en', default=f, framework=framework)}"
                 cur.execute(
                     "INSERT OR REPLACE INTO gpkg_data_columns (table_name, column_name, name, title, description) "
                     "VALUES (?, ?, ?, ?, ?)",
@@ -437,7 +445,8 @@ def build_geopackage(
         if districts is not None:
             pyogrio.write_dataframe(districts, path, layer=district_table, driver="GPKG")
         pyogrio.write_dataframe(meta, path, layer=TABLE_METADATA, driver="GPKG")
-        qml = style_qml(view, state.lang, fields)
+        fid = data.framework.id if data.framework is not None else None
+        qml = style_qml(view, state.lang, fields, fid)
         styles = {LAYER_COMMUNES: qml, LAYER_COMMUNES_VN2000: qml}
         aliases = {
             LAYER_COMMUNES: fields,
@@ -449,5 +458,5 @@ def build_geopackage(
                 state.lang, district_fields, dashed=district_table == LAYER_FORMER_DISTRICTS
             )
             aliases[district_table] = district_fields
-        _write_extras(path, styles, aliases, state.lang, vn2000)
+        _write_extras(path, styles, aliases, state.lang, vn2000, fid)
         return path.read_bytes()

@@ -22,7 +22,6 @@ from ntm_geo.maps.classify import (
     NO_DATA_LABEL,
     NOT_ASSESSED,
     NOT_ASSESSED_COLOR,
-    NOT_ASSESSED_LABEL,
 )
 from ntm_geo.maps.themes import ChoroplethView
 
@@ -36,7 +35,7 @@ def class_labels(view: ChoroplethView, lang: str) -> dict[int, str]:
         n: Bilingual(c.label_vi, c.label_en).pick(lang) for n, c in enumerate(view.classification.classes)
     }
     labels[NO_DATA] = Bilingual(*NO_DATA_LABEL).pick(lang)
-    labels[NOT_ASSESSED] = Bilingual(*NOT_ASSESSED_LABEL).pick(lang)
+    labels[NOT_ASSESSED] = Bilingual(*view.classification.not_assessed).pick(lang)
     return labels
 
 
@@ -82,18 +81,19 @@ def _fill_symbol(name: str, fill: str | None, outline: str, width_mm: float, *, 
     )
 
 
-def _aliases(fields: list[str], lang: str) -> str:
+def _aliases(fields: list[str], lang: str, framework: str | None = None) -> str:
     rows = "".join(
-        f'<alias field={quoteattr(f)} index="{i}" name={quoteattr(column_label(f, lang, default=f))}/>'
+        f'<alias field={quoteattr(f)} index="{i}" '
+        f"name={quoteattr(column_label(f, lang, default=f, framework=framework))}/>"
         for i, f in enumerate(fields)
     )
     return f"<aliases>{rows}</aliases>"
 
 
-def style_qml(view: ChoroplethView, lang: str, fields: list[str]) -> str:
+def style_qml(view: ChoroplethView, lang: str, fields: list[str], framework: str | None = None) -> str:
     """QGIS style (QML) of a commune layer: categorized renderer on ``map_class`` with the app's
     classes (:func:`legend_classes`: colour and legend label each), white unit edges, and the
-    field aliases in ``lang``."""
+    field aliases in ``lang`` (criteria named by ``framework``, the layer's framework id)."""
     categories, symbols = [], []
     for n, (value, color, label) in enumerate(legend_classes(view, lang)):
         categories.append(f'<category value="{value}" label={quoteattr(label)} symbol="{n}" render="true"/>')
@@ -106,7 +106,7 @@ def style_qml(view: ChoroplethView, lang: str, fields: list[str]) -> str:
         f"<categories>{''.join(categories)}</categories>\n"
         f"<symbols>{''.join(symbols)}</symbols>\n"
         "</renderer-v2>\n"
-        f"{_aliases(fields, lang)}\n"
+        f"{_aliases(fields, lang, framework)}\n"
         "<layerGeometryType>2</layerGeometryType>\n"
         "</qgis>\n"
     )

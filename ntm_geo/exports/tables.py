@@ -76,7 +76,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "population_2009": ("Dân số 2009 (người)", "Population 2009 (people)"),
     "area_km2": ("Diện tích (km²)", "Area (km²)"),
     "assessed": ("Thuộc diện đánh giá NTM", "Assessed against the NTM criteria"),
-    "infra_criteria_met": ("Tiêu chí hạ tầng đạt (2–9)", "Infrastructure criteria met (2–9)"),
+    "commune_group": ("Nhóm xã", "Commune group"),
+    "framework_id": ("Bộ tiêu chí (mã)", "Criteria framework (id)"),
     "derived": ("Số liệu suy ra", "Derived value"),
     "map_value": ("Giá trị trên bản đồ", "Value on the map"),
     "map_class": ("Lớp bản đồ (số)", "Map class (number)"),
@@ -94,12 +95,51 @@ _SHORT: dict[str, tuple[str, str]] = {
 }
 
 
-def column_label(key: str, lang: str = "vi", *, short: bool = False, default: str | None = None) -> str:
+def _registered(framework: str | None) -> str:
+    """``framework`` (default: 491/342) once the schema registry knows its criteria (a province's
+    own framework is registered on first use); ConfigError for an unknown id."""
+    from ntm_geo.criteria.frameworks import framework as framework_by_id
+    from ntm_geo.datasets import schema
+
+    if framework is None:
+        return schema.DEFAULT_FRAMEWORK
+    if framework not in schema.FRAMEWORKS:
+        schema.register_framework(framework, framework_by_id(framework).criteria)
+    return framework
+
+
+def infra_criteria(framework: str | None = None) -> tuple[int, ...]:
+    """Numbers of the framework's infrastructure criteria (group ``infrastructure``: 2–9 of the
+    19-criteria frameworks 491/342, 1980 and 318; none under 51/2025, whose criterion 2 is the
+    whole infrastructure): what ``infra_criteria_met`` counts. Default framework: 491/342."""
+    from ntm_geo.criteria.frameworks import framework as framework_by_id
+
+    fw = framework_by_id(_registered(framework))
+    return tuple(c.number for c in fw.criteria if c.group == "infrastructure")
+
+
+def _infra_label(framework: str | None, lang: str) -> str:
+    numbers = infra_criteria(framework)
+    if not numbers:
+        return Bilingual("Tiêu chí hạ tầng đạt", "Infrastructure criteria met").pick(lang)
+    contiguous = list(numbers) == list(range(numbers[0], numbers[-1] + 1))
+    span = f"{numbers[0]}–{numbers[-1]}" if contiguous else ", ".join(map(str, numbers))
+    return Bilingual(f"Tiêu chí hạ tầng đạt ({span})", f"Infrastructure criteria met ({span})").pick(lang)
+
+
+def column_label(
+    key: str,
+    lang: str = "vi",
+    *,
+    short: bool = False,
+    default: str | None = None,
+    framework: str | None = None,
+) -> str:
     """The reader's header of a column: ``column_label("c01") == "TC1. Quy hoạch"``.
 
     The one lookup of column labels for the exports (tables, GeoPackage aliases, QML): dataset
-    columns from the schema registry (:func:`ntm_geo.datasets.schema.header`), unit attributes and
-    map classes from :data:`_LABELS`.
+    columns from the schema registry (:func:`ntm_geo.datasets.schema.column` under ``framework``),
+    unit attributes and map classes from :data:`_LABELS`.
 
     Parameters
     ----------
@@ -112,27 +152,34 @@ def column_label(key: str, lang: str = "vi", *, short: bool = False, default: st
         Narrow headers for the screen ("TC1", "Đơn vị").
     default : str, optional
         Returned for a key without a label (instead of raising).
+    framework : str, optional
+        Id of the table's criteria framework (``qd318``, ``qd51_2025`` …): the criteria are named
+        as that framework names them ("TC3. Thủy lợi và phòng, chống thiên tai" under 318) and
+        ``infra_criteria_met`` gives its infrastructure criteria. Default: 491/342.
 
     Raises
     ------
     ConfigError
-        Unknown key and no ``default`` (lists the known keys).
+        Unknown key and no ``default`` (lists the known keys); unknown ``framework``.
     """
     from ntm_geo.criteria.framework import CRITERION_COLUMNS
     from ntm_geo.datasets import schema
 
+    fid = _registered(framework)
     if short and key in CRITERION_COLUMNS:
         return Bilingual("TC{n}", "C{n}").format(n=int(key[1:])).pick(lang)
     if short and key in _SHORT:
         return Bilingual(*_SHORT[key]).pick(lang)
+    if key == "infra_criteria_met":
+        return _infra_label(fid, lang)
     if key in _LABELS:
         return Bilingual(*_LABELS[key]).pick(lang)
     try:
-        return schema.header(key, lang)
+        return schema.column(key, fid).header.pick(lang)
     except ConfigError:
         if default is not None:
             return default
-        allowed = ", ".join([*_LABELS, *schema.column_keys()])
+        allowed = ", ".join([*_LABELS, "infra_criteria_met", *schema.column_keys(framework=fid)])
         raise ConfigError(
             f"No label for column {key!r}; known columns: {allowed}.",
             f"Không có nhãn cho cột {key!r}; các cột đã biết: {allowed}.",
@@ -160,8 +207,11 @@ def value_words(key: str, value: object, lang: str = "vi") -> object:
     return value
 
 
-def localized_table(table: pd.DataFrame, lang: str = "vi") -> tuple[pd.DataFrame, list[str]]:
-    """``table`` (machine-keyed columns) with coded values as words, and the reader's headers.
+def localized_table(
+    table: pd.DataFrame, lang: str = "vi", *, framework: str | None = None
+) -> tuple[pd.DataFrame, list[str]]:
+    """``table`` (machine-keyed columns) with coded values as words, and the reader's headers
+    (criteria named by ``framework``, the table's framework id; default 491/342).
 
     Returns
     -------
@@ -178,7 +228,7 @@ def localized_table(table: pd.DataFrame, lang: str = "vi") -> tuple[pd.DataFrame
             or (pd.api.types.is_bool_dtype(out[column]))
         ):
             out[column] = out[column].astype(object).map(lambda v, c=column: value_words(c, v, lang))
-    headers = [column_label(str(c), lang, default=str(c)) for c in out.columns]
+    headers = [column_label(str(c), lang, default=str(c), framework=framework) for c in out.columns]
     return out, headers
 
 
@@ -209,6 +259,7 @@ def table_csv_bytes_localized(
     note: str | None = None,
     provenance: Provenance | None = None,
     headers: list[str] | None = None,
+    framework: str | None = None,
 ) -> bytes:
     """The table as CSV (UTF-8 with BOM) in the reader's language, importable again.
 
@@ -216,9 +267,9 @@ def table_csv_bytes_localized(
     (``# ntm_geo:provenance,key,value``), an empty line, a row of machine keys (``commune_code``, ``c01`` … — the
     importer reads it), the header in ``lang``, one row per unit (as in the Excel table).
     Text cells are neutralised against formula injection. ``headers`` overrides the reader's
-    header (one per column).
+    header (one per column); ``framework`` names the criteria (:func:`localized_table`).
     """
-    values, own = localized_table(table, lang)
+    values, own = localized_table(table, lang, framework=framework)
     headers = own if headers is None else headers
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")

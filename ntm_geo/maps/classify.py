@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,6 +44,41 @@ NO_DATA_COLOR = "#9e9e9e"  # mid grey: a blank cell
 NOT_ASSESSED_COLOR = "#e4e4e4"  # pale grey: phường / thị trấn, outside the NTM assessment
 NO_DATA_LABEL = ("Không có dữ liệu", "No data")
 NOT_ASSESSED_LABEL = ("Không đánh giá (phường, thị trấn)", "Not assessed (wards, townships)")
+"""The not-assessed class on the units of 2011–2025 (:func:`not_assessed_label` for others)."""
+#: The unit types outside the NTM assessment, in the order the label names them.
+_NOT_ASSESSED_WORDS: dict[str, tuple[str, str]] = {
+    "phuong": ("phường", "wards"),
+    "thi-tran": ("thị trấn", "townships"),
+}
+
+
+def not_assessed_label(unit_types: Iterable[object] | None = None) -> tuple[str, str]:
+    """(Vietnamese, English) label of the not-assessed class, naming the kinds of unit it holds.
+
+    Parameters
+    ----------
+    unit_types : iterable of str, optional
+        ``unit_type`` of the units (``"xa"``, ``"phuong"``, ``"thi-tran"``; others and NA ignored).
+        On the 65 units of 1 July 2025 there are no thị trấn (abolished with the district level),
+        so the label is "Không đánh giá (phường)". None: the 2011–2025 units (phường, thị trấn).
+
+    Returns
+    -------
+    (str, str)
+        :data:`NOT_ASSESSED_LABEL` for the 2015 units, ``("Không đánh giá (phường)", "Not assessed
+        (wards)")`` on the 2025 units; ``("Không đánh giá", "Not assessed")`` when no unit is of a
+        not-assessed type.
+    """
+    if unit_types is None:
+        return NOT_ASSESSED_LABEL
+    present = {str(u) for u in unit_types if isinstance(u, str)}
+    words = [w for key, w in _NOT_ASSESSED_WORDS.items() if key in present]
+    if not words:
+        return ("Không đánh giá", "Not assessed")
+    return (
+        f"Không đánh giá ({', '.join(vi for vi, _ in words)})",
+        f"Not assessed ({', '.join(en for _, en in words)})",
+    )
 
 
 @dataclass(frozen=True)
@@ -76,6 +111,9 @@ class Classification:
         ``"fixed"``, ``"binary"`` or a key of :data:`SCHEMES`.
     note_vi, note_en : str or None
         What was changed to make the classification possible ("k reduced to 3 ...").
+    not_assessed : (str, str)
+        (Vietnamese, English) label of the not-assessed class (:func:`not_assessed_label`:
+        "(phường)" only on the 2025 units).
     """
 
     yb: np.ndarray
@@ -87,6 +125,7 @@ class Classification:
     scheme: str
     note_vi: str | None = None
     note_en: str | None = None
+    not_assessed: tuple[str, str] = NOT_ASSESSED_LABEL
 
     @property
     def k(self) -> int:
@@ -119,7 +158,7 @@ class Classification:
         if n_no_data:
             rows.append((NO_DATA_COLOR, Bilingual(*NO_DATA_LABEL).pick(lang), n_no_data))
         if n_not_assessed:
-            rows.append((NOT_ASSESSED_COLOR, Bilingual(*NOT_ASSESSED_LABEL).pick(lang), n_not_assessed))
+            rows.append((NOT_ASSESSED_COLOR, Bilingual(*self.not_assessed).pick(lang), n_not_assessed))
         return rows
 
 

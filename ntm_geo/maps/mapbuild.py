@@ -100,6 +100,14 @@ class ViewLayers:
         )
 
 
+def _commune_word(table: gpd.GeoDataFrame) -> str:
+    """The tooltip's unit header key: "Xã/phường" when the units have no thị trấn (the 65 units of
+    1 July 2025), "Xã/phường/thị trấn" otherwise (a table without ``unit_type``: the 2015 units)."""
+    if "unit_type" in table.columns and not (table["unit_type"] == "thi-tran").any():
+        return "tooltip_commune_2025"
+    return "tooltip_commune"
+
+
 def legend_title(view: ChoroplethView, lang: str) -> str:
     """Legend heading: the variable and its unit, e.g. "Tỷ lệ hộ nghèo (%)"."""
     var = view.variable
@@ -161,7 +169,7 @@ def build_view_layers(
     codes = [row_codes[i] for i in order]
     fills = [NO_DATA_FILL if _display(view.fills[i]) is None else str(view.fills[i]).lower() for i in order]
     values = [_display(view.display_values[i]) for i in order]
-    labels = [t("tooltip_commune", lang), t("tooltip_district", lang), var.label(lang)]
+    labels = [t(_commune_word(table), lang), t("tooltip_district", lang), var.label(lang)]
     note = f"{year} · {source}"
     if var.kind == "scheme" and scheme:
         note += f" · {scheme_label(scheme, lang)}"
@@ -270,7 +278,7 @@ def build_view_spec(
     codes = [row_codes[i] for i in order]
     fills = [NO_DATA_FILL if json_safe(view.fills[i]) is None else str(view.fills[i]).lower() for i in order]
     values = [json_safe(view.display_values[i], escape=False) for i in order]
-    labels = [t("tooltip_commune", lang), *([t("tooltip_district", lang)] if group_column else [])]
+    labels = [t(_commune_word(table), lang), *([t("tooltip_district", lang)] if group_column else [])]
     labels.append(var.label(lang))
     note = f"{year} · {source}"
     if var.kind == "scheme" and scheme:

@@ -25,7 +25,7 @@ the registry's default framework for callers that name none.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import geopandas as gpd
 import numpy as np
@@ -46,6 +46,7 @@ from ntm_geo.maps.classify import (
     classify_fixed,
     classify_scheme,
     format_number,
+    not_assessed_label,
 )
 
 YES_COLOR = "#2166ac"  # ColorBrewer RdBu blue: met / yes
@@ -420,6 +421,11 @@ def compute_view(
         )
     else:  # e.g. 2015-only indicators in 2011: a map of "no data", not an error page
         result = classify_fixed(values, (), (), assessed)
+    if {"unit_type", "assessed"} <= set(
+        joined.columns
+    ):  # "(phường)" only on the 2025 units: no thị trấn since 1/7/2025
+        not_assessed = ~joined["assessed"].to_numpy(dtype=bool)
+        result = replace(result, not_assessed=not_assessed_label(joined["unit_type"][not_assessed]))
     n = len(fw.criteria) if fw is not None else 19
     return ChoroplethView(
         var, result, tuple(result.fill_colors()), tuple(_display(values, result, var, lang, n))

@@ -192,6 +192,8 @@ def candidate_table(joined: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     not_met = pd.DataFrame({c: (crit[c] == False).fillna(False).astype(bool) for c in keys})  # noqa: E712 - elementwise; NA is not "not met"
     missing = [tuple(int(c[1:]) for c in keys if row[c]) for _, row in not_met.iterrows()]
     groups = [group_key(m, a, total) for m, a in zip(met, assessed, strict=True)]
+    # the not-assessed units' kinds name their group: "(phường)" on the 2025 units (no thị trấn)
+    kinds = joined["unit_type"].to_numpy()[~assessed.to_numpy()] if "unit_type" in joined.columns else None
     infra_met = column("infra_criteria_met", "Int64").where(assessed, pd.NA)
     district_name = joined["district_name"].fillna("").astype(str).to_numpy()
     commune_group = column("commune_group", "Int64")
@@ -213,7 +215,7 @@ def candidate_table(joined: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
             "criteria_met": met,
             "gap": (total - met).astype("Int64"),
             "group": groups,
-            "group_label": [group_label(g, lang) for g in groups],
+            "group_label": [group_label(g, lang, unit_types=kinds) for g in groups],
             "missing": missing,
             "missing_label": ["; ".join(names[k] for k in m) for m in missing],
             "poverty_rate_pct": column("poverty_rate_pct", "float64"),

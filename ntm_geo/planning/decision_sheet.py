@@ -83,6 +83,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ds_map_title": ("Các xã trong danh sách đề xuất", "Shortlisted communes"),
     "ds_map_shortlisted": ("Xã trong danh sách", "Shortlisted"),
     "ds_map_other": ("Xã, phường, thị trấn khác", "Other units"),
+    "ds_map_other_2025": ("Xã, phường khác", "Other units"),  # no thị trấn since 1 July 2025
     "ds_boundaries_text_2025": (
         "Ranh giới 65 đơn vị từ 01/7/2025 (Nghị quyết 1672/NQ-UBTVQH15): vietnamese-provinces-database "
         "(thanglequoc, giấy phép MIT), bản cd58063; không còn cấp huyện.",
@@ -238,6 +239,8 @@ def _shortlist_figure(
     gdf = communes.to_crs(4326) if communes.crs is not None else communes
     dist = districts.to_crs(4326) if districts.crs is not None else districts
     picked = gdf[gdf["commune_code"].isin(code_list)]
+    towns = "unit_type" not in gdf.columns or bool((gdf["unit_type"] == "thi-tran").any())
+    other = "ds_map_other" if towns else "ds_map_other_2025"  # no thị trấn on the 2025 units
     minx, miny, maxx, maxy = gdf.total_bounds
     aspect = (maxy - miny) / ((maxx - minx) * 0.93)  # cos(21.8°) ≈ 0.93
     fig = Figure(figsize=(width_in, width_in * aspect * 0.85 + 1.6), dpi=dpi)
@@ -273,7 +276,7 @@ def _shortlist_figure(
     ax.legend(
         handles=[
             Patch(facecolor=SHORTLIST_FILL, edgecolor="black", label=t("ds_map_shortlisted", lang)),
-            Patch(facecolor=OTHER_FILL, edgecolor="#9e9e9e", label=t("ds_map_other", lang)),
+            Patch(facecolor=OTHER_FILL, edgecolor="#9e9e9e", label=t(other, lang)),
         ],
         loc="upper right",
         prop={"family": FONT, "size": 9},

@@ -15,12 +15,14 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
 
 from ntm_geo.bilingual import Bilingual
 from ntm_geo.errors import ConfigError
+from ntm_geo.maps.classify import not_assessed_label
 
 STANDARD = 19  # criteria: a xã meeting all 19 "đạt chuẩn nông thôn mới" (491/342, 1980, 318)
 NOT_ASSESSED_GROUP = "not_assessed"
@@ -84,10 +86,16 @@ def group_key(criteria_met: float | None, assessed: bool = True, total: int = ST
     )
 
 
-def group_label(key: str, lang: str = "vi") -> str:
-    """Human label of a group key (see :func:`group_key`); unknown keys raise :class:`ConfigError`."""
+def group_label(key: str, lang: str = "vi", *, unit_types: Iterable[object] | None = None) -> str:
+    """Human label of a group key (see :func:`group_key`); unknown keys raise :class:`ConfigError`.
+
+    ``unit_types`` (the ``unit_type`` of the units not assessed) names them in the not-assessed
+    label (:func:`ntm_geo.maps.classify.not_assessed_label`): "(phường)" on the 2025 units, which
+    have no thị trấn; None: the 2011–2025 units' "(phường, thị trấn)"."""
     if key in GROUPS:
         return GROUPS[key].label(lang)
+    if key == NOT_ASSESSED_GROUP and unit_types is not None:
+        return Bilingual(*not_assessed_label(unit_types)).pick(lang)
     if key in _SPECIAL_GROUPS:
         return Bilingual(*_SPECIAL_GROUPS[key]).pick(lang)
     allowed = ", ".join([*GROUPS, *_SPECIAL_GROUPS])

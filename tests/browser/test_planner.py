@@ -343,6 +343,8 @@ def test_planner_on_a_2026_dataset_reads_its_framework_at_1024(
     assert any("Theo nhóm xã" in t for t in tabs) and not any("Theo huyện" in t for t in tabs), tabs
     body = page.locator("[data-testid='stMain']").inner_text()
     assert "/19" not in body and "()" not in body and "mục tiêu 2020" not in body.lower()
+    # no thị trấn since 1 July 2025 (trial 6, finding 7): "4 phường của tỉnh không đánh giá"
+    assert "thị trấn" not in body.lower() and " phường của tỉnh không đánh giá" in body
     assert "(Xã nhóm " in explanation.inner_text()
     sidebar = page.locator("[data-testid='stSidebar']").inner_text()
     assert "Nhóm xã (1, 2, 3)" in sidebar and "dưới 10 tiêu chí" in sidebar and "Huyện" not in sidebar

@@ -20,7 +20,6 @@ from ntm_geo.maps.classify import (
     NO_DATA_LABEL,
     NOT_ASSESSED,
     NOT_ASSESSED_COLOR,
-    NOT_ASSESSED_LABEL,
     scheme_label,
 )
 from ntm_geo.maps.mapbuild import legend_title
@@ -43,7 +42,7 @@ def legend_rows(view: ChoroplethView, lang: str, inside: np.ndarray | None) -> l
     out = [(colour, label, n) for (colour, label, _), n in zip(rows[: c.k], counts, strict=True)]
     for code, colour, label in (
         (NO_DATA, NO_DATA_COLOR, NO_DATA_LABEL),
-        (NOT_ASSESSED, NOT_ASSESSED_COLOR, NOT_ASSESSED_LABEL),
+        (NOT_ASSESSED, NOT_ASSESSED_COLOR, c.not_assessed),
     ):
         n = int((yb == code).sum())
         if n:
