@@ -549,6 +549,27 @@ def test_a_2026_table_on_the_2015_units_is_saved_only_once_the_editor_confirms(p
     assert info.name_vi == "Hộ nghèo 2026 cũ"
 
 
+def test_a_2016_table_with_491_342_names_shows_each_renamed_column_to_confirm(page_test):
+    """Trial 6, finding 10: the 2015 template's headers in a 2016 table are read under 1980; each
+    column named after a 491/342 criterion is listed to confirm, and nothing is saved until then."""
+    from ntm_geo.datasets import store
+    from ntm_geo.datasets.template import template_csv
+
+    data = template_csv(2015).decode("utf-8-sig").replace(",2015,", ",2016,").encode("utf-8")
+    app = page_test
+    app.run()
+    _submit_password(app, PASSWORD)
+    table, _boundary = app.get("file_uploader")
+    table.set_value(("h491_2016.csv", data, "text/csv")).run()
+    assert not app.exception
+    (warning,) = [w for w in app.warning if "Cần xác nhận trước khi lưu (8)" in w.value]
+    assert "**TC7\\. Chợ nông thôn**" in warning.value  # markdown escaped: a header is the user's text
+    assert "Cơ sở hạ tầng thương mại nông thôn" in warning.value
+    (save,) = [b for b in app.button if b.label.startswith("Lưu 226 dòng")]
+    save.click().run()
+    assert any("Chưa lưu" in e.value for e in app.error) and store.list_infos() == []
+
+
 def test_a_2026_poverty_table_on_the_2025_units_is_saved_and_mapped_on_65_units(
     boundaries_2025, data_app, new_page, tmp_path
 ):
