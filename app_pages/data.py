@@ -374,7 +374,11 @@ col_c.download_button(
     file_name=f"mau_ntm_lang_son_{t_year}.csv",
     mime="text/csv",
 )
-st.caption(escape_markdown(tpl.table_framework(t_year).label(L)))  # the template's criteria (issue 13)
+st.caption(  # the template's criteria (issue 13) and units (trial 6, finding 4: 65 from 2026)
+    escape_markdown(
+        f"{tpl.table_framework(t_year).label(L)} · {Bilingual.of(tpl.template_units(t_year), 'label').pick(L)}"
+    )
+)
 
 # ---------------------------------------------------------------- 2. upload and match report
 st.subheader(t("data_upload", L))

@@ -36,7 +36,7 @@ from ntm_geo.datasets import framework_indicators, schema
 from ntm_geo.errors import unknown_key
 from ntm_geo.exports.tables import new_workbook
 from ntm_geo.geo.units import UNIT_TYPES
-from ntm_geo.geo.vintages import RESOLUTION_2025, get_vintage, vintage_of_year
+from ntm_geo.geo.vintages import RESOLUTION_2025, Vintage, get_vintage, vintage_of_year
 
 #: Fixed columns before the criteria on the 2015 units: (Vietnamese header, English header, width).
 ID_COLUMNS: tuple[tuple[str, str, int], ...] = (
@@ -211,6 +211,13 @@ def _check_lang(lang: str) -> int:
     if lang not in LANGS:
         raise unknown_key(lang, LANGS, Bilingual("Ngôn ngữ", "language"))
     return LANGS.index(lang)
+
+
+def template_units(year: int) -> Vintage:
+    """The unit vintage a template of ``year`` lists (:func:`ntm_geo.geo.vintages.vintage_of_year`:
+    the 226 units of 2015 up to 2025, the 65 units of 1 July 2025 from 2026); its ``label_vi`` /
+    ``label_en`` name them for the data page and the command line."""
+    return get_vintage(vintage_of_year(year))
 
 
 def table_framework(year: int, framework_id: str | None = None) -> Framework:
