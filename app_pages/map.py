@@ -1,17 +1,24 @@
 """Map page: choropleth of one variable, district zoom, commune profile, report check, table.
 
 Reruns: any widget change reruns this script. Boundaries, joined tables and classifications come
-from caches (:mod:`app_pages.common`); the folium base map is rebuilt cheaply and only the commune
-layer (colours, legend) is swapped in the browser, so the map keeps its zoom and does not flicker.
-A district change re-fits the map (new bounds). The map is drawn in the page itself
-(:mod:`app_pages.leaflet_map`, no iframe), and a session's first run sends the map alone; the
-controls follow once the browser has drawn it (``FIRST_PAINT``). Every choice is mirrored in the URL
-(:mod:`ntm_geo.views.viewstate`), so the address bar is always a link to exactly this view.
-"""
+from caches (:mod:`app_pages.common`); the map component (:mod:`app_pages.leaflet_map`, one JS
+module, no iframe) receives only the new styles and legend as data, so the map keeps its zoom and
+does not flicker. A district change re-fits the map (new bounds). A session's first run sends the
+map alone; the controls follow once the browser has drawn it (``FIRST_PAINT``). On later runs the
+view is read from the widgets' state first, the map is sent, and the sidebar widgets are drawn
+after a short pause (``MAP_FLUSH_S``) so the browser recolours before React re-renders the sidebar.
+Every choice is mirrored in the URL (:mod:`app_pages.urlsync`), so the address bar is always a link
+to exactly this view.
 
+Why over 500 lines: the page's run order is its speed (the map first, then the controls, then the
+profile, report check and exports), and that order is only visible when the sections stay in one
+script; the logic of each section lives in ``ntm_geo`` and :mod:`app_pages.common`.
+"""
 from __future__ import annotations
 
-from dataclasses import replace
+import time
+from dataclasses import dataclass, replace
+from typing import Any
 
 import streamlit as st
 
@@ -64,6 +71,7 @@ MAP_HEIGHT = 560
 # title, banner and two lines of source), at least 360 px.
 MAP_BOX_HEIGHT = f"max(360px, min({MAP_HEIGHT}px, calc(100vh - 300px)))"
 L = lang()
+MAP_FLUSH_S = 0.04  # after the map's element: the server sends it before the rest (see below)
 # First paint: on the session's first run of this page, only the map with its title and notices
 # is sent; the widgets and the rest follow as soon as the browser has drawn the map (the map's
 # ``on_ready``). Their ~40 script files would otherwise be fetched before the map's own and
@@ -135,174 +143,243 @@ def on_pick() -> None:
 
 
 # ---------------------------------------------------------------- widgets
-def sidebar_widget(make, name: str, options: list, default):
-    """``make(key)`` draws a view widget and returns its value; on the first paint (no widget
-    drawn) the value it would show is returned instead."""
+# Order of a rerun (issue 11 item 7, the theme change): Streamlit sends the elements in the order
+# the script makes them, and the browser's React renders the sidebar widgets that arrive before
+# the map's message before the map module gets its new styles (~70-160 ms on the bench machine,
+# bench/README.md, session 6). So every run first reads the view the widgets hold
+# (``controls(draw=False)``: their session-state values, as the first paint does), sends the map,
+# and only then draws the widgets with the same keys (``controls(draw=True)``), which return the
+# same values.
+@dataclass(frozen=True)
+class Controls:
+    """The view the sidebar widgets describe (and what the page derives from it)."""
+
+    dataset_id: str
+    info: Any
+    year: int
+    units: str
+    native_2025: bool
+    year_framework: Any
+    theme_key: str
+    variable_key: str
+    scheme: str
+    k: int
+    district: str
+    former_districts: bool
+    tiles: bool
+
+
+def _peek(name: str, options: list, default):
+    """The value the view widget ``name`` will have when it is drawn in this run: its key's
+    session state (set from the canonical view when needed, :func:`~app_pages.common.view_widget`);
+    on the first paint (no widget drawn yet) the canonical view's value."""
     if FIRST_PAINT:
         value = view_value(name, default)
-        return value if value in options else default
-    return make(view_widget(name, options, default))
+    else:
+        value = st.session_state.get(view_widget(name, options, default))
+    return value if value in options else default
 
 
-infos = {d.id: d for d in catalog.list_datasets()}
-dataset_id = sidebar_widget(
-    lambda key: st.sidebar.selectbox(
-        t("dataset", L),
-        list(infos),
-        format_func=lambda d: infos[d].name.pick(L),
-        key=key,
-    ),
-    "dataset",
-    list(infos),
-    "illustrative",
-)
-remember("dataset", dataset_id)
-info = infos[dataset_id]
-years = sorted(info.years, reverse=True)  # a saved dataset may hold other years than the report
-year = sidebar_widget(
-    lambda key: st.sidebar.segmented_control(t("year", L), years, key=key, required=True) or years[0],
-    "year",
-    years,
-    years[0],
-)
-remember("year", year)
-# unit vintage (issue 12): 2015 units, or the 65 units of 2025 with the data carried to them; a
-# dataset keyed by the 2025 units is drawn on them (view_units), with its own values
-native_2025 = info.vintage == "2025"
-units = (
-    sidebar_widget(
-        lambda key: (
-            st.sidebar.segmented_control(
-                t("units", L),
-                vintage_view.OPTIONS,
-                format_func=lambda u: vintage_view.label(u, L),
-                key=key,
-                required=True,
-            )
-            or "2015"
+def controls(draw: bool) -> Controls:
+    """The map's view from the sidebar widgets; with ``draw``, the widgets themselves are drawn
+    (after the map, see above), else only their values are read."""
+    sidebar = st.sidebar
+
+    def widget(make, name: str, options: list, default):
+        if not draw:
+            return _peek(name, options, default)
+        return make(view_widget(name, options, default))
+
+    infos = {d.id: d for d in catalog.list_datasets()}
+    dataset_id = widget(
+        lambda key: sidebar.selectbox(
+            t("dataset", L),
+            list(infos),
+            format_func=lambda d: infos[d].name.pick(L),
+            key=key,
         ),
-        "units",
-        vintage_view.OPTIONS,
-        "2015",
+        "dataset",
+        list(infos),
+        "illustrative",
     )
-    if not native_2025
-    else "2025"
-)
-units = view_units(info.vintage, units)
-if native_2025:
-    st.sidebar.caption(f"{t('units', L)}: {vintage_view.label('2025', L)} — {t('units_native', L)}")
-remember("units", units)
-on_2025 = units == "2025"
-carried_2025 = on_2025 and not native_2025  # values derived from the 2015 units
-try:  # the criteria are those of the year's framework (19, or 10 from 2026; issue 13)
-    year_framework = default_framework(int(year))
-except NtmGeoError:
-    year_framework = None
+    remember("dataset", dataset_id)
+    info = infos[dataset_id]
+    years = sorted(info.years, reverse=True)  # a saved dataset may hold other years than the report
+    year = widget(
+        lambda key: sidebar.segmented_control(t("year", L), years, key=key, required=True) or years[0],
+        "year",
+        years,
+        years[0],
+    )
+    remember("year", year)
+    # unit vintage (issue 12): 2015 units, or the 65 units of 2025 with the data carried to them; a
+    # dataset keyed by the 2025 units is drawn on them (view_units), with its own values
+    native_2025 = info.vintage == "2025"
+    units = (
+        widget(
+            lambda key: (
+                sidebar.segmented_control(
+                    t("units", L),
+                    vintage_view.OPTIONS,
+                    format_func=lambda u: vintage_view.label(u, L),
+                    key=key,
+                    required=True,
+                )
+                or "2015"
+            ),
+            "units",
+            vintage_view.OPTIONS,
+            "2015",
+        )
+        if not native_2025
+        else "2025"
+    )
+    units = view_units(info.vintage, units)
+    if native_2025 and draw:
+        sidebar.caption(f"{t('units', L)}: {vintage_view.label('2025', L)} — {t('units_native', L)}")
+    remember("units", units)
+    on_2025 = units == "2025"
+    carried_2025 = on_2025 and not native_2025  # values derived from the 2015 units
+    try:  # the criteria are those of the year's framework (19, or 10 from 2026; issue 13)
+        year_framework = default_framework(int(year))
+    except NtmGeoError:
+        year_framework = None
 
+    def on_units(key: str) -> list[str]:
+        """A theme's variables that have values on the 2025 units (carried, or the dataset's own)."""
+        carried = joined_table(dataset_id, year, units)
+        return [
+            v
+            for v in theme_variables(key, year_framework)
+            if v in carried.columns and carried[v].notna().any()
+        ]
 
-def _on_units(key: str) -> list[str]:
-    """A theme's variables that have values on the 2025 units (carried, or the dataset's own)."""
-    carried = joined_table(dataset_id, year, units)
-    return [
-        v for v in theme_variables(key, year_framework) if v in carried.columns and carried[v].notna().any()
-    ]
-
-
-# criteria carried to 2025 units are k of n, shown below the map; a 2025 dataset has its own, and
-# only its themes with values are offered
-themes = [k for k in THEMES if not (carried_2025 and k == "criteria")]
-if on_2025:
-    themes = [k for k in themes if _on_units(k)] or themes
-asked_theme = map_view().theme
-if on_2025 and asked_theme in THEMES and asked_theme not in themes and not st.session_state.get("theme_said"):
-    # a link asked for a theme the 2025 units cannot show as a choropleth: say why it changed
-    # (trial 5, M4), once per session
-    st.session_state["theme_said"] = True
-    st.session_state.setdefault("link_notices", []).append(
-        Notice(
-            "theme",
-            asked_theme,
-            "trên 65 đơn vị 2025, tiêu chí của các xã cũ được ghi dạng «k/n xã cũ đạt» ở bảng dưới bản đồ, "
-            f"không tô màu; bản đồ mở chủ đề «{THEMES[themes[0]].label('vi')}»",
-            "on the 65 units of 2025 the former communes' criteria are given as 'k of n former communes "
-            f"met' in the table below the map, not coloured; the map opens on '{THEMES[themes[0]].label('en')}'",
-            ADJUSTED,  # the parameter is valid: the view differs from it, nothing was ignored
+    # criteria carried to 2025 units are k of n, shown below the map; a 2025 dataset has its own, and
+    # only its themes with values are offered
+    themes = [k for k in THEMES if not (carried_2025 and k == "criteria")]
+    if on_2025:
+        themes = [k for k in themes if on_units(k)] or themes
+    asked_theme = map_view().theme
+    if (
+        on_2025
+        and asked_theme in THEMES
+        and asked_theme not in themes
+        and not st.session_state.get("theme_said")
+    ):
+        # a link asked for a theme the 2025 units cannot show as a choropleth: say why it changed
+        # (trial 5, M4), once per session
+        st.session_state["theme_said"] = True
+        st.session_state.setdefault("link_notices", []).append(
+            Notice(
+                "theme",
+                asked_theme,
+                "trên 65 đơn vị 2025, tiêu chí của các xã cũ được ghi dạng «k/n xã cũ đạt» ở bảng dưới bản "
+                f"đồ, không tô màu; bản đồ mở chủ đề «{THEMES[themes[0]].label('vi')}»",
+                "on the 65 units of 2025 the former communes' criteria are given as 'k of n former "
+                f"communes met' in the table below the map, not coloured; the map opens on "
+                f"'{THEMES[themes[0]].label('en')}'",
+                ADJUSTED,  # the parameter is valid: the view differs from it, nothing was ignored
+            )
+        )
+    theme_key = widget(
+        lambda key: sidebar.radio(t("theme", L), themes, format_func=lambda k: THEMES[k].label(L), key=key),
+        "theme",
+        themes,
+        themes[0],
+    )
+    remember("theme", theme_key)
+    theme_vars = theme_variables(theme_key, year_framework)
+    if on_2025:  # only what has values (carried criteria and flags become k of n, shown below)
+        theme_vars = on_units(theme_key) or theme_vars
+    if len(theme_vars) > 1:
+        label = t("criterion_view", L) if theme_key == "criteria" else t("variable", L)
+        variable_key = widget(
+            lambda key: sidebar.selectbox(
+                label,
+                theme_vars,
+                format_func=lambda k: (
+                    t("all_criteria", L)
+                    if k == "criteria_met" and year_framework is None
+                    else variable_def(k, year_framework).label(L)
+                ),
+                key=key,
+            ),
+            f"variable_{theme_key}",
+            list(theme_vars),
+            theme_vars[0],
+        )
+    else:
+        variable_key = theme_vars[0]
+    remember(f"variable_{theme_key}", variable_key)
+    scheme, k = map_view().scheme, map_view().k
+    if variable_def(variable_key, year_framework).kind == "scheme":
+        scheme = widget(
+            lambda key: sidebar.selectbox(
+                t("scheme", L), list(SCHEMES), format_func=lambda s: scheme_label(s, L), key=key
+            ),
+            "scheme",
+            list(SCHEMES),
+            "natural_breaks",
+        )
+        k = widget(
+            lambda key: sidebar.select_slider(t("k", L), options=list(K_RANGE), key=key),
+            "k",
+            list(K_RANGE),
+            5,
+        )
+        remember("scheme", scheme)
+        remember("k", k)
+    if on_2025 and draw:
+        carried_note = (
+            " " + t("units_no_criteria", L) if carried_2025 else ""
+        )  # a native 2025 table has its own criteria
+        sidebar.caption(t("units_no_districts", L) + carried_note)
+    district = (
+        ""
+        if on_2025
+        else widget(
+            lambda key: sidebar.selectbox(
+                t("district", L),
+                ["", *districts["district_code"]],
+                format_func=lambda c: district_names.get(c, t("all_districts", L)),
+                key=key,
+            ),
+            "district",
+            ["", *districts["district_code"]],
+            "",
         )
     )
-theme_key = sidebar_widget(
-    lambda key: st.sidebar.radio(t("theme", L), themes, format_func=lambda k: THEMES[k].label(L), key=key),
-    "theme",
-    themes,
-    themes[0],
-)
-remember("theme", theme_key)
-theme_vars = theme_variables(theme_key, year_framework)
-if on_2025:  # only what has values (carried criteria and flags become k of n, shown below)
-    theme_vars = _on_units(theme_key) or theme_vars
-if len(theme_vars) > 1:
-    label = t("criterion_view", L) if theme_key == "criteria" else t("variable", L)
-    variable_key = sidebar_widget(
-        lambda key: st.sidebar.selectbox(
-            label,
-            theme_vars,
-            format_func=lambda k: (
-                t("all_criteria", L)
-                if k == "criteria_met" and year_framework is None
-                else variable_def(k, year_framework).label(L)
-            ),
-            key=key,
-        ),
-        f"variable_{theme_key}",
-        list(theme_vars),
-        theme_vars[0],
-    )
-else:
-    variable_key = theme_vars[0]
-remember(f"variable_{theme_key}", variable_key)
-variable = variable_def(variable_key, year_framework)
-scheme, k = map_view().scheme, map_view().k
-if variable.kind == "scheme":
-    scheme = sidebar_widget(
-        lambda key: st.sidebar.selectbox(
-            t("scheme", L), list(SCHEMES), format_func=lambda s: scheme_label(s, L), key=key
-        ),
-        "scheme",
-        list(SCHEMES),
-        "natural_breaks",
-    )
-    k = sidebar_widget(
-        lambda key: st.sidebar.select_slider(t("k", L), options=list(K_RANGE), key=key), "k", list(K_RANGE), 5
-    )
-    remember("scheme", scheme)
-    remember("k", k)
-district_names = dict(zip(districts["district_code"], districts["district_name"], strict=True))
-if on_2025:
-    st.sidebar.caption(t("units_no_districts", L) + " " + t("units_no_criteria", L))
-district = (
-    ""
-    if on_2025
-    else sidebar_widget(
-        lambda key: st.sidebar.selectbox(
-            t("district", L),
-            ["", *districts["district_code"]],
-            format_func=lambda c: district_names.get(c, t("all_districts", L)),
-            key=key,
-        ),
-        "district",
-        ["", *districts["district_code"]],
-        "",
-    )
-)
-remember("district", district)
-former_districts = bool(st.session_state.get("former_districts", False)) and on_2025
-if on_2025 and not FIRST_PAINT:  # the 2015 districts drawn along the 2025 unit edges
-    former_districts = st.sidebar.toggle(t("units_former_districts", L), key="former_districts")
-if FIRST_PAINT:
+    remember("district", district)
+    former_districts = bool(st.session_state.get("former_districts", False)) and on_2025
+    if on_2025 and draw:  # the 2015 districts drawn along the 2025 unit edges
+        former_districts = sidebar.toggle(t("units_former_districts", L), key="former_districts")
     tiles = bool(st.session_state.get("tiles", False))
+    if draw:
+        view_widgets_done()
+        tiles = sidebar.toggle(t("tiles", L), value=False, key="tiles")
+    return Controls(
+        dataset_id, info, year, units, native_2025, year_framework, theme_key, variable_key,
+        scheme, k, district, former_districts, tiles,
+    )  # fmt: skip
+
+
+def _view_parts(c: Controls) -> tuple:
+    """The parts of :class:`Controls` the widgets set (for comparing two reads)."""
+    return (c.dataset_id, c.year, c.units, c.theme_key, c.variable_key, c.scheme, c.k, c.district,
+            c.former_districts, c.tiles)  # fmt: skip
+
+
+district_names = dict(zip(districts["district_code"], districts["district_name"], strict=True))
+view_now = controls(draw=False)  # the widgets' values; the widgets are drawn after the map
+dataset_id, info, year, units = view_now.dataset_id, view_now.info, view_now.year, view_now.units
+native_2025, year_framework = view_now.native_2025, view_now.year_framework
+theme_key, variable_key, scheme, k = view_now.theme_key, view_now.variable_key, view_now.scheme, view_now.k
+district, former_districts, tiles = view_now.district, view_now.former_districts, view_now.tiles
+on_2025 = units == "2025"
+carried_2025 = on_2025 and not native_2025  # values derived from the 2015 units
+variable = variable_def(variable_key, year_framework)
+if FIRST_PAINT:
     st.sidebar.text(t("loading_controls", L))  # plain text: no renderer script to load first
-else:
-    view_widgets_done()
-    tiles = st.sidebar.toggle(t("tiles", L), value=False, key="tiles")
 
 # A newly chosen district drops a selected commune outside it (its profile would be out of view).
 if district and st.session_state.get("_map_district") not in (None, district):
@@ -378,6 +455,22 @@ show_map(
 )
 if FIRST_PAINT:
     st.stop()  # the rest comes with the rerun the drawn map asks for
+# Let the server send the map's message now, alone: Streamlit's event loop writes the queued
+# messages to the websocket in its own thread, which waits for the GIL while this script runs, so
+# without a pause the map's message left with the rest of the run, ~30-40 ms later. And the
+# browser's React renders the messages that arrive together in one pass (45-65 ms at load ~8)
+# before the map module gets its data; the map's message alone is handed over in ~5 ms. Paired
+# A/B (bench/ab_recolour.py, bench/README.md session 7): this order with a 10 ms pause -52 ms
+# click -> recoloured against the old order; 40 ms instead of 10 ms, another -8 / -25 ms. The
+# rest of the page (sidebar widgets, profile, exports) comes 40 ms later on each rerun.
+time.sleep(MAP_FLUSH_S)
+drawn = controls(draw=True)  # the sidebar widgets, after the map's element (see Controls)
+if _view_parts(drawn) != _view_parts(view_now) and not st.session_state.pop("_controls_rerun", False):
+    # not expected (the widgets take the values read before the map); if a widget ever differs,
+    # one more run draws the map of what the widgets show
+    st.session_state["_controls_rerun"] = True
+    st.rerun()
+st.session_state.pop("_controls_rerun", None)
 warm_classifier()  # the map is drawn: import mapclassify now, not on the first theme change
 
 # Shown on request: st.code pulls a 1.5 MB highlighter script that would delay the first paint.

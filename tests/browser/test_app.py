@@ -71,9 +71,12 @@ def test_default_view_paints_226_communes_offline_with_legend(app_server, new_pa
 def test_switching_theme_recolours_without_reloading_the_map(app_server, new_page):
     page, network = new_page(1920, 1080)
     received = {"bytes": 0}  # websocket bytes from the server (issue 11: a theme change sends <= 12 KiB)
+    frames: list[bytes] = []
 
     def on_frame(payload) -> None:
-        received["bytes"] += len(payload.encode("utf-8") if isinstance(payload, str) else payload)
+        data = payload.encode("utf-8") if isinstance(payload, str) else payload
+        received["bytes"] += len(data)
+        frames.append(data)
 
     page.on("websocket", lambda sock: sock.on("framereceived", on_frame))
     page.goto(app_server)
@@ -83,13 +86,19 @@ def test_switching_theme_recolours_without_reloading_the_map(app_server, new_pag
     page.get_by_text("Hồ sơ xã", exact=True).first.wait_for()  # the page's last section has arrived
     idle = "!document.querySelector('[data-testid=\"stStatusWidget\"]')"
     page.wait_for_function(idle, timeout=60_000)
-    sent_before = received["bytes"]
+    sent_before, frames_before = received["bytes"], len(frames)
 
     page.get_by_text("Tỷ lệ hộ nghèo", exact=True).first.click()
     after = harness.wait_for_fills_change(page, before)
     page.wait_for_function(idle, timeout=60_000)
     rerun_bytes = received["bytes"] - sent_before
     assert 2_000 < rerun_bytes <= 12 * 1024, f"theme change sent {rerun_bytes} bytes"
+    # the map's message comes before the sidebar's widgets (the theme radio, labelled "Chủ đề bản
+    # đồ"): the browser recolours before it renders them again (app_pages/map.py, Controls)
+    rerun = frames[frames_before:]
+    map_at = next(i for i, f in enumerate(rerun) if b"ntm_geo.map" in f)
+    radio_at = next(i for i, f in enumerate(rerun) if "Chủ đề bản đồ".encode() in f)
+    assert map_at < radio_at, f"map message {map_at}, theme radio {radio_at} of {len(rerun)}"
     assert len(after) == 226
     assert NOT_ASSESSED not in after  # wards have a poverty rate: all 226 are coloured
     harness.wait_until(
@@ -319,7 +328,9 @@ def test_back_and_forward_buttons_restore_earlier_views(app_server, new_page):
         timeout=60,
         what="the default colours again",
     )
-    assert page.get_by_role("radio", name="Tiêu chí nông thôn mới").is_checked()  # the theme control too
+    # the theme control too (it comes just after the map: app_pages/map.py sends the map first)
+    radio = page.get_by_role("radio", name="Tiêu chí nông thôn mới")
+    harness.wait_until(radio.is_checked, timeout=60, what="the theme control back on criteria")
 
     page.go_forward()  # -> poverty 2015 again
     page.wait_for_function("new URLSearchParams(location.search).get('theme') === 'poverty'", timeout=60_000)
@@ -328,7 +339,8 @@ def test_back_and_forward_buttons_restore_earlier_views(app_server, new_page):
         timeout=60,
         what="forward to poverty 2015",
     )
-    assert page.get_by_role("radio", name="Tỷ lệ hộ nghèo").is_checked()
+    radio = page.get_by_role("radio", name="Tỷ lệ hộ nghèo")
+    harness.wait_until(radio.is_checked, timeout=60, what="the theme control forward on poverty")
 
 
 def test_switching_pages_in_english_keeps_the_map_view(app_server, new_page):
