@@ -135,6 +135,18 @@ register(
             "Báo cáo 48/BC-BCĐ chỉ có số liệu năm 2011 và 2015.",
             "Report 48/BC-BCĐ has figures for 2011 and 2015 only.",
         ),
+        "data_to_confirm": (
+            "Cần xác nhận trước khi lưu ({n})",
+            "To confirm before saving ({n})",
+        ),
+        "data_confirm": (
+            "Tôi đã đọc {n} điểm cần xác nhận ở báo cáo trên và vẫn lưu bảng này",
+            "I have read the {n} point(s) to confirm in the report above and save this table anyway",
+        ),
+        "data_confirm_needed": (
+            "Chưa lưu: hãy đọc các điểm «Cần xác nhận» ở báo cáo và đánh dấu ô xác nhận.",
+            "Not saved: read the points «To confirm» in the report and tick the confirmation box.",
+        ),
         "data_save": ("Lưu bộ dữ liệu", "Save the dataset"),
         "data_target": ("Lưu thành", "Save as"),
         "data_new": ("Bộ dữ liệu mới", "A new dataset"),
@@ -362,7 +374,11 @@ col_c.download_button(
     file_name=f"mau_ntm_lang_son_{t_year}.csv",
     mime="text/csv",
 )
-st.caption(escape_markdown(tpl.table_framework(t_year).label(L)))  # the template's criteria (issue 13)
+st.caption(  # the template's criteria (issue 13) and units (trial 6, finding 4: 65 from 2026)
+    escape_markdown(
+        f"{tpl.table_framework(t_year).label(L)} · {Bilingual.of(tpl.template_units(t_year), 'label').pick(L)}"
+    )
+)
 
 # ---------------------------------------------------------------- 2. upload and match report
 st.subheader(t("data_upload", L))
@@ -446,6 +462,13 @@ if report is not None:
     if report.provenance is not None and report.provenance.illustrative:  # accepted knowingly: say so
         accepted = next(n for n in report.notices if n.row is None and "illustrative" in n.reason_en)
         st.warning(escape_markdown(Bilingual.of(accepted, "reason").pick(L)))
+    if report.to_confirm:  # read and confirmed before saving (trial 6, findings 4 and 10)
+        points = "\n".join(
+            f"- {'**' + escape_markdown(i.column) + '**: ' if i.column else ''}"
+            f"{escape_markdown(Bilingual.of(i, 'reason').pick(L))}"
+            for i in report.to_confirm
+        )
+        st.warning(f"**{t('data_to_confirm', L, n=len(report.to_confirm))}**\n\n{points}", icon="⚠️")
     if report.vintage_vi:  # which unit vintage the rows are matched against, and how (issue 12)
         st.caption(escape_markdown(Bilingual.of(report, "vintage").pick(L)))
     if report.framework_id:  # which criteria framework the table is read under, and why (issue 13)
@@ -573,6 +596,9 @@ if report is not None:
         if records:
             st.caption(t("data_keep_blank", L))
         uploader = st.text_input(t("data_uploader", L))
+        confirmed_points = not report.to_confirm or st.checkbox(
+            t("data_confirm", L, n=len(report.to_confirm)), key="confirm_points"
+        )
         n_rejected = len({r for r in rejected["row"].dropna()}) if len(rejected) else 0
         submitted = st.form_submit_button(
             t("data_save_button", L, n=len(report.table), rejected=n_rejected),
@@ -581,7 +607,9 @@ if report is not None:
         )
     if not len(report.table):
         st.warning(t("data_nothing", L))
-    if submitted:
+    if submitted and not confirmed_points:  # never saved unconfirmed (the CLI's --confirm)
+        st.error(t("data_confirm_needed", L))
+    elif submitted:
         name_or_none = name.strip() or (None if target else Path(report.file).stem)
         source_or_none = source.strip() or (None if target else OFFICE_SOURCE)
         if report.provenance is not None and report.provenance.illustrative:  # every map names its origin

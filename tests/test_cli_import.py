@@ -246,3 +246,69 @@ def test_units_without_a_row_are_named(capsys, tmp_path):
     assert status == 0
     listed = next(line for line in out.splitlines() if line.startswith("Đơn vị không có dòng nào"))
     assert "05983 Phường Chi Lăng — Thành phố Lạng Sơn" in listed
+
+
+def _old_units_2026_csv(tmp_path: Path) -> Path:
+    """What the 2026 template used to be (trial 6, finding 4): the 226 units of 2015 with the
+    criteria of 51/2025, year 2026."""
+    import csv
+    import io
+
+    from ntm_geo.datasets.template import ID_COLUMNS, table_framework
+    from ntm_geo.geo.units import UNIT_TYPES, official_units
+
+    fw = table_framework(2026)
+    units = official_units()
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow([*(vi for vi, _, _ in ID_COLUMNS), *(c.label("vi") for c in fw.criteria)])
+    for code, district, kind, name in zip(
+        units["commune_code"],
+        units["district_name"],
+        units["unit_type"],
+        units["name_with_type"],
+        strict=True,
+    ):
+        writer.writerow(
+            [code, district, UNIT_TYPES[kind][0], name, 2026, *([1] * 10 if kind == "xa" else [])]
+        )
+    path = tmp_path / "tpl_2026_old.csv"
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    return path
+
+
+def test_a_2026_table_on_the_2015_units_is_not_saved_without_confirmation(capsys, tmp_path, store_dir):
+    path = _old_units_2026_csv(tmp_path)
+    status, out, _ = run(capsys, str(path))
+    assert status == 1
+    assert "CẦN XÁC NHẬN TRƯỚC KHI LƯU" in out
+    assert "không còn vào năm 2026" in out and "65 xã, phường" in out and "units=2025" in out
+    assert "Chưa lưu" in out and "--confirm" in out and "Đã lưu" not in out
+    assert store_dir.list_records() == []
+    status, out, _ = run(capsys, str(path), "--lang", "en", "--json")
+    payload = json.loads(out)
+    assert status == 1 and payload["saved"] is None and payload["counts"]["to_confirm"] == 1
+    assert "no longer exist in 2026" in payload["to_confirm"][0]["reason_en"]
+    status, out, _ = run(capsys, str(path), "--confirm")
+    assert status == 0 and "Đã lưu" in out
+    assert [r.vintage for r in store_dir.list_records()] == ["2015"]
+
+
+def test_a_2016_table_with_491_names_must_be_confirmed_column_by_column(capsys, tmp_path, store_dir):
+    """Trial 6, finding 10: 491/342's "TC7. Chợ nông thôn" in a 2016 table was read as criterion 7
+    of 1980 with a remark inside the framework line only, and saved."""
+    from ntm_geo.datasets.template import template_csv
+
+    text = template_csv(2015).decode("utf-8-sig").replace(",2015,", ",2016,")
+    path = tmp_path / "h491_2016.csv"
+    path.write_text(text, encoding="utf-8")
+    status, out, _ = run(capsys, str(path))
+    assert status == 1 and "Đã lưu" not in out
+    block = out.split("CẦN XÁC NHẬN TRƯỚC KHI LƯU")[1]
+    assert "TC7. Chợ nông thôn" in block and "Hãy xác nhận cột này" in block
+    assert store_dir.list_records() == []
+    payload = json.loads(run(capsys, str(path), "--dry-run", "--json")[1])
+    confirm = {i["column"] for i in payload["to_confirm"]}
+    assert "TC7. Chợ nông thôn" in confirm and payload["counts"]["to_confirm"] == len(confirm)
+    status, out, _ = run(capsys, str(path), "--confirm")
+    assert status == 0 and "Đã lưu" in out

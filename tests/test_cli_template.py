@@ -32,6 +32,13 @@ def test_csv_of_a_named_framework_in_the_default_file(tmp_path, monkeypatch, cap
     assert "CT4.1. Hệ thống điện đạt chuẩn" in text.splitlines()[0]
 
 
+def test_the_2026_template_says_it_lists_the_65_units_of_2025(tmp_path, capsys):
+    out_file = tmp_path / "m.csv"
+    assert cli.main(["template", "--year", "2026", "--format", "csv", "-o", str(out_file)]) == 0
+    assert "Đơn vị hành chính 2025 (65 xã, phường; không còn cấp huyện)" in capsys.readouterr().out
+    assert len(out_file.read_bytes().decode("utf-8-sig").splitlines()) == 66
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

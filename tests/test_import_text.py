@@ -241,3 +241,55 @@ def test_repaired_data_cell_notice_names_its_column_header():
     assert issue_message(notice, "mojibake.csv", "vi").startswith(
         "mojibake.csv, dòng 2, cột «Huyện»: tệp bị lưu sai"
     )
+
+
+# ------------------------------------------------------------------ trial 6, finding 5: damaged UTF-8
+
+
+def _damaged(bom: bool, n: int = 1) -> tuple[bytes, list[int]]:
+    """The 2015 CSV template (UTF-8) with the first ``n`` «ệ» after the header each replaced by the
+    bytes FF FE 80 (a broken copy/paste); the byte offsets of the damage."""
+    from ntm_geo.datasets.template import template_csv
+
+    data = template_csv(2015)
+    data = data if bom else data[3:]
+    e = "ệ".encode()
+    offsets = []
+    pos = data.find(b"\r\n")
+    for _ in range(n):
+        pos = data.find(e, pos + 1)
+        data = data[:pos] + b"\xff\xfe\x80" + data[pos + len(e) :]
+        offsets.append(pos)
+    return data, offsets
+
+
+@pytest.mark.parametrize("bom", [False, True])
+def test_utf8_with_a_few_damaged_bytes_names_the_cell_not_a_vni_font(bom):
+    data, (offset,) = _damaged(bom)
+    with pytest.raises(DataError) as err:
+        import_table(data, "enc_bad.csv", year=2015)
+    vi, en = err.value.message_vi, err.value.message_en
+    assert (
+        "tệp là văn bản UTF-8 nhưng có 3 byte bị hỏng" in vi and "the file is UTF-8 text, but 3 byte(s)" in en
+    )
+    assert "dòng 10, cột B «Huyện/thành phố»: «Huy���n Tràng Định»" in vi
+    assert f"row 10, column B «Huyện/thành phố»: «Huy���n Tràng Định» (byte offset {offset})" in en
+    assert err.value.row == 10 and err.value.column == "B"
+    assert "Unikey" not in vi + en and "not a VNI/TCVN3 font file" in en  # not the font advice
+
+
+def test_every_damaged_cell_is_named_up_to_ten():
+    data, offsets = _damaged(False, n=12)
+    with pytest.raises(DataError) as err:
+        import_table(data, "enc_bad.csv", year=2015)
+    en = err.value.message_en
+    assert "36 byte(s)" in en and en.count("byte offset") == 10 and "(+2 cells)" in en
+    assert f"(byte offset {offsets[0]})" in en and f"(byte offset {offsets[9]})" in en
+
+
+def test_a_vni_csv_still_gets_the_font_advice():
+    """Legacy-font bytes are not taken for damaged UTF-8: VNI text read as Windows-1252."""
+    lines = ["Huyeän,Teân xaõ,Naêm", "Vaên Laõng,Xaõ Hoaøng Vieät,2015", "Loäc Bình,Xaõ Tónh Baéc,2015"]
+    with pytest.raises(DataError) as err:
+        import_table("\n".join(lines).encode("cp1252"), "vni.csv")
+    assert "Unikey" in err.value.message_vi and "UTF-8 nhưng có" not in err.value.message_vi

@@ -14,14 +14,17 @@ from ntm_geo.datasets import framework_indicators
 from ntm_geo.datasets.contract import load_illustrative
 from ntm_geo.datasets.importing.table import import_table
 from ntm_geo.datasets.template import (
+    GROUP_COLUMN,
     HEADER_ROW,
     ID_COLUMNS,
+    ID_COLUMNS_2025,
     headers,
     indicator_columns,
     template_csv,
     template_xlsx,
 )
 from ntm_geo.errors import ConfigError
+from ntm_geo.geo.vintages import units_2025
 
 FIRST = HEADER_ROW + 2
 FIELDS = [
@@ -169,36 +172,60 @@ def test_filled_template_imports_to_the_illustrative_table(book_bytes):
 # --- templates per criteria framework (issue 13) -------------------------------------------
 
 
-def _fill_xa(ws, n_crit: int, met: int) -> list[int]:
-    """Fill the criteria of every xã row: the first ``met`` criteria met, the rest not met."""
+def _fill_xa(ws, n_crit: int, met: int, ids=ID_COLUMNS, group: int | None = None) -> list[int]:
+    """Fill the criteria of every xã row: the first ``met`` criteria met, the rest not met (and
+    the commune group, when ``group`` is given, in the template's «Nhóm xã» column)."""
+    type_col = 1 + [vi for vi, _, _ in ids].index("Loại đơn vị")
     rows = []
-    for r in range(FIRST, FIRST + 226):
-        if ws.cell(r, 3).value == "Xã":
+    for r in range(FIRST, ws.max_row + 1):
+        if ws.cell(r, type_col).value == "Xã":
             for k in range(n_crit):
-                ws.cell(r, len(ID_COLUMNS) + 1 + k, 1 if k < met else 0)
+                ws.cell(r, len(ids) + 1 + k, 1 if k < met else 0)
+            if group is not None:
+                ws.cell(r, 1 + ids.index(GROUP_COLUMN), group)
             rows.append(r)
     return rows
 
 
-def test_2026_template_follows_51_2025_and_imports_back():
+def test_2026_template_follows_51_2025_on_the_65_units_and_imports_back():
+    """Trial 6, finding 4: the 2026 template listed the 226 units of 2015 (gone since 1 July 2025)."""
     data = template_xlsx(2026)
     book = openpyxl.load_workbook(io.BytesIO(data))
     ws = book["Dữ liệu"]
-    crit = [ws.cell(HEADER_ROW, len(ID_COLUMNS) + 1 + k).value for k in range(10)]
+    ids = ID_COLUMNS_2025
+    assert [ws.cell(HEADER_ROW, j).value for j in range(1, len(ids) + 1)] == [
+        "Mã xã (GSO)",
+        "Loại đơn vị",
+        "Tên đơn vị",
+        "Năm",
+        "Nhóm xã (1/2/3)",
+    ]  # no district column: no district level since 1 July 2025
+    units = units_2025()
+    codes = [ws.cell(r, 1).value for r in range(FIRST, FIRST + len(units))]
+    assert codes == list(units["commune_code"]) and len(codes) == 65
+    assert ws.cell(FIRST + 65, 1).value is None
+    assert ws.cell(FIRST, 3).value == units["name_with_type"].iloc[0]
+    assert '"1,2,3"' in {dv.formula1 for dv in ws.data_validations.dataValidation}
+    assert ws.cell(FIRST, 5).protection.locked is False  # the commune group is the editor's to fill
+    crit = [ws.cell(HEADER_ROW, len(ids) + 1 + k).value for k in range(10)]
     assert crit[0] == "TC1. Quy hoạch" and crit[5] == "TC6. Giảm nghèo và an sinh xã hội"
     assert crit[9] == "TC10. Tiếp cận pháp luật và an ninh, quốc phòng"
-    assert ws.cell(HEADER_ROW, len(ID_COLUMNS) + 11).value == indicator_columns()[0][0]
-    assert ws.max_column == len(ID_COLUMNS) + 10 + len(indicator_columns())
+    assert ws.cell(HEADER_ROW, len(ids) + 11).value == indicator_columns()[0][0]
+    assert ws.max_column == len(ids) + 10 + len(indicator_columns())
     help_lines = [c.value for c in book["Hướng dẫn"]["A"] if c.value]
     assert help_lines[1].startswith("Bộ tiêu chí: QĐ 51/2025/QĐ-TTg (2026–2030, 10 tiêu chí)")
     assert any(line.startswith("3. 10 tiêu chí (TC1–TC10)") for line in help_lines)
     assert any(line.startswith("3. The 10 criteria (TC1–TC10)") for line in help_lines)
-    rows = _fill_xa(ws, 10, 6)
+    assert any("65 đơn vị, không còn cấp huyện" in line for line in help_lines)
+    assert any("«Nhóm xã / Commune group»: 1, 2 or 3" in line for line in help_lines)
+    rows = _fill_xa(ws, 10, 6, ids, group=2)
     out = io.BytesIO()
     book.save(out)
     report = import_table(out.getvalue(), "mau_2026.xlsx")
-    assert report.framework_id == "qd51_2025" and report.year == 2026
-    assert len(report.matched) == 226 and not report.out_of_range
+    assert report.framework_id == "qd51_2025" and report.year == 2026 and report.vintage == "2025"
+    assert len(report.matched) == 65 and not report.out_of_range and not report.to_confirm
+    assert report.units_without_row == []
+    assert (report.table.dropna(subset=["criteria_met"])["commune_group"] == 2).all()
     xa = report.table.dropna(subset=["criteria_met"])
     assert len(xa) == len(rows) and (xa["criteria_met"] == 6).all()
     assert xa[[f"c{i:02d}" for i in range(11, 20)]].isna().all().all()
@@ -292,3 +319,14 @@ def test_the_template_csv_has_the_framework_indicators_and_51_2025_has_none_list
     header = template_csv(2017).decode("utf-8-sig").splitlines()[0]
     assert "CT4.1. Hệ thống điện đạt chuẩn" in header and "CT10.1." in header
     assert "CT" not in template_csv(2027).decode("utf-8-sig").splitlines()[0].replace("TC", "")
+
+
+def test_the_2026_csv_template_lists_the_65_units_with_a_commune_group_and_no_district():
+    lines = template_csv(2026).decode("utf-8-sig").splitlines()
+    head = lines[0].split(",")
+    assert head[:5] == ["Mã xã (GSO)", "Loại đơn vị", "Tên đơn vị", "Năm", "Nhóm xã (1/2/3)"]
+    assert "Huyện/thành phố" not in head
+    assert [line.split(",")[0] for line in lines[1:]] == list(units_2025()["commune_code"])
+    assert template_csv(2025).decode("utf-8-sig").count("\n") == 227  # 2025: still the 226 units
+    report = import_table(template_csv(2026), "mau_2026.csv")
+    assert report.vintage == "2025" and report.ok_rows() == 65 and not report.to_confirm

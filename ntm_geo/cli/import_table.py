@@ -1,7 +1,7 @@
 """Command ``python -m ntm_geo import-table FILE``: import a commune table from the shell.
 
 ``import-table FILE [--year Y] [--sheet S] [--encoding E] [--dry-run] [--json] [--name NAME]
-[--source TEXT] [--into ID] [--lang {vi,en}] [--accept-illustrative]``
+[--source TEXT] [--into ID] [--confirm] [--lang {vi,en}] [--accept-illustrative]``
 
 ``--into ID`` adds the table's year to the saved dataset ``ID`` (its other years kept, this year
 replaced, its id, name and source kept unless ``--name``/``--source`` are given) — the data page's
@@ -18,8 +18,13 @@ then — for the report's years (2011, 2015) — the comparison with the provinc
 (:func:`ntm_geo.criteria.report_check.check_table`), and unless ``--dry-run`` saves the table with
 :func:`ntm_geo.datasets.store.save_import` (editor password from ``$NTM_GEO_EDITOR_PASSWORD``).
 
-Exit status: 0 imported (or checked, with ``--dry-run``); 1 nothing could be matched (nothing
-saved); 2 an error of the file, or saving unavailable (no store, uploads disabled, wrong
+A report that lists points to confirm (:attr:`~ntm_geo.datasets.importing.report.ImportReport.to_confirm`:
+a table of 2026 on keyed by the 2015 units, a column named after a criterion of another framework
+read under the year's numbering) is printed under «CẦN XÁC NHẬN / TO CONFIRM» and saved only with
+``--confirm``.
+
+Exit status: 0 imported (or checked, with ``--dry-run``); 1 nothing could be matched, or points to
+confirm without ``--confirm`` (nothing saved); 2 an error of the file, or saving unavailable (no store, uploads disabled, wrong
 password) — printed in Vietnamese and English.
 
 Registered by :data:`IMPORT_TABLE` (a row for :func:`ntm_geo.__main__.register`).
@@ -59,6 +64,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "out_of_range": ("Giá trị không hợp lệ (dòng không nhập)", "Invalid values (rows not imported)"),
     "skipped": ("Dòng bỏ qua (không phải số liệu xã)", "Skipped rows (not commune data)"),
     "notices": ("Lưu ý", "Notes"),
+    "to_confirm": (
+        "CẦN XÁC NHẬN TRƯỚC KHI LƯU (đọc rồi chạy lại với --confirm)",
+        "TO CONFIRM BEFORE SAVING (read, then run again with --confirm)",
+    ),
+    "unconfirmed": (
+        "Chưa lưu: báo cáo có {n} điểm cần xác nhận (xem «Cần xác nhận» ở trên). Nếu đúng, chạy lại với --confirm.",
+        "Not saved: the report has {n} point(s) to confirm (see «To confirm» above). If they are right, run "
+        "again with --confirm.",
+    ),
     "without": ("Đơn vị không có dòng nào", "Units without a row"),
     "suggest": ("    gợi ý: {items}", "    suggestions: {items}"),
     "check": (
@@ -109,6 +123,12 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--lang", choices=("vi", "en"), default="vi", help="language of the text report (default vi)"
+    )
+    p.add_argument(
+        "--confirm",
+        action="store_true",
+        help="save although the report lists points to confirm (a 2026+ table on the 2015 units, a "
+        "column named after another framework's criterion) — after reading them",
     )
     p.add_argument(
         "--accept-illustrative",
@@ -192,6 +212,7 @@ def print_report(report: ImportReport, lang: str = "vi") -> None:
             confirmed=rules.count("confirmed_suggestion"),
         )
     )
+    _print_issues(_t("to_confirm", lang), report.to_confirm, report, lang)
     _print_issues(_t("unmatched", lang), report.unmatched, report, lang)
     _print_issues(_t("duplicates", lang), report.duplicates, report, lang)
     _print_issues(_t("out_of_range", lang), report.out_of_range, report, lang)
@@ -257,6 +278,9 @@ def run(args: argparse.Namespace) -> int:
     status = 0 if report.ok_rows() else 1
     lang = args.lang
     saved, save_error = None, None
+    unconfirmed = report.needs_confirmation() and not args.confirm and not args.dry_run
+    if status == 0 and unconfirmed:  # never saved silently: the editor confirms with --confirm
+        status = 1
     if status == 0 and not args.dry_run:
         try:
             saved = _save(args, report, path)
@@ -293,7 +317,9 @@ def run(args: argparse.Namespace) -> int:
                 )  # — : the file gives no value for it
         elif why:
             print("\n" + _t("check_skip", lang, why=why))
-        if status == 1:
+        if unconfirmed and report.ok_rows():
+            print("\n" + _t("unconfirmed", lang, n=len(report.to_confirm)))
+        elif status == 1:
             print("\n" + _t("nothing", lang))
         elif args.dry_run:
             print("\n" + _t("dry_run", lang))

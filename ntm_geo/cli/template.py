@@ -8,7 +8,8 @@ Writes the same template the data page offers (:func:`ntm_geo.datasets.template.
 :func:`~ntm_geo.datasets.template.template_csv`): one row per unit, the criteria of the year's
 framework (or ``--framework``, e.g. a province's own in ``NTM_GEO_FRAMEWORKS_DIR``), its indicator
 columns with their units and thresholds. Default file: ``mau_ntm_<year>_<framework>.<format>``
-in the current folder. Prints the file written and the framework; an unknown framework or a year
+in the current folder. Prints the file written, the framework and the units listed (the 226 of
+2015 up to 2025, the 65 of 1 July 2025 from 2026: :func:`~ntm_geo.datasets.template.template_units`); an unknown framework or a year
 no framework covers stops with exit status 2 and a Vietnamese and English message.
 """
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ntm_geo.datasets.template import table_framework, template_csv, template_xlsx
+from ntm_geo.datasets.template import table_framework, template_csv, template_units, template_xlsx
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
@@ -43,7 +44,9 @@ def _run(args: argparse.Namespace) -> int:
     )
     path: Path = args.output or Path(f"mau_ntm_{args.year}_{fw.id}.{args.format}")
     path.write_bytes(data)
+    units = template_units(args.year)
     print(f"{path} — {fw.label('vi')} / {fw.label('en')}; {len(fw.indicators)} chỉ tiêu / indicators")
+    print(f"{units.label_vi} / {units.label_en}")
     return 0
 
 

@@ -62,6 +62,10 @@ class FrameworkChoice:
     reason_en: str
     #: Headers that are criterion names of only some frameworks (all agreeing with the choice).
     evidence: tuple[str, ...] = ()
+    #: Columns named after a criterion of another framework numbered alike, read as this
+    #: framework's criterion of that number: (header, remark vi, remark en). The import asks the
+    #: editor to confirm each (finding 10 of trial 6: never read silently under another numbering).
+    renamed: tuple[tuple[str, str, str], ...] = ()
 
 
 def _span(fw: Framework) -> str:
@@ -103,7 +107,7 @@ def choose_framework(
     names = criterion_names(items)
     every = {f.id for f in items}
     evidence: list[str] = []
-    older: list[tuple[str, str]] = []
+    older: list[tuple[str, str, str]] = []
     for header in headers:
         owners = names.get(fold(header)) if header else None
         if not owners or set(owners) == every:
@@ -127,6 +131,7 @@ def choose_framework(
             key = owners[others[0].id]
             older.append(
                 (
+                    header,
                     f"cột '{header}' là tên tiêu chí của {listed_vi}; được đọc là tiêu chí {int(key[1:])} "
                     f"({fw.criterion(int(key[1:])).name_vi}) của QĐ {fw.decision}",
                     f"column '{header}' is a criterion name of {listed_en}; read as criterion {int(key[1:])} "
@@ -143,7 +148,7 @@ def choose_framework(
         shown = ", ".join(f"'{h}'" for h in evidence[:3])
         reason_vi += f"; tên cột khớp bộ này: {shown}"
         reason_en += f"; column names that match it: {shown}"
-    for vi, en in older:
+    for _, vi, en in older:
         reason_vi += f"; {vi}"
         reason_en += f"; {en}"
-    return FrameworkChoice(fw, reason_vi + ".", reason_en + ".", tuple(evidence))
+    return FrameworkChoice(fw, reason_vi + ".", reason_en + ".", tuple(evidence), tuple(older))

@@ -1,8 +1,10 @@
 """Import templates: an Excel workbook and a CSV with one row per unit, ready to fill in.
 
 The workbook (:func:`template_xlsx`, openpyxl) has a data sheet — title rows, a Vietnamese
-header line over an English one, one row per unit (226) pre-filled with GSO code, district,
-type, name and year — and an instructions sheet (Vietnamese, then English). Excel data
+header line over an English one, one row per unit pre-filled with GSO code, district, type,
+name and year: the 226 units of 2015 for a year up to 2025, the 65 units of 1 July 2025 (no
+district column, a «Nhóm xã» commune-group column for 51/2025) from 2026 (the vintage of the
+year, :func:`ntm_geo.geo.vintages.vintage_of_year`) — and an instructions sheet (Vietnamese, then English). Excel data
 validation guards the cells: criteria take ``1, 0, Đạt, Chưa đạt``; percentages are decimals
 0–100; the two yes/no indicators take ``1, 0``; the year is a whole number. Criteria cells of
 phường and thị trấn (not assessed) are grey and locked (the sheet is protected without a
@@ -33,9 +35,10 @@ from ntm_geo.criteria.frameworks import HOME_REGION, Framework, Indicator, defau
 from ntm_geo.datasets import framework_indicators, schema
 from ntm_geo.errors import unknown_key
 from ntm_geo.exports.tables import new_workbook
-from ntm_geo.geo.units import UNIT_TYPES, official_units
+from ntm_geo.geo.units import UNIT_TYPES
+from ntm_geo.geo.vintages import RESOLUTION_2025, Vintage, get_vintage, vintage_of_year
 
-#: Fixed columns before the criteria: (Vietnamese header, English header, width).
+#: Fixed columns before the criteria on the 2015 units: (Vietnamese header, English header, width).
 ID_COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("Mã xã (GSO)", "Commune code (GSO)", 12),
     ("Huyện/thành phố", "District", 22),
@@ -43,6 +46,28 @@ ID_COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("Tên đơn vị", "Name", 26),
     ("Năm", "Year", 7),
 )
+#: The commune-group column of a template on the 2025 units (1, 2 or 3: the groups whose
+#: thresholds differ under Decision 51/2025/QĐ-TTg; group 3 = area II/III communes). Left blank for
+#: the editor: no public list of the groups of Lạng Sơn's communes is in ``data/``.
+GROUP_COLUMN: tuple[str, str, int] = ("Nhóm xã (1/2/3)", "Commune group (1/2/3)", 10)
+#: Fixed columns on the 2025 units (from 1 July 2025, no district level): code, type, name, year,
+#: commune group.
+ID_COLUMNS_2025: tuple[tuple[str, str, int], ...] = (
+    ID_COLUMNS[0],
+    ID_COLUMNS[2],
+    ID_COLUMNS[3],
+    ID_COLUMNS[4],
+    GROUP_COLUMN,
+)
+
+
+def id_columns(year: int) -> tuple[tuple[str, str, int], ...]:
+    """The fixed columns before the criteria of a template for ``year``: :data:`ID_COLUMNS` on the
+    2015 units, :data:`ID_COLUMNS_2025` on the 2025 units (from 2026,
+    :func:`ntm_geo.geo.vintages.vintage_of_year`)."""
+    return ID_COLUMNS_2025 if vintage_of_year(year) == "2025" else ID_COLUMNS
+
+
 NOTES_HEADER = ("Ghi chú", "Notes")
 
 
@@ -188,6 +213,13 @@ def _check_lang(lang: str) -> int:
     return LANGS.index(lang)
 
 
+def template_units(year: int) -> Vintage:
+    """The unit vintage a template of ``year`` lists (:func:`ntm_geo.geo.vintages.vintage_of_year`:
+    the 226 units of 2015 up to 2025, the 65 units of 1 July 2025 from 2026); its ``label_vi`` /
+    ``label_en`` name them for the data page and the command line."""
+    return get_vintage(vintage_of_year(year))
+
+
 def table_framework(year: int, framework_id: str | None = None) -> Framework:
     """The framework a template for ``year`` follows: ``framework_id`` when given, else the
     framework of the year (ConfigError when none covers it); registered in the schema registry."""
@@ -196,20 +228,54 @@ def table_framework(year: int, framework_id: str | None = None) -> Framework:
     return fw
 
 
-def headers(fw: Framework | None = None) -> list[tuple[str, str]]:
+def headers(fw: Framework | None = None, year: int | None = None) -> list[tuple[str, str]]:
     """(Vietnamese, English) header of every template column, in order; the criteria and the
     indicators are those of ``fw`` (default: the registry's default criteria, the 19 of 491/342,
-    and no framework indicators)."""
+    and no framework indicators); the fixed columns those of ``year`` (:func:`id_columns`;
+    default: the 2015 units')."""
     crit_cols = schema.criterion_columns(fw.id) if fw is not None else schema.criterion_columns()
     crit = [(c.header.vi, c.header.en) for c in crit_cols]
-    return [(vi, en) for vi, en, _ in ID_COLUMNS] + crit + [(vi, en) for vi, en, _ in indicator_columns(fw)]
+    ids = ID_COLUMNS if year is None else id_columns(year)
+    return [(vi, en) for vi, en, _ in ids] + crit + [(vi, en) for vi, en, _ in indicator_columns(fw)]
 
 
-def instructions(fw: Framework) -> list[str]:
-    """The instructions sheet's lines (Vietnamese, a blank line, English) for framework ``fw``."""
+#: Instruction lines replaced on the 2025 units (65 units, no district, commune groups).
+INSTRUCTIONS_2025: dict[str, tuple[str, str]] = {
+    "1.": (
+        "1. Mỗi dòng là một xã, phường theo đơn vị hành chính từ 01/7/2025 (Nghị quyết {resolution}; "
+        "{n} đơn vị, không còn cấp huyện). Không sửa mã xã, loại đơn vị, tên đơn vị; không thêm hoặc xóa dòng.",
+        "1. One row per commune-level unit from 1 July 2025 (Resolution {resolution}; {n} units, no "
+        "district level). Do not change the code, type or name; do not add or delete rows.",
+    ),
+    "2.": (
+        "2. Cột «Năm»: năm của số liệu (đã điền sẵn). Cột «Nhóm xã»: 1, 2 hoặc 3 theo QĐ 51/2025/QĐ-TTg "
+        "(nhóm 3: xã khu vực II, III); để trống với phường. Ngưỡng chỉ tiêu theo nhóm xã.",
+        "2. «Năm / Year»: the year of the data (pre-filled). «Nhóm xã / Commune group»: 1, 2 or 3 under "
+        "Decision 51/2025/QĐ-TTg (group 3: area II/III communes); blank for wards. Indicator thresholds "
+        "depend on the group.",
+    ),
+    "4.": (
+        "4. Phường không đánh giá theo bộ tiêu chí nông thôn mới: các ô tiêu chí tô xám và bị khóa, để trống.",
+        "4. Wards (phường) are not assessed against the NTM criteria: their criteria cells are grey and "
+        "locked; leave them blank.",
+    ),
+}
+
+
+def instructions(fw: Framework, year: int | None = None) -> list[str]:
+    """The instructions sheet's lines (Vietnamese, a blank line, English) for framework ``fw``, on
+    the units of ``year`` (default: the 2015 units)."""
     n = str(len(fw.criteria))
     vi = [line.replace("19", n) if line.startswith(("3.", "5.")) else line for line in INSTRUCTIONS_VI]
     en = [line.replace("19", n) if line.startswith(("3.", "5.")) else line for line in INSTRUCTIONS_EN]
+    if year is not None and vintage_of_year(year) == "2025":
+        count = get_vintage("2025").unit_count
+        for i, line in enumerate(vi):
+            if line[:2] in INSTRUCTIONS_2025:
+                vi[i] = INSTRUCTIONS_2025[line[:2]][0].format(resolution=RESOLUTION_2025, n=count)
+        for i, line in enumerate(en):
+            if line[:2] in INSTRUCTIONS_2025:
+                en[i] = INSTRUCTIONS_2025[line[:2]][1].format(resolution=RESOLUTION_2025, n=count)
     notes = indicator_notes(fw)
     if notes:
         vi.append("9. Các chỉ tiêu của bộ tiêu chí (cột CT…, sau các cột tỷ lệ), ô trống = không có số liệu:")
@@ -228,18 +294,26 @@ def instructions(fw: Framework) -> list[str]:
     return [*vi, "", *en]
 
 
-def _unit_rows(year: int) -> list[list[str | int]]:
-    units = official_units()
-    return [
-        [code, district, UNIT_TYPES[kind][0], name, year]
-        for code, district, kind, name in zip(
-            units["commune_code"],
-            units["district_name"],
-            units["unit_type"],
-            units["name_with_type"],
-            strict=True,
-        )
-    ]
+def _unit_rows(year: int) -> tuple[list[list[str | int]], list[str]]:
+    """(pre-filled cells of each unit's row, each unit's type key) on the units of ``year``:
+    code, district, type, name, year on the 2015 units; code, type, name, year and a blank commune
+    group on the 2025 units (``data/units_2025.tsv``)."""
+    vintage = vintage_of_year(year)
+    units = get_vintage(vintage).load_units()
+    kinds = [str(k) for k in units["unit_type"]]
+    if vintage == "2025":
+        rows: list[list[str | int]] = [
+            [code, UNIT_TYPES[kind][0], name, year, ""]
+            for code, kind, name in zip(units["commune_code"], kinds, units["name_with_type"], strict=True)
+        ]
+    else:
+        rows = [
+            [code, district, UNIT_TYPES[kind][0], name, year]
+            for code, district, kind, name in zip(
+                units["commune_code"], units["district_name"], kinds, units["name_with_type"], strict=True
+            )
+        ]
+    return rows, kinds
 
 
 def template_xlsx(year: int, lang: str = "vi", framework_id: str | None = None) -> bytes:
@@ -269,8 +343,11 @@ def template_xlsx(year: int, lang: str = "vi", framework_id: str | None = None) 
     fw = table_framework(year, framework_id)
     book, ws = new_workbook()
     ws.title = TEXTS["data_sheet"][li]
-    cols = headers(fw)
-    n_id, n_crit = len(ID_COLUMNS), len(fw.criteria)
+    cols = headers(fw, year)
+    ids = id_columns(year)
+    n_id, n_crit = len(ids), len(fw.criteria)
+    year_col = 1 + [vi for vi, _, _ in ids].index("Năm")
+    group_col = 1 + ids.index(GROUP_COLUMN) if GROUP_COLUMN in ids else None
     last = get_column_letter(len(cols))
     ws["A1"] = TEXTS["title"][li].format(year=year)
     ws["A1"].font = Font(bold=True, size=13)
@@ -299,7 +376,7 @@ def template_xlsx(year: int, lang: str = "vi", framework_id: str | None = None) 
         top.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         low.alignment = Alignment(wrap_text=True, vertical="top", horizontal="center")
         top.comment = Comment(comments.get(j, en), "ntm-geo")
-        width = ID_COLUMNS[j - 1][2] if j <= n_id else (9 if j <= n_id + n_crit else 16)
+        width = ids[j - 1][2] if j <= n_id else (9 if j <= n_id + n_crit else 16)
         ws.column_dimensions[get_column_letter(j)].width = width
     ws.row_dimensions[HEADER_ROW].height = 60
     ws.row_dimensions[HEADER_ROW + 1].height = 45
@@ -350,18 +427,28 @@ def template_xlsx(year: int, lang: str = "vi", framework_id: str | None = None) 
         errorTitle="Số / Number",
         error="Ghi một số ≥ 0. / Enter a number ≥ 0.",
     )
-    for dv in (dv_crit, dv_pct, dv_flag, dv_year, dv_number):
+    dv_group = DataValidation(
+        type="list",
+        formula1='"1,2,3"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Nhóm xã / Commune group",
+        error="Ghi 1, 2 hoặc 3 (QĐ 51/2025/QĐ-TTg). / Enter 1, 2 or 3 (Decision 51/2025/QĐ-TTg).",
+    )
+    for dv in (dv_crit, dv_pct, dv_flag, dv_year, dv_number, dv_group):
         ws.add_data_validation(dv)
-    units = official_units()
+    unit_rows, kinds = _unit_rows(year)
     first = HEADER_ROW + 2
     unlocked = Protection(locked=False)
-    for i, (values, kind) in enumerate(zip(_unit_rows(year), units["unit_type"], strict=True)):
+    for i, (values, kind) in enumerate(zip(unit_rows, kinds, strict=True)):
         r = first + i
         for j, value in enumerate(values, start=1):
             written = ws.cell(r, j, value)
             if j == 1:
                 written.number_format = "@"
-        ws.cell(r, n_id).protection = unlocked  # year
+        ws.cell(r, year_col).protection = unlocked
+        if group_col is not None:
+            ws.cell(r, group_col).protection = unlocked
         for j in range(n_id + 1, n_id + n_crit + 1):
             cell = ws.cell(r, j)
             cell.alignment = Alignment(horizontal="center")
@@ -373,7 +460,10 @@ def template_xlsx(year: int, lang: str = "vi", framework_id: str | None = None) 
             ws.cell(r, j).protection = unlocked
         if kind == "xa":
             dv_crit.add(f"{crit_first}{r}:{crit_last}{r}")
-    end = first + len(units) - 1
+    end = first + len(unit_rows) - 1
+    if group_col is not None:
+        group_letter = get_column_letter(group_col)
+        dv_group.add(f"{group_letter}{first}:{group_letter}{end}")
     ind = [n_id + n_crit + 1 + k for k in range(len(indicators))]
     for j, (_, _, kind) in zip(ind, indicators, strict=True):
         letter = get_column_letter(j)
@@ -387,7 +477,7 @@ def template_xlsx(year: int, lang: str = "vi", framework_id: str | None = None) 
             dv_number.add(f"{letter}{first}:{letter}{end}")
             for r in range(first, end + 1):
                 ws.cell(r, j).number_format = "0.0"
-    year_letter = get_column_letter(n_id)
+    year_letter = get_column_letter(year_col)
     dv_year.add(f"{year_letter}{first}:{year_letter}{end}")
     ws.freeze_panes = f"{crit_first}{first}"  # the first criterion cell of the first unit
     ws.protection.sheet = True
@@ -396,7 +486,7 @@ def template_xlsx(year: int, lang: str = "vi", framework_id: str | None = None) 
 
     help_ws = book.create_sheet(TEXTS["help_sheet"][li])
     help_ws.column_dimensions["A"].width = 120
-    lines = instructions(fw)
+    lines = instructions(fw, year)
     for i, line in enumerate(lines, start=1):
         cell = help_ws.cell(i, 1, line)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -409,12 +499,14 @@ def template_xlsx(year: int, lang: str = "vi", framework_id: str | None = None) 
 
 def template_csv(year: int, framework_id: str | None = None) -> bytes:
     """The CSV template for ``year``: UTF-8 with BOM (Excel shows Vietnamese correctly), comma-
-    separated, Vietnamese header line, one row per unit with code, district, type, name, year;
+    separated, Vietnamese header line, one row per unit of the year's vintage
+    (:func:`ntm_geo.geo.vintages.vintage_of_year`) — code, district, type, name, year on the 226
+    units of 2015; code, type, name, year and a blank commune group on the 65 units from 2026 —;
     the criteria of ``framework_id`` (default: the framework of ``year``)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    cols = headers(table_framework(year, framework_id))
+    cols = headers(table_framework(year, framework_id), year)
     writer.writerow([vi for vi, _ in cols])
-    for values in _unit_rows(year):
+    for values in _unit_rows(year)[0]:
         writer.writerow([*values, *[""] * (len(cols) - len(values))])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")

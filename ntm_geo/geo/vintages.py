@@ -167,6 +167,18 @@ VINTAGES: dict[str, Vintage] = {
 }
 DEFAULT_VINTAGE = "2015"
 
+#: First year whose data are on the 2025 units. The units changed on 1 July 2025 (Resolution
+#: 1672/NQ-UBTVQH15); a year's NTM results are assessed over the whole year, and 2021–2025 were
+#: assessed under Decision 318 on the units that year began with, so 2025 stays on the 2015 units
+#: (as far as this registry knows them) and 2026 is the first year on the 65 units.
+FIRST_YEAR_2025_UNITS = 2026
+
+
+def vintage_of_year(year: int) -> str:
+    """The vintage a table or template of ``year`` is keyed by: "2025" from
+    :data:`FIRST_YEAR_2025_UNITS` on, else "2015" (the only earlier registered vintage)."""
+    return "2025" if int(year) >= FIRST_YEAR_2025_UNITS else "2015"
+
 
 def get_vintage(key: str | int) -> Vintage:
     """The registered vintage ``key`` ("2015" or "2025"; an int is accepted).

@@ -434,8 +434,9 @@ def test_what_was_read_from_an_upload_stays_in_the_session_and_goes_with_sign_ou
 
 
 def test_a_2026_table_under_51_2025_is_read_saved_and_mapped_over_10_criteria(data_app, new_page, tmp_path):
-    """Issue 13: the 2026 template follows Decision 51/2025 (10 criteria); the match report says
-    which framework it read the table under; the map classes criteria met over 0–10."""
+    """Issue 13: the 2026 template follows Decision 51/2025 (10 criteria) on the 65 units of 2025
+    (trial 6, finding 4: it listed the 226 units of 2015); the match report says which framework it
+    read the table under; the saved dataset is mapped on the 65 units, criteria met over 0–10."""
     import csv
     import io
 
@@ -445,8 +446,10 @@ def test_a_2026_table_under_51_2025_is_read_saved_and_mapped_over_10_criteria(da
     rows = list(csv.reader(io.StringIO(text)))
     header, body = rows[0], rows[1:]
     assert header[5] == "TC1. Quy hoạch" and header[14] == "TC10. Tiếp cận pháp luật và an ninh, quốc phòng"
+    assert header[4] == "Nhóm xã (1/2/3)" and "Huyện/thành phố" not in header and len(body) == 65
     for row in body:
-        if row[2] == "Xã":
+        if row[1] == "Xã":
+            row[4] = "1"
             row[5:15] = ["1"] * 6 + ["0"] * 4
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerows([header, *body])
@@ -465,15 +468,17 @@ def test_a_2026_table_under_51_2025_is_read_saved_and_mapped_over_10_criteria(da
     page.get_by_text(
         "Bộ tiêu chí: QĐ 51/2025/QĐ-TTg (2026–2030, 10 tiêu chí), chọn theo năm 2026"
     ).first.wait_for()
+    page.get_by_text("Bảng được khớp với Đơn vị hành chính 2025 (65 xã, phường").first.wait_for()
+    assert page.get_by_text("Cần xác nhận trước khi lưu").count() == 0  # the template's own units
     page.get_by_label("Tên bộ dữ liệu").fill("NTM 2026")
-    page.get_by_role("button", name="Lưu 226 dòng").click()
+    page.get_by_role("button", name="Lưu 65 dòng").click()
     page.get_by_text("Đã lưu bộ dữ liệu").wait_for(timeout=60_000)
 
     page.goto(server.base_url)
-    before = harness.wait_for_communes(page, 226)
+    harness.wait_for_communes(page, 226)
     harness.choose_selectbox(page, "Bộ dữ liệu", "NTM 2026")
-    fills = harness.wait_for_fills_change(page, before, timeout=60)
-    assert len(fills) == 226 and NO_DATA_GREY not in fills
+    fills = harness.wait_for_communes(page, 65)  # the dataset's vintage decides the units
+    assert len(fills) == 65 and NO_DATA_GREY not in fills
     page.get_by_text("6–7 tiêu chí").first.wait_for(timeout=30_000)  # the legend's classes are 0–10
     page.get_by_text("10 tiêu chí (đạt chuẩn NTM)").first.wait_for()
     assert page.get_by_text("15–18 tiêu chí").count() == 0
@@ -508,6 +513,61 @@ def test_an_illustrative_export_is_refused_unless_the_editor_ticks_the_box(page_
     assert not app.exception
     (info,) = store.list_infos()
     assert "nhập có chủ ý trên trang Dữ liệu" in info.source
+
+
+def test_a_2026_table_on_the_2015_units_is_saved_only_once_the_editor_confirms(page_test):
+    """Trial 6, finding 4: a 2026 table keyed by the 2015 units (the old 2026 template) was saved
+    silently on units that no longer exist. The report says so and offers the 2026 template and the
+    map on the 2025 units; saving needs the confirmation box."""
+    from ntm_geo.datasets import store
+    from ntm_geo.geo.units import official_units
+
+    units = official_units()
+    lines = ["Mã xã (GSO),Tên đơn vị,Năm,Tỷ lệ hộ nghèo (%)"]
+    lines += [
+        f"{c},{n},2026,5.0" for c, n in zip(units["commune_code"], units["name_with_type"], strict=True)
+    ]
+    app = page_test
+    app.run()
+    _submit_password(app, PASSWORD)
+    table, _boundary = app.get("file_uploader")
+    table.set_value(("ho_ngheo_2026.csv", "\n".join(lines).encode(), "text/csv")).run()
+    assert not app.exception
+    (warning,) = [w for w in app.warning if "Cần xác nhận trước khi lưu (1)" in w.value]
+    assert "không còn vào năm 2026" in warning.value and "65 đơn vị" in warning.value
+    assert "units=2025" in warning.value
+    (name,) = [w for w in app.text_input if w.label == "Tên bộ dữ liệu"]
+    name.input("Hộ nghèo 2026 cũ")
+    (save,) = [b for b in app.button if b.label.startswith("Lưu 226 dòng")]
+    save.click().run()
+    assert any("Chưa lưu" in e.value for e in app.error) and store.list_infos() == []
+    app.checkbox(key="confirm_points").check()  # in the form: sent with the submit
+    (save,) = [b for b in app.button if b.label.startswith("Lưu 226 dòng")]
+    save.click().run()
+    assert not app.exception
+    (info,) = store.list_infos()
+    assert info.name_vi == "Hộ nghèo 2026 cũ"
+
+
+def test_a_2016_table_with_491_342_names_shows_each_renamed_column_to_confirm(page_test):
+    """Trial 6, finding 10: the 2015 template's headers in a 2016 table are read under 1980; each
+    column named after a 491/342 criterion is listed to confirm, and nothing is saved until then."""
+    from ntm_geo.datasets import store
+    from ntm_geo.datasets.template import template_csv
+
+    data = template_csv(2015).decode("utf-8-sig").replace(",2015,", ",2016,").encode("utf-8")
+    app = page_test
+    app.run()
+    _submit_password(app, PASSWORD)
+    table, _boundary = app.get("file_uploader")
+    table.set_value(("h491_2016.csv", data, "text/csv")).run()
+    assert not app.exception
+    (warning,) = [w for w in app.warning if "Cần xác nhận trước khi lưu (8)" in w.value]
+    assert "**TC7\\. Chợ nông thôn**" in warning.value  # markdown escaped: a header is the user's text
+    assert "Cơ sở hạ tầng thương mại nông thôn" in warning.value
+    (save,) = [b for b in app.button if b.label.startswith("Lưu 226 dòng")]
+    save.click().run()
+    assert any("Chưa lưu" in e.value for e in app.error) and store.list_infos() == []
 
 
 def test_a_2026_poverty_table_on_the_2025_units_is_saved_and_mapped_on_65_units(

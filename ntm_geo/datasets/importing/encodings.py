@@ -280,6 +280,10 @@ def decode_text(data: bytes, filename: str, encoding: str | None) -> tuple[str, 
                 f"không đọc được tệp theo bảng mã {encoding} (byte {err.start}); hãy chọn bảng mã khác.",
             ) from None
     if data.startswith(codecs.BOM_UTF8):
+        try:
+            data[3:].decode("utf-8")
+        except UnicodeDecodeError:  # a few damaged bytes after the BOM: name the cells
+            _refuse_damaged_utf8(data, filename)
         return _strict(data[3:], "utf-8", filename), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _strict(data, "utf-16", filename), "utf-16"
@@ -296,7 +300,7 @@ def decode_text(data: bytes, filename: str, encoding: str | None) -> tuple[str, 
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        pass
+        _refuse_damaged_utf8(data, filename)  # mostly UTF-8: name the damaged cells, no font advice
     else:
         _refuse_binary(text, filename)
         return text, "utf-8"
@@ -329,6 +333,100 @@ def decode_text(data: bytes, filename: str, encoding: str | None) -> tuple[str, 
         "không xác định được bảng mã của tệp (không phải UTF-8, cũng không phải tiếng Việt Windows-1258 hợp "
         "lệ). Hãy lưu tệp dạng 'CSV UTF-8' trong Excel, hoặc nêu bảng mã khi nhập bằng dòng lệnh "
         "(python -m ntm_geo import-table TỆP --encoding utf-16|cp1258|cp1252).",
+    )
+
+
+#: At most this many damaged cells are named in the message of :func:`_refuse_damaged_utf8`.
+MAX_DAMAGED_LISTED = 10
+
+
+def damaged_utf8(data: bytes) -> tuple[int, list[tuple[int, int, str | None, str, int]]] | None:
+    """Whether ``data`` is UTF-8 text with a few damaged bytes (a broken copy/paste, a truncated
+    transfer) rather than text of another encoding, and where the damage is.
+
+    The bytes are decoded as UTF-8 with every invalid byte kept apart; the file counts as damaged
+    UTF-8 when it holds at least 3 valid multi-byte UTF-8 characters (Vietnamese letters) and at
+    least 4 times as many of them as invalid bytes. Text of Windows-1258, Windows-1252, TCVN3 or
+    VNI fonts almost never forms valid multi-byte sequences (their letter bytes are not followed by
+    continuation bytes), so it is not taken for UTF-8. Trial 6, finding 5.
+
+    Returns
+    -------
+    (invalid byte count, cells) or None
+        ``cells``: (file line, 1-based; column index, 0-based; header of the column or None on the
+        header line; cell text with each damaged byte shown as U+FFFD; byte offset of the cell's
+        first damaged byte in the file), one per damaged cell, in file order; None when ``data``
+        is valid UTF-8 or not mostly UTF-8.
+    """
+    text = data.decode("utf-8", errors="surrogateescape")
+    bad = sum(1 for ch in text if "\udc80" <= ch <= "\udcff")
+    good = sum(1 for ch in text if ch > "\x7f" and not "\ud800" <= ch <= "\udfff")
+    if bad == 0 or good < 3 or good < 4 * bad:
+        return None
+    lines = text.split("\n")
+    dialect = csv.excel_tab if lines and lines[0].count("\t") > lines[0].count(",") else csv.excel
+    header = next(csv.reader([lines[0].rstrip("\r")], dialect), []) if lines else []
+    cells: list[tuple[int, int, str | None, str, int]] = []
+    offset = 0
+    for number, line in enumerate(lines, start=1):
+        size = len(line.encode("utf-8", errors="surrogateescape")) + 1
+        if any("\udc80" <= ch <= "\udcff" for ch in line):
+            row = next(csv.reader([line.rstrip("\r")], dialect), [line])
+            for i, cell in enumerate(row):
+                k = next((j for j, ch in enumerate(cell) if "\udc80" <= ch <= "\udcff"), None)
+                if k is None:
+                    continue
+                in_line = line.find(cell) if cell else -1
+                before = line[: in_line + k] if in_line >= 0 else line
+                head = (
+                    (header[i].strip().lstrip("\ufeff") or None) if number > 1 and i < len(header) else None
+                )
+                shown = (
+                    "".join("\ufffd" if "\udc80" <= ch <= "\udcff" else ch for ch in cell)
+                    .strip()
+                    .lstrip("\ufeff")
+                )
+                cells.append(
+                    (number, i, head, shown, offset + len(before.encode("utf-8", "surrogateescape")))
+                )
+        offset += size
+    return bad, cells
+
+
+def _refuse_damaged_utf8(data: bytes, filename: str) -> None:
+    """Raise the error of :func:`damaged_utf8` (each damaged cell named by row and column, the
+    advice to fix those cells) when ``data`` is mostly valid UTF-8; return otherwise."""
+    found = damaged_utf8(data)
+    if found is None:
+        return
+    bad, cells = found
+    listed = cells[:MAX_DAMAGED_LISTED]
+    more = len(cells) - len(listed)
+
+    def where(lang: str) -> str:
+        parts = []
+        for number, i, head, shown, offset in listed:
+            col = column_letter(i) + (f" «{head}»" if head else "")
+            if lang == "vi":
+                parts.append(f"dòng {number}, cột {col}: «{shown[:40]}» (byte thứ {offset})")
+            else:
+                parts.append(f"row {number}, column {col}: «{shown[:40]}» (byte offset {offset})")
+        tail = (f"; … (+{more} ô)" if lang == "vi" else f"; … (+{more} cells)") if more else ""
+        return "; ".join(parts) + tail
+
+    first = cells[0] if cells else None
+    raise file_error(
+        filename,
+        f"the file is UTF-8 text, but {bad} byte(s) in it are damaged (not valid UTF-8; shown as �): "
+        f"{where('en')}. The rest of the file is valid UTF-8, so this is not a VNI/TCVN3 font file and "
+        "no font conversion is needed. Retype the damaged letters in those cells of the original and "
+        "save it again as 'CSV UTF-8' (or upload the original .xlsx).",
+        f"tệp là văn bản UTF-8 nhưng có {bad} byte bị hỏng (không phải UTF-8 hợp lệ; hiện là �): "
+        f"{where('vi')}. Phần còn lại của tệp là UTF-8 hợp lệ, nên đây không phải tệp gõ bằng phông "
+        "VNI/TCVN3 và không cần chuyển mã phông. Hãy gõ lại các chữ bị hỏng trong những ô đó ở tệp gốc "
+        "rồi lưu lại dạng 'CSV UTF-8' (hoặc tải lên tệp .xlsx gốc).",
+        row=first[0] if first else None,
+        column=column_letter(first[1]) if first else None,
     )
 
 

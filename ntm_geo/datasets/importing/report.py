@@ -114,6 +114,12 @@ class ImportReport:
         :func:`ntm_geo.geo.vintage_match.detect_vintage`, and one sentence per language saying so.
         A row naming a former unit of a 2025 table is not imported; its issue (and a notice) names
         the unit it became part of and the resolution.
+    to_confirm : list of RowIssue
+        What the editor must read and confirm before the table is saved (the data page's
+        checkbox, ``import-table --confirm``): a table of a year from 2026 (on the 2025 units
+        since 1 July 2025) keyed by the 2015 units; a column named after a criterion of another
+        framework numbered alike, read under this framework's numbering. Saving without the
+        confirmation is refused (:meth:`needs_confirmation`).
     """
 
     file: str
@@ -139,6 +145,11 @@ class ImportReport:
     vintage: str = "2015"
     vintage_vi: str = ""
     vintage_en: str = ""
+    to_confirm: list[RowIssue] = field(default_factory=list)
+
+    def needs_confirmation(self) -> bool:
+        """True when :attr:`to_confirm` lists anything: the table must not be saved unconfirmed."""
+        return bool(self.to_confirm)
 
     def ok_rows(self) -> int:
         """Number of rows imported (= rows of :attr:`table`)."""
@@ -155,7 +166,7 @@ class ImportReport:
     def to_json(self) -> dict[str, Any]:
         """JSON-safe dict: file, sheet, year, encoding, header_row, counts, matched, unmatched,
         duplicates, units_without_row (with name, district and reason), out_of_range, skipped,
-        notices, suggestions (keys are row numbers as text), columns."""
+        notices, to_confirm, suggestions (keys are row numbers as text), columns."""
         index = UnitIndex(vintage_units(self.vintage))
         without = []
         for code in self.units_without_row:
@@ -182,6 +193,7 @@ class ImportReport:
                 "out_of_range_rows": len({i.row for i in self.out_of_range}),
                 "units_without_row": len(self.units_without_row),
                 "skipped": len(self.skipped),
+                "to_confirm": len(self.to_confirm),
             },
             "matched": [dict(m) for m in self.matched],
             "unmatched": [i.to_json() for i in self.unmatched],
@@ -190,6 +202,7 @@ class ImportReport:
             "out_of_range": [i.to_json() for i in self.out_of_range],
             "skipped": [i.to_json() for i in self.skipped],
             "notices": [i.to_json() for i in self.notices],
+            "to_confirm": [i.to_json() for i in self.to_confirm],
             "suggestions": {
                 str(row): [{"commune_code": c, "unit": label, "score": score} for c, label, score in s]
                 for row, s in self.suggestions.items()

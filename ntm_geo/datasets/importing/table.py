@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from ntm_geo.criteria.detect import choose_framework
+from ntm_geo.criteria.detect import FrameworkChoice, choose_framework
 from ntm_geo.criteria.framework import CRITERION_COLUMNS
 from ntm_geo.datasets import framework_indicators
 from ntm_geo.datasets.importing import registry
@@ -41,7 +41,7 @@ from ntm_geo.datasets.importing.values import BLANK, TOTAL_WORDS, clean_cell, sa
 from ntm_geo.datasets.matching import UnitIndex, is_district_heading, normalise_code
 from ntm_geo.errors import DataError
 from ntm_geo.geo.vintage_match import RowNotice
-from ntm_geo.geo.vintages import get_vintage
+from ntm_geo.geo.vintages import RESOLUTION_2025, get_vintage, vintage_of_year
 
 
 def _norm_code(text: str) -> str:
@@ -138,6 +138,9 @@ def import_table(
     former: dict[int, RowNotice] = (
         {n.row: n for n in decision.notices} if decision is not None and vintage == "2025" else {}
     )
+    to_confirm = renamed_criteria(choice, raw.sheet)
+    if decision is not None:  # the rows were matched against the vintage they name
+        to_confirm += former_units_of_a_later_year(year, vintage, raw.sheet)
     with_districts = get_vintage(vintage).has_districts
     index = UnitIndex(vintage_units(vintage) if units is None else units)
     confirmed = dict(confirmed or {})
@@ -378,4 +381,58 @@ def import_table(
         vintage=vintage,
         vintage_vi=decision.message("vi") if decision is not None else "",
         vintage_en=decision.message("en") if decision is not None else "",
+        to_confirm=to_confirm,
     )
+
+
+def renamed_criteria(choice: FrameworkChoice, sheet: str | None) -> list[RowIssue]:
+    """One issue to confirm per column named after a criterion of another framework numbered
+    alike (:attr:`~ntm_geo.criteria.detect.FrameworkChoice.renamed`: "TC7. Chợ nông thôn" of
+    491/342 in a 2016 table, read as criterion 7 of 1980): the editor confirms the column means
+    that criterion before the table is saved (finding 10 of trial 6)."""
+    fw = choice.framework
+    return [
+        RowIssue.about_table(
+            sheet,
+            f"{vi}. Hãy xác nhận cột này đúng là tiêu chí đó của QĐ {fw.decision}; nếu bảng theo bộ "
+            "tiêu chí khác, hãy ghi đúng năm hoặc dùng mẫu của bộ tiêu chí của năm.",
+            f"{en}. Confirm the column is that criterion of Decision {fw.decision}; if the table follows "
+            "another framework, give its right year or use the template of the year's framework.",
+            column=header,
+        )
+        for header, vi, en in choice.renamed
+    ]
+
+
+def former_units_of_a_later_year(year: int, vintage: str, sheet: str | None) -> list[RowIssue]:
+    """The issue to confirm when a table of a year on the 2025 units (2026 on,
+    :func:`~ntm_geo.geo.vintages.vintage_of_year`) is keyed by the 2015 units — units that no
+    longer exist that year (finding 4 of trial 6); empty otherwise. It offers what exists: the
+    template of the year (65 units, commune groups) and, for data truly on the former units, the
+    map on the 2025 units (``units=2025``), which carries them through the crosswalk
+    (:mod:`ntm_geo.datasets.carry`)."""
+    expected = vintage_of_year(year)
+    if vintage == expected or expected != "2025":  # a table of a year before 2026 may name either
+        return []
+    got, want = get_vintage(vintage), get_vintage(expected)
+    return [
+        RowIssue.about_table(
+            sheet,
+            f"Bảng năm {year} được khớp với {got.label_vi}, nhưng các đơn vị này không còn vào năm {year}: "
+            f"từ 01/7/2025 tỉnh có {want.label_vi} (Nghị quyết {RESOLUTION_2025}). Nếu lưu, số liệu năm "
+            f"{year} sẽ gắn với các đơn vị cũ (không có nhóm xã, nên ngưỡng theo nhóm xã của bộ tiêu chí "
+            f"không áp dụng được). Nên tải mẫu năm {year} ({want.unit_count} đơn vị, có cột «Nhóm xã») và "
+            "điền lại. Nếu đây đúng là số liệu theo đơn vị cũ: xác nhận để lưu, rồi xem trên đơn vị 2025 "
+            "ở trang Bản đồ (liên kết units=2025): số liệu được chuyển qua bảng tương ứng đơn vị cũ–mới "
+            "(tỷ lệ bình quân theo dân số, tiêu chí ghi «k trên n xã cũ đạt»).",
+            f"The {year} table matched the {got.label_en}, but these units no longer exist in {year}: "
+            f"since 1 July 2025 the province has {want.label_en} (Resolution {RESOLUTION_2025}). Saved, "
+            f"the {year} values would sit on former units (with no commune groups, so the framework's "
+            f"commune-group thresholds cannot apply). Better: download the {year} template "
+            f"({want.unit_count} units, with a «Nhóm xã» column) and fill it in again. If these are truly "
+            "values on the former units: confirm to save, then view them on the 2025 units on the Map page "
+            "(link units=2025): they are carried through the former-to-new unit crosswalk (rates "
+            "population-weighted, criteria read «k of n former communes met»).",
+            column=None,
+        )
+    ]

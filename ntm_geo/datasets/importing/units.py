@@ -7,7 +7,7 @@ import pandas as pd
 from ntm_geo.datasets.importing.reading import RawTable
 from ntm_geo.geo.units import official_units
 from ntm_geo.geo.vintage_match import VintageDecision, detect_table_vintage
-from ntm_geo.geo.vintages import get_vintage
+from ntm_geo.geo.vintages import FIRST_YEAR_2025_UNITS, get_vintage, vintage_of_year
 
 
 def vintage_units(vintage: str) -> pd.DataFrame:
@@ -25,16 +25,15 @@ def vintage_units(vintage: str) -> pd.DataFrame:
     return units
 
 
-#: First year whose tables are on the 2025 units (they took effect on 1 July 2025).
-FIRST_YEAR_2025_UNITS = 2026
+__all__ = ["FIRST_YEAR_2025_UNITS", "decide_vintage", "vintage_units"]
 
 
 def decide_vintage(raw: RawTable, year: int) -> VintageDecision | None:
     """The table's vintage from all its rows, or None when it has no code or name column.
 
     On a tie (e.g. only codes that both vintages know) the year decides: 2025 units from
-    :data:`FIRST_YEAR_2025_UNITS`, else 2015.
+    :data:`FIRST_YEAR_2025_UNITS` (:func:`ntm_geo.geo.vintages.vintage_of_year`), else 2015.
     """
     if raw.column_of("commune_code") is None and raw.column_of("name") is None:
         return None
-    return detect_table_vintage(raw, prefer="2025" if year >= FIRST_YEAR_2025_UNITS else "2015")
+    return detect_table_vintage(raw, prefer=vintage_of_year(year))
