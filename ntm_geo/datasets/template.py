@@ -23,6 +23,10 @@ column (11.1 → ``poverty_rate_pct``, ``column`` in the framework file) is aske
 column, whose header comment gives the indicator's number and threshold.
 
 Both templates import unchanged through :func:`ntm_geo.datasets.importing.table.import_table`.
+
+Why over 500 lines: one template is one workbook (data sheet, validation, comments, locked
+cells, instructions) whose parts share the column list and the units of one year; the CSV
+reuses the same rows.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ import functools
 import re
 import unicodedata
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.criteria.framework import load_criteria
 from ntm_geo.datasets.importing.headers import HEADER_ALIASES
 from ntm_geo.datasets.importing.limits import ImportBudget, column_letter, file_error
@@ -407,11 +408,13 @@ def _refuse_damaged_utf8(data: bytes, filename: str) -> None:
         parts = []
         for number, i, head, shown, offset in listed:
             col = column_letter(i) + (f" «{head}»" if head else "")
-            if lang == "vi":
-                parts.append(f"dòng {number}, cột {col}: «{shown[:40]}» (byte thứ {offset})")
-            else:
-                parts.append(f"row {number}, column {col}: «{shown[:40]}» (byte offset {offset})")
-        tail = (f"; … (+{more} ô)" if lang == "vi" else f"; … (+{more} cells)") if more else ""
+            parts.append(
+                Bilingual(
+                    f"dòng {number}, cột {col}: «{shown[:40]}» (byte thứ {offset})",
+                    f"row {number}, column {col}: «{shown[:40]}» (byte offset {offset})",
+                ).pick(lang)
+            )
+        tail = Bilingual(f"; … (+{more} ô)", f"; … (+{more} cells)").pick(lang) if more else ""
         return "; ".join(parts) + tail
 
     first = cells[0] if cells else None
