@@ -408,6 +408,18 @@ else:
     )
 
 
+@st.cache_resource(
+    show_spinner="Lần chạy đầu: đang chuẩn bị danh sách đơn vị (một lần) / First run: preparing the unit lists (once)…"
+)
+def _reference_units_ready() -> bool:
+    """The units of both vintages and the former-unit table, built once in the server (on a fresh
+    clone from the boundary mirrors) before the first import worker needs them."""
+    from ntm_geo.geo.vintage_match import load_reference_units
+
+    load_reference_units()
+    return True
+
+
 def _import(
     data: bytes,
     filename: str,
@@ -420,6 +432,7 @@ def _import(
     (:mod:`ntm_geo.datasets.import_worker`; bench/README.md, "Other viewers during hostile uploads")."""
     from ntm_geo.datasets.import_worker import import_in_worker
 
+    _reference_units_ready()
     return import_in_worker(
         data, filename, year=year, confirmed=dict(confirmed), accept_illustrative=accept_illustrative
     )

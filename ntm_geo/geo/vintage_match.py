@@ -130,6 +130,16 @@ def _former_by_key() -> tuple[dict[str, list[FormerUnit]], dict[str, list[Former
     return by_code, by_name
 
 
+def load_reference_units() -> None:
+    """Build (once per process) the unit lists of both vintages and the former-unit table an import
+    matches against. On a fresh clone this converts the boundary mirrors into ``shapes/`` (~20 s,
+    once); callers that run imports in short-lived workers (the data page) call it first, so a
+    worker finds the files built and spends its time budget on the uploaded file only."""
+    _index("2015")
+    _index("2025")
+    _former_by_key()
+
+
 def former_unit_notice(code: str, name: str, row: int) -> RowNotice | None:
     """The notice for a row naming a former unit (by name, else by code), or None.
 

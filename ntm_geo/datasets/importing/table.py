@@ -132,7 +132,8 @@ def import_table(
                 file=filename,
                 column=header,
             )
-    decision = decide_vintage(raw, year) if units is None else None
+    with budget.excluded():  # the reference units of both vintages (built once), not the file's work
+        decision = decide_vintage(raw, year) if units is None else None
     vintage = decision.vintage if decision is not None else "2015"
     # former units are those gone by 2025: their notices concern tables on the 2025 units only
     former: dict[int, RowNotice] = (
@@ -142,7 +143,8 @@ def import_table(
     if decision is not None:  # the rows were matched against the vintage they name
         to_confirm += former_units_of_a_later_year(year, vintage, raw.sheet)
     with_districts = get_vintage(vintage).has_districts
-    index = UnitIndex(vintage_units(vintage) if units is None else units)
+    with budget.excluded():
+        index = UnitIndex(vintage_units(vintage) if units is None else units)
     confirmed = dict(confirmed or {})
     # the framework's indicator columns the table has (c04_2 …); others are reported, not imported
     indicators = tuple(
