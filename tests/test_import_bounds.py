@@ -239,3 +239,16 @@ def test_the_files_own_rows_still_spend_the_budget():
     time.sleep(0.1)
     with pytest.raises(DataError, match="15|0.05"):
         budget.check(2)
+
+
+def test_a_cell_far_below_the_table_is_said_not_dropped_silently():
+    """trial 7: the ghost cell at row 1,048,576 was not read (right) and not mentioned (wrong):
+    the report now says where reading stopped and that the sheet goes on below."""
+    report = import_table(hostile_files.ghost_1048576(), "ghost.xlsx", year=2015)
+    [stop] = [n for n in report.notices if "1.000 dòng trống" in n.reason_vi]
+    assert stop.row is not None and stop.row > 2 and "sheet goes on below" in stop.reason_en
+
+
+def test_a_table_that_simply_ends_gets_no_stop_notice():
+    report = import_table(_csv(["Mã xã,Năm,Tỷ lệ hộ nghèo (%)", "06628,2015,12.5"]), "t.csv")
+    assert not [n for n in report.notices if "dòng trống" in n.reason_vi]

@@ -59,6 +59,7 @@ def csv_grid(text: str, filename: str, budget: ImportBudget) -> list[tuple[int, 
         ):
             _check_quotes(cells, filename, start, reader.line_num, best, best_width)
         if not grid.add(start, cells):
+            budget.stops.append((None, start))
             break
     return grid.rows
 

@@ -95,6 +95,10 @@ class ImportBudget:
         self.file = file
         self.seconds = float(seconds)
         self.deadline = time.monotonic() + self.seconds
+        #: Where a reader stopped at a run of :data:`EMPTY_RUN_END` empty rows while the sheet went
+        #: on below (sheet or None for a CSV, the file row of the stop): said in the report, so a
+        #: cell far below the table is never dropped without a word.
+        self.stops: list[tuple[str | None, int]] = []
 
     @contextmanager
     def excluded(self) -> Iterator[None]:

@@ -15,7 +15,7 @@ from ntm_geo.criteria.framework import CRITERION_COLUMNS
 from ntm_geo.criteria.frameworks import Framework, all_frameworks
 from ntm_geo.datasets import framework_indicators
 from ntm_geo.datasets.importing import registry
-from ntm_geo.datasets.importing.limits import column_letter, file_error
+from ntm_geo.datasets.importing.limits import EMPTY_RUN_END, column_letter, file_error
 from ntm_geo.datasets.importing.reading import RawTable, col_label
 from ntm_geo.datasets.importing.report import RowIssue
 from ntm_geo.datasets.provenance import (
@@ -280,3 +280,25 @@ def indicator_notices(raw: RawTable, fw: Framework) -> list[RowIssue]:
             )
         )
     return notices
+
+
+def stop_notices(stops: list[tuple[str | None, int]], sheet: str | None) -> list[RowIssue]:
+    """The notice that reading stopped at a run of :data:`~.limits.EMPTY_RUN_END` empty rows on the
+    table's sheet while the sheet went on below (``stops``: :attr:`~.limits.ImportBudget.stops`)."""
+    return [
+        RowIssue(
+            row,
+            sheet,
+            None,
+            None,
+            None,
+            f"đọc dừng ở dòng {row:,}".replace(",", ".")
+            + f" sau {EMPTY_RUN_END:,}".replace(",", ".")
+            + " dòng trống liên tiếp; trang tính còn dòng bên dưới (có thể chỉ là định dạng). "
+            "Nếu có số liệu ở dưới, hãy chuyển nó lên sát bảng.",
+            f"reading stopped at row {row:,} after {EMPTY_RUN_END:,} empty rows in a row; the sheet goes on "
+            "below (perhaps formatting only). If data lies below, move it up next to the table.",
+        )
+        for stop_sheet, row in stops
+        if stop_sheet == sheet
+    ]

@@ -29,6 +29,7 @@ from ntm_geo.datasets.importing.notices import (
     choose_year,
     column_notices,
     indicator_notices,
+    stop_notices,
     text_notices,
     year_notices,
     year_of,
@@ -160,6 +161,7 @@ def import_table(
         for i, (h, f) in enumerate(zip(raw.headers, raw.fields, strict=True))
         if f and f not in foreign
     }
+    notices.extend(stop_notices(budget.stops, raw.sheet))
     notices.extend(text_notices(raw))
     notices.extend(year_notices(raw, year))
     column_remarks, compared = column_notices(raw, keys)

@@ -136,6 +136,7 @@ def _sheet_rows(ws: ReadOnlyWorksheet, filename: str, budget: ImportBudget) -> l
             budget.check(number, title)
         cells = [_cell_text(c.value, getattr(c, "number_format", None) or "") for c in row]
         if not grid.add(number, cells):
+            budget.stops.append((title, number))
             break
     return grid.rows
 
