@@ -91,13 +91,23 @@ def test_switching_theme_recolours_without_reloading_the_map(app_server, new_pag
     page.get_by_text("Tỷ lệ hộ nghèo", exact=True).first.click()
     after = harness.wait_for_fills_change(page, before)
     page.wait_for_function(idle, timeout=60_000)
+    # the status widget shows only after a delay, so "idle" can be true while the rerun still
+    # sends: wait for the sidebar's theme radio (sent after the map) and for the frames to stop
+    radio = "Chủ đề bản đồ".encode()
+    harness.wait_until(
+        lambda: any(radio in f for f in frames[frames_before:]), timeout=60, what="the rerun's theme radio"
+    )
+    count = -1
+    while count != len(frames):  # no new frame for 0.5 s: the rerun is complete
+        count = len(frames)
+        page.wait_for_timeout(500)
     rerun_bytes = received["bytes"] - sent_before
     assert 2_000 < rerun_bytes <= 12 * 1024, f"theme change sent {rerun_bytes} bytes"
     # the map's message comes before the sidebar's widgets (the theme radio, labelled "Chủ đề bản
     # đồ"): the browser recolours before it renders them again (app_pages/map.py, Controls)
     rerun = frames[frames_before:]
     map_at = next(i for i, f in enumerate(rerun) if b"ntm_geo.map" in f)
-    radio_at = next(i for i, f in enumerate(rerun) if "Chủ đề bản đồ".encode() in f)
+    radio_at = next(i for i, f in enumerate(rerun) if radio in f)
     assert map_at < radio_at, f"map message {map_at}, theme radio {radio_at} of {len(rerun)}"
     assert len(after) == 226
     assert NOT_ASSESSED not in after  # wards have a poverty rate: all 226 are coloured
