@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 import streamlit as st
 
 from app_pages.common import APP_CSS, run_page
+from app_pages.server_socket import enable_tcp_nodelay
 from ntm_geo.i18n import LANGUAGES, t
 from ntm_geo.maps.webassets import install_leaflet
 
@@ -31,6 +32,10 @@ PAGES: list[tuple[str, str, str, str]] = [
 ]
 
 st.set_page_config(page_title="NTM Lạng Sơn", page_icon="🗺️", layout="wide")
+if "tcp_nodelay" not in st.session_state:  # once per session: the connections it opened, and
+    # the listening socket (new connections inherit it); see app_pages/server_socket.py
+    enable_tcp_nodelay()
+    st.session_state["tcp_nodelay"] = True
 
 
 @st.cache_resource(show_spinner=False)
