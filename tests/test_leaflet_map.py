@@ -27,13 +27,19 @@ TOPO = {
 }
 
 
-def test_the_component_script_only_imports_the_published_module():
+def test_the_component_script_imports_the_published_module_with_leaflet_and_topology_at_once():
     assert lm.MODULE_URL.startswith("/app/static/ntm/ntm_map-") and lm.MODULE_URL.endswith(".js")
     published = webassets.REPO_ROOT / "static" / lm.MODULE_URL.removeprefix("/app/static/")
     source = webassets.MAP_MODULE.read_text(encoding="utf-8")
     assert published.read_text(encoding="utf-8") == rjsmin.jsmin(source)  # versioned by content
     assert len(published.read_bytes()) < 0.75 * len(source.encode())  # comments and indentation dropped
-    assert "\n" in lm.LOADER_JS and lm.MODULE_URL in lm.LOADER_JS and len(lm.LOADER_JS) < 300
+    assert "\n" in lm.LOADER_JS and lm.MODULE_URL in lm.LOADER_JS and len(lm.LOADER_JS) < 800
+    # Leaflet and the topology are asked for while the module loads (first paint), by the same
+    # URL the module imports and through the global the module takes the fetch from
+    for _, url in webassets.local_asset_urls().js:
+        assert f"[{json.dumps(url)}]" in lm.LOADER_JS
+    assert "import(abs(u))" in lm.LOADER_JS and "import(url)" in source
+    assert "__ntmPrefetch" in lm.LOADER_JS and "__ntmPrefetch" in source
 
 
 def test_publish_topology_writes_one_content_hashed_file(tmp_path: Path):

@@ -61,6 +61,26 @@ def test_module_passes_eslint():
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
 
 
+def test_component_loader_passes_eslint():
+    """The component's inline loader (app_pages/leaflet_map.py) under the module's rules."""
+    eslint = REPO / "node_modules" / ".bin" / "eslint"
+    if not eslint.exists():
+        if os.environ.get("NTM_GEO_CI"):
+            pytest.fail("eslint is not installed: run `npm ci` in the repository (package.json)")
+        pytest.skip("eslint not installed (run `npm ci`; CI does)")
+    from app_pages.leaflet_map import LOADER_JS
+
+    done = subprocess.run(
+        [_node(), str(eslint), "--stdin", "--stdin-filename", "ntm_geo/maps/static/ntm_map.js"],
+        input=LOADER_JS,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+    )
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+
+
 def test_module_evaluates_no_code_from_data():
     text = MODULE.read_text(encoding="utf-8")
     for banned in ("new Function", "eval(", "innerHTML", "._layers", "insertAdjacentHTML"):

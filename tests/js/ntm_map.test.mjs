@@ -76,8 +76,12 @@ test("placeLabels nudges a label off one placed before it, or hides it when crow
 });
 
 test("anyPointIn and paddingCandidates: the fit keeps units clear of corner boxes", () => {
-  assert.equal(anyPointIn([[5, 5]], [R(0, 0)]), true);
-  assert.equal(anyPointIn([[15, 5]], [R(0, 0)]), false);
+  assert.equal(anyPointIn([5, 5], [R(0, 0)]), true);
+  assert.equal(anyPointIn([15, 5], [R(0, 0)]), false);
+  assert.equal(anyPointIn([15, 5, 5, 5], [R(0, 0)]), true); // the second point
+  // zoom-0 points at scale 4 and origin (10, 0): (3.5, 1) -> (4, 4), inside; (1, 1) -> (-6, 4), not
+  assert.equal(anyPointIn([3.5, 1], [R(0, 0)], 4, 10, 0), true);
+  assert.equal(anyPointIn([1, 1], [R(0, 0)], 4, 10, 0), false);
   const c = paddingCandidates([{ corner: "topright", width: 300, height: 200 }]);
   assert.deepEqual(c, [
     { tl: [0, 0], br: [0, 0] }, { tl: [0, 0], br: [308, 0] }, { tl: [0, 208], br: [0, 0] },

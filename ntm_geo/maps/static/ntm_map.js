@@ -175,10 +175,16 @@ export function placeLabels(rects, taken, mode, hideCrowded = false) {
   });
 }
 
-/** Does any point [x, y] lie inside any rect? (pixel coordinates of the map box) */
-export function anyPointIn(points, rects) {
+/**
+ * Does any point lie inside any rect? points: flat [x0, y0, x1, y1, ...]; each point is drawn at
+ * (x * scale - ox, y * scale - oy) -- Leaflet's pixel coordinates at zoom 0, the zoom's scale 2^z
+ * and the view's pixel origin -- and rects are in the map box's pixels.
+ */
+export function anyPointIn(points, rects, scale = 1, ox = 0, oy = 0) {
   for (const r of rects) {
-    for (const [x, y] of points) {
+    for (let i = 0; i < points.length; i += 2) {
+      const x = points[i] * scale - ox;
+      const y = points[i + 1] * scale - oy;
       if (x > r.left && x < r.right && y > r.top && y < r.bottom) return true;
     }
   }
@@ -226,34 +232,27 @@ export function keyTarget(event, keys) {
 const G = typeof window === "undefined" ? {} : window;
 const ASSETS = (G.__ntmAssets = G.__ntmAssets || {});
 const TOPOLOGIES = (G.__ntmTopologies = G.__ntmTopologies || {});
+const PREFETCH = (G.__ntmPrefetch = G.__ntmPrefetch || {}); // url -> fetch() started by the loader
 const SYNC = (G.__ntmSync = G.__ntmSync || {});
 
+// Leaflet (a UMD build: run as a module it sets window.L) is imported, not added as a <script>:
+// the component's loader (app_pages/leaflet_map.py) imports the same URL while this module is
+// still on its way, and the browser fetches and runs one URL once for both.
 function loadScript(src) {
-  if (!ASSETS[src]) {
-    ASSETS[src] = new Promise((resolve, reject) => {
-      const el = document.createElement("script");
-      el.src = src;
-      el.onload = resolve;
-      el.onerror = () => {
-        delete ASSETS[src]; // not remembered: the next attempt asks the server again
-        el.remove();
-        reject(new Error("ntm-geo: could not load " + src));
-      };
-      document.head.appendChild(el);
+  const url = new URL(src, G.location.href).href;
+  if (!ASSETS[url]) {
+    ASSETS[url] = import(url).catch(async () => {
+      // One retry after a short wait (a server that has just been installed may place the file a
+      // moment after the page asked for it), under another URL: the browser remembers a failed
+      // import. Then the error.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      return import(url + "?retry=1");
+    }).catch(() => {
+      delete ASSETS[url]; // not remembered: the next draw asks the server again
+      throw new Error("ntm-geo: could not load " + src);
     });
   }
-  return ASSETS[src];
-}
-
-// One retry after a short wait (a server that has just been installed may place the file a
-// moment after the page asked for it), then the error.
-async function loadScriptRetry(src) {
-  try {
-    return await loadScript(src);
-  } catch {
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    return loadScript(src);
-  }
+  return ASSETS[url];
 }
 
 function loadCss(href) {
@@ -265,10 +264,13 @@ function loadCss(href) {
   document.head.appendChild(el);
 }
 
-/** The topology at `url` (content-hashed: never changes), fetched once per page. */
+/** The topology at `url` (content-hashed: never changes), fetched once per page (by the loader,
+ * while this module was loading, or here). */
 function loadTopology(url) {
   if (!TOPOLOGIES[url]) {
-    TOPOLOGIES[url] = fetch(url, { cache: "force-cache" }).then((r) => {
+    const started = PREFETCH[url];
+    delete PREFETCH[url];
+    TOPOLOGIES[url] = (started || fetch(url, { cache: "force-cache" })).then((r) => {
       if (!r.ok) throw new Error("ntm-geo: could not load " + url + " (" + r.status + ")");
       return r.json();
     }).then((topo) => ({ topo, arcs: decodeArcs(topo) }));
@@ -368,7 +370,7 @@ export default async function mount(component) {
     drawPage(root, state, spec);
     const assets = spec.assets || {};
     (assets.css || []).forEach(loadCss);
-    const scripts = (async () => { for (const src of assets.js || []) await loadScriptRetry(src); })();
+    const scripts = (async () => { for (const src of assets.js || []) await loadScript(src); })();
     const [, geo] = await Promise.all([scripts, loadTopology(spec.topology.url)]);
     draw(root, state, spec, geo);
     if (state.error) { state.error.remove(); state.error = null; }
@@ -490,9 +492,11 @@ function createMap(root, state, spec) {
   map.on("movestart", () => { if (!state.fitting) state.userMoved = true; });
   // the column may change width (sidebar, window): Leaflet re-measures its box, and a map the
   // user has not moved is fitted again
+  // (not again for the observer's first call, at the size the map was just fitted to: a second
+  // setView re-projects every path, ~15 ms of the first paint)
   state.observer = window.ResizeObserver ? new ResizeObserver(() => {
     map.invalidateSize();
-    if (!state.userMoved) fit(state);
+    if (!state.userMoved && !(state.fitSize && map.getSize().equals(state.fitSize))) fit(state);
   }) : null;
   if (state.observer) state.observer.observe(div);
 }
@@ -555,7 +559,18 @@ function drawUnits(state, geo) {
   state.layers = layers;
   state.units = units;
   map._ntm = { layers, districts: groups }; // for page scripts and browser tests
-  state.rings = layers.map((l) => l.getLatLngs().flat(3)); // for the fit's overlap test
+  // for the fit's overlap test: each unit's points projected once, at zoom 0 (a zoom z is the
+  // same points times 2^z in Leaflet's spherical Mercator), flat [x0, y0, x1, y1, ...]
+  state.points0 = layers.map((l) => {
+    const lls = l.getLatLngs().flat(3);
+    const out = new Float64Array(lls.length * 2);
+    lls.forEach((ll, j) => {
+      const p = map.project(ll, 0);
+      out[2 * j] = p.x;
+      out[2 * j + 1] = p.y;
+    });
+    return out;
+  });
   state.outlines = null;
   if (topo.objects.d) {
     const st = Object.assign({ color: "#333333", weight: 2.2, opacity: 0.9 }, state.outlineStyle || {});
@@ -803,7 +818,7 @@ function fit(state) {
         rect: { left: r.left - box.left, right: r.right - box.left, top: r.top - box.top, bottom: r.bottom - box.top },
       });
     });
-  const points = state.layers.flatMap((l, i) => (l._ntmMode === 1 ? [] : state.rings[i]));
+  const shown = state.points0.filter((_, i) => state.layers[i]._ntmMode !== 1);
   const rects = corners.map((c) => c.rect);
   const view = (cand) => {
     const tl = L.point(cand.tl);
@@ -816,7 +831,8 @@ function fit(state) {
   };
   const clear = ({ zoom, centre }) => {
     const origin = map.project(centre, zoom).subtract(size.divideBy(2));
-    return !anyPointIn(points.map((p) => { const q = map.project(p, zoom).subtract(origin); return [q.x, q.y]; }), rects);
+    const scale = map.getZoomScale(zoom, 0);
+    return !shown.some((points) => anyPointIn(points, rects, scale, origin.x, origin.y));
   };
   const candidates = paddingCandidates(corners)
     .filter((c) => c.tl[0] + c.br[0] < size.x * 0.6 && c.tl[1] + c.br[1] < size.y * 0.6)
@@ -825,5 +841,6 @@ function fit(state) {
   const best = clear(plain) ? plain
     : candidates.slice(1).sort((a, b) => b.zoom - a.zoom).find(clear) || plain;
   state.fitting = true;
+  state.fitSize = size;
   try { map.setView(best.centre, best.zoom, { animate: false }); } finally { state.fitting = false; }
 }
