@@ -26,7 +26,9 @@ and the targets (PASS/MISS):
    painted, cache present;
 6. framework floor: navigation -> painted for ``bench/empty_app.py``; and for
    ``bench/empty_nodelay_app.py``, the same page with the app's one server fix (TCP_NODELAY,
-   ``app_pages/server_socket.py``), so the ratio can be read against either floor;
+   ``app_pages/server_socket.py``), so the ratio can be read against either floor; and
+   ``bench/map_only_app.py``, a page holding nothing but the default map (same fix): what the
+   map component itself costs over that floor, and what the rest of the app adds;
 7. a rerun that only recolours (ours: theme criteria -> poverty; a warm-up rerun first, not
    counted): websocket bytes of the rerun and of the map's message; in the page's own clock
    (``RECOLOUR_INIT_JS``): click -> the map's message (a: server), message -> fills changed
@@ -89,6 +91,7 @@ APPS = (
         '[data-testid="stMain"] [data-testid="stMarkdownContainer"]', 1, "bench-empty-ready"),
     App("empty_nd", REPO / "bench" / "empty_nodelay_app.py", None,
         '[data-testid="stMain"] [data-testid="stMarkdownContainer"]', 1, "bench-empty-ready"),
+    App("map_only", REPO / "bench" / "map_only_app.py", None, harness.COMMUNE_SELECTOR, N_COMMUNES),
 )  # fmt: skip
 NAMES = tuple(a.name for a in APPS)
 
@@ -604,6 +607,7 @@ def summarise(py: dict, core: dict, br: dict, args) -> dict[str, Any]:
         "painted_ours_over_empty": pm["ours"] / pm["empty"],
         "painted_peer_over_empty": pm["peer"] / pm["empty"],
         "painted_ours_over_empty_nd": pm["ours"] / pm["empty_nd"],
+        "painted_map_only_over_empty_nd": pm["map_only"] / pm["empty_nd"],
     }
     r = s["ratios"]
     s["targets"] = {
@@ -718,6 +722,14 @@ def print_table(s: dict[str, Any]) -> None:
         fmt_ms(s["painted_ms"]["empty_nd"]),
         f"{r['painted_ours_over_empty_nd']:.2f}",
         "ours / it",
+    )
+    row(
+        "6c the map alone + TCP_NODELAY (info)",
+        "",
+        "",
+        fmt_ms(s["painted_ms"]["map_only"]),
+        f"{r['painted_map_only_over_empty_nd']:.2f}",
+        "it / 6b",
     )
     row(
         "7  theme change: websocket bytes",
