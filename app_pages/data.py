@@ -119,6 +119,22 @@ register(
             "Giá trị ngoài khoảng hoặc không đọc được",
             "Values out of range or unreadable",
         ),
+        "data_ignored": (
+            "Giá trị bỏ qua (dòng vẫn được nhập)",
+            "Values ignored (the rows are imported)",
+        ),
+        "data_ignored_note": (
+            "Phường, thị trấn không thuộc diện đánh giá NTM: tiêu chí và số tiêu chí đạt ghi cho các đơn vị "
+            "này không được dùng (để trống: không đánh giá); các số liệu khác của dòng (hộ nghèo, hạ tầng, "
+            "dân số…) vẫn được nhập.",
+            "Wards and townships are not assessed for NTM: the criteria and criteria count given for them are "
+            "not used (left empty: not assessed); the rows' other values (poverty, infrastructure, "
+            "population…) are imported.",
+        ),
+        "data_rejected_ignored": (
+            "Tải các dòng bị loại và giá trị bỏ qua (CSV)",
+            "Download rejected rows and ignored values (CSV)",
+        ),
         "data_without": ("Đơn vị không có dòng nào", "Units without a row"),
         "data_notices": ("Ghi chú khi đọc tệp", "Notes from reading the file"),
         "data_skipped": ("Dòng bỏ qua (không phải số liệu xã)", "Rows skipped (not commune data)"),
@@ -531,6 +547,14 @@ if report is not None:
             hide_index=True,
             width="stretch",
         )
+    if report.ignored:  # cells of imported rows not used: a ward's criteria (not assessed)
+        st.markdown(f"**{t('data_ignored', L)}** ({len(report.ignored)})")
+        st.caption(t("data_ignored_note", L))
+        st.dataframe(
+            _issues([i.to_json() for i in report.ignored], ISSUE_COLUMNS),
+            hide_index=True,
+            width="stretch",
+        )
     without = report.to_json()["units_without_row"]
     if without:
         with st.expander(t("data_without", L) + f" ({len(without)})"):
@@ -565,12 +589,13 @@ if report is not None:
     rejected = report.rejected_rows()
     if len(rejected):
         st.download_button(
-            t("data_rejected", L),
+            t("data_rejected_ignored" if report.ignored else "data_rejected", L),
             table_csv_bytes(rejected),
             file_name=f"{Path(report.file).stem}_rejected.csv",
             mime="text/csv",
         )
-        st.caption(t("data_rejected_note", L))
+        if (rejected["issue"] != "ignored").any():  # ignored values: said by data_ignored_note
+            st.caption(t("data_rejected_note", L))
 
     rows = []
     if report.vintage == "2015":  # the report's figures are of the 2015 units

@@ -39,20 +39,28 @@ MODULE_URL = map_module_url()
 _ASSETS = local_asset_urls()
 
 # The component's script: import the one module and hand it the component. While the module is on
-# its way it also asks for Leaflet (the module imports the same URL: one fetch, one run) and the
-# map's topology (``window.__ntmPrefetch``, taken by the module): the three come in parallel
-# instead of one after the other (first paint -40 ms, bench/README.md). URLs are absolute: the
-# inline script itself has no base URL. It starts with a comment line: Streamlit treats a
-# one-line string holding "/" as a file path, a string with a newline as inline code.
+# its way it also asks, once per page, for Leaflet's script (the module imports the same URL: one
+# fetch, one run) and stylesheet (preloaded; the module's <link> takes it) and for the map's
+# topology (``window.__ntmPrefetch``, taken by the module): they come in parallel instead of one
+# after the other (bench/README.md). URLs are absolute: the inline script itself has no base URL.
+# It starts with a comment line: Streamlit treats a one-line string holding "/" as a file path, a
+# string with a newline as inline code.
 LOADER_JS = (
     "// ntm-geo map component loader\n"
     "const G = window, abs = (p) => new URL(p, G.location.href).href, asked = new Set();\n"
     "const PRE = (G.__ntmPrefetch = G.__ntmPrefetch || {});\n"
+    "const ask = (url, start) => { if (!asked.has(url)) { asked.add(url); start(url); } };\n"
+    "const preload = (url) => {\n"
+    "  const l = document.createElement('link');\n"
+    "  l.rel = 'preload'; l.as = 'style'; l.href = url; document.head.appendChild(l);\n"
+    "};\n"
     "export default (component) => {\n"
-    f"  for (const u of {json.dumps([u for _, u in _ASSETS.js])}) import(abs(u)).catch(() => {{}});\n"
+    f"  for (const u of {json.dumps([u for _, u in _ASSETS.js])}) ask(abs(u), (url) => import(url).catch(() => {{}}));\n"
+    f"  for (const u of {json.dumps([u for _, u in _ASSETS.css])}) ask(abs(u), preload);\n"
     "  try {\n"
-    "    const url = JSON.parse(new TextDecoder().decode(component.data)).topology.url;\n"
-    "    if (!asked.has(url)) { asked.add(url); PRE[url] = fetch(url, { cache: 'force-cache' }); PRE[url].catch(() => {}); }\n"
+    "    ask(JSON.parse(new TextDecoder().decode(component.data)).topology.url, (url) => {\n"
+    "      PRE[url] = fetch(url, { cache: 'force-cache' }); PRE[url].catch(() => {});\n"
+    "    });\n"
     "  } catch { /* no topology in the data: the module says so */ }\n"
     f"  return import(abs({json.dumps(MODULE_URL)})).then((m) => m.default(component));\n"
     "};"

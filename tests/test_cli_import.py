@@ -312,3 +312,32 @@ def test_a_2016_table_with_491_names_must_be_confirmed_column_by_column(capsys, 
     assert "TC7. Chợ nông thôn" in confirm and payload["counts"]["to_confirm"] == len(confirm)
     status, out, _ = run(capsys, str(path), "--confirm")
     assert status == 0 and "Đã lưu" in out
+
+
+def test_a_ward_row_with_criteria_is_saved_with_its_poverty_rate_and_the_values_ignored_listed(
+    capsys, tmp_path, store_dir
+):
+    """The command line shares the data page's import: a phường given "19 criteria" keeps its
+    poverty rate (saved), its criteria stay empty, each ignored cell is listed with row and column."""
+    path = tmp_path / "bao_cao.csv"
+    tc = ",".join(f"TC{k}" for k in range(1, 20))
+    path.write_text(
+        f"Mã xã,Năm,{tc},Số tiêu chí đạt,Tỷ lệ hộ nghèo (%)\n"
+        f"06628,2015,{','.join(['1'] * 10 + ['0'] * 9)},10,11.9\n"
+        f"05971,2015,{','.join(['1'] * 19)},19,1.2\n",
+        encoding="utf-8",
+    )
+    status, out, _ = run(capsys, str(path), "--lang", "en", "--name", "Phường thử")
+    assert status == 0
+    assert "2 rows imported; 0 unmatched, 0 duplicate, 0 with invalid values" in out
+    assert "Values ignored (the rows are imported: wards and townships are not assessed for NTM) (20):" in out
+    assert (
+        "bao_cao.csv, row 3, column «Số tiêu chí đạt»: ward Phường Hoàng Văn Thụ (05971) is not assessed "
+        "for NTM — value ignored (its criteria stay empty: not assessed; the row's other values are "
+        "imported). (value «19»)"
+    ) in out
+    (info,) = store_dir.list_infos()
+    table = store_dir.load_table(info.id, 2015).set_index("commune_code")
+    assert table.loc["05971", "poverty_rate_pct"] == 1.2
+    assert table.loc["05971", ["c01", "c19", "criteria_met"]].isna().all()
+    assert len(store_dir.get_report(info.id, 2015)["ignored"]) == 20

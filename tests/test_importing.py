@@ -236,23 +236,38 @@ def test_criteria_words_and_consistency():
             "all 19 blank.",
         ),
         (
-            12,
-            "TC1",
-            "0",
-            "the unit is a ward (phường), not assessed against the NTM criteria: leave the criteria "
-            "and the criteria count blank.",
-        ),
-        (
             13,
             "TC19",
             "có lẽ",
             "not a criterion value; write 1/0, Đạt/Chưa đạt, x, ✓ or leave blank (no data).",
         ),
     ]
-    rejected = report.rejected_rows()
-    assert list(rejected["row"]) == [8, 9, 12, 13]
-    assert set(rejected["issue"]) == {"out_of_range"}
-    assert rejected.set_index("row").loc[13, "TC19"] == "có lẽ"  # original cells kept
+    # row 12, Phường Hoàng Văn Thụ with "0" in every criterion and count: imported, criteria not
+    # assessed (never "0 criteria"), each of its 20 cells a notice naming row, column and unit
+    assert t.loc["05971", ["c01", "c19", "criteria_met"]].isna().all()
+    assert [(i.row, i.column, i.value, i.commune_code) for i in report.ignored] == [
+        (12, f"TC{k}", "0", "05971") for k in range(1, 20)
+    ] + [(12, "Số tiêu chí đạt", "0", "05971")]
+    assert issue_message(report.ignored[-1], "criteria_words.csv", "vi") == (
+        "criteria_words.csv, dòng 12, cột «Số tiêu chí đạt»: Phường Hoàng Văn Thụ (05971) là phường, không "
+        "thuộc diện đánh giá NTM — giá trị bỏ qua (tiêu chí của đơn vị để trống: không đánh giá; các số liệu "
+        "khác của dòng vẫn được nhập). (giá trị «0»)"
+    )
+    assert issue_message(report.ignored[0], "criteria_words.csv", "en").startswith(
+        "criteria_words.csv, row 12, column «TC1»: ward Phường Hoàng Văn Thụ (05971) is not assessed for "
+        "NTM — value ignored"
+    )
+    rejected = report.rejected_rows().set_index("row")
+    assert list(rejected.index) == [8, 9, 12, 13]
+    assert rejected["issue"].to_dict() == {
+        8: "out_of_range",
+        9: "out_of_range",
+        12: "ignored",
+        13: "out_of_range",
+    }
+    assert rejected.loc[13, "TC19"] == "có lẽ"  # original cells kept
+    assert rejected.loc[12, "column"] == "; ".join([*(f"TC{k}" for k in range(1, 20)), "Số tiêu chí đạt"])
+    assert rejected.loc[12, "reason_en"] == report.ignored[0].reason_en  # said once, not 20 times
 
 
 def test_values_out_of_range_semicolon_file():

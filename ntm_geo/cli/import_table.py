@@ -63,6 +63,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "duplicates": ("Dòng trùng đơn vị", "Rows matching the same unit twice"),
     "out_of_range": ("Giá trị không hợp lệ (dòng không nhập)", "Invalid values (rows not imported)"),
     "skipped": ("Dòng bỏ qua (không phải số liệu xã)", "Skipped rows (not commune data)"),
+    "ignored": (
+        "Giá trị bỏ qua (dòng vẫn được nhập: phường, thị trấn không thuộc diện đánh giá NTM)",
+        "Values ignored (the rows are imported: wards and townships are not assessed for NTM)",
+    ),
     "notices": ("Lưu ý", "Notes"),
     "to_confirm": (
         "CẦN XÁC NHẬN TRƯỚC KHI LƯU (đọc rồi chạy lại với --confirm)",
@@ -217,6 +221,7 @@ def print_report(report: ImportReport, lang: str = "vi") -> None:
     _print_issues(_t("duplicates", lang), report.duplicates, report, lang)
     _print_issues(_t("out_of_range", lang), report.out_of_range, report, lang)
     _print_issues(_t("skipped", lang), report.skipped, report, lang)
+    _print_issues(_t("ignored", lang), report.ignored, report, lang)
     _print_issues(_t("notices", lang), report.notices, report, lang)
     if report.units_without_row:  # named as in the JSON report (code, unit, district): no look-up
         named = report.to_json()["units_without_row"]

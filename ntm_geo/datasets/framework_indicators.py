@@ -48,6 +48,10 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
 
 from ntm_geo.bilingual import Bilingual
 from ntm_geo.criteria.frameworks import Framework, all_frameworks, framework
@@ -162,3 +166,64 @@ def indicator_column(key: str, framework_id: str) -> Column | None:
     if linked is not None:
         return schema.column(linked)
     return next((c for c in indicator_columns(owners[0]) if c.key == key), None)
+
+
+@dataclass(frozen=True)
+class LinkConflict:
+    """Units of a table whose former indicator column (``key``, ``c11_1``) and the registry column
+    it is linked to (``column``, ``poverty_rate_pct``) hold different values: the registry
+    column's value is kept (:func:`fold_linked_columns`). ``codes``: the units' codes, in order."""
+
+    key: str
+    column: str
+    codes: tuple[str, ...]
+
+    def message(self, year: int) -> Bilingual:
+        """One sentence per language naming the year, both columns and the units (at most 5)."""
+        shown = ", ".join(self.codes[:5]) + (f" … (+{len(self.codes) - 5})" if len(self.codes) > 5 else "")
+        number = indicator_number(self.key)
+        label = schema.column(self.column).label
+        return Bilingual(
+            f"Năm {year}: cột cũ {self.key} (chỉ tiêu {number}) và cột «{label.vi}» ({self.column}) khác "
+            f"nhau ở {len(self.codes)} đơn vị ({shown}); dùng giá trị của cột «{label.vi}».",
+            f"{year}: the former column {self.key} (indicator {number}) and «{label.en}» ({self.column}) "
+            f"differ for {len(self.codes)} unit(s) ({shown}); the values of «{label.en}» are used.",
+        )
+
+
+def fold_linked_columns(
+    table: pd.DataFrame, framework_id: str
+) -> tuple[pd.DataFrame, tuple[LinkConflict, ...]]:
+    """``table`` with each indicator column of ``framework_id`` that is now linked to a registry
+    column (:func:`linked_columns`: ``c04_2``, ``c11_1``, ``c17_1`` of 491/342 and 1980) folded
+    into that column, and the units where the two disagree.
+
+    A table saved while such indicators still had their own column (``c11_1`` beside
+    ``poverty_rate_pct``) would otherwise show nothing for them. Per row, the indicator's value
+    fills the registry column where that is empty (NaN; the column is added, float64, when the
+    table has none); where both hold values that differ (beyond 1e-9), the registry column's is
+    kept and the row's ``commune_code`` is listed in a :class:`LinkConflict`. The indicator column
+    is dropped (one column per quantity). Other columns, and a table without such columns, are
+    returned unchanged (a copy only when something changed).
+
+    Raises
+    ------
+    ConfigError
+        Unknown framework id.
+    """
+    links = {k: c for k, c in linked_columns(framework_id).items() if k in table.columns}
+    if not links:
+        return table, ()
+    out = table.copy()
+    conflicts = []
+    for key, column in links.items():
+        old = pd.to_numeric(out[key], errors="coerce").astype("float64")
+        if column not in out.columns:
+            out[column] = np.nan
+        new = pd.to_numeric(out[column], errors="coerce").astype("float64")
+        differ = old.notna() & new.notna() & ~np.isclose(old.fillna(0.0), new.fillna(0.0), rtol=0, atol=1e-9)
+        if differ.any():
+            conflicts.append(LinkConflict(key, column, tuple(out.loc[differ, "commune_code"].astype(str))))
+        out[column] = new.where(new.notna(), old)
+        out = out.drop(columns=key)
+    return out, tuple(conflicts)

@@ -17,6 +17,13 @@ block the writer). Writes need the editor password (:mod:`ntm_geo.auth`); reads 
 Dataset ids are ``<slug>-<n>`` with ``n`` from an AUTOINCREMENT counter: an id is never reused,
 even after its dataset is deleted, so an old shared link can never show other data.
 
+Loading: a table saved while a framework indicator had its own column (``c04_2``, ``c11_1``,
+``c17_1`` of 491/342 and 1980, now linked to ``electricity_hh_pct``, ``poverty_rate_pct``,
+``hygienic_water_hh_pct``) is read with that column folded into the registry column
+(:func:`ntm_geo.datasets.framework_indicators.fold_linked_columns`); where both hold different
+values the registry column's is kept, the dataset's note says so (:attr:`DatasetRecord.notes`,
+shown with its maps) and the load is logged (logger ``ntm_geo.datasets.store``, WARNING).
+
 Why over 500 lines: this is the only module that knows the SQLite schema. Every statement on the
 database (datasets, their years, replacement boundaries) and the one transaction helper are
 here, so a schema change is made and reviewed in one file.
@@ -27,6 +34,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import os
 import re
 import sqlite3
@@ -41,9 +49,11 @@ from typing import Any
 import pandas as pd
 
 from ntm_geo import auth
+from ntm_geo.bilingual import Bilingual
+from ntm_geo.criteria.frameworks import Framework, all_frameworks, builtin_frameworks, default_framework
 from ntm_geo.datasets import framework_indicators, schema
 from ntm_geo.datasets.contract import DatasetInfo
-from ntm_geo.errors import ConfigError, DataError
+from ntm_geo.errors import ConfigError, DataError, NtmGeoError
 from ntm_geo.geo.units import ascii_fold
 from ntm_geo.geo.vintages import get_vintage
 
@@ -54,6 +64,7 @@ SCHEMA_VERSION = 1
 MAX_NAME_CHARS = 200
 
 _configured_dir: Path | None = None
+log = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
@@ -197,9 +208,11 @@ class DatasetRecord:
     years: tuple[int, ...]
     rows: tuple[int, ...]  # rows per year, same order as years
     vintage: str = "2015"  # unit vintage the tables are keyed by (ntm_geo.geo.vintages)
+    notes: tuple[Bilingual, ...] = ()  # problems met reading its tables (see _load_notes)
 
     def info(self) -> DatasetInfo:
-        """As the catalogue shows it (never illustrative; note says source, uploader and time)."""
+        """As the catalogue shows it (never illustrative; note says source, uploader and time,
+        then any :attr:`notes`)."""
         when = self.uploaded_at[:16].replace("T", " ")
         return DatasetInfo(
             id=self.id,
@@ -208,8 +221,18 @@ class DatasetRecord:
             years=self.years,
             source=self.source,
             illustrative=False,
-            note_vi=f"Nguồn: {self.source}. Tải lên bởi {self.uploaded_by}, {when} UTC.",
-            note_en=f"Source: {self.source}. Uploaded by {self.uploaded_by}, {when} UTC.",
+            note_vi=" ".join(
+                [
+                    f"Nguồn: {self.source}. Tải lên bởi {self.uploaded_by}, {when} UTC.",
+                    *(n.vi for n in self.notes),
+                ]
+            ),
+            note_en=" ".join(
+                [
+                    f"Source: {self.source}. Uploaded by {self.uploaded_by}, {when} UTC.",
+                    *(n.en for n in self.notes),
+                ]
+            ),
             vintage=self.vintage,
         )
 
@@ -568,6 +591,7 @@ def list_records() -> list[DatasetRecord]:
             "SELECT dataset_id, year, n_rows FROM dataset_years ORDER BY year"
         ):
             years.setdefault(dataset_id, []).append((year, n_rows))
+        notes = _load_notes(conn)
     return [
         DatasetRecord(
             id=head[0],
@@ -579,6 +603,7 @@ def list_records() -> list[DatasetRecord]:
             years=tuple(y for y, _ in years.get(head[0], [])),
             rows=tuple(n for _, n in years.get(head[0], [])),
             vintage=head[6],
+            notes=notes.get(head[0], ()),
         )
         for head in heads
     ]
@@ -613,8 +638,62 @@ def _year_row(dataset_id: str, year: int, column: str) -> Any:
 
 
 def load_table(dataset_id: str, year: int) -> pd.DataFrame:
-    """The saved table of ``dataset_id`` for ``year``, in the exact dtypes of the contract."""
-    return pd.read_parquet(io.BytesIO(_year_row(dataset_id, year, "table_parquet")))
+    """The saved table of ``dataset_id`` for ``year``, in the exact dtypes of the contract.
+
+    A former indicator column now linked to a registry column (``c11_1`` -> ``poverty_rate_pct``)
+    is folded into it (:func:`_read_table`); a disagreement is logged (WARNING) and said in the
+    dataset's note (:attr:`DatasetRecord.notes`)."""
+    table, conflicts = _read_table(_year_row(dataset_id, year, "table_parquet"), year)
+    for conflict in conflicts:
+        log.warning("dataset %s: %s", dataset_id, conflict.message(year).en)
+    return table
+
+
+def _read_table(blob: bytes, year: int) -> tuple[pd.DataFrame, tuple[framework_indicators.LinkConflict, ...]]:
+    """A saved year's Parquet bytes -> (table, the units where a former indicator column and the
+    registry column it is now linked to disagree), under the table's framework: its
+    ``framework_id`` column, else the year's (:func:`ntm_geo.criteria.frameworks.default_framework`;
+    a year no framework covers folds nothing)."""
+    table = pd.read_parquet(io.BytesIO(blob))
+    fw = _table_framework(table, year)
+    if fw is None:
+        return table, ()
+    return framework_indicators.fold_linked_columns(table, fw.id)
+
+
+def _table_framework(table: pd.DataFrame, year: int) -> Framework | None:
+    if "framework_id" in table.columns:
+        ids = [str(v) for v in pd.unique(table["framework_id"].dropna()) if str(v)]
+        if len(ids) == 1:
+            return next((fw for fw in _frameworks() if fw.id == ids[0]), None)
+    try:
+        return default_framework(year)
+    except ConfigError:  # no framework covers the year: no indicator is linked
+        return None
+
+
+def _frameworks() -> tuple[Framework, ...]:
+    try:
+        return all_frameworks()
+    except NtmGeoError:  # a broken province framework file: the national links still apply
+        return builtin_frameworks()
+
+
+def _load_notes(conn: sqlite3.Connection) -> dict[str, tuple[Bilingual, ...]]:
+    """Dataset id -> what its tables' loading reports (:func:`_read_table`'s disagreements, one
+    sentence per year and column). Only the years whose Parquet bytes name a linked indicator
+    key (``c11_1``; SQLite ``instr`` on the blob, so other datasets cost no table read) are read."""
+    keys = sorted({ind.key for fw in _frameworks() for ind in fw.indicators if ind.column is not None})
+    if not keys:
+        return {}
+    where = " OR ".join("instr(table_parquet, CAST(? AS BLOB)) > 0" for _ in keys)
+    notes: dict[str, list[Bilingual]] = {}
+    for dataset_id, year, blob in conn.execute(
+        f"SELECT dataset_id, year, table_parquet FROM dataset_years WHERE {where} ORDER BY year", keys
+    ):
+        _table, conflicts = _read_table(blob, year)
+        notes.setdefault(dataset_id, []).extend(c.message(year) for c in conflicts)
+    return {k: tuple(v) for k, v in notes.items() if v}
 
 
 def get_report(dataset_id: str, year: int) -> dict[str, Any]:

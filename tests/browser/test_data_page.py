@@ -814,3 +814,47 @@ def test_an_indicator_column_uploaded_on_the_data_page_shows_in_the_commune_prof
     grid.first.scroll_into_view_if_needed()
     page.screenshot(path=str(harness.SCREENSHOTS / "map-profile-indicators-2015.png"))
     assert network.external() == []
+
+
+def test_a_ward_with_a_criteria_count_is_imported_and_its_ignored_values_listed(page_test):
+    """A phường given "19 criteria" keeps its poverty rate: the report counts its row as matched,
+    lists each ignored cell (row, column, unit) under «Giá trị bỏ qua», and the download is the
+    list of rows and values not used."""
+    from ntm_geo.datasets import store
+
+    tc = ",".join(f"TC{k}" for k in range(1, 20))
+    csv = (
+        f"Mã xã,Năm,{tc},Số tiêu chí đạt,Tỷ lệ hộ nghèo (%)\n"
+        f"06628,2015,{','.join(['1'] * 10 + ['0'] * 9)},10,11.9\n"
+        f"05971,2015,{','.join(['1'] * 19)},19,1.2\n"
+    ).encode()
+    app = page_test
+    app.run()
+    _submit_password(app, PASSWORD)
+    table, _boundary = app.get("file_uploader")
+    table.set_value(("bao_cao.csv", csv, "text/csv")).run()
+    assert not app.exception
+    assert any(
+        "**2** dòng khớp" in m.value and "**0** dòng có giá trị ngoài khoảng" in m.value for m in app.markdown
+    )
+    assert any(m.value == "**Giá trị bỏ qua (dòng vẫn được nhập)** (20)" for m in app.markdown)
+    assert any("không thuộc diện đánh giá NTM" in c.value for c in app.caption)
+    ignored = next(d.value for d in app.dataframe if "Lý do" in d.value.columns and len(d.value) == 20)
+    assert ignored.iloc[-1][["Dòng", "Cột", "Mã", "Giá trị"]].tolist() == [
+        3,
+        "Số tiêu chí đạt",
+        "05971",
+        "19",
+    ]
+    assert ignored.iloc[-1]["Lý do"].startswith("Phường Hoàng Văn Thụ (05971) là phường, không thuộc diện")
+    (download,) = [b for b in app.get("download_button") if "giá trị bỏ qua" in b.proto.label]
+    assert download.proto.label == "Tải các dòng bị loại và giá trị bỏ qua (CSV)"
+    assert not any("Các dòng bị loại không được lưu" in c.value for c in app.caption)  # no row rejected
+    (name,) = [w for w in app.text_input if w.label == "Tên bộ dữ liệu"]
+    name.input("Phường thử")
+    (save,) = [b for b in app.button if b.label.startswith("Lưu 2 dòng")]
+    save.click().run()
+    assert not app.exception
+    (info,) = store.list_infos()
+    saved = store.load_table(info.id, 2015).set_index("commune_code")
+    assert saved.loc["05971", "poverty_rate_pct"] == 1.2 and pd.isna(saved.loc["05971", "criteria_met"])

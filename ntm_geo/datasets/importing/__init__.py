@@ -14,8 +14,9 @@ Two steps, both pure (bytes in, values out):
     RawTable -> :class:`~.report.ImportReport`: each row matched to a unit
     (:mod:`ntm_geo.datasets.matching`), values parsed (``11,9``, ``1.474.000``, criteria as 1/0,
     x, ✓, Đạt/Chưa đạt, TRUE/FALSE, Có/Không; blank = no data, never 0) and checked; every row not
-    imported is kept with its reason (:meth:`~.report.ImportReport.rejected_rows`). Nothing is
-    saved here.
+    imported is kept with its reason, and every value of an imported row not used (the criteria a
+    file gives a phường or thị trấn: not assessed, :attr:`~.report.ImportReport.ignored`) with its
+    cell (:meth:`~.report.ImportReport.rejected_rows`). Nothing is saved here.
 
 File-level problems raise :class:`~ntm_geo.errors.DataError` naming the file (and sheet, row,
 column) in Vietnamese and English; row-level problems are :class:`~.report.RowIssue` values.

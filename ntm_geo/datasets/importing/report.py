@@ -114,6 +114,11 @@ class ImportReport:
         :func:`ntm_geo.geo.vintage_match.detect_vintage`, and one sentence per language saying so.
         A row naming a former unit of a 2025 table is not imported; its issue (and a notice) names
         the unit it became part of and the resolution.
+    ignored : list of RowIssue
+        Cells of imported rows whose value is not used, one per cell: the criteria and criteria
+        count a file gives a unit not assessed for NTM (phường, thị trấn; on the 2025 units
+        phường), whose criteria stay NA ("not assessed", never "0 criteria") while the row's
+        other values are imported. Listed in :meth:`rejected_rows` (issue ``ignored``).
     to_confirm : list of RowIssue
         What the editor must read and confirm before the table is saved (the data page's
         checkbox, ``import-table --confirm``): a table of a year from 2026 (on the 2025 units
@@ -146,6 +151,7 @@ class ImportReport:
     vintage_vi: str = ""
     vintage_en: str = ""
     to_confirm: list[RowIssue] = field(default_factory=list)
+    ignored: list[RowIssue] = field(default_factory=list)
 
     def needs_confirmation(self) -> bool:
         """True when :attr:`to_confirm` lists anything: the table must not be saved unconfirmed."""
@@ -161,12 +167,14 @@ class ImportReport:
             ("duplicate", self.duplicates),
             ("out_of_range", self.out_of_range),
             ("skipped", self.skipped),
+            ("ignored", self.ignored),
         ]
 
     def to_json(self) -> dict[str, Any]:
         """JSON-safe dict: file, sheet, year, encoding, header_row, counts, matched, unmatched,
         duplicates, units_without_row (with name, district and reason), out_of_range, skipped,
-        notices, to_confirm, suggestions (keys are row numbers as text), columns."""
+        notices, to_confirm, ignored (values of imported rows not used), suggestions (keys are row
+        numbers as text), columns."""
         index = UnitIndex(vintage_units(self.vintage))
         without = []
         for code in self.units_without_row:
@@ -194,6 +202,8 @@ class ImportReport:
                 "units_without_row": len(self.units_without_row),
                 "skipped": len(self.skipped),
                 "to_confirm": len(self.to_confirm),
+                "ignored": len(self.ignored),
+                "ignored_rows": len({i.row for i in self.ignored}),
             },
             "matched": [dict(m) for m in self.matched],
             "unmatched": [i.to_json() for i in self.unmatched],
@@ -203,6 +213,7 @@ class ImportReport:
             "skipped": [i.to_json() for i in self.skipped],
             "notices": [i.to_json() for i in self.notices],
             "to_confirm": [i.to_json() for i in self.to_confirm],
+            "ignored": [i.to_json() for i in self.ignored],
             "suggestions": {
                 str(row): [{"commune_code": c, "unit": label, "score": score} for c, label, score in s]
                 for row, s in self.suggestions.items()
@@ -218,12 +229,14 @@ class ImportReport:
         }
 
     def rejected_rows(self) -> pd.DataFrame:
-        """Every row of the file not imported, with its original cells and the reasons.
+        """What of the file was not used: every row not imported, and every imported row with
+        values not used (:attr:`ignored`), with its original cells and the reasons.
 
         Columns: ``row`` (file row), ``sheet``, the file's own headers (cells exactly as written;
         empty headers shown as "(cột F)"), ``issue`` (unmatched | duplicate | out_of_range |
-        skipped), ``column`` (where the problem is), ``reason_vi``, ``reason_en``. A row with
-        several problems appears once, reasons joined with " | ".
+        skipped | ignored — the row imported, the cells of ``column`` not), ``column`` (where the
+        problem is), ``reason_vi``, ``reason_en``. A row with several problems appears once,
+        columns and distinct reasons joined with "; " and " | ".
         """
         headers = _unique_headers(self.raw.headers) if self.raw else []
         cells: dict[int | None, tuple[str, ...]] = {r: c for r, c in self.raw.rows} if self.raw else {}
@@ -233,6 +246,8 @@ class ImportReport:
                 entry = by_row.setdefault(issue.row, {"issue": kind, "column": [], "vi": [], "en": []})
                 if issue.column and issue.column not in entry["column"]:
                     entry["column"].append(issue.column)
+                if (issue.reason_vi, issue.reason_en) in zip(entry["vi"], entry["en"], strict=True):
+                    continue  # the same reason for several cells (a ward's criteria): said once
                 entry["vi"].append(issue.reason_vi)
                 entry["en"].append(issue.reason_en)
         records = []

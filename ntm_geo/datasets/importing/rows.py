@@ -20,14 +20,20 @@ from ntm_geo.datasets.importing.limits import column_letter
 from ntm_geo.datasets.importing.reading import RawTable
 from ntm_geo.datasets.importing.report import RowIssue
 from ntm_geo.datasets.importing.values import BLANK, clean_cell, parse_flag, parse_number
+from ntm_geo.geo.units import UnitType
+from ntm_geo.geo.units import unit_type as unit_type_of
 
 
 class DataRow:
-    """One data row: cells by field, with issue helpers."""
+    """One data row: cells by field, with issue helpers.
+
+    ``issues`` stop the row (it is not imported); ``ignored`` are cells of the row that are not
+    used while the row's other values are (a ward's criteria: not assessed), one per cell."""
 
     def __init__(self, raw: RawTable, row: int, cells: tuple[str, ...]) -> None:
         self.raw, self.row, self.cells = raw, row, cells
         self.issues: list[RowIssue] = []
+        self.ignored: list[RowIssue] = []
         self.code: str | None = None
 
     def get(self, name: str) -> str:
@@ -38,12 +44,22 @@ class DataRow:
         i = self.raw.column_of(name)
         return (self.raw.headers[i] or f"(cột {column_letter(i)})") if i is not None else None
 
-    def issue(self, name: str | None, vi: str, en: str, value: str | None = None) -> RowIssue:
+    def _located(self, name: str | None, vi: str, en: str, value: str | None) -> RowIssue:
         col = self.header(name) if name else None
         if value is None and name:
             value = self.get(name)
-        found = RowIssue(self.row, self.raw.sheet, col, self.code, value, vi, en)
+        return RowIssue(self.row, self.raw.sheet, col, self.code, value, vi, en)
+
+    def issue(self, name: str | None, vi: str, en: str, value: str | None = None) -> RowIssue:
+        """A problem of field ``name``'s cell that stops the row (appended to :attr:`issues`)."""
+        found = self._located(name, vi, en, value)
         self.issues.append(found)
+        return found
+
+    def ignore(self, name: str, vi: str, en: str) -> RowIssue:
+        """A cell of field ``name`` not used, the row still imported (appended to :attr:`ignored`)."""
+        found = self._located(name, vi, en, None)
+        self.ignored.append(found)
         return found
 
 
@@ -106,23 +122,33 @@ def _indicator_value(row: DataRow, spec: schema.Column) -> float | None:
     return value
 
 
-def parse_values(
-    row: DataRow,
-    unit_type: str,
-    keys: tuple[str, ...] = CRITERION_COLUMNS,
-    indicators: tuple[schema.Column, ...] = (),
-) -> dict[str, object]:
-    """Typed values of a matched row; problems are added to ``row.issues``. ``keys`` are the
-    criterion columns of the table's framework (``c01``..``cNN``); the others stay NA.
-    ``indicators`` are the framework's indicator columns the table has (``c04_2``,
-    :mod:`ntm_geo.datasets.framework_indicators`), read as the registry's indicators are."""
+def _ignore_criteria(row: DataRow, kind: UnitType, unit_name: str, fields: list[str]) -> None:
+    """One notice in ``row.ignored`` per non-blank cell of ``fields`` (criteria, criteria count)
+    of a unit not assessed for NTM (a ward, a township): the value is not used, the row is."""
+    code = f" ({row.code})" if row.code else ""
+    for name in fields:
+        text = row.get(name)
+        if clean_cell(text) in BLANK:
+            continue
+        row.ignore(
+            name,
+            f"{unit_name}{code} là {kind.label_vi.lower()}, không thuộc diện đánh giá NTM — giá trị bỏ qua "
+            "(tiêu chí của đơn vị để trống: không đánh giá; các số liệu khác của dòng vẫn được nhập).",
+            f"{kind.label_en.lower()} {unit_name}{code} is not assessed for NTM — value ignored (its "
+            "criteria stay empty: not assessed; the row's other values are imported).",
+        )
+
+
+def _criteria(row: DataRow, keys: tuple[str, ...]) -> dict[str, object]:
+    """The criteria (``keys``) and the criteria count of an assessed unit's row, checked against
+    each other; problems are added to ``row.issues``."""
     raw = row.raw
     n = len(keys)
-    out: dict[str, object] = {"criteria_met": None, **{c: None for c in CRITERION_COLUMNS}}
+    out: dict[str, object] = {"criteria_met": None}
     present = [c for c in keys if raw.column_of(c) is not None]
     invalid = False
     for c in keys:
-        value: bool | float | None = None  # a criterion flag here; numbers below
+        value: bool | None = None
         if c in present:
             try:
                 value = parse_flag(row.get(c))
@@ -135,10 +161,9 @@ def parse_values(
                     "not a criterion value; write 1/0, Đạt/Chưa đạt, x, ✓ or leave blank (no data).",
                 )
         out[c] = value
-    met_text = row.get("criteria_met")
     met = None
     try:
-        met = parse_number(met_text)
+        met = parse_number(row.get("criteria_met"))
     except ValueError:
         row.issue(
             "criteria_met", "số tiêu chí đạt không phải là số.", "the number of criteria met is not a number."
@@ -151,22 +176,7 @@ def parse_values(
         )
         met = None
     filled = [c for c in present if out[c] is not None]
-    if unit_type != "xa":
-        kind_vi, kind_en = (
-            ("phường", "ward (phường)") if unit_type == "phuong" else ("thị trấn", "township (thị trấn)")
-        )
-        bad = filled + (["criteria_met"] if met_text.strip() and clean_cell(met_text) not in BLANK else [])
-        if bad:
-            row.issue(
-                bad[0],
-                f"đơn vị là {kind_vi}, không đánh giá theo bộ tiêu chí NTM: hãy để trống các tiêu chí "
-                "và số tiêu chí đạt.",
-                f"the unit is a {kind_en}, not assessed against the NTM criteria: leave "
-                "the criteria and the criteria count blank.",
-            )
-        out.update({c: None for c in CRITERION_COLUMNS})
-        out["criteria_met"] = None
-    elif invalid:
+    if invalid:
         pass  # reported above
     elif len(present) == n and 0 < len(filled) < n:
         blank = next(c for c in present if out[c] is None)
@@ -194,6 +204,34 @@ def parse_values(
         )
     else:
         out["criteria_met"] = met
+    return out
+
+
+def parse_values(
+    row: DataRow,
+    unit_type: str,
+    keys: tuple[str, ...] = CRITERION_COLUMNS,
+    indicators: tuple[schema.Column, ...] = (),
+    unit_name: str = "",
+) -> dict[str, object]:
+    """Typed values of a matched row; problems are added to ``row.issues``. ``keys`` are the
+    criterion columns of the table's framework (``c01``..``cNN``); the others stay NA.
+    ``indicators`` are the framework's indicator columns the table has (``c04_2``,
+    :mod:`ntm_geo.datasets.framework_indicators`), read as the registry's indicators are.
+
+    A unit not assessed for NTM (``unit_type`` "phuong" or "thi-tran",
+    :data:`ntm_geo.geo.units.UNIT_TYPES`) keeps its criteria and count NA whatever the file
+    says: each non-blank criterion or count cell is a notice in ``row.ignored`` naming the unit
+    (``unit_name``, e.g. "Phường Hoàng Văn Thụ", and ``row.code``), and the row's other values
+    (poverty, infrastructure, population…) are read as for a commune (never "0 criteria")."""
+    raw = row.raw
+    out: dict[str, object] = {"criteria_met": None, **{c: None for c in CRITERION_COLUMNS}}
+    kind = unit_type_of(unit_type)
+    if kind.assessed:
+        out.update(_criteria(row, keys))
+    else:
+        present = [c for c in keys if raw.column_of(c) is not None]
+        _ignore_criteria(row, kind, unit_name or kind.label_vi, [*present, "criteria_met"])
     for spec in (*(registry.INDICATOR_SPECS[c] for c in registry.INDICATOR_COLUMNS), *indicators):
         out[spec.key] = _indicator_value(row, spec)
     for c in registry.FLAG_COLUMNS:

@@ -169,7 +169,7 @@ def import_table(
     notices.extend(indicator_notices(raw, choice.framework))
     flag_fields = {*CRITERION_COLUMNS, *keys, *registry.FLAG_COLUMNS}
 
-    matched, unmatched, duplicates, out_of_range, skipped = [], [], [], [], []
+    matched, unmatched, duplicates, out_of_range, skipped, ignored = [], [], [], [], [], []
     suggestions: dict[int, list[tuple[str, str, float]]] = {}
     first_row: dict[str, int] = {}
     records = []
@@ -325,11 +325,13 @@ def import_table(
                     "column or make them agree.",
                 )
             )
-        values = parse_values(row, index.unit_type(unit), keys, indicators)
+        unit_name = index.label(unit).split(" — ")[0]
+        values = parse_values(row, index.unit_type(unit), keys, indicators, unit_name=unit_name)
         if row.issues:
             out_of_range.extend(row.issues)
             continue
-        written = name or index.label(unit).split(" — ")[0]
+        ignored.extend(row.ignored)  # a ward's criteria: the row is imported, these cells are not
+        written = name or unit_name
         records.append({"commune_code": unit, "year": year, **values, "name_as_written": written})
         matched.append({"row": file_row, "commune_code": unit, "rule": rule, "name_as_written": written})
 
@@ -371,6 +373,7 @@ def import_table(
         duplicates=duplicates,
         units_without_row=sorted(without),
         out_of_range=out_of_range,
+        ignored=ignored,
         suggestions=suggestions,
         encoding=raw.encoding,
         header_row=raw.header_row,

@@ -255,13 +255,21 @@ function loadScript(src) {
   return ASSETS[url];
 }
 
+/** Leaflet's stylesheet, once per page; resolves when it applies (or could not be loaded: the
+ * map is drawn anyway). The map is drawn after it, so the fit measures the controls (legend,
+ * source line) where the stylesheet puts them. The loader has preloaded the file. */
 function loadCss(href) {
-  if (ASSETS[href]) return;
-  ASSETS[href] = true;
-  const el = document.createElement("link");
-  el.rel = "stylesheet";
-  el.href = href;
-  document.head.appendChild(el);
+  if (!ASSETS[href]) {
+    ASSETS[href] = new Promise((resolve) => {
+      const el = document.createElement("link");
+      el.rel = "stylesheet";
+      el.href = href;
+      el.onload = resolve;
+      el.onerror = resolve;
+      document.head.appendChild(el);
+    });
+  }
+  return ASSETS[href];
 }
 
 /** The topology at `url` (content-hashed: never changes), fetched once per page (by the loader,
@@ -369,9 +377,9 @@ export default async function mount(component) {
   try {
     drawPage(root, state, spec);
     const assets = spec.assets || {};
-    (assets.css || []).forEach(loadCss);
+    const css = Promise.all((assets.css || []).map(loadCss));
     const scripts = (async () => { for (const src of assets.js || []) await loadScript(src); })();
-    const [, geo] = await Promise.all([scripts, loadTopology(spec.topology.url)]);
+    const [, geo] = await Promise.all([scripts, loadTopology(spec.topology.url), css]);
     draw(root, state, spec, geo);
     if (state.error) { state.error.remove(); state.error = null; }
   } catch (err) {

@@ -1,0 +1,154 @@
+"""A ward or township row with criteria values: the row is imported, its criteria are not.
+
+Phường and thị trấn are not assessed for NTM (never "0 criteria"). A province table that gives
+one a criteria count or criterion values used to lose the WHOLE row (its poverty rate and
+infrastructure too); now the row's other values are imported, its criteria stay NA, and each
+ignored cell is a notice naming the file, row, column and unit, listed in the downloadable list
+of what was not used (:meth:`ImportReport.rejected_rows`, issue ``ignored``). CSV and Excel,
+2015 units (phường, thị trấn) and 2025 units (phường).
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import Workbook
+
+from ntm_geo.datasets.importing.report import issue_message
+from ntm_geo.datasets.importing.table import import_table
+
+TC = [f"TC{k}" for k in range(1, 20)]
+HEADER_2015 = [
+    "Mã xã",
+    "Năm",
+    *TC,
+    "Số tiêu chí đạt",
+    "Tỷ lệ hộ nghèo (%)",
+    "Tỷ lệ hộ sử dụng điện (%)",
+    "Dân số",
+]
+ROWS_2015: list[list[object]] = [
+    ["06628", 2015, *[1] * 10, *[0] * 9, 10, 11.9, 97.5, 3474],  # Xã Đình Lập: assessed
+    ["05971", 2015, *[1] * 19, 19, 1.2, 100, 12000],  # Phường Hoàng Văn Thụ, "19 criteria"
+    ["06613", 2015, *[""] * 19, 0, 4.5, 99, 5000],  # Thị trấn Đình Lập, "0 criteria" (count only)
+]
+
+NAMES_51 = [  # the 10 criteria of Decision 51/2025/QĐ-TTg, as the 2026 template names them
+    "Quy hoạch",
+    "Hạ tầng kinh tế - xã hội",
+    "Phát triển kinh tế nông thôn",
+    "Đào tạo nguồn nhân lực nông thôn",
+    "Văn hóa, giáo dục, y tế",
+    "Giảm nghèo và an sinh xã hội",
+    "Khoa học công nghệ và chuyển đổi số",
+    "Môi trường và cảnh quan nông thôn",
+    "Xây dựng hệ thống chính trị và hành chính công",
+    "Tiếp cận pháp luật và an ninh, quốc phòng",
+]
+HEADER_2026 = ["Mã đơn vị", "Tên đơn vị", "Năm", *NAMES_51, "Số tiêu chí đạt", "Tỷ lệ hộ nghèo (%)"]
+ROWS_2026: list[list[object]] = [
+    ["06001", "Xã Đoàn Kết", 2026, *[1] * 6, *[0] * 4, 6, 8.4],
+    ["05977", "Phường Đông Kinh", 2026, *["Đạt"] * 7, *["Chưa đạt"] * 3, 7, 1.8],
+    ["05983", "Phường Lương Văn Tri", 2026, *[""] * 10, "", 2.2],  # blank criteria: nothing to say
+]
+
+
+def csv_bytes(header: list[str], rows: list[list[object]]) -> bytes:
+    lines = [header, *rows]
+    return ("\n".join(",".join(f'"{c}"' for c in line) for line in lines) + "\n").encode("utf-8")
+
+
+def xlsx_bytes(header: list[str], rows: list[list[object]]) -> bytes:
+    """An .xlsx with a title row above the header, numbers typed as numbers, codes as text."""
+    book = Workbook()
+    ws = book.active
+    ws.title = "Biểu 01"
+    ws.append(["BIỂU TỔNG HỢP KẾT QUẢ XÂY DỰNG NÔNG THÔN MỚI"])
+    ws.append(header)
+    for row in rows:
+        ws.append([None if c == "" else c for c in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+FILES = {"csv": ("bao_cao.csv", csv_bytes, 0, None), "xlsx": ("bao_cao.xlsx", xlsx_bytes, 1, "Biểu 01")}
+
+
+@pytest.mark.parametrize("kind", FILES)
+def test_a_2015_ward_and_township_keep_poverty_infrastructure_and_population(kind):
+    name, make, shift, sheet = FILES[kind]
+    report = import_table(make(HEADER_2015, ROWS_2015), name)
+    assert report.vintage == "2015" and report.out_of_range == [] and report.ok_rows() == 3
+    t = report.table.set_index("commune_code")
+    # the ward and the township: their other values imported, criteria not assessed (NA, never 0)
+    other = ["poverty_rate_pct", "electricity_hh_pct", "population"]
+    assert t.loc["05971", other].tolist() == [1.2, 100, 12000]
+    assert t.loc["06613", other].tolist() == [4.5, 99, 5000]
+    criteria = [*(f"c{k:02d}" for k in range(1, 20)), "criteria_met"]
+    assert t.loc[["05971", "06613"], criteria].isna().all().all()
+    assert t.loc["06628", "criteria_met"] == 10  # the xã: assessed as before
+    # one notice per ignored cell, located (sheet, row, column) and naming the unit
+    ward_row, town_row = 3 + shift, 4 + shift
+    located = [(i.sheet, i.row, i.column, i.commune_code, i.value) for i in report.ignored]
+    assert located == [
+        *((sheet, ward_row, f"TC{k}", "05971", "1") for k in range(1, 20)),
+        (sheet, ward_row, "Số tiêu chí đạt", "05971", "19"),
+        (sheet, town_row, "Số tiêu chí đạt", "06613", "0"),
+    ]
+    where = f"{name}, trang tính «Biểu 01», " if sheet else f"{name}, "
+    assert issue_message(report.ignored[-1], name, "vi") == (
+        f"{where}dòng {town_row}, cột «Số tiêu chí đạt»: Thị trấn Đình Lập (06613) là thị trấn, không thuộc "
+        "diện đánh giá NTM — giá trị bỏ qua (tiêu chí của đơn vị để trống: không đánh giá; các số liệu khác "
+        "của dòng vẫn được nhập). (giá trị «0»)"
+    )
+    assert "ward Phường Hoàng Văn Thụ (05971) is not assessed for NTM — value ignored" in (
+        issue_message(report.ignored[0], name, "en")
+    )
+    # the downloadable list of what was not used: the two rows, their cells kept, once each
+    rejected = report.rejected_rows().set_index("row")
+    assert list(rejected.index) == [ward_row, town_row]
+    assert set(rejected["issue"]) == {"ignored"}
+    assert rejected.loc[ward_row, "Số tiêu chí đạt"] == "19" and rejected.loc[ward_row, "TC1"] == "1"
+    assert rejected.loc[town_row, "column"] == "Số tiêu chí đạt"
+    payload = report.to_json()
+    assert payload["counts"]["ignored"] == 21 and payload["counts"]["ignored_rows"] == 2
+    assert payload["ignored"][-1]["commune_code"] == "06613"
+
+
+@pytest.mark.parametrize("kind", FILES)
+def test_a_2025_ward_keeps_its_poverty_rate_under_51_2025(kind):
+    name, make, shift, sheet = FILES[kind]
+    report = import_table(make(HEADER_2026, ROWS_2026), name)
+    assert report.vintage == "2025" and report.framework_id == "qd51_2025"
+    assert report.out_of_range == [] and report.to_confirm == [] and report.ok_rows() == 3
+    t = report.table.set_index("commune_code")
+    assert t.loc["05977", "poverty_rate_pct"] == 1.8 and t.loc["05983", "poverty_rate_pct"] == 2.2
+    assert t.loc["05977", [*(f"c{k:02d}" for k in range(1, 11)), "criteria_met"]].isna().all()
+    assert t.loc["06001", "criteria_met"] == 6
+    row = 3 + shift
+    assert {i.sheet for i in report.ignored} == {sheet}
+    assert [(i.row, i.column, i.value) for i in report.ignored] == [
+        *((row, c, "Đạt") for c in NAMES_51[:7]),
+        *((row, c, "Chưa đạt") for c in NAMES_51[7:]),
+        (row, "Số tiêu chí đạt", "7"),
+    ]
+    assert all(
+        "Phường Đông Kinh (05977) là phường, không thuộc diện đánh giá NTM" in i.reason_vi
+        for i in report.ignored
+    )
+    assert "— giá trị bỏ qua" in report.ignored[0].reason_vi
+    rejected = report.rejected_rows()
+    assert rejected["row"].tolist() == [row] and rejected["issue"].tolist() == ["ignored"]
+
+
+def test_a_ward_row_rejected_for_another_value_is_listed_once_as_rejected():
+    """A ward row with a bad poverty rate is not imported (as any row): its criteria cells are not
+    also listed as 'ignored' in a row that was not imported at all."""
+    rows = [list(r) for r in ROWS_2015]
+    rows[1][-3] = 150  # the ward's poverty rate
+    report = import_table(csv_bytes(HEADER_2015, rows), "bao_cao.csv")
+    assert [(i.row, i.column) for i in report.out_of_range] == [(3, "Tỷ lệ hộ nghèo (%)")]
+    assert {i.commune_code for i in report.ignored} == {"06613"}
+    assert report.rejected_rows().set_index("row")["issue"].to_dict() == {3: "out_of_range", 4: "ignored"}
