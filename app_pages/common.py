@@ -17,7 +17,6 @@ import secrets as _secrets
 import threading
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -33,10 +32,6 @@ from ntm_geo.maps.themes import ChoroplethView
 from ntm_geo.planning.profile import escape_markdown
 from ntm_geo.views import pipeline
 from ntm_geo.views.viewstate import DEFAULT, LANGS, ViewState, view_units
-
-if TYPE_CHECKING:  # the planner's types; its modules are imported when the planner runs
-    from ntm_geo.planning.filters import Filters
-    from ntm_geo.planning.scoring import RankingResult, RankingWeights
 
 log = logging.getLogger("ntm_geo.app")
 
@@ -332,30 +327,6 @@ def candidates(dataset_id: str, year: int, lang: str) -> pd.DataFrame:
     return candidate_table(joined_table(dataset_id, year), lang)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def planner_ranking(
-    dataset_id: str,
-    year: int,
-    units: str,
-    lang: str,
-    filters: Filters,
-    weights: RankingWeights,
-    _table: pd.DataFrame,
-) -> RankingResult:
-    """The planner's ranking (:func:`ntm_geo.planning.scoring.rank`, ~10-25 ms) of ``_table``,
-    cached: a planner rerun that changes neither the data nor the filters nor the weights (a click
-    on the map, the shortlist, a tab) reuses it.
-
-    ``_table`` is not hashed (a leading underscore): it must be the candidate table the key
-    describes -- :func:`candidates` of ``dataset_id``, ``year``, ``lang`` on the ``units``
-    vintage, narrowed by ``filters`` (:func:`ntm_geo.planning.filters.apply_filters`). A saved,
-    replaced or deleted dataset keeps its id, so :func:`clear_data_caches` forgets these
-    rankings with the tables they were made from."""
-    from ntm_geo.planning.scoring import rank
-
-    return rank(_table, weights)
-
-
 @st.cache_data(show_spinner=False)
 def report_rows(dataset_id: str, year: int, lang: str) -> pd.DataFrame:
     """The report comparison as a display table (figure, report, computed, ✓/✗)."""
@@ -370,7 +341,9 @@ def clear_data_caches(*, boundaries: bool = False) -> None:
     view_of.clear()
     map_data.clear()
     candidates.clear()
-    planner_ranking.clear()
+    from app_pages.planner_sections.ranking_cache import planner_ranking  # here: off the map page's start
+
+    planner_ranking.clear()  # the planner's rankings of those tables
     report_rows.clear()
     shared_views_of.clear()
     timeline_map_data.clear()

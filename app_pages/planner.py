@@ -9,7 +9,7 @@ Everything follows the dataset's criteria framework (N criteria, their names) an
 
 Widgets -> :mod:`ntm_geo.planning.ranking` / :mod:`ntm_geo.planning.decision_sheet` -> display. Reruns: every
 widget change reruns the script; tables come from the cached joined tables
-(:mod:`app_pages.common`), and so does the ranking (``planner_ranking``, keyed by dataset,
+(:mod:`app_pages.common`), and so does the ranking (``planner_sections.ranking_cache``, keyed by dataset,
 year, units, language, filters and weights: ~10-30 ms to rank, ~1 ms from the cache), so a click on
 the map or the shortlist does not rank again.
 
@@ -35,12 +35,12 @@ from app_pages.common import (
     joined_table,
     lang,
     lang_keyed,
-    planner_ranking,
     unit_boundaries,
 )
 from app_pages.planner_sections import matrix, progress, rank, shortlist, summary
 from app_pages.planner_sections.context import PlannerContext
 from app_pages.planner_sections.rank import apply_preset
+from app_pages.planner_sections.ranking_cache import planner_ranking
 from app_pages.urlsync import read_link, show_link_notices, sync_query, url_changed_outside
 from ntm_geo.datasets import catalog
 from ntm_geo.errors import NtmGeoError
