@@ -853,6 +853,7 @@ def test_a_ward_with_a_criteria_count_is_imported_and_its_ignored_values_listed(
     (name,) = [w for w in app.text_input if w.label == "Tên bộ dữ liệu"]
     name.input("Phường thử")
     (save,) = [b for b in app.button if b.label.startswith("Lưu 2 dòng")]
+    assert save.label == "Lưu 2 dòng (bỏ 0 dòng bị loại)"  # the ward's row is saved, not left out
     save.click().run()
     assert not app.exception
     (info,) = store.list_infos()
