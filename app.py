@@ -20,16 +20,25 @@ from ntm_geo.maps.webassets import install_leaflet
 
 HERE = Path(__file__).resolve().parent
 
-#: (file, title key in ntm_geo.i18n, icon, url path); the first is the default page. Icons are
+#: (file, title key in ntm_geo.i18n, icon, url path); the first is the default page, served at
+#: ``/`` (its url path, :data:`DEFAULT_URL_PATH`, is Streamlit's internal name for it). Icons are
 #: emoji on purpose: a page icon becomes the favicon, and Streamlit fetches Material-symbol
 #: favicons from Google's font CDN (an external request, and nothing offline).
 PAGES: list[tuple[str, str, str, str]] = [
-    ("app_pages/map.py", "page_map", "🗺️", "map"),
+    ("app_pages/map.py", "page_map", "🗺️", ""),
     ("app_pages/present.py", "page_present", "📽️", "present"),
     ("app_pages/planner.py", "page_planner", "🎯", "planner"),
     ("app_pages/years.py", "page_years", "📅", "years"),
     ("app_pages/data.py", "page_data", "📥", "data"),
 ]
+
+#: Streamlit 1.67 serves the default page at ``/`` only (``/<its url_path>`` gets the "Page not
+#: found" dialog), yet its ``url_path`` is the page's id and must be unique: a name no link uses,
+#: so that ``map`` can be the alias's.
+DEFAULT_URL_PATH = "index"
+#: ``/map?...`` (older links, addresses typed by hand) opens the map page with that view: a hidden
+#: page of the same file, which a session's first run switches to ``/`` with the same query.
+MAP_ALIAS = "map"
 
 st.set_page_config(page_title="NTM Lạng Sơn", page_icon="🗺️", layout="wide")
 if "tcp_nodelay" not in st.session_state:  # once per session: the connections it opened, and
@@ -97,11 +106,22 @@ def _sync_lang() -> None:  # in a callback, so the URL shows the language at onc
 
 lang = st.session_state["lang"]
 pages = [
-    st.Page(HERE / path, title=t(title_key, lang), icon=icon, url_path=url, default=(i == 0))
+    st.Page(
+        HERE / path, title=t(title_key, lang), icon=icon, url_path=url or DEFAULT_URL_PATH, default=(i == 0)
+    )
     for i, (path, title_key, icon, url) in enumerate(PAGES)
     if (HERE / path).exists()
 ]
-page = st.navigation(pages, position="hidden" if MAP_FIRST_PAINT else "sidebar")
+map_alias = st.Page(
+    HERE / PAGES[0][0], title=pages[0].title, icon=PAGES[0][2], url_path=MAP_ALIAS, visibility="hidden"
+)
+page = st.navigation([*pages, map_alias], position="hidden" if MAP_FIRST_PAINT else "sidebar")
+if page.url_path == MAP_ALIAS and "page_now" not in st.session_state:
+    # a link opened at /map: the same view at "/", the address the app writes (st.switch_page pushes
+    # it, so Back from "/" comes to /map in this session, which shows the map where it is: no loop)
+    st.switch_page(
+        pages[0], query_params=[(k, v) for k in st.query_params for v in st.query_params.get_all(k)]
+    )
 if not MAP_FIRST_PAINT:
     st.session_state["menu_shown"] = True
 # The map page's first run sends the map alone (app_pages/map.py, FIRST_PAINT): no widget here either.

@@ -341,6 +341,9 @@ def clear_data_caches(*, boundaries: bool = False) -> None:
     view_of.clear()
     map_data.clear()
     candidates.clear()
+    from app_pages.planner_sections.ranking_cache import planner_ranking  # here: off the map page's start
+
+    planner_ranking.clear()  # the planner's rankings of those tables
     report_rows.clear()
     shared_views_of.clear()
     timeline_map_data.clear()

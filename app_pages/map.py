@@ -113,6 +113,11 @@ def _apply_link(query: dict | None = None) -> None:
 bare_address = bare_query()
 if st.session_state.get("page_switched") and bare_address and last_synced("map") is not None:
     st.session_state["map_switch_query"] = last_synced("map")
+if st.session_state.get("page_switched"):
+    # the widgets take their values from the session's view: the map page has two addresses, "/"
+    # and the alias /map (app.py, MAP_ALIAS), and Streamlit keeps a widget's state per page, so
+    # Back from "/" to /map would otherwise draw /map's widgets at their defaults
+    st.session_state["_view_lang"] = None
 if "view" not in st.session_state or url_changed_outside("map"):
     _apply_link((bare_address and st.session_state.get("map_switch_query")) or None)
 

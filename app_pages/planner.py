@@ -9,7 +9,9 @@ Everything follows the dataset's criteria framework (N criteria, their names) an
 
 Widgets -> :mod:`ntm_geo.planning.ranking` / :mod:`ntm_geo.planning.decision_sheet` -> display. Reruns: every
 widget change reruns the script; tables come from the cached joined tables
-(:mod:`app_pages.common`), the ranking itself takes a few milliseconds.
+(:mod:`app_pages.common`), and so does the ranking (``planner_sections.ranking_cache``, keyed by dataset,
+year, units, language, filters and weights: ~10-30 ms to rank, ~1 ms from the cache), so a click on
+the map or the shortlist does not rank again.
 
 Selection model: the selected communes are kept as codes (``pl_selected``). The table's
 selection (row positions) is rebuilt from the codes before each render, so a selection survives
@@ -38,6 +40,7 @@ from app_pages.common import (
 from app_pages.planner_sections import matrix, progress, rank, shortlist, summary
 from app_pages.planner_sections.context import PlannerContext
 from app_pages.planner_sections.rank import apply_preset
+from app_pages.planner_sections.ranking_cache import planner_ranking
 from app_pages.urlsync import read_link, show_link_notices, sync_query, url_changed_outside
 from ntm_geo.datasets import catalog
 from ntm_geo.errors import NtmGeoError
@@ -225,7 +228,7 @@ except NtmGeoError as err:
     st.error(err.message(L))
     st.stop()
 weights = pl.RankingWeights(**{k: float(v) for k, v in ss["pl_weight_values"].items()})
-ranking = pl.rank(filtered, weights)
+ranking = planner_ranking(dataset_id, year, units, L, filters, weights, _table=filtered)  # cached
 _xa = candidates_all.loc[candidates_all["assessed"]]
 xa_names = {
     code: f"{name} — {where}" if where else name

@@ -104,7 +104,9 @@ def test_all_values_equal_gives_one_class():
 def test_scheme_errors():
     with pytest.raises(
         ConfigError,
-        match="Unknown classification scheme 'jenks'; allowed: natural_breaks, quantiles, equal_interval",
+        match=r"Unknown classification scheme 'jenks'; allowed: Natural breaks \(Jenks\) \(natural_breaks\), "
+        r"Quantiles \(equal counts\) \(quantiles\), Equal interval \(equal_interval\)\..*"
+        r"Phương pháp phân lớp không hợp lệ 'jenks'; các giá trị hợp lệ: Ngắt tự nhiên \(Jenks\) \(natural_breaks\)",
     ):
         check_scheme("jenks")
     with pytest.raises(ConfigError, match="k=9 is outside 3–7"):

@@ -122,18 +122,19 @@ ERRORS = [
     ),
     (
         ["--year", "2015", "{tmp}/map.png"],
-        r"--theme is required; allowed: criteria, poverty, infrastructure",
-        "Thiếu --theme",
+        r"--theme is required; allowed: NTM criteria met \(criteria\), Poverty rate \(poverty\), "
+        r"Infrastructure coverage \(infrastructure\)",
+        "Thiếu --theme; các giá trị hợp lệ: Tiêu chí nông thôn mới (criteria), Tỷ lệ hộ nghèo (poverty), Hạ tầng",
     ),
     (
         ["--theme", "roads", "{tmp}/map.png"],
-        r"--theme 'roads': unknown theme; allowed: criteria, poverty, infrastructure",
-        "--theme 'roads': chủ đề không hợp lệ",
+        r"--theme 'roads': unknown theme; allowed: NTM criteria met \(criteria\), Poverty rate \(poverty\)",
+        "--theme 'roads': chủ đề không hợp lệ; các giá trị hợp lệ: Tiêu chí nông thôn mới (criteria), Tỷ lệ",
     ),
     (
         ["--theme", "poverty", "--var", "c01", "{tmp}/map.png"],
-        r"--var 'c01': not a variable of theme poverty; allowed: poverty_rate_pct",
-        "không thuộc chủ đề poverty",
+        r"--var 'c01': not a variable of theme Poverty rate \(poverty\); allowed: Poverty rate \(poverty_rate_pct\)",
+        "không thuộc chủ đề Tỷ lệ hộ nghèo (poverty); các giá trị hợp lệ: Tỷ lệ hộ nghèo (poverty_rate_pct)",
     ),
     (
         ["--theme", "criteria", "--dataset", "x1", "{tmp}/map.png"],
@@ -153,8 +154,9 @@ ERRORS = [
     ),
     (
         ["--theme", "poverty", "--year", "2015", "--scheme", "jenks", "{tmp}/map.png"],
-        r"--scheme 'jenks': unknown classification scheme; allowed: natural_breaks, quantiles, equal_interval",
-        "--scheme 'jenks': phương pháp phân lớp không hợp lệ",
+        r"--scheme 'jenks': unknown classification scheme; allowed: Natural breaks \(Jenks\) \(natural_breaks\), "
+        r"Quantiles \(equal counts\) \(quantiles\), Equal interval \(equal_interval\)",
+        "--scheme 'jenks': phương pháp phân lớp không hợp lệ; các giá trị hợp lệ: Ngắt tự nhiên (Jenks) (natural_breaks)",
     ),
     (
         ["--theme", "poverty", "--year", "2015", "--k", "9", "{tmp}/map.png"],
@@ -168,8 +170,8 @@ ERRORS = [
     ),
     (
         ["--theme", "poverty", "--year", "2015", "--lang", "fr", "{tmp}/map.png"],
-        r"--lang 'fr': language must be vi or en",
-        "--lang 'fr': ngôn ngữ phải là vi hoặc en",
+        r"--lang 'fr': unknown language; allowed: Tiếng Việt \(vi\), English \(en\)",
+        "--lang 'fr': ngôn ngữ không hợp lệ; các giá trị hợp lệ: Tiếng Việt (vi), English (en)",
     ),
     (
         ["--theme", "poverty", "--year", "2015", "--district", "Hà Nội", "{tmp}/map.png"],

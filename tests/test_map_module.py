@@ -104,3 +104,48 @@ def test_the_published_minified_module_parses_and_exports_the_same_names(tmp_pat
     )
     assert done.returncode == 0, done.stderr
     assert "default" in done.stdout and "decodeArcs" in done.stdout and "placeLabels" in done.stdout
+
+
+# Runs the component's loader in node with a stubbed page: what it asks for, and how often.
+LOADER_HARNESS = r"""
+const fetched = [], links = [];
+globalThis.window = globalThis;
+globalThis.location = { href: "http://127.0.0.1:8501/map" };
+globalThis.fetch = (url, init) => { fetched.push([url, init && init.cache]); return Promise.resolve({ ok: true }); };
+globalThis.document = {
+  createElement: (tag) => ({ tag }),
+  head: { appendChild: (el) => links.push([el.tag, el.rel, el.as, el.href]) },
+};
+const loader = await import(process.argv[2]);
+const data = (url) => new TextEncoder().encode(JSON.stringify({ topology: { url }, style: {} }));
+const run = (d) => loader.default({ data: d }).catch(() => "module not importable here");
+await run(data("/app/static/topo/a.json"));
+await run(data("/app/static/topo/a.json"));  // a rerun: nothing asked twice
+await run(data("/app/static/topo/b.json"));  // another vintage's topology
+await run(new Uint8Array([1, 2, 3]));        // not JSON: the module reports it, the loader goes on
+console.log(JSON.stringify({ fetched, links, prefetch: Object.keys(window.__ntmPrefetch) }));
+"""
+
+
+def test_component_loader_asks_once_for_the_topology_and_the_stylesheet(tmp_path: Path):
+    import json
+
+    from app_pages.leaflet_map import LOADER_JS
+
+    loader = tmp_path / "loader.mjs"
+    loader.write_text(LOADER_JS, encoding="utf-8")
+    harness = tmp_path / "harness.mjs"
+    harness.write_text(LOADER_HARNESS, encoding="utf-8")
+    done = subprocess.run(
+        [_node(), str(harness), loader.as_uri()], capture_output=True, text=True, timeout=60, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert out["fetched"] == [
+        ["/app/static/topo/a.json", "force-cache"],
+        ["/app/static/topo/b.json", "force-cache"],
+    ]
+    assert out["prefetch"] == ["/app/static/topo/a.json", "/app/static/topo/b.json"]  # taken by the module
+    assert out["links"] == [
+        ["link", "preload", "style", "http://127.0.0.1:8501/app/static/vendor/leaflet/leaflet.css"]
+    ]

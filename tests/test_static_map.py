@@ -187,7 +187,7 @@ def test_resolve_district_unknown(boundaries):
         ),
         (
             ViewState(scheme="jenks"),
-            r"Unknown classification scheme 'jenks'; allowed: natural_breaks.*Phương pháp",
+            r"Unknown classification scheme 'jenks'; allowed: Natural breaks \(Jenks\) \(natural_breaks\).*Phương pháp",
         ),
         (ViewState(k=9), r"k=9 is outside 3–7; allowed: 3, 4, 5, 6, 7.*Số lớp k=9 nằm ngoài"),
         (ViewState(k=True), r"k=True is outside 3–7"),

@@ -79,7 +79,10 @@ def test_every_theme_variable_is_known_and_labelled():
 
 def test_unknown_keys_list_allowed():
     with pytest.raises(
-        ConfigError, match="Unknown theme 'wealth'; allowed: criteria, poverty, infrastructure"
+        ConfigError,
+        match=r"Unknown theme 'wealth'; allowed: NTM criteria met \(criteria\), Poverty rate \(poverty\), "
+        r"Infrastructure coverage \(infrastructure\)\..*Chủ đề bản đồ không hợp lệ 'wealth'; các giá trị hợp lệ: "
+        r"Tiêu chí nông thôn mới \(criteria\)",
     ):
         theme("wealth")
     with pytest.raises(ConfigError, match="Unknown map variable 'c20'"):

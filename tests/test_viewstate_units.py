@@ -17,4 +17,14 @@ def test_unknown_units_ignored_with_notice():
     state, (notice,) = from_query({"units": "2019<script>"})
     assert state.units == "2015"
     assert notice.param == "units"
-    assert notice.message("en") == "units='2019<script>': unit vintage must be one of 2015, 2025"
+    # each vintage by its name in the notice's language, the value a link holds in parentheses
+    assert notice.message("en") == (
+        "units='2019<script>': unknown unit vintage; allowed: "
+        "2015 units (226 communes, wards, townships; 11 districts) (2015), "
+        "2025 units (65 communes and wards; no district level) (2025)"
+    )
+    assert notice.message("vi") == (
+        "units='2019<script>': bộ đơn vị hành chính không hợp lệ; các giá trị hợp lệ: "
+        "Đơn vị hành chính 2015 (226 xã, phường, thị trấn; 11 huyện) (2015), "
+        "Đơn vị hành chính 2025 (65 xã, phường; không còn cấp huyện) (2025)"
+    )

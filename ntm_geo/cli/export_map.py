@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ntm_geo.bilingual import Bilingual
-from ntm_geo.errors import ConfigError
+from ntm_geo.errors import ConfigError, allowed_list
 
 if TYPE_CHECKING:  # imported lazily at run time: the CLI starts fast
     from ntm_geo.geo.boundaries import Boundaries
@@ -78,9 +78,10 @@ def _bad(
     )
 
 
-def _missing(option: str, allowed: str) -> ConfigError:
+def _missing(option: str, allowed: Bilingual) -> ConfigError:
+    """``allowed``: :func:`ntm_geo.errors.allowed_list` (each language lists its own names)."""
     return ConfigError(
-        f"{option} is required; allowed: {allowed}.", f"Thiếu {option}; các giá trị hợp lệ: {allowed}."
+        f"{option} is required; allowed: {allowed.en}.", f"Thiếu {option}; các giá trị hợp lệ: {allowed.vi}."
     )
 
 
@@ -123,7 +124,7 @@ def parse_request(args: argparse.Namespace, boundaries: Boundaries | None = None
     from ntm_geo.datasets import catalog
     from ntm_geo.exports.spec import SIZES, check_view, resolve_district
     from ntm_geo.maps.themes import THEMES
-    from ntm_geo.views.viewstate import check_query, view_units
+    from ntm_geo.views.viewstate import check_query, theme_label, view_units
 
     def listing(values: Iterable[object]) -> str:
         return ", ".join(str(v) for v in values)
@@ -169,7 +170,7 @@ def parse_request(args: argparse.Namespace, boundaries: Boundaries | None = None
             raise _bad("--size", size, listing(SIZES))
 
     if not args.theme:
-        raise _missing("--theme", listing(THEMES))
+        raise _missing("--theme", allowed_list(THEMES, theme_label))
     infos = catalog.list_datasets()
     ids = [d.id for d in infos]
     by_name = {n.casefold(): d.id for d in infos for n in (d.name_vi, d.name_en)}
@@ -194,7 +195,7 @@ def parse_request(args: argparse.Namespace, boundaries: Boundaries | None = None
         params["year"] = str(args.year).strip()
     state = check_query(params, prefix="--", known_datasets=catalog.dataset_exists)
     if not args.year:
-        raise _missing("--year", listing(catalog.get_dataset(dataset_id).years))
+        raise _missing("--year", allowed_list(catalog.get_dataset(dataset_id).years))
     former = bool(getattr(args, "former_districts", False))
     on_2025 = view_units(catalog.get_dataset(dataset_id).vintage, state.units) == "2025"
     if former and not on_2025:

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ntm_geo.bilingual import Bilingual
-from ntm_geo.errors import ConfigError
+from ntm_geo.errors import ConfigError, unknown_key
 
 #: scheme key -> (name for :func:`mapclassify.classify`, Vietnamese label, English label).
 #: Natural breaks use Fisher–Jenks (optimal and deterministic, so a shared link shows the same
@@ -171,11 +171,8 @@ def scheme_label(key: str, lang: str = "vi") -> str:
 def check_scheme(key: str) -> str:
     """Return the scheme key if known, else raise :class:`ConfigError` listing allowed keys."""
     if key not in SCHEMES:
-        allowed = ", ".join(SCHEMES)
-        raise ConfigError(
-            f"Unknown classification scheme {key!r}; allowed: {allowed}.",
-            f"Phương pháp phân lớp không hợp lệ {key!r}; các giá trị hợp lệ: {allowed}.",
-        )
+        what = Bilingual("Phương pháp phân lớp", "classification scheme")
+        raise unknown_key(key, SCHEMES, what, scheme_label)
     return key
 
 

@@ -36,7 +36,7 @@ from ntm_geo.bilingual import Bilingual
 from ntm_geo.criteria.frameworks import Framework, default_framework
 from ntm_geo.criteria.frameworks import framework as framework_by_id
 from ntm_geo.datasets import schema
-from ntm_geo.errors import ConfigError
+from ntm_geo.errors import ConfigError, unknown_key
 from ntm_geo.maps.classify import (
     NO_DATA,
     NOT_ASSESSED,
@@ -236,11 +236,8 @@ schema.on_change(_registry_changed)
 def theme(key: str) -> Theme:
     """Look a theme up; raises :class:`ConfigError` listing the allowed keys."""
     if key not in THEMES:
-        allowed = ", ".join(THEMES)
-        raise ConfigError(
-            f"Unknown theme {key!r}; allowed: {allowed}.",
-            f"Chủ đề bản đồ không hợp lệ {key!r}; các giá trị hợp lệ: {allowed}.",
-        )
+        what = Bilingual("Chủ đề bản đồ", "theme")
+        raise unknown_key(key, THEMES, what, lambda k, lang: THEMES[k].label(lang))
     return THEMES[key]
 
 

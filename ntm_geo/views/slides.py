@@ -29,12 +29,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from ntm_geo.bilingual import Bilingual
 from ntm_geo.datasets import catalog
 from ntm_geo.datasets.contract import ILLUSTRATIVE
-from ntm_geo.errors import ConfigError
+from ntm_geo.errors import ConfigError, allowed_list
 from ntm_geo.i18n import register, t
 from ntm_geo.maps.themes import VARIABLES, year_variable
-from ntm_geo.views.viewstate import _SLIDES, UNUSED, Notice, ViewState
+from ntm_geo.views.viewstate import _SLIDES, UNUSED, Notice, ViewState, variable_label
 
 SEPARATOR = "~"
 MAX_SLIDES = 50  # the ``slide`` URL parameter accepts 1-50
@@ -129,14 +130,19 @@ class _SlideError(ConfigError):
         self.why_en, self.why_vi = why_en, why_vi
 
 
-def _bad(spec: str, why_en: str, why_vi: str) -> ConfigError:
+def _bad(spec: str, why_en: str, why_vi: str, allowed: Bilingual | None = None) -> ConfigError:
+    """A bad slide spec. ``allowed`` (:func:`ntm_geo.errors.allowed_list`) goes in the message,
+    not in the short reason a link notice shows (every variable of every theme is too long a list
+    for a notice on a projector)."""
+    more_en = f" (allowed: {allowed.en})" if allowed else ""
+    more_vi = f" (hợp lệ: {allowed.vi})" if allowed else ""
     return _SlideError(
-        f"Slide {spec[:80]!r}: {why_en}. Write a slide as VARIABLE.YEAR (e.g. criteria_met.2015), "
+        f"Slide {spec[:80]!r}: {why_en}{more_en}. Write a slide as VARIABLE.YEAR (e.g. criteria_met.2015), "
         f"optionally .dDDD for a district, or 'change', 'compare:year', 'compare:VAR.YEAR:VAR.YEAR'.",
-        f"Trang chiếu {spec[:80]!r}: {why_vi}. Viết trang chiếu dạng CHỈ_TIÊU.NĂM (ví dụ criteria_met.2015), "
+        f"Trang chiếu {spec[:80]!r}: {why_vi}{more_vi}. Viết trang chiếu dạng CHỈ_TIÊU.NĂM (ví dụ criteria_met.2015), "
         f"có thể thêm .dDDD cho một huyện, hoặc 'change', 'compare:year', 'compare:CHỈ_TIÊU.NĂM:CHỈ_TIÊU.NĂM'.",
-        why_en.split(" (allowed")[0],
-        why_vi.split(" (hợp lệ")[0],
+        why_en,
+        why_vi,
     )
 
 
@@ -145,11 +151,8 @@ def _map_spec(text: str, spec: str, years: Iterable[int] | None = None) -> Slide
     if not var:
         raise _bad(spec, "not of the form VARIABLE.YEAR", "không có dạng CHỈ_TIÊU.NĂM")
     if var not in VARIABLES:
-        raise _bad(
-            spec,
-            f"unknown variable {var!r} (allowed: {', '.join(VARIABLES)})",
-            f"chỉ tiêu {var!r} không tồn tại (hợp lệ: {', '.join(VARIABLES)})",
-        )
+        listed = allowed_list(VARIABLES, variable_label)
+        raise _bad(spec, f"unknown variable {var!r}", f"chỉ tiêu {var!r} không tồn tại", listed)
     _check_year(year, spec, years)
     return SlideMap(var, int(year))
 

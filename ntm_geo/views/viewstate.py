@@ -49,9 +49,11 @@ from typing import Literal
 from ntm_geo.bilingual import Bilingual
 from ntm_geo.datasets import catalog
 from ntm_geo.datasets.contract import ILLUSTRATIVE
+from ntm_geo.errors import allowed_list, unknown_reason
 from ntm_geo.geo.vintages import DEFAULT_VINTAGE, VINTAGES
-from ntm_geo.maps.classify import K_RANGE, SCHEMES
-from ntm_geo.maps.themes import THEMES
+from ntm_geo.i18n import LANGUAGES
+from ntm_geo.maps.classify import K_RANGE, SCHEMES, scheme_label
+from ntm_geo.maps.themes import THEMES, VARIABLES
 
 LANGS: tuple[str, ...] = ("vi", "en")
 MAX_CODES = 226  # a link can name at most every unit once
@@ -267,6 +269,9 @@ def from_query(
     def bad(name: str, raw: str, vi: str, en: str, kind: NoticeKind = INVALID) -> None:
         notices.append(Notice(name, raw[:80], vi, en, kind))
 
+    def unknown(name: str, raw: str, reason: Bilingual) -> None:
+        bad(name, raw, reason.vi, reason.en)
+
     for name, raw_value in params.items():
         raw = _first(raw_value).strip()
         if name == "dataset":
@@ -285,26 +290,15 @@ def from_query(
             if raw in THEMES:
                 values["theme"] = raw
             else:
-                allowed = ", ".join(THEMES)
-                bad(
-                    name,
-                    raw,
-                    f"chủ đề không hợp lệ; các giá trị hợp lệ: {allowed}",
-                    f"unknown theme; allowed: {allowed}",
-                )
+                unknown(name, raw, unknown_reason(Bilingual("chủ đề", "theme"), THEMES, theme_label))
         elif name == "var":
             values["var"] = raw  # checked against the theme below
         elif name == "scheme":
             if raw in SCHEMES:
                 values["scheme"] = raw
             else:
-                allowed = ", ".join(SCHEMES)
-                bad(
-                    name,
-                    raw,
-                    f"phương pháp phân lớp không hợp lệ; các giá trị hợp lệ: {allowed}",
-                    f"unknown classification scheme; allowed: {allowed}",
-                )
+                what = Bilingual("phương pháp phân lớp", "classification scheme")
+                unknown(name, raw, unknown_reason(what, SCHEMES, scheme_label))
         elif name == "k":
             if raw.isdigit() and int(raw) in K_RANGE:
                 values["k"] = int(raw)
@@ -350,7 +344,7 @@ def from_query(
             if raw in LANGS:
                 values["lang"] = raw
             else:
-                bad(name, raw, "ngôn ngữ phải là vi hoặc en", "language must be vi or en")
+                unknown(name, raw, unknown_reason(Bilingual("ngôn ngữ", "language"), LANGS, _lang_label))
         elif name == "mode":
             if raw in ("present", "multiples"):
                 values["mode"] = raw
@@ -377,13 +371,8 @@ def from_query(
             if raw in VINTAGES:
                 values["units"] = raw
             else:
-                allowed = ", ".join(VINTAGES)
-                bad(
-                    name,
-                    raw,
-                    f"bộ đơn vị hành chính phải là {allowed}",
-                    f"unit vintage must be one of {allowed}",
-                )
+                what = Bilingual("bộ đơn vị hành chính", "unit vintage")
+                unknown(name, raw, unknown_reason(what, VINTAGES, vintage_label))
         elif name == "compare":
             if _COMPARE.match(raw):
                 values["compare"] = raw
@@ -401,14 +390,36 @@ def from_query(
     elif var in allowed_vars:
         values["var"] = var
     else:
+        named = allowed_list([theme_key], theme_label)  # "Tỷ lệ hộ nghèo (poverty)"
+        listed = allowed_list(allowed_vars, variable_label)
         bad(
             "var",
             str(var),
-            f"chỉ tiêu không thuộc chủ đề {theme_key}; các giá trị hợp lệ: {', '.join(allowed_vars)}",
-            f"not a variable of theme {theme_key}; allowed: {', '.join(allowed_vars)}",
+            f"chỉ tiêu không thuộc chủ đề {named.vi}; các giá trị hợp lệ: {listed.vi}",
+            f"not a variable of theme {named.en}; allowed: {listed.en}",
         )
         values["var"] = allowed_vars[0]
     return replace(DEFAULT, **values), notices  # type: ignore[arg-type]  # each value was checked above against its field
+
+
+def theme_label(key: str, lang: str) -> str:
+    """A theme's name in ``lang`` (:data:`ntm_geo.maps.themes.THEMES`), for "allowed" lists."""
+    return THEMES[key].label(lang)
+
+
+def variable_label(key: str, lang: str) -> str:
+    """A map variable's name in ``lang`` (:data:`ntm_geo.maps.themes.VARIABLES`, labelled by the
+    schema registry), for "allowed" lists."""
+    return VARIABLES[key].label(lang)
+
+
+def vintage_label(key: str, lang: str) -> str:
+    """A unit vintage's name in ``lang`` (:data:`ntm_geo.geo.vintages.VINTAGES`), for "allowed" lists."""
+    return Bilingual.of(VINTAGES[key], "label").pick(lang)
+
+
+def _lang_label(key: str, lang: str) -> str:
+    return LANGUAGES[key]  # each language by its own name, in either language
 
 
 def check_query(
