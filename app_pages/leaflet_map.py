@@ -44,8 +44,8 @@ _ASSETS = local_asset_urls()
 # topology (``window.__ntmPrefetch``, taken by the module): they come in parallel instead of one
 # after the other (bench/README.md). URLs are absolute: the inline script itself has no base URL.
 # When the module itself cannot be loaded, the loader shows the map's error text and sends
-# "ready" (the first paint's controls wait for it). It starts with a comment line: Streamlit treats a one-line string holding "/" as a file path, a
-# string with a newline as inline code.
+# "ready" (the first paint's controls wait for it). It starts with a comment line: Streamlit
+# treats a one-line string holding "/" as a file path, a string with a newline as inline code.
 LOADER_JS = (
     "// ntm-geo map component loader\n"
     "const G = window, abs = (p) => new URL(p, G.location.href).href, asked = new Set();\n"
