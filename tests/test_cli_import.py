@@ -72,7 +72,23 @@ def test_report_check_runs_for_2011_and_2015(capsys):
     assert status == 0
     found = re.search(r"Comparison with report 48/BC-BCĐ for 2015: (\d+)/(\d+) figures match\.", out)
     assert found and found.group(1) == found.group(2)
-    assert "✓ Poor households, province: 11.9 / 11.9028" in out
+    assert "✓ Poor households, province: 11.9 / 11.9\n" in out  # the report's precision (trial 8, m4)
+    assert "✓ Mean criteria per commune: 7.4 / 7.4\n" in out
+
+
+def test_report_check_numbers_in_vietnamese_have_a_decimal_comma(capsys, tmp_path):
+    """trial 8, m4: "Tỷ lệ hộ nghèo toàn tỉnh: 11.9 / 19.6542" — a decimal point and 4 decimals in
+    Vietnamese text; now the report's precision and a decimal comma."""
+    import pandas as pd
+
+    table = pd.read_csv(ILLUSTRATIVE_2015, dtype=str, comment="#")
+    table["poverty_rate_pct"] = "19.6542"  # every unit: the province rate is 19.6542 %
+    path = tmp_path / "ngheo.csv"
+    table.to_csv(path, index=False)
+    status, out, _ = run(capsys, str(path), "--dry-run")
+    assert status == 0
+    assert "  ✗ Tỷ lệ hộ nghèo toàn tỉnh: 11,9 / 19,7\n" in out
+    assert "  ✓ Bình quân số tiêu chí/xã: 7,4 / 7,4\n" in out
 
 
 def test_vietnamese_is_the_default(capsys):

@@ -366,11 +366,9 @@ def run(args: argparse.Namespace) -> int:
             print("\n" + _t("check", lang, year=report.year, ok=sum(r.ok for r in rows), n=len(rows)))
             for r in rows:
                 label = Bilingual.of(r, "label").pick(lang)
-                report_value, computed = (_json_number(v) for v in (r.report_value, r.computed_value))
-                print(
-                    f"  {'✓' if r.ok else '✗'} {label}: {report_value} / "
-                    f"{'—' if computed is None else computed}"
-                )  # — : the file gives no value for it
+                report_value, computed = (r.value_text(v, lang) for v in (r.report_value, r.computed_value))
+                # at the report's precision, as the reader writes numbers; — : the file gives no value
+                print(f"  {'✓' if r.ok else '✗'} {label}: {report_value} / {computed}")
         elif why:
             print("\n" + _t("check_skip", lang, why=why))
         if unconfirmed and report.ok_rows():
