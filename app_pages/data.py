@@ -637,7 +637,9 @@ if report is not None:
         confirmed_points = not report.to_confirm or st.checkbox(
             t("data_confirm", L, n=len(report.to_confirm)), key="confirm_points"
         )
-        n_rejected = len({r for r in rejected["row"].dropna()}) if len(rejected) else 0
+        # rows not imported; a ward's row with ignored criteria is imported (listed, not left out)
+        not_imported = rejected.loc[rejected["issue"] != "ignored", "row"]
+        n_rejected = len(set(not_imported.dropna()))
         submitted = st.form_submit_button(
             t("data_save_button", L, n=len(report.table), rejected=n_rejected),
             type="primary",

@@ -43,8 +43,9 @@ _ASSETS = local_asset_urls()
 # fetch, one run) and stylesheet (preloaded; the module's <link> takes it) and for the map's
 # topology (``window.__ntmPrefetch``, taken by the module): they come in parallel instead of one
 # after the other (bench/README.md). URLs are absolute: the inline script itself has no base URL.
-# It starts with a comment line: Streamlit treats a one-line string holding "/" as a file path, a
-# string with a newline as inline code.
+# When the module itself cannot be loaded, the loader shows the map's error text and sends
+# "ready" (the first paint's controls wait for it). It starts with a comment line: Streamlit
+# treats a one-line string holding "/" as a file path, a string with a newline as inline code.
 LOADER_JS = (
     "// ntm-geo map component loader\n"
     "const G = window, abs = (p) => new URL(p, G.location.href).href, asked = new Set();\n"
@@ -55,14 +56,19 @@ LOADER_JS = (
     "  l.rel = 'preload'; l.as = 'style'; l.href = url; document.head.appendChild(l);\n"
     "};\n"
     "export default (component) => {\n"
+    "  let d = {};\n"
+    "  try { d = JSON.parse(new TextDecoder().decode(component.data)); } catch { /* module says */ }\n"
     f"  for (const u of {json.dumps([u for _, u in _ASSETS.js])}) ask(abs(u), (url) => import(url).catch(() => {{}}));\n"
     f"  for (const u of {json.dumps([u for _, u in _ASSETS.css])}) ask(abs(u), preload);\n"
-    "  try {\n"
-    "    ask(JSON.parse(new TextDecoder().decode(component.data)).topology.url, (url) => {\n"
-    "      PRE[url] = fetch(url, { cache: 'force-cache' }); PRE[url].catch(() => {});\n"
-    "    });\n"
-    "  } catch { /* no topology in the data: the module says so */ }\n"
-    f"  return import(abs({json.dumps(MODULE_URL)})).then((m) => m.default(component));\n"
+    "  if (d.topology) ask(d.topology.url, (url) => {\n"
+    "    PRE[url] = fetch(url, { cache: 'force-cache' }); PRE[url].catch(() => {});\n"
+    "  });\n"
+    f"  return import(abs({json.dumps(MODULE_URL)})).then((m) => m.default(component), () => {{\n"
+    "    const e = document.createElement('div'); e.className = 'ntm-map-error'; e.textContent = d.error;\n"
+    "    e.style.cssText = 'padding:1rem;border:1px solid #c00;color:#900';\n"
+    "    component.parentElement.replaceChildren(e);\n"
+    "    if (d.ready) component.setTriggerValue('ready', true);\n"
+    "  });\n"
     "};"
 )
 _COMPONENT = st.components.v2.component("ntm_geo.map", js=LOADER_JS, isolate_styles=False)

@@ -71,8 +71,9 @@ COMMUNE_LABEL_ZOOM = 11.5
 SOURCE_LINE_PX = 30  # the source line under the two comparison maps
 # the source line: read from a meeting room, 18 px and more from 1920 px wide, 14 px at 1024
 SOURCE_FONT = "clamp(14px, 0.95vw, 22px)"
-MAP_HEIGHT = f"calc(100vh - {BAR_PX + 20}px)"
-COMPARE_HEIGHT = f"calc(100vh - {BAR_PX + 20 + SOURCE_LINE_PX}px)"
+# a link's notices: one collapsed line above the map (its height and the gap under it), the map
+# shorter by as much while they show, so it stays on a 768-pixel screen (trial 8, m5)
+NOTICE_PX = 38
 # ←/→ and PageUp/PageDown (what clickers send) click the ◀/▶ buttons (by their st-key-* class)
 SLIDE_KEYS = {"ArrowRight": "ntm_next", "PageDown": "ntm_next", "ArrowLeft": "ntm_prev", "PageUp": "ntm_prev"}
 
@@ -91,6 +92,10 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
   white-space: nowrap; line-height: 2.2; }}
 .st-key-ntm_bar button {{ padding: 2px 8px; min-height: 40px; }}
 .st-key-ntm_bar button p {{ font-size: clamp(16px, 1.4vw, 24px); font-weight: 600; white-space: nowrap; }}
+.st-key-ntm_link_notices [data-testid="stExpander"] details {{ border-color: #e0b000; background: #fffbe6; }}
+.st-key-ntm_link_notices summary {{ padding: 2px 10px; min-height: 0; height: {NOTICE_PX - 6}px; }}
+.st-key-ntm_link_notices summary p {{ font-size: 15px; line-height: 1.2; white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis; }}
 .st-key-ntm_compare_source p {{ font-size: {SOURCE_FONT}; margin: 0; color: #222; white-space: nowrap; overflow: hidden;
   text-overflow: ellipsis; }}
 </style>"""
@@ -227,11 +232,18 @@ def _decorate(spec: ViewSpec, caption: str, *, source: bool = True, district_lab
     return out
 
 
+def map_height(*, compare: bool, notices: bool) -> str:
+    """The map's CSS height: the screen less the title bar, the link notices' line (when shown)
+    and, under two compared maps, their source line."""
+    room = BAR_PX + 20 + (NOTICE_PX if notices else 0) + (SOURCE_LINE_PX if compare else 0)
+    return f"calc(100vh - {room}px)"
+
+
 def _show(spec: dict, key: str, compare: bool) -> None:
     show_map(
         spec,
         key=key,
-        height=COMPARE_HEIGHT if compare else MAP_HEIGHT,
+        height=map_height(compare=compare, notices=noticed),
         look="projector",
         keyboard=False,  # arrow keys step slides, even after a click on the map
         keys=SLIDE_KEYS,
@@ -320,7 +332,7 @@ with bar[4], st.popover("", icon=":material/list:", width="stretch"):
 with bar[5]:
     st.button(t("present_lang", L), key="ntm_lang", on_click=_switch_lang, width="stretch")
 
-show_link_notices(ss.pop("present_notices", []), L)
+noticed = show_link_notices(ss.pop("present_notices", []), L, compact=True)
 
 query = _query()
 sync_query(query, "present")

@@ -71,6 +71,10 @@ register(
             "Trang này không dùng một số tham số của liên kết; chúng đã được bỏ khỏi địa chỉ:",
             "This page does not use some of the link's parameters; they have been removed from the address:",
         ),
+        "link_notices_compact": (
+            "Liên kết: {n} tham số không hiển thị như đã ghi — bấm để xem",
+            "Link: {n} parameter(s) not shown as given — click for details",
+        ),
         "link_adjusted": (
             "Trang hiển thị khác một chút so với liên kết yêu cầu:",
             "The page shows something slightly different from what the link asked for:",
@@ -111,10 +115,31 @@ def read_link(
     )
 
 
-def show_link_notices(notices: Iterable[Notice], lang: str) -> None:
+def show_link_notices(notices: Iterable[Notice], lang: str, *, compact: bool = False) -> bool:
     """Say what of the link the page does not show as given: one warning per kind of notice,
-    under its own heading (:data:`NOTICE_HEADINGS`); raw values escaped (links are hostile input)."""
+    under its own heading (:data:`NOTICE_HEADINGS`); raw values escaped (links are hostile input).
+
+    With ``compact`` (the presentation page: its map fills a 768-pixel projector screen) the
+    warnings are inside one collapsed expander whose single line says how many parameters of the
+    link are not shown as given (trial 8, m5: two notice boxes pushed the map's lower half off the
+    screen). Returns whether anything was shown.
+    """
     notices = list(notices)
+    if not notices:
+        return False
+    if not compact:
+        _notice_boxes(notices, lang)
+        return True
+    params = len(dict.fromkeys(n.param for n in notices))
+    with (
+        st.container(key="ntm_link_notices"),
+        st.expander(t("link_notices_compact", lang, n=params), icon=":material/link:"),
+    ):
+        _notice_boxes(notices, lang)
+    return True
+
+
+def _notice_boxes(notices: list[Notice], lang: str) -> None:
     for kind, heading in NOTICE_HEADINGS.items():
         items = "\n".join(
             f"- **{escape_markdown(n.param)}** = {escape_markdown(n.value)} — "

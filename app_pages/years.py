@@ -262,7 +262,7 @@ def multiples() -> None:
         return
     st.markdown(f"#### {VARIABLES[var].label(L)} — {', '.join(map(str, shown))} — {source}")
     if info.illustrative:
-        st.captioninfo.note.pick(L)
+        st.caption(info.note.pick(L))
     names = list(bounds.communes_web["name_with_type"] + " (" + bounds.communes_web["district_name"] + ")")
     markup = small_multiples_html(
         panels_geometry(), shared, names, legend_title=legend_title(shared.overall, L), lang=L

@@ -77,16 +77,6 @@ def _configure_check(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the labels (default vi)")
 
 
-def _fmt(value: float, unit: str) -> str:
-    if math.isnan(value):
-        return "—"
-    if unit in ("xã", "huyện", "đơn vị"):
-        return f"{value:.0f}"
-    if unit == "tiêu chí":
-        return f"{value:.3f}".rstrip("0").rstrip(".")
-    return f"{value:.2f}"
-
-
 def _json_value(value: float) -> float | int | None:
     if math.isnan(value):
         return None
@@ -174,8 +164,8 @@ def _check_report(args: argparse.Namespace) -> int:
         table = [
             (
                 Bilingual.of(r, "label").pick(args.lang),
-                _fmt(r.report_value, r.unit),
-                _fmt(r.computed_value, r.unit),
+                r.value_text(r.report_value, args.lang),
+                r.value_text(r.computed_value, args.lang),
                 "✓" if r.ok else "✗",
             )
             for r in rows

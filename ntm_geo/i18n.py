@@ -36,9 +36,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "loading_controls": ("Đang tải các tùy chọn bản đồ…", "Loading the map options…"),
     "map_error": (
-        "Không vẽ được bản đồ: trình duyệt không tải được thư viện Leaflet từ ứng dụng. Hãy tải lại trang;"
+        "Không vẽ được bản đồ: trình duyệt không tải được tệp của bản đồ (thư viện Leaflet, mô-đun bản đồ"
+        " hoặc ranh giới) từ ứng dụng. Hãy tải lại trang;"
         " nếu vẫn lỗi, chạy lại `python -m ntm_geo.maps.webassets` trên máy chủ.",
-        "The map could not be drawn: the browser could not load Leaflet from the app. Reload the page;"
+        "The map could not be drawn: the browser could not load the map's files (Leaflet, the map module"
+        " or the boundaries) from the app. Reload the page;"
         " if it persists, run `python -m ntm_geo.maps.webassets` on the server.",
     ),
     "tiles": ("Nền bản đồ OpenStreetMap (cần internet)", "OpenStreetMap background (needs internet)"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -57,6 +58,21 @@ def test_check_report_table_passes(capsys, monkeypatch, real_units_loader, year)
     out = capsys.readouterr().out
     assert "Báo cáo" in out and "✓" in out and "✗" not in out
     assert "Tỷ lệ hộ nghèo toàn tỉnh" in out
+
+
+def test_check_report_numbers_are_written_as_the_reader_writes_them(capsys, monkeypatch):
+    """trial 8, m4: "Bình quân số tiêu chí/xã: 7.4 / 9.4638" in Vietnamese text; now the report's
+    precision and the language's decimal separator (synthetic weights: the poverty rate differs)."""
+    monkeypatch.setattr(il, "load_units", synthetic_units)
+    cli.main(["check-report", "--year", "2015"])
+    vi = {line.split("  ")[0]: line.split()[-3:] for line in capsys.readouterr().out.splitlines()[1:32]}
+    cli.main(["check-report", "--year", "2015", "--lang", "en"])
+    en = {line.split("  ")[0]: line.split()[-3:] for line in capsys.readouterr().out.splitlines()[1:32]}
+    assert vi["Bình quân số tiêu chí/xã"] == ["7,4", "7,4", "✓"]
+    assert en["Mean criteria per commune"] == ["7.4", "7.4", "✓"]
+    report, computed, mark = vi["Tỷ lệ hộ nghèo toàn tỉnh"]
+    assert mark == "✗" and report == "11,9" and re.fullmatch(r"\d+,\d", computed)
+    assert en["Poor households, province"][1] == computed.replace(",", ".")
 
 
 def test_check_report_json(capsys, monkeypatch, real_units_loader):

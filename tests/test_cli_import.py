@@ -72,7 +72,23 @@ def test_report_check_runs_for_2011_and_2015(capsys):
     assert status == 0
     found = re.search(r"Comparison with report 48/BC-BCĐ for 2015: (\d+)/(\d+) figures match\.", out)
     assert found and found.group(1) == found.group(2)
-    assert "✓ Poor households, province: 11.9 / 11.9028" in out
+    assert "✓ Poor households, province: 11.9 / 11.9\n" in out  # the report's precision (trial 8, m4)
+    assert "✓ Mean criteria per commune: 7.4 / 7.4\n" in out
+
+
+def test_report_check_numbers_in_vietnamese_have_a_decimal_comma(capsys, tmp_path):
+    """trial 8, m4: "Tỷ lệ hộ nghèo toàn tỉnh: 11.9 / 19.6542" — a decimal point and 4 decimals in
+    Vietnamese text; now the report's precision and a decimal comma."""
+    import pandas as pd
+
+    table = pd.read_csv(ILLUSTRATIVE_2015, dtype=str, comment="#")
+    table["poverty_rate_pct"] = "19.6542"  # every unit: the province rate is 19.6542 %
+    path = tmp_path / "ngheo.csv"
+    table.to_csv(path, index=False)
+    status, out, _ = run(capsys, str(path), "--dry-run")
+    assert status == 0
+    assert "  ✗ Tỷ lệ hộ nghèo toàn tỉnh: 11,9 / 19,7\n" in out
+    assert "  ✓ Bình quân số tiêu chí/xã: 7,4 / 7,4\n" in out
 
 
 def test_vietnamese_is_the_default(capsys):
@@ -330,14 +346,70 @@ def test_a_ward_row_with_criteria_is_saved_with_its_poverty_rate_and_the_values_
     status, out, _ = run(capsys, str(path), "--lang", "en", "--name", "Phường thử")
     assert status == 0
     assert "2 rows imported; 0 unmatched, 0 duplicate, 0 with invalid values" in out
-    assert "Values ignored (the rows are imported: wards and townships are not assessed for NTM) (20):" in out
     assert (
-        "bao_cao.csv, row 3, column «Số tiêu chí đạt»: ward Phường Hoàng Văn Thụ (05971) is not assessed "
-        "for NTM — value ignored (its criteria stay empty: not assessed; the row's other values are "
-        "imported). (value «19»)"
+        "Values ignored (the rows are imported: wards and townships are not assessed for NTM) "
+        "(20 cells, 1 row):\n"
+        "  bao_cao.csv, row 3, Phường Hoàng Văn Thụ (05971): 20 criteria cells ignored: TC1 … TC19, "
+        "Số tiêu chí đạt\n"
     ) in out
     (info,) = store_dir.list_infos()
     table = store_dir.load_table(info.id, 2015).set_index("commune_code")
     assert table.loc["05971", "poverty_rate_pct"] == 1.2
     assert table.loc["05971", ["c01", "c19", "criteria_met"]].isna().all()
     assert len(store_dir.get_report(info.id, 2015)["ignored"]) == 20
+
+
+def _ward_rows(n_wards: int, blank: str) -> str:
+    """A 2015 table: a commune row, then ``n_wards`` phường/thị trấn rows each with 19 criteria
+    and a count, criterion ``blank`` left empty."""
+    from ntm_geo.geo.units import official_units
+
+    units = official_units()
+    wards = units[units["unit_type"] != "xa"]["commune_code"].tolist()[:n_wards]
+    tc = ",".join(f"TC{k}" for k in range(1, 20))
+    cells = ",".join("" if f"TC{k}" == blank else "1" for k in range(1, 20))
+    rows = [
+        f"Mã xã,Năm,{tc},Số tiêu chí đạt,Tỷ lệ hộ nghèo (%)",
+        f"06628,2015,{','.join(['1'] * 19)},19,11.9",
+    ]
+    rows += [f"{code},2015,{cells},18,1.2" for code in wards]
+    return "\n".join(rows) + "\n"
+
+
+def test_the_ignored_values_are_listed_one_line_per_row(capsys, tmp_path):
+    """trial 8, m2: one line per ward row (where, unit, how many cells, which columns — runs side
+    by side in the file shortened), not one sentence per cell."""
+    path = tmp_path / "phuong.csv"
+    path.write_text(_ward_rows(2, blank="TC6"), encoding="utf-8")
+    status, out, _ = run(capsys, str(path), "--dry-run")
+    assert status == 0
+    block = out.split("Giá trị bỏ qua")[1].split("\n\n")[0]
+    assert block.splitlines() == [
+        " (dòng vẫn được nhập: phường, thị trấn không thuộc diện đánh giá NTM) (38 ô, 2 dòng):",
+        "  phuong.csv, dòng 3, Phường Hoàng Văn Thụ (05971): 19 ô tiêu chí bỏ qua: TC1 … TC5, TC7 … TC19, "
+        "Số tiêu chí đạt",
+        "  phuong.csv, dòng 4, Phường Tam Thanh (05974): 19 ô tiêu chí bỏ qua: TC1 … TC5, TC7 … TC19, "
+        "Số tiêu chí đạt",
+    ]
+    assert len(json.loads(run(capsys, str(path), "--dry-run", "--json")[1])["ignored"]) == 38
+
+
+@pytest.mark.parametrize(
+    ("lang", "more"), [("vi", "  … (+17; --json liệt kê tất cả)"), ("en", "  … (+17; --json lists them all)")]
+)
+def test_a_cut_list_says_that_json_gives_all_of_it(capsys, tmp_path, monkeypatch, lang, more):
+    """trial 8, m2: "… (+330)" said nothing of where the rest is."""
+    from ntm_geo.cli import import_table
+
+    monkeypatch.setattr(import_table, "MAX_LISTED", 2)
+    path = tmp_path / "phuong.csv"
+    path.write_text(_ward_rows(19, blank=""), encoding="utf-8")
+    status, out, _ = run(capsys, str(path), "--dry-run", "--lang", lang)
+    assert status == 0
+    block = out.split("\n\n")
+    ignored = next(b for b in block if b.startswith(("Giá trị bỏ qua", "Values ignored")))
+    assert len(ignored.splitlines()) == 4 and ignored.splitlines()[-1] == more
+    assert re.search(
+        r"\(\+204; --json (liệt kê tất cả|lists them all)\)$",
+        next(b for b in block if b.startswith(("Đơn vị không", "Units without"))).splitlines()[0],
+    )

@@ -51,3 +51,36 @@ def test_unknown_framework_or_year_is_refused_in_both_languages(tmp_path, capsys
     err = capsys.readouterr().err
     assert message in err and "Lỗi:" in err
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_the_format_comes_from_the_output_extension(tmp_path, capsys):
+    # m3 (trial 8): `template -o x.csv` wrote an Excel workbook into a file named .csv
+    csv_out, xlsx_out = tmp_path / "mau.csv", tmp_path / "mau.XLSX"
+    assert cli.main(["template", "--year", "2015", "-o", str(csv_out)]) == 0
+    assert not csv_out.read_bytes().startswith(b"PK")  # not a zip (xlsx)
+    assert len(csv_out.read_bytes().decode("utf-8-sig").splitlines()) == 227  # header + 226 units
+    assert cli.main(["template", "--year", "2015", "-o", str(xlsx_out)]) == 0
+    assert "Dữ liệu" in openpyxl.load_workbook(io.BytesIO(xlsx_out.read_bytes())).sheetnames
+
+
+@pytest.mark.parametrize(
+    ("args", "vi", "en"),
+    [
+        (
+            ["--format", "xlsx", "-o", "x.csv"],
+            "x.csv: --format xlsx không khớp với phần mở rộng .csv của tệp",
+            "x.csv: --format xlsx does not match the file's extension .csv",
+        ),
+        (
+            ["-o", "x.xls"],
+            "x.xls: phần mở rộng .xls không được hỗ trợ; đặt tên tệp .xlsx (Excel) hoặc .csv.",
+            "x.xls: unknown file extension .xls; name the file .xlsx (Excel) or .csv.",
+        ),
+    ],
+)
+def test_a_format_that_contradicts_the_extension_is_refused(tmp_path, monkeypatch, capsys, args, vi, en):
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["template", "--year", "2015", *args]) == 2
+    err = capsys.readouterr().err
+    assert f"Lỗi: {vi}" in err and f"Error: {en}" in err
+    assert list(tmp_path.iterdir()) == []  # nothing written

@@ -144,6 +144,32 @@ def test_notices_are_grouped_under_one_heading_per_kind_and_the_address_is_the_p
     assert dict(at.query_params) == {"lang": "en"}  # the data page's address: the language only
 
 
+_COMPACT_SCRIPT = """
+import streamlit as st
+from app_pages.urlsync import show_link_notices
+from ntm_geo.views.links import parse_link
+
+link = parse_link({"year": "1999", "theme": "<img src=x>", "slides": "99"}, "present")
+st.session_state["shown"] = show_link_notices(link.notices, "vi", compact=True)
+st.session_state["none"] = show_link_notices([], "vi", compact=True)
+"""
+
+
+def test_compact_notices_are_one_collapsed_line_with_the_boxes_inside():
+    """trial 8, m5: the presentation's notice boxes pushed its map off a 768-pixel projector."""
+    at = AppTest.from_string(_COMPACT_SCRIPT, default_timeout=60).run()
+    assert not at.exception, at.exception
+    (box,) = at.expander
+    assert box.label == "Liên kết: 2 tham số không hiển thị như đã ghi — bấm để xem"
+    assert box.proto.expanded is False and box.icon == ":material/link:"
+    assert [w.value.split("\n")[0] for w in box.warning] == [
+        "Một số tham số của liên kết không hợp lệ và đã được bỏ qua; trang dùng giá trị mặc định cho chúng:",
+        "Trang hiển thị khác một chút so với liên kết yêu cầu:",  # year 1999 → 2011
+    ]
+    assert "<img src=x>" not in box.warning[0].value  # escaped
+    assert at.session_state["shown"] is True and at.session_state["none"] is False
+
+
 _BACK_SCRIPT = """
 import streamlit as st
 from app_pages.urlsync import last_synced, sync_query, url_changed_outside

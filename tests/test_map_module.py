@@ -149,3 +149,43 @@ def test_component_loader_asks_once_for_the_topology_and_the_stylesheet(tmp_path
     assert out["links"] == [
         ["link", "preload", "style", "http://127.0.0.1:8501/app/static/vendor/leaflet/leaflet.css"]
     ]
+
+
+# The module cannot be imported in node (an http URL): the loader's failure branch, as when the
+# browser cannot fetch the module.
+LOADER_FAILURE_HARNESS = r"""
+globalThis.window = globalThis;
+globalThis.location = { href: "http://127.0.0.1:8501/map" };
+globalThis.fetch = () => Promise.resolve({ ok: true });
+globalThis.document = { createElement: (tag) => ({ tag, style: {} }), head: { appendChild: () => {} } };
+const loader = await import(process.argv[2]);
+const shown = [], triggers = [];
+const component = (spec) => ({
+  data: new TextEncoder().encode(JSON.stringify(spec)),
+  parentElement: { replaceChildren: (...els) => shown.push(els.map((e) => [e.tag, e.className, e.textContent])) },
+  setTriggerValue: (name, value) => triggers.push([name, value]),
+});
+await loader.default(component({ topology: { url: "/t.json" }, error: "Không vẽ được bản đồ", ready: true }));
+await loader.default(component({ topology: { url: "/t.json" }, error: "Không vẽ được bản đồ", ready: false }));
+console.log(JSON.stringify({ shown, triggers }));
+"""
+
+
+def test_component_loader_says_so_and_sends_ready_when_the_module_cannot_be_loaded(tmp_path: Path):
+    """Before, the loader's import had no handler: Streamlit showed its English "BidiComponent
+    Error" and the first paint's controls waited for a "ready" that never came."""
+    import json
+
+    from app_pages.leaflet_map import LOADER_JS
+
+    loader = tmp_path / "loader.mjs"
+    loader.write_text(LOADER_JS, encoding="utf-8")
+    harness = tmp_path / "harness.mjs"
+    harness.write_text(LOADER_FAILURE_HARNESS, encoding="utf-8")
+    done = subprocess.run(
+        [_node(), str(harness), loader.as_uri()], capture_output=True, text=True, timeout=60, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert out["shown"] == [[["div", "ntm-map-error", "Không vẽ được bản đồ"]]] * 2
+    assert out["triggers"] == [["ready", True]]  # only when the page waits for it

@@ -185,3 +185,21 @@ def test_display_table_is_what_both_pages_show():
     assert list(en.columns) == ["Figure", "Report", "Computed", "Match"]
     assert len(vi) == len(rows) and set(vi["Khớp"]) <= {"✓", "✗"}
     assert en["Figure"].iloc[0] == rows[0].label_en and vi["Số liệu"].iloc[0] == rows[0].label_vi
+
+
+def test_display_table_writes_the_numbers_at_the_reports_precision_with_the_languages_separator():
+    """trial 8, m4: the data page's and the map page's report check showed "19.6542" in Vietnamese."""
+    table = load_illustrative(2015).assign(poverty_rate_pct=19.6542)
+    rows = rc.check_table(table, synthetic_units(), 2015)
+    vi = rc.display_table(rows, "vi").set_index("Số liệu")
+    en = rc.display_table(rows, "en").set_index("Figure")
+    assert vi.loc["Tỷ lệ hộ nghèo toàn tỉnh", ["Báo cáo", "Tính từ dữ liệu", "Khớp"]].tolist() == [
+        "11,9",
+        "19,7",
+        "✗",
+    ]
+    assert en.loc["Poor households, province", ["Report", "Computed"]].tolist() == ["11.9", "19.7"]
+    assert vi.loc["Số xã được đánh giá", "Báo cáo"] == "207"
+    poverty = next(r for r in rows if r.key == "poverty_rate_pct")
+    assert poverty.decimals == 1 and poverty.value_text(float("nan")) == "—"
+    assert poverty.value_text(1234.56, "vi") == "1.234,6" and poverty.value_text(1234.56, "en") == "1,234.6"

@@ -98,6 +98,22 @@ def test_link_with_nothing_usable_opens_the_default_sequence():
     got, notices = parse_slides("foo~bar")
     assert got == DEFAULT_SLIDES
     assert notices[-1].reason_en == "no valid slide left; using the default sequence"
+    assert [n.value for n in notices] == ["foo", "bar", "foo~bar"]
+
+
+def test_one_refused_slide_is_one_notice():
+    """trial 8, m5: 'slides=99' gave two lines for one parameter (its reason, then 'no valid slide
+    left'); one says both."""
+    got, notices = parse_slides("99", years=[2011, 2015])
+    assert got == parse_slides("", years=[2011, 2015])[0]
+    assert [(n.param, n.value, n.reason_vi, n.reason_en) for n in notices] == [
+        (
+            "slides",
+            "99",
+            "không có dạng CHỈ_TIÊU.NĂM; dùng trình tự mặc định",
+            "not of the form VARIABLE.YEAR; using the default sequence",
+        )
+    ]
 
 
 def test_slides_needing_a_missing_year_are_dropped():

@@ -164,7 +164,42 @@ def test_panels_and_multiples_mode_round_trip_through_the_link():
     assert back == state and notices == []
     back, notices = from_query({"panels": "2015,2013,x,2011,2015"})
     assert back.panels == (2011, 2015)  # the illustrative data's years only, each once
-    assert notices[0].param == "panels" and notices[0].value == "2013,x"
+    assert [(n.param, n.value) for n in notices] == [("panels", "x"), ("panels", "2013")]
+
+
+@pytest.mark.parametrize(
+    ("panels", "expected"),
+    [
+        (
+            "1999,<b>2015</b>",
+            [
+                ("<b>2015</b>", "bỏ qua: không phải là năm (bốn chữ số, ví dụ 2015)"),
+                ("1999", "bỏ qua: không có số liệu năm này (các năm có: 2011, 2015)"),
+            ],
+        ),
+        ("2015,15,２０１１", [("15,２０１１", "bỏ qua: không phải là năm (bốn chữ số, ví dụ 2015)")]),
+    ],
+)
+def test_each_dropped_panel_has_its_own_reason(panels, expected):
+    """trial 8, m6: '/years?panels=1999,<b>2015</b>' said the panels were over the cap of 6 years."""
+    from ntm_geo.views.viewstate import from_query
+
+    state, notices = from_query({"mode": "multiples", "panels": panels})
+    assert state.panels == ((2015,) if "2015," in panels else ())
+    assert [(n.value, n.reason_vi) for n in notices] == expected
+    assert all("tối đa" not in n.reason_vi and "at most" not in n.reason_en for n in notices)
+
+
+def test_panels_over_the_cap_are_named_as_such(monkeypatch):
+    from ntm_geo.views import years as yr
+    from ntm_geo.views.viewstate import from_query
+
+    monkeypatch.setattr(yr, "MAX_PANELS", 1)
+    state, notices = from_query({"panels": "2015,2011,2015"})
+    assert state.panels == (2015,)
+    assert [(n.value, n.reason_vi, n.reason_en) for n in notices] == [
+        ("2011", "bỏ qua: chỉ tối đa 1 năm cạnh nhau", "ignored: at most 1 years side by side")
+    ]
 
 
 def test_natural_breaks_over_many_values_use_a_rank_sample_and_cover_every_value(monkeypatch):

@@ -44,6 +44,7 @@ from ntm_geo.bilingual import Bilingual
 from ntm_geo.criteria.report_check import FigureComparison, check_table
 from ntm_geo.datasets import store
 from ntm_geo.datasets.contract import DatasetInfo
+from ntm_geo.datasets.importing.limits import locate
 from ntm_geo.datasets.importing.report import ImportReport, RowIssue, issue_message
 from ntm_geo.datasets.importing.table import import_table
 from ntm_geo.errors import DataError, NtmGeoError
@@ -67,6 +68,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "Giá trị bỏ qua (dòng vẫn được nhập: phường, thị trấn không thuộc diện đánh giá NTM)",
         "Values ignored (the rows are imported: wards and townships are not assessed for NTM)",
     ),
+    "ignored_count": ("{cells} ô, {rows} dòng", "{cells} cells, {rows} row{s}"),
+    "ignored_row": (
+        "{where}, {unit}: {n} ô tiêu chí bỏ qua: {columns}",
+        "{where}, {unit}: {n} criteria cells ignored: {columns}",
+    ),
+    "more": ("… (+{n}; --json liệt kê tất cả)", "… (+{n}; --json lists them all)"),
     "notices": ("Lưu ý", "Notes"),
     "to_confirm": (
         "CẦN XÁC NHẬN TRƯỚC KHI LƯU (đọc rồi chạy lại với --confirm)",
@@ -181,7 +188,51 @@ def _print_issues(title: str, issues: list[RowIssue], report: ImportReport, lang
             )
             print(_t("suggest", lang, items=items))
     if len(issues) > MAX_LISTED:
-        print(f"  … (+{len(issues) - MAX_LISTED})")
+        print("  " + _t("more", lang, n=len(issues) - MAX_LISTED))
+
+
+def _column_runs(columns: list[str], headers: tuple[str, ...]) -> str:
+    """``columns`` (headers of one row's cells, in file order) with every run of three or more
+    columns side by side in the file written "first … last": "TC1 … TC5, TC7 … TC19"."""
+    position = {h: i for i, h in reversed(list(enumerate(headers)))}  # first column of a header
+    runs: list[list[str]] = []
+    for col in columns:
+        i = position.get(col)
+        last = runs[-1][-1] if runs else None
+        if i is not None and last is not None and position.get(last) == i - 1:
+            runs[-1].append(col)
+        else:
+            runs.append([col])
+    return ", ".join(f"{r[0]} … {r[-1]}" if len(r) >= 3 else ", ".join(r) for r in runs)
+
+
+def _print_ignored(report: ImportReport, lang: str) -> None:
+    """:attr:`~ImportReport.ignored` grouped per row (trial 8, m2): one line per ward or township
+    row — where, the unit, how many criteria cells and which columns (runs side by side in the file
+    shortened "TC1 … TC19"; the criteria count column named apart) — instead of one sentence per
+    cell; the reason is the section's title. At most :data:`MAX_LISTED` rows, then how many more and
+    that ``--json`` lists every cell."""
+    if not report.ignored:
+        return
+    from ntm_geo.datasets.importing.units import vintage_units
+
+    names = vintage_units(report.vintage).set_index("commune_code")["name_with_type"]
+    headers = report.raw.headers if report.raw is not None else ()
+    by_row: dict[int | None, list[RowIssue]] = {}
+    for issue in report.ignored:
+        by_row.setdefault(issue.row, []).append(issue)
+    count = _t("ignored_count", lang, cells=len(report.ignored), rows=len(by_row), s="s"[: len(by_row) > 1])
+    print(f"\n{_t('ignored', lang)} ({count}):")
+    for row, issues in list(by_row.items())[:MAX_LISTED]:
+        code = issues[0].commune_code
+        unit = f"{names.get(code, code)} ({code})" if code else "—"
+        counts = [i.column for i in issues if report.columns.get(i.column or "") == "criteria_met"]
+        cells = [i.column or "" for i in issues if i.column not in counts]
+        columns = ", ".join(filter(None, [_column_runs(cells, headers), *map(str, counts)]))
+        where = Bilingual(*locate(report.file, issues[0].sheet, row, None)).pick(lang)
+        print("  " + _t("ignored_row", lang, where=where, unit=unit, n=len(issues), columns=columns))
+    if len(by_row) > MAX_LISTED:
+        print("  " + _t("more", lang, n=len(by_row) - MAX_LISTED))
 
 
 def print_report(report: ImportReport, lang: str = "vi") -> None:
@@ -221,7 +272,7 @@ def print_report(report: ImportReport, lang: str = "vi") -> None:
     _print_issues(_t("duplicates", lang), report.duplicates, report, lang)
     _print_issues(_t("out_of_range", lang), report.out_of_range, report, lang)
     _print_issues(_t("skipped", lang), report.skipped, report, lang)
-    _print_issues(_t("ignored", lang), report.ignored, report, lang)
+    _print_ignored(report, lang)
     _print_issues(_t("notices", lang), report.notices, report, lang)
     if report.units_without_row:  # named as in the JSON report (code, unit, district): no look-up
         named = report.to_json()["units_without_row"]
@@ -230,7 +281,7 @@ def print_report(report: ImportReport, lang: str = "vi") -> None:
             for u in named[:MAX_LISTED]
         )
         more = (
-            f" … (+{len(report.units_without_row) - MAX_LISTED})"
+            " " + _t("more", lang, n=len(report.units_without_row) - MAX_LISTED)
             if len(report.units_without_row) > MAX_LISTED
             else ""
         )
@@ -315,11 +366,9 @@ def run(args: argparse.Namespace) -> int:
             print("\n" + _t("check", lang, year=report.year, ok=sum(r.ok for r in rows), n=len(rows)))
             for r in rows:
                 label = Bilingual.of(r, "label").pick(lang)
-                report_value, computed = (_json_number(v) for v in (r.report_value, r.computed_value))
-                print(
-                    f"  {'✓' if r.ok else '✗'} {label}: {report_value} / "
-                    f"{'—' if computed is None else computed}"
-                )  # — : the file gives no value for it
+                report_value, computed = (r.value_text(v, lang) for v in (r.report_value, r.computed_value))
+                # at the report's precision, as the reader writes numbers; — : the file gives no value
+                print(f"  {'✓' if r.ok else '✗'} {label}: {report_value} / {computed}")
         elif why:
             print("\n" + _t("check_skip", lang, why=why))
         if unconfirmed and report.ok_rows():

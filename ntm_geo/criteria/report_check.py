@@ -33,8 +33,11 @@ from ntm_geo.criteria.framework import CRITERION_COLUMNS, criterion
 from ntm_geo.criteria.reference import ReportReference, load_reference
 from ntm_geo.datasets import schema
 from ntm_geo.errors import ConfigError, DataError
+from ntm_geo.maps.classify import format_number
 
 POVERTY_DISTRICT_THRESHOLD_PCT = 10.0
+#: Units of the figures that count units (printed without decimals).
+COUNT_UNITS = ("xã", "huyện", "đơn vị")
 
 #: 2015 infrastructure figures: (key, report field, dataset column). Labels come from the schema
 #: registry: a percentage's header without its unit, a flag's label (as a share of xã).
@@ -74,6 +77,23 @@ class FigureComparison:
     @property
     def label(self) -> Bilingual:
         return Bilingual(self.label_vi, self.label_en)
+
+    @property
+    def decimals(self) -> int:
+        """The decimals the report prints this figure with: 0 for counts (xã, huyện, đơn vị),
+        else as many as the report's value has (``11.9`` → 1, ``100`` → 0; at most 2)."""
+        if self.unit in COUNT_UNITS:
+            return 0
+        text = f"{self.report_value:.2f}".rstrip("0").rstrip(".")
+        return len(text.partition(".")[2])
+
+    def value_text(self, value: float, lang: str = "vi") -> str:
+        """``value`` (this figure's report or computed value) as the reader writes numbers, at the
+        report's precision (:attr:`decimals`) with :func:`ntm_geo.maps.classify.format_number`:
+        Vietnamese ``11,9``, English ``11.9``; "—" for NaN (the data lack the column)."""
+        if not np.isfinite(value):
+            return "—"
+        return format_number(value, lang, self.decimals)
 
 
 def _figure(
@@ -316,14 +336,16 @@ def compare(
 
 def display_table(rows: list[FigureComparison], lang: str = "vi") -> pd.DataFrame:
     """The comparison as the pages show it: columns figure, report value, computed value and
-    ✓/✗, headers in ``lang`` (one row per figure, in ``rows`` order; computed NaN = no data)."""
+    ✓/✗, headers in ``lang`` (one row per figure, in ``rows`` order). The values are text, written
+    as the reader writes numbers at the report's precision (:meth:`FigureComparison.value_text`:
+    ``11,9`` / ``19,7`` in Vietnamese, not ``19.6542``); "—" = the data lack the column."""
     from ntm_geo.i18n import t
 
     return pd.DataFrame(
         {
             t("figure", lang): [r.label.pick(lang) for r in rows],
-            t("report_value", lang): [r.report_value for r in rows],
-            t("computed_value", lang): [r.computed_value for r in rows],
+            t("report_value", lang): [r.value_text(r.report_value, lang) for r in rows],
+            t("computed_value", lang): [r.value_text(r.computed_value, lang) for r in rows],
             t("match", lang): ["✓" if r.ok else "✗" for r in rows],
         }
     )

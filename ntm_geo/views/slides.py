@@ -315,14 +315,17 @@ def parse_slides(
             continue
         slides.append(slide)
     if not slides:
-        notices.append(
-            Notice(
-                "slides",
-                str(raw),
-                "không còn trang chiếu hợp lệ; dùng trình tự mặc định",
-                "no valid slide left; using the default sequence",
-            )
+        vi, en = (
+            "không còn trang chiếu hợp lệ; dùng trình tự mặc định",
+            "no valid slide left; using the default sequence",
         )
+        if notices and notices[-1].value == str(raw):  # one slide, refused: one notice says both
+            last = notices.pop()
+            vi, en = (
+                f"{last.reason_vi}; dùng trình tự mặc định",
+                f"{last.reason_en}; using the default sequence",
+            )
+        notices.append(Notice("slides", str(raw), vi, en))
         return default_slides(have), notices
     return tuple(slides), notices
 

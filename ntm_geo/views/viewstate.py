@@ -526,26 +526,53 @@ def _resolve_year(
 
 
 def _resolve_panels(values: dict[str, object], years: list[int], bad: Callable[..., None]) -> None:
-    """``values["panels"]`` (raw text) to at most six years of ``years``; the rest is named in a notice."""
+    """``values["panels"]`` (raw text) to at most six years of ``years``; every item dropped is
+    named in a notice with its own reason (trial 8, m6: a malformed item was said to be over the
+    cap): not a year (not four digits), a year the dataset has no data for, or over the cap of
+    :data:`~ntm_geo.views.years.MAX_PANELS` years. A year given twice is kept once, silently."""
     from ntm_geo.views.years import MAX_PANELS
 
     raw = values.pop("panels", None)
     if raw is None:
         return
     kept: list[int] = []
-    dropped: list[str] = []
+    not_year: list[str] = []
+    no_data: list[str] = []
+    over_cap: list[str] = []
     for item in str(raw).split(","):
         item = item.strip()
-        if item.isdigit() and int(item) in years and len(kept) < MAX_PANELS:
-            if int(item) not in kept:
-                kept.append(int(item))
-        elif item:
-            dropped.append(item)
-    if dropped:
+        if not item:
+            continue
+        if not (item.isascii() and item.isdigit() and len(item) == 4):
+            not_year.append(item)
+        elif int(item) not in years:
+            no_data.append(item)
+        elif int(item) in kept:
+            continue
+        elif len(kept) >= MAX_PANELS:
+            over_cap.append(item)
+        else:
+            kept.append(int(item))
+    listed = ", ".join(map(str, years))
+    if not_year:
         bad(
             "panels",
-            ",".join(dropped),
-            f"bỏ qua: chỉ tối đa {MAX_PANELS} năm có số liệu ({', '.join(map(str, years))})",
-            f"ignored: at most {MAX_PANELS} years with data ({', '.join(map(str, years))})",
+            ",".join(not_year),
+            "bỏ qua: không phải là năm (bốn chữ số, ví dụ 2015)",
+            "ignored: not a year (four digits, e.g. 2015)",
+        )
+    if no_data:
+        bad(
+            "panels",
+            ",".join(no_data),
+            f"bỏ qua: không có số liệu năm này (các năm có: {listed})",
+            f"ignored: no data for this year (years with data: {listed})",
+        )
+    if over_cap:
+        bad(
+            "panels",
+            ",".join(over_cap),
+            f"bỏ qua: chỉ tối đa {MAX_PANELS} năm cạnh nhau",
+            f"ignored: at most {MAX_PANELS} years side by side",
         )
     values["panels"] = tuple(sorted(kept))

@@ -389,6 +389,22 @@ def test_map_that_cannot_load_leaflet_says_so_and_the_page_still_works(app_serve
     harness.wait_until(district.is_visible, timeout=60, what="the sidebar controls")
 
 
+def test_map_whose_module_cannot_load_says_so_and_the_page_still_works(app_server, new_page):
+    """The map module missing (or the network dropping it): the loader's import failed without a
+    handler, so Streamlit showed its English "BidiComponent Error" with the module's URL, and the
+    map never sent "ready": the sidebar said "Đang tải các tùy chọn bản đồ…" for ever."""
+    page, _ = new_page(1280, 800)
+    page.route("**/app/static/ntm/*.js*", lambda route: route.abort())
+    page.goto(app_server)
+    error = page.locator(".ntm-map-error")
+    harness.wait_until(lambda: error.count() > 0, timeout=60, what="the map's error message")
+    # the message names the files it may be (it said "Leaflet" whatever failed)
+    assert "Không vẽ được bản đồ" in error.inner_text() and "mô-đun bản đồ" in error.inner_text()
+    district = page.get_by_text("Huyện / thành phố", exact=True).first  # the controls still come
+    harness.wait_until(district.is_visible, timeout=60, what="the sidebar controls")
+    assert page.get_by_text("BidiComponent Error").count() == 0
+
+
 def test_a_real_click_on_the_map_opens_the_profile_without_moving_the_page(app_server, new_page):
     page, _ = new_page(1024, 560)  # a short window: the map's lower edge is below the fold
     page.goto(app_server)

@@ -853,8 +853,30 @@ def test_a_ward_with_a_criteria_count_is_imported_and_its_ignored_values_listed(
     (name,) = [w for w in app.text_input if w.label == "Tên bộ dữ liệu"]
     name.input("Phường thử")
     (save,) = [b for b in app.button if b.label.startswith("Lưu 2 dòng")]
+    assert save.label == "Lưu 2 dòng (bỏ 0 dòng bị loại)"  # the ward's row is saved, not left out
     save.click().run()
     assert not app.exception
     (info,) = store.list_infos()
     saved = store.load_table(info.id, 2015).set_index("commune_code")
     assert saved.loc["05971", "poverty_rate_pct"] == 1.2 and pd.isna(saved.loc["05971", "criteria_met"])
+
+
+def test_the_report_check_writes_numbers_the_vietnamese_way(page_test):
+    """trial 8, m4: the report check said "11.9 / 19.6542" in Vietnamese; now the report's
+    precision and a decimal comma."""
+    import pandas as pd
+
+    table = pd.read_csv(
+        harness.REPO / "data" / "illustrative" / "lang_son_ntm_2015.csv", dtype=str, comment="#"
+    )
+    table["poverty_rate_pct"] = "19.6542"
+    app = page_test
+    app.run()
+    _submit_password(app, PASSWORD)
+    uploader, _boundary = app.get("file_uploader")
+    uploader.set_value(("ngheo.csv", table.to_csv(index=False).encode(), "text/csv")).run()
+    assert not app.exception
+    (check,) = [d.value for d in app.dataframe if "Tính từ dữ liệu" in d.value.columns]
+    row = check.set_index("Số liệu").loc["Tỷ lệ hộ nghèo toàn tỉnh"]
+    assert row.tolist() == ["11,9", "19,7", "✗"]
+    assert check.set_index("Số liệu").loc["Bình quân số tiêu chí/xã"].tolist() == ["7,4", "7,4", "✓"]

@@ -259,7 +259,9 @@ def test_tampered_presentation_link_opens_a_default_with_a_notice(app_server, ne
     notice = (
         page.locator("[data-testid='stAlert']").filter(has_text="đã được bỏ").first
     )  # "… bỏ qua" (invalid), "… bỏ khỏi địa chỉ" (unused)
-    assert notice.is_visible()
+    assert not notice.is_visible()  # one collapsed line above the map (trial 8, m5) ...
+    page.locator(".st-key-ntm_link_notices summary").click()  # ... the details behind it
+    notice.wait_for(state="visible")
     assert shown in notice.inner_text()
     body = page.inner_html("body")
     assert "<script>alert(1)</script>" not in body
@@ -267,6 +269,37 @@ def test_tampered_presentation_link_opens_a_default_with_a_notice(app_server, ne
     expected = {"slides": "change~poverty_rate_pct.2015"} if "change~" in query else {}
     wait_for_query(page, expected)  # the cleaned link replaces the tampered one
     assert network.external() == []
+
+
+def test_link_notices_leave_the_whole_map_on_a_768_pixel_projector(app_server, new_page):
+    """trial 8, m5: on `/present?year=1999&theme=<img…>&slides=99` two notice boxes pushed the
+    map's lower half off a 1024×768 projector; now one collapsed line (Vietnamese) and a shorter
+    map, and `slides=99` is one item, not two."""
+    page, _ = new_page(1024, 768)
+    page.goto(app_server + "/present?year=1999&theme=%3Cimg%20src%3Dx%3E&slides=99")
+    harness.wait_for_communes(page, 226)
+    line = page.locator(".st-key-ntm_link_notices summary")
+    assert "Liên kết: 3 tham số không hiển thị như đã ghi" in line.inner_text()
+    geometry = page.evaluate(
+        """() => {
+            const r = (e) => e.getBoundingClientRect();
+            const boxes = Array.from(document.querySelectorAll('.ntm-map-box')).filter(b => !b.closest('[data-stale=true]'));
+            return {bottoms: boxes.map(b => r(b).bottom), top: r(boxes[0]).top,
+                    line: r(document.querySelector('.st-key-ntm_link_notices')).height,
+                    height: window.innerHeight, scroll: document.documentElement.scrollHeight};
+        }"""
+    )
+    assert geometry["bottoms"] and all(b <= geometry["height"] for b in geometry["bottoms"]), geometry
+    assert geometry["line"] <= 40 and geometry["scroll"] <= geometry["height"], geometry
+    assert geometry["bottoms"][0] - geometry["top"] >= 0.75 * geometry["height"], geometry  # still the screen
+    harness.screenshot(page, "present-link-notices-1024x768")
+    line.click()
+    items = page.locator(".st-key-ntm_link_notices li")
+    items.last.wait_for(state="visible")
+    texts = items.all_inner_texts()
+    assert [t.split(" = ")[0] for t in texts] == ["theme", "slides", "year"]
+    assert "slides = 99 — không có dạng CHỈ_TIÊU.NĂM; dùng trình tự mặc định" in texts
+    assert "<img" not in page.inner_html(".st-key-ntm_link_notices").replace("&lt;img", "")
 
 
 def test_map_page_url_follows_every_widget_change(app_server, new_page):

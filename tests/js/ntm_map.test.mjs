@@ -1,7 +1,7 @@
-// Unit tests of the map module's pure parts (node --test; run by tests/test_map_module.py).
+// Unit tests of the map module (node --test; run by tests/test_map_module.py): its pure parts, and mount with a stubbed page.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
+import mount, {
   VERSION, digit, decodeArcs, stitch, latlngs, tooltipRows, unitStyle, legendRows, placeLabels,
   anyPointIn, paddingCandidates, keyTarget, decodeSpec, unpackStyle, labelGap,
 } from "../../ntm_geo/maps/static/ntm_map.js";
@@ -131,4 +131,32 @@ test("nudged labels keep a third of their height clear: stacked Vietnamese marks
   const apart = moved.top >= 26 + labelGap(26) || moved.bottom + labelGap(26) <= 0 ||
     moved.left >= 90 + labelGap(26) || moved.right + labelGap(26) <= 0;
   assert.ok(apart, JSON.stringify(second));
+});
+
+test("a map that cannot be drawn shows the page's error text alone; the browser's message goes to the console", async () => {
+  // trial 8, M4: the text ended with the browser's English error, "… (Failed to fetch)"
+  const node = (tag) => ({
+    tag, style: {}, children: [], textContent: "",
+    setAttribute() {}, append(...c) { this.children.push(...c); }, appendChild(c) { this.children.push(c); },
+    prepend(...c) { this.children.unshift(...c); }, insertBefore(c) { this.children.push(c); }, remove() {},
+  });
+  const saved = { document: globalThis.document, fetch: globalThis.fetch, error: console.error };
+  const logged = [];
+  globalThis.document = { createElement: node };
+  globalThis.fetch = () => Promise.reject(new TypeError("Failed to fetch"));
+  console.error = (...args) => logged.push(args);
+  try {
+    const root = node("div");
+    const spec = { topology: { url: "/app/static/topo/missing.json" }, error: "Không vẽ được bản đồ: …", options: { height: 500 } };
+    await mount({ parentElement: root, setTriggerValue() {}, data: new TextEncoder().encode(JSON.stringify(spec)) });
+    const shown = root.children.flatMap((c) => [c, ...c.children]).filter((c) => c.className === "ntm-map-error");
+    assert.equal(shown.length, 1);
+    assert.equal(shown[0].textContent, "Không vẽ được bản đồ: …");
+    assert.equal(logged.length, 1);
+    assert.match(String(logged[0][0]), /Failed to fetch/);
+  } finally {
+    globalThis.document = saved.document;
+    globalThis.fetch = saved.fetch;
+    console.error = saved.error;
+  }
 });

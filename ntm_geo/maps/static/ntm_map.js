@@ -383,13 +383,15 @@ export default async function mount(component) {
     draw(root, state, spec, geo);
     if (state.error) { state.error.remove(); state.error = null; }
   } catch (err) {
+    // the technical message (the browser's English "Failed to fetch", a URL) is for the console;
+    // the reader sees the page's own text alone, in the page's language (trial 8, M4)
     console.error(err);
     if (!state.error) {
       state.error = el("div", "ntm-map-error");
       state.error.style.cssText = "padding: 1rem; border: 1px solid #c00; color: #900;";
       (state.placeholder || state.box || root).appendChild(state.error);
     }
-    state.error.textContent = (spec.error || "The map could not be drawn.") + " (" + err.message + ")";
+    state.error.textContent = spec.error || "Không vẽ được bản đồ. / The map could not be drawn.";
   }
   ready(); // also after an error: the rest of the page must not wait for a map that failed
 }
