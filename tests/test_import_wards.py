@@ -10,13 +10,17 @@ of what was not used (:meth:`ImportReport.rejected_rows`, issue ``ignored``). CS
 
 from __future__ import annotations
 
+import csv
 import io
+import re
 
 import pytest
 from openpyxl import Workbook
 
 from ntm_geo.datasets.importing.report import issue_message
 from ntm_geo.datasets.importing.table import import_table
+from ntm_geo.datasets.template import template_csv
+from ntm_geo.geo.units import official_units
 
 TC = [f"TC{k}" for k in range(1, 20)]
 HEADER_2015 = [
@@ -152,3 +156,68 @@ def test_a_ward_row_rejected_for_another_value_is_listed_once_as_rejected():
     assert [(i.row, i.column) for i in report.out_of_range] == [(3, "Tỷ lệ hộ nghèo (%)")]
     assert {i.commune_code for i in report.ignored} == {"06613"}
     assert report.rejected_rows().set_index("row")["issue"].to_dict() == {3: "out_of_range", 4: "ignored"}
+
+
+def _template_with_extra_criteria(extra: int) -> tuple[list[str], list[list[str]]]:
+    """The 2015 template (226 units) + ``extra`` criteria-like columns "TC1. Tiêu chí thêm k"
+    (trial 8, M2): a poverty rate on every row; "1" in the extra columns on the phường/thị trấn
+    rows (blank template criteria); the xã rows' 19 template criteria filled (10 met),
+    their extra columns blank — except the first xã, whose TC1 is blank in the template and "1"
+    in the first extra column."""
+    rows = list(csv.reader(io.StringIO(template_csv(2015).decode("utf-8-sig"))))
+    header = rows[0]
+    tc = [header.index(h) for h in header if re.match(r"TC\d+\. ", h)]
+    poverty = header.index("Tỷ lệ hộ nghèo (%)")
+    out = []
+    first_xa = True
+    for r in rows[1:]:
+        r = list(r)
+        ward = r[header.index("Loại đơn vị")] in ("Phường", "Thị trấn")
+        r[poverty] = "5,5" if ward else "12,5"
+        more = ["1" if ward else ""] * extra
+        if not ward:
+            for k, i in enumerate(tc):
+                r[i] = "1" if k < 10 else "0"
+            if first_xa:
+                r[tc[0]], more[0], first_xa = "", "1", False
+        out.append(r + more)
+    return header + [f"TC1. Tiêu chí thêm {k}" for k in range(extra)], out
+
+
+def test_a_wards_criteria_in_extra_columns_never_refuse_a_row_and_a_blank_takes_the_other_column():
+    """Trial 8, M2: extra columns for criterion 1, "1" on the ward rows and blank on the xã rows,
+    used to refuse every row ("two columns for c01 differ": «» vs «1») — the wards' poverty lost
+    although their criteria are ignored anyway. Now: all 226 rows imported; a ward's criteria
+    cells, in every column, are listed as ignored; a blank cell never conflicts, and a xã whose
+    template TC1 is blank takes the extra column's value, a notice naming that column."""
+    header, rows = _template_with_extra_criteria(3)
+    report = import_table(csv_bytes(header, rows), "mau_2015.csv")
+    assert report.out_of_range == [] and report.ok_rows() == 226
+    t = report.table.set_index("commune_code")
+    units = official_units().set_index("commune_code")["unit_type"]
+    wards = units.index[units.isin(["phuong", "thi-tran"])]
+    assert len(wards) == 19
+    assert (t.loc[wards, "poverty_rate_pct"] == 5.5).all()  # the wards' poverty kept
+    assert t.loc[wards, ["c01", "criteria_met"]].isna().all().all()  # their criteria ignored
+    xa = t.drop(index=wards)
+    assert (xa["c01"] == True).all() and (xa["criteria_met"] == 10).all()  # noqa: E712  boolean dtype
+    # each ward's three "1" cells are ignored, named by their own column
+    extra = {f"TC1. Tiêu chí thêm {k}" for k in range(3)}
+    assert len(report.ignored) == 19 * 3 and {i.column for i in report.ignored} == extra
+    assert all(i.value == "1" for i in report.ignored)
+    first_xa = next(r for r in rows if r[0] not in set(wards))
+    taken = [n for n in report.notices if "lấy từ cột «TC1. Tiêu chí thêm 0»" in n.reason_vi]
+    assert len(taken) == 1 and "trống ở 1 dòng" in taken[0].reason_vi
+    assert "taken from column «TC1. Tiêu chí thêm 0»" in taken[0].reason_en
+    assert t.loc[first_xa[0], "c01"] == True  # noqa: E712  boolean dtype
+
+
+def test_two_different_values_for_one_criterion_still_refuse_a_communes_row():
+    header, rows = _template_with_extra_criteria(1)
+    xa = next(i for i, r in enumerate(rows) if r[2] == "Xã" and r[-1] == "")
+    rows[xa][-1] = "0"  # template TC1 = 1, extra column = 0
+    report = import_table(csv_bytes(header, rows), "mau_2015.csv")
+    assert report.ok_rows() == 225
+    [issue] = report.out_of_range
+    assert issue.row == xa + 2 and issue.column == "TC1. Quy hoạch / TC1. Tiêu chí thêm 0"
+    assert issue.value == "1 / 0"
