@@ -221,3 +221,37 @@ def test_two_different_values_for_one_criterion_still_refuse_a_communes_row():
     [issue] = report.out_of_range
     assert issue.row == xa + 2 and issue.column == "TC1. Quy hoạch / TC1. Tiêu chí thêm 0"
     assert issue.value == "1 / 0"
+
+
+def test_a_table_with_no_usable_value_says_why_and_one_value_is_enough():
+    """Trial 8, M1: the one rule both fronts apply before saving (ImportReport.no_usable_value)."""
+    wards = [r for r in ROWS_2015 if r[0] != "06628"]
+    for r in wards:
+        r[-3:] = ["", "", ""]  # no poverty, electricity or population: only the ignored criteria
+    report = import_table(csv_bytes(HEADER_2015, wards), "allwards.csv")
+    assert report.ok_rows() == 2 and len(report.ignored) == 21
+    why = report.no_usable_value()
+    assert why is not None and why.vi.startswith(
+        "Bảng «allwards.csv» không có giá trị nào dùng được: cả 2 dòng nhập được là phường, thị trấn"
+    )
+    assert report.to_json()["no_usable_value"]["reason_en"] == why.en
+    # a commune row with nothing but its name, and the wards: still nothing usable
+    mixed = [*wards, ["06628", 2015, *[""] * 24]]
+    why = import_table(csv_bytes(HEADER_2015, mixed), "mixed.csv").no_usable_value()
+    assert why is not None and "trừ 21 giá trị tiêu chí của 2 phường, thị trấn" in why.vi
+    # one population value is a usable value
+    wards[0][-1] = 5000
+    report = import_table(csv_bytes(HEADER_2015, wards), "allwards.csv")
+    assert report.no_usable_value() is None and report.to_json()["no_usable_value"] is None
+
+
+def test_the_download_of_what_was_not_used_is_named_for_what_it_holds():
+    """Trial 8, m1: only ignored values -> «…_khong_dung.csv»; a row not imported -> «…_rejected.csv»."""
+    from ntm_geo.datasets.importing.report import not_used_file_name
+
+    report = import_table(csv_bytes(HEADER_2015, ROWS_2015), "bao_cao.csv")
+    assert not_used_file_name(report.file, report.rejected_rows()) == "bao_cao_khong_dung.csv"
+    rows = [list(r) for r in ROWS_2015]
+    rows[0][-3] = 150  # the xã's poverty rate: its row is not imported
+    report = import_table(csv_bytes(HEADER_2015, rows), "bao_cao.csv")
+    assert not_used_file_name(report.file, report.rejected_rows()) == "bao_cao_rejected.csv"
