@@ -255,3 +255,21 @@ def test_the_download_of_what_was_not_used_is_named_for_what_it_holds():
     rows[0][-3] = 150  # the xã's poverty rate: its row is not imported
     report = import_table(csv_bytes(HEADER_2015, rows), "bao_cao.csv")
     assert not_used_file_name(report.file, report.rejected_rows()) == "bao_cao_rejected.csv"
+
+
+def test_a_2025_wards_conflicting_criteria_columns_are_ignored_not_refused():
+    """The same on the 2025 units (51/2025): a phường whose two columns for criterion 1 and for
+    the count differ (Đạt/0, 7/3) is imported — every criteria cell listed as ignored — while a
+    xã with a blank second column keeps its row."""
+    header = [*HEADER_2026, "TC1. Tiêu chí thêm", "Số tiêu chí đạt (bản 2)"]
+    rows = [[*ROWS_2026[0], "", ""], [*ROWS_2026[1], "0", "3"], [*ROWS_2026[2], "1", ""]]
+    report = import_table(csv_bytes(header, rows), "bao_cao_2026.csv")
+    assert report.vintage == "2025" and report.out_of_range == [] and report.ok_rows() == 3
+    t = report.table.set_index("commune_code")
+    assert t.loc["06001", "criteria_met"] == 6 and t.loc["05977", "poverty_rate_pct"] == 1.8
+    assert t.loc[["05977", "05983"], ["c01", "criteria_met"]].isna().all().all()
+    assert [(i.row, i.column, i.value) for i in report.ignored][-3:] == [
+        (3, "TC1. Tiêu chí thêm", "0"),
+        (3, "Số tiêu chí đạt (bản 2)", "3"),
+        (4, "TC1. Tiêu chí thêm", "1"),
+    ]
