@@ -273,3 +273,12 @@ def test_a_2025_wards_conflicting_criteria_columns_are_ignored_not_refused():
         (3, "Số tiêu chí đạt (bản 2)", "3"),
         (4, "TC1. Tiêu chí thêm", "1"),
     ]
+
+
+def test_a_second_year_column_is_not_taken_when_the_first_is_blank():
+    """The row's year is checked on the first year column before matching: a blank there and
+    another year in a second column still refuse the row (never a 2016 row in a 2015 table)."""
+    header = ["Mã xã", "Năm", "Tỷ lệ hộ nghèo (%)", "Năm báo cáo"]
+    report = import_table(csv_bytes(header, [["06628", "", 11.9, 2016], ["06619", 2015, 8.0, ""]]), "x.csv")
+    assert [m["commune_code"] for m in report.matched] == ["06619"]
+    assert [(i.row, i.column) for i in report.out_of_range] == [(2, "Năm / Năm báo cáo")]

@@ -95,8 +95,9 @@ def merge_columns(
     A blank cell (:data:`~.values.BLANK`) never conflicts: when the first column is blank and a
     second one is not, the row's value is taken from that second column (``row.cells`` and
     ``row.source`` updated) and the triple is returned, so the report can say which column gave
-    it. Two different non-blank values are a conflict in ``row.issues`` (the row is not
-    imported) — except the assessment fields (:data:`ASSESSMENT_FIELDS`) of a unit not
+    it (not for ``year``, checked on the first column before matching: a blank there and a year in
+    a second column stay a conflict). Two different non-blank values are a conflict in
+    ``row.issues`` (the row is not imported) — except the assessment fields (:data:`ASSESSMENT_FIELDS`) of a unit not
     ``assessed``, which are not compared at all: every such cell is ignored
     (:func:`parse_values` lists them), so they can never refuse the row."""
     raw = row.raw
@@ -108,7 +109,7 @@ def merge_columns(
         a, b = cells[i], cells[j]
         if is_blank(b) or same_value(a, b, f in flag_fields):
             continue
-        if is_blank(a):
+        if is_blank(a) and f != "year":  # the row's year was checked on the first column: kept strict
             cells[i] = b
             row.source[f] = j
             taken.append((i, j, f))
