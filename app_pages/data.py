@@ -45,6 +45,7 @@ from ntm_geo.bilingual import Bilingual
 from ntm_geo.criteria.report_check import check_table, display_table
 from ntm_geo.datasets import store
 from ntm_geo.datasets import template as tpl
+from ntm_geo.datasets.importing.report import not_used_file_name
 from ntm_geo.errors import NtmGeoError
 from ntm_geo.exports.tables import table_csv_bytes
 from ntm_geo.geo import boundary_upload as bu
@@ -591,7 +592,8 @@ if report is not None:
         st.download_button(
             t("data_rejected_ignored" if report.ignored else "data_rejected", L),
             table_csv_bytes(rejected),
-            file_name=f"{Path(report.file).stem}_rejected.csv",
+            # named for what it holds: rows not imported, or only values ignored (trial 8, m1)
+            file_name=not_used_file_name(report.file, rejected),
             mime="text/csv",
         )
         if (rejected["issue"] != "ignored").any():  # ignored values: said by data_ignored_note
@@ -640,14 +642,19 @@ if report is not None:
         # rows not imported; a ward's row with ignored criteria is imported (listed, not left out)
         not_imported = rejected.loc[rejected["issue"] != "ignored", "row"]
         n_rejected = len(set(not_imported.dropna()))
+        empty = report.no_usable_value()  # the import's rule (the CLI's too): no value, not saved
         submitted = st.form_submit_button(
             t("data_save_button", L, n=len(report.table), rejected=n_rejected),
             type="primary",
-            disabled=not len(report.table),
+            disabled=not len(report.table) or empty is not None,
         )
     if not len(report.table):
         st.warning(t("data_nothing", L))
-    if submitted and not confirmed_points:  # never saved unconfirmed (the CLI's --confirm)
+    elif empty is not None:
+        st.warning(empty.pick(L))
+    if submitted and empty is not None:  # the button is disabled: never saved by a forged rerun either
+        st.error(empty.pick(L))
+    elif submitted and not confirmed_points:  # never saved unconfirmed (the CLI's --confirm)
         st.error(t("data_confirm_needed", L))
     elif submitted:
         name_or_none = name.strip() or (None if target else Path(report.file).stem)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from pathlib import Path
@@ -315,9 +317,11 @@ def test_a_2016_table_with_491_names_must_be_confirmed_column_by_column(capsys, 
     of 1980 with a remark inside the framework line only, and saved."""
     from ntm_geo.datasets.template import template_csv
 
-    text = template_csv(2015).decode("utf-8-sig").replace(",2015,", ",2016,")
+    rows = list(csv.reader(io.StringIO(template_csv(2015).decode("utf-8-sig").replace(",2015,", ",2016,"))))
+    rows[1][rows[0].index("Tỷ lệ hộ nghèo (%)")] = "3,5"  # one value: an unfilled template is not saved
     path = tmp_path / "h491_2016.csv"
-    path.write_text(text, encoding="utf-8")
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
     status, out, _ = run(capsys, str(path))
     assert status == 1 and "Đã lưu" not in out
     block = out.split("CẦN XÁC NHẬN TRƯỚC KHI LƯU")[1]
@@ -413,3 +417,47 @@ def test_a_cut_list_says_that_json_gives_all_of_it(capsys, tmp_path, monkeypatch
         r"\(\+204; --json (liệt kê tất cả|lists them all)\)$",
         next(b for b in block if b.startswith(("Đơn vị không", "Units without"))).splitlines()[0],
     )
+
+
+def _all_wards_csv(tmp_path: Path) -> Path:
+    """Trial 8, M1: only ward/township rows, every criterion "1", the count 19, no poverty rate."""
+    path = tmp_path / "allwards.csv"
+    tc = ",".join(f"TC{k}" for k in range(1, 20))
+    rows = [f"{code},2015,{','.join(['1'] * 19)},19," for code in ("05971", "05974", "06613")]
+    path.write_text(f"Mã xã,Năm,{tc},Số tiêu chí đạt,Tỷ lệ hộ nghèo (%)\n" + "\n".join(rows) + "\n", "utf-8")
+    return path
+
+
+def test_a_table_of_wards_whose_criteria_are_all_ignored_is_not_saved(capsys, tmp_path, store_dir):
+    """Trial 8, M1: every value of the table ignored used to be saved as a dataset with no value
+    (exit 0); now exit 1, nothing saved, the reason named with the file (said by --dry-run too)."""
+    path = _all_wards_csv(tmp_path)
+    status, out, _ = run(capsys, str(path), "--lang", "en", "--name", "Trial8 all wards")
+    assert status == 1
+    assert "3 rows imported" in out and "Saved dataset" not in out
+    assert (
+        "The table «allwards.csv» holds no usable value: all 3 imported rows are wards or townships (not "
+        "assessed for NTM): their 60 criteria values are ignored and the other data columns are empty. A "
+        "dataset with no values is not saved; fill in the values and upload again."
+    ) in out
+    assert not store_dir.db_path().exists()
+    # --dry-run saves nothing anyway: the reason is said, the check itself succeeded
+    status, out, _ = run(capsys, str(path), "--dry-run")
+    assert status == 0 and "Bảng «allwards.csv» không có giá trị nào dùng được: cả 3 dòng nhập được" in out
+    status, out, _ = run(capsys, str(path), "--dry-run", "--json")
+    assert status == 0
+    assert json.loads(out)["no_usable_value"]["reason_en"].startswith("The table «allwards.csv» holds no")
+
+
+def test_an_unfilled_template_is_not_saved(capsys, tmp_path, store_dir):
+    from ntm_geo.datasets.template import template_csv
+
+    path = tmp_path / "empty.csv"
+    path.write_bytes(template_csv(2015))
+    status, out, _ = run(capsys, str(path), "--lang", "en")
+    assert status == 1
+    assert (
+        "The table «empty.csv» holds no usable value: every data cell of the 226 imported rows is empty (an "
+        "unfilled template?)."
+    ) in out
+    assert not store_dir.db_path().exists()

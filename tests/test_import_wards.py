@@ -10,13 +10,17 @@ of what was not used (:meth:`ImportReport.rejected_rows`, issue ``ignored``). CS
 
 from __future__ import annotations
 
+import csv
 import io
+import re
 
 import pytest
 from openpyxl import Workbook
 
 from ntm_geo.datasets.importing.report import issue_message
 from ntm_geo.datasets.importing.table import import_table
+from ntm_geo.datasets.template import template_csv
+from ntm_geo.geo.units import official_units
 
 TC = [f"TC{k}" for k in range(1, 20)]
 HEADER_2015 = [
@@ -152,3 +156,129 @@ def test_a_ward_row_rejected_for_another_value_is_listed_once_as_rejected():
     assert [(i.row, i.column) for i in report.out_of_range] == [(3, "Tỷ lệ hộ nghèo (%)")]
     assert {i.commune_code for i in report.ignored} == {"06613"}
     assert report.rejected_rows().set_index("row")["issue"].to_dict() == {3: "out_of_range", 4: "ignored"}
+
+
+def _template_with_extra_criteria(extra: int) -> tuple[list[str], list[list[str]]]:
+    """The 2015 template (226 units) + ``extra`` criteria-like columns "TC1. Tiêu chí thêm k"
+    (trial 8, M2): a poverty rate on every row; "1" in the extra columns on the phường/thị trấn
+    rows (blank template criteria); the xã rows' 19 template criteria filled (10 met),
+    their extra columns blank — except the first xã, whose TC1 is blank in the template and "1"
+    in the first extra column."""
+    rows = list(csv.reader(io.StringIO(template_csv(2015).decode("utf-8-sig"))))
+    header = rows[0]
+    tc = [header.index(h) for h in header if re.match(r"TC\d+\. ", h)]
+    poverty = header.index("Tỷ lệ hộ nghèo (%)")
+    out = []
+    first_xa = True
+    for r in rows[1:]:
+        r = list(r)
+        ward = r[header.index("Loại đơn vị")] in ("Phường", "Thị trấn")
+        r[poverty] = "5,5" if ward else "12,5"
+        more = ["1" if ward else ""] * extra
+        if not ward:
+            for k, i in enumerate(tc):
+                r[i] = "1" if k < 10 else "0"
+            if first_xa:
+                r[tc[0]], more[0], first_xa = "", "1", False
+        out.append(r + more)
+    return header + [f"TC1. Tiêu chí thêm {k}" for k in range(extra)], out
+
+
+def test_a_wards_criteria_in_extra_columns_never_refuse_a_row_and_a_blank_takes_the_other_column():
+    """Trial 8, M2: extra columns for criterion 1, "1" on the ward rows and blank on the xã rows,
+    used to refuse every row ("two columns for c01 differ": «» vs «1») — the wards' poverty lost
+    although their criteria are ignored anyway. Now: all 226 rows imported; a ward's criteria
+    cells, in every column, are listed as ignored; a blank cell never conflicts, and a xã whose
+    template TC1 is blank takes the extra column's value, a notice naming that column."""
+    header, rows = _template_with_extra_criteria(3)
+    report = import_table(csv_bytes(header, rows), "mau_2015.csv")
+    assert report.out_of_range == [] and report.ok_rows() == 226
+    t = report.table.set_index("commune_code")
+    units = official_units().set_index("commune_code")["unit_type"]
+    wards = units.index[units.isin(["phuong", "thi-tran"])]
+    assert len(wards) == 19
+    assert (t.loc[wards, "poverty_rate_pct"] == 5.5).all()  # the wards' poverty kept
+    assert t.loc[wards, ["c01", "criteria_met"]].isna().all().all()  # their criteria ignored
+    xa = t.drop(index=wards)
+    assert (xa["c01"] == True).all() and (xa["criteria_met"] == 10).all()  # noqa: E712  boolean dtype
+    # each ward's three "1" cells are ignored, named by their own column
+    extra = {f"TC1. Tiêu chí thêm {k}" for k in range(3)}
+    assert len(report.ignored) == 19 * 3 and {i.column for i in report.ignored} == extra
+    assert all(i.value == "1" for i in report.ignored)
+    first_xa = next(r for r in rows if r[0] not in set(wards))
+    taken = [n for n in report.notices if "lấy từ cột «TC1. Tiêu chí thêm 0»" in n.reason_vi]
+    assert len(taken) == 1 and "trống ở 1 dòng" in taken[0].reason_vi
+    assert "taken from column «TC1. Tiêu chí thêm 0»" in taken[0].reason_en
+    assert t.loc[first_xa[0], "c01"] == True  # noqa: E712  boolean dtype
+
+
+def test_two_different_values_for_one_criterion_still_refuse_a_communes_row():
+    header, rows = _template_with_extra_criteria(1)
+    xa = next(i for i, r in enumerate(rows) if r[2] == "Xã" and r[-1] == "")
+    rows[xa][-1] = "0"  # template TC1 = 1, extra column = 0
+    report = import_table(csv_bytes(header, rows), "mau_2015.csv")
+    assert report.ok_rows() == 225
+    [issue] = report.out_of_range
+    assert issue.row == xa + 2 and issue.column == "TC1. Quy hoạch / TC1. Tiêu chí thêm 0"
+    assert issue.value == "1 / 0"
+
+
+def test_a_table_with_no_usable_value_says_why_and_one_value_is_enough():
+    """Trial 8, M1: the one rule both fronts apply before saving (ImportReport.no_usable_value)."""
+    wards = [r for r in ROWS_2015 if r[0] != "06628"]
+    for r in wards:
+        r[-3:] = ["", "", ""]  # no poverty, electricity or population: only the ignored criteria
+    report = import_table(csv_bytes(HEADER_2015, wards), "allwards.csv")
+    assert report.ok_rows() == 2 and len(report.ignored) == 21
+    why = report.no_usable_value()
+    assert why is not None and why.vi.startswith(
+        "Bảng «allwards.csv» không có giá trị nào dùng được: cả 2 dòng nhập được là phường, thị trấn"
+    )
+    assert report.to_json()["no_usable_value"]["reason_en"] == why.en
+    # a commune row with nothing but its name, and the wards: still nothing usable
+    mixed = [*wards, ["06628", 2015, *[""] * 24]]
+    why = import_table(csv_bytes(HEADER_2015, mixed), "mixed.csv").no_usable_value()
+    assert why is not None and "trừ 21 giá trị tiêu chí của 2 phường, thị trấn" in why.vi
+    # one population value is a usable value
+    wards[0][-1] = 5000
+    report = import_table(csv_bytes(HEADER_2015, wards), "allwards.csv")
+    assert report.no_usable_value() is None and report.to_json()["no_usable_value"] is None
+
+
+def test_the_download_of_what_was_not_used_is_named_for_what_it_holds():
+    """Trial 8, m1: only ignored values -> «…_khong_dung.csv»; a row not imported -> «…_rejected.csv»."""
+    from ntm_geo.datasets.importing.report import not_used_file_name
+
+    report = import_table(csv_bytes(HEADER_2015, ROWS_2015), "bao_cao.csv")
+    assert not_used_file_name(report.file, report.rejected_rows()) == "bao_cao_khong_dung.csv"
+    rows = [list(r) for r in ROWS_2015]
+    rows[0][-3] = 150  # the xã's poverty rate: its row is not imported
+    report = import_table(csv_bytes(HEADER_2015, rows), "bao_cao.csv")
+    assert not_used_file_name(report.file, report.rejected_rows()) == "bao_cao_rejected.csv"
+
+
+def test_a_2025_wards_conflicting_criteria_columns_are_ignored_not_refused():
+    """The same on the 2025 units (51/2025): a phường whose two columns for criterion 1 and for
+    the count differ (Đạt/0, 7/3) is imported — every criteria cell listed as ignored — while a
+    xã with a blank second column keeps its row."""
+    header = [*HEADER_2026, "TC1. Tiêu chí thêm", "Số tiêu chí đạt (bản 2)"]
+    rows = [[*ROWS_2026[0], "", ""], [*ROWS_2026[1], "0", "3"], [*ROWS_2026[2], "1", ""]]
+    report = import_table(csv_bytes(header, rows), "bao_cao_2026.csv")
+    assert report.vintage == "2025" and report.out_of_range == [] and report.ok_rows() == 3
+    t = report.table.set_index("commune_code")
+    assert t.loc["06001", "criteria_met"] == 6 and t.loc["05977", "poverty_rate_pct"] == 1.8
+    assert t.loc[["05977", "05983"], ["c01", "criteria_met"]].isna().all().all()
+    assert [(i.row, i.column, i.value) for i in report.ignored][-3:] == [
+        (3, "TC1. Tiêu chí thêm", "0"),
+        (3, "Số tiêu chí đạt (bản 2)", "3"),
+        (4, "TC1. Tiêu chí thêm", "1"),
+    ]
+
+
+def test_a_second_year_column_is_not_taken_when_the_first_is_blank():
+    """The row's year is checked on the first year column before matching: a blank there and
+    another year in a second column still refuse the row (never a 2016 row in a 2015 table)."""
+    header = ["Mã xã", "Năm", "Tỷ lệ hộ nghèo (%)", "Năm báo cáo"]
+    report = import_table(csv_bytes(header, [["06628", "", 11.9, 2016], ["06619", 2015, 8.0, ""]]), "x.csv")
+    assert [m["commune_code"] for m in report.matched] == ["06619"]
+    assert [(i.row, i.column) for i in report.out_of_range] == [(2, "Năm / Năm báo cáo")]

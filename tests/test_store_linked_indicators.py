@@ -123,3 +123,53 @@ def test_fold_linked_columns_leaves_a_current_table_alone():
     # under 51/2025 no indicator is linked: a c04_2 column there is the framework's own, kept
     own = table.assign(c04_2=1.0)
     assert framework_indicators.fold_linked_columns(own, "qd51_2025")[0] is own
+
+
+def test_folded_old_values_out_of_range_or_not_numbers_are_left_out_and_said(_store, caplog):
+    """Trial 8, M3: c11_1 = 250 and −5 were folded into poverty_rate_pct as they were (legend
+    "(58,3 – 250,0] %"), and a text in c17_1 became empty without a word. The registry column's
+    range (0–100 %) now applies: the values are left out, listed in the note and the log."""
+    table = old_table()
+    # a text column, as a hand-edited file saves it (Parquet keeps one type per column)
+    table["c17_1"] = table["c17_1"].map(lambda v: "" if pd.isna(v) else f"{v:g}")
+    at = table.set_index("commune_code").index.get_loc
+    table.loc[at(XA), "c11_1"] = 250.0  # the registry column holds 11.9 here: not a disagreement now
+    table.loc[at(XA2), ["c11_1", "poverty_rate_pct"]] = [-5.0, np.nan]
+    table.loc[at(XA3), ["c17_1", "hygienic_water_hh_pct"]] = ["<b>x</b>", np.nan]
+    table.loc[at(WARD), "c17_1"] = " "  # a blank text: empty, nothing to say
+    folded, remarks = framework_indicators.fold_linked_columns(table, "qd491_342")
+    folded = folded.set_index("commune_code")
+    assert folded.loc[XA, "poverty_rate_pct"] == 11.9
+    assert np.isnan(folded.loc[XA2, "poverty_rate_pct"]) and np.isnan(
+        folded.loc[XA3, "hygienic_water_hh_pct"]
+    )
+    assert folded["poverty_rate_pct"].max() <= 100 and folded["poverty_rate_pct"].min() >= 0
+    dropped = [r for r in remarks if isinstance(r, framework_indicators.LinkDropped)]
+    assert [(r.key, r.column, r.values) for r in dropped] == [
+        ("c11_1", "poverty_rate_pct", ((XA2, -5.0), (XA, 250.0))),
+        ("c17_1", "hygienic_water_hh_pct", ((XA3, None),)),
+    ]
+    assert not [r for r in remarks if isinstance(r, framework_indicators.LinkConflict)]
+    assert dropped[0].message(2015).vi == (
+        "Năm 2015: cột cũ c11_1 (chỉ tiêu 11.1) có 2 giá trị ngoài 0–100 % hoặc không phải số (06619 = -5, "
+        "06628 = 250); các giá trị này bỏ qua (để trống) trong cột «Tỷ lệ hộ nghèo» (poverty_rate_pct)."
+    )
+    assert "<b>" not in dropped[1].message(2015).en and "06622: not a number" in dropped[1].message(2015).en
+
+    # saved as the store once held it: the same remarks in the dataset's note and in the log
+    info = store.save_dataset("NTM 2015 cũ", "VPĐP", "cli:test", {2015: load_illustrative(2015)}, password=PW)
+    buffer = io.BytesIO()
+    table.to_parquet(buffer, index=False)
+    with sqlite3.connect(_store / store.DB_FILE) as conn:
+        conn.execute(
+            "UPDATE dataset_years SET table_parquet = ? WHERE dataset_id = ? AND year = 2015",
+            (buffer.getvalue(), info.id),
+        )
+    with caplog.at_level(logging.WARNING, logger="ntm_geo.datasets.store"):
+        loaded = catalog.load_year(info.id, 2015).set_index("commune_code")
+    assert np.isnan(loaded.loc[XA2, "poverty_rate_pct"]) and loaded.loc[XA, "poverty_rate_pct"] == 11.9
+    logged = [r.getMessage() for r in caplog.records]
+    assert f"dataset {info.id}: {dropped[0].message(2015).en}" in logged
+    assert f"dataset {info.id}: {dropped[1].message(2015).en}" in logged
+    note = catalog.get_dataset(info.id).note_vi
+    assert dropped[0].message(2015).vi in note and dropped[1].message(2015).vi in note

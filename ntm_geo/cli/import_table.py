@@ -23,8 +23,10 @@ a table of 2026 on keyed by the 2015 units, a column named after a criterion of 
 read under the year's numbering) is printed under «CẦN XÁC NHẬN / TO CONFIRM» and saved only with
 ``--confirm``.
 
-Exit status: 0 imported (or checked, with ``--dry-run``); 1 nothing could be matched, or points to
-confirm without ``--confirm`` (nothing saved); 2 an error of the file, or saving unavailable (no store, uploads disabled, wrong
+Exit status: 0 imported (or checked, with ``--dry-run``); 1 nothing could be matched, the table
+holds no usable value (:meth:`~ntm_geo.datasets.importing.report.ImportReport.no_usable_value`:
+only wards whose criteria are ignored, an unfilled template; with ``--dry-run`` the reason is
+printed, status 0), or points to confirm without ``--confirm`` (nothing saved); 2 an error of the file, or saving unavailable (no store, uploads disabled, wrong
 password) — printed in Vietnamese and English.
 
 Registered by :data:`IMPORT_TABLE` (a row for :func:`ntm_geo.__main__.register`).
@@ -332,9 +334,12 @@ def run(args: argparse.Namespace) -> int:
     )
     rows, why = _comparison(report)
     status = 0 if report.ok_rows() else 1
+    empty = report.no_usable_value()  # rows imported but no value at all: never saved (trial 8, M1)
     lang = args.lang
     saved, save_error = None, None
     unconfirmed = report.needs_confirmation() and not args.confirm and not args.dry_run
+    if status == 0 and empty is not None and not args.dry_run:  # refused as an unconfirmed table is
+        status = 1
     if status == 0 and unconfirmed:  # never saved silently: the editor confirms with --confirm
         status = 1
     if status == 0 and not args.dry_run:
@@ -371,9 +376,11 @@ def run(args: argparse.Namespace) -> int:
                 print(f"  {'✓' if r.ok else '✗'} {label}: {report_value} / {computed}")
         elif why:
             print("\n" + _t("check_skip", lang, why=why))
+        if empty is not None:  # said with --dry-run too: the save would be refused
+            print("\n" + empty.pick(lang))
         if unconfirmed and report.ok_rows():
             print("\n" + _t("unconfirmed", lang, n=len(report.to_confirm)))
-        elif status == 1:
+        elif status == 1 and empty is None:
             print("\n" + _t("nothing", lang))
         elif args.dry_run:
             print("\n" + _t("dry_run", lang))

@@ -191,9 +191,53 @@ class LinkConflict:
         )
 
 
+@dataclass(frozen=True)
+class LinkDropped:
+    """Values of a former indicator column (``key``, ``c11_1``) left out when it is folded into its
+    registry column (``column``, ``poverty_rate_pct``): outside the column's valid range
+    (:attr:`ntm_geo.datasets.schema.Column.valid_range`, e.g. 0–100 %) or not a finite number
+    (:func:`fold_linked_columns`). ``values``: (unit code, the number, or None when not a number),
+    in table order."""
+
+    key: str
+    column: str
+    values: tuple[tuple[str, float | None], ...]
+
+    def message(self, year: int) -> Bilingual:
+        """One sentence per language naming the year, both columns, the valid range and the units
+        with their values (at most 5; a value that is not a number is not echoed)."""
+        spec = schema.column(self.column)
+        low, high = spec.valid_range or (-math.inf, math.inf)
+        span = (
+            f"{low:g}–{high:g} {spec.unit}".strip() if high < math.inf else f"≥ {low:g} {spec.unit}".strip()
+        )
+
+        def shown(lang: str) -> str:
+            nan = "không phải số" if lang == "vi" else "not a number"
+            items = [
+                f"{code} = {value:g}" if value is not None else f"{code}: {nan}"
+                for code, value in self.values
+            ]
+            more = f" … (+{len(items) - 5})" if len(items) > 5 else ""
+            return ", ".join(items[:5]) + more
+
+        number = indicator_number(self.key)
+        n = len(self.values)
+        return Bilingual(
+            f"Năm {year}: cột cũ {self.key} (chỉ tiêu {number}) có {n} giá trị ngoài {span} hoặc không phải "
+            f"số ({shown('vi')}); các giá trị này bỏ qua (để trống) trong cột «{spec.label.vi}» ({self.column}).",
+            f"{year}: the former column {self.key} (indicator {number}) has {n} value(s) outside {span} or not "
+            f"a number ({shown('en')}); they are left out (empty) of «{spec.label.en}» ({self.column}).",
+        )
+
+
+#: What folding a former indicator column reports: a disagreement, or values left out.
+LinkRemark = LinkConflict | LinkDropped
+
+
 def fold_linked_columns(
     table: pd.DataFrame, framework_id: str
-) -> tuple[pd.DataFrame, tuple[LinkConflict, ...]]:
+) -> tuple[pd.DataFrame, tuple[LinkRemark, ...]]:
     """``table`` with each indicator column of ``framework_id`` that is now linked to a registry
     column (:func:`linked_columns`: ``c04_2``, ``c11_1``, ``c17_1`` of 491/342 and 1980) folded
     into that column, and the units where the two disagree.
@@ -202,8 +246,11 @@ def fold_linked_columns(
     ``poverty_rate_pct``) would otherwise show nothing for them. Per row, the indicator's value
     fills the registry column where that is empty (NaN; the column is added, float64, when the
     table has none); where both hold values that differ (beyond 1e-9), the registry column's is
-    kept and the row's ``commune_code`` is listed in a :class:`LinkConflict`. The indicator column
-    is dropped (one column per quantity). Other columns, and a table without such columns, are
+    kept and the row's ``commune_code`` is listed in a :class:`LinkConflict`. The indicator's
+    values are first checked as the registry column's (its dtype float64 and valid range, owned by
+    :mod:`ntm_geo.datasets.schema`: 0–100 for a %): a value out of range or not a finite number is
+    left out (empty) and listed in a :class:`LinkDropped` — an old table is never trusted more
+    than an import. The indicator column is dropped (one column per quantity). Other columns, and a table without such columns, are
     returned unchanged (a copy only when something changed).
 
     Raises
@@ -215,9 +262,24 @@ def fold_linked_columns(
     if not links:
         return table, ()
     out = table.copy()
-    conflicts = []
+    conflicts: list[LinkRemark] = []
     for key, column in links.items():
         old = pd.to_numeric(out[key], errors="coerce").astype("float64")
+        low, high = schema.column(column).valid_range or (-math.inf, math.inf)
+        given = out[key].notna() & (out[key].astype(str).str.strip() != "")  # a blank text is empty
+        bad = given & ~(np.isfinite(old) & old.between(low, high))
+        if bad.any():
+            conflicts.append(
+                LinkDropped(
+                    key,
+                    column,
+                    tuple(
+                        (str(code), float(v) if np.isfinite(v) else None)
+                        for code, v in zip(out.loc[bad, "commune_code"], old[bad], strict=True)
+                    ),
+                )
+            )
+            old = old.where(~bad)
         if column not in out.columns:
             out[column] = np.nan
         new = pd.to_numeric(out[column], errors="coerce").astype("float64")

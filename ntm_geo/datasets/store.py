@@ -21,7 +21,8 @@ Loading: a table saved while a framework indicator had its own column (``c04_2``
 ``c17_1`` of 491/342 and 1980, now linked to ``electricity_hh_pct``, ``poverty_rate_pct``,
 ``hygienic_water_hh_pct``) is read with that column folded into the registry column
 (:func:`ntm_geo.datasets.framework_indicators.fold_linked_columns`); where both hold different
-values the registry column's is kept, the dataset's note says so (:attr:`DatasetRecord.notes`,
+values the registry column's is kept, and a former value outside the registry column's valid range
+or not a number is left out (empty); the dataset's note says so (:attr:`DatasetRecord.notes`,
 shown with its maps) and the load is logged (logger ``ntm_geo.datasets.store``, WARNING).
 
 Why over 500 lines: this is the only module that knows the SQLite schema. Every statement on the
@@ -641,17 +642,19 @@ def load_table(dataset_id: str, year: int) -> pd.DataFrame:
     """The saved table of ``dataset_id`` for ``year``, in the exact dtypes of the contract.
 
     A former indicator column now linked to a registry column (``c11_1`` -> ``poverty_rate_pct``)
-    is folded into it (:func:`_read_table`); a disagreement is logged (WARNING) and said in the
-    dataset's note (:attr:`DatasetRecord.notes`)."""
+    is folded into it (:func:`_read_table`); a disagreement, or a former value left out (out of the
+    column's range, not a number), is logged (WARNING) and said in the dataset's note
+    (:attr:`DatasetRecord.notes`)."""
     table, conflicts = _read_table(_year_row(dataset_id, year, "table_parquet"), year)
     for conflict in conflicts:
         log.warning("dataset %s: %s", dataset_id, conflict.message(year).en)
     return table
 
 
-def _read_table(blob: bytes, year: int) -> tuple[pd.DataFrame, tuple[framework_indicators.LinkConflict, ...]]:
-    """A saved year's Parquet bytes -> (table, the units where a former indicator column and the
-    registry column it is now linked to disagree), under the table's framework: its
+def _read_table(blob: bytes, year: int) -> tuple[pd.DataFrame, tuple[framework_indicators.LinkRemark, ...]]:
+    """A saved year's Parquet bytes -> (table, what folding its former indicator columns into the
+    registry columns they are now linked to reports: disagreements, values left out), under the
+    table's framework: its
     ``framework_id`` column, else the year's (:func:`ntm_geo.criteria.frameworks.default_framework`;
     a year no framework covers folds nothing)."""
     table = pd.read_parquet(io.BytesIO(blob))

@@ -7,6 +7,7 @@ The app runs with its own editor password and a temporary data folder (not the s
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -555,7 +556,12 @@ def test_a_2016_table_with_491_342_names_shows_each_renamed_column_to_confirm(pa
     from ntm_geo.datasets import store
     from ntm_geo.datasets.template import template_csv
 
-    data = template_csv(2015).decode("utf-8-sig").replace(",2015,", ",2016,").encode("utf-8")
+    text = template_csv(2015).decode("utf-8-sig").replace(",2015,", ",2016,")
+    rows = list(csv.reader(io.StringIO(text)))
+    rows[1][rows[0].index("Tỷ lệ hộ nghèo (%)")] = "3.5"  # one value: an unfilled table is not saved
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    data = out.getvalue().encode("utf-8")
     app = page_test
     app.run()
     _submit_password(app, PASSWORD)
@@ -880,3 +886,44 @@ def test_the_report_check_writes_numbers_the_vietnamese_way(page_test):
     row = check.set_index("Số liệu").loc["Tỷ lệ hộ nghèo toàn tỉnh"]
     assert row.tolist() == ["11,9", "19,7", "✗"]
     assert check.set_index("Số liệu").loc["Bình quân số tiêu chí/xã"].tolist() == ["7,4", "7,4", "✓"]
+
+
+def test_a_table_of_wards_only_cannot_be_saved_and_its_download_is_named_not_used(page_test, monkeypatch):
+    """Trial 8, M1 and m1: a table whose every row is a phường/thị trấn with criteria (all
+    ignored) and no other value used to be saved as an empty dataset ("Lưu 2 dòng" enabled); now
+    the save button is disabled and the reason is shown, naming the file. The download of what
+    was not used holds only ignored values, so it is named «…_khong_dung.csv», not «…_rejected.csv»."""
+    import streamlit as st
+
+    from ntm_geo.datasets import store
+
+    names: list[str] = []  # the file names the page gives its downloads
+    download = st.download_button
+
+    def recording(*args, **kwargs):
+        names.append(kwargs.get("file_name"))
+        return download(*args, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", recording)
+    tc = ",".join(f"TC{k}" for k in range(1, 20))
+    rows = "".join(f"{code},2015,{','.join(['1'] * 19)},19,\n" for code in ("05971", "06613"))
+    csv = f"Mã xã,Năm,{tc},Số tiêu chí đạt,Tỷ lệ hộ nghèo (%)\n{rows}".encode()
+    app = page_test
+    app.run()
+    _submit_password(app, PASSWORD)
+    table, _boundary = app.get("file_uploader")
+    table.set_value(("allwards.csv", csv, "text/csv")).run()
+    assert not app.exception
+    (save,) = [b for b in app.button if b.label.startswith("Lưu 2 dòng")]
+    assert save.disabled
+    assert any(
+        w.value.startswith(
+            "Bảng «allwards.csv» không có giá trị nào dùng được: cả 2 dòng nhập được là phường, thị trấn"
+        )
+        for w in app.warning
+    )
+    assert [b.proto.label for b in app.get("download_button") if "bỏ qua" in b.proto.label] == [
+        "Tải các dòng bị loại và giá trị bỏ qua (CSV)"
+    ]
+    assert "allwards_khong_dung.csv" in names and "allwards_rejected.csv" not in names
+    assert store.list_infos() == []

@@ -213,12 +213,14 @@ def column_notices(raw: RawTable, keys: tuple[str, ...]) -> tuple[list[RowIssue]
         if f in value_fields:
             compared.append((i, j, f))
             vi = (
-                f"cột «{second}» cho cùng số liệu với cột «{first}» ({f}): hai cột được so từng dòng; dòng nào "
-                "hai cột khác nhau thì không nhập."
+                f"cột «{second}» cho cùng số liệu với cột «{first}» ({f}): hai cột được so từng dòng; ô trống "
+                "ở một cột lấy giá trị của cột kia; dòng nào hai cột có hai giá trị khác nhau thì không nhập "
+                "(trừ tiêu chí của phường, thị trấn: bỏ qua, không so)."
             )
             en = (
                 f"column «{second}» gives the same field as column «{first}» ({f}): the two are compared row by row; "
-                "a row where they differ is not imported."
+                "a blank cell in one takes the other's value; a row where they give two different values is not "
+                "imported (except a ward's or township's criteria: ignored, not compared)."
             )
         else:
             vi = f"cột «{second}» cho cùng thông tin với cột «{first}» ({f}): chỉ dùng cột «{first}» để khớp đơn vị."

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any
 
 import pandas as pd
@@ -161,6 +162,47 @@ class ImportReport:
         """Number of rows imported (= rows of :attr:`table`)."""
         return len(self.matched)
 
+    def no_usable_value(self) -> Bilingual | None:
+        """Why the table must not be saved although rows were imported, or None.
+
+        The table holds no value in any data column (:func:`usable_values`: every criterion,
+        count, indicator, flag and population cell empty) — every row a ward or township whose
+        criteria were ignored, or an unfilled template. Saved, it would be a dataset with nothing
+        to map (trial 8, M1). The one rule of the data page (save disabled, this reason shown)
+        and of ``import-table`` (exit 1, nothing saved). None when no row was imported (said as
+        "nothing matched") or when any value is there."""
+        if not self.ok_rows() or usable_values(self.table):
+            return None
+        n = self.ok_rows()
+        ward_rows = len({i.row for i in self.ignored})
+        if ward_rows == n:
+            vi = (
+                f"cả {n} dòng nhập được là phường, thị trấn (không thuộc diện đánh giá NTM): {len(self.ignored)} "
+                "giá trị tiêu chí của các dòng này bị bỏ qua và các cột số liệu khác đều trống"
+            )
+            en = (
+                f"all {n} imported rows are wards or townships (not assessed for NTM): their "
+                f"{len(self.ignored)} criteria values are ignored and the other data columns are empty"
+            )
+        elif ward_rows:
+            vi = (
+                f"mọi ô số liệu của {n} dòng nhập được đều trống, trừ {len(self.ignored)} giá trị tiêu chí của "
+                f"{ward_rows} phường, thị trấn (bỏ qua: không thuộc diện đánh giá NTM)"
+            )
+            en = (
+                f"every data cell of the {n} imported rows is empty, except {len(self.ignored)} criteria values "
+                f"of {ward_rows} wards or townships (ignored: not assessed for NTM)"
+            )
+        else:
+            vi = f"mọi ô số liệu của {n} dòng nhập được đều trống (mẫu chưa điền?)"
+            en = f"every data cell of the {n} imported rows is empty (an unfilled template?)"
+        return Bilingual(
+            f"Bảng «{self.file}» không có giá trị nào dùng được: {vi}. Không lưu bộ dữ liệu không có số liệu; "
+            "hãy điền số liệu rồi tải lên lại.",
+            f"The table «{self.file}» holds no usable value: {en}. A dataset with no values is not saved; "
+            "fill in the values and upload again.",
+        )
+
     def _issue_groups(self) -> list[tuple[str, list[RowIssue]]]:
         return [
             ("unmatched", self.unmatched),
@@ -174,7 +216,9 @@ class ImportReport:
         """JSON-safe dict: file, sheet, year, encoding, header_row, counts, matched, unmatched,
         duplicates, units_without_row (with name, district and reason), out_of_range, skipped,
         notices, to_confirm, ignored (values of imported rows not used), suggestions (keys are row
-        numbers as text), columns."""
+        numbers as text), columns, framework, provenance, vintage, no_usable_value (None, or why
+        the table is not saved: :meth:`no_usable_value`)."""
+        empty = self.no_usable_value()
         index = UnitIndex(vintage_units(self.vintage))
         without = []
         for code in self.units_without_row:
@@ -226,6 +270,7 @@ class ImportReport:
             },
             "provenance": None if self.provenance is None else dataclasses.asdict(self.provenance),
             "vintage": {"key": self.vintage, "reason_vi": self.vintage_vi, "reason_en": self.vintage_en},
+            "no_usable_value": None if empty is None else {"reason_vi": empty.vi, "reason_en": empty.en},
         }
 
     def rejected_rows(self) -> pd.DataFrame:
@@ -266,6 +311,28 @@ class ImportReport:
             records.append(record)
         columns = ["row", "sheet", *headers, "issue", "column", "reason_vi", "reason_en"]
         return pd.DataFrame(records, columns=columns).astype({"row": "Int64"})
+
+
+#: Columns of :attr:`ImportReport.table` that identify a row or class its unit, not values of it:
+#: a table with only these holds nothing to map (:func:`usable_values`).
+NOT_VALUE_COLUMNS = frozenset({"commune_code", "year", "name_as_written", "framework_id", "commune_group"})
+
+
+def usable_values(table: pd.DataFrame) -> int:
+    """Number of non-empty cells of ``table``'s data columns (criteria, count, indicators, flags,
+    population: every column but :data:`NOT_VALUE_COLUMNS`); 0 = nothing to save."""
+    data = table.drop(columns=[c for c in NOT_VALUE_COLUMNS if c in table.columns])
+    return int(data.notna().to_numpy().sum())
+
+
+def not_used_file_name(file: str, rejected: pd.DataFrame) -> str:
+    """The file name of the download of :meth:`ImportReport.rejected_rows` (``rejected``), named
+    for what it holds (trial 8, m1): ``<stem>_rejected.csv`` when some row was not imported,
+    ``<stem>_khong_dung.csv`` ("not used") when it lists only values ignored in imported rows
+    (a ward's criteria). ``file`` is the uploaded file's name (its folder, if any, dropped)."""
+    stem = PurePath(file).stem or "bang"
+    only_ignored = len(rejected) > 0 and bool((rejected["issue"] == "ignored").all())
+    return f"{stem}_{'khong_dung' if only_ignored else 'rejected'}.csv"
 
 
 def _unique_headers(headers: tuple[str, ...]) -> list[str]:

@@ -17,9 +17,16 @@ from ntm_geo.criteria.framework import CRITERION_COLUMNS
 from ntm_geo.datasets import framework_indicators, schema
 from ntm_geo.datasets.importing import registry
 from ntm_geo.datasets.importing.limits import column_letter
-from ntm_geo.datasets.importing.reading import RawTable
+from ntm_geo.datasets.importing.reading import RawTable, col_label
 from ntm_geo.datasets.importing.report import RowIssue
-from ntm_geo.datasets.importing.values import BLANK, clean_cell, parse_flag, parse_number
+from ntm_geo.datasets.importing.values import (
+    BLANK,
+    clean_cell,
+    is_blank,
+    parse_flag,
+    parse_number,
+    same_value,
+)
 from ntm_geo.geo.units import UnitType
 from ntm_geo.geo.units import unit_type as unit_type_of
 
@@ -28,21 +35,30 @@ class DataRow:
     """One data row: cells by field, with issue helpers.
 
     ``issues`` stop the row (it is not imported); ``ignored`` are cells of the row that are not
-    used while the row's other values are (a ward's criteria: not assessed), one per cell."""
+    used while the row's other values are (a ward's criteria: not assessed), one per cell.
+    ``source`` names, per field, the second column its value was taken from when the field's
+    first column is blank (:func:`merge_columns`); :meth:`header` then names that column."""
 
     def __init__(self, raw: RawTable, row: int, cells: tuple[str, ...]) -> None:
         self.raw, self.row, self.cells = raw, row, cells
         self.issues: list[RowIssue] = []
         self.ignored: list[RowIssue] = []
         self.code: str | None = None
+        self.source: dict[str, int] = {}
 
     def get(self, name: str) -> str:
         i = self.raw.column_of(name)
         return self.cells[i] if i is not None else ""
 
     def header(self, name: str) -> str | None:
-        i = self.raw.column_of(name)
+        i = self.source.get(name, self.raw.column_of(name))
         return (self.raw.headers[i] or f"(cột {column_letter(i)})") if i is not None else None
+
+    def columns_of(self, name: str) -> list[int]:
+        """Every column of field ``name``: its first column, then the second columns naming it."""
+        first = self.raw.column_of(name)
+        seconds = [j for j, f in enumerate(self.raw.same_fields) if f == name]
+        return [*([first] if first is not None else []), *seconds]
 
     def _located(self, name: str | None, vi: str, en: str, value: str | None) -> RowIssue:
         col = self.header(name) if name else None
@@ -56,11 +72,64 @@ class DataRow:
         self.issues.append(found)
         return found
 
-    def ignore(self, name: str, vi: str, en: str) -> RowIssue:
-        """A cell of field ``name`` not used, the row still imported (appended to :attr:`ignored`)."""
-        found = self._located(name, vi, en, None)
+    def ignore(self, column: int, vi: str, en: str) -> RowIssue:
+        """The cell of column ``column`` not used, the row still imported (appended to :attr:`ignored`)."""
+        found = RowIssue(
+            self.row, self.raw.sheet, col_label(self.raw, column), self.code, self.cells[column], vi, en
+        )
         self.ignored.append(found)
         return found
+
+
+#: The fields of a unit's NTM assessment: criteria and criteria count. A unit not assessed (a
+#: ward, a township) has them all ignored, whatever column gives them.
+ASSESSMENT_FIELDS = frozenset({*CRITERION_COLUMNS, "criteria_met"})
+
+
+def merge_columns(
+    row: DataRow, compared: list[tuple[int, int, str]], flag_fields: set[str], assessed: bool
+) -> list[tuple[int, int, str]]:
+    """Reconcile the second columns of a field with its first one in ``row`` (``compared``:
+    ``(first column, second column, field)`` from :func:`~.notices.column_notices`).
+
+    A blank cell (:data:`~.values.BLANK`) never conflicts: when the first column is blank and a
+    second one is not, the row's value is taken from that second column (``row.cells`` and
+    ``row.source`` updated) and the triple is returned, so the report can say which column gave
+    it (not for ``year``, checked on the first column before matching: a blank there and a year in
+    a second column stay a conflict). Two different non-blank values are a conflict in
+    ``row.issues`` (the row is not imported) — except the assessment fields (:data:`ASSESSMENT_FIELDS`) of a unit not
+    ``assessed``, which are not compared at all: every such cell is ignored
+    (:func:`parse_values` lists them), so they can never refuse the row."""
+    raw = row.raw
+    cells = list(row.cells)
+    taken: list[tuple[int, int, str]] = []
+    for i, j, f in compared:
+        if not assessed and f in ASSESSMENT_FIELDS:
+            continue
+        a, b = cells[i], cells[j]
+        if is_blank(b) or same_value(a, b, f in flag_fields):
+            continue
+        if is_blank(a) and f != "year":  # the row's year was checked on the first column: kept strict
+            cells[i] = b
+            row.source[f] = j
+            taken.append((i, j, f))
+            continue
+        first, second = col_label(raw, row.source.get(f, i)), col_label(raw, j)
+        row.issues.append(
+            RowIssue(
+                row.row,
+                raw.sheet,
+                f"{first} / {second}",
+                row.code,
+                f"{a} / {b}",
+                f"hai cột cùng cho {f} nhưng khác nhau: «{first}» = «{a}», «{second}» = «{b}»; hãy giữ "
+                "một cột hoặc sửa cho khớp.",
+                f"two columns both give {f} and differ: «{first}» = «{a}», «{second}» = «{b}»; keep one "
+                "column or make them agree.",
+            )
+        )
+    row.cells = tuple(cells)
+    return taken
 
 
 def has_data(row: DataRow) -> bool:
@@ -124,14 +193,14 @@ def _indicator_value(row: DataRow, spec: schema.Column) -> float | None:
 
 def _ignore_criteria(row: DataRow, kind: UnitType, unit_name: str, fields: list[str]) -> None:
     """One notice in ``row.ignored`` per non-blank cell of ``fields`` (criteria, criteria count)
-    of a unit not assessed for NTM (a ward, a township): the value is not used, the row is."""
+    of a unit not assessed for NTM (a ward, a township), in every column giving one of them (a
+    second column of a criterion too): the value is not used, the row is."""
     code = f" ({row.code})" if row.code else ""
-    for name in fields:
-        text = row.get(name)
-        if clean_cell(text) in BLANK:
+    for column in sorted(j for name in fields for j in row.columns_of(name)):
+        if is_blank(row.cells[column]):
             continue
         row.ignore(
-            name,
+            column,
             f"{unit_name}{code} là {kind.label_vi.lower()}, không thuộc diện đánh giá NTM — giá trị bỏ qua "
             "(tiêu chí của đơn vị để trống: không đánh giá; các số liệu khác của dòng vẫn được nhập).",
             f"{kind.label_en.lower()} {unit_name}{code} is not assessed for NTM — value ignored (its "

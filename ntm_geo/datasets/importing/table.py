@@ -34,13 +34,21 @@ from ntm_geo.datasets.importing.notices import (
     year_notices,
     year_of,
 )
-from ntm_geo.datasets.importing.reading import col_label, read_table, relabel_fields
+from ntm_geo.datasets.importing.reading import RawTable, col_label, read_table, relabel_fields
 from ntm_geo.datasets.importing.report import ImportReport, RowIssue
-from ntm_geo.datasets.importing.rows import DataRow, empty_table, has_data, parse_values, typed_table
+from ntm_geo.datasets.importing.rows import (
+    DataRow,
+    empty_table,
+    has_data,
+    merge_columns,
+    parse_values,
+    typed_table,
+)
 from ntm_geo.datasets.importing.units import decide_vintage, vintage_units
-from ntm_geo.datasets.importing.values import BLANK, TOTAL_WORDS, clean_cell, same_value
+from ntm_geo.datasets.importing.values import BLANK, TOTAL_WORDS, clean_cell
 from ntm_geo.datasets.matching import UnitIndex, is_district_heading, normalise_code
 from ntm_geo.errors import DataError
+from ntm_geo.geo.units import unit_type as unit_kind
 from ntm_geo.geo.vintage_match import RowNotice
 from ntm_geo.geo.vintages import RESOLUTION_2025, get_vintage, vintage_of_year
 
@@ -173,6 +181,7 @@ def import_table(
     suggestions: dict[int, list[tuple[str, str, float]]] = {}
     first_row: dict[str, int] = {}
     records = []
+    taken_from: dict[tuple[int, int, str], list[int]] = {}  # (first, second, field) -> rows
     heading_district: str | None = None
     unmatched_named = 0
     for file_row, cells in raw.rows:
@@ -307,34 +316,20 @@ def import_table(
                     found.note_en or "",
                 )
             )
-        for i, j, f in compared:
-            a, b = cells[i], cells[j]
-            if same_value(a, b, f in flag_fields):
-                continue
-            first, second = col_label(raw, i), col_label(raw, j)
-            row.issues.append(
-                RowIssue(
-                    file_row,
-                    raw.sheet,
-                    f"{first} / {second}",
-                    unit,
-                    f"{a} / {b}",
-                    f"hai cột cùng cho {f} nhưng khác nhau: «{first}» = «{a}», «{second}» = «{b}»; hãy giữ "
-                    "một cột hoặc sửa cho khớp.",
-                    f"two columns both give {f} and differ: «{first}» = «{a}», «{second}» = «{b}»; keep one "
-                    "column or make them agree.",
-                )
-            )
+        taken = merge_columns(row, compared, flag_fields, unit_kind(index.unit_type(unit)).assessed)
         unit_name = index.label(unit).split(" — ")[0]
         values = parse_values(row, index.unit_type(unit), keys, indicators, unit_name=unit_name)
         if row.issues:
             out_of_range.extend(row.issues)
             continue
         ignored.extend(row.ignored)  # a ward's criteria: the row is imported, these cells are not
+        for pair in taken:
+            taken_from.setdefault(pair, []).append(file_row)
         written = name or unit_name
         records.append({"commune_code": unit, "year": year, **values, "name_as_written": written})
         matched.append({"row": file_row, "commune_code": unit, "rule": rule, "name_as_written": written})
 
+    notices.extend(taken_notices(raw, taken_from))
     if unmatched_named > MAX_SUGGESTED_ROWS:
         notices.append(
             RowIssue.about_table(
@@ -390,6 +385,29 @@ def import_table(
         vintage_en=decision.message("en") if decision is not None else "",
         to_confirm=to_confirm,
     )
+
+
+#: Rows listed by number in a notice of values taken from a second column (then "…").
+MAX_ROWS_NAMED = 10
+
+
+def taken_notices(raw: RawTable, taken_from: dict[tuple[int, int, str], list[int]]) -> list[RowIssue]:
+    """One notice per (first column, second column) pair saying in which imported rows the first
+    column was blank and the value was taken from the second (:func:`~.rows.merge_columns`)."""
+    out = []
+    for (i, j, f), rows in taken_from.items():
+        first, second = col_label(raw, i), col_label(raw, j)
+        named = ", ".join(map(str, rows[:MAX_ROWS_NAMED])) + (" …" if len(rows) > MAX_ROWS_NAMED else "")
+        out.append(
+            RowIssue.about_table(
+                raw.sheet,
+                f"cột «{first}» trống ở {len(rows)} dòng ({named}): giá trị {f} lấy từ cột «{second}».",
+                f"column «{first}» is blank in {len(rows)} row(s) ({named}): the value of {f} is taken from "
+                f"column «{second}».",
+                column=second,
+            )
+        )
+    return out
 
 
 def renamed_criteria(choice: FrameworkChoice, sheet: str | None) -> list[RowIssue]:

@@ -50,6 +50,11 @@ def clean_cell(text: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", str(text))).strip().lower()
 
 
+def is_blank(text: str) -> bool:
+    """Is the cell blank — no data (empty, "-", "n/a", "không đánh giá" …, :data:`BLANK`)?"""
+    return clean_cell(text) in BLANK
+
+
 def parse_flag(text: str) -> bool | None:
     """Criterion / yes-no cell -> True, False or None (blank, no data).
 
