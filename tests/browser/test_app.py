@@ -374,10 +374,13 @@ def test_switching_pages_in_english_keeps_the_map_view(app_server, new_page):
     )
 
 
-def test_map_that_cannot_load_leaflet_says_so_and_the_page_still_works(app_server, new_page):
+@pytest.mark.parametrize("blocked", ["leaflet.js", "leaflet.css"])
+def test_map_that_cannot_load_leaflet_says_so_and_the_page_still_works(app_server, new_page, blocked):
+    """Leaflet's script or stylesheet missing: the map's error text, and the controls still come
+    (without the stylesheet the map was drawn broken, with no word: trial 8)."""
     page, _ = new_page(1280, 800)
-    # as if the file were missing (also the module's retry, which asks for leaflet.js?retry=1)
-    page.route("**/vendor/leaflet/leaflet.js*", lambda route: route.abort())
+    # as if the file were missing (also the module's retry, which asks for <file>?retry=1)
+    page.route(f"**/vendor/leaflet/{blocked}*", lambda route: route.abort())
     page.goto(app_server)
     error = page.locator(".ntm-map-error")
     harness.wait_until(lambda: error.count() > 0, timeout=60, what="the map's error message")

@@ -255,19 +255,29 @@ function loadScript(src) {
   return ASSETS[url];
 }
 
-/** Leaflet's stylesheet, once per page; resolves when it applies (or could not be loaded: the
- * map is drawn anyway). The map is drawn after it, so the fit measures the controls (legend,
- * source line) where the stylesheet puts them. The loader has preloaded the file. */
+/** Leaflet's stylesheet, once per page; resolves when it applies. The map is drawn after it, so
+ * the fit measures the controls (legend, source line) where the stylesheet puts them; without it
+ * Leaflet's panes and controls fall out of the box, so a stylesheet that cannot be loaded (one
+ * retry, as for the script) is an error the page shows, not a broken map. The loader has
+ * preloaded the file. */
 function loadCss(href) {
+  const link = (url) => new Promise((resolve, reject) => {
+    const el = document.createElement("link");
+    el.rel = "stylesheet";
+    el.href = url;
+    el.onload = resolve;
+    el.onerror = () => {
+      el.remove();
+      reject(new Error("ntm-geo: could not load " + href));
+    };
+    document.head.appendChild(el);
+  });
   if (!ASSETS[href]) {
-    ASSETS[href] = new Promise((resolve) => {
-      const el = document.createElement("link");
-      el.rel = "stylesheet";
-      el.href = href;
-      el.onload = resolve;
-      el.onerror = resolve;
-      document.head.appendChild(el);
+    ASSETS[href] = link(href).catch(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      return link(href + "?retry=1");
     });
+    ASSETS[href].catch(() => delete ASSETS[href]); // not remembered: the next draw asks again
   }
   return ASSETS[href];
 }
