@@ -213,7 +213,7 @@ class LinkDropped:
         )
 
         def shown(lang: str) -> str:
-            nan = "không phải số" if lang == "vi" else "not a number"
+            nan = Bilingual("không phải số", "not a number").pick(lang)
             items = [
                 f"{code} = {value:g}" if value is not None else f"{code}: {nan}"
                 for code, value in self.values
