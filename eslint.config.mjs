@@ -5,7 +5,7 @@ import globals from "globals";
 export default [
   js.configs.recommended,
   {
-    files: ["ntm_geo/maps/static/ntm_map.js"],
+    files: ["ntm_geo/maps/static/ntm_map.js", "ntm_geo/maps/static/ntm_loader.js"],
     languageOptions: { ecmaVersion: 2022, sourceType: "module", globals: { ...globals.browser } },
     rules: { "no-unused-vars": ["error", { args: "none" }], eqeqeq: ["error", "smart"], "no-eval": "error", "no-implied-eval": "error", "no-new-func": "error" },
   },

@@ -22,7 +22,6 @@ labels and tooltips keep their ``ntm-*`` classes.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -31,46 +30,17 @@ import streamlit as st
 from app_pages.common import APP_CSS, lang
 from ntm_geo.i18n import t
 from ntm_geo.maps.mapbuild import ViewSpec, wire_bytes
-from ntm_geo.maps.webassets import local_asset_urls, map_module_url, publish_topology
+from ntm_geo.maps.webassets import loader_js, local_asset_urls, map_module_url, publish_topology
 
 MODULE_URL = map_module_url()
 """URL path of the published map module (content-hashed: a new version is a new URL)."""
 
 _ASSETS = local_asset_urls()
 
-# The component's script: import the one module and hand it the component. While the module is on
-# its way it also asks, once per page, for Leaflet's script (the module imports the same URL: one
-# fetch, one run) and stylesheet (preloaded; the module's <link> takes it) and for the map's
-# topology (``window.__ntmPrefetch``, taken by the module): they come in parallel instead of one
-# after the other (bench/README.md). URLs are absolute: the inline script itself has no base URL.
-# When the module itself cannot be loaded, the loader shows the map's error text and sends
-# "ready" (the first paint's controls wait for it). It starts with a comment line: Streamlit
-# treats a one-line string holding "/" as a file path, a string with a newline as inline code.
-LOADER_JS = (
-    "// ntm-geo map component loader\n"
-    "const G = window, abs = (p) => new URL(p, G.location.href).href, asked = new Set();\n"
-    "const PRE = (G.__ntmPrefetch = G.__ntmPrefetch || {});\n"
-    "const ask = (url, start) => { if (!asked.has(url)) { asked.add(url); start(url); } };\n"
-    "const preload = (url) => {\n"
-    "  const l = document.createElement('link');\n"
-    "  l.rel = 'preload'; l.as = 'style'; l.href = url; document.head.appendChild(l);\n"
-    "};\n"
-    "export default (component) => {\n"
-    "  let d = {};\n"
-    "  try { d = JSON.parse(new TextDecoder().decode(component.data)); } catch { /* module says */ }\n"
-    f"  for (const u of {json.dumps([u for _, u in _ASSETS.js])}) ask(abs(u), (url) => import(url).catch(() => {{}}));\n"
-    f"  for (const u of {json.dumps([u for _, u in _ASSETS.css])}) ask(abs(u), preload);\n"
-    "  if (d.topology) ask(d.topology.url, (url) => {\n"
-    "    PRE[url] = fetch(url, { cache: 'force-cache' }); PRE[url].catch(() => {});\n"
-    "  });\n"
-    f"  return import(abs({json.dumps(MODULE_URL)})).then((m) => m.default(component), () => {{\n"
-    "    const e = document.createElement('div'); e.className = 'ntm-map-error'; e.textContent = d.error;\n"
-    "    e.style.cssText = 'padding:1rem;border:1px solid #c00;color:#900';\n"
-    "    component.parentElement.replaceChildren(e);\n"
-    "    if (d.ready) component.setTriggerValue('ready', true);\n"
-    "  });\n"
-    "};"
-)
+# The component's script: a small loader (ntm_geo/maps/static/ntm_loader.js) that imports the
+# one module and hands it the component, asking for Leaflet and the view's topology meanwhile
+# (bench/README.md, session 8). It travels with every map message, so it is minified.
+LOADER_JS = loader_js(MODULE_URL, _ASSETS)
 _COMPONENT = st.components.v2.component("ntm_geo.map", js=LOADER_JS, isolate_styles=False)
 
 TILES: dict[str, dict[str, str]] = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import rjsmin
 
 import app_pages.leaflet_map as lm
@@ -33,16 +34,30 @@ def test_the_component_script_imports_the_published_module_with_leaflet_and_topo
     source = webassets.MAP_MODULE.read_text(encoding="utf-8")
     assert published.read_text(encoding="utf-8") == rjsmin.jsmin(source)  # versioned by content
     assert len(published.read_bytes()) < 0.75 * len(source.encode())  # comments and indentation dropped
-    # small: the module owns the logic (the loader only prefetches, and says so when the module fails)
-    assert "\n" in lm.LOADER_JS and lm.MODULE_URL in lm.LOADER_JS and len(lm.LOADER_JS) < 1400
+    # small, it travels with every map message: the module owns the logic (the loader only
+    # prefetches, and says so when the module fails)
+    assert lm.LOADER_JS.startswith("// ") and "\n" in lm.LOADER_JS and len(lm.LOADER_JS.encode()) < 1100
+    assert webassets.loader_js(lm.MODULE_URL, webassets.local_asset_urls()) == lm.LOADER_JS
     # Leaflet and the topology are asked for while the module loads (first paint), by the same
     # URL the module imports and through the global the module takes the fetch from
-    for _, url in webassets.local_asset_urls().js:
-        assert f"[{json.dumps(url)}]" in lm.LOADER_JS
-    assert "import(url)" in lm.LOADER_JS and "import(url)" in source
-    for _, url in webassets.local_asset_urls().css:  # preloaded; the module waits for its <link>
-        assert f"[{json.dumps(url)}]" in lm.LOADER_JS and "'preload'" in lm.LOADER_JS
+    urls = json.loads(lm.LOADER_JS.split("const URLS=", 1)[1].split(";", 1)[0])
+    assert urls == {
+        "module": lm.MODULE_URL,
+        "scripts": [u for _, u in webassets.local_asset_urls().js],
+        "styles": [u for _, u in webassets.local_asset_urls().css],  # preloaded; the module waits
+    }
+    assert "import(k)" in lm.LOADER_JS and "import(url)" in source
     assert "__ntmPrefetch" in lm.LOADER_JS and "__ntmPrefetch" in source
+
+
+def test_loader_js_refuses_a_template_without_its_urls_line(tmp_path: Path, monkeypatch):
+    from ntm_geo.errors import ConfigError
+
+    broken = tmp_path / "ntm_loader.js"
+    broken.write_text("export default () => 0;\n", encoding="utf-8")
+    monkeypatch.setattr(webassets, "MAP_LOADER", broken)
+    with pytest.raises(ConfigError, match="URLS"):
+        webassets.loader_js("/m.js", webassets.local_asset_urls())
 
 
 def test_publish_topology_writes_one_content_hashed_file(tmp_path: Path):

@@ -53,6 +53,7 @@ __all__ = [
     "inline_assets",
     "install_leaflet",
     "leaflet_source_dir",
+    "loader_js",
     "local_asset_urls",
     "map_module_url",
     "publish_topology",
@@ -327,6 +328,10 @@ def inline_assets(html: str, urls: AssetUrls | None = None) -> str:
 MAP_MODULE = Path(__file__).resolve().parent / "static" / "ntm_map.js"
 """The map component's one JavaScript module (ES module; owns Leaflet in the app)."""
 
+MAP_LOADER = Path(__file__).resolve().parent / "static" / "ntm_loader.js"
+"""The map component's inline script (a template: :func:`loader_js` fills in its URLs)."""
+_LOADER_URLS = 'const URLS = { module: "", scripts: [], styles: [] };'
+
 MODULE_SUBDIR = "ntm"
 TOPOLOGY_SUBDIR = "topo"
 
@@ -364,6 +369,35 @@ def map_module_url(static_dir: Path | str | None = None, url_prefix: str = DEFAU
             f"Thiếu tệp bản đồ {MAP_MODULE.name}; hãy cài lại ntm-geo từ kho mã.",
         ) from exc
     return f"{url_prefix.rstrip('/')}/{_publish(data, static_dir, MODULE_SUBDIR, 'ntm_map-', '.js')}"
+
+
+def loader_js(module_url: str, assets: AssetUrls) -> str:
+    """The map component's inline script: :data:`MAP_LOADER` with the module's and Leaflet's URL
+    paths filled in, minified by ``rjsmin`` (it is sent with every map message: ~0.8 KB). It
+    starts with a comment line ending in a newline: Streamlit takes a one-line string holding
+    "/" for a file path, a string with a newline for inline code.
+
+    Raises
+    ------
+    ConfigError
+        If the template is missing or no longer holds its ``URLS`` line (a broken installation).
+    """
+    try:
+        source = MAP_LOADER.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(
+            f"The map loader {MAP_LOADER.name} is missing; reinstall ntm-geo from its repository.",
+            f"Thiếu tệp bản đồ {MAP_LOADER.name}; hãy cài lại ntm-geo từ kho mã.",
+        ) from exc
+    if source.count(_LOADER_URLS) != 1:
+        raise ConfigError(
+            f"The map loader {MAP_LOADER.name} has no line {_LOADER_URLS!r} to fill in.",
+            f"Tệp {MAP_LOADER.name} không có dòng {_LOADER_URLS!r} để điền địa chỉ.",
+        )
+    urls = {"module": module_url, "scripts": [u for _, u in assets.js], "styles": [u for _, u in assets.css]}
+    filled = source.replace(_LOADER_URLS, f"const URLS = {json.dumps(urls, separators=(',', ':'))};")
+    minified: str = rjsmin.jsmin(filled)
+    return "// ntm-geo map loader\n" + minified
 
 
 def topology_bytes(topo: dict[str, Any]) -> bytes:
