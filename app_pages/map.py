@@ -105,6 +105,7 @@ def _apply_link(query: dict | None = None) -> None:
             ),
         ]
     ss["link_notices"] = notices
+    ss["link_given"] = link.given  # what the link asked for (a default is not the link's)
     ss["_view_lang"] = None  # the widgets take their values from the new view (common.view_widget)
 
 
@@ -268,6 +269,7 @@ def controls(draw: bool) -> Controls:
     asked_theme = map_view().theme
     if (
         on_2025
+        and "theme" in st.session_state.get("link_given", ())  # the link's own theme, not a default
         and asked_theme in THEMES
         and asked_theme not in themes
         and not st.session_state.get("theme_said")

@@ -70,6 +70,17 @@ def test_the_data_page_drops_a_map_link_with_a_notice_per_parameter():
     assert to_query(link.state) == {"lang": "en"}
 
 
+def test_an_adjusted_value_of_a_parameter_the_page_does_not_read_is_unused_not_adjusted():
+    """Trial 9: `/data?year=1999&theme=<script>…` said "year 1999: opened the nearest year 2011" on
+    a page that opens no year; the malformed theme stays invalid everywhere."""
+    link = _parse({"year": "1999", "theme": "<script>x</script>"}, "data")
+    assert [(n.param, n.kind) for n in link.notices] == [("theme", INVALID), ("year", UNUSED)]
+    assert link.given == frozenset({"year", "theme"})
+    on_map = _parse({"year": "1999"}, "map")  # the map page reads the year: adjusted there
+    assert [(n.param, n.kind) for n in on_map.notices] == [("year", ADJUSTED)]
+    assert _parse({}, "map").given == frozenset()
+
+
 def test_the_map_page_drops_an_unused_slide_list():
     """`/?slides=zzz` (well-formed, a presentation parameter) stayed in the map page's address bar."""
     link = _parse({"slides": "zzz", "year": "2011"}, "map")
@@ -164,7 +175,8 @@ def test_compact_notices_are_one_collapsed_line_with_the_boxes_inside():
     assert box.proto.expanded is False and box.icon == ":material/link:"
     assert [w.value.split("\n")[0] for w in box.warning] == [
         "Một số tham số của liên kết không hợp lệ và đã được bỏ qua; trang dùng giá trị mặc định cho chúng:",
-        "Trang hiển thị khác một chút so với liên kết yêu cầu:",  # year 1999 → 2011
+        # year 1999: not read by the presentation, so not used (it said "opened 2011": trial 9)
+        "Trang này không dùng một số tham số của liên kết; chúng đã được bỏ khỏi địa chỉ:",
     ]
     assert "<img src=x>" not in box.warning[0].value  # escaped
     assert at.session_state["shown"] is True and at.session_state["none"] is False

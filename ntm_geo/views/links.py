@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from ntm_geo.bilingual import Bilingual
-from ntm_geo.views.viewstate import LINK_PARAMS, Notice, ViewState, from_query, unused_notices
+from ntm_geo.views.viewstate import ADJUSTED, LINK_PARAMS, Notice, ViewState, from_query, unused_notices
 
 PAGE_PARAMS: dict[str, frozenset[str]] = {
     "map": frozenset(
@@ -65,11 +65,14 @@ class Link:
     asked : ViewState
         Every valid value the link carried, the unused ones included (for a page that suggests
         how to show them, e.g. the presentation's ``slides=`` hint).
+    given : frozenset of str
+        The names of the parameters the link carried (a default of ``state`` was not asked for).
     """
 
     state: ViewState
     notices: tuple[Notice, ...]
     asked: ViewState
+    given: frozenset[str] = frozenset()
 
 
 def page_params(page: str) -> frozenset[str]:
@@ -120,11 +123,15 @@ def parse_link(
         )
 
     asked, notices = parse(params)
+    # an adjusted value of a parameter this page does not read is reported as not used: "year 1999:
+    # opened the nearest year 2011" on the data page, which opens no year, described a view the
+    # page does not show (trial 9). A malformed value stays invalid on every page.
+    notices = [n for n in notices if n.kind != ADJUSTED or n.param in used]
     # the page's view: parsed from the parameters it reads only, so a dropped one leaves no trace
     # (e.g. the dataset's newest year when the link's year is not the page's)
     state, _ = parse({k: v for k, v in params.items() if k in used})
     unused = unused_notices(params, notices, used, UNUSED_REASON.vi, UNUSED_REASON.en)
-    return Link(state, (*notices, *unused), asked)
+    return Link(state, (*notices, *unused), asked, frozenset(params))
 
 
 __all__ = ["LINK_PARAMS", "PAGE_PARAMS", "UNUSED_REASON", "Link", "page_params", "parse_link"]
