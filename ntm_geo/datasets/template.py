@@ -476,19 +476,19 @@ def template_xlsx(year: int, lang: str = "vi", framework_id: str | None = None) 
     if group_col is not None:
         group_letter = get_column_letter(group_col)
         dv_group.add(f"{group_letter}{first}:{group_letter}{end}")
+    # an indicator column's rule and number format, by its kind (a number's range is checked by
+    # the import: the registry's valid_range)
+    by_kind = {"pct": (dv_pct, "0.0"), "flag": (dv_flag, None), "number": (dv_number, "0.0")}
     ind = [n_id + n_crit + 1 + k for k in range(len(indicators))]
     for j, (_, _, kind) in zip(ind, indicators, strict=True):
+        if kind not in by_kind:
+            continue
+        dv, number_format = by_kind[kind]
         letter = get_column_letter(j)
-        if kind == "pct":
-            dv_pct.add(f"{letter}{first}:{letter}{end}")
+        dv.add(f"{letter}{first}:{letter}{end}")
+        if number_format is not None:
             for r in range(first, end + 1):
-                ws.cell(r, j).number_format = "0.0"
-        elif kind == "flag":
-            dv_flag.add(f"{letter}{first}:{letter}{end}")
-        elif kind == "number":  # range checked by the import (the registry's valid_range)
-            dv_number.add(f"{letter}{first}:{letter}{end}")
-            for r in range(first, end + 1):
-                ws.cell(r, j).number_format = "0.0"
+                ws.cell(r, j).number_format = number_format
     year_letter = get_column_letter(year_col)
     dv_year.add(f"{year_letter}{first}:{year_letter}{end}")
     ws.freeze_panes = f"{crit_first}{first}"  # the first criterion cell of the first unit
