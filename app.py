@@ -80,7 +80,7 @@ def main() -> None:
         base = (st.get_option("server.baseUrlPath") or "").strip("/")
         if base and (path == base or path.startswith(base + "/")):
             path = path[len(base) :].strip("/")
-        return path in ("", "map")
+        return path in ("", MAP_ALIAS)
 
     @st.cache_resource(show_spinner=False)
     def _install_leaflet() -> None:
@@ -131,7 +131,7 @@ def main() -> None:
     if not MAP_FIRST_PAINT:
         st.session_state["menu_shown"] = True
     # The map page's first run sends the map alone (app_pages/map.py, FIRST_PAINT): no widget here either.
-    if page.url_path not in ("", "map") or st.session_state.get("map_drawn"):
+    if page.url_path not in ("", MAP_ALIAS) or st.session_state.get("map_drawn"):
         st.sidebar.radio(
             "Ngôn ngữ / Language",
             list(LANGUAGES),

@@ -476,7 +476,8 @@ if upload is not None and editor is not None:
 
 if report is not None:
     st.markdown(f"#### {t('data_report', L)} — {escape_markdown(report.file)}")
-    counts = report.to_json()["counts"]
+    summary = report.to_json()  # once per rerun (~12 ms for 226 rows): counts, units without a row, the save
+    counts = summary["counts"]
     st.markdown(
         t(
             "data_counts",
@@ -556,7 +557,7 @@ if report is not None:
             hide_index=True,
             width="stretch",
         )
-    without = report.to_json()["units_without_row"]
+    without = summary["units_without_row"]
     if without:
         with st.expander(t("data_without", L) + f" ({len(without)})"):
             st.dataframe(
@@ -666,7 +667,7 @@ if report is not None:
             info = store.save_import(
                 report.table,
                 report.year,
-                report.to_json(),
+                summary,
                 name=name_or_none,  # None: the saved dataset's (store.save_import)
                 source=source_or_none,
                 uploaded_by=uploader,

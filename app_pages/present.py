@@ -239,11 +239,11 @@ def map_height(*, compare: bool, notices: bool) -> str:
     return f"calc(100vh - {room}px)"
 
 
-def _show(spec: dict, key: str, compare: bool) -> None:
+def _show(spec: dict, key: str, compare: bool, notices: bool) -> None:
     show_map(
         spec,
         key=key,
-        height=map_height(compare=compare, notices=noticed),
+        height=map_height(compare=compare, notices=notices),
         look="projector",
         keyboard=False,  # arrow keys step slides, even after a click on the map
         keys=SLIDE_KEYS,
@@ -339,12 +339,12 @@ sync_query(query, "present")
 
 # ---------------------------------------------------------------- map(s)
 if len(maps) == 1:
-    _show(*maps[0], compare=False)
+    _show(*maps[0], compare=False, notices=noticed)
 else:
     with st.container(key="ntm_compare"):
         for column, (spec, key) in zip(st.columns(2, gap="small"), maps, strict=True):
             with column:
-                _show(spec, key, compare=True)
+                _show(spec, key, compare=True, notices=noticed)
     with st.container(key="ntm_compare_source"):
         st.markdown(escape_markdown(_source_text()))
 # the map is on its way: mapclassify imported before a classified view is asked for

@@ -17,7 +17,9 @@ import argparse
 import random
 import statistics
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
@@ -27,42 +29,69 @@ from bench.run_bench import PAINTED_JS, VIEWPORT  # noqa: E402
 from ntm_geo.geo.boundaries import SHAPES_ENV, shapes_dir  # noqa: E402
 from tests.browser import harness  # noqa: E402
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+
+T = TypeVar("T")
+
+
+def ab_args(doc: str) -> tuple[int, list[Path]]:
+    """The A/B scripts' command line: the number of rounds and the app copies (resolved; the
+    first is the baseline)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("rounds", type=int)
     parser.add_argument(
         "dirs", nargs="+", type=Path, help="app copies (each with app.py); the first is the baseline"
     )
     args = parser.parse_args()
+    return args.rounds, [d.resolve() for d in args.dirs]
+
+
+def interleaved(dirs: list[Path], rounds: int, measure: Callable[[Browser, str], T]) -> dict[Path, list[T]]:
+    """Start one Streamlit server per copy in ``dirs`` (boundaries from this repo's ``shapes/``),
+    then ``rounds + 1`` times call ``measure(browser, base_url)`` once per copy, in random order;
+    round 0 warms the caches and is not kept. The servers are stopped whatever happens."""
     from playwright.sync_api import sync_playwright
 
     env = {SHAPES_ENV: str(shapes_dir())}
-    dirs = [d.resolve() for d in args.dirs]
     servers = []
+    runs: dict[Path, list[T]] = {d: [] for d in dirs}
     try:
         for d in dirs:
             servers.append(harness.start_streamlit(d / "app.py", cwd=d, env=env))
-        times: dict[Path, list[float]] = {d: [] for d in dirs}
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=harness.chromium_path(), headless=True,
                                          args=harness.CHROMIUM_ARGS)  # fmt: skip
-            for r in range(args.rounds + 1):  # round 0 warms the caches, not reported
-                order = list(zip(dirs, servers, strict=False))
+            for r in range(rounds + 1):  # round 0 warms the caches, not reported
+                order = list(zip(dirs, servers, strict=True))
                 random.shuffle(order)
                 for d, server in order:
-                    context = browser.new_context(viewport=VIEWPORT)
-                    page = context.new_page()
-                    page.goto(server.base_url, wait_until="commit")
-                    painted = page.wait_for_function(PAINTED_JS, arg=[None, harness.COMMUNE_SELECTOR, 226, None],
-                                                     polling="raf", timeout=60_000).json_value()  # fmt: skip
-                    context.close()
+                    res = measure(browser, server.base_url)
                     if r:
-                        times[d].append(float(painted))
+                        runs[d].append(res)
+                print(f"round {r}/{rounds} done", file=sys.stderr, flush=True)
             browser.close()
     finally:
         for server in servers:
             server.stop()
+    return runs
+
+
+def painted_ms(browser: Browser, base_url: str) -> float:
+    """Navigation -> the 226 commune paths painted (ms), in a fresh browser context."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.goto(base_url, wait_until="commit")
+    painted = page.wait_for_function(PAINTED_JS, arg=[None, harness.COMMUNE_SELECTOR, 226, None],
+                                     polling="raf", timeout=60_000).json_value()  # fmt: skip
+    context.close()
+    return float(painted)
+
+
+def main() -> int:
+    rounds, dirs = ab_args(__doc__ or "")
+    times = interleaved(dirs, rounds, painted_ms)
     base = dirs[0]
     for d in dirs:
         diffs = [a - b for a, b in zip(times[d], times[base], strict=False)]

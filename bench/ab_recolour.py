@@ -14,8 +14,6 @@ view of the process) and is not counted. Boundaries come from this repo's ``shap
 
 from __future__ import annotations
 
-import argparse
-import random
 import statistics
 import sys
 from pathlib import Path
@@ -24,44 +22,15 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from bench.ab import ab_args, interleaved  # noqa: E402
 from bench.run_bench import rerun_recolour  # noqa: E402
-from ntm_geo.geo.boundaries import SHAPES_ENV, shapes_dir  # noqa: E402
-from tests.browser import harness  # noqa: E402
 
 FIGURES = ("recolour_ms", "server_ms", "client_ms", "to_data_ms", "ws_bytes")
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("rounds", type=int)
-    parser.add_argument(
-        "dirs", nargs="+", type=Path, help="app copies (each with app.py); the first is the baseline"
-    )
-    args = parser.parse_args()
-    from playwright.sync_api import sync_playwright
-
-    env = {SHAPES_ENV: str(shapes_dir())}
-    dirs = [d.resolve() for d in args.dirs]
-    servers = []
-    runs: dict[Path, list[dict]] = {d: [] for d in dirs}
-    try:
-        for d in dirs:
-            servers.append(harness.start_streamlit(d / "app.py", cwd=d, env=env))
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=harness.chromium_path(), headless=True,
-                                         args=harness.CHROMIUM_ARGS)  # fmt: skip
-            for r in range(args.rounds + 1):  # round 0 warms the caches, not reported
-                order = list(zip(dirs, servers, strict=True))
-                random.shuffle(order)
-                for d, server in order:
-                    res = rerun_recolour(browser, server.base_url)
-                    if r:
-                        runs[d].append(res)
-                print(f"round {r}/{args.rounds} done", file=sys.stderr, flush=True)
-            browser.close()
-    finally:
-        for server in servers:
-            server.stop()
+    rounds, dirs = ab_args(__doc__ or "")
+    runs = interleaved(dirs, rounds, rerun_recolour)
     base = dirs[0]
     for d in dirs:
         med = {f: statistics.median(x[f] for x in runs[d] if x[f] is not None) for f in FIGURES}

@@ -9,25 +9,9 @@ from ntm_geo.criteria.detect import choose_framework, fold
 from ntm_geo.datasets.importing.headers import header_field
 from ntm_geo.datasets.importing.table import import_table
 from ntm_geo.errors import ConfigError, DataError
+from tests.import_tables import NAMES_51, csv_bytes
 
 TC19 = [f"TC{i}" for i in range(1, 20)]
-NAMES_51 = [
-    "Quy hoạch",
-    "Hạ tầng kinh tế - xã hội",
-    "Phát triển kinh tế nông thôn",
-    "Đào tạo nguồn nhân lực nông thôn",
-    "Văn hóa, giáo dục, y tế",
-    "Giảm nghèo và an sinh xã hội",
-    "Khoa học công nghệ và chuyển đổi số",
-    "Môi trường và cảnh quan nông thôn",
-    "Xây dựng hệ thống chính trị và hành chính công",
-    "Tiếp cận pháp luật và an ninh, quốc phòng",
-]
-
-
-def csv_bytes(header: list[str], *rows: list[str]) -> bytes:
-    lines = [header, *rows]
-    return ("\n".join(",".join(f'"{c}"' for c in line) for line in lines) + "\n").encode("utf-8")
 
 
 @pytest.mark.parametrize("year", range(2016, 2026))
@@ -108,7 +92,7 @@ def test_header_names_of_every_framework_are_recognised():
 
 def test_import_2017_table_under_1980():
     data = csv_bytes(
-        ["Mã xã", "Năm", *TC19, "Số tiêu chí đạt"], ["06628", "2017", *["1"] * 12, *["0"] * 7, "12"]
+        ["Mã xã", "Năm", *TC19, "Số tiêu chí đạt"], [["06628", "2017", *["1"] * 12, *["0"] * 7, "12"]]
     )
     report = import_table(data, "nam2017.csv")
     assert report.framework_id == "qd1980"
@@ -119,8 +103,7 @@ def test_import_2017_table_under_1980():
 def test_import_2026_table_under_51_2025_reads_ten_criteria():
     data = csv_bytes(
         ["Mã xã", "Năm", *NAMES_51, "Số tiêu chí đạt"],
-        ["06628", "2026", *["1"] * 7, *["0"] * 3, "7"],
-        ["06631", "2026", *["1"] * 10, "9"],
+        [["06628", "2026", *["1"] * 7, *["0"] * 3, "7"], ["06631", "2026", *["1"] * 10, "9"]],
     )
     report = import_table(data, "nam2026.csv")
     assert report.framework_id == "qd51_2025"
@@ -136,13 +119,13 @@ def test_import_2026_table_under_51_2025_reads_ten_criteria():
 
 
 def test_import_2026_criteria_count_range_is_0_to_10():
-    data = csv_bytes(["Mã xã", "Năm", "Số tiêu chí đạt"], ["06628", "2026", "11"])
+    data = csv_bytes(["Mã xã", "Năm", "Số tiêu chí đạt"], [["06628", "2026", "11"]])
     (bad,) = import_table(data, "nam2026.csv").out_of_range
     assert "outside 0–10" in bad.reason_en and "nằm ngoài 0–10" in bad.reason_vi
 
 
 def test_import_2026_table_with_a_criterion_11_column_is_refused():
-    data = csv_bytes(["Mã xã", "Năm", *[f"TC{i}" for i in range(1, 12)]], ["06628", "2026", *["1"] * 11])
+    data = csv_bytes(["Mã xã", "Năm", *[f"TC{i}" for i in range(1, 12)]], [["06628", "2026", *["1"] * 11]])
     with pytest.raises(DataError) as info:
         import_table(data, "nam2026.csv")
     assert (info.value.file, info.value.column) == ("nam2026.csv", "TC11")
@@ -150,6 +133,6 @@ def test_import_2026_table_with_a_criterion_11_column_is_refused():
 
 
 def test_import_2015_table_stays_491_342():
-    data = csv_bytes(["Mã xã", "Năm", *TC19], ["06628", "2015", *["1"] * 19])
+    data = csv_bytes(["Mã xã", "Năm", *TC19], [["06628", "2015", *["1"] * 19]])
     report = import_table(data, "nam2015.csv")
     assert report.framework_id == "qd491_342" and int(report.table["criteria_met"].iloc[0]) == 19

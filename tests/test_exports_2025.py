@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from ntm_geo import __main__ as cli
+from ntm_geo.datasets.contract import DatasetInfo
 from ntm_geo.errors import ConfigError
 from ntm_geo.exports.formats import export_filename, standalone_html, table_export
 from ntm_geo.exports.geopackage import (
@@ -55,21 +56,15 @@ def _table_2026() -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-@pytest.fixture(scope="module")
-def dataset_2026(tmp_path_factory, boundaries, boundaries_2025):
-    """The id of a saved 2026 dataset under 51/2025 on the 2025 units (store in a temporary folder)."""
-    from ntm_geo import auth
+def save_2026() -> DatasetInfo:
+    """:func:`_table_2026` imported (51/2025, the 65 units of 2025) and saved as «NTM 2026» in the
+    configured store."""
     from ntm_geo.datasets import store
     from ntm_geo.datasets.importing.table import import_table
 
-    mp = pytest.MonkeyPatch()
-    mp.setenv("NTM_GEO_DATA_DIR", str(tmp_path_factory.mktemp("store") / "data"))
-    mp.setenv("NTM_GEO_EDITOR_PASSWORD", PASSWORD)
-    store.configure(None)
-    auth.configure(None)
     report = import_table(_table_2026(), "ntm_2026.csv")
     assert report.vintage == "2025" and report.framework_id == "qd51_2025" and report.ok_rows() == 65
-    info = store.save_import(
+    return store.save_import(
         report.table,
         2026,
         report.to_json(),
@@ -78,7 +73,20 @@ def dataset_2026(tmp_path_factory, boundaries, boundaries_2025):
         uploaded_by="t",
         password=PASSWORD,
     )
-    yield info.id
+
+
+@pytest.fixture(scope="module")
+def dataset_2026(tmp_path_factory, boundaries, boundaries_2025):
+    """The id of a saved 2026 dataset under 51/2025 on the 2025 units (store in a temporary folder)."""
+    from ntm_geo import auth
+    from ntm_geo.datasets import store
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("NTM_GEO_DATA_DIR", str(tmp_path_factory.mktemp("store") / "data"))
+    mp.setenv("NTM_GEO_EDITOR_PASSWORD", PASSWORD)
+    store.configure(None)
+    auth.configure(None)
+    yield save_2026().id
     mp.undo()
     store.configure(None)
     auth.configure(None)

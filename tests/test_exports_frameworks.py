@@ -26,7 +26,7 @@ from ntm_geo.exports.view_data import export_data
 from ntm_geo.maps.classify import NOT_ASSESSED, not_assessed_label
 from ntm_geo.planning.candidates import candidate_table
 from ntm_geo.views.viewstate import ViewState
-from tests.test_exports_2025 import PASSWORD, _table_2026
+from tests.test_exports_2025 import PASSWORD, save_2026
 from tests.years_data import save_years
 
 
@@ -43,17 +43,7 @@ def saved(tmp_path_factory, boundaries, boundaries_2025) -> dict[int, str]:
     store.configure(None)
     auth.configure(None)
     info_2022 = save_years((2022,), password=PASSWORD)
-    report = import_table(_table_2026(), "ntm_2026.csv")
-    assert report.framework_id == "qd51_2025"
-    info_2026 = store.save_import(
-        report.table,
-        2026,
-        report.to_json(),
-        name="NTM 2026",
-        source="VPĐP",
-        uploaded_by="t",
-        password=PASSWORD,
-    )
+    info_2026 = save_2026()  # asserts the table is read under 51/2025
     yield {2022: info_2022.id, 2026: info_2026.id}
     mp.undo()
     store.configure(None)

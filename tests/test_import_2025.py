@@ -14,24 +14,7 @@ from ntm_geo import __main__ as cli
 from ntm_geo.datasets.importing.table import import_table
 from ntm_geo.errors import DataError
 from ntm_geo.geo.vintages import units_2025
-
-NAMES_51 = [
-    "Quy hoạch",
-    "Hạ tầng kinh tế - xã hội",
-    "Phát triển kinh tế nông thôn",
-    "Đào tạo nguồn nhân lực nông thôn",
-    "Văn hóa, giáo dục, y tế",
-    "Giảm nghèo và an sinh xã hội",
-    "Khoa học công nghệ và chuyển đổi số",
-    "Môi trường và cảnh quan nông thôn",
-    "Xây dựng hệ thống chính trị và hành chính công",
-    "Tiếp cận pháp luật và an ninh, quốc phòng",
-]
-
-
-def csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
-    lines = [header, *rows]
-    return ("\n".join(",".join(f'"{c}"' for c in line) for line in lines) + "\n").encode("utf-8")
+from tests.import_tables import NAMES_51, csv_bytes
 
 
 def poverty_2026_on_codes() -> tuple[bytes, dict[str, float]]:

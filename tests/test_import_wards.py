@@ -21,6 +21,7 @@ from ntm_geo.datasets.importing.report import issue_message
 from ntm_geo.datasets.importing.table import import_table
 from ntm_geo.datasets.template import template_csv
 from ntm_geo.geo.units import official_units
+from tests.import_tables import NAMES_51, csv_bytes
 
 TC = [f"TC{k}" for k in range(1, 20)]
 HEADER_2015 = [
@@ -38,29 +39,12 @@ ROWS_2015: list[list[object]] = [
     ["06613", 2015, *[""] * 19, 0, 4.5, 99, 5000],  # Thị trấn Đình Lập, "0 criteria" (count only)
 ]
 
-NAMES_51 = [  # the 10 criteria of Decision 51/2025/QĐ-TTg, as the 2026 template names them
-    "Quy hoạch",
-    "Hạ tầng kinh tế - xã hội",
-    "Phát triển kinh tế nông thôn",
-    "Đào tạo nguồn nhân lực nông thôn",
-    "Văn hóa, giáo dục, y tế",
-    "Giảm nghèo và an sinh xã hội",
-    "Khoa học công nghệ và chuyển đổi số",
-    "Môi trường và cảnh quan nông thôn",
-    "Xây dựng hệ thống chính trị và hành chính công",
-    "Tiếp cận pháp luật và an ninh, quốc phòng",
-]
 HEADER_2026 = ["Mã đơn vị", "Tên đơn vị", "Năm", *NAMES_51, "Số tiêu chí đạt", "Tỷ lệ hộ nghèo (%)"]
 ROWS_2026: list[list[object]] = [
     ["06001", "Xã Đoàn Kết", 2026, *[1] * 6, *[0] * 4, 6, 8.4],
     ["05977", "Phường Đông Kinh", 2026, *["Đạt"] * 7, *["Chưa đạt"] * 3, 7, 1.8],
     ["05983", "Phường Lương Văn Tri", 2026, *[""] * 10, "", 2.2],  # blank criteria: nothing to say
 ]
-
-
-def csv_bytes(header: list[str], rows: list[list[object]]) -> bytes:
-    lines = [header, *rows]
-    return ("\n".join(",".join(f'"{c}"' for c in line) for line in lines) + "\n").encode("utf-8")
 
 
 def xlsx_bytes(header: list[str], rows: list[list[object]]) -> bytes:

@@ -116,6 +116,24 @@ def test_the_published_minified_module_parses_and_exports_the_same_names(tmp_pat
     assert "default" in done.stdout and "decodeArcs" in done.stdout and "placeLabels" in done.stdout
 
 
+def _run_loader(harness_js: str, tmp_path: Path) -> dict:
+    """Run the component's loader (``LOADER_JS``, as sent) under ``harness_js`` in node; the JSON
+    object of the harness's last output line."""
+    import json
+
+    from app_pages.leaflet_map import LOADER_JS
+
+    loader = tmp_path / "loader.mjs"
+    loader.write_text(LOADER_JS, encoding="utf-8")
+    harness = tmp_path / "harness.mjs"
+    harness.write_text(harness_js, encoding="utf-8")
+    done = subprocess.run(
+        [_node(), str(harness), loader.as_uri()], capture_output=True, text=True, timeout=60, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 # Runs the component's loader in node with a stubbed page: what it asks for, and how often.
 LOADER_HARNESS = r"""
 const fetched = [], links = [];
@@ -138,19 +156,7 @@ console.log(JSON.stringify({ fetched, links, prefetch: Object.keys(window.__ntmP
 
 
 def test_component_loader_asks_once_for_the_topology_and_the_stylesheet(tmp_path: Path):
-    import json
-
-    from app_pages.leaflet_map import LOADER_JS
-
-    loader = tmp_path / "loader.mjs"
-    loader.write_text(LOADER_JS, encoding="utf-8")
-    harness = tmp_path / "harness.mjs"
-    harness.write_text(LOADER_HARNESS, encoding="utf-8")
-    done = subprocess.run(
-        [_node(), str(harness), loader.as_uri()], capture_output=True, text=True, timeout=60, cwd=tmp_path
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    out = json.loads(done.stdout.strip().splitlines()[-1])
+    out = _run_loader(LOADER_HARNESS, tmp_path)
     assert out["fetched"] == [
         ["/app/static/topo/a.json", "force-cache"],
         ["/app/static/topo/b.json", "force-cache"],
@@ -184,18 +190,6 @@ console.log(JSON.stringify({ shown, triggers }));
 def test_component_loader_says_so_and_sends_ready_when_the_module_cannot_be_loaded(tmp_path: Path):
     """Before, the loader's import had no handler: Streamlit showed its English "BidiComponent
     Error" and the first paint's controls waited for a "ready" that never came."""
-    import json
-
-    from app_pages.leaflet_map import LOADER_JS
-
-    loader = tmp_path / "loader.mjs"
-    loader.write_text(LOADER_JS, encoding="utf-8")
-    harness = tmp_path / "harness.mjs"
-    harness.write_text(LOADER_FAILURE_HARNESS, encoding="utf-8")
-    done = subprocess.run(
-        [_node(), str(harness), loader.as_uri()], capture_output=True, text=True, timeout=60, cwd=tmp_path
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    out = json.loads(done.stdout.strip().splitlines()[-1])
+    out = _run_loader(LOADER_FAILURE_HARNESS, tmp_path)
     assert out["shown"] == [[["div", "ntm-map-error", "Không vẽ được bản đồ"]]] * 2
     assert out["triggers"] == [["ready", True]]  # only when the page waits for it

@@ -285,6 +285,22 @@ def test_save_import_checks_the_password_before_reading(_store):
     assert store.list_infos() == []
 
 
+def test_save_import_refuses_a_table_with_no_usable_value(_store):
+    """The store enforces ImportReport.no_usable_value itself (the fronts only disable saving):
+    a table of rows with every data cell empty is refused with the import's reason."""
+    from ntm_geo.datasets.importing.table import import_table
+
+    report = import_table("Mã xã,Năm,Tỷ lệ hộ nghèo (%)\n06628,2015,\n".encode(), "trong.csv")
+    assert report.ok_rows() == 1 and report.no_usable_value() is not None
+    with pytest.raises(DataError, match="Bảng «trong.csv» không có giá trị nào dùng được"):
+        store.save_import(
+            report.table, 2015, report.to_json(), name="x", source="", uploaded_by="", password=PW
+        )
+    with pytest.raises(DataError, match="no usable value"):  # no report: the store's own words
+        store.save_import(report.table, 2015, None, name="x", source="", uploaded_by="", password=PW)
+    assert store.list_infos() == []
+
+
 def test_save_import_into_keeps_the_name_and_source_when_none_are_given(_store):
     """trial6: adding a year on the data page renamed the dataset to the uploaded file's name (the
     name field's default) and replaced its source; ``name=None``/``source=None`` keep them."""

@@ -54,6 +54,7 @@ from ntm_geo.bilingual import Bilingual
 from ntm_geo.criteria.frameworks import Framework, all_frameworks, builtin_frameworks, default_framework
 from ntm_geo.datasets import framework_indicators, schema
 from ntm_geo.datasets.contract import DatasetInfo
+from ntm_geo.datasets.importing.report import usable_values
 from ntm_geo.errors import ConfigError, DataError, NtmGeoError
 from ntm_geo.geo.units import ascii_fold
 from ntm_geo.geo.vintages import get_vintage
@@ -520,9 +521,18 @@ def save_import(
     ConfigError, PasswordError, DataError
         As :func:`save_dataset` / :func:`replace_dataset` (nothing written; the password is
         checked before anything is read); DataError also when ``into`` is keyed by another unit
-        vintage (its years could not share one map).
+        vintage (its years could not share one map), and when ``table`` has rows but no usable
+        value (the rule of :meth:`ImportReport.no_usable_value
+        <ntm_geo.datasets.importing.report.ImportReport.no_usable_value>`, its reason from
+        ``report`` when given: enforced here, not only by the fronts that disable saving).
     """
     auth.check_password(password)
+    if len(table) and not usable_values(table):
+        why = (report or {}).get("no_usable_value") or {}
+        raise DataError(
+            why.get("reason_en") or "The table holds no usable value: nothing to save.",
+            why.get("reason_vi") or "Bảng không có giá trị nào dùng được: không có gì để lưu.",
+        )
     if vintage is None:
         vintage = str(((report or {}).get("vintage") or {}).get("key") or "2015")
     clean = table.drop(columns=[c for c in IMPORT_ONLY_COLUMNS if c in table.columns])

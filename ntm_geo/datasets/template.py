@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Literal
 
 from ntm_geo.bilingual import Bilingual
 from ntm_geo.criteria.frameworks import HOME_REGION, Framework, Indicator, default_framework, framework
@@ -386,61 +387,68 @@ def template_xlsx(year: int, lang: str = "vi", framework_id: str | None = None) 
     ws.row_dimensions[HEADER_ROW + 1].height = 45
 
     crit_first, crit_last = get_column_letter(n_id + 1), get_column_letter(n_id + n_crit)
-    dv_crit = DataValidation(
-        type="list",
-        formula1=CRITERIA_LIST,
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="Tiêu chí / Criterion",
-        error="Ghi 1, 0, Đạt hoặc Chưa đạt. / Enter 1, 0, Đạt or Chưa đạt.",
+
+    def rule(
+        kind: Literal["list", "decimal", "whole"],
+        formula1: str,
+        title: str,
+        error: str,
+        *,
+        operator: Literal["between", "greaterThanOrEqual"] | None = None,
+        formula2: str | None = None,
+        allow_blank: bool = True,
+    ) -> DataValidation:
+        """A cell rule of the sheet: Excel refuses a value it does not allow with ``error``."""
+        dv = DataValidation(
+            type=kind,
+            operator=operator,
+            formula1=formula1,
+            formula2=formula2,
+            allow_blank=allow_blank,
+            showErrorMessage=True,
+            errorTitle=title,
+            error=error,
+        )
+        ws.add_data_validation(dv)
+        return dv
+
+    dv_crit = rule(
+        "list",
+        CRITERIA_LIST,
+        "Tiêu chí / Criterion",
+        "Ghi 1, 0, Đạt hoặc Chưa đạt. / Enter 1, 0, Đạt or Chưa đạt.",
     )
-    dv_pct = DataValidation(
-        type="decimal",
+    dv_pct = rule(
+        "decimal",
+        "0",
+        "Tỷ lệ % / Percentage",
+        "Ghi số từ 0 đến 100. / Enter a number from 0 to 100.",
         operator="between",
-        formula1="0",
         formula2="100",
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="Tỷ lệ % / Percentage",
-        error="Ghi số từ 0 đến 100. / Enter a number from 0 to 100.",
     )
-    dv_flag = DataValidation(
-        type="list",
-        formula1='"1,0"',
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="Có/không / Yes/no",
-        error="Ghi 1 hoặc 0. / Enter 1 or 0.",
-    )
-    dv_year = DataValidation(
-        type="whole",
+    dv_flag = rule("list", '"1,0"', "Có/không / Yes/no", "Ghi 1 hoặc 0. / Enter 1 or 0.")
+    dv_year = rule(
+        "whole",
+        "2000",
+        "Năm / Year",
+        "Năm 4 chữ số. / A 4-digit year.",
         operator="between",
-        formula1="2000",
         formula2="2100",
         allow_blank=False,
-        showErrorMessage=True,
-        errorTitle="Năm / Year",
-        error="Năm 4 chữ số. / A 4-digit year.",
     )
-    dv_number = DataValidation(
-        type="decimal",
+    dv_number = rule(
+        "decimal",
+        "0",
+        "Số / Number",
+        "Ghi một số ≥ 0. / Enter a number ≥ 0.",
         operator="greaterThanOrEqual",
-        formula1="0",
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="Số / Number",
-        error="Ghi một số ≥ 0. / Enter a number ≥ 0.",
     )
-    dv_group = DataValidation(
-        type="list",
-        formula1='"1,2,3"',
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="Nhóm xã / Commune group",
-        error="Ghi 1, 2 hoặc 3 (QĐ 51/2025/QĐ-TTg). / Enter 1, 2 or 3 (Decision 51/2025/QĐ-TTg).",
+    dv_group = rule(
+        "list",
+        '"1,2,3"',
+        "Nhóm xã / Commune group",
+        "Ghi 1, 2 hoặc 3 (QĐ 51/2025/QĐ-TTg). / Enter 1, 2 or 3 (Decision 51/2025/QĐ-TTg).",
     )
-    for dv in (dv_crit, dv_pct, dv_flag, dv_year, dv_number, dv_group):
-        ws.add_data_validation(dv)
     unit_rows, kinds = _unit_rows(year)
     first = HEADER_ROW + 2
     unlocked = Protection(locked=False)
@@ -468,19 +476,19 @@ def template_xlsx(year: int, lang: str = "vi", framework_id: str | None = None) 
     if group_col is not None:
         group_letter = get_column_letter(group_col)
         dv_group.add(f"{group_letter}{first}:{group_letter}{end}")
+    # an indicator column's rule and number format, by its kind (a number's range is checked by
+    # the import: the registry's valid_range)
+    by_kind = {"pct": (dv_pct, "0.0"), "flag": (dv_flag, None), "number": (dv_number, "0.0")}
     ind = [n_id + n_crit + 1 + k for k in range(len(indicators))]
     for j, (_, _, kind) in zip(ind, indicators, strict=True):
+        if kind not in by_kind:
+            continue
+        dv, number_format = by_kind[kind]
         letter = get_column_letter(j)
-        if kind == "pct":
-            dv_pct.add(f"{letter}{first}:{letter}{end}")
+        dv.add(f"{letter}{first}:{letter}{end}")
+        if number_format is not None:
             for r in range(first, end + 1):
-                ws.cell(r, j).number_format = "0.0"
-        elif kind == "flag":
-            dv_flag.add(f"{letter}{first}:{letter}{end}")
-        elif kind == "number":  # range checked by the import (the registry's valid_range)
-            dv_number.add(f"{letter}{first}:{letter}{end}")
-            for r in range(first, end + 1):
-                ws.cell(r, j).number_format = "0.0"
+                ws.cell(r, j).number_format = number_format
     year_letter = get_column_letter(year_col)
     dv_year.add(f"{year_letter}{first}:{year_letter}{end}")
     ws.freeze_panes = f"{crit_first}{first}"  # the first criterion cell of the first unit

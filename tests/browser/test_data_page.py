@@ -212,6 +212,16 @@ def _submit_password(app, password: str) -> None:
     app.run()
 
 
+def _signed_in_upload(app, name: str, data: bytes):
+    """``app`` run, an editor signed in, ``data`` uploaded as the CSV table ``name``: no exception."""
+    app.run()
+    _submit_password(app, PASSWORD)
+    table, _boundary = app.get("file_uploader")
+    table.set_value((name, data, "text/csv")).run()
+    assert not app.exception
+    return app
+
+
 def test_a_visitor_gets_no_uploader_until_signed_in_and_wrong_passwords_wait(page_test, caplog):
     app = page_test
     app.run()
@@ -410,12 +420,7 @@ def test_an_oversized_table_is_refused_on_the_server_before_it_is_read(page_test
         raise AssertionError("an oversized upload was read")
 
     monkeypatch.setattr(importing_table, "import_table", must_not_read)
-    app = page_test
-    app.run()
-    _submit_password(app, PASSWORD)
-    table, _boundary = app.get("file_uploader")
-    table.set_value(("lon.csv", b"x" * (10 * 2**20 + 1), "text/csv")).run()
-    assert not app.exception
+    app = _signed_in_upload(page_test, "lon.csv", b"x" * (10 * 2**20 + 1))
     assert [e.value for e in app.error] == ["Tệp có 10.0 MB, vượt giới hạn 10 MB."]
 
 
@@ -528,12 +533,7 @@ def test_a_2026_table_on_the_2015_units_is_saved_only_once_the_editor_confirms(p
     lines += [
         f"{c},{n},2026,5.0" for c, n in zip(units["commune_code"], units["name_with_type"], strict=True)
     ]
-    app = page_test
-    app.run()
-    _submit_password(app, PASSWORD)
-    table, _boundary = app.get("file_uploader")
-    table.set_value(("ho_ngheo_2026.csv", "\n".join(lines).encode(), "text/csv")).run()
-    assert not app.exception
+    app = _signed_in_upload(page_test, "ho_ngheo_2026.csv", "\n".join(lines).encode())
     (warning,) = [w for w in app.warning if "Cần xác nhận trước khi lưu (1)" in w.value]
     assert "không còn vào năm 2026" in warning.value and "65 đơn vị" in warning.value
     assert "units=2025" in warning.value
@@ -562,12 +562,7 @@ def test_a_2016_table_with_491_342_names_shows_each_renamed_column_to_confirm(pa
     out = io.StringIO()
     csv.writer(out).writerows(rows)
     data = out.getvalue().encode("utf-8")
-    app = page_test
-    app.run()
-    _submit_password(app, PASSWORD)
-    table, _boundary = app.get("file_uploader")
-    table.set_value(("h491_2016.csv", data, "text/csv")).run()
-    assert not app.exception
+    app = _signed_in_upload(page_test, "h491_2016.csv", data)
     (warning,) = [w for w in app.warning if "Cần xác nhận trước khi lưu (8)" in w.value]
     assert "**TC7\\. Chợ nông thôn**" in warning.value  # markdown escaped: a header is the user's text
     assert "Cơ sở hạ tầng thương mại nông thôn" in warning.value
@@ -834,12 +829,7 @@ def test_a_ward_with_a_criteria_count_is_imported_and_its_ignored_values_listed(
         f"06628,2015,{','.join(['1'] * 10 + ['0'] * 9)},10,11.9\n"
         f"05971,2015,{','.join(['1'] * 19)},19,1.2\n"
     ).encode()
-    app = page_test
-    app.run()
-    _submit_password(app, PASSWORD)
-    table, _boundary = app.get("file_uploader")
-    table.set_value(("bao_cao.csv", csv, "text/csv")).run()
-    assert not app.exception
+    app = _signed_in_upload(page_test, "bao_cao.csv", csv)
     assert any(
         "**2** dòng khớp" in m.value and "**0** dòng có giá trị ngoài khoảng" in m.value for m in app.markdown
     )
@@ -908,12 +898,7 @@ def test_a_table_of_wards_only_cannot_be_saved_and_its_download_is_named_not_use
     tc = ",".join(f"TC{k}" for k in range(1, 20))
     rows = "".join(f"{code},2015,{','.join(['1'] * 19)},19,\n" for code in ("05971", "06613"))
     csv = f"Mã xã,Năm,{tc},Số tiêu chí đạt,Tỷ lệ hộ nghèo (%)\n{rows}".encode()
-    app = page_test
-    app.run()
-    _submit_password(app, PASSWORD)
-    table, _boundary = app.get("file_uploader")
-    table.set_value(("allwards.csv", csv, "text/csv")).run()
-    assert not app.exception
+    app = _signed_in_upload(page_test, "allwards.csv", csv)
     (save,) = [b for b in app.button if b.label.startswith("Lưu 2 dòng")]
     assert save.disabled
     assert any(

@@ -168,8 +168,9 @@ class ImportReport:
         The table holds no value in any data column (:func:`usable_values`: every criterion,
         count, indicator, flag and population cell empty) — every row a ward or township whose
         criteria were ignored, or an unfilled template. Saved, it would be a dataset with nothing
-        to map (trial 8, M1). The one rule of the data page (save disabled, this reason shown)
-        and of ``import-table`` (exit 1, nothing saved). None when no row was imported (said as
+        to map (trial 8, M1). The one rule of the data page (save disabled, this reason shown),
+        of ``import-table`` (exit 1, nothing saved) and of :func:`ntm_geo.datasets.store.save_import`
+        (DataError with this reason: enforced where datasets are saved). None when no row was imported (said as
         "nothing matched") or when any value is there."""
         if not self.ok_rows() or usable_values(self.table):
             return None
