@@ -217,3 +217,21 @@ def test_only_urlsync_reads_or_writes_the_address_among_the_pages():
         if "query_params" in line or "from_query(" in line or "unused_notices(" in line
     ]
     assert found == []
+
+
+def _map_link_notices(**query: str) -> list[tuple[str, str]]:
+    from pathlib import Path
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=120)
+    for name, value in query.items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception, at.exception
+    return [(n.param, n.kind) for n in at.session_state["link_notices"]]
+
+
+def test_the_2025_theme_notice_is_for_a_theme_the_link_asked_for_not_the_default():
+    """Trial 9: `/?units=2025` said the link had asked for `theme = criteria` (the default) and
+    pushed the map half below a 768-pixel screen; `/?units=2025&theme=criteria` still says why."""
+    assert ("theme", ADJUSTED) not in _map_link_notices(units="2025")
+    assert ("theme", ADJUSTED) in _map_link_notices(units="2025", theme="criteria")
